@@ -1,0 +1,80 @@
+"""The one error handler: domain error family -> HTTP status, one JSON shape.
+
+Shape: ``{"error": {"code": "<stable_code>", "message": "<French text>"}}``.
+Every code is listed in docs/ERRORS.md.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from coffre.errors import (
+    CoffreError,
+    Conflict,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Refused,
+    TooLarge,
+    Unauthenticated,
+    Unavailable,
+)
+
+log = logging.getLogger(__name__)
+
+# Most specific first.
+_STATUS: list[tuple[type[CoffreError], int]] = [
+    (TooLarge, 413),
+    (Invalid, 422),
+    (Unauthenticated, 401),
+    (Refused, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (RateLimited, 429),
+    (Unavailable, 503),
+]
+
+INVALID_REQUEST_FR = "La demande est mal formée. Vérifiez les informations envoyées."
+_HTTP_CODES = {
+    404: ("not_found", "Cette adresse n'existe pas."),
+    405: ("method_not_allowed", "Cette action n'est pas possible à cette adresse."),
+}
+
+
+def status_for(error: CoffreError) -> int:
+    for family, status in _STATUS:
+        if isinstance(error, family):
+            return status
+    return 400
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CoffreError)
+    async def _coffre_error(_request: Request, exc: CoffreError) -> JSONResponse:
+        status = status_for(exc)
+        if status >= 500:
+            log.warning("service unavailable: %s", exc.code)
+        headers = {"Retry-After": "60"} if status in (429, 503) else None
+        return JSONResponse(error_body(exc.code, exc.message_fr), status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Field locations only: never echo the submitted values (they may be secrets).
+        fields = [".".join(str(part) for part in err.get("loc", ())) for err in exc.errors()]
+        body = error_body("invalid_request", INVALID_REQUEST_FR)
+        body["error"]["fields"] = ", ".join(fields)
+        return JSONResponse(body, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
+        return JSONResponse(error_body(code, message), exc.status_code)

@@ -1,0 +1,107 @@
+"""Sign-up, login (two steps: KDF parameters, then the derived login value), logout, keyring."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api.deps import ActorDep, CoffreDep
+from api.schemas.accounts import (
+    AccountBody,
+    KdfParamsBody,
+    KeyringBody,
+    LoginRequest,
+    LoginResponse,
+    MeResponse,
+    PreloginRequest,
+    PreloginResponse,
+    SignupRequest,
+)
+from coffre.accounts.models import Account
+from coffre.accounts.service import SignupData
+from crypto import KdfParams
+
+router = APIRouter(tags=["accounts"])
+
+
+def _account_body(account: Account) -> AccountBody:
+    return AccountBody(
+        id=account.id,
+        kind=account.kind,
+        login=account.login,
+        box_public_key=account.box_public_key,
+        sign_public_key=account.sign_public_key,
+    )
+
+
+def _keyring_body(account: Account) -> KeyringBody:
+    return KeyringBody(
+        kdf=KdfParamsBody(
+            alg=account.kdf_alg,
+            salt=account.kdf_salt,
+            opslimit=account.kdf_opslimit,
+            memlimit=account.kdf_memlimit,
+        ),
+        wrapped_master_passphrase=account.wrapped_master_passphrase,
+        wrapped_keyring=account.wrapped_keyring,
+        box_public_key=account.box_public_key,
+        sign_public_key=account.sign_public_key,
+    )
+
+
+@router.post("/accounts", status_code=201)
+def signup(body: SignupRequest, coffre: CoffreDep) -> AccountBody:
+    """Create a person's account from what their client produced (no passphrase here)."""
+    account = coffre.accounts.signup(
+        SignupData(
+            login=body.login,
+            kdf=KdfParams(
+                salt=body.kdf.salt,
+                opslimit=body.kdf.opslimit,
+                memlimit=body.kdf.memlimit,
+                alg=body.kdf.alg,
+            ),
+            auth_key=body.auth_key,
+            recovery_auth_key=body.recovery_auth_key,
+            wrapped_master_passphrase=body.wrapped_master_passphrase,
+            wrapped_master_recovery=body.wrapped_master_recovery,
+            wrapped_keyring=body.wrapped_keyring,
+            box_public_key=body.box_public_key,
+            sign_public_key=body.sign_public_key,
+        )
+    )
+    return _account_body(account)
+
+
+@router.post("/auth/prelogin")
+def prelogin(body: PreloginRequest, coffre: CoffreDep) -> PreloginResponse:
+    """The KDF parameters to derive the login value; the same shape for unknown logins."""
+    params = coffre.accounts.prelogin(body.login)
+    return PreloginResponse(
+        kdf=KdfParamsBody(
+            alg=params.alg, salt=params.salt, opslimit=params.opslimit, memlimit=params.memlimit
+        )
+    )
+
+
+@router.post("/auth/login")
+def login(body: LoginRequest, coffre: CoffreDep) -> LoginResponse:
+    result = coffre.accounts.login(body.login, body.auth_key)
+    return LoginResponse(
+        token=result.token,
+        expires_in=result.expires_in,
+        account=_account_body(result.account),
+        keyring=_keyring_body(result.account),
+    )
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(actor: ActorDep, coffre: CoffreDep) -> Response:
+    coffre.accounts.logout(actor)
+    return Response(status_code=204)
+
+
+@router.get("/me")
+def me(actor: ActorDep, coffre: CoffreDep) -> MeResponse:
+    """The caller's account and wrapped keyring."""
+    account = coffre.accounts.account(actor)
+    return MeResponse(account=_account_body(account), keyring=_keyring_body(account))

@@ -1,0 +1,29 @@
+"""Shared schema types: bytes travel as base64url without padding (SPEC §1)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+from crypto import b64decode, b64encode
+from crypto.errors import InvalidInputError
+
+
+def _decode(value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str) or len(value) > 8192:
+        raise ValueError("expected a base64url string")
+    try:
+        return b64decode(value)
+    except InvalidInputError as exc:
+        raise ValueError("invalid base64url") from exc
+
+
+B64Bytes = Annotated[
+    bytes,
+    BeforeValidator(_decode),
+    PlainSerializer(b64encode, return_type=str),
+    WithJsonSchema({"type": "string", "contentEncoding": "base64url"}),
+]

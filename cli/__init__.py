@@ -1,0 +1,1 @@
+"""The ``coffre`` command: person commands go through ``client/``, admin ones through ``coffre/``."""

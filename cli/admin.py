@@ -1,0 +1,45 @@
+"""Operator commands: they act on the server's own database and storage, through ``coffre/``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coffre.container import Coffre
+from coffre.db import migrate
+from coffre.settings import Settings
+
+db_app = typer.Typer(help="Base de données (exploitation).", no_args_is_help=True)
+jobs_app = typer.Typer(help="Tâches de fond (exploitation).", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Révision cible")] = "head",
+) -> None:
+    """Apply the database migrations (creates the schema on a new database)."""
+    settings = Settings()
+    migrate.upgrade(settings.database_url, revision)
+    typer.echo(f"Base de données à jour ({revision}).")
+
+
+@jobs_app.command("purge-deleted")
+def purge_deleted() -> None:
+    """Remove the stored objects of deleted documents whose purge was deferred."""
+    coffre = Coffre.build(Settings())
+    try:
+        purged = coffre.vault.purge_deleted_objects()
+    finally:
+        coffre.close()
+    typer.echo(f"{purged} objet(s) supprimé(s).")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port d'écoute")] = 8000,
+) -> None:
+    """Run the web server (uvicorn) on the settings from the environment."""
+    import uvicorn
+
+    uvicorn.run("api.app:create_app_from_env", factory=True, host=host, port=port)

@@ -1,0 +1,48 @@
+"""The CLI's small state file: server address, session token, login and public key.
+
+No secret key and no passphrase is ever written: commands that decrypt ask for the
+passphrase (or read it from COFFRE_PASSPHRASE for scripts) and keep keys in memory.
+The file is created with mode 0600.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass
+class CliState:
+    server: str
+    token: str | None = None
+    login: str | None = None
+    account_id: str | None = None
+    box_public_key: str | None = None
+
+
+def state_path(home: Path) -> Path:
+    return home / "session.json"
+
+
+def load_state(home: Path) -> CliState | None:
+    path = state_path(home)
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return CliState(**{key: data.get(key) for key in CliState.__dataclass_fields__})
+
+
+def save_state(home: Path, state: CliState) -> None:
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = state_path(home)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(asdict(state), handle)
+    os.replace(tmp, path)
+
+
+def clear_state(home: Path) -> None:
+    state_path(home).unlink(missing_ok=True)

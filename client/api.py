@@ -1,0 +1,289 @@
+"""The HTTP client: sign-up, login, and the encrypted document round trip.
+
+Everything secret stays here: the passphrase is turned into a login value and a
+wrapping key (SPEC §3), documents are encrypted before they leave (SPEC §8–§10)
+and decrypted after they arrive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from crypto import (
+    AccountKeys,
+    DocumentMetadata,
+    KdfParams,
+    b64decode,
+    b64encode,
+    ciphertext_size,
+    create_account,
+    decrypt_metadata,
+    decrypt_to_file,
+    derive_passphrase_keys,
+    encrypt_metadata,
+    encrypt_stream,
+    format_recovery_code,
+    new_document_key,
+    open_account,
+    open_sealed_key,
+    seal_document_key,
+)
+
+READ_SIZE = 256 * 1024
+Progress = Callable[[int], None]
+
+
+class ApiError(Exception):
+    """An error answered by the server: a stable code and a French message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SignupOutcome:
+    account_id: str
+    recovery_code: str
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    token: str
+    account_id: str
+    login: str
+    keys: AccountKeys
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    id: str
+    category: str
+    created_at: datetime
+    ciphertext_size: int
+    metadata: DocumentMetadata
+
+
+def _kdf_from(body: object) -> KdfParams:
+    return KdfParams.from_json(body)
+
+
+def _file_chunks(path: Path, progress: Progress | None = None) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(READ_SIZE):
+            if progress is not None:
+                progress(len(chunk))
+            yield chunk
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    for chunk in _file_chunks(path):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+class CoffreClient:
+    """A session with one Coffre server."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        http: httpx.Client | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self._http = http or httpx.Client(base_url=base_url, timeout=timeout)
+        # A given httpx client (a partner's, or a test client) carries its own base URL.
+        self._prefix = "/api/v1"
+        self.token = token
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> CoffreClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- plumbing ---------------------------------------------------------
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    @staticmethod
+    def _raise_for(response: httpx.Response) -> None:
+        if response.is_success:
+            return
+        try:
+            error = response.json()["error"]
+            code, message = str(error["code"]), str(error["message"])
+        except (ValueError, KeyError, TypeError):
+            code, message = "http_error", f"HTTP {response.status_code}"
+        raise ApiError(response.status_code, code, message)
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = self._headers(kwargs.pop("headers", None))
+        response = self._http.request(method, self._prefix + path, headers=headers, **kwargs)
+        if not response.is_success:
+            response.read()
+        self._raise_for(response)
+        return response
+
+    # -- accounts ---------------------------------------------------------
+    def signup(self, login: str, passphrase: str) -> SignupOutcome:
+        """Create an account; returns the recovery code the person must keep (SPEC §4)."""
+        new = create_account(passphrase)
+        body = {
+            "login": login,
+            "kdf": new.kdf_params.to_json(),
+            "auth_key": b64encode(new.auth_key),
+            "recovery_auth_key": b64encode(new.recovery_auth_key),
+            "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
+            "wrapped_master_recovery": b64encode(new.wrapped_master_recovery),
+            "wrapped_keyring": b64encode(new.wrapped_keyring),
+            "box_public_key": b64encode(new.keys.box_public),
+            "sign_public_key": b64encode(new.keys.sign_public),
+        }
+        account = self._request("POST", "/accounts", json=body).json()
+        return SignupOutcome(
+            account_id=account["id"], recovery_code=format_recovery_code(new.recovery_secret)
+        )
+
+    def login(self, login: str, passphrase: str) -> LoginOutcome:
+        """Derive the login value locally, log in, and unwrap the key ring locally."""
+        prelogin = self._request("POST", "/auth/prelogin", json={"login": login}).json()
+        params = _kdf_from(prelogin["kdf"])  # refused below the floor (SPEC §3)
+        derived = derive_passphrase_keys(passphrase, params)
+        body = {"login": login, "auth_key": b64encode(derived.auth_key)}
+        result = self._request("POST", "/auth/login", json=body).json()
+        self.token = result["token"]
+        keys = self._open_keyring(passphrase, result["keyring"])
+        account = result["account"]
+        return LoginOutcome(
+            token=result["token"], account_id=account["id"], login=account["login"], keys=keys
+        )
+
+    def unlock(self, passphrase: str) -> AccountKeys:
+        """Unwrap the key ring of the current session with the passphrase."""
+        me = self._request("GET", "/me").json()
+        return self._open_keyring(passphrase, me["keyring"])
+
+    def public_box_key(self) -> bytes:
+        me = self._request("GET", "/me").json()
+        return b64decode(me["account"]["box_public_key"])
+
+    @staticmethod
+    def _open_keyring(passphrase: str, keyring: dict[str, Any]) -> AccountKeys:
+        return open_account(
+            passphrase,
+            _kdf_from(keyring["kdf"]),
+            b64decode(keyring["wrapped_master_passphrase"]),
+            b64decode(keyring["wrapped_keyring"]),
+            b64decode(keyring["box_public_key"]),
+            b64decode(keyring["sign_public_key"]),
+        )
+
+    def logout(self) -> None:
+        self._request("POST", "/auth/logout")
+        self.token = None
+
+    # -- documents --------------------------------------------------------
+    def upload(
+        self,
+        path: Path,
+        category: str,
+        *,
+        box_public_key: bytes,
+        name: str | None = None,
+        mime: str | None = None,
+        progress: Progress | None = None,
+    ) -> str:
+        """Encrypt ``path`` in a stream and upload it; returns the document id."""
+        size = path.stat().st_size
+        metadata = DocumentMetadata(
+            name=name or path.name,
+            mime=mime or mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+            size=size,
+            sha256=_sha256_file(path),
+        )
+        doc_key = new_document_key()
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "Content-Length": str(ciphertext_size(size)),
+            "Coffre-Category": category,
+            "Coffre-Metadata": b64encode(encrypt_metadata(doc_key, metadata)),
+            "Coffre-Sealed-Key": b64encode(seal_document_key(doc_key, box_public_key)),
+        }
+        body = encrypt_stream(doc_key, _file_chunks(path, progress))
+        document = self._request("POST", "/documents", content=body, headers=headers).json()
+        return str(document["id"])
+
+    def list_documents(self, keys: AccountKeys) -> list[DocumentEntry]:
+        """Every live document, with its metadata decrypted locally."""
+        documents = self._request("GET", "/documents").json()["documents"]
+        return [self._entry(doc, keys) for doc in documents]
+
+    def document(self, document_id: str, keys: AccountKeys) -> DocumentEntry:
+        return self._entry(self._request("GET", f"/documents/{document_id}").json(), keys)
+
+    @staticmethod
+    def _document_key(doc: dict[str, Any], keys: AccountKeys) -> bytes:
+        return open_sealed_key(b64decode(doc["sealed_key"]), keys.box_public, keys.box_secret)
+
+    def _entry(self, doc: dict[str, Any], keys: AccountKeys) -> DocumentEntry:
+        doc_key = self._document_key(doc, keys)
+        return DocumentEntry(
+            id=doc["id"],
+            category=doc["category"],
+            created_at=datetime.fromisoformat(doc["created_at"]),
+            ciphertext_size=int(doc["ciphertext_size"]),
+            metadata=decrypt_metadata(doc_key, b64decode(doc["encrypted_metadata"])),
+        )
+
+    def download(
+        self,
+        document_id: str,
+        dest: Path,
+        keys: AccountKeys,
+        *,
+        progress: Progress | None = None,
+    ) -> DocumentMetadata:
+        """Download, decrypt and write ``dest``; nothing is written unless it all checks out."""
+        doc = self._request("GET", f"/documents/{document_id}").json()
+        doc_key = self._document_key(doc, keys)
+        metadata = decrypt_metadata(doc_key, b64decode(doc["encrypted_metadata"]))
+        url = f"{self._prefix}/documents/{document_id}/content"
+        with self._http.stream("GET", url, headers=self._headers()) as response:
+            if not response.is_success:
+                response.read()
+            self._raise_for(response)
+
+            def chunks() -> Iterator[bytes]:
+                for chunk in response.iter_bytes():
+                    if progress is not None:
+                        progress(len(chunk))
+                    yield chunk
+
+            decrypt_to_file(doc_key, chunks(), dest)
+        if _sha256_file(dest) != metadata.sha256:
+            dest.unlink()
+            raise ApiError(0, "integrity_mismatch", "Le document reçu ne correspond pas.")
+        return metadata
+
+    def delete(self, document_id: str) -> None:
+        self._request("DELETE", f"/documents/{document_id}")

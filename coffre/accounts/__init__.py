@@ -1,0 +1,1 @@
+"""Accounts: persons (and, in later issues, professionals), their keys and their sessions."""

@@ -1,0 +1,51 @@
+"""The application's parts, built once at start-up from the settings and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coffre.accounts.service import AccountService
+from coffre.clock import Clock, SystemClock
+from coffre.db.engine import Database, make_engine
+from coffre.settings import Settings
+from coffre.storage import ObjectStore, make_object_store
+from coffre.vault.service import VaultService
+
+
+@dataclass
+class Coffre:
+    settings: Settings
+    db: Database
+    store: ObjectStore
+    clock: Clock
+    accounts: AccountService
+    vault: VaultService
+
+    @classmethod
+    def build(
+        cls, settings: Settings, *, clock: Clock | None = None, store: ObjectStore | None = None
+    ) -> Coffre:
+        clock = clock or SystemClock()
+        db = Database(make_engine(settings.database_url))
+        if store is None:
+            store = make_object_store(
+                settings.storage_backend,
+                local_dir=settings.storage_dir,
+                s3_endpoint=settings.s3_endpoint,
+                s3_access_key=settings.s3_access_key,
+                s3_secret_key=settings.s3_secret_key,
+                s3_bucket=settings.s3_bucket,
+                s3_secure=settings.s3_secure,
+                s3_region=settings.s3_region,
+            )
+        return cls(
+            settings=settings,
+            db=db,
+            store=store,
+            clock=clock,
+            accounts=AccountService(db, settings, clock),
+            vault=VaultService(db, store, settings, clock),
+        )
+
+    def close(self) -> None:
+        self.db.dispose()

@@ -1,0 +1,55 @@
+"""Coffre's settings: one pydantic-settings class, prefix ``COFFRE_``, built once at start-up.
+
+Nothing else in the code base reads ``os.environ``; the settings object is passed down.
+Every field is documented in docs/SETTINGS.md (a test checks it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The development secret is public (it is in this file): refused outside development.
+DEVELOPMENT_SECRET_KEY = "coffre-development-secret-key-not-for-production"
+
+
+class Settings(BaseSettings):
+    """Every knob of the server; see docs/SETTINGS.md."""
+
+    model_config = SettingsConfigDict(env_prefix="COFFRE_", extra="ignore", frozen=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    secret_key: str = DEVELOPMENT_SECRET_KEY
+    database_url: str = "sqlite:///var/coffre.sqlite3"
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_dir: Path = Path("var/objects")
+    s3_endpoint: str = "127.0.0.1:8333"
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_bucket: str = "coffre"
+    s3_secure: bool = False
+    s3_region: str | None = None
+    max_document_bytes: int = Field(default=60 * 1024 * 1024, gt=0)
+    session_ttl_seconds: int = Field(default=12 * 3600, gt=60)
+    session_idle_seconds: int = Field(default=30 * 60, gt=60)
+    login_max_failures: int = Field(default=5, gt=0)
+    login_window_seconds: int = Field(default=15 * 60, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_outside_development(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "COFFRE_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (for example: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')."
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

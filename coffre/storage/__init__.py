@@ -1,0 +1,30 @@
+"""Object storage for document ciphertext: one interface, a local and an S3 backend.
+
+See ``base.py`` for the contract every backend honours.
+"""
+
+from coffre.storage.base import (
+    DEFAULT_CHUNK_SIZE,
+    ObjectInfo,
+    ObjectStore,
+    StoredObject,
+    new_object_key,
+    validate_key,
+)
+from coffre.storage.factory import make_object_store
+from coffre.storage.local import LocalObjectStore
+from coffre.storage.s3 import DEFAULT_PART_SIZE, S3ObjectStore, make_s3_client
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_PART_SIZE",
+    "LocalObjectStore",
+    "ObjectInfo",
+    "ObjectStore",
+    "S3ObjectStore",
+    "StoredObject",
+    "make_object_store",
+    "make_s3_client",
+    "new_object_key",
+    "validate_key",
+]

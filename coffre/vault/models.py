@@ -1,0 +1,46 @@
+"""Document and sealed-key rows.
+
+A document row holds only ciphertext facts (size, hash of the ciphertext) and the
+encrypted metadata (SPEC §9). Deleting a document crypto-shreds it: every sealed
+key goes and the row stays as a tombstone without metadata; the stored object is
+purged right after commit, or by the purge job if storage was down.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coffre.db.base import Base, UTCDateTime
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    object_key: Mapped[str | None] = mapped_column(String(80), nullable=True, unique=True)
+    ciphertext_size: Mapped[int] = mapped_column(BigInteger)
+    ciphertext_sha256: Mapped[str] = mapped_column(String(64))
+    encrypted_metadata: Mapped[bytes | None] = mapped_column(LargeBinary(4096), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    object_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SealedKey(Base):
+    """A document key sealed to one recipient's X25519 public key (SPEC §10)."""
+
+    __tablename__ = "sealed_keys"
+    __table_args__ = (UniqueConstraint("document_id", "recipient_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    recipient_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

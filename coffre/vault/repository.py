@@ -1,0 +1,54 @@
+"""All queries of the vault area. Reads go through ``visible_to`` (the policy's view)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, delete, false, select
+from sqlalchemy.orm import Session as DbSession
+
+from coffre.policy import Actor, Role
+from coffre.vault.models import Document, SealedKey
+
+
+def visible_to(actor: Actor) -> Select[tuple[Document, SealedKey]]:
+    """Live documents the actor may see, each with the key sealed to that actor.
+
+    Mirrors ``policy.can(actor, DOCUMENT_READ, document)``: a person sees the live
+    documents of their own vault.
+    """
+    query = (
+        select(Document, SealedKey)
+        .join(
+            SealedKey,
+            (SealedKey.document_id == Document.id) & (SealedKey.recipient_id == actor.account_id),
+        )
+        .where(Document.deleted_at.is_(None))
+    )
+    if actor.role is Role.PERSON:
+        return query.where(Document.owner_id == actor.account_id)
+    return query.where(false())
+
+
+def list_visible(db: DbSession, actor: Actor) -> Sequence[tuple[Document, SealedKey]]:
+    query = visible_to(actor).order_by(Document.created_at.desc(), Document.id)
+    return [(row[0], row[1]) for row in db.execute(query).all()]
+
+
+def get_visible(db: DbSession, actor: Actor, document_id: str) -> tuple[Document, SealedKey] | None:
+    row = db.execute(visible_to(actor).where(Document.id == document_id)).one_or_none()
+    return (row[0], row[1]) if row is not None else None
+
+
+def delete_sealed_keys(db: DbSession, document_id: str) -> None:
+    db.execute(delete(SealedKey).where(SealedKey.document_id == document_id))
+
+
+def unpurged_tombstones(db: DbSession, limit: int) -> Sequence[Document]:
+    query = (
+        select(Document)
+        .where(Document.deleted_at.is_not(None), Document.object_purged_at.is_(None))
+        .order_by(Document.deleted_at)
+        .limit(limit)
+    )
+    return db.scalars(query).all()

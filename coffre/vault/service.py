@@ -1,0 +1,186 @@
+"""Vault rules: upload, list, download and crypto-shredding delete of encrypted documents.
+
+The server handles ciphertext only (SPEC §8–§10). The order of effects follows
+CONVENTIONS §3: the object is written to storage before the database commit and
+removed again if the commit fails; a delete commits the tombstone (and drops
+every sealed key) first, then purges the object, and the purge job finishes the
+job if storage was down at that moment.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session as DbSession
+
+from coffre.clock import Clock
+from coffre.db.engine import Database
+from coffre.errors import CoffreError, Refused, Unavailable
+from coffre.ids import is_valid_id, new_id
+from coffre.policy import Action, Actor, can
+from coffre.settings import Settings
+from coffre.storage import ObjectStore, new_object_key
+from coffre.vault import repository
+from coffre.vault.categories import is_category
+from coffre.vault.ciphertext import checked_stream
+from coffre.vault.errors import (
+    DocumentNotFound,
+    DocumentTooLarge,
+    InvalidCategory,
+    InvalidMetadata,
+    InvalidSealedKey,
+)
+from coffre.vault.models import Document, SealedKey
+
+log = logging.getLogger(__name__)
+
+SEALED_KEY_SIZE = 80  # crypto_box_seal of a 32-byte key, SPEC §10
+MIN_METADATA_SIZE = 1 + 24 + 16  # version + nonce + tag, SPEC §9
+MAX_METADATA_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    category: str
+    encrypted_metadata: bytes
+    sealed_key: bytes
+    declared_size: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A live document as its reader sees it: ciphertext facts and their sealed key."""
+
+    document: Document
+    sealed_key: bytes
+
+
+class UploadRefused(Refused):
+    code = "upload_refused"
+    message_fr = "Vous ne pouvez pas ajouter de document ici."
+
+
+class VaultService:
+    def __init__(self, db: Database, store: ObjectStore, settings: Settings, clock: Clock) -> None:
+        self._db = db
+        self._store = store
+        self._settings = settings
+        self._clock = clock
+
+    def upload(self, actor: Actor, new: NewDocument, chunks: Iterable[bytes]) -> DocumentView:
+        """Store an encrypted document; nothing is kept unless everything succeeded."""
+        if not can(actor, Action.DOCUMENT_UPLOAD):
+            raise UploadRefused()
+        _check_new_document(new, self._settings.max_document_bytes)
+        object_key = new_object_key("doc")
+        stored = self._store.put_stream(
+            object_key, checked_stream(chunks, self._settings.max_document_bytes)
+        )
+        try:
+            with self._db.unit_of_work() as db:
+                now = self._clock.now()
+                document = Document(
+                    id=new_id(),
+                    owner_id=actor.account_id,
+                    category=new.category,
+                    object_key=object_key,
+                    ciphertext_size=stored.size,
+                    ciphertext_sha256=stored.sha256_hex,
+                    encrypted_metadata=new.encrypted_metadata,
+                    created_at=now,
+                )
+                db.add(document)
+                db.flush()
+                db.add(
+                    SealedKey(
+                        id=new_id(),
+                        document_id=document.id,
+                        recipient_id=actor.account_id,
+                        sealed_key=new.sealed_key,
+                        created_at=now,
+                    )
+                )
+        except BaseException:
+            self._discard_object(object_key)
+            raise
+        return DocumentView(document=document, sealed_key=new.sealed_key)
+
+    def list(self, actor: Actor) -> Sequence[DocumentView]:
+        with self._db.unit_of_work() as db:
+            rows = repository.list_visible(db, actor)
+            return [DocumentView(doc, key.sealed_key) for doc, key in rows]
+
+    def get(self, actor: Actor, document_id: str) -> DocumentView:
+        with self._db.unit_of_work() as db:
+            row = self._visible(db, actor, document_id, Action.DOCUMENT_READ)
+            return DocumentView(row[0], row[1].sealed_key)
+
+    def open_content(self, actor: Actor, document_id: str) -> tuple[Document, Iterator[bytes]]:
+        """The document and a stream of its ciphertext, opened before the first byte is sent."""
+        with self._db.unit_of_work() as db:
+            document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DOWNLOAD)
+        if document.object_key is None:
+            raise DocumentNotFound()
+        return document, self._store.open_stream(document.object_key)
+
+    def delete(self, actor: Actor, document_id: str) -> None:
+        """Crypto-shred: drop every sealed key and the metadata now, then the object."""
+        with self._db.unit_of_work() as db:
+            document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DELETE)
+            repository.delete_sealed_keys(db, document.id)
+            document.deleted_at = self._clock.now()
+            document.encrypted_metadata = None
+        self._purge(document.id)
+
+    def purge_deleted_objects(self, limit: int = 100) -> int:
+        """Job: remove the stored objects of tombstones whose purge could not run."""
+        with self._db.unit_of_work() as db:
+            ids = [doc.id for doc in repository.unpurged_tombstones(db, limit)]
+        return sum(1 for document_id in ids if self._purge(document_id))
+
+    # -- internals ------------------------------------------------------------
+    def _visible(
+        self, db: DbSession, actor: Actor, document_id: str, action: Action
+    ) -> tuple[Document, SealedKey]:
+        row = repository.get_visible(db, actor, document_id) if is_valid_id(document_id) else None
+        if row is None or not can(actor, action, row[0]):
+            raise DocumentNotFound()
+        return row
+
+    def _purge(self, document_id: str) -> bool:
+        with self._db.unit_of_work() as db:
+            document = db.get(Document, document_id)
+            if document is None or document.object_purged_at is not None:
+                return False
+            if document.object_key is not None:
+                try:
+                    self._store.delete(document.object_key)
+                except Unavailable:
+                    # The keys are already gone (the content is unreadable); the purge
+                    # job retries the object later.
+                    log.warning("object purge deferred for a deleted document: storage down")
+                    return False
+            document.object_key = None
+            document.object_purged_at = self._clock.now()
+        return True
+
+    def _discard_object(self, object_key: str) -> None:
+        try:
+            self._store.delete(object_key)
+        except CoffreError:
+            log.error("could not remove an uploaded object after a failed commit: %s", object_key)
+
+
+def _check_new_document(new: NewDocument, max_bytes: int) -> None:
+    if not is_category(new.category):
+        raise InvalidCategory()
+    if not MIN_METADATA_SIZE <= len(new.encrypted_metadata) <= MAX_METADATA_SIZE or (
+        new.encrypted_metadata[0] != 1
+    ):
+        raise InvalidMetadata()
+    if len(new.sealed_key) != SEALED_KEY_SIZE:
+        raise InvalidSealedKey()
+    if new.declared_size is not None and new.declared_size > max_bytes:
+        raise DocumentTooLarge()

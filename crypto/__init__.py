@@ -1,0 +1,126 @@
+"""Coffre's crypto format package: "Coffre crypto format v1", specified in
+crypto/SPEC.md, with test vectors in crypto/vectors/.
+
+Pure functions over bytes built on libsodium constructions (PyNaCl); it imports
+nothing else of Coffre. Not the abandoned PyPI project also named `crypto`.
+"""
+
+from crypto.account import (
+    NewAccount,
+    NewPassphrase,
+    create_account,
+    open_account,
+    open_account_with_recovery,
+    open_master_key,
+    rewrap_for_new_passphrase,
+)
+from crypto.document_key import content_key, metadata_key, new_document_key
+from crypto.encoding import b64decode, b64encode, canonical_json
+from crypto.errors import (
+    CryptoError,
+    DecryptionError,
+    InvalidInputError,
+    SignatureError,
+    UnsupportedVersionError,
+    WeakParametersError,
+)
+from crypto.fingerprint import fingerprint
+from crypto.kdf import (
+    KdfParams,
+    PassphraseKeys,
+    check_kdf_params,
+    derive_passphrase_keys,
+    new_kdf_params,
+    passphrase_root,
+)
+from crypto.keyring import (
+    AccountKeys,
+    account_keys_from_secrets,
+    generate_account_keys,
+    unwrap_keyring,
+    wrap_keyring,
+)
+from crypto.master_key import new_master_key, unwrap_master_key, wrap_master_key
+from crypto.metadata import DocumentMetadata, decrypt_metadata, encrypt_metadata
+from crypto.purposes import FORMAT_NAME
+from crypto.recovery import (
+    RecoveryKeys,
+    derive_recovery_keys,
+    format_recovery_code,
+    new_recovery_secret,
+    parse_recovery_code,
+)
+from crypto.sealed import open_sealed_key, seal_document_key
+from crypto.statements import sign_statement, signed_message, verify_statement
+from crypto.stream import (
+    DEFAULT_CHUNK_SIZE,
+    ciphertext_size,
+    decrypt_bytes,
+    decrypt_stream,
+    decrypt_to_file,
+    encrypt_bytes,
+    encrypt_stream,
+)
+from crypto.subkeys import subkey
+
+FORMAT_VERSION = 1
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "AccountKeys",
+    "CryptoError",
+    "DecryptionError",
+    "DocumentMetadata",
+    "InvalidInputError",
+    "KdfParams",
+    "NewAccount",
+    "NewPassphrase",
+    "PassphraseKeys",
+    "RecoveryKeys",
+    "SignatureError",
+    "UnsupportedVersionError",
+    "WeakParametersError",
+    "account_keys_from_secrets",
+    "b64decode",
+    "b64encode",
+    "canonical_json",
+    "check_kdf_params",
+    "ciphertext_size",
+    "content_key",
+    "create_account",
+    "decrypt_bytes",
+    "decrypt_metadata",
+    "decrypt_stream",
+    "decrypt_to_file",
+    "derive_passphrase_keys",
+    "derive_recovery_keys",
+    "encrypt_bytes",
+    "encrypt_metadata",
+    "encrypt_stream",
+    "fingerprint",
+    "format_recovery_code",
+    "generate_account_keys",
+    "metadata_key",
+    "new_document_key",
+    "new_kdf_params",
+    "new_master_key",
+    "new_recovery_secret",
+    "open_account",
+    "open_account_with_recovery",
+    "open_master_key",
+    "open_sealed_key",
+    "parse_recovery_code",
+    "passphrase_root",
+    "rewrap_for_new_passphrase",
+    "seal_document_key",
+    "sign_statement",
+    "signed_message",
+    "subkey",
+    "unwrap_keyring",
+    "unwrap_master_key",
+    "verify_statement",
+    "wrap_keyring",
+    "wrap_master_key",
+]

@@ -1,0 +1,1 @@
+"""Test vectors of the Coffre crypto format v1: v1.json and its generator (SPEC §13)."""

@@ -1,0 +1,141 @@
+"""Real backends behind a ``--backend`` switch.
+
+Every test that asks for ``backend`` runs on SQLite + the local directory store and
+on PostgreSQL + an S3 server (SeaweedFS), both started on loopback for the session.
+Each test gets its own database (a copy of a migrated template) and its own
+object directory or bucket, so tests never see each other's rows or objects.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from api.app import create_app
+from coffre.clock import FrozenClock
+from coffre.db import migrate
+from coffre.settings import Settings
+from tests.servers.ports import assert_loopback
+
+BACKENDS = ("sqlite-local", "postgres-s3")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=("all", *BACKENDS),
+        default="all",
+        help="which database + object store pair the backend-dependent tests run on",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        choice = metafunc.config.getoption("--backend")
+        metafunc.parametrize("backend", BACKENDS if choice == "all" else (choice,))
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from tests.servers.postgres import start_postgres
+
+    server = start_postgres(tmp_path_factory.mktemp("postgres"))
+    assert_loopback(server.url)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from tests.servers.seaweedfs import start_seaweedfs
+
+    server = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
+    assert_loopback(server.endpoint)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: object) -> str:
+    url: str = postgres_server.create_database("coffre_template")  # type: ignore[attr-defined]
+    migrate.upgrade(url)
+    return "coffre_template"
+
+
+def _postgres_copy(server: object, template: str) -> Iterator[str]:
+    name = "t_" + secrets.token_hex(6)
+    admin = create_engine(server.url, isolation_level="AUTOCOMMIT")  # type: ignore[attr-defined]
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield server.url.rsplit("/", 1)[0] + "/" + name  # type: ignore[attr-defined]
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if backend.startswith("sqlite"):
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "coffre.sqlite3"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        template_name: str = request.getfixturevalue("postgres_template")
+        yield from _postgres_copy(server, template_name)
+
+
+@pytest.fixture
+def settings(backend: str, database_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    common = {
+        "environment": "test",
+        "secret_key": secrets.token_urlsafe(40),
+        "database_url": database_url,
+        "max_document_bytes": 8 * 1024 * 1024,
+    }
+    if backend.endswith("local"):
+        return Settings(storage_backend="local", storage_dir=tmp_path / "objects", **common)
+    server = request.getfixturevalue("s3_server")
+    bucket = "t" + secrets.token_hex(8)
+    server.client().make_bucket(bucket)
+    return Settings(
+        storage_backend="s3",
+        s3_endpoint=server.endpoint,
+        s3_access_key=server.access_key,
+        s3_secret_key=server.secret_key,
+        s3_bucket=bucket,
+        s3_secure=False,
+        s3_region=server.region,
+        **common,
+    )
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def api(settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, clock=clock)) as test_client:
+        yield test_client

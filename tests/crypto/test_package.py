@@ -1,0 +1,53 @@
+"""The imported `crypto` is this repository's format package, and its spec and
+code agree on every constant they share (SPEC, convention 11)."""
+
+import re
+from pathlib import Path
+
+import crypto
+from crypto import purposes
+
+REPO = Path(__file__).resolve().parents[2]
+CRYPTO_DIR = REPO / "crypto"
+SPEC = (CRYPTO_DIR / "SPEC.md").read_text(encoding="utf-8")
+
+
+def test_crypto_is_the_repository_package_not_the_pypi_one() -> None:
+    assert Path(crypto.__file__).resolve().parent == CRYPTO_DIR
+    assert crypto.__doc__ is not None and "Coffre's crypto format package" in crypto.__doc__
+    assert crypto.FORMAT_VERSION == 1
+
+
+def test_spec_starts_with_its_version_line() -> None:
+    assert "Coffre crypto format v1" in SPEC.splitlines()[0]
+    assert crypto.FORMAT_NAME == "Coffre crypto format v1"
+
+
+def test_every_purpose_string_is_spelled_identically_in_the_spec() -> None:
+    for purpose in purposes.ALL_PURPOSES:
+        assert f'"{purpose}"' in SPEC, purpose
+
+
+def test_every_associated_data_and_prefix_appears_in_the_spec() -> None:
+    for value in (
+        purposes.AD_MASTER_KEY_PASSPHRASE,
+        purposes.AD_MASTER_KEY_RECOVERY,
+        purposes.AD_KEYRING_PREFIX,
+        purposes.AD_METADATA,
+    ):
+        assert f'"{value.decode()}"' in SPEC, value
+    assert '"coffre/v1/statement\\n"' in SPEC
+    assert '"coffre/v1/fingerprint\\n"' in SPEC
+
+
+def test_every_spec_section_cited_by_the_code_exists() -> None:
+    sections = set(re.findall(r"^## (\d+)\. ", SPEC, flags=re.MULTILINE))
+    assert sections == {str(n) for n in range(1, 15)}
+    for path in CRYPTO_DIR.rglob("*.py"):
+        for cited in re.findall(r"SPEC §(\d+)", path.read_text(encoding="utf-8")):
+            assert cited in sections, f"{path.name} cites missing SPEC §{cited}"
+
+
+def test_every_public_name_is_exported() -> None:
+    for name in crypto.__all__:
+        assert hasattr(crypto, name), name
