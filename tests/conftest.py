@@ -106,7 +106,9 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 
 @pytest.fixture
-def settings(backend: str, database_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+def settings(
+    backend: str, database_url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Settings:
     common = {
         "environment": "test",
         "secret_key": secrets.token_urlsafe(40),

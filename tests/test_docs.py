@@ -28,7 +28,12 @@ def _codes_in_source() -> set[str]:
 
 def test_every_error_code_is_documented() -> None:
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", (ROOT / "docs/ERRORS.md").read_text(), re.M))
-    codes = _codes_in_source() | {"invalid_request", "not_found", "method_not_allowed", "http_error"}
+    codes = _codes_in_source() | {
+        "invalid_request",
+        "not_found",
+        "method_not_allowed",
+        "http_error",
+    }
     codes |= {"integrity_mismatch"}
     assert codes - documented == set()
     assert len(codes) >= 20
@@ -36,7 +41,11 @@ def test_every_error_code_is_documented() -> None:
 
 def test_every_setting_is_documented() -> None:
     text = (ROOT / "docs/SETTINGS.md").read_text()
-    missing = [f"COFFRE_{name.upper()}" for name in Settings.model_fields if f"`COFFRE_{name.upper()}`" not in text]
+    missing = [
+        f"COFFRE_{name.upper()}"
+        for name in Settings.model_fields
+        if f"`COFFRE_{name.upper()}`" not in text
+    ]
     assert missing == []
 
 

@@ -288,12 +288,14 @@ class S3ObjectStore:
     def delete(self, key: str) -> None:
         validate_key(key)
         with _translated_faults():
-            self._client.remove_object(self.bucket, key)
-            # If versioning was ever on, old versions (and the delete marker just
-            # made) survive the delete above: remove them, so nothing stays behind.
+            # If versioning was ever on, older versions survive a plain delete:
+            # remove them by id first, so that no content stays behind. Then delete
+            # the current object (in a bucket whose versioning is suspended this may
+            # leave a "null" delete marker: a name without content).
             for version in self._client.list_objects(self.bucket, prefix=key, include_version=True):
-                if version.object_name == key:
+                if version.object_name == key and version.version_id not in (None, "null"):
                     self._client.remove_object(self.bucket, key, version_id=version.version_id)
+            self._client.remove_object(self.bucket, key)
 
     # -- health ------------------------------------------------------------------
 

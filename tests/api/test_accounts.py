@@ -14,7 +14,9 @@ from tests.factories import make_person, person_material
 
 
 def _login(api: TestClient, login: str, auth_key: bytes) -> tuple[int, dict]:
-    response = api.post("/api/v1/auth/login", json={"login": login, "auth_key": b64encode(auth_key)})
+    response = api.post(
+        "/api/v1/auth/login", json={"login": login, "auth_key": b64encode(auth_key)}
+    )
     return response.status_code, response.json()
 
 

@@ -46,8 +46,13 @@ def test_a_document_comes_back_byte_identical(api: TestClient) -> None:
     entry = listing[0]
     assert entry["category"] == "impots"
     assert entry["ciphertext_size"] == len(document.ciphertext)
-    doc_key = open_sealed_key(b64decode(entry["sealed_key"]), owner.keys.box_public, owner.keys.box_secret)
-    assert decrypt_metadata(doc_key, b64decode(entry["encrypted_metadata"])).name == "avis-imposition-2025.pdf"
+    doc_key = open_sealed_key(
+        b64decode(entry["sealed_key"]), owner.keys.box_public, owner.keys.box_secret
+    )
+    assert (
+        decrypt_metadata(doc_key, b64decode(entry["encrypted_metadata"])).name
+        == "avis-imposition-2025.pdf"
+    )
 
     response = api.get(f"/api/v1/documents/{document_id}/content", headers=owner.headers)
     assert response.status_code == 200
@@ -209,7 +214,10 @@ def test_deleting_a_document_shreds_its_keys_and_its_object(
 
     assert api.get("/api/v1/documents", headers=owner.headers).json()["documents"] == []
     assert api.get(f"/api/v1/documents/{document_id}", headers=owner.headers).status_code == 404
-    assert api.get(f"/api/v1/documents/{document_id}/content", headers=owner.headers).status_code == 404
+    assert (
+        api.get(f"/api/v1/documents/{document_id}/content", headers=owner.headers).status_code
+        == 404
+    )
     assert api.delete(f"/api/v1/documents/{document_id}", headers=owner.headers).status_code == 404
     assert not _store(api).exists(object_key)
     assert _rows(settings, "sealed_keys") == []

@@ -25,7 +25,9 @@ def test_base64url_decoding_takes_only_text() -> None:
 
 
 def test_canonical_json_sorts_keys_and_drops_whitespace() -> None:
-    assert canonical_json({"b": 1, "a": [True, None, "é"]}) == '{"a":[true,null,"é"],"b":1}'.encode()
+    assert (
+        canonical_json({"b": 1, "a": [True, None, "é"]}) == '{"a":[true,null,"é"],"b":1}'.encode()
+    )
 
 
 @pytest.mark.parametrize("value", [{1: "x"}, {"a": b"bytes"}, {"a": float("nan")}, {"a": 2**60}])

@@ -194,9 +194,7 @@ def test_failed_decryption_leaves_an_existing_destination_untouched(
     assert list(tmp_path.iterdir()) == [dest]
 
 
-def test_decrypt_to_file_writes_the_whole_verified_plaintext(
-    stream: bytes, tmp_path: Path
-) -> None:
+def test_decrypt_to_file_writes_the_whole_verified_plaintext(stream: bytes, tmp_path: Path) -> None:
     dest = tmp_path / "avis.pdf"
     assert crypto.decrypt_to_file(DOC_KEY, recut(stream, 700), dest) == len(PLAINTEXT)
     assert dest.read_bytes() == PLAINTEXT

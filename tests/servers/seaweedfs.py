@@ -222,6 +222,15 @@ class S3Server:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
 
+    def kill(self) -> None:
+        """Crash the server (SIGKILL, no clean shutdown); ``start()`` brings it back."""
+        process, self._process = self._process, None
+        _running.discard(self)
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=STOP_TIMEOUT)
+
     def restart(self) -> None:
         """Stop and start again with the same ports, credentials and data."""
         self.stop()

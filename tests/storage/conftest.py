@@ -1,7 +1,8 @@
 """Fixtures for the object store suites: both backends behind one ``store`` fixture.
 
-The S3 backend talks to a real SeaweedFS server on loopback, started once per
-session; each test gets a fresh bucket. ``leftovers`` lists everything a backend
+The S3 backend talks to a real SeaweedFS server on loopback: the session-scoped
+``s3_server`` of ``tests/conftest.py`` (tests.servers.seaweedfs); each test gets a
+fresh bucket. ``leftovers`` lists everything a backend
 holds (objects, temp files, pending multipart uploads) so that tests can say
 "nothing was left behind" the same way for both.
 """
@@ -16,19 +17,12 @@ import pytest
 
 from coffre.storage import LocalObjectStore, ObjectStore, S3ObjectStore, make_s3_client
 from tests.servers.ports import assert_loopback
-from tests.servers.seaweedfs import S3Server, start_seaweedfs
+from tests.servers.seaweedfs import S3Server
 
 # The smallest part S3 accepts, so that a few MB already make a multipart upload.
 TEST_PART_SIZE = 5 * 1024 * 1024
 
 Leftovers = Callable[[], list[str]]
-
-
-@pytest.fixture(scope="session")
-def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    server = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
-    yield server
-    server.close()
 
 
 def make_test_s3_store(
@@ -59,7 +53,7 @@ def drop_bucket(server: S3Server, bucket: str) -> None:
 def s3_leftovers(server: S3Server, bucket: str) -> list[str]:
     client = server.client()
     objects = [
-        f"object {o.object_name}"
+        f"{'delete marker' if o.is_delete_marker else 'object'} {o.object_name}"
         for o in client.list_objects(bucket, recursive=True, include_version=True)
     ]
     # minio has no public call for ListMultipartUploads.
@@ -72,7 +66,9 @@ def s3_leftovers(server: S3Server, bucket: str) -> list[str]:
 
 def local_leftovers(store: LocalObjectStore) -> list[str]:
     return [
-        str(path.relative_to(store.root)) for path in sorted(store.root.rglob("*")) if path.is_file()
+        str(path.relative_to(store.root))
+        for path in sorted(store.root.rglob("*"))
+        if path.is_file()
     ]
 
 
