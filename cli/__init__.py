@@ -1,1 +1,4 @@
-"""The ``coffre`` command: person commands go through ``client/``, admin ones through ``coffre/``."""
+"""The ``coffre`` command.
+
+Person commands go through ``client/``; admin commands go through ``coffre/``.
+"""

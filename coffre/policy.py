@@ -44,5 +44,7 @@ def can(actor: Actor, action: Action, target: OwnedThing | None = None) -> bool:
     if action is Action.DOCUMENT_UPLOAD:
         return actor.role is Role.PERSON
     if action in (Action.DOCUMENT_READ, Action.DOCUMENT_DOWNLOAD, Action.DOCUMENT_DELETE):
-        return target is not None and actor.role is Role.PERSON and target.owner_id == actor.account_id
+        return (
+            target is not None and actor.role is Role.PERSON and target.owner_id == actor.account_id
+        )
     return False

@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The development secret is public (it is in this file): refused outside development.
-DEVELOPMENT_SECRET_KEY = "coffre-development-secret-key-not-for-production"
+DEVELOPMENT_SECRET_KEY = "coffre-development-secret-key-not-for-production"  # noqa: S105
 
 
 class Settings(BaseSettings):

@@ -47,7 +47,9 @@ def main(base_url: str) -> None:
                 raise
             outcome = client.signup(DEMO_LOGIN, DEMO_PASSPHRASE)
             logged = client.login(DEMO_LOGIN, DEMO_PASSPHRASE)
-            print(f"Demo: created the vault '{DEMO_LOGIN}' (recovery code {outcome.recovery_code}).")
+            print(
+                f"Demo: created the vault '{DEMO_LOGIN}' (recovery code {outcome.recovery_code})."
+            )
         with tempfile.TemporaryDirectory() as tmp:
             source = Path(tmp) / "attestation-domiciliation.txt"
             source.write_text(SAMPLE, encoding="utf-8")

@@ -50,7 +50,9 @@ def live_server(settings: Settings) -> Iterator[str]:
         thread.join(timeout=20)
 
 
-def _cli(server: str, home: Path, *args: str, passphrase: str = PASSPHRASE) -> subprocess.CompletedProcess[str]:
+def _cli(
+    server: str, home: Path, *args: str, passphrase: str = PASSPHRASE
+) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(home),

@@ -60,9 +60,12 @@ class _BlockingBody:
     def __iter__(self) -> Iterator[bytes]:
         return self
 
+    async def _next_chunk(self) -> bytes:
+        return await self._stream.__anext__()
+
     def __next__(self) -> bytes:
         try:
-            return anyio.from_thread.run(self._stream.__anext__)
+            return anyio.from_thread.run(self._next_chunk)
         except StopAsyncIteration:
             raise StopIteration from None
         except ClientDisconnect as exc:

@@ -59,7 +59,7 @@ class KeyringBody(BaseModel):
 
 class LoginResponse(BaseModel):
     token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the scheme name, not a secret
     expires_in: int
     account: AccountBody
     keyring: KeyringBody

@@ -15,7 +15,9 @@ class InvalidLogin(Invalid):
 
 class InvalidKeyMaterial(Invalid):
     code = "invalid_key_material"
-    message_fr = "Les clés envoyées par l'application sont mal formées. Mettez l'application à jour."
+    message_fr = (
+        "Les clés envoyées par l'application sont mal formées. Mettez l'application à jour."
+    )
 
 
 class WeakKdfParameters(Invalid):

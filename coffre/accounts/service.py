@@ -16,9 +16,6 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from crypto import KdfParams, WeakParametersError, check_kdf_params
-from crypto import InvalidInputError as CryptoInvalidInput
-
 from coffre.accounts import repository
 from coffre.accounts.errors import (
     InvalidCredentials,
@@ -35,6 +32,8 @@ from coffre.db.engine import Database
 from coffre.ids import new_id
 from coffre.policy import Actor, Role
 from coffre.settings import Settings
+from crypto import InvalidInputError as CryptoInvalidInput
+from crypto import KdfParams, WeakParametersError, check_kdf_params
 
 # Sizes fixed by the crypto format (SPEC §5, §6): version byte + 24-byte nonce + AEAD.
 WRAPPED_MASTER_KEY_SIZE = 1 + 24 + 32 + 16
@@ -232,7 +231,11 @@ def _check_signup_material(data: SignupData) -> None:
     for value, size in sizes.values():
         if len(value) != size:
             raise InvalidKeyMaterial()
-    for blob in (data.wrapped_master_passphrase, data.wrapped_master_recovery, data.wrapped_keyring):
+    for blob in (
+        data.wrapped_master_passphrase,
+        data.wrapped_master_recovery,
+        data.wrapped_keyring,
+    ):
         if blob[0] != 1:
             raise InvalidKeyMaterial()
     if hmac.compare_digest(data.auth_key, data.recovery_auth_key):

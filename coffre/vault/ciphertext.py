@@ -8,7 +8,6 @@ stream, so the object store aborts the write and keeps nothing.
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterable, Iterator
 
 from coffre.vault.errors import DocumentTooLarge, InvalidCiphertext
@@ -27,7 +26,7 @@ def parse_prefix(prefix: bytes) -> int:
     """Return the chunk size announced by a v1 stream prefix, or raise."""
     if len(prefix) < PREFIX_SIZE or prefix[:4] != MAGIC or prefix[4] != VERSION:
         raise InvalidCiphertext()
-    (chunk_size,) = struct.unpack(">I", prefix[5:9])
+    chunk_size = int.from_bytes(prefix[5:9], "big")
     if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
         raise InvalidCiphertext()
     return chunk_size

@@ -11,7 +11,7 @@ from coffre.policy import Actor, Role
 from coffre.vault.models import Document, SealedKey
 
 
-def visible_to(actor: Actor) -> Select[tuple[Document, SealedKey]]:
+def visible_to(actor: Actor) -> Select[Document, SealedKey]:
     """Live documents the actor may see, each with the key sealed to that actor.
 
     Mirrors ``policy.can(actor, DOCUMENT_READ, document)``: a person sees the live
@@ -32,11 +32,12 @@ def visible_to(actor: Actor) -> Select[tuple[Document, SealedKey]]:
 
 def list_visible(db: DbSession, actor: Actor) -> Sequence[tuple[Document, SealedKey]]:
     query = visible_to(actor).order_by(Document.created_at.desc(), Document.id)
-    return [(row[0], row[1]) for row in db.execute(query).all()]
+    return [(doc, key) for doc, key in db.execute(query).tuples().all()]
 
 
 def get_visible(db: DbSession, actor: Actor, document_id: str) -> tuple[Document, SealedKey] | None:
-    row = db.execute(visible_to(actor).where(Document.id == document_id)).one_or_none()
+    query = visible_to(actor).where(Document.id == document_id)
+    row = db.execute(query).tuples().one_or_none()
     return (row[0], row[1]) if row is not None else None
 
 

@@ -10,8 +10,8 @@ from crypto import (
     DocumentMetadata,
     InvalidInputError,
     UnsupportedVersionError,
+    aead,
 )
-from crypto import aead
 from crypto.purposes import AD_METADATA
 
 CONTENT = "Notification CAF — mars".encode()

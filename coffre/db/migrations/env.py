@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from coffre.db.engine import make_engine
 from coffre.db.models import Base
 
