@@ -32,12 +32,12 @@ def visible_to(actor: Actor) -> Select[Document, SealedKey]:
 
 def list_visible(db: DbSession, actor: Actor) -> Sequence[tuple[Document, SealedKey]]:
     query = visible_to(actor).order_by(Document.created_at.desc(), Document.id)
-    return [(doc, key) for doc, key in db.execute(query).tuples().all()]
+    return [(doc, key) for doc, key in db.execute(query).all()]
 
 
 def get_visible(db: DbSession, actor: Actor, document_id: str) -> tuple[Document, SealedKey] | None:
     query = visible_to(actor).where(Document.id == document_id)
-    row = db.execute(query).tuples().one_or_none()
+    row = db.execute(query).one_or_none()
     return (row[0], row[1]) if row is not None else None
 
 

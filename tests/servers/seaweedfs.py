@@ -137,6 +137,9 @@ class S3Server:
             "-webdav=false",
             "-s3.port.iceberg=0",
             "-s3.port.lance=0",
+            # Standard S3 semantics: writing to a missing bucket is an error, so that
+            # tests notice a bucket that was never created.
+            "-s3.autoCreateBucket=false",
             f"-s3.localSocket={self._socket_dir / 's3.sock'}",
             f"-filer.localSocket={self._socket_dir / 'filer.sock'}",
         ]
