@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 SEALED_KEY_SIZE = 80  # crypto_box_seal of a 32-byte key, SPEC §10
 MIN_METADATA_SIZE = 1 + 24 + 16  # version + nonce + tag, SPEC §9
 MAX_METADATA_SIZE = 4096
+DOWNLOAD_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,8 @@ class VaultService:
             document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DOWNLOAD)
         if document.object_key is None:
             raise DocumentNotFound()
-        return document, self._store.open_stream(document.object_key)
+        # Large reads: each chunk is one hop through the server's thread pool.
+        return document, self._store.open_stream(document.object_key, chunk_size=DOWNLOAD_CHUNK)
 
     def delete(self, actor: Actor, document_id: str) -> None:
         """Crypto-shred: drop every sealed key and the metadata now, then the object."""

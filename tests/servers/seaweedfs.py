@@ -140,6 +140,7 @@ class S3Server:
             # Standard S3 semantics: writing to a missing bucket is an error, so that
             # tests notice a bucket that was never created.
             "-s3.autoCreateBucket=false",
+            "-volume.preStopSeconds=0",  # throw-away data: no drain before stopping
             f"-s3.localSocket={self._socket_dir / 's3.sock'}",
             f"-filer.localSocket={self._socket_dir / 'filer.sock'}",
         ]

@@ -121,6 +121,31 @@ def test_a_server_crash_in_the_middle_of_an_upload_leaves_no_object(
     assert s3_leftovers(fragile_server, fragile_store.bucket) == []
 
 
+class SourceFailure(Exception):
+    pass
+
+
+def test_a_source_failing_while_the_server_is_down_still_raises_its_own_exception(
+    fragile_server: S3Server, fragile_store: S3ObjectStore
+) -> None:
+    key = new_object_key()
+    failure = SourceFailure("client gone")
+
+    def chunks() -> Iterator[bytes]:
+        yield b"a" * (6 * MiB)  # a multipart upload is under way after this
+        fragile_server.kill()  # so that minio cannot abort it
+        raise failure
+
+    with pytest.raises(SourceFailure) as raised:
+        fragile_store.put_stream(key, chunks())
+    assert raised.value is failure and failure.__context__ is None
+
+    fragile_server.start()
+    assert not fragile_store.exists(key)
+    fragile_store.abort_incomplete_uploads(timedelta(0))
+    assert s3_leftovers(fragile_server, fragile_store.bucket) == []
+
+
 def test_a_read_cut_by_a_server_crash_raises_storage_unavailable(
     fragile_server: S3Server, fragile_store: S3ObjectStore
 ) -> None:
