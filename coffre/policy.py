@@ -22,6 +22,7 @@ class Action(StrEnum):
     DOCUMENT_READ = "document.read"
     DOCUMENT_DOWNLOAD = "document.download"
     DOCUMENT_DELETE = "document.delete"
+    DOCUMENT_UPDATE = "document.update"
     DOCUMENT_UPLOAD = "document.upload"
 
 
@@ -43,7 +44,12 @@ def can(actor: Actor, action: Action, target: OwnedThing | None = None) -> bool:
     """The one authorisation decision."""
     if action is Action.DOCUMENT_UPLOAD:
         return actor.role is Role.PERSON
-    if action in (Action.DOCUMENT_READ, Action.DOCUMENT_DOWNLOAD, Action.DOCUMENT_DELETE):
+    if action in (
+        Action.DOCUMENT_READ,
+        Action.DOCUMENT_DOWNLOAD,
+        Action.DOCUMENT_UPDATE,
+        Action.DOCUMENT_DELETE,
+    ):
         return (
             target is not None and actor.role is Role.PERSON and target.owner_id == actor.account_id
         )

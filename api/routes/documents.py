@@ -2,13 +2,15 @@
 
 Upload: the body is the raw content stream (SPEC §8), sent as
 ``application/octet-stream``; the small encrypted parts travel in headers
-(base64url): ``Coffre-Category``, ``Coffre-Metadata``, ``Coffre-Sealed-Key``.
+(base64url): ``Coffre-Category``, ``Coffre-Metadata``, ``Coffre-Sealed-Key``, and
+optionally ``Coffre-Expires-On`` (ISO date).
 The body streams from the socket to the object store without being held in memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from typing import Annotated
 
 import anyio
@@ -19,11 +21,22 @@ from fastapi.responses import StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from api.deps import ActorDep, CoffreDep
-from api.schemas.documents import CategoryBody, CategoryList, DocumentBody, DocumentList
+from api.schemas.documents import (
+    CategoryBody,
+    CategoryList,
+    DocumentBody,
+    DocumentList,
+    DocumentPatch,
+)
 from coffre.errors import CoffreError
 from coffre.vault.categories import CATEGORIES
-from coffre.vault.errors import InvalidMetadata, InvalidSealedKey, UploadInterrupted
-from coffre.vault.service import DocumentView, NewDocument
+from coffre.vault.errors import (
+    InvalidExpiryDate,
+    InvalidMetadata,
+    InvalidSealedKey,
+    UploadInterrupted,
+)
+from coffre.vault.service import DocumentChange, DocumentView, NewDocument
 from crypto import b64decode
 from crypto.errors import InvalidInputError
 
@@ -41,6 +54,8 @@ def _body(view: DocumentView) -> DocumentBody:
         ciphertext_sha256=doc.ciphertext_sha256,
         encrypted_metadata=doc.encrypted_metadata,
         sealed_key=view.sealed_key,
+        expires_on=doc.expires_on,
+        updated_at=doc.updated_at,
     )
 
 
@@ -49,6 +64,15 @@ def _decode(value: str, error: type[CoffreError]) -> bytes:
         return b64decode(value.strip())
     except InvalidInputError as exc:
         raise error() from exc
+
+
+def _date(value: str | None) -> date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InvalidExpiryDate() from exc
 
 
 class _BlockingBody:
@@ -88,12 +112,14 @@ async def upload_document(
     metadata: Annotated[str, Header(alias="Coffre-Metadata", max_length=6000)],
     sealed_key: Annotated[str, Header(alias="Coffre-Sealed-Key", max_length=200)],
     content_length: Annotated[int | None, Header(ge=0)] = None,
+    expires_on: Annotated[str | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
 ) -> DocumentBody:
     new = NewDocument(
         category=category,
         encrypted_metadata=_decode(metadata, InvalidMetadata),
         sealed_key=_decode(sealed_key, InvalidSealedKey),
         declared_size=content_length,
+        expires_on=_date(expires_on),
     )
     view = await anyio.to_thread.run_sync(coffre.vault.upload, actor, new, _BlockingBody(request))
     return _body(view)
@@ -120,6 +146,14 @@ def download_document(document_id: str, actor: ActorDep, coffre: CoffreDep) -> S
             "Coffre-Ciphertext-Sha256": document.ciphertext_sha256,
         },
     )
+
+
+@router.patch("/documents/{document_id}")
+def update_document(
+    document_id: str, body: DocumentPatch, actor: ActorDep, coffre: CoffreDep
+) -> DocumentBody:
+    change = DocumentChange(encrypted_metadata=body.encrypted_metadata, expires_on=body.expires_on)
+    return _body(coffre.vault.update(actor, document_id, change))
 
 
 @router.delete("/documents/{document_id}", status_code=204)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from api.schemas.common import B64Bytes
 
@@ -17,6 +17,17 @@ class DocumentBody(BaseModel):
     ciphertext_sha256: str
     encrypted_metadata: B64Bytes
     sealed_key: B64Bytes
+    expires_on: date | None
+    updated_at: datetime | None
+
+
+class DocumentPatch(BaseModel):
+    """A rename: metadata re-encrypted by the client under the same document key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    encrypted_metadata: B64Bytes
+    expires_on: date | None = None
 
 
 class DocumentList(BaseModel):

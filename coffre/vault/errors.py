@@ -45,3 +45,10 @@ class InvalidSealedKey(Invalid):
 class UploadInterrupted(Invalid):
     code = "upload_interrupted"
     message_fr = "L'envoi a été interrompu. Rien n'a été enregistré : réessayez."
+
+
+class InvalidExpiryDate(Invalid):
+    code = "invalid_expiry_date"
+    message_fr = (
+        "Cette date de fin de validité n'est pas valable. Vérifiez le jour, le mois et l'année."
+    )

@@ -8,9 +8,9 @@ purged right after commit, or by the purge job if storage was down.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coffre.db.base import Base, UTCDateTime
@@ -26,7 +26,12 @@ class Document(Base):
     ciphertext_size: Mapped[int] = mapped_column(BigInteger)
     ciphertext_sha256: Mapped[str] = mapped_column(String(64))
     encrypted_metadata: Mapped[bytes | None] = mapped_column(LargeBinary(4096), nullable=True)
+    # The document's own validity end (titre de séjour, CNI), chosen by the person.
+    # Kept in clear on purpose: reminders and the referent's view need it without a
+    # client (docs/THREATS.md lists it among the metadata the server sees).
+    expires_on: Mapped[date | None] = mapped_column(Date(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     object_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

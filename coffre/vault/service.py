@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -29,6 +30,7 @@ from coffre.vault.errors import (
     DocumentNotFound,
     DocumentTooLarge,
     InvalidCategory,
+    InvalidExpiryDate,
     InvalidMetadata,
     InvalidSealedKey,
 )
@@ -40,6 +42,9 @@ SEALED_KEY_SIZE = 80  # crypto_box_seal of a 32-byte key, SPEC §10
 MIN_METADATA_SIZE = 1 + 24 + 16  # version + nonce + tag, SPEC §9
 MAX_METADATA_SIZE = 4096
 DOWNLOAD_CHUNK = 1024 * 1024
+# Expiry dates outside this range are typing mistakes, not documents.
+EARLIEST_EXPIRY = date(1990, 1, 1)
+LATEST_EXPIRY = date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,15 @@ class NewDocument:
     encrypted_metadata: bytes
     sealed_key: bytes
     declared_size: int | None = None
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """A rename (new encrypted metadata, same document key) and the expiry date."""
+
+    encrypted_metadata: bytes
+    expires_on: date | None
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,7 @@ class VaultService:
                     ciphertext_size=stored.size,
                     ciphertext_sha256=stored.sha256_hex,
                     encrypted_metadata=new.encrypted_metadata,
+                    expires_on=new.expires_on,
                     created_at=now,
                 )
                 db.add(document)
@@ -126,6 +141,17 @@ class VaultService:
             raise DocumentNotFound()
         # Large reads: each chunk is one hop through the server's thread pool.
         return document, self._store.open_stream(document.object_key, chunk_size=DOWNLOAD_CHUNK)
+
+    def update(self, actor: Actor, document_id: str, change: DocumentChange) -> DocumentView:
+        """Replace the encrypted metadata (a rename) and the expiry date."""
+        _check_metadata(change.encrypted_metadata)
+        _check_expiry(change.expires_on)
+        with self._db.unit_of_work() as db:
+            document, key = self._visible(db, actor, document_id, Action.DOCUMENT_UPDATE)
+            document.encrypted_metadata = change.encrypted_metadata
+            document.expires_on = change.expires_on
+            document.updated_at = self._clock.now()
+            return DocumentView(document, key.sealed_key)
 
     def delete(self, actor: Actor, document_id: str) -> None:
         """Crypto-shred: drop every sealed key and the metadata now, then the object."""
@@ -175,13 +201,21 @@ class VaultService:
             log.error("could not remove an uploaded object after a failed commit: %s", object_key)
 
 
+def _check_metadata(blob: bytes) -> None:
+    if not MIN_METADATA_SIZE <= len(blob) <= MAX_METADATA_SIZE or blob[0] != 1:
+        raise InvalidMetadata()
+
+
+def _check_expiry(expires_on: date | None) -> None:
+    if expires_on is not None and not EARLIEST_EXPIRY <= expires_on <= LATEST_EXPIRY:
+        raise InvalidExpiryDate()
+
+
 def _check_new_document(new: NewDocument, max_bytes: int) -> None:
     if not is_category(new.category):
         raise InvalidCategory()
-    if not MIN_METADATA_SIZE <= len(new.encrypted_metadata) <= MAX_METADATA_SIZE or (
-        new.encrypted_metadata[0] != 1
-    ):
-        raise InvalidMetadata()
+    _check_metadata(new.encrypted_metadata)
+    _check_expiry(new.expires_on)
     if len(new.sealed_key) != SEALED_KEY_SIZE:
         raise InvalidSealedKey()
     if new.declared_size is not None and new.declared_size > max_bytes:

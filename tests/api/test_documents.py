@@ -243,3 +243,53 @@ def test_an_unknown_route_gets_the_same_json_error_shape(api: TestClient) -> Non
     response = api.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_rename_replaces_the_metadata_and_the_expiry_date(api: TestClient) -> None:
+    from crypto import DocumentMetadata, b64encode, encrypt_metadata
+
+    owner = make_person(api)
+    document = encrypted_document(owner, name="scan.jpg", category="titre-sejour")
+    headers = {**owner.headers, **document.headers, "Coffre-Expires-On": "2027-03-31"}
+    response = api.post("/api/v1/documents", content=document.ciphertext, headers=headers)
+    assert response.status_code == 201
+    assert response.json()["expires_on"] == "2027-03-31"
+    document_id = response.json()["id"]
+    renamed = DocumentMetadata(
+        name="Titre de séjour", mime="application/pdf", size=1, sha256="0" * 64
+    )
+    patch = {
+        "encrypted_metadata": b64encode(encrypt_metadata(document.doc_key, renamed)),
+        "expires_on": "2028-01-15",
+    }
+    updated = api.patch(f"/api/v1/documents/{document_id}", json=patch, headers=owner.headers)
+    assert updated.status_code == 200
+    body = updated.json()
+    assert body["expires_on"] == "2028-01-15" and body["updated_at"]
+    assert decrypt_metadata(document.doc_key, b64decode(body["encrypted_metadata"])).name == (
+        "Titre de séjour"
+    )
+
+
+def test_someone_else_cannot_rename_a_document(api: TestClient) -> None:
+    owner = make_person(api, slot=0)
+    other = make_person(api, slot=1)
+    document = encrypted_document(owner)
+    document_id = upload(api, owner, document)
+    patch = {"encrypted_metadata": document.headers["Coffre-Metadata"], "expires_on": None}
+    response = api.patch(f"/api/v1/documents/{document_id}", json=patch, headers=other.headers)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "document_not_found"
+
+
+@pytest.mark.parametrize("value", ["31/03/2027", "2027-02-30", "1850-01-01"])
+def test_an_unusable_expiry_date_is_refused_and_nothing_is_stored(
+    api: TestClient, settings: Settings, value: str
+) -> None:
+    owner = make_person(api)
+    document = encrypted_document(owner)
+    headers = {**owner.headers, **document.headers, "Coffre-Expires-On": value}
+    response = api.post("/api/v1/documents", content=document.ciphertext, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_expiry_date"
+    _nothing_stored(api, settings)
