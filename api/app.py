@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
 from api.routes import accounts, documents, health
 from coffre.clock import Clock
@@ -70,6 +71,7 @@ def create_app(
     install_error_handlers(app)
     for module in (health, accounts, documents):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(CoffreCSRFMiddleware, **csrf_middleware_options(settings))  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)
     return app
 

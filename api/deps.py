@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.cookies import session_cookie
 from coffre.accounts.errors import NotAuthenticated
 from coffre.container import Coffre
 from coffre.policy import Actor
@@ -19,16 +20,22 @@ def get_coffre(request: Request) -> Coffre:
 CoffreDep = Annotated[Coffre, Depends(get_coffre)]
 
 
-def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+def session_token(request: Request) -> str:
+    """The bearer token (API clients), else the web session cookie (the page)."""
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated()
+        return token.strip()
+    cookie = session_cookie(request)
+    if not cookie:
         raise NotAuthenticated()
-    return token.strip()
+    return cookie
 
 
 def current_actor(request: Request, coffre: CoffreDep) -> Actor:
-    return coffre.accounts.authenticate(bearer_token(request))
+    return coffre.accounts.authenticate(session_token(request))
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

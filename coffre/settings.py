@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     session_idle_seconds: int = Field(default=30 * 60, gt=60)
     login_max_failures: int = Field(default=5, gt=0)
     login_window_seconds: int = Field(default=15 * 60, gt=0)
+    # Web session cookie: Secure by default (browsers accept it on http://localhost too).
+    cookie_secure: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

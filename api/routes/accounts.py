@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from api.cookies import clear_session_cookie, set_session_cookie
 from api.deps import ActorDep, CoffreDep
 from api.schemas.accounts import (
     AccountBody,
@@ -94,10 +95,20 @@ def login(body: LoginRequest, coffre: CoffreDep) -> LoginResponse:
     )
 
 
+@router.post("/auth/web-login")
+def web_login(body: LoginRequest, coffre: CoffreDep, response: Response) -> MeResponse:
+    """Login for the page: the token goes into an HttpOnly cookie, never to the script."""
+    result = coffre.accounts.login(body.login, body.auth_key)
+    set_session_cookie(response, result.token, coffre.settings)
+    return MeResponse(account=_account_body(result.account), keyring=_keyring_body(result.account))
+
+
 @router.post("/auth/logout", status_code=204)
 def logout(actor: ActorDep, coffre: CoffreDep) -> Response:
     coffre.accounts.logout(actor)
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    clear_session_cookie(response, coffre.settings)
+    return response
 
 
 @router.get("/me")
