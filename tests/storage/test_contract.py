@@ -152,8 +152,10 @@ def test_streaming_keeps_memory_bounded_by_one_part_not_the_document(store: Obje
     finally:
         tracemalloc.stop()
     assert digest.hexdigest() == hashlib.sha256(b"".join(generated())).hexdigest()
-    # S3 holds about one 5 MiB part in a few copies; the local store one chunk.
-    assert peak < 26 * MiB, f"peak {peak / MiB:.1f} MiB for a {size // MiB} MiB document"
+    # Measured: the local store peaks at ~0.1 MiB (one chunk); S3 at ~15 MiB, three
+    # copies of one 5 MiB part (our join, minio's two slices). Neither near 48 MiB.
+    bound = 4 * store.part_size if isinstance(store, S3ObjectStore) else MiB
+    assert peak < bound, f"peak {peak / MiB:.1f} MiB for a {size // MiB} MiB document"
 
 
 # -- presence and deletion --------------------------------------------------------------
