@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
@@ -21,7 +24,7 @@ from api.app import create_app
 from coffre.clock import FrozenClock
 from coffre.db import migrate
 from coffre.settings import Settings
-from tests.servers.ports import assert_loopback
+from tests.servers.ports import assert_loopback, free_port
 
 BACKENDS = ("sqlite-local", "postgres-s3")
 
@@ -141,3 +144,24 @@ def clock() -> FrozenClock:
 def api(settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
     with TestClient(create_app(settings, clock=clock)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[str]:
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)

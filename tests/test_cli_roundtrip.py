@@ -11,43 +11,15 @@ import re
 import secrets
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import uvicorn
 from sqlalchemy import create_engine, text
 
-from api.app import create_app
 from coffre.settings import Settings
 from coffre.storage import make_object_store
-from tests.servers.ports import free_port
 
 COFFRE = Path(sys.executable).parent / "coffre"
 PASSPHRASE = "lampe velo nuage tiroir biscuit orange"
-
-
-@pytest.fixture
-def live_server(settings: Settings) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
 
 
 def _cli(

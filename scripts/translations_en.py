@@ -1,0 +1,176 @@
+"""Fill web/locale/en/LC_MESSAGES/messages.po from this table (kept with the catalogue).
+
+Translators of other languages work on the .po files directly; this script only
+exists because the first English catalogue was written in one go. Run:
+    .venv/bin/python scripts/translations_en.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+EN = {
+    "%s %%": "%s %%",
+    "Abandonner": "Give up",
+    "Ajouter un document": "Add a document",
+    "Ajoutez au moins une page (photo ou fichier).": "Add at least one page (photo or file).",
+    "Ajouté le": "Added on",
+    "Aller au contenu": "Skip to content",
+    "Annuler": "Cancel",
+    "Autre": "Other",
+    "Bientôt périmé : jusqu'au": "Expires soon: valid until",
+    "Bienvenue dans votre coffre": "Welcome to your vault",
+    "C'est fait : votre document est dans votre coffre.": "Done: your document is in your vault.",
+    "CAF": "Family benefits (CAF)",
+    "Ce document est trop lourd. Enlevez des pages ou choisissez un fichier plus petit.": (
+        "This document is too large. Remove pages or choose a smaller file."
+    ),
+    "Ce document ne peut pas être ouvert. Il a peut-être été abîmé.": (
+        "This document cannot be opened. It may have been damaged."
+    ),
+    "Ce fichier n'est pas une photo ni un PDF.": "This file is neither a photo nor a PDF.",
+    "Chargement…": "Loading…",
+    "Chiffrement…": "Encrypting…",
+    "Choisir des fichiers": "Choose files",
+    "Choisissez le type de document": "Choose the type of document",
+    "Code de récupération": "Recovery code",
+    "Continuer": "Continue",
+    "Créer mon coffre": "Create my vault",
+    "Déverrouiller": "Unlock",
+    "Déverrouiller mon coffre": "Unlock my vault",
+    "Emploi": "Employment",
+    "Enregistrer": "Save",
+    "Envoi du document": "Sending the document",
+    "Envoi…": "Sending…",
+    "Erreur": "Error",
+    "Famille": "Family",
+    "Gardez vos papiers en sécurité. Vous seul·e pouvez les ouvrir.": (
+        "Keep your papers safe. Only you can open them."
+    ),
+    "Identifiant :": "Login:",
+    "Identifiant ou phrase secrète incorrects.": "Wrong login or passphrase.",
+    "Identité": "Identity",
+    "Il sera détruit pour toujours. Personne ne pourra plus l'ouvrir, pas même vous.": (
+        "It will be destroyed for ever. No one will be able to open it again, not even you."
+    ),
+    "Imprimer": "Print",
+    "Impôts": "Taxes",
+    "J'ai déjà un coffre": "I already have a vault",
+    "J'ai écrit ou imprimé mon code": "I wrote down or printed my code",
+    "Justice": "Justice",
+    "Justificatif de domicile": "Proof of address",
+    "L'envoi n'a pas abouti. Rien n'a été enregistré. Vous pouvez réessayer.": (
+        "Sending failed. Nothing was saved. You can try again."
+    ),
+    "La même phrase secrète, encore une fois": "The same passphrase, once more",
+    "Langue et session": "Language and session",
+    "Le document a été supprimé.": "The document was deleted.",
+    "Le nom a été changé.": "The name was changed.",
+    "Les deux phrases secrètes ne sont pas pareilles.": "The two passphrases are not the same.",
+    "Les pages du document": "The pages of the document",
+    "Logement": "Housing",
+    "Me déconnecter": "Log out",
+    "Mes documents": "My documents",
+    "Mettre dans mon coffre": "Put it in my vault",
+    "Mon coffre": "My vault",
+    "Mon coffre — Coffre": "My vault — Coffre",
+    "Nom du document (facultatif)": "Name of the document (optional)",
+    "Non, garder": "No, keep it",
+    "Nouveau nom": "New name",
+    "Oui, supprimer": "Yes, delete",
+    "Ouverture…": "Opening…",
+    "Ouvrir": "Open",
+    "Ouvrir mon coffre": "Open my vault",
+    "Page": "Page",
+    "Pages ajoutées": "Pages added",
+    "Par exemple : carte d'identité, avis d'imposition 2025.": (
+        "For example: identity card, 2025 tax notice."
+    ),
+    "Pas besoin d'adresse e-mail.": "No e-mail address needed.",
+    "Pas de connexion. Vérifiez le réseau et réessayez.": (
+        "No connection. Check the network and try again."
+    ),
+    "Phrase secrète": "Passphrase",
+    "Plusieurs mots faciles à retenir pour vous, par exemple : vélo bleu marché dimanche soleil. "
+    "Personne d'autre ne la connaîtra, pas même nous.": (
+        "Several words that are easy for you to remember, for example: blue bike Sunday market "
+        "sun. No one else will know it, not even us."
+    ),
+    "Pour un titre de séjour ou une carte d'identité : nous vous préviendrons avant la fin.": (
+        "For a residence permit or an identity card: we will warn you before it ends."
+    ),
+    "Pour votre sécurité, écrivez à nouveau votre phrase secrète.": (
+        "For your safety, type your passphrase again."
+    ),
+    "Prendre une photo": "Take a photo",
+    "Prenez une photo de chaque page (par exemple le recto puis le verso), ou choisissez des "
+    "fichiers.": "Take a photo of each page (for example the front, then the back), or choose files.",
+    "Préparation des pages…": "Preparing the pages…",
+    "Pseudonyme ou numéro de téléphone": "Nickname or phone number",
+    "Périmé depuis le": "Expired since",
+    "QR code du code de récupération": "QR code of the recovery code",
+    "Quel document ?": "Which document?",
+    "Renommer": "Rename",
+    "Renommer le document": "Rename the document",
+    "Ressources": "Income",
+    "Retirer": "Remove",
+    "Retour": "Back",
+    "Retour à mes documents": "Back to my documents",
+    "Réessayer": "Try again",
+    "Santé": "Health",
+    "Si cette page reste vide, votre navigateur est trop ancien ou le JavaScript est coupé.": (
+        "If this page stays empty, your browser is too old or JavaScript is turned off."
+    ),
+    "Si vous oubliez votre phrase secrète, ce code est le seul moyen de retrouver vos documents. "
+    "Écrivez-le sur papier ou imprimez cette page, et gardez-le en lieu sûr.": (
+        "If you forget your passphrase, this code is the only way to get your documents back. "
+        "Write it on paper or print this page, and keep it somewhere safe."
+    ),
+    "Suivant": "Next",
+    "Supprimer": "Delete",
+    "Supprimer ce document ?": "Delete this document?",
+    "Titre de séjour": "Residence permit",
+    "Télécharger": "Download",
+    "Un instant…": "One moment…",
+    "Valable jusqu'au": "Valid until",
+    "Valable jusqu'au (facultatif)": "Valid until (optional)",
+    "Votre coffre est vide. Ajoutez votre premier document.": (
+        "Your vault is empty. Add your first document."
+    ),
+    "Votre kit de récupération": "Your recovery kit",
+    "Votre phrase secrète est trop courte : au moins 4 mots ou 16 signes.": (
+        "Your passphrase is too short: at least 4 words or 16 characters."
+    ),
+    "Vous avez été déconnecté·e après un moment sans activité.": (
+        "You were logged out after a while without activity."
+    ),
+    "Vous avez été déconnecté·e. Rien n'est resté sur cet appareil.": (
+        "You are logged out. Nothing was left on this device."
+    ),
+    "Écrivez votre pseudonyme ou votre numéro de téléphone.": "Type your nickname or phone number.",
+}
+
+PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"
+
+
+def main() -> None:
+    with PO.open("rb") as handle:
+        catalog = read_po(handle)
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.id in EN:
+            message.string = EN[message.id]
+        elif not message.string:
+            missing.append(message.id)
+    with PO.open("wb") as handle:
+        write_po(handle, catalog, sort_output=True, omit_header=False)
+    if missing:
+        raise SystemExit(f"untranslated: {missing}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Page routes: parse, call a service if needed, render a template."""

@@ -1,0 +1,66 @@
+"""The person's vault page.
+
+One HTML document holds every screen of the person's journey; the script shows
+one at a time (one action per screen) so that the unwrapped keys stay in the
+page's memory only, never in storage, and are wiped on log-out or inactivity.
+The server renders every text through gettext; the script reads its own strings
+from a JSON block, so no text is hard-coded in JavaScript.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from coffre.vault.categories import CATEGORIES
+from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
+from web.strings import script_strings
+from web.vendor import vendored_libraries
+
+TEMPLATES = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def vault_page(request: Request) -> Response:
+    language = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    catalogue = translations(language)
+    gettext = catalogue.gettext
+    categories = {code: gettext(label) for code, label in CATEGORIES.items()}
+    settings = request.app.state.coffre.settings
+    context = {
+        "lang": language,
+        "languages": LANGUAGES,
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": catalogue.ngettext,
+        "categories": categories,
+        "strings": script_strings(gettext),
+        "vendor": vendored_libraries(),
+        "max_document_bytes": settings.max_document_bytes,
+        "idle_seconds": settings.session_idle_seconds,
+    }
+    response: Response = TEMPLATES.TemplateResponse(request, "vault/app.html", context)
+    return response
+
+
+@router.get("/langue")
+def choose_language(
+    lang: Annotated[str, Query(max_length=5)] = "fr",
+) -> Response:
+    response = RedirectResponse("/", status_code=303)
+    if lang in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    return response

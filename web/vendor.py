@@ -1,0 +1,33 @@
+"""The third-party browser libraries, vendored by ``scripts/install-js`` from the npm registry.
+
+Their file names carry their version, so a browser can cache them for ever and a
+new version is a new URL (prepaid data: libsodium alone is ~190 KB gzipped).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
+PATTERNS = {
+    "sodium": "libsodium-wrappers-sumo-*.mjs",
+    "qrcode": "qrcode-generator-*.js",
+    "pdflib": "pdf-lib-*.min.js",
+}
+
+
+class VendorMissing(RuntimeError):
+    """A vendored library is missing: run scripts/install (it runs scripts/install-js)."""
+
+
+@cache
+def vendored_libraries() -> dict[str, str]:
+    """Library name -> URL path under /static/vendor/."""
+    found: dict[str, str] = {}
+    for name, pattern in PATTERNS.items():
+        matches = sorted(VENDOR_DIR.glob(pattern))
+        if not matches:
+            raise VendorMissing(f"{pattern} is missing from {VENDOR_DIR}: run scripts/install")
+        found[name] = f"/static/vendor/{matches[-1].name}"
+    return found
