@@ -30,7 +30,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'none'",
         "script-src 'self' 'wasm-unsafe-eval'",
         "worker-src 'self'",
-        "connect-src 'self'",
+        "connect-src 'self' blob:",
         "style-src 'self'",
         "img-src 'self' blob:",
         "frame-src blob:",

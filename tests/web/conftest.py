@@ -1,0 +1,136 @@
+"""A real browser for the page tests: Debian's Chromium driven by Playwright, phone-sized.
+
+Playwright's own browser download does not work here: scripts/test installs the
+`chromium` Debian package, and the tests launch /usr/bin/chromium. Screenshots go
+to test-artifacts/screenshots/ (not committed) for a reviewer to look at.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: scripts/test installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def phone(chromium: Browser) -> Iterator[BrowserContext]:
+    context = chromium.new_context(
+        viewport=PHONE,
+        locale="fr-FR",
+        has_touch=True,
+        accept_downloads=True,
+    )
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+class PageProblems:
+    """Script errors and CSP violations seen by the page: a test fails on any."""
+
+    def __init__(self, page: Page) -> None:
+        self.items: list[str] = []
+        page.on("pageerror", lambda error: self.items.append(f"page error: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        text = message.text
+        if message.type == "error" and "status of 401" not in text:
+            self.items.append(f"console: {text}")
+        elif "Content Security Policy" in text:
+            self.items.append(f"csp: {text}")
+
+
+@pytest.fixture
+def page(phone: BrowserContext) -> Iterator[Page]:
+    page = phone.new_page()
+    problems = PageProblems(page)
+    yield page
+    assert problems.items == []
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    """axe-core on the current screen: no serious or critical WCAG 2.1 A/AA violation.
+
+    axe is evaluated through the DevTools protocol, which the page's CSP does not
+    govern, so the page keeps its real policy during the check.
+    """
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core is missing: run scripts/install")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return r.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}));
+        }"""
+    )
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert serious == [], f"{name}: {serious}"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name}: the screen scrolls sideways at 360 px ({width} px)"
+
+
+def png(path: Path, width: int, height: int, seed: int = 0) -> Path:
+    """A real PNG photo stand-in (stripes), written with the standard library only."""
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)
+        shade = (y * 7 + seed * 40) % 256
+        rows += bytes((shade, (shade + 85) % 256, (255 - shade) % 256)) * width
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return (
+            struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
+    )
+    data += chunk(b"IEND", b"")
+    path.write_bytes(data)
+    return path

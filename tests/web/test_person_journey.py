@@ -1,0 +1,247 @@
+"""The person's journey in a phone-sized Chromium against the real server.
+
+Sign up, keep the recovery kit, add a two-page document from files, see it, open
+it, log out, log in again and find it again; with axe on every screen, no
+horizontal scroll at 360 px, and nothing left in the browser's storage.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+from client import CoffreClient
+from tests.web.conftest import assert_accessible, png, screenshot
+
+PASSPHRASE = "vélo bleu marché dimanche soleil"
+
+
+def visible_screen(page: Page, name: str) -> Locator:
+    """Wait for a screen and return it: every lookup is scoped to the visible screen."""
+    section = page.locator(f'[data-screen="{name}"]')
+    expect(section).to_be_visible(timeout=30_000)
+    return section
+
+
+def downloaded_bytes(page: Page) -> bytes:
+    """The bytes behind the "Télécharger" link (a blob: URL made from the decrypted data)."""
+    link = page.locator("#doc-download")
+    expect(link).to_have_attribute("href", re.compile("^blob:"))
+    encoded = page.evaluate(
+        """async () => {
+            const a = document.querySelector('#doc-download');
+            const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
+            let text = '';
+            for (const b of bytes) text += String.fromCharCode(b);
+            return btoa(text);
+        }"""
+    )
+    return base64.b64decode(encoded)
+
+
+def sign_up(page: Page, base: str, login: str) -> str:
+    page.goto(base)
+    visible_screen(page, "welcome")
+    page.get_by_role("button", name="Créer mon coffre").click()
+    form = visible_screen(page, "signup")
+    form.get_by_label("Pseudonyme ou numéro de téléphone").fill(login)
+    form.get_by_label("Phrase secrète", exact=True).fill(PASSPHRASE)
+    form.get_by_label("La même phrase secrète, encore une fois").fill(PASSPHRASE)
+    form.get_by_role("button", name="Créer mon coffre").click()
+    visible_screen(page, "recovery")
+    code = page.locator("#recovery-code").inner_text()
+    page.get_by_label("J'ai écrit ou imprimé mon code").check()
+    page.get_by_role("button", name="Continuer").click()
+    visible_screen(page, "documents")
+    return code
+
+
+def log_in(page: Page, base: str, login: str) -> None:
+    page.goto(base)
+    visible_screen(page, "welcome")
+    page.get_by_role("button", name="J'ai déjà un coffre").click()
+    form = visible_screen(page, "login")
+    form.get_by_label("Pseudonyme ou numéro de téléphone").fill(login)
+    form.get_by_label("Phrase secrète", exact=True).fill(PASSPHRASE)
+    form.get_by_role("button", name="Ouvrir").click()
+    visible_screen(page, "documents")
+
+
+def add_two_pages(page: Page, tmp_path: Path) -> None:
+    page.get_by_role("button", name="Ajouter un document").click()
+    kind = visible_screen(page, "add-kind")
+    kind.locator('label[for="category-identite"]').click()
+    kind.get_by_label("Nom du document (facultatif)").fill("Carte d'identité")
+    kind.get_by_label("Valable jusqu'au (facultatif)").fill("2031-06-30")
+    kind.get_by_role("button", name="Suivant").click()
+    visible_screen(page, "add-pages")
+    front = png(tmp_path / "recto.png", 2400, 1500, seed=1)
+    back = png(tmp_path / "verso.png", 2400, 1500, seed=2)
+    page.locator("#pick-files").set_input_files([str(front), str(back)])
+    expect(page.locator("#page-list li")).to_have_count(2, timeout=30_000)
+
+
+def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
+    page: Page, live_server: str, tmp_path: Path
+) -> None:
+    response = page.goto(live_server)
+    assert response is not None
+    assert response.headers["cache-control"] == "no-store"
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    visible_screen(page, "welcome")
+    assert_accessible(page, "welcome")
+    screenshot(page, "01-welcome")
+
+    page.get_by_role("button", name="Créer mon coffre").click()
+    form = visible_screen(page, "signup")
+    assert_accessible(page, "signup")
+    screenshot(page, "02-signup")
+    form.get_by_label("Pseudonyme ou numéro de téléphone").fill("amina")
+    form.get_by_label("Phrase secrète", exact=True).fill(PASSPHRASE)
+    form.get_by_label("La même phrase secrète, encore une fois").fill(PASSPHRASE)
+    form.get_by_role("button", name="Créer mon coffre").click()
+
+    visible_screen(page, "recovery")
+    code = page.locator("#recovery-code").inner_text()
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{3,4}){6}", code)
+    expect(page.locator("#recovery-qr svg")).to_be_visible()
+    assert_accessible(page, "recovery")
+    screenshot(page, "03-recovery-kit")
+    continue_button = page.get_by_role("button", name="Continuer")
+    expect(continue_button).to_be_disabled()
+    page.get_by_label("J'ai écrit ou imprimé mon code").check()
+    continue_button.click()
+
+    visible_screen(page, "documents")
+    expect(page.get_by_text("Votre coffre est vide")).to_be_visible()
+    assert_accessible(page, "documents-empty")
+
+    add_two_pages(page, tmp_path)
+    assert_accessible(page, "add-pages")
+    screenshot(page, "04-add-pages")
+    page.get_by_role("button", name="Mettre dans mon coffre").click()
+    visible_screen(page, "documents")
+    expect(page.get_by_text("C'est fait : votre document est dans votre coffre.")).to_be_visible()
+    entry = page.get_by_role("button", name=re.compile("Carte d'identité.pdf"))
+    expect(entry).to_be_visible()
+    expect(entry).to_contain_text("Valable jusqu'au 30/06/2031")
+    assert_accessible(page, "documents")
+    screenshot(page, "05-documents")
+
+    entry.click()
+    visible_screen(page, "document")
+    expect(page.locator("#doc-preview iframe")).to_be_visible()
+    expect(page.locator("#doc-download")).to_have_attribute("href", re.compile("^blob:"))
+    assert_accessible(page, "document")
+    screenshot(page, "06-document")
+    expect(page.locator("#doc-download")).to_have_attribute("download", "Carte d'identité.pdf")
+    pdf = downloaded_bytes(page)
+    assert pdf.startswith(b"%PDF-")
+    # One image per page, each downscaled in the page from 2400 px to 1600 px wide.
+    assert len(re.findall(rb"/Subtype /Image", pdf)) == 2
+    assert [int(w) for w in re.findall(rb"/Width (\d+)", pdf)] == [1600, 1600]
+    assert len(pdf) < 1_500_000
+
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    page.get_by_role("button", name="Me déconnecter").click()
+    visible_screen(page, "welcome")
+    expect(page.get_by_text("Vous avez été déconnecté·e.")).to_be_visible()
+    assert all(c["name"] != "coffre_session" for c in page.context.cookies())
+
+    log_in(page, live_server, "amina")
+    assert_accessible(page, "login-documents")
+    expect(page.get_by_role("button", name=re.compile("Carte d'identité.pdf"))).to_be_visible()
+
+
+def test_the_session_cookie_is_out_of_the_scripts_reach(page: Page, live_server: str) -> None:
+    sign_up(page, live_server, "sacha")
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["coffre_session"]["httpOnly"] is True
+    assert cookies["coffre_session"]["sameSite"] == "Strict"
+    assert "coffre_session" not in page.evaluate("document.cookie")
+
+
+def test_reloading_the_page_asks_for_the_passphrase_again(page: Page, live_server: str) -> None:
+    sign_up(page, live_server, "lina")
+    page.reload()
+    unlock = visible_screen(page, "unlock")
+    assert_accessible(page, "unlock")
+    unlock.get_by_label("Phrase secrète").fill("not the passphrase at all")
+    unlock.get_by_role("button", name="Déverrouiller").click()
+    expect(page.locator("#unlock-error")).to_have_text("Identifiant ou phrase secrète incorrects.")
+    unlock.get_by_label("Phrase secrète").fill(PASSPHRASE)
+    unlock.get_by_role("button", name="Déverrouiller").click()
+    visible_screen(page, "documents")
+
+
+def test_a_document_uploaded_in_the_browser_comes_out_of_the_python_client_byte_identical(
+    page: Page, live_server: str, tmp_path: Path
+) -> None:
+    sign_up(page, live_server, "noor")
+    add_two_pages(page, tmp_path)
+    page.get_by_role("button", name="Mettre dans mon coffre").click()
+    entry = page.get_by_role("button", name=re.compile("Carte d'identité.pdf"))
+    entry.click()
+    visible_screen(page, "document")
+    from_browser = downloaded_bytes(page)
+
+    with CoffreClient(live_server) as client:
+        logged = client.login("noor", PASSPHRASE)
+        [entry_py] = client.list_documents(logged.keys)
+        assert entry_py.metadata.name == "Carte d'identité.pdf"
+        assert entry_py.category == "identite"
+        target = tmp_path / "from-python.pdf"
+        client.download(entry_py.id, target, logged.keys)
+    assert target.read_bytes() == from_browser
+
+
+def test_a_document_uploaded_by_the_python_client_opens_in_the_browser(
+    page: Page, live_server: str, tmp_path: Path
+) -> None:
+    with CoffreClient(live_server) as client:
+        client.signup("yusuf", PASSPHRASE)
+        logged = client.login("yusuf", PASSPHRASE)
+        photo = png(tmp_path / "attestation-caf.png", 300, 200, seed=3)
+        client.upload(photo, "caf", box_public_key=logged.keys.box_public)
+    log_in(page, live_server, "yusuf")
+    page.get_by_role("button", name=re.compile("attestation-caf.png")).click()
+    visible_screen(page, "document")
+    image = page.locator("#doc-preview img")
+    expect(image).to_be_visible()
+    assert page.evaluate("document.querySelector('#doc-preview img').naturalWidth") == 300
+    assert downloaded_bytes(page) == photo.read_bytes()
+
+
+def test_renaming_and_deleting_a_document(page: Page, live_server: str, tmp_path: Path) -> None:
+    sign_up(page, live_server, "ines")
+    add_two_pages(page, tmp_path)
+    page.get_by_role("button", name="Mettre dans mon coffre").click()
+    page.get_by_role("button", name=re.compile("Carte d'identité.pdf")).click()
+    visible_screen(page, "document")
+    page.get_by_role("button", name="Renommer").click()
+    rename = visible_screen(page, "rename")
+    assert_accessible(page, "rename")
+    rename.get_by_label("Nouveau nom").fill("CNI recto verso.pdf")
+    rename.get_by_role("button", name="Enregistrer").click()
+    visible_screen(page, "documents")
+    page.get_by_role("button", name=re.compile("CNI recto verso.pdf")).click()
+    visible_screen(page, "document")
+    page.get_by_role("button", name="Supprimer").click()
+    visible_screen(page, "delete")
+    assert_accessible(page, "delete")
+    screenshot(page, "07-delete")
+    page.get_by_role("button", name="Oui, supprimer").click()
+    visible_screen(page, "documents")
+    expect(page.get_by_text("Votre coffre est vide")).to_be_visible()
+
+
+def test_the_page_speaks_english_when_asked(page: Page, live_server: str) -> None:
+    page.goto(live_server)
+    visible_screen(page, "welcome")
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", name="Welcome to your vault")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert_accessible(page, "welcome-en")
