@@ -12,7 +12,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 EN = {
-    "%s %%": "%s %%",
+    "{n} %": "{n}%",
     "Abandonner": "Give up",
     "Ajouter un document": "Add a document",
     "Ajoutez au moins une page (photo ou fichier).": "Add at least one page (photo or file).",
@@ -106,7 +106,9 @@ EN = {
     ),
     "Prendre une photo": "Take a photo",
     "Prenez une photo de chaque page (par exemple le recto puis le verso), ou choisissez des "
-    "fichiers.": "Take a photo of each page (for example the front, then the back), or choose files.",
+    "fichiers.": (
+        "Take a photo of each page (for example the front, then the back), or choose files."
+    ),
     "Préparation des pages…": "Preparing the pages…",
     "Pseudonyme ou numéro de téléphone": "Nickname or phone number",
     "Périmé depuis le": "Expired since",

@@ -40,6 +40,6 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "encrypting": _("Chiffrement…"),
         "sending": _("Envoi…"),
         "opening": _("Ouverture…"),
-        "percent": _("%s %%"),
+        "percent": _("{n} %"),
         "error_prefix": _("Erreur"),
     }

@@ -63,11 +63,18 @@ class PageProblems:
 
     def __init__(self, page: Page) -> None:
         self.items: list[str] = []
+        self.allowed: list[str] = []
         page.on("pageerror", lambda error: self.items.append(f"page error: {error}"))
         page.on("console", self._console)
 
+    def allow(self, fragment: str) -> None:
+        """A test that causes an error on purpose names it here."""
+        self.allowed.append(fragment)
+
     def _console(self, message: Any) -> None:
         text = message.text
+        if any(fragment in text for fragment in self.allowed):
+            return
         if message.type == "error" and "status of 401" not in text:
             self.items.append(f"console: {text}")
         elif "Content Security Policy" in text:
@@ -75,11 +82,16 @@ class PageProblems:
 
 
 @pytest.fixture
-def page(phone: BrowserContext) -> Iterator[Page]:
+def problems() -> dict[str, PageProblems]:
+    return {}
+
+
+@pytest.fixture
+def page(phone: BrowserContext, problems: dict[str, PageProblems]) -> Iterator[Page]:
     page = phone.new_page()
-    problems = PageProblems(page)
+    problems["page"] = PageProblems(page)
     yield page
-    assert problems.items == []
+    assert problems["page"].items == []
 
 
 def screenshot(page: Page, name: str) -> None:

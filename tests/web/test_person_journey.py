@@ -14,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from client import CoffreClient
-from tests.web.conftest import assert_accessible, png, screenshot
+from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
 
 PASSPHRASE = "vélo bleu marché dimanche soleil"
 
@@ -245,3 +245,48 @@ def test_the_page_speaks_english_when_asked(page: Page, live_server: str) -> Non
     expect(page.get_by_role("heading", name="Welcome to your vault")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_accessible(page, "welcome-en")
+
+
+def test_a_dropped_connection_saves_nothing_and_the_upload_can_be_retried(
+    page: Page, live_server: str, tmp_path: Path, problems: dict[str, PageProblems]
+) -> None:
+    problems["page"].allow("ERR_CONNECTION_RESET")
+    sign_up(page, live_server, "farid")
+    add_two_pages(page, tmp_path)
+    dropped: list[str] = []
+
+    def drop_first_upload(route, request) -> None:  # type: ignore[no-untyped-def]
+        if request.method == "POST" and not dropped:
+            dropped.append(request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/documents", drop_first_upload)
+    page.get_by_role("button", name="Mettre dans mon coffre").click()
+    sending = visible_screen(page, "sending")
+    expect(page.locator("#send-error")).to_have_text(
+        "L'envoi n'a pas abouti. Rien n'a été enregistré. Vous pouvez réessayer."
+    )
+    assert_accessible(page, "upload-failed")
+    screenshot(page, "08-upload-failed")
+    with CoffreClient(live_server) as client:
+        logged = client.login("farid", PASSPHRASE)
+        assert client.list_documents(logged.keys) == []
+    sending.get_by_role("button", name="Réessayer").click()
+    visible_screen(page, "documents")
+    expect(page.get_by_role("button", name=re.compile("Carte d'identité.pdf"))).to_be_visible()
+    assert len(dropped) == 1
+
+
+def test_keys_are_wiped_after_a_while_without_activity(page: Page, live_server: str) -> None:
+    page.clock.install()
+    sign_up(page, live_server, "hugo")
+    page.clock.fast_forward("31:00")  # the server's idle limit is 30 minutes
+    welcome = visible_screen(page, "welcome")
+    expect(
+        page.get_by_text("Vous avez été déconnecté·e après un moment sans activité.")
+    ).to_be_visible()
+    expect(welcome.get_by_role("button", name="Créer mon coffre")).to_be_visible()
+    page.goto(live_server)
+    visible_screen(page, "welcome")  # the session is over on the server too: no unlock screen

@@ -569,7 +569,7 @@ async function onSend() {
 function progress(step, percent) {
   document.getElementById("send-step").textContent = step;
   document.getElementById("send-progress").value = percent;
-  document.getElementById("send-percent").textContent = STRINGS.percent.replace("%s", String(Math.round(percent)));
+  document.getElementById("send-percent").textContent = STRINGS.percent.replace("{n}", String(Math.round(percent)));
   document.getElementById("send-retry").hidden = true;
   showError("send-error", "");
 }

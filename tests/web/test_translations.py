@@ -1,0 +1,39 @@
+"""Translations: every French text of the pages has an English translation, none stale."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_text_of_the_pages_is_in_the_catalogue_and_translated(tmp_path: Path) -> None:
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as handle:
+        extracted = {m.id for m in read_po(handle) if m.id}
+    with (ROOT / "web/locale/en/LC_MESSAGES/messages.po").open("rb") as handle:
+        english = {m.id: m.string for m in read_po(handle) if m.id}
+    assert extracted - set(english) == set(), "run pybabel update and translate"
+    assert [msgid for msgid, text in english.items() if not text] == []
+    assert len(extracted) > 80
