@@ -15,7 +15,23 @@ from typing import Protocol
 
 
 class Role(StrEnum):
+    """The kind of an account (``accounts.kind``).
+
+    A structure admin is a professional whose membership of a structure carries the
+    admin role (``structures.memberships``); the territory admin and the charter
+    officer are accounts of their own kind.
+    """
+
     PERSON = "person"
+    PROFESSIONAL = "professional"
+    TERRITORY_ADMIN = "territory_admin"
+    CHARTER_OFFICER = "charter_officer"
+
+
+# Roles whose accounts must use a second factor (TOTP) at every login.
+TOTP_REQUIRED = frozenset({Role.TERRITORY_ADMIN, Role.CHARTER_OFFICER})
+# Roles whose accounts may turn TOTP on (and then must use it).
+TOTP_ALLOWED = frozenset({Role.PERSON, Role.PROFESSIONAL, *TOTP_REQUIRED})
 
 
 class Action(StrEnum):
