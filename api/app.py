@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
-from api.routes import accounts, documents, health
+from api.routes import accounts, credentials, documents, health, sessions, structures, totp
 from coffre.clock import Clock
 from coffre.container import Coffre
 from coffre.settings import Settings
@@ -111,7 +111,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, accounts, documents):
+    for module in (health, accounts, credentials, documents, structures, sessions, totp):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
     # Compressed: libsodium.js alone is ~535 KB, ~190 KB gzipped (prepaid data plans).

@@ -39,3 +39,25 @@ def current_actor(request: Request, coffre: CoffreDep) -> Actor:
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def enrolment_actor(request: Request, coffre: CoffreDep) -> Actor:
+    """Also accepts a session restricted to TOTP enrolment.
+
+    Only the TOTP enrolment routes and log-out use it; every other route takes
+    ``ActorDep``, which refuses such a session (``totp_enrolment_required``).
+    """
+    return coffre.accounts.authenticate(session_token(request), allow_restricted=True)
+
+
+EnrolmentActorDep = Annotated[Actor, Depends(enrolment_actor)]
+
+
+def client_address(request: Request) -> str | None:
+    """The peer's address; behind a proxy, uvicorn's --forwarded-allow-ips sets it."""
+    return request.client.host if request.client is not None else None
+
+
+def user_agent(request: Request) -> str | None:
+    """The User-Agent header, passed down only to derive a coarse device label."""
+    return request.headers.get("user-agent")

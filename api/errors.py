@@ -63,7 +63,10 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             log.warning("service unavailable: %s", exc.code)
-        headers = {"Retry-After": "60"} if status in (429, 503) else None
+        headers = None
+        if status in (429, 503):
+            retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+            headers = {"Retry-After": str(retry_after or 60)}
         return JSONResponse(error_body(exc.code, exc.message_fr), status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

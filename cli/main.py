@@ -7,7 +7,8 @@ import sys
 import httpx
 import typer
 
-from cli import admin, person
+from cli import account, admin, person, security
+from cli.territory import territory_app
 from client import ApiError
 from crypto.errors import CryptoError, DecryptionError
 
@@ -27,6 +28,14 @@ app.command("delete")(person.delete)
 app.command("serve")(admin.serve)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.jobs_app, name="jobs")
+app.add_typer(security.sessions_app, name="sessions")
+app.add_typer(security.totp_app, name="totp")
+app.add_typer(territory_app, name="territory")
+app.command("recover")(account.recover)
+app.command("passwd")(account.passwd)
+app.command("reset")(account.reset)
+app.command("delete-account")(account.delete_account)
+app.add_typer(account.admin_app, name="admin")
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ from cli.options import (
     ServerOption,
 )
 from cli.state import CliState, clear_state, load_state, save_state
-from client import CoffreClient
+from client import ApiError, CoffreClient
 from crypto import b64decode, b64encode
 
 console = Console()
@@ -102,10 +102,21 @@ def login(
     passphrase: PassphraseOption,
     server: ServerOption = DEFAULT_SERVER,
     home: HomeOption = DEFAULT_HOME,
+    totp: Annotated[
+        str | None,
+        typer.Option("--totp", help="Code à 6 chiffres, si la double authentification est active"),
+    ] = None,
 ) -> None:
     """Log in to your vault."""
     with CoffreClient(server) as client:
-        logged = client.login(login, passphrase)
+        try:
+            logged = client.login(login, passphrase, totp_code=totp)
+        except ApiError as exc:
+            # Asked only once the passphrase was right: then prompt for the code.
+            if exc.code != "totp_required":
+                raise
+            code = typer.prompt("Code à 6 chiffres de votre application")
+            logged = client.login(login, passphrase, totp_code=code)
     save_state(
         home,
         CliState(
@@ -117,6 +128,11 @@ def login(
         ),
     )
     console.print(f"Connecté·e en tant que {logged.login}.")
+    if logged.totp_enrolment_required:
+        console.print(
+            "Ce compte doit d'abord activer la double authentification : "
+            "lancez coffre totp enable, puis coffre totp confirm CODE."
+        )
 
 
 def logout(home: HomeOption = DEFAULT_HOME) -> None:

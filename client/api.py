@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import platform
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -38,6 +40,9 @@ from crypto import (
 )
 
 READ_SIZE = 256 * 1024
+# Lets the server label this session "Application Coffre sur Linux" in the list of
+# devices (it keeps only that coarse label, never the header).
+USER_AGENT = f"coffre-client/0.1 ({platform.system() or 'unknown'})"
 Progress = Callable[[int], None]
 
 
@@ -63,6 +68,30 @@ class LoginOutcome:
     account_id: str
     login: str
     keys: AccountKeys
+    # The account's role requires TOTP and it has none yet: this session may only
+    # enrol (``enable_totp`` then ``confirm_totp``).
+    totp_enrolment_required: bool = False
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    """One of the account's live sessions (a device)."""
+
+    id: str
+    label: str
+    kind: str
+    created_at: datetime
+    last_seen_at: datetime
+    current: bool
+
+
+@dataclass(frozen=True)
+class TotpEnrolment:
+    """What an authenticator app needs: the secret, its otpauth:// URI, a QR code (SVG)."""
+
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
 
 
 @dataclass(frozen=True)
@@ -120,7 +149,7 @@ class CoffreClient:
 
     # -- plumbing ---------------------------------------------------------
     def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        headers = dict(extra or {})
+        headers = {"User-Agent": USER_AGENT, **(extra or {})}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
@@ -144,6 +173,10 @@ class CoffreClient:
         self._raise_for(response)
         return response
 
+    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Any API call under /api/v1 with this session; raises ApiError on refusal."""
+        return self._request(method, path, **kwargs)
+
     # -- accounts ---------------------------------------------------------
     def signup(self, login: str, passphrase: str) -> SignupOutcome:
         """Create an account; returns the recovery code the person must keep (SPEC §4)."""
@@ -164,18 +197,28 @@ class CoffreClient:
             account_id=account["id"], recovery_code=format_recovery_code(new.recovery_secret)
         )
 
-    def login(self, login: str, passphrase: str) -> LoginOutcome:
-        """Derive the login value locally, log in, and unwrap the key ring locally."""
+    def login(self, login: str, passphrase: str, totp_code: str | None = None) -> LoginOutcome:
+        """Derive the login value locally, log in, and unwrap the key ring locally.
+
+        An account with TOTP on needs ``totp_code``; without it the server answers
+        ``totp_required`` (an ``ApiError``), after checking the passphrase.
+        """
         prelogin = self._request("POST", "/auth/prelogin", json={"login": login}).json()
         params = _kdf_from(prelogin["kdf"])  # refused below the floor (SPEC §3)
         derived = derive_passphrase_keys(passphrase, params)
-        body = {"login": login, "auth_key": b64encode(derived.auth_key)}
+        body: dict[str, Any] = {"login": login, "auth_key": b64encode(derived.auth_key)}
+        if totp_code is not None:
+            body["totp_code"] = totp_code
         result = self._request("POST", "/auth/login", json=body).json()
         self.token = result["token"]
         keys = self._open_keyring(passphrase, result["keyring"])
         account = result["account"]
         return LoginOutcome(
-            token=result["token"], account_id=account["id"], login=account["login"], keys=keys
+            token=result["token"],
+            account_id=account["id"],
+            login=account["login"],
+            keys=keys,
+            totp_enrolment_required=bool(result.get("totp_enrolment_required", False)),
         )
 
     def unlock(self, passphrase: str) -> AccountKeys:
@@ -201,6 +244,73 @@ class CoffreClient:
     def logout(self) -> None:
         self._request("POST", "/auth/logout")
         self.token = None
+
+    # -- sessions and second factor -----------------------------------------
+    def sessions(self) -> list[SessionEntry]:
+        """The account's live sessions, most recently used first."""
+        body = self._request("GET", "/sessions").json()
+        return [
+            SessionEntry(
+                id=s["id"],
+                label=s["label"],
+                kind=s["kind"],
+                created_at=datetime.fromisoformat(s["created_at"]),
+                last_seen_at=datetime.fromisoformat(s["last_seen_at"]),
+                current=bool(s["current"]),
+            )
+            for s in body["sessions"]
+        ]
+
+    def revoke_session(self, session_id: str) -> None:
+        """End one session (ending the current one logs this client out)."""
+        self._request("DELETE", f"/sessions/{quote(session_id, safe='')}")
+        # No cookie here: a revoked current session just stops working.
+
+    def revoke_other_sessions(self) -> int:
+        """End every session but this one; returns how many were ended."""
+        return int(self._request("POST", "/sessions/revoke-others").json()["revoked"])
+
+    def enable_totp(self) -> TotpEnrolment:
+        """Start TOTP enrolment: add the secret to an app, then ``confirm_totp``."""
+        body = self._request("POST", "/me/totp").json()
+        return TotpEnrolment(
+            secret=body["secret"], otpauth_uri=body["otpauth_uri"], qr_svg=body["qr_svg"]
+        )
+
+    def confirm_totp(self, code: str) -> None:
+        """Turn TOTP on with a first code from the app."""
+        self._request("POST", "/me/totp/confirm", json={"code": code})
+
+    def disable_totp(self, code: str) -> None:
+        """Turn TOTP off with a current code (refused where the role requires it)."""
+        self._request("DELETE", "/me/totp", json={"code": code})
+
+    # -- regaining access and leaving (client/credentials.py) ---------------
+    def recover(
+        self, login: str, recovery_code: str, new_passphrase: str, totp_code: str | None = None
+    ) -> LoginOutcome:
+        """Forgot the passphrase, have the recovery code: set a new one, keep every document."""
+        from client import credentials
+
+        return credentials.recover(self, login, recovery_code, new_passphrase, totp_code=totp_code)
+
+    def change_passphrase(self, current: str, new: str) -> int:
+        """Change the passphrase; returns how many other sessions were ended."""
+        from client import credentials
+
+        return credentials.change_passphrase(self, current, new)
+
+    def reset_with_code(self, login: str, code: str, new_passphrase: str) -> SignupOutcome:
+        """Without the recovery code: a fresh, empty vault (old documents destroyed)."""
+        from client import credentials
+
+        return credentials.reset_with_code(self, login, code, new_passphrase)
+
+    def delete_account(self, passphrase: str) -> None:
+        """Erase the account and every document in it."""
+        from client import credentials
+
+        credentials.delete_account(self, passphrase)
 
     # -- documents --------------------------------------------------------
     def upload(

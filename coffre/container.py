@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coffre.accounts.credentials import Credentials
+from coffre.accounts.erasure import ErasureService
+from coffre.accounts.recovery import RecoveryService
+from coffre.accounts.reset import ResetService
 from coffre.accounts.service import AccountService
+from coffre.accounts.sessions import SessionService
+from coffre.accounts.totp import TotpService
 from coffre.clock import Clock, SystemClock
 from coffre.db.engine import Database, make_engine
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
+from coffre.structures.service import StructureService
 from coffre.vault.service import VaultService
 
 
@@ -19,7 +26,13 @@ class Coffre:
     store: ObjectStore
     clock: Clock
     accounts: AccountService
+    sessions: SessionService
+    totp: TotpService
     vault: VaultService
+    structures: StructureService
+    recovery: RecoveryService
+    resets: ResetService
+    erasure: ErasureService
 
     @classmethod
     def build(
@@ -38,13 +51,22 @@ class Coffre:
                 s3_secure=settings.s3_secure,
                 s3_region=settings.s3_region,
             )
+        accounts = AccountService(db, settings, clock)
+        vault = VaultService(db, store, settings, clock)
+        credentials = Credentials(accounts, settings)
         return cls(
             settings=settings,
             db=db,
             store=store,
             clock=clock,
-            accounts=AccountService(db, settings, clock),
-            vault=VaultService(db, store, settings, clock),
+            accounts=accounts,
+            sessions=SessionService(db, settings, clock),
+            totp=TotpService(db, settings, clock, accounts.throttle),
+            vault=vault,
+            structures=StructureService(db, accounts, clock),
+            recovery=RecoveryService(db, clock, credentials),
+            resets=ResetService(db, clock, credentials, vault),
+            erasure=ErasureService(db, clock, credentials, vault),
         )
 
     def close(self) -> None:

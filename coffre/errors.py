@@ -50,7 +50,24 @@ class Conflict(CoffreError):
 
 
 class RateLimited(CoffreError):
-    """Too many attempts; try again later."""
+    """Too many attempts; try again later.
+
+    ``retry_after`` (seconds), when known, is the earliest moment a new attempt
+    can be accepted; the API sends it as the ``Retry-After`` header.
+    """
+
+    retry_after: int | None = None
+
+    def __init__(
+        self,
+        code: str | None = None,
+        message_fr: str | None = None,
+        *,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(code, message_fr)
+        if retry_after is not None:
+            self.retry_after = max(1, retry_after)
 
 
 class Unavailable(CoffreError):

@@ -40,6 +40,20 @@ class Action(StrEnum):
     DOCUMENT_DELETE = "document.delete"
     DOCUMENT_UPDATE = "document.update"
     DOCUMENT_UPLOAD = "document.upload"
+    STRUCTURE_ADMIT = "structure.admit"
+    STRUCTURE_LIST = "structure.list"
+    STRUCTURE_MEMBERS = "structure.members"
+    INVITE_STRUCTURE_ADMIN = "invite.structure_admin"
+    INVITE_PROFESSIONAL = "invite.professional"
+    INVITE_CHARTER_OFFICER = "invite.charter_officer"
+    INVITE_PERSON = "invite.person"
+    MEMBERSHIP_CERTIFY = "membership.certify"
+    MEMBERSHIP_END = "membership.end"
+    PROFESSIONAL_KEYS = "professional.keys"
+    # Regaining access without the recovery kit, and leaving (coffre/accounts/reset.py,
+    # erasure.py).
+    ACCOUNT_RESET_ISSUE = "account.reset_issue"
+    ACCOUNT_ERASE = "account.erase"
 
 
 @dataclass(frozen=True)
@@ -56,8 +70,48 @@ class OwnedThing(Protocol):
     def owner_id(self) -> str: ...
 
 
-def can(actor: Actor, action: Action, target: OwnedThing | None = None) -> bool:
+@dataclass(frozen=True)
+class Standing:
+    """The actor's place in one structure (loaded by the structures service)."""
+
+    structure_id: str
+    role: str | None = None  # "professional" | "structure_admin" | None
+    certified: bool = False
+    active: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "structure_admin" and self.certified and self.active
+
+    @property
+    def is_member(self) -> bool:
+        return self.role is not None and self.certified and self.active
+
+
+@dataclass(frozen=True)
+class ResetTarget:
+    """A person's account to reset, with the issuer's standing in their structure."""
+
+    account_kind: str
+    issuer_standing: Standing
+
+
+@dataclass(frozen=True)
+class MembershipTarget:
+    """A membership acted upon, with the actor's standing in the same structure."""
+
+    member_id: str
+    member_role: str
+    standing: Standing
+
+
+ANY_ROLE = frozenset(Role)
+
+
+def can(actor: Actor, action: Action, target: object | None = None) -> bool:
     """The one authorisation decision."""
+    if action.value.startswith(("structure.", "invite.", "membership.", "professional.")):
+        return _can_in_network(actor, action, target)
     if action is Action.DOCUMENT_UPLOAD:
         return actor.role is Role.PERSON
     if action in (
@@ -66,7 +120,54 @@ def can(actor: Actor, action: Action, target: OwnedThing | None = None) -> bool:
         Action.DOCUMENT_UPDATE,
         Action.DOCUMENT_DELETE,
     ):
+        owner = getattr(target, "owner_id", None)
+        return actor.role is Role.PERSON and owner == actor.account_id
+    if action is Action.ACCOUNT_RESET_ISSUE:
+        # A reset code gives a person a fresh, empty vault under their login: only for
+        # a person's account, by the territory admin or a professional currently
+        # certified in a structure (docs/THREATS.md: the issuer could misuse it).
+        if not isinstance(target, ResetTarget) or target.account_kind != Role.PERSON.value:
+            return False
+        return actor.role is Role.TERRITORY_ADMIN or (
+            actor.role is Role.PROFESSIONAL and target.issuer_standing.is_member
+        )
+    if action is Action.ACCOUNT_ERASE:
+        # Persons erase their own account. Professional and admin accounts carry the
+        # network's trust (profiles, certificates): erased by an operator, not here.
+        return actor.role is Role.PERSON
+    return False
+
+
+def _can_in_network(actor: Actor, action: Action, target: object | None) -> bool:
+    """Structures, invitations, memberships: who may run the territory's network."""
+    territory_admin = actor.role is Role.TERRITORY_ADMIN
+    if action in (Action.STRUCTURE_LIST, Action.PROFESSIONAL_KEYS):
+        return actor.role in ANY_ROLE
+    if action in (
+        Action.STRUCTURE_ADMIT,
+        Action.INVITE_STRUCTURE_ADMIN,
+        Action.INVITE_CHARTER_OFFICER,
+    ):
+        return territory_admin
+    if action is Action.STRUCTURE_MEMBERS:
+        return territory_admin or (isinstance(target, Standing) and target.is_admin)
+    if action is Action.INVITE_PROFESSIONAL:
+        return actor.role is Role.PROFESSIONAL and isinstance(target, Standing) and target.is_admin
+    if action is Action.INVITE_PERSON:
+        # Assisted sign-up: any professional currently certified in a structure.
+        return actor.role is Role.PROFESSIONAL and isinstance(target, Standing) and target.is_member
+    if not isinstance(target, MembershipTarget):
+        return False
+    if action is Action.MEMBERSHIP_CERTIFY:
+        if target.member_id == actor.account_id:
+            return False
+        if target.member_role == "structure_admin":
+            return territory_admin
+        return actor.role is Role.PROFESSIONAL and target.standing.is_admin
+    if action is Action.MEMBERSHIP_END:
         return (
-            target is not None and actor.role is Role.PERSON and target.owner_id == actor.account_id
+            territory_admin
+            or target.member_id == actor.account_id
+            or (actor.role is Role.PROFESSIONAL and target.standing.is_admin)
         )
     return False

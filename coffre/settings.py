@@ -35,8 +35,18 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(default=60 * 1024 * 1024, gt=0)
     session_ttl_seconds: int = Field(default=12 * 3600, gt=60)
     session_idle_seconds: int = Field(default=30 * 60, gt=60)
+    # Login throttling (coffre/accounts/throttle.py, docs/THREATS.md): a hard cap of
+    # failures per window, per account and (higher: shared computers) per address,
+    # and a delay that doubles with each failure past the free ones.
     login_max_failures: int = Field(default=5, gt=0)
     login_window_seconds: int = Field(default=15 * 60, gt=0)
+    login_free_failures: int = Field(default=3, ge=0)
+    login_address_max_failures: int = Field(default=30, gt=0)
+    login_address_free_failures: int = Field(default=10, ge=0)
+    login_delay_base_seconds: int = Field(default=10, gt=0)
+    login_delay_max_seconds: int = Field(default=15 * 60, gt=0)
+    # The name authenticator apps show next to the login (otpauth:// issuer).
+    totp_issuer: str = Field(default="Coffre", min_length=1, max_length=40)
     # Web session cookie: Secure by default (browsers accept it on http://localhost too).
     cookie_secure: bool = True
 

@@ -136,6 +136,10 @@ EN = {
     "Titre de séjour": "Residence permit",
     "Télécharger": "Download",
     "Un instant…": "One moment…",
+    "Un·e professionnel·le vous a invité·e. Vous choisissez seul·e votre phrase secrète : "
+    "personne d'autre ne la connaîtra.": (
+        "A professional invited you. You alone choose your passphrase: no one else will know it."
+    ),
     "Valable jusqu'au": "Valid until",
     "Valable jusqu'au (facultatif)": "Valid until (optional)",
     "Votre coffre est vide. Ajoutez votre premier document.": (
@@ -152,6 +156,67 @@ EN = {
         "You are logged out. Nothing was left on this device."
     ),
     "Écrivez votre pseudonyme ou votre numéro de téléphone.": "Type your nickname or phone number.",
+    # Regaining access: the "forgot" and "reset" screens.
+    "27 lettres et chiffres, par exemple ABCD-EFGH-… Les tirets et les espaces ne comptent pas.": (
+        "27 letters and digits, for example ABCD-EFGH-… Dashes and spaces do not matter."
+    ),
+    "32 chiffres et lettres de A à F, donnés par le professionnel. Valable 3 jours.": (
+        "32 digits and letters from A to F, given by the professional. Valid for 3 days."
+    ),
+    "Avec votre code de récupération (sur papier, dans votre kit), vous choisissez une "
+    "nouvelle phrase secrète et vous gardez tous vos documents.": (
+        "With your recovery code (on paper, in your kit), you choose a new passphrase and "
+        "keep all your documents."
+    ),
+    "Ce code de récupération n'est pas valable. Vérifiez chaque caractère sur votre kit.": (
+        "This recovery code is not valid. Check each character against your kit."
+    ),
+    "Ce code de réinitialisation est mal écrit : 32 chiffres ou lettres de A à F.": (
+        "This reset code is mistyped: 32 digits or letters from A to F."
+    ),
+    "Ceci est votre code de récupération, pas un code de réinitialisation. Utilisez-le sur "
+    "l'écran précédent : vous garderez tous vos documents.": (
+        "This is your recovery code, not a reset code. Use it on the previous screen: you will "
+        "keep all your documents."
+    ),
+    "Choisir ma nouvelle phrase secrète": "Set my new passphrase",
+    "Cochez la case pour confirmer que vous avez compris.": (
+        "Tick the box to confirm you understand."
+    ),
+    "Code de réinitialisation": "Reset code",
+    "Identifiant ou code de récupération incorrects.": "Wrong login or recovery code.",
+    "J'ai compris : mes anciens documents seront détruits": (
+        "I understand: my old documents will be destroyed"
+    ),
+    "J'ai oublié ma phrase secrète": "I forgot my passphrase",
+    "Je n'ai plus mon code de récupération": "I no longer have my recovery code",
+    "Nouvelle phrase secrète": "New passphrase",
+    "Repartir avec un coffre vide": "Start again with an empty vault",
+    "Retrouver mon coffre": "Get my vault back",
+    "Sans code de récupération": "Without a recovery code",
+    "Sans votre code de récupération, personne ne peut plus ouvrir vos documents : ni vous, "
+    "ni nous, ni les professionnels. C'est le prix du chiffrement de bout en bout.": (
+        "Without your recovery code, no one can open your documents any more: not you, not us, "
+        "not the professionals. That is the price of end-to-end encryption."
+    ),
+    "Un professionnel qui vous accompagne peut vous donner un code de réinitialisation. Avec "
+    "lui, vous gardez votre identifiant et vous repartez avec un coffre vide : vos anciens "
+    "documents seront détruits. Les documents ajoutés, déposés ou partagés ensuite "
+    "s'ouvriront normalement.": (
+        "A professional who supports you can give you a reset code. With it, you keep your "
+        "login and start again with an empty vault: your old documents will be destroyed. "
+        "Documents added, deposited or shared afterwards will open normally."
+    ),
+    "Votre coffre est prêt, vide. Vos anciens documents ont été détruits : personne ne "
+    "pourra plus jamais les ouvrir. Gardez bien votre nouveau code de récupération.": (
+        "Your vault is ready, and empty. Your old documents were destroyed: no one will ever "
+        "be able to open them. Keep your new recovery code safe."
+    ),
+    "Votre nouvelle phrase secrète est enregistrée. Tous vos documents sont là. Vos autres "
+    "sessions ont été fermées.": (
+        "Your new passphrase is saved. All your documents are here. Your other sessions were "
+        "closed."
+    ),
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -137,7 +138,8 @@ def settings(
 
 @pytest.fixture
 def clock() -> FrozenClock:
-    return FrozenClock()
+    # Starts at the real time, so a live server and the TestClient agree on expiry.
+    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
 
 
 @pytest.fixture
@@ -147,10 +149,14 @@ def api(settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def live_server(settings: Settings) -> Iterator[str]:
+def live_server(settings: Settings, clock: FrozenClock) -> Iterator[str]:
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        create_app(settings, clock=clock),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

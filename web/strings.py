@@ -42,4 +42,25 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "opening": _("Ouverture…"),
         "percent": _("{n} %"),
         "error_prefix": _("Erreur"),
+        # Regaining access (the "forgot" and "reset" screens).
+        "recovery_code_invalid": _(
+            "Ce code de récupération n'est pas valable. Vérifiez chaque caractère sur votre kit."
+        ),
+        "wrong_recovery": _("Identifiant ou code de récupération incorrects."),
+        "recovered": _(
+            "Votre nouvelle phrase secrète est enregistrée. Tous vos documents sont là. "
+            "Vos autres sessions ont été fermées."
+        ),
+        "reset_code_invalid": _(
+            "Ce code de réinitialisation est mal écrit : 32 chiffres ou lettres de A à F."
+        ),
+        "not_a_reset_code": _(
+            "Ceci est votre code de récupération, pas un code de réinitialisation. Utilisez-le "
+            "sur l'écran précédent : vous garderez tous vos documents."
+        ),
+        "reset_not_understood": _("Cochez la case pour confirmer que vous avez compris."),
+        "reset_done": _(
+            "Votre coffre est prêt, vide. Vos anciens documents ont été détruits : personne ne "
+            "pourra plus jamais les ouvrir. Gardez bien votre nouveau code de récupération."
+        ),
     }

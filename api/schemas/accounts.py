@@ -26,6 +26,8 @@ class SignupRequest(BaseModel):
     wrapped_keyring: B64Bytes
     box_public_key: B64Bytes
     sign_public_key: B64Bytes
+    # Assisted sign-up: the code a professional gave the person (optional).
+    invitation_code: str | None = Field(default=None, max_length=64)
 
 
 class AccountBody(BaseModel):
@@ -47,6 +49,8 @@ class PreloginResponse(BaseModel):
 class LoginRequest(BaseModel):
     login: str = Field(min_length=1, max_length=64)
     auth_key: B64Bytes
+    # The 6-digit code of the authenticator app, for accounts with TOTP on.
+    totp_code: str | None = Field(default=None, max_length=16)
 
 
 class KeyringBody(BaseModel):
@@ -63,6 +67,8 @@ class LoginResponse(BaseModel):
     expires_in: int
     account: AccountBody
     keyring: KeyringBody
+    # True: this session may only enrol a second factor (POST /me/totp, then confirm).
+    totp_enrolment_required: bool = False
 
 
 class MeResponse(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coffre.errors import Conflict, Invalid, RateLimited, Unauthenticated
+from coffre.errors import Conflict, Invalid, NotFound, RateLimited, Refused, Unauthenticated
 
 
 class InvalidLogin(Invalid):
@@ -43,6 +43,87 @@ class NotAuthenticated(Unauthenticated):
 class TooManyAttempts(RateLimited):
     code = "too_many_attempts"
     message_fr = (
-        "Trop d'essais de connexion. Attendez un quart d'heure avant de réessayer, "
+        "Trop d'essais de connexion. Attendez avant de réessayer, "
         "ou utilisez votre kit de récupération."
+    )
+
+    def __init__(self, *, retry_after: int | None = None) -> None:
+        message = None
+        if retry_after is not None:
+            message = (
+                f"Trop d'essais de connexion. Réessayez dans {_duration_fr(retry_after)}, "
+                "ou utilisez votre kit de récupération."
+            )
+        super().__init__(message_fr=message, retry_after=retry_after)
+
+
+def _duration_fr(seconds: int) -> str:
+    if seconds < 60:
+        return f"{max(1, seconds)} seconde" + ("s" if seconds > 1 else "")
+    minutes = -(-seconds // 60)  # rounded up: never invite a retry that is still refused
+    return f"{minutes} minute" + ("s" if minutes > 1 else "")
+
+
+class TotpRequired(Unauthenticated):
+    code = "totp_required"
+    message_fr = (
+        "Ce compte est protégé par un code à 6 chiffres. Ouvrez votre application "
+        "d'authentification et saisissez le code affiché."
+    )
+
+
+class InvalidTotp(Unauthenticated):
+    code = "invalid_totp"
+    message_fr = (
+        "Ce code à 6 chiffres est incorrect ou a déjà servi. Attendez le code suivant "
+        "dans votre application d'authentification et réessayez."
+    )
+
+
+class TotpEnrolmentRequired(Refused):
+    code = "totp_enrolment_required"
+    message_fr = (
+        "Ce compte doit d'abord activer la double authentification (code à 6 chiffres) : "
+        "terminez cette étape pour continuer."
+    )
+
+
+class TotpNotAllowed(Refused):
+    code = "totp_not_allowed"
+    message_fr = "Ce type de compte ne peut pas activer la double authentification."
+
+
+class TotpMandatory(Refused):
+    code = "totp_mandatory"
+    message_fr = (
+        "La double authentification est obligatoire pour ce compte : elle ne peut pas "
+        "être désactivée."
+    )
+
+
+class TotpAlreadyEnabled(Conflict):
+    code = "totp_already_enabled"
+    message_fr = (
+        "La double authentification est déjà active sur ce compte. Désactivez-la "
+        "d'abord pour changer d'application."
+    )
+
+
+class TotpNotEnrolled(Conflict):
+    code = "totp_not_enrolled"
+    message_fr = (
+        "Aucune activation de la double authentification n'est en cours. "
+        "Recommencez depuis le début."
+    )
+
+
+class TotpNotEnabled(Conflict):
+    code = "totp_not_enabled"
+    message_fr = "La double authentification n'est pas active sur ce compte."
+
+
+class SessionNotFound(NotFound):
+    code = "session_not_found"
+    message_fr = (
+        "Cette session est introuvable ou déjà fermée. Rechargez la liste de vos appareils."
     )

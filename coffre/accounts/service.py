@@ -3,34 +3,42 @@
 The client derives two values from the passphrase (SPEC §3): the login value, sent
 here, and a key-encryption key that never leaves the device. The server stores
 only a keyed hash of the login value, returns a deterministic fake salt for an
-unknown login (no account enumeration), and throttles failures per account.
+unknown login (no account enumeration), throttles failures per account and per
+address (``throttle.py``), and asks for the second factor (``totp.py``) only once
+the login value is right.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts import repository
 from coffre.accounts.errors import (
     InvalidCredentials,
     InvalidKeyMaterial,
+    InvalidTotp,
     LoginTaken,
     NotAuthenticated,
-    TooManyAttempts,
+    TotpEnrolmentRequired,
+    TotpRequired,
     WeakKdfParameters,
 )
 from coffre.accounts.login import normalise_login
-from coffre.accounts.models import Account, LoginFailure, Session
+from coffre.accounts.models import Account, Session
+from coffre.accounts.sessions import SessionKind, open_session, token_hash
+from coffre.accounts.throttle import LoginThrottle
+from coffre.accounts.totp import TotpCodes
 from coffre.clock import Clock
 from coffre.db.engine import Database
+from coffre.errors import CoffreError
 from coffre.ids import new_id
-from coffre.policy import Actor, Role
+from coffre.policy import TOTP_REQUIRED, Actor, Role
 from coffre.settings import Settings
 from crypto import InvalidInputError as CryptoInvalidInput
 from crypto import KdfParams, WeakParametersError, check_kdf_params
@@ -62,11 +70,22 @@ class LoginResult:
     token: str
     account: Account
     expires_in: int
+    # A TOTP_REQUIRED account without a confirmed second factor yet: the session
+    # may only enrol one (``authenticate`` refuses it anything else).
+    restricted: bool = False
 
 
 class AccountService:
-    def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        throttle: LoginThrottle | None = None,
+    ) -> None:
         self._db = db
+        self.throttle = throttle or LoginThrottle(settings)
+        self._totp = TotpCodes(settings)
         self._settings = settings
         self._clock = clock
         self._secret = settings.secret_key.encode()
@@ -78,40 +97,45 @@ class AccountService:
     def _verifier(self, auth_key: bytes) -> bytes:
         return self._keyed(b"coffre/v1/login-verifier", auth_key)
 
-    def _login_key(self, login: str) -> bytes:
-        return self._keyed(b"coffre/v1/login-throttle", login.encode())
-
     # -- sign-up ----------------------------------------------------------
     def signup(self, data: SignupData) -> Account:
+        with self._db.unit_of_work() as db:
+            return self.add_account(db, data, Role.PERSON)
+
+    def add_account(self, db: DbSession, data: SignupData, kind: Role) -> Account:
+        """Validate and add an account inside the caller's unit of work.
+
+        Used by sign-up, and by invitations (structures area), whose acceptance must
+        create the account and consume the invitation in one transaction.
+        """
         login = normalise_login(data.login)
         _check_signup_material(data)
-        now = self._clock.now()
-        with self._db.unit_of_work() as db:
-            if repository.account_by_login(db, login) is not None:
-                raise LoginTaken()
-            account = Account(
-                id=new_id(),
-                kind=Role.PERSON.value,
-                login=login,
-                kdf_alg=data.kdf.alg,
-                kdf_salt=data.kdf.salt,
-                kdf_opslimit=data.kdf.opslimit,
-                kdf_memlimit=data.kdf.memlimit,
-                auth_verifier=self._verifier(data.auth_key),
-                recovery_verifier=self._verifier(data.recovery_auth_key),
-                wrapped_master_passphrase=data.wrapped_master_passphrase,
-                wrapped_master_recovery=data.wrapped_master_recovery,
-                wrapped_keyring=data.wrapped_keyring,
-                box_public_key=data.box_public_key,
-                sign_public_key=data.sign_public_key,
-                created_at=now,
-            )
-            db.add(account)
-            try:
-                # Two sign-ups racing for one login: the unique constraint decides.
-                db.flush()
-            except IntegrityError as exc:
-                raise LoginTaken() from exc
+        if repository.account_by_login(db, login) is not None:
+            raise LoginTaken()
+        account = Account(
+            id=new_id(),
+            kind=kind.value,
+            login=login,
+            kdf_alg=data.kdf.alg,
+            kdf_salt=data.kdf.salt,
+            kdf_opslimit=data.kdf.opslimit,
+            kdf_memlimit=data.kdf.memlimit,
+            auth_verifier=self._verifier(data.auth_key),
+            recovery_verifier=self._verifier(data.recovery_auth_key),
+            wrapped_master_passphrase=data.wrapped_master_passphrase,
+            wrapped_master_recovery=data.wrapped_master_recovery,
+            wrapped_keyring=data.wrapped_keyring,
+            box_public_key=data.box_public_key,
+            sign_public_key=data.sign_public_key,
+            created_at=self._clock.now(),
+        )
+        db.add(account)
+        try:
+            # Two sign-ups racing for one login: the unique constraint decides
+            # (the whole unit of work is rolled back with this error).
+            db.flush()
+        except IntegrityError as exc:
+            raise LoginTaken() from exc
         return account
 
     # -- login ------------------------------------------------------------
@@ -130,50 +154,86 @@ class AccountService:
         fake_salt = self._keyed(b"coffre/v1/fake-salt", login.encode())[:SALT_SIZE]
         return KdfParams(salt=fake_salt)
 
-    def login(self, raw_login: str, auth_key: bytes) -> LoginResult:
+    def login(
+        self,
+        raw_login: str,
+        auth_key: bytes,
+        *,
+        totp_code: str | None = None,
+        address: str | None = None,
+        user_agent: str | None = None,
+        kind: SessionKind = SessionKind.API,
+    ) -> LoginResult:
+        """Check the login value (then the second factor) and open a session.
+
+        ``address`` is the client's address (throttling), ``user_agent`` its
+        User-Agent header (the session's device label); neither is stored in clear.
+        """
         login = normalise_login(raw_login)
-        login_key = self._login_key(login)
+        attempt = self.throttle.attempt(login, address)
         now = self._clock.now()
-        window_start = now - timedelta(seconds=self._settings.login_window_seconds)
+        ttl = self._settings.session_ttl_seconds
+        refusal: CoffreError | None = None
+        restricted = False
         with self._db.unit_of_work() as db:
-            failures = repository.count_recent_failures(db, login_key, window_start)
-            if failures >= self._settings.login_max_failures:
-                raise TooManyAttempts()
+            # Before anything else: while throttled even the right passphrase is refused.
+            self.throttle.check(db, attempt, now)
             account = repository.account_by_login(db, login)
             # Same work whether or not the account exists: compare against a dummy.
             expected = account.auth_verifier if account is not None else self._verifier(b"")
             given = self._verifier(auth_key) if len(auth_key) == KEY_SIZE else b""
             if account is None or not hmac.compare_digest(expected, given):
-                db.add(LoginFailure(login_key=login_key, at=now))
-                failed = True
+                self.throttle.record_failure(db, attempt, now)
+                refusal = InvalidCredentials()
             else:
-                failed = False
-                repository.clear_failures(db, login_key)
-                token = secrets.token_urlsafe(32)
-                ttl = self._settings.session_ttl_seconds
-                db.add(
-                    Session(
-                        id=new_id(),
+                # Only now, with the login value verified, is the second factor asked
+                # for: ``totp_required`` tells nothing to someone without the passphrase.
+                refusal, restricted = self._second_factor(db, account, totp_code, now)
+                if isinstance(refusal, InvalidTotp):
+                    self.throttle.record_failure(db, attempt, now)
+                elif refusal is None:
+                    self.throttle.clear_account(db, attempt)
+                    token = open_session(
+                        db,
                         account_id=account.id,
-                        token_hash=_token_hash(token),
-                        created_at=now,
-                        last_seen_at=now,
-                        expires_at=now + timedelta(seconds=ttl),
+                        now=now,
+                        ttl_seconds=ttl,
+                        kind=kind,
+                        user_agent=user_agent,
+                        restricted=restricted,
                     )
-                )
         # The failure row is committed before the refusal is raised.
-        if failed or account is None:
-            raise InvalidCredentials()
-        return LoginResult(token=token, account=account, expires_in=ttl)
+        if refusal is not None or account is None:
+            raise refusal or InvalidCredentials()
+        return LoginResult(token=token, account=account, expires_in=ttl, restricted=restricted)
 
-    def authenticate(self, token: str) -> Actor:
-        """Resolve a bearer token to an actor, or raise ``NotAuthenticated``."""
+    def _second_factor(
+        self, db: DbSession, account: Account, totp_code: str | None, now: datetime
+    ) -> tuple[CoffreError | None, bool]:
+        """(refusal or None, restricted): what the second factor says about this login."""
+        credential = repository.totp_credential(db, account.id)
+        if credential is not None and credential.confirmed_at is not None:
+            if not totp_code:
+                return TotpRequired(), False
+            if not self._totp.accept(db, credential, totp_code, now):
+                return InvalidTotp(), False
+            return None, False
+        # Required by the role but not enrolled yet: a session good for enrolment only.
+        return None, Role(account.kind) in TOTP_REQUIRED
+
+    def authenticate(self, token: str, *, allow_restricted: bool = False) -> Actor:
+        """Resolve a session token to an actor, or raise ``NotAuthenticated``.
+
+        The one place where enrolment-only sessions are held back: unless the caller
+        is a TOTP enrolment route (``allow_restricted``), they get
+        ``TotpEnrolmentRequired``.
+        """
         if not token or len(token) > 128:
             raise NotAuthenticated()
         now = self._clock.now()
         idle = timedelta(seconds=self._settings.session_idle_seconds)
         with self._db.unit_of_work() as db:
-            session = repository.session_by_token_hash(db, _token_hash(token))
+            session = repository.session_by_token_hash(db, token_hash(token))
             if (
                 session is None
                 or session.revoked_at is not None
@@ -181,12 +241,19 @@ class AccountService:
                 or session.last_seen_at + idle <= now
             ):
                 raise NotAuthenticated()
+            if session.restricted and not allow_restricted:
+                raise TotpEnrolmentRequired()
             if now - session.last_seen_at >= _SEEN_RESOLUTION:
                 session.last_seen_at = now
             account = repository.account_by_id(db, session.account_id)
             if account is None:
                 raise NotAuthenticated()
             return Actor(account_id=account.id, role=Role(account.kind), session_id=session.id)
+
+    def purge_login_failures(self) -> int:
+        """Job: delete login failures older than the throttling window; returns how many."""
+        with self._db.unit_of_work() as db:
+            return self.throttle.purge(db, self._clock.now())
 
     def logout(self, actor: Actor) -> None:
         with self._db.unit_of_work() as db:
@@ -205,10 +272,6 @@ class AccountService:
         with self._db.unit_of_work() as db:
             account = repository.account_by_id(db, account_id)
             return account.box_public_key if account is not None else None
-
-
-def _token_hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
 
 
 def _check_signup_material(data: SignupData) -> None:

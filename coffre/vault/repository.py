@@ -53,3 +53,13 @@ def unpurged_tombstones(db: DbSession, limit: int) -> Sequence[Document]:
         .limit(limit)
     )
     return db.scalars(query).all()
+
+
+def live_documents_owned_by(db: DbSession, owner_id: str) -> Sequence[Document]:
+    query = select(Document).where(Document.owner_id == owner_id, Document.deleted_at.is_(None))
+    return db.scalars(query.order_by(Document.created_at, Document.id)).all()
+
+
+def delete_sealed_keys_to(db: DbSession, recipient_id: str) -> None:
+    """Every document key sealed to one account, whoever owns the document."""
+    db.execute(delete(SealedKey).where(SealedKey.recipient_id == recipient_id))

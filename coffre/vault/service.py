@@ -157,16 +157,37 @@ class VaultService:
         """Crypto-shred: drop every sealed key and the metadata now, then the object."""
         with self._db.unit_of_work() as db:
             document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DELETE)
-            repository.delete_sealed_keys(db, document.id)
-            document.deleted_at = self._clock.now()
-            document.encrypted_metadata = None
+            self._shred(db, document)
         self._purge(document.id)
+
+    def shred_account(self, db: DbSession, account_id: str) -> Sequence[str]:
+        """Crypto-shred every live document an account owns, inside the caller's unit of work.
+
+        Used when the account's keys are replaced without the recovery kit
+        (``coffre.accounts.reset``) or the account is erased (``coffre.accounts.erasure``):
+        each document becomes a tombstone (no metadata, no sealed key), and every key
+        sealed *to* the account on someone else's document goes too (the account's old
+        secret key is gone). Returns the ids whose objects the caller purges with
+        ``purge_objects`` after its commit.
+        """
+        documents = repository.live_documents_owned_by(db, account_id)
+        for document in documents:
+            self._shred(db, document)
+        repository.delete_sealed_keys_to(db, account_id)
+        return [document.id for document in documents]
+
+    def purge_objects(self, document_ids: Iterable[str]) -> int:
+        """Remove the stored objects of shredded documents, after the shredding committed.
+
+        An object whose store is down stays for ``purge_deleted_objects`` (the job).
+        """
+        return sum(1 for document_id in document_ids if self._purge(document_id))
 
     def purge_deleted_objects(self, limit: int = 100) -> int:
         """Job: remove the stored objects of tombstones whose purge could not run."""
         with self._db.unit_of_work() as db:
             ids = [doc.id for doc in repository.unpurged_tombstones(db, limit)]
-        return sum(1 for document_id in ids if self._purge(document_id))
+        return self.purge_objects(ids)
 
     # -- internals ------------------------------------------------------------
     def _visible(
@@ -176,6 +197,11 @@ class VaultService:
         if row is None or not can(actor, action, row[0]):
             raise DocumentNotFound()
         return row
+
+    def _shred(self, db: DbSession, document: Document) -> None:
+        repository.delete_sealed_keys(db, document.id)
+        document.deleted_at = self._clock.now()
+        document.encrypted_metadata = None
 
     def _purge(self, document_id: str) -> bool:
         with self._db.unit_of_work() as db:

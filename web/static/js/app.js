@@ -24,6 +24,7 @@ const state = {
   pages: [], // [{kind: "image"|"pdf", bytes, thumbUrl}]
   pendingUpload: null,
   objectUrls: [],
+  invitation: null, // assisted sign-up code from the URL
 };
 
 // Libraries the first screens do not need are fetched only when used (prepaid data).
@@ -219,7 +220,10 @@ async function onSignup(event) {
   busy(form, true);
   try {
     const account = await kdf("createAccount", passphrase);
-    await api("POST", "/accounts", { json: C.signupBody(login, account) });
+    const body = C.signupBody(login, account);
+    if (state.invitation) body.invitation_code = state.invitation; // assisted sign-up
+    await api("POST", "/accounts", { json: body });
+    state.invitation = null;
     const response = await api("POST", "/auth/web-login", {
       json: { login, auth_key: C.b64encode(account.authKey) },
     });
@@ -240,7 +244,7 @@ async function onSignup(event) {
   }
 }
 
-async function showRecoveryKit(code, login) {
+async function showRecoveryKit(code, login, status = "") {
   document.getElementById("recovery-code").textContent = code;
   document.getElementById("recovery-login").textContent = login;
   const holder = document.getElementById("recovery-qr");
@@ -263,7 +267,7 @@ async function showRecoveryKit(code, login) {
   const kept = document.getElementById("recovery-kept");
   kept.checked = false;
   document.querySelector("[data-action=recovery-done]").disabled = true;
-  show("recovery");
+  show("recovery", { status });
 }
 
 async function onLogin(event) {
@@ -316,6 +320,131 @@ async function onUnlock(event) {
   } finally {
     busy(form, false);
     form.passphrase.value = "";
+  }
+}
+
+// --------------------------------------------------- regaining access (SPEC §4, §5.2)
+
+// The login, or null after showing what is missing (same rules as at sign-up).
+function checkNewPassphrase(form, errorId) {
+  const login = form.login.value.trim();
+  let problem = "";
+  if (!login) problem = STRINGS.login_missing;
+  else if (!passphraseLongEnough(form.passphrase.value)) problem = STRINGS.passphrase_short;
+  else if (form.passphrase.value !== form.confirm.value) problem = STRINGS.passphrase_mismatch;
+  if (!problem) return login;
+  showError(errorId, problem);
+  return null;
+}
+
+// Forgot the passphrase, have the recovery code: the code is parsed here and never
+// sent; the master key is unwrapped here and wrapped under the new passphrase. The
+// keys do not change, so every document opens as before.
+async function onForgot(event) {
+  event.preventDefault();
+  const form = event.target;
+  showError("forgot-error", "");
+  const login = checkNewPassphrase(form, "forgot-error");
+  if (!login) return;
+  let secret;
+  try {
+    secret = C.parseRecoveryCode(form.code.value);
+  } catch {
+    return showError("forgot-error", STRINGS.recovery_code_invalid);
+  }
+  busy(form, true);
+  try {
+    const recoveryKeys = C.deriveRecoveryKeys(secret);
+    sodium.memzero(recoveryKeys.wrapKey);
+    const started = await (await api("POST", "/auth/recover", {
+      json: { login, recovery_auth_key: C.b64encode(recoveryKeys.authKey) },
+    })).json();
+    sodium.memzero(recoveryKeys.authKey);
+    const wrapped = started.recovery;
+    const opened = C.openAccountWithRecovery(
+      secret,
+      C.b64decode(wrapped.wrapped_master_recovery),
+      C.b64decode(wrapped.wrapped_keyring),
+      C.b64decode(wrapped.box_public_key),
+      C.b64decode(wrapped.sign_public_key),
+    );
+    const rewrap = await kdf("rewrapForNewPassphrase", opened.masterKey, form.passphrase.value);
+    sodium.memzero(opened.masterKey);
+    const response = await api("POST", "/auth/web-recover/passphrase", {
+      json: {
+        token: started.recovery_token,
+        kdf: C.kdfParamsToJson(rewrap.kdfParams),
+        auth_key: C.b64encode(rewrap.authKey),
+        wrapped_master_passphrase: C.b64encode(rewrap.wrappedMasterPassphrase),
+      },
+    });
+    sodium.memzero(rewrap.authKey);
+    const me = await response.json();
+    state.keys = opened.keys;
+    state.login = me.account.login;
+    touch();
+    await showDocuments(STRINGS.recovered);
+  } catch (error) {
+    const wrong = error.code === "invalid_credentials" || error instanceof C.DecryptionError;
+    showError("forgot-error", wrong ? STRINGS.wrong_recovery : error.message);
+    setStatus("");
+  } finally {
+    sodium.memzero(secret);
+    busy(form, false);
+    form.code.value = "";
+    form.passphrase.value = "";
+    form.confirm.value = "";
+  }
+}
+
+// A reset code travels to the server; a recovery code must never. Only 32 hex digits
+// (O, I, L read as 0, 1, 1) are sent; a recovery code typed here is named as such.
+function resetCode(text) {
+  const map = { O: "0", I: "1", L: "1" };
+  const cleaned = Array.from(text.replace(/[\s-]/g, "").toUpperCase(), (c) => map[c] ?? c).join("");
+  if (/^[0-9A-F]{32}$/.test(cleaned)) return { code: cleaned.match(/.{4}/g).join("-") };
+  try {
+    sodium.memzero(C.parseRecoveryCode(text));
+    return { error: STRINGS.not_a_reset_code };
+  } catch {
+    return { error: STRINGS.reset_code_invalid };
+  }
+}
+
+// Without the kit: a brand-new account under the same login, an empty vault, and a
+// new recovery kit to keep. The server destroys the old documents.
+async function onReset(event) {
+  event.preventDefault();
+  const form = event.target;
+  showError("reset-error", "");
+  const login = checkNewPassphrase(form, "reset-error");
+  if (!login) return;
+  const { code, error: codeError } = resetCode(form.code.value);
+  if (codeError) return showError("reset-error", codeError);
+  if (!form.understood.checked) return showError("reset-error", STRINGS.reset_not_understood);
+  busy(form, true);
+  try {
+    const account = await kdf("createAccount", form.passphrase.value);
+    await api("POST", "/auth/reset", { json: { ...C.signupBody(login, account), reset_code: code } });
+    const response = await api("POST", "/auth/web-login", {
+      json: { login, auth_key: C.b64encode(account.authKey) },
+    });
+    sodium.memzero(account.authKey);
+    const me = await response.json();
+    state.keys = account.keys;
+    state.login = me.account.login;
+    touch();
+    const kit = C.formatRecoveryCode(account.recoverySecret);
+    sodium.memzero(account.recoverySecret);
+    await showRecoveryKit(kit, me.account.login, STRINGS.reset_done);
+  } catch (error) {
+    showError("reset-error", error.message);
+    setStatus("");
+  } finally {
+    busy(form, false);
+    form.code.value = "";
+    form.passphrase.value = "";
+    form.confirm.value = "";
   }
 }
 
@@ -719,6 +848,8 @@ function wire() {
   document.getElementById("signup-form").addEventListener("submit", onSignup);
   document.getElementById("login-form").addEventListener("submit", onLogin);
   document.getElementById("unlock-form").addEventListener("submit", onUnlock);
+  document.getElementById("forgot-form").addEventListener("submit", onForgot);
+  document.getElementById("reset-form").addEventListener("submit", onReset);
   document.getElementById("kind-form").addEventListener("submit", onKind);
   document.getElementById("rename-form").addEventListener("submit", onRename);
   document.getElementById("pick-camera").addEventListener("change", onFiles);
@@ -771,6 +902,15 @@ async function boot() {
     session = true;
   } catch {
     session = false;
+  }
+  // Assisted sign-up: a professional's QR code opens /#invitation=CODE on the person's phone.
+  const invitation = /^#invitation=([A-Za-z0-9-]{20,40})$/.exec(location.hash);
+  if (invitation && !session) {
+    state.invitation = invitation[1];
+    document.getElementById("signup-invited").hidden = false;
+    history.replaceState({ screen: "signup" }, "", "#signup");
+    show("signup", { push: false });
+    return;
   }
   history.replaceState({ screen: session ? "unlock" : "welcome" }, "", session ? "#unlock" : "#welcome");
   show(session ? "unlock" : "welcome", { push: false });

@@ -1,0 +1,145 @@
+"""Regaining access and leaving: recovery with the kit, passphrase change, reset
+without the kit, account erasure (coffre/accounts/recovery.py, reset.py, erasure.py).
+
+The server never receives a passphrase, the recovery secret or the master key:
+only login values, KDF parameters and wrapped keys the client made.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from api.cookies import clear_session_cookie, set_session_cookie
+from api.deps import ActorDep, CoffreDep, client_address, user_agent
+from api.routes.accounts import _account_body, _keyring_body
+from api.schemas.accounts import KdfParamsBody, LoginResponse, MeResponse
+from api.schemas.credentials import (
+    ChangePassphraseRequest,
+    ChangePassphraseResponse,
+    EraseRequest,
+    NewPassphraseBody,
+    RecoverPassphraseRequest,
+    RecoverRequest,
+    RecoverResponse,
+    RecoveryKeysBody,
+    ResetRequest,
+    ResetResponse,
+)
+from coffre.accounts.recovery import NewPassphrase
+from coffre.accounts.service import LoginResult, SignupData
+from coffre.accounts.sessions import SessionKind
+from crypto import KdfParams
+
+router = APIRouter(tags=["credentials"])
+
+
+def _kdf(body: KdfParamsBody) -> KdfParams:
+    return KdfParams(salt=body.salt, opslimit=body.opslimit, memlimit=body.memlimit, alg=body.alg)
+
+
+def _new_passphrase(body: NewPassphraseBody) -> NewPassphrase:
+    return NewPassphrase(
+        kdf=_kdf(body.kdf),
+        auth_key=body.auth_key,
+        wrapped_master_passphrase=body.wrapped_master_passphrase,
+    )
+
+
+@router.post("/auth/recover")
+def recover(body: RecoverRequest, request: Request, coffre: CoffreDep) -> RecoverResponse:
+    """Step 1 of recovery: the recovery login value, checked and throttled like a login."""
+    start = coffre.recovery.begin(
+        body.login,
+        body.recovery_auth_key,
+        totp_code=body.totp_code,
+        address=client_address(request),
+    )
+    account = start.account
+    return RecoverResponse(
+        recovery_token=start.token,
+        expires_in=start.expires_in,
+        account=_account_body(account),
+        recovery=RecoveryKeysBody(
+            wrapped_master_recovery=account.wrapped_master_recovery,
+            wrapped_keyring=account.wrapped_keyring,
+            box_public_key=account.box_public_key,
+            sign_public_key=account.sign_public_key,
+        ),
+    )
+
+
+def _complete(
+    body: RecoverPassphraseRequest, request: Request, coffre: CoffreDep, kind: SessionKind
+) -> LoginResult:
+    return coffre.recovery.complete(
+        body.token, _new_passphrase(body), kind=kind, user_agent=user_agent(request)
+    )
+
+
+@router.post("/auth/recover/passphrase")
+def recover_passphrase(
+    body: RecoverPassphraseRequest, request: Request, coffre: CoffreDep
+) -> LoginResponse:
+    """Step 2: the new passphrase's wrapped master key; every session ends, a new one opens."""
+    result = _complete(body, request, coffre, SessionKind.API)
+    return LoginResponse(
+        token=result.token,
+        expires_in=result.expires_in,
+        account=_account_body(result.account),
+        keyring=_keyring_body(result.account),
+        totp_enrolment_required=result.restricted,
+    )
+
+
+@router.post("/auth/web-recover/passphrase")
+def web_recover_passphrase(
+    body: RecoverPassphraseRequest, request: Request, coffre: CoffreDep, response: Response
+) -> MeResponse:
+    """Step 2 for the page: the new session goes into the HttpOnly cookie."""
+    result = _complete(body, request, coffre, SessionKind.WEB)
+    set_session_cookie(response, result.token, coffre.settings)
+    return MeResponse(account=_account_body(result.account), keyring=_keyring_body(result.account))
+
+
+@router.post("/me/passphrase")
+def change_passphrase(
+    body: ChangePassphraseRequest, request: Request, actor: ActorDep, coffre: CoffreDep
+) -> ChangePassphraseResponse:
+    """A new passphrase while logged in; the current login value is required."""
+    revoked = coffre.recovery.change_passphrase(
+        actor, body.current_auth_key, _new_passphrase(body), address=client_address(request)
+    )
+    return ChangePassphraseResponse(revoked_sessions=revoked)
+
+
+@router.post("/auth/reset")
+def reset(body: ResetRequest, coffre: CoffreDep) -> ResetResponse:
+    """Without the kit: new keys and an empty vault; the old documents are destroyed."""
+    data = SignupData(
+        login=body.login,
+        kdf=_kdf(body.kdf),
+        auth_key=body.auth_key,
+        recovery_auth_key=body.recovery_auth_key,
+        wrapped_master_passphrase=body.wrapped_master_passphrase,
+        wrapped_master_recovery=body.wrapped_master_recovery,
+        wrapped_keyring=body.wrapped_keyring,
+        box_public_key=body.box_public_key,
+        sign_public_key=body.sign_public_key,
+    )
+    outcome = coffre.resets.reset(data, body.reset_code)
+    return ResetResponse(
+        account=_account_body(outcome.account),
+        documents_destroyed=outcome.documents_destroyed,
+        message=outcome.message_fr,
+    )
+
+
+@router.delete("/me", status_code=204)
+def erase_account(
+    body: EraseRequest, request: Request, actor: ActorDep, coffre: CoffreDep
+) -> Response:
+    """Erase the caller's account and every document in it (GDPR); the login is freed."""
+    coffre.erasure.erase(actor, body.auth_key, address=client_address(request))
+    response = Response(status_code=204)
+    clear_session_cookie(response, coffre.settings)
+    return response

@@ -1,0 +1,184 @@
+"""The territory's network: structures, invitations, members, certificates, key chains.
+
+Which roles may call each route is decided by ``coffre.policy`` (through the
+service); ``docs/ROLES.md`` lists them and tests/structures/test_matrix.py checks it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Request, Response
+
+from api.deps import ActorDep, CoffreDep
+from api.routes.accounts import signup_data
+from api.schemas.structures import (
+    AcceptRequest,
+    CertificateRequest,
+    InvitationBody,
+    InvitationRequest,
+    KeyChainBody,
+    MemberBody,
+    MemberList,
+    OfficerInvitationRequest,
+    ResetCodeBody,
+    ResetCodeRequest,
+    StructureBody,
+    StructureList,
+    StructureRequest,
+    TrustRootBody,
+)
+from coffre.structures.models import Structure
+from coffre.structures.service import IssuedInvitation, NewStructure
+from crypto import fingerprint
+
+router = APIRouter(tags=["structures"])
+
+
+def _structure(structure: Structure) -> StructureBody:
+    return StructureBody(
+        id=structure.id,
+        name=structure.name,
+        kind=structure.kind,
+        address=structure.address,
+        territory=structure.territory,
+        siret=structure.siret,
+        admitted_at=structure.admitted_at,
+    )
+
+
+def _invitation(issued: IssuedInvitation, request: Request | None = None) -> InvitationBody:
+    body = InvitationBody(
+        code=issued.code, kind=issued.invitation.kind, expires_at=issued.invitation.expires_at
+    )
+    if request is not None:
+        import segno
+
+        body.url = str(request.base_url) + f"#invitation={issued.code}"
+        body.qr_svg = segno.make(body.url, error="m").svg_inline(scale=4)
+    return body
+
+
+@router.post("/structures", status_code=201)
+def admit_structure(body: StructureRequest, actor: ActorDep, coffre: CoffreDep) -> StructureBody:
+    new = NewStructure(
+        name=body.name,
+        kind=body.kind,
+        address=body.address,
+        territory=body.territory,
+        siret=body.siret,
+    )
+    return _structure(coffre.structures.admit(actor, new))
+
+
+@router.get("/structures")
+def list_structures(actor: ActorDep, coffre: CoffreDep) -> StructureList:
+    return StructureList(structures=[_structure(s) for s in coffre.structures.directory(actor)])
+
+
+@router.get("/structures/{structure_id}/members")
+def list_members(structure_id: str, actor: ActorDep, coffre: CoffreDep) -> MemberList:
+    members = coffre.structures.members(actor, structure_id)
+    return MemberList(
+        members=[
+            MemberBody(
+                membership_id=m.membership.id,
+                account_id=m.account.id,
+                display_name=m.profile.display_name,
+                profession=m.profile.profession,
+                role=m.membership.role,
+                joined_at=m.membership.joined_at,
+                left_at=m.membership.left_at,
+                certified=m.membership.certificate is not None,
+                box_public_key=m.account.box_public_key,
+                sign_public_key=m.account.sign_public_key,
+                fingerprint=fingerprint(m.account.sign_public_key),
+            )
+            for m in members
+        ]
+    )
+
+
+@router.post("/structures/{structure_id}/invitations", status_code=201)
+def invite_member(
+    structure_id: str, body: InvitationRequest, actor: ActorDep, coffre: CoffreDep
+) -> InvitationBody:
+    issued = coffre.structures.invite(
+        actor,
+        body.kind,
+        structure_id=structure_id,
+        display_name=body.display_name,
+        profession=body.profession,
+    )
+    return _invitation(issued)
+
+
+@router.post("/invitations/charter-officer", status_code=201)
+def invite_charter_officer(
+    body: OfficerInvitationRequest, actor: ActorDep, coffre: CoffreDep
+) -> InvitationBody:
+    issued = coffre.structures.invite(
+        actor,
+        "charter_officer",
+        structure_id=None,
+        display_name=body.display_name,
+        profession=body.profession,
+    )
+    return _invitation(issued)
+
+
+@router.post("/invitations/person", status_code=201)
+def invite_person(request: Request, actor: ActorDep, coffre: CoffreDep) -> InvitationBody:
+    """Assisted sign-up: a code and a QR code for the person's own phone."""
+    return _invitation(coffre.structures.invite_person(actor), request)
+
+
+@router.post("/invitations/accept", status_code=201)
+def accept_invitation(body: AcceptRequest, coffre: CoffreDep) -> dict[str, str]:
+    account = coffre.structures.accept(body.code, signup_data(body.account))
+    return {"id": account.id, "kind": account.kind, "login": account.login}
+
+
+@router.post("/memberships/{membership_id}/certificate")
+def certify_member(
+    membership_id: str, body: CertificateRequest, actor: ActorDep, coffre: CoffreDep
+) -> Response:
+    coffre.structures.certify(actor, membership_id, body.certificate)
+    return Response(status_code=204)
+
+
+@router.post("/memberships/{membership_id}/end")
+def end_membership(membership_id: str, actor: ActorDep, coffre: CoffreDep) -> Response:
+    coffre.structures.end_membership(actor, membership_id)
+    return Response(status_code=204)
+
+
+@router.get("/professionals/{account_id}/keys")
+def professional_keys(account_id: str, actor: ActorDep, coffre: CoffreDep) -> KeyChainBody:
+    chain = coffre.structures.key_chain(actor, account_id)
+    return KeyChainBody(
+        account_id=chain.account.id,
+        display_name=chain.profile.display_name,
+        profession=chain.profile.profession,
+        structure_id=chain.membership.structure_id if chain.membership else None,
+        box_public_key=chain.account.box_public_key,
+        sign_public_key=chain.account.sign_public_key,
+        certificates=chain.certificates,
+        root=chain.root,
+    )
+
+
+@router.post("/reset-codes", status_code=201)
+def issue_reset_code(body: ResetCodeRequest, actor: ActorDep, coffre: CoffreDep) -> ResetCodeBody:
+    """For a person who lost both passphrase and kit: a code for a fresh, empty vault."""
+    issued = coffre.resets.create_reset_code(actor, body.login)
+    return ResetCodeBody(code=issued.code, login=issued.login, expires_at=issued.expires_at)
+
+
+@router.get("/trust/root")
+def trust_root(coffre: CoffreDep) -> TrustRootBody:
+    """The territory admin's self-signed root: compare its fingerprint with the published one."""
+    root = coffre.structures.trust_root()
+    return TrustRootBody(
+        territory=root.territory, fingerprint=root.fingerprint, root=json.loads(root.statement)
+    )

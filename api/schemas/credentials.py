@@ -1,0 +1,87 @@
+"""Bodies of recovery, passphrase change, reset and erasure (api/routes/credentials.py)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.accounts import AccountBody, KdfParamsBody
+from api.schemas.common import B64Bytes
+
+
+class RecoverRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    login: str = Field(min_length=1, max_length=64)
+    recovery_auth_key: B64Bytes
+    # Accounts with a second factor: the kit replaces the passphrase, not the code.
+    totp_code: str | None = Field(default=None, max_length=16)
+
+
+class RecoveryKeysBody(BaseModel):
+    """What the client needs to open the account with the recovery secret (SPEC §4–§6)."""
+
+    wrapped_master_recovery: B64Bytes
+    wrapped_keyring: B64Bytes
+    box_public_key: B64Bytes
+    sign_public_key: B64Bytes
+
+
+class RecoverResponse(BaseModel):
+    recovery_token: str
+    expires_in: int
+    account: AccountBody
+    recovery: RecoveryKeysBody
+
+
+class NewPassphraseBody(BaseModel):
+    """A new passphrase as the server sees it: KDF params, login value, wrapped master key."""
+
+    kdf: KdfParamsBody
+    auth_key: B64Bytes
+    wrapped_master_passphrase: B64Bytes
+
+
+class RecoverPassphraseRequest(NewPassphraseBody):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=128)
+
+
+class ChangePassphraseRequest(NewPassphraseBody):
+    model_config = ConfigDict(extra="forbid")
+
+    current_auth_key: B64Bytes
+
+
+class ChangePassphraseResponse(BaseModel):
+    revoked_sessions: int
+
+
+class ResetRequest(BaseModel):
+    """A reset code and the full bundle of a new account (as at sign-up)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    login: str = Field(min_length=1, max_length=64)
+    reset_code: str = Field(min_length=1, max_length=80)
+    kdf: KdfParamsBody
+    auth_key: B64Bytes
+    recovery_auth_key: B64Bytes
+    wrapped_master_passphrase: B64Bytes
+    wrapped_master_recovery: B64Bytes
+    wrapped_keyring: B64Bytes
+    box_public_key: B64Bytes
+    sign_public_key: B64Bytes
+
+
+class ResetResponse(BaseModel):
+    account: AccountBody
+    documents_destroyed: int
+    # Said plainly, in French: the old documents are gone for everyone.
+    message: str
+
+
+class EraseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    auth_key: B64Bytes

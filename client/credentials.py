@@ -1,0 +1,174 @@
+"""Regaining access and leaving, on the client side: every secret step happens here.
+
+- ``recover``: the recovery code is parsed and turned into a login value and a
+  wrap key here (SPEC §4); the master key is unwrapped here and wrapped again under
+  the new passphrase (SPEC §5.2). The server gets login values and wrapped keys.
+- ``change_passphrase``: the same re-wrap, proven by the current passphrase.
+- ``reset_with_code``: a brand-new account bundle (SPEC §3–§6) under the same
+  login, authorised by a reset code; the old documents are destroyed.
+- ``delete_account``: erasure, confirmed by the current passphrase.
+
+A reset code travels to the server, a recovery code must never: ``reset_code``
+refuses to pass on anything that is not shaped like a reset code (32 hexadecimal
+digits), and says so when it is a recovery code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from client.api import ApiError, CoffreClient, LoginOutcome, SignupOutcome
+from crypto import (
+    KdfParams,
+    b64decode,
+    b64encode,
+    create_account,
+    derive_passphrase_keys,
+    derive_recovery_keys,
+    format_recovery_code,
+    open_account_with_recovery,
+    parse_recovery_code,
+    rewrap_for_new_passphrase,
+    unwrap_master_key,
+)
+from crypto.errors import InvalidInputError
+
+_HEX = frozenset("0123456789ABCDEF")
+_IGNORED = frozenset(" \t\r\n-")
+_FORGIVEN = str.maketrans({"O": "0", "I": "1", "L": "1"})
+RESET_CODE_DIGITS = 32
+
+NOT_A_RESET_CODE_FR = (
+    "Ceci est votre code de récupération, pas un code de réinitialisation. Gardez-le "
+    "pour vous et utilisez-le pour récupérer votre coffre (« coffre recover » ou "
+    "« J'ai oublié ma phrase secrète ») : vous garderez tous vos documents."
+)
+MALFORMED_RESET_CODE_FR = (
+    "Ce code de réinitialisation est mal écrit : il compte 32 chiffres ou lettres de A à F, "
+    "en groupes de 4. Vérifiez-le."
+)
+
+
+def reset_code(text: str) -> str:
+    """The typed reset code in its canonical form (32 hex digits), or ``ApiError``.
+
+    Nothing that could be a recovery code is ever returned, so it is never sent.
+    """
+    cleaned = "".join(c for c in text if c not in _IGNORED).upper().translate(_FORGIVEN)
+    if len(cleaned) == RESET_CODE_DIGITS and set(cleaned) <= _HEX:
+        return "-".join(cleaned[i : i + 4] for i in range(0, RESET_CODE_DIGITS, 4))
+    try:
+        parse_recovery_code(text)
+    except InvalidInputError:
+        raise ApiError(0, "invalid_reset_code", MALFORMED_RESET_CODE_FR) from None
+    raise ApiError(0, "not_a_reset_code", NOT_A_RESET_CODE_FR)
+
+
+def recover(
+    client: CoffreClient,
+    login: str,
+    recovery_code: str,
+    new_passphrase: str,
+    *,
+    totp_code: str | None = None,
+) -> LoginOutcome:
+    """Open the account with the recovery code, set a new passphrase, and log in.
+
+    The master key and key pairs do not change: every document stays readable.
+    A mistyped code raises ``InvalidInputError`` before anything is sent.
+    """
+    secret = parse_recovery_code(recovery_code)
+    body: dict[str, Any] = {
+        "login": login,
+        "recovery_auth_key": b64encode(derive_recovery_keys(secret).auth_key),
+    }
+    if totp_code is not None:
+        body["totp_code"] = totp_code
+    started = client.call("POST", "/auth/recover", json=body).json()
+    wrapped = started["recovery"]
+    # Unwrapping checks the keyring against the account's public keys (SPEC §6).
+    master_key, keys = open_account_with_recovery(
+        secret,
+        b64decode(wrapped["wrapped_master_recovery"]),
+        b64decode(wrapped["wrapped_keyring"]),
+        b64decode(wrapped["box_public_key"]),
+        b64decode(wrapped["sign_public_key"]),
+    )
+    new = rewrap_for_new_passphrase(master_key, new_passphrase)
+    result = client.call(
+        "POST",
+        "/auth/recover/passphrase",
+        json={
+            "token": started["recovery_token"],
+            "kdf": new.kdf_params.to_json(),
+            "auth_key": b64encode(new.auth_key),
+            "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
+        },
+    ).json()
+    client.token = result["token"]
+    account = result["account"]
+    return LoginOutcome(
+        token=result["token"],
+        account_id=account["id"],
+        login=account["login"],
+        keys=keys,
+        totp_enrolment_required=bool(result.get("totp_enrolment_required", False)),
+    )
+
+
+def change_passphrase(client: CoffreClient, current: str, new_passphrase: str) -> int:
+    """Re-wrap the master key under a new passphrase; returns how many other sessions
+    ended. A wrong current passphrase fails here (``DecryptionError``) before sending."""
+    keyring = client.call("GET", "/me").json()["keyring"]
+    params = KdfParams.from_json(keyring["kdf"])  # refused below the floor (SPEC §3)
+    current_keys = derive_passphrase_keys(current, params)
+    master_key = unwrap_master_key(
+        b64decode(keyring["wrapped_master_passphrase"]), current_keys.wrap_key, "passphrase"
+    )
+    new = rewrap_for_new_passphrase(master_key, new_passphrase)
+    answer = client.call(
+        "POST",
+        "/me/passphrase",
+        json={
+            "current_auth_key": b64encode(current_keys.auth_key),
+            "kdf": new.kdf_params.to_json(),
+            "auth_key": b64encode(new.auth_key),
+            "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
+        },
+    ).json()
+    return int(answer["revoked_sessions"])
+
+
+def reset_with_code(
+    client: CoffreClient, login: str, code: str, new_passphrase: str
+) -> SignupOutcome:
+    """A fresh, empty vault under the same login; returns the new recovery code.
+
+    The old documents are destroyed: nobody can open them any more.
+    """
+    canonical = reset_code(code)
+    new = create_account(new_passphrase)
+    body = {
+        "login": login,
+        "reset_code": canonical,
+        "kdf": new.kdf_params.to_json(),
+        "auth_key": b64encode(new.auth_key),
+        "recovery_auth_key": b64encode(new.recovery_auth_key),
+        "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
+        "wrapped_master_recovery": b64encode(new.wrapped_master_recovery),
+        "wrapped_keyring": b64encode(new.wrapped_keyring),
+        "box_public_key": b64encode(new.keys.box_public),
+        "sign_public_key": b64encode(new.keys.sign_public),
+    }
+    account = client.call("POST", "/auth/reset", json=body).json()["account"]
+    return SignupOutcome(
+        account_id=account["id"], recovery_code=format_recovery_code(new.recovery_secret)
+    )
+
+
+def delete_account(client: CoffreClient, passphrase: str) -> None:
+    """Erase the account and every document in it; the session ends."""
+    keyring = client.call("GET", "/me").json()["keyring"]
+    auth_key = derive_passphrase_keys(passphrase, KdfParams.from_json(keyring["kdf"])).auth_key
+    client.call("DELETE", "/me", json={"auth_key": b64encode(auth_key)})
+    client.token = None

@@ -1,0 +1,201 @@
+"""Regaining access with the recovery kit, and changing the passphrase (SPEC §3–§5).
+
+Recovery runs in two steps, like login:
+
+1. ``begin``: the client parses the printed code (SPEC §4.3), derives the recovery
+   login value and sends it. The server checks it against ``recovery_verifier``
+   under the login's own throttle (one budget for logins and recoveries, per
+   account and per address), then asks for the second factor exactly as login
+   does (the kit replaces the passphrase, never the second factor). It answers
+   with the master key wrapped for recovery, the wrapped keyring, the public keys
+   and a recovery token that lives ten minutes and serves once (only its SHA-256
+   is stored).
+2. ``complete``: the client unwraps the master key, wraps it under a new
+   passphrase (SPEC §5.2) and sends the new KDF parameters, login value and
+   wrapped master key with the token. The server replaces them, revokes every
+   session and opens a new one.
+
+The master key and the keyring do not change, so every document stays readable.
+The server never receives the recovery secret, a passphrase or the master key.
+
+A passphrase change while logged in (``change_passphrase``) is step 2 without the
+kit: the current login value stands in for the token (a stolen session alone
+cannot change the passphrase), and the other sessions are revoked.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from coffre.accounts import credential_repository as tokens
+from coffre.accounts import repository
+from coffre.accounts.credential_errors import InvalidRecoveryToken, WrongPassphrase
+from coffre.accounts.credentials import (
+    Credentials,
+    check_passphrase_material,
+    set_passphrase,
+    token_hash,
+)
+from coffre.accounts.errors import (
+    InvalidCredentials,
+    InvalidKeyMaterial,
+    InvalidTotp,
+    NotAuthenticated,
+)
+from coffre.accounts.login import normalise_login
+from coffre.accounts.models import Account, RecoveryToken
+from coffre.accounts.service import LoginResult
+from coffre.accounts.sessions import SessionKind
+from coffre.clock import Clock
+from coffre.db.engine import Database
+from coffre.errors import CoffreError
+from coffre.ids import new_id
+from coffre.policy import Actor
+from crypto import KdfParams
+
+RECOVERY_TOKEN_SECONDS = 10 * 60
+_MAX_TOKEN_CHARS = 128
+
+
+@dataclass(frozen=True)
+class RecoveryStart:
+    """What step 1 hands back: the account (its wrapped keys) and the token for step 2."""
+
+    token: str
+    expires_in: int
+    account: Account
+
+
+@dataclass(frozen=True)
+class NewPassphrase:
+    """A new passphrase as the server sees it (SPEC §3, §5): never the passphrase itself."""
+
+    kdf: KdfParams
+    auth_key: bytes
+    wrapped_master_passphrase: bytes
+
+
+class RecoveryService:
+    def __init__(self, db: Database, clock: Clock, credentials: Credentials) -> None:
+        self._db = db
+        self._clock = clock
+        self._credentials = credentials
+
+    def begin(
+        self,
+        raw_login: str,
+        recovery_auth_key: bytes,
+        *,
+        totp_code: str | None = None,
+        address: str | None = None,
+    ) -> RecoveryStart:
+        """Step 1: check the recovery login value; ``invalid_credentials`` for a wrong
+        value and an unknown login alike, ``too_many_attempts`` while throttled."""
+        login = normalise_login(raw_login)
+        credentials = self._credentials
+        attempt = credentials.attempt(login, address)
+        now = self._clock.now()
+        refusal: CoffreError | None = None
+        with self._db.unit_of_work() as db:
+            credentials.check(db, attempt, now)
+            account = repository.account_by_login(db, login)
+            expected = account.recovery_verifier if account is not None else None
+            # Compared in every case (a dummy for an unknown login): the same work.
+            right = credentials.matches(expected, recovery_auth_key)
+            if account is None or not right:
+                credentials.failed(db, attempt, now)
+                refusal = InvalidCredentials()
+            else:
+                refusal = credentials.second_factor(db, account, totp_code, now)
+                if isinstance(refusal, InvalidTotp):
+                    credentials.failed(db, attempt, now)
+                elif refusal is None:
+                    credentials.succeeded(db, attempt)
+                    # One recovery in progress at a time: a new step 1 voids the last.
+                    tokens.delete_recovery_tokens(db, account.id)
+                    token = secrets.token_urlsafe(32)
+                    db.add(
+                        RecoveryToken(
+                            id=new_id(),
+                            account_id=account.id,
+                            token_hash=token_hash(token),
+                            created_at=now,
+                            expires_at=now + timedelta(seconds=RECOVERY_TOKEN_SECONDS),
+                        )
+                    )
+        # The failure is committed before the refusal is raised (as at login).
+        if refusal is not None or account is None:
+            raise refusal or InvalidCredentials()
+        return RecoveryStart(token=token, expires_in=RECOVERY_TOKEN_SECONDS, account=account)
+
+    def complete(
+        self,
+        token: str,
+        new: NewPassphrase,
+        *,
+        kind: SessionKind = SessionKind.API,
+        user_agent: str | None = None,
+    ) -> LoginResult:
+        """Step 2: set the new passphrase, revoke every session, open a new one."""
+        check_passphrase_material(new.kdf, new.auth_key, new.wrapped_master_passphrase)
+        if not token or len(token) > _MAX_TOKEN_CHARS:
+            raise InvalidRecoveryToken()
+        credentials = self._credentials
+        now = self._clock.now()
+        with self._db.unit_of_work() as db:
+            row = tokens.recovery_token_by_hash(db, token_hash(token))
+            if row is None or not tokens.take_recovery_token(db, row.id, now):
+                raise InvalidRecoveryToken()
+            account = repository.account_by_id(db, row.account_id)
+            if account is None or account.deleted_at is not None:
+                raise InvalidRecoveryToken()
+            self._replace_passphrase(account, new)
+            credentials.revoke_sessions(db, account.id, now)
+            tokens.delete_recovery_tokens(db, account.id)
+            # Audit hook (traceability issue): "access regained with the recovery kit".
+            return credentials.open_session(db, account, now, kind=kind, user_agent=user_agent)
+
+    def change_passphrase(
+        self,
+        actor: Actor,
+        current_auth_key: bytes,
+        new: NewPassphrase,
+        *,
+        address: str | None = None,
+    ) -> int:
+        """Replace the passphrase of the caller's account; returns how many other
+        sessions were revoked. ``wrong_passphrase`` if the current login value is wrong
+        (counted like a failed login)."""
+        check_passphrase_material(new.kdf, new.auth_key, new.wrapped_master_passphrase)
+        credentials = self._credentials
+        now = self._clock.now()
+        revoked = 0
+        with self._db.unit_of_work() as db:
+            account = repository.account_by_id(db, actor.account_id)
+            if account is None or account.deleted_at is not None:
+                raise NotAuthenticated()
+            attempt = credentials.attempt(account.login, address)
+            credentials.check(db, attempt, now)
+            wrong = not credentials.matches(account.auth_verifier, current_auth_key)
+            if wrong:
+                credentials.failed(db, attempt, now)
+            else:
+                credentials.succeeded(db, attempt)
+                self._replace_passphrase(account, new)
+                revoked = credentials.revoke_sessions(db, account.id, now, keep=actor.session_id)
+                # A recovery under way was for the old passphrase: it ends here.
+                tokens.delete_recovery_tokens(db, account.id)
+                # Audit hook (traceability issue): "passphrase changed".
+        if wrong:
+            raise WrongPassphrase()
+        return revoked
+
+    def _replace_passphrase(self, account: Account, new: NewPassphrase) -> None:
+        verifier = self._credentials.verifier(new.auth_key)
+        # The two login values must differ, as at sign-up: otherwise one would open both.
+        if hmac.compare_digest(verifier, account.recovery_verifier):
+            raise InvalidKeyMaterial()
+        set_passphrase(account, new.kdf, verifier, new.wrapped_master_passphrase)

@@ -1,0 +1,1 @@
+"""Structures of the territory, their professionals, invitations and certified keys."""

@@ -1,0 +1,71 @@
+"""All queries of the structures area."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from coffre.structures.models import (
+    Invitation,
+    Membership,
+    ProfessionalProfile,
+    Structure,
+    TrustRoot,
+)
+
+
+def structures(db: DbSession) -> Sequence[Structure]:
+    return db.scalars(select(Structure).order_by(Structure.territory, Structure.name)).all()
+
+
+def structure_by_siret(db: DbSession, siret: str) -> Structure | None:
+    return db.scalars(select(Structure).where(Structure.siret == siret)).one_or_none()
+
+
+def invitation_by_hash(db: DbSession, code_hash: bytes) -> Invitation | None:
+    return db.scalars(select(Invitation).where(Invitation.code_hash == code_hash)).one_or_none()
+
+
+def memberships_of(db: DbSession, account_id: str) -> Sequence[Membership]:
+    return db.scalars(select(Membership).where(Membership.account_id == account_id)).all()
+
+
+def active_membership(db: DbSession, account_id: str, structure_id: str) -> Membership | None:
+    query = select(Membership).where(
+        Membership.account_id == account_id,
+        Membership.structure_id == structure_id,
+        Membership.left_at.is_(None),
+    )
+    return db.scalars(query).first()
+
+
+def members(db: DbSession, structure_id: str) -> Sequence[tuple[Membership, ProfessionalProfile]]:
+    query = (
+        select(Membership, ProfessionalProfile)
+        .join(ProfessionalProfile, ProfessionalProfile.account_id == Membership.account_id)
+        .where(Membership.structure_id == structure_id)
+        .order_by(Membership.joined_at)
+    )
+    return [(m, p) for m, p in db.execute(query).all()]
+
+
+def current_certified(db: DbSession, account_id: str, now: datetime) -> Membership | None:
+    """The account's active, certified membership (the most recent one)."""
+    del now  # memberships end by ``left_at``; kept for symmetry with grants later
+    query = (
+        select(Membership)
+        .where(
+            Membership.account_id == account_id,
+            Membership.left_at.is_(None),
+            Membership.certificate.is_not(None),
+        )
+        .order_by(Membership.certified_at.desc())
+    )
+    return db.scalars(query).first()
+
+
+def trust_root(db: DbSession) -> TrustRoot | None:
+    return db.scalars(select(TrustRoot).order_by(TrustRoot.created_at)).first()

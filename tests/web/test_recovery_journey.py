@@ -1,0 +1,115 @@
+"""Regaining access in a phone-sized Chromium: with the recovery kit (every document
+still opens), and without it (a reset code, an empty vault, a new kit); axe on each
+screen."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from client import CoffreClient
+from coffre.container import Coffre
+from coffre.settings import Settings
+from tests.web.conftest import assert_accessible, png, screenshot
+from tests.web.test_person_journey import downloaded_bytes, visible_screen
+
+OLD_PASSPHRASE = "lanterne cerise galet moulin"
+NEW_PASSPHRASE = "prairie sucre boussole hibou"
+
+
+def _forgot_screen(page: Page, base: str) -> None:
+    page.goto(base)
+    visible_screen(page, "welcome")
+    page.get_by_role("button", name="J'ai déjà un coffre").click()
+    visible_screen(page, "login")
+    page.get_by_role("button", name="J'ai oublié ma phrase secrète").click()
+    visible_screen(page, "forgot")
+
+
+def test_a_person_with_the_kit_chooses_a_new_passphrase_and_finds_every_document(
+    page: Page, live_server: str, tmp_path: Path
+) -> None:
+    with CoffreClient(live_server) as client:
+        kit = client.signup("leila", OLD_PASSPHRASE).recovery_code
+        logged = client.login("leila", OLD_PASSPHRASE)
+        photo = png(tmp_path / "avis-caf.png", 320, 200, seed=4)
+        client.upload(photo, "caf", box_public_key=logged.keys.box_public)
+
+    _forgot_screen(page, live_server)
+    assert_accessible(page, "forgot")
+    screenshot(page, "20-forgot")
+    form = visible_screen(page, "forgot")
+    form.get_by_label("Pseudonyme ou numéro de téléphone").fill("leila")
+    # Typed as people do: lower case, spaces instead of dashes.
+    form.get_by_label("Code de récupération").fill(kit.replace("-", " ").lower())
+    form.get_by_label("Nouvelle phrase secrète").fill(NEW_PASSPHRASE)
+    form.get_by_label("La même phrase secrète, encore une fois").fill(NEW_PASSPHRASE)
+    form.get_by_role("button", name="Choisir ma nouvelle phrase secrète").click()
+
+    visible_screen(page, "documents")
+    expect(page.get_by_text("Votre nouvelle phrase secrète est enregistrée.")).to_be_visible()
+    page.get_by_role("button", name=re.compile("avis-caf.png")).click()
+    visible_screen(page, "document")
+    assert downloaded_bytes(page) == photo.read_bytes()
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+
+    with CoffreClient(live_server) as client:
+        assert client.login("leila", NEW_PASSPHRASE).login == "leila"
+
+
+def test_a_mistyped_recovery_code_is_caught_in_the_page(page: Page, live_server: str) -> None:
+    with CoffreClient(live_server) as client:
+        kit = client.signup("hugo", OLD_PASSPHRASE).recovery_code
+    _forgot_screen(page, live_server)
+    form = visible_screen(page, "forgot")
+    form.get_by_label("Pseudonyme ou numéro de téléphone").fill("hugo")
+    typo = ("A" if kit[0] != "A" else "B") + kit[1:]
+    form.get_by_label("Code de récupération").fill(typo)
+    form.get_by_label("Nouvelle phrase secrète").fill(NEW_PASSPHRASE)
+    form.get_by_label("La même phrase secrète, encore une fois").fill(NEW_PASSPHRASE)
+    form.get_by_role("button", name="Choisir ma nouvelle phrase secrète").click()
+    expect(page.locator("#forgot-error")).to_contain_text("code de récupération n'est pas valable")
+
+
+def test_without_the_kit_a_reset_code_gives_an_empty_vault_and_a_new_kit(
+    page: Page, live_server: str, settings: Settings, tmp_path: Path
+) -> None:
+    with CoffreClient(live_server) as client:
+        kit = client.signup("karim", OLD_PASSPHRASE).recovery_code
+        logged = client.login("karim", OLD_PASSPHRASE)
+        client.upload(
+            png(tmp_path / "old.png", 100, 100), "caf", box_public_key=logged.keys.box_public
+        )
+    operator = Coffre.build(settings)
+    try:
+        code = operator.resets.create_reset_code_as_operator("karim").code
+    finally:
+        operator.close()
+
+    _forgot_screen(page, live_server)
+    page.get_by_role("button", name="Je n'ai plus mon code de récupération").click()
+    form = visible_screen(page, "reset")
+    expect(form.get_by_text("C'est le prix du chiffrement de bout en bout.")).to_be_visible()
+    assert_accessible(page, "reset")
+    screenshot(page, "21-reset")
+    form.get_by_label("Pseudonyme ou numéro de téléphone").fill("karim")
+    form.get_by_label("Nouvelle phrase secrète").fill(NEW_PASSPHRASE)
+    form.get_by_label("La même phrase secrète, encore une fois").fill(NEW_PASSPHRASE)
+    form.get_by_label("J'ai compris : mes anciens documents seront détruits").check()
+    # The recovery code typed here is recognised, and never sent.
+    form.get_by_label("Code de réinitialisation").fill(kit)
+    form.get_by_role("button", name="Repartir avec un coffre vide").click()
+    expect(page.locator("#reset-error")).to_contain_text("Ceci est votre code de récupération")
+
+    form.get_by_label("Code de réinitialisation").fill(code.lower())
+    form.get_by_role("button", name="Repartir avec un coffre vide").click()
+    visible_screen(page, "recovery")
+    expect(page.get_by_text("Vos anciens documents ont été détruits")).to_be_visible()
+    new_kit = page.locator("#recovery-code").inner_text()
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{3,4}){6}", new_kit) and new_kit != kit
+    page.get_by_label("J'ai écrit ou imprimé mon code").check()
+    page.get_by_role("button", name="Continuer").click()
+    visible_screen(page, "documents")
+    expect(page.get_by_text("Votre coffre est vide")).to_be_visible()
