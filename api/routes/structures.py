@@ -47,15 +47,21 @@ def _structure(structure: Structure) -> StructureBody:
     )
 
 
+def _qr(text: str) -> str:
+    """An inline SVG QR code (segno, made here: nothing leaves the server)."""
+    import segno
+
+    svg: str = segno.make(text, error="m").svg_inline(scale=4)
+    return svg
+
+
 def _invitation(issued: IssuedInvitation, request: Request | None = None) -> InvitationBody:
     body = InvitationBody(
         code=issued.code, kind=issued.invitation.kind, expires_at=issued.invitation.expires_at
     )
     if request is not None:
-        import segno
-
         body.url = str(request.base_url) + f"#invitation={issued.code}"
-        body.qr_svg = segno.make(body.url, error="m").svg_inline(scale=4)
+        body.qr_svg = _qr(body.url)
     return body
 
 
@@ -93,6 +99,7 @@ def list_members(structure_id: str, actor: ActorDep, coffre: CoffreDep) -> Membe
                 box_public_key=m.account.box_public_key,
                 sign_public_key=m.account.sign_public_key,
                 fingerprint=fingerprint(m.account.sign_public_key),
+                fingerprint_qr_svg=_qr(fingerprint(m.account.sign_public_key)),
             )
             for m in members
         ]
@@ -165,6 +172,8 @@ def professional_keys(account_id: str, actor: ActorDep, coffre: CoffreDep) -> Ke
         sign_public_key=chain.account.sign_public_key,
         certificates=chain.certificates,
         root=chain.root,
+        fingerprint=fingerprint(chain.account.sign_public_key),
+        fingerprint_qr_svg=_qr(fingerprint(chain.account.sign_public_key)),
     )
 
 

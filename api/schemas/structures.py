@@ -77,6 +77,7 @@ class MemberBody(BaseModel):
     box_public_key: B64Bytes
     sign_public_key: B64Bytes
     fingerprint: str
+    fingerprint_qr_svg: str
 
 
 class MemberList(BaseModel):
@@ -98,6 +99,8 @@ class KeyChainBody(BaseModel):
     sign_public_key: B64Bytes
     certificates: list[dict[str, Any]]
     root: dict[str, Any]
+    fingerprint: str
+    fingerprint_qr_svg: str
 
 
 class TrustRootBody(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -44,6 +46,12 @@ def test_a_person_verifies_a_professionals_keys_up_to_the_pinned_root(
     assert keys.display_name == "Mme Dupont"
     assert keys.role == "professional"
     assert keys.structure_id == world.structure_id
+    # The fingerprint a person compares with the professional, as digits and as a QR code.
+    chain = api.get(
+        f"/api/v1/professionals/{world.professional.account_id}/keys", headers=world.person.headers
+    ).json()
+    assert re.fullmatch(r"\d{4}( \d{4}){5}", chain["fingerprint"])
+    assert chain["fingerprint_qr_svg"].startswith("<svg")
 
 
 def test_a_public_key_swapped_by_the_server_is_caught_by_the_client(
