@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
+from client.bundle import account_bundle
 from crypto import (
     AccountKeys,
     DocumentMetadata,
@@ -26,7 +27,6 @@ from crypto import (
     b64decode,
     b64encode,
     ciphertext_size,
-    create_account,
     decrypt_metadata,
     decrypt_to_file,
     derive_passphrase_keys,
@@ -180,18 +180,7 @@ class CoffreClient:
     # -- accounts ---------------------------------------------------------
     def signup(self, login: str, passphrase: str) -> SignupOutcome:
         """Create an account; returns the recovery code the person must keep (SPEC §4)."""
-        new = create_account(passphrase)
-        body = {
-            "login": login,
-            "kdf": new.kdf_params.to_json(),
-            "auth_key": b64encode(new.auth_key),
-            "recovery_auth_key": b64encode(new.recovery_auth_key),
-            "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
-            "wrapped_master_recovery": b64encode(new.wrapped_master_recovery),
-            "wrapped_keyring": b64encode(new.wrapped_keyring),
-            "box_public_key": b64encode(new.keys.box_public),
-            "sign_public_key": b64encode(new.keys.sign_public),
-        }
+        body, new = account_bundle(login, passphrase)
         account = self._request("POST", "/accounts", json=body).json()
         return SignupOutcome(
             account_id=account["id"], recovery_code=format_recovery_code(new.recovery_secret)

@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from client.api import ApiError, CoffreClient, LoginOutcome, SignupOutcome
+from client.bundle import account_bundle
 from crypto import (
     KdfParams,
     b64decode,
     b64encode,
-    create_account,
     derive_passphrase_keys,
     derive_recovery_keys,
     format_recovery_code,
@@ -147,19 +147,8 @@ def reset_with_code(
     The old documents are destroyed: nobody can open them any more.
     """
     canonical = reset_code(code)
-    new = create_account(new_passphrase)
-    body = {
-        "login": login,
-        "reset_code": canonical,
-        "kdf": new.kdf_params.to_json(),
-        "auth_key": b64encode(new.auth_key),
-        "recovery_auth_key": b64encode(new.recovery_auth_key),
-        "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
-        "wrapped_master_recovery": b64encode(new.wrapped_master_recovery),
-        "wrapped_keyring": b64encode(new.wrapped_keyring),
-        "box_public_key": b64encode(new.keys.box_public),
-        "sign_public_key": b64encode(new.keys.sign_public),
-    }
+    body, new = account_bundle(login, new_passphrase)
+    body["reset_code"] = canonical
     account = client.call("POST", "/auth/reset", json=body).json()["account"]
     return SignupOutcome(
         account_id=account["id"], recovery_code=format_recovery_code(new.recovery_secret)

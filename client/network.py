@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from client.api import CoffreClient
-from crypto import AccountKeys, b64decode, b64encode, create_account, fingerprint
+from client.bundle import account_bundle
+from crypto import AccountKeys, b64decode, fingerprint, format_recovery_code
 from crypto.certificates import (
     CertifiedKeys,
     certificate_statement,
@@ -22,20 +23,7 @@ from crypto.certificates import (
 
 def signup_body(login: str, passphrase: str) -> tuple[dict[str, Any], str]:
     """A new account's public bundle (keys made here) and its recovery code."""
-    from crypto import format_recovery_code
-
-    new = create_account(passphrase)
-    body = {
-        "login": login,
-        "kdf": new.kdf_params.to_json(),
-        "auth_key": b64encode(new.auth_key),
-        "recovery_auth_key": b64encode(new.recovery_auth_key),
-        "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
-        "wrapped_master_recovery": b64encode(new.wrapped_master_recovery),
-        "wrapped_keyring": b64encode(new.wrapped_keyring),
-        "box_public_key": b64encode(new.keys.box_public),
-        "sign_public_key": b64encode(new.keys.sign_public),
-    }
+    body, new = account_bundle(login, passphrase)
     return body, format_recovery_code(new.recovery_secret)
 
 
