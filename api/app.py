@@ -12,13 +12,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
-from api.routes import accounts, credentials, documents, health, sessions, structures, totp
+from api.routes import (
+    accounts,
+    charters,
+    credentials,
+    documents,
+    health,
+    sessions,
+    structures,
+    totp,
+)
 from coffre.clock import Clock
 from coffre.container import Coffre
 from coffre.settings import Settings
 from coffre.storage import ObjectStore
 from web import STATIC_DIR
 from web.pages import app as vault_page
+from web.pages import charter as charter_page
 
 API_PREFIX = "/api/v1"
 
@@ -111,9 +121,10 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, accounts, credentials, documents, structures, sessions, totp):
+    for module in (health, accounts, credentials, documents, structures, sessions, totp, charters):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
+    app.include_router(charter_page.router)
     # Compressed: libsodium.js alone is ~535 KB, ~190 KB gzipped (prepaid data plans).
     static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
     app.mount("/static", static, name="static")

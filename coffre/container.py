@@ -12,6 +12,7 @@ from coffre.accounts.service import AccountService
 from coffre.accounts.sessions import SessionService
 from coffre.accounts.totp import TotpService
 from coffre.clock import Clock, SystemClock
+from coffre.consent.service import CharterService
 from coffre.db.engine import Database, make_engine
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
@@ -33,6 +34,7 @@ class Coffre:
     recovery: RecoveryService
     resets: ResetService
     erasure: ErasureService
+    charters: CharterService
 
     @classmethod
     def build(
@@ -67,6 +69,7 @@ class Coffre:
             recovery=RecoveryService(db, clock, credentials),
             resets=ResetService(db, clock, credentials, vault),
             erasure=ErasureService(db, clock, credentials, vault),
+            charters=CharterService(db, clock),
         )
 
     def close(self) -> None:

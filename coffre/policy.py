@@ -54,6 +54,8 @@ class Action(StrEnum):
     # erasure.py).
     ACCOUNT_RESET_ISSUE = "account.reset_issue"
     ACCOUNT_ERASE = "account.erase"
+    # The territory's charter (coffre/consent/service.py); reading it is public.
+    CHARTER_PUBLISH = "charter.publish"
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,8 @@ def can(actor: Actor, action: Action, target: object | None = None) -> bool:
         return actor.role is Role.TERRITORY_ADMIN or (
             actor.role is Role.PROFESSIONAL and target.issuer_standing.is_member
         )
+    if action is Action.CHARTER_PUBLISH:
+        return actor.role is Role.TERRITORY_ADMIN
     if action is Action.ACCOUNT_ERASE:
         # Persons erase their own account. Professional and admin accounts carry the
         # network's trust (profiles, certificates): erased by an operator, not here.

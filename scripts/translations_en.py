@@ -217,6 +217,83 @@ EN = {
         "Your new passphrase is saved. All your documents are here. Your other sessions were "
         "closed."
     ),
+    # The charter page (web/templates/charter/charter.html) and the labels it shows
+    # (coffre/structures/kinds.py).
+    "%(days)s jours": "%(days)s days",
+    "1 jour": "1 day",
+    "Agent d'accueil": "Reception officer",
+    "Agent instructeur (CAF, CPAM, MDPH…)": "Case officer (CAF, CPAM, MDPH…)",
+    "Assistant·e de service social": "Social worker",
+    "Association": "Association",
+    "Aucune charte n'est en vigueur sur ce territoire pour l'instant. Tant qu'elle n'est pas "
+    "publiée, aucun document ne peut être partagé.": (
+        "No charter is in force in this territory yet. Until one is published, no document "
+        "can be shared."
+    ),
+    "Aucune structure n'a encore signé cette charte.": (
+        "No organisation has signed this charter yet."
+    ),
+    "Bailleur social": "Social landlord",
+    "Bénévole": "Volunteer",
+    "CCAS / CIAS": "Municipal social action centre (CCAS / CIAS)",
+    "CHRS / hébergement": "Shelter (CHRS)",
+    "CPAM": "Health insurance fund (CPAM)",
+    "Charte de partage": "Sharing charter",
+    "Charte de partage — Coffre": "Sharing charter — Coffre",
+    "Conseil départemental": "Département council",
+    "Conseiller·e en insertion": "Employment and integration adviser",
+    "Conseiller·e en économie sociale et familiale": "Social and family economy adviser",
+    "Conseiller·e pénitentiaire d'insertion et de probation": "Probation officer",
+    "Documents qui peuvent être partagés": "Documents that may be shared",
+    "Durée maximale d'un partage": "Longest a share may last",
+    "Empreinte SHA-256 du fichier de cette charte :": "SHA-256 fingerprint of this charter's file:",
+    "Empreinte de la clé de vérification du territoire :": (
+        "Fingerprint of the territory's verification key:"
+    ),
+    "France Travail": "France Travail (employment agency)",
+    "Infirmier·e": "Nurse",
+    "La clé de vérification du territoire n'est pas encore publiée.": (
+        "The territory's verification key is not published yet."
+    ),
+    "La même charte, lisible par un programme (JSON)": "The same charter, machine-readable (JSON)",
+    "MDPH": "Disability centre (MDPH)",
+    "MSA": "Farmers' social security (MSA)",
+    "Mandataire judiciaire (curateur·rice, tuteur·rice)": (
+        "Court-appointed protector (curator, guardian)"
+    ),
+    "Motif à chaque consultation": "Reason at each access",
+    "Médecin": "Doctor",
+    "Navigation": "Navigation",
+    "Non demandé": "Not required",
+    "Obligatoire : le ou la professionnel·le dit pourquoi à chaque fois, et vous le voyez.": (
+        "Required: the professional says why each time, and you see it."
+    ),
+    "Pour quoi vos documents peuvent être partagés": "What your documents may be shared for",
+    "Professionnels qui peuvent les recevoir": "Professionals who may receive them",
+    "SIAO": "Housing and shelter service (SIAO)",
+    "SIRET %(siret)s": "SIRET %(siret)s",
+    "SPIP": "Probation service (SPIP)",
+    "Service mandataire (protection juridique)": "Legal protection service",
+    "Structures signataires": "Signatory organisations",
+    "Un partage se fait toujours avec une personne nommée, pour une seule de ces finalités, et "
+    "pour une durée limitée. Vous pouvez l'arrêter à tout moment.": (
+        "A share is always with one named person, for one of these purposes only, and for a "
+        "limited time. You can stop it at any moment."
+    ),
+    "Version %(version)s, en vigueur depuis le %(date)s.": (
+        "Version %(version)s, in force since %(date)s."
+    ),
+    "Votre application et les professionnels vérifient les clés avec elle. Si l'empreinte "
+    "affichée ailleurs est différente, ne partagez rien et prévenez le ou la référent·e de la "
+    "charte.": (
+        "Your app and the professionals check keys with it. If the fingerprint shown elsewhere "
+        "is different, share nothing and tell the charter officer."
+    ),
+    "Vérifier": "Check",
+    "depuis le %(date)s": "since %(date)s",
+    "du %(since)s au %(until)s": "from %(since)s to %(until)s",
+    "Éducateur·rice spécialisé·e": "Specialised educator",
+    "Établissement de santé": "Health facility",
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

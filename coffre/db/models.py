@@ -1,6 +1,7 @@
 """Every mapped model, imported once so Alembic and the tests see the whole schema."""
 
 from coffre.accounts.models import Account, LoginFailure, Session, TotpCredential
+from coffre.consent.models import PublishedCharter
 from coffre.db.base import Base
 from coffre.structures.models import (
     Invitation,
@@ -18,6 +19,7 @@ __all__ = [
     "Invitation",
     "LoginFailure",
     "Membership",
+    "PublishedCharter",
     "ProfessionalProfile",
     "SealedKey",
     "Session",

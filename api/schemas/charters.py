@@ -1,0 +1,39 @@
+"""Response bodies of the charter routes (the request body is the TOML text itself)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+
+class PurposeBody(BaseModel):
+    code: str
+    label: str
+    description: str
+    categories: list[str]
+    professions: list[str]
+    max_days: int
+    reason_required: bool
+
+
+class AdhesionBody(BaseModel):
+    name: str
+    siret: str | None
+    structure_id: str | None
+    since: date
+    until: date | None
+
+
+class CharterBody(BaseModel):
+    version: int
+    territory: str
+    title: str
+    preamble: str
+    effective_on: date
+    purposes: list[PurposeBody]
+    structures: list[AdhesionBody]
+    published_at: datetime
+    # SHA-256 (hex) of the UTF-8 source: anyone can check a copy of the file against it.
+    sha256: str
+    source: str

@@ -1,0 +1,2 @@
+"""Consent under the territory's charter: the charter itself (purposes, professions,
+durations, adhering structures), and later grants, requests and deposits."""

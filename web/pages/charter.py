@@ -1,0 +1,81 @@
+"""The charter page (``/charte``): the human-readable charter, rendered from the very
+version the API serves and the server checks grants against, so the two never
+disagree. Fixed texts go through gettext (French first); the charter's own texts
+are shown as the territory wrote them (escaped). The page also shows the fingerprint
+of the territory's verifier key (DESIGN.md: "published on the charter page").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from babel.dates import format_date
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from coffre.consent.charter import Charter
+from coffre.consent.errors import NoCharterInForce
+from coffre.consent.service import CharterRecord
+from coffre.errors import NotFound
+from coffre.structures.kinds import PROFESSIONS
+from coffre.vault.categories import CATEGORIES
+from web.i18n import LANG_COOKIE, negotiate, translations
+from web.pages.app import TEMPLATES
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/charte", response_class=HTMLResponse)
+def charter_page(request: Request) -> Response:
+    language = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    catalogue = translations(language)
+    coffre = request.app.state.coffre
+    record: CharterRecord | None
+    try:
+        record = coffre.charters.current()
+    except NoCharterInForce:
+        record = None
+    try:
+        verifier_fingerprint: str | None = coffre.structures.trust_root().fingerprint
+    except NotFound:
+        verifier_fingerprint = None
+
+    def long_date(day: date) -> str:
+        return format_date(day, format="long", locale=language)
+
+    context = {
+        "lang": language,
+        "_": catalogue.gettext,
+        "gettext": catalogue.gettext,
+        "ngettext": catalogue.ngettext,
+        "record": record,
+        "charter": _readable(record.charter, catalogue.gettext) if record else None,
+        "long_date": long_date,
+        "fingerprint": verifier_fingerprint,
+    }
+    response: Response = TEMPLATES.TemplateResponse(request, "charter/charter.html", context)
+    return response
+
+
+def _readable(charter: Charter, translate: Callable[[str], str]) -> dict[str, object]:
+    """The charter with codes turned into the labels a person reads."""
+    return {
+        "version": charter.version,
+        "title": charter.title,
+        "effective_on": charter.effective_on,
+        "preamble": [part.strip() for part in charter.preamble.split("\n\n") if part.strip()],
+        "purposes": [
+            {
+                "code": p.code,
+                "label": p.label,
+                "description": p.description,
+                "categories": [translate(CATEGORIES[c]) for c in p.categories],
+                "professions": [translate(PROFESSIONS[c]) for c in p.professions],
+                "max_days": p.max_days,
+                "reason_required": p.reason_required,
+            }
+            for p in charter.purposes
+        ],
+        "structures": charter.structures,
+    }
