@@ -9,7 +9,6 @@ from api.deps import ActorDep, CoffreDep, EnrolmentActorDep, client_address, use
 from api.schemas.accounts import (
     AccountBody,
     KdfParamsBody,
-    KeyringBody,
     LoginRequest,
     LoginResponse,
     MeResponse,
@@ -17,56 +16,10 @@ from api.schemas.accounts import (
     PreloginResponse,
     SignupRequest,
 )
-from coffre.accounts.models import Account
-from coffre.accounts.service import LoginResult, SignupData
+from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
-from crypto import KdfParams
 
 router = APIRouter(tags=["accounts"])
-
-
-def _account_body(account: Account) -> AccountBody:
-    return AccountBody(
-        id=account.id,
-        kind=account.kind,
-        login=account.login,
-        box_public_key=account.box_public_key,
-        sign_public_key=account.sign_public_key,
-    )
-
-
-def _keyring_body(account: Account) -> KeyringBody:
-    return KeyringBody(
-        kdf=KdfParamsBody(
-            alg=account.kdf_alg,
-            salt=account.kdf_salt,
-            opslimit=account.kdf_opslimit,
-            memlimit=account.kdf_memlimit,
-        ),
-        wrapped_master_passphrase=account.wrapped_master_passphrase,
-        wrapped_keyring=account.wrapped_keyring,
-        box_public_key=account.box_public_key,
-        sign_public_key=account.sign_public_key,
-    )
-
-
-def signup_data(body: SignupRequest) -> SignupData:
-    return SignupData(
-        login=body.login,
-        kdf=KdfParams(
-            salt=body.kdf.salt,
-            opslimit=body.kdf.opslimit,
-            memlimit=body.kdf.memlimit,
-            alg=body.kdf.alg,
-        ),
-        auth_key=body.auth_key,
-        recovery_auth_key=body.recovery_auth_key,
-        wrapped_master_passphrase=body.wrapped_master_passphrase,
-        wrapped_master_recovery=body.wrapped_master_recovery,
-        wrapped_keyring=body.wrapped_keyring,
-        box_public_key=body.box_public_key,
-        sign_public_key=body.sign_public_key,
-    )
 
 
 @router.post("/accounts", status_code=201)
@@ -76,23 +29,19 @@ def signup(body: SignupRequest, coffre: CoffreDep) -> AccountBody:
     With an ``invitation_code`` (assisted sign-up), the invitation is consumed in the
     same transaction.
     """
-    data = signup_data(body)
+    data = body.data()
     if body.invitation_code:
         account = coffre.structures.accept_person(body.invitation_code, data)
     else:
         account = coffre.accounts.signup(data)
-    return _account_body(account)
+    return AccountBody.of(account)
 
 
 @router.post("/auth/prelogin")
 def prelogin(body: PreloginRequest, coffre: CoffreDep) -> PreloginResponse:
     """The KDF parameters to derive the login value; the same shape for unknown logins."""
     params = coffre.accounts.prelogin(body.login)
-    return PreloginResponse(
-        kdf=KdfParamsBody(
-            alg=params.alg, salt=params.salt, opslimit=params.opslimit, memlimit=params.memlimit
-        )
-    )
+    return PreloginResponse(kdf=KdfParamsBody.of(params))
 
 
 def _login(
@@ -111,14 +60,7 @@ def _login(
 @router.post("/auth/login")
 def login(body: LoginRequest, request: Request, coffre: CoffreDep) -> LoginResponse:
     """Login for API clients (CLI, partners): the token is returned, for a bearer header."""
-    result = _login(body, request, coffre, SessionKind.API)
-    return LoginResponse(
-        token=result.token,
-        expires_in=result.expires_in,
-        account=_account_body(result.account),
-        keyring=_keyring_body(result.account),
-        totp_enrolment_required=result.restricted,
-    )
+    return LoginResponse.of(_login(body, request, coffre, SessionKind.API))
 
 
 @router.post("/auth/web-login")
@@ -128,7 +70,7 @@ def web_login(
     """Login for the page: the token goes into an HttpOnly cookie, never to the script."""
     result = _login(body, request, coffre, SessionKind.WEB)
     set_session_cookie(response, result.token, coffre.settings)
-    return MeResponse(account=_account_body(result.account), keyring=_keyring_body(result.account))
+    return MeResponse.of(result.account)
 
 
 @router.post("/auth/logout", status_code=204)
@@ -142,5 +84,4 @@ def logout(actor: EnrolmentActorDep, coffre: CoffreDep) -> Response:
 @router.get("/me")
 def me(actor: ActorDep, coffre: CoffreDep) -> MeResponse:
     """The caller's account and wrapped keyring."""
-    account = coffre.accounts.account(actor)
-    return MeResponse(account=_account_body(account), keyring=_keyring_body(account))
+    return MeResponse.of(coffre.accounts.account(actor))

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.cookies import clear_session_cookie, set_session_cookie
 from api.deps import ActorDep, CoffreDep, client_address, user_agent
-from api.routes.accounts import _account_body, _keyring_body
-from api.schemas.accounts import KdfParamsBody, LoginResponse, MeResponse
+from api.schemas.accounts import AccountBody, LoginResponse, MeResponse
 from api.schemas.credentials import (
     ChangePassphraseRequest,
     ChangePassphraseResponse,
@@ -26,20 +25,15 @@ from api.schemas.credentials import (
     ResetResponse,
 )
 from coffre.accounts.recovery import NewPassphrase
-from coffre.accounts.service import LoginResult, SignupData
+from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
-from crypto import KdfParams
 
 router = APIRouter(tags=["credentials"])
 
 
-def _kdf(body: KdfParamsBody) -> KdfParams:
-    return KdfParams(salt=body.salt, opslimit=body.opslimit, memlimit=body.memlimit, alg=body.alg)
-
-
 def _new_passphrase(body: NewPassphraseBody) -> NewPassphrase:
     return NewPassphrase(
-        kdf=_kdf(body.kdf),
+        kdf=body.kdf.params(),
         auth_key=body.auth_key,
         wrapped_master_passphrase=body.wrapped_master_passphrase,
     )
@@ -58,7 +52,7 @@ def recover(body: RecoverRequest, request: Request, coffre: CoffreDep) -> Recove
     return RecoverResponse(
         recovery_token=start.token,
         expires_in=start.expires_in,
-        account=_account_body(account),
+        account=AccountBody.of(account),
         recovery=RecoveryKeysBody(
             wrapped_master_recovery=account.wrapped_master_recovery,
             wrapped_keyring=account.wrapped_keyring,
@@ -81,14 +75,7 @@ def recover_passphrase(
     body: RecoverPassphraseRequest, request: Request, coffre: CoffreDep
 ) -> LoginResponse:
     """Step 2: the new passphrase's wrapped master key; every session ends, a new one opens."""
-    result = _complete(body, request, coffre, SessionKind.API)
-    return LoginResponse(
-        token=result.token,
-        expires_in=result.expires_in,
-        account=_account_body(result.account),
-        keyring=_keyring_body(result.account),
-        totp_enrolment_required=result.restricted,
-    )
+    return LoginResponse.of(_complete(body, request, coffre, SessionKind.API))
 
 
 @router.post("/auth/web-recover/passphrase")
@@ -98,7 +85,7 @@ def web_recover_passphrase(
     """Step 2 for the page: the new session goes into the HttpOnly cookie."""
     result = _complete(body, request, coffre, SessionKind.WEB)
     set_session_cookie(response, result.token, coffre.settings)
-    return MeResponse(account=_account_body(result.account), keyring=_keyring_body(result.account))
+    return MeResponse.of(result.account)
 
 
 @router.post("/me/passphrase")
@@ -115,20 +102,9 @@ def change_passphrase(
 @router.post("/auth/reset")
 def reset(body: ResetRequest, coffre: CoffreDep) -> ResetResponse:
     """Without the kit: new keys and an empty vault; the old documents are destroyed."""
-    data = SignupData(
-        login=body.login,
-        kdf=_kdf(body.kdf),
-        auth_key=body.auth_key,
-        recovery_auth_key=body.recovery_auth_key,
-        wrapped_master_passphrase=body.wrapped_master_passphrase,
-        wrapped_master_recovery=body.wrapped_master_recovery,
-        wrapped_keyring=body.wrapped_keyring,
-        box_public_key=body.box_public_key,
-        sign_public_key=body.sign_public_key,
-    )
-    outcome = coffre.resets.reset(data, body.reset_code)
+    outcome = coffre.resets.reset(body.data(), body.reset_code)
     return ResetResponse(
-        account=_account_body(outcome.account),
+        account=AccountBody.of(outcome.account),
         documents_destroyed=outcome.documents_destroyed,
         message=outcome.message_fr,
     )

@@ -11,7 +11,6 @@ import json
 from fastapi import APIRouter, Request, Response
 
 from api.deps import ActorDep, CoffreDep
-from api.routes.accounts import signup_data
 from api.schemas.structures import (
     AcceptRequest,
     CertificateRequest,
@@ -142,7 +141,7 @@ def invite_person(request: Request, actor: ActorDep, coffre: CoffreDep) -> Invit
 
 @router.post("/invitations/accept", status_code=201)
 def accept_invitation(body: AcceptRequest, coffre: CoffreDep) -> dict[str, str]:
-    account = coffre.structures.accept(body.code, signup_data(body.account))
+    account = coffre.structures.accept(body.code, body.account.data())
     return {"id": account.id, "kind": account.kind, "login": account.login}
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import B64Bytes
+from coffre.accounts.models import Account
+from coffre.accounts.service import LoginResult, SignupData
+from crypto import KdfParams
 
 
 class KdfParamsBody(BaseModel):
@@ -13,8 +16,21 @@ class KdfParamsBody(BaseModel):
     opslimit: int
     memlimit: int
 
+    @classmethod
+    def of(cls, params: KdfParams) -> KdfParamsBody:
+        return cls(
+            alg=params.alg, salt=params.salt, opslimit=params.opslimit, memlimit=params.memlimit
+        )
 
-class SignupRequest(BaseModel):
+    def params(self) -> KdfParams:
+        return KdfParams(
+            salt=self.salt, opslimit=self.opslimit, memlimit=self.memlimit, alg=self.alg
+        )
+
+
+class AccountBundle(BaseModel):
+    """A new account's public bundle, as its client made it (sign-up, invitation, reset)."""
+
     model_config = ConfigDict(extra="forbid")
 
     login: str = Field(min_length=1, max_length=64)
@@ -26,6 +42,22 @@ class SignupRequest(BaseModel):
     wrapped_keyring: B64Bytes
     box_public_key: B64Bytes
     sign_public_key: B64Bytes
+
+    def data(self) -> SignupData:
+        return SignupData(
+            login=self.login,
+            kdf=self.kdf.params(),
+            auth_key=self.auth_key,
+            recovery_auth_key=self.recovery_auth_key,
+            wrapped_master_passphrase=self.wrapped_master_passphrase,
+            wrapped_master_recovery=self.wrapped_master_recovery,
+            wrapped_keyring=self.wrapped_keyring,
+            box_public_key=self.box_public_key,
+            sign_public_key=self.sign_public_key,
+        )
+
+
+class SignupRequest(AccountBundle):
     # Assisted sign-up: the code a professional gave the person (optional).
     invitation_code: str | None = Field(default=None, max_length=64)
 
@@ -36,6 +68,16 @@ class AccountBody(BaseModel):
     login: str
     box_public_key: B64Bytes
     sign_public_key: B64Bytes
+
+    @classmethod
+    def of(cls, account: Account) -> AccountBody:
+        return cls(
+            id=account.id,
+            kind=account.kind,
+            login=account.login,
+            box_public_key=account.box_public_key,
+            sign_public_key=account.sign_public_key,
+        )
 
 
 class PreloginRequest(BaseModel):
@@ -60,6 +102,21 @@ class KeyringBody(BaseModel):
     box_public_key: B64Bytes
     sign_public_key: B64Bytes
 
+    @classmethod
+    def of(cls, account: Account) -> KeyringBody:
+        return cls(
+            kdf=KdfParamsBody(
+                alg=account.kdf_alg,
+                salt=account.kdf_salt,
+                opslimit=account.kdf_opslimit,
+                memlimit=account.kdf_memlimit,
+            ),
+            wrapped_master_passphrase=account.wrapped_master_passphrase,
+            wrapped_keyring=account.wrapped_keyring,
+            box_public_key=account.box_public_key,
+            sign_public_key=account.sign_public_key,
+        )
+
 
 class LoginResponse(BaseModel):
     token: str
@@ -70,7 +127,21 @@ class LoginResponse(BaseModel):
     # True: this session may only enrol a second factor (POST /me/totp, then confirm).
     totp_enrolment_required: bool = False
 
+    @classmethod
+    def of(cls, result: LoginResult) -> LoginResponse:
+        return cls(
+            token=result.token,
+            expires_in=result.expires_in,
+            account=AccountBody.of(result.account),
+            keyring=KeyringBody.of(result.account),
+            totp_enrolment_required=result.restricted,
+        )
+
 
 class MeResponse(BaseModel):
     account: AccountBody
     keyring: KeyringBody
+
+    @classmethod
+    def of(cls, account: Account) -> MeResponse:
+        return cls(account=AccountBody.of(account), keyring=KeyringBody.of(account))

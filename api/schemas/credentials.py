@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.accounts import AccountBody, KdfParamsBody
+from api.schemas.accounts import AccountBody, AccountBundle, KdfParamsBody
 from api.schemas.common import B64Bytes
 
 
@@ -57,21 +57,10 @@ class ChangePassphraseResponse(BaseModel):
     revoked_sessions: int
 
 
-class ResetRequest(BaseModel):
+class ResetRequest(AccountBundle):
     """A reset code and the full bundle of a new account (as at sign-up)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    login: str = Field(min_length=1, max_length=64)
     reset_code: str = Field(min_length=1, max_length=80)
-    kdf: KdfParamsBody
-    auth_key: B64Bytes
-    recovery_auth_key: B64Bytes
-    wrapped_master_passphrase: B64Bytes
-    wrapped_master_recovery: B64Bytes
-    wrapped_keyring: B64Bytes
-    box_public_key: B64Bytes
-    sign_public_key: B64Bytes
 
 
 class ResetResponse(BaseModel):
