@@ -20,13 +20,11 @@ from cli.options import (
     PassphraseOption,
     ServerOption,
 )
-from cli.state import CliState, clear_state, load_state, save_state
+from cli.state import clear_state, remember_login, require_session
 from client import CoffreClient
-from client.api import LoginOutcome
 from coffre.container import Coffre
 from coffre.errors import CoffreError
 from coffre.settings import Settings
-from crypto import b64encode
 from crypto.errors import InvalidInputError
 
 console = Console()
@@ -70,27 +68,6 @@ def _new_passphrase(value: str | None) -> str:
     )
 
 
-def _save_session(home: HomeOption, server: str, logged: LoginOutcome) -> None:
-    save_state(
-        home,
-        CliState(
-            server=server,
-            token=logged.token,
-            login=logged.login,
-            account_id=logged.account_id,
-            box_public_key=b64encode(logged.keys.box_public),
-        ),
-    )
-
-
-def _session(home: HomeOption) -> CliState:
-    state = load_state(home)
-    if state is None or not state.token:
-        console.print("Vous n'êtes pas connecté·e. Lancez d'abord : coffre login")
-        raise typer.Exit(code=1)
-    return state
-
-
 def recover(
     login: LoginOption,
     code: Annotated[
@@ -121,7 +98,7 @@ def recover(
                 "Vérifiez chaque caractère sur votre kit."
             )
             raise typer.Exit(code=1) from None
-    _save_session(home, server, logged)
+    remember_login(home, server, logged)
     console.print(
         "Votre nouvelle phrase secrète est enregistrée et tous vos documents sont là. "
         "Vos autres sessions ont été fermées. Gardez le même code de récupération."
@@ -134,7 +111,7 @@ def passwd(
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
     """Change your passphrase (your documents stay as they are)."""
-    state = _session(home)
+    state = require_session(home)
     new = _new_passphrase(new_passphrase)
     with CoffreClient(state.server, token=state.token) as client:
         revoked = client.change_passphrase(passphrase, new)
@@ -171,7 +148,7 @@ def reset(
     with CoffreClient(server) as client:
         outcome = client.reset_with_code(login, reset_code, passphrase)
         logged = client.login(login, passphrase)
-    _save_session(home, server, logged)
+    remember_login(home, server, logged)
     console.print(
         "Votre coffre est prêt, vide. Vos anciens documents ont été détruits : personne "
         "ne pourra plus les ouvrir."
@@ -190,7 +167,7 @@ def delete_account(
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
     """Delete your account and every document in it, for good."""
-    state = _session(home)
+    state = require_session(home)
     if not yes and not typer.confirm(
         "Supprimer votre compte et tous vos documents pour toujours ? Personne ne pourra "
         "plus les ouvrir, pas même vous"

@@ -28,9 +28,9 @@ from cli.options import (
     PassphraseOption,
     ServerOption,
 )
-from cli.state import CliState, clear_state, load_state, save_state
+from cli.state import clear_state, load_state, remember_login, require_session
 from client import ApiError, CoffreClient
-from crypto import b64decode, b64encode
+from crypto import b64decode
 
 console = Console()
 CATEGORY_CODES = (
@@ -49,14 +49,6 @@ def _progress() -> Progress:
         console=console,
         transient=False,
     )
-
-
-def _session(home: Path) -> CliState:
-    state = load_state(home)
-    if state is None or not state.token:
-        console.print("Vous n'êtes pas connecté·e. Lancez d'abord : coffre login")
-        raise typer.Exit(code=1)
-    return state
 
 
 def signup(
@@ -78,16 +70,7 @@ def signup(
     with CoffreClient(server) as client:
         outcome = client.signup(login, passphrase)
         logged = client.login(login, passphrase)
-    save_state(
-        home,
-        CliState(
-            server=server,
-            token=logged.token,
-            login=logged.login,
-            account_id=logged.account_id,
-            box_public_key=b64encode(logged.keys.box_public),
-        ),
-    )
+    remember_login(home, server, logged)
     console.print("Votre coffre est créé.")
     console.print(
         "Voici votre [bold]code de récupération[/bold]. Écrivez-le sur papier et gardez-le "
@@ -117,16 +100,7 @@ def login(
                 raise
             code = typer.prompt("Code à 6 chiffres de votre application")
             logged = client.login(login, passphrase, totp_code=code)
-    save_state(
-        home,
-        CliState(
-            server=server,
-            token=logged.token,
-            login=logged.login,
-            account_id=logged.account_id,
-            box_public_key=b64encode(logged.keys.box_public),
-        ),
-    )
+    remember_login(home, server, logged)
     console.print(f"Connecté·e en tant que {logged.login}.")
     if logged.totp_enrolment_required:
         console.print(
@@ -158,7 +132,7 @@ def upload(
     if category not in CATEGORY_CODES:
         console.print(f"Catégorie inconnue. Choisissez parmi : {', '.join(CATEGORY_CODES)}")
         raise typer.Exit(code=2)
-    state = _session(home)
+    state = require_session(home)
     assert state.box_public_key is not None
     size = file.stat().st_size
     with CoffreClient(state.server, token=state.token) as client, _progress() as bar:
@@ -174,7 +148,7 @@ def upload(
 
 def list_documents(passphrase: PassphraseOption, home: HomeOption = DEFAULT_HOME) -> None:
     """List your documents (names are decrypted on this computer)."""
-    state = _session(home)
+    state = require_session(home)
     with CoffreClient(state.server, token=state.token) as client:
         keys = client.unlock(passphrase)
         entries = client.list_documents(keys)
@@ -200,7 +174,7 @@ def download(
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
     """Download a document and decrypt it on this computer."""
-    state = _session(home)
+    state = require_session(home)
     with CoffreClient(state.server, token=state.token) as client:
         keys = client.unlock(passphrase)
         entry = client.document(document_id, keys)
@@ -216,7 +190,7 @@ def delete(
     yes: Annotated[bool, typer.Option("--yes", help="Ne pas demander de confirmation")] = False,
 ) -> None:
     """Delete a document for good (its key is destroyed)."""
-    state = _session(home)
+    state = require_session(home)
     if not yes and not typer.confirm("Supprimer ce document pour toujours ?"):
         raise typer.Exit(code=1)
     with CoffreClient(state.server, token=state.token) as client:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.options import DEFAULT_HOME, HomeOption
-from cli.state import CliState, clear_state, load_state
+from cli.state import clear_state, require_session
 from client import CoffreClient
 
 console = Console()
@@ -29,20 +29,12 @@ totp_app = typer.Typer(
 )
 
 
-def _state(home: Path) -> CliState:
-    state = load_state(home)
-    if state is None or not state.token:
-        console.print("Vous n'êtes pas connecté·e. Lancez d'abord : coffre login")
-        raise typer.Exit(code=1)
-    return state
-
-
 @sessions_app.callback()
 def list_sessions(ctx: typer.Context, home: HomeOption = DEFAULT_HOME) -> None:
     """List your open sessions; the one of this computer is marked."""
     if ctx.invoked_subcommand is not None:
         return
-    state = _state(home)
+    state = require_session(home)
     with CoffreClient(state.server, token=state.token) as client:
         sessions = client.sessions()
     table = Table("Identifiant", "Appareil", "Type", "Ouverte le", "Dernière activité", "")
@@ -65,7 +57,7 @@ def revoke(
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
     """Close one session at once (a lost phone, a shared computer)."""
-    state = _state(home)
+    state = require_session(home)
     with CoffreClient(state.server, token=state.token) as client:
         current = any(s.current and s.id == session_id for s in client.sessions())
         client.revoke_session(session_id)
@@ -79,7 +71,7 @@ def revoke(
 @sessions_app.command("revoke-others")
 def revoke_others(home: HomeOption = DEFAULT_HOME) -> None:
     """Close every session except the one of this computer."""
-    state = _state(home)
+    state = require_session(home)
     with CoffreClient(state.server, token=state.token) as client:
         count = client.revoke_other_sessions()
     console.print(f"{count} autre(s) session(s) fermée(s).")
@@ -94,7 +86,7 @@ def enable(
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
     """Start the second factor: scan the QR code (or type the key) in an app."""
-    state = _state(home)
+    state = require_session(home)
     with CoffreClient(state.server, token=state.token) as client:
         enrolment = client.enable_totp()
     console.print(
@@ -117,7 +109,7 @@ def confirm(
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
     """Turn the second factor on with a first code from the app."""
-    state = _state(home)
+    state = require_session(home)
     with CoffreClient(state.server, token=state.token) as client:
         client.confirm_totp(code)
     console.print(
@@ -132,7 +124,7 @@ def disable(
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
     """Turn the second factor off (not possible for accounts that require it)."""
-    state = _state(home)
+    state = require_session(home)
     with CoffreClient(state.server, token=state.token) as client:
         client.disable_totp(code)
     console.print("Double authentification désactivée.")

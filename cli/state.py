@@ -12,6 +12,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from client.api import LoginOutcome
+from crypto import b64encode
+
 
 @dataclass
 class CliState:
@@ -46,3 +49,28 @@ def save_state(home: Path, state: CliState) -> None:
 
 def clear_state(home: Path) -> None:
     state_path(home).unlink(missing_ok=True)
+
+
+def require_session(home: Path) -> CliState:
+    """The saved session, or a French message and exit code 1 when there is none."""
+    import typer
+
+    state = load_state(home)
+    if state is None or not state.token:
+        typer.echo("Vous n'êtes pas connecté·e. Lancez d'abord : coffre login")
+        raise typer.Exit(code=1)
+    return state
+
+
+def remember_login(home: Path, server: str, logged: LoginOutcome) -> None:
+    """Keep what the next commands need after a login (never a secret key)."""
+    save_state(
+        home,
+        CliState(
+            server=server,
+            token=logged.token,
+            login=logged.login,
+            account_id=logged.account_id,
+            box_public_key=b64encode(logged.keys.box_public),
+        ),
+    )
