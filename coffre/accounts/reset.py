@@ -120,7 +120,7 @@ class ResetService:
         login = normalise_login(person_login)
         with self._db.unit_of_work() as db:
             account = repository.account_by_login(db, login)
-            standing = standing_of(current_certified(db, issuer.account_id, self._clock.now()))
+            standing = standing_of(current_certified(db, issuer.account_id))
             target = ResetTarget(account.kind, standing) if account is not None else None
             if account is None or not can(issuer, Action.ACCOUNT_RESET_ISSUE, target):
                 raise AccountNotFound()

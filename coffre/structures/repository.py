@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -52,9 +51,8 @@ def members(db: DbSession, structure_id: str) -> Sequence[tuple[Membership, Prof
     return [(m, p) for m, p in db.execute(query).all()]
 
 
-def current_certified(db: DbSession, account_id: str, now: datetime) -> Membership | None:
+def current_certified(db: DbSession, account_id: str) -> Membership | None:
     """The account's active, certified membership (the most recent one)."""
-    del now  # memberships end by ``left_at``; kept for symmetry with grants later
     query = (
         select(Membership)
         .where(

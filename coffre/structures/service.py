@@ -237,7 +237,7 @@ class StructureService:
     def invite_person(self, actor: Actor) -> IssuedInvitation:
         """Assisted sign-up: a code for the person's own phone, where they choose a passphrase."""
         with self._db.unit_of_work() as db:
-            membership = repository.current_certified(db, actor.account_id, self._clock.now())
+            membership = repository.current_certified(db, actor.account_id)
             standing = standing_of(membership)
             if not can(actor, Action.INVITE_PERSON, standing):
                 raise NotAllowed()
@@ -338,7 +338,7 @@ class StructureService:
             root = repository.trust_root(db)
             if account is None or profile is None or root is None:
                 raise ProfessionalNotFound()
-            membership = repository.current_certified(db, account.id, self._clock.now())
+            membership = repository.current_certified(db, account.id)
             certificates: list[dict[str, Any]] = []
             # Charter officers see metadata only: nothing is ever sealed to them, so
             # their keys need no chain here.

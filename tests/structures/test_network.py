@@ -14,7 +14,6 @@ from coffre.settings import Settings
 from crypto import SignatureError
 from tests.structures.world import (
     TERRITORY,
-    admit,
     bootstrap_territory,
     build_world,
     invite,
@@ -102,7 +101,7 @@ def test_a_certificate_over_other_keys_is_refused(api: TestClient, world) -> Non
     from crypto.certificates import certificate_statement, sign_certificate
 
     code = invite(api, world.structure_admin, world.structure_id, "professional", "M. Autre")
-    newcomer = log_in(api, material(17, "autre")) if False else material(17, "autre")
+    newcomer = material(17, "autre")
     api.post("/api/v1/invitations/accept", json={"code": code, "account": newcomer.signup_body})
     members = api.get(
         f"/api/v1/structures/{world.structure_id}/members", headers=world.structure_admin.headers
@@ -248,4 +247,3 @@ def test_a_territory_has_one_root(api: TestClient, world) -> None:  # type: igno
         bootstrap_territory(api.app.state.coffre, slot=20)  # type: ignore[attr-defined]
     root = api.get("/api/v1/trust/root").json()
     assert root["fingerprint"] == pinned_root(world.admin)
-    assert admit  # imported helper is used by the world
