@@ -1,11 +1,11 @@
-"""Errors of the consent area (the charter for now; grants and requests add theirs)."""
+"""Errors of the consent area: the charter, grants, pulls, requests, deposits."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from coffre.errors import Conflict, Invalid, NotFound, TooLarge
+from coffre.errors import Conflict, Invalid, NotFound, RateLimited, Refused, TooLarge
 
 
 @dataclass(frozen=True)
@@ -61,3 +61,93 @@ class NoCharterInForce(NotFound):
         "Aucune charte n'est en vigueur sur ce territoire pour l'instant : "
         "aucun partage n'est possible avant sa publication."
     )
+
+
+class InvalidReceipt(Invalid):
+    """The consent receipt is malformed, not signed by the caller, or not about them."""
+
+    code = "invalid_receipt"
+    message_fr = (
+        "Le reçu de consentement n'est pas valable (signature ou contenu). "
+        "Rechargez la page et recommencez le partage."
+    )
+
+
+class GrantRefused(Invalid):
+    """The charter or the state of things does not allow this grant; ``message_fr`` says why."""
+
+    code = "grant_refused"
+    message_fr = "Ce partage n'est pas possible."
+
+
+class GrantExists(Conflict):
+    code = "grant_exists"
+    message_fr = "Ce partage est déjà enregistré."
+
+
+class GrantNotFound(NotFound):
+    # Unknown, or not the caller's: one answer.
+    code = "grant_not_found"
+    message_fr = "Ce partage est introuvable."
+
+
+class GrantNotActive(Refused):
+    """Only ever told to the grantee of the grant: ``message_fr`` says which state."""
+
+    code = "grant_not_active"
+    message_fr = "Ce partage n'est plus en cours."
+
+
+class ReasonRequired(Invalid):
+    code = "reason_required"
+    message_fr = (
+        "La charte demande un motif pour chaque consultation de ce partage : "
+        "écrivez en quelques mots pourquoi vous ouvrez ce document (3 à 300 caractères)."
+    )
+
+
+class RequestRefused(Invalid):
+    """The charter does not allow asking for this; ``message_fr`` says why."""
+
+    code = "request_refused"
+    message_fr = "Cette demande n'est pas possible."
+
+
+class InvalidRequest(Invalid):
+    code = "invalid_request"
+    message_fr = (
+        "La demande est incomplète : indiquez l'identifiant de la personne, la finalité, "
+        "le type de document, et une date limite dans les 90 jours si vous en donnez une."
+    )
+
+
+class RequestNotFound(NotFound):
+    code = "request_not_found"
+    message_fr = "Cette demande est introuvable ou n'attend plus de réponse."
+
+
+class TooManyRequests(RateLimited):
+    code = "too_many_requests"
+    message_fr = (
+        "Vous avez déjà envoyé plusieurs demandes à cette personne aujourd'hui. "
+        "Attendez sa réponse, ou réessayez demain."
+    )
+
+
+class PersonNotFound(NotFound):
+    # No such person, or no link with the caller (no grant, no answered request).
+    code = "person_not_found"
+    message_fr = "Cette personne est introuvable parmi celles que vous accompagnez."
+
+
+class InvalidDeposit(Invalid):
+    code = "invalid_deposit"
+    message_fr = (
+        "Le dépôt n'est pas valable : la déclaration signée ne correspond pas au document "
+        "envoyé. Recommencez le dépôt."
+    )
+
+
+class NotificationNotFound(NotFound):
+    code = "notification_not_found"
+    message_fr = "Cette notification est introuvable."

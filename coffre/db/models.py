@@ -1,8 +1,9 @@
 """Every mapped model, imported once so Alembic and the tests see the whole schema."""
 
 from coffre.accounts.models import Account, LoginFailure, Session, TotpCredential
-from coffre.consent.models import PublishedCharter
+from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter, Pull
 from coffre.db.base import Base
+from coffre.notifications.models import Notification
 from coffre.structures.models import (
     Invitation,
     Membership,
@@ -13,14 +14,19 @@ from coffre.structures.models import (
 from coffre.vault.models import Document, SealedKey
 
 __all__ = [
+    "AccessRequest",
     "Account",
     "Base",
     "Document",
+    "Grant",
+    "GrantDocument",
     "Invitation",
     "LoginFailure",
     "Membership",
+    "Notification",
     "PublishedCharter",
     "ProfessionalProfile",
+    "Pull",
     "SealedKey",
     "Session",
     "Structure",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coffre.db.base import Base, UTCDateTime
@@ -34,6 +34,10 @@ class Document(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     object_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A document a professional put into the vault: who, and their signed deposit
+    # statement (SPEC §16, JSON envelope) that the person's client verifies.
+    deposited_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    deposit: Mapped[str | None] = mapped_column(Text(), nullable=True)
 
 
 class SealedKey(Base):
