@@ -15,9 +15,11 @@ from api.errors import install_error_handlers
 from api.routes import (
     accounts,
     charters,
+    consent,
     credentials,
     documents,
     health,
+    requests,
     sessions,
     structures,
     totp,
@@ -121,7 +123,18 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, accounts, credentials, documents, structures, sessions, totp, charters):
+    for module in (
+        health,
+        accounts,
+        credentials,
+        documents,
+        structures,
+        sessions,
+        totp,
+        charters,
+        consent,
+        requests,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
     app.include_router(charter_page.router)

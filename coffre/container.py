@@ -12,8 +12,12 @@ from coffre.accounts.service import AccountService
 from coffre.accounts.sessions import SessionService
 from coffre.accounts.totp import TotpService
 from coffre.clock import Clock, SystemClock
+from coffre.consent.deposits import DepositService
+from coffre.consent.grants import GrantService
+from coffre.consent.requests import RequestService
 from coffre.consent.service import CharterService
 from coffre.db.engine import Database, make_engine
+from coffre.notifications.service import NotificationService
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
 from coffre.structures.service import StructureService
@@ -35,6 +39,10 @@ class Coffre:
     resets: ResetService
     erasure: ErasureService
     charters: CharterService
+    grants: GrantService
+    requests: RequestService
+    deposits: DepositService
+    notifications: NotificationService
 
     @classmethod
     def build(
@@ -70,6 +78,10 @@ class Coffre:
             resets=ResetService(db, clock, credentials, vault),
             erasure=ErasureService(db, clock, credentials, vault),
             charters=CharterService(db, clock),
+            grants=GrantService(db, store, clock),
+            requests=RequestService(db, clock, settings.requests_per_person_per_day),
+            deposits=DepositService(db, clock, vault),
+            notifications=NotificationService(db, clock),
         )
 
     def close(self) -> None:

@@ -56,6 +56,15 @@ class Action(StrEnum):
     ACCOUNT_ERASE = "account.erase"
     # The territory's charter (coffre/consent/service.py); reading it is public.
     CHARTER_PUBLISH = "charter.publish"
+    # Consent (coffre/consent/): sharing, pulling, asking, depositing.
+    GRANT_CREATE = "grant.create"
+    GRANT_REVOKE = "grant.revoke"
+    GRANT_PULL = "grant.pull"
+    SHARED_WITH_ME = "grant.shared_with_me"
+    REQUEST_CREATE = "request.create"
+    REQUEST_ANSWER = "request.answer"
+    DEPOSIT_CREATE = "deposit.create"
+    DIRECTORY_READ = "directory.read"
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,28 @@ class MembershipTarget:
     standing: Standing
 
 
+@dataclass(frozen=True)
+class GrantAccess:
+    """Everything a pull depends on, gathered by ``coffre.consent.gate``.
+
+    ``open`` is True only when the grant is active (not revoked, not expired, pulls
+    left), the professional is still a certified member of the grant's structure,
+    the structure still adheres to the charter in force, and both the grant's charter
+    version and the one in force still permit it.
+    """
+
+    grantee_id: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    """A professional's link with a person: a grant made to them, or a request answered."""
+
+    standing: Standing
+    linked: bool
+
+
 ANY_ROLE = frozenset(Role)
 
 
@@ -135,10 +166,44 @@ def can(actor: Actor, action: Action, target: object | None = None) -> bool:
         )
     if action is Action.CHARTER_PUBLISH:
         return actor.role is Role.TERRITORY_ADMIN
+    if action.value.startswith(("grant.", "request.", "deposit.", "directory.")):
+        return _can_in_consent(actor, action, target)
     if action is Action.ACCOUNT_ERASE:
         # Persons erase their own account. Professional and admin accounts carry the
         # network's trust (profiles, certificates): erased by an operator, not here.
         return actor.role is Role.PERSON
+    return False
+
+
+def _can_in_consent(actor: Actor, action: Action, target: object | None) -> bool:
+    """Grants, pulls, requests, deposits (docs/CONSENT.md)."""
+    person = actor.role is Role.PERSON
+    professional = actor.role is Role.PROFESSIONAL
+    if action is Action.DIRECTORY_READ:
+        return actor.role in ANY_ROLE
+    if action is Action.GRANT_CREATE:
+        return person
+    if action in (Action.GRANT_REVOKE, Action.REQUEST_ANSWER):
+        # The grant or request is the person's own (``owner_id`` is its person).
+        return person and getattr(target, "owner_id", None) == actor.account_id
+    if action is Action.SHARED_WITH_ME:
+        return professional
+    if action is Action.GRANT_PULL:
+        return (
+            professional
+            and isinstance(target, GrantAccess)
+            and target.grantee_id == actor.account_id
+            and target.open
+        )
+    if action is Action.REQUEST_CREATE:
+        return professional and isinstance(target, Standing) and target.is_member
+    if action is Action.DEPOSIT_CREATE:
+        return (
+            professional
+            and isinstance(target, PersonLink)
+            and target.standing.is_member
+            and target.linked
+        )
     return False
 
 

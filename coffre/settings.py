@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     login_delay_max_seconds: int = Field(default=15 * 60, gt=0)
     # The name authenticator apps show next to the login (otpauth:// issuer).
     totp_issuer: str = Field(default="Coffre", min_length=1, max_length=40)
+    # How many requests one professional may send to one login per day (docs/CONSENT.md).
+    requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
     # Web session cookie: Secure by default (browsers accept it on http://localhost too).
     cookie_secure: bool = True
 

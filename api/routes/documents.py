@@ -9,8 +9,7 @@ The body streams from the socket to the object store without being held in memor
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from datetime import date
+import json
 from typing import Annotated
 
 import anyio
@@ -18,32 +17,30 @@ import anyio.from_thread
 import anyio.to_thread
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
-from starlette.requests import ClientDisconnect
 
 from api.deps import ActorDep, CoffreDep
 from api.schemas.documents import (
     CategoryBody,
     CategoryList,
+    DepositBody,
+    DepositorBody,
     DocumentBody,
     DocumentList,
     DocumentPatch,
 )
-from coffre.errors import CoffreError
+from api.upload import BlockingBody, decode_header, header_date
+from coffre.consent.deposits import Depositor
 from coffre.vault.categories import CATEGORIES
 from coffre.vault.errors import (
-    InvalidExpiryDate,
     InvalidMetadata,
     InvalidSealedKey,
-    UploadInterrupted,
 )
-from coffre.vault.service import DocumentChange, DocumentView, NewDocument
-from crypto import b64decode
-from crypto.errors import InvalidInputError
+from coffre.vault.service import DocumentChange, DocumentView, NewContent, NewDocument
 
 router = APIRouter(tags=["documents"])
 
 
-def _body(view: DocumentView) -> DocumentBody:
+def document_body(view: DocumentView, depositor: Depositor | None = None) -> DocumentBody:
     doc = view.document
     assert doc.encrypted_metadata is not None  # live documents keep their metadata
     return DocumentBody(
@@ -56,44 +53,21 @@ def _body(view: DocumentView) -> DocumentBody:
         sealed_key=view.sealed_key,
         expires_on=doc.expires_on,
         updated_at=doc.updated_at,
+        deposit=_deposit(doc.deposit, depositor),
     )
 
 
-def _decode(value: str, error: type[CoffreError]) -> bytes:
-    try:
-        return b64decode(value.strip())
-    except InvalidInputError as exc:
-        raise error() from exc
-
-
-def _date(value: str | None) -> date | None:
-    if value is None or not value.strip():
+def _deposit(statement: str | None, depositor: Depositor | None) -> DepositBody | None:
+    if statement is None or depositor is None:
         return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InvalidExpiryDate() from exc
-
-
-class _BlockingBody:
-    """The request body as a blocking iterator, for the storage code running in a worker thread."""
-
-    def __init__(self, request: Request) -> None:
-        self._stream: AsyncIterator[bytes] = request.stream().__aiter__()
-
-    def __iter__(self) -> Iterator[bytes]:
-        return self
-
-    async def _next_chunk(self) -> bytes:
-        return await self._stream.__anext__()
-
-    def __next__(self) -> bytes:
-        try:
-            return anyio.from_thread.run(self._next_chunk)
-        except StopAsyncIteration:
-            raise StopIteration from None
-        except ClientDisconnect as exc:
-            raise UploadInterrupted() from exc
+    return DepositBody(
+        envelope=json.loads(statement),
+        depositor=DepositorBody(
+            account_id=depositor.account_id,
+            display_name=depositor.display_name,
+            structure_name=depositor.structure_name,
+        ),
+    )
 
 
 @router.get("/categories")
@@ -116,23 +90,27 @@ async def upload_document(
 ) -> DocumentBody:
     new = NewDocument(
         category=category,
-        encrypted_metadata=_decode(metadata, InvalidMetadata),
-        sealed_key=_decode(sealed_key, InvalidSealedKey),
+        encrypted_metadata=decode_header(metadata, InvalidMetadata),
+        sealed_key=decode_header(sealed_key, InvalidSealedKey),
         declared_size=content_length,
-        expires_on=_date(expires_on),
+        expires_on=header_date(expires_on),
     )
-    view = await anyio.to_thread.run_sync(coffre.vault.upload, actor, new, _BlockingBody(request))
-    return _body(view)
+    view = await anyio.to_thread.run_sync(coffre.vault.upload, actor, new, BlockingBody(request))
+    return document_body(view)
 
 
 @router.get("/documents")
 def list_documents(actor: ActorDep, coffre: CoffreDep) -> DocumentList:
-    return DocumentList(documents=[_body(view) for view in coffre.vault.list(actor)])
+    views = coffre.vault.list(actor)
+    origins = coffre.deposits.depositors(v.document.id for v in views if v.document.deposit)
+    return DocumentList(
+        documents=[document_body(view, origins.get(view.document.id)) for view in views]
+    )
 
 
 @router.get("/documents/{document_id}")
 def get_document(document_id: str, actor: ActorDep, coffre: CoffreDep) -> DocumentBody:
-    return _body(coffre.vault.get(actor, document_id))
+    return document_body(coffre.vault.get(actor, document_id))
 
 
 @router.get("/documents/{document_id}/content")
@@ -148,12 +126,32 @@ def download_document(document_id: str, actor: ActorDep, coffre: CoffreDep) -> S
     )
 
 
+@router.put("/documents/{document_id}/content")
+async def replace_content(
+    document_id: str,
+    request: Request,
+    actor: ActorDep,
+    coffre: CoffreDep,
+    metadata: Annotated[str, Header(alias="Coffre-Metadata", max_length=6000)],
+    sealed_key: Annotated[str, Header(alias="Coffre-Sealed-Key", max_length=200)],
+) -> DocumentBody:
+    """Re-encryption under a new key: every grantee's key for this document goes."""
+    new = NewContent(
+        encrypted_metadata=decode_header(metadata, InvalidMetadata),
+        sealed_key=decode_header(sealed_key, InvalidSealedKey),
+    )
+    view = await anyio.to_thread.run_sync(
+        coffre.vault.replace_content, actor, document_id, new, BlockingBody(request)
+    )
+    return document_body(view)
+
+
 @router.patch("/documents/{document_id}")
 def update_document(
     document_id: str, body: DocumentPatch, actor: ActorDep, coffre: CoffreDep
 ) -> DocumentBody:
     change = DocumentChange(encrypted_metadata=body.encrypted_metadata, expires_on=body.expires_on)
-    return _body(coffre.vault.update(actor, document_id, change))
+    return document_body(coffre.vault.update(actor, document_id, change))
 
 
 @router.delete("/documents/{document_id}", status_code=204)

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from api.schemas.common import B64Bytes
+
+
+class DepositorBody(BaseModel):
+    account_id: str
+    display_name: str
+    structure_name: str
+
+
+class DepositBody(BaseModel):
+    """A deposited document's origin: the signed statement (SPEC §16) and who signed it.
+    The page verifies the signature against the depositor's certified keys."""
+
+    envelope: dict[str, Any]
+    depositor: DepositorBody
 
 
 class DocumentBody(BaseModel):
@@ -19,6 +34,7 @@ class DocumentBody(BaseModel):
     sealed_key: B64Bytes
     expires_on: date | None
     updated_at: datetime | None
+    deposit: DepositBody | None = None
 
 
 class DocumentPatch(BaseModel):

@@ -1,13 +1,15 @@
-"""All queries of the consent area (the charter's versions for now)."""
+"""All queries of the consent area: charter versions, grants, requests."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from coffre.consent.models import PublishedCharter
+from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter
+from coffre.vault.models import Document
 
 
 def latest_charter(db: DbSession) -> PublishedCharter | None:
@@ -29,3 +31,107 @@ def charter_in_force(db: DbSession, on: date) -> PublishedCharter | None:
         .limit(1)
     )
     return db.scalars(query).first()
+
+
+# -- grants ------------------------------------------------------------------------
+
+
+def grants_of_person(db: DbSession, person_id: str) -> Sequence[Grant]:
+    query = select(Grant).where(Grant.person_id == person_id)
+    return db.scalars(query.order_by(Grant.created_at.desc(), Grant.id)).all()
+
+
+def grants_to(db: DbSession, professional_id: str, now: datetime) -> Sequence[Grant]:
+    """Grants to a professional that are not revoked or expired (exhausted ones are
+    filtered by the caller, which knows the state rules)."""
+    query = select(Grant).where(
+        Grant.professional_id == professional_id,
+        Grant.revoked_at.is_(None),
+        Grant.not_after > now,
+    )
+    return db.scalars(query.order_by(Grant.not_after, Grant.id)).all()
+
+
+def grant_documents(db: DbSession, grant_id: str) -> Sequence[GrantDocument]:
+    query = select(GrantDocument).where(GrantDocument.grant_id == grant_id)
+    return db.scalars(query.order_by(GrantDocument.document_id)).all()
+
+
+def shared_documents(db: DbSession, grant_id: str) -> Sequence[tuple[GrantDocument, Document]]:
+    """The documents of a grant the professional can still open (key present, live)."""
+    query = (
+        select(GrantDocument, Document)
+        .join(Document, Document.id == GrantDocument.document_id)
+        .where(
+            GrantDocument.grant_id == grant_id,
+            GrantDocument.sealed_key.is_not(None),
+            Document.deleted_at.is_(None),
+        )
+        .order_by(Document.id)
+    )
+    return [(gd, doc) for gd, doc in db.execute(query).all()]
+
+
+def withdraw_keys(db: DbSession, grant_id: str, now: datetime) -> None:
+    """Delete every key of a grant (revocation, expiry clean-up)."""
+    db.execute(
+        update(GrantDocument)
+        .where(GrantDocument.grant_id == grant_id, GrantDocument.sealed_key.is_not(None))
+        .values(sealed_key=None, withdrawn_at=now)
+    )
+
+
+def expired_grants_with_keys(db: DbSession, now: datetime, limit: int) -> Sequence[str]:
+    query = (
+        select(Grant.id)
+        .join(GrantDocument, GrantDocument.grant_id == Grant.id)
+        .where(Grant.not_after <= now, GrantDocument.sealed_key.is_not(None))
+        .distinct()
+        .limit(limit)
+    )
+    return db.scalars(query).all()
+
+
+def has_link(db: DbSession, professional_id: str, person_id: str) -> bool:
+    """Whether the person ever granted the professional something or answered one of
+    their requests (what lets a professional deposit or fetch the person's box key)."""
+    granted = select(Grant.id).where(
+        Grant.professional_id == professional_id, Grant.person_id == person_id
+    )
+    answered = select(AccessRequest.id).where(
+        AccessRequest.professional_id == professional_id,
+        AccessRequest.person_id == person_id,
+        AccessRequest.status != "pending",
+    )
+    return (
+        db.scalars(granted.limit(1)).first() is not None
+        or db.scalars(answered.limit(1)).first() is not None
+    )
+
+
+# -- requests ----------------------------------------------------------------------
+
+
+def requests_to(db: DbSession, person_id: str, now: datetime) -> Sequence[AccessRequest]:
+    query = select(AccessRequest).where(
+        AccessRequest.person_id == person_id,
+        AccessRequest.status == "pending",
+        AccessRequest.expires_at > now,
+    )
+    return db.scalars(query.order_by(AccessRequest.created_at.desc())).all()
+
+
+def requests_from(db: DbSession, professional_id: str) -> Sequence[AccessRequest]:
+    query = select(AccessRequest).where(AccessRequest.professional_id == professional_id)
+    return db.scalars(query.order_by(AccessRequest.created_at.desc()).limit(200)).all()
+
+
+def count_recent_requests(
+    db: DbSession, professional_id: str, login_digest: str, since: datetime
+) -> int:
+    query = select(func.count(AccessRequest.id)).where(
+        AccessRequest.professional_id == professional_id,
+        AccessRequest.login_digest == login_digest,
+        AccessRequest.created_at > since,
+    )
+    return int(db.scalar(query) or 0)

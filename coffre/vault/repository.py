@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import Select, delete, false, select
+from sqlalchemy import Select, delete, false, select, update
 from sqlalchemy.orm import Session as DbSession
 
+from coffre.consent.models import GrantDocument
 from coffre.policy import Actor, Role
 from coffre.vault.models import Document, SealedKey
 
@@ -63,3 +65,12 @@ def live_documents_owned_by(db: DbSession, owner_id: str) -> Sequence[Document]:
 def delete_sealed_keys_to(db: DbSession, recipient_id: str) -> None:
     """Every document key sealed to one account, whoever owns the document."""
     db.execute(delete(SealedKey).where(SealedKey.recipient_id == recipient_id))
+
+
+def withdraw_grant_keys(db: DbSession, document_id: str, now: datetime) -> None:
+    """Every key of this document sealed to a grantee (re-encryption, deletion)."""
+    db.execute(
+        update(GrantDocument)
+        .where(GrantDocument.document_id == document_id, GrantDocument.sealed_key.is_not(None))
+        .values(sealed_key=None, withdrawn_at=now)
+    )

@@ -10,9 +10,9 @@ job if storage was down at that moment.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -20,7 +20,7 @@ from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.errors import CoffreError, Refused, Unavailable
 from coffre.ids import is_valid_id, new_id
-from coffre.policy import Action, Actor, can
+from coffre.policy import Action, Actor, PersonLink, can
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, new_object_key
 from coffre.vault import repository
@@ -65,6 +65,31 @@ class DocumentChange:
 
 
 @dataclass(frozen=True)
+class NewContent:
+    """A re-encrypted document: new metadata and key sealed to the owner."""
+
+    encrypted_metadata: bytes
+    sealed_key: bytes
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a deposited document comes from, checked by ``coffre.consent.deposits``.
+
+    ``record`` runs inside the unit of work that stores the document (it writes the
+    person's notification); ``mismatch`` is raised, and nothing kept, when the stored
+    ciphertext is not the one the depositor signed.
+    """
+
+    document_id: str
+    depositor_id: str
+    statement_json: str
+    ciphertext_sha256: str
+    mismatch: CoffreError
+    record: Callable[[DbSession, Document, datetime], None]
+
+
+@dataclass(frozen=True)
 class DocumentView:
     """A live document as its reader sees it: ciphertext facts and their sealed key."""
 
@@ -88,40 +113,62 @@ class VaultService:
         """Store an encrypted document; nothing is kept unless everything succeeded."""
         if not can(actor, Action.DOCUMENT_UPLOAD):
             raise UploadRefused()
-        _check_new_document(new, self._settings.max_document_bytes)
+        return self._put(actor.account_id, new, chunks)
+
+    def deposit(
+        self,
+        actor: Actor,
+        link: PersonLink,
+        person_id: str,
+        new: NewDocument,
+        chunks: Iterable[bytes],
+        origin: Origin,
+    ) -> DocumentView:
+        """A professional puts a document into a person's vault (``coffre.consent.deposits``).
+
+        The key is sealed to the person only; ``origin`` carries the depositor's signed
+        statement, whose ciphertext hash must be that of what was stored.
+        """
+        if not can(actor, Action.DEPOSIT_CREATE, link):
+            raise UploadRefused()
+        return self._put(person_id, new, chunks, origin=origin)
+
+    def replace_content(
+        self, actor: Actor, document_id: str, new: NewContent, chunks: Iterable[bytes]
+    ) -> DocumentView:
+        """Re-encryption: the same document under a new key (after a revocation).
+
+        Every key sealed to a grantee for this document goes in the same transaction:
+        a key a professional kept no longer opens what is stored. The old object is
+        removed after the commit (or stays an orphan, logged, if storage is down).
+        """
+        _check_metadata(new.encrypted_metadata)
+        if len(new.sealed_key) != SEALED_KEY_SIZE:
+            raise InvalidSealedKey()
+        with self._db.unit_of_work() as db:
+            self._visible(db, actor, document_id, Action.DOCUMENT_UPDATE)
         object_key = new_object_key("doc")
         stored = self._store.put_stream(
             object_key, checked_stream(chunks, self._settings.max_document_bytes)
         )
         try:
             with self._db.unit_of_work() as db:
+                document, key = self._visible(db, actor, document_id, Action.DOCUMENT_UPDATE)
                 now = self._clock.now()
-                document = Document(
-                    id=new_id(),
-                    owner_id=actor.account_id,
-                    category=new.category,
-                    object_key=object_key,
-                    ciphertext_size=stored.size,
-                    ciphertext_sha256=stored.sha256_hex,
-                    encrypted_metadata=new.encrypted_metadata,
-                    expires_on=new.expires_on,
-                    created_at=now,
-                )
-                db.add(document)
-                db.flush()
-                db.add(
-                    SealedKey(
-                        id=new_id(),
-                        document_id=document.id,
-                        recipient_id=actor.account_id,
-                        sealed_key=new.sealed_key,
-                        created_at=now,
-                    )
-                )
+                old_key = document.object_key
+                document.object_key = object_key
+                document.ciphertext_size = stored.size
+                document.ciphertext_sha256 = stored.sha256_hex
+                document.encrypted_metadata = new.encrypted_metadata
+                document.updated_at = now
+                key.sealed_key = new.sealed_key
+                repository.withdraw_grant_keys(db, document.id, now)
         except BaseException:
             self._discard_object(object_key)
             raise
-        return DocumentView(document=document, sealed_key=new.sealed_key)
+        if old_key is not None:
+            self._discard_object(old_key)
+        return DocumentView(document, new.sealed_key)
 
     def list(self, actor: Actor) -> Sequence[DocumentView]:
         with self._db.unit_of_work() as db:
@@ -190,6 +237,55 @@ class VaultService:
         return self.purge_objects(ids)
 
     # -- internals ------------------------------------------------------------
+    def _put(
+        self,
+        owner_id: str,
+        new: NewDocument,
+        chunks: Iterable[bytes],
+        *,
+        origin: Origin | None = None,
+    ) -> DocumentView:
+        _check_new_document(new, self._settings.max_document_bytes)
+        object_key = new_object_key("doc")
+        stored = self._store.put_stream(
+            object_key, checked_stream(chunks, self._settings.max_document_bytes)
+        )
+        try:
+            if origin is not None and stored.sha256_hex != origin.ciphertext_sha256:
+                raise origin.mismatch
+            with self._db.unit_of_work() as db:
+                now = self._clock.now()
+                document = Document(
+                    id=origin.document_id if origin is not None else new_id(),
+                    owner_id=owner_id,
+                    category=new.category,
+                    object_key=object_key,
+                    ciphertext_size=stored.size,
+                    ciphertext_sha256=stored.sha256_hex,
+                    encrypted_metadata=new.encrypted_metadata,
+                    expires_on=new.expires_on,
+                    created_at=now,
+                    deposited_by=origin.depositor_id if origin is not None else None,
+                    deposit=origin.statement_json if origin is not None else None,
+                )
+                db.add(document)
+                db.flush()
+                db.add(
+                    SealedKey(
+                        id=new_id(),
+                        document_id=document.id,
+                        recipient_id=owner_id,
+                        sealed_key=new.sealed_key,
+                        created_at=now,
+                    )
+                )
+                if origin is not None:
+                    origin.record(db, document, now)
+        except BaseException:
+            self._discard_object(object_key)
+            raise
+        return DocumentView(document=document, sealed_key=new.sealed_key)
+
     def _visible(
         self, db: DbSession, actor: Actor, document_id: str, action: Action
     ) -> tuple[Document, SealedKey]:
@@ -200,6 +296,7 @@ class VaultService:
 
     def _shred(self, db: DbSession, document: Document) -> None:
         repository.delete_sealed_keys(db, document.id)
+        repository.withdraw_grant_keys(db, document.id, self._clock.now())
         document.deleted_at = self._clock.now()
         document.encrypted_metadata = None
 

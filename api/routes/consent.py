@@ -1,0 +1,181 @@
+"""Consent: the directory, grants (share, list, revoke), shared-with-me and pulls,
+deposits and the box key a depositor seals to (docs/CONSENT.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import anyio.to_thread
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from api.deps import ActorDep, CoffreDep
+from api.schemas.consent import (
+    BoxKeyBody,
+    DepositedBody,
+    DirectoryBody,
+    GrantBody,
+    GrantList,
+    ListedProfessionalBody,
+    NewGrantBody,
+    PullBody,
+    SharedDocumentBody,
+    StructureRef,
+)
+from api.upload import BlockingBody, decode_header, header_date
+from coffre.consent.errors import InvalidDeposit
+from coffre.consent.grants import GrantView
+from coffre.structures.kinds import PROFESSIONS
+from coffre.vault.errors import InvalidMetadata, InvalidSealedKey
+from coffre.vault.service import NewDocument
+from crypto import b64encode
+
+router = APIRouter(tags=["consent"])
+
+
+def grant_body(view: GrantView, *, with_keys: bool = False) -> GrantBody:
+    grant = view.grant
+    return GrantBody(
+        id=grant.id,
+        state=view.state.value,
+        person_id=grant.person_id,
+        person_login=view.person_login,
+        professional_id=grant.professional_id,
+        professional_name=view.professional_name,
+        profession=view.profession,
+        structure_id=grant.structure_id,
+        structure_name=view.structure_name,
+        purpose=grant.purpose,
+        purpose_label=view.purpose_label,
+        reason_required=view.reason_required,
+        charter_version=grant.charter_version,
+        not_before=grant.not_before,
+        not_after=grant.not_after,
+        max_pulls=grant.max_pulls,
+        pulls=grant.pulls,
+        pulls_left=view.pulls_left,
+        revoked_at=grant.revoked_at,
+        created_at=grant.created_at,
+        request_id=grant.request_id,
+        documents=[
+            SharedDocumentBody(
+                id=document.id,
+                category=document.category,
+                ciphertext_size=document.ciphertext_size,
+                ciphertext_sha256=shared.ciphertext_sha256,
+                encrypted_metadata=document.encrypted_metadata if with_keys else None,
+                sealed_key=shared.sealed_key if with_keys else None,
+            )
+            for shared, document in view.documents
+        ],
+        blocked=view.refusal_fr,
+    )
+
+
+@router.get("/directory/professionals")
+def directory(
+    actor: ActorDep,
+    coffre: CoffreDep,
+    purpose: Annotated[str | None, Query(max_length=64)] = None,
+) -> DirectoryBody:
+    listed = coffre.deposits.directory(actor, purpose)
+    return DirectoryBody(
+        professionals=[
+            ListedProfessionalBody(
+                account_id=item.account_id,
+                display_name=item.display_name,
+                profession=item.profession,
+                profession_label=PROFESSIONS.get(item.profession, item.profession),
+                structure=StructureRef(
+                    id=item.structure.id, name=item.structure.name, address=item.structure.address
+                ),
+            )
+            for item in listed
+        ]
+    )
+
+
+@router.post("/grants", status_code=201)
+def create_grant(body: NewGrantBody, actor: ActorDep, coffre: CoffreDep) -> GrantBody:
+    return grant_body(coffre.grants.create(actor, body.receipt, body.sealed_keys))
+
+
+@router.get("/grants")
+def list_grants(actor: ActorDep, coffre: CoffreDep) -> GrantList:
+    return GrantList(grants=[grant_body(view) for view in coffre.grants.list_mine(actor)])
+
+
+@router.post("/grants/{grant_id}/revoke")
+def revoke_grant(grant_id: str, actor: ActorDep, coffre: CoffreDep) -> GrantBody:
+    return grant_body(coffre.grants.revoke(actor, grant_id))
+
+
+@router.get("/shared-with-me")
+def shared_with_me(actor: ActorDep, coffre: CoffreDep) -> GrantList:
+    views = coffre.grants.shared_with_me(actor)
+    return GrantList(grants=[grant_body(view, with_keys=True) for view in views])
+
+
+@router.post("/grants/{grant_id}/documents/{document_id}/pull")
+def pull_document(
+    grant_id: str, document_id: str, body: PullBody, actor: ActorDep, coffre: CoffreDep
+) -> StreamingResponse:
+    pulled = coffre.grants.pull(actor, grant_id, document_id, body.reason)
+    document = pulled.document
+    headers = {
+        "Content-Length": str(document.ciphertext_size),
+        "Coffre-Ciphertext-Sha256": document.ciphertext_sha256,
+        "Coffre-Sealed-Key": b64encode(pulled.sealed_key),
+        "Coffre-Category": document.category,
+        "Coffre-Metadata": b64encode(document.encrypted_metadata or b""),
+        "Cache-Control": "no-store",
+    }
+    if pulled.pulls_left is not None:
+        headers["Coffre-Pulls-Left"] = str(pulled.pulls_left)
+    return StreamingResponse(pulled.content, media_type="application/octet-stream", headers=headers)
+
+
+@router.get("/persons/{person_id}/box-key")
+def person_box_key(person_id: str, actor: ActorDep, coffre: CoffreDep) -> BoxKeyBody:
+    return BoxKeyBody(
+        person_id=person_id, box_public_key=coffre.deposits.person_box_key(actor, person_id)
+    )
+
+
+@router.post("/deposits", status_code=201)
+async def deposit_document(
+    request: Request,
+    actor: ActorDep,
+    coffre: CoffreDep,
+    person: Annotated[str, Header(alias="Coffre-Person", max_length=32)],
+    category: Annotated[str, Header(alias="Coffre-Category", max_length=32)],
+    metadata: Annotated[str, Header(alias="Coffre-Metadata", max_length=6000)],
+    sealed_key: Annotated[str, Header(alias="Coffre-Sealed-Key", max_length=200)],
+    deposit: Annotated[str, Header(alias="Coffre-Deposit", max_length=4000)],
+    content_length: Annotated[int | None, Header(ge=0)] = None,
+    expires_on: Annotated[str | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
+) -> DepositedBody:
+    try:
+        envelope = json.loads(decode_header(deposit, InvalidDeposit))
+    except ValueError as exc:
+        raise InvalidDeposit() from exc
+    if not isinstance(envelope, dict):
+        raise InvalidDeposit()
+    new = NewDocument(
+        category=category,
+        encrypted_metadata=decode_header(metadata, InvalidMetadata),
+        sealed_key=decode_header(sealed_key, InvalidSealedKey),
+        declared_size=content_length,
+        expires_on=header_date(expires_on),
+    )
+    view = await anyio.to_thread.run_sync(
+        coffre.deposits.deposit, actor, person, new, envelope, BlockingBody(request)
+    )
+    return DepositedBody(
+        id=view.document.id,
+        person_id=view.document.owner_id,
+        category=view.document.category,
+        ciphertext_sha256=view.document.ciphertext_sha256,
+        created_at=view.document.created_at,
+    )

@@ -1,0 +1,159 @@
+"""Bodies of the consent routes: directory, grants, pulls, requests, deposits, notifications."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.common import B64Bytes
+
+
+class StructureRef(BaseModel):
+    id: str
+    name: str
+    address: str
+
+
+class ListedProfessionalBody(BaseModel):
+    account_id: str
+    display_name: str
+    profession: str
+    profession_label: str
+    structure: StructureRef
+
+
+class DirectoryBody(BaseModel):
+    professionals: list[ListedProfessionalBody]
+
+
+class NewGrantBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    receipt: dict[str, Any]
+    sealed_keys: dict[str, B64Bytes] = Field(max_length=20)
+
+
+class SharedDocumentBody(BaseModel):
+    id: str
+    category: str
+    ciphertext_size: int
+    ciphertext_sha256: str
+    encrypted_metadata: B64Bytes | None = None
+    sealed_key: B64Bytes | None = None
+
+
+class GrantBody(BaseModel):
+    id: str
+    state: str
+    person_id: str
+    person_login: str
+    professional_id: str
+    professional_name: str
+    profession: str
+    structure_id: str
+    structure_name: str
+    purpose: str
+    purpose_label: str
+    reason_required: bool
+    charter_version: int
+    not_before: datetime
+    not_after: datetime
+    max_pulls: int | None
+    pulls: int
+    pulls_left: int | None
+    revoked_at: datetime | None
+    created_at: datetime
+    request_id: str | None
+    documents: list[SharedDocumentBody]
+    blocked: str | None = None  # why a pull would be refused now (professional only)
+
+
+class GrantList(BaseModel):
+    grants: list[GrantBody]
+
+
+class PullBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class NewRequestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_login: str = Field(max_length=64)
+    structure_id: str = Field(max_length=32)
+    purpose: str = Field(max_length=64)
+    category: str = Field(max_length=32)
+    message: str | None = Field(default=None, max_length=1000)
+    due_on: date | None = None
+
+
+class RequestBody(BaseModel):
+    id: str
+    status: str
+    professional_id: str
+    professional_name: str
+    structure_id: str
+    structure_name: str
+    purpose: str
+    purpose_label: str
+    category: str
+    message: str | None
+    due_on: date | None
+    created_at: datetime
+    expires_at: datetime
+    decline_word: str | None
+    grant_id: str | None
+    person_login: str | None = None
+
+
+class RequestList(BaseModel):
+    requests: list[RequestBody]
+
+
+class AcceptedRequest(BaseModel):
+    id: str
+    status: str
+
+
+class DeclineBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    word: str | None = Field(default=None, max_length=1000)
+
+
+class DepositedBody(BaseModel):
+    """What the depositor gets back: no key, no metadata (they cannot read it back)."""
+
+    id: str
+    person_id: str
+    category: str
+    ciphertext_sha256: str
+    created_at: datetime
+
+
+class BoxKeyBody(BaseModel):
+    person_id: str
+    box_public_key: B64Bytes
+
+
+class NotificationBody(BaseModel):
+    id: str
+    kind: str
+    created_at: datetime
+    read: bool
+    data: dict[str, Any]
+
+
+class NotificationList(BaseModel):
+    notifications: list[NotificationBody]
+    unread: int
+
+
+class MarkReadBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    up_to: str = Field(max_length=32)

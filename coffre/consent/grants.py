@@ -1,0 +1,440 @@
+"""Grants: a person shares documents with one professional, for one purpose, for a time.
+
+The person's client seals each document key to the professional's certified box key
+and signs a consent receipt (SPEC §16); ``create`` checks the receipt against the
+server's own records and the charter in force, and stores it as sent. ``pull`` is the
+one way a professional reads a granted document: every pull passes the gate
+(``coffre.consent.gate``), is recorded, and tells the person, in the same transaction.
+Revoking deletes the professional's keys at once; expiry needs no job (a pull after
+``not_after`` is refused) and ``clean_expired`` only tidies the keys away.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from coffre.accounts.models import Account
+from coffre.clock import Clock
+from coffre.consent import repository
+from coffre.consent.charter import Charter
+from coffre.consent.errors import (
+    GrantExists,
+    GrantNotActive,
+    GrantNotFound,
+    GrantRefused,
+    InvalidReceipt,
+    ReasonRequired,
+    RequestNotFound,
+)
+from coffre.consent.gate import (
+    CLOCK_SKEW,
+    GrantState,
+    assess,
+    charter_in_force,
+    charter_of,
+    grant_days,
+    grant_state,
+)
+from coffre.consent.models import AccessRequest, Grant, GrantDocument, Pull
+from coffre.consent.service import TERRITORY_ZONE
+from coffre.db.engine import Database
+from coffre.errors import CoffreError
+from coffre.ids import is_valid_id, new_id
+from coffre.notifications.service import Kind, notify
+from coffre.policy import Action, Actor, Role, can
+from coffre.storage import ObjectStore
+from coffre.structures import repository as structures
+from coffre.structures.errors import NotAllowed, ProfessionalNotFound
+from coffre.structures.models import ProfessionalProfile, Structure
+from coffre.vault.errors import DocumentNotFound, InvalidSealedKey
+from coffre.vault.models import Document
+from crypto import CryptoError, verify_statement
+from crypto.consent import ConsentReceipt, read_receipt
+
+log = logging.getLogger(__name__)
+
+SEALED_KEY_SIZE = 80
+REASON_MIN, REASON_MAX = 3, 300
+PULL_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class GrantView:
+    """A grant as the person or the professional sees it (names, not only ids)."""
+
+    grant: Grant
+    state: GrantState
+    documents: Sequence[tuple[GrantDocument, Document]]
+    professional_name: str
+    profession: str
+    structure_name: str
+    purpose_label: str
+    person_login: str
+    reason_required: bool
+    refusal_fr: str | None = None
+
+    @property
+    def pulls_left(self) -> int | None:
+        if self.grant.max_pulls is None:
+            return None
+        return max(0, self.grant.max_pulls - self.grant.pulls)
+
+
+@dataclass(frozen=True)
+class Pulled:
+    document: Document
+    sealed_key: bytes
+    pulls_left: int | None
+    content: Iterator[bytes]
+
+
+class GrantService:
+    def __init__(self, db: Database, store: ObjectStore, clock: Clock) -> None:
+        self._db = db
+        self._store = store
+        self._clock = clock
+
+    # -- the person ---------------------------------------------------------------
+    def create(
+        self, actor: Actor, envelope: Mapping[str, Any], sealed_keys: Mapping[str, bytes]
+    ) -> GrantView:
+        """Record a grant the person's client signed; nothing is stored if anything is off."""
+        if not can(actor, Action.GRANT_CREATE):
+            raise NotAllowed()
+        now = self._clock.now()
+        with self._db.unit_of_work() as db:
+            person = db.get(Account, actor.account_id)
+            if person is None:
+                raise NotAllowed()
+            receipt = _verified_receipt(envelope, person)
+            _check_keys(receipt, sealed_keys)
+            if receipt.not_before - now > CLOCK_SKEW or now - receipt.not_before > CLOCK_SKEW:
+                raise InvalidReceipt(
+                    message_fr=(
+                        "L'heure de votre appareil semble fausse : le partage commencerait à "
+                        "un autre moment que maintenant. Réglez l'heure puis recommencez."
+                    )
+                )
+            if db.get(Grant, receipt.grant) is not None:
+                raise GrantExists()
+            documents = _own_documents(db, actor, receipt)
+            profile = self._professional(db, receipt)
+            charter = self._charter_for(db, receipt, now)
+            days = grant_days(receipt.not_before, receipt.not_after)
+            for document in documents:
+                decision = charter.permits_grant(
+                    receipt.purpose, document.category, profile.profession, days
+                )
+                if not decision:
+                    raise GrantRefused(message_fr=decision.reason_fr)
+            if receipt.request is not None:
+                _answer_request(db, actor, receipt, now)
+            grant = Grant(
+                id=receipt.grant,
+                person_id=actor.account_id,
+                professional_id=receipt.professional,
+                structure_id=receipt.structure,
+                purpose=receipt.purpose,
+                charter_version=receipt.charter_version,
+                receipt=json.dumps(dict(envelope), ensure_ascii=False, sort_keys=True),
+                not_before=receipt.not_before,
+                not_after=receipt.not_after,
+                max_pulls=receipt.max_pulls,
+                pulls=0,
+                request_id=receipt.request,
+                created_at=now,
+            )
+            db.add(grant)
+            db.flush()
+            for shared in receipt.documents:
+                db.add(
+                    GrantDocument(
+                        grant_id=grant.id,
+                        document_id=shared.id,
+                        ciphertext_sha256=shared.ciphertext_sha256,
+                        sealed_key=sealed_keys[shared.id],
+                    )
+                )
+            notify(
+                db,
+                receipt.professional,
+                Kind.GRANT_RECEIVED,
+                {"grant": grant.id, "person": person.login, "purpose": receipt.purpose},
+                now,
+            )
+            db.flush()
+            return self._view(db, grant, now)
+
+    def list_mine(self, actor: Actor) -> list[GrantView]:
+        """Every grant the person made, newest first, with its state."""
+        if actor.role is not Role.PERSON:
+            raise NotAllowed()
+        now = self._clock.now()
+        with self._db.unit_of_work() as db:
+            return [
+                self._view(db, g, now) for g in repository.grants_of_person(db, actor.account_id)
+            ]
+
+    def revoke(self, actor: Actor, grant_id: str) -> GrantView:
+        """End a grant now; the professional's keys go in the same transaction."""
+        now = self._clock.now()
+        with self._db.unit_of_work() as db:
+            grant = db.get(Grant, grant_id) if is_valid_id(grant_id) else None
+            if grant is None or not can(actor, Action.GRANT_REVOKE, _Owned(grant.person_id)):
+                raise GrantNotFound()
+            if grant.revoked_at is None:
+                grant.revoked_at = now
+                repository.withdraw_keys(db, grant.id, now)
+                notify(
+                    db,
+                    grant.professional_id,
+                    Kind.GRANT_REVOKED,
+                    {"grant": grant.id, "purpose": grant.purpose},
+                    now,
+                )
+                db.flush()
+            return self._view(db, grant, now)
+
+    # -- the professional ---------------------------------------------------------
+    def shared_with_me(self, actor: Actor) -> list[GrantView]:
+        """Grants to the professional still in force, each with what may block a pull."""
+        if not can(actor, Action.SHARED_WITH_ME):
+            raise NotAllowed()
+        now = self._clock.now()
+        today = now.astimezone(TERRITORY_ZONE).date()
+        views = []
+        with self._db.unit_of_work() as db:
+            for grant in repository.grants_to(db, actor.account_id, now):
+                if grant_state(grant, now) is not GrantState.ACTIVE:
+                    continue
+                view = self._view(db, grant, now)
+                if not view.documents:
+                    continue
+                first = view.documents[0][1].category
+                refusal = assess(db, grant, first, now, today).refusal_fr
+                views.append(_with_refusal(view, refusal))
+        return views
+
+    def pull(self, actor: Actor, grant_id: str, document_id: str, reason: str | None) -> Pulled:
+        """Open one granted document: checked, recorded and told to the person, or refused."""
+        now = self._clock.now()
+        today = now.astimezone(TERRITORY_ZONE).date()
+        with self._db.unit_of_work() as db:
+            grant = db.get(Grant, grant_id) if is_valid_id(grant_id) else None
+            if grant is None or actor.role is not Role.PROFESSIONAL:
+                raise GrantNotFound()
+            if grant.professional_id != actor.account_id:
+                raise GrantNotFound()
+            shared = (
+                db.get(GrantDocument, (grant.id, document_id)) if is_valid_id(document_id) else None
+            )
+            document = db.get(Document, document_id) if shared is not None else None
+            if shared is None or document is None:
+                raise DocumentNotFound()
+            verdict = assess(db, grant, document.category, now, today)
+            if not can(actor, Action.GRANT_PULL, verdict.access):
+                raise GrantNotActive(message_fr=verdict.refusal_fr or GrantNotActive.message_fr)
+            if shared.sealed_key is None or document.deleted_at is not None:
+                raise DocumentNotFound()
+            if document.object_key is None:
+                raise DocumentNotFound()
+            charter = charter_in_force(db, today)
+            stated = _checked_reason(reason, charter, grant.purpose)
+            # Open the stored object before the pull is recorded: storage down means
+            # no pull counted and nothing told to the person.
+            content = self._store.open_stream(document.object_key, chunk_size=PULL_CHUNK)
+            try:
+                grant.pulls += 1
+                db.add(
+                    Pull(
+                        id=new_id(),
+                        grant_id=grant.id,
+                        document_id=document.id,
+                        professional_id=actor.account_id,
+                        reason=stated,
+                        pulled_at=now,
+                    )
+                )
+                profile = db.get(ProfessionalProfile, actor.account_id)
+                structure = db.get(Structure, grant.structure_id)
+                notify(
+                    db,
+                    grant.person_id,
+                    Kind.DOCUMENT_PULLED,
+                    {
+                        "grant": grant.id,
+                        "document": document.id,
+                        "category": document.category,
+                        "professional": profile.display_name if profile else "",
+                        "structure": structure.name if structure else "",
+                        "purpose": grant.purpose,
+                        "purpose_label": _purpose_label(charter, grant.purpose),
+                        "reason": stated,
+                    },
+                    now,
+                )
+                db.flush()
+            except BaseException:
+                _close(content)
+                raise
+            left = None if grant.max_pulls is None else max(0, grant.max_pulls - grant.pulls)
+            return Pulled(document, shared.sealed_key, left, content)
+
+    # -- jobs ---------------------------------------------------------------------
+    def clean_expired(self, limit: int = 500) -> int:
+        """Job: delete the sealed keys of expired grants (pulls are refused already)."""
+        now = self._clock.now()
+        with self._db.unit_of_work() as db:
+            ids = repository.expired_grants_with_keys(db, now, limit)
+            for grant_id in ids:
+                repository.withdraw_keys(db, grant_id, now)
+            return len(ids)
+
+    # -- internals ----------------------------------------------------------------
+    def _professional(self, db: DbSession, receipt: ConsentReceipt) -> ProfessionalProfile:
+        membership = structures.active_membership(db, receipt.professional, receipt.structure)
+        profile = db.get(ProfessionalProfile, receipt.professional)
+        if membership is None or membership.certificate is None or profile is None:
+            raise ProfessionalNotFound()
+        return profile
+
+    def _charter_for(self, db: DbSession, receipt: ConsentReceipt, now: datetime) -> Charter:
+        today = now.astimezone(TERRITORY_ZONE).date()
+        charter = charter_in_force(db, today)
+        if charter is None:
+            raise GrantRefused(
+                message_fr="Aucune charte n'est en vigueur sur ce territoire : le partage "
+                "n'est pas encore possible."
+            )
+        if charter.version != receipt.charter_version:
+            raise GrantRefused(
+                message_fr=(
+                    f"La charte du territoire a changé (version {charter.version}). "
+                    "Rechargez la page et recommencez le partage."
+                )
+            )
+        structure = db.get(Structure, receipt.structure)
+        if structure is None or not charter.adheres(structure.id, today, siret=structure.siret):
+            raise GrantRefused(
+                message_fr=(
+                    "Cette structure n'adhère pas à la charte du territoire : "
+                    "vous ne pouvez pas lui partager de document par Coffre."
+                )
+            )
+        return charter
+
+    def _view(self, db: DbSession, grant: Grant, now: datetime) -> GrantView:
+        profile = db.get(ProfessionalProfile, grant.professional_id)
+        structure = db.get(Structure, grant.structure_id)
+        person = db.get(Account, grant.person_id)
+        row = repository.charter_version(db, grant.charter_version)
+        charter = charter_of(row) if row is not None else None
+        purpose = charter.purpose(grant.purpose) if charter is not None else None
+        return GrantView(
+            grant=grant,
+            state=grant_state(grant, now),
+            documents=repository.shared_documents(db, grant.id),
+            professional_name=profile.display_name if profile else "",
+            profession=profile.profession if profile else "",
+            structure_name=structure.name if structure else "",
+            purpose_label=purpose.label if purpose else grant.purpose,
+            person_login=person.login if person else "",
+            reason_required=purpose.reason_required if purpose else True,
+        )
+
+
+@dataclass(frozen=True)
+class _Owned:
+    owner_id: str
+
+
+def _with_refusal(view: GrantView, refusal: str | None) -> GrantView:
+    return replace(view, refusal_fr=refusal)
+
+
+def _verified_receipt(envelope: Mapping[str, Any], person: Account) -> ConsentReceipt:
+    try:
+        statement = verify_statement(dict(envelope), expected_signer=person.sign_public_key)
+        receipt = read_receipt(statement)
+    except CryptoError as exc:
+        raise InvalidReceipt() from exc
+    if receipt.person != person.id:
+        raise InvalidReceipt()
+    return receipt
+
+
+def _check_keys(receipt: ConsentReceipt, sealed_keys: Mapping[str, bytes]) -> None:
+    if set(sealed_keys) != {d.id for d in receipt.documents}:
+        raise InvalidSealedKey()
+    if any(len(key) != SEALED_KEY_SIZE for key in sealed_keys.values()):
+        raise InvalidSealedKey()
+
+
+def _own_documents(db: DbSession, actor: Actor, receipt: ConsentReceipt) -> list[Document]:
+    documents = []
+    for shared in receipt.documents:
+        document = db.get(Document, shared.id)
+        if (
+            document is None
+            or document.deleted_at is not None
+            or not can(actor, Action.DOCUMENT_READ, document)
+        ):
+            raise DocumentNotFound()
+        if document.ciphertext_sha256 != shared.ciphertext_sha256:
+            raise GrantRefused(
+                message_fr=(
+                    "Un des documents a changé pendant le partage. "
+                    "Rechargez la page et recommencez."
+                )
+            )
+        documents.append(document)
+    return documents
+
+
+def _answer_request(db: DbSession, actor: Actor, receipt: ConsentReceipt, now: datetime) -> None:
+    request = db.get(AccessRequest, receipt.request) if receipt.request else None
+    if (
+        request is None
+        or request.person_id != actor.account_id
+        or request.status != "pending"
+        or request.expires_at <= now
+        or request.professional_id != receipt.professional
+        or request.purpose != receipt.purpose
+    ):
+        raise RequestNotFound()
+    request.status = "approved"
+    request.answered_at = now
+    request.grant_id = receipt.grant
+
+
+def _checked_reason(reason: str | None, charter: Charter | None, purpose: str) -> str | None:
+    text = (reason or "").strip()
+    required = charter.reason_required(purpose) if charter is not None else True
+    if not text:
+        if required:
+            raise ReasonRequired()
+        return None
+    if not REASON_MIN <= len(text) <= REASON_MAX:
+        raise ReasonRequired()
+    return text
+
+
+def _purpose_label(charter: Charter | None, purpose: str) -> str:
+    found = charter.purpose(purpose) if charter is not None else None
+    return found.label if found is not None else purpose
+
+
+def _close(content: Iterator[bytes]) -> None:
+    close = getattr(content, "close", None)
+    if callable(close):
+        try:
+            close()
+        except CoffreError:
+            log.warning("could not close a pull stream")

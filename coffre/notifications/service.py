@@ -1,0 +1,88 @@
+"""Telling an account what happened: written with the event, read in the app.
+
+``notify`` is called inside the unit of work of the event it tells about (a pull, a
+request, a deposit, a revocation), so there is no event without its notification and
+no notification without its event. E-mail and web push would read the same rows (an
+outbox); persons have no e-mail address here, so only the app shows them for now.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session as DbSession
+
+from coffre.clock import Clock
+from coffre.consent.errors import NotificationNotFound
+from coffre.db.engine import Database
+from coffre.ids import is_valid_id, new_id
+from coffre.notifications.models import Notification
+from coffre.policy import Actor
+
+MAX_LISTED = 100
+
+
+class Kind(StrEnum):
+    DOCUMENT_PULLED = "document.pulled"
+    REQUEST_RECEIVED = "request.received"
+    REQUEST_DECLINED = "request.declined"
+    DEPOSIT_RECEIVED = "deposit.received"
+    GRANT_RECEIVED = "grant.received"
+    GRANT_REVOKED = "grant.revoked"
+
+
+def notify(db: DbSession, account_id: str, kind: Kind, data: dict[str, Any], now: datetime) -> None:
+    """Add one notification in the caller's unit of work."""
+    db.add(
+        Notification(
+            id=new_id(),
+            account_id=account_id,
+            kind=kind.value,
+            data=json.dumps(data, ensure_ascii=False, sort_keys=True),
+            created_at=now,
+        )
+    )
+
+
+class NotificationService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def list(self, actor: Actor) -> Sequence[Notification]:
+        """The actor's own notifications, newest first (at most ``MAX_LISTED``)."""
+        with self._db.unit_of_work() as db:
+            query = (
+                select(Notification)
+                .where(Notification.account_id == actor.account_id)
+                .order_by(Notification.created_at.desc(), Notification.id.desc())
+                .limit(MAX_LISTED)
+            )
+            return db.scalars(query).all()
+
+    def mark_read(self, actor: Actor, up_to: str) -> int:
+        """Mark ``up_to`` and every older notification of the actor as read."""
+        with self._db.unit_of_work() as db:
+            last = db.get(Notification, up_to) if is_valid_id(up_to) else None
+            if last is None or last.account_id != actor.account_id:
+                raise NotificationNotFound()
+            result = db.execute(
+                update(Notification)
+                .where(
+                    Notification.account_id == actor.account_id,
+                    Notification.created_at <= last.created_at,
+                    Notification.read_at.is_(None),
+                )
+                .values(read_at=self._clock.now())
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+
+def data_of(notification: Notification) -> dict[str, Any]:
+    loaded = json.loads(notification.data)
+    return loaded if isinstance(loaded, dict) else {}
