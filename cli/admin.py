@@ -35,6 +35,17 @@ def purge_deleted() -> None:
     typer.echo(f"{purged} objet(s) supprimé(s).")
 
 
+@jobs_app.command("clean-grants")
+def clean_grants() -> None:
+    """Delete the sealed keys of expired grants (pulls after expiry are refused anyway)."""
+    coffre = Coffre.build(Settings())
+    try:
+        cleaned = coffre.grants.clean_expired()
+    finally:
+        coffre.close()
+    typer.echo(f"{cleaned} partage(s) expiré(s) nettoyé(s).")
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port d'écoute")] = 8000,

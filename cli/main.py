@@ -7,7 +7,7 @@ import sys
 import httpx
 import typer
 
-from cli import account, admin, person, security
+from cli import account, admin, person, professional, security
 from cli.territory import territory_app
 from client import ApiError
 from crypto.errors import CryptoError, DecryptionError
@@ -25,6 +25,8 @@ app.command("upload")(person.upload)
 app.command("list")(person.list_documents)
 app.command("download")(person.download)
 app.command("delete")(person.delete)
+app.command("shared")(professional.shared)
+app.command("pull")(professional.pull)
 app.command("serve")(admin.serve)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.jobs_app, name="jobs")

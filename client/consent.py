@@ -13,11 +13,12 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from client.api import CoffreClient
 from client.network import trusted_keys
+from client.watermark import stamp_copy, watermark_text
 from crypto import (
     AccountKeys,
     DocumentMetadata,
@@ -133,6 +134,32 @@ def pull(
         content=decrypt_bytes(doc_key, response.content),
         pulls_left=int(left) if left is not None else None,
     )
+
+
+def pull_stamped(
+    client: CoffreClient,
+    keys: AccountKeys,
+    grant: dict[str, Any],
+    document_id: str,
+    reason: str | None = None,
+    *,
+    today: date | None = None,
+) -> tuple[PulledCopy, bytes, str]:
+    """Pull a granted document and return it with its watermarked copy.
+
+    ``grant`` is the entry of ``shared_with_me``. The copy (PDF, JPEG or PNG) says who
+    received it, for which structure and purpose, and when; the decrypted original is
+    returned for checks only: callers write the stamped copy, never the original.
+    """
+    copy = pull(client, keys, str(grant["id"]), document_id, reason)
+    text = watermark_text(
+        str(grant["professional_name"]),
+        str(grant["structure_name"]),
+        str(grant["purpose_label"]),
+        today or datetime.now(UTC).date(),
+    )
+    stamped, media_type = stamp_copy(copy.content, copy.metadata.mime, text)
+    return copy, stamped, media_type
 
 
 def ask(

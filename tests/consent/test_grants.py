@@ -284,3 +284,34 @@ def test_a_professional_who_left_the_structure_is_refused(cw: ConsentWorld) -> N
     refused = cw.pull(str(grant["id"]), cw.identity)
     assert refused.status_code == 403
     assert "plus membre" in refused.json()["error"]["message"]
+
+
+def test_a_pulled_copy_leaves_watermarked_and_the_stored_document_is_unchanged(
+    cw: ConsentWorld, tmp_path: Path
+) -> None:
+    import pikepdf
+
+    from tests.client.test_watermark import _last_drawn_form, _pdf, _strings_shown
+
+    original = _pdf((595, 842), (595, 842))
+    path = tmp_path / "avis.pdf"
+    path.write_bytes(original)
+    person = cw.person.client(cw.api)
+    doc_id = person.upload(path, "domicile", box_public_key=cw.person.keys.box_public)
+    cw.share([doc_id])
+    [grant] = consent.shared_with_me(cw.professional.client(cw.api))
+    copy, stamped, media_type = consent.pull_stamped(
+        cw.professional.client(cw.api), cw.professional.keys, grant, doc_id
+    )
+    assert copy.content == original and media_type == "application/pdf"
+    with pikepdf.open(__import__("io").BytesIO(stamped)) as pdf:
+        assert len(pdf.pages) == 2
+        for page in pdf.pages:
+            form, _ = _last_drawn_form(page)
+            shown = " ".join(_strings_shown(form))
+            assert "Copie transmise" in shown and "Mme Dupont" in shown
+            assert "Ouverture de droits au RSA" in shown
+    # The person's stored document is byte for byte what they uploaded.
+    back = tmp_path / "back.pdf"
+    person.download(doc_id, back, cw.person.keys)
+    assert back.read_bytes() == original
