@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from client import consent
 from client.api import ApiError
-from crypto import b64decode, open_sealed_key
 from coffre.clock import FrozenClock
+from crypto import b64decode, open_sealed_key
 from tests.consent.world import MDPH, ConsentWorld, build_consent_world
 from tests.structures.world import log_in
 
@@ -191,13 +191,13 @@ def test_a_forged_or_tampered_receipt_is_refused(cw: ConsentWorld) -> None:
 
 def test_reencrypting_leaves_a_kept_key_useless(cw: ConsentWorld) -> None:
     from crypto import (
+        b64encode,
         decrypt_metadata,
         encrypt_bytes,
         encrypt_metadata,
         new_document_key,
         seal_document_key,
     )
-    from crypto import b64encode
 
     grant = cw.share()
     gid = str(grant["id"])

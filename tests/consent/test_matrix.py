@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from coffre.clock import FrozenClock
 from tests.consent.world import MDPH, ConsentWorld, build_consent_world, consent_charter, publish
-from tests.structures.world import Who, certify_member, invite, join, log_in, material
+from tests.structures.world import certify_member, invite, join, log_in, material
 
 UNKNOWN = "0" * 32
 STATES = [
@@ -198,15 +198,10 @@ def test_only_the_legitimate_case_succeeds_and_refusals_reveal_nothing(
                 continue
             # Anyone else: the same answer as for ids that do not exist.
             phantom = call(api, headers, UNKNOWN, UNKNOWN.replace("0", "1"))
-            same = (response.status_code, response.json()["error"]["code"]) == (
-                phantom.status_code,
-                phantom.json()["error"]["code"],
-            )
-            if not same:
-                failures.append(
-                    f"{actor} {endpoint}: {response.status_code} {response.json()['error']['code']} "
-                    f"differs from a missing id: {phantom.status_code} {phantom.json()['error']['code']}"
-                )
+            seen = (response.status_code, response.json()["error"]["code"])
+            missing = (phantom.status_code, phantom.json()["error"]["code"])
+            if seen != missing:
+                failures.append(f"{actor} {endpoint}: {seen} differs from a missing id: {missing}")
     assert failures == [], "\n".join(failures)
     # Exactly the legitimate pulls were recorded: one per allowed pull, plus the one
     # that exhausted the grant in that state.
