@@ -294,6 +294,214 @@ EN = {
     "du %(since)s au %(until)s": "from %(since)s to %(until)s",
     "Éducateur·rice spécialisé·e": "Specialised educator",
     "Établissement de santé": "Health facility",
+    # Consent screens (consent-person.js, consent-pro.js and their sections in app.html).
+    "Choisissez une réponse.": "Choose an answer.",
+    "Document : « {document} »": "Document: “{document}”",
+    "La charte du territoire ne permet pas de partager ce type de document par Coffre.": (
+        "The territory's charter does not allow sharing this type of document through Coffre."
+    ),
+    "Aucun·e professionnel·le ne peut recevoir ce document pour cette démarche.": (
+        "No professional may receive this document for this purpose."
+    ),
+    "1 semaine": "1 week",
+    "1 mois": "1 month",
+    "{n} jours": "{n} days",
+    "Le plus long que la charte permet": "The longest the charter allows",
+    "{professional}, {structure}, pourra voir votre « {document} » pendant {duration}, "
+    "pour « {purpose} ».": (
+        "{professional}, {structure}, will be able to see your “{document}” for {duration}, "
+        "for “{purpose}”."
+    ),
+    "Le partage s'arrêtera tout seul le {date} à {time}. Vous pouvez l'arrêter avant, "
+    "à tout moment, dans « Mes partages ».": (
+        "The share will stop by itself on {date} at {time}. You can stop it before, at any "
+        "moment, in “My shares”."
+    ),
+    "Partage en cours…": "Sharing…",
+    "C'est fait : {professional} peut voir « {document} ».": (
+        "Done: {professional} can see “{document}”."
+    ),
+    "Le partage n'a pas abouti. Rien n'a été partagé. Vous pouvez réessayer.": (
+        "Sharing failed. Nothing was shared. You can try again."
+    ),
+    "Les clés de ce ou cette professionnel·le ne sont pas certifiées par votre territoire. "
+    "Par sécurité, rien n'a été partagé. Prévenez votre structure ou le ou la référent·e de "
+    "la charte.": (
+        "This professional's keys are not certified by your territory. For your safety, "
+        "nothing was shared. Tell your organisation or the charter officer."
+    ),
+    "La clé de votre territoire n'est plus celle que vous avez vérifiée. Par sécurité, rien "
+    "n'a été partagé. Prévenez le ou la référent·e de la charte.": (
+        "Your territory's key is no longer the one you checked. For your safety, nothing was "
+        "shared. Tell the charter officer."
+    ),
+    "La clé de votre territoire ne peut pas être vérifiée pour l'instant. Par sécurité, rien "
+    "n'a été partagé. Prévenez le ou la référent·e de la charte.": (
+        "Your territory's key cannot be checked right now. For your safety, nothing was "
+        "shared. Tell the charter officer."
+    ),
+    "Pour « {purpose} »": "For “{purpose}”",
+    "Document : {documents}": "Document: {documents}",
+    "{category} (supprimé)": "{category} (deleted)",
+    "En cours jusqu'au {date} à {time}": "Active until {date} at {time}",
+    "Terminé le {date}": "Ended on {date}",
+    "Arrêté par vous le {date}": "Stopped by you on {date}",
+    "Terminé : le nombre d'ouvertures prévu est atteint": (
+        "Ended: the planned number of openings was reached"
+    ),
+    "Ouvert {n} fois": "Opened {n} time(s)",
+    "Vous n'avez encore rien partagé.": "You have not shared anything yet.",
+    "Arrêter le partage": "Stop sharing",
+    "Arrêter et re-chiffrer": "Stop and re-encrypt",
+    "« Arrêter et re-chiffrer » change aussi la clé de vos documents : une copie de "
+    "l'ancienne clé ne servira plus à rien. Les autres partages de ces documents s'arrêtent "
+    "aussi.": (
+        "“Stop and re-encrypt” also changes the key of your documents: a copy of the old key "
+        "will be of no use any more. Other shares of these documents stop too."
+    ),
+    "Nouvelle clé pour « {document} »…": "New key for “{document}”…",
+    "Le partage est arrêté : {professional} ne peut plus ouvrir vos documents.": (
+        "Sharing stopped: {professional} can no longer open your documents."
+    ),
+    "Le partage est arrêté et vos documents ont une nouvelle clé : {professional} ne peut "
+    "plus les ouvrir.": (
+        "Sharing stopped and your documents have a new key: {professional} can no longer open them."
+    ),
+    "vous demande : {category}": "asks you for: {category}",
+    "Son message : « {message} »": "Their message: “{message}”",
+    "Souhaité avant le {date}": "Wanted before {date}",
+    "Sans réponse, cette demande s'arrête le {date}.": (
+        "Without an answer, this request ends on {date}."
+    ),
+    "Choisir le document à envoyer": "Choose the document to send",
+    "Refuser": "Decline",
+    "Aucune demande en attente.": "No request waiting.",
+    "La charte ne prévoit plus cette démarche : cette demande ne peut plus être acceptée.": (
+        "The charter no longer has this purpose: this request can no longer be accepted."
+    ),
+    "{professional} demande : {category}.": "{professional} asks for: {category}.",
+    "Vous n'avez pas encore de document « {category} ». Ajoutez-le à votre coffre, puis "
+    "revenez à cette demande.": (
+        "You have no “{category}” document yet. Add it to your vault, then come back to this "
+        "request."
+    ),
+    "{professional} vous a demandé : {category}.": "{professional} asked you for: {category}.",
+    "Demande refusée. {professional} sera prévenu·e.": (
+        "Request declined. {professional} will be told."
+    ),
+    "{professional} ({structure}) a ouvert votre document « {document} » le {date} à "
+    "{time}, pour « {purpose} ».": (
+        "{professional} ({structure}) opened your document “{document}” on {date} at {time}, "
+        "for “{purpose}”."
+    ),
+    "Motif donné : « {reason} ».": "Reason given: “{reason}”.",
+    "{professional} vous a demandé un document ({category}) le {date}. Répondez dans "
+    "« Demandes reçues ».": (
+        "{professional} asked you for a document ({category}) on {date}. Answer in "
+        "“Requests received”."
+    ),
+    "{professional} ({structure}) a déposé un document ({category}) dans votre coffre le {date}.": (
+        "{professional} ({structure}) put a document ({category}) in your vault on {date}."
+    ),
+    "Un évènement le {date} à {time}.": "Something happened on {date} at {time}.",
+    "Nouveau": "New",
+    "Personne n'a encore ouvert vos documents.": "No one has opened your documents yet.",
+    "Partagé par {person}": "Shared by {person}",
+    "Encore {n} jours (jusqu'au {date} à {time})": "{n} days left (until {date} at {time})",
+    "Encore {n} h (jusqu'au {date} à {time})": "{n} h left (until {date} at {time})",
+    "Ouvertures restantes : {n}": "Openings left: {n}",
+    "Ouvertures : sans limite pendant le partage": "Openings: no limit while the share lasts",
+    "Ouvrir « {document} »": "Open “{document}”",
+    "Personne ne vous a partagé de document en ce moment.": (
+        "No one is sharing a document with you at the moment."
+    ),
+    "Écrivez le motif en quelques mots (3 à 300 caractères).": (
+        "Write the reason in a few words (3 to 300 characters)."
+    ),
+    "Ce document ne peut pas recevoir le filigrane : il n'est pas affiché. Demandez à la "
+    "personne de l'ajouter en PDF ou en photo.": (
+        "This document cannot take the watermark: it is not shown. Ask the person to add it "
+        "as a PDF or a photo."
+    ),
+    "Copie marquée de « {document} »": "Marked copy of “{document}”",
+    "{document} - copie marquée.pdf": "{document} - marked copy.pdf",
+    "Écrivez le pseudonyme ou le numéro de téléphone de la personne.": (
+        "Write the person's nickname or phone number."
+    ),
+    "Demande envoyée. Si « {person} » a un coffre, la personne la verra dans ses demandes "
+    "reçues.": (
+        "Request sent. If “{person}” has a vault, the person will see it in their requests."
+    ),
+    "Vous n'avez envoyé aucune demande.": "You have not sent any request.",
+    "En attente": "Waiting",
+    "Acceptée": "Accepted",
+    "Refusée": "Declined",
+    "Expirée": "Expired",
+    "Réponse : « {word} »": "Answer: “{word}”",
+    "Menu du coffre": "Vault menu",
+    "Mes partages": "My shares",
+    "Demandes reçues": "Requests received",
+    "Qui a ouvert mes documents": "Who opened my documents",
+    "Partagés avec moi": "Shared with me",
+    "Demander un document": "Ask for a document",
+    "Partager": "Share",
+    "Quel document envoyer ?": "Which document to send?",
+    "Choisissez le document": "Choose the document",
+    "Pour quelle démarche ?": "For what purpose?",
+    "Choisissez pourquoi vous partagez ce document": "Choose why you share this document",
+    "Avec qui ?": "With whom?",
+    "Seuls les professionnels que la charte autorise pour cette démarche sont proposés.": (
+        "Only the professionals the charter allows for this purpose are offered."
+    ),
+    "Choisissez le ou la professionnel·le": "Choose the professional",
+    "Pour combien de temps ?": "For how long?",
+    "Le partage s'arrête tout seul à la fin. Vous pouvez aussi l'arrêter avant, à tout "
+    "moment.": "The share stops by itself at the end. You can also stop it before, at any moment.",
+    "Choisissez la durée du partage": "Choose how long the share lasts",
+    "Vérifier la clé du territoire": "Check the territory's key",
+    "Avant votre premier partage, vérifiez que votre coffre parle bien à votre territoire. "
+    "Comparez ces chiffres avec l'empreinte affichée sur la page de la charte, ou sur "
+    "l'affiche de votre structure.": (
+        "Before your first share, check that your vault is talking to your territory. Compare "
+        "these digits with the fingerprint shown on the charter page, or on your "
+        "organisation's notice."
+    ),
+    "Voir la charte (s'ouvre dans un nouvel onglet)": "See the charter (opens in a new tab)",
+    "Si les chiffres sont différents, ne partagez rien et prévenez le ou la référent·e de la "
+    "charte.": "If the digits are different, share nothing and tell the charter officer.",
+    "Les chiffres sont les mêmes": "The digits are the same",
+    "Vérifiez avant de partager": "Check before sharing",
+    "Chaque fois que le document sera ouvert, vous le verrez dans « Qui a ouvert mes "
+    "documents ».": (
+        "Each time the document is opened, you will see it in “Who opened my documents”."
+    ),
+    "Oui, partager": "Yes, share",
+    "Rien n'a été partagé": "Nothing was shared",
+    "Vous pouvez arrêter un partage à tout moment. Ce qu'un professionnel a déjà ouvert ou "
+    "téléchargé ne peut pas être repris.": (
+        "You can stop a share at any moment. What a professional already opened or downloaded "
+        "cannot be taken back."
+    ),
+    "Un professionnel vous demande un document. Vous choisissez : l'envoyer, ou refuser.": (
+        "A professional asks you for a document. You choose: send it, or decline."
+    ),
+    "Refuser la demande": "Decline the request",
+    "Un mot pour le ou la professionnel·le (facultatif)": "A word for the professional (optional)",
+    "Chaque ouverture est enregistrée et la personne en est prévenue. Chaque copie porte "
+    "votre nom.": "Each opening is recorded and the person is told. Each copy bears your name.",
+    "Pourquoi ouvrez-vous ce document ?": "Why are you opening this document?",
+    "La charte demande un motif à chaque consultation. La personne le verra.": (
+        "The charter asks for a reason at each opening. The person will see it."
+    ),
+    "Motif de la consultation": "Reason for opening",
+    "Ouvrir le document": "Open the document",
+    "Télécharger la copie marquée": "Download the marked copy",
+    "Pseudonyme ou numéro de téléphone de la personne": "The person's nickname or phone number",
+    "Souhaité avant le (facultatif)": "Wanted before (optional)",
+    "Dans les 90 jours au plus.": "Within 90 days at most.",
+    "Message pour la personne (facultatif)": "Message for the person (optional)",
+    "Envoyer la demande": "Send the request",
+    "Demandes envoyées": "Requests sent",
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

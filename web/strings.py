@@ -63,4 +63,127 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Votre coffre est prêt, vide. Vos anciens documents ont été détruits : personne ne "
             "pourra plus jamais les ouvrir. Gardez bien votre nouveau code de récupération."
         ),
+        # Consent, the person's side (consent-person.js). {names} are filled in the page.
+        "choose_one": _("Choisissez une réponse."),
+        "share_document": _("Document : « {document} »"),
+        "share_no_purpose": _(
+            "La charte du territoire ne permet pas de partager ce type de document par Coffre."
+        ),
+        "share_no_professional": _(
+            "Aucun·e professionnel·le ne peut recevoir ce document pour cette démarche."
+        ),
+        "duration_day": _("1 jour"),
+        "duration_week": _("1 semaine"),
+        "duration_month": _("1 mois"),
+        "duration_days": _("{n} jours"),
+        "duration_max": _("Le plus long que la charte permet"),
+        "share_summary": _(
+            "{professional}, {structure}, pourra voir votre « {document} » pendant {duration}, "
+            "pour « {purpose} »."
+        ),
+        "share_ends": _(
+            "Le partage s'arrêtera tout seul le {date} à {time}. Vous pouvez l'arrêter avant, "
+            "à tout moment, dans « Mes partages »."
+        ),
+        "sharing": _("Partage en cours…"),
+        "share_done": _("C'est fait : {professional} peut voir « {document} »."),
+        "share_failed": _(
+            "Le partage n'a pas abouti. Rien n'a été partagé. Vous pouvez réessayer."
+        ),
+        "keys_not_certified": _(
+            "Les clés de ce ou cette professionnel·le ne sont pas certifiées par votre territoire. "
+            "Par sécurité, rien n'a été partagé. Prévenez votre structure ou le ou la "
+            "référent·e de la charte."
+        ),
+        "root_changed": _(
+            "La clé de votre territoire n'est plus celle que vous avez vérifiée. Par sécurité, "
+            "rien n'a été partagé. Prévenez le ou la référent·e de la charte."
+        ),
+        "root_mismatch": _(
+            "La clé de votre territoire ne peut pas être vérifiée pour l'instant. Par sécurité, "
+            "rien n'a été partagé. Prévenez le ou la référent·e de la charte."
+        ),
+        "grant_purpose": _("Pour « {purpose} »"),
+        "grant_documents": _("Document : {documents}"),
+        "document_gone": _("{category} (supprimé)"),
+        "grant_active": _("En cours jusqu'au {date} à {time}"),
+        "grant_expired": _("Terminé le {date}"),
+        "grant_revoked": _("Arrêté par vous le {date}"),
+        "grant_exhausted": _("Terminé : le nombre d'ouvertures prévu est atteint"),
+        "grant_pulls": _("Ouvert {n} fois"),
+        "no_grants": _("Vous n'avez encore rien partagé."),
+        "revoke": _("Arrêter le partage"),
+        "revoke_reencrypt": _("Arrêter et re-chiffrer"),
+        "reencrypt_hint": _(
+            "« Arrêter et re-chiffrer » change aussi la clé de vos documents : une copie de "
+            "l'ancienne clé ne servira plus à rien. Les autres partages de ces documents "
+            "s'arrêtent aussi."
+        ),
+        "reencrypting": _("Nouvelle clé pour « {document} »…"),
+        "revoked_done": _(
+            "Le partage est arrêté : {professional} ne peut plus ouvrir vos documents."
+        ),
+        "revoked_reencrypted": _(
+            "Le partage est arrêté et vos documents ont une nouvelle clé : {professional} ne "
+            "peut plus les ouvrir."
+        ),
+        "request_asks": _("vous demande : {category}"),
+        "request_message": _("Son message : « {message} »"),
+        "request_due": _("Souhaité avant le {date}"),
+        "request_expires": _("Sans réponse, cette demande s'arrête le {date}."),
+        "request_approve": _("Choisir le document à envoyer"),
+        "request_decline": _("Refuser"),
+        "no_requests": _("Aucune demande en attente."),
+        "request_purpose_gone": _(
+            "La charte ne prévoit plus cette démarche : cette demande ne peut plus être acceptée."
+        ),
+        "pick_intro": _("{professional} demande : {category}."),
+        "pick_none": _(
+            "Vous n'avez pas encore de document « {category} ». Ajoutez-le à votre coffre, "
+            "puis revenez à cette demande."
+        ),
+        "decline_intro": _("{professional} vous a demandé : {category}."),
+        "declined_done": _("Demande refusée. {professional} sera prévenu·e."),
+        "notice_pulled": _(
+            "{professional} ({structure}) a ouvert votre document « {document} » le {date} à "
+            "{time}, pour « {purpose} »."
+        ),
+        "notice_reason": _("Motif donné : « {reason} »."),
+        "notice_request": _(
+            "{professional} vous a demandé un document ({category}) le {date}. Répondez dans "
+            "« Demandes reçues »."
+        ),
+        "notice_deposit": _(
+            "{professional} ({structure}) a déposé un document ({category}) dans votre coffre "
+            "le {date}."
+        ),
+        "notice_other": _("Un évènement le {date} à {time}."),
+        "new_notice": _("Nouveau"),
+        "no_notifications": _("Personne n'a encore ouvert vos documents."),
+        # Consent, the professional's side (consent-pro.js).
+        "shared_by": _("Partagé par {person}"),
+        "left_days": _("Encore {n} jours (jusqu'au {date} à {time})"),
+        "left_hours": _("Encore {n} h (jusqu'au {date} à {time})"),
+        "pulls_left": _("Ouvertures restantes : {n}"),
+        "pulls_unlimited": _("Ouvertures : sans limite pendant le partage"),
+        "open_document": _("Ouvrir « {document} »"),
+        "nothing_shared": _("Personne ne vous a partagé de document en ce moment."),
+        "reason_length": _("Écrivez le motif en quelques mots (3 à 300 caractères)."),
+        "cannot_watermark": _(
+            "Ce document ne peut pas recevoir le filigrane : il n'est pas affiché. Demandez à la "
+            "personne de l'ajouter en PDF ou en photo."
+        ),
+        "stamped_copy_of": _("Copie marquée de « {document} »"),
+        "stamped_file_name": _("{document} - copie marquée.pdf"),
+        "ask_login_missing": _("Écrivez le pseudonyme ou le numéro de téléphone de la personne."),
+        "request_sent": _(
+            "Demande envoyée. Si « {person} » a un coffre, la personne la verra dans ses "
+            "demandes reçues."
+        ),
+        "no_sent_requests": _("Vous n'avez envoyé aucune demande."),
+        "request_pending": _("En attente"),
+        "request_approved": _("Acceptée"),
+        "request_declined": _("Refusée"),
+        "request_expired": _("Expirée"),
+        "request_word": _("Réponse : « {word} »"),
     }

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from coffre.errors import NotFound
 from coffre.vault.categories import CATEGORIES
 from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
 from web.strings import script_strings
@@ -39,7 +40,17 @@ def vault_page(request: Request) -> Response:
     catalogue = translations(language)
     gettext = catalogue.gettext
     categories = {code: gettext(label) for code, label in CATEGORIES.items()}
-    settings = request.app.state.coffre.settings
+    coffre = request.app.state.coffre
+    settings = coffre.settings
+    # The territory's root fingerprint, as the charter page (/charte) prints it. The
+    # page offers it to the person for comparison before the first share, and pins
+    # what the person confirmed (consent-person.js). Served by the same server, it is
+    # only a first pin: the trust comes from the person comparing it with the one
+    # published out of band (printed notice, charter page seen elsewhere).
+    try:
+        root_fingerprint: str | None = coffre.structures.trust_root().fingerprint
+    except NotFound:
+        root_fingerprint = None
     context = {
         "lang": language,
         "languages": LANGUAGES,
@@ -51,6 +62,7 @@ def vault_page(request: Request) -> Response:
         "vendor": vendored_libraries(),
         "max_document_bytes": settings.max_document_bytes,
         "idle_seconds": settings.session_idle_seconds,
+        "root_fingerprint": root_fingerprint,
     }
     response: Response = TEMPLATES.TemplateResponse(request, "vault/app.html", context)
     return response

@@ -4,7 +4,11 @@
 // a cookie. They are wiped on log-out, after inactivity, and when the page goes.
 // Argon2id runs in a Web Worker (kdf-worker.js); everything else uses
 // coffre-crypto.js (crypto/SPEC.md). Every text comes from the server (gettext).
+// Consent (sharing, requests, notifications; a professional's shared documents) lives
+// in consent-person.js and consent-pro.js; this file gives them its helpers.
 import { createCoffreCrypto, errorFromJson } from "./coffre-crypto.js";
+import { createPersonConsent } from "./consent-person.js";
+import { createProConsent } from "./consent-pro.js";
 
 const STRINGS = JSON.parse(document.getElementById("coffre-strings").textContent);
 const CONFIG = JSON.parse(document.getElementById("coffre-config").textContent);
@@ -25,7 +29,10 @@ const state = {
   pendingUpload: null,
   objectUrls: [],
   invitation: null, // assisted sign-up code from the URL
+  accountId: null,
+  kind: null, // "person" | "professional" | … (GET /me: account.kind)
 };
+let consent = []; // the consent modules: {screens, enter, actions, wipe, home?}
 
 // Libraries the first screens do not need are fetched only when used (prepaid data).
 const loaded = new Map();
@@ -56,6 +63,13 @@ function show(name, { push = true, status = "" } = {}) {
     section.hidden = section.dataset.screen !== name;
   }
   document.querySelector("[data-action=logout]").hidden = !state.keys;
+  const menu = document.getElementById("menu");
+  menu.hidden = !state.keys || name === "recovery" || !["person", "professional"].includes(state.kind);
+  for (const item of document.querySelectorAll("[data-role]")) item.hidden = item.dataset.role !== state.kind;
+  for (const button of menu.querySelectorAll("[data-go]")) {
+    if (button.dataset.go === name) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
   setStatus(status);
   if (push && history.state?.screen !== name) history.pushState({ screen: name }, "", `#${name}`);
   const heading = screen(name).querySelector("h1");
@@ -105,12 +119,14 @@ async function errorOf(response) {
   }
 }
 
-async function api(method, path, { json, headers = {} } = {}) {
+async function api(method, path, { json, body, headers = {} } = {}) {
   const init = { method, headers: { ...headers }, credentials: "same-origin", cache: "no-store" };
   if (method !== "GET") init.headers[CSRF_HEADER] = csrfToken();
   if (json !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(json);
+  } else if (body !== undefined) {
+    init.body = body; // a Blob (re-encrypted content), with its own Content-Type header
   }
   let response;
   try {
@@ -159,7 +175,9 @@ function wipeKeys() {
   for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
   Object.assign(state, {
     keys: null, login: null, documents: [], current: null, pages: [], pendingUpload: null, objectUrls: [],
+    accountId: null, kind: null,
   });
+  for (const module of consent) module.wipe();
   document.getElementById("doc-preview").replaceChildren();
   document.getElementById("document-list").replaceChildren();
   for (const form of document.querySelectorAll("form")) form.reset();
@@ -187,7 +205,20 @@ function touch() {
   idleTimer = setTimeout(() => logout(STRINGS.idle_logout), CONFIG.idleSeconds * 1000);
 }
 
-async function openVault(keyring, wrapKey, login) {
+function setAccount(account) {
+  state.login = account.login;
+  state.accountId = account.id;
+  state.kind = account.kind;
+}
+
+// The first screen after the vault opens: a professional's shared documents, or the vault.
+async function home(status = "") {
+  const module = consent.find((m) => m.home && m.kind === state.kind);
+  if (module) return module.home(status);
+  return showDocuments(status);
+}
+
+async function openVault(keyring, wrapKey, account) {
   const opened = C.openAccountWithWrapKey(
     wrapKey,
     C.b64decode(keyring.wrapped_master_passphrase),
@@ -198,7 +229,7 @@ async function openVault(keyring, wrapKey, login) {
   sodium.memzero(opened.masterKey);
   sodium.memzero(wrapKey);
   state.keys = opened.keys;
-  state.login = login;
+  setAccount(account);
   touch();
 }
 
@@ -229,7 +260,7 @@ async function onSignup(event) {
     });
     const me = await response.json();
     state.keys = account.keys;
-    state.login = me.account.login;
+    setAccount(me.account);
     touch();
     const code = C.formatRecoveryCode(account.recoverySecret);
     sodium.memzero(account.recoverySecret);
@@ -286,8 +317,8 @@ async function onLogin(event) {
     });
     sodium.memzero(keys.authKey);
     const me = await response.json();
-    await openVault(me.keyring, keys.wrapKey, me.account.login);
-    await showDocuments();
+    await openVault(me.keyring, keys.wrapKey, me.account);
+    await home();
   } catch (error) {
     showError("login-error", error.code === "invalid_credentials" ? STRINGS.wrong_credentials : error.message);
     setStatus("");
@@ -307,8 +338,8 @@ async function onUnlock(event) {
     const params = C.kdfParamsFromJson(me.keyring.kdf);
     const keys = await kdf("derivePassphraseKeys", form.passphrase.value, params);
     sodium.memzero(keys.authKey);
-    await openVault(me.keyring, keys.wrapKey, me.account.login);
-    await showDocuments();
+    await openVault(me.keyring, keys.wrapKey, me.account);
+    await home();
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       wipeKeys();
@@ -381,9 +412,9 @@ async function onForgot(event) {
     sodium.memzero(rewrap.authKey);
     const me = await response.json();
     state.keys = opened.keys;
-    state.login = me.account.login;
+    setAccount(me.account);
     touch();
-    await showDocuments(STRINGS.recovered);
+    await home(STRINGS.recovered);
   } catch (error) {
     const wrong = error.code === "invalid_credentials" || error instanceof C.DecryptionError;
     showError("forgot-error", wrong ? STRINGS.wrong_recovery : error.message);
@@ -432,7 +463,7 @@ async function onReset(event) {
     sodium.memzero(account.authKey);
     const me = await response.json();
     state.keys = account.keys;
-    state.login = me.account.login;
+    setAccount(me.account);
     touch();
     const kit = C.formatRecoveryCode(account.recoverySecret);
     sodium.memzero(account.recoverySecret);
@@ -493,6 +524,7 @@ async function loadDocuments() {
       createdAt: doc.created_at,
       expiresOn: doc.expires_on,
       size: doc.ciphertext_size,
+      ciphertextSha256: doc.ciphertext_sha256, // what a consent receipt names (SPEC §16)
       docKey,
       meta: C.decryptMetadata(docKey, C.b64decode(doc.encrypted_metadata)),
     };
@@ -844,6 +876,12 @@ async function onDelete() {
 
 const NEEDS_KEYS = new Set(["documents", "add-kind", "add-pages", "sending", "document", "rename", "delete", "recovery"]);
 
+// A screen a consent module fills before showing it (its list is fetched again).
+function enterHandler(name) {
+  for (const module of consent) if (module.enter[name]) return module.enter[name];
+  return null;
+}
+
 function wire() {
   document.getElementById("signup-form").addEventListener("submit", onSignup);
   document.getElementById("login-form").addEventListener("submit", onLogin);
@@ -860,7 +898,7 @@ function wire() {
   const actions = {
     logout: () => logout(),
     print: () => window.print(),
-    "recovery-done": () => showDocuments(),
+    "recovery-done": () => home(),
     add: startAdd,
     send: onSend,
     retry: sendPending,
@@ -868,11 +906,14 @@ function wire() {
     "ask-delete": askDelete,
     delete: onDelete,
   };
+  for (const module of consent) Object.assign(actions, module.actions);
   document.addEventListener("click", (event) => {
     const go = event.target.closest("[data-go]");
     if (go) {
       const target = go.dataset.go;
-      if (target === "documents" && state.keys) showDocuments();
+      const enter = enterHandler(target);
+      if (enter && state.keys) enter();
+      else if (target === "documents" && state.keys) showDocuments();
       else show(target);
       return;
     }
@@ -882,7 +923,10 @@ function wire() {
   for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
   window.addEventListener("popstate", (event) => {
     const target = event.state?.screen || "welcome";
-    if (NEEDS_KEYS.has(target) && !state.keys) show("welcome", { push: false });
+    const enter = enterHandler(target);
+    const needsKeys = NEEDS_KEYS.has(target) || consent.some((m) => m.screens.includes(target));
+    if (needsKeys && !state.keys) show("welcome", { push: false });
+    else if (enter) enter("", { push: false });
     else if (target === "documents") showDocuments();
     else show(target, { push: false });
   });
@@ -895,6 +939,11 @@ async function boot() {
   sodium = module.default;
   await sodium.ready;
   C = createCoffreCrypto(sodium);
+  const helpers = {
+    S: STRINGS, CONFIG, C, sodium, state, api, ApiError, show, setStatus, showError, busy, loadScript,
+    categoryLabel, formatDate, loadDocuments, showDocuments, startAdd,
+  };
+  consent = [createPersonConsent(helpers), createProConsent(helpers)];
   wire();
   let session = false;
   try {

@@ -1,0 +1,294 @@
+// The professional's side of consent (docs/CONSENT.md): the documents persons shared
+// with them, opening one (a pull: recorded, and told to the person), and asking a
+// person for a document.
+//
+// A pulled document is decrypted in the page and shown only as a stamped copy
+// ("Copie transmise à … (structure) pour … le …", watermark.js): the preview and
+// "Télécharger" both use that copy, never the plain bytes, which are wiped once
+// stamped. The stamp deters and traces; it cannot prevent a copy (THREATS.md).
+import { stampCopy, watermarkText } from "./watermark.js";
+import { button, day, el, fill, time, title } from "./consent-common.js";
+
+const HOUR_MS = 3600000;
+const DAY_MS = 86400000;
+
+export function createProConsent(ctx) {
+  const { S, CONFIG, C, sodium, state, api, show, setStatus, showError, busy, loadScript, categoryLabel } = ctx;
+  let pending = null; // {grant, doc} waiting for the reason the charter asks for
+  let profile = null; // my keys' body: structure_id, profession (GET /professionals/{me}/keys)
+  let charter = null;
+
+  // ----------------------------------------------------------------- shared with me
+
+  function remaining(notAfter) {
+    const left = new Date(notAfter).getTime() - Date.now();
+    const until = { date: day(notAfter), time: time(notAfter) };
+    if (left >= 2 * DAY_MS) return fill(S.left_days, { n: Math.floor(left / DAY_MS), ...until });
+    return fill(S.left_hours, { n: Math.max(1, Math.floor(left / HOUR_MS)), ...until });
+  }
+
+  // The document's own name, from its encrypted metadata (the key is sealed to me).
+  function sharedName(doc) {
+    let key = null;
+    try {
+      key = C.openSealedKey(C.b64decode(doc.sealed_key), state.keys.boxPublic, state.keys.boxSecret);
+      return title(C.decryptMetadata(key, C.b64decode(doc.encrypted_metadata)).name);
+    } catch {
+      return categoryLabel(doc.category);
+    } finally {
+      if (key) sodium.memzero(key);
+    }
+  }
+
+  function grantCard(grant, index) {
+    const headingId = `shared-${index}`;
+    const card = el(
+      "li",
+      { className: "card" },
+      el("h2", { id: headingId, text: fill(S.shared_by, { person: grant.person_login }) }),
+      el("p", { text: fill(S.grant_purpose, { purpose: grant.purpose_label }) }),
+      el("p", { text: remaining(grant.not_after) }),
+      el("p", { text: grant.pulls_left === null ? S.pulls_unlimited : fill(S.pulls_left, { n: grant.pulls_left }) }),
+    );
+    if (grant.blocked) card.append(el("p", { className: "warning", text: grant.blocked }));
+    const docs = el("ul", { className: "docs" });
+    for (const doc of grant.documents) {
+      const name = sharedName(doc);
+      const open = button(fill(S.open_document, { document: name }), () => startPull(grant, doc, name), "primary");
+      open.disabled = Boolean(grant.blocked);
+      open.setAttribute("aria-describedby", headingId);
+      docs.append(el("li", {}, el("p", { className: "doc-meta", text: categoryLabel(doc.category) }), open));
+    }
+    card.append(docs);
+    return card;
+  }
+
+  async function showShared(status = "", options = {}) {
+    try {
+      const { grants } = await (await api("GET", "/shared-with-me")).json();
+      const list = document.getElementById("shared-list");
+      if (!grants.length) list.replaceChildren(el("p", { text: S.nothing_shared }));
+      else list.replaceChildren(el("ul", { className: "cards" }, ...grants.map(grantCard)));
+      showError("shared-error", "");
+      show("shared", { status, ...options });
+    } catch (error) {
+      setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+  }
+
+  // ---------------------------------------------------------------------- one pull
+
+  let pulling = false; // one pull at a time: a double tap must not count twice
+
+  function startPull(grant, doc, name) {
+    if (pulling) return;
+    showError("shared-error", "");
+    if (!grant.reason_required) return pull(grant, doc, name, null, "shared-error");
+    pending = { grant, doc, name };
+    document.getElementById("pull-reason-form").reset();
+    showError("pull-reason-error", "");
+    show("pull-reason");
+  }
+
+  async function onReason(event) {
+    event.preventDefault();
+    const form = event.target;
+    if (!pending) return showShared();
+    const reason = form.reason.value.trim();
+    if (reason.length < 3 || reason.length > 300) return showError("pull-reason-error", S.reason_length);
+    busy(form, true);
+    try {
+      await pull(pending.grant, pending.doc, pending.name, reason, "pull-reason-error");
+    } finally {
+      busy(form, false);
+    }
+  }
+
+  function concatenate(chunks) {
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+      sodium.memzero(chunk);
+    }
+    return out;
+  }
+
+  // POST …/pull: the server records it and tells the person before sending anything.
+  async function pull(grant, doc, name, reason, errorId) {
+    if (pulling) return;
+    pulling = true;
+    setStatus(S.opening);
+    let plain = null;
+    try {
+      const response = await api("POST", `/grants/${grant.id}/documents/${doc.id}/pull`, { json: { reason } });
+      const sealed = C.b64decode(response.headers.get("Coffre-Sealed-Key") || "");
+      const docKey = C.openSealedKey(sealed, state.keys.boxPublic, state.keys.boxSecret);
+      let meta;
+      try {
+        meta = C.decryptMetadata(docKey, C.b64decode(response.headers.get("Coffre-Metadata") || ""));
+        const { chunks, sha256 } = await C.decryptToChunks(docKey, response.body);
+        plain = concatenate(chunks);
+        if (sha256 !== meta.sha256) throw new C.DecryptionError("sha256 mismatch");
+      } finally {
+        sodium.memzero(docKey);
+      }
+      const mark = watermarkText({
+        recipient: grant.professional_name,
+        structure: grant.structure_name,
+        purpose: grant.purpose_label,
+        date: new Date(),
+      });
+      await loadScript(CONFIG.pdflib);
+      let stamped;
+      try {
+        stamped = await stampCopy(window.PDFLib, plain, meta.mime, mark);
+      } catch (error) {
+        if (error.code === "cannot_watermark") throw new Error(S.cannot_watermark);
+        throw error;
+      }
+      const url = URL.createObjectURL(new Blob([stamped], { type: "application/pdf" }));
+      state.objectUrls.push(url);
+      const left = response.headers.get("Coffre-Pulls-Left");
+      showCopy({ name: name || title(meta.name), mark, url, left });
+    } catch (error) {
+      setStatus("");
+      showError(errorId, error instanceof C.CryptoError ? S.decrypt_failed : error.message);
+    } finally {
+      pulling = false;
+      if (plain) plain.fill(0);
+    }
+  }
+
+  function showCopy({ name, mark, url, left }) {
+    document.getElementById("shared-doc-title").textContent = name;
+    document.getElementById("shared-doc-mark").textContent = mark;
+    document.getElementById("shared-doc-facts").textContent = left === null ? "" : fill(S.pulls_left, { n: left });
+    const frame = el("iframe");
+    frame.src = url;
+    frame.title = fill(S.stamped_copy_of, { document: name });
+    document.getElementById("shared-doc-preview").replaceChildren(frame);
+    const download = document.getElementById("shared-doc-download");
+    download.href = url;
+    download.download = fill(S.stamped_file_name, { document: name });
+    pending = null;
+    show("shared-document");
+  }
+
+  // --------------------------------------------------------------- ask for a document
+
+  function categoriesOf(code) {
+    const purpose = charter.purposes.find((p) => p.code === code);
+    const select = document.getElementById("ask-category");
+    select.replaceChildren(
+      ...(purpose ? purpose.categories : []).map((c) => {
+        const option = el("option", { text: categoryLabel(c) });
+        option.value = c;
+        return option;
+      }),
+    );
+  }
+
+  function statusWords(request) {
+    const words = {
+      pending: S.request_pending,
+      approved: S.request_approved,
+      declined: S.request_declined,
+      expired: S.request_expired,
+    }[request.status] || request.status;
+    return request.decline_word ? `${words} ${fill(S.request_word, { word: request.decline_word })}` : words;
+  }
+
+  async function showAsk(status = "", options = {}) {
+    const form = document.getElementById("ask-form");
+    showError("ask-error", "");
+    try {
+      if (!profile) profile = await (await api("GET", `/professionals/${state.accountId}/keys`)).json();
+      charter = await (await api("GET", "/charters/current")).json();
+      const purposes = charter.purposes.filter((p) => p.professions.includes(profile.profession));
+      const select = document.getElementById("ask-purpose");
+      select.replaceChildren(
+        ...purposes.map((p) => {
+          const option = el("option", { text: p.label });
+          option.value = p.code;
+          return option;
+        }),
+      );
+      categoriesOf(select.value);
+      const { requests } = await (await api("GET", "/requests")).json();
+      const list = document.getElementById("sent-list");
+      if (!requests.length) list.replaceChildren(el("p", { text: S.no_sent_requests }));
+      else {
+        const items = requests.map((r) =>
+          el(
+            "li",
+            { className: "card" },
+            el("p", { className: "doc-name", text: `${r.person_login || "—"} · ${categoryLabel(r.category)}` }),
+            el("p", { text: `${day(r.created_at)} · ${r.purpose_label}` }),
+            el("p", {}, el("span", { className: `state ${r.status}`, text: statusWords(r) })),
+          ),
+        );
+        list.replaceChildren(el("ul", { className: "cards" }, ...items));
+      }
+    } catch (error) {
+      showError("ask-error", error.message);
+    }
+    form.querySelector("button[type=submit]").disabled = !profile || !charter;
+    show("ask", { status, ...options });
+  }
+
+  async function onAsk(event) {
+    event.preventDefault();
+    const form = event.target;
+    const login = form.login.value.trim();
+    if (!login) return showError("ask-error", S.ask_login_missing);
+    showError("ask-error", "");
+    busy(form, true);
+    try {
+      await api("POST", "/requests", {
+        json: {
+          person_login: login,
+          structure_id: profile.structure_id,
+          purpose: form.purpose.value,
+          category: form.category.value,
+          message: form.message.value.trim() || null,
+          due_on: form.due.value || null,
+        },
+      });
+      form.reset();
+      await showAsk(fill(S.request_sent, { person: login }));
+    } catch (error) {
+      setStatus("");
+      showError("ask-error", error.message);
+    } finally {
+      busy(form, false);
+    }
+  }
+
+  // ------------------------------------------------------------------------ wiring
+
+  document.getElementById("pull-reason-form").addEventListener("submit", onReason);
+  document.getElementById("ask-form").addEventListener("submit", onAsk);
+  document.getElementById("ask-purpose").addEventListener("change", (event) => categoriesOf(event.target.value));
+
+  return {
+    kind: "professional",
+    screens: ["shared", "pull-reason", "shared-document", "ask"],
+    enter: { shared: showShared, ask: showAsk },
+    actions: {},
+    home: showShared,
+    wipe() {
+      pending = null;
+      profile = null;
+      charter = null;
+      for (const id of ["shared-list", "shared-doc-preview", "sent-list", "ask-purpose", "ask-category"]) {
+        document.getElementById(id).replaceChildren();
+      }
+      for (const id of ["shared-doc-title", "shared-doc-mark", "shared-doc-facts"]) {
+        document.getElementById(id).textContent = "";
+      }
+      document.getElementById("shared-doc-download").removeAttribute("href");
+    },
+  };
+}
