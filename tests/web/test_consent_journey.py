@@ -201,7 +201,7 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     shared = pro.locator('[data-screen="shared"]')
     expect(shared.locator(".card")).to_contain_text("Partagé par amina")
     expect(shared.locator(".card")).to_contain_text("Pour « Ouverture de droits au RSA »")
-    expect(shared.locator(".card")).to_contain_text("Encore 29 jours")
+    expect(shared.locator(".card")).to_contain_text("Encore 30 jours")
     expect(pro.get_by_role("button", name="Demandes reçues")).to_be_hidden()
     assert_accessible(pro, "shared-with-me")
     screenshot(pro, "25-shared-with-me")

@@ -23,7 +23,7 @@ export function createProConsent(ctx) {
   function remaining(notAfter) {
     const left = new Date(notAfter).getTime() - Date.now();
     const until = { date: day(notAfter), time: time(notAfter) };
-    if (left >= 2 * DAY_MS) return fill(S.left_days, { n: Math.floor(left / DAY_MS), ...until });
+    if (left >= 2 * DAY_MS) return fill(S.left_days, { n: Math.round(left / DAY_MS), ...until });
     return fill(S.left_hours, { n: Math.max(1, Math.floor(left / HOUR_MS)), ...until });
   }
 
