@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     login_delay_max_seconds: int = Field(default=15 * 60, gt=0)
     # The name authenticator apps show next to the login (otpauth:// issuer).
     totp_issuer: str = Field(default="Coffre", min_length=1, max_length=40)
+    # The audit log's name in its signed checkpoints (C2SP tlog-checkpoint origin): a
+    # host-like name without spaces or "+", e.g. "coffre.puy-de-dome.fr/audit".
+    audit_origin: str = Field(default="coffre.local/audit", pattern=r"^[A-Za-z0-9._/-]{3,100}$")
     # How many requests one professional may send to one login per day (docs/CONSENT.md).
     requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
     # Web session cookie: Secure by default (browsers accept it on http://localhost too).

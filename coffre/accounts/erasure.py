@@ -32,6 +32,7 @@ from coffre.accounts.credential_errors import ErasureRefused, WrongPassphrase
 from coffre.accounts.credentials import ERASED_LOGIN_PREFIX, Credentials
 from coffre.accounts.errors import NotAuthenticated
 from coffre.accounts.models import Account
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.ids import new_id
@@ -89,8 +90,8 @@ class ErasureService:
                 credentials.succeeded(db, attempt)
                 for eraser in self._erasers:
                     eraser(db, account.id, now)
-                # Audit hook (traceability issue): the trail's tombstone entry goes here,
-                # as an Eraser, in this transaction.
+                entry = audit.by(actor, "account.erase", details={"documents": len(shredded)})
+                audit.append(db, entry, now)
                 _tombstone(account, now)
         if wrong:
             raise WrongPassphrase()

@@ -49,6 +49,7 @@ from coffre.accounts.login import normalise_login
 from coffre.accounts.models import Account, RecoveryToken
 from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.errors import CoffreError
@@ -155,7 +156,7 @@ class RecoveryService:
             self._replace_passphrase(account, new)
             credentials.revoke_sessions(db, account.id, now)
             tokens.delete_recovery_tokens(db, account.id)
-            # Audit hook (traceability issue): "access regained with the recovery kit".
+            audit.append(db, _own(account, "account.recover"), now)
             return credentials.open_session(db, account, now, kind=kind, user_agent=user_agent)
 
     def change_passphrase(
@@ -188,7 +189,7 @@ class RecoveryService:
                 revoked = credentials.revoke_sessions(db, account.id, now, keep=actor.session_id)
                 # A recovery under way was for the old passphrase: it ends here.
                 tokens.delete_recovery_tokens(db, account.id)
-                # Audit hook (traceability issue): "passphrase changed".
+                audit.append(db, audit.by(actor, "account.passphrase"), now)
         if wrong:
             raise WrongPassphrase()
         return revoked
@@ -199,3 +200,11 @@ class RecoveryService:
         if hmac.compare_digest(verifier, account.recovery_verifier):
             raise InvalidKeyMaterial()
         set_passphrase(account, new.kdf, verifier, new.wrapped_master_passphrase)
+
+
+def _own(account: Account, action: str) -> audit.Entry:
+    """An entry about the account, made by its own holder (not signed in yet)."""
+    person = account.id if account.kind == "person" else None
+    return audit.Entry(
+        action=action, actor_id=account.id, actor_role=account.kind, person_id=person
+    )

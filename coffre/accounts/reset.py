@@ -39,6 +39,7 @@ from coffre.accounts.credentials import Credentials, set_passphrase
 from coffre.accounts.login import normalise_login
 from coffre.accounts.models import Account, ResetCode
 from coffre.accounts.service import SignupData, _check_signup_material
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.ids import new_id
@@ -124,7 +125,8 @@ class ResetService:
             target = ResetTarget(account.kind, standing) if account is not None else None
             if account is None or not can(issuer, Action.ACCOUNT_RESET_ISSUE, target):
                 raise AccountNotFound()
-            # Audit hook (traceability issue): "reset code issued by <issuer> for <account>".
+            entry = audit.by(issuer, "account.reset_code", person_id=account.id)
+            audit.append(db, entry, self._clock.now())
             return self._issue(db, account, issued_by=issuer.account_id)
 
     def create_reset_code_as_operator(self, person_login: str) -> IssuedResetCode:
@@ -135,7 +137,10 @@ class ResetService:
             account = repository.account_by_login(db, login)
             if account is None:
                 raise AccountNotFound()
-            # Audit hook (traceability issue): "reset code issued by an operator".
+            entry = audit.Entry(
+                action="account.reset_code", actor_role="operator", person_id=account.id
+            )
+            audit.append(db, entry, self._clock.now())
             return self._issue(db, account, issued_by=None)
 
     def reset(self, data: SignupData, printed_code: str) -> ResetOutcome:
@@ -163,8 +168,15 @@ class ResetService:
             shredded = self._vault.shred_account(db, account.id)
             self._credentials.revoke_sessions(db, account.id, now)
             codes.delete_recovery_tokens(db, account.id)
-            # Audit hook (traceability issue): "vault reset with a reset code; n documents
-            # destroyed". The second factor, if any, stays as it was.
+            # The second factor, if any, stays as it was.
+            entry = audit.Entry(
+                action="account.reset",
+                actor_id=account.id,
+                actor_role=account.kind,
+                person_id=account.id,
+                details={"documents_destroyed": len(shredded)},
+            )
+            audit.append(db, entry, now)
         self._vault.purge_objects(shredded)
         return ResetOutcome(account=account, documents_destroyed=len(shredded))
 

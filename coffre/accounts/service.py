@@ -34,6 +34,7 @@ from coffre.accounts.models import Account, Session
 from coffre.accounts.sessions import SessionKind, open_session, token_hash
 from coffre.accounts.throttle import LoginThrottle
 from coffre.accounts.totp import TotpCodes
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.errors import CoffreError
@@ -136,6 +137,18 @@ class AccountService:
             db.flush()
         except IntegrityError as exc:
             raise LoginTaken() from exc
+        audit.append(
+            db,
+            audit.Entry(
+                action="account.signup",
+                actor_id=account.id,
+                actor_role=kind.value,
+                person_id=account.id if kind is Role.PERSON else None,
+                object_type="account",
+                object_id=account.id,
+            ),
+            account.created_at,
+        )
         return account
 
     # -- login ------------------------------------------------------------
@@ -185,12 +198,16 @@ class AccountService:
             if account is None or not hmac.compare_digest(expected, given):
                 self.throttle.record_failure(db, attempt, now)
                 refusal = InvalidCredentials()
+                # An unknown login is recorded without it (it may be someone's typo of
+                # their phone number): only that a login failed.
+                audit.append(db, _login_entry(account, "failed"), now)
             else:
                 # Only now, with the login value verified, is the second factor asked
                 # for: ``totp_required`` tells nothing to someone without the passphrase.
                 refusal, restricted = self._second_factor(db, account, totp_code, now)
                 if isinstance(refusal, InvalidTotp):
                     self.throttle.record_failure(db, attempt, now)
+                    audit.append(db, _login_entry(account, "failed"), now)
                 elif refusal is None:
                     self.throttle.clear_account(db, attempt)
                     token = open_session(
@@ -202,6 +219,7 @@ class AccountService:
                         user_agent=user_agent,
                         restricted=restricted,
                     )
+                    audit.append(db, _login_entry(account, "ok"), now)
         # The failure row is committed before the refusal is raised.
         if refusal is not None or account is None:
             raise refusal or InvalidCredentials()
@@ -260,6 +278,7 @@ class AccountService:
             session = db.get(Session, actor.session_id)
             if session is not None and session.revoked_at is None:
                 session.revoked_at = self._clock.now()
+                audit.append(db, audit.by(actor, "account.logout"), session.revoked_at)
 
     def account(self, actor: Actor) -> Account:
         with self._db.unit_of_work() as db:
@@ -272,6 +291,16 @@ class AccountService:
         with self._db.unit_of_work() as db:
             account = repository.account_by_id(db, account_id)
             return account.box_public_key if account is not None else None
+
+
+def _login_entry(account: Account | None, outcome: str) -> audit.Entry:
+    return audit.Entry(
+        action="account.login",
+        outcome=outcome,
+        actor_id=account.id if account is not None else None,
+        actor_role=account.kind if account is not None else None,
+        person_id=account.id if account is not None and account.kind == Role.PERSON else None,
+    )
 
 
 def _check_signup_material(data: SignupData) -> None:

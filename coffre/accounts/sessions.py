@@ -21,6 +21,7 @@ from coffre.accounts import repository
 from coffre.accounts.devices import device_label
 from coffre.accounts.errors import SessionNotFound
 from coffre.accounts.models import Session
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.ids import new_id
@@ -110,12 +111,20 @@ class SessionService:
             revoked = repository.revoke_sessions(
                 db, actor.account_id, self._clock.now(), only=session_id
             )
+            if revoked:
+                entry = audit.by(
+                    actor, "session.revoke", object_type="session", object_id=session_id
+                )
+                audit.append(db, entry, self._clock.now())
         if revoked == 0:
             raise SessionNotFound()
 
     def revoke_others(self, actor: Actor) -> int:
         """End every session of the caller but the current one; returns how many ended."""
         with self._db.unit_of_work() as db:
-            return repository.revoke_sessions(
+            revoked = repository.revoke_sessions(
                 db, actor.account_id, self._clock.now(), keep=actor.session_id
             )
+            entry = audit.by(actor, "session.revoke_others", details={"count": revoked})
+            audit.append(db, entry, self._clock.now())
+            return revoked

@@ -42,6 +42,7 @@ from coffre.accounts.errors import (
 )
 from coffre.accounts.models import Account, TotpCredential
 from coffre.accounts.throttle import LoginThrottle
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.errors import CoffreError
@@ -161,6 +162,7 @@ class TotpService:
             credential.confirmed_at = None
             credential.last_used_step = None
             login = account.login
+            audit.append(db, audit.by(actor, "account.totp_enrol"), now)
         secret = _b32(raw)
         uri = pyotp.TOTP(secret, digits=DIGITS).provisioning_uri(
             name=login, issuer_name=self._codes.issuer
@@ -187,6 +189,7 @@ class TotpService:
                 refusal = InvalidTotp()
             else:
                 credential.confirmed_at = now
+                audit.append(db, audit.by(actor, "account.totp_on"), now)
                 repository.lift_restriction(db, actor.session_id)
                 repository.revoke_sessions(
                     db, account.id, now, keep=actor.session_id, restricted_only=True
@@ -213,5 +216,6 @@ class TotpService:
                 refusal = InvalidTotp()
             else:
                 db.delete(credential)
+                audit.append(db, audit.by(actor, "account.totp_off"), now)
         if refusal is not None:
             raise refusal

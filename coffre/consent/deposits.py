@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.consent import repository
 from coffre.consent.errors import InvalidDeposit, PersonNotFound
@@ -149,6 +150,16 @@ class DepositService:
             }
 
         def record(db: DbSession, document: Document, now: datetime) -> None:
+            entry = audit.by(
+                actor,
+                "document.deposit",
+                person_id=person_id,
+                structure_id=deposit.structure,
+                object_type="document",
+                object_id=document.id,
+                details={"category": document.category},
+            )
+            audit.append(db, entry, now)
             notify(
                 db,
                 person_id,

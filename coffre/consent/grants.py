@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.consent import repository
 from coffre.consent.charter import Charter
@@ -162,6 +163,22 @@ class GrantService:
                         sealed_key=sealed_keys[shared.id],
                     )
                 )
+            entry = audit.by(
+                actor,
+                "grant.create",
+                structure_id=receipt.structure,
+                object_type="grant",
+                object_id=grant.id,
+                purpose=receipt.purpose,
+                details={
+                    "professional": receipt.professional,
+                    "documents": [d.id for d in receipt.documents],
+                    "not_after": receipt.statement()["not_after"],
+                    "request": receipt.request,
+                    "charter_version": receipt.charter_version,
+                },
+            )
+            audit.append(db, entry, now)
             notify(
                 db,
                 receipt.professional,
@@ -192,6 +209,7 @@ class GrantService:
             if grant.revoked_at is None:
                 grant.revoked_at = now
                 repository.withdraw_keys(db, grant.id, now)
+                audit.append(db, _grant_entry(actor, "grant.revoke", grant), now)
                 notify(
                     db,
                     grant.professional_id,
@@ -225,6 +243,18 @@ class GrantService:
     def pull(self, actor: Actor, grant_id: str, document_id: str, reason: str | None) -> Pulled:
         """Open one granted document: checked, recorded and told to the person, or refused."""
         now = self._clock.now()
+        try:
+            return self._pull(actor, grant_id, document_id, reason, now)
+        except _RefusedPull as refused:
+            # The refused attempt is kept (the officer's console looks for them). It
+            # changed nothing, so its entry has a transaction of its own.
+            with self._db.unit_of_work() as db:
+                audit.append(db, refused.entry, now)
+            raise refused.error from None
+
+    def _pull(
+        self, actor: Actor, grant_id: str, document_id: str, reason: str | None, now: datetime
+    ) -> Pulled:
         today = now.astimezone(TERRITORY_ZONE).date()
         with self._db.unit_of_work() as db:
             grant = db.get(Grant, grant_id) if is_valid_id(grant_id) else None
@@ -240,7 +270,10 @@ class GrantService:
                 raise DocumentNotFound()
             verdict = assess(db, grant, document.category, now, today)
             if not can(actor, Action.GRANT_PULL, verdict.access):
-                raise GrantNotActive(message_fr=verdict.refusal_fr or GrantNotActive.message_fr)
+                raise _RefusedPull(
+                    _pull_entry(actor, grant, document, None, "refused", verdict.state),
+                    GrantNotActive(message_fr=verdict.refusal_fr or GrantNotActive.message_fr),
+                )
             if shared.sealed_key is None or document.deleted_at is not None:
                 raise DocumentNotFound()
             if document.object_key is None:
@@ -262,6 +295,7 @@ class GrantService:
                         pulled_at=now,
                     )
                 )
+                audit.append(db, _pull_entry(actor, grant, document, stated, "ok", None), now)
                 profile = db.get(ProfessionalProfile, actor.account_id)
                 structure = db.get(Structure, grant.structure_id)
                 notify(
@@ -348,6 +382,53 @@ class GrantService:
             person_login=person.login if person else "",
             reason_required=purpose.reason_required if purpose else True,
         )
+
+
+def _grant_entry(actor: Actor, action: str, grant: Grant) -> audit.Entry:
+    return audit.by(
+        actor,
+        action,
+        person_id=grant.person_id,
+        structure_id=grant.structure_id,
+        object_type="grant",
+        object_id=grant.id,
+        purpose=grant.purpose,
+        details={"professional": grant.professional_id},
+    )
+
+
+def _pull_entry(
+    actor: Actor,
+    grant: Grant,
+    document: Document,
+    reason: str | None,
+    outcome: str,
+    state: GrantState | None,
+) -> audit.Entry:
+    details: dict[str, object] = {"grant": grant.id, "category": document.category}
+    if state is not None:
+        details["state"] = state.value
+    return audit.by(
+        actor,
+        "grant.pull",
+        outcome=outcome,
+        person_id=grant.person_id,
+        structure_id=grant.structure_id,
+        object_type="document",
+        object_id=document.id,
+        purpose=grant.purpose,
+        reason=reason,
+        details={**details, "not_after": grant.not_after.strftime("%Y-%m-%dT%H:%M:%SZ")},
+    )
+
+
+class _RefusedPull(Exception):
+    """Internal: a pull the gate refused, with the entry that records the attempt."""
+
+    def __init__(self, entry: audit.Entry, error: GrantNotActive) -> None:
+        super().__init__(error.code)
+        self.entry = entry
+        self.error = error
 
 
 @dataclass(frozen=True)

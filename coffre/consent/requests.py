@@ -20,6 +20,7 @@ from coffre.accounts import repository as accounts
 from coffre.accounts.errors import InvalidLogin
 from coffre.accounts.login import normalise_login
 from coffre.accounts.models import Account
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.consent import repository
 from coffre.consent.errors import (
@@ -126,6 +127,17 @@ class RequestService:
                 status="pending",
             )
             db.add(request)
+            entry = audit.by(
+                actor,
+                "request.create",
+                person_id=request.person_id,
+                structure_id=request.structure_id,
+                object_type="request",
+                object_id=request.id,
+                purpose=request.purpose,
+                details={"category": request.category},
+            )
+            audit.append(db, entry, now)
             if person is not None:
                 notify(
                     db,
@@ -180,6 +192,16 @@ class RequestService:
             request.status = "declined"
             request.answered_at = now
             request.decline_word = text
+            entry = audit.by(
+                actor,
+                "request.decline",
+                structure_id=request.structure_id,
+                object_type="request",
+                object_id=request.id,
+                purpose=request.purpose,
+                details={"professional": request.professional_id},
+            )
+            audit.append(db, entry, now)
             notify(
                 db,
                 request.professional_id,

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.consent import repository
 from coffre.consent.charter import Charter
@@ -93,6 +94,14 @@ class CharterService:
             except IntegrityError as exc:
                 # Two admins publishing the same number at once: the second one loses.
                 raise _already_published(charter.version) from exc
+            entry = audit.by(
+                actor,
+                "charter.publish",
+                object_type="charter",
+                object_id=str(charter.version),
+                details={"sha256": row.sha256, "effective_on": charter.effective_on.isoformat()},
+            )
+            audit.append(db, entry, row.published_at)
             return _record(row, charter)
 
     def current(self) -> CharterRecord:

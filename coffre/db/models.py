@@ -1,6 +1,7 @@
 """Every mapped model, imported once so Alembic and the tests see the whole schema."""
 
 from coffre.accounts.models import Account, LoginFailure, Session, TotpCredential
+from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter, Pull
 from coffre.db.base import Base
 from coffre.notifications.models import Notification
@@ -14,6 +15,9 @@ from coffre.structures.models import (
 from coffre.vault.models import Document, SealedKey
 
 __all__ = [
+    "AuditCheckpoint",
+    "AuditEntry",
+    "AuditHead",
     "AccessRequest",
     "Account",
     "Base",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
 from coffre.accounts.service import AccountService, SignupData
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.errors import Conflict
@@ -173,6 +174,8 @@ class StructureService:
                 db.flush()
             except IntegrityError as exc:
                 raise SiretTaken() from exc
+            entry = audit.by(actor, "structure.admit", structure_id=structure.id)
+            audit.append(db, entry, structure.admitted_at)
             return structure
 
     def directory(self, actor: Actor) -> list[Structure]:
@@ -312,6 +315,11 @@ class StructureService:
             membership.certified_by = certifier.id
             membership.certifier_fingerprint = fingerprint(certifier.sign_public_key)
             membership.certified_at = self._clock.now()
+            audit.append(
+                db,
+                _membership_entry(actor, "membership.certify", membership),
+                membership.certified_at,
+            )
             return membership
 
     def end_membership(self, actor: Actor, membership_id: str) -> Membership:
@@ -326,6 +334,9 @@ class StructureService:
             if not can(actor, Action.MEMBERSHIP_END, target) or membership.left_at is not None:
                 raise MembershipNotFound()
             membership.left_at = self._clock.now()
+            audit.append(
+                db, _membership_entry(actor, "membership.end", membership), membership.left_at
+            )
             return membership
 
     def key_chain(self, actor: Actor, account_id: str) -> KeyChain:
@@ -380,6 +391,15 @@ class StructureService:
             expires_at=now + timedelta(days=days),
         )
         db.add(invitation)
+        entry = audit.by(
+            actor,
+            "invitation.create",
+            structure_id=structure_id,
+            object_type="invitation",
+            object_id=invitation.id,
+            details={"kind": kind},
+        )
+        audit.append(db, entry, now)
         return IssuedInvitation(code, invitation)
 
     def _usable(self, db: DbSession, code: str, kinds: set[str]) -> Invitation:
@@ -419,6 +439,17 @@ class StructureService:
         if membership is None or profile is None or member is None:
             raise MembershipNotFound()
         return membership, profile, member
+
+
+def _membership_entry(actor: Actor, action: str, membership: Membership) -> audit.Entry:
+    return audit.by(
+        actor,
+        action,
+        structure_id=membership.structure_id,
+        object_type="account",
+        object_id=membership.account_id,
+        details={"role": membership.role},
+    )
 
 
 def _verified(envelope: dict[str, Any], signer: bytes) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session as DbSession
 
+from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.errors import CoffreError, Refused, Unavailable
@@ -113,7 +114,7 @@ class VaultService:
         """Store an encrypted document; nothing is kept unless everything succeeded."""
         if not can(actor, Action.DOCUMENT_UPLOAD):
             raise UploadRefused()
-        return self._put(actor.account_id, new, chunks)
+        return self._put(actor, actor.account_id, new, chunks)
 
     def deposit(
         self,
@@ -131,7 +132,7 @@ class VaultService:
         """
         if not can(actor, Action.DEPOSIT_CREATE, link):
             raise UploadRefused()
-        return self._put(person_id, new, chunks, origin=origin)
+        return self._put(actor, person_id, new, chunks, origin=origin)
 
     def replace_content(
         self, actor: Actor, document_id: str, new: NewContent, chunks: Iterable[bytes]
@@ -163,6 +164,7 @@ class VaultService:
                 document.updated_at = now
                 key.sealed_key = new.sealed_key
                 repository.withdraw_grant_keys(db, document.id, now)
+                audit.append(db, _entry(actor, "document.reencrypt", document), now)
         except BaseException:
             self._discard_object(object_key)
             raise
@@ -184,6 +186,8 @@ class VaultService:
         """The document and a stream of its ciphertext, opened before the first byte is sent."""
         with self._db.unit_of_work() as db:
             document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DOWNLOAD)
+            if document.object_key is not None:
+                audit.append(db, _entry(actor, "document.download", document), self._clock.now())
         if document.object_key is None:
             raise DocumentNotFound()
         # Large reads: each chunk is one hop through the server's thread pool.
@@ -198,6 +202,7 @@ class VaultService:
             document.encrypted_metadata = change.encrypted_metadata
             document.expires_on = change.expires_on
             document.updated_at = self._clock.now()
+            audit.append(db, _entry(actor, "document.update", document), document.updated_at)
             return DocumentView(document, key.sealed_key)
 
     def delete(self, actor: Actor, document_id: str) -> None:
@@ -205,6 +210,7 @@ class VaultService:
         with self._db.unit_of_work() as db:
             document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DELETE)
             self._shred(db, document)
+            audit.append(db, _entry(actor, "document.delete", document), self._clock.now())
         self._purge(document.id)
 
     def shred_account(self, db: DbSession, account_id: str) -> Sequence[str]:
@@ -239,6 +245,7 @@ class VaultService:
     # -- internals ------------------------------------------------------------
     def _put(
         self,
+        actor: Actor,
         owner_id: str,
         new: NewDocument,
         chunks: Iterable[bytes],
@@ -281,6 +288,8 @@ class VaultService:
                 )
                 if origin is not None:
                     origin.record(db, document, now)
+                else:
+                    audit.append(db, _entry(actor, "document.upload", document), now)
         except BaseException:
             self._discard_object(object_key)
             raise
@@ -322,6 +331,17 @@ class VaultService:
             self._store.delete(object_key)
         except CoffreError:
             log.error("could not remove an uploaded object after a failed commit: %s", object_key)
+
+
+def _entry(actor: Actor, action: str, document: Document) -> audit.Entry:
+    return audit.by(
+        actor,
+        action,
+        person_id=document.owner_id,
+        object_type="document",
+        object_id=document.id,
+        details={"category": document.category},
+    )
 
 
 def _check_metadata(blob: bytes) -> None:

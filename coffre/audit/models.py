@@ -1,0 +1,64 @@
+"""Audit rows: the entries of the trail, its head, and the signed checkpoints.
+
+An entry's ``body`` is the canonical event (RFC 8785) and ``salt`` its 32-byte salt
+(``coffre.audit.events``); both may be cleared when the retention period ends,
+``leaf_hash`` and ``chain`` stay. The columns next to the body copy what the
+officer's console filters on; ``coffre audit verify`` checks they match the body.
+
+``audit_head`` is one row: the size of the trail, the last chain value and the
+Merkle frontier (``CompactRange``) — appending locks it, so entries get their
+sequence numbers one at a time, in commit order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coffre.db.base import Base, UTCDateTime
+
+# 64-bit sequence numbers; SQLite's INTEGER is already 64-bit.
+_SEQ = BigInteger().with_variant(Integer, "sqlite")
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    actor_role: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    person_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    structure_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    object_type: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    object_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    purpose: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    body: Mapped[str | None] = mapped_column(Text(), nullable=True)
+    salt: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    chain: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class AuditHead(Base):
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    size: Mapped[int] = mapped_column(_SEQ)
+    chain: Mapped[bytes] = mapped_column(LargeBinary(32))
+    frontier: Mapped[bytes] = mapped_column(LargeBinary())  # CompactRange.encode()
+
+
+class AuditCheckpoint(Base):
+    """A signed checkpoint (C2SP tlog-checkpoint in a signed note) of the first ``size`` entries."""
+
+    __tablename__ = "audit_checkpoints"
+
+    size: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=False)
+    root: Mapped[bytes] = mapped_column(LargeBinary(32))
+    note: Mapped[str] = mapped_column(Text())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
