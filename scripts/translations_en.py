@@ -343,6 +343,9 @@ EN = {
     "Pour « {purpose} »": "For “{purpose}”",
     "Document : {documents}": "Document: {documents}",
     "{category} (supprimé)": "{category} (deleted)",
+    "Ce partage ne donne plus accès à aucun document.": (
+        "This share no longer gives access to any document."
+    ),
     "En cours jusqu'au {date} à {time}": "Active until {date} at {time}",
     "Terminé le {date}": "Ended on {date}",
     "Arrêté par vous le {date}": "Stopped by you on {date}",

@@ -106,6 +106,7 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "grant_purpose": _("Pour « {purpose} »"),
         "grant_documents": _("Document : {documents}"),
         "document_gone": _("{category} (supprimé)"),
+        "grant_no_documents": _("Ce partage ne donne plus accès à aucun document."),
         "grant_active": _("En cours jusqu'au {date} à {time}"),
         "grant_expired": _("Terminé le {date}"),
         "grant_revoked": _("Arrêté par vous le {date}"),

@@ -203,7 +203,7 @@ export function createPersonConsent(ctx) {
         document.querySelector("[data-action=share-trust]").disabled = true;
         return go("share-trust");
       }
-      showSummary();
+      await showSummary();
     } catch (error) {
       setStatus("");
       showError("share-duration-error", error.message);
@@ -212,19 +212,41 @@ export function createPersonConsent(ctx) {
     }
   }
 
-  function onTrusted() {
+  async function onTrusted() {
     if (!flow) return back();
     if (!document.getElementById("share-trust-same").checked) return;
     writePin(flow.rootFingerprint);
-    showSummary();
+    setStatus(S.working);
+    try {
+      await showSummary();
+    } catch (error) {
+      stop(error.message);
+    }
   }
 
-  function showSummary() {
+  // The professional's keys are verified up to the pinned root before the summary:
+  // the name the person reads there is the one their structure certified, and the
+  // structure is the one the certificate names (the directory's word is not enough).
+  async function verifiedKeys(pro) {
+    const keys = await (await api("GET", `/professionals/${pro.account_id}/keys`)).json();
+    let leaf;
+    try {
+      leaf = verifyChain(C, keys, readPin());
+    } catch {
+      return null;
+    }
+    if (leaf.structure !== pro.structure.id) return null;
+    return { boxPublic: C.b64decode(keys.box_public_key), structure: leaf.structure, name: leaf.display_name };
+  }
+
+  async function showSummary() {
     const doc = documentById(flow.documents[0]);
     if (!doc) return stop(S.share_failed);
     const pro = flow.professional;
+    flow.verified = await verifiedKeys(pro);
+    if (!flow.verified) return stop(S.keys_not_certified);
     document.getElementById("share-summary").textContent = fill(S.share_summary, {
-      professional: pro.display_name,
+      professional: flow.verified.name,
       structure: pro.structure.name,
       document: docTitle(doc),
       duration: durationLabel(flow.days),
@@ -236,26 +258,16 @@ export function createPersonConsent(ctx) {
     go("share-confirm");
   }
 
-  // Verify, seal, sign, send. The structure named in the receipt is the one the
-  // professional's certificate names, not the directory's word for it.
+  // Seal to the verified box key, sign the receipt, send.
   async function onConfirm() {
-    if (!flow) return back();
+    if (!flow || !flow.verified) return back();
     const confirm = document.querySelector("[data-action=share-confirm]");
     confirm.disabled = true;
     showError("share-confirm-error", "");
     setStatus(S.sharing);
     const pro = flow.professional;
+    const { boxPublic, structure, name } = flow.verified;
     try {
-      const pinned = readPin();
-      const keys = await (await api("GET", `/professionals/${pro.account_id}/keys`)).json();
-      let leaf;
-      try {
-        leaf = verifyChain(C, keys, pinned);
-      } catch {
-        return stop(S.keys_not_certified);
-      }
-      if (leaf.structure !== pro.structure.id) return stop(S.keys_not_certified);
-      const boxPublic = C.b64decode(keys.box_public_key);
       const docs = flow.documents.map(documentById);
       if (docs.some((doc) => !doc)) throw new Error(S.share_failed);
       const sealed = {};
@@ -265,7 +277,7 @@ export function createPersonConsent(ctx) {
         grant: newId(sodium),
         person: state.accountId,
         professional: pro.account_id,
-        structure: leaf.structure,
+        structure,
         purpose: flow.purpose.code,
         charterVersion: charter.version,
         documents: docs.map((doc) => ({ id: doc.id, ciphertextSha256: doc.ciphertextSha256 })),
@@ -276,7 +288,7 @@ export function createPersonConsent(ctx) {
       });
       const envelope = C.signStatement(receipt, state.keys.signSeed);
       await api("POST", "/grants", { json: { receipt: envelope, sealed_keys: sealed } });
-      const done = fill(S.share_done, { professional: pro.display_name, document: docTitle(docs[0]) });
+      const done = fill(S.share_done, { professional: name, document: docTitle(docs[0]) });
       flow = null;
       await showGrants(done);
     } catch (error) {
@@ -316,7 +328,11 @@ export function createPersonConsent(ctx) {
       { className: "card" },
       el("h2", { id: headingId, text: `${grant.professional_name}, ${grant.structure_name}` }),
       el("p", { text: fill(S.grant_purpose, { purpose: grant.purpose_label }) }),
-      el("p", { text: fill(S.grant_documents, { documents: grant.documents.map(sharedTitle).join(", ") }) }),
+      el("p", {
+        text: grant.documents.length
+          ? fill(S.grant_documents, { documents: grant.documents.map(sharedTitle).join(", ") })
+          : S.grant_no_documents,
+      }),
       el("p", {}, el("span", { className: `state ${grant.state}`, text: stateWords(grant) })),
     );
     if (grant.pulls > 0) card.append(el("p", { text: fill(S.grant_pulls, { n: grant.pulls }) }));
