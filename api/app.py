@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
@@ -14,6 +17,7 @@ from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
 from api.routes import (
     accounts,
+    audit,
     charters,
     consent,
     credentials,
@@ -26,11 +30,14 @@ from api.routes import (
 )
 from coffre.clock import Clock
 from coffre.container import Coffre
+from coffre.errors import CoffreError
 from coffre.settings import Settings
 from coffre.storage import ObjectStore
 from web import STATIC_DIR
 from web.pages import app as vault_page
 from web.pages import charter as charter_page
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 
@@ -99,6 +106,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+async def _sign_checkpoints(coffre: Coffre, every: int) -> None:
+    """Sign the audit log's head at regular intervals (when it grew)."""
+    while True:
+        await anyio.sleep(every)
+        try:
+            await anyio.to_thread.run_sync(coffre.audit.checkpoint)
+        except CoffreError:
+            log.warning("audit checkpoint deferred: database unavailable")
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -112,7 +129,10 @@ def create_app(
         coffre = Coffre.build(settings, clock=clock, store=store)
         app.state.coffre = coffre
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(_sign_checkpoints, coffre, settings.audit_checkpoint_seconds)
+                yield
+                tasks.cancel_scope.cancel()
         finally:
             coffre.close()
 
@@ -134,6 +154,7 @@ def create_app(
         charters,
         consent,
         requests,
+        audit,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)

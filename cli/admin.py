@@ -35,6 +35,17 @@ def purge_deleted() -> None:
     typer.echo(f"{purged} objet(s) supprimé(s).")
 
 
+@jobs_app.command("checkpoint")
+def checkpoint() -> None:
+    """Sign a checkpoint of the audit log now (if it grew since the last one)."""
+    coffre = Coffre.build(Settings())
+    try:
+        signed = coffre.audit.checkpoint()
+    finally:
+        coffre.close()
+    typer.echo(f"Point de contrôle signé : {signed.size} entrée(s).")
+
+
 @jobs_app.command("clean-grants")
 def clean_grants() -> None:
     """Delete the sealed keys of expired grants (pulls after expiry are refused anyway)."""

@@ -8,6 +8,7 @@ import httpx
 import typer
 
 from cli import account, admin, person, professional, security
+from cli.audit import audit_app
 from cli.territory import territory_app
 from client import ApiError
 from crypto.errors import CryptoError, DecryptionError
@@ -33,6 +34,7 @@ app.add_typer(admin.jobs_app, name="jobs")
 app.add_typer(security.sessions_app, name="sessions")
 app.add_typer(security.totp_app, name="totp")
 app.add_typer(territory_app, name="territory")
+app.add_typer(audit_app, name="audit")
 app.command("recover")(account.recover)
 app.command("passwd")(account.passwd)
 app.command("reset")(account.reset)

@@ -11,6 +11,7 @@ from coffre.accounts.reset import ResetService
 from coffre.accounts.service import AccountService
 from coffre.accounts.sessions import SessionService
 from coffre.accounts.totp import TotpService
+from coffre.audit.log import AuditLog
 from coffre.clock import Clock, SystemClock
 from coffre.consent.deposits import DepositService
 from coffre.consent.grants import GrantService
@@ -43,6 +44,7 @@ class Coffre:
     requests: RequestService
     deposits: DepositService
     notifications: NotificationService
+    audit: AuditLog
 
     @classmethod
     def build(
@@ -82,6 +84,7 @@ class Coffre:
             requests=RequestService(db, clock, settings.requests_per_person_per_day),
             deposits=DepositService(db, clock, vault),
             notifications=NotificationService(db, clock),
+            audit=AuditLog(db, settings, clock),
         )
 
     def close(self) -> None:

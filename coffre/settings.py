@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     # The audit log's name in its signed checkpoints (C2SP tlog-checkpoint origin): a
     # host-like name without spaces or "+", e.g. "coffre.puy-de-dome.fr/audit".
     audit_origin: str = Field(default="coffre.local/audit", pattern=r"^[A-Za-z0-9._/-]{3,100}$")
+    # How often the server signs a checkpoint of the audit log (when it grew), seconds.
+    audit_checkpoint_seconds: int = Field(default=300, ge=10)
     # How many requests one professional may send to one login per day (docs/CONSENT.md).
     requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
     # Web session cookie: Secure by default (browsers accept it on http://localhost too).

@@ -89,6 +89,16 @@ class AuditLog:
             )
             return SignedCheckpoint(head.size, root, note)
 
+    def latest_checkpoint(self) -> SignedCheckpoint:
+        """The last signed checkpoint; the first one is signed when none exists yet."""
+        with self._db.unit_of_work() as db:
+            last = db.scalars(
+                select(AuditCheckpoint).order_by(AuditCheckpoint.size.desc()).limit(1)
+            ).first()
+            if last is not None:
+                return SignedCheckpoint(last.size, last.root, last.note)
+        return self.checkpoint()
+
     def verify(self) -> Report:
         """Check the database's trail from its first entry to its head."""
         with self._db.unit_of_work() as db:
