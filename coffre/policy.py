@@ -65,6 +65,10 @@ class Action(StrEnum):
     REQUEST_ANSWER = "request.answer"
     DEPOSIT_CREATE = "deposit.create"
     DIRECTORY_READ = "directory.read"
+    # Traceability (coffre/audit/): the trail's views.
+    AUDIT_CONSOLE = "audit.console"  # the territory's trail, metadata only
+    AUDIT_HISTORY = "audit.history"  # a person's own history ("Qui a vu mes documents")
+    ACCOUNT_EXPORT = "account.export"  # a person's full export
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,12 @@ def can(actor: Actor, action: Action, target: object | None = None) -> bool:
         return actor.role is Role.TERRITORY_ADMIN
     if action.value.startswith(("grant.", "request.", "deposit.", "directory.")):
         return _can_in_consent(actor, action, target)
+    if action is Action.AUDIT_CONSOLE:
+        # The charter officer checks that the network keeps to the charter; they see
+        # metadata only (never contents: nothing is ever sealed to them).
+        return actor.role is Role.CHARTER_OFFICER
+    if action in (Action.AUDIT_HISTORY, Action.ACCOUNT_EXPORT):
+        return actor.role is Role.PERSON
     if action is Action.ACCOUNT_ERASE:
         # Persons erase their own account. Professional and admin accounts carry the
         # network's trust (profiles, certificates): erased by an operator, not here.
