@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from client import CoffreClient, consent
-from tests.consent.world import RSA, consent_charter, publish
+from tests.consent.world import MDPH, RSA, consent_charter, publish
 from tests.factories import PASSPHRASE
 from tests.structures.world import World, build_world, pinned_root
 from tests.web.conftest import PHONE, PageProblems, assert_accessible, png, screenshot
@@ -379,3 +379,73 @@ def test_a_request_is_asked_in_the_page_and_approved_by_sharing(
     pro.get_by_role("button", name="Partagés avec moi").click()
     expect(pro.get_by_role("button", name="Ouvrir « Carte d'identité »")).to_be_visible()
     assert pro_problems.items == []
+
+
+def test_nothing_is_sealed_when_the_territorys_key_is_not_the_one_the_person_checked(
+    world: World, page: Page, live_server: str, tmp_path: Path
+) -> None:
+    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    # What a page would hold after checking another territory key on an earlier visit.
+    page.evaluate(f"localStorage.setItem('{PIN_KEY}', '1111 2222 3333 4444 5555 6666')")
+    add_identity_card(page, tmp_path)
+    page.get_by_role("button", name=re.compile("Carte d'identité.jpg")).click()
+    visible_screen(page, "document")
+    page.get_by_role("button", name="Partager", exact=True).click()
+    visible_screen(page, "share-purpose").get_by_role("button", name="Suivant").click()
+    visible_screen(page, "share-professional").get_by_role("button", name="Suivant").click()
+    visible_screen(page, "share-duration").get_by_role("button", name="Suivant").click()
+    visible_screen(page, "share-stop")
+    expect(page.locator("#share-stop-text")).to_have_text(
+        "La clé de votre territoire n'est plus celle que vous avez vérifiée. Par sécurité, "
+        "rien n'a été partagé. Prévenez le ou la référent·e de la charte."
+    )
+    assert_accessible(page, "share-stop")
+    with CoffreClient(live_server) as client:
+        client.login(world.person.login, PERSON_PASSPHRASE)
+        assert client.call("GET", "/grants").json()["grants"] == []
+
+
+def test_the_professional_gives_a_reason_when_the_charter_asks_for_one(
+    world: World, page: Page, live_server: str, tmp_path: Path
+) -> None:
+    with CoffreClient(live_server) as client:
+        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+        photo = png(tmp_path / "certificat.png", 400, 300, seed=5)
+        doc_id = client.upload(photo, "sante", box_public_key=logged.keys.box_public)
+        consent.share(
+            client,
+            logged.keys,
+            person_id=world.person.account_id,
+            professional_id=world.professional.account_id,
+            pinned_root=pinned_root(world.admin),
+            purpose=MDPH,
+            document_ids=[doc_id],
+            days=60,
+            max_pulls=2,
+        )
+    log_in(page, live_server, "dupont", PRO_PASSPHRASE, "shared")
+    card = page.locator('[data-screen="shared"] .card')
+    expect(card).to_contain_text("Pour « Dossier MDPH »")
+    expect(card).to_contain_text("Ouvertures restantes : 2")
+    page.get_by_role("button", name="Ouvrir « certificat »").click()
+    reason = visible_screen(page, "pull-reason")
+    assert_accessible(page, "pull-reason")
+    reason.get_by_label("Motif de la consultation").fill("ok")
+    reason.get_by_role("button", name="Ouvrir le document").click()
+    expect(page.locator("#pull-reason-error")).to_have_text(
+        "Écrivez le motif en quelques mots (3 à 300 caractères)."
+    )
+    reason.get_by_label("Motif de la consultation").fill("Constitution du dossier MDPH")
+    reason.get_by_role("button", name="Ouvrir le document").click()
+    visible_screen(page, "shared-document")
+    expect(page.locator("#shared-doc-facts")).to_have_text("Ouvertures restantes : 1")
+    today = page.evaluate("new Date().toLocaleDateString('fr-FR')")
+    mark = f"Copie transmise à Mme Dupont (CCAS de Clermont-Ferrand) pour Dossier MDPH le {today}"
+    expect(page.locator("#shared-doc-mark")).to_have_text(mark)
+    [content] = page_texts(blob_bytes(page, "#shared-doc-download"))
+    assert pdf_hex(mark) in content
+
+    with CoffreClient(live_server) as client:
+        client.login(world.person.login, PERSON_PASSPHRASE)
+        [notice] = client.call("GET", "/notifications").json()["notifications"]
+    assert notice["data"]["reason"] == "Constitution du dossier MDPH"
