@@ -940,8 +940,8 @@ async function boot() {
   await sodium.ready;
   C = createCoffreCrypto(sodium);
   const helpers = {
-    S: STRINGS, CONFIG, C, sodium, state, api, ApiError, show, setStatus, showError, busy, loadScript,
-    categoryLabel, formatDate, loadDocuments, showDocuments, startAdd,
+    S: STRINGS, CONFIG, C, sodium, state, api, show, setStatus, showError, busy, loadScript,
+    categoryLabel, loadDocuments, showDocuments,
   };
   consent = [createPersonConsent(helpers), createProConsent(helpers)];
   wire();
