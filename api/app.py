@@ -23,6 +23,7 @@ from api.routes import (
     credentials,
     documents,
     health,
+    history,
     requests,
     sessions,
     structures,
@@ -106,14 +107,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _sign_checkpoints(coffre: Coffre, every: int) -> None:
-    """Sign the audit log's head at regular intervals (when it grew)."""
+async def _background_jobs(coffre: Coffre, every: int) -> None:
+    """At regular intervals: sign the audit log's head (when it grew) and delete the
+    sealed keys of expired grants (pulls after expiry are refused anyway)."""
     while True:
         await anyio.sleep(every)
-        try:
-            await anyio.to_thread.run_sync(coffre.audit.checkpoint)
-        except CoffreError:
-            log.warning("audit checkpoint deferred: database unavailable")
+        for job in (coffre.audit.checkpoint, coffre.grants.clean_expired):
+            try:
+                await anyio.to_thread.run_sync(job)
+            except CoffreError:
+                log.warning("background job deferred: database unavailable")
 
 
 def create_app(
@@ -130,7 +133,7 @@ def create_app(
         app.state.coffre = coffre
         try:
             async with anyio.create_task_group() as tasks:
-                tasks.start_soon(_sign_checkpoints, coffre, settings.audit_checkpoint_seconds)
+                tasks.start_soon(_background_jobs, coffre, settings.audit_checkpoint_seconds)
                 yield
                 tasks.cancel_scope.cancel()
         finally:
@@ -155,6 +158,7 @@ def create_app(
         consent,
         requests,
         audit,
+        history,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
