@@ -66,6 +66,7 @@ def grant_body(view: GrantView, *, with_keys: bool = False) -> GrantBody:
                 ciphertext_sha256=shared.ciphertext_sha256,
                 encrypted_metadata=document.encrypted_metadata if with_keys else None,
                 sealed_key=shared.sealed_key if with_keys else None,
+                open=shared.sealed_key is not None and document.deleted_at is None,
             )
             for shared, document in view.documents
         ],

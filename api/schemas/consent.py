@@ -42,6 +42,9 @@ class SharedDocumentBody(BaseModel):
     ciphertext_sha256: str
     encrypted_metadata: B64Bytes | None = None
     sealed_key: B64Bytes | None = None
+    # False once the professional can no longer open it (revoked, expired and cleaned,
+    # re-encrypted, deleted): the person still sees what the grant covered.
+    open: bool = True
 
 
 class GrantBody(BaseModel):

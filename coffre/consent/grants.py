@@ -187,7 +187,7 @@ class GrantService:
                 now,
             )
             db.flush()
-            return self._view(db, grant, now)
+            return self._view(db, grant, now, everything=True)
 
     def list_mine(self, actor: Actor) -> list[GrantView]:
         """Every grant the person made, newest first, with its state."""
@@ -196,7 +196,8 @@ class GrantService:
         now = self._clock.now()
         with self._db.unit_of_work() as db:
             return [
-                self._view(db, g, now) for g in repository.grants_of_person(db, actor.account_id)
+                self._view(db, g, now, everything=True)
+                for g in repository.grants_of_person(db, actor.account_id)
             ]
 
     def revoke(self, actor: Actor, grant_id: str) -> GrantView:
@@ -218,7 +219,7 @@ class GrantService:
                     now,
                 )
                 db.flush()
-            return self._view(db, grant, now)
+            return self._view(db, grant, now, everything=True)
 
     # -- the professional ---------------------------------------------------------
     def shared_with_me(self, actor: Actor) -> list[GrantView]:
@@ -235,8 +236,13 @@ class GrantService:
                 view = self._view(db, grant, now)
                 if not view.documents:
                     continue
-                first = view.documents[0][1].category
-                refusal = assess(db, grant, first, now, today).refusal_fr
+                # Blocked when no document of the grant can be pulled now (a new charter
+                # version may narrow one category and not another).
+                refusals = [
+                    assess(db, grant, document.category, now, today).refusal_fr
+                    for _, document in view.documents
+                ]
+                refusal = refusals[0] if all(r is not None for r in refusals) else None
                 views.append(_with_refusal(view, refusal))
         return views
 
@@ -364,7 +370,11 @@ class GrantService:
             )
         return charter
 
-    def _view(self, db: DbSession, grant: Grant, now: datetime) -> GrantView:
+    def _view(
+        self, db: DbSession, grant: Grant, now: datetime, *, everything: bool = False
+    ) -> GrantView:
+        """``everything``: every document the grant named (the person's view); otherwise
+        only those the professional can still open."""
         profile = db.get(ProfessionalProfile, grant.professional_id)
         structure = db.get(Structure, grant.structure_id)
         person = db.get(Account, grant.person_id)
@@ -374,7 +384,11 @@ class GrantService:
         return GrantView(
             grant=grant,
             state=grant_state(grant, now),
-            documents=repository.shared_documents(db, grant.id),
+            documents=(
+                repository.all_documents(db, grant.id)
+                if everything
+                else repository.shared_documents(db, grant.id)
+            ),
             professional_name=profile.display_name if profile else "",
             profession=profile.profession if profile else "",
             structure_name=structure.name if structure else "",

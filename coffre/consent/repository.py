@@ -72,6 +72,17 @@ def shared_documents(db: DbSession, grant_id: str) -> Sequence[tuple[GrantDocume
     return [(gd, doc) for gd, doc in db.execute(query).all()]
 
 
+def all_documents(db: DbSession, grant_id: str) -> Sequence[tuple[GrantDocument, Document]]:
+    """Every document a grant named, still open or not (what the person shared)."""
+    query = (
+        select(GrantDocument, Document)
+        .join(Document, Document.id == GrantDocument.document_id)
+        .where(GrantDocument.grant_id == grant_id)
+        .order_by(Document.id)
+    )
+    return [(gd, doc) for gd, doc in db.execute(query).all()]
+
+
 def withdraw_keys(db: DbSession, grant_id: str, now: datetime) -> None:
     """Delete every key of a grant (revocation, expiry clean-up)."""
     db.execute(

@@ -315,3 +315,13 @@ def test_a_pulled_copy_leaves_watermarked_and_the_stored_document_is_unchanged(
     back = tmp_path / "back.pdf"
     person.download(doc_id, back, cw.person.keys)
     assert back.read_bytes() == original
+
+
+def test_the_person_still_sees_what_an_ended_grant_covered(cw: ConsentWorld) -> None:
+    grant = cw.share([cw.identity, cw.address])
+    revoked = cw.api.post(f"/api/v1/grants/{grant['id']}/revoke", headers=cw.person.headers)
+    documents = revoked.json()["documents"]
+    assert {d["id"] for d in documents} == {cw.identity, cw.address}
+    assert all(d["open"] is False for d in documents)
+    [listed] = cw.api.get("/api/v1/grants", headers=cw.person.headers).json()["grants"]
+    assert {d["id"] for d in listed["documents"]} == {cw.identity, cw.address}
