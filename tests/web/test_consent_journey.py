@@ -255,10 +255,8 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
         "Le partage est arrêté : Mme Dupont ne peut plus ouvrir vos documents."
     )
     expect(shares.locator(".card")).to_contain_text("Arrêté par vous le ")
-    # GET /grants lists a grant's documents only while the professional holds their keys.
-    expect(shares.locator(".card")).to_contain_text(
-        "Ce partage ne donne plus accès à aucun document."
-    )
+    # An ended grant still says what it covered.
+    expect(shares.locator(".card")).to_contain_text("Document : « Carte d'identité »")
     expect(shares.get_by_role("button", name="Arrêter le partage")).to_have_count(0)
 
     # -- the professional's page still lists it: opening it is refused ------------------
