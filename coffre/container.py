@@ -11,6 +11,8 @@ from coffre.accounts.reset import ResetService
 from coffre.accounts.service import AccountService
 from coffre.accounts.sessions import SessionService
 from coffre.accounts.totp import TotpService
+from coffre.audit.exports import Exports
+from coffre.audit.history import History
 from coffre.audit.log import AuditLog
 from coffre.clock import Clock, SystemClock
 from coffre.consent.deposits import DepositService
@@ -45,6 +47,8 @@ class Coffre:
     deposits: DepositService
     notifications: NotificationService
     audit: AuditLog
+    history: History
+    exports: Exports
 
     @classmethod
     def build(
@@ -66,6 +70,9 @@ class Coffre:
         accounts = AccountService(db, settings, clock)
         vault = VaultService(db, store, settings, clock)
         credentials = Credentials(accounts, settings)
+        grants = GrantService(db, store, clock)
+        audit_log = AuditLog(db, settings, clock)
+        history = History(db, clock, grants)
         return cls(
             settings=settings,
             db=db,
@@ -80,11 +87,13 @@ class Coffre:
             resets=ResetService(db, clock, credentials, vault),
             erasure=ErasureService(db, clock, credentials, vault),
             charters=CharterService(db, clock),
-            grants=GrantService(db, store, clock),
+            grants=grants,
             requests=RequestService(db, clock, settings.requests_per_person_per_day),
             deposits=DepositService(db, clock, vault),
             notifications=NotificationService(db, clock),
-            audit=AuditLog(db, settings, clock),
+            audit=audit_log,
+            history=history,
+            exports=Exports(db, clock, history, grants, audit_log),
         )
 
     def close(self) -> None:

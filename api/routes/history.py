@@ -1,0 +1,109 @@
+"""The person's history and full export (docs/AUDIT.md, "History and export").
+
+``GET /me/history`` reads the caller's slice of the audit trail, in plain words;
+``POST /me/exports`` records the export and answers what the client needs to build
+the archive (the client downloads and decrypts each document itself).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import ActorDep, CoffreDep
+from api.routes.consent import grant_body
+from api.schemas.history import (
+    AccountRefBody,
+    AuditRefBody,
+    DocumentRefBody,
+    ExportBody,
+    ExportedDepositBody,
+    ExportedDocumentBody,
+    HistoryBody,
+    HistoryItemBody,
+    PartyBody,
+)
+from coffre.audit.history import ExportedDocument, HistoryItem, Party
+
+router = APIRouter(tags=["history"])
+
+
+def party_body(party: Party) -> PartyBody:
+    return PartyBody(
+        kind=party.kind,
+        name=party.name,
+        account_id=party.account_id,
+        structure_id=party.structure_id,
+        structure_name=party.structure_name,
+    )
+
+
+def item_body(item: HistoryItem) -> HistoryItemBody:
+    return HistoryItemBody(
+        seq=item.seq,
+        at=item.at,
+        action=item.action,
+        outcome=item.outcome,
+        who=party_body(item.who),
+        professional=party_body(item.professional) if item.professional else None,
+        documents=[
+            DocumentRefBody(id=d.id, category=d.category, category_label=d.category_label)
+            for d in item.documents
+        ],
+        category=item.category,
+        category_label=item.category_label,
+        grant_id=item.grant_id,
+        request_id=item.request_id,
+        purpose=item.purpose,
+        purpose_label=item.purpose_label,
+        reason=item.reason,
+        refusal=item.refusal,
+        until=item.until,
+        summary=item.summary,
+    )
+
+
+def exported_body(exported: ExportedDocument) -> ExportedDocumentBody:
+    doc = exported.document
+    deposit = None
+    if exported.deposit_envelope is not None and exported.depositor is not None:
+        deposit = ExportedDepositBody(
+            envelope=exported.deposit_envelope, depositor=party_body(exported.depositor)
+        )
+    return ExportedDocumentBody(
+        id=doc.id,
+        category=doc.category,
+        created_at=doc.created_at,
+        updated_at=doc.updated_at,
+        expires_on=doc.expires_on,
+        ciphertext_size=doc.ciphertext_size,
+        ciphertext_sha256=doc.ciphertext_sha256,
+        encrypted_metadata=doc.encrypted_metadata or b"",
+        sealed_key=exported.sealed_key,
+        deposit=deposit,
+    )
+
+
+@router.get("/me/history")
+def my_history(
+    actor: ActorDep,
+    coffre: CoffreDep,
+    document: Annotated[str | None, Query(max_length=64)] = None,
+    professional: Annotated[str | None, Query(max_length=64)] = None,
+) -> HistoryBody:
+    items = coffre.history.for_person(actor, document_id=document, professional_id=professional)
+    return HistoryBody(items=[item_body(item) for item in items])
+
+
+@router.post("/me/exports", status_code=201)
+def export_everything(actor: ActorDep, coffre: CoffreDep) -> ExportBody:
+    data = coffre.exports.record(actor)
+    return ExportBody(
+        exported_at=data.exported_at,
+        account=AccountRefBody(id=data.account_id, login=data.login),
+        documents=[exported_body(d) for d in data.documents],
+        grants=[grant_body(view) for view in data.grants],
+        history=[item_body(item) for item in data.history],
+        audit=AuditRefBody(verifier_key=data.verifier_key, checkpoint=data.checkpoint),
+    )

@@ -1,0 +1,93 @@
+"""Bodies of the history and export routes (docs/AUDIT.md, "History and export")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from api.schemas.common import B64Bytes
+from api.schemas.consent import GrantBody
+
+
+class PartyBody(BaseModel):
+    """Who: ``kind`` is self (named "vous"), professional, territory_admin,
+    charter_officer, operator or unknown (a failed login)."""
+
+    kind: str
+    name: str
+    account_id: str | None
+    structure_id: str | None
+    structure_name: str | None
+
+
+class DocumentRefBody(BaseModel):
+    id: str
+    category: str
+    category_label: str
+
+
+class HistoryItemBody(BaseModel):
+    seq: int
+    at: datetime
+    action: str
+    outcome: str
+    who: PartyBody
+    professional: PartyBody | None
+    documents: list[DocumentRefBody]
+    category: str | None
+    category_label: str | None
+    grant_id: str | None
+    request_id: str | None
+    purpose: str | None
+    purpose_label: str | None
+    reason: str | None
+    refusal: str | None
+    until: datetime | None
+    summary: str
+
+
+class HistoryBody(BaseModel):
+    items: list[HistoryItemBody]
+
+
+class ExportedDepositBody(BaseModel):
+    """The signed deposit statement (SPEC §16) and who signed it: the client verifies."""
+
+    envelope: dict[str, Any]
+    depositor: PartyBody
+
+
+class ExportedDocumentBody(BaseModel):
+    id: str
+    category: str
+    created_at: datetime
+    updated_at: datetime | None
+    expires_on: date | None
+    ciphertext_size: int
+    ciphertext_sha256: str
+    encrypted_metadata: B64Bytes
+    sealed_key: B64Bytes
+    deposit: ExportedDepositBody | None
+
+
+class AccountRefBody(BaseModel):
+    id: str
+    login: str
+
+
+class AuditRefBody(BaseModel):
+    """The checkpoint signed right after the export's entry, and the key that checks it."""
+
+    verifier_key: str
+    checkpoint: str
+
+
+class ExportBody(BaseModel):
+    exported_at: datetime
+    account: AccountRefBody
+    documents: list[ExportedDocumentBody]
+    grants: list[GrantBody]
+    history: list[HistoryItemBody]
+    audit: AuditRefBody

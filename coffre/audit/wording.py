@@ -1,0 +1,124 @@
+"""One sentence per history item, in plain French, for the person it concerns.
+
+The sentence names the document by its category ("votre document « Identité »"):
+the server cannot read titles. The date is not in the sentence; the page and the
+CLI show it next to it, in the person's time zone. Only the page translates (web/
+locale); these sentences are the API's and the export's, in French like every
+message of the domain.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coffre.consent.service import TERRITORY_ZONE
+
+if TYPE_CHECKING:
+    from coffre.audit.history import HistoryItem, Party
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+REFUSALS = {
+    "revoked": "vous aviez retiré ce partage",
+    "expired": "le partage avait expiré",
+    "exhausted": "le nombre de consultations prévu était atteint",
+    "conditions": "ce·tte professionnel·le ou sa structure ne remplissait plus la charte",
+}
+
+
+def _someone(party: Party | None) -> str:
+    if party is None:
+        return "un·e professionnel·le"
+    if party.structure_name:
+        return f"{party.name} ({party.structure_name})"
+    return party.name
+
+
+def _document(item: HistoryItem) -> str:
+    if len(item.documents) > 1:
+        labels = ", ".join(f"« {d.category_label} »" for d in item.documents)
+        return f"{len(item.documents)} documents ({labels})"
+    if item.category_label:
+        return f"votre document « {item.category_label} »"
+    return "un de vos documents"
+
+
+def _purpose(item: HistoryItem) -> str:
+    return f" pour « {item.purpose_label} »" if item.purpose_label else ""
+
+
+def _day(item: HistoryItem) -> str:
+    if item.until is None:
+        return ""
+    day = item.until.astimezone(TERRITORY_ZONE)
+    return f", jusqu'au {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def describe(item: HistoryItem) -> str:
+    """The item as the person reads it."""
+    pro = _someone(item.professional)
+    who = _someone(item.who) if item.who.kind != "self" else "Vous"
+    doc = _document(item)
+    action = item.action
+    if action == "grant.pull":
+        if item.outcome == "ok":
+            text = f"{pro} a ouvert {doc}{_purpose(item)}."
+            return text + (f" Motif indiqué : « {item.reason} »." if item.reason else "")
+        refusal = REFUSALS.get(item.refusal or "", REFUSALS["conditions"])
+        return f"{pro} a essayé d'ouvrir {doc} : c'est refusé, {refusal}."
+    if action == "grant.create":
+        return f"Vous avez partagé {doc} avec {pro}{_purpose(item)}{_day(item)}."
+    if action == "grant.revoke":
+        return f"Vous avez retiré le partage fait à {pro}{_purpose(item)}."
+    if action == "document.deposit":
+        kind = f"« {item.category_label} »" if item.category_label else ""
+        return f"{pro} a déposé un document {kind} dans votre coffre.".replace("  ", " ")
+    if action == "request.create":
+        kind = f"« {item.category_label} »" if item.category_label else ""
+        return f"{pro} vous a demandé un document {kind}{_purpose(item)}.".replace("  ", " ")
+    if action == "request.decline":
+        return f"Vous avez refusé la demande de {pro}{_purpose(item)}."
+    return _own(item, who, doc)
+
+
+def _own(item: HistoryItem, who: str, doc: str) -> str:
+    """What the person did to their vault or account (or someone did to the account)."""
+    sentences = {
+        "document.upload": f"Vous avez ajouté {doc}.",
+        "document.download": f"Vous avez téléchargé {doc}.",
+        "document.update": f"Vous avez modifié le nom ou la date de {doc}.",
+        "document.reencrypt": (
+            f"Vous avez re-chiffré {doc} : les clés données avant ne l'ouvrent plus."
+        ),
+        "document.delete": f"Vous avez supprimé {doc}.",
+        "account.export": "Vous avez exporté tout votre coffre (documents et historique).",
+        "account.signup": "Votre coffre a été créé.",
+        "account.passphrase": "Vous avez changé votre phrase secrète.",
+        "account.recover": (
+            "Vous avez choisi une nouvelle phrase secrète avec votre code de récupération."
+        ),
+        "account.reset_code": f"{who} a créé un code de réinitialisation pour votre compte.",
+        "account.reset": (
+            "Votre coffre a été réinitialisé avec un code : les anciens documents ont été détruits."
+        ),
+        "account.totp_on": "Vous avez activé la double authentification.",
+        "account.totp_off": "Vous avez désactivé la double authentification.",
+    }
+    if item.action == "account.login":
+        if item.outcome == "ok":
+            return "Connexion à votre compte."
+        return "Une connexion à votre compte a été refusée (phrase secrète ou code faux)."
+    return sentences.get(item.action, item.action)
