@@ -20,6 +20,7 @@ from api.routes import (
     audit,
     charters,
     consent,
+    console,
     credentials,
     documents,
     health,
@@ -158,6 +159,7 @@ def create_app(
         consent,
         requests,
         audit,
+        console,
         history,
     ):
         app.include_router(module.router, prefix=API_PREFIX)

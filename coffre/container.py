@@ -11,6 +11,7 @@ from coffre.accounts.reset import ResetService
 from coffre.accounts.service import AccountService
 from coffre.accounts.sessions import SessionService
 from coffre.accounts.totp import TotpService
+from coffre.audit.console import AuditConsole
 from coffre.audit.exports import Exports
 from coffre.audit.history import History
 from coffre.audit.log import AuditLog
@@ -47,6 +48,7 @@ class Coffre:
     deposits: DepositService
     notifications: NotificationService
     audit: AuditLog
+    console: AuditConsole
     history: History
     exports: Exports
 
@@ -92,6 +94,7 @@ class Coffre:
             deposits=DepositService(db, clock, vault),
             notifications=NotificationService(db, clock),
             audit=audit_log,
+            console=AuditConsole(db, settings, clock),
             history=history,
             exports=Exports(db, clock, history, grants, audit_log),
         )
