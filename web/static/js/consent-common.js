@@ -64,3 +64,23 @@ export function checked(form, name) {
   const input = form.querySelector(`input[name="${name}"]:checked`);
   return input ? input.value : "";
 }
+
+/** The menu's "(n)" next to a screen's name; hidden at zero. */
+export function setCount(id, n) {
+  const badge = document.getElementById(id);
+  badge.textContent = n ? ` (${n})` : "";
+  badge.hidden = !n;
+}
+
+/** A list of notifications as sentences, the unread ones marked `newLabel`. */
+export function renderNotices(listId, notifications, sentence, emptyText, newLabel) {
+  const list = document.getElementById(listId);
+  if (!notifications.length) return list.replaceChildren(el("p", { text: emptyText }));
+  const items = notifications.map((notice) => {
+    const item = el("li", { className: notice.read ? "notice" : "notice unread" });
+    if (!notice.read) item.append(el("span", { className: "badge new", text: newLabel }), " ");
+    item.append(sentence(notice));
+    return item;
+  });
+  list.replaceChildren(el("ul", { className: "notices" }, ...items));
+}

@@ -1,0 +1,116 @@
+// "Mes partages": every share the person made, with its state; stop one, or stop it
+// and give its documents a new key (re-encryption, docs/CONSENT.md).
+import { button, day, el, fill, time } from "./consent-common.js";
+
+export function createGrants(P) {
+  const { S, C, sodium, state, api, show, setStatus, categoryLabel } = P;
+
+  function stateWords(grant) {
+    switch (grant.state) {
+      case "active":
+        return fill(S.grant_active, { date: day(grant.not_after), time: time(grant.not_after) });
+      case "expired":
+        return fill(S.grant_expired, { date: day(grant.not_after) });
+      case "revoked":
+        return fill(S.grant_revoked, { date: day(grant.revoked_at) });
+      case "exhausted":
+        return S.grant_exhausted;
+      default:
+        return grant.state;
+    }
+  }
+
+  function sharedTitle(shared) {
+    const doc = P.documentById(shared.id);
+    return doc ? `« ${P.docTitle(doc)} »` : fill(S.document_gone, { category: categoryLabel(shared.category) });
+  }
+
+  function grantCard(grant, index) {
+    const headingId = `grant-${index}`;
+    const card = el(
+      "li",
+      { className: "card" },
+      el("h2", { id: headingId, text: `${grant.professional_name}, ${grant.structure_name}` }),
+      el("p", { text: fill(S.grant_purpose, { purpose: grant.purpose_label }) }),
+      el("p", {
+        text: grant.documents.length
+          ? fill(S.grant_documents, { documents: grant.documents.map(sharedTitle).join(", ") })
+          : S.grant_no_documents,
+      }),
+      el("p", {}, el("span", { className: `state ${grant.state}`, text: stateWords(grant) })),
+    );
+    if (grant.pulls > 0) card.append(el("p", { text: fill(S.grant_pulls, { n: grant.pulls }) }));
+    if (grant.state === "active") {
+      const stopIt = button(S.revoke, () => revoke(grant, false, card), "danger");
+      const rotate = button(S.revoke_reencrypt, () => revoke(grant, true, card));
+      for (const b of [stopIt, rotate]) b.setAttribute("aria-describedby", headingId);
+      card.append(el("div", { className: "actions" }, stopIt, rotate), el("p", { className: "hint", text: S.reencrypt_hint }));
+    }
+    return card;
+  }
+
+  async function showGrants(status = "", options = {}) {
+    try {
+      await P.refreshDocuments();
+      const { grants } = await (await api("GET", "/grants")).json();
+      const list = document.getElementById("grant-list");
+      if (!grants.length) list.replaceChildren(el("p", { text: S.no_grants }));
+      else list.replaceChildren(el("ul", { className: "cards" }, ...grants.map(grantCard)));
+      show("grants", { status, ...options });
+    } catch (error) {
+      setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+  }
+
+  // Re-encryption (docs/CONSENT.md): the content under a new document key, sealed to
+  // the owner only; the server then drops every key a grantee held for it.
+  async function reencrypt(doc) {
+    const response = await api("GET", `/documents/${doc.id}/content`);
+    const { chunks, sha256 } = await C.decryptToChunks(doc.docKey, response.body);
+    const newKey = C.newDocumentKey();
+    try {
+      if (sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
+      const { blob } = await C.encryptToBlob(newKey, chunks);
+      await api("PUT", `/documents/${doc.id}/content`, {
+        body: blob,
+        headers: {
+          "Content-Type": "application/octet-stream",
+          "Coffre-Metadata": C.b64encode(C.encryptMetadata(newKey, doc.meta)),
+          "Coffre-Sealed-Key": C.b64encode(C.sealDocumentKey(newKey, state.keys.boxPublic)),
+        },
+      });
+    } finally {
+      sodium.memzero(newKey);
+      for (const chunk of chunks) sodium.memzero(chunk);
+    }
+  }
+
+  async function revoke(grant, rotate, card) {
+    for (const b of card.querySelectorAll("button")) b.disabled = true;
+    setStatus(S.working);
+    try {
+      await api("POST", `/grants/${grant.id}/revoke`);
+      if (!rotate) return await showGrants(fill(S.revoked_done, { professional: grant.professional_name }));
+      for (const shared of grant.documents) {
+        const doc = P.documentById(shared.id);
+        if (!doc) continue;
+        setStatus(fill(S.reencrypting, { document: P.docTitle(doc) }));
+        await reencrypt(doc);
+      }
+      await showGrants(fill(S.revoked_reencrypted, { professional: grant.professional_name }));
+    } catch (error) {
+      const message = error instanceof C.CryptoError ? S.decrypt_failed : error.message;
+      await showGrants(`${S.error_prefix} : ${message}`);
+    }
+  }
+
+  return {
+    show: showGrants,
+    screens: ["grants"],
+    enter: { grants: showGrants },
+    actions: {},
+    wipe() {
+      document.getElementById("grant-list").replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// "Qui a ouvert mes documents": the person's notifications in plain sentences (a pull,
+// a request, a deposit), marked read once seen; the counts in the menu.
+import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
+
+export function createNotifications(P) {
+  const { S, api, show, setStatus, categoryLabel } = P;
+
+  function sentence(notice) {
+    const data = notice.data || {};
+    const at = { date: day(notice.created_at), time: time(notice.created_at) };
+    switch (notice.kind) {
+      case "document.pulled": {
+        const doc = P.documentById(data.document);
+        const text = fill(S.notice_pulled, {
+          ...at,
+          professional: data.professional,
+          structure: data.structure,
+          document: doc ? P.docTitle(doc) : categoryLabel(data.category),
+          purpose: data.purpose_label || data.purpose,
+        });
+        return data.reason ? `${text} ${fill(S.notice_reason, { reason: data.reason })}` : text;
+      }
+      case "request.received":
+        return fill(S.notice_request, { ...at, professional: data.professional, category: categoryLabel(data.category) });
+      case "deposit.received":
+        return fill(S.notice_deposit, {
+          ...at,
+          professional: data.professional,
+          structure: data.structure,
+          category: categoryLabel(data.category),
+        });
+      default:
+        return fill(S.notice_other, at);
+    }
+  }
+
+  async function showNotifications(status = "", options = {}) {
+    try {
+      if (!P.state.documents.length) await P.refreshDocuments();
+      const { notifications, unread } = await (await api("GET", "/notifications")).json();
+      renderNotices("notification-list", notifications, sentence, S.no_notifications, S.new_notice);
+      show("notifications", { status, ...options });
+      if (unread && notifications.length) {
+        await api("POST", "/notifications/read", { json: { up_to: notifications[0].id } });
+        setCount("notifications-count", 0);
+      }
+    } catch (error) {
+      setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+  }
+
+  // After log-in: how many unread notifications and pending requests, in the menu.
+  async function refreshCounts() {
+    try {
+      const notices = await (await api("GET", "/notifications")).json();
+      setCount("notifications-count", notices.unread);
+      const { requests } = await (await api("GET", "/requests")).json();
+      setCount("requests-count", requests.length);
+    } catch {
+      // Counts are a convenience; the screens fetch their own lists.
+    }
+  }
+
+  return {
+    refreshCounts,
+    screens: ["notifications"],
+    enter: { notifications: showNotifications },
+    actions: {},
+    wipe() {
+      document.getElementById("notification-list").replaceChildren();
+      setCount("notifications-count", 0);
+      setCount("requests-count", 0);
+    },
+  };
+}

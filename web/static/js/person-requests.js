@@ -1,0 +1,84 @@
+// "Demandes reçues": what professionals asked the person for; approving is sharing
+// (person-share.js), declining sends an optional word back.
+import { button, day, el, fill, setCount } from "./consent-common.js";
+
+export function createRequests(P) {
+  const { S, api, show, setStatus, showError, busy, categoryLabel } = P;
+  let declining = null; // the request being declined
+
+  function requestCard(request, index) {
+    const headingId = `request-${index}`;
+    const card = el(
+      "li",
+      { className: "card" },
+      el("h2", { id: headingId, text: `${request.professional_name}, ${request.structure_name}` }),
+      el("p", { text: fill(S.request_asks, { category: categoryLabel(request.category) }) }),
+      el("p", { text: fill(S.grant_purpose, { purpose: request.purpose_label }) }),
+    );
+    if (request.message) card.append(el("p", { text: fill(S.request_message, { message: request.message }) }));
+    if (request.due_on) card.append(el("p", { text: fill(S.request_due, { date: day(`${request.due_on}T12:00:00`) }) }));
+    card.append(el("p", { className: "hint", text: fill(S.request_expires, { date: day(request.expires_at) }) }));
+    const yes = button(S.request_approve, () => P.share.startFromRequest(request), "primary");
+    const no = button(S.request_decline, () => startDecline(request));
+    for (const b of [yes, no]) b.setAttribute("aria-describedby", headingId);
+    card.append(el("div", { className: "actions" }, yes, no));
+    return card;
+  }
+
+  async function showRequests(status = "", options = {}) {
+    try {
+      const { requests } = await (await api("GET", "/requests")).json();
+      const list = document.getElementById("request-list");
+      if (!requests.length) list.replaceChildren(el("p", { text: S.no_requests }));
+      else list.replaceChildren(el("ul", { className: "cards" }, ...requests.map(requestCard)));
+      setCount("requests-count", requests.length);
+      show("requests", { status, ...options });
+    } catch (error) {
+      setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+  }
+
+  function startDecline(request) {
+    declining = request;
+    document.getElementById("decline-intro").textContent = fill(S.decline_intro, {
+      professional: request.professional_name,
+      category: categoryLabel(request.category),
+    });
+    document.getElementById("decline-form").reset();
+    showError("decline-error", "");
+    show("decline");
+  }
+
+  async function onDecline(event) {
+    event.preventDefault();
+    const form = event.target;
+    if (!declining) return showRequests();
+    busy(form, true);
+    try {
+      const word = form.word.value.trim();
+      await api("POST", `/requests/${declining.id}/decline`, { json: { word: word || null } });
+      const done = fill(S.declined_done, { professional: declining.professional_name });
+      declining = null;
+      await showRequests(done);
+    } catch (error) {
+      setStatus("");
+      showError("decline-error", error.message);
+    } finally {
+      busy(form, false);
+    }
+  }
+
+  document.getElementById("decline-form").addEventListener("submit", onDecline);
+
+  return {
+    show: showRequests,
+    screens: ["requests", "decline"],
+    enter: { requests: showRequests },
+    actions: {},
+    wipe() {
+      declining = null;
+      document.getElementById("request-list").replaceChildren();
+      document.getElementById("decline-intro").textContent = "";
+    },
+  };
+}

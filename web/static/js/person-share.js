@@ -1,0 +1,303 @@
+// Sharing (docs/CONSENT.md): documents to a named professional, for one purpose of the
+// charter, for a limited time. From a document ("Partager") or from a request.
+//
+// The document keys are sealed to the professional's box key only after their keys
+// have been verified up to the territory's pinned root (SPEC §15, trust.js), and the
+// person's own sign key signs the consent receipt (SPEC §16).
+import { consentReceipt, newId } from "./network.js";
+import { checked, choice, day, fill, time } from "./consent-common.js";
+
+const DAY_MS = 86400000;
+const PRESET_DAYS = [1, 7, 30];
+
+export function createShare(P) {
+  const { S, C, sodium, state, api, show, setStatus, showError, busy, categoryLabel } = P;
+  let flow = null; // the share in progress
+
+  function go(name) {
+    flow.steps.push(name);
+    show(name);
+  }
+
+  function back() {
+    if (flow) flow.steps.pop();
+    const previous = flow && flow.steps.length ? flow.steps[flow.steps.length - 1] : null;
+    if (previous) return show(previous);
+    const origin = flow ? flow.origin : "documents";
+    flow = null;
+    if (origin === "requests") return P.showRequests();
+    if (origin === "document" && state.current) return show("document");
+    return P.showDocuments();
+  }
+
+  function stop(message) {
+    document.getElementById("share-stop-text").textContent = message;
+    flow = null;
+    show("share-stop");
+  }
+
+  // "Partager" on one document: the purposes that allow its category come first.
+  async function startFromDocument() {
+    const doc = state.current;
+    if (!doc) return;
+    setStatus(S.working);
+    try {
+      await P.loadCharter();
+    } catch (error) {
+      return setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+    const purposes = P.charter().purposes.filter((p) => p.categories.includes(doc.category));
+    if (!purposes.length) return setStatus(S.share_no_purpose);
+    flow = { origin: "document", documents: [doc.id], request: null, purpose: null, professional: null, days: null, steps: [] };
+    document.getElementById("share-purpose-doc").textContent = fill(S.share_document, { document: P.docTitle(doc) });
+    const list = document.getElementById("share-purpose-list");
+    list.replaceChildren(...purposes.map((p, i) => choice("purpose", p.code, p.label, p.description, i === 0)));
+    showError("share-purpose-error", "");
+    go("share-purpose");
+  }
+
+  async function onPurpose(event) {
+    event.preventDefault();
+    const form = event.target;
+    if (!flow) return back();
+    const code = checked(form, "purpose");
+    flow.purpose = P.charter().purposes.find((p) => p.code === code) || null;
+    if (!flow.purpose) return showError("share-purpose-error", S.choose_one);
+    showError("share-purpose-error", "");
+    busy(form, true);
+    try {
+      const path = `/directory/professionals?purpose=${encodeURIComponent(code)}`;
+      const { professionals } = await (await api("GET", path)).json();
+      if (!professionals.length) {
+        setStatus("");
+        return showError("share-purpose-error", S.share_no_professional);
+      }
+      flow.candidates = professionals;
+      const list = document.getElementById("share-professional-list");
+      list.replaceChildren(
+        ...professionals.map((p, i) =>
+          choice("professional", p.account_id, p.display_name, `${p.profession_label}, ${p.structure.name}`, i === 0),
+        ),
+      );
+      showError("share-professional-error", "");
+      go("share-professional");
+    } catch (error) {
+      setStatus("");
+      showError("share-purpose-error", error.message);
+    } finally {
+      busy(form, false);
+    }
+  }
+
+  function onProfessional(event) {
+    event.preventDefault();
+    if (!flow) return back();
+    const id = checked(event.target, "professional");
+    flow.professional = flow.candidates.find((p) => p.account_id === id) || null;
+    if (!flow.professional) return showError("share-professional-error", S.choose_one);
+    showDurations();
+  }
+
+  function durationLabel(days) {
+    if (days === 1) return S.duration_day;
+    if (days === 7) return S.duration_week;
+    if (days === 30) return S.duration_month;
+    return fill(S.duration_days, { n: days });
+  }
+
+  // Presets shorter than the charter's maximum, and the maximum itself (the
+  // default); never "for ever": a share always ends.
+  function showDurations() {
+    const max = flow.purpose.max_days;
+    const options = [...new Set([...PRESET_DAYS.filter((d) => d < max), max])];
+    const list = document.getElementById("share-duration-list");
+    list.replaceChildren(
+      ...options.map((days) =>
+        choice("days", String(days), durationLabel(days), days === max ? S.duration_max : "", days === max),
+      ),
+    );
+    showError("share-duration-error", "");
+    go("share-duration");
+  }
+
+  async function onDuration(event) {
+    event.preventDefault();
+    const form = event.target;
+    if (!flow) return back();
+    const days = Number(checked(form, "days"));
+    if (!days) return showError("share-duration-error", S.choose_one);
+    flow.days = days;
+    busy(form, true);
+    try {
+      const root = await P.trust.check();
+      if (root.state === "changed") return stop(S.root_changed);
+      if (root.state === "mismatch") return stop(S.root_mismatch);
+      if (root.state === "first") {
+        return P.trust.ask(root.fingerprint, {
+          onConfirm: onTrusted,
+          onBack: back,
+          showScreen: () => go("share-trust"),
+        });
+      }
+      await showSummary();
+    } catch (error) {
+      setStatus("");
+      showError("share-duration-error", error.message);
+    } finally {
+      busy(form, false);
+    }
+  }
+
+  async function onTrusted() {
+    if (!flow) return back();
+    setStatus(S.working);
+    try {
+      await showSummary();
+    } catch (error) {
+      stop(error.message);
+    }
+  }
+
+  // The professional's keys are verified up to the pinned root before the summary:
+  // the name the person reads there is the one their structure certified, and the
+  // structure is the one the certificate names (the directory's word is not enough).
+  async function verifiedKeys(pro) {
+    const verified = await P.trust.verifiedKeys(pro.account_id);
+    if (!verified || verified.leaf.structure !== pro.structure.id) return null;
+    return { boxPublic: verified.boxPublic, structure: verified.leaf.structure, name: verified.leaf.display_name };
+  }
+
+  async function showSummary() {
+    const doc = P.documentById(flow.documents[0]);
+    if (!doc) return stop(S.share_failed);
+    const pro = flow.professional;
+    flow.verified = await verifiedKeys(pro);
+    if (!flow.verified) return stop(S.keys_not_certified);
+    document.getElementById("share-summary").textContent = fill(S.share_summary, {
+      professional: flow.verified.name,
+      structure: pro.structure.name,
+      document: P.docTitle(doc),
+      duration: durationLabel(flow.days),
+      purpose: flow.purpose.label,
+    });
+    const until = new Date(Date.now() + flow.days * DAY_MS);
+    document.getElementById("share-ends").textContent = fill(S.share_ends, { date: day(until), time: time(until) });
+    showError("share-confirm-error", "");
+    go("share-confirm");
+  }
+
+  // Seal to the verified box key, sign the receipt, send.
+  async function onConfirm() {
+    if (!flow || !flow.verified) return back();
+    const confirm = document.querySelector("[data-action=share-confirm]");
+    confirm.disabled = true;
+    showError("share-confirm-error", "");
+    setStatus(S.sharing);
+    const pro = flow.professional;
+    const { boxPublic, structure, name } = flow.verified;
+    try {
+      const docs = flow.documents.map(P.documentById);
+      if (docs.some((doc) => !doc)) throw new Error(S.share_failed);
+      const sealed = {};
+      for (const doc of docs) sealed[doc.id] = C.b64encode(C.sealDocumentKey(doc.docKey, boxPublic));
+      const start = new Date(Math.floor(Date.now() / 1000) * 1000);
+      const receipt = consentReceipt({
+        grant: newId(sodium),
+        person: state.accountId,
+        professional: pro.account_id,
+        structure,
+        purpose: flow.purpose.code,
+        charterVersion: P.charter().version,
+        documents: docs.map((doc) => ({ id: doc.id, ciphertextSha256: doc.ciphertextSha256 })),
+        notBefore: start,
+        notAfter: new Date(start.getTime() + flow.days * DAY_MS),
+        maxPulls: null,
+        request: flow.request ? flow.request.id : null,
+      });
+      const envelope = C.signStatement(receipt, state.keys.signSeed);
+      await api("POST", "/grants", { json: { receipt: envelope, sealed_keys: sealed } });
+      const done = fill(S.share_done, { professional: name, document: P.docTitle(docs[0]) });
+      flow = null;
+      await P.showGrants(done);
+    } catch (error) {
+      setStatus("");
+      showError("share-confirm-error", error instanceof C.CryptoError ? S.share_failed : error.message);
+    } finally {
+      confirm.disabled = false;
+    }
+  }
+
+  // Approving a request is sharing: the purpose and the professional come from the
+  // request, the person picks the document, and the receipt names the request.
+  async function startFromRequest(request) {
+    setStatus(S.working);
+    try {
+      await P.loadCharter();
+      await P.refreshDocuments();
+    } catch (error) {
+      return setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+    const purpose = P.charter().purposes.find((p) => p.code === request.purpose);
+    if (!purpose) return setStatus(S.request_purpose_gone);
+    flow = {
+      origin: "requests",
+      request,
+      purpose,
+      professional: {
+        account_id: request.professional_id,
+        display_name: request.professional_name,
+        structure: { id: request.structure_id, name: request.structure_name },
+      },
+      documents: [],
+      days: null,
+      steps: [],
+    };
+    const docs = state.documents.filter((doc) => doc.category === request.category);
+    const category = categoryLabel(request.category);
+    document.getElementById("share-pick-intro").textContent = docs.length
+      ? fill(S.pick_intro, { professional: request.professional_name, category })
+      : fill(S.pick_none, { category });
+    document.getElementById("share-pick-list").replaceChildren(
+      ...docs.map((doc, i) => choice("document", doc.id, P.docTitle(doc), `${S.added_on} ${day(doc.createdAt)}`, i === 0)),
+    );
+    document.getElementById("share-pick-fields").hidden = !docs.length;
+    document.getElementById("share-pick-next").hidden = !docs.length;
+    document.getElementById("share-pick-add").hidden = Boolean(docs.length);
+    showError("share-pick-error", "");
+    go("share-pick");
+  }
+
+  function onPick(event) {
+    event.preventDefault();
+    if (!flow) return back();
+    const id = checked(event.target, "document");
+    if (!id) return showError("share-pick-error", S.choose_one);
+    flow.documents = [id];
+    showDurations();
+  }
+
+  document.getElementById("share-purpose-form").addEventListener("submit", onPurpose);
+  document.getElementById("share-professional-form").addEventListener("submit", onProfessional);
+  document.getElementById("share-duration-form").addEventListener("submit", onDuration);
+  document.getElementById("share-pick-form").addEventListener("submit", onPick);
+
+  return {
+    startFromRequest,
+    screens: ["share-pick", "share-purpose", "share-professional", "share-duration", "share-confirm", "share-stop"],
+    enter: {},
+    actions: {
+      share: startFromDocument,
+      "share-back": back,
+      "share-confirm": onConfirm,
+    },
+    wipe() {
+      flow = null;
+      for (const id of ["share-purpose-list", "share-professional-list", "share-pick-list"]) {
+        document.getElementById(id).replaceChildren();
+      }
+      for (const id of ["share-summary", "share-ends", "share-pick-intro", "share-purpose-doc"]) {
+        document.getElementById(id).textContent = "";
+      }
+    },
+  };
+}
