@@ -7,7 +7,7 @@ import sys
 import httpx
 import typer
 
-from cli import account, admin, person, professional, security
+from cli import account, admin, export, person, professional, security
 from cli.audit import audit_app
 from cli.territory import territory_app
 from client import ApiError
@@ -26,6 +26,8 @@ app.command("upload")(person.upload)
 app.command("list")(person.list_documents)
 app.command("download")(person.download)
 app.command("delete")(person.delete)
+app.command("history")(export.history)
+app.command("export")(export.export)
 app.command("shared")(professional.shared)
 app.command("pull")(professional.pull)
 app.command("serve")(admin.serve)

@@ -384,9 +384,9 @@ def test_a_deposit_signed_by_someone_else_is_marked_unverified(
 class _CutAfter(httpx.BaseTransport):
     """The network drops in the middle of the ``nth`` document's content."""
 
-    def __init__(self, nth: int, after: int) -> None:
+    def __init__(self, nth: int) -> None:
         self.inner = httpx.HTTPTransport()
-        self.nth, self.after, self.seen = nth, after, 0
+        self.nth, self.seen = nth, 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
@@ -395,7 +395,8 @@ class _CutAfter(httpx.BaseTransport):
         self.seen += 1
         if self.seen != self.nth:
             return response
-        inner, after = response.stream, self.after
+        # Half-way through this document, whatever its size.
+        inner, after = response.stream, int(response.headers["Content-Length"]) // 2
         assert isinstance(inner, httpx.SyncByteStream)
 
         class Dropped(httpx.SyncByteStream):
@@ -404,6 +405,7 @@ class _CutAfter(httpx.BaseTransport):
                 for piece in inner:
                     if sent + len(piece) > after:
                         yield piece[: after - sent]
+                        inner.close()
                         raise httpx.ReadError("connection reset by peer")
                     sent += len(piece)
                     yield piece
@@ -418,7 +420,7 @@ def test_an_export_cut_off_mid_way_leaves_nothing_behind(
     cw: ConsentWorld, story: dict[str, str], live_server: str, tmp_path: Path
 ) -> None:
     # A real server and a real connection: the second document's stream breaks.
-    transport = _CutAfter(nth=2, after=500)
+    transport = _CutAfter(nth=2)
     with httpx.Client(transport=transport, base_url=live_server) as http:
         client = CoffreClient(live_server, http=http, token=cw.person.token)
         dest = tmp_path / "out" / "coffre.zip"
@@ -486,3 +488,29 @@ def test_long_names_keep_their_extension_and_duplicates_get_a_number() -> None:
         "a (3).pdf",
         "b",
     ]
+
+
+# -- the commands --------------------------------------------------------------------
+
+
+def test_the_history_and_export_commands(live_server: str, tmp_path: Path) -> None:
+    from tests.test_cli_roundtrip import _cli
+
+    home = tmp_path / "home"
+    home.mkdir()
+    source = tmp_path / "quittance.pdf"
+    source.write_bytes(b"%PDF-1.4 " + secrets.token_bytes(200_000))
+    assert _cli(live_server, home, "signup", "--login", "yasmine").returncode == 0
+    uploaded = _cli(live_server, home, "upload", str(source), "--category", "logement")
+    assert uploaded.returncode == 0, uploaded.stderr
+    shown = _cli(live_server, home, "history")
+    assert shown.returncode == 0, shown.stderr
+    assert "Vous avez ajouté votre document « Logement »." in shown.stdout
+    dest = tmp_path / "export.zip"
+    exported = _cli(live_server, home, "export", "-o", str(dest))
+    assert exported.returncode == 0, exported.stderr
+    assert "1 document(s)" in exported.stdout
+    with zipfile.ZipFile(dest) as archive:
+        assert archive.read("documents/logement/quittance.pdf") == source.read_bytes()
+    again = _cli(live_server, home, "export", "-o", str(dest))
+    assert again.returncode == 1 and "--force" in again.stdout
