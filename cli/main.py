@@ -7,7 +7,7 @@ import sys
 import httpx
 import typer
 
-from cli import account, admin, export, person, professional, security
+from cli import account, admin, export, officer, person, professional, security
 from cli.audit import audit_app
 from cli.territory import territory_app
 from client import ApiError
@@ -37,6 +37,7 @@ app.add_typer(security.sessions_app, name="sessions")
 app.add_typer(security.totp_app, name="totp")
 app.add_typer(territory_app, name="territory")
 app.add_typer(audit_app, name="audit")
+app.add_typer(officer.console_app, name="console")
 app.command("recover")(account.recover)
 app.command("passwd")(account.passwd)
 app.command("reset")(account.reset)
