@@ -505,6 +505,62 @@ EN = {
     "Message pour la personne (facultatif)": "Message for the person (optional)",
     "Envoyer la demande": "Send the request",
     "Demandes envoyées": "Requests sent",
+    # Deposits (person-deposits.js, pro-deposit.js and their sections in app.html).
+    "Déposé par {professional} ({structure})": "Deposited by {professional} ({structure})",
+    "Vérification de la signature…": "Checking the signature…",
+    "Signature vérifiée : ce document vient bien de {professional} ({structure}) et "
+    "n'a pas été modifié.": (
+        "Signature verified: this document does come from {professional} ({structure}) and "
+        "has not been changed."
+    ),
+    "Pour vérifier la signature, comparez d'abord la clé de votre territoire.": (
+        "To check the signature, first compare your territory's key."
+    ),
+    "Attention : la signature de ce dépôt n'est pas valable. Ce document ne vient "
+    "peut-être pas de la personne indiquée. Ne vous y fiez pas et prévenez votre "
+    "structure.": (
+        "Warning: the signature of this deposit is not valid. This document may not come "
+        "from the person named. Do not rely on it and tell your organisation."
+    ),
+    "Attention : les clés de la personne qui a déposé ce document ne sont pas "
+    "certifiées par votre territoire (elle a peut-être quitté sa structure). La "
+    "signature ne peut pas être vérifiée.": (
+        "Warning: the keys of the person who deposited this document are not certified by "
+        "your territory (they may have left their organisation). The signature cannot be "
+        "checked."
+    ),
+    "Ce document a reçu une nouvelle clé depuis son dépôt : la signature d'origine ne "
+    "le couvre plus.": (
+        "This document got a new key after it was deposited: the original signature no "
+        "longer covers it."
+    ),
+    "La clé de votre territoire n'est plus celle que vous avez vérifiée : la signature "
+    "ne peut pas être vérifiée. Prévenez le ou la référent·e de la charte.": (
+        "Your territory's key is no longer the one you checked: the signature cannot be "
+        "checked. Tell the charter officer."
+    ),
+    "La clé de votre territoire ne peut pas être vérifiée pour l'instant : la "
+    "signature non plus.": (
+        "Your territory's key cannot be checked for now: nor can the signature."
+    ),
+    "Pour le coffre de {person}": "For {person}'s vault",
+    "Déposer un document pour {person}": "Deposit a document for {person}",
+    "Déposer le document": "Deposit the document",
+    "C'est fait : le document est dans le coffre de {person}. Vous ne pourrez pas le "
+    "rouvrir.": "Done: the document is in {person}'s vault. You will not be able to open it again.",
+    "Vérifier la signature": "Check the signature",
+    "Déposer un document": "Deposit a document",
+    "Le document est chiffré pour la personne : une fois déposé, vous ne pourrez plus "
+    "l'ouvrir. Votre signature prouve qu'il vient de vous.": (
+        "The document is encrypted for the person: once deposited, you cannot open it "
+        "again. Your signature proves it comes from you."
+    ),
+    "Dans le coffre de qui ?": "Into whose vault?",
+    "Vous pouvez déposer un document dans le coffre d'une personne qui vous partage un "
+    "document en ce moment.": (
+        "You can deposit a document into the vault of a person who is sharing a document "
+        "with you at the moment."
+    ),
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

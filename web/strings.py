@@ -187,4 +187,45 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "request_declined": _("Refusée"),
         "request_expired": _("Expirée"),
         "request_word": _("Réponse : « {word} »"),
+        # Deposits: the person's check (person-deposits.js), the professional's
+        # deposit (pro-deposit.js) through the add screens (app.js).
+        "put_in_vault": _("Mettre dans mon coffre"),
+        "deposited_by": _("Déposé par {professional} ({structure})"),
+        "deposit_checking": _("Vérification de la signature…"),
+        "deposit_verified": _(
+            "Signature vérifiée : ce document vient bien de {professional} ({structure}) et "
+            "n'a pas été modifié."
+        ),
+        "deposit_check_first": _(
+            "Pour vérifier la signature, comparez d'abord la clé de votre territoire."
+        ),
+        "deposit_not_verified": _(
+            "Attention : la signature de ce dépôt n'est pas valable. Ce document ne vient "
+            "peut-être pas de la personne indiquée. Ne vous y fiez pas et prévenez votre "
+            "structure."
+        ),
+        "deposit_keys_not_certified": _(
+            "Attention : les clés de la personne qui a déposé ce document ne sont pas "
+            "certifiées par votre territoire (elle a peut-être quitté sa structure). La "
+            "signature ne peut pas être vérifiée."
+        ),
+        "deposit_reencrypted": _(
+            "Ce document a reçu une nouvelle clé depuis son dépôt : la signature d'origine ne "
+            "le couvre plus."
+        ),
+        "deposit_root_changed": _(
+            "La clé de votre territoire n'est plus celle que vous avez vérifiée : la signature "
+            "ne peut pas être vérifiée. Prévenez le ou la référent·e de la charte."
+        ),
+        "deposit_root_unknown": _(
+            "La clé de votre territoire ne peut pas être vérifiée pour l'instant : la "
+            "signature non plus."
+        ),
+        "deposit_for": _("Pour le coffre de {person}"),
+        "deposit_for_button": _("Déposer un document pour {person}"),
+        "deposit_send": _("Déposer le document"),
+        "deposit_done": _(
+            "C'est fait : le document est dans le coffre de {person}. Vous ne pourrez pas le "
+            "rouvrir."
+        ),
     }

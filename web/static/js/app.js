@@ -9,6 +9,7 @@
 import { createCoffreCrypto, errorFromJson } from "./coffre-crypto.js";
 import { createPersonConsent } from "./consent-person.js";
 import { createProConsent } from "./consent-pro.js";
+import { fill } from "./consent-common.js";
 
 const STRINGS = JSON.parse(document.getElementById("coffre-strings").textContent);
 const CONFIG = JSON.parse(document.getElementById("coffre-config").textContent);
@@ -26,7 +27,8 @@ const state = {
   documents: [], // [{id, category, createdAt, expiresOn, docKey, meta}]
   current: null,
   pages: [], // [{kind: "image"|"pdf", bytes, thumbUrl}]
-  pendingUpload: null,
+  pendingUpload: null, // {blob, headers, path, done}
+  addTarget: null, // adding into someone else's vault (a deposit): see startAdd
   objectUrls: [],
   invitation: null, // assisted sign-up code from the URL
   accountId: null,
@@ -175,7 +177,7 @@ function wipeKeys() {
   for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
   Object.assign(state, {
     keys: null, login: null, documents: [], current: null, pages: [], pendingUpload: null, objectUrls: [],
-    accountId: null, kind: null,
+    accountId: null, kind: null, addTarget: null,
   });
   for (const module of consent) module.wipe();
   document.getElementById("doc-preview").replaceChildren();
@@ -525,6 +527,7 @@ async function loadDocuments() {
       expiresOn: doc.expires_on,
       size: doc.ciphertext_size,
       ciphertextSha256: doc.ciphertext_sha256, // what a consent receipt names (SPEC §16)
+      deposit: doc.deposit || null, // {envelope, depositor}: checked when opened
       docKey,
       meta: C.decryptMetadata(docKey, C.b64decode(doc.encrypted_metadata)),
     };
@@ -562,6 +565,7 @@ async function showDocuments(status = "") {
       facts.className = "doc-meta";
       facts.textContent = `${STRINGS.added_on} ${formatDate(doc.createdAt)}`;
       button.append(name, facts);
+      if (doc.deposit) button.append(depositLine(doc.deposit));
       const badge = expiryBadge(doc.expiresOn);
       if (badge) button.append(badge);
       button.addEventListener("click", () => openDocument(doc.id));
@@ -576,11 +580,31 @@ async function showDocuments(status = "") {
 
 // ------------------------------------------------------------------ add a document
 
-function startAdd() {
+/** "Déposé par Mme Dupont (CCAS de Clermont-Ferrand)": who says they put it there. */
+function depositLine(deposit) {
+  const line = document.createElement("span");
+  line.className = "doc-meta";
+  line.textContent = fill(STRINGS.deposited_by, {
+    professional: deposit.depositor.display_name,
+    structure: deposit.depositor.structure_name,
+  });
+  return line;
+}
+
+// Adding a document: into one's own vault, or (a professional's deposit) into the
+// vault of `target` = {intro, sendLabel, path, headers(…), done()} (consent-pro's deposit).
+function startAdd(target = null) {
   for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
   state.pages = [];
   state.pendingUpload = null;
+  state.addTarget = target && typeof target.headers === "function" ? target : null;
   document.getElementById("kind-form").reset();
+  for (const id of ["add-kind-for", "add-pages-for"]) {
+    const intro = document.getElementById(id);
+    intro.textContent = state.addTarget ? state.addTarget.intro : "";
+    intro.hidden = !state.addTarget;
+  }
+  document.querySelector("[data-action=send]").textContent = state.addTarget ? state.addTarget.sendLabel : STRINGS.put_in_vault;
   renderPages();
   show("add-kind");
 }
@@ -710,8 +734,22 @@ async function onSend() {
       sodium.memzero(docKey);
       return sendFailed(STRINGS.too_large, false);
     }
+    const target = state.addTarget;
+    if (target) {
+      try {
+        // A deposit statement names the exact encrypted bytes (SPEC §16).
+        const ciphertextSha256 = C.sha256Hex(new Uint8Array(await blob.arrayBuffer()));
+        const headers = await target.headers({ docKey, meta, category, ciphertextSha256, expiresOn: form.expiry.value || null });
+        state.pendingUpload = { blob, headers, path: target.path, done: target.done };
+      } finally {
+        sodium.memzero(docKey);
+      }
+      return await sendPending();
+    }
     state.pendingUpload = {
       blob,
+      path: "/api/v1/documents",
+      done: () => showDocuments(STRINGS.upload_done),
       headers: {
         "Content-Type": "application/octet-stream",
         "Coffre-Category": category,
@@ -745,11 +783,11 @@ function sendFailed(message, canRetry) {
 // leaves nothing on the server (the partial object is removed there); the same
 // encrypted blob can be sent again.
 function sendPending() {
-  const { blob, headers } = state.pendingUpload;
+  const { blob, headers, path, done } = state.pendingUpload;
   progress(STRINGS.sending, 0);
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/v1/documents");
+    xhr.open("POST", path);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader(CSRF_HEADER, csrfToken());
     xhr.upload.addEventListener("progress", (event) => {
@@ -758,9 +796,10 @@ function sendPending() {
     xhr.addEventListener("load", async () => {
       if (xhr.status === 201) {
         state.pendingUpload = null;
+        state.addTarget = null;
         for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
         state.pages = [];
-        await showDocuments(STRINGS.upload_done);
+        await done();
       } else {
         let message = STRINGS.upload_failed;
         try {
@@ -798,6 +837,7 @@ async function openDocument(id) {
   const download = document.getElementById("doc-download");
   download.removeAttribute("href");
   show("document", { status: STRINGS.opening });
+  for (const module of consent) if (module.documentOpened) module.documentOpened(doc);
   try {
     const response = await api("GET", `/documents/${doc.id}/content`);
     const { blob, sha256 } = await C.decryptToBlob(doc.docKey, response.body, doc.meta.mime);
@@ -899,7 +939,7 @@ function wire() {
     logout: () => logout(),
     print: () => window.print(),
     "recovery-done": () => home(),
-    add: startAdd,
+    add: () => startAdd(),
     send: onSend,
     retry: sendPending,
     rename: startRename,
@@ -913,6 +953,7 @@ function wire() {
       const target = go.dataset.go;
       const enter = enterHandler(target);
       if (enter && state.keys) enter();
+      else if (target === "documents" && state.keys && state.kind === "professional") home();
       else if (target === "documents" && state.keys) showDocuments();
       else show(target);
       return;
@@ -941,7 +982,7 @@ async function boot() {
   C = createCoffreCrypto(sodium);
   const helpers = {
     S: STRINGS, CONFIG, C, sodium, state, api, show, setStatus, showError, busy, loadScript,
-    categoryLabel, loadDocuments, showDocuments,
+    categoryLabel, loadDocuments, showDocuments, startAdd, home, openDocument,
   };
   consent = [createPersonConsent(helpers), createProConsent(helpers)];
   wire();

@@ -1,13 +1,15 @@
 // The person's side of consent (docs/CONSENT.md), put together from modules of one
 // job each: the territory's pinned root (trust.js), sharing (person-share.js), the
 // shares and their ending (person-grants.js), the requests inbox (person-requests.js),
-// notifications (person-notifications.js).
+// notifications (person-notifications.js), a deposit's proof of origin
+// (person-deposits.js).
 //
 // Each module returns {screens, enter, actions, wipe} and may expose functions the
 // others call through `P` (the helpers app.js gives, plus the shared ones below).
 // Nothing secret is kept outside the page's memory (app.js wipes it); the only thing
 // stored is the root fingerprint the person confirmed (trust.js).
 import { title } from "./consent-common.js";
+import { createDepositCheck } from "./person-deposits.js";
 import { createGrants } from "./person-grants.js";
 import { createNotifications } from "./person-notifications.js";
 import { createRequests } from "./person-requests.js";
@@ -46,10 +48,12 @@ export function createPersonConsent(ctx) {
   P.showRequests = requests.show;
   P.share = createShare(P);
   const notifications = createNotifications(P);
-  const parts = [P.trust, P.share, grants, requests, notifications];
+  const deposits = createDepositCheck(P);
+  const parts = [P.trust, P.share, grants, requests, notifications, deposits];
 
   return {
     kind: "person",
+    documentOpened: deposits.documentOpened,
     screens: parts.flatMap((part) => part.screens),
     enter: Object.assign({}, ...parts.map((part) => part.enter)),
     actions: Object.assign({}, ...parts.map((part) => part.actions)),

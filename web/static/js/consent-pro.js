@@ -1,6 +1,6 @@
 // The professional's side of consent (docs/CONSENT.md): the documents persons shared
 // with them, opening one (a pull: recorded, and told to the person), and asking a
-// person for a document.
+// person for a document. Depositing a document into a person's vault: pro-deposit.js.
 //
 // A pulled document is decrypted in the page and shown only as a stamped copy
 // ("Copie transmise à … (structure) pour … le …", watermark.js): the preview and
@@ -8,6 +8,7 @@
 // stamped. The stamp deters and traces; it cannot prevent a copy (THREATS.md).
 import { stampCopy, watermarkText } from "./watermark.js";
 import { button, day, el, fill, time, title } from "./consent-common.js";
+import { createProDeposit } from "./pro-deposit.js";
 
 const HOUR_MS = 3600000;
 const DAY_MS = 86400000;
@@ -17,6 +18,7 @@ export function createProConsent(ctx) {
   let pending = null; // {grant, doc} waiting for the reason the charter asks for
   let profile = null; // my keys' body: structure_id, profession (GET /professionals/{me}/keys)
   let charter = null;
+  const deposit = createProDeposit(ctx);
 
   // ----------------------------------------------------------------- shared with me
 
@@ -60,6 +62,7 @@ export function createProConsent(ctx) {
       docs.append(el("li", {}, el("p", { className: "doc-meta", text: categoryLabel(doc.category) }), open));
     }
     card.append(docs);
+    card.append(el("div", { className: "actions" }, deposit.depositButton(grant, headingId)));
     return card;
   }
 
@@ -274,11 +277,12 @@ export function createProConsent(ctx) {
 
   return {
     kind: "professional",
-    screens: ["shared", "pull-reason", "shared-document", "ask"],
-    enter: { shared: showShared, ask: showAsk },
-    actions: {},
+    screens: ["shared", "pull-reason", "shared-document", "ask", ...deposit.screens],
+    enter: { shared: showShared, ask: showAsk, ...deposit.enter },
+    actions: { ...deposit.actions },
     home: showShared,
     wipe() {
+      deposit.wipe();
       pending = null;
       profile = null;
       charter = null;

@@ -1,0 +1,179 @@
+"""Deposits in two phone-sized browsers against the real server.
+
+A person shares a document with Mme Dupont (through the Python client), which links
+them. In her page Mme Dupont deposits an attestation into the person's vault: the
+person chosen among those who share with her, the type, a photo, "Déposer le
+document". The person then sees "Déposé par Mme Dupont (CCAS de Clermont-Ferrand)"
+and, once the territory's key is compared, "Signature vérifiée"; with another
+territory key pinned, a plain warning instead. The bytes the person gets back are the
+ones deposited; the depositor cannot read them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import BrowserContext, Page, expect
+
+from client import CoffreClient, consent
+from tests.consent.world import RSA, consent_charter, publish
+from tests.structures.world import World, build_world, pinned_root
+from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
+from tests.web.test_consent_journey import (
+    PERSON_PASSPHRASE,
+    PIN_KEY,
+    PRO_PASSPHRASE,
+    log_in,
+    second_phone,  # noqa: F401 (fixture)
+    visible_screen,
+)
+
+CHECKED = (
+    "Signature vérifiée : ce document vient bien de Mme Dupont (CCAS de Clermont-Ferrand) "
+    "et n'a pas été modifié."
+)
+
+
+@pytest.fixture
+def world(api: TestClient) -> World:
+    world = build_world(api)
+    publish(api, world, consent_charter(world.structure_id))
+    return world
+
+
+@pytest.fixture
+def linked(world: World, live_server: str, tmp_path: Path) -> World:
+    """The person shares one document with Mme Dupont: she may now deposit."""
+    with CoffreClient(live_server) as client:
+        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+        photo = png(tmp_path / "cni.png", 300, 200, seed=1)
+        doc_id = client.upload(photo, "identite", box_public_key=logged.keys.box_public)
+        consent.share(
+            client,
+            logged.keys,
+            person_id=world.person.account_id,
+            professional_id=world.professional.account_id,
+            pinned_root=pinned_root(world.admin),
+            purpose=RSA,
+            document_ids=[doc_id],
+            days=7,
+        )
+    return world
+
+
+def deposit_in_page(pro: Page, live_server: str, photo: Path) -> None:
+    log_in(pro, live_server, "dupont", PRO_PASSPHRASE, "shared")
+    pro.get_by_role("button", name="Déposer un document", exact=True).click()
+    who = visible_screen(pro, "deposit-person")
+    assert_accessible(pro, "deposit-person")
+    screenshot(pro, "40-deposit-person")
+    expect(who.locator("input[name=person]")).to_have_count(1)
+    who.get_by_text("amina").click()
+    who.get_by_role("button", name="Suivant").click()
+
+    kind = visible_screen(pro, "add-kind")
+    expect(pro.locator("#add-kind-for")).to_have_text("Pour le coffre de amina")
+    kind.locator('label[for="category-domicile"]').click()
+    kind.get_by_label("Nom du document (facultatif)").fill("Attestation de domiciliation")
+    assert_accessible(pro, "deposit-kind")
+    kind.get_by_role("button", name="Suivant").click()
+
+    visible_screen(pro, "add-pages")
+    expect(pro.locator("#add-pages-for")).to_have_text("Pour le coffre de amina")
+    pro.locator("#pick-files").set_input_files([str(photo)])
+    expect(pro.locator("#page-list li")).to_have_count(1, timeout=30_000)
+    assert_accessible(pro, "deposit-pages")
+    screenshot(pro, "41-deposit-pages")
+    pro.get_by_role("button", name="Déposer le document").click()
+
+    visible_screen(pro, "shared")
+    expect(pro.locator("#status")).to_have_text(
+        "C'est fait : le document est dans le coffre de amina. Vous ne pourrez pas le rouvrir."
+    )
+
+
+def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
+    linked: World,
+    page: Page,
+    second_phone: BrowserContext,  # noqa: F811
+    live_server: str,
+    tmp_path: Path,
+    api: TestClient,
+) -> None:
+    world = linked
+    pro = second_phone.new_page()
+    pro_problems = PageProblems(pro)
+    photo = png(tmp_path / "attestation.png", 500, 700, seed=3)
+    deposit_in_page(pro, live_server, photo)
+    assert pro_problems.items == []
+
+    # -- the person sees who deposited it, and checks the signature ----------------------
+    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    item = page.get_by_role("button", name=re.compile("Attestation de domiciliation.jpg"))
+    expect(item).to_contain_text("Déposé par Mme Dupont (CCAS de Clermont-Ferrand)")
+    assert_accessible(page, "documents-with-deposit")
+    item.click()
+    visible_screen(page, "document")
+    expect(page.locator("#doc-origin-who")).to_have_text(
+        "Déposé par Mme Dupont (CCAS de Clermont-Ferrand)"
+    )
+    # No territory key compared yet on this phone: the person is asked to.
+    expect(page.locator("#doc-origin-check")).to_have_text(
+        "Pour vérifier la signature, comparez d'abord la clé de votre territoire."
+    )
+    assert_accessible(page, "deposit-check-first")
+    page.get_by_role("button", name="Vérifier la signature").click()
+    trust = visible_screen(page, "share-trust")
+    expect(page.locator("#share-trust-fingerprint")).to_have_text(pinned_root(world.admin))
+    trust.get_by_label("Les chiffres sont les mêmes").check()
+    trust.get_by_role("button", name="Continuer").click()
+    visible_screen(page, "document")
+    expect(page.locator("#doc-origin-check")).to_have_text(CHECKED, timeout=30_000)
+    expect(page.locator("#doc-preview img")).to_be_visible()
+    assert_accessible(page, "deposit-verified")
+    screenshot(page, "42-deposit-verified")
+
+    # -- what the person holds is what was deposited; the depositor cannot read it -------
+    with CoffreClient(live_server) as client:
+        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+        docs = client.call("GET", "/documents").json()["documents"]
+        [deposited] = [d for d in docs if d["deposit"]]
+        assert deposited["category"] == "domicile"
+        statement = deposited["deposit"]["envelope"]["statement"]
+        assert statement["depositor"] == world.professional.account_id
+        assert statement["person"] == world.person.account_id
+        assert statement["document"] == deposited["id"]
+        assert statement["ciphertext_sha256"] == deposited["ciphertext_sha256"]
+        target = tmp_path / "back.jpg"
+        client.download(deposited["id"], target, logged.keys)
+    assert target.read_bytes()[:3] == b"\xff\xd8\xff"  # the page re-encoded the photo as JPEG
+    seen = api.get(f"/api/v1/documents/{deposited['id']}", headers=world.professional.headers)
+    assert seen.status_code == 404
+
+
+def test_with_another_territory_key_pinned_the_deposit_is_not_called_verified(
+    linked: World,
+    page: Page,
+    second_phone: BrowserContext,  # noqa: F811
+    live_server: str,
+    tmp_path: Path,
+) -> None:
+    world = linked
+    pro = second_phone.new_page()
+    deposit_in_page(pro, live_server, png(tmp_path / "attestation.png", 300, 400, seed=2))
+
+    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    page.evaluate(f"localStorage.setItem('{PIN_KEY}', '1111 2222 3333 4444 5555 6666')")
+    page.get_by_role("button", name=re.compile("Attestation de domiciliation.jpg")).click()
+    visible_screen(page, "document")
+    expect(page.locator("#doc-origin-check")).to_have_text(
+        "La clé de votre territoire n'est plus celle que vous avez vérifiée : la signature "
+        "ne peut pas être vérifiée. Prévenez le ou la référent·e de la charte."
+    )
+    expect(page.locator("#doc-origin-check")).to_have_class("warning")
+    expect(page.get_by_role("button", name="Vérifier la signature")).to_be_hidden()
+    assert_accessible(page, "deposit-warning")
+    screenshot(page, "43-deposit-warning")

@@ -1,0 +1,102 @@
+// A deposited document's proof of origin (crypto/SPEC.md §16), checked in the page
+// when the person opens it: "Déposé par Mme Dupont (CCAS de Clermont-Ferrand)", then
+// "Signature vérifiée" or a plain warning.
+//
+// The depositor's keys are verified up to the territory's pinned root (trust.js),
+// then the signed statement under the depositor's certified sign key: made for this
+// person, by this depositor, in the structure their certificate names, about these
+// exact encrypted bytes (the ciphertext SHA-256 the vault lists). A document
+// re-encrypted since (after a share was stopped) is no longer covered: said so.
+import { verifyDeposit } from "./network.js";
+import { fill } from "./consent-common.js";
+
+export function createDepositCheck(P) {
+  const { S, C, state, show } = P;
+  let checking = null; // the document whose origin is on screen
+
+  function line(id, text, className = "") {
+    const node = document.getElementById(id);
+    node.textContent = text;
+    node.className = className;
+  }
+
+  function result(text, good) {
+    line("doc-origin-check", text, good ? "verified" : "warning");
+    document.getElementById("doc-origin-verify").hidden = true;
+  }
+
+  async function documentOpened(doc) {
+    const box = document.getElementById("doc-origin");
+    checking = doc.deposit ? doc : null;
+    box.hidden = !checking;
+    if (!checking) return;
+    const depositor = doc.deposit.depositor;
+    line("doc-origin-who", fill(S.deposited_by, { professional: depositor.display_name, structure: depositor.structure_name }), "doc-name");
+    line("doc-origin-check", S.deposit_checking);
+    document.getElementById("doc-origin-verify").hidden = true;
+    try {
+      const root = await P.trust.check();
+      if (checking !== doc) return;
+      if (root.state === "changed") return result(S.deposit_root_changed, false);
+      if (root.state === "mismatch") return result(S.deposit_root_unknown, false);
+      if (root.state === "first") {
+        line("doc-origin-check", S.deposit_check_first);
+        const verify = document.getElementById("doc-origin-verify");
+        verify.hidden = false;
+        verify.dataset.fingerprint = root.fingerprint;
+        return;
+      }
+      result(await verdict(doc), true);
+    } catch (error) {
+      if (checking !== doc) return;
+      result(error instanceof Warning ? error.message : S.deposit_not_verified, false);
+    }
+  }
+
+  class Warning extends Error {}
+
+  // The sentence saying it is verified; a Warning saying why not.
+  async function verdict(doc) {
+    const { envelope, depositor } = doc.deposit;
+    const keys = await P.trust.verifiedKeys(depositor.account_id);
+    if (!keys) throw new Warning(S.deposit_keys_not_certified);
+    const statement = envelope && envelope.statement;
+    if (statement && statement.ciphertext_sha256 !== doc.ciphertextSha256) throw new Warning(S.deposit_reencrypted);
+    let checked;
+    try {
+      checked = verifyDeposit(C, envelope, {
+        depositorSignKey: keys.signPublic,
+        personId: state.accountId,
+        ciphertextSha256: doc.ciphertextSha256,
+        depositorId: depositor.account_id,
+      });
+    } catch {
+      throw new Warning(S.deposit_not_verified);
+    }
+    if (checked.document !== doc.id || checked.structure !== keys.leaf.structure) throw new Warning(S.deposit_not_verified);
+    return fill(S.deposit_verified, { professional: keys.leaf.display_name, structure: depositor.structure_name });
+  }
+
+  // "Vérifier la signature" before any share: the territory's key is compared once.
+  function startVerify() {
+    const doc = checking;
+    const fingerprint = document.getElementById("doc-origin-verify").dataset.fingerprint;
+    if (!doc || !fingerprint) return;
+    P.trust.ask(fingerprint, {
+      onConfirm: () => P.openDocument(doc.id),
+      onBack: () => show("document"),
+    });
+  }
+
+  return {
+    documentOpened,
+    screens: [],
+    enter: {},
+    actions: { "deposit-verify": startVerify },
+    wipe() {
+      checking = null;
+      document.getElementById("doc-origin").hidden = true;
+      for (const id of ["doc-origin-who", "doc-origin-check"]) document.getElementById(id).textContent = "";
+    },
+  };
+}

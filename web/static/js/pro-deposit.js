@@ -1,0 +1,106 @@
+// A professional's deposit (docs/CONSENT.md "Deposits"): a document written into the
+// vault of a person they are linked with (the persons who share something with them,
+// from "Partagés avec moi"), encrypted to the person and signed as proof of origin.
+//
+// The pages are picked and assembled by app.js's add screens (camera, files, one PDF);
+// this module gives them the target: the person's box key (GET /persons/{id}/box-key)
+// seals the new document key, the deposit statement (SPEC §16) names the exact
+// encrypted bytes and is signed with the professional's sign key. The depositor keeps
+// no key: they cannot read the document back.
+import { depositStatement, newId } from "./network.js";
+import { checked, choice, el, fill } from "./consent-common.js";
+
+export function createProDeposit(ctx) {
+  const { S, C, sodium, state, api, show, setStatus, showError } = ctx;
+  let persons = []; // [{id, login}] from the grants in force
+  let profile = null; // my keys' body: structure_id (GET /professionals/{me}/keys)
+
+  /** The persons with a share in force to me, once each, in the order of the list. */
+  function personsOf(grants) {
+    const seen = new Map();
+    for (const grant of grants) if (!seen.has(grant.person_id)) seen.set(grant.person_id, grant.person_login);
+    return [...seen].map(([id, login]) => ({ id, login }));
+  }
+
+  async function showPersons(status = "", options = {}) {
+    try {
+      const { grants } = await (await api("GET", "/shared-with-me")).json();
+      persons = personsOf(grants);
+      const list = document.getElementById("deposit-person-list");
+      list.replaceChildren(...persons.map((p, i) => choice("person", p.id, p.login, "", i === 0)));
+      document.getElementById("deposit-person-fields").hidden = !persons.length;
+      document.getElementById("deposit-person-next").hidden = !persons.length;
+      document.getElementById("deposit-person-none").hidden = Boolean(persons.length);
+      showError("deposit-person-error", "");
+      show("deposit-person", { status, ...options });
+    } catch (error) {
+      setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+  }
+
+  function onPerson(event) {
+    event.preventDefault();
+    const id = checked(event.target, "person");
+    const person = persons.find((p) => p.id === id);
+    if (!person) return showError("deposit-person-error", S.choose_one);
+    startFor(person);
+  }
+
+  /** Opens the add screens with this person's vault as the target. */
+  function startFor(person) {
+    ctx.startAdd({
+      intro: fill(S.deposit_for, { person: person.login }),
+      sendLabel: S.deposit_send,
+      path: "/api/v1/deposits",
+      headers: (parts) => depositHeaders(person, parts),
+      done: () => ctx.home(fill(S.deposit_done, { person: person.login })),
+    });
+  }
+
+  async function depositHeaders(person, { docKey, meta, category, ciphertextSha256, expiresOn }) {
+    if (!profile) profile = await (await api("GET", `/professionals/${state.accountId}/keys`)).json();
+    const { box_public_key: boxKey } = await (await api("GET", `/persons/${person.id}/box-key`)).json();
+    const statement = depositStatement({
+      document: newId(sodium),
+      person: person.id,
+      depositor: state.accountId,
+      structure: profile.structure_id,
+      category,
+      ciphertextSha256,
+      depositedAt: new Date(),
+    });
+    const envelope = C.signStatement(statement, state.keys.signSeed);
+    return {
+      "Content-Type": "application/octet-stream",
+      "Coffre-Person": person.id,
+      "Coffre-Category": category,
+      "Coffre-Metadata": C.b64encode(C.encryptMetadata(docKey, meta)),
+      "Coffre-Sealed-Key": C.b64encode(C.sealDocumentKey(docKey, C.b64decode(boxKey))),
+      "Coffre-Deposit": C.b64encode(new TextEncoder().encode(JSON.stringify(envelope))),
+      ...(expiresOn ? { "Coffre-Expires-On": expiresOn } : {}),
+    };
+  }
+
+  /** The button on a card of "Partagés avec moi". */
+  function depositButton(grant, describedBy) {
+    const node = el("button", { text: fill(S.deposit_for_button, { person: grant.person_login }) });
+    node.type = "button";
+    node.setAttribute("aria-describedby", describedBy);
+    node.addEventListener("click", () => startFor({ id: grant.person_id, login: grant.person_login }));
+    return node;
+  }
+
+  document.getElementById("deposit-person-form").addEventListener("submit", onPerson);
+
+  return {
+    depositButton,
+    screens: ["deposit-person"],
+    enter: { "deposit-person": showPersons },
+    actions: {},
+    wipe() {
+      persons = [];
+      profile = null;
+      document.getElementById("deposit-person-list").replaceChildren();
+    },
+  };
+}
