@@ -448,8 +448,6 @@ EN = {
     "Partagés avec moi": "Shared with me",
     "Demander un document": "Ask for a document",
     "Partager": "Share",
-    "Quel document envoyer ?": "Which document to send?",
-    "Choisissez le document": "Choose the document",
     "Pour quelle démarche ?": "For what purpose?",
     "Choisissez pourquoi vous partagez ce document": "Choose why you share this document",
     "Avec qui ?": "With whom?",
@@ -556,6 +554,40 @@ EN = {
         "again. Your signature proves it comes from you."
     ),
     "Dans le coffre de qui ?": "Into whose vault?",
+    # Share options: several documents, a limit on openings, a new key after the end.
+    "Quels documents envoyer ?": "Which documents to send?",
+    "Cochez un ou plusieurs documents": "Tick one or more documents",
+    "Nombre de consultations (facultatif)": "Number of openings (optional)",
+    "Laissez vide pour ne pas limiter le nombre d'ouvertures pendant le partage. Sinon, "
+    "écrivez un nombre de 1 à 100.": (
+        "Leave empty not to limit the number of openings during the share. Otherwise, write a "
+        "number from 1 to 100."
+    ),
+    "Cochez au moins un document.": "Tick at least one document.",
+    "Vous pouvez partager {n} documents au plus en une fois.": (
+        "You can share at most {n} documents at once."
+    ),
+    "Ces documents peuvent aussi servir pour « {purpose} ». Cochez ceux à partager.": (
+        "These documents may also serve for “{purpose}”. Tick those to share."
+    ),
+    "Le nombre de consultations est un nombre de 1 à 100, ou rien pour ne pas limiter.": (
+        "The number of openings is a number from 1 to 100, or nothing for no limit."
+    ),
+    "{professional}, {structure}, pourra voir vos {n} documents « {document} » pendant "
+    "{duration}, pour « {purpose} ».": (
+        "{professional}, {structure}, will be able to see your {n} documents “{document}” "
+        "for {duration}, for “{purpose}”."
+    ),
+    "Ouvertures permises en tout : {n} au plus.": "Openings allowed in all: {n} at most.",
+    "Re-chiffrer ces documents": "Re-encrypt these documents",
+    "Ce partage est fini. Si quelqu'un a gardé une copie de l'ancienne clé, une "
+    "nouvelle clé la rend inutile. Ce qui a déjà été ouvert ne peut pas être repris.": (
+        "This share has ended. If someone kept a copy of the old key, a new key makes it "
+        "useless. What was already opened cannot be taken back."
+    ),
+    "Vos documents ont une nouvelle clé : une clé gardée par {professional} ne les ouvre plus.": (
+        "Your documents have a new key: a key kept by {professional} no longer opens them."
+    ),
     "Vous pouvez déposer un document dans le coffre d'une personne qui vous partage un "
     "document en ce moment.": (
         "You can deposit a document into the vault of a person who is sharing a document "

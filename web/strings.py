@@ -65,6 +65,19 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         ),
         # Consent, the person's side (consent-person.js). {names} are filled in the page.
         "choose_one": _("Choisissez une réponse."),
+        "choose_some": _("Cochez au moins un document."),
+        "choose_at_most": _("Vous pouvez partager {n} documents au plus en une fois."),
+        "pick_more": _(
+            "Ces documents peuvent aussi servir pour « {purpose} ». Cochez ceux à partager."
+        ),
+        "max_pulls_range": _(
+            "Le nombre de consultations est un nombre de 1 à 100, ou rien pour ne pas limiter."
+        ),
+        "share_summary_many": _(
+            "{professional}, {structure}, pourra voir vos {n} documents « {document} » pendant "
+            "{duration}, pour « {purpose} »."
+        ),
+        "share_summary_pulls": _("Ouvertures permises en tout : {n} au plus."),
         "share_document": _("Document : « {document} »"),
         "share_no_purpose": _(
             "La charte du territoire ne permet pas de partager ce type de document par Coffre."
@@ -121,6 +134,15 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "s'arrêtent aussi."
         ),
         "reencrypting": _("Nouvelle clé pour « {document} »…"),
+        "reencrypt_ended": _("Re-chiffrer ces documents"),
+        "reencrypt_ended_hint": _(
+            "Ce partage est fini. Si quelqu'un a gardé une copie de l'ancienne clé, une "
+            "nouvelle clé la rend inutile. Ce qui a déjà été ouvert ne peut pas être repris."
+        ),
+        "reencrypted_done": _(
+            "Vos documents ont une nouvelle clé : une clé gardée par {professional} ne les "
+            "ouvre plus."
+        ),
         "revoked_done": _(
             "Le partage est arrêté : {professional} ne peut plus ouvrir vos documents."
         ),

@@ -26,10 +26,10 @@ export function button(text, onClick, className = "") {
 }
 
 /** One radio choice styled like the category choices: a label, and a second line. */
-export function choice(name, value, label, detail, checked) {
+export function choice(name, value, label, detail, checked, type = "radio") {
   const id = `${name}-${value}`.replace(/[^A-Za-z0-9_-]/g, "-");
   const input = el("input", { id });
-  input.type = "radio";
+  input.type = type;
   input.name = name;
   input.value = value;
   input.checked = Boolean(checked);
@@ -57,6 +57,11 @@ export function time(value) {
 /** A file name without its extension, for sentences ("Carte d'identité.pdf" → "Carte d'identité"). */
 export function title(name) {
   return name.replace(/\.(pdf|jpe?g|png|txt)$/i, "");
+}
+
+/** The values of the checked boxes of `name` in `form`. */
+export function checkedAll(form, name) {
+  return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((input) => input.value);
 }
 
 /** The value of the checked radio of `name` in `form`, or "". */

@@ -45,6 +45,12 @@ export function createGrants(P) {
       const rotate = button(S.revoke_reencrypt, () => revoke(grant, true, card));
       for (const b of [stopIt, rotate]) b.setAttribute("aria-describedby", headingId);
       card.append(el("div", { className: "actions" }, stopIt, rotate), el("p", { className: "hint", text: S.reencrypt_hint }));
+    } else if (grant.documents.some((shared) => P.documentById(shared.id))) {
+      // Ended, but a copy of a key may have been kept: the documents still in the
+      // vault can get a new one.
+      const rotate = button(S.reencrypt_ended, () => revoke(grant, true, card, false));
+      rotate.setAttribute("aria-describedby", headingId);
+      card.append(el("div", { className: "actions" }, rotate), el("p", { className: "hint", text: S.reencrypt_ended_hint }));
     }
     return card;
   }
@@ -85,11 +91,11 @@ export function createGrants(P) {
     }
   }
 
-  async function revoke(grant, rotate, card) {
+  async function revoke(grant, rotate, card, active = true) {
     for (const b of card.querySelectorAll("button")) b.disabled = true;
     setStatus(S.working);
     try {
-      await api("POST", `/grants/${grant.id}/revoke`);
+      if (active) await api("POST", `/grants/${grant.id}/revoke`);
       if (!rotate) return await showGrants(fill(S.revoked_done, { professional: grant.professional_name }));
       for (const shared of grant.documents) {
         const doc = P.documentById(shared.id);
@@ -97,7 +103,8 @@ export function createGrants(P) {
         setStatus(fill(S.reencrypting, { document: P.docTitle(doc) }));
         await reencrypt(doc);
       }
-      await showGrants(fill(S.revoked_reencrypted, { professional: grant.professional_name }));
+      const done = active ? S.revoked_reencrypted : S.reencrypted_done;
+      await showGrants(fill(done, { professional: grant.professional_name }));
     } catch (error) {
       const message = error instanceof C.CryptoError ? S.decrypt_failed : error.message;
       await showGrants(`${S.error_prefix} : ${message}`);

@@ -4,8 +4,8 @@
 // The document keys are sealed to the professional's box key only after their keys
 // have been verified up to the territory's pinned root (SPEC §15, trust.js), and the
 // person's own sign key signs the consent receipt (SPEC §16).
-import { consentReceipt, newId } from "./network.js";
-import { checked, choice, day, fill, time } from "./consent-common.js";
+import { MAX_DOCUMENTS, MAX_PULLS, consentReceipt, newId } from "./network.js";
+import { checked, checkedAll, choice, day, fill, time } from "./consent-common.js";
 
 const DAY_MS = 86400000;
 const PRESET_DAYS = [1, 7, 30];
@@ -36,7 +36,8 @@ export function createShare(P) {
     show("share-stop");
   }
 
-  // "Partager" on one document: the purposes that allow its category come first.
+  // "Partager" on one document: the purposes that allow its category; then, when other
+// documents fit the purpose too, which ones to share together (1 to 20).
   async function startFromDocument() {
     const doc = state.current;
     if (!doc) return;
@@ -64,13 +65,30 @@ export function createShare(P) {
     flow.purpose = P.charter().purposes.find((p) => p.code === code) || null;
     if (!flow.purpose) return showError("share-purpose-error", S.choose_one);
     showError("share-purpose-error", "");
+    if (eligible().length > 1) return showPick(fill(S.pick_more, { purpose: flow.purpose.label }), flow.documents);
+    await showProfessionals(form, "share-purpose-error");
+  }
+
+  /**
+   * The vault's documents whose category the purpose allows: the one the share started
+   * from, or those of the requested category, first.
+   */
+  function eligible() {
+    const allowed = flow.purpose.categories;
+    const wanted = flow.request ? flow.request.category : null;
+    const first = (doc) => (flow.origin === "document" ? doc.id === flow.documents[0] : doc.category === wanted);
+    const docs = state.documents.filter((doc) => allowed.includes(doc.category));
+    return [...docs.filter(first), ...docs.filter((doc) => !first(doc))];
+  }
+
+  async function showProfessionals(form, errorId) {
     busy(form, true);
     try {
-      const path = `/directory/professionals?purpose=${encodeURIComponent(code)}`;
+      const path = `/directory/professionals?purpose=${encodeURIComponent(flow.purpose.code)}`;
       const { professionals } = await (await api("GET", path)).json();
       if (!professionals.length) {
         setStatus("");
-        return showError("share-purpose-error", S.share_no_professional);
+        return showError(errorId, S.share_no_professional);
       }
       flow.candidates = professionals;
       const list = document.getElementById("share-professional-list");
@@ -83,7 +101,7 @@ export function createShare(P) {
       go("share-professional");
     } catch (error) {
       setStatus("");
-      showError("share-purpose-error", error.message);
+      showError(errorId, error.message);
     } finally {
       busy(form, false);
     }
@@ -116,8 +134,18 @@ export function createShare(P) {
         choice("days", String(days), durationLabel(days), days === max ? S.duration_max : "", days === max),
       ),
     );
+    document.getElementById("share-max-pulls").value = flow.maxPulls ? String(flow.maxPulls) : "";
     showError("share-duration-error", "");
     go("share-duration");
+  }
+
+  /** The optional limit on openings: null (none), a whole number 1..100, or undefined when wrong. */
+  function maxPulls(text) {
+    const value = text.trim();
+    if (!value) return null;
+    if (!/^[0-9]{1,3}$/.test(value)) return undefined;
+    const n = Number(value);
+    return n >= 1 && n <= MAX_PULLS ? n : undefined;
   }
 
   async function onDuration(event) {
@@ -126,7 +154,10 @@ export function createShare(P) {
     if (!flow) return back();
     const days = Number(checked(form, "days"));
     if (!days) return showError("share-duration-error", S.choose_one);
+    const limit = maxPulls(form.max_pulls.value);
+    if (limit === undefined) return showError("share-duration-error", S.max_pulls_range);
     flow.days = days;
+    flow.maxPulls = limit;
     busy(form, true);
     try {
       const root = await P.trust.check();
@@ -167,19 +198,27 @@ export function createShare(P) {
     return { boxPublic: verified.boxPublic, structure: verified.leaf.structure, name: verified.leaf.display_name };
   }
 
+  /** "Carte d'identité" for one document; "« A », « B »" for several (inside « »). */
+  function titles(docs) {
+    return docs.map(P.docTitle).join(" », « ");
+  }
+
   async function showSummary() {
-    const doc = P.documentById(flow.documents[0]);
-    if (!doc) return stop(S.share_failed);
+    const docs = flow.documents.map(P.documentById);
+    if (!docs.length || docs.some((doc) => !doc)) return stop(S.share_failed);
     const pro = flow.professional;
     flow.verified = await verifiedKeys(pro);
     if (!flow.verified) return stop(S.keys_not_certified);
-    document.getElementById("share-summary").textContent = fill(S.share_summary, {
+    let summary = fill(docs.length === 1 ? S.share_summary : S.share_summary_many, {
       professional: flow.verified.name,
       structure: pro.structure.name,
-      document: P.docTitle(doc),
+      document: titles(docs),
+      n: docs.length,
       duration: durationLabel(flow.days),
       purpose: flow.purpose.label,
     });
+    if (flow.maxPulls) summary += ` ${fill(S.share_summary_pulls, { n: flow.maxPulls })}`;
+    document.getElementById("share-summary").textContent = summary;
     const until = new Date(Date.now() + flow.days * DAY_MS);
     document.getElementById("share-ends").textContent = fill(S.share_ends, { date: day(until), time: time(until) });
     showError("share-confirm-error", "");
@@ -211,12 +250,12 @@ export function createShare(P) {
         documents: docs.map((doc) => ({ id: doc.id, ciphertextSha256: doc.ciphertextSha256 })),
         notBefore: start,
         notAfter: new Date(start.getTime() + flow.days * DAY_MS),
-        maxPulls: null,
+        maxPulls: flow.maxPulls || null,
         request: flow.request ? flow.request.id : null,
       });
       const envelope = C.signStatement(receipt, state.keys.signSeed);
       await api("POST", "/grants", { json: { receipt: envelope, sealed_keys: sealed } });
-      const done = fill(S.share_done, { professional: name, document: P.docTitle(docs[0]) });
+      const done = fill(S.share_done, { professional: name, document: titles(docs) });
       flow = null;
       await P.showGrants(done);
     } catch (error) {
@@ -228,7 +267,8 @@ export function createShare(P) {
   }
 
   // Approving a request is sharing: the purpose and the professional come from the
-  // request, the person picks the document, and the receipt names the request.
+  // request, the person picks the documents (those of the requested category first,
+  // others the purpose allows after), and the receipt names the request.
   async function startFromRequest(request) {
     setStatus(S.working);
     try {
@@ -252,28 +292,49 @@ export function createShare(P) {
       days: null,
       steps: [],
     };
-    const docs = state.documents.filter((doc) => doc.category === request.category);
     const category = categoryLabel(request.category);
-    document.getElementById("share-pick-intro").textContent = docs.length
-      ? fill(S.pick_intro, { professional: request.professional_name, category })
-      : fill(S.pick_none, { category });
+    const first = state.documents.find((doc) => doc.category === request.category);
+    if (!first) {
+      document.getElementById("share-pick-intro").textContent = fill(S.pick_none, { category });
+      document.getElementById("share-pick-list").replaceChildren();
+      setPickable(false);
+      showError("share-pick-error", "");
+      return go("share-pick");
+    }
+    showPick(fill(S.pick_intro, { professional: request.professional_name, category }), [first.id]);
+  }
+
+  function setPickable(on) {
+    document.getElementById("share-pick-fields").hidden = !on;
+    document.getElementById("share-pick-next").hidden = !on;
+    document.getElementById("share-pick-add").hidden = on;
+  }
+
+  /** Check boxes for the documents the purpose allows; `chosen` ticked. */
+  function showPick(intro, chosen) {
+    document.getElementById("share-pick-intro").textContent = intro;
     document.getElementById("share-pick-list").replaceChildren(
-      ...docs.map((doc, i) => choice("document", doc.id, P.docTitle(doc), `${S.added_on} ${day(doc.createdAt)}`, i === 0)),
+      ...eligible().map((doc) =>
+        choice("document", doc.id, P.docTitle(doc), `${categoryLabel(doc.category)} · ${S.added_on} ${day(doc.createdAt)}`,
+          chosen.includes(doc.id), "checkbox"),
+      ),
     );
-    document.getElementById("share-pick-fields").hidden = !docs.length;
-    document.getElementById("share-pick-next").hidden = !docs.length;
-    document.getElementById("share-pick-add").hidden = Boolean(docs.length);
+    setPickable(true);
     showError("share-pick-error", "");
     go("share-pick");
   }
 
-  function onPick(event) {
+  async function onPick(event) {
     event.preventDefault();
     if (!flow) return back();
-    const id = checked(event.target, "document");
-    if (!id) return showError("share-pick-error", S.choose_one);
-    flow.documents = [id];
-    showDurations();
+    const form = event.target;
+    const ids = checkedAll(form, "document");
+    if (!ids.length) return showError("share-pick-error", S.choose_some);
+    if (ids.length > MAX_DOCUMENTS) return showError("share-pick-error", fill(S.choose_at_most, { n: MAX_DOCUMENTS }));
+    showError("share-pick-error", "");
+    flow.documents = ids;
+    if (flow.origin === "requests") return showDurations();
+    await showProfessionals(form, "share-pick-error");
   }
 
   document.getElementById("share-purpose-form").addEventListener("submit", onPurpose);
