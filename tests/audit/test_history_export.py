@@ -24,6 +24,7 @@ from client.api import ApiError, CoffreClient
 from client.export import export_vault, history, safe_name, unique_name
 from coffre.audit.models import AuditEntry
 from coffre.container import Coffre
+from coffre.structures.errors import NotAllowed
 from coffre.vault.models import Document
 from crypto import sign_statement
 from tests.consent.world import MDPH, RSA, ConsentWorld, build_consent_world
@@ -258,6 +259,33 @@ def test_reading_the_history_is_not_recorded(cw: ConsentWorld) -> None:
     my_history(cw)
     with coffre_of(cw.api).db.unit_of_work() as db:
         assert int(db.scalar(select(func.count()).select_from(AuditEntry)) or 0) == before
+
+
+def test_reading_what_an_export_holds_is_not_an_export(
+    cw: ConsentWorld, story: dict[str, str]
+) -> None:
+    coffre = coffre_of(cw.api)
+    person = coffre.accounts.authenticate(cw.person.token)
+    before = count(cw.api, "account.export")
+    data = coffre.history.for_export(person)
+    assert count(cw.api, "account.export") == before
+    assert {d.document.id for d in data.documents} == {
+        cw.identity,
+        cw.address,
+        cw.health,
+        story["deposit"],
+    }
+    [deposited] = [d for d in data.documents if d.depositor is not None]
+    assert deposited.depositor.name == "Mme Dupont"
+    assert [g.grant.id for g in data.grants] == [story["grant"]]
+    assert data.login == cw.person.login and data.history[0].action != "account.export"
+    professional = coffre.accounts.authenticate(cw.professional.token)
+    with pytest.raises(NotAllowed):
+        coffre.history.for_export(professional)
+    with pytest.raises(NotAllowed):
+        coffre.exports.record(professional)
+    with pytest.raises(NotAllowed):
+        coffre.history.for_person(professional)
 
 
 # -- the export ----------------------------------------------------------------------
