@@ -554,6 +554,23 @@ EN = {
         "again. Your signature proves it comes from you."
     ),
     "Dans le coffre de qui ?": "Into whose vault?",
+    # The professional's notifications (pro-notifications.js).
+    "Mes notifications": "My notifications",
+    "Une personne": "Someone",
+    "{person} vous a partagé des documents pour « {purpose} », le {date} à {time}. "
+    "Vous les trouverez dans « Partagés avec moi ».": (
+        "{person} shared documents with you for “{purpose}”, on {date} at {time}. You will "
+        "find them in “Shared with me”."
+    ),
+    "{person} a arrêté un partage (« {purpose} ») le {date} à {time} : vous ne pouvez "
+    "plus ouvrir ces documents.": (
+        "{person} stopped a share (“{purpose}”) on {date} at {time}: you can no longer open "
+        "these documents."
+    ),
+    "{person} a refusé votre demande ({category}) le {date} à {time}.": (
+        "{person} declined your request ({category}) on {date} at {time}."
+    ),
+    "Aucune notification pour l'instant.": "No notifications yet.",
     # Share options: several documents, a limit on openings, a new key after the end.
     "Quels documents envoyer ?": "Which documents to send?",
     "Cochez un ou plusieurs documents": "Tick one or more documents",

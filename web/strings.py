@@ -209,6 +209,20 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "request_declined": _("Refusée"),
         "request_expired": _("Expirée"),
         "request_word": _("Réponse : « {word} »"),
+        # The professional's notifications (pro-notifications.js).
+        "someone": _("Une personne"),
+        "pro_notice_grant": _(
+            "{person} vous a partagé des documents pour « {purpose} », le {date} à {time}. "
+            "Vous les trouverez dans « Partagés avec moi »."
+        ),
+        "pro_notice_revoked": _(
+            "{person} a arrêté un partage (« {purpose} ») le {date} à {time} : vous ne pouvez "
+            "plus ouvrir ces documents."
+        ),
+        "pro_notice_declined": _(
+            "{person} a refusé votre demande ({category}) le {date} à {time}."
+        ),
+        "pro_no_notifications": _("Aucune notification pour l'instant."),
         # Deposits: the person's check (person-deposits.js), the professional's
         # deposit (pro-deposit.js) through the add screens (app.js).
         "put_in_vault": _("Mettre dans mon coffre"),

@@ -15,7 +15,12 @@ from client import CoffreClient, consent
 from tests.consent.world import RSA, consent_charter, publish
 from tests.structures.world import World, build_world, pinned_root
 from tests.web.conftest import assert_accessible, png, screenshot
-from tests.web.test_consent_journey import PERSON_PASSPHRASE, log_in, visible_screen
+from tests.web.test_consent_journey import (
+    PERSON_PASSPHRASE,
+    PRO_PASSPHRASE,
+    log_in,
+    visible_screen,
+)
 
 
 @pytest.fixture
@@ -149,3 +154,63 @@ def test_the_documents_of_an_ended_share_get_a_new_key(
         client.download(card, target, logged.keys)
     assert after["ciphertext_sha256"] != before["ciphertext_sha256"]
     assert target.read_bytes() == (tmp_path / "Carte d'identité.png").read_bytes()
+
+
+def test_the_professional_reads_their_notifications_in_plain_sentences(
+    world: World, page: Page, live_server: str, tmp_path: Path, api: TestClient
+) -> None:
+    card, _ = upload_two(live_server, world, tmp_path)
+    asked = api.post(
+        "/api/v1/requests",
+        json={
+            "person_login": world.person.login,
+            "structure_id": world.structure_id,
+            "purpose": RSA,
+            "category": "domicile",
+        },
+        headers=world.professional.headers,
+    )
+    assert asked.status_code == 202, asked.text
+    with CoffreClient(live_server) as client:
+        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+        grant = consent.share(
+            client,
+            logged.keys,
+            person_id=world.person.account_id,
+            professional_id=world.professional.account_id,
+            pinned_root=pinned_root(world.admin),
+            purpose=RSA,
+            document_ids=[card],
+            days=7,
+        )
+        client.call("POST", f"/grants/{grant['id']}/revoke")
+        [request] = client.call("GET", "/requests").json()["requests"]
+        client.call("POST", f"/requests/{request['id']}/decline", json={"word": "Je l'apporte"})
+
+    log_in(page, live_server, "dupont", PRO_PASSPHRASE, "shared")
+    menu = page.get_by_role("button", name=re.compile("^Mes notifications"))
+    expect(menu).to_have_text("Mes notifications (3)")
+    menu.click()
+    notices = visible_screen(page, "pro-notifications").locator(".notice")
+    expect(notices).to_have_count(3)
+    when = r"le \d\d/\d\d/\d{4} à \d\d:\d\d"
+    expect(notices.nth(0)).to_contain_text(
+        re.compile(
+            rf"amina a refusé votre demande \(Justificatif de domicile\) {when}\. "
+            r"Réponse : « Je l'apporte »"
+        )
+    )
+    expect(notices.nth(1)).to_contain_text(
+        re.compile(
+            rf"amina a arrêté un partage \(« Ouverture de droits au RSA »\) {when} : vous ne "
+            r"pouvez plus ouvrir ces documents\."
+        )
+    )
+    expect(notices.nth(2)).to_contain_text(
+        re.compile(
+            rf"amina vous a partagé des documents pour « Ouverture de droits au RSA », {when}\."
+        )
+    )
+    assert_accessible(page, "pro-notifications")
+    screenshot(page, "52-pro-notifications")
+    expect(menu).to_have_text("Mes notifications")

@@ -9,6 +9,7 @@
 import { stampCopy, watermarkText } from "./watermark.js";
 import { button, day, el, fill, time, title } from "./consent-common.js";
 import { createProDeposit } from "./pro-deposit.js";
+import { createProNotifications } from "./pro-notifications.js";
 
 const HOUR_MS = 3600000;
 const DAY_MS = 86400000;
@@ -19,6 +20,7 @@ export function createProConsent(ctx) {
   let profile = null; // my keys' body: structure_id, profession (GET /professionals/{me}/keys)
   let charter = null;
   const deposit = createProDeposit(ctx);
+  const notices = createProNotifications(ctx);
 
   // ----------------------------------------------------------------- shared with me
 
@@ -277,12 +279,16 @@ export function createProConsent(ctx) {
 
   return {
     kind: "professional",
-    screens: ["shared", "pull-reason", "shared-document", "ask", ...deposit.screens],
-    enter: { shared: showShared, ask: showAsk, ...deposit.enter },
-    actions: { ...deposit.actions },
-    home: showShared,
+    screens: ["shared", "pull-reason", "shared-document", "ask", ...deposit.screens, ...notices.screens],
+    enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter },
+    actions: { ...deposit.actions, ...notices.actions },
+    async home(status = "") {
+      await showShared(status);
+      notices.refreshCount();
+    },
     wipe() {
       deposit.wipe();
+      notices.wipe();
       pending = null;
       profile = null;
       charter = null;

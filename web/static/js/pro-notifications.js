@@ -1,0 +1,90 @@
+// A professional's notifications in plain sentences: a person shared documents with
+// them, stopped a share, declined a request. Marked read once seen; the count in the
+// menu.
+//
+// The notifications carry ids more than names (grant.revoked names no person,
+// request.declined no person nor document): the names come from what the page can
+// read anyway — the grant.received notice of the same grant, the requests the
+// professional sent (GET /requests), the charter's purpose labels.
+import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
+
+export function createProNotifications(ctx) {
+  const { S, api, show, setStatus, categoryLabel } = ctx;
+
+  function namesFor(notifications, requests, charter) {
+    const grants = new Map(); // grant id -> person login, from grant.received
+    for (const notice of notifications) {
+      if (notice.kind === "grant.received" && notice.data && notice.data.grant) grants.set(notice.data.grant, notice.data.person);
+    }
+    const purposes = new Map((charter ? charter.purposes : []).map((p) => [p.code, p.label]));
+    return {
+      person: (grant) => grants.get(grant) || S.someone,
+      purpose: (code) => purposes.get(code) || code || "",
+      request: (id) => requests.find((r) => r.id === id) || null,
+    };
+  }
+
+  function sentence(notice, names) {
+    const data = notice.data || {};
+    const at = { date: day(notice.created_at), time: time(notice.created_at) };
+    switch (notice.kind) {
+      case "grant.received":
+        return fill(S.pro_notice_grant, { ...at, person: data.person || S.someone, purpose: names.purpose(data.purpose) });
+      case "grant.revoked":
+        return fill(S.pro_notice_revoked, { ...at, person: names.person(data.grant), purpose: names.purpose(data.purpose) });
+      case "request.declined": {
+        const request = names.request(data.request);
+        const text = fill(S.pro_notice_declined, {
+          ...at,
+          person: request && request.person_login ? request.person_login : S.someone,
+          category: request ? categoryLabel(request.category) : "—",
+        });
+        return data.word ? `${text} ${fill(S.request_word, { word: data.word })}` : text;
+      }
+      default:
+        return fill(S.notice_other, at);
+    }
+  }
+
+  async function showNotices(status = "", options = {}) {
+    try {
+      const { notifications, unread } = await (await api("GET", "/notifications")).json();
+      const { requests } = await (await api("GET", "/requests")).json();
+      let charter = null;
+      try {
+        charter = await (await api("GET", "/charters/current")).json();
+      } catch {
+        // Without a charter in force, purposes are named by their code.
+      }
+      const names = namesFor(notifications, requests, charter);
+      renderNotices("pro-notice-list", notifications, (n) => sentence(n, names), S.pro_no_notifications, S.new_notice);
+      show("pro-notifications", { status, ...options });
+      if (unread && notifications.length) {
+        await api("POST", "/notifications/read", { json: { up_to: notifications[0].id } });
+        setCount("pro-notifications-count", 0);
+      }
+    } catch (error) {
+      setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+  }
+
+  async function refreshCount() {
+    try {
+      const { unread } = await (await api("GET", "/notifications")).json();
+      setCount("pro-notifications-count", unread);
+    } catch {
+      // A convenience: the screen fetches its own list.
+    }
+  }
+
+  return {
+    refreshCount,
+    screens: ["pro-notifications"],
+    enter: { "pro-notifications": showNotices },
+    actions: {},
+    wipe() {
+      document.getElementById("pro-notice-list").replaceChildren();
+      setCount("pro-notifications-count", 0);
+    },
+  };
+}
