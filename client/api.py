@@ -11,6 +11,7 @@ import hashlib
 import mimetypes
 import platform
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -176,6 +177,17 @@ class CoffreClient:
     def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Any API call under /api/v1 with this session; raises ApiError on refusal."""
         return self._request(method, path, **kwargs)
+
+    @contextmanager
+    def stream(self, method: str, path: str, **kwargs: Any) -> Iterator[httpx.Response]:
+        """Like ``call``, with the body read piece by piece (``response.iter_bytes()``)."""
+        headers = self._headers(kwargs.pop("headers", None))
+        url = self._prefix + path
+        with self._http.stream(method, url, headers=headers, **kwargs) as response:
+            if not response.is_success:
+                response.read()
+            self._raise_for(response)
+            yield response
 
     # -- accounts ---------------------------------------------------------
     def signup(self, login: str, passphrase: str) -> SignupOutcome:

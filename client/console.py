@@ -47,11 +47,18 @@ def flags(client: CoffreClient, start: str | None = None, end: str | None = None
 
 
 def _save(client: CoffreClient, path: str, params: dict[str, str | int], dest: Path) -> int:
-    response = client.call("GET", path, params=params)
+    """Stream the answer to ``dest`` (written whole or not at all)."""
     tmp = dest.with_name(dest.name + ".part")
-    tmp.write_bytes(response.content)
-    tmp.replace(dest)
-    return len(response.content)
+    written = 0
+    try:
+        with client.stream("GET", path, params=params) as response, tmp.open("wb") as out:
+            for chunk in response.iter_bytes():
+                out.write(chunk)
+                written += len(chunk)
+        tmp.replace(dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return written
 
 
 def save_csv(client: CoffreClient, dest: Path, **filters: str | int | None) -> int:

@@ -362,12 +362,8 @@ class _Writer:
     def _ciphertext(self, document_id: str) -> Iterator[Iterator[bytes]]:
         """The stored ciphertext, streamed (the same request as ``CoffreClient.download``,
         read piece by piece instead of into a file)."""
-        client = self._client
-        url = f"{client._prefix}/documents/{quote(document_id, safe='')}/content"
-        with client._http.stream("GET", url, headers=client._headers()) as response:
-            if not response.is_success:
-                response.read()
-            client._raise_for(response)
+        path = f"/documents/{quote(document_id, safe='')}/content"
+        with self._client.stream("GET", path) as response:
             yield response.iter_bytes()
 
     # -- deposits -------------------------------------------------------------
