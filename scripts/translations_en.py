@@ -554,6 +554,59 @@ EN = {
         "again. Your signature proves it comes from you."
     ),
     "Dans le coffre de qui ?": "Into whose vault?",
+    # The person's history (person-history.js and its section in app.html).
+    "Historique": "History",
+    "Qui a vu mes documents": "Who saw my documents",
+    "Tout ce qui s'est passé dans votre coffre : qui a ouvert vos documents, quand et "
+    "pourquoi, vos partages, les dépôts et les demandes.": (
+        "Everything that happened in your vault: who opened your documents, when and why, "
+        "your shares, deposits and requests."
+    ),
+    "Quel ou quelle professionnel·le ?": "Which professional?",
+    "Afficher": "Show",
+    "Télécharger ces lignes (tableur CSV)": "Download these lines (CSV spreadsheet)",
+    "Le {date} à {time}": "On {date} at {time}",
+    "« {title} » ({category})": "“{title}” ({category})",
+    "un document « {category} » (supprimé depuis)": "a “{category}” document (since deleted)",
+    "un document « {category} »": "a “{category}” document",
+    "un de vos documents": "one of your documents",
+    ", pour « {purpose} »": ", for “{purpose}”",
+    "{who} a ouvert {documents}{purpose_part}.": "{who} opened {documents}{purpose_part}.",
+    "Motif indiqué : « {reason} ».": "Reason given: “{reason}”.",
+    "{who} a essayé d'ouvrir {documents} : c'est refusé, {refusal}.": (
+        "{who} tried to open {documents}: refused, {refusal}."
+    ),
+    "vous aviez arrêté ce partage": "you had stopped this share",
+    "le partage était fini": "the share had ended",
+    "le nombre d'ouvertures prévu était atteint": "the planned number of openings was reached",
+    "la charte ne le permettait plus": "the charter no longer allowed it",
+    "Vous avez partagé {documents} avec {who}{purpose_part}.": (
+        "You shared {documents} with {who}{purpose_part}."
+    ),
+    "Vous avez arrêté le partage avec {who}{purpose_part}.": (
+        "You stopped the share with {who}{purpose_part}."
+    ),
+    "{who} a déposé {documents} dans votre coffre.": "{who} deposited {documents} in your vault.",
+    "{who} vous a demandé un document ({category}){purpose_part}.": (
+        "{who} asked you for a document ({category}){purpose_part}."
+    ),
+    "Vous avez refusé la demande de {who}{purpose_part}.": (
+        "You declined the request of {who}{purpose_part}."
+    ),
+    "Vous avez ajouté {documents}.": "You added {documents}.",
+    "Vous avez ouvert {documents}.": "You opened {documents}.",
+    "Vous avez donné une nouvelle clé à {documents}.": "You gave {documents} a new key.",
+    "Vous avez supprimé {documents}.": "You deleted {documents}.",
+    "Vous avez récupéré tout votre coffre.": "You took out your whole vault.",
+    "Connexion à votre coffre.": "Log-in to your vault.",
+    "Une connexion à votre coffre a été refusée (phrase secrète ou code faux).": (
+        "A log-in to your vault was refused (wrong passphrase or code)."
+    ),
+    "Tous les documents": "All documents",
+    "Tous les professionnels": "All professionals",
+    "Rien à afficher.": "Nothing to show.",
+    "{n} ligne(s) affichée(s).": "{n} line(s) shown.",
+    "historique-coffre.csv": "vault-history.csv",
     # The professional's notifications (pro-notifications.js).
     "Mes notifications": "My notifications",
     "Une personne": "Someone",

@@ -2,7 +2,7 @@
 // job each: the territory's pinned root (trust.js), sharing (person-share.js), the
 // shares and their ending (person-grants.js), the requests inbox (person-requests.js),
 // notifications (person-notifications.js), a deposit's proof of origin
-// (person-deposits.js).
+// (person-deposits.js), the history (person-history.js).
 //
 // Each module returns {screens, enter, actions, wipe} and may expose functions the
 // others call through `P` (the helpers app.js gives, plus the shared ones below).
@@ -10,6 +10,7 @@
 // stored is the root fingerprint the person confirmed (trust.js).
 import { title } from "./consent-common.js";
 import { createDepositCheck } from "./person-deposits.js";
+import { createHistory } from "./person-history.js";
 import { createGrants } from "./person-grants.js";
 import { createNotifications } from "./person-notifications.js";
 import { createRequests } from "./person-requests.js";
@@ -49,7 +50,8 @@ export function createPersonConsent(ctx) {
   P.share = createShare(P);
   const notifications = createNotifications(P);
   const deposits = createDepositCheck(P);
-  const parts = [P.trust, P.share, grants, requests, notifications, deposits];
+  P.history = createHistory(P);
+  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history];
 
   return {
     kind: "person",

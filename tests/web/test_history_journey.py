@@ -1,0 +1,130 @@
+"""The person's history and full export in the page, against the real server.
+
+A health certificate is shared for the MDPH file (a reason at each pull); Mme Dupont
+opens it with a reason; the person stops the share; Mme Dupont tries again and is
+refused. "Historique" then says all of it in plain words, with the person's own title
+for the document; the filters narrow it; the lines save as a CSV file. "Tout
+récupérer" builds one ZIP in the page whose documents are the bytes uploaded, with
+manifest.json and history.json laid out as the CLI's export (client/export.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+
+from client import CoffreClient, consent
+from tests.consent.world import MDPH, consent_charter, publish
+from tests.structures.world import World, build_world, pinned_root
+from tests.web.conftest import assert_accessible, png, screenshot
+from tests.web.test_consent_journey import PERSON_PASSPHRASE, log_in, visible_screen
+
+DUPONT = "Mme Dupont (CCAS de Clermont-Ferrand)"
+WHEN = re.compile(r"^Le \d\d/\d\d/\d{4} à \d\d:\d\d$")
+
+
+@pytest.fixture
+def world(api: TestClient) -> World:
+    world = build_world(api)
+    publish(api, world, consent_charter(world.structure_id))
+    return world
+
+
+@pytest.fixture
+def story(world: World, live_server: str, tmp_path: Path, api: TestClient) -> dict[str, Path]:
+    """A share, a pull with a reason, the share stopped, a refused pull."""
+    with CoffreClient(live_server) as client:
+        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+        certificate = png(tmp_path / "certificat.png", 400, 300, seed=5)
+        doc_id = client.upload(certificate, "sante", box_public_key=logged.keys.box_public)
+        notice = tmp_path / "notice.pdf"
+        notice.write_bytes(b"%PDF-1.4\n% notice CAF\n" * 40)
+        client.upload(notice, "caf", box_public_key=logged.keys.box_public)
+        grant = consent.share(
+            client,
+            logged.keys,
+            person_id=world.person.account_id,
+            professional_id=world.professional.account_id,
+            pinned_root=pinned_root(world.admin),
+            purpose=MDPH,
+            document_ids=[doc_id],
+            days=30,
+        )
+    pull = f"/api/v1/grants/{grant['id']}/documents/{doc_id}/pull"
+    pulled = api.post(
+        pull, json={"reason": "Constitution du dossier MDPH"}, headers=world.professional.headers
+    )
+    assert pulled.status_code == 200
+    with CoffreClient(live_server) as client:
+        client.login(world.person.login, PERSON_PASSPHRASE)
+        client.call("POST", f"/grants/{grant['id']}/revoke")
+    refused = api.post(pull, json={"reason": "Relecture"}, headers=world.professional.headers)
+    assert refused.status_code == 403
+    return {"certificat.png": certificate, "notice.pdf": notice}
+
+
+def test_the_history_says_who_opened_what_when_and_why(
+    world: World, story: dict[str, Path], page: Page, live_server: str
+) -> None:
+    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    page.get_by_role("button", name="Historique").click()
+    history = visible_screen(page, "history")
+    lines = history.locator(".history li")
+    texts = [t.split("\n", 1) for t in lines.all_inner_texts()]
+    for when, _ in texts:
+        assert WHEN.match(when), when
+    sentences = [sentence for _, sentence in texts]
+    doc = "« certificat » (Santé)"
+    expected = [
+        f"{DUPONT} a essayé d'ouvrir {doc} : c'est refusé, vous aviez arrêté ce partage.",
+        f"Vous avez arrêté le partage avec {DUPONT}, pour « Dossier MDPH ».",
+        f"{DUPONT} a ouvert {doc}, pour « Dossier MDPH ». "
+        "Motif indiqué : « Constitution du dossier MDPH ».",
+        f"Vous avez partagé {doc} avec {DUPONT}, pour « Dossier MDPH ».",
+    ]
+    # Log-ins (the person's and the client's) are lines too, between the others.
+    events = [s for s in sentences if s != "Connexion à votre coffre."]
+    assert events[: len(expected)] == expected
+    assert "Vous avez ajouté « notice » (CAF)." in sentences
+    assert "Vous avez ajouté « certificat » (Santé)." in sentences
+    assert_accessible(page, "history")
+    screenshot(page, "60-history")
+
+    # -- filters: one professional, then one document --------------------------------
+    history.get_by_label("Quel ou quelle professionnel·le ?").select_option(label=DUPONT)
+    history.get_by_role("button", name="Afficher").click()
+    expect(page.locator("#status")).to_have_text("4 ligne(s) affichée(s).")
+    expect(lines).to_have_count(4)
+    history.get_by_label("Quel ou quelle professionnel·le ?").select_option(index=0)
+    history.get_by_label("Quel document ?").select_option(label="notice (CAF)")
+    history.get_by_role("button", name="Afficher").click()
+    expect(lines).to_have_count(1)
+    expect(lines).to_contain_text("Vous avez ajouté « notice » (CAF).")
+
+    # -- the lines shown, as a CSV file -----------------------------------------------
+    history.get_by_label("Quel document ?").select_option(index=0)
+    history.get_by_role("button", name="Afficher").click()
+    expect(lines).to_have_count(len(sentences))
+    with page.expect_download() as info:
+        history.get_by_role("link", name="Télécharger ces lignes (tableur CSV)").click()
+    download = info.value
+    assert download.suggested_filename == "historique-coffre.csv"
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0][:4] == ["Date", "Qui", "Structure", "Ce qui s'est passé"]
+    assert len(rows) == 1 + len(sentences)
+    refused, pulled = [row for row in rows if row[4] == "grant.pull"]
+    assert refused[9] == "refusé"
+    assert refused[3] == expected[0]
+    assert pulled[1:3] == ["Mme Dupont", "CCAS de Clermont-Ferrand"]
+    assert pulled[8] == "Constitution du dossier MDPH"
+    assert pulled[7] == "Dossier MDPH"

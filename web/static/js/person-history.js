@@ -1,0 +1,248 @@
+// "Qui a vu mes documents": the person's slice of the audit trail (GET /me/history,
+// docs/AUDIT.md), one plain sentence per line — who (name, structure), what (the
+// document's category and the person's own title, decrypted here from its id: the
+// server cannot read titles), when, why (the purpose, the reason stated at a pull).
+// Filters by document and by professional; the lines shown can be saved as a CSV
+// file (the same columns as history.csv in the full export, client/export.py).
+import { day, el, fill, time } from "./consent-common.js";
+
+// Columns of history.csv (client/export.py CSV_HEADERS): a spreadsheet reads them.
+export const CSV_HEADERS = [
+  "Date",
+  "Qui",
+  "Structure",
+  "Ce qui s'est passé",
+  "Action",
+  "Documents",
+  "Catégorie",
+  "Finalité",
+  "Motif indiqué",
+  "Résultat",
+  "Numéro dans le journal",
+];
+const OUTCOMES_FR = { ok: "effectué", refused: "refusé", failed: "échoué" };
+
+/** A CSV cell a spreadsheet will not run as a formula (reasons are typed by others). */
+function cell(value) {
+  const text = value === null || value === undefined ? "" : String(value);
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function pad(n, width = 2) {
+  return String(n).padStart(width, "0");
+}
+
+/** "2026-11-25 17:04:05 +0100": the device's time zone, as the CLI writes it. */
+function localStamp(iso) {
+  const at = new Date(iso);
+  const offset = -at.getTimezoneOffset();
+  const sign = offset >= 0 ? "+" : "-";
+  const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
+  return (
+    `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
+    `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())} ${zone}`
+  );
+}
+
+/** history.csv's text: UTF-8 with a BOM (accents in spreadsheets), ";" separated, CRLF. */
+export function historyCsv(items, sentence) {
+  const rows = [CSV_HEADERS.map(cell).join(";")];
+  for (const item of items) {
+    const who = item.who || {};
+    rows.push(
+      [
+        localStamp(item.at),
+        who.name,
+        who.structure_name,
+        sentence(item),
+        item.action,
+        (item.documents || []).map((d) => d.id).join(" "),
+        item.category_label,
+        item.purpose_label,
+        item.reason,
+        OUTCOMES_FR[item.outcome] || item.outcome,
+        item.seq,
+      ]
+        .map(cell)
+        .join(";"),
+    );
+  }
+  return `\uFEFF${rows.join("\r\n")}\r\n`;
+}
+
+export function createHistory(P) {
+  const { S, state, api, show, setStatus, categoryLabel } = P;
+  let items = [];
+  let csvUrl = null;
+
+  function someone(party) {
+    if (!party) return S.someone;
+    return party.structure_name ? `${party.name} (${party.structure_name})` : party.name;
+  }
+
+  /** « Carte d'identité » (Identité) when in the vault; else the category only. */
+  function documentWords(item) {
+    const docs = item.documents || [];
+    if (!docs.length) return item.category_label ? fill(S.hist_a_document, { category: item.category_label }) : S.hist_some_document;
+    return docs
+      .map((ref) => {
+        const doc = P.documentById(ref.id);
+        return doc
+          ? fill(S.hist_document, { title: P.docTitle(doc), category: ref.category_label })
+          : fill(S.hist_document_gone, { category: ref.category_label });
+      })
+      .join(", ");
+  }
+
+  const REFUSALS = () => ({
+    revoked: S.hist_refusal_revoked,
+    expired: S.hist_refusal_expired,
+    exhausted: S.hist_refusal_exhausted,
+  });
+
+  /** The line as the person reads it (the server's `summary` for rarer actions). */
+  function sentence(item) {
+    const values = {
+      who: someone(item.professional || item.who),
+      documents: documentWords(item),
+      category: item.category_label || "",
+      purpose_part: item.purpose_label ? fill(S.hist_purpose, { purpose: item.purpose_label }) : "",
+    };
+    switch (item.action) {
+      case "grant.pull": {
+        if (item.outcome !== "ok") {
+          const refusal = REFUSALS()[item.refusal] || S.hist_refusal_conditions;
+          return fill(S.hist_pull_refused, { ...values, refusal });
+        }
+        const text = fill(S.hist_pulled, values);
+        return item.reason ? `${text} ${fill(S.hist_reason, { reason: item.reason })}` : text;
+      }
+      case "grant.create":
+        return fill(S.hist_shared, values);
+      case "grant.revoke":
+        return fill(S.hist_revoked, values);
+      case "document.deposit":
+        return fill(S.hist_deposit, values);
+      case "request.create":
+        return fill(S.hist_request, values);
+      case "request.decline":
+        return fill(S.hist_declined, values);
+      case "document.upload":
+        return fill(S.hist_upload, values);
+      case "document.download":
+        return fill(S.hist_download, values);
+      case "document.reencrypt":
+        return fill(S.hist_reencrypt, values);
+      case "document.delete":
+        return fill(S.hist_delete, values);
+      case "account.export":
+        return S.hist_export;
+      case "account.login":
+        return item.outcome === "ok" ? S.hist_login : S.hist_login_failed;
+      default:
+        return item.summary;
+    }
+  }
+
+  function option(value, text, selected) {
+    const node = el("option", { text });
+    node.value = value;
+    node.selected = selected;
+    return node;
+  }
+
+  /** The filters: the vault's documents, and the professionals the history names. */
+  function fillFilters(all, chosen) {
+    const docs = document.getElementById("history-document");
+    docs.replaceChildren(
+      option("", S.hist_all_documents, !chosen.document),
+      ...state.documents.map((doc) => option(doc.id, `${P.docTitle(doc)} (${categoryLabel(doc.category)})`, doc.id === chosen.document)),
+    );
+    const pros = new Map();
+    for (const item of all) {
+      const pro = item.professional;
+      if (pro && pro.account_id && !pros.has(pro.account_id)) pros.set(pro.account_id, someone(pro));
+    }
+    document.getElementById("history-professional").replaceChildren(
+      option("", S.hist_all_professionals, !chosen.professional),
+      ...[...pros].map(([id, name]) => option(id, name, id === chosen.professional)),
+    );
+  }
+
+  function render() {
+    const list = document.getElementById("history-list");
+    if (!items.length) list.replaceChildren(el("p", { text: S.hist_empty }));
+    else {
+      list.replaceChildren(
+        el(
+          "ul",
+          { className: "history" },
+          ...items.map((item) => {
+            const when = el("time", { text: fill(S.hist_when, { date: day(item.at), time: time(item.at) }) });
+            when.dateTime = item.at;
+            const line = el("li", { className: item.outcome === "ok" ? "" : "refused" }, when, el("span", { text: sentence(item) }));
+            return line;
+          }),
+        ),
+      );
+    }
+    if (csvUrl) URL.revokeObjectURL(csvUrl);
+    csvUrl = URL.createObjectURL(new Blob([historyCsv(items, sentence)], { type: "text/csv;charset=utf-8" }));
+    const link = document.getElementById("history-csv");
+    link.href = csvUrl;
+    link.download = S.hist_csv_name;
+    link.hidden = !items.length;
+  }
+
+  async function fetchItems({ document: documentId = "", professional = "" } = {}) {
+    const query = new URLSearchParams();
+    if (documentId) query.set("document", documentId);
+    if (professional) query.set("professional", professional);
+    const suffix = query.toString() ? `?${query}` : "";
+    return (await (await api("GET", `/me/history${suffix}`)).json()).items;
+  }
+
+  async function showHistory(status = "", options = {}) {
+    try {
+      await P.refreshDocuments();
+      items = await fetchItems();
+      fillFilters(items, {});
+      render();
+      show("history", { status, ...options });
+    } catch (error) {
+      setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+  }
+
+  async function onFilter(event) {
+    event.preventDefault();
+    const form = event.target;
+    const chosen = { document: form.document.value, professional: form.professional.value };
+    setStatus(S.working);
+    try {
+      items = await fetchItems(chosen);
+      render();
+      setStatus(fill(S.hist_shown, { n: items.length }));
+    } catch (error) {
+      setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+  }
+
+  document.getElementById("history-form").addEventListener("submit", onFilter);
+
+  return {
+    sentence,
+    fetchItems,
+    screens: ["history"],
+    enter: { history: showHistory },
+    actions: {},
+    wipe() {
+      items = [];
+      if (csvUrl) URL.revokeObjectURL(csvUrl);
+      csvUrl = null;
+      for (const id of ["history-list", "history-document", "history-professional"]) document.getElementById(id).replaceChildren();
+      document.getElementById("history-csv").removeAttribute("href");
+    },
+  };
+}
