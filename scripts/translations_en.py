@@ -607,6 +607,75 @@ EN = {
     "Rien à afficher.": "Nothing to show.",
     "{n} ligne(s) affichée(s).": "{n} line(s) shown.",
     "historique-coffre.csv": "vault-history.csv",
+    # The full export (person-export.js and its section in app.html).
+    "Tout récupérer": "Take everything out",
+    "Un seul fichier ZIP avec tous vos documents, ouverts (déchiffrés) sur cet appareil, "
+    "et l'historique de votre coffre. Vous pouvez l'ouvrir sur un ordinateur ou le garder "
+    "sur une clé USB.": (
+        "One ZIP file with all your documents, opened (decrypted) on this device, and your "
+        "vault's history. You can open it on a computer or keep it on a USB stick."
+    ),
+    "Ce fichier n'est pas protégé par votre phrase secrète : gardez-le en lieu sûr, et ne "
+    "le laissez pas sur un ordinateur partagé.": (
+        "This file is not protected by your passphrase: keep it somewhere safe, and do not "
+        "leave it on a shared computer."
+    ),
+    "Enregistrer le fichier ZIP": "Save the ZIP file",
+    "Préparation de l'export…": "Preparing the export…",
+    "Document {n} sur {total}…": "Document {n} of {total}…",
+    "Écriture du fichier ZIP…": "Writing the ZIP file…",
+    "C'est prêt : {n} document(s) et l'historique. Enregistrez le fichier ZIP.": (
+        "Ready: {n} document(s) and the history. Save the ZIP file."
+    ),
+    "L'export n'a pas abouti. Vous pouvez réessayer.": "The export failed. You can try again.",
+    "Un document reçu ne correspond pas. L'export est arrêté.": (
+        "A document received does not match. The export stopped."
+    ),
+    "coffre-{date}.zip": "vault-{date}.zip",
+    "Attention : la signature d'un document déposé n'a pas pu être vérifiée "
+    "(voir manifest.json).": (
+        "Warning: the signature of a deposited document could not be checked (see manifest.json)."
+    ),
+    "les clés du déposant n'ont pas pu être vérifiées jusqu'à la racine du territoire "
+    "(il ou elle a peut-être quitté sa structure)": (
+        "the depositor's keys could not be checked up to the territory's root (they may "
+        "have left their organisation)"
+    ),
+    "la signature ne correspond pas aux clés certifiées du déposant": (
+        "the signature does not match the depositor's certified keys"
+    ),
+    "la déclaration de dépôt concerne une autre personne ou un autre document": (
+        "the deposit statement is about another person or another document"
+    ),
+    "le document a changé depuis le dépôt (re-chiffré) : la signature ne couvre plus ce contenu": (
+        "the document changed after the deposit (re-encrypted): the signature no longer "
+        "covers this content"
+    ),
+    "Export de votre coffre Coffre\n"
+    "=============================\n\n"
+    "Ce fichier contient tous vos documents, déchiffrés sur votre appareil, et\n"
+    "l'historique de votre coffre. Gardez-le en lieu sûr : il n'est pas chiffré.\n\n"
+    "- documents/ : vos documents, rangés par catégorie ;\n"
+    "- history.csv : l'historique (qui a ouvert vos documents, quand, pour quoi,\n"
+    "  vos partages, dépôts, demandes, connexions), lisible dans un tableur ;\n"
+    "- history.json : le même historique, pour un programme ;\n"
+    "- manifest.json : la liste des documents avec leur empreinte SHA-256, vos\n"
+    "  partages, et la preuve d'origine des documents déposés par un·e\n"
+    '  professionnel·le ("verified": true quand la signature a été vérifiée).\n\n'
+    "Exporté le {exported_at} pour le compte {login}.\n": (
+        "Export of your Coffre vault\n"
+        "===========================\n\n"
+        "This file holds all your documents, decrypted on your device, and your\n"
+        "vault's history. Keep it somewhere safe: it is not encrypted.\n\n"
+        "- documents/: your documents, by category;\n"
+        "- history.csv: the history (who opened your documents, when, what for,\n"
+        "  your shares, deposits, requests, log-ins), for a spreadsheet;\n"
+        "- history.json: the same history, for a program;\n"
+        "- manifest.json: the list of documents with their SHA-256 fingerprint, your\n"
+        "  shares, and the proof of origin of documents deposited by a professional\n"
+        '  ("verified": true when the signature was checked).\n\n'
+        "Exported on {exported_at} for the account {login}.\n"
+    ),
     # The professional's notifications (pro-notifications.js).
     "Mes notifications": "My notifications",
     "Une personne": "Someone",

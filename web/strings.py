@@ -242,6 +242,49 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "hist_empty": _("Rien à afficher."),
         "hist_shown": _("{n} ligne(s) affichée(s)."),
         "hist_csv_name": _("historique-coffre.csv"),
+        # The full export (person-export.js). The deposit problems are the manifest's
+        # words, as the CLI's export writes them (client/export.py).
+        "export_asking": _("Préparation de l'export…"),
+        "export_document": _("Document {n} sur {total}…"),
+        "export_writing": _("Écriture du fichier ZIP…"),
+        "export_done": _(
+            "C'est prêt : {n} document(s) et l'historique. Enregistrez le fichier ZIP."
+        ),
+        "export_failed": _("L'export n'a pas abouti. Vous pouvez réessayer."),
+        "export_integrity": _("Un document reçu ne correspond pas. L'export est arrêté."),
+        "export_file_name": _("coffre-{date}.zip"),
+        "export_deposit_warning": _(
+            "Attention : la signature d'un document déposé n'a pas pu être vérifiée "
+            "(voir manifest.json)."
+        ),
+        "export_deposit_keys": _(
+            "les clés du déposant n'ont pas pu être vérifiées jusqu'à la racine du territoire "
+            "(il ou elle a peut-être quitté sa structure)"
+        ),
+        "export_deposit_signature": _(
+            "la signature ne correspond pas aux clés certifiées du déposant"
+        ),
+        "export_deposit_other": _(
+            "la déclaration de dépôt concerne une autre personne ou un autre document"
+        ),
+        "export_deposit_changed": _(
+            "le document a changé depuis le dépôt (re-chiffré) : la signature ne couvre plus "
+            "ce contenu"
+        ),
+        "export_readme": _(
+            "Export de votre coffre Coffre\n"
+            "=============================\n\n"
+            "Ce fichier contient tous vos documents, déchiffrés sur votre appareil, et\n"
+            "l'historique de votre coffre. Gardez-le en lieu sûr : il n'est pas chiffré.\n\n"
+            "- documents/ : vos documents, rangés par catégorie ;\n"
+            "- history.csv : l'historique (qui a ouvert vos documents, quand, pour quoi,\n"
+            "  vos partages, dépôts, demandes, connexions), lisible dans un tableur ;\n"
+            "- history.json : le même historique, pour un programme ;\n"
+            "- manifest.json : la liste des documents avec leur empreinte SHA-256, vos\n"
+            "  partages, et la preuve d'origine des documents déposés par un·e\n"
+            '  professionnel·le ("verified": true quand la signature a été vérifiée).\n\n'
+            "Exporté le {exported_at} pour le compte {login}.\n"
+        ),
         # The professional's notifications (pro-notifications.js).
         "someone": _("Une personne"),
         "pro_notice_grant": _(

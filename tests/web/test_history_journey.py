@@ -25,7 +25,13 @@ from client import CoffreClient, consent
 from tests.consent.world import MDPH, consent_charter, publish
 from tests.structures.world import World, build_world, pinned_root
 from tests.web.conftest import assert_accessible, png, screenshot
-from tests.web.test_consent_journey import PERSON_PASSPHRASE, log_in, visible_screen
+from tests.web.test_consent_journey import (
+    PERSON_PASSPHRASE,
+    PIN_KEY,
+    PRO_PASSPHRASE,
+    log_in,
+    visible_screen,
+)
 
 DUPONT = "Mme Dupont (CCAS de Clermont-Ferrand)"
 WHEN = re.compile(r"^Le \d\d/\d\d/\d{4} à \d\d:\d\d$")
@@ -128,3 +134,104 @@ def test_the_history_says_who_opened_what_when_and_why(
     assert pulled[1:3] == ["Mme Dupont", "CCAS de Clermont-Ferrand"]
     assert pulled[8] == "Constitution du dossier MDPH"
     assert pulled[7] == "Dossier MDPH"
+
+
+def test_everything_comes_out_in_one_zip_built_in_the_page(
+    world: World, story: dict[str, Path], page: Page, live_server: str, tmp_path: Path
+) -> None:
+    # A deposit too: its proof of origin is checked in the page and said in the manifest.
+    attestation = b"%PDF-1.4\n% attestation de domiciliation\n" * 30
+    with CoffreClient(live_server) as client:
+        logged = client.login("dupont", PRO_PASSPHRASE)
+        consent.deposit(
+            client,
+            logged.keys,
+            depositor_id=world.professional.account_id,
+            structure_id=world.structure_id,
+            person_id=world.person.account_id,
+            category="domicile",
+            name="Attestation.pdf",
+            mime="application/pdf",
+            content=attestation,
+        )
+    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    page.evaluate(f"localStorage.setItem('{PIN_KEY}', '{pinned_root(world.admin)}')")
+    page.locator("#menu").get_by_role("button", name="Tout récupérer").click()
+    screen = visible_screen(page, "export")
+    assert_accessible(page, "export")
+    screen.get_by_role("button", name="Tout récupérer").click()
+    save = screen.get_by_role("link", name="Enregistrer le fichier ZIP")
+    expect(save).to_be_visible(timeout=30_000)
+    expect(page.locator("#export-step")).to_have_text(
+        "C'est prêt : 3 document(s) et l'historique. Enregistrez le fichier ZIP."
+    )
+    expect(page.locator("#export-progress")).to_have_attribute("value", "100")
+    assert_accessible(page, "export-done")
+    screenshot(page, "61-export")
+    with page.expect_download() as info:
+        save.click()
+    download = info.value
+    assert re.fullmatch(r"coffre-\d{4}-\d\d-\d\d\.zip", download.suggested_filename)
+
+    with zipfile.ZipFile(download.path()) as archive:
+        assert archive.testzip() is None  # every CRC right
+        names = set(archive.namelist())
+        assert names == {
+            "documents/sante/certificat.png",
+            "documents/caf/notice.pdf",
+            "documents/domicile/Attestation.pdf",
+            "manifest.json",
+            "history.json",
+            "history.csv",
+            "LISEZMOI.txt",
+        }
+        assert (
+            archive.read("documents/sante/certificat.png") == story["certificat.png"].read_bytes()
+        )
+        assert archive.read("documents/caf/notice.pdf") == story["notice.pdf"].read_bytes()
+        assert archive.read("documents/domicile/Attestation.pdf") == attestation
+        manifest = json.loads(archive.read("manifest.json"))
+        history = json.loads(archive.read("history.json"))
+        readme = archive.read("LISEZMOI.txt").decode("utf-8")
+        csv_text = archive.read("history.csv").decode("utf-8-sig")
+
+    assert manifest["format"] == "coffre-export" and manifest["version"] == 1
+    assert manifest["account"] == {"id": world.person.account_id, "login": world.person.login}
+    listed = {d["path"]: d for d in manifest["documents"]}
+    for path in ("documents/sante/certificat.png", "documents/caf/notice.pdf"):
+        assert listed[path]["deposit"] is None
+    deposited = listed["documents/domicile/Attestation.pdf"]
+    assert deposited["deposit"]["verified"] is True
+    assert deposited["deposit"]["problem"] is None
+    assert deposited["deposit"]["depositor"]["name"] == "Mme Dupont"
+    assert manifest["trust_root"] == {"fingerprint": pinned_root(world.admin), "pinned": True}
+    assert manifest["history"] == {"json": "history.json", "csv": "history.csv"}
+    assert manifest["audit"]["verifier_key"]
+    [grant] = manifest["grants"]
+    assert grant["purpose"] == MDPH and grant["state"] == "revoked"
+    assert history["format"] == "coffre-history"
+    pulls = [i for i in history["items"] if i["action"] == "grant.pull"]
+    assert [p["outcome"] for p in pulls] == ["refused", "ok"]
+    assert pulls[1]["reason"] == "Constitution du dossier MDPH"
+    assert f"pour le compte {world.person.login}" in readme
+    assert csv_text.startswith("Date;Qui;Structure;Ce qui s'est passé;")
+
+    # The export is in the trail; the CLI's export of the same vault has the same layout.
+    from client.export import export_vault
+
+    with CoffreClient(live_server) as client:
+        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+        actions = [i["action"] for i in client.call("GET", "/me/history").json()["items"]]
+        assert "account.export" in actions
+        cli_zip = tmp_path / "cli.zip"
+        export_vault(client, logged.keys, cli_zip, pinned_root=pinned_root(world.admin))
+    with zipfile.ZipFile(cli_zip) as archive:
+        assert set(archive.namelist()) == names
+        cli_manifest = json.loads(archive.read("manifest.json"))
+    assert set(cli_manifest) == set(manifest)
+    cli_listed = {d["path"]: d for d in cli_manifest["documents"]}
+    assert set(cli_listed) == set(listed)
+    for path, item in listed.items():
+        assert set(item) == set(cli_listed[path])
+        for key in ("id", "name", "mime", "size", "sha256", "category", "ciphertext_sha256"):
+            assert item[key] == cli_listed[path][key]

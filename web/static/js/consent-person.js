@@ -2,7 +2,8 @@
 // job each: the territory's pinned root (trust.js), sharing (person-share.js), the
 // shares and their ending (person-grants.js), the requests inbox (person-requests.js),
 // notifications (person-notifications.js), a deposit's proof of origin
-// (person-deposits.js), the history (person-history.js).
+// (person-deposits.js), the history (person-history.js), the full export
+// (person-export.js, zip.js).
 //
 // Each module returns {screens, enter, actions, wipe} and may expose functions the
 // others call through `P` (the helpers app.js gives, plus the shared ones below).
@@ -10,6 +11,7 @@
 // stored is the root fingerprint the person confirmed (trust.js).
 import { title } from "./consent-common.js";
 import { createDepositCheck } from "./person-deposits.js";
+import { createExport } from "./person-export.js";
 import { createHistory } from "./person-history.js";
 import { createGrants } from "./person-grants.js";
 import { createNotifications } from "./person-notifications.js";
@@ -51,7 +53,8 @@ export function createPersonConsent(ctx) {
   const notifications = createNotifications(P);
   const deposits = createDepositCheck(P);
   P.history = createHistory(P);
-  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history];
+  const exporter = createExport(P);
+  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter];
 
   return {
     kind: "person",

@@ -81,13 +81,14 @@ export function createTrust(ctx) {
   }
 
   /**
-   * A professional's (or a depositor's) keys verified up to the pinned root: the leaf
-   * certificate statement and the keys, or null when they do not verify.
+   * A professional's (or a depositor's) keys verified up to the pinned root (or the
+   * root of `fingerprint`): the leaf certificate statement and the keys, or null when
+   * they do not verify.
    */
-  async function verifiedKeys(accountId) {
+  async function verifiedKeys(accountId, fingerprint = readPin()) {
     const keys = await (await api("GET", `/professionals/${accountId}/keys`)).json();
     try {
-      const leaf = verifyChain(C, keys, readPin());
+      const leaf = verifyChain(C, keys, fingerprint);
       return { leaf, boxPublic: C.b64decode(keys.box_public_key), signPublic: C.b64decode(keys.sign_public_key) };
     } catch {
       return null;

@@ -1,0 +1,297 @@
+// "Tout récupérer" (décret 2018-853: every document and data in one request, in an
+// open format): POST /me/exports records the export in the audit trail and answers
+// the documents' keys and metadata, the grants and the history; the page then
+// downloads and decrypts every document, checks it, and writes ONE ZIP file with the
+// layout of the CLI's export (client/export.py):
+//
+//     LISEZMOI.txt                    what is in the archive
+//     manifest.json                   format, account, documents (path in the ZIP,
+//                                     size, SHA-256, category, dates, deposit and
+//                                     whether its signature verified), grants, audit key
+//     history.json, history.csv       the history
+//     documents/<category>/<name>     each document, decrypted, under a safe file name
+//
+// The ZIP is built in memory (zip.js) and offered as a link: nothing is written
+// anywhere until the person saves it, and the link goes at log-out.
+import { verifyDeposit } from "./network.js";
+import { fill } from "./consent-common.js";
+import { historyCsv } from "./person-history.js";
+import { createZip } from "./zip.js";
+
+const FORMAT = "coffre-export";
+const VERSION = 1;
+const HISTORY_FORMAT = "coffre-history";
+const EXTENSIONS = { "image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf", "text/plain": ".txt" };
+// Names Windows refuses for a file, with or without an extension (client/export.py).
+const RESERVED = new Set(["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]);
+for (const port of ["COM", "LPT"]) for (const n of "123456789¹²³") RESERVED.add(`${port}${n}`);
+const FORBIDDEN = new Set('<>:"/\\|?*');
+const MAX_NAME_BYTES = 180;
+const MAX_EXTENSION = 16;
+
+function utf8Length(text) {
+  return new TextEncoder().encode(text).length;
+}
+
+/** A file name that is the same on every system and cannot leave its folder (client/export.py `safe_name`). */
+export function safeName(name, fallback = "document") {
+  let text = String(name).normalize("NFC");
+  const parts = text.split(/[/\\]/);
+  text = parts[parts.length - 1];
+  let kept = "";
+  for (const char of text) {
+    if (FORBIDDEN.has(char) || /[\p{Cc}\u2028\u2029]/u.test(char)) kept += "_";
+    else if (/\p{Cf}/u.test(char)) continue; // bidi overrides, zero widths
+    else kept += char;
+  }
+  text = kept.trim().replace(/^\.+|\.+$/g, "").trim();
+  if (!text) return fallback;
+  const dot = text.lastIndexOf(".");
+  let stem = dot > 0 ? text.slice(0, dot) : text;
+  let extension = dot > 0 ? text.slice(dot + 1) : "";
+  if (extension.length > MAX_EXTENSION) {
+    stem = text;
+    extension = "";
+  }
+  if (RESERVED.has(stem.split(".")[0].trimEnd().toUpperCase())) stem = `_${stem}`;
+  const suffix = extension ? `.${extension}` : "";
+  const budget = MAX_NAME_BYTES - utf8Length(suffix);
+  while (utf8Length(stem) > budget) stem = Array.from(stem).slice(0, -1).join("");
+  return (stem.replace(/[ .]+$/, "") || fallback) + suffix;
+}
+
+/** `name`, or `name (2)`…, not yet in `taken` (compared without case); added to `taken`. */
+export function uniqueName(name, taken) {
+  const dot = name.lastIndexOf(".");
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const suffix = dot > 0 ? name.slice(dot) : "";
+  let candidate = name;
+  for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${stem} (${n})${suffix}`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}
+
+function withExtension(name, mime) {
+  if (name.replace(/^\.+|\.+$/g, "").includes(".")) return name;
+  return name + (EXTENSIONS[(mime || "").split(";")[0].trim()] || "");
+}
+
+/** JSON as Python's json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n". */
+function jsonText(value) {
+  const sorted = (v) => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+    return v;
+  };
+  return `${JSON.stringify(sorted(value), null, 2)}\n`;
+}
+
+export function createExport(P) {
+  const { S, C, sodium, state, api, show, setStatus, showError } = P;
+  let url = null;
+  let running = false;
+
+  function progress(text, done, total) {
+    document.getElementById("export-step").textContent = text;
+    const bar = document.getElementById("export-progress");
+    bar.hidden = false;
+    bar.value = total ? Math.round((100 * done) / total) : 0;
+    document.getElementById("export-percent").textContent = S.percent.replace("{n}", String(bar.value));
+  }
+
+  function reset() {
+    if (url) URL.revokeObjectURL(url);
+    url = null;
+    const save = document.getElementById("export-save");
+    save.removeAttribute("href");
+    save.hidden = true;
+    document.querySelector("[data-action=export-start]").classList.add("primary");
+    document.getElementById("export-progress").hidden = true;
+    document.getElementById("export-progress").value = 0;
+    for (const id of ["export-step", "export-percent"]) document.getElementById(id).textContent = "";
+    showError("export-error", "");
+  }
+
+  function showExport(status = "", options = {}) {
+    if (!running) reset();
+    show("export", { status, ...options });
+  }
+
+  /** The ciphertext, read whole, with its SHA-256 and the progress told as it comes. */
+  async function ciphertext(id, advance) {
+    const response = await api("GET", `/documents/${id}/content`);
+    const reader = response.body.getReader();
+    const hash = C.createSha256();
+    const pieces = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      hash.update(value);
+      pieces.push(value);
+      advance(value.length);
+    }
+    return { pieces, sha256: hash.hexdigest() };
+  }
+
+  function concatenate(chunks) {
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+      sodium.memzero(chunk);
+    }
+    return out;
+  }
+
+  // The root deposits are checked against: the one the person confirmed, else the
+  // one the server shows (the manifest then says it was not pinned), as the CLI does.
+  async function rootFor(run) {
+    if (run.root === undefined) {
+      const pinned = P.trust.readPin();
+      if (pinned) run.root = { fingerprint: pinned, pinned: true };
+      else {
+        const { root } = await (await api("GET", "/trust/root")).json();
+        run.root = { fingerprint: C.fingerprint(C.b64decode(root.signer)), pinned: false };
+      }
+    }
+    return run.root;
+  }
+
+  async function depositOf(run, doc, ciphertextSha256) {
+    if (!doc.deposit) return null;
+    const depositor = { ...doc.deposit.depositor };
+    let problem = null;
+    const root = await rootFor(run);
+    const keys = await P.trust.verifiedKeys(depositor.account_id, root.fingerprint).catch(() => null);
+    if (!keys) problem = S.export_deposit_keys;
+    else {
+      const statement = doc.deposit.envelope && doc.deposit.envelope.statement;
+      try {
+        verifyDeposit(C, doc.deposit.envelope, {
+          depositorSignKey: keys.signPublic,
+          personId: run.accountId,
+          ciphertextSha256: statement ? statement.ciphertext_sha256 : "",
+          depositorId: depositor.account_id,
+        });
+        if (statement.document !== doc.id) problem = S.export_deposit_other;
+        else if (statement.ciphertext_sha256 !== ciphertextSha256) problem = S.export_deposit_changed;
+      } catch {
+        problem = S.export_deposit_signature;
+      }
+    }
+    return { envelope: doc.deposit.envelope, depositor, verified: problem === null, problem };
+  }
+
+  async function oneDocument(run, doc, advance) {
+    const docKey = C.openSealedKey(C.b64decode(doc.sealed_key), state.keys.boxPublic, state.keys.boxSecret);
+    try {
+      const meta = C.decryptMetadata(docKey, C.b64decode(doc.encrypted_metadata));
+      const folder = safeName(doc.category, "autre");
+      if (!run.taken.has(folder)) run.taken.set(folder, new Set());
+      const name = uniqueName(withExtension(safeName(meta.name), meta.mime), run.taken.get(folder));
+      const path = `documents/${folder}/${name}`;
+      const { pieces, sha256: ciphertextSha256 } = await ciphertext(doc.id, advance);
+      const { chunks, size, sha256 } = await C.decryptToChunks(docKey, pieces);
+      const plain = concatenate(chunks);
+      if (size !== meta.size || sha256 !== meta.sha256 || ciphertextSha256 !== doc.ciphertext_sha256) {
+        plain.fill(0);
+        throw new Error(S.export_integrity);
+      }
+      run.zip.add(path, plain, new Date(doc.created_at));
+      return {
+        id: doc.id,
+        path,
+        name: meta.name,
+        mime: meta.mime,
+        size: meta.size,
+        sha256: meta.sha256,
+        category: doc.category,
+        created_at: doc.created_at,
+        updated_at: doc.updated_at ?? null,
+        expires_on: doc.expires_on ?? null,
+        ciphertext_size: doc.ciphertext_size,
+        ciphertext_sha256: ciphertextSha256,
+        deposit: await depositOf(run, doc, ciphertextSha256),
+      };
+    } finally {
+      sodium.memzero(docKey);
+    }
+  }
+
+  async function start() {
+    if (running) return;
+    running = true;
+    reset();
+    const button = document.querySelector("[data-action=export-start]");
+    button.disabled = true;
+    progress(S.export_asking, 0, 0);
+    try {
+      await P.refreshDocuments();
+      const data = await (await api("POST", "/me/exports")).json();
+      const exportedAt = new Date(data.exported_at);
+      const run = { zip: createZip(), taken: new Map(), root: undefined, accountId: data.account.id };
+      const total = data.documents.reduce((n, d) => n + d.ciphertext_size, 0);
+      let done = 0;
+      const listed = [];
+      // Oldest first, as the server lists them for an export.
+      for (const [index, doc] of data.documents.entries()) {
+        const step = fill(S.export_document, { n: index + 1, total: data.documents.length });
+        progress(step, done, total);
+        listed.push(
+          await oneDocument(run, doc, (n) => {
+            done += n;
+            progress(step, done, total);
+          }),
+        );
+      }
+      progress(S.export_writing, total, total);
+      const account = { id: data.account.id, login: data.account.login };
+      const manifest = {
+        format: FORMAT,
+        version: VERSION,
+        exported_at: data.exported_at,
+        account,
+        documents: listed,
+        grants: data.grants,
+        history: { json: "history.json", csv: "history.csv" },
+        trust_root: run.root ? { fingerprint: run.root.fingerprint, pinned: run.root.pinned } : null,
+        audit: data.audit,
+      };
+      const encoder = new TextEncoder();
+      run.zip.add("manifest.json", encoder.encode(jsonText(manifest)), exportedAt);
+      const history = { format: HISTORY_FORMAT, version: VERSION, account, items: data.history };
+      run.zip.add("history.json", encoder.encode(jsonText(history)), exportedAt);
+      run.zip.add("history.csv", encoder.encode(historyCsv(data.history, P.history.sentence)), exportedAt);
+      const readme = fill(S.export_readme, { exported_at: data.exported_at, login: data.account.login });
+      run.zip.add("LISEZMOI.txt", encoder.encode(readme), exportedAt);
+      url = URL.createObjectURL(run.zip.finish());
+      state.objectUrls.push(url); // revoked at log-out with the rest
+      const save = document.getElementById("export-save");
+      save.href = url;
+      save.download = fill(S.export_file_name, { date: data.exported_at.slice(0, 10) });
+      save.hidden = false;
+      document.querySelector("[data-action=export-start]").classList.remove("primary"); // one main action      const deposits = listed.filter((d) => d.deposit);
+      progress(fill(S.export_done, { n: listed.length }), total, total);
+      setStatus(deposits.some((d) => !d.deposit.verified) ? S.export_deposit_warning : "");
+      save.focus();
+    } catch (error) {
+      document.getElementById("export-progress").hidden = true;
+      showError("export-error", error instanceof C.CryptoError ? S.decrypt_failed : error.message || S.export_failed);
+      setStatus("");
+    } finally {
+      running = false;
+      button.disabled = false;
+    }
+  }
+
+  return {
+    screens: ["export"],
+    enter: { export: showExport },
+    actions: { "export-start": start },
+    wipe() {
+      url = null; // app.js revokes it with the other object URLs
+      reset();
+    },
+  };
+}
