@@ -38,6 +38,7 @@ from coffre.storage import ObjectStore
 from web import STATIC_DIR
 from web.pages import app as vault_page
 from web.pages import charter as charter_page
+from web.pages import console as console_page
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ def create_app(
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
     app.include_router(charter_page.router)
+    app.include_router(console_page.router)
     # Compressed: libsodium.js alone is ~535 KB, ~190 KB gzipped (prepaid data plans).
     static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
     app.mount("/static", static, name="static")

@@ -1,0 +1,126 @@
+"""The texts of the console page's script (web/static/js/console.js), translated on the
+server: sentences with {names} the script fills in, and the words for the trail's codes
+(actions, outcomes, roles). No text lives in the script."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def console_strings(_: Callable[[str], str]) -> dict[str, str]:
+    return {
+        "working": _("Un instant…"),
+        "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
+        "login_missing": _("Écrivez votre identifiant et votre phrase secrète."),
+        "wrong_credentials": _("Identifiant ou phrase secrète incorrects."),
+        "code_format": _("Le code a 6 chiffres, sans espace."),
+        "wrong_code": _(
+            "Ce code est incorrect ou a déjà servi. Attendez le code suivant dans votre "
+            "application d'authentification et réessayez."
+        ),
+        "code_timeout": _("Le temps pour saisir le code est passé : recommencez la connexion."),
+        "not_officer": _(
+            "Cette console est réservée au ou à la référent·e de la charte. Votre compte n'y "
+            "a pas accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page "
+            "« Mon coffre »."
+        ),
+        "logged_out": _("Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."),
+        "idle_logout": _("Vous avez été déconnecté·e après un moment sans activité."),
+        "session_over": _("Votre session est terminée. Connectez-vous de nouveau."),
+        "error_prefix": _("Erreur"),
+        # The trail.
+        "when": _("Le {date} à {time}"),
+        "by": _("Par {who}"),
+        "by_role": _("Par {who} ({role})"),
+        "by_role_structure": _("Par {who} ({role}), {structure}"),
+        "person": _("Personne concernée : {person}"),
+        "purpose": _("Finalité : {purpose}"),
+        "reason": _("Motif indiqué : « {reason} »"),
+        "category": _("Document : {category}"),
+        "professional_named": _("Professionnel·le concerné·e : {who}"),
+        "structure_only": _("Structure : {structure}"),
+        "outcome": _("Résultat : {outcome}"),
+        "seq": _("Ligne n° {n}"),
+        "shown": _("{n} ligne(s) affichée(s)."),
+        "shown_more": _("{n} ligne(s) affichée(s). D'autres lignes plus anciennes suivent."),
+        "empty": _("Aucune ligne ne correspond à ces filtres."),
+        "all_structures": _("Toutes les structures"),
+        "all_professionals": _("Tous les professionnels"),
+        "all_purposes": _("Toutes les finalités"),
+        "all_actions": _("Toutes les actions"),
+        "all_outcomes": _("Tous les résultats"),
+        "bad_period": _("La date de fin doit venir après la date de début."),
+        "bad_person": _("Une référence de personne s'écrit p- suivi de 10 chiffres ou lettres."),
+        "filters_none": _("Aucun filtre : tout le journal."),
+        "filters_from_flag": _("Les lignes du signalement « {title} »."),
+        "see_person": _("Voir les lignes de {person}"),
+        # Flags.
+        "flags_period": _("Signalements du {from} au {to}."),
+        "flags_none": _("Aucun signalement sur cette période."),
+        "flags_count": _(
+            "{n} signalement(s). Un signalement invite à regarder, ce n'est pas un verdict."
+        ),
+        "flag_who": _("Professionnel·le : {who}"),
+        "flag_structure": _("Structure : {structure}"),
+        "flag_purpose": _("Finalité : {purpose}"),
+        "flag_entries": _("Lignes concernées ({n})"),
+        "flag_filter": _("Voir ces lignes dans le journal"),
+        # Exports.
+        "downloading": _("Téléchargement…"),
+        "downloaded": _("C'est fait : le fichier « {name} » est téléchargé."),
+        "csv_name": _("coffre-journal.csv"),
+        "log_name": _("coffre-journal-signe.jsonl"),
+        "verify_command": _("coffre audit verify --file {file} --key {key}"),
+        "key_missing": _("La clé de vérification n'a pas pu être lue. Réessayez plus tard."),
+    }
+
+
+def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
+    """Words for the codes the trail holds; an unknown code is shown as it is."""
+    return {
+        "actions": {
+            "grant.pull": _("Ouverture d'un document partagé"),
+            "grant.create": _("Partage accordé par la personne"),
+            "grant.revoke": _("Partage arrêté"),
+            "request.create": _("Demande de document"),
+            "request.decline": _("Demande refusée par la personne"),
+            "document.deposit": _("Document déposé par un·e professionnel·le"),
+            "document.upload": _("Document ajouté"),
+            "document.download": _("Document ouvert par la personne"),
+            "document.update": _("Nom ou date d'un document changés"),
+            "document.reencrypt": _("Nouvelle clé pour un document"),
+            "document.delete": _("Document supprimé"),
+            "account.signup": _("Compte créé"),
+            "account.login": _("Connexion"),
+            "account.logout": _("Déconnexion"),
+            "account.passphrase": _("Phrase secrète changée"),
+            "account.recover": _("Accès retrouvé avec le code de récupération"),
+            "account.reset_code": _("Code de réinitialisation donné"),
+            "account.reset": _("Coffre réinitialisé"),
+            "account.totp_enrol": _("Double authentification en préparation"),
+            "account.totp_on": _("Double authentification activée"),
+            "account.totp_off": _("Double authentification désactivée"),
+            "account.export": _("Coffre exporté par la personne"),
+            "account.erase": _("Compte effacé"),
+            "session.revoke": _("Session fermée"),
+            "session.revoke_others": _("Autres sessions fermées"),
+            "structure.admit": _("Structure admise"),
+            "invitation.create": _("Invitation créée"),
+            "membership.certify": _("Membre certifié·e"),
+            "membership.end": _("Membre retiré·e d'une structure"),
+            "charter.publish": _("Charte publiée"),
+            "audit.console": _("Lecture de cette console"),
+        },
+        "outcomes": {
+            "ok": _("Fait"),
+            "refused": _("Refusé"),
+            "failed": _("Échoué"),
+        },
+        "roles": {
+            "person": _("Personne"),
+            "professional": _("Professionnel·le"),
+            "territory_admin": _("Administration du territoire"),
+            "charter_officer": _("Référent·e de la charte"),
+            "operator": _("Exploitant du service"),
+        },
+    }
