@@ -39,7 +39,6 @@ def console_strings(_: Callable[[str], str]) -> dict[str, str]:
         "category": _("Document : {category}"),
         "professional_named": _("Professionnel·le concerné·e : {who}"),
         "structure_only": _("Structure : {structure}"),
-        "outcome": _("Résultat : {outcome}"),
         "seq": _("Ligne n° {n}"),
         "shown": _("{n} ligne(s) affichée(s)."),
         "shown_more": _("{n} ligne(s) affichée(s). D'autres lignes plus anciennes suivent."),
@@ -70,7 +69,6 @@ def console_strings(_: Callable[[str], str]) -> dict[str, str]:
         "downloaded": _("C'est fait : le fichier « {name} » est téléchargé."),
         "csv_name": _("coffre-journal.csv"),
         "log_name": _("coffre-journal-signe.jsonl"),
-        "verify_command": _("coffre audit verify --file {file} --key {key}"),
         "key_missing": _("La clé de vérification n'a pas pu être lue. Réessayez plus tard."),
     }
 

@@ -719,9 +719,8 @@ async function showExport() {
   const key = document.getElementById("audit-key");
   try {
     key.textContent = (await (await api("GET", "/audit/key")).text()).trim();
-    document.getElementById("verify-command").textContent = fill(STRINGS.verify_command, {
-      file: STRINGS.log_name, key: key.textContent,
-    });
+    // A command, not a sentence: the same in every language.
+    document.getElementById("verify-command").textContent = `coffre audit verify --file ${STRINGS.log_name} --key ${key.textContent}`;
   } catch {
     if (state.signedIn) key.textContent = STRINGS.key_missing;
   }
