@@ -732,6 +732,210 @@ EN = {
         "You can deposit a document into the vault of a person who is sharing a document "
         "with you at the moment."
     ),
+    # The charter officer's console (web/console_strings.py, templates/console).
+    "6 chiffres. Le code change toutes les 30 secondes.": (
+        "6 digits. The code changes every 30 seconds."
+    ),
+    "Accès retrouvé avec le code de récupération": "Access regained with the recovery code",
+    "Action": "Action",
+    "Activez d'abord la double authentification": "First turn on two-factor authentication",
+    "Administration du territoire": "Territory administration",
+    "Ajoutez le compte dans une application d'authentification (FreeOTP, Aegis…) :": (
+        "Add the account to an authenticator app (FreeOTP, Aegis…):"
+    ),
+    "Au (inclus)": "To (included)",
+    "Aucun filtre : tout le journal.": "No filter: the whole log.",
+    "Aucun signalement sur cette période.": "No flag for this period.",
+    "Aucune ligne ne correspond à ces filtres.": "No line matches these filters.",
+    "Autres sessions fermées": "Other sessions ended",
+    "C'est fait : le fichier « {name} » est téléchargé.": "Done: the file “{name}” is downloaded.",
+    "Ce code est incorrect ou a déjà servi. Attendez le code suivant dans votre "
+    "application d'authentification et réessayez.": (
+        "This code is wrong or has already been used. Wait for the next code in your "
+        "authenticator app and try again."
+    ),
+    "Ce que le service repère et qui mérite un regard : une structure hors de la charte, "
+    "des ouvertures juste avant la fin d'un partage, beaucoup de personnes en peu de temps, "
+    "des demandes refusées, une finalité inhabituelle. Un signalement n'est pas un verdict "
+    ": renseignez-vous auprès de la structure.": (
+        "What the service notices and deserves a look: a structure outside the charter, "
+        "openings just before a share ends, many persons in a short time, declined "
+        "requests, an unusual purpose. A flag is not a verdict: ask the structure."
+    ),
+    "Cette console est réservée au ou à la référent·e de la charte. Votre compte n'y a "
+    "pas accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page « Mon "
+    "coffre ».": (
+        "This console is for the charter officer only. Your account has no access to it: "
+        "you have been logged out. For your documents, go to the “My vault” page."
+    ),
+    "Charte publiée": "Charter published",
+    "Clé de vérification des points de contrôle (à comparer avec celle publiée par le "
+    "territoire) :": (
+        "Verifier key of the checkpoints (compare it with the one the territory publishes):"
+    ),
+    "Code": "Code",
+    "Code de réinitialisation donné": "Reset code issued",
+    "Code à 6 chiffres": "6-digit code",
+    "Coffre exporté par la personne": "Vault exported by the person",
+    "Coffre réinitialisé": "Vault reset",
+    "Compte créé": "Account created",
+    "Compte effacé": "Account erased",
+    "Confirmez avec le code affiché :": "Confirm with the code shown:",
+    "Connectez-vous :": "Log in:",
+    "Connexion": "Login",
+    "Console de la charte": "Charter console",
+    "Console de la charte — Coffre": "Charter console — Coffre",
+    "Demande de document": "Document request",
+    "Demande refusée par la personne": "Request declined by the person",
+    "Document : {category}": "Document: {category}",
+    "Document ajouté": "Document added",
+    "Document déposé par un·e professionnel·le": "Document deposited by a professional",
+    "Document ouvert par la personne": "Document opened by the person",
+    "Document supprimé": "Document deleted",
+    "Double authentification activée": "Two-factor authentication turned on",
+    "Double authentification désactivée": "Two-factor authentication turned off",
+    "Double authentification en préparation": "Two-factor authentication being set up",
+    "Du (inclus)": "From (included)",
+    "Déconnexion": "Logout",
+    "Effacer les filtres": "Clear the filters",
+    "Exploitant du service": "Service operator",
+    "Exporter et vérifier": "Export and verify",
+    "Facultatif, par exemple p-3fa91c07de.": "Optional, for example p-3fa91c07de.",
+    "Fait": "Done",
+    "Finalité": "Purpose",
+    "Finalité : {purpose}": "Purpose: {purpose}",
+    "Identifiant": "Login",
+    "Invitation créée": "Invitation created",
+    "Journal": "Log",
+    "La clé de vérification n'a pas pu être lue. Réessayez plus tard.": (
+        "The verifier key could not be read. Try again later."
+    ),
+    "La commande répond « Journal intact » avec le nombre de lignes, ou « Journal ALTÉRÉ » "
+    "en nommant le premier maillon cassé.": (
+        "The command answers “Journal intact” with the number of lines, or “Journal "
+        "ALTÉRÉ” naming the first broken link."
+    ),
+    "La date de fin doit venir après la date de début.": (
+        "The end date must come after the start date."
+    ),
+    "Le code a 6 chiffres, sans espace.": "The code has 6 digits, without spaces.",
+    "Le journal pour un tableur": "The log for a spreadsheet",
+    "Le journal signé, vérifiable": "The signed, verifiable log",
+    "Le temps pour saisir le code est passé : recommencez la connexion.": (
+        "The time to type the code has passed: log in again."
+    ),
+    "Lecture de cette console": "Reading of this console",
+    "Les lignes du signalement « {title} ».": "The lines of the flag “{title}”.",
+    "Les lignes les plus récentes d'abord. Une personne apparaît sous une référence (p-…) "
+    ": la même partout, sans dire qui elle est. Chaque recherche est elle-même inscrite au "
+    "journal.": (
+        "Newest lines first. A person appears as a reference (p-…): the same everywhere, "
+        "without saying who they are. Each search is itself written to the log."
+    ),
+    "Ligne n° {n}": "Line no. {n}",
+    "Lignes concernées ({n})": "Lines concerned ({n})",
+    "Me connecter": "Log in",
+    "Membre certifié·e": "Member certified",
+    "Membre retiré·e d'une structure": "Member removed from a structure",
+    "Menu de la console": "Console menu",
+    "Motif indiqué : « {reason} »": "Stated reason: “{reason}”",
+    "Nom ou date d'un document changés": "Name or date of a document changed",
+    "Nouvelle clé pour un document": "New key for a document",
+    "Ouverture d'un document partagé": "Shared document opened",
+    "Ouvrez votre application d'authentification et saisissez le code affiché pour ce "
+    "compte.": "Open your authenticator app and type the code it shows for this account.",
+    "Par {who}": "By {who}",
+    "Par {who} ({role})": "By {who} ({role})",
+    "Par {who} ({role}), {structure}": "By {who} ({role}), {structure}",
+    "Partage accordé par la personne": "Share granted by the person",
+    "Partage arrêté": "Share stopped",
+    "Personne": "Person",
+    "Personne (référence)": "Person (reference)",
+    "Personne concernée : {person}": "Person concerned: {person}",
+    "Phrase secrète changée": "Passphrase changed",
+    "Plus": "More",
+    "Professionnel·le": "Professional",
+    "Professionnel·le : {who}": "Professional: {who}",
+    "Professionnel·le concerné·e : {who}": "Professional concerned: {who}",
+    "Rechercher": "Search",
+    "Refusé": "Refused",
+    "Retour à la connexion": "Back to login",
+    "Revenez ensuite ici : chaque connexion demandera le code. Vous avez été déconnecté·e "
+    "en attendant.": (
+        "Then come back here: every login will ask for the code. You have been logged out "
+        "in the meantime."
+    ),
+    "Référent·e de la charte": "Charter officer",
+    "Réservée au ou à la référent·e de la charte du territoire : le journal de qui a fait "
+    "quoi, quand et pour quelle finalité. Jamais le contenu d'un document, jamais qui est "
+    "une personne.": (
+        "For the territory's charter officer only: the log of who did what, when and for "
+        "which purpose. Never the contents of a document, never who a person is."
+    ),
+    "Résultat": "Outcome",
+    "Résultats": "Results",
+    "Sans dates : les 30 derniers jours. 400 jours au plus.": (
+        "Without dates: the last 30 days. 400 days at most."
+    ),
+    "Session fermée": "Session ended",
+    "Signalements": "Flags",
+    "Signalements du {from} au {to}.": "Flags from {from} to {to}.",
+    "Structure": "Structure",
+    "Structure : {structure}": "Structure: {structure}",
+    "Structure admise": "Structure admitted",
+    "Sur un ordinateur où l'outil Coffre est installé, dans le dossier du fichier téléchargé :": (
+        "On a computer where the Coffre tool is installed, in the folder of the downloaded file:"
+    ),
+    "Tous les résultats": "All outcomes",
+    "Tout le journal sous sa forme vérifiable : chaque ligne y est scellée, et les points "
+    "de contrôle sont signés par le service. Une copie gardée à part permet de prouver "
+    "plus tard que rien n'a été changé ni retiré.": (
+        "The whole log in its verifiable form: every line is sealed in it, and the "
+        "checkpoints are signed by the service. A copy kept apart proves later that nothing "
+        "was changed or removed."
+    ),
+    "Toutes les actions": "All actions",
+    "Toutes les finalités": "All purposes",
+    "Toutes les lignes que les filtres du journal retiennent, dans un fichier CSV "
+    "(séparateur « ; », heure de Paris). Les mêmes métadonnées qu'à l'écran, rien de "
+    "plus.": (
+        "Every line the log's filters keep, in a CSV file (“;” separator, Paris time). The "
+        "same metadata as on screen, nothing more."
+    ),
+    "Toutes les structures": "All structures",
+    "Téléchargement…": "Downloading…",
+    "Télécharger le journal signé": "Download the signed log",
+    "Télécharger le tableur (CSV)": "Download the spreadsheet (CSV)",
+    "Une référence de personne s'écrit p- suivi de 10 chiffres ou lettres.": (
+        "A person's reference is written p- followed by 10 digits or letters."
+    ),
+    "Voir ces lignes dans le journal": "See these lines in the log",
+    "Voir les lignes de {person}": "See the lines of {person}",
+    "Voir les signalements": "See the flags",
+    "Votre phrase secrète est la bonne. Mais un compte de référent·e de la charte doit "
+    "aussi être protégé par un code à 6 chiffres, et il ne l'est pas encore. Cette page ne "
+    "l'active pas : cela se fait une fois, avec l'outil en ligne de commande.": (
+        "Your passphrase is right. But a charter officer's account must also be protected "
+        "by a 6-digit code, and it is not yet. This page does not turn it on: it is done "
+        "once, with the command-line tool."
+    ),
+    "Votre session est terminée. Connectez-vous de nouveau.": (
+        "Your session has ended. Log in again."
+    ),
+    "Vous cherchez vos documents ? Allez sur « Mon coffre ».": (
+        "Looking for your documents? Go to “My vault”."
+    ),
+    "Vérifier le journal signé": "Verify the signed log",
+    "coffre-journal-signe.jsonl": "coffre-signed-log.jsonl",
+    "coffre-journal.csv": "coffre-log.csv",
+    "{n} ligne(s) affichée(s). D'autres lignes plus anciennes suivent.": (
+        "{n} line(s) shown. More, older lines follow."
+    ),
+    "{n} signalement(s). Un signalement invite à regarder, ce n'est pas un verdict.": (
+        "{n} flag(s). A flag invites a look; it is not a verdict."
+    ),
+    "Échoué": "Failed",
+    "Écrivez votre identifiant et votre phrase secrète.": "Type your login and your passphrase.",
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"
