@@ -326,3 +326,41 @@ def test_a_person_a_professional_and_an_officer_without_a_code_are_turned_away(
     screenshot(page, "86-console-enrol")
     enrol.get_by_role("button", name="Retour à la connexion").click()
     visible_screen(page, "login")
+
+
+def test_the_console_logs_out_by_itself_after_a_while_without_activity(
+    api: TestClient, page: Page, live_server: str, clock: FrozenClock
+) -> None:
+    w = build_world(api)
+    publish(api, w, consent_charter(w.structure_id))
+    _, secret = enrolled_officer(api, w.admin, clock)
+    clock.advance(seconds=31)
+    page.clock.install()
+    log_in_console(page, live_server, OFFICER_LOGIN, f"{PASSPHRASE} {OFFICER_SLOT}")
+    code_screen = visible_screen(page, "code")
+    code_screen.get_by_label("Code", exact=True).fill(pyotp.TOTP(secret).at(clock.now()))
+    code_screen.get_by_role("button", name="Me connecter").click()
+    visible_screen(page, "journal")
+    expect(rows(page).first).to_be_visible()
+    idle = api.app.state.coffre.settings.session_idle_seconds  # type: ignore[attr-defined]
+    page.clock.fast_forward(idle * 1000 + 1000)
+    visible_screen(page, "login")
+    expect(page.locator("#status")).to_have_text(
+        "Vous avez été déconnecté·e après un moment sans activité."
+    )
+    expect(rows(page)).to_have_count(0)
+    expect(page.locator("#menu")).to_be_hidden()
+    assert page.evaluate("fetch('/api/v1/me').then(r => r.status)") == 401
+
+
+def test_the_console_speaks_english_too(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/console/langue?lang=en")
+    login_screen = visible_screen(page, "login")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(login_screen.get_by_role("heading", level=1)).to_have_text("Charter console")
+    expect(login_screen.get_by_role("button", name="Continue")).to_be_visible()
+    assert_accessible(page, "console-login-en")
+    page.get_by_role("link", name="Français").click()
+    expect(visible_screen(page, "login").get_by_role("heading", level=1)).to_have_text(
+        "Console de la charte"
+    )
