@@ -4,8 +4,10 @@
 // a cookie. They are wiped on log-out, after inactivity, and when the page goes.
 // Argon2id runs in a Web Worker (kdf-worker.js); everything else uses
 // coffre-crypto.js (crypto/SPEC.md). Every text comes from the server (gettext).
-// Consent (sharing, requests, notifications; a professional's shared documents) lives
-// in consent-person.js and consent-pro.js; this file gives them its helpers.
+// Consent (sharing, requests, notifications, deposits, history, the full export; a
+// professional's shared documents, deposits and notifications) lives in
+// consent-person.js and consent-pro.js and the modules they put together; this file
+// gives them its helpers (the add screens also serve a professional's deposit).
 import { createCoffreCrypto, errorFromJson } from "./coffre-crypto.js";
 import { createPersonConsent } from "./consent-person.js";
 import { createProConsent } from "./consent-pro.js";
