@@ -17,6 +17,8 @@ from api.schemas.consent import (
     DirectoryBody,
     GrantBody,
     GrantList,
+    LinkedPersonBody,
+    LinkedPersonList,
     ListedProfessionalBody,
     NewGrantBody,
     PullBody,
@@ -135,6 +137,17 @@ def pull_document(
     if pulled.pulls_left is not None:
         headers["Coffre-Pulls-Left"] = str(pulled.pulls_left)
     return StreamingResponse(pulled.content, media_type="application/octet-stream", headers=headers)
+
+
+@router.get("/persons/linked")
+def linked_persons(actor: ActorDep, coffre: CoffreDep) -> LinkedPersonList:
+    """Persons who shared with the caller or answered their request (to deposit)."""
+    return LinkedPersonList(
+        persons=[
+            LinkedPersonBody(person_id=p.id, login=p.login)
+            for p in coffre.deposits.linked_persons(actor)
+        ]
+    )
 
 
 @router.get("/persons/{person_id}/box-key")

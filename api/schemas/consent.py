@@ -138,6 +138,15 @@ class DepositedBody(BaseModel):
     created_at: datetime
 
 
+class LinkedPersonBody(BaseModel):
+    person_id: str
+    login: str
+
+
+class LinkedPersonList(BaseModel):
+    persons: list[LinkedPersonBody]
+
+
 class BoxKeyBody(BaseModel):
     person_id: str
     box_public_key: B64Bytes

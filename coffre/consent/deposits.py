@@ -104,6 +104,14 @@ class DepositService:
                 )
             return listed
 
+    def linked_persons(self, actor: Actor) -> list[Account]:
+        """The persons a professional may deposit for: those who ever granted them
+        something or answered one of their requests."""
+        if actor.role is not Role.PROFESSIONAL:
+            raise NotAllowed()
+        with self._db.unit_of_work() as db:
+            return list(repository.linked_persons(db, actor.account_id))
+
     def person_box_key(self, actor: Actor, person_id: str) -> bytes:
         """The box key of a person the professional is linked with (to deposit)."""
         with self._db.unit_of_work() as db:

@@ -215,7 +215,11 @@ class GrantService:
                     db,
                     grant.professional_id,
                     Kind.GRANT_REVOKED,
-                    {"grant": grant.id, "purpose": grant.purpose},
+                    {
+                        "grant": grant.id,
+                        "purpose": grant.purpose,
+                        "person": _login(db, grant.person_id),
+                    },
                     now,
                 )
                 db.flush()
@@ -396,6 +400,11 @@ class GrantService:
             person_login=person.login if person else "",
             reason_required=purpose.reason_required if purpose else True,
         )
+
+
+def _login(db: DbSession, account_id: str) -> str:
+    account = db.get(Account, account_id)
+    return account.login if account is not None else ""
 
 
 def _grant_entry(actor: Actor, action: str, grant: Grant) -> audit.Entry:

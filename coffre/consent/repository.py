@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as DbSession
 
+from coffre.accounts.models import Account
 from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter
 from coffre.vault.models import Document
 
@@ -118,6 +119,26 @@ def has_link(db: DbSession, professional_id: str, person_id: str) -> bool:
         db.scalars(granted.limit(1)).first() is not None
         or db.scalars(answered.limit(1)).first() is not None
     )
+
+
+def linked_persons(db: DbSession, professional_id: str) -> Sequence[Account]:
+    """Live person accounts linked with a professional (see ``has_link``), by login."""
+    granted = select(Grant.person_id).where(Grant.professional_id == professional_id)
+    answered = select(AccessRequest.person_id).where(
+        AccessRequest.professional_id == professional_id,
+        AccessRequest.status != "pending",
+        AccessRequest.person_id.is_not(None),
+    )
+    query = (
+        select(Account)
+        .where(
+            Account.id.in_(granted.union(answered).scalar_subquery()),
+            Account.kind == "person",
+            Account.deleted_at.is_(None),
+        )
+        .order_by(Account.login)
+    )
+    return db.scalars(query).all()
 
 
 # -- requests ----------------------------------------------------------------------

@@ -206,7 +206,12 @@ class RequestService:
                 db,
                 request.professional_id,
                 Kind.REQUEST_DECLINED,
-                {"request": request.id, "word": text},
+                {
+                    "request": request.id,
+                    "word": text,
+                    "person": _login_of(db, actor.account_id),
+                    "category": request.category,
+                },
                 now,
             )
             db.flush()
@@ -235,6 +240,11 @@ class RequestService:
 @dataclass(frozen=True)
 class _Owned:
     owner_id: str | None
+
+
+def _login_of(db: DbSession, account_id: str) -> str:
+    account = db.get(Account, account_id)
+    return account.login if account is not None else ""
 
 
 def _expiry(now: datetime, due_on: date | None) -> datetime:

@@ -257,3 +257,20 @@ def test_notifications_are_marked_read_up_to_one(cw: ConsentWorld) -> None:
         "/api/v1/notifications/read", json={"up_to": newest}, headers=cw.professional.headers
     )
     assert other.status_code == 404
+
+
+def test_a_professional_lists_the_persons_they_may_deposit_for(cw: ConsentWorld) -> None:
+    def linked() -> list[str]:
+        answer = cw.api.get("/api/v1/persons/linked", headers=cw.professional.headers)
+        assert answer.status_code == 200
+        return [p["login"] for p in answer.json()["persons"]]
+
+    assert linked() == []
+    request_id = ask(cw)
+    assert linked() == []  # a pending request links nobody (it reveals no account)
+    consent.decline(cw.person.client(cw.api), request_id, None)
+    assert linked() == ["amina"]
+    assert cw.api.get("/api/v1/persons/linked", headers=cw.person.headers).status_code == 403
+    notes = cw.api.get("/api/v1/notifications", headers=cw.professional.headers).json()
+    [declined] = [n for n in notes["notifications"] if n["kind"] == "request.declined"]
+    assert declined["data"]["person"] == "amina" and declined["data"]["category"] == "domicile"
