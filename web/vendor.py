@@ -14,6 +14,7 @@ PATTERNS = {
     "sodium": "libsodium-wrappers-sumo-*.mjs",
     "qrcode": "qrcode-generator-*.js",
     "pdflib": "pdf-lib-*.min.js",
+    "fflate": "fflate-*.mjs",
 }
 
 

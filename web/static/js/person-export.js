@@ -87,7 +87,7 @@ function jsonText(value) {
 }
 
 export function createExport(P) {
-  const { S, C, sodium, state, api, show, setStatus, showError } = P;
+  const { S, C, sodium, state, api, show, setStatus, showError, CONFIG } = P;
   let url = null;
   let running = false;
 
@@ -230,7 +230,8 @@ export function createExport(P) {
       await P.refreshDocuments();
       const data = await (await api("POST", "/me/exports")).json();
       const exportedAt = new Date(data.exported_at);
-      const run = { zip: createZip(), taken: new Map(), root: undefined, accountId: data.account.id };
+      const fflate = await import(CONFIG.fflate);
+      const run = { zip: createZip(fflate), taken: new Map(), root: undefined, accountId: data.account.id };
       const total = data.documents.reduce((n, d) => n + d.ciphertext_size, 0);
       let done = 0;
       const listed = [];
@@ -259,12 +260,12 @@ export function createExport(P) {
         audit: data.audit,
       };
       const encoder = new TextEncoder();
-      run.zip.add("manifest.json", encoder.encode(jsonText(manifest)), exportedAt);
+      run.zip.add("manifest.json", encoder.encode(jsonText(manifest)), exportedAt, { deflate: true });
       const history = { format: HISTORY_FORMAT, version: VERSION, account, items: data.history };
-      run.zip.add("history.json", encoder.encode(jsonText(history)), exportedAt);
-      run.zip.add("history.csv", encoder.encode(historyCsv(data.history, P.history.sentence)), exportedAt);
+      run.zip.add("history.json", encoder.encode(jsonText(history)), exportedAt, { deflate: true });
+      run.zip.add("history.csv", encoder.encode(historyCsv(data.history, P.history.sentence)), exportedAt, { deflate: true });
       const readme = fill(S.export_readme, { exported_at: data.exported_at, login: data.account.login });
-      run.zip.add("LISEZMOI.txt", encoder.encode(readme), exportedAt);
+      run.zip.add("LISEZMOI.txt", encoder.encode(readme), exportedAt, { deflate: true });
       url = URL.createObjectURL(run.zip.finish());
       state.objectUrls.push(url); // revoked at log-out with the rest
       const save = document.getElementById("export-save");
