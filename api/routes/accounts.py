@@ -70,7 +70,7 @@ def web_login(
     """Login for the page: the token goes into an HttpOnly cookie, never to the script."""
     result = _login(body, request, coffre, SessionKind.WEB)
     set_session_cookie(response, result.token, coffre.settings)
-    return MeResponse.of(result.account)
+    return MeResponse.of(result.account, restricted=result.restricted)
 
 
 @router.post("/auth/logout", status_code=204)

@@ -141,7 +141,14 @@ class LoginResponse(BaseModel):
 class MeResponse(BaseModel):
     account: AccountBody
     keyring: KeyringBody
+    # At web login: True when this session may only enrol a second factor (as
+    # LoginResponse); the page then says so instead of opening the vault.
+    totp_enrolment_required: bool = False
 
     @classmethod
-    def of(cls, account: Account) -> MeResponse:
-        return cls(account=AccountBody.of(account), keyring=KeyringBody.of(account))
+    def of(cls, account: Account, *, restricted: bool = False) -> MeResponse:
+        return cls(
+            account=AccountBody.of(account),
+            keyring=KeyringBody.of(account),
+            totp_enrolment_required=restricted,
+        )

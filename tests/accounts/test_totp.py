@@ -219,6 +219,16 @@ def test_a_role_that_requires_totp_gets_an_enrolment_only_session(
 
 
 @pytest.mark.parametrize("role", REQUIRED_ROLES)
+def test_the_page_login_says_too_that_the_session_may_only_enrol(
+    api: TestClient, role: Role
+) -> None:
+    account = make_account(api, role)
+    response = login(api, account.login, account.auth_key, web=True)
+    assert response.status_code == 200
+    assert response.json()["totp_enrolment_required"] is True
+
+
+@pytest.mark.parametrize("role", REQUIRED_ROLES)
 def test_confirming_lifts_the_restriction_of_the_session(
     api: TestClient, clock: FrozenClock, role: Role
 ) -> None:
