@@ -12,7 +12,13 @@ from fastapi import Request
 from starlette.requests import ClientDisconnect
 
 from coffre.errors import CoffreError
-from coffre.vault.errors import InvalidExpiryDate, UploadInterrupted
+from coffre.vault.errors import (
+    InvalidExpiryDate,
+    InvalidMetadata,
+    InvalidSealedKey,
+    UploadInterrupted,
+)
+from coffre.vault.service import NewDocument
 from crypto import b64decode
 from crypto.errors import InvalidInputError
 
@@ -31,6 +37,24 @@ def header_date(value: str | None) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
         raise InvalidExpiryDate() from exc
+
+
+def new_document(
+    category: str,
+    metadata: str,
+    sealed_key: str,
+    content_length: int | None,
+    expires_on: str | None,
+) -> NewDocument:
+    """The document an upload's headers describe, from their raw values (base64url, an
+    ISO date or nothing): a person's own upload or a deposit."""
+    return NewDocument(
+        category=category,
+        encrypted_metadata=decode_header(metadata, InvalidMetadata),
+        sealed_key=decode_header(sealed_key, InvalidSealedKey),
+        declared_size=content_length,
+        expires_on=header_date(expires_on),
+    )
 
 
 class BlockingBody:

@@ -25,12 +25,10 @@ from api.schemas.consent import (
     SharedDocumentBody,
     StructureRef,
 )
-from api.upload import BlockingBody, decode_header, header_date
+from api.upload import BlockingBody, decode_header, new_document
 from coffre.consent.errors import InvalidDeposit
 from coffre.consent.grants import GrantView
 from coffre.structures.kinds import PROFESSIONS
-from coffre.vault.errors import InvalidMetadata, InvalidSealedKey
-from coffre.vault.service import NewDocument
 from crypto import b64encode
 
 router = APIRouter(tags=["consent"])
@@ -176,13 +174,7 @@ async def deposit_document(
         raise InvalidDeposit() from exc
     if not isinstance(envelope, dict):
         raise InvalidDeposit()
-    new = NewDocument(
-        category=category,
-        encrypted_metadata=decode_header(metadata, InvalidMetadata),
-        sealed_key=decode_header(sealed_key, InvalidSealedKey),
-        declared_size=content_length,
-        expires_on=header_date(expires_on),
-    )
+    new = new_document(category, metadata, sealed_key, content_length, expires_on)
     view = await anyio.to_thread.run_sync(
         coffre.deposits.deposit, actor, person, new, envelope, BlockingBody(request)
     )

@@ -28,14 +28,14 @@ from api.schemas.documents import (
     DocumentList,
     DocumentPatch,
 )
-from api.upload import BlockingBody, decode_header, header_date
+from api.upload import BlockingBody, decode_header, new_document
 from coffre.consent.deposits import Depositor
 from coffre.vault.categories import CATEGORIES
 from coffre.vault.errors import (
     InvalidMetadata,
     InvalidSealedKey,
 )
-from coffre.vault.service import DocumentChange, DocumentView, NewContent, NewDocument
+from coffre.vault.service import DocumentChange, DocumentView, NewContent
 
 router = APIRouter(tags=["documents"])
 
@@ -88,13 +88,7 @@ async def upload_document(
     content_length: Annotated[int | None, Header(ge=0)] = None,
     expires_on: Annotated[str | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
 ) -> DocumentBody:
-    new = NewDocument(
-        category=category,
-        encrypted_metadata=decode_header(metadata, InvalidMetadata),
-        sealed_key=decode_header(sealed_key, InvalidSealedKey),
-        declared_size=content_length,
-        expires_on=header_date(expires_on),
-    )
+    new = new_document(category, metadata, sealed_key, content_length, expires_on)
     view = await anyio.to_thread.run_sync(coffre.vault.upload, actor, new, BlockingBody(request))
     return document_body(view)
 

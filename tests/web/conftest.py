@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.consent.world import consent_charter, publish
+from tests.structures.world import World, build_world
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,8 +48,7 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-@pytest.fixture
-def phone(chromium: Browser) -> Iterator[BrowserContext]:
+def _phone_context(chromium: Browser) -> Iterator[BrowserContext]:
     context = chromium.new_context(
         viewport=PHONE,
         locale="fr-FR",
@@ -56,6 +59,25 @@ def phone(chromium: Browser) -> Iterator[BrowserContext]:
         yield context
     finally:
         context.close()
+
+
+@pytest.fixture
+def phone(chromium: Browser) -> Iterator[BrowserContext]:
+    yield from _phone_context(chromium)
+
+
+@pytest.fixture
+def second_phone(chromium: Browser) -> Iterator[BrowserContext]:
+    """Another phone, for the other side of a journey (a professional's)."""
+    yield from _phone_context(chromium)
+
+
+@pytest.fixture
+def world(api: TestClient) -> World:
+    """The territory of tests/structures/world.py, with the consent charter in force."""
+    world = build_world(api)
+    publish(api, world, consent_charter(world.structure_id))
+    return world
 
 
 class PageProblems:

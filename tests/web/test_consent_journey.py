@@ -14,54 +14,32 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
-import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
-from client import CoffreClient, consent
-from tests.consent.world import MDPH, RSA, consent_charter, publish
-from tests.factories import PASSPHRASE
-from tests.structures.world import World, build_world, pinned_root
-from tests.web.conftest import PHONE, PageProblems, assert_accessible, png, screenshot
-
-PERSON_PASSPHRASE = f"{PASSPHRASE} 14"  # tests/structures/world.py: the person is slot 14
-PRO_PASSPHRASE = f"{PASSPHRASE} 12"  # and Mme Dupont slot 12
-PIN_KEY = "coffre.trustRoot"
-
-
-def visible_screen(page: Page, name: str) -> Locator:
-    section = page.locator(f'[data-screen="{name}"]')
-    expect(section).to_be_visible(timeout=30_000)
-    return section
-
-
-def log_in(page: Page, base: str, login: str, passphrase: str, home: str) -> None:
-    page.goto(base)
-    visible_screen(page, "welcome")
-    page.get_by_role("button", name="J'ai déjà un coffre").click()
-    form = visible_screen(page, "login")
-    form.get_by_label("Pseudonyme ou numéro de téléphone").fill(login)
-    form.get_by_label("Phrase secrète", exact=True).fill(passphrase)
-    form.get_by_role("button", name="Ouvrir").click()
-    visible_screen(page, home)
-
-
-def add_identity_card(page: Page, tmp_path: Path) -> None:
-    page.get_by_role("button", name="Ajouter un document").first.click()
-    kind = visible_screen(page, "add-kind")
-    kind.locator('label[for="category-identite"]').click()
-    kind.get_by_label("Nom du document (facultatif)").fill("Carte d'identité")
-    kind.get_by_role("button", name="Suivant").click()
-    visible_screen(page, "add-pages")
-    page.locator("#pick-files").set_input_files([str(png(tmp_path / "cni.png", 900, 600, 4))])
-    expect(page.locator("#page-list li")).to_have_count(1, timeout=30_000)
-    page.get_by_role("button", name="Mettre dans mon coffre").click()
-    visible_screen(page, "documents")
-    expect(page.get_by_role("button", name=re.compile("Carte d'identité.jpg"))).to_be_visible()
+from tests.consent.world import MDPH, RSA
+from tests.structures.world import World, pinned_root
+from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
+from tests.web.journeys import (
+    OTHER_ROOT,
+    PIN_KEY,
+    add_identity_card,
+    check_territory_key,
+    confirm_share,
+    log_in_person,
+    log_in_professional,
+    my_shares,
+    next_step,
+    person_client,
+    pin_root,
+    pull,
+    share,
+    start_sharing,
+    visible_screen,
+)
 
 
 def blob_bytes(page: Page, selector: str) -> bytes:
@@ -93,24 +71,6 @@ def pdf_hex(text: str) -> bytes:
     return b"<" + text.encode("cp1252").hex().upper().encode() + b">"
 
 
-@pytest.fixture
-def world(api: TestClient) -> World:
-    world = build_world(api)
-    publish(api, world, consent_charter(world.structure_id))
-    return world
-
-
-@pytest.fixture
-def second_phone(chromium: Browser) -> Iterator[BrowserContext]:
-    context = chromium.new_context(
-        viewport=PHONE, locale="fr-FR", has_touch=True, accept_downloads=True
-    )
-    try:
-        yield context
-    finally:
-        context.close()
-
-
 def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_loses_it(
     world: World,
     page: Page,
@@ -119,12 +79,10 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     tmp_path: Path,
 ) -> None:
     # -- the person adds a document and shares it ------------------------------------
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    log_in_person(page, live_server, world)
     add_identity_card(page, tmp_path)
     assert_accessible(page, "consent-documents-menu")
-    page.get_by_role("button", name=re.compile("Carte d'identité.jpg")).click()
-    visible_screen(page, "document")
-    page.get_by_role("button", name="Partager", exact=True).click()
+    start_sharing(page, "Carte d'identité.jpg")
 
     purpose = visible_screen(page, "share-purpose")
     expect(page.locator("#share-purpose-doc")).to_have_text("Document : « Carte d'identité »")
@@ -132,13 +90,11 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     expect(purpose.locator("input[name=purpose]")).to_have_count(2)
     assert_accessible(page, "share-purpose")
     screenshot(page, "20-share-purpose")
-    purpose.get_by_text("Ouverture de droits au RSA").click()
-    purpose.get_by_role("button", name="Suivant").click()
+    next_step(page, "share-purpose", "Ouverture de droits au RSA")
 
-    who = visible_screen(page, "share-professional")
+    visible_screen(page, "share-professional")
     assert_accessible(page, "share-professional")
-    who.get_by_text("Mme Dupont").click()
-    who.get_by_role("button", name="Suivant").click()
+    next_step(page, "share-professional", "Mme Dupont")
 
     duration = visible_screen(page, "share-duration")
     labels = duration.locator(".choice-label").all_inner_texts()
@@ -153,12 +109,10 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     expect(page.locator("#share-trust-fingerprint")).to_have_text(pinned_root(world.admin))
     assert_accessible(page, "share-trust")
     screenshot(page, "22-share-trust")
-    go_on = trust.get_by_role("button", name="Continuer")
-    expect(go_on).to_be_disabled()
-    trust.get_by_label("Les chiffres sont les mêmes").check()
-    go_on.click()
+    expect(trust.get_by_role("button", name="Continuer")).to_be_disabled()
+    check_territory_key(page)
 
-    confirm = visible_screen(page, "share-confirm")
+    visible_screen(page, "share-confirm")
     expect(page.locator("#share-summary")).to_have_text(
         "Mme Dupont, CCAS de Clermont-Ferrand, pourra voir votre « Carte d'identité » "
         "pendant 1 mois, pour « Ouverture de droits au RSA »."
@@ -166,9 +120,7 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     expect(page.locator("#share-ends")).to_contain_text("Le partage s'arrêtera tout seul le ")
     assert_accessible(page, "share-confirm")
     screenshot(page, "23-share-confirm")
-    confirm.get_by_role("button", name="Oui, partager").click()
-
-    shares = visible_screen(page, "grants")
+    shares = confirm_share(page)
     expect(page.locator("#status")).to_have_text(
         "C'est fait : Mme Dupont peut voir « Carte d'identité »."
     )
@@ -186,8 +138,7 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     assert page.evaluate(f"localStorage.getItem('{PIN_KEY}')") == pinned_root(world.admin)
 
     # The receipt the server kept is the one the person's key signed, for 30 days exactly.
-    with CoffreClient(live_server) as client:
-        client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, _):
         [grant] = client.call("GET", "/grants").json()["grants"]
     assert grant["purpose"] == RSA
     assert grant["professional_id"] == world.professional.account_id
@@ -197,7 +148,7 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     pro = second_phone.new_page()
     pro_problems = PageProblems(pro)
     pro_problems.allow("status of 403")  # the refused pull at the end, on purpose
-    log_in(pro, live_server, "dupont", PRO_PASSPHRASE, "shared")
+    log_in_professional(pro, live_server)
     shared = pro.locator('[data-screen="shared"]')
     expect(shared.locator(".card")).to_contain_text("Partagé par amina")
     expect(shared.locator(".card")).to_contain_text("Pour « Ouverture de droits au RSA »")
@@ -243,12 +194,10 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     )
     assert_accessible(page, "notifications")
     screenshot(page, "27-who-opened")
-    with CoffreClient(live_server) as client:
-        client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, _):
         assert client.call("GET", "/notifications").json()["unread"] == 0
 
-    page.get_by_role("button", name="Mes partages").click()
-    shares = visible_screen(page, "grants")
+    shares = my_shares(page)
     expect(shares.locator(".card")).to_contain_text("Ouvert 1 fois")
     shares.get_by_role("button", name="Arrêter le partage").click()
     expect(page.locator("#status")).to_have_text(
@@ -274,32 +223,16 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
 def test_stop_and_re_encrypt_gives_the_document_a_new_key(
     world: World, page: Page, live_server: str, tmp_path: Path, api: TestClient
 ) -> None:
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, keys):
         path = tmp_path / "avis.pdf"
         path.write_bytes(b"%PDF-1.4\n% avis d'imposition\n" * 50)
-        doc_id = client.upload(path, "identite", box_public_key=logged.keys.box_public)
+        doc_id = client.upload(path, "identite", box_public_key=keys.box_public)
         before = client.call("GET", f"/documents/{doc_id}").json()
-        grant = consent.share(
-            client,
-            logged.keys,
-            person_id=world.person.account_id,
-            professional_id=world.professional.account_id,
-            pinned_root=pinned_root(world.admin),
-            purpose=RSA,
-            document_ids=[doc_id],
-            days=7,
-        )
-    pulled = api.post(
-        f"/api/v1/grants/{grant['id']}/documents/{doc_id}/pull",
-        json={"reason": None},
-        headers=world.professional.headers,
-    )
-    assert pulled.status_code == 200
+        grant = share(client, keys, world, RSA, [doc_id], days=7)
+    assert pull(api, world, grant, doc_id).status_code == 200
 
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
-    page.get_by_role("button", name="Mes partages").click()
-    shares = visible_screen(page, "grants")
+    log_in_person(page, live_server, world)
+    shares = my_shares(page)
     expect(shares.locator(".card")).to_contain_text("Ouvert 1 fois")
     shares.get_by_role("button", name="Arrêter et re-chiffrer").click()
     expect(page.locator("#status")).to_have_text(
@@ -308,19 +241,14 @@ def test_stop_and_re_encrypt_gives_the_document_a_new_key(
         timeout=30_000,
     )
 
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, keys):
         after = client.call("GET", f"/documents/{doc_id}").json()
         assert after["sealed_key"] != before["sealed_key"]
         assert after["ciphertext_sha256"] != before["ciphertext_sha256"]
         target = tmp_path / "back.pdf"
-        client.download(doc_id, target, logged.keys)
+        client.download(doc_id, target, keys)
     assert target.read_bytes() == path.read_bytes()
-    again = api.post(
-        f"/api/v1/grants/{grant['id']}/documents/{doc_id}/pull",
-        json={"reason": None},
-        headers=world.professional.headers,
-    )
+    again = pull(api, world, grant, doc_id)
     assert again.status_code == 403
     assert again.json()["error"]["message"] == "La personne a retiré ce partage."
 
@@ -335,7 +263,7 @@ def test_a_request_is_asked_in_the_page_and_approved_by_sharing(
 ) -> None:
     pro = second_phone.new_page()
     pro_problems = PageProblems(pro)
-    log_in(pro, live_server, "dupont", PRO_PASSPHRASE, "shared")
+    log_in_professional(pro, live_server)
     pro.get_by_role("button", name="Demander un document").click()
     ask = visible_screen(pro, "ask")
     assert_accessible(pro, "ask")
@@ -348,7 +276,7 @@ def test_a_request_is_asked_in_the_page_and_approved_by_sharing(
     expect(ask.locator("#sent-list .card")).to_contain_text("En attente")
     screenshot(pro, "29-ask")
 
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    log_in_person(page, live_server, world)
     add_identity_card(page, tmp_path)
     expect(page.locator("#requests-count")).to_have_text(" (1)")
     page.get_by_role("button", name=re.compile("^Demandes reçues")).click()
@@ -358,19 +286,14 @@ def test_a_request_is_asked_in_the_page_and_approved_by_sharing(
     assert_accessible(page, "requests")
     screenshot(page, "30-requests")
     inbox.get_by_role("button", name="Choisir le document à envoyer").click()
-    pick = visible_screen(page, "share-pick")
+    visible_screen(page, "share-pick")
     assert_accessible(page, "share-pick")
-    pick.get_by_role("button", name="Suivant").click()
-    duration = visible_screen(page, "share-duration")
-    duration.get_by_text("1 semaine").click()
-    duration.get_by_role("button", name="Suivant").click()
-    trust = visible_screen(page, "share-trust")
-    trust.get_by_label("Les chiffres sont les mêmes").check()
-    trust.get_by_role("button", name="Continuer").click()
+    next_step(page, "share-pick")
+    next_step(page, "share-duration", "1 semaine")
+    check_territory_key(page)
     visible_screen(page, "share-confirm")
     expect(page.locator("#share-summary")).to_contain_text("pendant 1 semaine")
-    page.get_by_role("button", name="Oui, partager").click()
-    visible_screen(page, "grants")
+    confirm_share(page)
 
     pro.get_by_role("button", name="Demander un document").click()
     expect(pro.locator("#sent-list .card")).to_contain_text("Acceptée")
@@ -382,46 +305,32 @@ def test_a_request_is_asked_in_the_page_and_approved_by_sharing(
 def test_nothing_is_sealed_when_the_territorys_key_is_not_the_one_the_person_checked(
     world: World, page: Page, live_server: str, tmp_path: Path
 ) -> None:
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    log_in_person(page, live_server, world)
     # What a page would hold after checking another territory key on an earlier visit.
-    page.evaluate(f"localStorage.setItem('{PIN_KEY}', '1111 2222 3333 4444 5555 6666')")
+    pin_root(page, OTHER_ROOT)
     add_identity_card(page, tmp_path)
-    page.get_by_role("button", name=re.compile("Carte d'identité.jpg")).click()
-    visible_screen(page, "document")
-    page.get_by_role("button", name="Partager", exact=True).click()
-    visible_screen(page, "share-purpose").get_by_role("button", name="Suivant").click()
-    visible_screen(page, "share-professional").get_by_role("button", name="Suivant").click()
-    visible_screen(page, "share-duration").get_by_role("button", name="Suivant").click()
+    start_sharing(page, "Carte d'identité.jpg")
+    next_step(page, "share-purpose")
+    next_step(page, "share-professional")
+    next_step(page, "share-duration")
     visible_screen(page, "share-stop")
     expect(page.locator("#share-stop-text")).to_have_text(
         "La clé de votre territoire n'est plus celle que vous avez vérifiée. Par sécurité, "
         "rien n'a été partagé. Prévenez le ou la référent·e de la charte."
     )
     assert_accessible(page, "share-stop")
-    with CoffreClient(live_server) as client:
-        client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, _):
         assert client.call("GET", "/grants").json()["grants"] == []
 
 
 def test_the_professional_gives_a_reason_when_the_charter_asks_for_one(
     world: World, page: Page, live_server: str, tmp_path: Path
 ) -> None:
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, keys):
         photo = png(tmp_path / "certificat.png", 400, 300, seed=5)
-        doc_id = client.upload(photo, "sante", box_public_key=logged.keys.box_public)
-        consent.share(
-            client,
-            logged.keys,
-            person_id=world.person.account_id,
-            professional_id=world.professional.account_id,
-            pinned_root=pinned_root(world.admin),
-            purpose=MDPH,
-            document_ids=[doc_id],
-            days=60,
-            max_pulls=2,
-        )
-    log_in(page, live_server, "dupont", PRO_PASSPHRASE, "shared")
+        doc_id = client.upload(photo, "sante", box_public_key=keys.box_public)
+        share(client, keys, world, MDPH, [doc_id], days=60, max_pulls=2)
+    log_in_professional(page, live_server)
     card = page.locator('[data-screen="shared"] .card')
     expect(card).to_contain_text("Pour « Dossier MDPH »")
     expect(card).to_contain_text("Ouvertures restantes : 2")
@@ -443,7 +352,6 @@ def test_the_professional_gives_a_reason_when_the_charter_asks_for_one(
     [content] = page_texts(blob_bytes(page, "#shared-doc-download"))
     assert pdf_hex(mark) in content
 
-    with CoffreClient(live_server) as client:
-        client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, _):
         [notice] = client.call("GET", "/notifications").json()["notifications"]
     assert notice["data"]["reason"] == "Constitution du dossier MDPH"

@@ -41,6 +41,7 @@ from tests.structures.world import (
     material,
 )
 from tests.web.conftest import PageProblems, assert_accessible, screenshot
+from tests.web.journeys import download, visible_screen
 
 OFFICER_SLOT = 20
 OFFICER_LOGIN = "vigie"
@@ -56,12 +57,6 @@ class Trail:
     officer: Who
     secret: str
     collegue: Who
-
-
-def visible_screen(page: Page, name: str) -> Locator:
-    section = page.locator(f'[data-screen="{name}"]')
-    expect(section).to_be_visible(timeout=30_000)
-    return section
 
 
 def invite_officer(api: TestClient, admin: Who, slot: int, login_name: str) -> Who:
@@ -134,6 +129,13 @@ def log_in_console(page: Page, base: str, login_name: str, passphrase: str) -> N
     form.get_by_role("button", name="Continuer").click()
 
 
+def enter_code(page: Page, code: str) -> None:
+    """On the "code" screen: the 6-digit code, then "Me connecter"."""
+    code_screen = visible_screen(page, "code")
+    code_screen.get_by_label("Code", exact=True).fill(code)
+    code_screen.get_by_role("button", name="Me connecter").click()
+
+
 def rows(page: Page) -> Locator:
     return page.locator("#journal-list > li")
 
@@ -153,16 +155,14 @@ def test_the_officer_logs_in_with_a_code_filters_follows_a_flag_and_exports(
     # -- log in: passphrase, then the 6-digit code (a wrong one first) -----------------
     log_in_console(page, live_server, OFFICER_LOGIN, f"{PASSPHRASE} {OFFICER_SLOT}")
     assert_accessible(page, "console-login")
-    code_screen = visible_screen(page, "code")
+    visible_screen(page, "code")
     assert_accessible(page, "console-code")
     screenshot(page, "80-console-code")
     right = pyotp.TOTP(trail.secret).at(clock.now())
     wrong = "000000" if right != "000000" else "111111"
-    code_screen.get_by_label("Code", exact=True).fill(wrong)
-    code_screen.get_by_role("button", name="Me connecter").click()
+    enter_code(page, wrong)
     expect(page.locator("#code-error")).to_contain_text("Ce code est incorrect")
-    code_screen.get_by_label("Code", exact=True).fill(right)
-    code_screen.get_by_role("button", name="Me connecter").click()
+    enter_code(page, right)
 
     journal = visible_screen(page, "journal")
     expect(rows(page).first).to_be_visible()
@@ -260,11 +260,8 @@ def test_the_officer_logs_in_with_a_code_filters_follows_a_flag_and_exports(
     assert_accessible(page, "console-export")
     screenshot(page, "84-console-export")
 
-    with page.expect_download() as info:
-        export.get_by_role("button", name="Télécharger le tableur (CSV)").click()
-    download = info.value
-    assert download.suggested_filename == "coffre-journal.csv"
-    raw = Path(download.path()).read_bytes()
+    name, raw = download(page, export.get_by_role("button", name="Télécharger le tableur (CSV)"))
+    assert name == "coffre-journal.csv"
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
@@ -277,12 +274,9 @@ def test_the_officer_logs_in_with_a_code_filters_follows_a_flag_and_exports(
         "C'est fait : le fichier « coffre-journal.csv » est téléchargé."
     )
 
-    with page.expect_download() as info:
-        export.get_by_role("button", name="Télécharger le journal signé").click()
-    signed = info.value
-    assert signed.suggested_filename == "coffre-journal-signe.jsonl"
-    with Path(signed.path()).open(encoding="utf-8") as lines:
-        report = verify_export(lines, key)
+    name, signed = download(page, export.get_by_role("button", name="Télécharger le journal signé"))
+    assert name == "coffre-journal-signe.jsonl"
+    report = verify_export(io.StringIO(signed.decode("utf-8"), newline=None), key)
     assert report.ok, report.problem
     assert report.entries >= len(table) - 1
 
@@ -329,17 +323,13 @@ def test_a_person_a_professional_and_an_officer_without_a_code_are_turned_away(
 
 
 def test_the_console_logs_out_by_itself_after_a_while_without_activity(
-    api: TestClient, page: Page, live_server: str, clock: FrozenClock
+    api: TestClient, world: World, page: Page, live_server: str, clock: FrozenClock
 ) -> None:
-    w = build_world(api)
-    publish(api, w, consent_charter(w.structure_id))
-    _, secret = enrolled_officer(api, w.admin, clock)
+    _, secret = enrolled_officer(api, world.admin, clock)
     clock.advance(seconds=31)
     page.clock.install()
     log_in_console(page, live_server, OFFICER_LOGIN, f"{PASSPHRASE} {OFFICER_SLOT}")
-    code_screen = visible_screen(page, "code")
-    code_screen.get_by_label("Code", exact=True).fill(pyotp.TOTP(secret).at(clock.now()))
-    code_screen.get_by_role("button", name="Me connecter").click()
+    enter_code(page, pyotp.TOTP(secret).at(clock.now()))
     visible_screen(page, "journal")
     expect(rows(page).first).to_be_visible()
     idle = api.app.state.coffre.settings.session_idle_seconds  # type: ignore[attr-defined]

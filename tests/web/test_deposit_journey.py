@@ -18,16 +18,21 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import BrowserContext, Page, expect
 
-from client import CoffreClient, consent
-from tests.consent.world import RSA, consent_charter, publish
-from tests.structures.world import World, build_world, pinned_root
+from tests.consent.world import RSA
+from tests.structures.world import World, pinned_root
 from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
-from tests.web.test_consent_journey import (
-    PERSON_PASSPHRASE,
-    PIN_KEY,
-    PRO_PASSPHRASE,
-    log_in,
-    second_phone,  # noqa: F401 (fixture)
+from tests.web.journeys import (
+    OTHER_ROOT,
+    check_territory_key,
+    describe_document,
+    log_in_person,
+    log_in_professional,
+    next_step,
+    open_document,
+    person_client,
+    pick_pages,
+    pin_root,
+    share,
     visible_screen,
 )
 
@@ -38,53 +43,33 @@ CHECKED = (
 
 
 @pytest.fixture
-def world(api: TestClient) -> World:
-    world = build_world(api)
-    publish(api, world, consent_charter(world.structure_id))
-    return world
-
-
-@pytest.fixture
 def linked(world: World, live_server: str, tmp_path: Path) -> World:
     """The person shares one document with Mme Dupont: she may now deposit."""
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, keys):
         photo = png(tmp_path / "cni.png", 300, 200, seed=1)
-        doc_id = client.upload(photo, "identite", box_public_key=logged.keys.box_public)
-        consent.share(
-            client,
-            logged.keys,
-            person_id=world.person.account_id,
-            professional_id=world.professional.account_id,
-            pinned_root=pinned_root(world.admin),
-            purpose=RSA,
-            document_ids=[doc_id],
-            days=7,
-        )
+        doc_id = client.upload(photo, "identite", box_public_key=keys.box_public)
+        share(client, keys, world, RSA, [doc_id], days=7)
     return world
 
 
 def deposit_in_page(pro: Page, live_server: str, photo: Path) -> None:
-    log_in(pro, live_server, "dupont", PRO_PASSPHRASE, "shared")
+    log_in_professional(pro, live_server)
     pro.get_by_role("button", name="Déposer un document", exact=True).click()
     who = visible_screen(pro, "deposit-person")
     assert_accessible(pro, "deposit-person")
     screenshot(pro, "40-deposit-person")
     expect(who.locator("input[name=person]")).to_have_count(1)
-    who.get_by_text("amina").click()
-    who.get_by_role("button", name="Suivant").click()
+    next_step(pro, "deposit-person", "amina")
 
     kind = visible_screen(pro, "add-kind")
     expect(pro.locator("#add-kind-for")).to_have_text("Pour le coffre de amina")
-    kind.locator('label[for="category-domicile"]').click()
-    kind.get_by_label("Nom du document (facultatif)").fill("Attestation de domiciliation")
+    describe_document(kind, "domicile", "Attestation de domiciliation")
     assert_accessible(pro, "deposit-kind")
     kind.get_by_role("button", name="Suivant").click()
 
     visible_screen(pro, "add-pages")
     expect(pro.locator("#add-pages-for")).to_have_text("Pour le coffre de amina")
-    pro.locator("#pick-files").set_input_files([str(photo)])
-    expect(pro.locator("#page-list li")).to_have_count(1, timeout=30_000)
+    pick_pages(pro, [photo])
     assert_accessible(pro, "deposit-pages")
     screenshot(pro, "41-deposit-pages")
     pro.get_by_role("button", name="Déposer le document").click()
@@ -98,7 +83,7 @@ def deposit_in_page(pro: Page, live_server: str, photo: Path) -> None:
 def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
     linked: World,
     page: Page,
-    second_phone: BrowserContext,  # noqa: F811
+    second_phone: BrowserContext,
     live_server: str,
     tmp_path: Path,
     api: TestClient,
@@ -111,7 +96,7 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
     assert pro_problems.items == []
 
     # -- the person sees who deposited it, and checks the signature ----------------------
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    log_in_person(page, live_server, world)
     item = page.get_by_role("button", name=re.compile("Attestation de domiciliation.jpg"))
     expect(item).to_contain_text("Déposé par Mme Dupont (CCAS de Clermont-Ferrand)")
     assert_accessible(page, "documents-with-deposit")
@@ -126,10 +111,9 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
     )
     assert_accessible(page, "deposit-check-first")
     page.get_by_role("button", name="Vérifier la signature").click()
-    trust = visible_screen(page, "share-trust")
+    visible_screen(page, "share-trust")
     expect(page.locator("#share-trust-fingerprint")).to_have_text(pinned_root(world.admin))
-    trust.get_by_label("Les chiffres sont les mêmes").check()
-    trust.get_by_role("button", name="Continuer").click()
+    check_territory_key(page)
     visible_screen(page, "document")
     expect(page.locator("#doc-origin-check")).to_have_text(CHECKED, timeout=30_000)
     expect(page.locator("#doc-preview img")).to_be_visible()
@@ -137,8 +121,7 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
     screenshot(page, "42-deposit-verified")
 
     # -- what the person holds is what was deposited; the depositor cannot read it -------
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, keys):
         docs = client.call("GET", "/documents").json()["documents"]
         [deposited] = [d for d in docs if d["deposit"]]
         assert deposited["category"] == "domicile"
@@ -148,7 +131,7 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
         assert statement["document"] == deposited["id"]
         assert statement["ciphertext_sha256"] == deposited["ciphertext_sha256"]
         target = tmp_path / "back.jpg"
-        client.download(deposited["id"], target, logged.keys)
+        client.download(deposited["id"], target, keys)
     assert target.read_bytes()[:3] == b"\xff\xd8\xff"  # the page re-encoded the photo as JPEG
     seen = api.get(f"/api/v1/documents/{deposited['id']}", headers=world.professional.headers)
     assert seen.status_code == 404
@@ -157,7 +140,7 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
 def test_with_another_territory_key_pinned_the_deposit_is_not_called_verified(
     linked: World,
     page: Page,
-    second_phone: BrowserContext,  # noqa: F811
+    second_phone: BrowserContext,
     live_server: str,
     tmp_path: Path,
 ) -> None:
@@ -165,10 +148,9 @@ def test_with_another_territory_key_pinned_the_deposit_is_not_called_verified(
     pro = second_phone.new_page()
     deposit_in_page(pro, live_server, png(tmp_path / "attestation.png", 300, 400, seed=2))
 
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
-    page.evaluate(f"localStorage.setItem('{PIN_KEY}', '1111 2222 3333 4444 5555 6666')")
-    page.get_by_role("button", name=re.compile("Attestation de domiciliation.jpg")).click()
-    visible_screen(page, "document")
+    log_in_person(page, live_server, world)
+    pin_root(page, OTHER_ROOT)
+    open_document(page, "Attestation de domiciliation.jpg")
     expect(page.locator("#doc-origin-check")).to_have_text(
         "La clé de votre territoire n'est plus celle que vous avez vérifiée : la signature "
         "ne peut pas être vérifiée. Prévenez le ou la référent·e de la charte."

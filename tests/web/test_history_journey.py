@@ -22,14 +22,18 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
 from client import CoffreClient, consent
-from tests.consent.world import MDPH, consent_charter, publish
-from tests.structures.world import World, build_world, pinned_root
+from tests.consent.world import MDPH
+from tests.structures.world import World, pinned_root
 from tests.web.conftest import assert_accessible, png, screenshot
-from tests.web.test_consent_journey import (
-    PERSON_PASSPHRASE,
-    PIN_KEY,
+from tests.web.journeys import (
+    PRO_LOGIN,
     PRO_PASSPHRASE,
-    log_in,
+    download,
+    log_in_person,
+    person_client,
+    pin_root,
+    pull,
+    share,
     visible_screen,
 )
 
@@ -38,49 +42,26 @@ WHEN = re.compile(r"^Le \d\d/\d\d/\d{4} à \d\d:\d\d$")
 
 
 @pytest.fixture
-def world(api: TestClient) -> World:
-    world = build_world(api)
-    publish(api, world, consent_charter(world.structure_id))
-    return world
-
-
-@pytest.fixture
 def story(world: World, live_server: str, tmp_path: Path, api: TestClient) -> dict[str, Path]:
     """A share, a pull with a reason, the share stopped, a refused pull."""
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, keys):
         certificate = png(tmp_path / "certificat.png", 400, 300, seed=5)
-        doc_id = client.upload(certificate, "sante", box_public_key=logged.keys.box_public)
+        doc_id = client.upload(certificate, "sante", box_public_key=keys.box_public)
         notice = tmp_path / "notice.pdf"
         notice.write_bytes(b"%PDF-1.4\n% notice CAF\n" * 40)
-        client.upload(notice, "caf", box_public_key=logged.keys.box_public)
-        grant = consent.share(
-            client,
-            logged.keys,
-            person_id=world.person.account_id,
-            professional_id=world.professional.account_id,
-            pinned_root=pinned_root(world.admin),
-            purpose=MDPH,
-            document_ids=[doc_id],
-            days=30,
-        )
-    pull = f"/api/v1/grants/{grant['id']}/documents/{doc_id}/pull"
-    pulled = api.post(
-        pull, json={"reason": "Constitution du dossier MDPH"}, headers=world.professional.headers
-    )
-    assert pulled.status_code == 200
-    with CoffreClient(live_server) as client:
-        client.login(world.person.login, PERSON_PASSPHRASE)
+        client.upload(notice, "caf", box_public_key=keys.box_public)
+        grant = share(client, keys, world, MDPH, [doc_id], days=30)
+    assert pull(api, world, grant, doc_id, "Constitution du dossier MDPH").status_code == 200
+    with person_client(live_server, world) as (client, _):
         client.call("POST", f"/grants/{grant['id']}/revoke")
-    refused = api.post(pull, json={"reason": "Relecture"}, headers=world.professional.headers)
-    assert refused.status_code == 403
+    assert pull(api, world, grant, doc_id, "Relecture").status_code == 403
     return {"certificat.png": certificate, "notice.pdf": notice}
 
 
 def test_the_history_says_who_opened_what_when_and_why(
     world: World, story: dict[str, Path], page: Page, live_server: str
 ) -> None:
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
+    log_in_person(page, live_server, world)
     page.get_by_role("button", name="Historique").click()
     history = visible_screen(page, "history")
     lines = history.locator(".history li")
@@ -119,11 +100,10 @@ def test_the_history_says_who_opened_what_when_and_why(
     history.get_by_label("Quel document ?").select_option(index=0)
     history.get_by_role("button", name="Afficher").click()
     expect(lines).to_have_count(len(sentences))
-    with page.expect_download() as info:
-        history.get_by_role("link", name="Télécharger ces lignes (tableur CSV)").click()
-    download = info.value
-    assert download.suggested_filename == "historique-coffre.csv"
-    raw = Path(download.path()).read_bytes()
+    name, raw = download(
+        page, history.get_by_role("link", name="Télécharger ces lignes (tableur CSV)")
+    )
+    assert name == "historique-coffre.csv"
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0][:4] == ["Date", "Qui", "Structure", "Ce qui s'est passé"]
@@ -142,7 +122,7 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
     # A deposit too: its proof of origin is checked in the page and said in the manifest.
     attestation = b"%PDF-1.4\n% attestation de domiciliation\n" * 30
     with CoffreClient(live_server) as client:
-        logged = client.login("dupont", PRO_PASSPHRASE)
+        logged = client.login(PRO_LOGIN, PRO_PASSPHRASE)
         consent.deposit(
             client,
             logged.keys,
@@ -154,8 +134,8 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
             mime="application/pdf",
             content=attestation,
         )
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
-    page.evaluate(f"localStorage.setItem('{PIN_KEY}', '{pinned_root(world.admin)}')")
+    log_in_person(page, live_server, world)
+    pin_root(page, pinned_root(world.admin))
     page.locator("#menu").get_by_role("button", name="Tout récupérer").click()
     screen = visible_screen(page, "export")
     assert_accessible(page, "export")
@@ -168,12 +148,10 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
     expect(page.locator("#export-progress")).to_have_attribute("value", "100")
     assert_accessible(page, "export-done")
     screenshot(page, "61-export")
-    with page.expect_download() as info:
-        save.click()
-    download = info.value
-    assert re.fullmatch(r"coffre-\d{4}-\d\d-\d\d\.zip", download.suggested_filename)
+    name, raw = download(page, save)
+    assert re.fullmatch(r"coffre-\d{4}-\d\d-\d\d\.zip", name)
 
-    with zipfile.ZipFile(download.path()) as archive:
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         assert archive.testzip() is None  # every CRC right
         names = set(archive.namelist())
         assert names == {
@@ -219,12 +197,11 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
     # The export is in the trail; the CLI's export of the same vault has the same layout.
     from client.export import export_vault
 
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, keys):
         actions = [i["action"] for i in client.call("GET", "/me/history").json()["items"]]
         assert "account.export" in actions
         cli_zip = tmp_path / "cli.zip"
-        export_vault(client, logged.keys, cli_zip, pinned_root=pinned_root(world.admin))
+        export_vault(client, keys, cli_zip, pinned_root=pinned_root(world.admin))
     with zipfile.ZipFile(cli_zip) as archive:
         assert set(archive.namelist()) == names
         cli_manifest = json.loads(archive.read("manifest.json"))

@@ -11,19 +11,13 @@ import base64
 import re
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from client import CoffreClient
 from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
+from tests.web.journeys import describe_document, log_in, pick_pages, visible_screen
 
 PASSPHRASE = "vélo bleu marché dimanche soleil"
-
-
-def visible_screen(page: Page, name: str) -> Locator:
-    """Wait for a screen and return it: every lookup is scoped to the visible screen."""
-    section = page.locator(f'[data-screen="{name}"]')
-    expect(section).to_be_visible(timeout=30_000)
-    return section
 
 
 def downloaded_bytes(page: Page) -> bytes:
@@ -59,29 +53,16 @@ def sign_up(page: Page, base: str, login: str) -> str:
     return code
 
 
-def log_in(page: Page, base: str, login: str) -> None:
-    page.goto(base)
-    visible_screen(page, "welcome")
-    page.get_by_role("button", name="J'ai déjà un coffre").click()
-    form = visible_screen(page, "login")
-    form.get_by_label("Pseudonyme ou numéro de téléphone").fill(login)
-    form.get_by_label("Phrase secrète", exact=True).fill(PASSPHRASE)
-    form.get_by_role("button", name="Ouvrir").click()
-    visible_screen(page, "documents")
-
-
 def add_two_pages(page: Page, tmp_path: Path) -> None:
     page.get_by_role("button", name="Ajouter un document").click()
     kind = visible_screen(page, "add-kind")
-    kind.locator('label[for="category-identite"]').click()
-    kind.get_by_label("Nom du document (facultatif)").fill("Carte d'identité")
+    describe_document(kind, "identite", "Carte d'identité")
     kind.get_by_label("Valable jusqu'au (facultatif)").fill("2031-06-30")
     kind.get_by_role("button", name="Suivant").click()
     visible_screen(page, "add-pages")
     front = png(tmp_path / "recto.png", 2400, 1500, seed=1)
     back = png(tmp_path / "verso.png", 2400, 1500, seed=2)
-    page.locator("#pick-files").set_input_files([str(front), str(back)])
-    expect(page.locator("#page-list li")).to_have_count(2, timeout=30_000)
+    pick_pages(page, [front, back])
 
 
 def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
@@ -151,7 +132,7 @@ def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
     expect(page.get_by_text("Vous avez été déconnecté·e.")).to_be_visible()
     assert all(c["name"] != "coffre_session" for c in page.context.cookies())
 
-    log_in(page, live_server, "amina")
+    log_in(page, live_server, "amina", PASSPHRASE, "documents")
     assert_accessible(page, "login-documents")
     expect(page.get_by_role("button", name=re.compile("Carte d'identité.pdf"))).to_be_visible()
 
@@ -206,7 +187,7 @@ def test_a_document_uploaded_by_the_python_client_opens_in_the_browser(
         logged = client.login("yusuf", PASSPHRASE)
         photo = png(tmp_path / "attestation-caf.png", 300, 200, seed=3)
         client.upload(photo, "caf", box_public_key=logged.keys.box_public)
-    log_in(page, live_server, "yusuf")
+    log_in(page, live_server, "yusuf", PASSPHRASE, "documents")
     page.get_by_role("button", name=re.compile("attestation-caf.png")).click()
     visible_screen(page, "document")
     image = page.locator("#doc-preview img")

@@ -14,17 +14,15 @@ from coffre.container import Coffre
 from coffre.settings import Settings
 from tests.factories import typo_caught_by_the_check_character
 from tests.web.conftest import assert_accessible, png, screenshot
-from tests.web.test_person_journey import downloaded_bytes, visible_screen
+from tests.web.journeys import open_login, visible_screen
+from tests.web.test_person_journey import downloaded_bytes
 
 OLD_PASSPHRASE = "lanterne cerise galet moulin"
 NEW_PASSPHRASE = "prairie sucre boussole hibou"
 
 
 def _forgot_screen(page: Page, base: str) -> None:
-    page.goto(base)
-    visible_screen(page, "welcome")
-    page.get_by_role("button", name="J'ai déjà un coffre").click()
-    visible_screen(page, "login")
+    open_login(page, base)
     page.get_by_role("button", name="J'ai oublié ma phrase secrète").click()
     visible_screen(page, "forgot")
 

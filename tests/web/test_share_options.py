@@ -7,45 +7,42 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
-from client import CoffreClient, consent
-from tests.consent.world import RSA, consent_charter, publish
-from tests.structures.world import World, build_world, pinned_root
+from tests.consent.world import RSA
+from tests.structures.world import World
 from tests.web.conftest import assert_accessible, png, screenshot
-from tests.web.test_consent_journey import (
-    PERSON_PASSPHRASE,
-    PRO_PASSPHRASE,
-    log_in,
+from tests.web.journeys import (
+    check_territory_key,
+    confirm_share,
+    log_in_person,
+    log_in_professional,
+    my_shares,
+    next_step,
+    person_client,
+    share,
+    start_sharing,
     visible_screen,
 )
 
 
-@pytest.fixture
-def world(api: TestClient) -> World:
-    world = build_world(api)
-    publish(api, world, consent_charter(world.structure_id))
-    return world
-
-
 def upload_two(live_server: str, world: World, tmp_path: Path) -> tuple[str, str]:
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+    """An identity card and a bill (both allowed for RSA), and a prescription (not)."""
+    with person_client(live_server, world) as (client, keys):
         card = client.upload(
             png(tmp_path / "Carte d'identité.png", 300, 200, seed=1),
             "identite",
-            box_public_key=logged.keys.box_public,
+            box_public_key=keys.box_public,
         )
         bill = tmp_path / "Facture EDF.pdf"
         bill.write_bytes(b"%PDF-1.4\n% facture\n" * 20)
-        address = client.upload(bill, "domicile", box_public_key=logged.keys.box_public)
+        address = client.upload(bill, "domicile", box_public_key=keys.box_public)
         # A health document: the RSA purpose does not allow it, so it is not offered.
         client.upload(
             png(tmp_path / "Ordonnance.png", 200, 200, seed=2),
             "sante",
-            box_public_key=logged.keys.box_public,
+            box_public_key=keys.box_public,
         )
     return card, address
 
@@ -54,13 +51,9 @@ def test_several_documents_shared_at_once_with_a_limit_on_openings(
     world: World, page: Page, live_server: str, tmp_path: Path
 ) -> None:
     card, address = upload_two(live_server, world, tmp_path)
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
-    page.get_by_role("button", name=re.compile("Carte d'identité.png")).click()
-    visible_screen(page, "document")
-    page.get_by_role("button", name="Partager", exact=True).click()
-    purpose = visible_screen(page, "share-purpose")
-    purpose.get_by_text("Ouverture de droits au RSA").click()
-    purpose.get_by_role("button", name="Suivant").click()
+    log_in_person(page, live_server, world)
+    start_sharing(page, "Carte d'identité.png")
+    next_step(page, "share-purpose", "Ouverture de droits au RSA")
 
     pick = visible_screen(page, "share-pick")
     boxes = pick.locator("input[name=document]")
@@ -76,9 +69,7 @@ def test_several_documents_shared_at_once_with_a_limit_on_openings(
     screenshot(page, "50-share-pick-several")
     pick.get_by_role("button", name="Suivant").click()
 
-    who = visible_screen(page, "share-professional")
-    who.get_by_text("Mme Dupont").click()
-    who.get_by_role("button", name="Suivant").click()
+    next_step(page, "share-professional", "Mme Dupont")
     duration = visible_screen(page, "share-duration")
     duration.get_by_text("1 semaine").click()
     limit = duration.get_by_label("Nombre de consultations (facultatif)")
@@ -91,9 +82,7 @@ def test_several_documents_shared_at_once_with_a_limit_on_openings(
     assert_accessible(page, "share-duration-limit")
     screenshot(page, "51-share-duration-limit")
     duration.get_by_role("button", name="Suivant").click()
-    trust = visible_screen(page, "share-trust")
-    trust.get_by_label("Les chiffres sont les mêmes").check()
-    trust.get_by_role("button", name="Continuer").click()
+    check_territory_key(page)
 
     visible_screen(page, "share-confirm")
     expect(page.locator("#share-summary")).to_have_text(
@@ -101,8 +90,7 @@ def test_several_documents_shared_at_once_with_a_limit_on_openings(
         "« Facture EDF » pendant 1 semaine, pour « Ouverture de droits au RSA ». "
         "Ouvertures permises en tout : 2 au plus."
     )
-    page.get_by_role("button", name="Oui, partager").click()
-    shares = visible_screen(page, "grants")
+    shares = confirm_share(page)
     expect(page.locator("#status")).to_have_text(
         "C'est fait : Mme Dupont peut voir « Carte d'identité », « Facture EDF »."
     )
@@ -115,8 +103,7 @@ def test_several_documents_shared_at_once_with_a_limit_on_openings(
     expect(shares.locator(".card")).to_contain_text("« Carte d'identité »")
     expect(shares.locator(".card")).to_contain_text("« Facture EDF »")
 
-    with CoffreClient(live_server) as client:
-        client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, _):
         [grant] = client.call("GET", "/grants").json()["grants"]
     assert grant["max_pulls"] == 2
     assert sorted(d["id"] for d in grant["documents"]) == sorted([card, address])
@@ -126,24 +113,13 @@ def test_the_documents_of_an_ended_share_get_a_new_key(
     world: World, page: Page, live_server: str, tmp_path: Path
 ) -> None:
     card, _ = upload_two(live_server, world, tmp_path)
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
-        grant = consent.share(
-            client,
-            logged.keys,
-            person_id=world.person.account_id,
-            professional_id=world.professional.account_id,
-            pinned_root=pinned_root(world.admin),
-            purpose=RSA,
-            document_ids=[card],
-            days=7,
-        )
+    with person_client(live_server, world) as (client, keys):
+        grant = share(client, keys, world, RSA, [card], days=7)
         client.call("POST", f"/grants/{grant['id']}/revoke")
         before = client.call("GET", f"/documents/{card}").json()
 
-    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "documents")
-    page.get_by_role("button", name="Mes partages").click()
-    shares = visible_screen(page, "grants")
+    log_in_person(page, live_server, world)
+    shares = my_shares(page)
     expect(shares.locator(".card")).to_contain_text("Arrêté par vous le ")
     expect(shares.get_by_role("button", name="Arrêter le partage")).to_have_count(0)
     assert_accessible(page, "grants-ended")
@@ -152,11 +128,10 @@ def test_the_documents_of_an_ended_share_get_a_new_key(
         "Vos documents ont une nouvelle clé : une clé gardée par Mme Dupont ne les ouvre plus.",
         timeout=30_000,
     )
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
+    with person_client(live_server, world) as (client, keys):
         after = client.call("GET", f"/documents/{card}").json()
         target = tmp_path / "back.png"
-        client.download(card, target, logged.keys)
+        client.download(card, target, keys)
     assert after["ciphertext_sha256"] != before["ciphertext_sha256"]
     assert target.read_bytes() == (tmp_path / "Carte d'identité.png").read_bytes()
 
@@ -176,23 +151,13 @@ def test_the_professional_reads_their_notifications_in_plain_sentences(
         headers=world.professional.headers,
     )
     assert asked.status_code == 202, asked.text
-    with CoffreClient(live_server) as client:
-        logged = client.login(world.person.login, PERSON_PASSPHRASE)
-        grant = consent.share(
-            client,
-            logged.keys,
-            person_id=world.person.account_id,
-            professional_id=world.professional.account_id,
-            pinned_root=pinned_root(world.admin),
-            purpose=RSA,
-            document_ids=[card],
-            days=7,
-        )
+    with person_client(live_server, world) as (client, keys):
+        grant = share(client, keys, world, RSA, [card], days=7)
         client.call("POST", f"/grants/{grant['id']}/revoke")
         [request] = client.call("GET", "/requests").json()["requests"]
         client.call("POST", f"/requests/{request['id']}/decline", json={"word": "Je l'apporte"})
 
-    log_in(page, live_server, "dupont", PRO_PASSPHRASE, "shared")
+    log_in_professional(page, live_server)
     menu = page.get_by_role("button", name=re.compile("^Mes notifications"))
     expect(menu).to_have_text("Mes notifications (3)")
     menu.click()

@@ -1,0 +1,198 @@
+"""Steps the page journeys share, against the live server.
+
+The accounts are those of tests/structures/world.py (the `world` fixture of conftest.py
+adds the consent charter): the person (slot 14) and Mme Dupont, professional of the
+CCAS (slot 12). In the page: logging in, adding a document, the steps of the share
+dialog, pinning a territory key, saving a download. Through the Python client and the
+API: the person uploads and shares, Mme Dupont opens a shared document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from playwright.sync_api import Locator, Page, expect
+
+from client import CoffreClient, consent
+from crypto import AccountKeys
+from tests.factories import PASSPHRASE
+from tests.structures.world import World, pinned_root
+from tests.web.conftest import png
+
+PERSON_PASSPHRASE = f"{PASSPHRASE} 14"  # tests/structures/world.py: the person is slot 14
+PRO_LOGIN = "dupont"
+PRO_PASSPHRASE = f"{PASSPHRASE} 12"  # and Mme Dupont slot 12
+PIN_KEY = "coffre.trustRoot"  # where the page keeps the territory key the person checked
+OTHER_ROOT = "1111 2222 3333 4444 5555 6666"  # a territory key that is not this world's
+
+
+# -- screens and logging in -------------------------------------------------------------
+
+
+def visible_screen(page: Page, name: str) -> Locator:
+    """Wait for a screen and return it: every lookup is scoped to the visible screen."""
+    section = page.locator(f'[data-screen="{name}"]')
+    expect(section).to_be_visible(timeout=30_000)
+    return section
+
+
+def open_login(page: Page, base: str) -> Locator:
+    """From the welcome screen to the login form ("J'ai déjà un coffre"); returns the form."""
+    page.goto(base)
+    visible_screen(page, "welcome")
+    page.get_by_role("button", name="J'ai déjà un coffre").click()
+    return visible_screen(page, "login")
+
+
+def log_in(page: Page, base: str, login: str, passphrase: str, home: str) -> None:
+    """Log in through the page and wait for the `home` screen it opens on."""
+    form = open_login(page, base)
+    form.get_by_label("Pseudonyme ou numéro de téléphone").fill(login)
+    form.get_by_label("Phrase secrète", exact=True).fill(passphrase)
+    form.get_by_role("button", name="Ouvrir").click()
+    visible_screen(page, home)
+
+
+def log_in_person(page: Page, base: str, world: World) -> None:
+    """The world's person logs in through the page: it opens on their documents."""
+    log_in(page, base, world.person.login, PERSON_PASSPHRASE, "documents")
+
+
+def log_in_professional(page: Page, base: str) -> None:
+    """Mme Dupont logs in through the page: it opens on what is shared with her."""
+    log_in(page, base, PRO_LOGIN, PRO_PASSPHRASE, "shared")
+
+
+def pin_root(page: Page, fingerprint: str) -> None:
+    """Store `fingerprint` as the territory key the person checked on an earlier visit."""
+    page.evaluate(f"localStorage.setItem('{PIN_KEY}', '{fingerprint}')")
+
+
+# -- documents in the page ----------------------------------------------------------------
+
+
+def describe_document(kind: Locator, category: str, name: str) -> None:
+    """On the "add-kind" screen: tick the category and name the document (not "Suivant")."""
+    kind.locator(f'label[for="category-{category}"]').click()
+    kind.get_by_label("Nom du document (facultatif)").fill(name)
+
+
+def pick_pages(page: Page, files: list[Path]) -> None:
+    """On the "add-pages" screen: choose the files and wait until each is listed."""
+    page.locator("#pick-files").set_input_files([str(path) for path in files])
+    expect(page.locator("#page-list li")).to_have_count(len(files), timeout=30_000)
+
+
+def add_identity_card(page: Page, tmp_path: Path) -> None:
+    """The person adds "Carte d'identité" (one photo) and is back on their documents."""
+    page.get_by_role("button", name="Ajouter un document").first.click()
+    kind = visible_screen(page, "add-kind")
+    describe_document(kind, "identite", "Carte d'identité")
+    kind.get_by_role("button", name="Suivant").click()
+    visible_screen(page, "add-pages")
+    pick_pages(page, [png(tmp_path / "cni.png", 900, 600, 4)])
+    page.get_by_role("button", name="Mettre dans mon coffre").click()
+    visible_screen(page, "documents")
+    expect(page.get_by_role("button", name=re.compile("Carte d'identité.jpg"))).to_be_visible()
+
+
+def open_document(page: Page, name: str) -> None:
+    """Open the document whose button matches `name` (a regular expression)."""
+    page.get_by_role("button", name=re.compile(name)).click()
+    visible_screen(page, "document")
+
+
+def download(page: Page, control: Locator) -> tuple[str, bytes]:
+    """Click `control` and return the file the browser saves: its suggested name, its bytes."""
+    with page.expect_download() as info:
+        control.click()
+    saved = info.value
+    return saved.suggested_filename, Path(saved.path()).read_bytes()
+
+
+# -- the share dialog ---------------------------------------------------------------------
+
+
+def start_sharing(page: Page, name: str) -> None:
+    """Open the document `name` (a regular expression) and press "Partager"."""
+    open_document(page, name)
+    page.get_by_role("button", name="Partager", exact=True).click()
+
+
+def next_step(page: Page, screen: str, choice: str | None = None) -> Locator:
+    """Wait for a step of the dialog, tick `choice` (by its text) if given, press "Suivant"."""
+    step = visible_screen(page, screen)
+    if choice is not None:
+        step.get_by_text(choice).click()
+    step.get_by_role("button", name="Suivant").click()
+    return step
+
+
+def check_territory_key(page: Page) -> None:
+    """On "share-trust": the digits are the same as on the charter; go on."""
+    trust = visible_screen(page, "share-trust")
+    trust.get_by_label("Les chiffres sont les mêmes").check()
+    trust.get_by_role("button", name="Continuer").click()
+
+
+def confirm_share(page: Page) -> Locator:
+    """On "share-confirm": "Oui, partager"; returns the "grants" screen it leads to."""
+    page.get_by_role("button", name="Oui, partager").click()
+    return visible_screen(page, "grants")
+
+
+def my_shares(page: Page) -> Locator:
+    """Open "Mes partages" from the menu; returns the "grants" screen."""
+    page.get_by_role("button", name="Mes partages").click()
+    return visible_screen(page, "grants")
+
+
+# -- through the Python client and the API ------------------------------------------------
+
+
+@contextmanager
+def person_client(base: str, world: World) -> Iterator[tuple[CoffreClient, AccountKeys]]:
+    """A Python client the world's person is logged in with, and the person's keys."""
+    with CoffreClient(base) as client:
+        yield client, client.login(world.person.login, PERSON_PASSPHRASE).keys
+
+
+def share(
+    client: CoffreClient,
+    keys: AccountKeys,
+    world: World,
+    purpose: str,
+    documents: list[str],
+    *,
+    days: int,
+    max_pulls: int | None = None,
+) -> dict[str, Any]:
+    """The person shares `documents` with Mme Dupont through the client (the grant)."""
+    return consent.share(
+        client,
+        keys,
+        person_id=world.person.account_id,
+        professional_id=world.professional.account_id,
+        pinned_root=pinned_root(world.admin),
+        purpose=purpose,
+        document_ids=documents,
+        days=days,
+        max_pulls=max_pulls,
+    )
+
+
+def pull(
+    api: TestClient, world: World, grant: dict[str, Any], document: str, reason: str | None = None
+) -> httpx.Response:
+    """Mme Dupont opens a document of `grant` through the API; the server's answer."""
+    return api.post(
+        f"/api/v1/grants/{grant['id']}/documents/{document}/pull",
+        json={"reason": reason},
+        headers=world.professional.headers,
+    )
