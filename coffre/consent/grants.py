@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
@@ -153,7 +154,11 @@ class GrantService:
                 created_at=now,
             )
             db.add(grant)
-            db.flush()
+            try:
+                db.flush()
+            except IntegrityError as exc:
+                # The same receipt sent twice at once: the second one loses.
+                raise GrantExists() from exc
             for shared in receipt.documents:
                 db.add(
                     GrantDocument(

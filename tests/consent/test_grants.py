@@ -325,3 +325,41 @@ def test_the_person_still_sees_what_an_ended_grant_covered(cw: ConsentWorld) -> 
     assert all(d["open"] is False for d in documents)
     [listed] = cw.api.get("/api/v1/grants", headers=cw.person.headers).json()["grants"]
     assert {d["id"] for d in listed["documents"]} == {cw.identity, cw.address}
+
+
+def test_the_same_receipt_sent_twice_makes_one_grant(cw: ConsentWorld) -> None:
+    from coffre.consent.models import Grant
+    from crypto import b64encode, seal_document_key, sign_statement
+    from crypto.consent import ConsentReceipt, SharedDocument
+
+    doc = cw.api.get(f"/api/v1/documents/{cw.identity}", headers=cw.person.headers).json()
+    key = open_sealed_key(
+        b64decode(doc["sealed_key"]), cw.person.keys.box_public, cw.person.keys.box_secret
+    )
+    start = cw.api.app.state.coffre.clock.now()  # type: ignore[attr-defined]
+    receipt = ConsentReceipt(
+        grant="c" * 32,
+        person=cw.person.account_id,
+        professional=cw.professional.account_id,
+        structure=cw.world.structure_id,
+        purpose="ouverture-droits-rsa",
+        charter_version=1,
+        documents=(SharedDocument(cw.identity, doc["ciphertext_sha256"]),),
+        not_before=start,
+        not_after=start + timedelta(days=3),
+        max_pulls=None,
+        request=None,
+    )
+    body = {
+        "receipt": sign_statement(receipt.statement(), cw.person.keys.sign_seed),
+        "sealed_keys": {
+            cw.identity: b64encode(seal_document_key(key, cw.professional.keys.box_public))
+        },
+    }
+    first = cw.api.post("/api/v1/grants", json=body, headers=cw.person.headers)
+    assert first.status_code == 201, first.text
+    again = cw.api.post("/api/v1/grants", json=body, headers=cw.person.headers)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "grant_exists"
+    coffre = cw.api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as db:
+        assert db.query(Grant).count() == 1
