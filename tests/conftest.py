@@ -112,7 +112,7 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 @pytest.fixture
 def settings(
     backend: str, database_url: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> Settings:
+) -> Iterator[Settings]:
     common = {
         "environment": "test",
         "secret_key": secrets.token_urlsafe(40),
@@ -120,11 +120,12 @@ def settings(
         "max_document_bytes": 8 * 1024 * 1024,
     }
     if backend.endswith("local"):
-        return Settings(storage_backend="local", storage_dir=tmp_path / "objects", **common)
+        yield Settings(storage_backend="local", storage_dir=tmp_path / "objects", **common)
+        return
     server = request.getfixturevalue("s3_server")
     bucket = "t" + secrets.token_hex(8)
     server.client().make_bucket(bucket)
-    return Settings(
+    yield Settings(
         storage_backend="s3",
         s3_endpoint=server.endpoint,
         s3_access_key=server.access_key,
@@ -134,6 +135,9 @@ def settings(
         s3_region=server.region,
         **common,
     )
+    from tests.servers.seaweedfs import drop_bucket
+
+    drop_bucket(server, bucket)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ Plain functions and classes, not pytest fixtures, so that ``bench/`` can use the
 
 from tests.servers.ports import assert_loopback, free_port, free_ports
 from tests.servers.postgres import PostgresServer, start_postgres
-from tests.servers.seaweedfs import S3Server, start_seaweedfs
+from tests.servers.seaweedfs import S3Server, drop_bucket, start_seaweedfs
 
 __all__ = [
     "PostgresServer",
@@ -17,5 +17,6 @@ __all__ = [
     "free_port",
     "free_ports",
     "start_postgres",
+    "drop_bucket",
     "start_seaweedfs",
 ]

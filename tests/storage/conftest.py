@@ -17,7 +17,7 @@ import pytest
 
 from coffre.storage import LocalObjectStore, ObjectStore, S3ObjectStore, make_s3_client
 from tests.servers.ports import assert_loopback
-from tests.servers.seaweedfs import S3Server
+from tests.servers.seaweedfs import S3Server, drop_bucket
 
 # The smallest part S3 accepts, so that a few MB already make a multipart upload.
 TEST_PART_SIZE = 5 * 1024 * 1024
@@ -42,12 +42,6 @@ def make_test_s3_store(
     store = S3ObjectStore(client, f"test-{secrets.token_hex(6)}", part_size=TEST_PART_SIZE)
     store.ensure_bucket()
     return store
-
-
-def drop_bucket(server: S3Server, bucket: str) -> None:
-    """Remove a test bucket and all it holds (SeaweedFS frees the bucket's volumes)."""
-    if server.is_running:
-        server.client().remove_bucket(bucket)  # the server allows non-empty removal
 
 
 def s3_leftovers(server: S3Server, bucket: str) -> list[str]:
