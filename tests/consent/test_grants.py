@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from client import consent
 from client.api import ApiError
 from coffre.clock import FrozenClock
 from crypto import b64decode, open_sealed_key
+from crypto.consent import ConsentReceipt, SharedDocument
 from tests.consent.world import MDPH, ConsentWorld, build_consent_world
 from tests.structures.world import log_in
 
@@ -19,6 +21,27 @@ from tests.structures.world import log_in
 @pytest.fixture
 def cw(api: TestClient, tmp_path: Path) -> ConsentWorld:
     return build_consent_world(api, tmp_path)
+
+
+def identity_receipt(cw: ConsentWorld, grant_id: str) -> tuple[dict[str, Any], ConsentReceipt]:
+    """The identity document as the person's client reads it, and an unsigned receipt
+    sharing it with Mme Dupont for three days from now (for hand-made requests)."""
+    doc = cw.api.get(f"/api/v1/documents/{cw.identity}", headers=cw.person.headers).json()
+    start = cw.api.app.state.coffre.clock.now()  # type: ignore[attr-defined]
+    receipt = ConsentReceipt(
+        grant=grant_id,
+        person=cw.person.account_id,
+        professional=cw.professional.account_id,
+        structure=cw.world.structure_id,
+        purpose="ouverture-droits-rsa",
+        charter_version=1,
+        documents=(SharedDocument(cw.identity, doc["ciphertext_sha256"]),),
+        not_before=start,
+        not_after=start + timedelta(days=3),
+        max_pulls=None,
+        request=None,
+    )
+    return doc, receipt
 
 
 def test_a_shared_document_opens_for_the_professional_and_the_person_is_told(
@@ -143,23 +166,8 @@ def test_the_charter_refuses_what_does_not_fit_in_plain_words(
 
 def test_a_forged_or_tampered_receipt_is_refused(cw: ConsentWorld) -> None:
     from crypto import sign_statement
-    from crypto.consent import ConsentReceipt, SharedDocument
 
-    doc = cw.api.get(f"/api/v1/documents/{cw.identity}", headers=cw.person.headers).json()
-    start = cw.api.app.state.coffre.clock.now()  # type: ignore[attr-defined]
-    receipt = ConsentReceipt(
-        grant="a" * 32,
-        person=cw.person.account_id,
-        professional=cw.professional.account_id,
-        structure=cw.world.structure_id,
-        purpose="ouverture-droits-rsa",
-        charter_version=1,
-        documents=(SharedDocument(cw.identity, doc["ciphertext_sha256"]),),
-        not_before=start,
-        not_after=start + timedelta(days=3),
-        max_pulls=None,
-        request=None,
-    )
+    doc, receipt = identity_receipt(cw, "a" * 32)
     key = doc["sealed_key"]
     # Signed by someone else (the professional) instead of the person.
     forged = sign_statement(receipt.statement(), cw.professional.keys.sign_seed)
@@ -330,25 +338,10 @@ def test_the_person_still_sees_what_an_ended_grant_covered(cw: ConsentWorld) -> 
 def test_the_same_receipt_sent_twice_makes_one_grant(cw: ConsentWorld) -> None:
     from coffre.consent.models import Grant
     from crypto import b64encode, seal_document_key, sign_statement
-    from crypto.consent import ConsentReceipt, SharedDocument
 
-    doc = cw.api.get(f"/api/v1/documents/{cw.identity}", headers=cw.person.headers).json()
+    doc, receipt = identity_receipt(cw, "c" * 32)
     key = open_sealed_key(
         b64decode(doc["sealed_key"]), cw.person.keys.box_public, cw.person.keys.box_secret
-    )
-    start = cw.api.app.state.coffre.clock.now()  # type: ignore[attr-defined]
-    receipt = ConsentReceipt(
-        grant="c" * 32,
-        person=cw.person.account_id,
-        professional=cw.professional.account_id,
-        structure=cw.world.structure_id,
-        purpose="ouverture-droits-rsa",
-        charter_version=1,
-        documents=(SharedDocument(cw.identity, doc["ciphertext_sha256"]),),
-        not_before=start,
-        not_after=start + timedelta(days=3),
-        max_pulls=None,
-        request=None,
     )
     body = {
         "receipt": sign_statement(receipt.statement(), cw.person.keys.sign_seed),

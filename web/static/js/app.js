@@ -8,15 +8,15 @@
 // professional's shared documents, deposits and notifications) lives in
 // consent-person.js and consent-pro.js and the modules they put together; this file
 // gives them its helpers (the add screens also serve a professional's deposit).
-import { createCoffreCrypto, errorFromJson } from "./coffre-crypto.js";
+import { createCoffreCrypto } from "./coffre-crypto.js";
+import { ApiError, CSRF_HEADER, csrfToken, request } from "./http.js";
+import { createKdfClient } from "./kdf-client.js";
 import { createPersonConsent } from "./consent-person.js";
 import { createProConsent } from "./consent-pro.js";
 import { fill } from "./consent-common.js";
 
 const STRINGS = JSON.parse(document.getElementById("coffre-strings").textContent);
 const CONFIG = JSON.parse(document.getElementById("coffre-config").textContent);
-const CSRF_COOKIE = "coffre_csrf";
-const CSRF_HEADER = "X-Coffre-CSRF";
 const MAX_SIDE = 1600; // px: a phone photo of a page stays readable and weighs ~300 KB
 const JPEG_QUALITY = 0.82;
 const SOON_DAYS = 60;
@@ -98,73 +98,14 @@ function busy(form, on) {
 
 // ------------------------------------------------------------------------------- HTTP
 
-class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-function csrfToken() {
-  for (const part of document.cookie.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === CSRF_COOKIE) return decodeURIComponent(rest.join("="));
-  }
-  return "";
-}
-
-async function errorOf(response) {
-  try {
-    const { error } = await response.json();
-    return new ApiError(response.status, error.code, error.message);
-  } catch {
-    return new ApiError(response.status, "http_error", `HTTP ${response.status}`);
-  }
-}
-
-async function api(method, path, { json, body, headers = {} } = {}) {
-  const init = { method, headers: { ...headers }, credentials: "same-origin", cache: "no-store" };
-  if (method !== "GET") init.headers[CSRF_HEADER] = csrfToken();
-  if (json !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(json);
-  } else if (body !== undefined) {
-    init.body = body; // a Blob (re-encrypted content), with its own Content-Type header
-  }
-  let response;
-  try {
-    response = await fetch(`/api/v1${path}`, init);
-  } catch {
-    throw new ApiError(0, "network_error", STRINGS.network_error);
-  }
-  if (!response.ok) throw await errorOf(response);
-  return response;
+function api(method, path, options) {
+  return request(method, path, options, STRINGS.network_error);
 }
 
 // ------------------------------------------------------------------------ KDF worker
 
-let worker = null;
-let nextCall = 1;
-const calls = new Map();
-
-function kdf(op, ...args) {
-  if (!worker) {
-    worker = new Worker("/static/js/kdf-worker.js", { type: "module" });
-    worker.addEventListener("message", ({ data }) => {
-      const call = calls.get(data.id);
-      if (!call) return;
-      calls.delete(data.id);
-      if (data.ok) call.resolve(data.result);
-      else call.reject(errorFromJson(data.error));
-    });
-  }
-  const id = nextCall++;
-  return new Promise((resolve, reject) => {
-    calls.set(id, { resolve, reject });
-    worker.postMessage({ id, op, args });
-  });
-}
+const kdfClient = createKdfClient();
+const kdf = kdfClient.call;
 
 // --------------------------------------------------------------------------- session
 
@@ -185,10 +126,7 @@ function wipeKeys() {
   document.getElementById("doc-preview").replaceChildren();
   document.getElementById("document-list").replaceChildren();
   for (const form of document.querySelectorAll("form")) form.reset();
-  if (worker) {
-    worker.terminate();
-    worker = null;
-  }
+  kdfClient.end();
 }
 
 async function logout(message = STRINGS.keys_wiped) {

@@ -7,11 +7,12 @@
 // written to localStorage, sessionStorage or any cookie the page can read; log-out
 // (or inactivity) empties every list and form. Every text comes from the server.
 
+import { request } from "./http.js";
+import { createKdfClient } from "./kdf-client.js";
+
 const STRINGS = JSON.parse(document.getElementById("console-strings").textContent);
 const LABELS = JSON.parse(document.getElementById("console-labels").textContent);
 const CONFIG = JSON.parse(document.getElementById("console-config").textContent);
-const CSRF_COOKIE = "coffre_csrf";
-const CSRF_HEADER = "X-Coffre-CSRF";
 const OFFICER = "charter_officer";
 const PAGE_SIZE = 50;
 const CODE_WAIT_MS = 3 * 60 * 1000; // the login value waits this long for the code
@@ -133,50 +134,14 @@ function busy(form, on) {
 
 // ------------------------------------------------------------------------------- HTTP
 
-class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-function csrfToken() {
-  for (const part of document.cookie.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === CSRF_COOKIE) return decodeURIComponent(rest.join("="));
-  }
-  return "";
-}
-
-async function api(method, path, { json } = {}) {
-  const init = { method, headers: {}, credentials: "same-origin", cache: "no-store" };
-  if (method !== "GET") init.headers[CSRF_HEADER] = csrfToken();
-  if (json !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(json);
-  }
-  let response;
+async function api(method, path, options) {
   try {
-    response = await fetch(`/api/v1${path}`, init);
-  } catch {
-    throw new ApiError(0, "network_error", STRINGS.network_error);
-  }
-  if (!response.ok) {
-    let error;
-    try {
-      const body = await response.json();
-      error = new ApiError(response.status, body.error.code, body.error.message);
-    } catch {
-      error = new ApiError(response.status, "http_error", `HTTP ${response.status}`);
-    }
+    return await request(method, path, options, STRINGS.network_error);
+  } catch (error) {
     // A session that ended on the server (idle, revoked): back to the login.
-    if (state.signedIn && response.status === 401) {
-      endSession(STRINGS.session_over);
-    }
+    if (state.signedIn && error.status === 401) endSession(STRINGS.session_over);
     throw error;
   }
-  return response;
 }
 
 function query(params) {
@@ -201,36 +166,9 @@ function b64decode(text) {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
-let worker = null;
-let nextCall = 1;
-const calls = new Map();
-
-function kdf(op, ...args) {
-  if (!worker) {
-    worker = new Worker("/static/js/kdf-worker.js", { type: "module" });
-    worker.addEventListener("message", ({ data }) => {
-      const call = calls.get(data.id);
-      if (!call) return;
-      calls.delete(data.id);
-      if (data.ok) call.resolve(data.result);
-      else call.reject(new Error(data.error.message));
-    });
-  }
-  const id = nextCall++;
-  return new Promise((resolve, reject) => {
-    calls.set(id, { resolve, reject });
-    worker.postMessage({ id, op, args });
-  });
-}
-
-function endWorker() {
-  if (worker) {
-    worker.terminate();
-    worker = null;
-  }
-  for (const call of calls.values()) call.reject(new Error("ended"));
-  calls.clear();
-}
+const kdfClient = createKdfClient();
+const kdf = kdfClient.call;
+const endWorker = kdfClient.end;
 
 // ----------------------------------------------------------------------- log in / out
 

@@ -1,0 +1,57 @@
+// The pages' HTTP to /api/v1 (vault page and officer console): the session cookie,
+// the CSRF header on every change (double-submit, api/cookies.py), and the one error
+// shape of api/errors.py turned into an ApiError with its stable code.
+
+export const CSRF_COOKIE = "coffre_csrf";
+export const CSRF_HEADER = "X-Coffre-CSRF";
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The CSRF token the server set in its (script-readable) cookie. */
+export function csrfToken() {
+  for (const part of document.cookie.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === CSRF_COOKIE) return decodeURIComponent(rest.join("="));
+  }
+  return "";
+}
+
+/** The ApiError of a refused response (`{"error": {"code", "message"}}`). */
+export async function errorOf(response) {
+  try {
+    const { error } = await response.json();
+    return new ApiError(response.status, error.code, error.message);
+  } catch {
+    return new ApiError(response.status, "http_error", `HTTP ${response.status}`);
+  }
+}
+
+/**
+ * `request("POST", "/grants", {json})` → the Response, or throws ApiError
+ * (`network_error` with `networkMessage` when the server cannot be reached).
+ * `body` sends a Blob as it is (with its own Content-Type in `headers`).
+ */
+export async function request(method, path, { json, body, headers = {} } = {}, networkMessage = "") {
+  const init = { method, headers: { ...headers }, credentials: "same-origin", cache: "no-store" };
+  if (method !== "GET") init.headers[CSRF_HEADER] = csrfToken();
+  if (json !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(json);
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, init);
+  } catch {
+    throw new ApiError(0, "network_error", networkMessage);
+  }
+  if (!response.ok) throw await errorOf(response);
+  return response;
+}

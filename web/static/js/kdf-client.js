@@ -1,0 +1,40 @@
+// The pages' side of the KDF worker (kdf-worker.js): Argon2id runs off the main
+// thread; `call(op, ...args)` resolves with its result. `end()` stops the worker and
+// fails the calls in flight (log-out: nothing derived stays in a live worker).
+
+import { errorFromJson } from "./coffre-crypto.js";
+
+export function createKdfClient() {
+  let worker = null;
+  let nextCall = 1;
+  const calls = new Map();
+
+  function call(op, ...args) {
+    if (!worker) {
+      worker = new Worker("/static/js/kdf-worker.js", { type: "module" });
+      worker.addEventListener("message", ({ data }) => {
+        const pending = calls.get(data.id);
+        if (!pending) return;
+        calls.delete(data.id);
+        if (data.ok) pending.resolve(data.result);
+        else pending.reject(errorFromJson(data.error));
+      });
+    }
+    const id = nextCall++;
+    return new Promise((resolve, reject) => {
+      calls.set(id, { resolve, reject });
+      worker.postMessage({ id, op, args });
+    });
+  }
+
+  function end() {
+    if (worker) {
+      worker.terminate();
+      worker = null;
+    }
+    for (const pending of calls.values()) pending.reject(new Error("ended"));
+    calls.clear();
+  }
+
+  return { call, end };
+}
