@@ -926,7 +926,7 @@ async function boot() {
   };
   consent = [createPersonConsent(helpers), createProConsent(helpers)];
   wire();
-  let session = false;
+  let session;
   try {
     await api("GET", "/me");
     session = true;

@@ -1010,7 +1010,7 @@ export function createCoffreCrypto(sodium) {
 
     const pull = (chunk, isFull) => {
       if (chunk.length < CHUNK_OVERHEAD) fail(new DecryptionError("stream is truncated: no final chunk"));
-      let result = false;
+      let result;
       try {
         result = sodium.crypto_secretstream_xchacha20poly1305_pull(state, chunk, prefix);
       } catch {
@@ -1236,7 +1236,7 @@ export function createCoffreCrypto(sodium) {
       const expected = requireBytes(expectedSigner, "expected signer", KEY_BYTES);
       if (!sodium.memcmp(expected, signer)) throw new SignatureError("statement was signed by an unexpected key");
     }
-    let valid = false;
+    let valid;
     try {
       valid = sodium.crypto_sign_verify_detached(signature, message, signer);
     } catch {

@@ -150,7 +150,7 @@ export function createProConsent(ctx) {
       try {
         stamped = await stampCopy(window.PDFLib, plain, meta.mime, mark);
       } catch (error) {
-        if (error.code === "cannot_watermark") throw new Error(S.cannot_watermark);
+        if (error.code === "cannot_watermark") throw new Error(S.cannot_watermark, { cause: error });
         throw error;
       }
       const url = URL.createObjectURL(new Blob([stamped], { type: "application/pdf" }));

@@ -1,0 +1,11 @@
+// Types of the vendored libraries, from their npm packages (the same versions:
+// package-lock.json, scripts/install-js). Imported from JSDoc:
+//     /** @param {import("./types/vendor").Sodium} sodium */
+import type sodiumDefault from "libsodium-wrappers-sumo";
+
+/** The `sodium` object of libsodium-wrappers-sumo (after `await sodium.ready`). */
+export type Sodium = typeof sodiumDefault;
+/** The fflate ES module (web/static/vendor/fflate-<v>.mjs, imported on demand). */
+export type Fflate = typeof import("fflate");
+/** pdf-lib (`window.PDFLib` in the page, the package in Node). */
+export type PDFLib = typeof import("pdf-lib");
