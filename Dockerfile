@@ -1,18 +1,34 @@
 # Coffre application image: the production shape run by docker-compose.yml.
 #
 # Development and tests need no Docker (README: scripts/serve, scripts/test).
+# Three stages, so the image holds neither Node nor the build tools:
+#   js     npm ci + scripts/install-js, the same script scripts/install runs: the
+#          browser libraries vendored into web/static/vendor/ (git-ignored)
+#   build  the translation catalogues compiled (.po -> .mo, as scripts/install does)
+#          and the wheels: coffre's own carries the page whole (templates, JS modules,
+#          vendored libraries, catalogues, icons; tests/test_wheel.py checks a wheel
+#          built this way serves every asset)
+#   final  the wheels installed, nothing else
 # Dependency versions are those the test suite ran with: the exact pins of
 # requirements/dev.lock are applied as constraints. (The lock also holds the dev
 # tools, so it is not installed as such; a hash-checked production lock,
 # `uv pip compile pyproject.toml --generate-hashes -o requirements/prod.lock`,
 # would allow `pip install --require-hashes` here.)
 
-FROM python:3.11-slim AS build
+# Node 22 (LTS); the major version is pinned, its patch releases come with rebuilds.
+FROM node:22-bookworm-slim AS js
 WORKDIR /src
-RUN python -m pip install --no-cache-dir --upgrade pip
+COPY package.json package-lock.json ./
+COPY scripts/install-js scripts/install-js
+RUN bash scripts/install-js
+
+FROM python:3.11-slim-bookworm AS build
+WORKDIR /src
 COPY requirements/dev.lock requirements/dev.lock
 # "name==version \" lines only: versions pinned, hashes and comments dropped.
-RUN sed -n 's/^\([A-Za-z0-9_.-]*==[^ ]*\).*/\1/p' requirements/dev.lock > /tmp/constraints.txt
+RUN sed -n 's/^\([A-Za-z0-9_.-]*==[^ ]*\).*/\1/p' requirements/dev.lock > /tmp/constraints.txt \
+    && grep -i '^babel==' /tmp/constraints.txt > /tmp/babel.txt \
+    && pip install --no-cache-dir -r /tmp/babel.txt
 COPY pyproject.toml README.md ./
 COPY crypto ./crypto
 COPY coffre ./coffre
@@ -20,20 +36,22 @@ COPY client ./client
 COPY api ./api
 COPY web ./web
 COPY cli ./cli
-RUN pip wheel --no-cache-dir --wheel-dir /wheels -c /tmp/constraints.txt .
+COPY --from=js /src/web/static/vendor ./web/static/vendor
+RUN pybabel compile -d web/locale -D messages \
+    && pip wheel --no-cache-dir --wheel-dir /wheels -c /tmp/constraints.txt .
 
-FROM python:3.11-slim
+FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir --no-index --find-links=/wheels coffre \
+RUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/coffre-*.whl \
     && rm -rf /wheels \
     && useradd --system --uid 10001 --user-group --home-dir /var/lib/coffre --create-home coffre
-# Never root at run time.
-USER coffre
+# Never root at run time (numeric, so "runAsNonRoot" checks can verify it).
+USER 10001:10001
 WORKDIR /var/lib/coffre
 EXPOSE 8000
-# Migrate, then serve. uvicorn trusts X-Forwarded-* only from the proxy in front
-# (FORWARDED_ALLOW_IPS, set in docker-compose.yml).
-CMD ["sh", "-c", "coffre db upgrade && exec uvicorn --factory api.app:create_app_from_env --host 0.0.0.0 --port 8000 --proxy-headers"]
+# Migrate, then serve through `coffre serve`: it trusts X-Forwarded-For/-Proto only
+# from COFFRE_FORWARDED_ALLOW_IPS (default: nobody; docker-compose.yml names its proxy).
+CMD ["sh", "-c", "coffre db upgrade && exec coffre serve --host 0.0.0.0 --port 8000"]
