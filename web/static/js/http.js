@@ -35,10 +35,11 @@ export async function errorOf(response) {
 /**
  * `request("POST", "/grants", {json})` → the Response, or throws ApiError
  * (`network_error` with `networkMessage` when the server cannot be reached).
- * `body` sends a Blob as it is (with its own Content-Type in `headers`).
+ * `body` sends a Blob as it is (with its own Content-Type in `headers`); `signal` can
+ * abort it (transfer.js's stall watchdog).
  */
-export async function request(method, path, { json, body, headers = {} } = {}, networkMessage = "") {
-  const init = { method, headers: { ...headers }, credentials: "same-origin", cache: "no-store" };
+export async function request(method, path, { json, body, headers = {}, signal } = {}, networkMessage = "") {
+  const init = { method, headers: { ...headers }, credentials: "same-origin", cache: "no-store", signal };
   if (method !== "GET") init.headers[CSRF_HEADER] = csrfToken();
   if (json !== undefined) {
     init.headers["Content-Type"] = "application/json";
