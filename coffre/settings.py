@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     audit_checkpoint_seconds: int = Field(default=300, ge=10)
     # How many requests one professional may send to one login per day (docs/CONSENT.md).
     requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
+    # The page gives up on an upload or a download after this long with no byte moving
+    # (a silent connection), and offers "Réessayer" (web/static/js/transfer.js).
+    web_stall_seconds: int = Field(default=30, ge=1, le=600)
     # Web session cookie: Secure by default (browsers accept it on http://localhost too).
     cookie_secure: bool = True
 
