@@ -21,15 +21,18 @@ from coffre.errors import (
     RateLimited,
     Refused,
     TooLarge,
+    TooSlow,
     Unauthenticated,
     Unavailable,
 )
+from coffre.text import INVALID_TEXT_FR, InvalidText
 
 log = logging.getLogger(__name__)
 
 # Most specific first.
 _STATUS: list[tuple[type[CoffreError], int]] = [
     (TooLarge, 413),
+    (TooSlow, 408),
     (Invalid, 422),
     (Unauthenticated, 401),
     (Refused, 403),
@@ -39,6 +42,8 @@ _STATUS: list[tuple[type[CoffreError], int]] = [
     (Unavailable, 503),
 ]
 
+INVALID_TEXT = InvalidText.code
+_TEXT_ERRORS = (INVALID_TEXT, "string_unicode")
 INVALID_REQUEST_FR = "La demande est mal formée. Vérifiez les informations envoyées."
 _HTTP_CODES = {
     404: ("not_found", "Cette adresse n'existe pas."),
@@ -72,8 +77,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         # Field locations only: never echo the submitted values (they may be secrets).
-        fields = [".".join(str(part) for part in err.get("loc", ())) for err in exc.errors()]
-        body = error_body("invalid_request", INVALID_REQUEST_FR)
+        errors = exc.errors()
+        fields = [".".join(str(part) for part in err.get("loc", ())) for err in errors]
+        # A control character in any text (api/types.py) has its own code, whatever else
+        # is wrong: clients can tell the person which text to retype. pydantic itself
+        # answers "string_unicode" for a lone surrogate in a length-checked string.
+        if any(err.get("type") in _TEXT_ERRORS for err in errors):
+            body = error_body(INVALID_TEXT, INVALID_TEXT_FR)
+        else:
+            body = error_body("invalid_request", INVALID_REQUEST_FR)
         body["error"]["fields"] = ", ".join(fields)
         return JSONResponse(body, 422)
 

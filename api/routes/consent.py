@@ -25,6 +25,7 @@ from api.schemas.consent import (
     SharedDocumentBody,
     StructureRef,
 )
+from api.types import Count, PathId, Text
 from api.upload import BlockingBody, decode_header, new_document
 from coffre.consent.errors import InvalidDeposit
 from coffre.consent.grants import GrantView
@@ -78,7 +79,7 @@ def grant_body(view: GrantView, *, with_keys: bool = False) -> GrantBody:
 def directory(
     actor: ActorDep,
     coffre: CoffreDep,
-    purpose: Annotated[str | None, Query(max_length=64)] = None,
+    purpose: Annotated[Text | None, Query(max_length=64)] = None,
 ) -> DirectoryBody:
     listed = coffre.deposits.directory(actor, purpose)
     return DirectoryBody(
@@ -108,7 +109,7 @@ def list_grants(actor: ActorDep, coffre: CoffreDep) -> GrantList:
 
 
 @router.post("/grants/{grant_id}/revoke")
-def revoke_grant(grant_id: str, actor: ActorDep, coffre: CoffreDep) -> GrantBody:
+def revoke_grant(grant_id: PathId, actor: ActorDep, coffre: CoffreDep) -> GrantBody:
     return grant_body(coffre.grants.revoke(actor, grant_id))
 
 
@@ -120,7 +121,7 @@ def shared_with_me(actor: ActorDep, coffre: CoffreDep) -> GrantList:
 
 @router.post("/grants/{grant_id}/documents/{document_id}/pull")
 def pull_document(
-    grant_id: str, document_id: str, body: PullBody, actor: ActorDep, coffre: CoffreDep
+    grant_id: PathId, document_id: PathId, body: PullBody, actor: ActorDep, coffre: CoffreDep
 ) -> StreamingResponse:
     pulled = coffre.grants.pull(actor, grant_id, document_id, body.reason)
     document = pulled.document
@@ -149,7 +150,7 @@ def linked_persons(actor: ActorDep, coffre: CoffreDep) -> LinkedPersonList:
 
 
 @router.get("/persons/{person_id}/box-key")
-def person_box_key(person_id: str, actor: ActorDep, coffre: CoffreDep) -> BoxKeyBody:
+def person_box_key(person_id: PathId, actor: ActorDep, coffre: CoffreDep) -> BoxKeyBody:
     return BoxKeyBody(
         person_id=person_id, box_public_key=coffre.deposits.person_box_key(actor, person_id)
     )
@@ -160,13 +161,13 @@ async def deposit_document(
     request: Request,
     actor: ActorDep,
     coffre: CoffreDep,
-    person: Annotated[str, Header(alias="Coffre-Person", max_length=32)],
-    category: Annotated[str, Header(alias="Coffre-Category", max_length=32)],
-    metadata: Annotated[str, Header(alias="Coffre-Metadata", max_length=6000)],
-    sealed_key: Annotated[str, Header(alias="Coffre-Sealed-Key", max_length=200)],
-    deposit: Annotated[str, Header(alias="Coffre-Deposit", max_length=4000)],
-    content_length: Annotated[int | None, Header(ge=0)] = None,
-    expires_on: Annotated[str | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
+    person: Annotated[Text, Header(alias="Coffre-Person", max_length=32)],
+    category: Annotated[Text, Header(alias="Coffre-Category", max_length=32)],
+    metadata: Annotated[Text, Header(alias="Coffre-Metadata", max_length=6000)],
+    sealed_key: Annotated[Text, Header(alias="Coffre-Sealed-Key", max_length=200)],
+    deposit: Annotated[Text, Header(alias="Coffre-Deposit", max_length=4000)],
+    content_length: Annotated[Count | None, Header()] = None,
+    expires_on: Annotated[Text | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
 ) -> DepositedBody:
     try:
         envelope = json.loads(decode_header(deposit, InvalidDeposit))

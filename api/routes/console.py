@@ -4,7 +4,6 @@ call is itself recorded in the trail."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -18,6 +17,7 @@ from api.schemas.console import (
     FlagBody,
     FlagList,
 )
+from api.types import Count, DateTime, Text
 from coffre.audit.console import DEFAULT_LIMIT, MAX_LIMIT, ConsoleRow, Filters, Period
 
 router = APIRouter(tags=["console"])
@@ -27,15 +27,15 @@ NDJSON_TYPE = "application/x-ndjson"
 
 
 def _filters(
-    structure: Annotated[str | None, Query(max_length=32)] = None,
-    professional: Annotated[str | None, Query(max_length=32)] = None,
-    purpose: Annotated[str | None, Query(max_length=64)] = None,
-    action: Annotated[str | None, Query(max_length=40)] = None,
-    outcome: Annotated[str | None, Query(max_length=16)] = None,
-    person: Annotated[str | None, Query(max_length=16)] = None,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
-    cursor: Annotated[int | None, Query(ge=0)] = None,
+    structure: Annotated[Text | None, Query(max_length=32)] = None,
+    professional: Annotated[Text | None, Query(max_length=32)] = None,
+    purpose: Annotated[Text | None, Query(max_length=64)] = None,
+    action: Annotated[Text | None, Query(max_length=40)] = None,
+    outcome: Annotated[Text | None, Query(max_length=16)] = None,
+    person: Annotated[Text | None, Query(max_length=16)] = None,
+    start: Annotated[DateTime | None, Query(alias="from")] = None,
+    end: Annotated[DateTime | None, Query(alias="to")] = None,
+    cursor: Annotated[Count | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Filters:
     return Filters(
@@ -96,8 +96,8 @@ def console_entries_csv(
 def console_flags(
     actor: ActorDep,
     coffre: CoffreDep,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[DateTime | None, Query(alias="from")] = None,
+    end: Annotated[DateTime | None, Query(alias="to")] = None,
 ) -> FlagList:
     report = coffre.console.flags(actor, Period(start, end))
     return FlagList(

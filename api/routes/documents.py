@@ -28,6 +28,7 @@ from api.schemas.documents import (
     DocumentList,
     DocumentPatch,
 )
+from api.types import Count, PathId, Text
 from api.upload import BlockingBody, decode_header, new_document
 from coffre.consent.deposits import Depositor
 from coffre.vault.categories import CATEGORIES
@@ -82,11 +83,11 @@ async def upload_document(
     request: Request,
     actor: ActorDep,
     coffre: CoffreDep,
-    category: Annotated[str, Header(alias="Coffre-Category", max_length=32)],
-    metadata: Annotated[str, Header(alias="Coffre-Metadata", max_length=6000)],
-    sealed_key: Annotated[str, Header(alias="Coffre-Sealed-Key", max_length=200)],
-    content_length: Annotated[int | None, Header(ge=0)] = None,
-    expires_on: Annotated[str | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
+    category: Annotated[Text, Header(alias="Coffre-Category", max_length=32)],
+    metadata: Annotated[Text, Header(alias="Coffre-Metadata", max_length=6000)],
+    sealed_key: Annotated[Text, Header(alias="Coffre-Sealed-Key", max_length=200)],
+    content_length: Annotated[Count | None, Header()] = None,
+    expires_on: Annotated[Text | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
 ) -> DocumentBody:
     new = new_document(category, metadata, sealed_key, content_length, expires_on)
     view = await anyio.to_thread.run_sync(coffre.vault.upload, actor, new, BlockingBody(request))
@@ -103,12 +104,12 @@ def list_documents(actor: ActorDep, coffre: CoffreDep) -> DocumentList:
 
 
 @router.get("/documents/{document_id}")
-def get_document(document_id: str, actor: ActorDep, coffre: CoffreDep) -> DocumentBody:
+def get_document(document_id: PathId, actor: ActorDep, coffre: CoffreDep) -> DocumentBody:
     return document_body(coffre.vault.get(actor, document_id))
 
 
 @router.get("/documents/{document_id}/content")
-def download_document(document_id: str, actor: ActorDep, coffre: CoffreDep) -> StreamingResponse:
+def download_document(document_id: PathId, actor: ActorDep, coffre: CoffreDep) -> StreamingResponse:
     document, stream = coffre.vault.open_content(actor, document_id)
     return StreamingResponse(
         stream,
@@ -122,12 +123,12 @@ def download_document(document_id: str, actor: ActorDep, coffre: CoffreDep) -> S
 
 @router.put("/documents/{document_id}/content")
 async def replace_content(
-    document_id: str,
+    document_id: PathId,
     request: Request,
     actor: ActorDep,
     coffre: CoffreDep,
-    metadata: Annotated[str, Header(alias="Coffre-Metadata", max_length=6000)],
-    sealed_key: Annotated[str, Header(alias="Coffre-Sealed-Key", max_length=200)],
+    metadata: Annotated[Text, Header(alias="Coffre-Metadata", max_length=6000)],
+    sealed_key: Annotated[Text, Header(alias="Coffre-Sealed-Key", max_length=200)],
 ) -> DocumentBody:
     """Re-encryption under a new key: every grantee's key for this document goes."""
     new = NewContent(
@@ -142,13 +143,13 @@ async def replace_content(
 
 @router.patch("/documents/{document_id}")
 def update_document(
-    document_id: str, body: DocumentPatch, actor: ActorDep, coffre: CoffreDep
+    document_id: PathId, body: DocumentPatch, actor: ActorDep, coffre: CoffreDep
 ) -> DocumentBody:
     change = DocumentChange(encrypted_metadata=body.encrypted_metadata, expires_on=body.expires_on)
     return document_body(coffre.vault.update(actor, document_id, change))
 
 
 @router.delete("/documents/{document_id}", status_code=204)
-def delete_document(document_id: str, actor: ActorDep, coffre: CoffreDep) -> Response:
+def delete_document(document_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Response:
     coffre.vault.delete(actor, document_id)
     return Response(status_code=204)

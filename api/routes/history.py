@@ -24,6 +24,7 @@ from api.schemas.history import (
     HistoryItemBody,
     PartyBody,
 )
+from api.types import Text
 from coffre.audit.history import ExportedDocument, HistoryItem, Party
 
 router = APIRouter(tags=["history"])
@@ -89,8 +90,8 @@ def exported_body(exported: ExportedDocument) -> ExportedDocumentBody:
 def my_history(
     actor: ActorDep,
     coffre: CoffreDep,
-    document: Annotated[str | None, Query(max_length=64)] = None,
-    professional: Annotated[str | None, Query(max_length=64)] = None,
+    document: Annotated[Text | None, Query(max_length=64)] = None,
+    professional: Annotated[Text | None, Query(max_length=64)] = None,
 ) -> HistoryBody:
     items = coffre.history.for_person(actor, document_id=document, professional_id=professional)
     return HistoryBody(items=[item_body(item) for item in items])

@@ -16,6 +16,7 @@ from api.schemas.consent import (
     RequestBody,
     RequestList,
 )
+from api.types import PathId
 from coffre.consent.requests import NewRequest, RequestView
 from coffre.notifications.service import data_of
 from coffre.policy import Role
@@ -71,7 +72,7 @@ def list_requests(actor: ActorDep, coffre: CoffreDep) -> RequestList:
 
 @router.post("/requests/{request_id}/decline")
 def decline_request(
-    request_id: str, body: DeclineBody, actor: ActorDep, coffre: CoffreDep
+    request_id: PathId, body: DeclineBody, actor: ActorDep, coffre: CoffreDep
 ) -> RequestBody:
     return request_body(coffre.requests.decline(actor, request_id, body.word))
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 
 from api.cookies import clear_session_cookie
 from api.deps import ActorDep, CoffreDep
 from api.schemas.sessions import RevokedSessions, SessionBody, SessionList
+from api.types import PathId
 
 router = APIRouter(tags=["sessions"])
 
@@ -33,9 +32,7 @@ def list_sessions(actor: ActorDep, coffre: CoffreDep) -> SessionList:
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
-def revoke_session(
-    session_id: Annotated[str, Path(max_length=64)], actor: ActorDep, coffre: CoffreDep
-) -> Response:
+def revoke_session(session_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Response:
     """End one of the caller's sessions at once; another account's reads as unknown (404)."""
     coffre.sessions.revoke(actor, session_id)
     response = Response(status_code=204)

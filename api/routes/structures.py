@@ -27,6 +27,7 @@ from api.schemas.structures import (
     StructureRequest,
     TrustRootBody,
 )
+from api.types import PathId
 from coffre.structures.models import Structure
 from coffre.structures.service import IssuedInvitation, NewStructure
 from crypto import fingerprint
@@ -82,7 +83,7 @@ def list_structures(actor: ActorDep, coffre: CoffreDep) -> StructureList:
 
 
 @router.get("/structures/{structure_id}/members")
-def list_members(structure_id: str, actor: ActorDep, coffre: CoffreDep) -> MemberList:
+def list_members(structure_id: PathId, actor: ActorDep, coffre: CoffreDep) -> MemberList:
     members = coffre.structures.members(actor, structure_id)
     return MemberList(
         members=[
@@ -107,7 +108,7 @@ def list_members(structure_id: str, actor: ActorDep, coffre: CoffreDep) -> Membe
 
 @router.post("/structures/{structure_id}/invitations", status_code=201)
 def invite_member(
-    structure_id: str, body: InvitationRequest, actor: ActorDep, coffre: CoffreDep
+    structure_id: PathId, body: InvitationRequest, actor: ActorDep, coffre: CoffreDep
 ) -> InvitationBody:
     issued = coffre.structures.invite(
         actor,
@@ -147,20 +148,20 @@ def accept_invitation(body: AcceptRequest, coffre: CoffreDep) -> dict[str, str]:
 
 @router.post("/memberships/{membership_id}/certificate")
 def certify_member(
-    membership_id: str, body: CertificateRequest, actor: ActorDep, coffre: CoffreDep
+    membership_id: PathId, body: CertificateRequest, actor: ActorDep, coffre: CoffreDep
 ) -> Response:
     coffre.structures.certify(actor, membership_id, body.certificate)
     return Response(status_code=204)
 
 
 @router.post("/memberships/{membership_id}/end")
-def end_membership(membership_id: str, actor: ActorDep, coffre: CoffreDep) -> Response:
+def end_membership(membership_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Response:
     coffre.structures.end_membership(actor, membership_id)
     return Response(status_code=204)
 
 
 @router.get("/professionals/{account_id}/keys")
-def professional_keys(account_id: str, actor: ActorDep, coffre: CoffreDep) -> KeyChainBody:
+def professional_keys(account_id: PathId, actor: ActorDep, coffre: CoffreDep) -> KeyChainBody:
     chain = coffre.structures.key_chain(actor, account_id)
     return KeyChainBody(
         account_id=chain.account.id,

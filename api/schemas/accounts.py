@@ -5,16 +5,19 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import B64Bytes
+from api.types import Text
 from coffre.accounts.models import Account
 from coffre.accounts.service import LoginResult, SignupData
 from crypto import KdfParams
 
 
 class KdfParamsBody(BaseModel):
-    alg: str = Field(max_length=16)
+    alg: Text = Field(max_length=16)
     salt: B64Bytes
-    opslimit: int
-    memlimit: int
+    # Bounded here (BIGINT, libsodium's own range); the floor and ceiling of SPEC §3 are
+    # the domain's check (weak_kdf_parameters).
+    opslimit: int = Field(ge=0, le=2**32 - 1)
+    memlimit: int = Field(ge=0, le=2**42)
 
     @classmethod
     def of(cls, params: KdfParams) -> KdfParamsBody:
@@ -33,7 +36,7 @@ class AccountBundle(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    login: str = Field(min_length=1, max_length=64)
+    login: Text = Field(min_length=1, max_length=64)
     kdf: KdfParamsBody
     auth_key: B64Bytes
     recovery_auth_key: B64Bytes
@@ -59,7 +62,7 @@ class AccountBundle(BaseModel):
 
 class SignupRequest(AccountBundle):
     # Assisted sign-up: the code a professional gave the person (optional).
-    invitation_code: str | None = Field(default=None, max_length=64)
+    invitation_code: Text | None = Field(default=None, max_length=64)
 
 
 class AccountBody(BaseModel):
@@ -81,7 +84,7 @@ class AccountBody(BaseModel):
 
 
 class PreloginRequest(BaseModel):
-    login: str = Field(min_length=1, max_length=64)
+    login: Text = Field(min_length=1, max_length=64)
 
 
 class PreloginResponse(BaseModel):
@@ -89,10 +92,10 @@ class PreloginResponse(BaseModel):
 
 
 class LoginRequest(BaseModel):
-    login: str = Field(min_length=1, max_length=64)
+    login: Text = Field(min_length=1, max_length=64)
     auth_key: B64Bytes
     # The 6-digit code of the authenticator app, for accounts with TOTP on.
-    totp_code: str | None = Field(default=None, max_length=16)
+    totp_code: Text | None = Field(default=None, max_length=16)
 
 
 class KeyringBody(BaseModel):

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from api.types import clean_text_before
 from crypto import b64decode, b64encode
 from crypto.errors import InvalidInputError
 
@@ -15,6 +16,7 @@ def _decode(value: object) -> bytes:
         return value
     if not isinstance(value, str) or len(value) > 8192:
         raise ValueError("expected a base64url string")
+    clean_text_before(value)  # a control character answers invalid_text, as in any text
     try:
         return b64decode(value)
     except InvalidInputError as exc:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import B64Bytes
+from api.types import Date, JsonObject, MultilineText, Text
 
 
 class StructureRef(BaseModel):
@@ -31,8 +32,8 @@ class DirectoryBody(BaseModel):
 class NewGrantBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    receipt: dict[str, Any]
-    sealed_keys: dict[str, B64Bytes] = Field(max_length=20)
+    receipt: JsonObject
+    sealed_keys: dict[Annotated[Text, Field(max_length=64)], B64Bytes] = Field(max_length=20)
 
 
 class SharedDocumentBody(BaseModel):
@@ -80,18 +81,18 @@ class GrantList(BaseModel):
 class PullBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=1000)
+    reason: MultilineText | None = Field(default=None, max_length=1000)
 
 
 class NewRequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_login: str = Field(max_length=64)
-    structure_id: str = Field(max_length=32)
-    purpose: str = Field(max_length=64)
-    category: str = Field(max_length=32)
-    message: str | None = Field(default=None, max_length=1000)
-    due_on: date | None = None
+    person_login: Text = Field(max_length=64)
+    structure_id: Text = Field(max_length=32)
+    purpose: Text = Field(max_length=64)
+    category: Text = Field(max_length=32)
+    message: MultilineText | None = Field(default=None, max_length=1000)
+    due_on: Date | None = None
 
 
 class RequestBody(BaseModel):
@@ -125,7 +126,7 @@ class AcceptedRequest(BaseModel):
 class DeclineBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    word: str | None = Field(default=None, max_length=1000)
+    word: MultilineText | None = Field(default=None, max_length=1000)
 
 
 class DepositedBody(BaseModel):
@@ -168,4 +169,4 @@ class NotificationList(BaseModel):
 class MarkReadBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    up_to: str = Field(max_length=32)
+    up_to: Text = Field(max_length=32)

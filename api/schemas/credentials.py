@@ -6,15 +6,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.accounts import AccountBody, AccountBundle, KdfParamsBody
 from api.schemas.common import B64Bytes
+from api.types import Text
 
 
 class RecoverRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    login: str = Field(min_length=1, max_length=64)
+    login: Text = Field(min_length=1, max_length=64)
     recovery_auth_key: B64Bytes
     # Accounts with a second factor: the kit replaces the passphrase, not the code.
-    totp_code: str | None = Field(default=None, max_length=16)
+    totp_code: Text | None = Field(default=None, max_length=16)
 
 
 class RecoveryKeysBody(BaseModel):
@@ -44,7 +45,7 @@ class NewPassphraseBody(BaseModel):
 class RecoverPassphraseRequest(NewPassphraseBody):
     model_config = ConfigDict(extra="forbid")
 
-    token: str = Field(min_length=1, max_length=128)
+    token: Text = Field(min_length=1, max_length=128)
 
 
 class ChangePassphraseRequest(NewPassphraseBody):
@@ -60,7 +61,7 @@ class ChangePassphraseResponse(BaseModel):
 class ResetRequest(AccountBundle):
     """A reset code and the full bundle of a new account (as at sign-up)."""
 
-    reset_code: str = Field(min_length=1, max_length=80)
+    reset_code: Text = Field(min_length=1, max_length=80)
 
 
 class ResetResponse(BaseModel):

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from api.schemas.common import B64Bytes
+from api.types import Date
 
 
 class DepositorBody(BaseModel):
@@ -43,7 +44,7 @@ class DocumentPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     encrypted_metadata: B64Bytes
-    expires_on: date | None = None
+    expires_on: Date | None = None
 
 
 class DocumentList(BaseModel):

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.types import Text
+
 
 class SessionBody(BaseModel):
     id: str
@@ -33,4 +35,4 @@ class TotpEnrolmentBody(BaseModel):
 class TotpCodeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=16)
+    code: Text = Field(min_length=1, max_length=16)

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.accounts import SignupRequest
 from api.schemas.common import B64Bytes
+from api.types import CleanBefore, JsonObject, Text
 
 
 class StructureRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    kind: str = Field(max_length=32)
-    address: str = Field(min_length=1, max_length=300)
-    territory: str = Field(max_length=8)
-    siret: str | None = Field(default=None, max_length=20)
+    name: Text = Field(min_length=1, max_length=200)
+    kind: Text = Field(max_length=32)
+    address: Text = Field(min_length=1, max_length=300)
+    territory: Text = Field(max_length=8)
+    siret: Text | None = Field(default=None, max_length=20)
 
 
 class StructureBody(BaseModel):
@@ -38,16 +39,16 @@ class StructureList(BaseModel):
 class InvitationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["professional", "structure_admin"]
-    display_name: str = Field(min_length=1, max_length=120)
-    profession: str = Field(max_length=40)
+    kind: Annotated[Literal["professional", "structure_admin"], CleanBefore]
+    display_name: Text = Field(min_length=1, max_length=120)
+    profession: Text = Field(max_length=40)
 
 
 class OfficerInvitationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str = Field(min_length=1, max_length=120)
-    profession: str = Field(default="autre", max_length=40)
+    display_name: Text = Field(min_length=1, max_length=120)
+    profession: Text = Field(default="autre", max_length=40)
 
 
 class InvitationBody(BaseModel):
@@ -61,7 +62,7 @@ class InvitationBody(BaseModel):
 class AcceptRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=64)
+    code: Text = Field(min_length=1, max_length=64)
     account: SignupRequest
 
 
@@ -87,7 +88,7 @@ class MemberList(BaseModel):
 class CertificateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    certificate: dict[str, Any]
+    certificate: JsonObject
 
 
 class KeyChainBody(BaseModel):
@@ -112,7 +113,7 @@ class TrustRootBody(BaseModel):
 class ResetCodeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    login: str = Field(min_length=1, max_length=64)
+    login: Text = Field(min_length=1, max_length=64)
 
 
 class ResetCodeBody(BaseModel):

@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from coffre.ids import is_valid_id
 from coffre.structures.kinds import PROFESSIONS
+from coffre.text import is_clean_text
 from coffre.vault.categories import CATEGORIES
 
 MAX_GRANT_DAYS = 365
@@ -104,8 +105,20 @@ def _optional(check: Callable[[str], str]) -> Callable[[str | None], str | None]
     return optional_check
 
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+def _one_line(value: str) -> str:
+    if not is_clean_text(value):
+        raise _refuse("contient un caractère de contrôle ou invisible : retapez ce texte")
+    return value
+
+
+def _multiline(value: str) -> str:
+    if not is_clean_text(value, multiline=True):
+        raise _refuse("contient un caractère de contrôle ou invisible : retapez ce texte")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
+LongText = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_multiline)]
 
 
 class _Strict(BaseModel):
@@ -176,7 +189,9 @@ class Charter(_Strict):
     territory: Annotated[str, AfterValidator(_territory)] = Field(alias="territoire")
     title: Text = Field(alias="titre")
     effective_on: date = Field(alias="en_vigueur_le")
-    preamble: str = Field(default="", max_length=8000, alias="preambule")
+    preamble: Annotated[str, AfterValidator(_multiline)] = Field(
+        default="", max_length=8000, alias="preambule"
+    )
     purposes: list[Purpose] = Field(min_length=1, alias="finalites")
     structures: list[Adhesion] = Field(default_factory=list)
 

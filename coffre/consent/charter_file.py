@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 
 from coffre.consent.charter import Charter
 from coffre.consent.errors import CharterTooLarge, InvalidCharter, Problem
+from coffre.text import check_text
 
 MAX_CHARTER_BYTES = 256 * 1024
 WHOLE_FILE = "fichier"
@@ -64,13 +65,17 @@ def _text(source: str | bytes) -> str:
     if size > MAX_CHARTER_BYTES:
         raise CharterTooLarge()
     if isinstance(source, str):
-        return source
-    try:
-        return source.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidCharter(
-            [Problem(WHOLE_FILE, "doit être un fichier texte encodé en UTF-8")]
-        ) from exc
+        text = source
+    else:
+        try:
+            text = source.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidCharter(
+                [Problem(WHOLE_FILE, "doit être un fichier texte encodé en UTF-8")]
+            ) from exc
+    # Tab and line breaks only (coffre/text.py); an escaped "\u0000" inside a string is
+    # refused by the charter's own text types, with its place in the file.
+    return check_text(text, multiline=True)
 
 
 def _syntax_problem(exc: tomllib.TOMLDecodeError) -> Problem:

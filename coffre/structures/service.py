@@ -47,6 +47,7 @@ from coffre.structures.models import (
     TrustRoot,
 )
 from coffre.structures.standing import standing_of
+from coffre.text import check_text
 from crypto import CryptoError, b64encode, fingerprint, verify_statement
 from crypto.certificates import ROOT_TYPE, certificate_statement
 
@@ -107,6 +108,10 @@ class StructureService:
     ) -> Account:
         """Create the territory admin and publish their self-signed root (operator command)."""
         if not _TERRITORY.match(territory):
+            raise InvalidStructure()
+        # From the command line, not through the API's schemas: the same text rule.
+        check_text(display_name)
+        if not display_name.strip() or len(display_name) > 120:
             raise InvalidStructure()
         statement = _verified(root, data.sign_public_key)
         if (
@@ -273,14 +278,14 @@ class StructureService:
                         joined_at=self._clock.now(),
                     )
                 )
-            self._consume(invitation, account)
+            self._consume(db, invitation, account)
             return account
 
     def accept_person(self, code: str, data: SignupData) -> Account:
         with self._db.unit_of_work() as db:
             invitation = self._usable(db, code, {"person"})
             account = self._accounts.add_account(db, data, Role.PERSON)
-            self._consume(invitation, account)
+            self._consume(db, invitation, account)
             return account
 
     # -- certification -------------------------------------------------------
@@ -414,9 +419,11 @@ class StructureService:
             raise InvalidInvitation()
         return invitation
 
-    def _consume(self, invitation: Invitation, account: Account) -> None:
-        invitation.used_at = self._clock.now()
-        invitation.used_by = account.id
+    def _consume(self, db: DbSession, invitation: Invitation, account: Account) -> None:
+        # Decided by the database: of parallel sign-ups with one code, one spends it
+        # and the others are rolled back, their account with them.
+        if not repository.use_invitation(db, invitation.id, account.id, self._clock.now()):
+            raise InvalidInvitation()
 
     def _structure(self, db: DbSession, structure_id: str) -> Structure:
         structure = db.get(Structure, structure_id) if is_valid_id(structure_id) else None
