@@ -173,6 +173,10 @@ class AuditConsole:
         self._pseudonym_key = hashlib.blake2b(
             _PSEUDONYM_LABEL, key=settings.secret_key.encode("utf-8")[:64], digest_size=32
         ).digest()
+        # Names the key in the stored references, without revealing it.
+        self._pseudonym_key_id = hashlib.blake2b(
+            b"coffre/audit/console-pseudonym-id/v1", key=self._pseudonym_key, digest_size=8
+        ).hexdigest()
 
     # -- the views ----------------------------------------------------------------
     def search(self, actor: Actor, filters: Filters) -> Page:
@@ -263,10 +267,7 @@ class AuditConsole:
         """The filters as columns; None when the person named matches nobody."""
         person_id = None
         if filters.person is not None:
-            person_id = next(
-                (p for p in repository.person_ids(db) if self.pseudonym(p) == filters.person),
-                None,
-            )
+            person_id = self._person_of(db, filters.person)
             if person_id is None:
                 return None
         return repository.EntryQuery(
@@ -280,6 +281,17 @@ class AuditConsole:
             person_id=person_id,
             before_seq=filters.cursor,
         )
+
+    def _person_of(self, db: DbSession, reference: str) -> str | None:
+        """The person behind a reference: an index lookup, once the references of the
+        persons named since the last lookup are stored (each person is hashed once)."""
+        start = repository.pseudonym_scan_start(db, self._pseudonym_key_id)
+        persons, next_seq = repository.persons_from(db, start)
+        if next_seq > start:
+            new = persons - repository.known_persons(db, self._pseudonym_key_id, persons)
+            references = {person_id: self.pseudonym(person_id) for person_id in new}
+            repository.add_pseudonyms(db, self._pseudonym_key_id, references, next_seq)
+        return repository.person_of_reference(db, self._pseudonym_key_id, reference)
 
     def _names(self, db: DbSession, now: datetime) -> _Names:
         return _Names(db, self.pseudonym, now)
@@ -319,8 +331,10 @@ class _Names:
     def __init__(self, db: DbSession, pseudonym: Callable[[str], str], now: datetime) -> None:
         self._db = db
         self._pseudonym = pseudonym
-        self._people: dict[str, str] = {}
-        self._structures: dict[str, str] = {}
+        # Misses are kept too (None): an erased professional or a structure gone is
+        # looked up once per view, not once per row.
+        self._people: dict[str, str | None] = {}
+        self._structures: dict[str, str | None] = {}
         self._labels = _purpose_labels(db, now)
 
     def load(self, entries: Iterable[AuditEntry]) -> None:
@@ -335,25 +349,32 @@ class _Names:
                 accounts.add(professional)
             if entry.structure_id is not None:
                 structures.add(entry.structure_id)
-        self._people.update(repository.display_names(self._db, accounts - set(self._people)))
-        missing = structures - set(self._structures)
-        for structure in repository.structures(self._db, missing):
-            self._structures[structure.id] = structure.name
+        self._load_people(accounts)
+        self._load_structures(structures)
+
+    def _load_people(self, account_ids: set[str]) -> None:
+        missing = account_ids - set(self._people)
+        if missing:
+            found = repository.display_names(self._db, missing)
+            self._people.update({account_id: found.get(account_id) for account_id in missing})
+
+    def _load_structures(self, structure_ids: set[str]) -> None:
+        missing = structure_ids - set(self._structures)
+        if missing:
+            found = {s.id: s.name for s in repository.structures(self._db, missing)}
+            self._structures.update({sid: found.get(sid) for sid in missing})
 
     def person_name(self, account_id: str | None) -> str | None:
         if account_id is None:
             return None
-        if account_id not in self._people:
-            self._people.update(repository.display_names(self._db, {account_id}))
-        return self._people.get(account_id)
+        self._load_people({account_id})
+        return self._people[account_id]
 
     def structure_name(self, structure_id: str | None) -> str | None:
         if structure_id is None:
             return None
-        if structure_id not in self._structures:
-            for structure in repository.structures(self._db, {structure_id}):
-                self._structures[structure.id] = structure.name
-        return self._structures.get(structure_id)
+        self._load_structures({structure_id})
+        return self._structures[structure_id]
 
     def label(self, purpose: str | None) -> str | None:
         if purpose is None:

@@ -8,14 +8,15 @@ trail of millions of entries.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
-from coffre.audit.models import AuditEntry
+from coffre.audit.models import AuditEntry, AuditPseudonym, AuditPseudonymScan
 from coffre.consent.models import PublishedCharter
 from coffre.structures.models import ProfessionalProfile, Structure
 
@@ -117,10 +118,83 @@ def published_charters(db: DbSession) -> Sequence[PublishedCharter]:
     return db.scalars(select(PublishedCharter).order_by(PublishedCharter.version)).all()
 
 
-def person_ids(db: DbSession) -> Sequence[str]:
-    """Every person the trail names (to find the one behind a pseudonymous reference)."""
-    statement = select(AuditEntry.person_id).where(AuditEntry.person_id.is_not(None)).distinct()
-    return [value for value in db.scalars(statement).all() if value is not None]
+def _insert(
+    db: DbSession, table: type[AuditPseudonym] | type[AuditPseudonymScan]
+) -> postgresql.Insert | sqlite.Insert:
+    """INSERT with ON CONFLICT, spelled by the backend in use (both speak it)."""
+    if db.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def pseudonym_scan_start(db: DbSession, key_id: str) -> int:
+    """The first ``seq`` not yet read for new persons under ``key_id`` (0: none read)."""
+    statement = select(AuditPseudonymScan.next_seq).where(AuditPseudonymScan.key_id == key_id)
+    return int(db.scalar(statement) or 0)
+
+
+def persons_from(db: DbSession, start_seq: int) -> tuple[set[str], int]:
+    """The persons named by entries from ``start_seq`` on, and the ``seq`` to read from
+    next time. The last ``seq`` is read first: an entry committed in between is left
+    for the next scan, never skipped."""
+    last = db.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1))
+    if last is None or last < start_seq:
+        return set(), start_seq
+    statement = select(AuditEntry.person_id).where(
+        AuditEntry.seq >= start_seq, AuditEntry.seq <= last, AuditEntry.person_id.is_not(None)
+    )
+    persons = {str(person_id) for person_id in db.scalars(statement).all()}
+    return persons, int(last) + 1
+
+
+def known_persons(db: DbSession, key_id: str, person_ids: Collection[str]) -> set[str]:
+    known: set[str] = set()
+    ids = sorted(person_ids)
+    for offset in range(0, len(ids), 500):  # bounded IN lists
+        statement = select(AuditPseudonym.person_id).where(
+            AuditPseudonym.key_id == key_id,
+            AuditPseudonym.person_id.in_(ids[offset : offset + 500]),
+        )
+        known.update(db.scalars(statement).all())
+    return known
+
+
+def add_pseudonyms(
+    db: DbSession, key_id: str, references: Mapping[str, str], next_seq: int
+) -> None:
+    """Store references (person id -> reference) and move the scan to ``next_seq``.
+
+    Two console requests may fill at once: a row already there is left as it is, and
+    the scan position only moves forward."""
+    rows = [
+        {"key_id": key_id, "person_id": person_id, "reference": reference}
+        for person_id, reference in sorted(references.items())
+    ]
+    for offset in range(0, len(rows), 500):
+        statement = _insert(db, AuditPseudonym).values(rows[offset : offset + 500])
+        db.execute(statement.on_conflict_do_nothing())
+    scan = _insert(db, AuditPseudonymScan).values(key_id=key_id, next_seq=next_seq)
+    current = AuditPseudonymScan.next_seq
+    db.execute(
+        scan.on_conflict_do_update(
+            index_elements=["key_id"],
+            set_={
+                "next_seq": case(
+                    (current < scan.excluded.next_seq, scan.excluded.next_seq), else_=current
+                )
+            },
+        )
+    )
+
+
+def person_of_reference(db: DbSession, key_id: str, reference: str) -> str | None:
+    statement = (
+        select(AuditPseudonym.person_id)
+        .where(AuditPseudonym.key_id == key_id, AuditPseudonym.reference == reference)
+        .order_by(AuditPseudonym.person_id)
+        .limit(1)
+    )
+    return db.scalar(statement)
 
 
 def display_names(db: DbSession, account_ids: Collection[str]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coffre.db.base import Base, UTCDateTime
@@ -25,6 +25,15 @@ _SEQ = BigInteger().with_variant(Integer, "sqlite")
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
+    # What the officer's console reads (coffre/audit/console_repository.py): a grant's
+    # start by its id, one action's entries of one outcome newest first (refused pulls),
+    # and a period's entries of a few actions (the flags). Each read then costs what
+    # it returns, not the size of the trail (bench/console_views.py).
+    __table_args__ = (
+        Index("ix_audit_entries_action_object_id", "action", "object_id", "outcome"),
+        Index("ix_audit_entries_action_outcome_seq", "action", "outcome", "seq"),
+        Index("ix_audit_entries_action_at", "action", "at"),
+    )
 
     seq: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -62,3 +71,29 @@ class AuditCheckpoint(Base):
     root: Mapped[bytes] = mapped_column(LargeBinary(32))
     note: Mapped[str] = mapped_column(Text())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditPseudonym(Base):
+    """The console's reference for a person (``AuditConsole.pseudonym``), computed once.
+
+    The reference is an HMAC under a key derived from the deployment's secret, so it
+    is stored with that key's id: a new secret makes new references, never a wrong
+    match. Filled from the trail as it grows (``AuditPseudonymScan``), so filtering by
+    person is an index lookup instead of an HMAC of every person at each request.
+    """
+
+    __tablename__ = "audit_pseudonyms"
+    __table_args__ = (Index("ix_audit_pseudonyms_key_id_reference", "key_id", "reference"),)
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16))
+
+
+class AuditPseudonymScan(Base):
+    """How far the trail was read for new persons, per pseudonym key."""
+
+    __tablename__ = "audit_pseudonym_scans"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_seq: Mapped[int] = mapped_column(_SEQ)  # entries from this seq on are not read yet

@@ -1,0 +1,300 @@
+"""Benchmark: the charter officer's console views as the trail grows, as ratios.
+
+Run: ``.venv/bin/python -m bench.console_views [--sizes 10000,100000,1000000]
+[--backends sqlite,postgres] [--repeat 5]``.
+
+For each backend (SQLite in a temporary folder; PostgreSQL 15 started on loopback in a
+temporary folder, as the tests do) and each trail size, it fills ``audit_entries``
+with a year of activity of a territory (sign-ups, uploads, grants, pulls of which a
+few refused, declined requests, console reads; entries spread evenly over 365 days,
+the last 30 days read by the flags), then times, median of ``--repeat`` calls:
+
+- raw page: the newest 50 entries by sequence number (the cheapest indexed read);
+- flags: ``AuditConsole.flags`` over its default period (30 days);
+- refused pulls: the first page of ``search(action="grant.pull", outcome="refused")``;
+- by person: the first page of ``search(person=<pseudonymous reference>)``.
+
+The rows are written with bulk inserts, not through ``coffre.audit.trail.append``:
+the console reads the columns and the event body, never the hashes, and appending a
+million entries one by one would take the whole run (``bench/audit_append.py``
+measures appends). It prints the figures and rewrites the table in
+docs/PERFORMANCE.md. The claim to check: each view grows with what it shows (the
+period's entries, one page), not with the whole trail. Never run as a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import secrets
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, text, update
+
+from coffre.audit.console import AuditConsole, Filters
+from coffre.audit.models import AuditEntry, AuditHead
+from coffre.audit.trail import HEAD_ID
+from coffre.clock import FrozenClock
+from coffre.db import migrate
+from coffre.db.engine import Database, make_engine
+from coffre.policy import Actor, Role
+from coffre.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+START, END = "<!-- console-views:start -->", "<!-- console-views:end -->"
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+YEAR = timedelta(days=365)
+PURPOSES = ("ouverture-droits-rsa", "demande-logement-siao", "dossier-mdph", "domiciliation")
+OTHER_ACTIONS = ("document.upload", "session.login", "document.download", "console.read")
+
+
+def _id() -> str:
+    return secrets.token_hex(16)
+
+
+class Territory:
+    """Who acts in the generated trail: sizes scale with the trail."""
+
+    def __init__(self, size: int, rng: random.Random) -> None:
+        self.rng = rng
+        self.persons = [_id() for _ in range(max(20, size // 40))]
+        self.structures = [_id() for _ in range(20)]
+        self.professionals = [(_id(), self.structures[i % 20]) for i in range(max(40, size // 400))]
+        self.grants: list[tuple[str, str, str, str, str, datetime]] = []
+
+
+def _entries(size: int, seed: int = 7) -> Iterator[dict[str, Any]]:
+    """``size`` entries in ``seq`` order, as the columns and body the console reads."""
+    rng = random.Random(seed)
+    world = Territory(size, rng)
+    step = YEAR / size
+    for seq in range(size):  # the trail numbers entries from 0
+        at = NOW - YEAR + step * (seq + 1)
+        roll = rng.random()
+        row: dict[str, Any] = {
+            "seq": seq,
+            "at": at,
+            "outcome": "ok",
+            "actor_role": "professional",
+            "leaf_hash": bytes(32),
+            "chain": bytes(32),
+            "salt": bytes(32),
+            "reason": None,
+        }
+        details: dict[str, Any] = {}
+        if roll < 0.10 or not world.grants:
+            professional, structure = rng.choice(world.professionals)
+            grant = _id()
+            person = rng.choice(world.persons)
+            purpose = rng.choice(PURPOSES)
+            world.grants.append((grant, person, professional, structure, purpose, at))
+            if len(world.grants) > 2000:
+                world.grants.pop(0)
+            row |= {
+                "action": "grant.create",
+                "actor_id": person,
+                "actor_role": "person",
+                "person_id": person,
+                "structure_id": structure,
+                "object_type": "grant",
+                "object_id": grant,
+                "purpose": purpose,
+            }
+            details = {"professional": professional, "not_after": (at + timedelta(days=30))}
+        elif roll < 0.55:
+            grant, person, professional, structure, purpose, made = rng.choice(world.grants)
+            refused = rng.random() < 0.05
+            row |= {
+                "action": "grant.pull",
+                "outcome": "refused" if refused else "ok",
+                "actor_id": professional,
+                "person_id": person,
+                "structure_id": structure,
+                "object_type": "document",
+                "object_id": _id(),
+                "purpose": purpose,
+            }
+            details = {"grant": grant, "not_after": made + timedelta(days=30)}
+        elif roll < 0.57:
+            professional, structure = rng.choice(world.professionals)
+            person = rng.choice(world.persons)
+            row |= {
+                "action": "request.decline",
+                "actor_id": person,
+                "actor_role": "person",
+                "person_id": person,
+                "structure_id": structure,
+                "object_type": "request",
+                "object_id": _id(),
+                "purpose": rng.choice(PURPOSES),
+            }
+            details = {"professional": professional}
+        else:
+            person = rng.choice(world.persons)
+            row |= {
+                "action": rng.choice(OTHER_ACTIONS),
+                "actor_id": person,
+                "actor_role": "person",
+                "person_id": person,
+                "structure_id": None,
+                "object_type": "document",
+                "object_id": _id(),
+                "purpose": None,
+            }
+        event = {
+            "v": 1,
+            "seq": seq,
+            "at": at.isoformat().replace("+00:00", "Z"),
+            "action": row["action"],
+            "outcome": row["outcome"],
+            "details": {
+                k: (v.isoformat().replace("+00:00", "Z") if isinstance(v, datetime) else v)
+                for k, v in details.items()
+            },
+        }
+        row["body"] = json.dumps(event, separators=(",", ":"), sort_keys=True)
+        yield row
+
+
+def fill(db: Database, size: int) -> str:
+    """Write ``size`` entries; returns one person's id (for the by-person view)."""
+    batch: list[dict[str, Any]] = []
+    person = ""
+    with db.unit_of_work() as session:
+        for row in _entries(size):
+            if row["action"] == "grant.pull" and not person:
+                person = row["person_id"]
+            batch.append(row)
+            if len(batch) == 5000:
+                session.execute(insert(AuditEntry), batch)
+                batch = []
+        if batch:
+            session.execute(insert(AuditEntry), batch)
+        # The console appends its own reads after the generated ones.
+        session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(size=size))
+    return person
+
+
+def _median(repeat: int, call: Callable[[], object]) -> float:
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def measure(url: str, size: int, repeat: int) -> dict[str, float]:
+    migrate.upgrade(url)
+    db = Database(make_engine(url))
+    try:
+        person = fill(db, size)
+        if url.startswith("postgresql"):
+            with db.engine.connect() as connection:
+                connection.execute(text("ANALYZE"))
+                connection.commit()
+        settings = Settings(
+            environment="test", secret_key=secrets.token_urlsafe(40), database_url=url
+        )
+        console = AuditConsole(db, settings, FrozenClock(NOW))
+        officer = Actor(account_id=_id(), role=Role.CHARTER_OFFICER, session_id=_id())
+        reference = console.pseudonym(person)
+
+        def raw() -> None:
+            with db.unit_of_work() as session:
+                session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(50)).all()
+
+        figures = {
+            "raw": _median(repeat, raw),
+            "flags": _median(repeat, lambda: console.flags(officer)),
+            "refused": _median(
+                repeat,
+                lambda: console.search(
+                    officer, Filters(action="grant.pull", outcome="refused", limit=50)
+                ),
+            ),
+            "person": _median(
+                repeat, lambda: console.search(officer, Filters(person=reference, limit=50))
+            ),
+        }
+        print(
+            f"{url.split(':', 1)[0]:>10} {size:>8}: "
+            + ", ".join(f"{k} {v * 1e3:.1f} ms" for k, v in figures.items())
+        )
+        return figures
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def database(backend: str, tmp: Path, name: str) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp}/{name}.sqlite3"
+        return
+    from tests.servers.postgres import start_postgres
+
+    server = start_postgres(tmp / f"pg-{name}")
+    try:
+        yield server.create_database(name)
+    finally:
+        server.close()
+
+
+def write_table(rows: list[tuple[str, int, dict[str, float]]], repeat: int) -> None:
+    lines = [
+        START,
+        f"Measured with `python -m bench.console_views` on {platform.machine()}, Python "
+        f"{platform.python_version()}, median of {repeat} calls; a year of activity, the "
+        "flags read the last 30 days.",
+        "",
+        "| backend | trail size | raw page (ms) | flags (ms) | refused pulls (ms) "
+        "| by person (ms) | flags / raw | refused / raw | person / raw |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for backend, size, f in rows:
+        count = f"{size:,}".replace(",", " ")
+        lines.append(
+            f"| {backend} | {count} | {f['raw'] * 1e3:.1f} | {f['flags'] * 1e3:.1f} "
+            f"| {f['refused'] * 1e3:.1f} | {f['person'] * 1e3:.1f} "
+            f"| {f['flags'] / f['raw']:.0f}× | {f['refused'] / f['raw']:.1f}× "
+            f"| {f['person'] / f['raw']:.1f}× |"
+        )
+    lines.append(END)
+    path = ROOT / "docs/PERFORMANCE.md"
+    content = path.read_text(encoding="utf-8")
+    block = "\n".join(lines)
+    if START in content:
+        content = content[: content.index(START)] + block + content[content.index(END) + len(END) :]
+    else:
+        content += "\n## The officer's console (`bench/console_views.py`)\n\n" + block + "\n"
+    path.write_text(content, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="coffre-bench-") as tmp:
+        for backend in args.backends.split(","):
+            for size in (int(s) for s in args.sizes.split(",")):
+                with database(backend, Path(tmp), f"b{size}") as url:
+                    rows.append((backend, size, measure(url, size, args.repeat)))
+    if not args.no_write:
+        write_table(rows, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
