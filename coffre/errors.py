@@ -45,6 +45,10 @@ class TooLarge(Invalid):
     """The input is larger than the configured limit; nothing was kept."""
 
 
+class TooSlow(CoffreError):
+    """The input stopped arriving, or arrived too slowly; nothing was kept."""
+
+
 class Conflict(CoffreError):
     """The input is well formed but clashes with the current state."""
 
