@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.structures.models import (
@@ -26,6 +27,24 @@ def structure_by_siret(db: DbSession, siret: str) -> Structure | None:
 
 def invitation_by_hash(db: DbSession, code_hash: bytes) -> Invitation | None:
     return db.scalars(select(Invitation).where(Invitation.code_hash == code_hash)).one_or_none()
+
+
+def use_invitation(db: DbSession, invitation_id: str, account_id: str, now: datetime) -> bool:
+    """Spend an invitation: True for the one caller whose conditional UPDATE found it
+    unused and unexpired, so parallel sign-ups with one code cannot all succeed."""
+    query = (
+        update(Invitation)
+        .where(
+            Invitation.id == invitation_id,
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(used_at=now, used_by=account_id)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
 
 
 def memberships_of(db: DbSession, account_id: str) -> Sequence[Membership]:
