@@ -19,13 +19,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from client import CoffreClient, consent
 from tests.consent.world import MDPH
 from tests.structures.world import World, pinned_root
-from tests.web.conftest import assert_accessible, png, screenshot
+from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
 from tests.web.journeys import (
+    OTHER_ROOT,
     PRO_LOGIN,
     PRO_PASSPHRASE,
     download,
@@ -39,6 +40,11 @@ from tests.web.journeys import (
 
 DUPONT = "Mme Dupont (CCAS de Clermont-Ferrand)"
 WHEN = re.compile(r"^Le \d\d/\d\d/\d{4} à \d\d:\d\d$")
+EXPORT_DONE = "C'est prêt : 3 document(s) et l'historique. Enregistrez le fichier ZIP."
+DEPOSIT_WARNING = (
+    "Attention : la signature d'un document déposé n'a pas pu être vérifiée (voir manifest.json)."
+)
+ATTESTATION = b"%PDF-1.4\n% attestation de domiciliation\n" * 30
 
 
 @pytest.fixture
@@ -116,11 +122,8 @@ def test_the_history_says_who_opened_what_when_and_why(
     assert pulled[7] == "Dossier MDPH"
 
 
-def test_everything_comes_out_in_one_zip_built_in_the_page(
-    world: World, story: dict[str, Path], page: Page, live_server: str, tmp_path: Path
-) -> None:
-    # A deposit too: its proof of origin is checked in the page and said in the manifest.
-    attestation = b"%PDF-1.4\n% attestation de domiciliation\n" * 30
+def deposit_attestation(live_server: str, world: World) -> None:
+    """Mme Dupont deposits an attestation (signed) into the person's vault."""
     with CoffreClient(live_server) as client:
         logged = client.login(PRO_LOGIN, PRO_PASSPHRASE)
         consent.deposit(
@@ -132,20 +135,35 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
             category="domicile",
             name="Attestation.pdf",
             mime="application/pdf",
-            content=attestation,
+            content=ATTESTATION,
         )
-    log_in_person(page, live_server, world)
-    pin_root(page, pinned_root(world.admin))
+
+
+def export_in_page(page: Page) -> Locator:
+    """ "Tout récupérer" from the menu, then the button: waits for the ZIP's link."""
     page.locator("#menu").get_by_role("button", name="Tout récupérer").click()
     screen = visible_screen(page, "export")
     assert_accessible(page, "export")
     screen.get_by_role("button", name="Tout récupérer").click()
     save = screen.get_by_role("link", name="Enregistrer le fichier ZIP")
     expect(save).to_be_visible(timeout=30_000)
-    expect(page.locator("#export-step")).to_have_text(
-        "C'est prêt : 3 document(s) et l'historique. Enregistrez le fichier ZIP."
-    )
+    expect(page.locator("#export-step")).to_have_text(EXPORT_DONE)
+    return save
+
+
+def test_everything_comes_out_in_one_zip_built_in_the_page(
+    world: World, story: dict[str, Path], page: Page, live_server: str, tmp_path: Path
+) -> None:
+    # A deposit too: its proof of origin is checked in the page and said in the manifest.
+    deposit_attestation(live_server, world)
+    log_in_person(page, live_server, world)
+    pin_root(page, pinned_root(world.admin))
+    save = export_in_page(page)
+    # It ends there: no error after "C'est prêt", no warning (the deposit verified).
+    expect(page.locator("#export-progress")).to_be_visible()
     expect(page.locator("#export-progress")).to_have_attribute("value", "100")
+    expect(page.locator("#export-error")).to_be_hidden()
+    expect(page.locator("#status")).to_have_text("")
     assert_accessible(page, "export-done")
     screenshot(page, "61-export")
     name, raw = download(page, save)
@@ -167,7 +185,7 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
             archive.read("documents/sante/certificat.png") == story["certificat.png"].read_bytes()
         )
         assert archive.read("documents/caf/notice.pdf") == story["notice.pdf"].read_bytes()
-        assert archive.read("documents/domicile/Attestation.pdf") == attestation
+        assert archive.read("documents/domicile/Attestation.pdf") == ATTESTATION
         manifest = json.loads(archive.read("manifest.json"))
         history = json.loads(archive.read("history.json"))
         readme = archive.read("LISEZMOI.txt").decode("utf-8")
@@ -212,3 +230,50 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
         assert set(item) == set(cli_listed[path])
         for key in ("id", "name", "mime", "size", "sha256", "category", "ciphertext_sha256"):
             assert item[key] == cli_listed[path][key]
+
+
+def test_an_unverified_deposit_is_said_in_french_at_the_end_of_the_export(
+    world: World, story: dict[str, Path], page: Page, live_server: str
+) -> None:
+    # Another territory key pinned: the depositor's keys cannot be verified up to it.
+    deposit_attestation(live_server, world)
+    log_in_person(page, live_server, world)
+    pin_root(page, OTHER_ROOT)
+    save = export_in_page(page)
+    expect(page.locator("#status")).to_have_text(DEPOSIT_WARNING)
+    expect(page.locator("#export-error")).to_be_hidden()
+    expect(page.locator("#export-progress")).to_be_visible()
+    expect(page.locator("#export-progress")).to_have_attribute("value", "100")
+    expect(save).to_be_focused()
+    assert_accessible(page, "export-deposit-warning")
+    screenshot(page, "62-export-deposit-warning")
+
+    _, raw = download(page, save)
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        assert archive.read("documents/domicile/Attestation.pdf") == ATTESTATION
+        manifest = json.loads(archive.read("manifest.json"))
+    listed = {d["path"]: d for d in manifest["documents"]}
+    deposited = listed["documents/domicile/Attestation.pdf"]["deposit"]
+    assert deposited["verified"] is False
+    assert deposited["problem"].startswith("les clés du déposant n'ont pas pu être vérifiées")
+    assert manifest["trust_root"] == {"fingerprint": OTHER_ROOT, "pinned": True}
+
+
+def test_an_export_that_breaks_says_so_in_french_not_with_the_script_error(
+    world: World, page: Page, live_server: str, problems: dict[str, PageProblems]
+) -> None:
+    # The ZIP writer (fflate, loaded when the export starts) cannot be fetched: the
+    # browser's own error ("Failed to fetch dynamically imported module…") is not for
+    # the person.
+    problems["page"].allow("net::ERR_FAILED")
+    page.route("**/static/vendor/fflate-*.mjs", lambda route: route.abort())
+    log_in_person(page, live_server, world)
+    page.locator("#menu").get_by_role("button", name="Tout récupérer").click()
+    screen = visible_screen(page, "export")
+    screen.get_by_role("button", name="Tout récupérer").click()
+    expect(page.locator("#export-error")).to_have_text(
+        "L'export n'a pas abouti. Vous pouvez réessayer."
+    )
+    expect(page.locator("#export-progress")).to_be_hidden()
+    expect(screen.get_by_role("link", name="Enregistrer le fichier ZIP")).to_be_hidden()
+    expect(screen.get_by_role("button", name="Tout récupérer")).to_be_enabled()

@@ -13,6 +13,7 @@
 //
 // The ZIP is built in memory (zip.js) and offered as a link: nothing is written
 // anywhere until the person saves it, and the link goes at log-out.
+import { ApiError } from "./http.js";
 import { verifyDeposit } from "./network.js";
 import { fill } from "./consent-common.js";
 import { historyCsv } from "./person-history.js";
@@ -85,6 +86,9 @@ function jsonText(value) {
   };
   return `${JSON.stringify(sorted(value), null, 2)}\n`;
 }
+
+/** An export stopped for a reason said to the person (its message is theirs, in their language). */
+class ExportError extends Error {}
 
 export function createExport(P) {
   const { S, C, sodium, state, api, show, setStatus, showError, CONFIG } = P;
@@ -196,7 +200,7 @@ export function createExport(P) {
       const plain = concatenate(chunks);
       if (size !== meta.size || sha256 !== meta.sha256 || ciphertextSha256 !== doc.ciphertext_sha256) {
         plain.fill(0);
-        throw new Error(S.export_integrity);
+        throw new ExportError(S.export_integrity);
       }
       run.zip.add(path, plain, new Date(doc.created_at));
       return {
@@ -217,6 +221,14 @@ export function createExport(P) {
     } finally {
       sodium.memzero(docKey);
     }
+  }
+
+  // What the person reads when the export stops: the server's words, ours, or the
+  // plain "did not work"; never a script error's own (English, meaningless) message.
+  function failure(error) {
+    if (error instanceof C.CryptoError) return S.decrypt_failed;
+    if (error instanceof ApiError || error instanceof ExportError) return error.message || S.export_failed;
+    return S.export_failed;
   }
 
   async function start() {
@@ -272,13 +284,14 @@ export function createExport(P) {
       save.href = url;
       save.download = fill(S.export_file_name, { date: data.exported_at.slice(0, 10) });
       save.hidden = false;
-      document.querySelector("[data-action=export-start]").classList.remove("primary"); // one main action      const deposits = listed.filter((d) => d.deposit);
+      document.querySelector("[data-action=export-start]").classList.remove("primary"); // one main action
+      const deposits = listed.filter((d) => d.deposit);
       progress(fill(S.export_done, { n: listed.length }), total, total);
       setStatus(deposits.some((d) => !d.deposit.verified) ? S.export_deposit_warning : "");
       save.focus();
     } catch (error) {
       document.getElementById("export-progress").hidden = true;
-      showError("export-error", error instanceof C.CryptoError ? S.decrypt_failed : error.message || S.export_failed);
+      showError("export-error", failure(error));
       setStatus("");
     } finally {
       running = false;
