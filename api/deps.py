@@ -54,7 +54,8 @@ EnrolmentActorDep = Annotated[Actor, Depends(enrolment_actor)]
 
 
 def client_address(request: Request) -> str | None:
-    """The peer's address; behind a proxy, uvicorn's --forwarded-allow-ips sets it."""
+    """The peer's address, or the one forwarded by a proxy named in
+    COFFRE_FORWARDED_ALLOW_IPS (cli/server.py); nobody's header is believed by default."""
     return request.client.host if request.client is not None else None
 
 

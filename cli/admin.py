@@ -61,7 +61,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port d'écoute")] = 8000,
 ) -> None:
-    """Run the web server (uvicorn) on the settings from the environment."""
-    import uvicorn
+    """Run the web server (uvicorn) on the settings from the environment.
 
-    uvicorn.run("api.app:create_app_from_env", factory=True, host=host, port=port)
+    X-Forwarded-For is believed only from COFFRE_FORWARDED_ALLOW_IPS (cli/server.py).
+    """
+    from cli.server import run  # uvicorn is imported only to serve
+
+    if not run(Settings(), host=host, port=port):
+        raise typer.Exit(3)

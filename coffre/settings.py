@@ -6,10 +6,11 @@ Every field is documented in docs/SETTINGS.md (a test checks it).
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The development secret is public (it is in this file): refused outside development.
@@ -59,6 +60,10 @@ class Settings(BaseSettings):
     web_stall_seconds: int = Field(default=30, ge=1, le=600)
     # Web session cookie: Secure by default (browsers accept it on http://localhost too).
     cookie_secure: bool = True
+    # The reverse proxies whose X-Forwarded-For/-Proto are believed (cli/server.py,
+    # docs/OPERATIONS.md): addresses or networks, comma-separated. Empty, the default:
+    # nobody; the connection's peer is the client (per-address login limits count it).
+    forwarded_allow_ips: str = ""
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:
@@ -75,3 +80,23 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        proxies = [item.strip() for item in value.split(",") if item.strip()]
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                # "*" included: anyone could then choose the address the limits count.
+                raise ValueError(
+                    f"COFFRE_FORWARDED_ALLOW_IPS: {proxy!r} is not an IP address or network; "
+                    "name the reverse proxy's address (e.g. 172.30.80.2) or leave it empty."
+                ) from None
+        return ",".join(proxies)
+
+    @property
+    def trusted_proxies(self) -> list[str]:
+        """The addresses and networks of COFFRE_FORWARDED_ALLOW_IPS; empty: trust nobody."""
+        return self.forwarded_allow_ips.split(",") if self.forwarded_allow_ips else []

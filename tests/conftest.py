@@ -8,6 +8,7 @@ object directory or bucket, so tests never see each other's rows or objects.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shutil
 import threading
@@ -22,6 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from api.app import create_app
+from cli.server import server_config
 from coffre.clock import FrozenClock
 from coffre.db import migrate
 from coffre.settings import Settings
@@ -152,10 +154,13 @@ def api(settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def live_server(settings: Settings, clock: FrozenClock) -> Iterator[str]:
+@contextlib.contextmanager
+def serving(settings: Settings, clock: FrozenClock) -> Iterator[str]:
+    """The app on a real uvicorn server on loopback, configured as in production
+    (cli/server.py: the proxies trusted come from the settings); yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(
+    config = server_config(
+        settings,
         create_app(settings, clock=clock),
         host="127.0.0.1",
         port=port,
@@ -175,3 +180,9 @@ def live_server(settings: Settings, clock: FrozenClock) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+
+
+@pytest.fixture
+def live_server(settings: Settings, clock: FrozenClock) -> Iterator[str]:
+    with serving(settings, clock) as url:
+        yield url
