@@ -1,3 +1,4 @@
+// @ts-check
 // The pages' HTTP to /api/v1 (vault page and officer console): the session cookie,
 // the CSRF header on every change (double-submit, api/cookies.py), and the one error
 // shape of api/errors.py turned into an ApiError with its stable code.
@@ -6,6 +7,11 @@ export const CSRF_COOKIE = "coffre_csrf";
 export const CSRF_HEADER = "X-Coffre-CSRF";
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status the HTTP status (0: the server could not be reached)
+   * @param {string} code the stable error code of api/errors.py (docs/ERRORS.md)
+   * @param {string} message the server's message, in the person's language
+   */
   constructor(status, code, message) {
     super(message);
     this.status = status;
@@ -22,7 +28,11 @@ export function csrfToken() {
   return "";
 }
 
-/** The ApiError of a refused response (`{"error": {"code", "message"}}`). */
+/**
+ * The ApiError of a refused response (`{"error": {"code", "message"}}`).
+ * @param {Response} response
+ * @returns {Promise<ApiError>}
+ */
 export async function errorOf(response) {
   try {
     const { error } = await response.json();
@@ -33,12 +43,26 @@ export async function errorOf(response) {
 }
 
 /**
+ * @typedef {object} RequestOptions
+ * @property {unknown} [json] a value sent as JSON
+ * @property {BodyInit} [body] a body sent as it is (a Blob)
+ * @property {Record<string, string>} [headers]
+ * @property {AbortSignal} [signal]
+ */
+
+/**
  * `request("POST", "/grants", {json})` → the Response, or throws ApiError
  * (`network_error` with `networkMessage` when the server cannot be reached).
  * `body` sends a Blob as it is (with its own Content-Type in `headers`); `signal` can
  * abort it (transfer.js's stall watchdog).
+ * @param {string} method
+ * @param {string} path under /api/v1, starting with "/"
+ * @param {RequestOptions} [options]
+ * @param {string} [networkMessage]
+ * @returns {Promise<Response>}
  */
 export async function request(method, path, { json, body, headers = {}, signal } = {}, networkMessage = "") {
+  /** @type {RequestInit & {headers: Record<string, string>}} */
   const init = { method, headers: { ...headers }, credentials: "same-origin", cache: "no-store", signal };
   if (method !== "GET") init.headers[CSRF_HEADER] = csrfToken();
   if (json !== undefined) {

@@ -1,14 +1,29 @@
+// @ts-check
 // The pages' side of the KDF worker (kdf-worker.js): Argon2id runs off the main
 // thread; `call(op, ...args)` resolves with its result. `end()` stops the worker and
 // fails the calls in flight (log-out: nothing derived stays in a live worker).
 
 import { errorFromJson } from "./coffre-crypto.js";
 
+/**
+ * @typedef {object} KdfClient
+ * @property {(op: string, ...args: unknown[]) => Promise<any>} call one of WORKER_OPS (coffre-crypto.js)
+ * @property {() => void} end stop the worker; the calls in flight fail
+ */
+
+/** @returns {KdfClient} */
 export function createKdfClient() {
+  /** @type {Worker | null} */
   let worker = null;
   let nextCall = 1;
+  /** @type {Map<number, {resolve: (value: any) => void, reject: (error: Error) => void}>} */
   const calls = new Map();
 
+  /**
+   * @param {string} op
+   * @param {...unknown} args
+   * @returns {Promise<any>}
+   */
   function call(op, ...args) {
     if (!worker) {
       worker = new Worker("/static/js/kdf-worker.js", { type: "module" });
@@ -21,9 +36,10 @@ export function createKdfClient() {
       });
     }
     const id = nextCall++;
+    const started = worker;
     return new Promise((resolve, reject) => {
       calls.set(id, { resolve, reject });
-      worker.postMessage({ id, op, args });
+      started.postMessage({ id, op, args });
     });
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The full export's ZIP (person-export.js), written by fflate (npm, vendored by
 // scripts/install-js as fflate-<version>.mjs and passed in, so this module loads in
 // Node's tests too). Documents (JPEG photos, PDFs: already compressed) are stored as
@@ -14,9 +15,13 @@ export class ZipTooLarge extends Error {}
  * `const zip = createZip(fflate); zip.add("a/b.txt", bytes, date, {deflate: true});
  * const blob = zip.finish();` Names are paths with "/" (the caller makes them safe);
  * contents are Uint8Array.
+ * @param {import("./types/vendor").Fflate} fflate
+ * @returns {{add: (name: string, data: Uint8Array, modified?: Date, options?: {deflate?: boolean}) => void, finish: () => Blob}}
  */
 export function createZip(fflate) {
+  /** @type {Uint8Array[]} */
   const parts = [];
+  /** @type {Error | null} */
   let failure = null;
   let entries = 0;
   let total = 0;
@@ -29,6 +34,12 @@ export function createZip(fflate) {
     if (failure) throw failure;
   }
 
+  /**
+   * @param {string} name
+   * @param {Uint8Array} data
+   * @param {Date} [modified]
+   * @param {{deflate?: boolean}} [options]
+   */
   function add(name, data, modified = new Date(), { deflate = false } = {}) {
     entries += 1;
     total += data.length + name.length + 128;
@@ -44,7 +55,8 @@ export function createZip(fflate) {
   function finish() {
     zip.end();
     check();
-    return new Blob(parts, { type: "application/zip" });
+    // fflate types its chunks over ArrayBufferLike; they are plain ArrayBuffer views.
+    return new Blob(/** @type {BlobPart[]} */ (parts), { type: "application/zip" });
   }
 
   return { add, finish };
