@@ -205,9 +205,11 @@ class AuditConsole:
         with self._db.unit_of_work() as db:
             entries = repository.entries_of_actions(db, flagging.ACTIONS, start, end)
             pulls, declines = flagging.facts_of(entries)
+            refusals = flagging.refusals_of(entries)
             grants = {p.grant_id for p in pulls if p.grant_id is not None}
             starts = repository.grant_starts(db, grants)
-            findings = flagging.find_all(pulls, declines, self._timeline(db), starts)
+            timeline = self._timeline(db)
+            findings = flagging.find_all(pulls, declines, timeline, starts, refusals)
             by_seq = {entry.seq: entry for entry in entries}
             involved = [[by_seq[seq] for seq in finding.seqs] for finding in findings]
             names = self._names(db, now)
@@ -425,6 +427,8 @@ class _Names:
 
     def flag(self, finding: flagging.Finding, entries: Sequence[AuditEntry]) -> Flag:
         who = self.person_name(finding.professional_id) or ""
+        if finding.person_actor_id is not None:
+            who = f"La personne {self._pseudonym(finding.person_actor_id)}"
         structure = self.structure_name(finding.structure_id) or ""
         return Flag(
             code=finding.code,

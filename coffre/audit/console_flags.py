@@ -46,19 +46,28 @@ DECLINES_MIN = 3
 UNUSUAL_SHARE = 0.05
 UNUSUAL_MIN_PULLS = 20
 
+# (f) Asking for documents that are not one's own, or pulling through a grant made to
+# someone else, is refused and looks like "not found" (coffre.audit.refusals). A
+# stale link or a typing mistake does it once or twice; five refusals in the period
+# look like trying ids, or like someone using another account's session.
+REFUSALS_MIN = 5
+
 STRUCTURE_OUTSIDE_CHARTER = "structure_outside_charter"
 PULLS_BEFORE_EXPIRY = "pulls_before_expiry"
 MANY_PERSONS = "many_persons"
 REQUESTS_DECLINED = "requests_declined"
 UNUSUAL_PURPOSE = "unusual_purpose"
+REPEATED_REFUSALS = "repeated_refusals"
 CODES = (
     STRUCTURE_OUTSIDE_CHARTER,
     PULLS_BEFORE_EXPIRY,
     MANY_PERSONS,
     REQUESTS_DECLINED,
     UNUSUAL_PURPOSE,
+    REPEATED_REFUSALS,
 )
-ACTIONS = ("grant.pull", "request.decline")
+REFUSED_ACCESS = "document.access"  # coffre.audit.refusals.ACTION
+ACTIONS = ("grant.pull", "request.decline", REFUSED_ACCESS)
 
 
 @dataclass(frozen=True)
@@ -87,10 +96,22 @@ class DeclineFact:
 
 
 @dataclass(frozen=True)
+class RefusalFact:
+    """One refused attempt on documents that were not the actor's to read."""
+
+    seq: int
+    at: datetime
+    actor_id: str | None
+    actor_is_person: bool
+    structure_id: str | None
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     seqs: tuple[int, ...]
     professional_id: str | None = None
+    person_actor_id: str | None = None  # a person acting (shown by reference only)
     structure_id: str | None = None
     purpose: str | None = None
     numbers: Mapping[str, Any] = field(default_factory=dict)
@@ -154,6 +175,20 @@ def facts_of(entries: Iterable[AuditEntry]) -> tuple[list[PullFact], list[Declin
                 )
             )
     return pulls, declines
+
+
+def refusals_of(entries: Iterable[AuditEntry]) -> list[RefusalFact]:
+    return [
+        RefusalFact(
+            seq=entry.seq,
+            at=entry.at,
+            actor_id=entry.actor_id,
+            actor_is_person=entry.actor_role == "person",
+            structure_id=entry.structure_id,
+        )
+        for entry in entries
+        if entry.action == REFUSED_ACCESS and entry.outcome == "refused"
+    ]
 
 
 # -- the charter as it stood at each pull ----------------------------------------
@@ -338,19 +373,41 @@ def unusual_purposes(pulls: Sequence[PullFact]) -> list[Finding]:
     return findings
 
 
+def repeated_refusals(refusals: Sequence[RefusalFact]) -> list[Finding]:
+    """(f) At least REFUSALS_MIN refused attempts by one account in the period."""
+    by_actor: dict[tuple[str, bool], list[RefusalFact]] = defaultdict(list)
+    for refusal in refusals:
+        if refusal.actor_id is not None:
+            by_actor[(refusal.actor_id, refusal.actor_is_person)].append(refusal)
+    return [
+        Finding(
+            REPEATED_REFUSALS,
+            tuple(r.seq for r in involved),
+            professional_id=None if is_person else actor,
+            person_actor_id=actor if is_person else None,
+            structure_id=_most_common(r.structure_id for r in involved),
+            numbers={"count": len(involved)},
+        )
+        for (actor, is_person), involved in by_actor.items()
+        if len(involved) >= REFUSALS_MIN
+    ]
+
+
 def find_all(
     pulls: Sequence[PullFact],
     declines: Sequence[DeclineFact],
     timeline: CharterTimeline,
     grant_starts: Mapping[str, datetime],
+    refusals: Sequence[RefusalFact] = (),
 ) -> list[Finding]:
-    """Every finding of the five detectors, in the order of ``CODES``, busiest first."""
+    """Every finding of the six detectors, in the order of ``CODES``, busiest first."""
     findings = [
         *outside_charter(pulls, timeline),
         *before_expiry(pulls, grant_starts),
         *many_persons(pulls),
         *declined_requests(declines),
         *unusual_purposes(pulls),
+        *repeated_refusals(refusals),
     ]
     return sorted(findings, key=lambda f: (CODES.index(f.code), -len(f.seqs), f.seqs))
 
@@ -368,6 +425,7 @@ TITLES = {
     MANY_PERSONS: "Documents de nombreuses personnes en peu de temps",
     REQUESTS_DECLINED: "Demandes refusées à répétition",
     UNUSUAL_PURPOSE: "Finalité inhabituelle pour la structure",
+    REPEATED_REFUSALS: "Tentatives d'accès refusées à répétition",
 }
 
 
@@ -388,7 +446,7 @@ def _window_fr(window: timedelta) -> str:
 def explain(finding: Finding, who: str, structure: str, purpose_label: Callable[[str], str]) -> str:
     """Why the finding deserves a look, in plain French, with its numbers."""
     n = finding.numbers
-    at = f"{who} ({structure})" if who else structure
+    at = f"{who} ({structure})" if who and structure else (who or structure)
     if finding.code == STRUCTURE_OUTSIDE_CHARTER:
         total = int(n.get("ok", 0)) + int(n.get("refused", 0))
         text = (
@@ -438,5 +496,13 @@ def explain(finding: Finding, who: str, structure: str, purpose_label: Callable[
             f"de ses {n['total']} consultations sur la période. Vérifiez que cette finalité "
             "fait partie des missions de la structure et que ces consultations la "
             "justifiaient."
+        )
+    if finding.code == REPEATED_REFUSALS:
+        return (
+            f"{at or 'Un compte'} a demandé {n['count']} fois sur la période des documents qui "
+            "n'étaient pas à lui ou pas partagés avec lui (ou qui n'existent pas) : chaque "
+            "demande a été refusée. Une erreur arrive une fois ou deux ; autant de refus "
+            "peuvent signaler quelqu'un qui essaie des adresses au hasard, ou qui se sert du "
+            "compte d'une autre personne. Vérifiez-en la raison."
         )
     raise ValueError(f"unknown flag code {finding.code!r}")

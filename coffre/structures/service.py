@@ -227,7 +227,11 @@ class StructureService:
                     if kind == "structure_admin"
                     else Action.INVITE_PROFESSIONAL
                 )
-                allowed = can(actor, action, self._standing(db, actor, structure.id))
+                # A structure one may not invite into answers like one that does not
+                # exist (docs/ROLES.md): a refusal never confirms an id.
+                if not can(actor, action, self._standing(db, actor, structure.id)):
+                    raise StructureNotFound()
+                allowed = True
             else:
                 raise InvalidStructure()
             if not allowed:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session as DbSession
 
+from coffre.audit import refusals
 from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database
@@ -146,7 +148,7 @@ class VaultService:
         _check_metadata(new.encrypted_metadata)
         if len(new.sealed_key) != SEALED_KEY_SIZE:
             raise InvalidSealedKey()
-        with self._db.unit_of_work() as db:
+        with self._refusals(actor, document_id, refusals.REENCRYPT), self._db.unit_of_work() as db:
             self._visible(db, actor, document_id, Action.DOCUMENT_UPDATE)
         object_key = new_object_key("doc")
         stored = self._store.put_stream(
@@ -178,18 +180,21 @@ class VaultService:
             return [DocumentView(doc, key.sealed_key) for doc, key in rows]
 
     def get(self, actor: Actor, document_id: str) -> DocumentView:
-        with self._db.unit_of_work() as db:
-            row = self._visible(db, actor, document_id, Action.DOCUMENT_READ)
-            return DocumentView(row[0], row[1].sealed_key)
+        with self._refusals(actor, document_id, refusals.READ):
+            with self._db.unit_of_work() as db:
+                row = self._visible(db, actor, document_id, Action.DOCUMENT_READ)
+                return DocumentView(row[0], row[1].sealed_key)
 
     def open_content(self, actor: Actor, document_id: str) -> tuple[Document, Iterator[bytes]]:
         """The document and a stream of its ciphertext, opened before the first byte is sent."""
-        with self._db.unit_of_work() as db:
-            document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DOWNLOAD)
-            if document.object_key is not None:
-                audit.append(db, _entry(actor, "document.download", document), self._clock.now())
-        if document.object_key is None:
-            raise DocumentNotFound()
+        with self._refusals(actor, document_id, refusals.DOWNLOAD):
+            with self._db.unit_of_work() as db:
+                document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DOWNLOAD)
+                if document.object_key is not None:
+                    entry = _entry(actor, "document.download", document)
+                    audit.append(db, entry, self._clock.now())
+            if document.object_key is None:
+                raise DocumentNotFound()
         # Large reads: each chunk is one hop through the server's thread pool.
         return document, self._store.open_stream(document.object_key, chunk_size=DOWNLOAD_CHUNK)
 
@@ -197,7 +202,7 @@ class VaultService:
         """Replace the encrypted metadata (a rename) and the expiry date."""
         _check_metadata(change.encrypted_metadata)
         _check_expiry(change.expires_on)
-        with self._db.unit_of_work() as db:
+        with self._refusals(actor, document_id, refusals.UPDATE), self._db.unit_of_work() as db:
             document, key = self._visible(db, actor, document_id, Action.DOCUMENT_UPDATE)
             document.encrypted_metadata = change.encrypted_metadata
             document.expires_on = change.expires_on
@@ -207,7 +212,7 @@ class VaultService:
 
     def delete(self, actor: Actor, document_id: str) -> None:
         """Crypto-shred: drop every sealed key and the metadata now, then the object."""
-        with self._db.unit_of_work() as db:
+        with self._refusals(actor, document_id, refusals.DELETE), self._db.unit_of_work() as db:
             document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DELETE)
             self._shred(db, document)
             audit.append(db, _entry(actor, "document.delete", document), self._clock.now())
@@ -302,6 +307,26 @@ class VaultService:
         if row is None or not can(actor, action, row[0]):
             raise DocumentNotFound()
         return row
+
+    @contextmanager
+    def _refusals(self, actor: Actor, document_id: str, attempt: str) -> Iterator[None]:
+        """Keep a refused attempt on a document in the trail (``coffre.audit.refusals``),
+        in a transaction of its own: the refused operation changed nothing."""
+        try:
+            yield
+        except DocumentNotFound:
+            with self._db.unit_of_work() as db:
+                document = db.get(Document, document_id) if is_valid_id(document_id) else None
+                refusals.record(
+                    db,
+                    actor,
+                    attempt,
+                    self._clock.now(),
+                    owner_id=document.owner_id if document is not None else None,
+                    object_type="document",
+                    object_id=document_id,
+                )
+            raise
 
     def _shred(self, db: DbSession, document: Document) -> None:
         repository.delete_sealed_keys(db, document.id)

@@ -121,3 +121,27 @@ def test_outside_the_charter_reads_the_charter_as_it_stood_at_each_pull() -> Non
 def test_a_csv_cell_that_a_spreadsheet_would_run_stays_text() -> None:
     line = _csv_line(["12", '=HYPERLINK("http://x")', "-2+3", "Dossier ; RSA", "@SUM(A1)"])
     assert line == '12;"\'=HYPERLINK(""http://x"")";\'-2+3;"Dossier ; RSA";\'@SUM(A1)\r\n'
+
+
+def _refusal(seq: int, actor: str = PRO, *, person: bool = False) -> flags.RefusalFact:
+    return flags.RefusalFact(
+        seq=seq,
+        at=T0 + timedelta(minutes=seq),
+        actor_id=actor,
+        actor_is_person=person,
+        structure_id=None,
+    )
+
+
+def test_repeated_refusals_fire_at_five_refused_attempts_by_one_account_only() -> None:
+    four = [_refusal(i) for i in range(4)]
+    assert flags.repeated_refusals(four) == []
+    assert flags.repeated_refusals([*four, _refusal(4, OTHER)]) == []
+    [finding] = flags.repeated_refusals([*four, _refusal(4)])
+    assert finding.code == flags.REPEATED_REFUSALS
+    assert finding.professional_id == PRO and finding.person_actor_id is None
+    assert finding.seqs == (0, 1, 2, 3, 4)
+    [by_person] = flags.repeated_refusals([_refusal(i, OTHER, person=True) for i in range(5)])
+    assert by_person.professional_id is None and by_person.person_actor_id == OTHER
+    text = flags.explain(by_person, "La personne p-0123456789", "", lambda code: code)
+    assert text.startswith("La personne p-0123456789 a demandé 5 fois")
