@@ -1,3 +1,4 @@
+// @ts-check
 // Coffre crypto format v1 for the browser (and Node, for tests): crypto/SPEC.md.
 //
 // Mirrors the Python package `crypto/` (PyNaCl) function by function, in
@@ -12,6 +13,37 @@
 // (SPEC §14.5). Bytes are Uint8Array. Errors are the classes exported below,
 // one per error kind of SPEC "Conventions"; their messages never contain keys,
 // passphrases, recovery codes, plaintext or file names. Nothing is logged.
+
+// --- Types (JSDoc, checked by tsc: tsconfig.json) ------------------------------------
+
+/** @typedef {import("./types/vendor").Sodium} Sodium */
+/** @typedef {import("./types/vendor").StateAddress} StateAddress */
+/** Bytes as callers hand them in (checked and viewed as Uint8Array by asBytes). @typedef {Uint8Array | ArrayBufferView | ArrayBuffer} BytesLike */
+/** What the stream functions read: bytes, a Blob, a ReadableStream or an (async) iterable of bytes. @typedef {BytesLike | Blob | ReadableStream<Uint8Array> | Iterable<BytesLike> | AsyncIterable<BytesLike>} ByteSource */
+/** SPEC §3.1. @typedef {{alg: string, salt: Uint8Array, opslimit: number, memlimit: number}} KdfParams */
+/** SPEC §3.1, the JSON form (salt in base64url). @typedef {{alg: string, salt: string, opslimit: number, memlimit: number}} KdfParamsJson */
+/** @typedef {{authKey: Uint8Array, wrapKey: Uint8Array}} DerivedKeys */
+/** SPEC §6. @typedef {{boxPublic: Uint8Array, boxSecret: Uint8Array, signPublic: Uint8Array, signSeed: Uint8Array}} AccountKeys */
+/** SPEC §9. @typedef {{name: string, mime: string, size: number, sha256: string}} DocumentMeta */
+/** A signed statement (SPEC §11): a JSON object with an integer "v" and a string "type". @typedef {Record<string, any>} Statement */
+/** @typedef {{statement: Statement, signer: string, signature: string}} Envelope */
+/** `nonce`: test vectors only. @typedef {{nonce?: BytesLike | null}} NonceOption */
+/** @typedef {{update(data: BytesLike): Sha256, digest(): Uint8Array, hexdigest(): string}} Sha256 */
+/** encryptStream's generator, with the plaintext's `size` and `sha256` once exhausted. @typedef {AsyncGenerator<Uint8Array, void, undefined> & {readonly size: number | null, readonly sha256: string | null}} EncryptingStream */
+/**
+ * createAccount's result (structured-cloneable).
+ * @typedef {object} NewAccount
+ * @property {KdfParams} kdfParams
+ * @property {Uint8Array} authKey
+ * @property {Uint8Array} recoveryAuthKey
+ * @property {Uint8Array} wrappedMasterPassphrase
+ * @property {Uint8Array} wrappedMasterRecovery
+ * @property {Uint8Array} wrappedKeyring
+ * @property {AccountKeys} keys
+ * @property {Uint8Array} recoverySecret
+ */
+/** The object createCoffreCrypto returns. @typedef {ReturnType<typeof createCoffreCrypto>} CoffreCrypto */
+/** The KDF worker's answer. @typedef {{id: unknown, ok: true, result: unknown} | {id: unknown, ok: false, error: {name: string, message: string}}} WorkerAnswer */
 
 // --- Errors (SPEC "Conventions", §13) -----------------------------------------------
 
@@ -28,6 +60,7 @@ export class WeakParametersError extends CryptoError {}
 /** A signature does not verify, or was made by an unexpected key. */
 export class SignatureError extends CryptoError {}
 
+/** @type {Record<string, typeof CryptoError>} */
 const ERROR_CLASSES = {
   CryptoError,
   DecryptionError,
@@ -41,7 +74,11 @@ for (const [name, cls] of Object.entries(ERROR_CLASSES)) {
   Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
 }
 
-/** Rebuild an error sent as {name, message} (e.g. by the KDF worker). Unknown names give CryptoError. */
+/**
+ * Rebuild an error sent as {name, message} (e.g. by the KDF worker). Unknown names give CryptoError.
+ * @param {any} error an {name, message} object, or anything
+ * @returns {CryptoError}
+ */
 export function errorFromJson(error) {
   const cls = (error && Object.hasOwn(ERROR_CLASSES, error.name) && ERROR_CLASSES[error.name]) || CryptoError;
   return new cls(String((error && error.message) || "crypto error"));
@@ -61,6 +98,7 @@ export const PURPOSES = Object.freeze({
   CONTENT: "coffre/v1/content",
   METADATA: "coffre/v1/metadata",
 });
+/** @type {Set<string>} */
 const ALL_PURPOSES = new Set(Object.values(PURPOSES));
 
 const AD_MASTER_KEY = Object.freeze({
@@ -83,6 +121,7 @@ export const RECOVERY_SECRET_BYTES = 16;
 export const RECOVERY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const RECOVERY_CODE_CHARS = 27;
 const RECOVERY_IGNORED = new Set([" ", "\t", "\r", "\n", "-"]);
+/** @type {Record<string, string>} */
 const RECOVERY_FORGIVEN = { 0: "O", 1: "I", 8: "B" };
 
 const KEY_BYTES = 32;
@@ -114,10 +153,16 @@ const B64URL = /^[A-Za-z0-9_-]*$/;
 const EMPTY = new Uint8Array(0);
 const utf8Encoder = new TextEncoder();
 
+/**
+ * @param {string} text
+ */
 function utf8(text) {
   return utf8Encoder.encode(text);
 }
 
+/**
+ * @param {string} text
+ */
 function isWellFormed(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -132,6 +177,9 @@ function isWellFormed(text) {
   return true;
 }
 
+/**
+ * @param {...Uint8Array} parts
+ */
 function concat(...parts) {
   let total = 0;
   for (const p of parts) total += p.length;
@@ -144,6 +192,11 @@ function concat(...parts) {
   return out;
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {Uint8Array}
+ */
 function asBytes(value, name) {
   if (value instanceof Uint8Array) return value;
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -151,23 +204,41 @@ function asBytes(value, name) {
   throw new InvalidInputError(`${name} must be bytes`);
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @param {number} length
+ */
 function requireBytes(value, name, length) {
   const bytes = asBytes(value, name);
   if (bytes.length !== length) throw new InvalidInputError(`${name} must be ${length} bytes, got ${bytes.length}`);
   return bytes;
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {number}
+ */
 function requireInt(value, name) {
   if (typeof value !== "number" || !Number.isInteger(value)) throw new InvalidInputError(`${name} must be an integer`);
   return value;
 }
 
+/**
+ * @param {unknown} value
+ * @returns {value is Record<string, any>}
+ */
 function isPlainObject(value) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * @param {object} obj
+ * @param {string[]} sortedNames
+ */
 function hasExactly(obj, sortedNames) {
   const keys = Object.keys(obj).sort();
   return keys.length === sortedNames.length && keys.every((k, i) => k === sortedNames[i]);
@@ -178,10 +249,14 @@ function hasExactly(obj, sortedNames) {
  * UTF-16 code units), arrays, strings, finite numbers, booleans, null (SPEC §1).
  * Integers beyond ±(2^53 − 1), NaN, infinities, lone surrogates, undefined and
  * any other type are invalid input.
+ * @param {unknown} value
+ * @returns {string}
  */
 export function canonicalJsonText(value) {
+  /** @type {string[]} */
   const out = [];
   const ancestors = new Set();
+  /** @param {unknown} v */
   const write = (v) => {
     if (v === null) {
       out.push("null");
@@ -241,7 +316,10 @@ export function canonicalJsonText(value) {
   return out.join("");
 }
 
-/** RFC 8785 canonical JSON of `value`, UTF-8 encoded (SPEC §1). */
+/**
+ * RFC 8785 canonical JSON of `value`, UTF-8 encoded (SPEC §1).
+ * @param {unknown} value
+ */
 export function canonicalJson(value) {
   return utf8(canonicalJsonText(value));
 }
@@ -249,11 +327,15 @@ export function canonicalJson(value) {
 /** Plaintext bytes of a stream, re-cut into reads of exact sizes without quadratic copying. */
 class ByteQueue {
   constructor() {
+    /** @type {Uint8Array[]} */
     this.parts = [];
     this.offset = 0; // into parts[0]
     this.length = 0;
   }
 
+  /**
+   * @param {Uint8Array} bytes
+   */
   push(bytes) {
     if (bytes.length > 0) {
       this.parts.push(bytes);
@@ -261,7 +343,11 @@ class ByteQueue {
     }
   }
 
-  /** Exactly n bytes (n <= length); a view when one part holds them, else a copy. */
+  /**
+   * Exactly n bytes (n <= length); a view when one part holds them, else a copy.
+   * @param {number} n
+   * @returns {Uint8Array}
+   */
   take(n) {
     if (n === 0) return EMPTY;
     const head = this.parts[0];
@@ -309,15 +395,19 @@ class ByteQueue {
   }
 }
 
-/** Async iteration over a Uint8Array, ArrayBuffer, Blob, ReadableStream, or (async) iterable of bytes. */
+/**
+ * Async iteration over a Uint8Array, ArrayBuffer, Blob, ReadableStream, or (async) iterable of bytes.
+ * @param {ByteSource} source
+ * @returns {AsyncGenerator<Uint8Array, void, undefined>}
+ */
 async function* iterateBytes(source) {
   if (source instanceof Uint8Array || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
     yield asBytes(source, "source");
     return;
   }
   if (typeof Blob !== "undefined" && source instanceof Blob) source = source.stream();
-  if (source && typeof source.getReader === "function") {
-    const reader = source.getReader();
+  if (source && typeof (/** @type {any} */ (source).getReader) === "function") {
+    const reader = /** @type {ReadableStream<Uint8Array>} */ (source).getReader();
     let done = false;
     try {
       while (!done) {
@@ -340,6 +430,7 @@ async function* iterateBytes(source) {
 
 // --- The API over libsodium -------------------------------------------------------------
 
+/** @type {(keyof Sodium)[]} */
 const REQUIRED_SODIUM = [
   "crypto_pwhash",
   "crypto_pwhash_ALG_ARGON2ID13",
@@ -354,6 +445,7 @@ const REQUIRED_SODIUM = [
 
 /**
  * The Coffre crypto API bound to a ready libsodium.js object (sumo build, after `await sodium.ready`).
+ * @param {Sodium} sodium
  */
 export function createCoffreCrypto(sodium) {
   for (const name of REQUIRED_SODIUM) {
@@ -365,20 +457,30 @@ export function createCoffreCrypto(sodium) {
   const TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
   const TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
 
+  /** @param {...unknown} arrays */
   const wipe = (...arrays) => {
     for (const a of arrays) if (a instanceof Uint8Array) sodium.memzero(a);
   };
+  /** @param {number} n */
   const random = (n) => sodium.randombytes_buf(n);
+  /** @param {Uint8Array} bytes */
   const hex = (bytes) => sodium.to_hex(bytes);
 
   // §1 -------------------------------------------------------------------------
 
-  /** base64url without padding (SPEC §1). */
+  /**
+   * base64url without padding (SPEC §1).
+   * @param {BytesLike} data
+   */
   function b64encode(data) {
     return sodium.to_base64(asBytes(data, "b64encode input"), B64);
   }
 
-  /** Strict base64url without padding: refuses padding, other characters, impossible lengths, non-canonical text (SPEC §1). */
+  /**
+   * Strict base64url without padding: refuses padding, other characters, impossible lengths, non-canonical text (SPEC §1).
+   * @param {string} text
+   * @returns {Uint8Array}
+   */
   function b64decode(text) {
     if (typeof text !== "string") throw new InvalidInputError("b64decode takes a string");
     if (!B64URL.test(text)) throw new InvalidInputError("invalid base64url: unexpected character or padding");
@@ -395,7 +497,12 @@ export function createCoffreCrypto(sodium) {
 
   // §2 -------------------------------------------------------------------------
 
-  /** BLAKE2b-256(key = parent, message = purpose), only for the purposes of SPEC §2. */
+  /**
+   * BLAKE2b-256(key = parent, message = purpose), only for the purposes of SPEC §2.
+   * @param {BytesLike} parent
+   * @param {string} purpose
+   * @returns {Uint8Array}
+   */
   function subkey(parent, purpose) {
     const key = asBytes(parent, "parent key");
     if (key.length < 16 || key.length > 64) {
@@ -407,12 +514,19 @@ export function createCoffreCrypto(sodium) {
 
   // §3 -------------------------------------------------------------------------
 
-  /** Fresh parameters for a new passphrase: random 16-byte salt, floor costs. */
+  /**
+   * Fresh parameters for a new passphrase: random 16-byte salt, floor costs.
+   * @returns {KdfParams}
+   */
   function newKdfParams() {
     return { alg: ALG_ARGON2ID13, salt: random(SALT_BYTES), opslimit: OPSLIMIT, memlimit: MEMLIMIT };
   }
 
-  /** JSON form {alg, salt (base64url), opslimit, memlimit} (SPEC §3.1). */
+  /**
+   * JSON form {alg, salt (base64url), opslimit, memlimit} (SPEC §3.1).
+   * @param {KdfParams} params
+   * @returns {KdfParamsJson}
+   */
   function kdfParamsToJson(params) {
     return {
       alg: params.alg,
@@ -422,7 +536,11 @@ export function createCoffreCrypto(sodium) {
     };
   }
 
-  /** Parse the JSON form; does not check the floor (checkKdfParams does, before deriving). */
+  /**
+   * Parse the JSON form; does not check the floor (checkKdfParams does, before deriving).
+   * @param {unknown} obj
+   * @returns {KdfParams}
+   */
   function kdfParamsFromJson(obj) {
     if (!isPlainObject(obj) || !hasExactly(obj, ["alg", "memlimit", "opslimit", "salt"])) {
       throw new InvalidInputError("KDF params must have exactly alg, salt, opslimit, memlimit");
@@ -438,7 +556,10 @@ export function createCoffreCrypto(sodium) {
     };
   }
 
-  /** SPEC §3.1: InvalidInputError (salt, types, above the ceiling), WeakParametersError (alg, below the floor). */
+  /**
+   * SPEC §3.1: InvalidInputError (salt, types, above the ceiling), WeakParametersError (alg, below the floor).
+   * @param {KdfParams} params
+   */
   function checkKdfParams(params) {
     if (params === null || typeof params !== "object") throw new InvalidInputError("params must be KDF parameters");
     requireBytes(params.salt, "salt", SALT_BYTES);
@@ -453,7 +574,10 @@ export function createCoffreCrypto(sodium) {
     }
   }
 
-  /** UTF-8 of NFC(passphrase); the empty passphrase and lone surrogates are invalid input (SPEC §3.2). */
+  /**
+   * UTF-8 of NFC(passphrase); the empty passphrase and lone surrogates are invalid input (SPEC §3.2).
+   * @param {string} passphrase
+   */
   function encodePassphrase(passphrase) {
     if (typeof passphrase !== "string") throw new InvalidInputError("passphrase must be a string");
     if (passphrase === "") throw new InvalidInputError("passphrase must not be empty");
@@ -461,7 +585,11 @@ export function createCoffreCrypto(sodium) {
     return utf8(passphrase.normalize("NFC"));
   }
 
-  /** Argon2id13 root of a passphrase, after checking the parameters (SPEC §3.2). */
+  /**
+   * Argon2id13 root of a passphrase, after checking the parameters (SPEC §3.2).
+   * @param {string} passphrase
+   * @param {KdfParams} params
+   */
   function passphraseRoot(passphrase, params) {
     checkKdfParams(params);
     const p = encodePassphrase(passphrase);
@@ -479,7 +607,12 @@ export function createCoffreCrypto(sodium) {
     }
   }
 
-  /** {authKey, wrapKey} of a passphrase (SPEC §3.2). Runs Argon2id: call it in a Web Worker. */
+  /**
+   * {authKey, wrapKey} of a passphrase (SPEC §3.2). Runs Argon2id: call it in a Web Worker.
+   * @param {string} passphrase
+   * @param {KdfParams} params
+   * @returns {DerivedKeys}
+   */
   function derivePassphraseKeys(passphrase, params) {
     const root = passphraseRoot(passphrase, params);
     try {
@@ -491,6 +624,9 @@ export function createCoffreCrypto(sodium) {
 
   // §4 -------------------------------------------------------------------------
 
+  /**
+   * @param {Uint8Array} bytes
+   */
   function base32(bytes) {
     let out = "";
     let value = 0;
@@ -507,6 +643,10 @@ export function createCoffreCrypto(sodium) {
     return out;
   }
 
+  /**
+   * @param {string} text
+   * @param {number} length
+   */
   function unbase32(text, length) {
     const out = new Uint8Array(length);
     let value = 0;
@@ -523,8 +663,11 @@ export function createCoffreCrypto(sodium) {
     return out;
   }
 
+  /**
+   * @param {Uint8Array} secret
+   */
   function checkChar(secret) {
-    return RECOVERY_ALPHABET[sodium.crypto_generichash(32, secret)[0] % 32];
+    return RECOVERY_ALPHABET[sodium.crypto_generichash(32, secret, null)[0] % 32];
   }
 
   /** 16 random bytes (SPEC §4.1). */
@@ -532,20 +675,32 @@ export function createCoffreCrypto(sodium) {
     return random(RECOVERY_SECRET_BYTES);
   }
 
-  /** {authKey, wrapKey} of the recovery secret (SPEC §4.1). */
+  /**
+   * {authKey, wrapKey} of the recovery secret (SPEC §4.1).
+   * @param {BytesLike} secret
+   * @returns {DerivedKeys}
+   */
   function deriveRecoveryKeys(secret) {
     const key = requireBytes(secret, "recovery secret", RECOVERY_SECRET_BYTES);
     return { authKey: subkey(key, PURPOSES.RECOVERY_LOGIN), wrapKey: subkey(key, PURPOSES.RECOVERY_WRAP) };
   }
 
-  /** Printed code: 26 Base32 characters + check character, groups of 4 joined by "-" (SPEC §4.2). */
+  /**
+   * Printed code: 26 Base32 characters + check character, groups of 4 joined by "-" (SPEC §4.2).
+   * @param {BytesLike} secret
+   * @returns {string}
+   */
   function formatRecoveryCode(secret) {
     const key = requireBytes(secret, "recovery secret", RECOVERY_SECRET_BYTES);
     const code = base32(key) + checkChar(key);
-    return code.match(/.{1,4}/g).join("-");
+    return /** @type {RegExpMatchArray} */ (code.match(/.{1,4}/g)).join("-");
   }
 
-  /** The secret of a typed code; forgives case, spaces, dashes, 0/1/8 for O/I/B (SPEC §4.3). */
+  /**
+   * The secret of a typed code; forgives case, spaces, dashes, 0/1/8 for O/I/B (SPEC §4.3).
+   * @param {string} text
+   * @returns {Uint8Array}
+   */
   function parseRecoveryCode(text) {
     if (typeof text !== "string") throw new InvalidInputError("recovery code must be a string");
     let cleaned = "";
@@ -566,6 +721,12 @@ export function createCoffreCrypto(sodium) {
 
   // §5.1 -----------------------------------------------------------------------
 
+  /**
+   * @param {BytesLike} key
+   * @param {BytesLike} plaintext
+   * @param {Uint8Array} ad
+   * @param {NonceOption} [options]
+   */
   function sealBlob(key, plaintext, ad, { nonce = null } = {}) {
     const k = requireBytes(key, "key", KEY_BYTES);
     const n = nonce == null ? random(NONCE_BYTES) : requireBytes(nonce, "nonce", NONCE_BYTES);
@@ -573,6 +734,13 @@ export function createCoffreCrypto(sodium) {
     return concat(Uint8Array.of(BLOB_VERSION), n, body);
   }
 
+  /**
+   * @param {BytesLike} key
+   * @param {BytesLike} blob
+   * @param {Uint8Array} ad
+   * @param {number | null} [plaintextBytes]
+   * @returns {Uint8Array}
+   */
   function openBlob(key, blob, ad, plaintextBytes = null) {
     const k = requireBytes(key, "key", KEY_BYTES);
     const data = asBytes(blob, "blob");
@@ -596,6 +764,9 @@ export function createCoffreCrypto(sodium) {
 
   // §5 -------------------------------------------------------------------------
 
+  /**
+   * @param {string} which
+   */
   function masterKeyAd(which) {
     if (which !== "passphrase" && which !== "recovery") {
       throw new InvalidInputError('which must be "passphrase" or "recovery"');
@@ -608,21 +779,37 @@ export function createCoffreCrypto(sodium) {
     return random(KEY_BYTES);
   }
 
-  /** 73-byte blob (SPEC §5). `which`: "passphrase" | "recovery". `nonce`: test vectors only. */
+  /**
+   * 73-byte blob (SPEC §5). `which`: "passphrase" | "recovery". `nonce`: test vectors only.
+   * @param {BytesLike} masterKey
+   * @param {BytesLike} wrapKey
+   * @param {"passphrase" | "recovery"} which
+   * @param {NonceOption} [options]
+   */
   function wrapMasterKey(masterKey, wrapKey, which, { nonce = null } = {}) {
     const ad = masterKeyAd(which);
     const key = requireBytes(masterKey, "master key", KEY_BYTES);
     return sealBlob(wrapKey, key, ad, { nonce });
   }
 
-  /** Inverse of wrapMasterKey; DecryptionError on a wrong key, tampering or the other wrapper. */
+  /**
+   * Inverse of wrapMasterKey; DecryptionError on a wrong key, tampering or the other wrapper.
+   * @param {BytesLike} blob
+   * @param {BytesLike} wrapKey
+   * @param {"passphrase" | "recovery"} which
+   */
   function unwrapMasterKey(blob, wrapKey, which) {
     return openBlob(wrapKey, blob, masterKeyAd(which), KEY_BYTES);
   }
 
   // §6 -------------------------------------------------------------------------
 
-  /** {boxPublic, boxSecret, signPublic, signSeed} from the two 32-byte secrets (SPEC §6). */
+  /**
+   * {boxPublic, boxSecret, signPublic, signSeed} from the two 32-byte secrets (SPEC §6).
+   * @param {BytesLike} boxSecret
+   * @param {BytesLike} signSeed
+   * @returns {AccountKeys}
+   */
   function accountKeysFromSecrets(boxSecret, signSeed) {
     const boxSk = requireBytes(boxSecret, "box secret", KEY_BYTES);
     const seed = requireBytes(signSeed, "sign seed", KEY_BYTES);
@@ -642,6 +829,10 @@ export function createCoffreCrypto(sodium) {
     return accountKeysFromSecrets(box.privateKey, random(KEY_BYTES));
   }
 
+  /**
+   * @param {BytesLike} boxPublic
+   * @param {BytesLike} signPublic
+   */
   function keyringAd(boxPublic, signPublic) {
     return concat(
       utf8(AD_KEYRING_PREFIX),
@@ -650,7 +841,12 @@ export function createCoffreCrypto(sodium) {
     );
   }
 
-  /** 105-byte blob of boxSecret || signSeed under subkey(master, "coffre/v1/keyring") (SPEC §6). */
+  /**
+   * 105-byte blob of boxSecret || signSeed under subkey(master, "coffre/v1/keyring") (SPEC §6).
+   * @param {AccountKeys} keys
+   * @param {BytesLike} masterKey
+   * @param {NonceOption} [options]
+   */
   function wrapKeyring(keys, masterKey, { nonce = null } = {}) {
     const master = requireBytes(masterKey, "master key", KEY_BYTES);
     const plaintext = concat(
@@ -666,7 +862,14 @@ export function createCoffreCrypto(sodium) {
     }
   }
 
-  /** Inverse of wrapKeyring; DecryptionError also when the secrets do not match the public keys (SPEC §6). */
+  /**
+   * Inverse of wrapKeyring; DecryptionError also when the secrets do not match the public keys (SPEC §6).
+   * @param {BytesLike} blob
+   * @param {BytesLike} masterKey
+   * @param {BytesLike} boxPublic
+   * @param {BytesLike} signPublic
+   * @returns {AccountKeys}
+   */
   function unwrapKeyring(blob, masterKey, boxPublic, signPublic) {
     const master = requireBytes(masterKey, "master key", KEY_BYTES);
     const ad = keyringAd(boxPublic, signPublic);
@@ -694,6 +897,7 @@ export function createCoffreCrypto(sodium) {
    * Fresh salt, master key, key pairs and recovery secret, all wrapped. Runs Argon2id.
    * Returns plain data (structured-cloneable): {kdfParams, authKey, recoveryAuthKey,
    * wrappedMasterPassphrase, wrappedMasterRecovery, wrappedKeyring, keys, recoverySecret}.
+   * @param {string} passphrase
    */
   function createAccount(passphrase) {
     const kdfParams = newKdfParams();
@@ -718,7 +922,11 @@ export function createCoffreCrypto(sodium) {
     }
   }
 
-  /** JSON body of POST /api/v1/accounts for a createAccount() result, bytes as base64url. */
+  /**
+   * JSON body of POST /api/v1/accounts for a createAccount() result, bytes as base64url.
+   * @param {string} login
+   * @param {NewAccount} account
+   */
   function signupBody(login, account) {
     return {
       login,
@@ -733,7 +941,12 @@ export function createCoffreCrypto(sodium) {
     };
   }
 
-  /** The master key from the passphrase. Refuses weak params before Argon2id; wrong passphrase: DecryptionError. */
+  /**
+   * The master key from the passphrase. Refuses weak params before Argon2id; wrong passphrase: DecryptionError.
+   * @param {string} passphrase
+   * @param {KdfParams} params
+   * @param {BytesLike} wrappedMasterPassphrase
+   */
   function openMasterKey(passphrase, params, wrappedMasterPassphrase) {
     const { authKey, wrapKey } = derivePassphraseKeys(passphrase, params);
     try {
@@ -743,7 +956,15 @@ export function createCoffreCrypto(sodium) {
     }
   }
 
-  /** The account's key pairs from the passphrase (SPEC §3, §5, §6). Runs Argon2id. */
+  /**
+   * The account's key pairs from the passphrase (SPEC §3, §5, §6). Runs Argon2id.
+   * @param {string} passphrase
+   * @param {KdfParams} params
+   * @param {BytesLike} wrappedMasterPassphrase
+   * @param {BytesLike} wrappedKeyring
+   * @param {BytesLike} boxPublic
+   * @param {BytesLike} signPublic
+   */
   function openAccount(passphrase, params, wrappedMasterPassphrase, wrappedKeyring, boxPublic, signPublic) {
     const masterKey = openMasterKey(passphrase, params, wrappedMasterPassphrase);
     try {
@@ -756,13 +977,25 @@ export function createCoffreCrypto(sodium) {
   /**
    * {masterKey, keys} from a wrap key already derived (derivePassphraseKeys, e.g. in
    * the worker before login): no Argon2id here, so it may run on the main thread.
+   * @param {BytesLike} wrapKey
+   * @param {BytesLike} wrappedMasterPassphrase
+   * @param {BytesLike} wrappedKeyring
+   * @param {BytesLike} boxPublic
+   * @param {BytesLike} signPublic
    */
   function openAccountWithWrapKey(wrapKey, wrappedMasterPassphrase, wrappedKeyring, boxPublic, signPublic) {
     const masterKey = unwrapMasterKey(wrappedMasterPassphrase, wrapKey, "passphrase");
     return { masterKey, keys: unwrapKeyring(wrappedKeyring, masterKey, boxPublic, signPublic) };
   }
 
-  /** {masterKey, keys} from the recovery secret (SPEC §4, §5, §6); masterKey lets the caller set a new passphrase. */
+  /**
+   * {masterKey, keys} from the recovery secret (SPEC §4, §5, §6); masterKey lets the caller set a new passphrase.
+   * @param {BytesLike} secret
+   * @param {BytesLike} wrappedMasterRecovery
+   * @param {BytesLike} wrappedKeyring
+   * @param {BytesLike} boxPublic
+   * @param {BytesLike} signPublic
+   */
   function openAccountWithRecovery(secret, wrappedMasterRecovery, wrappedKeyring, boxPublic, signPublic) {
     const { authKey, wrapKey } = deriveRecoveryKeys(secret);
     wipe(authKey);
@@ -775,7 +1008,11 @@ export function createCoffreCrypto(sodium) {
     return { masterKey, keys: unwrapKeyring(wrappedKeyring, masterKey, boxPublic, signPublic) };
   }
 
-  /** {kdfParams, authKey, wrappedMasterPassphrase} for a new passphrase; fresh salt (SPEC §3, §5). Runs Argon2id. */
+  /**
+   * {kdfParams, authKey, wrappedMasterPassphrase} for a new passphrase; fresh salt (SPEC §3, §5). Runs Argon2id.
+   * @param {BytesLike} masterKey
+   * @param {string} newPassphrase
+   */
   function rewrapForNewPassphrase(masterKey, newPassphrase) {
     const master = requireBytes(masterKey, "master key", KEY_BYTES);
     const kdfParams = newKdfParams();
@@ -798,20 +1035,30 @@ export function createCoffreCrypto(sodium) {
     return random(KEY_BYTES);
   }
 
-  /** subkey(docKey, "coffre/v1/content"): the secretstream key (SPEC §7, §8). */
+  /**
+   * subkey(docKey, "coffre/v1/content"): the secretstream key (SPEC §7, §8).
+   * @param {BytesLike} docKey
+   */
   function contentKey(docKey) {
     return subkey(requireBytes(docKey, "document key", KEY_BYTES), PURPOSES.CONTENT);
   }
 
-  /** subkey(docKey, "coffre/v1/metadata"): the metadata AEAD key (SPEC §7, §9). */
+  /**
+   * subkey(docKey, "coffre/v1/metadata"): the metadata AEAD key (SPEC §7, §9).
+   * @param {BytesLike} docKey
+   */
   function metadataKey(docKey) {
     return subkey(requireBytes(docKey, "document key", KEY_BYTES), PURPOSES.METADATA);
   }
 
   // SHA-256 (for DocumentMetadata.sha256) ------------------------------------------
 
-  /** Incremental SHA-256 (libsodium crypto_hash_sha256_*): {update(bytes), digest() → Uint8Array, hexdigest()}. */
+  /**
+   * Incremental SHA-256 (libsodium crypto_hash_sha256_*): {update(bytes), digest() → Uint8Array, hexdigest()}.
+   * @returns {Sha256}
+   */
   function createSha256() {
+    /** @type {StateAddress | null} */
     let state = sodium.crypto_hash_sha256_init();
     const finish = () => {
       if (state === null) throw new InvalidInputError("SHA-256 already finished");
@@ -831,13 +1078,19 @@ export function createCoffreCrypto(sodium) {
     };
   }
 
-  /** Lowercase hex SHA-256 of bytes. */
+  /**
+   * Lowercase hex SHA-256 of bytes.
+   * @param {BytesLike} data
+   */
   function sha256Hex(data) {
     return hex(sodium.crypto_hash_sha256(asBytes(data, "data")));
   }
 
   // §8 -------------------------------------------------------------------------
 
+  /**
+   * @param {number} chunkSize
+   */
   function checkChunkSize(chunkSize) {
     const size = requireInt(chunkSize, "chunkSize");
     if (size < CHUNK_SIZE_MIN || size > CHUNK_SIZE_MAX) {
@@ -846,6 +1099,9 @@ export function createCoffreCrypto(sodium) {
     return size;
   }
 
+  /**
+   * @param {number} chunkSize
+   */
   function streamPrefix(chunkSize) {
     const prefix = new Uint8Array(PREFIX_BYTES);
     prefix.set(STREAM_MAGIC, 0);
@@ -854,7 +1110,11 @@ export function createCoffreCrypto(sodium) {
     return prefix;
   }
 
-  /** Exact stream length: 33 + p + 17 × (floor(p / chunkSize) + 1) (SPEC §8.1). */
+  /**
+   * Exact stream length: 33 + p + 17 × (floor(p / chunkSize) + 1) (SPEC §8.1).
+   * @param {number} plaintextSize
+   * @param {number} [chunkSize]
+   */
   function ciphertextSize(plaintextSize, chunkSize = DEFAULT_CHUNK_SIZE) {
     const size = requireInt(plaintextSize, "plaintextSize");
     if (size < 0) throw new InvalidInputError("plaintextSize must not be negative");
@@ -868,6 +1128,8 @@ export function createCoffreCrypto(sodium) {
    * the ciphertext chunks now complete (Uint8Array[]); the call with isLast = true
    * returns the final chunk too. `size` and `sha256` (hex) describe the plaintext
    * once finished (for DocumentMetadata). Pushed buffers may be reused after push returns.
+   * @param {BytesLike} docKey
+   * @param {number} [chunkSize]
    */
   function createStreamEncryptor(docKey, chunkSize = DEFAULT_CHUNK_SIZE) {
     const key = contentKey(docKey);
@@ -883,6 +1145,7 @@ export function createCoffreCrypto(sodium) {
     const queue = new ByteQueue();
     const hash = createSha256();
     let plaintextSize = 0;
+    /** @type {string | null} */
     let sha256 = null;
     let finished = false;
     return {
@@ -899,6 +1162,11 @@ export function createCoffreCrypto(sodium) {
       get sha256() {
         return sha256;
       },
+      /**
+       * @param {BytesLike} data
+       * @param {boolean} [isLast]
+       * @returns {Uint8Array[]}
+       */
       push(data, isLast = false) {
         if (finished) throw new InvalidInputError("the stream is already finished");
         const bytes = asBytes(data, "data");
@@ -932,6 +1200,10 @@ export function createCoffreCrypto(sodium) {
    * ReadableStream, or (async) iterable of Uint8Array of any sizes). Arguments are
    * checked now; the source is read lazily. The returned generator also has `size`
    * and `sha256` (hex) getters, set once it is exhausted.
+   * @param {BytesLike} docKey
+   * @param {ByteSource} source
+   * @param {number} [chunkSize]
+   * @returns {EncryptingStream}
    */
   function encryptStream(docKey, source, chunkSize = DEFAULT_CHUNK_SIZE) {
     const encryptor = createStreamEncryptor(docKey, chunkSize);
@@ -940,7 +1212,7 @@ export function createCoffreCrypto(sodium) {
       for await (const piece of iterateBytes(source)) yield* encryptor.push(piece);
       yield* encryptor.finish();
     }
-    const generator = run();
+    const generator = /** @type {EncryptingStream} */ (run());
     Object.defineProperties(generator, {
       size: { get: () => (encryptor.finished ? encryptor.size : null) },
       sha256: { get: () => encryptor.sha256 },
@@ -948,15 +1220,25 @@ export function createCoffreCrypto(sodium) {
     return generator;
   }
 
-  /** {blob, size, sha256}: the whole stream of `source` as a Blob (type application/octet-stream). */
+  /**
+   * {blob, size, sha256}: the whole stream of `source` as a Blob (type application/octet-stream).
+   * @param {BytesLike} docKey
+   * @param {ByteSource} source
+   * @param {number} [chunkSize]
+   */
   async function encryptToBlob(docKey, source, chunkSize = DEFAULT_CHUNK_SIZE) {
     const stream = encryptStream(docKey, source, chunkSize);
     const parts = [];
     for await (const chunk of stream) parts.push(chunk);
-    return { blob: new Blob(parts, { type: "application/octet-stream" }), size: stream.size, sha256: stream.sha256 };
+    return { blob: new Blob(/** @type {BlobPart[]} */ (parts), { type: "application/octet-stream" }), size: stream.size, sha256: stream.sha256 };
   }
 
-  /** The whole stream of an in-memory plaintext (SPEC §8). */
+  /**
+   * The whole stream of an in-memory plaintext (SPEC §8).
+   * @param {BytesLike} docKey
+   * @param {BytesLike} data
+   * @param {number} [chunkSize]
+   */
   function encryptBytes(docKey, data, chunkSize = DEFAULT_CHUNK_SIZE) {
     const bytes = asBytes(data, "data");
     const encryptor = createStreamEncryptor(docKey, chunkSize);
@@ -969,16 +1251,22 @@ export function createCoffreCrypto(sodium) {
    * `finish()` returns (the end of the data; it returns the last piece, maybe empty).
    * On any error the caller MUST discard every piece it got. Prefer decryptToChunks /
    * decryptToBlob / decryptBytes, which release nothing before the final tag.
+   * @param {BytesLike} docKey
    */
   function createStreamDecryptor(docKey) {
+    /** @type {Uint8Array | null} */
     let key = contentKey(docKey);
     const queue = new ByteQueue();
+    /** @type {StateAddress | null} */
     let state = null;
+    /** @type {Uint8Array | null} */
     let prefix = null;
     let full = 0;
+    /** @type {Error | null} */
     let failed = null;
     let finished = false;
 
+    /** @type {(error: Error) => never} */
     const fail = (error) => {
       failed = error;
       queue.clear();
@@ -999,7 +1287,7 @@ export function createCoffreCrypto(sodium) {
       prefix = header.slice(0, PREFIX_BYTES);
       full = chunkSize + CHUNK_OVERHEAD;
       try {
-        state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(header.slice(PREFIX_BYTES), key);
+        state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(header.slice(PREFIX_BYTES), /** @type {Uint8Array} */ (key));
       } catch {
         fail(new DecryptionError("stream header is invalid"));
       } finally {
@@ -1008,11 +1296,18 @@ export function createCoffreCrypto(sodium) {
       }
     };
 
+    /**
+     * @param {Uint8Array} chunk
+     * @param {boolean} isFull
+     * @returns {Uint8Array}
+     */
     const pull = (chunk, isFull) => {
       if (chunk.length < CHUNK_OVERHEAD) fail(new DecryptionError("stream is truncated: no final chunk"));
+      /** @type {{message: Uint8Array, tag: number} | false} */
       let result;
       try {
-        result = sodium.crypto_secretstream_xchacha20poly1305_pull(state, chunk, prefix);
+        // Called once the header is read: state is set.
+        result = sodium.crypto_secretstream_xchacha20poly1305_pull(/** @type {StateAddress} */ (state), chunk, prefix);
       } catch {
         result = false;
       }
@@ -1028,6 +1323,10 @@ export function createCoffreCrypto(sodium) {
     };
 
     return {
+      /**
+       * @param {BytesLike} data
+       * @returns {Uint8Array[]}
+       */
       push(data) {
         guard();
         queue.push(asBytes(data, "data"));
@@ -1055,6 +1354,9 @@ export function createCoffreCrypto(sodium) {
   /**
    * Async generator of plaintext pieces (SPEC §8.2), mirroring Python decrypt_stream:
    * UNVERIFIED until the generator ends without error. Prefer decryptToChunks.
+   * @param {BytesLike} docKey
+   * @param {ByteSource} source
+   * @returns {AsyncGenerator<Uint8Array, void, undefined>}
    */
   async function* decryptStream(docKey, source) {
     const decryptor = createStreamDecryptor(docKey);
@@ -1067,6 +1369,9 @@ export function createCoffreCrypto(sodium) {
    * {chunks, size, sha256}: the plaintext of `source` (e.g. `(await fetch(url)).body`),
    * buffered and released only after the final tag has been verified (SPEC §8.2).
    * The caller SHOULD compare size and sha256 with the document's metadata (SPEC §9).
+   * @param {BytesLike} docKey
+   * @param {ByteSource} source
+   * @returns {Promise<{chunks: Uint8Array[], size: number, sha256: string}>}
    */
   async function decryptToChunks(docKey, source) {
     const chunks = [];
@@ -1086,13 +1391,22 @@ export function createCoffreCrypto(sodium) {
     return { chunks, size, sha256: hash.hexdigest() };
   }
 
-  /** {blob, size, sha256}: like decryptToChunks, as a Blob of the given media type. */
+  /**
+   * {blob, size, sha256}: like decryptToChunks, as a Blob of the given media type.
+   * @param {BytesLike} docKey
+   * @param {ByteSource} source
+   * @param {string} [type]
+   */
   async function decryptToBlob(docKey, source, type = "application/octet-stream") {
     const { chunks, size, sha256 } = await decryptToChunks(docKey, source);
-    return { blob: new Blob(chunks, { type }), size, sha256 };
+    return { blob: new Blob(/** @type {BlobPart[]} */ (chunks), { type }), size, sha256 };
   }
 
-  /** The whole plaintext of an in-memory stream, or an error and nothing (SPEC §8). */
+  /**
+   * The whole plaintext of an in-memory stream, or an error and nothing (SPEC §8).
+   * @param {BytesLike} docKey
+   * @param {BytesLike} data
+   */
   function decryptBytes(docKey, data) {
     const bytes = asBytes(data, "data");
     const decryptor = createStreamDecryptor(docKey);
@@ -1103,7 +1417,11 @@ export function createCoffreCrypto(sodium) {
 
   // §9 -------------------------------------------------------------------------
 
-  /** Check and copy {name, mime, size, sha256} (SPEC §9). */
+  /**
+   * Check and copy {name, mime, size, sha256} (SPEC §9).
+   * @param {Record<string, unknown>} meta
+   * @returns {DocumentMeta}
+   */
   function documentMetadata({ name, mime, size, sha256 }) {
     if (typeof name !== "string" || typeof mime !== "string") {
       throw new InvalidInputError("metadata name and mime must be strings");
@@ -1116,13 +1434,21 @@ export function createCoffreCrypto(sodium) {
     return { name, mime, size, sha256 };
   }
 
-  /** RFC 8785 canonical JSON of {"v": 1, name, mime, size, sha256} (SPEC §9). */
+  /**
+   * RFC 8785 canonical JSON of {"v": 1, name, mime, size, sha256} (SPEC §9).
+   * @param {DocumentMeta} meta
+   */
   function metadataPlaintext(meta) {
     const m = documentMetadata(meta);
     return canonicalJson({ v: 1, name: m.name, mime: m.mime, size: m.size, sha256: m.sha256 });
   }
 
-  /** §5.1 blob of the metadata under metadataKey(docKey), ad "coffre/v1/metadata". `nonce`: vectors only. */
+  /**
+   * §5.1 blob of the metadata under metadataKey(docKey), ad "coffre/v1/metadata". `nonce`: vectors only.
+   * @param {BytesLike} docKey
+   * @param {DocumentMeta} meta
+   * @param {NonceOption} [options]
+   */
   function encryptMetadata(docKey, meta, { nonce = null } = {}) {
     const plaintext = metadataPlaintext(meta);
     const key = metadataKey(docKey);
@@ -1133,7 +1459,12 @@ export function createCoffreCrypto(sodium) {
     }
   }
 
-  /** Inverse of encryptMetadata: {name, mime, size, sha256} (SPEC §9). */
+  /**
+   * Inverse of encryptMetadata: {name, mime, size, sha256} (SPEC §9).
+   * @param {BytesLike} docKey
+   * @param {BytesLike} blob
+   * @returns {DocumentMeta}
+   */
   function decryptMetadata(docKey, blob) {
     const key = metadataKey(docKey);
     let plaintext;
@@ -1162,14 +1493,24 @@ export function createCoffreCrypto(sodium) {
 
   // §10 ------------------------------------------------------------------------
 
-  /** crypto_box_seal(docKey, recipientBoxPublic): 80 bytes (SPEC §10). */
+  /**
+   * crypto_box_seal(docKey, recipientBoxPublic): 80 bytes (SPEC §10).
+   * @param {BytesLike} docKey
+   * @param {BytesLike} recipientBoxPublic
+   */
   function sealDocumentKey(docKey, recipientBoxPublic) {
     const key = requireBytes(docKey, "document key", KEY_BYTES);
     const pub = requireBytes(recipientBoxPublic, "recipient box public key", KEY_BYTES);
     return sodium.crypto_box_seal(key, pub);
   }
 
-  /** crypto_box_seal_open; InvalidInputError unless 80 bytes, DecryptionError if it does not open (SPEC §10). */
+  /**
+   * crypto_box_seal_open; InvalidInputError unless 80 bytes, DecryptionError if it does not open (SPEC §10).
+   * @param {BytesLike} sealed
+   * @param {BytesLike} boxPublic
+   * @param {BytesLike} boxSecret
+   * @returns {Uint8Array}
+   */
   function openSealedKey(sealed, boxPublic, boxSecret) {
     const data = requireBytes(sealed, "sealed key", SEALED_KEY_BYTES);
     const pub = requireBytes(boxPublic, "box public key", KEY_BYTES);
@@ -1186,6 +1527,10 @@ export function createCoffreCrypto(sodium) {
 
   // §11 ------------------------------------------------------------------------
 
+  /**
+   * @param {unknown} statement
+   * @returns {Statement}
+   */
   function checkStatement(statement) {
     if (!isPlainObject(statement)) throw new InvalidInputError("statement must be a JSON object");
     const version = statement.v;
@@ -1199,12 +1544,20 @@ export function createCoffreCrypto(sodium) {
     return statement;
   }
 
-  /** "coffre/v1/statement\n" || RFC8785(statement): the signed bytes (SPEC §11). */
+  /**
+   * "coffre/v1/statement\n" || RFC8785(statement): the signed bytes (SPEC §11).
+   * @param {unknown} statement
+   */
   function signedMessage(statement) {
     return concat(utf8(STATEMENT_PREFIX), canonicalJson(checkStatement(statement)));
   }
 
-  /** {statement, signer, signature} with base64url signer key and Ed25519 signature (SPEC §11). */
+  /**
+   * {statement, signer, signature} with base64url signer key and Ed25519 signature (SPEC §11).
+   * @param {Statement} statement
+   * @param {BytesLike} signSeed
+   * @returns {Envelope}
+   */
   function signStatement(statement, signSeed) {
     const seed = requireBytes(signSeed, "sign seed", KEY_BYTES);
     const message = signedMessage(statement);
@@ -1221,6 +1574,9 @@ export function createCoffreCrypto(sodium) {
    * The statement, if the envelope's signature verifies (SPEC §11). SignatureError:
    * bad signature, or `expectedSigner` given and different. InvalidInputError: malformed.
    * Without expectedSigner this only proves that *someone* holding `signer` signed it.
+   * @param {unknown} envelope
+   * @param {BytesLike | null} [expectedSigner]
+   * @returns {Statement}
    */
   function verifyStatement(envelope, expectedSigner = null) {
     if (!isPlainObject(envelope) || !hasExactly(envelope, ENVELOPE_FIELDS)) {
@@ -1248,14 +1604,18 @@ export function createCoffreCrypto(sodium) {
 
   // §12 ------------------------------------------------------------------------
 
-  /** 24 decimal digits in 6 groups of 4 (SPEC §12). */
+  /**
+   * 24 decimal digits in 6 groups of 4 (SPEC §12).
+   * @param {BytesLike} publicKey
+   * @returns {string}
+   */
   function fingerprint(publicKey) {
     const key = requireBytes(publicKey, "public key", KEY_BYTES);
-    const digest = sodium.crypto_generichash(32, concat(utf8(FINGERPRINT_PREFIX), key));
+    const digest = sodium.crypto_generichash(32, concat(utf8(FINGERPRINT_PREFIX), key), null);
     let n = 0n;
     for (const b of digest.subarray(0, 10)) n = (n << 8n) | BigInt(b);
     const digits = (n % 10n ** 24n).toString().padStart(24, "0");
-    return digits.match(/.{4}/g).join(" ");
+    return /** @type {RegExpMatchArray} */ (digits.match(/.{4}/g)).join(" ");
   }
 
   return Object.freeze({
@@ -1349,6 +1709,9 @@ export const WORKER_OPS = Object.freeze([
  * Answer one worker request {id, op, args} with {id, ok: true, result} or
  * {id, ok: false, error: {name, message}}; never throws. `coffre` is a
  * createCoffreCrypto() object or a promise of one.
+ * @param {CoffreCrypto | Promise<CoffreCrypto>} coffre
+ * @param {any} request a message from the page: checked here
+ * @returns {Promise<WorkerAnswer>}
  */
 export async function handleWorkerRequest(coffre, request) {
   const id = request && typeof request === "object" ? request.id : undefined;
@@ -1357,7 +1720,7 @@ export async function handleWorkerRequest(coffre, request) {
       throw new InvalidInputError("unknown worker operation");
     }
     const args = Array.isArray(request.args) ? request.args : [];
-    const api = await coffre;
+    const api = /** @type {Record<string, (...args: unknown[]) => unknown>} */ (/** @type {unknown} */ (await coffre));
     return { id, ok: true, result: api[request.op](...args) };
   } catch (error) {
     const known = error instanceof CryptoError;

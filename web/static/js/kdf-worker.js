@@ -1,3 +1,4 @@
+// @ts-check
 // Module Web Worker running Argon2id (64 MiB) off the main thread: SPEC §3.
 //
 //   const worker = new Worker("/static/js/kdf-worker.js", { type: "module" });
@@ -13,7 +14,9 @@
 import sodium from "../vendor/libsodium-wrappers-sumo-0.8.4.mjs";
 import { createCoffreCrypto, handleWorkerRequest } from "./coffre-crypto.js";
 
-const coffre = sodium.ready.then(() => createCoffreCrypto(sodium));
+// The vendored file is the package's ESM build; its types are the package's (types/vendor.d.ts).
+const typedSodium = /** @type {import("./types/vendor").Sodium} */ (/** @type {unknown} */ (sodium));
+const coffre = sodium.ready.then(() => createCoffreCrypto(typedSodium));
 
 self.addEventListener("message", async (event) => {
   self.postMessage(await handleWorkerRequest(coffre, event.data));
