@@ -1,3 +1,4 @@
+// @ts-check
 // The page's side of the professional network's trust (crypto/SPEC.md §15, §16):
 // verifying a key chain up to the pinned trust root before sealing anything to a
 // professional, building the consent receipt and deposit statements the client
@@ -11,6 +12,35 @@
 // never contain keys or document contents.
 
 import { InvalidInputError, SignatureError } from "./coffre-crypto.js";
+
+/** @typedef {import("./coffre-crypto.js").CoffreCrypto} CoffreCrypto */
+/** @typedef {import("./coffre-crypto.js").Statement} Statement */
+/**
+ * consentReceipt's fields (checked there).
+ * @typedef {object} ReceiptFields
+ * @property {string} grant
+ * @property {string} person
+ * @property {string} professional
+ * @property {string} structure
+ * @property {string} purpose
+ * @property {number} charterVersion
+ * @property {{id: string, ciphertextSha256: string}[]} documents
+ * @property {Date} notBefore
+ * @property {Date} notAfter
+ * @property {number | null} maxPulls
+ * @property {string | null} request
+ */
+/**
+ * depositStatement's fields (checked there).
+ * @typedef {object} DepositFields
+ * @property {string} document
+ * @property {string} person
+ * @property {string} depositor
+ * @property {string} structure
+ * @property {string} category
+ * @property {string} ciphertextSha256
+ * @property {Date} depositedAt
+ */
 
 export const ROOT_TYPE = "coffre/trust-root";
 export const CERTIFICATE_TYPE = "coffre/key-certificate";
@@ -40,18 +70,32 @@ const DEPOSIT_FIELDS = [
 
 // --- Helpers ------------------------------------------------------------------------------
 
+/**
+ * @param {unknown} value
+ * @returns {value is Record<string, any>}
+ */
 function isObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Public keys are not secret: a plain comparison is enough. */
+/**
+ * Public keys are not secret: a plain comparison is enough.
+ * @param {Uint8Array} a
+ * @param {Uint8Array} b
+ */
 function sameBytes(a, b) {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-/** A 32-byte public key given as bytes or as base64url text (the API's form). */
+/**
+ * A 32-byte public key given as bytes or as base64url text (the API's form).
+ * @param {CoffreCrypto} coffre
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {Uint8Array}
+ */
 function publicKey(coffre, value, name) {
   let bytes = value;
   if (typeof value === "string") bytes = coffre.b64decode(value);
@@ -61,7 +105,12 @@ function publicKey(coffre, value, name) {
   return bytes;
 }
 
-/** The (box, sign) public keys a certificate or root statement names (certificates.py `_keys`). */
+/**
+ * The (box, sign) public keys a certificate or root statement names (certificates.py `_keys`).
+ * @param {CoffreCrypto} coffre
+ * @param {Record<string, any>} statement
+ * @returns {[Uint8Array, Uint8Array]}
+ */
 function statementKeys(coffre, statement) {
   const box = statement.box_public_key;
   const sign = statement.sign_public_key;
@@ -71,11 +120,21 @@ function statementKeys(coffre, statement) {
   return [publicKey(coffre, box, "box public key"), publicKey(coffre, sign, "sign public key")];
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {string}
+ */
 function requireId(value, name) {
   if (typeof value !== "string" || !ID.test(value)) throw new InvalidInputError(`${name} must be 32 lowercase hex characters`);
   return value;
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {string}
+ */
 function requireSha256(value, name) {
   if (typeof value !== "string" || !SHA256_HEX.test(value)) {
     throw new InvalidInputError(`${name} must be 64 lowercase hex characters`);
@@ -83,12 +142,22 @@ function requireSha256(value, name) {
   return value;
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {string}
+ */
 function requireCode(value, name) {
   if (typeof value !== "string" || !CODE.test(value)) throw new InvalidInputError(`${name} must be a short lowercase code`);
   return value;
 }
 
-/** A Date as UTC `YYYY-MM-DDTHH:MM:SSZ`, whole seconds (SPEC §16); fractions are dropped. */
+/**
+ * A Date as UTC `YYYY-MM-DDTHH:MM:SSZ`, whole seconds (SPEC §16); fractions are dropped.
+ * @param {unknown} moment a Date
+ * @param {string} [name]
+ * @returns {string}
+ */
 export function formatTime(moment, name = "time") {
   if (!(moment instanceof Date) || Number.isNaN(moment.getTime())) throw new InvalidInputError(`${name} must be a valid Date`);
   const year = moment.getUTCFullYear();
@@ -96,6 +165,11 @@ export function formatTime(moment, name = "time") {
   return `${moment.toISOString().slice(0, 19)}Z`;
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ * @returns {string}
+ */
 function requireTime(value, name) {
   if (typeof value !== "string" || !TIME.test(value)) {
     throw new InvalidInputError(`${name} must be a UTC time YYYY-MM-DDTHH:MM:SSZ`);
@@ -109,7 +183,13 @@ function requireTime(value, name) {
 
 // --- §15 Key certificates and the trust chain -------------------------------------------------
 
-/** The root statement, if self-signed by the key whose fingerprint is pinned (SPEC §15 step 1). */
+/**
+ * The root statement, if self-signed by the key whose fingerprint is pinned (SPEC §15 step 1).
+ * @param {CoffreCrypto} coffre
+ * @param {unknown} envelope
+ * @param {string} pinnedFingerprint
+ * @returns {Statement}
+ */
 export function verifyRoot(coffre, envelope, pinnedFingerprint) {
   const statement = isObject(envelope) ? envelope.statement : undefined;
   if (!isObject(statement) || statement.type !== ROOT_TYPE) throw new InvalidInputError("not a trust root statement");
@@ -125,6 +205,10 @@ export function verifyRoot(coffre, envelope, pinnedFingerprint) {
  * `GET /api/v1/professionals/{id}/keys` as served; keys are Uint8Array or base64url.
  * `certificates` starts with the account's own; a professional's has a second one,
  * their structure admin's. Throws SignatureError (InvalidInputError when malformed).
+ * @param {CoffreCrypto} coffre
+ * @param {unknown} chain
+ * @param {unknown} pinnedFingerprint
+ * @returns {Statement}
  */
 export function verifyChain(coffre, chain, pinnedFingerprint) {
   if (!isObject(chain)) throw new InvalidInputError("the chain must be an object");
@@ -175,7 +259,11 @@ export function verifyChain(coffre, chain, pinnedFingerprint) {
 
 // --- §16 Consent receipts and deposits ------------------------------------------------------------
 
-/** A new identifier: 16 bytes from libsodium's CSPRNG as 32 lowercase hex characters. */
+/**
+ * A new identifier: 16 bytes from libsodium's CSPRNG as 32 lowercase hex characters.
+ * @param {import("./types/vendor").Sodium} sodium
+ * @returns {string}
+ */
 export function newId(sodium) {
   if (!sodium || typeof sodium.randombytes_buf !== "function") {
     throw new InvalidInputError("newId needs the ready libsodium object");
@@ -187,6 +275,8 @@ export function newId(sodium) {
  * The consent receipt statement (SPEC §16) for the person to sign with
  * `coffre.signStatement`. Documents are sorted by id; duplicates, empty or oversized
  * lists, a time box that ends before it starts and out-of-range values are refused.
+ * @param {Partial<ReceiptFields>} [fields]
+ * @returns {Statement}
  */
 export function consentReceipt({
   grant,
@@ -245,7 +335,11 @@ export function consentReceipt({
   };
 }
 
-/** The deposit statement (SPEC §16) for the depositing professional to sign. */
+/**
+ * The deposit statement (SPEC §16) for the depositing professional to sign.
+ * @param {Partial<DepositFields>} [fields]
+ * @returns {Statement}
+ */
 export function depositStatement({ document, person, depositor, structure, category, ciphertextSha256, depositedAt } = {}) {
   return {
     v: 1,
@@ -265,6 +359,10 @@ export function depositStatement({ document, person, depositor, structure, categ
  * caller verified first with `verifyChain`), addressed to `personId`, and about the
  * ciphertext whose SHA-256 (lowercase hex) the person's client computed on download.
  * `depositorId`, when given, must be the statement's depositor.
+ * @param {CoffreCrypto} coffre
+ * @param {unknown} envelope
+ * @param {{depositorSignKey?: Uint8Array | string, personId?: string, ciphertextSha256?: string, depositorId?: string | null}} [expected]
+ * @returns {Statement}
  */
 export function verifyDeposit(coffre, envelope, { depositorSignKey, personId, ciphertextSha256, depositorId = null } = {}) {
   const signer = publicKey(coffre, depositorSignKey, "depositor sign key");

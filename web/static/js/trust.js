@@ -1,3 +1,4 @@
+// @ts-check
 // The territory's trust root as the person confirmed it (crypto/SPEC.md §15): the
 // pin that every share and every deposit check verifies key chains against.
 //
@@ -18,10 +19,23 @@ import { verifyChain } from "./network.js";
 
 const PIN_KEY = "coffre.trustRoot";
 
+/**
+ * @typedef {object} Asking
+ * @property {string} fingerprint
+ * @property {() => unknown} onConfirm
+ * @property {() => unknown} [onBack]
+ */
+
+/** @param {import("./types/page").PageHelpers} ctx */
 export function createTrust(ctx) {
   const { CONFIG, C, api, show } = ctx;
+  /** @type {string | null} */
   let memoryPin = null; // when the browser refuses storage (private mode): this visit only
+  /** @type {Asking | null} */
   let asking = null; // {fingerprint, onConfirm, onBack} while the trust screen is shown
+  const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const sameBox = () => /** @type {HTMLInputElement} */ (document.getElementById("share-trust-same"));
+  const trustButton = () => /** @type {HTMLButtonElement} */ (document.querySelector("[data-action=share-trust]"));
 
   function readPin() {
     try {
@@ -31,6 +45,7 @@ export function createTrust(ctx) {
     }
   }
 
+  /** @param {string} fingerprint */
   function writePin(fingerprint) {
     memoryPin = fingerprint;
     try {
@@ -46,6 +61,7 @@ export function createTrust(ctx) {
    * confirmed yet: ask the person) or "mismatch" (the server contradicts itself).
    */
   async function check() {
+    /** @type {{root: {statement: Record<string, any>}, fingerprint: string}} */
     const trust = await (await api("GET", "/trust/root")).json();
     // The fingerprint is computed here from the root's own key, not taken on trust.
     const fingerprint = C.fingerprint(C.b64decode(trust.root.statement.sign_public_key));
@@ -57,17 +73,21 @@ export function createTrust(ctx) {
     return { state: "first", fingerprint };
   }
 
-  /** The trust screen: the person compares `fingerprint`; `onConfirm` runs once pinned. */
+  /**
+   * The trust screen: the person compares `fingerprint`; `onConfirm` runs once pinned.
+   * @param {string} fingerprint
+   * @param {{onConfirm: () => unknown, onBack?: () => unknown, showScreen?: () => void}} options
+   */
   function ask(fingerprint, { onConfirm, onBack, showScreen = () => show("share-trust") }) {
     asking = { fingerprint, onConfirm, onBack };
-    document.getElementById("share-trust-fingerprint").textContent = fingerprint;
-    document.getElementById("share-trust-same").checked = false;
-    document.querySelector("[data-action=share-trust]").disabled = true;
+    byId("share-trust-fingerprint").textContent = fingerprint;
+    sameBox().checked = false;
+    trustButton().disabled = true;
     showScreen();
   }
 
   async function onTrusted() {
-    if (!asking || !document.getElementById("share-trust-same").checked) return;
+    if (!asking || !sameBox().checked) return;
     const { fingerprint, onConfirm } = asking;
     asking = null;
     writePin(fingerprint);
@@ -84,6 +104,8 @@ export function createTrust(ctx) {
    * A professional's (or a depositor's) keys verified up to the pinned root (or the
    * root of `fingerprint`): the leaf certificate statement and the keys, or null when
    * they do not verify.
+   * @param {string} accountId
+   * @param {string | null} [fingerprint]
    */
   async function verifiedKeys(accountId, fingerprint = readPin()) {
     const keys = await (await api("GET", `/professionals/${accountId}/keys`)).json();
@@ -95,8 +117,8 @@ export function createTrust(ctx) {
     }
   }
 
-  document.getElementById("share-trust-same").addEventListener("change", (event) => {
-    document.querySelector("[data-action=share-trust]").disabled = !event.target.checked;
+  sameBox().addEventListener("change", (event) => {
+    trustButton().disabled = !(/** @type {HTMLInputElement} */ (event.target).checked);
   });
 
   return {
@@ -109,7 +131,7 @@ export function createTrust(ctx) {
     actions: { "share-trust": onTrusted, "trust-back": onBack },
     wipe() {
       asking = null;
-      document.getElementById("share-trust-fingerprint").textContent = "";
+      byId("share-trust-fingerprint").textContent = "";
     },
   };
 }
