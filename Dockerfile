@@ -20,7 +20,8 @@ FROM node:22-bookworm-slim AS js
 WORKDIR /src
 COPY package.json package-lock.json ./
 COPY scripts/install-js scripts/install-js
-RUN bash scripts/install-js
+# Runtime packages only: the linters and test tools of devDependencies are not vendored.
+RUN npm_config_omit=dev bash scripts/install-js
 
 FROM python:3.11-slim-bookworm AS build
 WORKDIR /src
