@@ -29,6 +29,7 @@ from pathlib import Path
 import uvicorn
 
 from api.app import create_app
+from cli.server import server_config
 from client import CoffreClient
 from coffre.db import migrate
 from coffre.settings import Settings
@@ -99,7 +100,9 @@ def main() -> None:
 
         port = free_port()
         server = uvicorn.Server(
-            uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+            server_config(
+                settings, create_app(settings), host="127.0.0.1", port=port, log_level="warning"
+            )
         )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
