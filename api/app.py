@@ -11,7 +11,6 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
@@ -30,12 +29,14 @@ from api.routes import (
     structures,
     totp,
 )
+from api.security_headers import SecurityHeaders
 from coffre.clock import Clock
 from coffre.container import Coffre
 from coffre.errors import CoffreError
 from coffre.settings import Settings
 from coffre.storage import ObjectStore
 from web import STATIC_DIR
+from web.pages import api_docs
 from web.pages import app as vault_page
 from web.pages import charter as charter_page
 from web.pages import console as console_page
@@ -43,70 +44,6 @@ from web.pages import console as console_page
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-
-
-# The page runs no inline script and loads nothing from elsewhere. libsodium.js needs
-# 'wasm-unsafe-eval' to compile its WebAssembly; decrypted previews are blob: URLs.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self' 'wasm-unsafe-eval'",
-        "worker-src 'self'",
-        "connect-src 'self' blob:",
-        "style-src 'self'",
-        "img-src 'self' blob:",
-        "frame-src blob:",
-        "font-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
-# FastAPI's interactive docs load their own scripts; they get no CSP (development aid).
-_DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
-
-
-def _cache_control(path: str) -> bytes:
-    if path.startswith("/static/vendor/"):
-        # Versioned file names: a new version is a new URL (prepaid data plans).
-        return b"public, max-age=31536000, immutable"
-    if path.startswith("/static/"):
-        return b"no-cache"
-    # Pages and API answers may hold decrypted-to-be data or keys: never cached.
-    return b"no-store"
-
-
-class SecurityHeaders:
-    """Headers every response carries: caching rules, CSP, no sniffing, no framing."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        path: str = scope["path"]
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [
-                    h for h in message.get("headers", []) if h[0].lower() != b"cache-control"
-                ]
-                headers += [
-                    (b"cache-control", _cache_control(path)),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"cross-origin-opener-policy", b"same-origin"),
-                ]
-                if not path.startswith(_DOCS_PATHS):
-                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 async def _background_jobs(coffre: Coffre, every: int) -> None:
@@ -146,6 +83,10 @@ def create_app(
         version="0.1.0",
         summary="Coffre-fort numérique solidaire: end-to-end encrypted vault API",
         lifespan=lifespan,
+        # /docs is ours (web/pages/api_docs.py: vendored Swagger UI under the page's CSP);
+        # FastAPI's own loads it from a CDN. No ReDoc. /openapi.json stays for partners.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     for module in (
@@ -167,11 +108,12 @@ def create_app(
     app.include_router(vault_page.router)
     app.include_router(charter_page.router)
     app.include_router(console_page.router)
+    app.include_router(api_docs.router)
     # Compressed: libsodium.js alone is ~535 KB, ~190 KB gzipped (prepaid data plans).
     static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
     app.mount("/static", static, name="static")
     app.add_middleware(CoffreCSRFMiddleware, **csrf_middleware_options(settings))  # type: ignore[arg-type]
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app
 
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from coffre.errors import (
     CoffreError,
@@ -45,6 +46,7 @@ _STATUS: list[tuple[type[CoffreError], int]] = [
 INVALID_TEXT = InvalidText.code
 _TEXT_ERRORS = (INVALID_TEXT, "string_unicode")
 INVALID_REQUEST_FR = "La demande est mal formée. Vérifiez les informations envoyées."
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _HTTP_CODES = {
     404: ("not_found", "Cette adresse n'existe pas."),
     405: ("method_not_allowed", "Cette action n'est pas possible à cette adresse."),
@@ -90,6 +92,23 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code, message = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
-        return JSONResponse(error_body(code, message), exc.status_code)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # RFC 9110 §15.5.6: a 405 names the methods the address takes.
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+        return JSONResponse(error_body(code, message), exc.status_code, headers=headers or None)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (Starlette's own 405 names only the
+    first route that matched the path, e.g. GET for ``/documents`` that also takes POST):
+    each method is tried against the routes, as the router would for that request."""
+    routes = request.app.router.routes
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in routes):
+            allowed.append(method)
+    return ", ".join(allowed)

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     web_stall_seconds: int = Field(default=30, ge=1, le=600)
     # Web session cookie: Secure by default (browsers accept it on http://localhost too).
     cookie_secure: bool = True
+    # HSTS (Strict-Transport-Security max-age, seconds): None = by environment, one year
+    # in production and off elsewhere (a development server on http:// must not pin
+    # HTTPS for localhost); 0 turns it off (docs/SETTINGS.md).
+    hsts_seconds: int | None = Field(default=None, ge=0, le=2 * 365 * 24 * 3600)
     # The reverse proxies whose X-Forwarded-For/-Proto are believed (cli/server.py,
     # docs/OPERATIONS.md): addresses or networks, comma-separated. Empty, the default:
     # nobody; the connection's peer is the client (per-address login limits count it).
@@ -80,6 +84,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def hsts_max_age(self) -> int:
+        """Strict-Transport-Security's max-age in seconds; 0 when it is not sent."""
+        if self.hsts_seconds is not None:
+            return self.hsts_seconds
+        return 365 * 24 * 3600 if self.environment == "production" else 0
 
     @field_validator("forwarded_allow_ips")
     @classmethod

@@ -15,6 +15,9 @@ PATTERNS = {
     "qrcode": "qrcode-generator-*.js",
     "pdflib": "pdf-lib-*.min.js",
     "fflate": "fflate-*.mjs",
+    # The API docs (/docs): Swagger UI's bundle and stylesheet.
+    "swagger_js": "swagger-ui-bundle-*.js",
+    "swagger_css": "swagger-ui-style-*.css",
 }
 
 

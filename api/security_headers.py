@@ -1,0 +1,115 @@
+"""The headers every response carries: caching rules, the Content-Security-Policy, the
+Permissions-Policy, HSTS (when configured), no sniffing, no framing, no referrer.
+
+One policy for every path, the API docs included (/docs serves vendored Swagger UI with
+a start-up script of our own: web/pages/api_docs.py), so that no page of the vault's
+origin loads anything from elsewhere or runs an inline script.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from coffre.settings import Settings
+
+# The page runs no inline script and loads nothing from elsewhere. libsodium.js needs
+# 'wasm-unsafe-eval' to compile its WebAssembly; decrypted previews are blob: URLs.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "worker-src 'self'",
+        "connect-src 'self' blob:",
+        "style-src 'self'",
+        "img-src 'self' blob:",
+        "frame-src blob:",
+        "font-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+# No powerful feature for anyone, this origin included: the page never asks for one.
+# Photographing a document goes through the file input's capture attribute (the phone's
+# own camera app hands back a file), which needs no camera permission; fullscreen stays
+# for the page itself (a PDF preview's own button).
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "accelerometer=()",
+        "autoplay=()",
+        "camera=()",
+        "display-capture=()",
+        "encrypted-media=()",
+        "fullscreen=(self)",
+        "geolocation=()",
+        "gyroscope=()",
+        "hid=()",
+        "idle-detection=()",
+        "magnetometer=()",
+        "microphone=()",
+        "midi=()",
+        "payment=()",
+        "picture-in-picture=()",
+        "publickey-credentials-get=()",
+        "screen-wake-lock=()",
+        "serial=()",
+        "usb=()",
+        "xr-spatial-tracking=()",
+    ]
+)
+
+
+def strict_transport_security(settings: Settings) -> bytes | None:
+    """The HSTS header value, or None when off (``COFFRE_HSTS_SECONDS``, docs/SETTINGS.md)."""
+    seconds = settings.hsts_max_age
+    if seconds <= 0:
+        return None
+    return f"max-age={seconds}; includeSubDomains".encode()
+
+
+def _cache_control(path: str) -> bytes:
+    if path.startswith("/static/vendor/"):
+        # Versioned file names: a new version is a new URL (prepaid data plans).
+        return b"public, max-age=31536000, immutable"
+    if path.startswith("/static/"):
+        return b"no-cache"
+    # Pages and API answers may hold decrypted-to-be data or keys: never cached.
+    return b"no-store"
+
+
+class SecurityHeaders:
+    """Adds the headers above to every HTTP response (pages, API, static files, errors)."""
+
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+        self.app = app
+        fixed = [
+            (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+            (b"permissions-policy", PERMISSIONS_POLICY.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        hsts = strict_transport_security(settings)
+        if hsts is not None:
+            fixed.append((b"strict-transport-security", hsts))
+        self._headers = fixed
+        self._names = {name for name, _ in fixed} | {b"cache-control"}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        path: str = scope["path"]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in self._names]
+                headers.append((b"cache-control", _cache_control(path)))
+                headers += self._headers
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
