@@ -60,7 +60,6 @@ export class WeakParametersError extends CryptoError {}
 /** A signature does not verify, or was made by an unexpected key. */
 export class SignatureError extends CryptoError {}
 
-/** @type {Record<string, typeof CryptoError>} */
 const ERROR_CLASSES = {
   CryptoError,
   DecryptionError,
@@ -80,7 +79,8 @@ for (const [name, cls] of Object.entries(ERROR_CLASSES)) {
  * @returns {CryptoError}
  */
 export function errorFromJson(error) {
-  const cls = (error && Object.hasOwn(ERROR_CLASSES, error.name) && ERROR_CLASSES[error.name]) || CryptoError;
+  const classes = /** @type {Record<string, typeof CryptoError>} */ (ERROR_CLASSES);
+  const cls = (error && Object.hasOwn(classes, error.name) && classes[error.name]) || CryptoError;
   return new cls(String((error && error.message) || "crypto error"));
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // "Tout récupérer" (décret 2018-853: every document and data in one request, in an
 // open format): POST /me/exports records the export in the audit trail and answers
 // the documents' keys and metadata, the grants and the history; the page then
@@ -22,6 +23,7 @@ import { createZip } from "./zip.js";
 const FORMAT = "coffre-export";
 const VERSION = 1;
 const HISTORY_FORMAT = "coffre-history";
+/** @type {Record<string, string>} */
 const EXTENSIONS = { "image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf", "text/plain": ".txt" };
 // Names Windows refuses for a file, with or without an extension (client/export.py).
 const RESERVED = new Set(["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]);
@@ -30,11 +32,19 @@ const FORBIDDEN = new Set('<>:"/\\|?*');
 const MAX_NAME_BYTES = 180;
 const MAX_EXTENSION = 16;
 
+/**
+ * @param {string} text
+ */
 function utf8Length(text) {
   return new TextEncoder().encode(text).length;
 }
 
-/** A file name that is the same on every system and cannot leave its folder (client/export.py `safe_name`). */
+/**
+ * A file name that is the same on every system and cannot leave its folder (client/export.py `safe_name`).
+ * @param {unknown} name
+ * @param {string} [fallback]
+ * @returns {string}
+ */
 export function safeName(name, fallback = "document") {
   let text = String(name).normalize("NFC");
   const parts = text.split(/[/\\]/);
@@ -61,7 +71,12 @@ export function safeName(name, fallback = "document") {
   return (stem.replace(/[ .]+$/, "") || fallback) + suffix;
 }
 
-/** `name`, or `name (2)`…, not yet in `taken` (compared without case); added to `taken`. */
+/**
+ * `name`, or `name (2)`…, not yet in `taken` (compared without case); added to `taken`.
+ * @param {string} name
+ * @param {Set<string>} taken
+ * @returns {string}
+ */
 export function uniqueName(name, taken) {
   const dot = name.lastIndexOf(".");
   const stem = dot > 0 ? name.slice(0, dot) : name;
@@ -72,60 +87,125 @@ export function uniqueName(name, taken) {
   return candidate;
 }
 
+/**
+ * @param {string} name
+ * @param {string | undefined} mime
+ */
 function withExtension(name, mime) {
   if (name.replace(/^\.+|\.+$/g, "").includes(".")) return name;
   return name + (EXTENSIONS[(mime || "").split(";")[0].trim()] || "");
 }
 
-/** JSON as Python's json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n". */
+/**
+ * JSON as Python's json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n".
+ * @param {unknown} value
+ */
 function jsonText(value) {
+  /** @type {(v: unknown) => unknown} */
   const sorted = (v) => {
     if (Array.isArray(v)) return v.map(sorted);
-    if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+    if (v && typeof v === "object") {
+      const object = /** @type {Record<string, unknown>} */ (v);
+      return Object.fromEntries(Object.keys(object).sort().map((k) => [k, sorted(object[k])]));
+    }
     return v;
   };
   return `${JSON.stringify(sorted(value), null, 2)}\n`;
 }
 
+/** The territory root deposits are checked against, and whether the person confirmed it. @typedef {{fingerprint: string, pinned: boolean}} TrustRoot */
+/**
+ * One export in progress.
+ * @typedef {object} ExportRun
+ * @property {ReturnType<typeof createZip>} zip
+ * @property {Map<string, Set<string>>} taken the names used, per folder
+ * @property {TrustRoot | undefined} root
+ * @property {string} accountId
+ */
+/**
+ * A deposit's proof of origin as the manifest says it (client/export.py).
+ * @typedef {{envelope: unknown, depositor: Record<string, any>, verified: boolean, problem: string | null}} DepositCheck
+ */
+/**
+ * A document as the manifest lists it.
+ * @typedef {object} ListedDocument
+ * @property {string} id
+ * @property {string} path
+ * @property {string} name
+ * @property {string} mime
+ * @property {number} size
+ * @property {string} sha256
+ * @property {string} category
+ * @property {string} created_at
+ * @property {string | null} updated_at
+ * @property {string | null} expires_on
+ * @property {number} ciphertext_size
+ * @property {string} ciphertext_sha256
+ * @property {DepositCheck | null} deposit
+ */
+
 /** An export stopped for a reason said to the person (its message is theirs, in their language). */
 class ExportError extends Error {}
 
+/**
+ * @param {import("./types/page").PersonHelpers} P
+ */
 export function createExport(P) {
   const { S, C, sodium, state, api, show, setStatus, showError, CONFIG } = P;
+  /** @type {string | null} */
   let url = null;
   let running = false;
+  const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const progressBar = () => /** @type {HTMLProgressElement} */ (document.getElementById("export-progress"));
+  const saveLink = () => /** @type {HTMLAnchorElement} */ (document.getElementById("export-save"));
+  const startButton = () => /** @type {HTMLButtonElement} */ (document.querySelector("[data-action=export-start]"));
 
+  /**
+   * @param {string} text
+   * @param {number} done
+   * @param {number} total
+   */
   function progress(text, done, total) {
-    document.getElementById("export-step").textContent = text;
-    const bar = document.getElementById("export-progress");
+    byId("export-step").textContent = text;
+    const bar = progressBar();
     bar.hidden = false;
     bar.value = total ? Math.round((100 * done) / total) : 0;
-    document.getElementById("export-percent").textContent = S.percent.replace("{n}", String(bar.value));
+    byId("export-percent").textContent = S.percent.replace("{n}", String(bar.value));
   }
 
   function reset() {
     if (url) URL.revokeObjectURL(url);
     url = null;
-    const save = document.getElementById("export-save");
+    const save = saveLink();
     save.removeAttribute("href");
     save.hidden = true;
-    document.querySelector("[data-action=export-start]").classList.add("primary");
-    document.getElementById("export-progress").hidden = true;
-    document.getElementById("export-progress").value = 0;
-    for (const id of ["export-step", "export-percent"]) document.getElementById(id).textContent = "";
+    startButton().classList.add("primary");
+    progressBar().hidden = true;
+    progressBar().value = 0;
+    for (const id of ["export-step", "export-percent"]) byId(id).textContent = "";
     showError("export-error", "");
   }
 
+  /**
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options]
+   */
   function showExport(status = "", options = {}) {
     if (!running) reset();
     show("export", { status, ...options });
   }
 
-  /** The ciphertext, read whole, with its SHA-256 and the progress told as it comes. */
+  /**
+   * The ciphertext, read whole, with its SHA-256 and the progress told as it comes.
+   * @param {string} id
+   * @param {(bytes: number) => void} advance
+   * @returns {Promise<{pieces: Uint8Array[], sha256: string}>}
+   */
   async function ciphertext(id, advance) {
     const response = await api("GET", `/documents/${id}/content`);
-    const reader = response.body.getReader();
+    const reader = /** @type {ReadableStream<Uint8Array>} */ (response.body).getReader();
     const hash = C.createSha256();
+    /** @type {Uint8Array[]} */
     const pieces = [];
     for (;;) {
       const { done, value } = await reader.read();
@@ -137,6 +217,9 @@ export function createExport(P) {
     return { pieces, sha256: hash.hexdigest() };
   }
 
+  /**
+   * @param {Uint8Array[]} chunks
+   */
   function concatenate(chunks) {
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0;
@@ -150,6 +233,10 @@ export function createExport(P) {
 
   // The root deposits are checked against: the one the person confirmed, else the
   // one the server shows (the manifest then says it was not pinned), as the CLI does.
+  /**
+   * @param {ExportRun} run
+   * @returns {Promise<TrustRoot>}
+   */
   async function rootFor(run) {
     if (run.root === undefined) {
       const pinned = P.trust.readPin();
@@ -162,6 +249,12 @@ export function createExport(P) {
     return run.root;
   }
 
+  /**
+   * @param {ExportRun} run
+   * @param {Record<string, any>} doc the document as POST /me/exports lists it
+   * @param {string} ciphertextSha256
+   * @returns {Promise<DepositCheck | null>}
+   */
   async function depositOf(run, doc, ciphertextSha256) {
     if (!doc.deposit) return null;
     const depositor = { ...doc.deposit.depositor };
@@ -187,13 +280,20 @@ export function createExport(P) {
     return { envelope: doc.deposit.envelope, depositor, verified: problem === null, problem };
   }
 
+  /**
+   * @param {ExportRun} run
+   * @param {Record<string, any>} doc the document as POST /me/exports lists it
+   * @param {(bytes: number) => void} advance
+   * @returns {Promise<ListedDocument>}
+   */
   async function oneDocument(run, doc, advance) {
-    const docKey = C.openSealedKey(C.b64decode(doc.sealed_key), state.keys.boxPublic, state.keys.boxSecret);
+    const keys = /** @type {import("./coffre-crypto.js").AccountKeys} */ (state.keys); // logged in
+    const docKey = C.openSealedKey(C.b64decode(doc.sealed_key), keys.boxPublic, keys.boxSecret);
     try {
       const meta = C.decryptMetadata(docKey, C.b64decode(doc.encrypted_metadata));
       const folder = safeName(doc.category, "autre");
       if (!run.taken.has(folder)) run.taken.set(folder, new Set());
-      const name = uniqueName(withExtension(safeName(meta.name), meta.mime), run.taken.get(folder));
+      const name = uniqueName(withExtension(safeName(meta.name), meta.mime), /** @type {Set<string>} */ (run.taken.get(folder)));
       const path = `documents/${folder}/${name}`;
       const { pieces, sha256: ciphertextSha256 } = await ciphertext(doc.id, advance);
       const { chunks, size, sha256 } = await C.decryptToChunks(docKey, pieces);
@@ -225,6 +325,10 @@ export function createExport(P) {
 
   // What the person reads when the export stops: the server's words, ours, or the
   // plain "did not work"; never a script error's own (English, meaningless) message.
+  /**
+   * @param {unknown} error
+   * @returns {string}
+   */
   function failure(error) {
     if (error instanceof C.CryptoError) return S.decrypt_failed;
     if (error instanceof ApiError || error instanceof ExportError) return error.message || S.export_failed;
@@ -235,7 +339,7 @@ export function createExport(P) {
     if (running) return;
     running = true;
     reset();
-    const button = document.querySelector("[data-action=export-start]");
+    const button = startButton();
     button.disabled = true;
     progress(S.export_asking, 0, 0);
     try {
@@ -243,16 +347,19 @@ export function createExport(P) {
       const data = await (await api("POST", "/me/exports")).json();
       const exportedAt = new Date(data.exported_at);
       const fflate = await import(CONFIG.fflate);
+      /** @type {ExportRun} */
       const run = { zip: createZip(fflate), taken: new Map(), root: undefined, accountId: data.account.id };
-      const total = data.documents.reduce((n, d) => n + d.ciphertext_size, 0);
+      /** @type {number} */
+      const total = data.documents.reduce((/** @type {number} */ n, /** @type {{ciphertext_size: number}} */ d) => n + d.ciphertext_size, 0);
       let done = 0;
+      /** @type {ListedDocument[]} */
       const listed = [];
       // Oldest first, as the server lists them for an export.
       for (const [index, doc] of data.documents.entries()) {
         const step = fill(S.export_document, { n: index + 1, total: data.documents.length });
         progress(step, done, total);
         listed.push(
-          await oneDocument(run, doc, (n) => {
+          await oneDocument(run, doc, (/** @type {number} */ n) => {
             done += n;
             progress(step, done, total);
           }),
@@ -280,17 +387,17 @@ export function createExport(P) {
       run.zip.add("LISEZMOI.txt", encoder.encode(readme), exportedAt, { deflate: true });
       url = URL.createObjectURL(run.zip.finish());
       state.objectUrls.push(url); // revoked at log-out with the rest
-      const save = document.getElementById("export-save");
+      const save = saveLink();
       save.href = url;
       save.download = fill(S.export_file_name, { date: data.exported_at.slice(0, 10) });
       save.hidden = false;
-      document.querySelector("[data-action=export-start]").classList.remove("primary"); // one main action
-      const deposits = listed.filter((d) => d.deposit);
+      startButton().classList.remove("primary"); // one main action
+      const deposits = listed.flatMap((d) => (d.deposit ? [d.deposit] : []));
       progress(fill(S.export_done, { n: listed.length }), total, total);
-      setStatus(deposits.some((d) => !d.deposit.verified) ? S.export_deposit_warning : "");
+      setStatus(deposits.some((deposit) => !deposit.verified) ? S.export_deposit_warning : "");
       save.focus();
     } catch (error) {
-      document.getElementById("export-progress").hidden = true;
+      progressBar().hidden = true;
       showError("export-error", failure(error));
       setStatus("");
     } finally {
