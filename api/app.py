@@ -58,6 +58,18 @@ async def _background_jobs(coffre: Coffre, every: int) -> None:
                 log.warning("background job deferred: database unavailable")
 
 
+async def _doctor_job(coffre: Coffre, every: int) -> None:
+    """Every ``every`` seconds: remove what crashes left between the store and the
+    database (coffre/vault/doctor.py; start-up already sweeps old temp files and
+    multipart uploads, this keeps doing it while the server runs)."""
+    while True:
+        await anyio.sleep(every)
+        try:
+            await anyio.to_thread.run_sync(coffre.doctor.run_job)
+        except CoffreError:
+            log.warning("doctor deferred: database or storage unavailable")
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -73,6 +85,7 @@ def create_app(
         try:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(_background_jobs, coffre, settings.audit_checkpoint_seconds)
+                tasks.start_soon(_doctor_job, coffre, settings.doctor_interval_seconds)
                 yield
                 tasks.cancel_scope.cancel()
         finally:

@@ -7,7 +7,7 @@ import sys
 import httpx
 import typer
 
-from cli import account, admin, export, officer, person, professional, security
+from cli import account, admin, doctor, export, officer, person, professional, security
 from cli.audit import audit_app
 from cli.territory import territory_app
 from client import ApiError
@@ -31,6 +31,7 @@ app.command("export")(export.export)
 app.command("shared")(professional.shared)
 app.command("pull")(professional.pull)
 app.command("serve")(admin.serve)
+app.command("doctor")(doctor.doctor)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.jobs_app, name="jobs")
 app.add_typer(security.sessions_app, name="sessions")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from coffre.accounts.credentials import Credentials
 from coffre.accounts.erasure import ErasureService
@@ -25,6 +26,7 @@ from coffre.notifications.service import NotificationService
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
 from coffre.structures.service import StructureService
+from coffre.vault.doctor import Doctor
 from coffre.vault.service import VaultService
 
 
@@ -38,6 +40,7 @@ class Coffre:
     sessions: SessionService
     totp: TotpService
     vault: VaultService
+    doctor: Doctor
     structures: StructureService
     recovery: RecoveryService
     resets: ResetService
@@ -84,6 +87,7 @@ class Coffre:
             sessions=SessionService(db, settings, clock),
             totp=TotpService(db, settings, clock, accounts.throttle),
             vault=vault,
+            doctor=Doctor(db, store, clock, timedelta(seconds=settings.doctor_grace_seconds)),
             structures=StructureService(db, accounts, clock),
             recovery=RecoveryService(db, clock, credentials),
             resets=ResetService(db, clock, credentials, vault),

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     s3_secure: bool = False
     s3_region: str | None = None
     max_document_bytes: int = Field(default=60 * 1024 * 1024, gt=0)
+    # `coffre doctor` (coffre/vault/doctor.py): how often the app removes what crashes
+    # left (orphan objects, temp files, unfinished multipart uploads), and how old such
+    # a trace must be before it is taken for one (younger: maybe a write in progress).
+    doctor_interval_seconds: int = Field(default=3600, ge=60)
+    doctor_grace_seconds: int = Field(default=6 * 3600, ge=300)
     session_ttl_seconds: int = Field(default=12 * 3600, gt=60)
     session_idle_seconds: int = Field(default=30 * 60, gt=60)
     # Login throttling (coffre/accounts/throttle.py, docs/THREATS.md): a hard cap of

@@ -5,6 +5,8 @@ See ``base.py`` for the contract every backend honours.
 
 from coffre.storage.base import (
     DEFAULT_CHUNK_SIZE,
+    Leftover,
+    ListedObject,
     ObjectInfo,
     ObjectStore,
     StoredObject,
@@ -18,6 +20,8 @@ from coffre.storage.s3 import DEFAULT_PART_SIZE, S3ObjectStore, make_s3_client
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_PART_SIZE",
+    "Leftover",
+    "ListedObject",
     "LocalObjectStore",
     "ObjectInfo",
     "ObjectStore",

@@ -31,6 +31,7 @@ import re
 import secrets
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 DEFAULT_CHUNK_SIZE = 64 * 1024
@@ -54,6 +55,26 @@ class StoredObject:
 class ObjectInfo:
     key: str
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListedObject:
+    """One stored object as a listing sees it (``coffre doctor`` looks for orphans)."""
+
+    key: str
+    size: int
+    modified: datetime  # aware, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Leftover:
+    """What an interrupted write left behind: a temp file (local) or an unfinished
+    multipart upload (S3). Never visible under a key; holds ciphertext until removed."""
+
+    kind: str  # "temp_file" | "multipart_upload"
+    name: str  # the temp file's name, or the upload's object key
+    started: datetime  # aware, UTC
+    handle: str  # what removes it: the file's name, or the upload id
 
 
 def validate_key(key: str) -> str:
@@ -121,4 +142,16 @@ class ObjectStore(Protocol):
 
     def check(self) -> None:
         """Health probe: return if the backend can serve, else raise StorageUnavailable."""
+        ...
+
+    def list_objects(self) -> Iterator[ListedObject]:
+        """Every stored object (whole ones only; writes in progress are leftovers)."""
+        ...
+
+    def leftovers(self) -> list[Leftover]:
+        """Traces of writes in progress or interrupted, oldest first."""
+        ...
+
+    def remove_leftover(self, leftover: Leftover) -> None:
+        """Remove one leftover; one already gone is not an error."""
         ...

@@ -20,11 +20,14 @@ import os
 import tempfile
 import time
 from collections.abc import Generator, Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from coffre.errors import ObjectNotFound, StorageUnavailable
 from coffre.storage.base import (
     DEFAULT_CHUNK_SIZE,
+    Leftover,
+    ListedObject,
     ObjectInfo,
     StoredObject,
     split_key,
@@ -224,6 +227,55 @@ class LocalObjectStore:
             except OSError as exc:
                 raise StorageUnavailable() from exc
         return removed
+
+    def list_objects(self) -> Iterator[ListedObject]:
+        """Files at ``<root>/<2>/<name>`` (no prefix) and ``<root>/<prefix>/<2>/<name>``."""
+        try:
+            for dirpath, dirnames, filenames in os.walk(self.root):
+                here = Path(dirpath)
+                depth = len(here.relative_to(self.root).parts)
+                if depth == 0:
+                    dirnames[:] = [d for d in dirnames if d != TEMP_DIR_NAME]
+                    continue
+                for name in filenames:
+                    parts = here.relative_to(self.root).parts
+                    key = name if depth == 1 else f"{parts[0]}/{name}" if depth == 2 else ""
+                    try:
+                        validate_key(key)
+                    except ValueError:
+                        continue  # not an object of ours (or a misplaced file)
+                    if self.path_for(key) != here / name:
+                        continue
+                    try:
+                        info = (here / name).stat()
+                    except FileNotFoundError:
+                        continue  # deleted meanwhile
+                    modified = datetime.fromtimestamp(info.st_mtime, UTC)
+                    yield ListedObject(key=key, size=info.st_size, modified=modified)
+        except OSError as exc:
+            raise StorageUnavailable() from exc
+
+    def leftovers(self) -> list[Leftover]:
+        found = []
+        try:
+            for entry in os.scandir(self._tmp):
+                try:
+                    if entry.is_file(follow_symlinks=False):
+                        started_at = datetime.fromtimestamp(entry.stat().st_mtime, UTC)
+                        found.append(Leftover("temp_file", entry.name, started_at, entry.name))
+                except FileNotFoundError:
+                    continue  # finished (renamed) or removed meanwhile
+        except OSError as exc:
+            raise StorageUnavailable() from exc
+        return sorted(found, key=lambda leftover: leftover.started)
+
+    def remove_leftover(self, leftover: Leftover) -> None:
+        if leftover.kind != "temp_file" or "/" in leftover.handle or leftover.handle[:1] == ".":
+            raise ValueError(f"not a temp file of this store: {leftover.handle!r}")
+        try:
+            (self._tmp / leftover.handle).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable() from exc
 
     def temp_files(self) -> list[Path]:
         """Writes in progress (or left by a crash): for tests and operations."""

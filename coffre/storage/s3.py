@@ -36,6 +36,8 @@ from minio.versioningconfig import SUSPENDED, VersioningConfig
 from coffre.errors import ObjectNotFound, StorageUnavailable
 from coffre.storage.base import (
     DEFAULT_CHUNK_SIZE,
+    Leftover,
+    ListedObject,
     ObjectInfo,
     StoredObject,
     started,
@@ -311,6 +313,51 @@ class S3ObjectStore:
                 if version.object_name == key and version.version_id not in (None, "null"):
                     self._client.remove_object(self.bucket, key, version_id=version.version_id)
             self._client.remove_object(self.bucket, key)
+
+    # -- housekeeping ------------------------------------------------------------
+
+    def list_objects(self) -> Iterator[ListedObject]:
+        with _translated_faults():
+            listing = self._client.list_objects(self.bucket, recursive=True)
+            for item in listing:
+                key = item.object_name or ""
+                try:
+                    validate_key(key)
+                except ValueError:
+                    continue  # not an object of ours
+                modified = item.last_modified or datetime.now(UTC)
+                yield ListedObject(key=key, size=item.size or 0, modified=modified)
+
+    def leftovers(self) -> list[Leftover]:
+        found: list[Leftover] = []
+        key_marker: str | None = None
+        with _translated_faults():
+            while True:
+                # See abort_incomplete_uploads: no public minio call for this S3 API.
+                page = self._client._list_multipart_uploads(self.bucket, key_marker=key_marker)
+                for upload in page.uploads:
+                    if upload.upload_id is None or upload.object_name is None:
+                        continue
+                    started_at = upload.initiated_time or datetime.now(UTC)
+                    found.append(
+                        Leftover(
+                            "multipart_upload", upload.object_name, started_at, upload.upload_id
+                        )
+                    )
+                if not page.is_truncated or page.next_key_marker in (None, key_marker):
+                    break
+                key_marker = page.next_key_marker
+        return sorted(found, key=lambda leftover: leftover.started)
+
+    def remove_leftover(self, leftover: Leftover) -> None:
+        if leftover.kind != "multipart_upload":
+            raise ValueError(f"not a multipart upload: {leftover.kind!r}")
+        with _translated_faults():
+            try:
+                self._client._abort_multipart_upload(self.bucket, leftover.name, leftover.handle)
+            except S3Error as exc:
+                if exc.code != "NoSuchUpload":  # finished or aborted meanwhile
+                    raise
 
     # -- health ------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, delete, false, select, update
+from sqlalchemy import Select, delete, false, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.consent.models import GrantDocument
@@ -74,3 +74,21 @@ def withdraw_grant_keys(db: DbSession, document_id: str, now: datetime) -> None:
         .where(GrantDocument.document_id == document_id, GrantDocument.sealed_key.is_not(None))
         .values(sealed_key=None, withdrawn_at=now)
     )
+
+
+def referenced_object_keys(db: DbSession, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` a document row names (live, or deleted and not purged yet)."""
+    if not keys:
+        return set()
+    statement = select(Document.object_key).where(Document.object_key.in_(sorted(keys)))
+    return {key for key in db.scalars(statement).all() if key is not None}
+
+
+def live_object_keys(db: DbSession, *, created_before: datetime) -> list[str]:
+    """Object keys of live documents last written before ``created_before``."""
+    statement = select(Document.object_key).where(
+        Document.object_key.is_not(None),
+        Document.deleted_at.is_(None),
+        func.coalesce(Document.updated_at, Document.created_at) < created_before,
+    )
+    return [key for key in db.scalars(statement).all() if key is not None]

@@ -401,3 +401,43 @@ def test_incomplete_uploads_are_aborted_once_old_enough(
     assert s3_store.abort_incomplete_uploads(timedelta(hours=1)) == 0
     assert s3_store.abort_incomplete_uploads(timedelta(0)) == 1
     assert s3_leftovers(s3_server, s3_store.bucket) == []
+
+
+# -- housekeeping: what `coffre doctor` reads ----------------------------------------
+
+
+def test_list_objects_names_every_whole_object_with_its_size_and_time(
+    store: ObjectStore,
+) -> None:
+    from datetime import UTC, datetime
+
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    keys = {new_object_key(): b"a" * 10, new_object_key("x"): b"bb", "c" * 32: b""}
+    for key, data in keys.items():
+        store.put_stream(key, [data])
+    listed = {item.key: item for item in store.list_objects()}
+    assert set(listed) == set(keys)
+    assert {key: item.size for key, item in listed.items()} == {k: len(v) for k, v in keys.items()}
+    assert all(
+        before <= item.modified <= datetime.now(UTC) + timedelta(seconds=5)
+        for item in listed.values()
+    )
+
+
+def test_an_interrupted_write_is_a_leftover_until_removed(
+    store: ObjectStore, leftovers: Leftovers
+) -> None:
+    key = new_object_key()
+    if isinstance(store, LocalObjectStore):
+        # What a process killed in the middle of a write leaves: its temp file.
+        (store.root / ".tmp" / "put-crashed").write_bytes(b"half")
+    else:
+        assert isinstance(store, S3ObjectStore)
+        store._client._create_multipart_upload(store.bucket, key, {})  # noqa: SLF001
+    [leftover] = store.leftovers()
+    assert leftover.kind in ("temp_file", "multipart_upload")
+    assert list(store.list_objects()) == []  # never visible as an object
+    store.remove_leftover(leftover)
+    store.remove_leftover(leftover)  # already gone: not an error
+    assert store.leftovers() == []
+    assert leftovers() == []
