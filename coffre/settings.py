@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     audit_origin: str = Field(default="coffre.local/audit", pattern=r"^[A-Za-z0-9._/-]{3,100}$")
     # How often the server signs a checkpoint of the audit log (when it grew), seconds.
     audit_checkpoint_seconds: int = Field(default=300, ge=10)
+    # How long an audit entry's body is kept before `coffre audit retention` removes it
+    # (CNIL délibération 2021-122: 6 months to 1 year, longer only when justified).
+    audit_retention_days: int = Field(default=365, ge=183)
     # How many requests one professional may send to one login per day (docs/CONSENT.md).
     requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
     # The page gives up on an upload or a download after this long with no byte moving

@@ -23,11 +23,16 @@ raises ``NoteError``; arguments our own code gets wrong while *producing* a
 note or checkpoint raise ``ValueError``. Pinned by the Go package's own test
 note and keys (tests/audit/vectors/note.json).
 
+Coffre's own checkpoints carry one extension line, ``Timestamp: <Unix ns>`` (the
+signing time, ``timestamp_extension`` / ``checkpoint_time``), so a verifier can tell
+an entry written after a checkpoint from one dated before it.
+
 Not here (yet): C2SP tlog-cosignature (timestamped Ed25519, type 0x04). A
 charter officer can already add a plain Ed25519 signature to a checkpoint
-(``add_signature``); the person's page and the officer console keep the
-largest checkpoint seen and check ``merkle.verify_consistency`` before
-accepting a newer one.
+(``add_signature``). DESIGN.md asks the person's page and the officer console to
+keep the largest checkpoint seen and check ``merkle.verify_consistency`` before
+accepting a newer one; neither does yet: ``coffre audit verify --checkpoint FILE``
+checks the log against a checkpoint someone kept.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import nacl.exceptions
 import nacl.signing
@@ -400,6 +406,39 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(root) != 32:
         raise NoteError("malformed checkpoint: root hash is not 32 bytes")
     return Checkpoint(origin, int(size_line), root, tuple(ext))
+
+
+TIMESTAMP_PREFIX = "Timestamp: "
+"""Extension line carrying the signing time, in Unix nanoseconds (the form Sigstore's
+Rekor puts in its checkpoints). Opaque to other verifiers (c2sp.org/tlog-checkpoint:
+extension lines are ignored by clients that do not know them); ours read it to check
+that no entry claims a time before a checkpoint that does not include it."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def timestamp_extension(at: datetime) -> str:
+    """The ``Timestamp: <Unix ns>`` extension line for an aware datetime."""
+    if at.tzinfo is None:
+        raise ValueError("checkpoint: the signing time must be timezone-aware")
+    return f"{TIMESTAMP_PREFIX}{(at - _EPOCH) // timedelta(microseconds=1) * 1000}"
+
+
+def checkpoint_time(checkpoint: Checkpoint) -> datetime | None:
+    """The signing time a checkpoint carries, None when it has none; NoteError if malformed.
+
+    Only the first ``Timestamp:`` line counts; a second one makes the checkpoint malformed
+    (two readers must not pick different times)."""
+    lines = [e for e in checkpoint.extensions if e.startswith(TIMESTAMP_PREFIX)]
+    if not lines:
+        return None
+    value = lines[0][len(TIMESTAMP_PREFIX) :]
+    if len(lines) > 1 or _DECIMAL.fullmatch(value) is None:
+        raise NoteError("malformed checkpoint: timestamp")
+    try:
+        return _EPOCH + timedelta(microseconds=int(value) // 1000)
+    except OverflowError as exc:
+        raise NoteError("malformed checkpoint: timestamp out of range") from exc
 
 
 def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> str:

@@ -1,14 +1,20 @@
 """The audit log as a service: signed checkpoints, the published key, verification,
-and the verifiable export.
+the verifiable export, and the retention purge.
 
 The checkpoint key is derived from ``COFFRE_SECRET_KEY`` (one secret fewer to keep):
 an Ed25519 seed = BLAKE2b-256 keyed by the secret over a fixed label. Its verifier
 key (Go sumdb/note format: ``name+keyid+base64``) is public at ``GET
 /api/v1/audit/key``; whoever keeps a copy can check any exported log and any
-checkpoint the server shows later.
+checkpoint the server shows later. Someone who can write to the database but does not
+hold the secret cannot sign.
 
-A checkpoint is signed by ``checkpoint()`` (the ``coffre jobs checkpoint`` job, run
-every few minutes, and each export) when the log has grown since the last one.
+A checkpoint is signed by ``checkpoint()`` (the server at start-up and every
+``COFFRE_AUDIT_CHECKPOINT_SECONDS``, ``coffre jobs checkpoint``, and each export) when
+the log has grown since the last one; it carries its signing time
+(``checkpoint.timestamp_extension``), equal to its row's ``created_at``.
+
+What ``verify`` checks, and what it cannot: ``coffre.audit.verification``. The purge at
+the end of retention: ``coffre.audit.retention``.
 """
 
 from __future__ import annotations
@@ -17,29 +23,50 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as DbSession
 
+from coffre.audit import retention
+from coffre.audit import trail as audit
 from coffre.audit.checkpoint import (
     Checkpoint,
+    NoteError,
     Signer,
     Verifier,
     format_verifier_key,
     parse_verifier_key,
     sign_checkpoint,
+    timestamp_extension,
+    verify_checkpoint,
 )
+from coffre.audit.errors import AuditExportInvalid, AuditTrailAltered, KeptCheckpointInvalid
 from coffre.audit.merkle import CompactRange
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
-from coffre.audit.trail import HEAD_ID, Report, Stored, stored_rows, verify
+from coffre.audit.trail import HEAD_ID, at_text
+from coffre.audit.verification import (
+    Report,
+    Stored,
+    StoredCheckpoint,
+    check_entry,
+    stored_checkpoints,
+    stored_head,
+    stored_of,
+    stored_rows,
+    verify,
+)
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.settings import Settings
 from crypto import b64decode, b64encode
+from crypto.errors import InvalidInputError
 
 _KEY_LABEL = b"coffre/audit/checkpoint-key/v1"
 EXPORT_FORMAT = "coffre-audit-log/v1"
+DEFAULT_COVER_SECONDS = 300
+"""The checkpoint interval assumed when checking an export (the default setting)."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +76,22 @@ class SignedCheckpoint:
     note: str
 
 
+@dataclass(frozen=True)
+class Purged:
+    """What ``purge_expired`` did: entries whose content went, and the records it wrote."""
+
+    entries: int
+    records: tuple[int, ...]  # seq of each audit.retention entry appended
+    upto: int  # entries [0, upto) have no content now
+
+
 class AuditLog:
     def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
         self._db = db
         self._clock = clock
         self.origin = settings.audit_origin
+        self.cover_seconds = settings.audit_checkpoint_seconds
+        self.retention_days = settings.audit_retention_days
         seed = hashlib.blake2b(
             _KEY_LABEL, key=settings.secret_key.encode("utf-8")[:64], digest_size=32
         ).digest()
@@ -83,10 +121,10 @@ class AuditLog:
             if last is not None and last.size == head.size:
                 return SignedCheckpoint(last.size, last.root, last.note)
             root = CompactRange.decode(head.frontier).root()
-            note = sign_checkpoint(Checkpoint(self.origin, head.size, root), self._signer)
-            db.add(
-                AuditCheckpoint(size=head.size, root=root, note=note, created_at=self._clock.now())
-            )
+            now = self._clock.now()
+            checkpoint = Checkpoint(self.origin, head.size, root, (timestamp_extension(now),))
+            note = sign_checkpoint(checkpoint, self._signer)
+            db.add(AuditCheckpoint(size=head.size, root=root, note=note, created_at=now))
             return SignedCheckpoint(head.size, root, note)
 
     def latest_checkpoint(self) -> SignedCheckpoint:
@@ -99,13 +137,24 @@ class AuditLog:
                 return SignedCheckpoint(last.size, last.root, last.note)
         return self.checkpoint()
 
-    def verify(self) -> Report:
-        """Check the database's trail from its first entry to its head."""
+    def verify(self, kept: str | None = None) -> Report:
+        """Check the database's trail from its first entry to its head.
+
+        ``kept``: the text of a checkpoint someone kept (``read_kept_checkpoint``); the
+        trail must extend it. KeptCheckpointInvalid if it is not this log's."""
+        checkpoint = read_kept_checkpoint(kept, self.verifier, self.origin) if kept else None
         with self._db.unit_of_work() as db:
-            expected = db.get_one(AuditHead, HEAD_ID).size
-            checkpoints = _checkpoints(db)
+            head = stored_head(db)
+            checkpoints = stored_checkpoints(db)
             return verify(
-                stored_rows(db), checkpoints, self.verifier, self.origin, expected_size=expected
+                stored_rows(db),
+                checkpoints,
+                self.verifier,
+                self.origin,
+                cover_seconds=self.cover_seconds,
+                expected_size=head.size,
+                head=head,
+                kept=checkpoint,
             )
 
     def export_lines(self) -> Iterator[str]:
@@ -116,6 +165,7 @@ class AuditLog:
         self.checkpoint()
         with self._db.unit_of_work() as db:
             size = db.get_one(AuditHead, HEAD_ID).size
+            checkpoints = stored_checkpoints(db)
             yield _line(
                 {
                     "format": EXPORT_FORMAT,
@@ -125,52 +175,180 @@ class AuditLog:
                 }
             )
             for stored in stored_rows(db):
+                if stored.seq >= size:
+                    break
+                at = stored.columns["at"]
                 yield _line(
                     {
                         "seq": stored.seq,
+                        "at": at_text(at),
+                        "action": stored.columns["action"],
+                        "outcome": stored.columns["outcome"],
                         "body": stored.body,
                         "salt": b64encode(stored.salt) if stored.salt is not None else None,
                         "leaf_hash": b64encode(stored.leaf_hash),
                         "chain": b64encode(stored.chain),
                     }
                 )
-            for checkpoint_size, note in sorted(_checkpoints(db).items()):
-                yield _line({"checkpoint": checkpoint_size, "note": note})
+            for checkpoint in checkpoints:
+                if checkpoint.size <= size:
+                    yield _line({"checkpoint": checkpoint.size, "note": checkpoint.note})
+
+    def purge_expired(self, limit: int = retention.BATCH) -> Purged:
+        """Remove the content of every entry older than the retention period, recording
+        each batch in the trail (``coffre.audit.retention``). AuditTrailAltered, and
+        nothing removed, if an entry to purge does not verify."""
+        purged, upto = 0, 0
+        records: list[int] = []
+        while True:
+            with self._db.unit_of_work() as db:
+                batch, record_seq, upto = _purge_batch(
+                    db, self._clock.now(), self.retention_days, limit
+                )
+            if not batch:
+                return Purged(purged, tuple(records), upto)
+            purged += batch
+            records.append(record_seq)
 
 
-def verify_export(lines: Iterable[str], verifier_key: str | None = None) -> Report:
-    """Check an exported log. ``verifier_key``: the key you trust (default: the one
-    written in the export — then only the export's own consistency is proven)."""
-    iterator = iter(lines)
-    header = json.loads(next(iterator))
-    if header.get("format") != EXPORT_FORMAT:
-        raise ValueError("not a Coffre audit log export")
-    verifier = parse_verifier_key(verifier_key or header["verifier_key"])
-    entries: list[Stored] = []
-    checkpoints: dict[int, str] = {}
-    for line in iterator:
-        item: dict[str, Any] = json.loads(line)
-        if "checkpoint" in item:
-            checkpoints[int(item["checkpoint"])] = str(item["note"])
-            continue
-        entries.append(
-            Stored(
-                seq=int(item["seq"]),
-                body=item["body"],
-                salt=b64decode(item["salt"]) if item["salt"] is not None else None,
-                leaf_hash=b64decode(item["leaf_hash"]),
-                chain=b64decode(item["chain"]),
-                columns={},
-            )
-        )
-    return verify(
-        entries, checkpoints, verifier, header["origin"], expected_size=int(header["size"])
+def _purge_batch(
+    db: DbSession, now: datetime, retention_days: int, limit: int
+) -> tuple[int, int, int]:
+    """One purge in the caller's unit of work: (entries purged, record seq, upto)."""
+    # Lock the head first (as append does): two purges run one after the other, and no
+    # entry is appended between reading the previous record and writing the new one.
+    db.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(size=AuditHead.size))
+    previous = _latest_record(db)
+    start = previous.upto if previous is not None else 0
+    digest = previous.kept_digest if previous is not None else retention.GENESIS
+    cutoff = now - timedelta(days=retention_days)
+    first_kept = db.scalar(
+        select(func.min(AuditEntry.seq)).where(AuditEntry.seq >= start, AuditEntry.at >= cutoff)
     )
+    size = db.get_one(AuditHead, HEAD_ID).size
+    upto = min(first_kept if first_kept is not None else size, start + limit)
+    if upto <= start:
+        return 0, 0, start
+    rows = db.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.seq >= start, AuditEntry.seq < upto)
+        .order_by(AuditEntry.seq)
+    ).all()
+    if [row.seq for row in rows] != list(range(start, upto)):
+        raise AuditTrailAltered()
+    for row in rows:
+        if row.body is None or check_entry(stored_of(row)) is not None:
+            raise AuditTrailAltered()
+        digest = retention.kept_digest_next(
+            digest, row.seq, at_text(row.at), row.action, row.outcome
+        )
+    cleared: dict[str, Any] = {column: None for column in retention.CLEARED_COLUMNS}
+    db.execute(
+        update(AuditEntry)
+        .where(AuditEntry.seq >= start, AuditEntry.seq < upto)
+        .values(body=None, salt=None, **cleared)
+    )
+    details = retention.record_details(start, upto, cutoff, retention_days, digest)
+    row = audit.append(db, audit.Entry(action=retention.ACTION, details=details), now)
+    return upto - start, row.seq, upto
 
 
-def _checkpoints(db: DbSession) -> dict[int, str]:
-    rows = db.execute(select(AuditCheckpoint.size, AuditCheckpoint.note)).all()
-    return {int(size): str(note) for size, note in rows}
+def _latest_record(db: DbSession) -> retention.RetentionRecord | None:
+    row = db.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == retention.ACTION)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    if row.body is None or check_entry(stored_of(row)) is not None:
+        raise AuditTrailAltered()
+    try:
+        return retention.parse_record(json.loads(row.body))
+    except (ValueError, KeyError) as exc:
+        raise AuditTrailAltered() from exc
+
+
+def read_kept_checkpoint(text: str, verifier: Verifier, origin: str) -> Checkpoint:
+    """The checkpoint in a file someone kept, verified with the log's key.
+
+    The file is a signed checkpoint note (``GET /api/v1/audit/checkpoint``), an export of
+    the log (its largest checkpoint), or a person's export ``manifest.json``
+    (``audit.checkpoint``). KeptCheckpointInvalid otherwise."""
+    notes: list[str] = []
+    stripped = text.lstrip()
+    try:
+        if stripped.startswith("{"):
+            first = stripped.split("\n", 1)[0]
+            item = json.loads(first)
+            if isinstance(item, dict) and item.get("format") == EXPORT_FORMAT:
+                for line in stripped.splitlines()[1:]:
+                    entry = json.loads(line)
+                    if isinstance(entry, dict) and "checkpoint" in entry:
+                        notes.append(str(entry["note"]))
+            else:
+                manifest = json.loads(stripped)
+                notes.append(str(manifest["audit"]["checkpoint"]))
+        else:
+            notes.append(text)
+        checkpoints = [verify_checkpoint(note, verifier, origin=origin) for note in notes]
+    except (ValueError, KeyError, TypeError, NoteError) as exc:
+        raise KeptCheckpointInvalid() from exc
+    if not checkpoints:
+        raise KeptCheckpointInvalid()
+    return max(checkpoints, key=lambda c: c.size)
+
+
+def verify_export(
+    lines: Iterable[str],
+    verifier_key: str | None = None,
+    *,
+    cover_seconds: int = DEFAULT_COVER_SECONDS,
+    kept: str | None = None,
+) -> Report:
+    """Check an exported log. ``verifier_key``: the key you trust (default: the one
+    written in the export — then only the export's own consistency is proven).
+    ``kept``: a checkpoint you kept earlier (``read_kept_checkpoint``).
+    AuditExportInvalid if the file is not an export; KeptCheckpointInvalid."""
+    iterator = iter(lines)
+    try:
+        header = json.loads(next(iterator))
+        if not isinstance(header, dict) or header.get("format") != EXPORT_FORMAT:
+            raise AuditExportInvalid()
+        verifier = parse_verifier_key(verifier_key or header["verifier_key"])
+        origin = str(header["origin"])
+        size = int(header["size"])
+        entries: list[Stored] = []
+        checkpoints: list[StoredCheckpoint] = []
+        for line in iterator:
+            item: dict[str, Any] = json.loads(line)
+            if "checkpoint" in item:
+                checkpoints.append(StoredCheckpoint(int(item["checkpoint"]), str(item["note"])))
+                continue
+            columns = {k: item[k] for k in retention.KEPT_COLUMNS if k in item}
+            entries.append(
+                Stored(
+                    seq=int(item["seq"]),
+                    body=item["body"],
+                    salt=b64decode(item["salt"]) if item["salt"] is not None else None,
+                    leaf_hash=b64decode(item["leaf_hash"]),
+                    chain=b64decode(item["chain"]),
+                    columns=columns,
+                )
+            )
+    except (StopIteration, ValueError, KeyError, TypeError, NoteError, InvalidInputError) as exc:
+        raise AuditExportInvalid() from exc
+    checkpoint = read_kept_checkpoint(kept, verifier, origin) if kept else None
+    return verify(
+        entries,
+        checkpoints,
+        verifier,
+        origin,
+        cover_seconds=cover_seconds,
+        expected_size=size,
+        kept=checkpoint,
+    )
 
 
 def _line(item: dict[str, Any]) -> str:

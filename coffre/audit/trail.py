@@ -12,25 +12,24 @@ without gaps. Each entry stores:
 The event (canonical JSON) names its own ``seq``, so moving an entry changes its
 hash; the chain links each entry to all before it; the Merkle frontier kept in the
 head gives the root that the server signs in checkpoints (``coffre.audit.log``).
-``verify`` walks entries in order and reports the first broken link.
+``coffre.audit.verification`` walks the entries in order and reports the first broken
+link; ``coffre.audit.retention`` is the one way an entry's body may go.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
-from coffre.audit.checkpoint import NoteError, Verifier, verify_checkpoint
 from coffre.audit.events import event_leaf_hash, new_salt
-from coffre.audit.merkle import CompactRange, ProofError
+from coffre.audit.merkle import CompactRange
 from coffre.audit.models import AuditEntry, AuditHead
 from coffre.policy import Actor
 
@@ -38,6 +37,7 @@ CHAIN_PREFIX = b"coffre/audit/chain/v1\n"
 GENESIS = bytes(32)
 HEAD_ID = 1
 FORMAT = 1
+AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,25 @@ def chain_next(previous: bytes, leaf: bytes) -> bytes:
     return hashlib.sha256(CHAIN_PREFIX + previous + leaf).digest()
 
 
+def at_text(at: datetime) -> str:
+    """An entry's time as its event writes it: UTC, microseconds, ``Z``."""
+    return at.astimezone(UTC).strftime(AT_FORMAT)
+
+
+def parse_at(text: str) -> datetime:
+    """Inverse of ``at_text``; ValueError if ``text`` is not in exactly that form."""
+    at = datetime.strptime(text, AT_FORMAT).replace(tzinfo=UTC)
+    if at_text(at) != text:
+        raise ValueError("not an event time")
+    return at
+
+
 def event_of(entry: Entry, seq: int, at: datetime) -> dict[str, Any]:
     """The canonical event of an entry (what the leaf commits to)."""
     return {
         "v": FORMAT,
         "seq": seq,
-        "at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "at": at_text(at),
         "action": entry.action,
         "outcome": entry.outcome,
         "actor": entry.actor_id,
@@ -104,6 +117,10 @@ def event_of(entry: Entry, seq: int, at: datetime) -> dict[str, Any]:
 
 def append(db: DbSession, entry: Entry, now: datetime) -> AuditEntry:
     """Add one entry in the caller's unit of work (same commit as the operation)."""
+    if entry.object_id is not None and entry.object_type is None:
+        # The event names an object only with its type: an id alone would sit in a
+        # column that nothing signed covers (``coffre audit verify`` checks them all).
+        raise ValueError("audit entry: an object id needs its object type")
     # The UPDATE takes the head's row lock (PostgreSQL) / the write lock (SQLite)
     # first: concurrent operations append one at a time, in commit order.
     db.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(size=AuditHead.size + 1))
@@ -140,168 +157,3 @@ def append(db: DbSession, entry: Entry, now: datetime) -> AuditEntry:
     db.add(row)
     db.flush()
     return row
-
-
-# -- verification --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Stored:
-    """An entry as read back (from the database or an export)."""
-
-    seq: int
-    body: str | None
-    salt: bytes | None
-    leaf_hash: bytes
-    chain: bytes
-    columns: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Report:
-    ok: bool
-    entries: int
-    checkpoints: int
-    unsigned_tail: int  # entries after the last signed checkpoint
-    problem_seq: int | None = None
-    problem: str | None = None
-
-
-_COLUMNS = {
-    "action": "action",
-    "outcome": "outcome",
-    "actor_id": "actor",
-    "actor_role": "role",
-    "person_id": "person",
-    "structure_id": "structure",
-    "purpose": "purpose",
-    "reason": "reason",
-}
-
-
-def stored_rows(db: DbSession, batch: int = 1000) -> Iterator[Stored]:
-    """Every entry in sequence order, read in batches."""
-    last = -1
-    while True:
-        rows = db.scalars(
-            select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)
-        ).all()
-        if not rows:
-            return
-        for row in rows:
-            yield stored_of(row)
-        last = rows[-1].seq
-
-
-def stored_of(row: AuditEntry) -> Stored:
-    return Stored(
-        seq=row.seq,
-        body=row.body,
-        salt=row.salt,
-        leaf_hash=row.leaf_hash,
-        chain=row.chain,
-        columns={
-            "action": row.action,
-            "outcome": row.outcome,
-            "actor_id": row.actor_id,
-            "actor_role": row.actor_role,
-            "person_id": row.person_id,
-            "structure_id": row.structure_id,
-            "purpose": row.purpose,
-            "reason": row.reason,
-            "object_type": row.object_type,
-            "object_id": row.object_id,
-        },
-    )
-
-
-def verify(
-    entries: Iterable[Stored],
-    checkpoints: Mapping[int, str],
-    verifier: Verifier,
-    origin: str,
-    *,
-    expected_size: int | None = None,
-) -> Report:
-    """Check every entry and every signed checkpoint; stop at the first broken link."""
-    frontier = CompactRange()
-    chain = GENESIS
-    count = 0
-    checked = 0
-    signed_sizes = sorted(checkpoints)
-
-    def broken(seq: int, message: str) -> Report:
-        return Report(False, count, checked, 0, seq, message)
-
-    if 0 in checkpoints:
-        checked += 1
-    for stored in entries:
-        seq = count
-        if stored.seq != seq:
-            return broken(seq, f"l'entrée {seq} manque (la suivante porte le numéro {stored.seq})")
-        problem = _check_body(stored)
-        if problem is not None:
-            return broken(seq, f"l'entrée {seq} a été modifiée ({problem})")
-        if not hmac.compare_digest(chain_next(chain, stored.leaf_hash), stored.chain):
-            return broken(seq, f"la chaîne est rompue à l'entrée {seq}")
-        chain = stored.chain
-        frontier.append(stored.leaf_hash)
-        count += 1
-        note = checkpoints.get(count)
-        if note is not None:
-            try:
-                checkpoint = verify_checkpoint(note, verifier, origin=origin)
-            except NoteError:
-                return broken(
-                    seq, f"le point de contrôle de taille {count} n'est pas signé par le serveur"
-                )
-            if checkpoint.size != count or not hmac.compare_digest(
-                checkpoint.root, frontier.root()
-            ):
-                return broken(
-                    seq,
-                    f"les {count} premières entrées ne correspondent plus au point de contrôle "
-                    "signé (une entrée a été réécrite, ajoutée ou retirée)",
-                )
-            checked += 1
-    beyond = [size for size in signed_sizes if size > count]
-    if beyond:
-        return broken(
-            count,
-            f"le journal s'arrête à {count} entrées, mais un point de contrôle signé en "
-            f"compte {beyond[0]} : des entrées ont été supprimées",
-        )
-    if expected_size is not None and expected_size != count:
-        return broken(
-            count,
-            f"le journal compte {count} entrées au lieu de {expected_size} : "
-            "des entrées ont été supprimées",
-        )
-    last_signed = max((s for s in signed_sizes if s <= count), default=0)
-    return Report(True, count, checked, count - last_signed)
-
-
-def _check_body(stored: Stored) -> str | None:
-    if stored.body is None or stored.salt is None:
-        # Retention over: the body and salt were deleted on purpose; the chain and
-        # the signed roots still cover the leaf hash.
-        return None
-    try:
-        event = json.loads(stored.body)
-    except ValueError:
-        return "contenu illisible"
-    if not isinstance(event, dict) or event.get("seq") != stored.seq:
-        return "numéro d'ordre"
-    try:
-        leaf = event_leaf_hash(event, stored.salt)
-    except (ValueError, ProofError):
-        return "contenu illisible"
-    if not hmac.compare_digest(leaf, stored.leaf_hash):
-        return "contenu"
-    for column, key in _COLUMNS.items():
-        if stored.columns.get(column, event.get(key)) != event.get(key):
-            return f"colonne {column}"
-    obj = event.get("object") or {}
-    if stored.columns.get("object_id", obj.get("id")) != obj.get("id"):
-        return "colonne object_id"
-    return None
