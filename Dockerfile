@@ -48,7 +48,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/coffre-*.whl \
     && rm -rf /wheels \
-    && useradd --system --uid 10001 --user-group --home-dir /var/lib/coffre --create-home coffre
+    && groupadd --system --gid 10001 coffre \
+    && useradd --system --uid 10001 --gid coffre --home-dir /var/lib/coffre --create-home coffre
 # Never root at run time (numeric, so "runAsNonRoot" checks can verify it).
 USER 10001:10001
 WORKDIR /var/lib/coffre
