@@ -23,6 +23,7 @@ import re
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -254,3 +255,20 @@ def test_the_wheel_carries_the_compiled_catalogues(served: str) -> None:
     # Without the .mo file the English page falls back to the French source strings.
     assert "Skip to content" in english.text
     assert "Aller au contenu" in french.text
+
+
+def test_the_image_builds_its_wheel_from_the_same_inputs() -> None:
+    """The Dockerfile copies every package the wheel is made of and runs the same build
+    step as the test above (a package added to pyproject.toml but not copied would be
+    missing from the image only)."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    packages = {
+        pattern.rstrip("*")
+        for pattern in project["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    dockerfile = (REPO / "Dockerfile").read_text()
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", dockerfile, flags=re.MULTILINE))
+    assert packages <= copied, packages - copied
+    assert "bash scripts/install-js" in dockerfile
+    assert "pybabel compile -d web/locale -D messages" in dockerfile
+    assert "COPY --from=js /src/web/static/vendor ./web/static/vendor" in dockerfile
