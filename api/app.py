@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
+from api.body_limits import BodyLimits
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
 from api.routes import (
@@ -30,6 +31,7 @@ from api.routes import (
     totp,
 )
 from api.security_headers import SecurityHeaders
+from api.upload import UploadSlots
 from coffre.clock import Clock
 from coffre.container import Coffre
 from coffre.errors import CoffreError
@@ -132,6 +134,10 @@ def create_app(
     # Compressed: libsodium.js alone is ~535 KB, ~190 KB gzipped (prepaid data plans).
     static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
     app.mount("/static", static, name="static")
+    # Body size by route, read timeout and minimum rate (api/body_limits.py); uploads on
+    # threads of their own, capped per account and address (api/upload.py).
+    app.add_middleware(BodyLimits, settings=settings)
+    app.state.upload_slots = UploadSlots(settings)
     app.add_middleware(CoffreCSRFMiddleware, **csrf_middleware_options(settings))  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders, settings=settings)
     return app

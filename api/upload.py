@@ -1,17 +1,30 @@
-"""Streamed uploads: the request body as a blocking iterator for the storage code,
-and the base64url / date headers that travel with it (documents, deposits)."""
+"""Streamed uploads: the request body as a blocking iterator for the storage code, the
+base64url / date headers that travel with it (documents, deposits), and the threads
+uploads run on, with how many one account or one address may have open.
+
+The body's size and pace (read timeout, minimum rate) are ``api.body_limits``' rules:
+its ``receive()`` raises while ``BlockingBody`` reads, and the storage code removes
+the partial object on the way out.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
+from typing import TypeVar
 
 import anyio
 import anyio.from_thread
+import anyio.to_thread
 from fastapi import Request
 from starlette.requests import ClientDisconnect
 
-from coffre.errors import CoffreError
+from api.deps import client_address
+from coffre.accounts.throttle import address_identity
+from coffre.errors import CoffreError, RateLimited, Unavailable
+from coffre.policy import Actor
+from coffre.settings import Settings
 from coffre.vault.errors import (
     InvalidExpiryDate,
     InvalidMetadata,
@@ -76,3 +89,87 @@ class BlockingBody:
             raise StopIteration from None
         except ClientDisconnect as exc:
             raise UploadInterrupted() from exc
+
+
+T = TypeVar("T")
+
+# An upload lasts seconds to minutes; the refused one may try again soon.
+TOO_MANY_UPLOADS_RETRY_SECONDS = 10
+
+
+class TooManyUploads(RateLimited):
+    code = "too_many_uploads"
+    message_fr = (
+        "Trop d'envois sont déjà en cours depuis ce compte ou cette connexion. "
+        "Attendez qu'ils se terminent, puis réessayez."
+    )
+
+
+class UploadsBusy(Unavailable):
+    code = "uploads_busy"
+    message_fr = (
+        "Le serveur reçoit beaucoup de documents en ce moment. Rien n'a été enregistré : "
+        "réessayez dans une minute."
+    )
+
+
+class UploadSlots:
+    """The uploads open in this process, and the threads they run on.
+
+    An upload holds a thread for as long as its body streams to the object store, so
+    uploads get threads of their own (``COFFRE_UPLOAD_THREADS``): however many are
+    stalled or slow, anyio's default thread pool, which every other request needs
+    (authentication, the database), stays free. An upload waits at most
+    ``COFFRE_UPLOAD_WAIT_SECONDS`` for one of these threads (503 ``uploads_busy``), and
+    one account or one address (IPv6: its /64) may have only so many uploads open,
+    waiting or running (429 ``too_many_uploads``), so that no one takes them all.
+
+    Counts live in memory and are only touched from the event loop (no await between a
+    check and its increment), so they need no lock; several server processes each
+    count their own.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._per_account = settings.uploads_per_account
+        self._per_address = settings.uploads_per_address
+        self._wait = settings.upload_wait_seconds
+        # The semaphore gives the bounded wait; the limiter, of the same size, is what
+        # anyio's threads need: a holder of a turn never waits for it.
+        self._turns = anyio.Semaphore(settings.upload_threads)
+        self._threads = anyio.CapacityLimiter(settings.upload_threads)
+        self._open: Counter[str] = Counter()
+
+    async def run(
+        self, account_id: str, address: str | None, work: Callable[..., T], *args: object
+    ) -> T:
+        """Run ``work(*args)`` on an upload thread, within the caps."""
+        keys = [f"account:{account_id}"]
+        caps = [self._per_account]
+        if address is not None:
+            keys.append(f"address:{address_identity(address)}")
+            caps.append(self._per_address)
+        if any(self._open[key] >= cap for key, cap in zip(keys, caps, strict=True)):
+            raise TooManyUploads(retry_after=TOO_MANY_UPLOADS_RETRY_SECONDS)
+        self._open.update(keys)
+        try:
+            got_turn = False
+            with anyio.move_on_after(self._wait):
+                await self._turns.acquire()
+                got_turn = True
+            if not got_turn:
+                raise UploadsBusy()
+            try:
+                return await anyio.to_thread.run_sync(work, *args, limiter=self._threads)
+            finally:
+                self._turns.release()
+        finally:
+            self._open.subtract(keys)
+            for key in keys:
+                if self._open[key] <= 0:
+                    del self._open[key]
+
+
+async def run_upload(request: Request, actor: Actor, work: Callable[..., T], *args: object) -> T:
+    """Run an upload's ``work(*args)`` within the caller's caps, on an upload thread."""
+    slots: UploadSlots = request.app.state.upload_slots
+    return await slots.run(actor.account_id, client_address(request), work, *args)

@@ -68,6 +68,18 @@ class Settings(BaseSettings):
     web_stall_seconds: int = Field(default=30, ge=1, le=600)
     # Web session cookie: Secure by default (browsers accept it on http://localhost too).
     cookie_secure: bool = True
+    # Request bodies (api/body_limits.py, docs/THREATS.md): the largest body of a route
+    # that does not stream (JSON), and the pace every body must keep or be cut.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    body_read_timeout_seconds: float = Field(default=30, gt=0)
+    body_min_bytes_per_second: int = Field(default=1024, gt=0)
+    body_min_rate_grace_seconds: float = Field(default=10, ge=0)
+    # Uploads (api/upload.py): threads of their own, a bounded wait for one, and how many
+    # uploads one account or one address may have open at once (per server process).
+    upload_threads: int = Field(default=16, gt=0, le=256)
+    upload_wait_seconds: float = Field(default=15, gt=0)
+    uploads_per_account: int = Field(default=4, gt=0)
+    uploads_per_address: int = Field(default=12, gt=0)
     # HSTS (Strict-Transport-Security max-age, seconds): None = by environment, one year
     # in production and off elsewhere (a development server on http:// must not pin
     # HTTPS for localhost); 0 turns it off (docs/SETTINGS.md).

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-import anyio.to_thread
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
@@ -26,7 +25,7 @@ from api.schemas.consent import (
     StructureRef,
 )
 from api.types import Count, PathId, Text
-from api.upload import BlockingBody, decode_header, new_document
+from api.upload import BlockingBody, decode_header, new_document, run_upload
 from coffre.consent.errors import InvalidDeposit
 from coffre.consent.grants import GrantView
 from coffre.structures.kinds import PROFESSIONS
@@ -176,8 +175,8 @@ async def deposit_document(
     if not isinstance(envelope, dict):
         raise InvalidDeposit()
     new = new_document(category, metadata, sealed_key, content_length, expires_on)
-    view = await anyio.to_thread.run_sync(
-        coffre.deposits.deposit, actor, person, new, envelope, BlockingBody(request)
+    view = await run_upload(
+        request, actor, coffre.deposits.deposit, actor, person, new, envelope, BlockingBody(request)
     )
     return DepositedBody(
         id=view.document.id,

@@ -12,9 +12,6 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-import anyio
-import anyio.from_thread
-import anyio.to_thread
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
 
@@ -29,7 +26,7 @@ from api.schemas.documents import (
     DocumentPatch,
 )
 from api.types import Count, PathId, Text
-from api.upload import BlockingBody, decode_header, new_document
+from api.upload import BlockingBody, decode_header, new_document, run_upload
 from coffre.consent.deposits import Depositor
 from coffre.vault.categories import CATEGORIES
 from coffre.vault.errors import (
@@ -90,7 +87,7 @@ async def upload_document(
     expires_on: Annotated[Text | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
 ) -> DocumentBody:
     new = new_document(category, metadata, sealed_key, content_length, expires_on)
-    view = await anyio.to_thread.run_sync(coffre.vault.upload, actor, new, BlockingBody(request))
+    view = await run_upload(request, actor, coffre.vault.upload, actor, new, BlockingBody(request))
     return document_body(view)
 
 
@@ -135,8 +132,8 @@ async def replace_content(
         encrypted_metadata=decode_header(metadata, InvalidMetadata),
         sealed_key=decode_header(sealed_key, InvalidSealedKey),
     )
-    view = await anyio.to_thread.run_sync(
-        coffre.vault.replace_content, actor, document_id, new, BlockingBody(request)
+    view = await run_upload(
+        request, actor, coffre.vault.replace_content, actor, document_id, new, BlockingBody(request)
     )
     return document_body(view)
 
