@@ -77,9 +77,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _run(["bash", "scripts/install-js"], cwd=source, env=_clean_env(npm_config_omit="dev"))
     _run([str(BIN / "pybabel"), "compile", "-d", "web/locale", "-D", "messages"], cwd=source)
     dist = work / "dist"
-    _run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), "."], source
-    )
+    # The build backend (setuptools, wheel) is in the hash-pinned lock: no index needed.
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
+    _run([*pip_wheel, "--no-build-isolation", "-w", str(dist), "."], source)
     (built,) = dist.glob("coffre-*.whl")
     return built
 
