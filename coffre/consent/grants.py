@@ -37,6 +37,7 @@ from coffre.consent.errors import (
 )
 from coffre.consent.gate import (
     CLOCK_SKEW,
+    STATE_FR,
     GrantState,
     assess,
     charter_in_force,
@@ -271,7 +272,9 @@ class GrantService:
         self, actor: Actor, grant_id: str, document_id: str, reason: str | None, now: datetime
     ) -> Pulled:
         today = now.astimezone(TERRITORY_ZONE).date()
-        with self._db.unit_of_work() as db:
+        # write=True: on SQLite the write lock comes first, so the gate reads what the
+        # count below will see (docs/RELIABILITY.md, "Limits under concurrency").
+        with self._db.unit_of_work(write=True) as db:
             grant = db.get(Grant, grant_id) if is_valid_id(grant_id) else None
             if grant is None or actor.role is not Role.PROFESSIONAL:
                 raise GrantNotFound()
@@ -299,7 +302,11 @@ class GrantService:
             # no pull counted and nothing told to the person.
             content = self._store.open_stream(document.object_key, chunk_size=PULL_CHUNK)
             try:
-                grant.pulls += 1
+                # The database decides the limit (parallel pulls may all have passed
+                # the gate above): one conditional UPDATE that must change the row.
+                if not repository.count_pull(db, grant.id, now):
+                    raise _lost_race(db, actor, grant, document, now)
+                db.refresh(grant, ["pulls"])
                 db.add(
                     Pull(
                         id=new_id(),
@@ -447,6 +454,21 @@ def _pull_entry(
         purpose=grant.purpose,
         reason=reason,
         details={**details, "not_after": grant.not_after.strftime("%Y-%m-%dT%H:%M:%SZ")},
+    )
+
+
+def _lost_race(
+    db: DbSession, actor: Actor, grant: Grant, document: Document, now: datetime
+) -> _RefusedPull:
+    """The gate's refusal for a pull that passed it but lost the count to a parallel
+    pull or revocation: the grant's state read again, as the gate would give it."""
+    db.refresh(grant)
+    state = grant_state(grant, now)
+    if state is GrantState.ACTIVE:  # not reachable: the count's condition is the state's
+        state = GrantState.EXHAUSTED
+    return _RefusedPull(
+        _pull_entry(actor, grant, document, None, "refused", state),
+        GrantNotActive(message_fr=STATE_FR[state]),
     )
 
 

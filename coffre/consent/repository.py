@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
@@ -91,6 +91,26 @@ def withdraw_keys(db: DbSession, grant_id: str, now: datetime) -> None:
         .where(GrantDocument.grant_id == grant_id, GrantDocument.sealed_key.is_not(None))
         .values(sealed_key=None, withdrawn_at=now)
     )
+
+
+def count_pull(db: DbSession, grant_id: str, now: datetime) -> bool:
+    """Count one pull if the grant still allows it: True for a caller whose one
+    conditional UPDATE changed the row, so parallel pulls cannot pass the limit
+    (PostgreSQL re-checks the WHERE clause once the row lock is its own)."""
+    query = (
+        update(Grant)
+        .where(
+            Grant.id == grant_id,
+            Grant.revoked_at.is_(None),
+            Grant.not_after > now,
+            (Grant.max_pulls.is_(None)) | (Grant.pulls < Grant.max_pulls),
+        )
+        .values(pulls=Grant.pulls + 1)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
 
 
 def expired_grants_with_keys(db: DbSession, now: datetime, limit: int) -> Sequence[str]:

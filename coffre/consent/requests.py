@@ -32,7 +32,7 @@ from coffre.consent.errors import (
 from coffre.consent.gate import charter_in_force
 from coffre.consent.models import AccessRequest
 from coffre.consent.service import TERRITORY_ZONE
-from coffre.db.engine import Database
+from coffre.db.engine import Database, hold
 from coffre.ids import is_valid_id, new_id
 from coffre.notifications.service import Kind, notify
 from coffre.policy import Action, Actor, Role, can
@@ -89,7 +89,9 @@ class RequestService:
             login = normalise_login(new.person_login)
         except InvalidLogin as exc:
             raise InvalidRequest() from exc
-        with self._db.unit_of_work() as db:
+        # write=True and hold(): the day's count is read under a lock kept until commit,
+        # so parallel requests cannot all see room for one more (docs/RELIABILITY.md).
+        with self._db.unit_of_work(write=True) as db:
             membership = structures.active_membership(db, actor.account_id, new.structure_id)
             if not can(actor, Action.REQUEST_CREATE, standing_of(membership)):
                 raise NotAllowed()
@@ -101,6 +103,7 @@ class RequestService:
             if not decision:
                 raise RequestRefused(message_fr=decision.reason_fr)
             digest = hashlib.sha256(login.encode("utf-8")).hexdigest()
+            hold(db, "requests-per-day", actor.account_id, digest)
             since = now - timedelta(days=1)
             if (
                 repository.count_recent_requests(db, actor.account_id, digest, since)
