@@ -72,7 +72,8 @@ class ErasureService:
         credentials = self._credentials
         now = self._clock.now()
         shredded: Sequence[str] = ()
-        with self._db.unit_of_work() as db:
+        # write=True: the login's throttle is checked and charged under its lock.
+        with self._db.unit_of_work(write=True) as db:
             account = repository.account_by_id(db, actor.account_id)
             if account is None or account.deleted_at is not None:
                 raise NotAuthenticated()

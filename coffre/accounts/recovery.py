@@ -100,7 +100,8 @@ class RecoveryService:
         attempt = credentials.attempt(login, address)
         now = self._clock.now()
         refusal: CoffreError | None = None
-        with self._db.unit_of_work() as db:
+        # write=True: the login's throttle is checked and charged under its lock.
+        with self._db.unit_of_work(write=True) as db:
             credentials.check(db, attempt, now)
             account = repository.account_by_login(db, login)
             expected = account.recovery_verifier if account is not None else None
@@ -174,7 +175,8 @@ class RecoveryService:
         credentials = self._credentials
         now = self._clock.now()
         revoked = 0
-        with self._db.unit_of_work() as db:
+        # write=True: the login's throttle is checked and charged under its lock.
+        with self._db.unit_of_work(write=True) as db:
             account = repository.account_by_id(db, actor.account_id)
             if account is None or account.deleted_at is not None:
                 raise NotAuthenticated()

@@ -188,7 +188,9 @@ class AccountService:
         ttl = self._settings.session_ttl_seconds
         refusal: CoffreError | None = None
         restricted = False
-        with self._db.unit_of_work() as db:
+        # write=True: the throttle's check holds this login's and address's keys
+        # until the failure is written (coffre/accounts/throttle.py).
+        with self._db.unit_of_work(write=True) as db:
             # Before anything else: while throttled even the right passphrase is refused.
             self.throttle.check(db, attempt, now)
             account = repository.account_by_login(db, login)

@@ -18,6 +18,13 @@ computer serves many persons. A refusal is decided before the login value is
 looked at, so the right passphrase is refused too while throttled, and an unknown
 login is throttled exactly like an existing one (nothing tells them apart).
 A success clears the account's failures, not the address's.
+
+Under parallel attempts the decision is the database's (issue 14): ``check`` holds
+the attempt's keys (``coffre.db.engine.hold``) before it reads their failures, and
+the caller's unit of work, opened with ``write=True``, keeps them until it has
+written the failure and committed. So the attempts on one login or from one
+address are checked one after the other, each seeing every failure before it, and
+a burst of 40 wrong guesses gets no more checks than a slow series would.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts import repository
 from coffre.accounts.errors import TooManyAttempts
+from coffre.db.engine import hold
 from coffre.settings import Settings
 
 # Purpose strings of the keyed hashes; the account one predates this module (rows
@@ -143,7 +151,14 @@ class LoginThrottle:
         return Attempt(self._keyed(_ACCOUNT_PURPOSE, login), address_key)
 
     def check(self, db: DbSession, attempt: Attempt, now: datetime) -> None:
-        """Raise ``TooManyAttempts`` (with ``retry_after``) if this attempt must wait."""
+        """Raise ``TooManyAttempts`` (with ``retry_after``) if this attempt must wait.
+
+        Holds the attempt's keys until the caller's unit of work ends; that unit of
+        work must be opened with ``write=True`` and record the failure before it
+        commits. Keys are taken in one order (account, then address) everywhere.
+        """
+        for scope, key in sorted(attempt.keys()):
+            hold(db, "login-throttle", scope.value, key)
         since = now - self._window
         longest = 0.0
         for scope, key in attempt.keys():

@@ -177,7 +177,8 @@ class TotpService:
         """
         now = self._clock.now()
         refusal: CoffreError | None = None
-        with self._db.unit_of_work() as db:
+        # write=True: the login's throttle is checked and charged under its lock.
+        with self._db.unit_of_work(write=True) as db:
             account = self._account(db, actor)
             attempt = self._throttle.attempt(account.login, None)
             self._throttle.check(db, attempt, now)
@@ -204,7 +205,8 @@ class TotpService:
             raise TotpMandatory()
         now = self._clock.now()
         refusal: CoffreError | None = None
-        with self._db.unit_of_work() as db:
+        # write=True: the login's throttle is checked and charged under its lock.
+        with self._db.unit_of_work(write=True) as db:
             account = self._account(db, actor)
             attempt = self._throttle.attempt(account.login, None)
             self._throttle.check(db, attempt, now)
