@@ -1,3 +1,4 @@
+// @ts-check
 // The person's side of consent (docs/CONSENT.md), put together from modules of one
 // job each: the territory's pinned root (trust.js), sharing (person-share.js), the
 // shares and their ending (person-grants.js), the requests inbox (person-requests.js),
@@ -19,21 +20,28 @@ import { createRequests } from "./person-requests.js";
 import { createShare } from "./person-share.js";
 import { createTrust } from "./trust.js";
 
+/** @param {import("./types/page").PageHelpers} ctx */
 export function createPersonConsent(ctx) {
   const { api, state } = ctx;
+  /** @type {Record<string, any> | null} */
   let charter = null; // GET /charters/current, fetched at the start of each share
 
-  const P = {
+  // trust and history are added below, once P exists: typed as the whole from here.
+  const P = /** @type {import("./types/page").PersonHelpers} */ (/** @type {unknown} */ ({
     ...ctx,
     charter: () => charter,
     async loadCharter() {
       charter = await (await api("GET", "/charters/current")).json();
       return charter;
     },
+    /** @param {string} id */
     documentById(id) {
       return state.documents.find((doc) => doc.id === id) || null;
     },
-    /** A document's own name, without its extension, for sentences. */
+    /**
+     * A document's own name, without its extension, for sentences.
+     * @param {import("./types/page").VaultDocument} doc
+     */
     docTitle(doc) {
       return title(doc.meta.name);
     },
@@ -43,7 +51,7 @@ export function createPersonConsent(ctx) {
       await ctx.loadDocuments();
       if (state.current) state.current = P.documentById(state.current.id);
     },
-  };
+  }));
   P.trust = createTrust(P);
   const grants = createGrants(P);
   P.showGrants = grants.show;

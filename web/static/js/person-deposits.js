@@ -1,3 +1,4 @@
+// @ts-check
 // A deposited document's proof of origin (crypto/SPEC.md §16), checked in the page
 // when the person opens it: "Déposé par Mme Dupont (CCAS de Clermont-Ferrand)", then
 // "Signature vérifiée" or a plain warning.
@@ -10,30 +11,45 @@
 import { verifyDeposit } from "./network.js";
 import { fill } from "./consent-common.js";
 
+/** @typedef {import("./types/page").VaultDocument} VaultDocument */
+
+/** @param {import("./types/page").PersonHelpers} P */
 export function createDepositCheck(P) {
   const { S, C, state, show } = P;
+  /** @type {VaultDocument | null} */
   let checking = null; // the document whose origin is on screen
+  const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
+  /**
+   * @param {string} id
+   * @param {string} text
+   * @param {string} [className]
+   */
   function line(id, text, className = "") {
-    const node = document.getElementById(id);
+    const node = byId(id);
     node.textContent = text;
     node.className = className;
   }
 
+  /**
+   * @param {string} text
+   * @param {boolean} good
+   */
   function result(text, good) {
     line("doc-origin-check", text, good ? "verified" : "warning");
-    document.getElementById("doc-origin-verify").hidden = true;
+    byId("doc-origin-verify").hidden = true;
   }
 
+  /** @param {VaultDocument} doc */
   async function documentOpened(doc) {
-    const box = document.getElementById("doc-origin");
+    const box = byId("doc-origin");
     checking = doc.deposit ? doc : null;
     box.hidden = !checking;
     if (!checking) return;
-    const depositor = doc.deposit.depositor;
+    const depositor = /** @type {NonNullable<VaultDocument["deposit"]>} */ (doc.deposit).depositor;
     line("doc-origin-who", fill(S.deposited_by, { professional: depositor.display_name, structure: depositor.structure_name }), "doc-name");
     line("doc-origin-check", S.deposit_checking);
-    document.getElementById("doc-origin-verify").hidden = true;
+    byId("doc-origin-verify").hidden = true;
     try {
       const root = await P.trust.check();
       if (checking !== doc) return;
@@ -41,7 +57,7 @@ export function createDepositCheck(P) {
       if (root.state === "mismatch") return result(S.deposit_root_unknown, false);
       if (root.state === "first") {
         line("doc-origin-check", S.deposit_check_first);
-        const verify = document.getElementById("doc-origin-verify");
+        const verify = byId("doc-origin-verify");
         verify.hidden = false;
         verify.dataset.fingerprint = root.fingerprint;
         return;
@@ -55,9 +71,13 @@ export function createDepositCheck(P) {
 
   class Warning extends Error {}
 
-  // The sentence saying it is verified; a Warning saying why not.
+  /**
+   * The sentence saying it is verified; a Warning saying why not.
+   * @param {VaultDocument} doc
+   * @returns {Promise<string>}
+   */
   async function verdict(doc) {
-    const { envelope, depositor } = doc.deposit;
+    const { envelope, depositor } = /** @type {NonNullable<VaultDocument["deposit"]>} */ (doc.deposit);
     const keys = await P.trust.verifiedKeys(depositor.account_id);
     if (!keys) throw new Warning(S.deposit_keys_not_certified);
     const statement = envelope && envelope.statement;
@@ -66,7 +86,7 @@ export function createDepositCheck(P) {
     try {
       checked = verifyDeposit(C, envelope, {
         depositorSignKey: keys.signPublic,
-        personId: state.accountId,
+        personId: /** @type {string} */ (state.accountId),
         ciphertextSha256: doc.ciphertextSha256,
         depositorId: depositor.account_id,
       });
@@ -80,7 +100,7 @@ export function createDepositCheck(P) {
   // "Vérifier la signature" before any share: the territory's key is compared once.
   function startVerify() {
     const doc = checking;
-    const fingerprint = document.getElementById("doc-origin-verify").dataset.fingerprint;
+    const fingerprint = byId("doc-origin-verify").dataset.fingerprint;
     if (!doc || !fingerprint) return;
     P.trust.ask(fingerprint, {
       onConfirm: () => P.openDocument(doc.id),
@@ -95,8 +115,8 @@ export function createDepositCheck(P) {
     actions: { "deposit-verify": startVerify },
     wipe() {
       checking = null;
-      document.getElementById("doc-origin").hidden = true;
-      for (const id of ["doc-origin-who", "doc-origin-check"]) document.getElementById(id).textContent = "";
+      byId("doc-origin").hidden = true;
+      for (const id of ["doc-origin-who", "doc-origin-check"]) byId(id).textContent = "";
     },
   };
 }

@@ -1,10 +1,16 @@
+// @ts-check
 // "Mes partages": every share the person made, with its state; stop one, or stop it
 // and give its documents a new key (re-encryption, docs/CONSENT.md).
 import { button, day, el, fill, time } from "./consent-common.js";
 
+/** A share as GET /grants lists it. @typedef {Record<string, any>} Grant */
+/** A document a share names. @typedef {{id: string, category: string}} SharedDocument */
+
+/** @param {import("./types/page").PersonHelpers} P */
 export function createGrants(P) {
   const { S, C, sodium, state, api, show, setStatus, categoryLabel } = P;
 
+  /** @param {Grant} grant */
   function stateWords(grant) {
     switch (grant.state) {
       case "active":
@@ -20,11 +26,16 @@ export function createGrants(P) {
     }
   }
 
+  /** @param {SharedDocument} shared */
   function sharedTitle(shared) {
     const doc = P.documentById(shared.id);
     return doc ? `« ${P.docTitle(doc)} »` : fill(S.document_gone, { category: categoryLabel(shared.category) });
   }
 
+  /**
+   * @param {Grant} grant
+   * @param {number} index
+   */
   function grantCard(grant, index) {
     const headingId = `grant-${index}`;
     const card = el(
@@ -45,7 +56,7 @@ export function createGrants(P) {
       const rotate = button(S.revoke_reencrypt, () => revoke(grant, true, card));
       for (const b of [stopIt, rotate]) b.setAttribute("aria-describedby", headingId);
       card.append(el("div", { className: "actions" }, stopIt, rotate), el("p", { className: "hint", text: S.reencrypt_hint }));
-    } else if (grant.documents.some((shared) => P.documentById(shared.id))) {
+    } else if (grant.documents.some((/** @type {SharedDocument} */ shared) => P.documentById(shared.id))) {
       // Ended, but a copy of a key may have been kept: the documents still in the
       // vault can get a new one.
       const rotate = button(S.reencrypt_ended, () => revoke(grant, true, card, false));
@@ -55,11 +66,15 @@ export function createGrants(P) {
     return card;
   }
 
+  /**
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options]
+   */
   async function showGrants(status = "", options = {}) {
     try {
       await P.refreshDocuments();
       const { grants } = await (await api("GET", "/grants")).json();
-      const list = document.getElementById("grant-list");
+      const list = /** @type {HTMLElement} */ (document.getElementById("grant-list"));
       if (!grants.length) list.replaceChildren(el("p", { text: S.no_grants }));
       else list.replaceChildren(el("ul", { className: "cards" }, ...grants.map(grantCard)));
       show("grants", { status, ...options });
@@ -70,9 +85,10 @@ export function createGrants(P) {
 
   // Re-encryption (docs/CONSENT.md): the content under a new document key, sealed to
   // the owner only; the server then drops every key a grantee held for it.
+  /** @param {import("./types/page").VaultDocument} doc */
   async function reencrypt(doc) {
     const response = await api("GET", `/documents/${doc.id}/content`);
-    const { chunks, sha256 } = await C.decryptToChunks(doc.docKey, response.body);
+    const { chunks, sha256 } = await C.decryptToChunks(doc.docKey, /** @type {ReadableStream<Uint8Array>} */ (response.body));
     const newKey = C.newDocumentKey();
     try {
       if (sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
@@ -82,7 +98,7 @@ export function createGrants(P) {
         headers: {
           "Content-Type": "application/octet-stream",
           "Coffre-Metadata": C.b64encode(C.encryptMetadata(newKey, doc.meta)),
-          "Coffre-Sealed-Key": C.b64encode(C.sealDocumentKey(newKey, state.keys.boxPublic)),
+          "Coffre-Sealed-Key": C.b64encode(C.sealDocumentKey(newKey, /** @type {import("./coffre-crypto.js").AccountKeys} */ (state.keys).boxPublic)),
         },
       });
     } finally {
@@ -91,6 +107,12 @@ export function createGrants(P) {
     }
   }
 
+  /**
+   * @param {Grant} grant
+   * @param {boolean} rotate give the documents a new key
+   * @param {HTMLElement} card
+   * @param {boolean} [active] still active: stop it first
+   */
   async function revoke(grant, rotate, card, active = true) {
     for (const b of card.querySelectorAll("button")) b.disabled = true;
     setStatus(S.working);
@@ -117,7 +139,7 @@ export function createGrants(P) {
     enter: { grants: showGrants },
     actions: {},
     wipe() {
-      document.getElementById("grant-list").replaceChildren();
+      /** @type {HTMLElement} */ (document.getElementById("grant-list")).replaceChildren();
     },
   };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // "Qui a vu mes documents": the person's slice of the audit trail (GET /me/history,
 // docs/AUDIT.md), one plain sentence per line — who (name, structure), what (the
 // document's category and the person's own title, decrypted here from its id: the
@@ -20,20 +21,34 @@ export const CSV_HEADERS = [
   "Résultat",
   "Numéro dans le journal",
 ];
+/** @type {Record<string, string>} */
 const OUTCOMES_FR = { ok: "effectué", refused: "refusé", failed: "échoué" };
 
-/** A CSV cell a spreadsheet will not run as a formula (reasons are typed by others). */
+/** A line of GET /me/history (docs/AUDIT.md). @typedef {Record<string, any>} HistoryItem */
+/** Who a line names. @typedef {{name: string, structure_name?: string | null, account_id?: string}} Party */
+
+/**
+ * A CSV cell a spreadsheet will not run as a formula (reasons are typed by others).
+ * @param {unknown} value
+ */
 function cell(value) {
   const text = value === null || value === undefined ? "" : String(value);
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/**
+ * @param {number} n
+ * @param {number} [width]
+ */
 function pad(n, width = 2) {
   return String(n).padStart(width, "0");
 }
 
-/** "2026-11-25 17:04:05 +0100": the device's time zone, as the CLI writes it. */
+/**
+ * "2026-11-25 17:04:05 +0100": the device's time zone, as the CLI writes it.
+ * @param {string} iso
+ */
 function localStamp(iso) {
   const at = new Date(iso);
   const offset = -at.getTimezoneOffset();
@@ -45,7 +60,12 @@ function localStamp(iso) {
   );
 }
 
-/** history.csv's text: UTF-8 with a BOM (accents in spreadsheets), ";" separated, CRLF. */
+/**
+ * history.csv's text: UTF-8 with a BOM (accents in spreadsheets), ";" separated, CRLF.
+ * @param {HistoryItem[]} items
+ * @param {(item: HistoryItem) => string} sentence
+ * @returns {string}
+ */
 export function historyCsv(items, sentence) {
   const rows = [CSV_HEADERS.map(cell).join(";")];
   for (const item of items) {
@@ -57,7 +77,7 @@ export function historyCsv(items, sentence) {
         who.structure_name,
         sentence(item),
         item.action,
-        (item.documents || []).map((d) => d.id).join(" "),
+        (item.documents || []).map((/** @type {{id: string}} */ d) => d.id).join(" "),
         item.category_label,
         item.purpose_label,
         item.reason,
@@ -71,22 +91,30 @@ export function historyCsv(items, sentence) {
   return `\uFEFF${rows.join("\r\n")}\r\n`;
 }
 
+/** @param {import("./types/page").PersonHelpers} P */
 export function createHistory(P) {
   const { S, state, api, show, setStatus, categoryLabel } = P;
+  /** @type {HistoryItem[]} */
   let items = [];
+  /** @type {string | null} */
   let csvUrl = null;
+  const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
+  /** @param {Party | null | undefined} party */
   function someone(party) {
     if (!party) return S.someone;
     return party.structure_name ? `${party.name} (${party.structure_name})` : party.name;
   }
 
-  /** « Carte d'identité » (Identité) when in the vault; else the category only. */
+  /**
+   * « Carte d'identité » (Identité) when in the vault; else the category only.
+   * @param {HistoryItem} item
+   */
   function documentWords(item) {
     const docs = item.documents || [];
     if (!docs.length) return item.category_label ? fill(S.hist_a_document, { category: item.category_label }) : S.hist_some_document;
     return docs
-      .map((ref) => {
+      .map((/** @type {{id: string, category_label: string}} */ ref) => {
         const doc = P.documentById(ref.id);
         return doc
           ? fill(S.hist_document, { title: P.docTitle(doc), category: ref.category_label })
@@ -95,13 +123,18 @@ export function createHistory(P) {
       .join(", ");
   }
 
+  /** @type {() => Record<string, string>} */
   const REFUSALS = () => ({
     revoked: S.hist_refusal_revoked,
     expired: S.hist_refusal_expired,
     exhausted: S.hist_refusal_exhausted,
   });
 
-  /** The line as the person reads it (the server's `summary` for rarer actions). */
+  /**
+   * The line as the person reads it (the server's `summary` for rarer actions).
+   * @param {HistoryItem} item
+   * @returns {string}
+   */
   function sentence(item) {
     const values = {
       who: someone(item.professional || item.who),
@@ -145,6 +178,11 @@ export function createHistory(P) {
     }
   }
 
+  /**
+   * @param {string} value
+   * @param {string} text
+   * @param {boolean} selected
+   */
   function option(value, text, selected) {
     const node = el("option", { text });
     node.value = value;
@@ -152,26 +190,31 @@ export function createHistory(P) {
     return node;
   }
 
-  /** The filters: the vault's documents, and the professionals the history names. */
+  /**
+   * The filters: the vault's documents, and the professionals the history names.
+   * @param {HistoryItem[]} all
+   * @param {{document?: string, professional?: string}} chosen
+   */
   function fillFilters(all, chosen) {
-    const docs = document.getElementById("history-document");
+    const docs = byId("history-document");
     docs.replaceChildren(
       option("", S.hist_all_documents, !chosen.document),
       ...state.documents.map((doc) => option(doc.id, `${P.docTitle(doc)} (${categoryLabel(doc.category)})`, doc.id === chosen.document)),
     );
+    /** @type {Map<string, string>} */
     const pros = new Map();
     for (const item of all) {
       const pro = item.professional;
       if (pro && pro.account_id && !pros.has(pro.account_id)) pros.set(pro.account_id, someone(pro));
     }
-    document.getElementById("history-professional").replaceChildren(
+    byId("history-professional").replaceChildren(
       option("", S.hist_all_professionals, !chosen.professional),
       ...[...pros].map(([id, name]) => option(id, name, id === chosen.professional)),
     );
   }
 
   function render() {
-    const list = document.getElementById("history-list");
+    const list = byId("history-list");
     if (!items.length) list.replaceChildren(el("p", { text: S.hist_empty }));
     else {
       list.replaceChildren(
@@ -189,12 +232,16 @@ export function createHistory(P) {
     }
     if (csvUrl) URL.revokeObjectURL(csvUrl);
     csvUrl = URL.createObjectURL(new Blob([historyCsv(items, sentence)], { type: "text/csv;charset=utf-8" }));
-    const link = document.getElementById("history-csv");
+    const link = /** @type {HTMLAnchorElement} */ (document.getElementById("history-csv"));
     link.href = csvUrl;
     link.download = S.hist_csv_name;
     link.hidden = !items.length;
   }
 
+  /**
+   * @param {{document?: string, professional?: string}} [filters]
+   * @returns {Promise<HistoryItem[]>}
+   */
   async function fetchItems({ document: documentId = "", professional = "" } = {}) {
     const query = new URLSearchParams();
     if (documentId) query.set("document", documentId);
@@ -203,6 +250,10 @@ export function createHistory(P) {
     return (await (await api("GET", `/me/history${suffix}`)).json()).items;
   }
 
+  /**
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options]
+   */
   async function showHistory(status = "", options = {}) {
     try {
       await P.refreshDocuments();
@@ -215,9 +266,10 @@ export function createHistory(P) {
     }
   }
 
+  /** @param {SubmitEvent} event */
   async function onFilter(event) {
     event.preventDefault();
-    const form = event.target;
+    const form = /** @type {HTMLFormElement} */ (event.target);
     const chosen = { document: form.document.value, professional: form.professional.value };
     setStatus(S.working);
     try {
@@ -229,7 +281,7 @@ export function createHistory(P) {
     }
   }
 
-  document.getElementById("history-form").addEventListener("submit", onFilter);
+  byId("history-form").addEventListener("submit", onFilter);
 
   return {
     sentence,
@@ -241,8 +293,8 @@ export function createHistory(P) {
       items = [];
       if (csvUrl) URL.revokeObjectURL(csvUrl);
       csvUrl = null;
-      for (const id of ["history-list", "history-document", "history-professional"]) document.getElementById(id).replaceChildren();
-      document.getElementById("history-csv").removeAttribute("href");
+      for (const id of ["history-list", "history-document", "history-professional"]) byId(id).replaceChildren();
+      byId("history-csv").removeAttribute("href");
     },
   };
 }

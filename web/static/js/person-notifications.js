@@ -1,10 +1,15 @@
+// @ts-check
 // "Qui a ouvert mes documents": the person's notifications in plain sentences (a pull,
 // a request, a deposit), marked read once seen; the counts in the menu.
 import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
 
+/** A notification as GET /notifications lists it. @typedef {{id: number, kind: string, created_at: string, read: boolean, data?: Record<string, any>}} Notice */
+
+/** @param {import("./types/page").PersonHelpers} P */
 export function createNotifications(P) {
   const { S, api, show, setStatus, categoryLabel } = P;
 
+  /** @param {Notice} notice */
   function sentence(notice) {
     const data = notice.data || {};
     const at = { date: day(notice.created_at), time: time(notice.created_at) };
@@ -34,6 +39,10 @@ export function createNotifications(P) {
     }
   }
 
+  /**
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options]
+   */
   async function showNotifications(status = "", options = {}) {
     try {
       if (!P.state.documents.length) await P.refreshDocuments();
@@ -67,7 +76,7 @@ export function createNotifications(P) {
     enter: { notifications: showNotifications },
     actions: {},
     wipe() {
-      document.getElementById("notification-list").replaceChildren();
+      /** @type {HTMLElement} */ (document.getElementById("notification-list")).replaceChildren();
       setCount("notifications-count", 0);
       setCount("requests-count", 0);
     },

@@ -1,3 +1,4 @@
+// @ts-check
 // A professional's notifications in plain sentences: a person shared documents with
 // them, stopped a share, declined a request. Marked read once seen; the count in the
 // menu.
@@ -8,14 +9,32 @@
 // professional sent (GET /requests), the charter's purpose labels.
 import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
 
+/** A notification as GET /notifications lists it. @typedef {{id: number, kind: string, created_at: string, read: boolean, data?: Record<string, any>}} Notice */
+/**
+ * Names for a notice's ids.
+ * @typedef {object} Names
+ * @property {(grant: string) => string} person
+ * @property {(code: string) => string} purpose
+ * @property {(id: string) => Record<string, any> | null} request
+ */
+
+/** @param {import("./types/page").PageHelpers} ctx */
 export function createProNotifications(ctx) {
   const { S, api, show, setStatus, categoryLabel } = ctx;
 
+  /**
+   * @param {Notice[]} notifications
+   * @param {Record<string, any>[]} requests
+   * @param {{purposes: {code: string, label: string}[]} | null} charter
+   * @returns {Names}
+   */
   function namesFor(notifications, requests, charter) {
+    /** @type {Map<string, string>} */
     const grants = new Map(); // grant id -> person login, from grant.received
     for (const notice of notifications) {
       if (notice.kind === "grant.received" && notice.data && notice.data.grant) grants.set(notice.data.grant, notice.data.person);
     }
+    /** @type {Map<string, string>} */
     const purposes = new Map((charter ? charter.purposes : []).map((p) => [p.code, p.label]));
     return {
       person: (grant) => grants.get(grant) || S.someone,
@@ -24,6 +43,10 @@ export function createProNotifications(ctx) {
     };
   }
 
+  /**
+   * @param {Notice} notice
+   * @param {Names} names
+   */
   function sentence(notice, names) {
     const data = notice.data || {};
     const at = { date: day(notice.created_at), time: time(notice.created_at) };
@@ -46,6 +69,10 @@ export function createProNotifications(ctx) {
     }
   }
 
+  /**
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options]
+   */
   async function showNotices(status = "", options = {}) {
     try {
       const { notifications, unread } = await (await api("GET", "/notifications")).json();
@@ -57,7 +84,7 @@ export function createProNotifications(ctx) {
         // Without a charter in force, purposes are named by their code.
       }
       const names = namesFor(notifications, requests, charter);
-      renderNotices("pro-notice-list", notifications, (n) => sentence(n, names), S.pro_no_notifications, S.new_notice);
+      renderNotices("pro-notice-list", notifications, (/** @type {Notice} */ n) => sentence(n, names), S.pro_no_notifications, S.new_notice);
       show("pro-notifications", { status, ...options });
       if (unread && notifications.length) {
         await api("POST", "/notifications/read", { json: { up_to: notifications[0].id } });
@@ -83,7 +110,7 @@ export function createProNotifications(ctx) {
     enter: { "pro-notifications": showNotices },
     actions: {},
     wipe() {
-      document.getElementById("pro-notice-list").replaceChildren();
+      /** @type {HTMLElement} */ (document.getElementById("pro-notice-list")).replaceChildren();
       setCount("pro-notifications-count", 0);
     },
   };

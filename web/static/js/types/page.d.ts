@@ -32,7 +32,8 @@ export interface VaultDocument {
   expiresOn: string | null;
   size: number;
   ciphertextSha256: string;
-  deposit: { envelope: unknown; depositor: Record<string, any> } | null;
+  /** {envelope, depositor} of a deposit (checked when opened: person-deposits.js). */
+  deposit: { envelope: Record<string, any>; depositor: Record<string, any> } | null;
   docKey: Uint8Array;
   meta: DocumentMeta;
   [field: string]: unknown;
