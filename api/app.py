@@ -49,8 +49,9 @@ API_PREFIX = "/api/v1"
 
 
 async def _background_jobs(coffre: Coffre, every: int) -> None:
-    """At regular intervals: sign the audit log's head (when it grew) and delete the
-    sealed keys of expired grants (pulls after expiry are refused anyway)."""
+    """At regular intervals: sign the audit log's head (when it grew), delete the
+    sealed keys of expired grants (pulls after expiry are refused anyway), and complete
+    the resets whose waiting period has passed."""
     # A checkpoint at start-up too: entries written while the server was stopped
     # (operator commands) are signed at once, not one interval later
     # (`coffre audit verify` wants every entry older than the interval signed).
@@ -60,7 +61,11 @@ async def _background_jobs(coffre: Coffre, every: int) -> None:
         log.warning("background job deferred: database unavailable")
     while True:
         await anyio.sleep(every)
-        for job in (coffre.audit.checkpoint, coffre.grants.clean_expired):
+        for job in (
+            coffre.audit.checkpoint,
+            coffre.grants.clean_expired,
+            coffre.resets.complete_due,
+        ):
             try:
                 await anyio.to_thread.run_sync(job)
             except CoffreError:

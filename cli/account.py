@@ -1,5 +1,6 @@
-"""Account commands: recover with the kit, change the passphrase, reset without the kit,
-delete the account; and the operator's ``coffre admin reset-code``.
+"""Account commands: recover with the kit, change the passphrase, reset without the kit
+(and cancel a reset that waits), delete the account; and the operator's
+``coffre admin reset-code``.
 
 The person commands go through ``client/``: the recovery code, the passphrases and the
 master key stay on this computer. The admin command acts on the server's database
@@ -8,6 +9,7 @@ through ``coffre/`` (an operator at the server's console).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -22,6 +24,7 @@ from cli.options import (
 )
 from cli.state import clear_state, remember_login, require_session
 from client import CoffreClient
+from client.api import PendingReset
 from coffre.container import Coffre
 from coffre.errors import CoffreError
 from coffre.settings import Settings
@@ -48,12 +51,35 @@ RESET_WARNING = (
     "[bold]Attention.[/bold] Sans votre code de récupération, personne ne peut plus ouvrir "
     "vos documents : ni vous, ni nous, ni les professionnels. C'est le prix du chiffrement "
     "de bout en bout. Avec le code de réinitialisation qu'un professionnel vous a donné, "
-    "vous retrouvez votre identifiant et un coffre [bold]vide[/bold] : vos anciens "
+    "vous retrouvez votre identifiant et un coffre [bold]vide[/bold], après un délai "
+    "d'attente de quelques jours (pendant ce délai, la personne qui a l'ancienne phrase "
+    "secrète ou l'ancien code de récupération peut annuler). Ce jour-là, vos anciens "
     "documents seront détruits pour toujours. Les documents ajoutés, déposés ou partagés "
     "ensuite s'ouvriront normalement.\n"
     "Si vous avez encore votre code de récupération, arrêtez ici et utilisez plutôt : "
     "coffre recover"
 )
+
+
+def when(moment: datetime) -> str:
+    """A moment as the person reads it, in this computer's time zone."""
+    return moment.astimezone().strftime("%d/%m/%Y à %H:%M")
+
+
+def pending_reset_text(pending: PendingReset) -> str:
+    """What a person who logs in is told about a reset of their account, in French."""
+    if pending.stage == "waiting":
+        return (
+            "[bold]Attention : une réinitialisation de votre compte est en attente.[/bold] "
+            f"Le {when(pending.until)}, votre coffre sera remplacé par un coffre vide et vos "
+            "documents seront détruits. Si ce n'est pas vous qui l'avez demandée, ou si vous "
+            "avez retrouvé votre phrase secrète, annulez-la maintenant : coffre reset-cancel"
+        )
+    return (
+        "[bold]Attention : un code de réinitialisation a été créé pour votre compte[/bold] "
+        f"(valable jusqu'au {when(pending.until)}). Si vous n'avez rien demandé, "
+        "retirez-le maintenant : coffre reset-cancel"
+    )
 
 
 def _new_passphrase(value: str | None) -> str:
@@ -147,18 +173,42 @@ def reset(
     passphrase = _new_passphrase(new_passphrase)
     with CoffreClient(server) as client:
         outcome = client.reset_with_code(login, reset_code, passphrase)
-        logged = client.login(login, passphrase)
-    remember_login(home, server, logged)
+    console.print(outcome.message)
     console.print(
-        "Votre coffre est prêt, vide. Vos anciens documents ont été détruits : personne "
-        "ne pourra plus les ouvrir."
+        f"Vous pourrez entrer dans votre nouveau coffre à partir du {when(outcome.completes_at)} "
+        f"avec : coffre login --login {login}"
     )
     console.print(
         "Voici votre [bold]nouveau code de récupération[/bold]. Écrivez-le sur papier et "
         "gardez-le en lieu sûr : sans lui, si vous oubliez votre phrase secrète, personne "
-        "ne pourra ouvrir vos documents."
+        "ne pourra ouvrir vos documents. Il servira à partir de la même date."
     )
     console.print(f"\n    [bold]{outcome.recovery_code}[/bold]\n")
+
+
+def show_pending_reset(server: str, token: str) -> None:
+    """After a login: tell the person at once about a reset of their account."""
+    with CoffreClient(server, token=token) as client:
+        pending = client.pending_reset()
+    if pending is not None:
+        console.print(pending_reset_text(pending))
+
+
+def reset_cancel(
+    yes: YesOption = False,
+    home: HomeOption = DEFAULT_HOME,
+) -> None:
+    """Cancel a reset of your account that waits (log in first with coffre login)."""
+    state = require_session(home)
+    with CoffreClient(state.server, token=state.token) as client:
+        pending = client.pending_reset()
+        if pending is None:
+            console.print("Aucune réinitialisation de votre compte n'est en attente.")
+            return
+        console.print(pending_reset_text(pending))
+        if not yes and not typer.confirm("Annuler la réinitialisation ?"):
+            raise typer.Exit(code=1)
+        console.print(client.cancel_reset())
 
 
 def delete_account(
@@ -199,5 +249,7 @@ def reset_code(
     typer.echo(
         f"Valable jusqu'au {issued.expires_at:%d/%m/%Y %H:%M} (UTC), une seule fois. "
         "Remettez-le à la personne en main propre. Avec lui, elle retrouve son identifiant "
-        "et un coffre vide : ses anciens documents seront détruits."
+        f"et un coffre vide, {coffre.settings.reset_waiting_days} jours après l'avoir utilisé : "
+        "ses anciens documents seront détruits alors. La personne est prévenue dans "
+        "l'application et peut annuler pendant ce délai avec sa phrase secrète ou son kit."
     )

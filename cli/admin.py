@@ -57,6 +57,17 @@ def clean_grants() -> None:
     typer.echo(f"{cleaned} partage(s) expiré(s) nettoyé(s).")
 
 
+@jobs_app.command("complete-resets")
+def complete_resets() -> None:
+    """Complete the resets whose waiting period has passed (old documents destroyed)."""
+    coffre = Coffre.build(Settings())
+    try:
+        completed = coffre.resets.complete_due()
+    finally:
+        coffre.close()
+    typer.echo(f"{completed} réinitialisation(s) terminée(s).")
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port d'écoute")] = 8000,

@@ -42,6 +42,7 @@ app.add_typer(officer.console_app, name="console")
 app.command("recover")(account.recover)
 app.command("passwd")(account.passwd)
 app.command("reset")(account.reset)
+app.command("reset-cancel")(account.reset_cancel)
 app.command("delete-account")(account.delete_account)
 app.add_typer(account.admin_app, name="admin")
 

@@ -21,6 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from cli.account import show_pending_reset
 from cli.options import (
     DEFAULT_HOME,
     DEFAULT_SERVER,
@@ -102,6 +103,7 @@ def login(
             logged = client.login(login, passphrase, totp_code=code)
     remember_login(home, server, logged)
     console.print(f"Connecté·e en tant que {logged.login}.")
+    show_pending_reset(server, logged.token)
     if logged.totp_enrolment_required:
         console.print(
             "Ce compte doit d'abord activer la double authentification : "

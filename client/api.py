@@ -64,6 +64,26 @@ class SignupOutcome:
 
 
 @dataclass(frozen=True)
+class ResetOutcome:
+    """A reset code was used: the new vault opens from ``completes_at`` (until then the
+    old passphrase or kit can cancel); the new recovery code is shown now, once."""
+
+    account_id: str
+    recovery_code: str
+    completes_at: datetime
+    message: str
+
+
+@dataclass(frozen=True)
+class PendingReset:
+    """A reset of one's account: a code not used yet ("code") or a reset that waits."""
+
+    stage: str
+    since: datetime
+    until: datetime
+
+
+@dataclass(frozen=True)
 class LoginOutcome:
     token: str
     account_id: str
@@ -301,11 +321,28 @@ class CoffreClient:
 
         return credentials.change_passphrase(self, current, new)
 
-    def reset_with_code(self, login: str, code: str, new_passphrase: str) -> SignupOutcome:
-        """Without the recovery code: a fresh, empty vault (old documents destroyed)."""
+    def reset_with_code(self, login: str, code: str, new_passphrase: str) -> ResetOutcome:
+        """Without the recovery code: a fresh, empty vault once the waiting period has
+        passed (the old documents are destroyed then)."""
         from client import credentials
 
         return credentials.reset_with_code(self, login, code, new_passphrase)
+
+    def pending_reset(self) -> PendingReset | None:
+        """A reset of this account that waits, or a reset code not used yet."""
+        pending = self._request("GET", "/me/reset").json()["pending"]
+        if pending is None:
+            return None
+        return PendingReset(
+            stage=pending["stage"],
+            since=datetime.fromisoformat(pending["since"]),
+            until=datetime.fromisoformat(pending["until"]),
+        )
+
+    def cancel_reset(self) -> str:
+        """Cancel the waiting reset of this account (and any code not used yet); returns
+        the server's sentence."""
+        return str(self._request("POST", "/me/reset/cancel").json()["message"])
 
     def delete_account(self, passphrase: str) -> None:
         """Erase the account and every document in it."""

@@ -5,7 +5,9 @@
   the new passphrase (SPEC §5.2). The server gets login values and wrapped keys.
 - ``change_passphrase``: the same re-wrap, proven by the current passphrase.
 - ``reset_with_code``: a brand-new account bundle (SPEC §3–§6) under the same
-  login, authorised by a reset code; the old documents are destroyed.
+  login, authorised by a reset code; it replaces the old keys after a waiting
+  period (the old passphrase or kit can cancel meanwhile), and the old documents
+  are destroyed then.
 - ``delete_account``: erasure, confirmed by the current passphrase.
 
 A reset code travels to the server, a recovery code must never: ``reset_code``
@@ -15,9 +17,10 @@ digits), and says so when it is a recovery code.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from client.api import ApiError, CoffreClient, LoginOutcome, SignupOutcome
+from client.api import ApiError, CoffreClient, LoginOutcome, ResetOutcome
 from client.bundle import account_bundle
 from crypto import (
     KdfParams,
@@ -141,17 +144,21 @@ def change_passphrase(client: CoffreClient, current: str, new_passphrase: str) -
 
 def reset_with_code(
     client: CoffreClient, login: str, code: str, new_passphrase: str
-) -> SignupOutcome:
-    """A fresh, empty vault under the same login; returns the new recovery code.
+) -> ResetOutcome:
+    """A fresh, empty vault under the same login, once the waiting period has passed;
+    returns the new recovery code and when the new vault opens.
 
-    The old documents are destroyed: nobody can open them any more.
+    The old documents are destroyed then: nobody can open them any more.
     """
     canonical = reset_code(code)
     body, new = account_bundle(login, new_passphrase)
     body["reset_code"] = canonical
-    account = client.call("POST", "/auth/reset", json=body).json()["account"]
-    return SignupOutcome(
-        account_id=account["id"], recovery_code=format_recovery_code(new.recovery_secret)
+    answer = client.call("POST", "/auth/reset", json=body).json()
+    return ResetOutcome(
+        account_id=answer["account"]["id"],
+        recovery_code=format_recovery_code(new.recovery_secret),
+        completes_at=datetime.fromisoformat(answer["completes_at"]),
+        message=str(answer["message"]),
     )
 
 

@@ -78,6 +78,7 @@ class Coffre:
         grants = GrantService(db, store, clock)
         audit_log = AuditLog(db, settings, clock)
         history = History(db, clock, grants)
+        resets = ResetService(db, clock, credentials, vault, settings)
         return cls(
             settings=settings,
             db=db,
@@ -90,8 +91,9 @@ class Coffre:
             doctor=Doctor(db, store, clock, timedelta(seconds=settings.doctor_grace_seconds)),
             structures=StructureService(db, accounts, clock),
             recovery=RecoveryService(db, clock, credentials),
-            resets=ResetService(db, clock, credentials, vault),
-            erasure=ErasureService(db, clock, credentials, vault),
+            resets=resets,
+            # A reset waiting for an erased account ends with it (its new keys wiped).
+            erasure=ErasureService(db, clock, credentials, vault, (resets.void_for_erased,)),
             charters=CharterService(db, clock),
             grants=grants,
             requests=RequestService(db, clock, settings.requests_per_person_per_day),

@@ -53,6 +53,7 @@ class Action(StrEnum):
     # Regaining access without the recovery kit, and leaving (coffre/accounts/reset.py,
     # erasure.py).
     ACCOUNT_RESET_ISSUE = "account.reset_issue"
+    ACCOUNT_RESET_CANCEL = "account.reset_cancel"
     ACCOUNT_ERASE = "account.erase"
     # The territory's charter (coffre/consent/service.py); reading it is public.
     CHARTER_PUBLISH = "charter.publish"
@@ -103,12 +104,29 @@ class Standing:
         return self.role is not None and self.certified and self.active
 
 
+class ResetLink(StrEnum):
+    """A link the person made with a professional, which lets that professional issue a
+    reset code for the person's login (``coffre.accounts.reset.links_of`` finds them).
+
+    Only links the person made count: a certificate or a structure says nothing about
+    who accompanies whom. The référent de parcours (the network issue) joins here as
+    ``REFERENT``, found in ``links_of``; nothing else in the decision changes.
+    """
+
+    # A grant from the person to the professional, active today (the consent gate's
+    # notion: not revoked, started, not expired, pulls left), made to a structure in
+    # which the professional is still a certified member.
+    ACTIVE_GRANT = "active_grant"
+
+
 @dataclass(frozen=True)
 class ResetTarget:
-    """A person's account to reset, with the issuer's standing in their structure."""
+    """A person's account to reset, the issuer's standing in the structure of their
+    link with the person, and the links the person made with the issuer."""
 
     account_kind: str
     issuer_standing: Standing
+    links: frozenset[ResetLink] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -160,14 +178,22 @@ def can(actor: Actor, action: Action, target: object | None = None) -> bool:
         owner = getattr(target, "owner_id", None)
         return actor.role is Role.PERSON and owner == actor.account_id
     if action is Action.ACCOUNT_RESET_ISSUE:
-        # A reset code gives a person a fresh, empty vault under their login: only for
-        # a person's account, by the territory admin or a professional currently
-        # certified in a structure (docs/THREATS.md: the issuer could misuse it).
+        # A reset code lets its holder replace a person's keys (after a waiting period
+        # the person is told of and may cancel, coffre/accounts/reset.py): only for a
+        # person's account, by a professional the person is linked with (ResetLink),
+        # still a certified member of the link's structure, or by the territory admin
+        # (the territory's trust root; the same notice, wait and cancel apply).
         if not isinstance(target, ResetTarget) or target.account_kind != Role.PERSON.value:
             return False
         return actor.role is Role.TERRITORY_ADMIN or (
-            actor.role is Role.PROFESSIONAL and target.issuer_standing.is_member
+            actor.role is Role.PROFESSIONAL
+            and target.issuer_standing.is_member
+            and bool(target.links)
         )
+    if action is Action.ACCOUNT_RESET_CANCEL:
+        # The holder of the account (a session opened with the passphrase or the kit)
+        # cancels a reset of their own account.
+        return actor.role is Role.PERSON
     if action is Action.CHARTER_PUBLISH:
         return actor.role is Role.TERRITORY_ADMIN
     if action.value.startswith(("grant.", "request.", "deposit.", "directory.")):

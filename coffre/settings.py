@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(default=365, ge=183)
     # How many requests one professional may send to one login per day (docs/CONSENT.md).
     requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
+    # How long a reset with a reset code waits before it replaces the account's keys
+    # and destroys the old documents; the person can cancel meanwhile (docs/THREATS.md).
+    reset_waiting_days: int = Field(default=7, ge=1, le=30)
     # The page gives up on an upload or a download after this long with no byte moving
     # (a silent connection), and offers "Réessayer" (web/static/js/transfer.js).
     web_stall_seconds: int = Field(default=30, ge=1, le=600)

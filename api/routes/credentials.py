@@ -22,7 +22,12 @@ from api.schemas.credentials import (
     RecoverResponse,
     RecoveryKeysBody,
     ResetRequest,
-    ResetResponse,
+)
+from api.schemas.reset import (
+    PendingResetBody,
+    PendingResetResponse,
+    ResetCancelledResponse,
+    ResetRequestedResponse,
 )
 from coffre.accounts.recovery import NewPassphrase
 from coffre.accounts.service import LoginResult
@@ -100,13 +105,35 @@ def change_passphrase(
 
 
 @router.post("/auth/reset")
-def reset(body: ResetRequest, coffre: CoffreDep) -> ResetResponse:
-    """Without the kit: new keys and an empty vault; the old documents are destroyed."""
-    outcome = coffre.resets.reset(body.data(), body.reset_code)
-    return ResetResponse(
-        account=AccountBody.of(outcome.account),
-        documents_destroyed=outcome.documents_destroyed,
-        message=outcome.message_fr,
+def reset(body: ResetRequest, coffre: CoffreDep) -> ResetRequestedResponse:
+    """Without the kit: the code is spent and the new keys wait (7 days by default);
+    then they replace the old ones and the old documents are destroyed."""
+    requested = coffre.resets.reset(body.data(), body.reset_code)
+    return ResetRequestedResponse(
+        account=AccountBody.of(requested.account),
+        completes_at=requested.completes_at,
+        message=requested.message_fr,
+    )
+
+
+@router.get("/me/reset")
+def pending_reset(actor: ActorDep, coffre: CoffreDep) -> PendingResetResponse:
+    """A reset of the caller's account that waits, or a reset code not used yet."""
+    view = coffre.resets.pending(actor)
+    if view is None:
+        return PendingResetResponse(pending=None)
+    body = PendingResetBody(stage=view.stage, since=view.since, until=view.until)
+    return PendingResetResponse(pending=body)
+
+
+@router.post("/me/reset/cancel")
+def cancel_reset(actor: ActorDep, coffre: CoffreDep) -> ResetCancelledResponse:
+    """Cancel the waiting reset (and withdraw a code not used yet): nothing changes."""
+    cancelled = coffre.resets.cancel(actor)
+    return ResetCancelledResponse(
+        waiting_cancelled=cancelled.waiting_cancelled,
+        codes_withdrawn=cancelled.codes_withdrawn,
+        message=cancelled.message_fr,
     )
 
 

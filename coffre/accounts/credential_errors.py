@@ -40,8 +40,18 @@ class AccountNotFound(NotFound):
     # tells whether the account exists.
     code = "account_not_found"
     message_fr = (
-        "Aucun compte que vous pouvez réinitialiser ne porte cet identifiant. "
-        "Vérifiez l'identifiant de la personne."
+        "Aucun compte que vous pouvez réinitialiser ne porte cet identifiant. Un code ne "
+        "peut être donné qu'à une personne qui vous a fait un partage en cours : vérifiez "
+        "l'identifiant, ou demandez-lui de vous partager un document."
+    )
+
+
+class ResetNotPending(NotFound):
+    # Cancelling when no reset of the account waits (none was asked, or it has ended).
+    code = "reset_not_pending"
+    message_fr = (
+        "Aucune réinitialisation de votre compte n'est en attente : il n'y a rien à "
+        "annuler. Votre coffre et vos documents sont là."
     )
 
 

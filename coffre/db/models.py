@@ -1,6 +1,7 @@
 """Every mapped model, imported once so Alembic and the tests see the whole schema."""
 
 from coffre.accounts.models import Account, LoginFailure, Session, TotpCredential
+from coffre.accounts.reset_models import PendingReset
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter, Pull
 from coffre.db.base import Base
@@ -28,6 +29,7 @@ __all__ = [
     "LoginFailure",
     "Membership",
     "Notification",
+    "PendingReset",
     "PublishedCharter",
     "ProfessionalProfile",
     "Pull",

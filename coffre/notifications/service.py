@@ -34,6 +34,10 @@ class Kind(StrEnum):
     DEPOSIT_RECEIVED = "deposit.received"
     GRANT_RECEIVED = "grant.received"
     GRANT_REVOKED = "grant.revoked"
+    # Someone issued a reset code for the person's login; then someone used it (the
+    # reset waits, and the person can cancel): coffre/accounts/reset.py.
+    RESET_CODE_ISSUED = "reset.code_issued"
+    RESET_REQUESTED = "reset.requested"
 
 
 def notify(db: DbSession, account_id: str, kind: Kind, data: dict[str, Any], now: datetime) -> None:

@@ -139,7 +139,9 @@ ENDPOINTS = [
     ),
     Endpoint(
         "issue a reset code for a person",
-        frozenset({"professional", "structure_admin", "territory_admin"}),
+        # The world's person shared nothing: only the territory admin may (a professional
+        # needs a grant from the person, tests/accounts/test_reset_links.py).
+        frozenset({"territory_admin"}),
         lambda api, w, h: (
             api.post("/api/v1/reset-codes", json={"login": w.person.login}, headers=h).status_code
         ),
