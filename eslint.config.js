@@ -27,6 +27,7 @@ export default [
   },
   {
     files: ["web/static/js/**/*.js"],
+    ignores: ["web/static/js/kdf-worker.js"],
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",
@@ -37,6 +38,8 @@ export default [
     // A module Web Worker: no window, no document.
     files: ["web/static/js/kdf-worker.js"],
     languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "module",
       globals: { ...globals.worker },
     },
   },
