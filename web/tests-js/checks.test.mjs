@@ -1,0 +1,37 @@
+// The page's JavaScript is under the static checks (issue 14): scripts/check runs eslint
+// over every module and tsc over the JSDoc-typed ones, and the modules that handle
+// keys, HTTP and the export are among them.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { REPO } from "./helpers.mjs";
+
+const JS = join(REPO, "web/static/js");
+const TYPED = [
+  "coffre-crypto.js",
+  "kdf-client.js",
+  "kdf-worker.js",
+  "network.js",
+  "trust.js",
+  "zip.js",
+  "http.js",
+  "person-export.js",
+];
+
+test("scripts/check runs eslint over the repository and tsc over the page's modules", () => {
+  const check = readFileSync(join(REPO, "scripts/check"), "utf8");
+  assert.match(check, /^npx --no-install eslint --max-warnings 0 \.$/m);
+  assert.match(check, /^npx --no-install tsc --noEmit -p \.$/m);
+  const tsconfig = readFileSync(join(REPO, "tsconfig.json"), "utf8");
+  assert.match(tsconfig, /"web\/static\/js\/\*\*\/\*\.js"/);
+});
+
+test("the crypto, HTTP and export modules are type-checked (// @ts-check)", () => {
+  const modules = readdirSync(JS).filter((name) => name.endsWith(".js"));
+  for (const name of TYPED) {
+    assert.ok(modules.includes(name), `${name} is missing`);
+    const first = readFileSync(join(JS, name), "utf8").split("\n", 1)[0];
+    assert.equal(first, "// @ts-check", `${name} must start with // @ts-check`);
+  }
+});
