@@ -9,6 +9,8 @@ address cannot hold more than its share.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import socket
 import threading
 import time
@@ -19,15 +21,29 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from coffre.clock import FrozenClock
+from coffre.ids import new_id
 from coffre.settings import Settings
+from crypto import (
+    DocumentMetadata,
+    b64encode,
+    encrypt_bytes,
+    encrypt_metadata,
+    new_document_key,
+    seal_document_key,
+    sign_statement,
+)
+from crypto.consent import Deposit
 from tests.api.raw_http import (
     RawResponse,
     nothing_received_yet,
     open_request,
     read_response,
 )
+from tests.consent.world import build_consent_world
 from tests.factories import EncryptedDocument, Person, encrypted_document, make_person
 
 # The one timed assertion: a request that is not an upload answers within this bound
@@ -255,3 +271,102 @@ def test_one_address_holds_at_most_its_cap_of_uploads(
         "/api/v1/documents", content=document.ciphertext, headers=_upload_headers(person, document)
     )
     assert response.status_code == 201, response.text
+
+
+def _deposit_headers(cw: Any, ciphertext: bytes, doc_key: bytes, deposited_at: Any) -> dict:
+    """A professional's deposit of ``ciphertext`` for the consent world's person."""
+    statement = Deposit(
+        document=new_id(),
+        person=cw.person.account_id,
+        depositor=cw.professional.account_id,
+        structure=cw.world.structure_id,
+        category="domicile",
+        ciphertext_sha256=hashlib.sha256(ciphertext).hexdigest(),
+        deposited_at=deposited_at,
+    ).statement()
+    metadata = DocumentMetadata(name="a.pdf", mime="application/pdf", size=1, sha256="0" * 64)
+    return {
+        **cw.professional.headers,
+        "Content-Type": "application/octet-stream",
+        "Content-Length": str(len(ciphertext)),
+        "Coffre-Person": cw.person.account_id,
+        "Coffre-Category": "domicile",
+        "Coffre-Metadata": b64encode(encrypt_metadata(doc_key, metadata)),
+        "Coffre-Sealed-Key": b64encode(seal_document_key(doc_key, cw.person.keys.box_public)),
+        "Coffre-Deposit": b64encode(
+            json.dumps(sign_statement(statement, cw.professional.keys.sign_seed)).encode()
+        ),
+    }
+
+
+def _objects_match_rows(settings: Settings, request: pytest.FixtureRequest) -> None:
+    """One object per document row, no temp file, no unfinished multipart upload."""
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:
+        keys = set(
+            conn.execute(
+                text("SELECT object_key FROM documents WHERE object_key IS NOT NULL")
+            ).scalars()
+        )
+    engine.dispose()
+    if settings.storage_backend == "local":
+        root = Path(settings.storage_dir)
+        files = [p for p in root.rglob("*") if p.is_file()]
+        assert len(files) == len(keys)
+        assert not any(".tmp" in p.relative_to(root).parts for p in files)
+        return
+    client = request.getfixturevalue("s3_server").client()
+    objects = {o.object_name for o in client.list_objects(settings.s3_bucket, recursive=True)}
+    assert objects == keys
+    assert list(client._list_multipart_uploads(settings.s3_bucket).uploads) == []  # noqa: SLF001
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [{"body_read_timeout_seconds": 4.0, "uploads_per_account": 1}],
+    ids=["1-per-account"],
+)
+def test_a_stalled_deposit_holds_the_professional_s_slot_then_is_cut(
+    api: TestClient,
+    live_server: str,
+    tmp_path: Path,
+    clock: FrozenClock,
+    settings: Settings,
+    request: pytest.FixtureRequest,
+) -> None:
+    cw = build_consent_world(api, tmp_path)
+    cw.share()  # the link that allows the professional to deposit
+    key = new_document_key()
+    stalled_body = encrypt_bytes(key, b"attestation de domiciliation" * 1000)
+    sock = open_request(
+        live_server,
+        "POST",
+        "/api/v1/deposits",
+        _deposit_headers(cw, stalled_body, key, clock.now()),
+        stalled_body[:64],
+    )
+    try:
+        time.sleep(1.0)  # the stalled deposit holds the professional's only upload slot
+        key = new_document_key()
+        second = encrypt_bytes(key, b"avis CAF" * 1000)
+        with httpx.Client(base_url=live_server, timeout=HANG_SECONDS) as http:
+            busy = http.post(
+                "/api/v1/deposits",
+                content=second,
+                headers=_deposit_headers(cw, second, key, clock.now()),
+            )
+            assert busy.status_code == 429, busy.text
+            assert busy.json()["error"]["code"] == "too_many_uploads"
+            assert busy.headers["retry-after"]
+            cut = read_response(sock, HANG_SECONDS)
+            assert (cut.status, cut.code) == (408, "request_too_slow")
+            # The slot came back with the cut.
+            again = http.post(
+                "/api/v1/deposits",
+                content=second,
+                headers=_deposit_headers(cw, second, key, clock.now()),
+            )
+            assert again.status_code == 201, again.text
+    finally:
+        sock.close()
+    _objects_match_rows(settings, request)
