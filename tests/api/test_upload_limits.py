@@ -191,6 +191,29 @@ def test_an_upload_trickled_below_the_minimum_rate_is_cut(
     _nothing_left(settings, request)
 
 
+@pytest.mark.parametrize(
+    "limits",
+    [{"body_min_bytes_per_second": 2000, "body_min_rate_grace_seconds": 1.0}],
+    ids=["rate-floor"],
+)
+def test_an_upload_at_a_slow_but_steady_pace_goes_through(
+    live_server: str, http: httpx.Client
+) -> None:
+    person = make_person(http)  # type: ignore[arg-type]
+    document = encrypted_document(person, b"p" * 20_000)
+    sock = _stalled_upload(live_server, person, document)
+    try:
+        # About 8 KB/s, four times the floor: a poor mobile connection, not an attack.
+        rest = document.ciphertext[64:]
+        for start in range(0, len(rest), 1000):
+            sock.sendall(rest[start : start + 1000])
+            time.sleep(0.125)
+        answer = read_response(sock, HANG_SECONDS)
+    finally:
+        sock.close()
+    assert answer.status == 201, answer.body
+
+
 def _parallel_stalled(
     live_server: str, uploads: list[tuple[Person, EncryptedDocument]]
 ) -> list[RawResponse]:
