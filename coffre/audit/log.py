@@ -222,8 +222,13 @@ def _purge_batch(
     start = previous.upto if previous is not None else 0
     digest = previous.kept_digest if previous is not None else retention.GENESIS
     cutoff = now - timedelta(days=retention_days)
+    # In sequence order from where the last purge stopped: reads the old entries only
+    # (a min() over ``at >= cutoff`` would read the whole retention window).
     first_kept = db.scalar(
-        select(func.min(AuditEntry.seq)).where(AuditEntry.seq >= start, AuditEntry.at >= cutoff)
+        select(AuditEntry.seq)
+        .where(AuditEntry.seq >= start, AuditEntry.seq < start + limit, AuditEntry.at >= cutoff)
+        .order_by(AuditEntry.seq)
+        .limit(1)
     )
     size = db.get_one(AuditHead, HEAD_ID).size
     upto = min(first_kept if first_kept is not None else size, start + limit)

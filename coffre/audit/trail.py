@@ -86,8 +86,8 @@ def at_text(at: datetime) -> str:
 
 def parse_at(text: str) -> datetime:
     """Inverse of ``at_text``; ValueError if ``text`` is not in exactly that form."""
-    at = datetime.strptime(text, AT_FORMAT).replace(tzinfo=UTC)
-    if at_text(at) != text:
+    at = datetime.fromisoformat(text)  # then held to exactly one form:
+    if at.tzinfo is None or at_text(at) != text:
         raise ValueError("not an event time")
     return at
 
