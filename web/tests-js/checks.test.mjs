@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { ESLint } from "eslint";
 import { REPO } from "./helpers.mjs";
 
 const JS = join(REPO, "web/static/js");
@@ -34,4 +35,21 @@ test("the crypto, HTTP and export modules are type-checked (// @ts-check)", () =
     const first = readFileSync(join(JS, name), "utf8").split("\n", 1)[0];
     assert.equal(first, "// @ts-check", `${name} must start with // @ts-check`);
   }
+});
+
+test("eslint refuses a statement glued onto the end of a comment, and the name it hid", async () => {
+  const eslint = new ESLint({ cwd: REPO });
+  const glued = [
+    "export function done(listed, setStatus) {",
+    '  listed.sort(); // one main action      const deposits = listed.filter((d) => d.deposit);',
+    '  setStatus(deposits.length ? "!" : "");',
+    "}",
+    "",
+  ].join("\n");
+  const [result] = await eslint.lintText(glued, { filePath: join(JS, "probe.js") });
+  const rules = result.messages.map((m) => m.ruleId).sort();
+  assert.deepEqual(rules, ["local/no-statement-in-comment", "no-undef"]);
+  const fixed = glued.replace("action      const", "action\n  const");
+  const [clean] = await eslint.lintText(fixed, { filePath: join(JS, "probe.js") });
+  assert.deepEqual(clean.messages, []);
 });
