@@ -287,6 +287,32 @@ def test_a_history_rewritten_under_a_kept_checkpoint_is_found(built: Coffre) -> 
     broken(built.audit.verify(kept.note), N - 1, "a été réécrit")
 
 
+def test_a_kept_checkpoint_is_read_from_a_note_an_export_or_a_manifest(
+    built: Coffre, settings: Settings
+) -> None:
+    from coffre.audit.errors import KeptCheckpointInvalid
+    from coffre.audit.log import read_kept_checkpoint, verify_export
+
+    export = "".join(built.audit.export_lines())  # signs the head first: N + TAIL
+    note = built.audit.latest_checkpoint().note
+    manifest = json.dumps({"format": "coffre-export", "audit": {"checkpoint": note}})
+    verifier, origin = built.audit.verifier, settings.audit_origin
+    for text in (note, export, manifest):
+        assert read_kept_checkpoint(text, verifier, origin).size == N + TAIL
+    for text in ("", "pas un point de contrôle\n", note.replace(origin, "autre.example/log")):
+        with pytest.raises(KeptCheckpointInvalid):
+            read_kept_checkpoint(text, verifier, origin)
+    # An export checked against a checkpoint kept from a longer history: a rollback.
+    lines = export.splitlines(keepends=True)
+    assert verify_export(lines, built.audit.verifier_key, kept=export).ok
+    clock = built.clock
+    assert isinstance(clock, FrozenClock)
+    grow(built, clock, 3, start=5000)
+    longer = "".join(built.audit.export_lines())
+    report = verify_export(lines, built.audit.verifier_key, kept=longer)
+    broken(report, N + TAIL, "retour en arrière")
+
+
 def test_a_forged_row_appended_with_chain_and_head_fixed_is_found_by_its_date(
     built: Coffre,
 ) -> None:
