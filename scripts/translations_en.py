@@ -936,6 +936,79 @@ EN = {
     ),
     "Échoué": "Failed",
     "Écrivez votre identifiant et votre phrase secrète.": "Type your login and your passphrase.",
+    # Resets wait and can be cancelled (issue 14, item 3).
+    "C'est enregistré. Votre nouveau coffre sera prêt le {date} à {time}, vide : vos "
+    "anciens documents seront détruits ce jour-là et personne ne pourra plus jamais les "
+    "ouvrir. D'ici là, vous ne pouvez pas encore y entrer, et la personne qui a "
+    "l'ancienne phrase secrète ou l'ancien code de récupération peut tout annuler. "
+    "Gardez bien ce nouveau code de récupération : il servira à partir de cette date.": (
+        "Done. Your new vault will be ready on {date} at {time}, empty: your old documents "
+        "will be destroyed that day and no one will ever be able to open them again. Until "
+        "then you cannot enter it yet, and whoever has the old passphrase or the old "
+        "recovery code can cancel everything. Keep this new recovery code safe: it works "
+        "from that date."
+    ),
+    "Le {since}, quelqu'un a utilisé un code de réinitialisation pour votre compte. Le "
+    "{date} à {time}, votre coffre sera remplacé par un coffre vide : vos documents "
+    "seront détruits, et votre phrase secrète et votre code de récupération ne "
+    "serviront plus.": (
+        "On {since}, someone used a reset code for your account. On {date} at {time}, your "
+        "vault will be replaced by an empty one: your documents will be destroyed, and your "
+        "passphrase and recovery code will no longer work."
+    ),
+    "Le {since}, un code de réinitialisation a été créé pour votre compte. Il vaut "
+    "jusqu'au {date} à {time}. Celui ou celle qui l'utilise pourra remplacer votre "
+    "coffre par un coffre vide, après quelques jours pendant lesquels vous pourrez "
+    "encore annuler.": (
+        "On {since}, a reset code was created for your account. It is valid until {date} at "
+        "{time}. Whoever uses it can replace your vault with an empty one, after a few days "
+        "during which you can still cancel."
+    ),
+    "C'est annulé. Votre coffre, vos documents, votre phrase secrète et votre code de "
+    "récupération restent comme avant.": (
+        "Cancelled. Your vault, your documents, your passphrase and your recovery code stay "
+        "as they were."
+    ),
+    "Le {date} à {time}, {issuer} a créé un code de réinitialisation pour votre compte. "
+    "Si vous n'avez rien demandé, annulez-le : « Annuler la réinitialisation » "
+    "s'affiche quand vous ouvrez votre coffre.": (
+        "On {date} at {time}, {issuer} created a reset code for your account. If you did not "
+        "ask for anything, cancel it: “Cancel the reset” appears when you open your vault."
+    ),
+    "Le {date} à {time}, un code de réinitialisation a été utilisé pour votre compte : "
+    "le {until}, votre coffre sera remplacé par un coffre vide, sauf si vous annulez.": (
+        "On {date} at {time}, a reset code was used for your account: on {until}, your vault "
+        "will be replaced by an empty one, unless you cancel."
+    ),
+    "l'administration du territoire": "the territory's administration",
+    "l'exploitant du service": "the service's operator",
+    "{professional} ({structure})": "{professional} ({structure})",
+    "Un professionnel à qui vous partagez un document en ce moment peut vous donner un code "
+    "de réinitialisation. Avec lui, vous gardez votre identifiant et vous repartez avec un "
+    "coffre vide : vos anciens documents seront détruits. Les documents ajoutés, déposés ou "
+    "partagés ensuite s'ouvriront normalement.": (
+        "A professional you are sharing a document with right now can give you a reset code. "
+        "With it, you keep your login and start again with an empty vault: your old documents "
+        "will be destroyed. Documents added, deposited or shared afterwards will open normally."
+    ),
+    "Par sécurité, votre nouveau coffre ne s'ouvre qu'après quelques jours d'attente. Pendant "
+    "ce temps, rien ne change, et la personne qui a l'ancienne phrase secrète ou l'ancien code "
+    "de récupération peut tout annuler.": (
+        "For your safety, your new vault only opens after a few days' wait. Meanwhile nothing "
+        "changes, and whoever has the old passphrase or the old recovery code can cancel "
+        "everything."
+    ),
+    "Réinitialisation de votre compte": "Reset of your account",
+    "Si ce n'est pas vous qui l'avez demandée, ou si vous avez retrouvé votre phrase secrète ou "
+    "votre code de récupération, annulez-la : votre coffre et vos documents resteront comme "
+    "avant.": (
+        "If you did not ask for it, or if you found your passphrase or your recovery code "
+        "again, cancel it: your vault and your documents will stay as they were."
+    ),
+    "Annuler la réinitialisation": "Cancel the reset",
+    "Continuer sans annuler": "Continue without cancelling",
+    "Réinitialisation demandée (délai d'attente)": "Reset requested (waiting period)",
+    "Réinitialisation annulée par la personne": "Reset cancelled by the person",
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

@@ -94,6 +94,8 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "account.passphrase": _("Phrase secrète changée"),
             "account.recover": _("Accès retrouvé avec le code de récupération"),
             "account.reset_code": _("Code de réinitialisation donné"),
+            "account.reset_request": _("Réinitialisation demandée (délai d'attente)"),
+            "account.reset_cancel": _("Réinitialisation annulée par la personne"),
             "account.reset": _("Coffre réinitialisé"),
             "account.totp_enrol": _("Double authentification en préparation"),
             "account.totp_on": _("Double authentification activée"),

@@ -59,9 +59,29 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "sur l'écran précédent : vous garderez tous vos documents."
         ),
         "reset_not_understood": _("Cochez la case pour confirmer que vous avez compris."),
-        "reset_done": _(
-            "Votre coffre est prêt, vide. Vos anciens documents ont été détruits : personne ne "
-            "pourra plus jamais les ouvrir. Gardez bien votre nouveau code de récupération."
+        # A reset waits before it replaces anything (person-reset.js, coffre/accounts/reset.py).
+        "reset_requested": _(
+            "C'est enregistré. Votre nouveau coffre sera prêt le {date} à {time}, vide : vos "
+            "anciens documents seront détruits ce jour-là et personne ne pourra plus jamais les "
+            "ouvrir. D'ici là, vous ne pouvez pas encore y entrer, et la personne qui a "
+            "l'ancienne phrase secrète ou l'ancien code de récupération peut tout annuler. "
+            "Gardez bien ce nouveau code de récupération : il servira à partir de cette date."
+        ),
+        "reset_waiting": _(
+            "Le {since}, quelqu'un a utilisé un code de réinitialisation pour votre compte. Le "
+            "{date} à {time}, votre coffre sera remplacé par un coffre vide : vos documents "
+            "seront détruits, et votre phrase secrète et votre code de récupération ne "
+            "serviront plus."
+        ),
+        "reset_code_pending": _(
+            "Le {since}, un code de réinitialisation a été créé pour votre compte. Il vaut "
+            "jusqu'au {date} à {time}. Celui ou celle qui l'utilise pourra remplacer votre "
+            "coffre par un coffre vide, après quelques jours pendant lesquels vous pourrez "
+            "encore annuler."
+        ),
+        "reset_cancelled": _(
+            "C'est annulé. Votre coffre, vos documents, votre phrase secrète et votre code de "
+            "récupération restent comme avant."
         ),
         # Consent, the person's side (consent-person.js). {names} are filled in the page.
         "choose_one": _("Choisissez une réponse."),
@@ -181,6 +201,18 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "le {date}."
         ),
         "notice_other": _("Un évènement le {date} à {time}."),
+        "notice_reset_code": _(
+            "Le {date} à {time}, {issuer} a créé un code de réinitialisation pour votre compte. "
+            "Si vous n'avez rien demandé, annulez-le : « Annuler la réinitialisation » "
+            "s'affiche quand vous ouvrez votre coffre."
+        ),
+        "notice_reset_requested": _(
+            "Le {date} à {time}, un code de réinitialisation a été utilisé pour votre compte : "
+            "le {until}, votre coffre sera remplacé par un coffre vide, sauf si vous annulez."
+        ),
+        "reset_by_territory": _("l'administration du territoire"),
+        "reset_by_operator": _("l'exploitant du service"),
+        "reset_by_professional": _("{professional} ({structure})"),
         "new_notice": _("Nouveau"),
         "no_notifications": _("Personne n'a encore ouvert vos documents."),
         # Consent, the professional's side (consent-pro.js).

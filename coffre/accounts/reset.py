@@ -220,6 +220,7 @@ class ResetService:
                 issuer,
                 "account.reset_code",
                 person_id=account.id if account is not None else None,
+                structure_id=standing.structure_id or None,
                 outcome="ok" if allowed else "refused",
                 details={"link": sorted(links)},
             )

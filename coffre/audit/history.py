@@ -68,6 +68,8 @@ SHOWN = frozenset(
         "account.passphrase",
         "account.recover",
         "account.reset_code",
+        "account.reset_request",
+        "account.reset_cancel",
         "account.reset",
         "account.totp_on",
         "account.totp_off",

@@ -111,12 +111,23 @@ def _own(item: HistoryItem, who: str, doc: str) -> str:
             "Vous avez choisi une nouvelle phrase secrète avec votre code de récupération."
         ),
         "account.reset_code": f"{who} a créé un code de réinitialisation pour votre compte.",
+        "account.reset_request": (
+            "Un code de réinitialisation a été utilisé : votre coffre sera remplacé par un "
+            "coffre vide à la fin du délai d'attente, sauf si vous annulez."
+        ),
+        "account.reset_cancel": "Vous avez annulé la réinitialisation de votre compte.",
         "account.reset": (
-            "Votre coffre a été réinitialisé avec un code : les anciens documents ont été détruits."
+            "Votre coffre a été réinitialisé avec un code, après le délai d'attente : les "
+            "anciens documents ont été détruits."
         ),
         "account.totp_on": "Vous avez activé la double authentification.",
         "account.totp_off": "Vous avez désactivé la double authentification.",
     }
+    if item.action == "account.reset_code" and item.outcome != "ok":
+        return (
+            f"{who} a demandé un code de réinitialisation pour votre compte. Refusé : "
+            "vous ne lui partagez rien en ce moment."
+        )
     if item.action == "account.login":
         if item.outcome == "ok":
             return "Connexion à votre compte."

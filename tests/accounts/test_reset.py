@@ -287,6 +287,24 @@ def test_the_trail_keeps_the_issue_the_use_the_cancel_and_the_completion(
     ]
 
 
+def test_the_person_s_history_says_who_tried_who_issued_and_what_they_cancelled(
+    api: TestClient, tmp_path: Path
+) -> None:
+    linked = linked_world(api, tmp_path, share=False)
+    owner = linked.owner
+    assert linked.issue(linked.cw.professional.headers).status_code == 404  # no link yet
+    linked.share()
+    assert linked.use(linked.issue_as_professional()).status_code == 200
+    owner.client.cancel_reset()
+
+    items = api.get("/api/v1/me/history", headers=_headers(owner)).json()["items"]
+    said = [item["summary"] for item in items if item["action"].startswith("account.reset")]
+    assert any("Mme Dupont" in s and "Refusé" in s for s in said), said
+    assert any(s.startswith("Mme Dupont (CCAS de Clermont-Ferrand) a créé") for s in said)
+    assert any("Un code de réinitialisation a été utilisé" in s for s in said)
+    assert "Vous avez annulé la réinitialisation de votre compte." in said
+
+
 # -- the code itself ---------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from coffre.container import Coffre
 from coffre.settings import Settings
 from tests.factories import typo_caught_by_the_check_character
 from tests.web.conftest import assert_accessible, png, screenshot
-from tests.web.journeys import open_login, visible_screen
+from tests.web.journeys import log_in, open_login, visible_screen
 from tests.web.test_person_journey import downloaded_bytes
 
 OLD_PASSPHRASE = "lanterne cerise galet moulin"
@@ -72,7 +72,7 @@ def test_a_mistyped_recovery_code_is_caught_in_the_page(page: Page, live_server:
     expect(page.locator("#forgot-error")).to_contain_text("code de récupération n'est pas valable")
 
 
-def test_without_the_kit_a_reset_code_gives_an_empty_vault_and_a_new_kit(
+def test_without_the_kit_a_reset_code_gives_a_new_kit_and_the_empty_vault_waits(
     page: Page, live_server: str, settings: Settings, tmp_path: Path
 ) -> None:
     with CoffreClient(live_server) as client:
@@ -91,6 +91,7 @@ def test_without_the_kit_a_reset_code_gives_an_empty_vault_and_a_new_kit(
     page.get_by_role("button", name="Je n'ai plus mon code de récupération").click()
     form = visible_screen(page, "reset")
     expect(form.get_by_text("C'est le prix du chiffrement de bout en bout.")).to_be_visible()
+    expect(form.get_by_text("quelques jours d'attente")).to_be_visible()
     assert_accessible(page, "reset")
     screenshot(page, "21-reset")
     form.get_by_label("Pseudonyme ou numéro de téléphone").fill("karim")
@@ -105,10 +106,51 @@ def test_without_the_kit_a_reset_code_gives_an_empty_vault_and_a_new_kit(
     form.get_by_label("Code de réinitialisation").fill(code.lower())
     form.get_by_role("button", name="Repartir avec un coffre vide").click()
     visible_screen(page, "recovery")
-    expect(page.get_by_text("Vos anciens documents ont été détruits")).to_be_visible()
+    expect(page.get_by_text("Votre nouveau coffre sera prêt le")).to_be_visible()
     new_kit = page.locator("#recovery-code").inner_text()
     assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{3,4}){6}", new_kit) and new_kit != kit
     page.get_by_label("J'ai écrit ou imprimé mon code").check()
     page.get_by_role("button", name="Continuer").click()
+    # Nothing opens yet: the new vault waits, the old one is untouched.
+    visible_screen(page, "welcome")
+    with CoffreClient(live_server) as client:
+        assert client.login("karim", OLD_PASSPHRASE).login == "karim"
+
+
+def test_a_person_who_logs_in_during_the_wait_sees_the_reset_and_cancels_it(
+    page: Page, live_server: str, settings: Settings, tmp_path: Path
+) -> None:
+    with CoffreClient(live_server) as client:
+        client.signup("sofia", OLD_PASSPHRASE)
+        logged = client.login("sofia", OLD_PASSPHRASE)
+        photo = png(tmp_path / "quittance.png", 320, 200, seed=7)
+        client.upload(photo, "domicile", box_public_key=logged.keys.box_public)
+    operator = Coffre.build(settings)
+    try:
+        code = operator.resets.create_reset_code_as_operator("sofia").code
+    finally:
+        operator.close()
+    with CoffreClient(live_server) as client:
+        client.reset_with_code("sofia", code, NEW_PASSPHRASE)
+
+    log_in(page, live_server, "sofia", OLD_PASSPHRASE, "reset-pending")
+    notice = visible_screen(page, "reset-pending")
+    expect(notice.get_by_text("votre coffre sera remplacé par un coffre vide")).to_be_visible()
+    assert_accessible(page, "reset-pending")
+    screenshot(page, "22-reset-pending")
+    notice.get_by_role("button", name="Annuler la réinitialisation").click()
     visible_screen(page, "documents")
-    expect(page.get_by_text("Votre coffre est vide")).to_be_visible()
+    expect(page.get_by_text("C'est annulé.")).to_be_visible()
+    page.get_by_role("button", name=re.compile("quittance.png")).click()
+    visible_screen(page, "document")
+    assert downloaded_bytes(page) == photo.read_bytes()
+    # The notifications say who issued the code and that it was used, in French.
+    page.get_by_role("button", name="Retour").dispatch_event("click")
+    page.get_by_role("button", name=re.compile("^Qui a ouvert mes documents")).click()
+    notices = visible_screen(page, "notifications")
+    expect(notices.locator(".notice")).to_have_count(2)
+    expect(notices).to_contain_text("l'exploitant du service a créé un code de réinitialisation")
+    expect(notices).to_contain_text("un code de réinitialisation a été utilisé pour votre compte")
+    with CoffreClient(live_server) as client:
+        client.login("sofia", OLD_PASSPHRASE)
+        assert client.pending_reset() is None

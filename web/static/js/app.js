@@ -13,6 +13,7 @@ import { ApiError, CSRF_HEADER, csrfToken, request } from "./http.js";
 import { createKdfClient } from "./kdf-client.js";
 import { createPersonConsent } from "./consent-person.js";
 import { createProConsent } from "./consent-pro.js";
+import { createResetNotice, opensOn } from "./person-reset.js";
 import { fill } from "./consent-common.js";
 
 const STRINGS = JSON.parse(document.getElementById("coffre-strings").textContent);
@@ -153,8 +154,13 @@ function setAccount(account) {
   state.kind = account.kind;
 }
 
+// A reset of the person's own account that waits (or a reset code issued for it) is
+// shown first, once per opened vault, with a one-step cancel (person-reset.js).
+const resetNotice = createResetNotice({ S: STRINGS, state, api, show, setStatus, showError, home });
+
 // The first screen after the vault opens: a professional's shared documents, or the vault.
 async function home(status = "") {
+  if (await resetNotice.interrupts(status)) return;
   const module = consent.find((m) => m.home && m.kind === state.kind);
   if (module) return module.home(status);
   return showDocuments(status);
@@ -384,8 +390,9 @@ function resetCode(text) {
   }
 }
 
-// Without the kit: a brand-new account under the same login, an empty vault, and a
-// new recovery kit to keep. The server destroys the old documents.
+// Without the kit: a brand-new account under the same login and a new recovery kit to
+// keep now. The new vault opens after a waiting period (the old passphrase or kit can
+// cancel meanwhile); the server destroys the old documents then, not before.
 async function onReset(event) {
   event.preventDefault();
   const form = event.target;
@@ -398,18 +405,16 @@ async function onReset(event) {
   busy(form, true);
   try {
     const account = await kdf("createAccount", form.passphrase.value);
-    await api("POST", "/auth/reset", { json: { ...C.signupBody(login, account), reset_code: code } });
-    const response = await api("POST", "/auth/web-login", {
-      json: { login, auth_key: C.b64encode(account.authKey) },
-    });
+    const answer = await (
+      await api("POST", "/auth/reset", { json: { ...C.signupBody(login, account), reset_code: code } })
+    ).json();
+    // Nothing to open yet: the new keys wait on the server; only the kit is kept now.
     sodium.memzero(account.authKey);
-    const me = await response.json();
-    state.keys = account.keys;
-    setAccount(me.account);
-    touch();
+    for (const key of Object.values(account.keys)) if (key instanceof Uint8Array) sodium.memzero(key);
     const kit = C.formatRecoveryCode(account.recoverySecret);
     sodium.memzero(account.recoverySecret);
-    await showRecoveryKit(kit, me.account.login, STRINGS.reset_done);
+    const opens = fill(STRINGS.reset_requested, opensOn(answer.completes_at));
+    await showRecoveryKit(kit, answer.account.login, opens);
   } catch (error) {
     showError("reset-error", error.message);
     setStatus("");
@@ -878,7 +883,8 @@ function wire() {
   const actions = {
     logout: () => logout(),
     print: () => window.print(),
-    "recovery-done": () => home(),
+    // After a reset the new vault is not open yet: back to the welcome screen.
+    "recovery-done": () => (state.keys ? home() : show("welcome")),
     add: () => startAdd(),
     send: onSend,
     retry: sendPending,

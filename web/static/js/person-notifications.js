@@ -9,6 +9,14 @@ import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
 export function createNotifications(P) {
   const { S, api, show, setStatus, categoryLabel } = P;
 
+  // Who issued a reset code for the person's login, as the server recorded it.
+  /** @param {Record<string, any>} data */
+  function resetIssuer(data) {
+    if (data.role === "territory_admin") return S.reset_by_territory;
+    if (data.role === "operator") return S.reset_by_operator;
+    return fill(S.reset_by_professional, { professional: data.professional, structure: data.structure });
+  }
+
   /** @param {Notice} notice */
   function sentence(notice) {
     const data = notice.data || {};
@@ -33,6 +41,13 @@ export function createNotifications(P) {
           professional: data.professional,
           structure: data.structure,
           category: categoryLabel(data.category),
+        });
+      case "reset.code_issued":
+        return fill(S.notice_reset_code, { ...at, issuer: resetIssuer(data) });
+      case "reset.requested":
+        return fill(S.notice_reset_requested, {
+          ...at,
+          until: `${day(data.completes_at)} ${time(data.completes_at)}`,
         });
       default:
         return fill(S.notice_other, at);
