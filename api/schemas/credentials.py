@@ -64,13 +64,6 @@ class ResetRequest(AccountBundle):
     reset_code: Text = Field(min_length=1, max_length=80)
 
 
-class ResetResponse(BaseModel):
-    account: AccountBody
-    documents_destroyed: int
-    # Said plainly, in French: the old documents are gone for everyone.
-    message: str
-
-
 class EraseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
