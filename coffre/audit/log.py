@@ -114,7 +114,15 @@ class AuditLog:
     def checkpoint(self) -> SignedCheckpoint:
         """Sign the log's current head if it grew since the last checkpoint."""
         with self._db.unit_of_work() as db:
-            head = db.get_one(AuditHead, HEAD_ID)
+            # The head's lock first (as append does): two signers (replicas starting
+            # together, the job and an export) take turns, and the second one finds
+            # the first one's checkpoint instead of failing on its primary key.
+            db.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(size=AuditHead.size))
+            head = db.execute(
+                select(AuditHead)
+                .where(AuditHead.id == HEAD_ID)
+                .execution_options(populate_existing=True)
+            ).scalar_one()
             last = db.scalars(
                 select(AuditCheckpoint).order_by(AuditCheckpoint.size.desc()).limit(1)
             ).first()

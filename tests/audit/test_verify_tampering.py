@@ -346,6 +346,35 @@ def test_a_forged_row_dated_after_the_last_checkpoint_is_reported_as_unproven(
     assert report.ok and report.unsigned_tail == 1 and report.signed_size == N + TAIL
 
 
+def test_twenty_signers_at_once_sign_one_checkpoint(coffre: Coffre, clock: FrozenClock) -> None:
+    """Replicas starting together, the job and an export: one checkpoint, no error."""
+    import threading
+
+    def sign(barrier: threading.Barrier, sizes: list[int], errors: list[BaseException]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            sizes.append(coffre.audit.checkpoint().size)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    grow(coffre, clock, 7)
+    for _ in range(3):
+        with coffre.db.unit_of_work() as db:
+            trail.append(db, _entry(1), clock.now())
+        barrier = threading.Barrier(20)
+        sizes: list[int] = []
+        errors: list[BaseException] = []
+        threads = [threading.Thread(target=sign, args=(barrier, sizes, errors)) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == [] and len(set(sizes)) == 1 and len(sizes) == 20
+    with coffre.db.unit_of_work() as db:
+        assert len(db.scalars(select(AuditCheckpoint)).all()) == 3
+    assert coffre.audit.verify().ok
+
+
 # -- honest cases --------------------------------------------------------------------
 
 
