@@ -21,31 +21,50 @@ from crypto._checks import require_bytes, require_bytes_like
 from crypto.errors import DecryptionError, InvalidInputError, UnsupportedVersionError
 
 VERSION: Final = 0x01
+VERSION_V2: Final = 0x02  # the same blob with version byte 0x02 (SPEC §22)
 KEY_BYTES: Final = 32
 NONCE_BYTES: Final = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24
 TAG_BYTES: Final = crypto_aead_xchacha20poly1305_ietf_ABYTES  # 16
 OVERHEAD: Final = 1 + NONCE_BYTES + TAG_BYTES  # 41
 
 
-def seal_blob(key: bytes, plaintext: bytes, ad: bytes, *, nonce: bytes | None = None) -> bytes:
-    """Encrypt `plaintext` into a version-1 blob. `nonce` is for test vectors only:
-    a fixed nonce reused with the same key breaks confidentiality."""
+def seal_blob(
+    key: bytes,
+    plaintext: bytes,
+    ad: bytes,
+    *,
+    nonce: bytes | None = None,
+    version: int = VERSION,
+) -> bytes:
+    """Encrypt `plaintext` into a blob (version 1, or 2 for SPEC §22). `nonce` is
+    for test vectors only: a fixed nonce reused with the same key breaks
+    confidentiality."""
+    if version not in (VERSION, VERSION_V2):
+        raise InvalidInputError("unknown blob version")
     k = require_bytes(key, "key", KEY_BYTES)
     n = random(NONCE_BYTES) if nonce is None else require_bytes(nonce, "nonce", NONCE_BYTES)
     body = crypto_aead_xchacha20poly1305_ietf_encrypt(
         require_bytes_like(plaintext, "plaintext"), ad, n, k
     )
-    return bytes([VERSION]) + n + body
+    return bytes([version]) + n + body
 
 
-def open_blob(key: bytes, blob: bytes, ad: bytes, *, plaintext_bytes: int | None = None) -> bytes:
-    """Decrypt a version-1 blob. If `plaintext_bytes` is given, the blob must
-    have exactly that plaintext length (checked before decrypting)."""
+def open_blob(
+    key: bytes,
+    blob: bytes,
+    ad: bytes,
+    *,
+    plaintext_bytes: int | None = None,
+    version: int = VERSION,
+) -> bytes:
+    """Decrypt a blob of the given version (1, or 2 for SPEC §22). If
+    `plaintext_bytes` is given, the blob must have exactly that plaintext length
+    (checked before decrypting)."""
     k = require_bytes(key, "key", KEY_BYTES)
     data = require_bytes_like(blob, "blob")
     if len(data) < OVERHEAD:
         raise InvalidInputError("blob is too short")
-    if data[0] != VERSION:
+    if data[0] != version:
         raise UnsupportedVersionError(f"unsupported blob version {data[0]}")
     if plaintext_bytes is not None and len(data) != OVERHEAD + plaintext_bytes:
         raise InvalidInputError(f"blob must be {OVERHEAD + plaintext_bytes} bytes")

@@ -29,3 +29,14 @@ class WeakParametersError(CryptoError):
 
 class SignatureError(CryptoError):
     """A signature does not verify, or was made by an unexpected signer."""
+
+
+class BindingError(CryptoError):
+    """Format v2 (SPEC §24): the parts of a document do not belong together — a
+    stream, metadata blob, sealed key or binding of another document, a key that
+    is not the committed one, or contents that differ from their signed hash."""
+
+
+class StaleError(CryptoError):
+    """Format v2 (SPEC §24, §26): a statement that verifies but no longer holds —
+    expired, not yet valid, revoked, or older than one already seen (rollback)."""

@@ -8,6 +8,7 @@ one appears there verbatim. Changing any of them is a format change.
 from typing import Final
 
 FORMAT_NAME: Final = "Coffre crypto format v1"
+FORMAT_NAME_V2: Final = "Coffre crypto format v2"
 
 # Subkey purposes (SPEC §2): subkey(parent, purpose).
 LOGIN: Final = "coffre/v1/login"
@@ -37,3 +38,21 @@ AD_METADATA: Final = b"coffre/v1/metadata"
 # Signature and hash prefixes (SPEC §11, §12).
 STATEMENT_PREFIX: Final = b"coffre/v1/statement\n"
 FINGERPRINT_PREFIX: Final = b"coffre/v1/fingerprint\n"
+
+# --- Format v2 (SPEC §17-§27) ------------------------------------------------------
+
+# Subkey purposes (SPEC §19, §20).
+LOGIN_V2: Final = "coffre/v2/login"
+PASSPHRASE_WRAP_V2: Final = "coffre/v2/passphrase-wrap"  # noqa: S105 - a label, not a secret
+CONTENT_V2: Final = "coffre/v2/content"
+METADATA_V2: Final = "coffre/v2/metadata"
+COMMITMENT_V2: Final = "coffre/v2/commitment"
+
+V2_PURPOSES: Final = (LOGIN_V2, PASSPHRASE_WRAP_V2, CONTENT_V2, METADATA_V2, COMMITMENT_V2)
+
+# AEAD associated data, prefixes and payload tags (SPEC §19, §22, §23, §25).
+AD_METADATA_V2: Final = b"coffre/v2/metadata"
+STATEMENT_PREFIX_V2: Final = b"coffre/v2/statement\n"
+KDF_SALT_PREFIX_V2: Final = b"coffre/v2/kdf-salt\n"
+KEY_PIN_PREFIX_V2: Final = b"coffre/v2/key-pin\n"
+PIN_QR_PREFIX_V2: Final = "COFFRE:V2:PIN:"

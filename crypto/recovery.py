@@ -69,7 +69,12 @@ def parse_recovery_code(text: str) -> bytes:
     """
     if not isinstance(text, str):
         raise InvalidInputError("recovery code must be a str")
-    cleaned = "".join(c for c in text if c not in _IGNORED).upper().translate(_FORGIVEN)
+    cleaned = "".join(c for c in text if c not in _IGNORED)
+    # ASCII-only upper-casing (SPEC §18): str.upper() would read "ß" as "SS" and
+    # "ı" as "I", letters libsodium.js's page would not accept the same way.
+    if not cleaned.isascii():
+        raise InvalidInputError("recovery code contains a character outside A-Z, 2-7")
+    cleaned = cleaned.upper().translate(_FORGIVEN)
     if len(cleaned) != CODE_CHARS:
         raise InvalidInputError(f"recovery code must have {CODE_CHARS} characters")
     if any(c not in ALPHABET for c in cleaned):

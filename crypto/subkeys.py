@@ -4,11 +4,12 @@ from nacl.bindings import crypto_generichash_blake2b_salt_personal
 
 from crypto._checks import require_bytes_like
 from crypto.errors import InvalidInputError
-from crypto.purposes import ALL_PURPOSES
+from crypto.purposes import ALL_PURPOSES, V2_PURPOSES
 
 SUBKEY_BYTES = 32
 PARENT_MIN_BYTES = 16
 PARENT_MAX_BYTES = 64
+_KNOWN_PURPOSES = frozenset(ALL_PURPOSES + V2_PURPOSES)  # v1 (SPEC §2) and v2 (SPEC §19, §20)
 
 
 def subkey(parent: bytes, purpose: str) -> bytes:
@@ -23,7 +24,7 @@ def subkey(parent: bytes, purpose: str) -> bytes:
         raise InvalidInputError(
             f"parent key must be {PARENT_MIN_BYTES}..{PARENT_MAX_BYTES} bytes, got {len(key)}"
         )
-    if purpose not in ALL_PURPOSES:
+    if purpose not in _KNOWN_PURPOSES:
         raise InvalidInputError("unknown subkey purpose")
     # Empty salt and personalisation are zero-filled, which is exactly
     # crypto_generichash (the BLAKE2b parameter block has zero salt/personal).
