@@ -23,7 +23,7 @@ from cli.options import (
     ServerOption,
 )
 from cli.state import clear_state, remember_login, require_session
-from client import CoffreClient
+from client import ApiError, CoffreClient
 from client.api import PendingReset
 from coffre.container import Coffre
 from coffre.errors import CoffreError
@@ -189,7 +189,14 @@ def reset(
 def show_pending_reset(server: str, token: str) -> None:
     """After a login: tell the person at once about a reset of their account."""
     with CoffreClient(server, token=token) as client:
-        pending = client.pending_reset()
+        try:
+            pending = client.pending_reset()
+        except ApiError as exc:
+            # A session that may only enrol a second factor (territory admin, officer)
+            # is refused everything else; those accounts cannot be reset anyway.
+            if exc.code != "totp_enrolment_required":
+                raise
+            return
     if pending is not None:
         console.print(pending_reset_text(pending))
 
