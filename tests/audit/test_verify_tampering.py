@@ -224,6 +224,36 @@ def test_the_oldest_bodies_removed_as_a_purge_would_but_unrecorded_are_found(
     broken(built.audit.verify(), 0, "aucune opération de conservation")
 
 
+@pytest.mark.parametrize("redate", [False, True], ids=["dates-kept", "dates-moved-back"])
+def test_recent_bodies_removed_under_a_forged_retention_record_are_found(
+    built: Coffre, clock: FrozenClock, redate: bool
+) -> None:
+    """Someone with the database forges the record itself, digest and all."""
+    from coffre.audit import retention
+
+    built.audit.checkpoint()
+    digest, long_ago = retention.GENESIS, clock.now() - timedelta(days=800)
+    with built.db.unit_of_work() as db:
+        for row in db.scalars(select(AuditEntry).where(AuditEntry.seq < 60)).all():
+            if redate:
+                row.at = long_ago + timedelta(seconds=row.seq)
+            digest = retention.kept_digest_next(
+                digest, row.seq, trail.at_text(row.at), row.action, row.outcome
+            )
+            row.body = row.salt = None
+            for column in CLEARED_COLUMNS:
+                setattr(row, column, None)
+        cutoff = clock.now() - timedelta(days=183)
+        details = retention.record_details(0, 60, cutoff, 183, digest)
+        trail.append(db, trail.Entry(action=retention.ACTION, details=details), clock.now())
+    report = built.audit.verify()
+    broken(report)
+    if redate:
+        assert "antidatée" in (report.problem or ""), report.problem
+    else:
+        assert "avant la fin de sa durée de conservation" in (report.problem or "")
+
+
 # -- checkpoints ---------------------------------------------------------------------
 
 
