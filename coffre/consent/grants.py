@@ -213,8 +213,9 @@ class GrantService:
             grant = db.get(Grant, grant_id) if is_valid_id(grant_id) else None
             if grant is None or not can(actor, Action.GRANT_REVOKE, _Owned(grant.person_id)):
                 raise GrantNotFound()
-            if grant.revoked_at is None:
-                grant.revoked_at = now
+            # Decided by the database: of parallel revocations, one records and tells.
+            if grant.revoked_at is None and repository.mark_revoked(db, grant.id, now):
+                db.refresh(grant)
                 repository.withdraw_keys(db, grant.id, now)
                 audit.append(db, _grant_entry(actor, "grant.revoke", grant), now)
                 notify(
@@ -229,6 +230,8 @@ class GrantService:
                     now,
                 )
                 db.flush()
+            elif grant.revoked_at is None:
+                db.refresh(grant)  # revoked by a parallel call: show it as it is now
             return self._view(db, grant, now, everything=True)
 
     # -- the professional ---------------------------------------------------------
@@ -540,9 +543,11 @@ def _answer_request(db: DbSession, actor: Actor, receipt: ConsentReceipt, now: d
         or request.purpose != receipt.purpose
     ):
         raise RequestNotFound()
-    request.status = "approved"
-    request.answered_at = now
-    request.grant_id = receipt.grant
+    # Decided by the database: a decline or another share at the same moment loses.
+    if not repository.answer_request(
+        db, request.id, now, status="approved", grant_id=receipt.grant
+    ):
+        raise RequestNotFound()
 
 
 def _checked_reason(reason: str | None, charter: Charter | None, purpose: str) -> str | None:

@@ -113,6 +113,46 @@ def count_pull(db: DbSession, grant_id: str, now: datetime) -> bool:
     return int(result.rowcount) == 1
 
 
+def mark_revoked(db: DbSession, grant_id: str, now: datetime) -> bool:
+    """Revoke a grant once: True for the one caller whose conditional UPDATE found it
+    unrevoked (parallel revocations record and tell the professional once)."""
+    query = (
+        update(Grant)
+        .where(Grant.id == grant_id, Grant.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
+
+
+def answer_request(
+    db: DbSession,
+    request_id: str,
+    now: datetime,
+    *,
+    status: str,
+    grant_id: str | None = None,
+    decline_word: str | None = None,
+) -> bool:
+    """Answer a request once: True for the one caller whose conditional UPDATE found it
+    pending and unexpired (a decline and a share at the same moment: one wins)."""
+    query = (
+        update(AccessRequest)
+        .where(
+            AccessRequest.id == request_id,
+            AccessRequest.status == "pending",
+            AccessRequest.expires_at > now,
+        )
+        .values(status=status, answered_at=now, grant_id=grant_id, decline_word=decline_word)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
+
+
 def expired_grants_with_keys(db: DbSession, now: datetime, limit: int) -> Sequence[str]:
     query = (
         select(Grant.id)

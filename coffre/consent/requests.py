@@ -192,9 +192,12 @@ class RequestService:
                 or request.expires_at <= now
             ):
                 raise RequestNotFound()
-            request.status = "declined"
-            request.answered_at = now
-            request.decline_word = text
+            # Decided by the database: of parallel answers, one is recorded and told.
+            if not repository.answer_request(
+                db, request.id, now, status="declined", decline_word=text
+            ):
+                raise RequestNotFound()
+            db.refresh(request)
             entry = audit.by(
                 actor,
                 "request.decline",

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from coffre.audit.models import AuditEntry
 from coffre.consent.models import AccessRequest, Grant, Pull
+from coffre.notifications.models import Notification
 from tests.concurrency import burst
 from tests.consent.world import RSA, ConsentWorld, build_consent_world
 
@@ -122,3 +123,71 @@ def test_twenty_parallel_requests_to_one_person_respect_the_daily_limit(
     coffre = cw.api.app.state.coffre  # type: ignore[attr-defined]
     with coffre.db.unit_of_work() as db:
         assert db.scalar(select(func.count()).select_from(AccessRequest)) == 2 * per_day
+
+
+def _entries(cw: ConsentWorld, action: str, object_id: str) -> int:
+    coffre = cw.api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as db:
+        query = select(func.count(AuditEntry.seq)).where(
+            AuditEntry.action == action, AuditEntry.object_id == object_id
+        )
+        return int(db.scalar(query) or 0)
+
+
+def _told(cw: ConsentWorld, account_id: str, kind: str) -> int:
+    coffre = cw.api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as db:
+        query = select(func.count(Notification.id)).where(
+            Notification.account_id == account_id, Notification.kind == kind
+        )
+        return int(db.scalar(query) or 0)
+
+
+def test_twenty_parallel_declines_of_one_request_answer_it_once(
+    cw: ConsentWorld, http: httpx.Client
+) -> None:
+    per_day = cw.api.app.state.coffre.settings.requests_per_person_per_day  # type: ignore[attr-defined]
+    for _ in range(per_day):
+        request_id = str(
+            http.post(
+                "/api/v1/requests",
+                json={
+                    "person_login": cw.person.login,
+                    "structure_id": cw.world.structure_id,
+                    "purpose": RSA,
+                    "category": "domicile",
+                    "message": None,
+                    "due_on": None,
+                },
+                headers=cw.professional.headers,
+            ).json()["id"]
+        )
+
+        def decline(_i: int, request_id: str = request_id) -> tuple[int, str]:
+            response = http.post(
+                f"/api/v1/requests/{request_id}/decline",
+                json={"word": "Je l'apporte lundi"},
+                headers=cw.person.headers,
+            )
+            code = "" if response.status_code == 200 else response.json()["error"]["code"]
+            return response.status_code, code
+
+        outcomes = Counter(burst(PARALLEL, decline))
+        assert outcomes == {(200, ""): 1, (404, "request_not_found"): PARALLEL - 1}
+        assert _entries(cw, "request.decline", request_id) == 1
+    assert _told(cw, cw.professional.account_id, "request.declined") == per_day
+
+
+def test_twenty_parallel_revocations_record_and_tell_once(
+    cw: ConsentWorld, http: httpx.Client
+) -> None:
+    for _ in range(5):
+        grant_id = str(cw.share()["id"])
+
+        def revoke(_i: int, grant_id: str = grant_id) -> tuple[int, str]:
+            response = http.post(f"/api/v1/grants/{grant_id}/revoke", headers=cw.person.headers)
+            return response.status_code, response.json()["state"]
+
+        assert Counter(burst(PARALLEL, revoke)) == {(200, "revoked"): PARALLEL}
+        assert _entries(cw, "grant.revoke", grant_id) == 1
+    assert _told(cw, cw.professional.account_id, "grant.revoked") == 5
