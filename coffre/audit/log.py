@@ -290,6 +290,7 @@ def read_kept_checkpoint(text: str, verifier: Verifier, origin: str) -> Checkpoi
     the log (its largest checkpoint), or a person's export ``manifest.json``
     (``audit.checkpoint``). KeptCheckpointInvalid otherwise."""
     notes: list[str] = []
+    text = text.replace("\r\n", "\n")  # saved on Windows: the signature still decides
     stripped = text.lstrip()
     try:
         if stripped.startswith("{"):

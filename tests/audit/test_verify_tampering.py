@@ -327,7 +327,7 @@ def test_a_kept_checkpoint_is_read_from_a_note_an_export_or_a_manifest(
     note = built.audit.latest_checkpoint().note
     manifest = json.dumps({"format": "coffre-export", "audit": {"checkpoint": note}})
     verifier, origin = built.audit.verifier, settings.audit_origin
-    for text in (note, export, manifest):
+    for text in (note, note.replace("\n", "\r\n"), export, manifest):
         assert read_kept_checkpoint(text, verifier, origin).size == N + TAIL
     for text in ("", "pas un point de contrôle\n", note.replace(origin, "autre.example/log")):
         with pytest.raises(KeptCheckpointInvalid):
