@@ -192,8 +192,9 @@ def can(actor: Actor, action: Action, target: object | None = None) -> bool:
         )
     if action is Action.ACCOUNT_RESET_CANCEL:
         # The holder of the account (a session opened with the passphrase or the kit)
-        # cancels a reset of their own account.
-        return actor.role is Role.PERSON
+        # sees and cancels a reset of their own account, whatever its kind (an operator
+        # may reset any account: coffre admin reset-code).
+        return actor.role in ANY_ROLE
     if action is Action.CHARTER_PUBLISH:
         return actor.role is Role.TERRITORY_ADMIN
     if action.value.startswith(("grant.", "request.", "deposit.", "directory.")):

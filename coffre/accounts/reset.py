@@ -239,7 +239,7 @@ class ResetService:
         login = normalise_login(person_login)
         with self._db.unit_of_work() as db:
             account = repository.account_by_login(db, login)
-            if account is None or account.kind != Role.PERSON.value:
+            if account is None:
                 raise AccountNotFound()
             entry = audit.Entry(
                 action="account.reset_code", actor_role="operator", person_id=account.id
