@@ -1,7 +1,11 @@
-"""Generate crypto/vectors/v1.json, the test vectors of SPEC §13.
+"""Generate crypto/vectors/v1.json (SPEC §13) and v2.json (SPEC §27).
 
-    .venv/bin/python -m crypto.vectors.generate            # rewrite v1.json
-    .venv/bin/python -m crypto.vectors.generate --check    # compare deterministic vectors
+    .venv/bin/python -m crypto.vectors.generate              # rewrite v1.json and v2.json
+    .venv/bin/python -m crypto.vectors.generate --only v2    # rewrite v2.json alone
+    .venv/bin/python -m crypto.vectors.generate --check      # compare deterministic vectors
+
+The v2 vectors are built in crypto/vectors/v2.py; all of them are deterministic,
+so --check compares v2.json byte for byte. What follows is about v1.json.
 
 All inputs are fixed (derived from labels, written out in full in the file).
 Everything is deterministic except what libsodium randomises by design: the
@@ -44,6 +48,7 @@ from crypto.subkeys import subkey
 Vector = dict[str, Any]
 
 VECTORS_PATH: Final = Path(__file__).with_name("v1.json")
+VECTORS_V2_PATH: Final = Path(__file__).with_name("v2.json")
 
 # What each outcome means; "ok" is success, every other one names the error
 # a conforming implementation must raise (SPEC §13).
@@ -798,10 +803,16 @@ def render(document: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Imported here: v2.py builds on this module's helpers.
+    from crypto.vectors.v2 import build_vectors_v2
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--check", action="store_true", help="compare deterministic vectors")
+    parser.add_argument("--only", choices=["v1", "v2"], help="rewrite one file only")
     args = parser.parse_args(argv)
     document = build_vectors()
+    document_v2 = build_vectors_v2()
+    text_v2 = render(document_v2)
     if args.check:
         recorded = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
         by_name = {v["name"]: v for v in recorded["vectors"]}
@@ -809,9 +820,17 @@ def main(argv: list[str] | None = None) -> int:
         differing = [v["name"] for v in fresh if by_name.get(v["name"]) != v]
         for name in differing:
             print(f"differs: {name}", file=sys.stderr)
-        return 1 if differing else 0
-    VECTORS_PATH.write_text(render(document), encoding="utf-8")
-    print(f"wrote {len(document['vectors'])} vectors to {VECTORS_PATH}")
+        v2_differs = VECTORS_V2_PATH.read_text(encoding="utf-8") != text_v2
+        if v2_differs:
+            print(f"differs: {VECTORS_V2_PATH.name}", file=sys.stderr)
+        return 1 if differing or v2_differs else 0
+    if args.only != "v2":
+        # Draws new secretstream headers and sealed-box keys for v1's non-deterministic vectors.
+        VECTORS_PATH.write_text(render(document), encoding="utf-8")
+        print(f"wrote {len(document['vectors'])} vectors to {VECTORS_PATH}")
+    if args.only != "v1":
+        VECTORS_V2_PATH.write_text(text_v2, encoding="utf-8")
+        print(f"wrote {len(document_v2['vectors'])} vectors to {VECTORS_V2_PATH}")
     return 0
 
 
