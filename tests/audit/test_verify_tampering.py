@@ -234,7 +234,8 @@ def test_recent_bodies_removed_under_a_forged_retention_record_are_found(
     built.audit.checkpoint()
     digest, long_ago = retention.GENESIS, clock.now() - timedelta(days=800)
     with built.db.unit_of_work() as db:
-        for row in db.scalars(select(AuditEntry).where(AuditEntry.seq < 60)).all():
+        purged = select(AuditEntry).where(AuditEntry.seq < 60).order_by(AuditEntry.seq)
+        for row in db.scalars(purged).all():
             if redate:
                 row.at = long_ago + timedelta(seconds=row.seq)
             digest = retention.kept_digest_next(
