@@ -156,13 +156,17 @@ class _Unpadder:
             raise InvalidInputError("padded content is shorter than padme(8 + L)")
 
 
-def read_header_v2(header: bytes) -> int:
-    """Check a 65-byte v2 header's magic, version and chunk size (SPEC §21.4
-    steps 2-3); returns the chunk size."""
+def _check_version(header: bytes) -> None:
     if header[:4] != MAGIC:
         raise UnsupportedVersionError("not a Coffre content stream (bad magic)")
     if header[4] != VERSION_V2:
         raise UnsupportedVersionError(f"unsupported content stream version {header[4]}")
+
+
+def read_header_v2(header: bytes) -> int:
+    """Check a 65-byte v2 header's magic, version and chunk size (SPEC §21.4
+    steps 2 and 4); returns the chunk size."""
+    _check_version(header)
     return _check_chunk_size(int.from_bytes(header[5:9], "big"))
 
 
@@ -179,6 +183,10 @@ def decrypt_stream_v2(doc_key: bytes, chunks: Iterable[bytes]) -> Iterator[bytes
 
 def _decrypt(doc_key: bytes, reader: _Reader) -> Iterator[bytes]:
     header = reader.read(HEADER_BYTES_V2)
+    if len(header) < 5:
+        raise DecryptionError("stream is truncated: incomplete header")
+    # Magic and version first (SPEC §21.4 step 2), so a v1 stream is named as such.
+    _check_version(header)
     if len(header) < HEADER_BYTES_V2:
         raise DecryptionError("stream is truncated: incomplete header")
     chunk_size = read_header_v2(header)
