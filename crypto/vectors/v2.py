@@ -34,6 +34,7 @@ from crypto.consent_v2 import ConsentReceiptV2, SharedDocumentV2
 from crypto.document_key import content_key
 from crypto.encoding import b64decode, b64encode, canonical_json
 from crypto.fields import format_time
+from crypto.jsontext import parse_json
 from crypto.kdf_v2 import KdfParamsV2, derive_salt, passphrase_root_v2
 from crypto.keyring import AccountKeys, account_keys_from_secrets
 from crypto.metadata import DocumentMetadata, encrypt_metadata
@@ -192,6 +193,34 @@ def json_vectors() -> list[Vector]:
         )
     )
     return out
+
+
+def canonical_vectors() -> list[Vector]:
+    """RFC 8785 from raw JSON text: member order by UTF-16 code units (U+1F600,
+    a surrogate pair D83D DE00, sorts before U+E000, unlike code points),
+    minimal escapes, "-0" as "0", the largest safe integer."""
+    cases = [
+        (
+            "members sorted by UTF-16 code units",
+            '{"\\ue000":2,"\\ud83d\\ude00":1,"a":0,"A":0,"\\u00e9":0}',
+        ),
+        (
+            "strings escaped minimally",
+            '{"s":"\u2028\\u000F\\\\\\"\\/\\u00e9\\t"}',
+        ),
+        ("integers", '{"a":-0,"b":9007199254740991,"c":-9007199254740991,"d":[0,1,-1]}'),
+        ("nested objects and whitespace", '{ "b" : { "z" : 1 , "y" : [ ] } , "a" : null }'),
+    ]
+    return [
+        v(
+            f"canonical json {label}",
+            "canonical_json",
+            {"text": text_},
+            "ok",
+            {"canonical": canonical_json(parse_json(text_)).hex()},
+        )
+        for label, text_ in cases
+    ]
 
 
 # --- subkeys, KDF (§19, §20) ----------------------------------------------------------
@@ -1601,6 +1630,7 @@ def build_vectors_v2() -> dict[str, Any]:
     """The whole v2.json document."""
     vectors = (
         json_vectors()
+        + canonical_vectors()
         + subkey_vectors()
         + kdf_vectors()
         + padme_vectors()

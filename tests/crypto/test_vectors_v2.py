@@ -45,6 +45,11 @@ def run_strict_json(v: Vector) -> None:
         assert value == v["expected"]["value"]
 
 
+def run_canonical_json(v: Vector) -> None:
+    canonical = crypto.canonical_json(parse_json(v["inputs"]["text"]))
+    assert canonical == h(v["expected"]["canonical"])
+
+
 def run_subkey_v2(v: Vector) -> None:
     i = v["inputs"]
     key = crypto.subkey(h(i["parent"]), i["purpose"])
@@ -207,6 +212,7 @@ def run_trust_chain_v2(v: Vector) -> None:
 
 RUNNERS: dict[str, Callable[[Vector], None]] = {
     "strict_json": run_strict_json,
+    "canonical_json": run_canonical_json,
     "subkey_v2": run_subkey_v2,
     "kdf_params_v2": run_kdf_params_v2,
     "passphrase_kdf_v2": run_passphrase_kdf_v2,
@@ -270,6 +276,11 @@ def test_the_issue_tamper_classes_have_vectors() -> None:
         "two keys",
     ):
         assert phrase in names, phrase
+
+
+def test_the_vector_file_itself_is_strict_json() -> None:
+    # What the page's "raw JSON text" check reads: no duplicate, no fraction, no surrogate.
+    assert parse_json(TEXT) == DOCUMENT
 
 
 def test_regenerating_reproduces_v2_json_byte_for_byte() -> None:
