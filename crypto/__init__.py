@@ -17,10 +17,12 @@ from crypto.account import (
 )
 from crypto.binding import (
     BoundParts,
+    DocumentReader,
     OpenedDocument,
     bound_parts,
     deposit_statement,
     open_document,
+    open_document_stream,
     sign_binding,
     verify_binding,
 )
@@ -213,4 +215,6 @@ __all__ = [
     "encrypt_bytes_v2",
     "encrypt_stream_v2",
     "FORMAT_VERSION_V2",
+    "DocumentReader",
+    "open_document_stream",
 ]

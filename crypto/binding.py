@@ -15,8 +15,10 @@ other than the signed ones.
 """
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from typing import Any, Final
 
 from crypto._checks import require_bytes_like
@@ -45,8 +47,8 @@ from crypto.statements_v2 import (
     verify_statement_v2,
 )
 from crypto.stream import HEADER_BYTES as HEADER_BYTES_V1
-from crypto.stream import decrypt_bytes
-from crypto.stream_v2 import HEADER_BYTES_V2, VERSION_V2, decrypt_bytes_v2
+from crypto.stream import decrypt_stream
+from crypto.stream_v2 import HEADER_BYTES_V2, VERSION_V2, decrypt_stream_v2
 
 VERSION_MAX: Final = 2**31 - 1
 _PARTS: Final = frozenset(
@@ -229,6 +231,114 @@ class OpenedDocument:
     plaintext: bytes
 
 
+class _CheckedStream:
+    """Passes the stream through, checking the header hash as soon as the
+    header has arrived and the whole-stream hash at the end (SPEC §24.4 step 4)."""
+
+    def __init__(self, chunks: Iterable[bytes], parts: BoundParts) -> None:
+        self._chunks = iter(chunks)
+        self._parts = parts
+        self._hash = hashlib.sha256()
+        self.version = 0
+
+    def first(self) -> bytes:
+        """Read until the header is complete (or the input ends); check it."""
+        head = b""
+        while len(head) < HEADER_BYTES_V2:
+            piece = next(self._chunks, None)
+            if piece is None:
+                break
+            head += require_bytes_like(piece, "stream piece")
+            if len(head) >= 5 and head[4] != VERSION_V2 and len(head) >= HEADER_BYTES_V1:
+                break
+        if _sha256(stream_header(head)) != self._parts.header_sha256:
+            raise BindingError("the stream header is not the bound one")
+        self.version = head[4]
+        self._hash.update(head)
+        return head
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.first()
+        for piece in self._chunks:
+            data = require_bytes_like(piece, "stream piece")
+            self._hash.update(data)
+            yield data
+
+    def finish(self) -> None:
+        for piece in self._chunks:  # anything the decryptor left unread still counts
+            self._hash.update(require_bytes_like(piece, "stream piece"))
+        if self._hash.hexdigest() != self._parts.ciphertext_sha256:
+            raise BindingError("the content stream is not the bound one")
+
+
+@dataclass(frozen=True)
+class DocumentReader:
+    """A document whose binding, sealed key and metadata checked out; its
+    plaintext is read from `plaintext`, which raises at the end if the content
+    is not the bound one. As in SPEC §8.2, what it yields is unverified until
+    it ends without error."""
+
+    parts: BoundParts
+    metadata: DocumentMetadataV2 | DocumentMetadata
+    plaintext: Iterator[bytes]
+
+
+def open_document_stream(
+    *,
+    envelope: dict[str, Any],
+    signer: bytes,
+    document: str,
+    owner: str,
+    min_version: int,
+    sealed_key: bytes,
+    box_public: bytes,
+    box_secret: bytes,
+    metadata_blob: bytes,
+    stream: Iterable[bytes],
+) -> DocumentReader:
+    """Open a bound document whose content arrives as pieces of any sizes, in
+    SPEC §24.4's order. Binding, metadata, sealed key and commitment are checked
+    now; the stream's header hash when its header has arrived; the stream hash
+    and the metadata's size and digest when the plaintext ends. Errors as
+    `open_document`."""
+    parts = verify_binding(
+        envelope, signer=signer, document=document, owner=owner, min_version=min_version
+    )
+    blob = require_bytes_like(metadata_blob, "metadata blob")
+    if _sha256(blob) != parts.metadata_sha256:
+        raise BindingError("the metadata blob is not the bound one")
+    doc_key = open_sealed_key(sealed_key, box_public, box_secret)
+    if not commits_to(doc_key, parts.key_commitment):
+        raise BindingError("the sealed key is not the committed document key")
+    metadata: DocumentMetadataV2 | DocumentMetadata
+    if blob[:1] == bytes([VERSION_V2]):
+        metadata = decrypt_metadata_v2(doc_key, blob)
+    else:
+        metadata = decrypt_metadata(doc_key, blob)
+    return DocumentReader(
+        parts=parts,
+        metadata=metadata,
+        plaintext=_plaintext(doc_key, _CheckedStream(stream, parts), metadata),
+    )
+
+
+def _plaintext(
+    doc_key: bytes, checked: _CheckedStream, metadata: DocumentMetadataV2 | DocumentMetadata
+) -> Iterator[bytes]:
+    pieces = iter(checked)
+    head = next(pieces)
+    rest = chain([head], pieces)
+    decrypt = decrypt_stream_v2 if checked.version == VERSION_V2 else decrypt_stream
+    digest, size = hashlib.sha256(), 0
+    for piece in decrypt(doc_key, rest):
+        digest.update(piece)
+        size += len(piece)
+        yield piece
+    checked.finish()
+    if metadata.size != size or metadata.sha256 != digest.hexdigest():
+        raise BindingError("the metadata does not describe this content")
+
+
 def open_document(
     *,
     envelope: dict[str, Any],
@@ -242,34 +352,33 @@ def open_document(
     metadata_blob: bytes,
     stream: bytes,
 ) -> OpenedDocument:
-    """Open a bound document held in memory, in SPEC §24.4's order: binding
-    (signature, names, version), part hashes, sealed key, key commitment,
-    metadata, content, and metadata against content. Errors: InvalidInputError,
+    """Open a bound document held in memory (SPEC §24.4): binding (signature,
+    names, version), part hashes, sealed key, key commitment, metadata, content,
+    and metadata against content. Errors: InvalidInputError,
     UnsupportedVersionError, SignatureError, StaleError (rolled back),
     BindingError (parts that do not belong together), DecryptionError."""
+    data = require_bytes_like(stream, "stream")
     parts = verify_binding(
         envelope, signer=signer, document=document, owner=owner, min_version=min_version
     )
-    blob = require_bytes_like(metadata_blob, "metadata blob")
-    data = require_bytes_like(stream, "stream")
-    if _sha256(blob) != parts.metadata_sha256:
+    # In memory, every hash is checked before any key is used (SPEC §24.4 step 4).
+    if _sha256(require_bytes_like(metadata_blob, "metadata blob")) != parts.metadata_sha256:
         raise BindingError("the metadata blob is not the bound one")
     if _sha256(stream_header(data)) != parts.header_sha256:
         raise BindingError("the stream header is not the bound one")
     if _sha256(data) != parts.ciphertext_sha256:
         raise BindingError("the content stream is not the bound one")
-    doc_key = open_sealed_key(sealed_key, box_public, box_secret)
-    if not commits_to(doc_key, parts.key_commitment):
-        raise BindingError("the sealed key is not the committed document key")
-    metadata: DocumentMetadataV2 | DocumentMetadata
-    if blob[:1] == bytes([VERSION_V2]):
-        metadata = decrypt_metadata_v2(doc_key, blob)
-    else:
-        metadata = decrypt_metadata(doc_key, blob)
-    if data[4] == VERSION_V2:
-        plaintext = decrypt_bytes_v2(doc_key, data)
-    else:
-        plaintext = decrypt_bytes(doc_key, data)
-    if metadata.size != len(plaintext) or metadata.sha256 != _sha256(plaintext):
-        raise BindingError("the metadata does not describe this content")
-    return OpenedDocument(parts=parts, metadata=metadata, plaintext=plaintext)
+    reader = open_document_stream(
+        envelope=envelope,
+        signer=signer,
+        document=document,
+        owner=owner,
+        min_version=min_version,
+        sealed_key=sealed_key,
+        box_public=box_public,
+        box_secret=box_secret,
+        metadata_blob=metadata_blob,
+        stream=[data],
+    )
+    plaintext = b"".join(reader.plaintext)
+    return OpenedDocument(parts=reader.parts, metadata=reader.metadata, plaintext=plaintext)

@@ -1,1 +1,2 @@
-"""Test vectors of the Coffre crypto format v1: v1.json and its generator (SPEC §13)."""
+"""Test vectors of the Coffre crypto format: v1.json (SPEC §13), v2.json (SPEC §27)
+and their generator; two_key.py crafts the two-key stream of SPEC §14.6."""

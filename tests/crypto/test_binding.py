@@ -254,3 +254,70 @@ def test_bound_parts_refuse_invalid_input() -> None:
             stream=b"CFDC\x02" + bytes(60),
             metadata_blob=b"",
         )
+
+
+def _stream_open(stored: Stored, reader: AccountKeys, pieces: list[bytes]) -> bytes:
+    opened = crypto.open_document_stream(
+        envelope=stored.binding,
+        signer=OWNER.sign_public,
+        document=stored.document,
+        owner=OWNER_ID,
+        min_version=1,
+        sealed_key=stored.sealed[reader.box_public],
+        box_public=reader.box_public,
+        box_secret=reader.box_secret,
+        metadata_blob=stored.metadata,
+        stream=pieces,
+    )
+    return b"".join(opened.plaintext)
+
+
+def _odd(data: bytes) -> list[bytes]:
+    return [data[i : i + 37] for i in range(0, len(data), 37)]
+
+
+def test_a_document_opens_as_a_stream_cut_anywhere(documents: tuple[Stored, Stored]) -> None:
+    a, _ = documents
+    assert _stream_open(a, GRANTEE, _odd(a.stream)) == a.content
+
+
+def test_a_streamed_document_with_another_header_is_refused_before_decrypting(
+    documents: tuple[Stored, Stored],
+) -> None:
+    a, b = documents
+    opened = crypto.open_document_stream(
+        envelope=a.binding,
+        signer=OWNER.sign_public,
+        document=A,
+        owner=OWNER_ID,
+        min_version=1,
+        sealed_key=a.sealed[OWNER.box_public],
+        box_public=OWNER.box_public,
+        box_secret=OWNER.box_secret,
+        metadata_blob=a.metadata,
+        stream=_odd(b.stream),
+    )
+    with pytest.raises(BindingError):
+        next(opened.plaintext)
+
+
+def test_content_rewritten_by_a_key_holder_under_the_same_header_is_refused(
+    documents: tuple[Stored, Stored],
+) -> None:
+    """A grantee holds the document key: with the server's help it could write
+    other content under the very same header (same secretstream state). The
+    stream authenticates; only the bound ciphertext hash catches it."""
+    a, _ = documents
+    doc_key = crypto.open_sealed_key(
+        a.sealed[GRANTEE.box_public], GRANTEE.box_public, GRANTEE.box_secret
+    )
+    forged_content = b"Dette envers la CAF : 9 000 euros".ljust(len(a.content), b" ")
+    forged = crypto.encrypt_bytes_v2(
+        doc_key, forged_content, 1024, secretstream_header=a.stream[41:65]
+    )
+    assert forged[:65] == a.stream[:65]
+    assert crypto.decrypt_bytes_v2(doc_key, forged) == forged_content
+    with pytest.raises(BindingError):
+        read(replace(a, stream=forged), OWNER, asked=A)
+    with pytest.raises(BindingError):
+        _stream_open(replace(a, stream=forged), OWNER, _odd(forged))
