@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
+from coffre.audit import refusals
 from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.consent import repository
@@ -270,6 +271,34 @@ class GrantService:
             with self._db.unit_of_work() as db:
                 audit.append(db, refused.entry, now)
             raise refused.error from None
+        except (GrantNotFound, DocumentNotFound):
+            # Someone else's grant, an unknown one, or a document the grant does not
+            # cover: "not found" to the caller, an attempt for the officer
+            # (coffre.audit.refusals). The grantee asking for a document of their own
+            # grant that is gone (deleted) is no attempt on anyone.
+            self._record_refused_pull(actor, grant_id, document_id, now)
+            raise
+
+    def _record_refused_pull(
+        self, actor: Actor, grant_id: str, document_id: str, now: datetime
+    ) -> None:
+        with self._db.unit_of_work() as db:
+            grant = db.get(Grant, grant_id) if is_valid_id(grant_id) else None
+            if grant is not None and grant.professional_id == actor.account_id:
+                covered = is_valid_id(document_id) and (
+                    db.get(GrantDocument, (grant.id, document_id)) is not None
+                )
+                if covered:
+                    return
+            refusals.record(
+                db,
+                actor,
+                refusals.PULL,
+                now,
+                owner_id=grant.person_id if grant is not None else None,
+                object_type="grant",
+                object_id=grant_id,
+            )
 
     def _pull(
         self, actor: Actor, grant_id: str, document_id: str, reason: str | None, now: datetime

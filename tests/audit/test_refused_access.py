@@ -6,6 +6,7 @@ the owner asking for their own deleted document leaves no such entry."""
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -81,3 +82,40 @@ def test_the_owner_asking_for_their_deleted_document_is_no_attempt(
     assert api.delete(f"/api/v1/documents/{document_id}", headers=owner.headers).status_code < 300
     assert api.get(f"/api/v1/documents/{document_id}", headers=owner.headers).status_code == 404
     assert _refusals(settings) == []
+
+
+def test_a_pull_through_someone_elses_grant_is_kept_for_the_officer(
+    api: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    from tests.consent.world import build_consent_world
+
+    cw = build_consent_world(api, tmp_path)
+    grant_id = str(cw.share([cw.identity])["id"])
+    colleague = cw.world.structure_admin  # same structure, not the grantee
+    url = f"/api/v1/grants/{grant_id}/documents/{cw.identity}/pull"
+    theirs = api.post(url, json={"reason": "Instruction RSA"}, headers=colleague.headers)
+    unknown = api.post(
+        f"/api/v1/grants/{secrets.token_hex(16)}/documents/{cw.identity}/pull",
+        json={"reason": "Instruction RSA"},
+        headers=colleague.headers,
+    )
+    assert theirs.status_code == unknown.status_code == 404
+    assert theirs.json() == unknown.json()
+    # The grantee asking for a document the grant does not cover is an attempt too.
+    outside = cw.pull(grant_id, cw.health, "Instruction RSA")
+    assert outside.status_code == 404
+    # The grantee's own pull is no refusal.
+    assert cw.pull(grant_id, cw.identity, "Instruction RSA").status_code == 200
+
+    rows = _refusals(settings)
+    assert [(r["object_id"], r["person_id"]) for r in rows] == [
+        (grant_id, cw.person.account_id),
+        (rows[1]["object_id"], None),
+        (grant_id, cw.person.account_id),
+    ]
+    assert [r["actor_id"] for r in rows] == [
+        colleague.account_id,
+        colleague.account_id,
+        cw.professional.account_id,
+    ]
+    assert all('"attempt": "pull"' in str(r["body"]) for r in rows)
