@@ -4,6 +4,7 @@
 import hashlib
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +198,10 @@ def test_receipt_v2_names_commitment_and_version() -> None:
     assert statement["documents"][0]["key_commitment"] == crypto.b64encode(
         crypto.key_commitment(doc_key)
     )
+
+
+def test_the_spec_example_pin_is_the_pin_of_bytes_0_to_31() -> None:
+    spec = (Path(crypto.__file__).parent / "SPEC.md").read_text(encoding="utf-8")
+    key = bytes(range(32))
+    assert f"`{pin_spoken(key)}`" in spec
+    assert f"`{pin_qr_payload(key)}`" in spec
