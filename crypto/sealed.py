@@ -7,7 +7,7 @@ from nacl.exceptions import CryptoError as NaclCryptoError
 
 from crypto._checks import require_bytes
 from crypto.document_key import DOC_KEY_BYTES
-from crypto.errors import DecryptionError
+from crypto.errors import DecryptionError, InvalidInputError
 
 BOX_KEY_BYTES: Final = 32
 SEALED_KEY_BYTES: Final = DOC_KEY_BYTES + crypto_box_SEALBYTES  # 80
@@ -17,7 +17,11 @@ def seal_document_key(doc_key: bytes, recipient_box_public: bytes) -> bytes:
     """crypto_box_seal(doc_key, recipient_box_public): 80 bytes (SPEC §10)."""
     key = require_bytes(doc_key, "document key", DOC_KEY_BYTES)
     public = require_bytes(recipient_box_public, "recipient box public key", BOX_KEY_BYTES)
-    return crypto_box_seal(key, public)
+    try:
+        return crypto_box_seal(key, public)
+    except NaclCryptoError:
+        # libsodium refuses a small-order key (an all-zero shared secret): SPEC §18.7.
+        raise InvalidInputError("recipient box public key is not a usable X25519 key") from None
 
 
 def open_sealed_key(sealed: bytes, box_public: bytes, box_secret: bytes) -> bytes:

@@ -205,3 +205,17 @@ def test_the_spec_example_pin_is_the_pin_of_bytes_0_to_31() -> None:
     key = bytes(range(32))
     assert f"`{pin_spoken(key)}`" in spec
     assert f"`{pin_qr_payload(key)}`" in spec
+
+
+@pytest.mark.parametrize(
+    "small_order",
+    [
+        bytes(32),
+        bytes([1]) + bytes(31),
+        bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+    ],
+    ids=["zero", "one", "order 8"],
+)
+def test_sealing_to_a_small_order_box_key_is_invalid_input(small_order: bytes) -> None:
+    with pytest.raises(InvalidInputError):
+        crypto.seal_document_key(bytes(32), small_order)
