@@ -229,7 +229,13 @@ DOC_KEY: Final = fixed("coffre vectors v2: document key", 32)
 
 
 def subkey_vectors() -> list[Vector]:
-    return [
+    short = v(
+        "v2 subkey with a 15-byte parent is refused",
+        "subkey_v2",
+        {"parent": DOC_KEY[:15].hex(), "purpose": purposes.COMMITMENT_V2},
+        "invalid_input",
+    )
+    return [short] + [
         v(
             f"v2 subkey {purpose}",
             "subkey_v2",
@@ -575,6 +581,8 @@ def stream_vectors() -> list[Vector]:
             DOC_KEY,
             "unexpected_tag",
         ),
+        ("with a 31-byte document key", stream, DOC_KEY[:31], "invalid_input"),
+        ("with a 33-byte document key", stream, DOC_KEY + b"\x00", "invalid_input"),
         ("crafted to open under two keys, read with the committed key", two_key, key1, "ok"),
         (
             "crafted to open under two keys, read with the second key",
@@ -770,6 +778,7 @@ def metadata_vectors() -> list[Vector]:
             "invalid_input",
         ),
         ("one byte short", blob[:-1], DOC_KEY, "invalid_input"),
+        ("with a 16-byte document key", blob, DOC_KEY[:16], "invalid_input"),
     ]
     for label, b, key, outcome in negatives:
         out.append(
@@ -1039,6 +1048,22 @@ def document_vectors() -> list[Vector]:
             OWNER,
             envelope=deposit,
         ),
+        bad(
+            "with a 79-byte sealed key",
+            "invalid_input",
+            a2,
+            OWNER,
+            sealed=a2.sealed(OWNER)[:79],
+            min_version=2,
+        ),
+        bad(
+            "with a 31-byte expected signer",
+            "invalid_input",
+            a2,
+            OWNER,
+            signer=OWNER.sign_public[:31],
+            min_version=2,
+        ),
     ]
 
 
@@ -1276,6 +1301,7 @@ def pin_vectors() -> list[Vector]:
         ("QR payload with non-zero trailing bits", non_canonical, k, "invalid_input", None),
         ("QR payload of format v1", qr.replace("V2", "V1"), k, "invalid_input", None),
     ]
+    parses.append(("for a 31-byte key", spoken, k[:31], "invalid_input", None))
     if dotless:
         parses.append(("spoken, with a dotless i for I", dotless, k, "invalid_input", None))
     for label, pin, key, outcome, matches in parses:
