@@ -26,7 +26,7 @@ from coffre.errors import (
     Unauthenticated,
     Unavailable,
 )
-from coffre.text import INVALID_TEXT_FR, InvalidText
+from coffre.text import INVALID_TEXT_FR, InvalidText, is_clean_text
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,13 @@ def status_for(error: CoffreError) -> int:
     return 400
 
 
+def _loc_part(part: object) -> str:
+    # A dict's key is part of the location, and a value the client sent: one holding a
+    # control character is not echoed back.
+    text = str(part)
+    return text if is_clean_text(text) else "?"
+
+
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
@@ -80,7 +87,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         # Field locations only: never echo the submitted values (they may be secrets).
         errors = exc.errors()
-        fields = [".".join(str(part) for part in err.get("loc", ())) for err in errors]
+        fields = [".".join(_loc_part(part) for part in err.get("loc", ())) for err in errors]
         # A control character in any text (api/types.py) has its own code, whatever else
         # is wrong: clients can tell the person which text to retype. pydantic itself
         # answers "string_unicode" for a lone surrogate in a length-checked string.

@@ -195,6 +195,8 @@ def test_a_nul_in_any_text_is_refused_with_invalid_text(api: TestClient, world: 
             error = body.get("error", {})
             fields = _names(error.get("fields", ""))
             checked += 1
+            if "\x00" in str(body):
+                failures.append(f"{op.method} {op.path} {leaf.loc}: the NUL is echoed")
             if status != 422 or error.get("code") != "invalid_text":
                 failures.append(f"{op.method} {op.path} {leaf.loc}: {status} {error.get('code')}")
             elif op.body is None or "application/json" in op.body or leaf.where != "body":
