@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, delete, false, func, select, update
+from sqlalchemy import CursorResult, Select, delete, false, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.consent.models import GrantDocument
@@ -41,6 +41,52 @@ def get_visible(db: DbSession, actor: Actor, document_id: str) -> tuple[Document
     query = visible_to(actor).where(Document.id == document_id)
     row = db.execute(query).one_or_none()
     return (row[0], row[1]) if row is not None else None
+
+
+def mark_deleted(db: DbSession, document_id: str, now: datetime) -> bool:
+    """Make a live document a tombstone once: True for the one caller whose conditional
+    UPDATE found it live (of parallel deletes, one shreds, records and purges)."""
+    query = (
+        update(Document)
+        .where(Document.id == document_id, Document.deleted_at.is_(None))
+        .values(deleted_at=now, encrypted_metadata=None)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
+
+
+def change_live(db: DbSession, document_id: str, **values: object) -> bool:
+    """Change a document only while it is live: False when a parallel delete made it a
+    tombstone first (a rename or a re-encryption never gives a tombstone its metadata back)."""
+    query = (
+        update(Document)
+        .where(Document.id == document_id, Document.deleted_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
+
+
+def mark_purged(db: DbSession, document_id: str, now: datetime) -> bool:
+    """Record a tombstone's object as removed once (a delete and the purge job at the
+    same moment: one records it)."""
+    query = (
+        update(Document)
+        .where(
+            Document.id == document_id,
+            Document.deleted_at.is_not(None),
+            Document.object_purged_at.is_(None),
+        )
+        .values(object_key=None, object_purged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
 
 
 def delete_sealed_keys(db: DbSession, document_id: str) -> None:

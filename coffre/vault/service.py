@@ -159,11 +159,18 @@ class VaultService:
                 document, key = self._visible(db, actor, document_id, Action.DOCUMENT_UPDATE)
                 now = self._clock.now()
                 old_key = document.object_key
-                document.object_key = object_key
-                document.ciphertext_size = stored.size
-                document.ciphertext_sha256 = stored.sha256_hex
-                document.encrypted_metadata = new.encrypted_metadata
-                document.updated_at = now
+                # Decided by the database: a delete at the same moment wins or waits.
+                if not repository.change_live(
+                    db,
+                    document.id,
+                    object_key=object_key,
+                    ciphertext_size=stored.size,
+                    ciphertext_sha256=stored.sha256_hex,
+                    encrypted_metadata=new.encrypted_metadata,
+                    updated_at=now,
+                ):
+                    raise DocumentNotFound()
+                db.refresh(document)
                 key.sealed_key = new.sealed_key
                 repository.withdraw_grant_keys(db, document.id, now)
                 audit.append(db, _entry(actor, "document.reencrypt", document), now)
@@ -204,17 +211,29 @@ class VaultService:
         _check_expiry(change.expires_on)
         with self._refusals(actor, document_id, refusals.UPDATE), self._db.unit_of_work() as db:
             document, key = self._visible(db, actor, document_id, Action.DOCUMENT_UPDATE)
-            document.encrypted_metadata = change.encrypted_metadata
-            document.expires_on = change.expires_on
-            document.updated_at = self._clock.now()
-            audit.append(db, _entry(actor, "document.update", document), document.updated_at)
+            now = self._clock.now()
+            # Decided by the database: a delete at the same moment leaves a tombstone
+            # without metadata, never one renamed after its shredding.
+            if not repository.change_live(
+                db,
+                document.id,
+                encrypted_metadata=change.encrypted_metadata,
+                expires_on=change.expires_on,
+                updated_at=now,
+            ):
+                raise DocumentNotFound()
+            db.refresh(document)
+            audit.append(db, _entry(actor, "document.update", document), now)
             return DocumentView(document, key.sealed_key)
 
     def delete(self, actor: Actor, document_id: str) -> None:
         """Crypto-shred: drop every sealed key and the metadata now, then the object."""
         with self._refusals(actor, document_id, refusals.DELETE), self._db.unit_of_work() as db:
             document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DELETE)
-            self._shred(db, document)
+            # Of parallel deletes, one shreds, records and purges; the others answer
+            # like an unknown id (the owner's own are no refused attempt).
+            if not self._shred(db, document):
+                raise DocumentNotFound()
             audit.append(db, _entry(actor, "document.delete", document), self._clock.now())
         self._purge(document.id)
 
@@ -229,10 +248,10 @@ class VaultService:
         ``purge_objects`` after its commit.
         """
         documents = repository.live_documents_owned_by(db, account_id)
-        for document in documents:
-            self._shred(db, document)
+        # A document deleted by a parallel request is that request's to purge.
+        shredded = [document.id for document in documents if self._shred(db, document)]
         repository.delete_sealed_keys_to(db, account_id)
-        return [document.id for document in documents]
+        return shredded
 
     def purge_objects(self, document_ids: Iterable[str]) -> int:
         """Remove the stored objects of shredded documents, after the shredding committed.
@@ -328,11 +347,16 @@ class VaultService:
                 )
             raise
 
-    def _shred(self, db: DbSession, document: Document) -> None:
+    def _shred(self, db: DbSession, document: Document) -> bool:
+        """Tombstone a live document and drop its keys; False if it was no longer live
+        (a parallel delete won: the database decides, one conditional UPDATE)."""
+        now = self._clock.now()
+        if not repository.mark_deleted(db, document.id, now):
+            return False
+        db.refresh(document)
         repository.delete_sealed_keys(db, document.id)
-        repository.withdraw_grant_keys(db, document.id, self._clock.now())
-        document.deleted_at = self._clock.now()
-        document.encrypted_metadata = None
+        repository.withdraw_grant_keys(db, document.id, now)
+        return True
 
     def _purge(self, document_id: str) -> bool:
         with self._db.unit_of_work() as db:
@@ -347,9 +371,8 @@ class VaultService:
                     # job retries the object later.
                     log.warning("object purge deferred for a deleted document: storage down")
                     return False
-            document.object_key = None
-            document.object_purged_at = self._clock.now()
-        return True
+            # A delete and the purge job at the same moment: one records the purge.
+            return repository.mark_purged(db, document.id, self._clock.now())
 
     def _discard_object(self, object_key: str) -> None:
         try:
