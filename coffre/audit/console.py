@@ -84,6 +84,9 @@ SHOWN_DETAILS = (
 )
 
 
+MAX_CURSOR = 2**53 - 1
+
+
 class InvalidConsoleFilter(Invalid):
     code = "invalid_console_filter"
     message_fr = (
@@ -485,7 +488,9 @@ def _checked(filters: Filters) -> Filters:
         raise InvalidConsoleFilter()
     if not 1 <= filters.limit <= MAX_LIMIT:
         raise InvalidConsoleFilter()
-    if filters.cursor is not None and filters.cursor < 0:
+    # The filters are recorded in the trail's event, whose canonical JSON (RFC 8785)
+    # holds integers up to 2^53 - 1 only; no trail reaches that many entries.
+    if filters.cursor is not None and not 0 <= filters.cursor <= MAX_CURSOR:
         raise InvalidConsoleFilter()
     start, end = _utc(filters.period.start), _utc(filters.period.end)
     if start is not None and end is not None and start >= end:

@@ -206,3 +206,16 @@ def test_the_console_reads_go_through_their_indexes(
     finally:
         engine.dispose()
     assert index in plan, plan
+
+
+def test_a_cursor_beyond_what_the_trail_can_record_is_a_bad_filter_not_a_fault(
+    database: Database, settings: Settings, clock: FrozenClock
+) -> None:
+    from coffre.audit.console import InvalidConsoleFilter
+
+    console = AuditConsole(database, settings, clock)
+    # The filters go into the trail's canonical JSON, which holds integers < 2^53.
+    for cursor in (2**53, 2**63, 2**70):
+        with pytest.raises(InvalidConsoleFilter):
+            console.search(_officer(), Filters(cursor=cursor))
+    assert console.search(_officer(), Filters(cursor=2**53 - 1)).rows == []
