@@ -79,10 +79,19 @@ class ErasureService:
                 raise NotAuthenticated()
             attempt = credentials.attempt(account.login, address)
             credentials.check(db, attempt, now)
+            # Read again under the throttle's lock: a parallel erasure of this account
+            # may have committed since the first read (PostgreSQL, READ COMMITTED).
+            db.refresh(account)
+            if account.deleted_at is not None:
+                raise NotAuthenticated()
             wrong = not credentials.matches(account.auth_verifier, auth_key)
             if wrong:
                 credentials.failed(db, attempt, now)
             else:
+                # Decided by the database: of parallel erasures, one shreds and records;
+                # the others answer as for an erased account.
+                if not repository.mark_erased(db, account.id, now):
+                    raise NotAuthenticated()
                 shredded = self._vault.shred_account(db, account.id)
                 rows.delete_sessions(db, account.id)
                 rows.delete_recovery_tokens(db, account.id)

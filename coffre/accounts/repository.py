@@ -18,6 +18,20 @@ def account_by_id(db: DbSession, account_id: str) -> Account | None:
     return db.get(Account, account_id)
 
 
+def mark_erased(db: DbSession, account_id: str, now: datetime) -> bool:
+    """Erase an account once: True for the one caller whose conditional UPDATE found it
+    not erased yet (of parallel erasures, one shreds and records)."""
+    query = (
+        update(Account)
+        .where(Account.id == account_id, Account.deleted_at.is_(None))
+        .values(deleted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
+
+
 def session_by_token_hash(db: DbSession, token_hash: bytes) -> Session | None:
     return db.scalars(select(Session).where(Session.token_hash == token_hash)).one_or_none()
 
