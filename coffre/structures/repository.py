@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.structures.models import (
@@ -40,6 +40,52 @@ def use_invitation(db: DbSession, invitation_id: str, account_id: str, now: date
             Invitation.expires_at > now,
         )
         .values(used_at=now, used_by=account_id)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
+
+
+def end_membership(db: DbSession, membership_id: str, now: datetime) -> bool:
+    """End a membership once: True for the one caller whose conditional UPDATE found it
+    active (of parallel ends, one is recorded)."""
+    query = (
+        update(Membership)
+        .where(Membership.id == membership_id, Membership.left_at.is_(None))
+        .values(left_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount) == 1
+
+
+def record_certificate(
+    db: DbSession,
+    membership_id: str,
+    *,
+    certificate: str,
+    certified_by: str,
+    certifier_fingerprint: str,
+    now: datetime,
+) -> bool:
+    """Store a certificate once: True for the one caller whose conditional UPDATE found
+    the membership active and holding another certificate (or none). The same
+    certificate sent again, even by parallel requests, changes nothing."""
+    query = (
+        update(Membership)
+        .where(
+            Membership.id == membership_id,
+            Membership.left_at.is_(None),
+            or_(Membership.certificate.is_(None), Membership.certificate != certificate),
+        )
+        .values(
+            certificate=certificate,
+            certified_by=certified_by,
+            certifier_fingerprint=certifier_fingerprint,
+            certified_at=now,
+        )
         .execution_options(synchronize_session=False)
     )
     result = db.execute(query)

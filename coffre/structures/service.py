@@ -320,15 +320,23 @@ class StructureService:
             )
             if statement != expected:
                 raise InvalidCertificate()
-            membership.certificate = json.dumps(envelope)
-            membership.certified_by = certifier.id
-            membership.certifier_fingerprint = fingerprint(certifier.sign_public_key)
-            membership.certified_at = self._clock.now()
-            audit.append(
+            now = self._clock.now()
+            # Decided by the database: of parallel certifications with one certificate,
+            # one stores and records it; one ending the membership at the same moment
+            # leaves no certificate on an ended membership.
+            stored = repository.record_certificate(
                 db,
-                _membership_entry(actor, "membership.certify", membership),
-                membership.certified_at,
+                membership.id,
+                certificate=json.dumps(envelope),
+                certified_by=certifier.id,
+                certifier_fingerprint=fingerprint(certifier.sign_public_key),
+                now=now,
             )
+            db.refresh(membership)
+            if membership.left_at is not None:
+                raise MembershipNotFound()
+            if stored:
+                audit.append(db, _membership_entry(actor, "membership.certify", membership), now)
             return membership
 
     def end_membership(self, actor: Actor, membership_id: str) -> Membership:
@@ -342,10 +350,13 @@ class StructureService:
             )
             if not can(actor, Action.MEMBERSHIP_END, target) or membership.left_at is not None:
                 raise MembershipNotFound()
-            membership.left_at = self._clock.now()
-            audit.append(
-                db, _membership_entry(actor, "membership.end", membership), membership.left_at
-            )
+            now = self._clock.now()
+            # Decided by the database: of parallel ends, one is recorded; the others
+            # answer as a later call would (membership_not_found).
+            if not repository.end_membership(db, membership.id, now):
+                raise MembershipNotFound()
+            db.refresh(membership)
+            audit.append(db, _membership_entry(actor, "membership.end", membership), now)
             return membership
 
     def key_chain(self, actor: Actor, account_id: str) -> KeyChain:
