@@ -636,17 +636,6 @@ export function createCoffreCryptoV2(sodium) {
     }
   }
 
-  /**
-   * A recovery code (SPEC §4.3) upper-cased with ASCII rules only: any non-ASCII character is invalid input (SPEC §18.6).
-   * @param {string} text
-   */
-  function parseRecoveryCode(text) {
-    if (typeof text !== "string") throw new InvalidInputError("recovery code must be a string");
-    // eslint-disable-next-line no-control-regex -- every character outside ASCII
-    if (/[^\u0000-\u007f]/.test(text)) throw new InvalidInputError("a recovery code is written with ASCII letters and digits only");
-    return v1.parseRecoveryCode(text);
-  }
-
   return Object.freeze({
     FORMAT_NAME_V2,
     v1,
@@ -681,9 +670,10 @@ export function createCoffreCryptoV2(sodium) {
     metadataPlaintextV2,
     encryptMetadataV2,
     decryptMetadataV2,
-    // §10, §4 with §18
+    // §10 with §18.7
     sealDocumentKeyV2,
-    parseRecoveryCode,
+    // §4.3 with §18.6: the v1 parser, ASCII-only upper-casing
+    parseRecoveryCode: v1.parseRecoveryCode,
     INT_MAX,
   });
 }

@@ -705,6 +705,10 @@ export function createCoffreCrypto(sodium) {
     if (typeof text !== "string") throw new InvalidInputError("recovery code must be a string");
     let cleaned = "";
     for (const c of text) if (!RECOVERY_IGNORED.has(c)) cleaned += c;
+    // ASCII-only upper-casing (SPEC §18.6, as crypto/recovery.py): toUpperCase() would
+    // read "ı" as "I" and "ß" as "SS", codes Python refuses.
+    // eslint-disable-next-line no-control-regex -- every character outside ASCII
+    if (/[^\u0000-\u007f]/.test(cleaned)) throw new InvalidInputError("recovery code contains a character outside A-Z, 2-7");
     cleaned = Array.from(cleaned.toUpperCase(), (c) => RECOVERY_FORGIVEN[c] ?? c).join("");
     if (cleaned.length !== RECOVERY_CODE_CHARS) {
       throw new InvalidInputError(`recovery code must have ${RECOVERY_CODE_CHARS} characters`);
