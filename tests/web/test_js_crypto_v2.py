@@ -23,10 +23,12 @@ import crypto
 from crypto.binding import bound_parts, sign_binding
 from crypto.certificates_v2 import revocation_list_statement
 from crypto.consent_v2 import ConsentReceiptV2, SharedDocumentV2
-from crypto.errors import StaleError
+from crypto.errors import CryptoError, StaleError
+from crypto.jsontext import parse_json
 from crypto.kdf_v2 import KdfParamsV2, derive_salt
 from crypto.keyring import AccountKeys
 from crypto.metadata_v2 import DocumentMetadataV2
+from crypto.padding import padme
 from crypto.statements_v2 import statement_id
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -297,3 +299,98 @@ def test_a_v2_document_chain_receipt_and_kdf_made_in_python_open_in_javascript()
     done = _run([FIXTURE, "open"], stdin=json.dumps(sent, ensure_ascii=False))
     assert done.returncode == 0, done.stderr[-4000:]
     assert json.loads(done.stdout) == expected
+
+
+# Texts on which a lax reader and a strict one would disagree (SPEC §18.1), and
+# ordinary ones: the page's reader must accept exactly what crypto/jsontext.py
+# accepts, with the same value.
+JSON_TEXTS = [
+    b'{"a":1}',
+    b' {"a" : [ 1 , 2 ] }\n',
+    b"{}",
+    b"[]",
+    b'""',
+    b"true",
+    b"[true,false,null]",
+    b'{"a":{"b":{"c":[]}}}',
+    '{"a":"é","\u00e9":"\u2028"}'.encode(),
+    b'"\\ud83d\\ude00"',
+    b'"\\uD83D\\uDE00"',
+    b'"\\/\\b\\f\\n\\r\\t\\"\\\\"',
+    b'{"\\u0000":1}',
+    b'{"__proto__":1}',
+    b'{"__proto__":1,"__proto__":2}',
+    b'{"a":1,"b":{"a":2}}',
+    b'{"a":1,"a":1}',
+    b"9007199254740991",
+    b"-9007199254740991",
+    b"-9007199254740992",
+    b"-0",
+    b"[0,-0,1,-1]",
+    b"01",
+    b"-01",
+    b"-",
+    b"[-]",
+    b"1.",
+    b".5",
+    b"1.0",
+    b"1E2",
+    b"1e-2",
+    b"[1e400]",
+    b"NaN",
+    b"Infinity",
+    b"-Infinity",
+    b"tru",
+    b"nulll",
+    b"123abc",
+    b"1 2",
+    b'{"a":1}garbage',
+    b"[1,]",
+    b'{"a":1,}',
+    b"{,}",
+    b'{"a"}',
+    b'{"a":}',
+    b"{'a':1}",
+    b'"\\u00"',
+    b'"\\x41"',
+    b'"\\U0041"',
+    b'"a\tb"',
+    b'"a\nb"',
+    b'"\\ud800"',
+    b'"\\udc00\\ud800"',
+    b'{"\\udfff":1}',
+    b'"\\ud800x"',
+    b"",
+    b"   ",
+    b"\xef\xbb\xbf{}",
+    b"\xff",
+    b'"\xc0\xaf"',
+    b'"\xed\xa0\x80"',
+    b"\xc2\xa0{}",
+    b"\x0b{}",
+    b"\x00",
+]
+PADME = [2, 3, 7, 8, 9, 255, 256, 257, 4097, 65544, 999_999, 2**30 + 1, 2**49 + 3, 2**50 + 8]
+
+
+def _python_json(data: bytes) -> dict[str, Any]:
+    try:
+        return {"value": parse_json(data)}
+    except CryptoError as error:
+        return {"error": type(error).__name__}
+
+
+def test_the_strict_reader_and_padme_agree_with_python_on_every_input() -> None:
+    inputs = {"json": [t.hex() for t in JSON_TEXTS], "padme": PADME}
+    done = _run([FIXTURE, "compare"], stdin=json.dumps(inputs))
+    assert done.returncode == 0, done.stderr[-4000:]
+    answers = json.loads(done.stdout)
+    mismatches = [
+        (text, js, _python_json(text))
+        for text, js in zip(JSON_TEXTS, answers["json"], strict=True)
+        if js != _python_json(text)
+    ]
+    assert mismatches == []
+    assert answers["padme"] == [padme(n) for n in PADME]
+    refused = sum("error" in a for a in answers["json"])
+    assert 30 < refused < len(JSON_TEXTS)  # both kinds are exercised

@@ -4,7 +4,9 @@
 //   node web/tests-js/interop-v2-fixture.mjs make   prints, as JSON, a v2 document, a
 //       consent receipt, pins and KDF v2 keys made in JavaScript, for Python to open;
 //   node web/tests-js/interop-v2-fixture.mjs open   reads, on stdin, what Python made
-//       (tests/web/test_js_crypto_v2.py) and prints what JavaScript reads from it.
+//       (tests/web/test_js_crypto_v2.py) and prints what JavaScript reads from it;
+//   node web/tests-js/interop-v2-fixture.mjs compare   reads JSON texts (hex) and
+//       lengths on stdin, prints what the strict reader and padme make of them.
 // Both read JSON text with the page's strict reader.
 import { readFileSync } from "node:fs";
 import { sodium, pattern } from "./helpers.mjs";
@@ -131,7 +133,20 @@ function open(made) {
   };
 }
 
+/** Strict JSON and Padmé on the inputs Python sends: each text's value or error kind. */
+function compare(inputs) {
+  const json = inputs.json.map((text) => {
+    try {
+      return { value: parseStrictJson(unhex(text)) };
+    } catch (error) {
+      return { error: error.name };
+    }
+  });
+  return { json, padme: inputs.padme.map((n) => v2.padme(n)) };
+}
+
 const mode = process.argv[2];
 if (mode === "make") process.stdout.write(JSON.stringify(make()));
 else if (mode === "open") process.stdout.write(JSON.stringify(open(parseStrictJson(new Uint8Array(readFileSync(0))))));
-else throw new Error("usage: interop-v2-fixture.mjs make | open");
+else if (mode === "compare") process.stdout.write(JSON.stringify(compare(JSON.parse(readFileSync(0, "utf8")))));
+else throw new Error("usage: interop-v2-fixture.mjs make | open | compare");
