@@ -64,7 +64,7 @@ from coffre.accounts.service import SignupData, _check_signup_material
 from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.consent.gate import CLOCK_SKEW
-from coffre.db.engine import Database
+from coffre.db.engine import Database, hold
 from coffre.ids import new_id
 from coffre.notifications.service import Kind, notify
 from coffre.policy import Action, Actor, ResetLink, ResetTarget, Role, Standing, can
@@ -207,7 +207,8 @@ class ResetService:
         login = normalise_login(person_login)
         now = self._clock.now()
         issued: IssuedResetCode | None = None
-        with self._db.unit_of_work() as db:
+        # write=True: ``_issue`` holds the account's reset-code key (one code at a time).
+        with self._db.unit_of_work(write=True) as db:
             account = repository.account_by_login(db, login)
             person_id = account.id if account is not None else _NOBODY
             standing, links = links_of(db, issuer.account_id, person_id, now)
@@ -237,7 +238,7 @@ class ResetService:
         someone who already holds the database and the server's secret key. The person is
         told, and the reset waits and can be cancelled, as for anyone else."""
         login = normalise_login(person_login)
-        with self._db.unit_of_work() as db:
+        with self._db.unit_of_work(write=True) as db:
             account = repository.account_by_login(db, login)
             if account is None:
                 raise AccountNotFound()
@@ -382,6 +383,10 @@ class ResetService:
     def _issue(
         self, db: DbSession, account: Account, issued_by: str | None, told: dict[str, Any]
     ) -> IssuedResetCode:
+        # Parallel issues for one account replace the pending code one after another, so
+        # one valid code is left (not only because the audit append before this one
+        # happens to lock the trail's head: the order of those lines may change).
+        hold(db, "reset-code", account.id)
         codes.delete_unused_reset_codes(db, account.id)
         printed, hashed = new_reset_code()
         now = self._clock.now()
