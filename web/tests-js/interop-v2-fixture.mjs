@@ -89,11 +89,21 @@ function open(made) {
     metadataBlob: unhex(doc.metadata_blob),
     stream: unhex(doc.stream),
   });
-  const streamed = v2.createStreamDecryptorV2(unhex(doc.doc_key));
+  const reader = st.createDocumentReader({
+    envelope: doc.binding,
+    signer: unhex(doc.sign_public),
+    document: doc.document,
+    owner: doc.owner,
+    minVersion: doc.min_version,
+    sealedKey: unhex(doc.sealed_key),
+    boxPublic: unhex(doc.box_public),
+    boxSecret: unhex(doc.box_secret),
+    metadataBlob: unhex(doc.metadata_blob),
+  });
   const pieces = [];
   const stream = unhex(doc.stream);
-  for (let i = 0; i < stream.length; i += 1000) pieces.push(...streamed.push(stream.subarray(i, i + 1000)));
-  pieces.push(streamed.finish());
+  for (let i = 0; i < stream.length; i += 1000) pieces.push(...reader.push(stream.subarray(i, i + 1000)));
+  pieces.push(reader.finish());
   const chain = made.chain;
   /** @param {string} now */
   const verify = (now) =>

@@ -326,29 +326,91 @@ export function createCoffreStatementsV2(sodium, v2) {
   }
 
   /**
-   * Open a bound document held in memory (SPEC §24.4), in its order: binding, part
-   * hashes (before any key is used), sealed key, key commitment, metadata (v2 or v1
-   * blob), content (v2 or v1 stream), metadata against content.
+   * Open a bound document whose content arrives in pieces (SPEC §24.4): binding,
+   * metadata hash, sealed key, key commitment and metadata are checked now; then
+   * `push(bytes)` returns plaintext pieces (the header hash is checked as soon as the
+   * header has arrived) and `finish()` the last one, after checking the stream hash
+   * and the metadata's size and digest. What push returns is UNVERIFIED until finish
+   * returns: on any error the caller discards every piece.
    * @param {{envelope: unknown, signer: BytesLike, document: string, owner: string, minVersion: number,
-   *   sealedKey: BytesLike, boxPublic: BytesLike, boxSecret: BytesLike, metadataBlob: BytesLike, stream: BytesLike}} inputs
+   *   sealedKey: BytesLike, boxPublic: BytesLike, boxSecret: BytesLike, metadataBlob: BytesLike}} inputs
    */
-  function openDocument({ envelope, signer, document, owner, minVersion, sealedKey, boxPublic, boxSecret, metadataBlob, stream }) {
-    const data = asBytes(stream, "stream");
+  function createDocumentReader({ envelope, signer, document, owner, minVersion, sealedKey, boxPublic, boxSecret, metadataBlob }) {
     const blob = asBytes(metadataBlob, "metadata blob");
     const parts = verifyBinding(envelope, { signer, document, owner, minVersion });
     if (sha256Hex(blob) !== parts.metadataSha256) throw new BindingError("the metadata blob is not the bound one");
-    if (sha256Hex(streamHeader(data)) !== parts.headerSha256) throw new BindingError("the stream header is not the bound one");
-    if (sha256Hex(data) !== parts.ciphertextSha256) throw new BindingError("the content stream is not the bound one");
     const docKey = v1.openSealedKey(sealedKey, boxPublic, boxSecret);
+    let metadata;
     try {
       if (!v2.commitsTo(docKey, parts.keyCommitment)) throw new BindingError("the sealed key is not the committed document key");
-      const metadata = blob[0] === 2 ? v2.decryptMetadataV2(docKey, blob) : v1.decryptMetadata(docKey, blob);
-      const plaintext = data[4] === 2 ? v2.decryptBytesV2(docKey, data) : v1.decryptBytes(docKey, data);
-      if (metadata.size !== plaintext.length || metadata.sha256 !== sha256Hex(plaintext)) throw new BindingError("the metadata does not describe this content");
-      return { parts, metadata, plaintext };
-    } finally {
+      metadata = blob[0] === 2 ? v2.decryptMetadataV2(docKey, blob) : v1.decryptMetadata(docKey, blob);
+    } catch (error) {
       sodium.memzero(docKey);
+      throw error;
     }
+    const streamHash = v1.createSha256();
+    const plainHash = v1.createSha256();
+    let size = 0;
+    let head = new Uint8Array(0);
+    /** @type {{push(data: BytesLike): Uint8Array[], finish(): Uint8Array} | null} */
+    let decryptor = null;
+    /** @param {Uint8Array[]} pieces */
+    const count = (pieces) => {
+      for (const p of pieces) {
+        plainHash.update(p);
+        size += p.length;
+      }
+      return pieces;
+    };
+    return {
+      parts,
+      metadata,
+      /** @param {BytesLike} data @returns {Uint8Array[]} */
+      push(data) {
+        const bytes = asBytes(data, "stream piece");
+        streamHash.update(bytes);
+        if (decryptor) return count(decryptor.push(bytes));
+        head = concat(head, bytes);
+        if (head.length < 5 || head.length < (head[4] === 2 ? 65 : 33)) return [];
+        if (sha256Hex(streamHeader(head)) !== parts.headerSha256) {
+          sodium.memzero(docKey);
+          throw new BindingError("the stream header is not the bound one");
+        }
+        decryptor = head[4] === 2 ? v2.createStreamDecryptorV2(docKey) : v1.createStreamDecryptor(docKey);
+        sodium.memzero(docKey);
+        return count(decryptor.push(head));
+      },
+      /** @returns {Uint8Array} */
+      finish() {
+        if (!decryptor) {
+          sodium.memzero(docKey);
+          streamHeader(head);
+        }
+        const last = /** @type {{finish(): Uint8Array}} */ (decryptor).finish();
+        count([last]);
+        if (streamHash.hexdigest() !== parts.ciphertextSha256) throw new BindingError("the content stream is not the bound one");
+        if (metadata.size !== size || metadata.sha256 !== plainHash.hexdigest()) throw new BindingError("the metadata does not describe this content");
+        return last;
+      },
+    };
+  }
+
+  /**
+   * Open a bound document held in memory (SPEC §24.4): every hash is checked before
+   * any key is used; then as createDocumentReader.
+   * @param {{envelope: unknown, signer: BytesLike, document: string, owner: string, minVersion: number,
+   *   sealedKey: BytesLike, boxPublic: BytesLike, boxSecret: BytesLike, metadataBlob: BytesLike, stream: BytesLike}} inputs
+   */
+  function openDocument({ stream, ...inputs }) {
+    const data = asBytes(stream, "stream");
+    const parts = verifyBinding(inputs.envelope, inputs);
+    if (sha256Hex(asBytes(inputs.metadataBlob, "metadata blob")) !== parts.metadataSha256) throw new BindingError("the metadata blob is not the bound one");
+    if (sha256Hex(streamHeader(data)) !== parts.headerSha256) throw new BindingError("the stream header is not the bound one");
+    if (sha256Hex(data) !== parts.ciphertextSha256) throw new BindingError("the content stream is not the bound one");
+    const reader = createDocumentReader(inputs);
+    const pieces = reader.push(data);
+    pieces.push(reader.finish());
+    return { parts: reader.parts, metadata: reader.metadata, plaintext: concat(...pieces) };
   }
 
   /**
@@ -529,6 +591,7 @@ export function createCoffreStatementsV2(sodium, v2) {
     depositStatement,
     readBoundStatement,
     verifyBinding,
+    createDocumentReader,
     openDocument,
     readReceiptV2,
     verifyRootV2,
