@@ -2,7 +2,8 @@
 // Coffre crypto format v2 for the browser (and Node, for tests): crypto/SPEC.md
 // Part II, §19–§22 — KDF v2 (a salt the server cannot share), the key commitment,
 // Padmé and metadata buckets, the v2 content stream and v2 metadata. Signed
-// statements, documents, pins and the trust chain are in coffre-statements-v2.js.
+// statements, documents, pins and the trust chain are in coffre-statements-v2.js;
+// byte helpers and sizes (Padmé, buckets) in coffre-bytes-v2.js.
 //
 // Mirrors the Python modules crypto/kdf_v2.py, commitment.py, padding.py,
 // stream_v2.py and metadata_v2.py. Every step is one libsodium.js function
@@ -13,6 +14,7 @@
 
 import { canonicalJson, createCoffreCrypto, CryptoError, DecryptionError, InvalidInputError, UnsupportedVersionError, WeakParametersError } from "./coffre-crypto.js";
 import { V2, INT_MAX, parseStrictJson, readCode, readInt, readObject, readSha256, readText } from "./coffre-json.js";
+import { CHUNK_OVERHEAD, CHUNK_SIZE_MAX, CHUNK_SIZE_MIN, CONTENT_SIZE_MAX, DEFAULT_CHUNK_SIZE, EMPTY, HEADER_BYTES_V2, METADATA_BUCKETS, PREFIX_BYTES_V2, Pending, asBytes, checkChunkSize, ciphertextSizeV2, concat, metadataBucket, paddedContentSize, padme, requireBytes, uint32be } from "./coffre-bytes-v2.js";
 
 /** @typedef {import("./types/vendor").Sodium} Sodium */
 /** @typedef {import("./types/vendor").StateAddress} StateAddress */
@@ -50,137 +52,14 @@ const [OPSLIMIT_MIN, OPSLIMIT_MAX, MEMLIMIT_MIN, MEMLIMIT_MAX] = [3, 10, 64 * 10
 const LOGIN_MAX_BYTES = 255;
 
 const KEY_BYTES = 32;
-export const CONTENT_SIZE_MAX = 2 ** 50;
-export const METADATA_BUCKETS = Object.freeze([256, 512, 1024]);
 const BLOB_OVERHEAD = 41; // version + nonce 24 + tag 16
 const BLOB_SIZES = METADATA_BUCKETS.map((b) => BLOB_OVERHEAD + b); // 297, 553, 1065
 const NAME_MAX_BYTES = 255;
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$/;
 const METADATA_MEMBERS = ["v", "name", "mime", "size", "sha256"];
-
 const MAGIC = [0x43, 0x46, 0x44, 0x43]; // "CFDC"
 const STREAM_V2 = 0x02;
-export const PREFIX_BYTES_V2 = 41; // magic, version, chunk size, key commitment
-export const HEADER_BYTES_V2 = 65;
-const CHUNK_OVERHEAD = 17;
-export const DEFAULT_CHUNK_SIZE = 65536;
-const [CHUNK_SIZE_MIN, CHUNK_SIZE_MAX] = [1024, 4 * 1024 * 1024];
-const EMPTY = new Uint8Array(0);
 const utf8 = (/** @type {string} */ text) => new TextEncoder().encode(text);
-
-/**
- * @param {unknown} value
- * @param {string} name
- * @returns {Uint8Array}
- */
-export function asBytes(value, name) {
-  if (value instanceof Uint8Array) return value;
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  throw new InvalidInputError(`${name} must be bytes`);
-}
-
-/**
- * @param {unknown} value
- * @param {string} name
- * @param {number} length
- */
-export function requireBytes(value, name, length) {
-  const bytes = asBytes(value, name);
-  if (bytes.length !== length) throw new InvalidInputError(`${name} must be ${length} bytes, got ${bytes.length}`);
-  return bytes;
-}
-
-/** @param {...Uint8Array} parts */
-export function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
-/** @param {number} n */
-const uint32be = (n) => {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n, false);
-  return out;
-};
-
-/**
- * Padmé (SPEC §21.2): `length` (≥ 2) rounded up to a multiple of 2^(E − S),
- * E = floor(log2 length), S = floor(log2 E) + 1. Number arithmetic, exact below 2^53.
- * @param {number} length
- */
-export function padme(length) {
-  const n = readInt(length, "length");
-  if (n < 2) throw new InvalidInputError("padme is defined for lengths of 2 or more");
-  let e = 0; // floor(log2 n): bit length of n, minus 1
-  while (2 ** (e + 1) <= n) e++;
-  let s = 0; // floor(log2 e) + 1: bit length of e
-  while (2 ** s <= e) s++;
-  const step = 2 ** (e - s);
-  return Math.ceil(n / step) * step;
-}
-
-/**
- * padme(8 + L): the length of the padded content a v2 stream encrypts (SPEC §21.2).
- * @param {number} plaintextSize
- */
-export function paddedContentSize(plaintextSize) {
-  return padme(8 + readInt(plaintextSize, "plaintextSize", 0, CONTENT_SIZE_MAX));
-}
-
-/**
- * The smallest metadata bucket holding `jsonSize` bytes and the 0x80 marker (SPEC §22).
- * @param {number} jsonSize
- */
-export function metadataBucket(jsonSize) {
-  const bucket = METADATA_BUCKETS.find((b) => jsonSize + 1 <= b);
-  if (bucket === undefined) throw new InvalidInputError("metadata is too long for the largest bucket (1024 bytes)");
-  return bucket;
-}
-
-/**
- * Exact v2 stream length: 65 + T + 17 × (floor(T / chunkSize) + 1), T = padme(8 + L) (SPEC §21.3).
- * @param {number} plaintextSize
- * @param {number} [chunkSize]
- */
-export function ciphertextSizeV2(plaintextSize, chunkSize = DEFAULT_CHUNK_SIZE) {
-  const padded = paddedContentSize(plaintextSize);
-  return HEADER_BYTES_V2 + padded + CHUNK_OVERHEAD * (Math.floor(padded / checkChunkSize(chunkSize)) + 1);
-}
-
-/** @param {number} chunkSize */
-function checkChunkSize(chunkSize) {
-  return readInt(chunkSize, "chunkSize", CHUNK_SIZE_MIN, CHUNK_SIZE_MAX);
-}
-
-/** Bytes of any cut, taken back in exact sizes. */
-class Pending {
-  constructor() {
-    /** @type {Uint8Array[]} */
-    this.parts = [];
-    this.length = 0;
-  }
-
-  /** @param {Uint8Array} bytes */
-  push(bytes) {
-    if (bytes.length) this.parts.push(bytes.slice());
-    this.length += bytes.length;
-  }
-
-  /** @param {number} n at most `length` */
-  take(n) {
-    const all = this.parts.length === 1 ? this.parts[0] : concat(...this.parts);
-    const out = all.subarray(0, n);
-    this.parts = n < all.length ? [all.subarray(n)] : [];
-    this.length -= n;
-    return out;
-  }
-}
 
 /**
  * Format v2 constructions bound to a ready libsodium.js object (sumo build).

@@ -9,7 +9,8 @@
 //     const statements = createCoffreStatementsV2(sodium, v2);
 
 import { canonicalJson, InvalidInputError, SignatureError } from "./coffre-crypto.js";
-import { BindingError, StaleError, asBytes, concat, requireBytes } from "./coffre-crypto-v2.js";
+import { BindingError, StaleError } from "./coffre-crypto-v2.js";
+import { asBytes, concat, requireBytes } from "./coffre-bytes-v2.js";
 import { CLOCK_SKEW_MS, V2, checkNow, formatTime, isObject, hasExactly, readCode, readId, readInt, readObject, readSha256, readText, readTime } from "./coffre-json.js";
 
 /** @typedef {import("./types/vendor").Sodium} Sodium */
