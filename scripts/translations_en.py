@@ -93,11 +93,70 @@ EN = {
         "No connection. Check the network and try again."
     ),
     "Phrase secrète": "Passphrase",
-    "Plusieurs mots faciles à retenir pour vous, par exemple : vélo bleu marché dimanche soleil. "
-    "Personne d'autre ne la connaîtra, pas même nous.": (
-        "Several words that are easy for you to remember, for example: blue bike Sunday market "
-        "sun. No one else will know it, not even us."
+    "Plusieurs mots faciles à retenir pour vous, par exemple : {example}. Personne d'autre ne "
+    "la connaîtra, pas même nous. Ne prenez pas cet exemple.": (
+        "Several words that are easy for you to remember, for example: {example}. No one else "
+        "will know it, not even us. Do not use this example."
     ),
+    "vélo bleu marché dimanche soleil": "blue bike Sunday market sun",
+    "Cette phrase est l'exemple donné sur cette page : tout le monde la connaît. "
+    "Choisissez d'autres mots.": (
+        "This is the example given on this page: everyone knows it. Choose other words."
+    ),
+    # Nothing chosen for the person (issue 14).
+    "Choisissez la démarche pour laquelle vous partagez, puis « Suivant ».": (
+        "Choose what you are sharing for, then “Next”."
+    ),
+    "Choisissez le ou la professionnel·le qui pourra voir vos documents, puis « Suivant ».": (
+        "Choose the professional who will be able to see your documents, then “Next”."
+    ),
+    "Choisissez combien de temps dure le partage, puis « Suivant ».": (
+        "Choose how long the share lasts, then “Next”."
+    ),
+    "Choisissez le type de document, puis « Suivant ».": (
+        "Choose the type of document, then “Next”."
+    ),
+    "Choisissez dans quel coffre déposer le document, puis « Suivant ».": (
+        "Choose which vault to put the document in, then “Next”."
+    ),
+    "Choisissez…": "Choose…",
+    "Choisissez la démarche pour laquelle vous demandez un document.": (
+        "Choose what you are asking for a document for."
+    ),
+    "Choisissez le document que vous demandez.": "Choose the document you are asking for.",
+    "Avec qui": "With whom",
+    "Pour quelle démarche": "For what",
+    "Quels documents": "Which documents",
+    "Jusqu'à quand": "Until when",
+    "Combien d'ouvertures": "How many openings",
+    "Le {date} à {time} ({duration})": "{date} at {time} ({duration})",
+    "{n} au plus": "{n} at most",
+    "Sans limite pendant le partage": "No limit while the share lasts",
+    # A connection gone silent (transfer.js).
+    "L'envoi est bloqué : plus rien ne passe depuis un moment. La connexion est peut-être "
+    "coupée. Vérifiez le réseau, puis appuyez sur « Réessayer ».": (
+        "The upload is stuck: nothing has gone through for a while. The connection may be "
+        "down. Check the network, then press “Try again”."
+    ),
+    "Le document n'arrive plus : plus rien ne passe depuis un moment. La connexion est "
+    "peut-être coupée. Vérifiez le réseau, puis appuyez sur « Réessayer ».": (
+        "The document has stopped coming: nothing has come through for a while. The "
+        "connection may be down. Check the network, then press “Try again”."
+    ),
+    "Le document n'arrive plus : plus rien ne passe depuis un moment. La connexion est "
+    "peut-être coupée. Vérifiez le réseau, puis ouvrez-le de nouveau.": (
+        "The document has stopped coming: nothing has come through for a while. The "
+        "connection may be down. Check the network, then open it again."
+    ),
+    "Le document n'a pas pu être chargé. Vérifiez le réseau, puis appuyez sur « Réessayer ».": (
+        "The document could not be loaded. Check the network, then press “Try again”."
+    ),
+    "Envoyé. Attente de la réponse du serveur…": "Sent. Waiting for the server's answer…",
+    # Renaming keeps the extension (names.js).
+    "La fin « {ext} » reste : elle dit quel type de fichier c'est.": (
+        "The ending “{ext}” stays: it tells what type of file this is."
+    ),
+    "Écrivez le nouveau nom du document.": "Type the document's new name.",
     "Pour un titre de séjour ou une carte d'identité : nous vous préviendrons avant la fin.": (
         "For a residence permit or an identity card: we will warn you before it ends."
     ),
@@ -1023,6 +1082,7 @@ def main() -> None:
             continue
         if message.id in EN:
             message.string = EN[message.id]
+            message.flags.discard("fuzzy")  # a guess of pybabel update, now checked
         elif not message.string:
             missing.append(message.id)
     with PO.open("wb") as handle:

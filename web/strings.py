@@ -5,6 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 
+def N_(text: str) -> str:  # noqa: N802 - gettext "mark only" convention
+    return text
+
+
+# The example the sign-up hint gives (vault/app.html): everyone who read the page knows
+# it, so it is refused as a passphrase, in every language of the page (passphrase.js).
+PASSPHRASE_EXAMPLE = N_("vélo bleu marché dimanche soleil")
+
+
+def passphrase_examples() -> list[str]:
+    """The hint's example in French and in each translation, for the page to refuse."""
+    from web.i18n import LANGUAGES, translations
+
+    return sorted({translations(code).gettext(PASSPHRASE_EXAMPLE) for code in LANGUAGES})
+
+
 def script_strings(_: Callable[[str], str]) -> dict[str, str]:
     return {
         "working": _("Un instant…"),
@@ -34,6 +50,10 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "added_on": _("Ajouté le"),
         "empty_vault": _("Votre coffre est vide. Ajoutez votre premier document."),
         "renamed": _("Le nom a été changé."),
+        "rename_keeps_extension": _(
+            "La fin « {ext} » reste : elle dit quel type de fichier c'est."
+        ),
+        "rename_missing": _("Écrivez le nouveau nom du document."),
         "deleted": _("Le document a été supprimé."),
         "decrypt_failed": _("Ce document ne peut pas être ouvert. Il a peut-être été abîmé."),
         "preparing": _("Préparation des pages…"),
@@ -41,6 +61,28 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "sending": _("Envoi…"),
         "opening": _("Ouverture…"),
         "percent": _("{n} %"),
+        # A transfer with no progress for a while (CONFIG.stallSeconds): said, with "Réessayer".
+        "upload_stalled": _(
+            "L'envoi est bloqué : plus rien ne passe depuis un moment. La connexion est "
+            "peut-être coupée. Vérifiez le réseau, puis appuyez sur « Réessayer »."
+        ),
+        "download_stalled": _(
+            "Le document n'arrive plus : plus rien ne passe depuis un moment. La connexion "
+            "est peut-être coupée. Vérifiez le réseau, puis appuyez sur « Réessayer »."
+        ),
+        "download_failed": _(
+            "Le document n'a pas pu être chargé. Vérifiez le réseau, puis appuyez sur "
+            "« Réessayer »."
+        ),
+        "waiting_answer": _("Envoyé. Attente de la réponse du serveur…"),
+        "pull_stalled": _(
+            "Le document n'arrive plus : plus rien ne passe depuis un moment. La connexion est "
+            "peut-être coupée. Vérifiez le réseau, puis ouvrez-le de nouveau."
+        ),
+        "passphrase_example": _(
+            "Cette phrase est l'exemple donné sur cette page : tout le monde la connaît. "
+            "Choisissez d'autres mots."
+        ),
         "error_prefix": _("Erreur"),
         # Regaining access (the "forgot" and "reset" screens).
         "recovery_code_invalid": _(
@@ -86,6 +128,19 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         # Consent, the person's side (consent-person.js). {names} are filled in the page.
         "choose_one": _("Choisissez une réponse."),
         "choose_some": _("Cochez au moins un document."),
+        # Nothing is chosen for the person: "Suivant" with nothing ticked says what to choose.
+        "choose_purpose": _(
+            "Choisissez la démarche pour laquelle vous partagez, puis « Suivant »."
+        ),
+        "choose_professional": _(
+            "Choisissez le ou la professionnel·le qui pourra voir vos documents, puis « Suivant »."
+        ),
+        "choose_duration": _("Choisissez combien de temps dure le partage, puis « Suivant »."),
+        "choose_category": _("Choisissez le type de document, puis « Suivant »."),
+        "choose_person": _("Choisissez dans quel coffre déposer le document, puis « Suivant »."),
+        "recap_until": _("Le {date} à {time} ({duration})"),
+        "recap_pulls": _("{n} au plus"),
+        "recap_pulls_any": _("Sans limite pendant le partage"),
         "choose_at_most": _("Vous pouvez partager {n} documents au plus en une fois."),
         "pick_more": _(
             "Ces documents peuvent aussi servir pour « {purpose} ». Cochez ceux à partager."
@@ -231,6 +286,9 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "stamped_copy_of": _("Copie marquée de « {document} »"),
         "stamped_file_name": _("{document} - copie marquée.pdf"),
         "ask_login_missing": _("Écrivez le pseudonyme ou le numéro de téléphone de la personne."),
+        "choose_in_list": _("Choisissez…"),
+        "ask_purpose_missing": _("Choisissez la démarche pour laquelle vous demandez un document."),
+        "ask_category_missing": _("Choisissez le document que vous demandez."),
         "request_sent": _(
             "Demande envoyée. Si « {person} » a un coffre, la personne la verra dans ses "
             "demandes reçues."

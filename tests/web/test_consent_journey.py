@@ -99,8 +99,9 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     duration = visible_screen(page, "share-duration")
     labels = duration.locator(".choice-label").all_inner_texts()
     assert labels == ["1 jour", "1 semaine", "1 mois"]
-    # The charter's maximum (30 days for this purpose) is chosen unless the person picks less.
-    expect(duration.locator("input[value='30']")).to_be_checked()
+    # Nothing is chosen for the person: not even the charter's maximum (30 days here).
+    expect(duration.locator("input[name=days]:checked")).to_have_count(0)
+    duration.get_by_text("1 mois").click()
     assert_accessible(page, "share-duration")
     screenshot(page, "21-share-duration")
     duration.get_by_role("button", name="Suivant").click()
@@ -288,7 +289,7 @@ def test_a_request_is_asked_in_the_page_and_approved_by_sharing(
     inbox.get_by_role("button", name="Choisir le document à envoyer").click()
     visible_screen(page, "share-pick")
     assert_accessible(page, "share-pick")
-    next_step(page, "share-pick")
+    next_step(page, "share-pick", "Carte d'identité")
     next_step(page, "share-duration", "1 semaine")
     check_territory_key(page)
     visible_screen(page, "share-confirm")
@@ -310,9 +311,9 @@ def test_nothing_is_sealed_when_the_territorys_key_is_not_the_one_the_person_che
     pin_root(page, OTHER_ROOT)
     add_identity_card(page, tmp_path)
     start_sharing(page, "Carte d'identité.jpg")
-    next_step(page, "share-purpose")
-    next_step(page, "share-professional")
-    next_step(page, "share-duration")
+    next_step(page, "share-purpose", "Ouverture de droits au RSA")
+    next_step(page, "share-professional", "Mme Dupont")
+    next_step(page, "share-duration", "1 semaine")
     visible_screen(page, "share-stop")
     expect(page.locator("#share-stop-text")).to_have_text(
         "La clé de votre territoire n'est plus celle que vous avez vérifiée. Par sécurité, "

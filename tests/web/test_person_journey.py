@@ -17,7 +17,7 @@ from client import CoffreClient
 from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
 from tests.web.journeys import describe_document, log_in, pick_pages, visible_screen
 
-PASSPHRASE = "vélo bleu marché dimanche soleil"
+PASSPHRASE = "girafe orange tram lundi pluie"  # not the hint's example: that one is refused
 
 
 def downloaded_bytes(page: Page) -> bytes:
@@ -202,6 +202,8 @@ def test_renaming_and_deleting_a_document(page: Page, live_server: str, tmp_path
     page.get_by_role("button", name="Mettre dans mon coffre").click()
     page.get_by_role("button", name=re.compile("Carte d'identité.pdf")).click()
     visible_screen(page, "document")
+    # The preview is in place (no button moves under the finger any more).
+    expect(page.locator("#doc-download")).to_have_attribute("href", re.compile("^blob:"))
     page.get_by_role("button", name="Renommer").click()
     rename = visible_screen(page, "rename")
     assert_accessible(page, "rename")

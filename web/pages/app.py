@@ -17,10 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from coffre.consent.service import TERRITORY_ZONE
 from coffre.errors import NotFound
 from coffre.vault.categories import CATEGORIES
 from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
-from web.strings import script_strings
+from web.strings import PASSPHRASE_EXAMPLE, passphrase_examples, script_strings
 from web.vendor import vendored_libraries
 
 TEMPLATES = Jinja2Templates(
@@ -62,6 +63,12 @@ def vault_page(request: Request) -> Response:
         "vendor": vendored_libraries(),
         "max_document_bytes": settings.max_document_bytes,
         "idle_seconds": settings.session_idle_seconds,
+        "stall_seconds": settings.web_stall_seconds,
+        "passphrase_example": gettext(PASSPHRASE_EXAMPLE),
+        "passphrase_examples": passphrase_examples(),
+        # Every date the page shows is on the territory's clock (dates.js), the zone the
+        # server counts a share's or a request's days in, whatever the device's zone.
+        "time_zone": TERRITORY_ZONE.key,
         "root_fingerprint": root_fingerprint,
     }
     response: Response = TEMPLATES.TemplateResponse(request, "vault/app.html", context)

@@ -40,6 +40,7 @@ def console_page(request: Request) -> Response:
         "ngettext": catalogue.ngettext,
         "strings": console_strings(gettext),
         "labels": labels,
+        "time_zone": TERRITORY_ZONE.key,
         "config": {
             "idleSeconds": settings.session_idle_seconds,
             "timeZone": TERRITORY_ZONE.key,

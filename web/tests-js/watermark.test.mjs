@@ -155,3 +155,11 @@ test("a name outside WinAnsi loses its accents or becomes '?', and never breaks 
   const [content] = await pageContents(stamped);
   assert.ok(content.includes(hexOf("Copie transmise à Stefan ???? (CHRS « L'Étape ») pour dossier MDPH le 09/01/2025")));
 });
+
+test("the watermark's day is the territory's when its time zone is given", () => {
+  // 23:30 UTC on 5 December is already 6 December in Paris, whatever the device's zone.
+  const late = new Date(Date.UTC(2026, 11, 5, 23, 30));
+  const words = { recipient: "Mme Dupont", structure: "CCAS", purpose: "RSA", date: late };
+  assert.equal(watermarkText({ ...words, timeZone: "Europe/Paris" }).slice(-10), "06/12/2026");
+  assert.equal(watermarkText({ ...words, timeZone: "UTC" }).slice(-10), "05/12/2026");
+});

@@ -1,4 +1,7 @@
-// The person's vault in the page: sign up, log in, add, list, open, rename, delete.
+// @ts-check
+// The person's vault in the page: sign up, log in, regain access, the screens and the
+// session; the documents (list, open, rename, delete) live in documents.js, adding one
+// (pages, encryption, upload) in add-document.js.
 //
 // Keys live in this module's memory only: never in localStorage, sessionStorage or
 // a cookie. They are wiped on log-out, after inactivity, and when the page goes.
@@ -9,21 +12,24 @@
 // consent-person.js and consent-pro.js and the modules they put together; this file
 // gives them its helpers (the add screens also serve a professional's deposit).
 import { createCoffreCrypto } from "./coffre-crypto.js";
-import { ApiError, CSRF_HEADER, csrfToken, request } from "./http.js";
+import { ApiError, request } from "./http.js";
 import { createKdfClient } from "./kdf-client.js";
 import { createPersonConsent } from "./consent-person.js";
 import { createProConsent } from "./consent-pro.js";
 import { createResetNotice, opensOn } from "./person-reset.js";
-import { fill } from "./consent-common.js";
+import { byId, fill } from "./consent-common.js";
+import { createAddDocument } from "./add-document.js";
+import { createDocuments } from "./documents.js";
+import { passphraseProblem } from "./passphrase.js";
 
-const STRINGS = JSON.parse(document.getElementById("coffre-strings").textContent);
-const CONFIG = JSON.parse(document.getElementById("coffre-config").textContent);
-const MAX_SIDE = 1600; // px: a phone photo of a page stays readable and weighs ~300 KB
-const JPEG_QUALITY = 0.82;
-const SOON_DAYS = 60;
+const STRINGS = JSON.parse(byId("coffre-strings").textContent);
+const CONFIG = JSON.parse(byId("coffre-config").textContent);
 
+/** @type {any} */
 let C = null; // createCoffreCrypto(sodium)
+/** @type {any} */
 let sodium = null;
+/** @type {any} */
 const state = {
   keys: null, // {boxPublic, boxSecret, signPublic, signSeed}
   login: null,
@@ -31,16 +37,25 @@ const state = {
   current: null,
   pages: [], // [{kind: "image"|"pdf", bytes, thumbUrl}]
   pendingUpload: null, // {blob, headers, path, done}
-  addTarget: null, // adding into someone else's vault (a deposit): see startAdd
+  addTarget: null, // adding into someone else's vault (a deposit): see add-document.js
   objectUrls: [],
   invitation: null, // assisted sign-up code from the URL
   accountId: null,
   kind: null, // "person" | "professional" | … (GET /me: account.kind)
 };
+/** @type {any[]} */
 let consent = []; // the consent modules: {screens, enter, actions, wipe, home?}
+/** @type {any} */
+let adding = null; // add-document.js: the add screens and the upload
+/** @type {any} */
+let documents = null; // documents.js: the list, one document, rename, delete
 
 // Libraries the first screens do not need are fetched only when used (prepaid data).
 const loaded = new Map();
+/**
+ * @param {string} url
+ * @returns {Promise<unknown>}
+ */
 function loadScript(url) {
   if (!loaded.has(url)) {
     loaded.set(url, new Promise((resolve, reject) => {
@@ -59,46 +74,78 @@ function loadScript(url) {
 
 // ---------------------------------------------------------------------------- screens
 
+/** @param {string} name */
 function screen(name) {
-  return document.querySelector(`[data-screen="${name}"]`);
+  const section = document.querySelector(`[data-screen="${name}"]`);
+  if (!section) throw new Error(`no screen ${name}`);
+  return section;
 }
 
+/** @param {string} selector */
+function element(selector) {
+  const node = /** @type {HTMLElement | null} */ (document.querySelector(selector));
+  if (!node) throw new Error(`${selector} is missing`);
+  return node;
+}
+
+/**
+ * @param {string} name
+ * @param {{push?: boolean, status?: string}} [options]
+ */
 function show(name, { push = true, status = "" } = {}) {
   for (const section of document.querySelectorAll("[data-screen]")) {
-    section.hidden = section.dataset.screen !== name;
+    const screenSection = /** @type {HTMLElement} */ (section);
+    screenSection.hidden = screenSection.dataset.screen !== name;
   }
-  document.querySelector("[data-action=logout]").hidden = !state.keys;
-  const menu = document.getElementById("menu");
+  element("[data-action=logout]").hidden = !state.keys;
+  const menu = byId("menu");
   menu.hidden = !state.keys || name === "recovery" || !["person", "professional"].includes(state.kind);
-  for (const item of document.querySelectorAll("[data-role]")) item.hidden = item.dataset.role !== state.kind;
-  for (const button of menu.querySelectorAll("[data-go]")) {
+  for (const node of document.querySelectorAll("[data-role]")) {
+    const item = /** @type {HTMLElement} */ (node);
+    item.hidden = item.dataset.role !== state.kind;
+  }
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
     if (button.dataset.go === name) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
   }
   setStatus(status);
   if (push && history.state?.screen !== name) history.pushState({ screen: name }, "", `#${name}`);
-  const heading = screen(name).querySelector("h1");
-  heading.focus();
+  const heading = /** @type {HTMLElement | null} */ (screen(name).querySelector("h1"));
+  if (heading) heading.focus();
   window.scrollTo(0, 0);
 }
 
+/** @param {string} [text] */
 function setStatus(text) {
-  document.getElementById("status").textContent = text || "";
+  byId("status").textContent = text || "";
 }
 
+/**
+ * @param {string} id
+ * @param {string} text
+ */
 function showError(id, text) {
-  const el = document.getElementById(id);
+  const el = byId(id);
   el.textContent = text;
   el.hidden = !text;
 }
 
+/**
+ * @param {HTMLFormElement} form
+ * @param {boolean} on
+ */
 function busy(form, on) {
-  for (const el of form.querySelectorAll("button, input")) el.disabled = on;
+  for (const el of form.querySelectorAll("button, input")) /** @type {HTMLInputElement} */ (el).disabled = on;
   if (on) setStatus(STRINGS.working);
 }
 
 // ------------------------------------------------------------------------------- HTTP
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {{json?: unknown, body?: BodyInit, headers?: Record<string, string>, signal?: AbortSignal}} [options]
+ */
 function api(method, path, options) {
   return request(method, path, options, STRINGS.network_error);
 }
@@ -124,12 +171,13 @@ function wipeKeys() {
     accountId: null, kind: null, addTarget: null,
   });
   for (const module of consent) module.wipe();
-  document.getElementById("doc-preview").replaceChildren();
-  document.getElementById("document-list").replaceChildren();
+  byId("doc-preview").replaceChildren();
+  byId("document-list").replaceChildren();
   for (const form of document.querySelectorAll("form")) form.reset();
   kdfClient.end();
 }
 
+/** @param {string} [message] */
 async function logout(message = STRINGS.keys_wiped) {
   try {
     await api("POST", "/auth/logout");
@@ -141,13 +189,15 @@ async function logout(message = STRINGS.keys_wiped) {
   show("welcome", { push: false, status: message });
 }
 
-let idleTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let idleTimer;
 function touch() {
   if (!state.keys) return;
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => logout(STRINGS.idle_logout), CONFIG.idleSeconds * 1000);
 }
 
+/** @param {any} account GET /me's account */
 function setAccount(account) {
   state.login = account.login;
   state.accountId = account.id;
@@ -163,9 +213,14 @@ async function home(status = "") {
   if (await resetNotice.interrupts(status)) return;
   const module = consent.find((m) => m.home && m.kind === state.kind);
   if (module) return module.home(status);
-  return showDocuments(status);
+  return documents.showDocuments(status);
 }
 
+/**
+ * @param {any} keyring
+ * @param {Uint8Array} wrapKey
+ * @param {any} account
+ */
 async function openVault(keyring, wrapKey, account) {
   const opened = C.openAccountWithWrapKey(
     wrapKey,
@@ -183,19 +238,16 @@ async function openVault(keyring, wrapKey, account) {
 
 // ------------------------------------------------------------------- sign up, log in
 
-function passphraseLongEnough(text) {
-  return text.trim().split(/\s+/).length >= 4 || text.length >= 16;
-}
-
+/** @param {SubmitEvent} event */
 async function onSignup(event) {
   event.preventDefault();
-  const form = event.target;
+  const form = /** @type {HTMLFormElement} */ (event.target);
   const login = form.login.value.trim();
   const passphrase = form.passphrase.value;
   showError("signup-error", "");
   if (!login) return showError("signup-error", STRINGS.login_missing);
-  if (!passphraseLongEnough(passphrase)) return showError("signup-error", STRINGS.passphrase_short);
-  if (passphrase !== form.confirm.value) return showError("signup-error", STRINGS.passphrase_mismatch);
+  const problem = passphraseProblem(passphrase, form.confirm.value, STRINGS, CONFIG.passphraseExamples || []);
+  if (problem) return showError("signup-error", problem);
   busy(form, true);
   try {
     const account = await kdf("createAccount", passphrase);
@@ -223,10 +275,15 @@ async function onSignup(event) {
   }
 }
 
+/**
+ * @param {string} code
+ * @param {string} login
+ * @param {string} [status]
+ */
 async function showRecoveryKit(code, login, status = "") {
-  document.getElementById("recovery-code").textContent = code;
-  document.getElementById("recovery-login").textContent = login;
-  const holder = document.getElementById("recovery-qr");
+  byId("recovery-code").textContent = code;
+  byId("recovery-login").textContent = login;
+  const holder = byId("recovery-qr");
   holder.replaceChildren();
   try {
     await loadScript(CONFIG.qrcode);
@@ -243,15 +300,16 @@ async function showRecoveryKit(code, login, status = "") {
     node.setAttribute("focusable", "false");
     holder.append(node);
   }
-  const kept = document.getElementById("recovery-kept");
+  const kept = /** @type {HTMLInputElement} */ (byId("recovery-kept"));
   kept.checked = false;
-  document.querySelector("[data-action=recovery-done]").disabled = true;
+  /** @type {HTMLButtonElement} */ (element("[data-action=recovery-done]")).disabled = true;
   show("recovery", { status });
 }
 
+/** @param {SubmitEvent} event */
 async function onLogin(event) {
   event.preventDefault();
-  const form = event.target;
+  const form = /** @type {HTMLFormElement} */ (event.target);
   const login = form.login.value.trim();
   const passphrase = form.passphrase.value;
   showError("login-error", "");
@@ -276,9 +334,10 @@ async function onLogin(event) {
   }
 }
 
+/** @param {SubmitEvent} event */
 async function onUnlock(event) {
   event.preventDefault();
-  const form = event.target;
+  const form = /** @type {HTMLFormElement} */ (event.target);
   showError("unlock-error", "");
   busy(form, true);
   try {
@@ -305,12 +364,15 @@ async function onUnlock(event) {
 // --------------------------------------------------- regaining access (SPEC §4, §5.2)
 
 // The login, or null after showing what is missing (same rules as at sign-up).
+/**
+ * @param {HTMLFormElement} form
+ * @param {string} errorId
+ */
 function checkNewPassphrase(form, errorId) {
   const login = form.login.value.trim();
-  let problem = "";
-  if (!login) problem = STRINGS.login_missing;
-  else if (!passphraseLongEnough(form.passphrase.value)) problem = STRINGS.passphrase_short;
-  else if (form.passphrase.value !== form.confirm.value) problem = STRINGS.passphrase_mismatch;
+  const problem = login
+    ? passphraseProblem(form.passphrase.value, form.confirm.value, STRINGS, CONFIG.passphraseExamples || [])
+    : STRINGS.login_missing;
   if (!problem) return login;
   showError(errorId, problem);
   return null;
@@ -319,9 +381,10 @@ function checkNewPassphrase(form, errorId) {
 // Forgot the passphrase, have the recovery code: the code is parsed here and never
 // sent; the master key is unwrapped here and wrapped under the new passphrase. The
 // keys do not change, so every document opens as before.
+/** @param {SubmitEvent} event */
 async function onForgot(event) {
   event.preventDefault();
-  const form = event.target;
+  const form = /** @type {HTMLFormElement} */ (event.target);
   showError("forgot-error", "");
   const login = checkNewPassphrase(form, "forgot-error");
   if (!login) return;
@@ -378,10 +441,12 @@ async function onForgot(event) {
 
 // A reset code travels to the server; a recovery code must never. Only 32 hex digits
 // (O, I, L read as 0, 1, 1) are sent; a recovery code typed here is named as such.
+/** @param {string} text */
 function resetCode(text) {
+  /** @type {Record<string, string>} */
   const map = { O: "0", I: "1", L: "1" };
   const cleaned = Array.from(text.replace(/[\s-]/g, "").toUpperCase(), (c) => map[c] ?? c).join("");
-  if (/^[0-9A-F]{32}$/.test(cleaned)) return { code: cleaned.match(/.{4}/g).join("-") };
+  if (/^[0-9A-F]{32}$/.test(cleaned)) return { code: (cleaned.match(/.{4}/g) || []).join("-") };
   try {
     sodium.memzero(C.parseRecoveryCode(text));
     return { error: STRINGS.not_a_reset_code };
@@ -393,9 +458,10 @@ function resetCode(text) {
 // Without the kit: a brand-new account under the same login and a new recovery kit to
 // keep now. The new vault opens after a waiting period (the old passphrase or kit can
 // cancel meanwhile); the server destroys the old documents then, not before.
+/** @param {SubmitEvent} event */
 async function onReset(event) {
   event.preventDefault();
-  const form = event.target;
+  const form = /** @type {HTMLFormElement} */ (event.target);
   showError("reset-error", "");
   const login = checkNewPassphrase(form, "reset-error");
   if (!login) return;
@@ -428,433 +494,14 @@ async function onReset(event) {
 
 // ---------------------------------------------------------------------- my documents
 
+/** @param {string} code */
 function categoryLabel(code) {
   const label = document.querySelector(`label[for="category-${code}"]`);
-  return label ? label.textContent.trim() : code;
+  return label ? String(label.textContent).trim() : code;
 }
 
 function categoryOrder() {
-  return [...document.querySelectorAll("input[name=category]")].map((input) => input.value);
-}
-
-function formatDate(iso) {
-  const [y, m, d] = iso.slice(0, 10).split("-");
-  return `${d}/${m}/${y}`;
-}
-
-function expiryBadge(expiresOn) {
-  if (!expiresOn) return null;
-  const today = new Date().toISOString().slice(0, 10);
-  const soon = new Date(Date.now() + SOON_DAYS * 86400000).toISOString().slice(0, 10);
-  const badge = document.createElement("span");
-  badge.className = "badge";
-  if (expiresOn < today) {
-    badge.classList.add("expired");
-    badge.textContent = `${STRINGS.expired} ${formatDate(expiresOn)}`;
-  } else if (expiresOn <= soon) {
-    badge.classList.add("warn");
-    badge.textContent = `${STRINGS.expires_soon} ${formatDate(expiresOn)}`;
-  } else {
-    badge.textContent = `${STRINGS.valid_until} ${formatDate(expiresOn)}`;
-  }
-  return badge;
-}
-
-async function loadDocuments() {
-  const { documents } = await (await api("GET", "/documents")).json();
-  for (const doc of state.documents) if (doc.docKey) sodium.memzero(doc.docKey);
-  state.documents = documents.map((doc) => {
-    const docKey = C.openSealedKey(C.b64decode(doc.sealed_key), state.keys.boxPublic, state.keys.boxSecret);
-    return {
-      id: doc.id,
-      category: doc.category,
-      createdAt: doc.created_at,
-      expiresOn: doc.expires_on,
-      size: doc.ciphertext_size,
-      ciphertextSha256: doc.ciphertext_sha256, // what a consent receipt names (SPEC §16)
-      deposit: doc.deposit || null, // {envelope, depositor}: checked when opened
-      docKey,
-      meta: C.decryptMetadata(docKey, C.b64decode(doc.encrypted_metadata)),
-    };
-  });
-}
-
-async function showDocuments(status = "") {
-  await loadDocuments();
-  const list = document.getElementById("document-list");
-  list.replaceChildren();
-  if (!state.documents.length) {
-    const empty = document.createElement("p");
-    empty.textContent = STRINGS.empty_vault;
-    list.append(empty);
-  }
-  for (const code of categoryOrder()) {
-    const docs = state.documents.filter((doc) => doc.category === code);
-    if (!docs.length) continue;
-    const group = document.createElement("section");
-    group.className = "category";
-    const heading = document.createElement("h2");
-    heading.textContent = categoryLabel(code);
-    const items = document.createElement("ul");
-    items.className = "docs";
-    for (const doc of docs) {
-      const item = document.createElement("li");
-      item.className = "doc";
-      const button = document.createElement("button");
-      button.type = "button";
-      button.dataset.documentId = doc.id;
-      const name = document.createElement("span");
-      name.className = "doc-name";
-      name.textContent = doc.meta.name;
-      const facts = document.createElement("span");
-      facts.className = "doc-meta";
-      facts.textContent = `${STRINGS.added_on} ${formatDate(doc.createdAt)}`;
-      button.append(name, facts);
-      if (doc.deposit) button.append(depositLine(doc.deposit));
-      const badge = expiryBadge(doc.expiresOn);
-      if (badge) button.append(badge);
-      button.addEventListener("click", () => openDocument(doc.id));
-      item.append(button);
-      items.append(item);
-    }
-    group.append(heading, items);
-    list.append(group);
-  }
-  show("documents", { status });
-}
-
-// ------------------------------------------------------------------ add a document
-
-/** "Déposé par Mme Dupont (CCAS de Clermont-Ferrand)": who says they put it there. */
-function depositLine(deposit) {
-  const line = document.createElement("span");
-  line.className = "doc-meta";
-  line.textContent = fill(STRINGS.deposited_by, {
-    professional: deposit.depositor.display_name,
-    structure: deposit.depositor.structure_name,
-  });
-  return line;
-}
-
-// Adding a document: into one's own vault, or (a professional's deposit) into the
-// vault of `target` = {intro, sendLabel, path, headers(…), done()} (consent-pro's deposit).
-function startAdd(target = null) {
-  for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
-  state.pages = [];
-  state.pendingUpload = null;
-  state.addTarget = target && typeof target.headers === "function" ? target : null;
-  document.getElementById("kind-form").reset();
-  for (const id of ["add-kind-for", "add-pages-for"]) {
-    const intro = document.getElementById(id);
-    intro.textContent = state.addTarget ? state.addTarget.intro : "";
-    intro.hidden = !state.addTarget;
-  }
-  document.querySelector("[data-action=send]").textContent = state.addTarget ? state.addTarget.sendLabel : STRINGS.put_in_vault;
-  renderPages();
-  show("add-kind");
-}
-
-function onKind(event) {
-  event.preventDefault();
-  showError("pages-error", "");
-  show("add-pages");
-}
-
-async function downscale(file) {
-  const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
-  const canvas = document.createElement("canvas");
-  canvas.width = width;
-  canvas.height = height;
-  const context = canvas.getContext("2d");
-  context.fillStyle = "#fff"; // transparent PNGs become white pages, not black ones
-  context.fillRect(0, 0, width, height);
-  context.drawImage(bitmap, 0, 0, width, height);
-  bitmap.close();
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", JPEG_QUALITY));
-  canvas.width = canvas.height = 0;
-  return { bytes: new Uint8Array(await blob.arrayBuffer()), width, height, blob };
-}
-
-async function onFiles(event) {
-  const input = event.target;
-  showError("pages-error", "");
-  setStatus(STRINGS.preparing);
-  try {
-    for (const file of input.files) {
-      if (file.type === "application/pdf") {
-        state.pages.push({ kind: "pdf", bytes: new Uint8Array(await file.arrayBuffer()), name: file.name });
-      } else if (file.type.startsWith("image/")) {
-        const image = await downscale(file);
-        state.pages.push({ kind: "image", bytes: image.bytes, width: image.width, height: image.height,
-          thumbUrl: URL.createObjectURL(image.blob) });
-      } else {
-        showError("pages-error", STRINGS.bad_file);
-      }
-    }
-  } catch {
-    showError("pages-error", STRINGS.bad_file);
-  } finally {
-    input.value = "";
-    setStatus("");
-    renderPages();
-  }
-}
-
-function renderPages() {
-  const list = document.getElementById("page-list");
-  list.replaceChildren();
-  state.pages.forEach((page, index) => {
-    const item = document.createElement("li");
-    const label = `${STRINGS.page} ${index + 1}`;
-    if (page.thumbUrl) {
-      const img = document.createElement("img");
-      img.src = page.thumbUrl;
-      img.alt = label;
-      item.append(img);
-    } else {
-      const text = document.createElement("span");
-      text.textContent = `${label} — PDF`;
-      item.append(text);
-    }
-    const remove = document.createElement("button");
-    remove.type = "button";
-    remove.textContent = `${STRINGS.remove} (${label})`;
-    remove.addEventListener("click", () => {
-      if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
-      state.pages.splice(index, 1);
-      renderPages();
-    });
-    item.append(remove);
-    list.append(item);
-  });
-}
-
-// Several pages become one PDF (pdf-lib), so the document opens anywhere.
-async function assemble(pages) {
-  if (pages.length === 1 && pages[0].kind === "image") return { bytes: pages[0].bytes, mime: "image/jpeg", ext: "jpg" };
-  if (pages.length === 1 && pages[0].kind === "pdf") return { bytes: pages[0].bytes, mime: "application/pdf", ext: "pdf" };
-  await loadScript(CONFIG.pdflib);
-  const { PDFDocument } = window.PDFLib;
-  const pdf = await PDFDocument.create();
-  for (const page of pages) {
-    if (page.kind === "image") {
-      const image = await pdf.embedJpg(page.bytes);
-      const width = 595; // A4 width in points; the height follows the photo
-      const height = (width * page.height) / page.width;
-      pdf.addPage([width, height]).drawImage(image, { x: 0, y: 0, width, height });
-    } else {
-      const source = await PDFDocument.load(page.bytes);
-      for (const copied of await pdf.copyPages(source, source.getPageIndices())) pdf.addPage(copied);
-    }
-  }
-  return { bytes: await pdf.save(), mime: "application/pdf", ext: "pdf" };
-}
-
-function documentName(title, category, ext) {
-  const base = (title || categoryLabel(category)).trim().slice(0, 120);
-  return base.toLowerCase().endsWith(`.${ext}`) ? base : `${base}.${ext}`;
-}
-
-async function onSend() {
-  if (!state.pages.length) return showError("pages-error", STRINGS.no_pages);
-  const form = document.getElementById("kind-form");
-  const category = form.category.value;
-  show("sending");
-  progress(STRINGS.preparing, 0);
-  try {
-    const doc = await assemble(state.pages);
-    progress(STRINGS.encrypting, 0);
-    const docKey = C.newDocumentKey();
-    const meta = {
-      name: documentName(form.title.value, category, doc.ext),
-      mime: doc.mime,
-      size: doc.bytes.length,
-      sha256: C.sha256Hex(doc.bytes),
-    };
-    const { blob } = await C.encryptToBlob(docKey, doc.bytes);
-    if (blob.size > CONFIG.maxDocumentBytes) {
-      sodium.memzero(docKey);
-      return sendFailed(STRINGS.too_large, false);
-    }
-    const target = state.addTarget;
-    if (target) {
-      try {
-        // A deposit statement names the exact encrypted bytes (SPEC §16).
-        const ciphertextSha256 = C.sha256Hex(new Uint8Array(await blob.arrayBuffer()));
-        const headers = await target.headers({ docKey, meta, category, ciphertextSha256, expiresOn: form.expiry.value || null });
-        state.pendingUpload = { blob, headers, path: target.path, done: target.done };
-      } finally {
-        sodium.memzero(docKey);
-      }
-      return await sendPending();
-    }
-    state.pendingUpload = {
-      blob,
-      path: "/api/v1/documents",
-      done: () => showDocuments(STRINGS.upload_done),
-      headers: {
-        "Content-Type": "application/octet-stream",
-        "Coffre-Category": category,
-        "Coffre-Metadata": C.b64encode(C.encryptMetadata(docKey, meta)),
-        "Coffre-Sealed-Key": C.b64encode(C.sealDocumentKey(docKey, state.keys.boxPublic)),
-        ...(form.expiry.value ? { "Coffre-Expires-On": form.expiry.value } : {}),
-      },
-    };
-    sodium.memzero(docKey);
-    await sendPending();
-  } catch (error) {
-    sendFailed(error.message || STRINGS.upload_failed, false);
-  }
-}
-
-function progress(step, percent) {
-  document.getElementById("send-step").textContent = step;
-  document.getElementById("send-progress").value = percent;
-  document.getElementById("send-percent").textContent = STRINGS.percent.replace("{n}", String(Math.round(percent)));
-  document.getElementById("send-retry").hidden = true;
-  showError("send-error", "");
-}
-
-function sendFailed(message, canRetry) {
-  showError("send-error", message);
-  document.getElementById("send-retry").hidden = false;
-  document.querySelector("[data-action=retry]").hidden = !canRetry;
-}
-
-// XMLHttpRequest, not fetch: it reports upload progress. A dropped connection
-// leaves nothing on the server (the partial object is removed there); the same
-// encrypted blob can be sent again.
-function sendPending() {
-  const { blob, headers, path, done } = state.pendingUpload;
-  progress(STRINGS.sending, 0);
-  return new Promise((resolve) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", path);
-    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
-    xhr.setRequestHeader(CSRF_HEADER, csrfToken());
-    xhr.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable) progress(STRINGS.sending, (100 * event.loaded) / event.total);
-    });
-    xhr.addEventListener("load", async () => {
-      if (xhr.status === 201) {
-        state.pendingUpload = null;
-        state.addTarget = null;
-        for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
-        state.pages = [];
-        await done();
-      } else {
-        let message = STRINGS.upload_failed;
-        try {
-          message = JSON.parse(xhr.responseText).error.message;
-        } catch {
-          // keep the generic message
-        }
-        sendFailed(message, xhr.status >= 500 || xhr.status === 0);
-      }
-      resolve();
-    });
-    for (const kind of ["error", "abort", "timeout"]) {
-      xhr.addEventListener(kind, () => {
-        sendFailed(STRINGS.upload_failed, true);
-        resolve();
-      });
-    }
-    xhr.send(blob);
-  });
-}
-
-// ------------------------------------------------------------- one document
-
-async function openDocument(id) {
-  const doc = state.documents.find((d) => d.id === id);
-  if (!doc) return;
-  state.current = doc;
-  document.getElementById("doc-title").textContent = doc.meta.name;
-  const facts = [categoryLabel(doc.category), `${STRINGS.added_on} ${formatDate(doc.createdAt)}`];
-  document.getElementById("doc-facts").textContent = facts.join(" · ");
-  const preview = document.getElementById("doc-preview");
-  preview.replaceChildren();
-  const badge = expiryBadge(doc.expiresOn);
-  if (badge) preview.append(badge);
-  const download = document.getElementById("doc-download");
-  download.removeAttribute("href");
-  show("document", { status: STRINGS.opening });
-  for (const module of consent) if (module.documentOpened) module.documentOpened(doc);
-  try {
-    const response = await api("GET", `/documents/${doc.id}/content`);
-    const { blob, sha256 } = await C.decryptToBlob(doc.docKey, response.body, doc.meta.mime);
-    if (sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
-    const url = URL.createObjectURL(blob);
-    state.objectUrls.push(url);
-    download.href = url;
-    download.download = doc.meta.name;
-    if (doc.meta.mime.startsWith("image/")) {
-      const img = document.createElement("img");
-      img.src = url;
-      img.alt = doc.meta.name;
-      preview.append(img);
-    } else if (doc.meta.mime === "application/pdf") {
-      const frame = document.createElement("iframe");
-      frame.src = url;
-      frame.title = doc.meta.name;
-      preview.append(frame);
-    }
-    setStatus("");
-  } catch {
-    setStatus("");
-    const error = document.createElement("p");
-    error.className = "error";
-    error.setAttribute("role", "alert");
-    error.textContent = STRINGS.decrypt_failed;
-    preview.append(error);
-  }
-}
-
-function startRename() {
-  const form = document.getElementById("rename-form");
-  form.title.value = state.current.meta.name;
-  form.expiry.value = state.current.expiresOn || "";
-  showError("rename-error", "");
-  show("rename");
-}
-
-async function onRename(event) {
-  event.preventDefault();
-  const form = event.target;
-  const doc = state.current;
-  const name = form.title.value.trim();
-  if (!name) return;
-  busy(form, true);
-  try {
-    const meta = { ...doc.meta, name };
-    await api("PATCH", `/documents/${doc.id}`, {
-      json: { encrypted_metadata: C.b64encode(C.encryptMetadata(doc.docKey, meta)), expires_on: form.expiry.value || null },
-    });
-    await showDocuments(STRINGS.renamed);
-  } catch (error) {
-    showError("rename-error", error.message);
-    setStatus("");
-  } finally {
-    busy(form, false);
-  }
-}
-
-function askDelete() {
-  document.getElementById("delete-name").textContent = state.current.meta.name;
-  show("delete");
-}
-
-async function onDelete() {
-  try {
-    await api("DELETE", `/documents/${state.current.id}`);
-    state.current = null;
-    await showDocuments(STRINGS.deleted);
-  } catch (error) {
-    setStatus(`${STRINGS.error_prefix} : ${error.message}`);
-  }
+  return [...document.querySelectorAll("input[name=category]")].map((input) => /** @type {HTMLInputElement} */ (input).value);
 }
 
 // ---------------------------------------------------------------------------- wiring
@@ -862,50 +509,49 @@ async function onDelete() {
 const NEEDS_KEYS = new Set(["documents", "add-kind", "add-pages", "sending", "document", "rename", "delete", "recovery"]);
 
 // A screen a consent module fills before showing it (its list is fetched again).
+/** @param {string} name */
 function enterHandler(name) {
   for (const module of consent) if (module.enter[name]) return module.enter[name];
   return null;
 }
 
 function wire() {
-  document.getElementById("signup-form").addEventListener("submit", onSignup);
-  document.getElementById("login-form").addEventListener("submit", onLogin);
-  document.getElementById("unlock-form").addEventListener("submit", onUnlock);
-  document.getElementById("forgot-form").addEventListener("submit", onForgot);
-  document.getElementById("reset-form").addEventListener("submit", onReset);
-  document.getElementById("kind-form").addEventListener("submit", onKind);
-  document.getElementById("rename-form").addEventListener("submit", onRename);
-  document.getElementById("pick-camera").addEventListener("change", onFiles);
-  document.getElementById("pick-files").addEventListener("change", onFiles);
-  document.getElementById("recovery-kept").addEventListener("change", (event) => {
-    document.querySelector("[data-action=recovery-done]").disabled = !event.target.checked;
+  byId("signup-form").addEventListener("submit", onSignup);
+  byId("login-form").addEventListener("submit", onLogin);
+  byId("unlock-form").addEventListener("submit", onUnlock);
+  byId("forgot-form").addEventListener("submit", onForgot);
+  byId("reset-form").addEventListener("submit", onReset);
+  byId("recovery-kept").addEventListener("change", (event) => {
+    const kept = /** @type {HTMLInputElement} */ (event.target);
+    /** @type {HTMLButtonElement} */ (element("[data-action=recovery-done]")).disabled = !kept.checked;
   });
+  /** @type {Record<string, () => unknown>} */
   const actions = {
     logout: () => logout(),
     print: () => window.print(),
     // After a reset the new vault is not open yet: back to the welcome screen.
     "recovery-done": () => (state.keys ? home() : show("welcome")),
-    add: () => startAdd(),
-    send: onSend,
-    retry: sendPending,
-    rename: startRename,
-    "ask-delete": askDelete,
-    delete: onDelete,
+    add: () => adding.start(),
+    send: () => adding.send(),
+    retry: () => adding.retry(),
+    ...documents.actions,
   };
   for (const module of consent) Object.assign(actions, module.actions);
   document.addEventListener("click", (event) => {
-    const go = event.target.closest("[data-go]");
+    const target = /** @type {Element} */ (event.target);
+    const go = /** @type {HTMLElement | null} */ (target.closest("[data-go]"));
     if (go) {
-      const target = go.dataset.go;
-      const enter = enterHandler(target);
+      const to = String(go.dataset.go);
+      const enter = enterHandler(to);
       if (enter && state.keys) enter();
-      else if (target === "documents" && state.keys && state.kind === "professional") home();
-      else if (target === "documents" && state.keys) showDocuments();
-      else show(target);
+      else if (to === "documents" && state.keys && state.kind === "professional") home();
+      else if (to === "documents" && state.keys) documents.showDocuments();
+      else show(to);
       return;
     }
-    const action = event.target.closest("[data-action]");
-    if (action && actions[action.dataset.action]) actions[action.dataset.action]();
+    const action = /** @type {HTMLElement | null} */ (target.closest("[data-action]"));
+    const run = action ? actions[String(action.dataset.action)] : undefined;
+    if (run) run();
   });
   for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
   window.addEventListener("popstate", (event) => {
@@ -914,7 +560,7 @@ function wire() {
     const needsKeys = NEEDS_KEYS.has(target) || consent.some((m) => m.screens.includes(target));
     if (needsKeys && !state.keys) show("welcome", { push: false });
     else if (enter) enter("", { push: false });
-    else if (target === "documents") showDocuments();
+    else if (target === "documents") documents.showDocuments();
     else show(target, { push: false });
   });
   // Leaving the page (closing the tab on a shared computer) wipes the keys.
@@ -926,10 +572,23 @@ async function boot() {
   sodium = module.default;
   await sodium.ready;
   C = createCoffreCrypto(sodium);
+  const base = { S: STRINGS, CONFIG, C, sodium, state, api, show, setStatus, showError, busy, loadScript, categoryLabel };
+  documents = createDocuments({
+    ...base,
+    categoryOrder,
+    opened: (/** @type {any} */ doc) => {
+      for (const module of consent) if (module.documentOpened) module.documentOpened(doc);
+    },
+  });
   const helpers = {
-    S: STRINGS, CONFIG, C, sodium, state, api, show, setStatus, showError, busy, loadScript,
-    categoryLabel, loadDocuments, showDocuments, startAdd, home, openDocument,
+    ...base,
+    loadDocuments: documents.loadDocuments,
+    showDocuments: documents.showDocuments,
+    openDocument: documents.openDocument,
+    home,
+    startAdd: (/** @type {any} */ target) => adding.start(target),
   };
+  adding = createAddDocument(helpers);
   consent = [createPersonConsent(helpers), createProConsent(helpers)];
   wire();
   let session;
@@ -943,7 +602,7 @@ async function boot() {
   const invitation = /^#invitation=([A-Za-z0-9-]{20,40})$/.exec(location.hash);
   if (invitation && !session) {
     state.invitation = invitation[1];
-    document.getElementById("signup-invited").hidden = false;
+    byId("signup-invited").hidden = false;
     history.replaceState({ screen: "signup" }, "", "#signup");
     show("signup", { push: false });
     return;

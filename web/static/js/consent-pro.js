@@ -1,3 +1,4 @@
+// @ts-check
 // The professional's side of consent (docs/CONSENT.md): the documents persons shared
 // with them, opening one (a pull: recorded, and told to the person), and asking a
 // person for a document. Depositing a document into a person's vault: pro-deposit.js.
@@ -7,23 +8,30 @@
 // "Télécharger" both use that copy, never the plain bytes, which are wiped once
 // stamped. The stamp deters and traces; it cannot prevent a copy (THREATS.md).
 import { stampCopy, watermarkText } from "./watermark.js";
-import { button, day, el, fill, time, title } from "./consent-common.js";
+import { button, byId, day, el, fill, time, title } from "./consent-common.js";
+import { territoryZone } from "./dates.js";
+import { StallError, download, stallMs } from "./transfer.js";
 import { createProDeposit } from "./pro-deposit.js";
 import { createProNotifications } from "./pro-notifications.js";
 
 const HOUR_MS = 3600000;
 const DAY_MS = 86400000;
 
+/** @param {any} ctx the helpers app.js gives */
 export function createProConsent(ctx) {
   const { S, CONFIG, C, sodium, state, api, show, setStatus, showError, busy, loadScript, categoryLabel } = ctx;
+  /** @type {any} */
   let pending = null; // {grant, doc} waiting for the reason the charter asks for
+  /** @type {any} */
   let profile = null; // my keys' body: structure_id, profession (GET /professionals/{me}/keys)
+  /** @type {any} */
   let charter = null;
   const deposit = createProDeposit(ctx);
   const notices = createProNotifications(ctx);
 
   // ----------------------------------------------------------------- shared with me
 
+  /** @param {string} notAfter */
   function remaining(notAfter) {
     const left = new Date(notAfter).getTime() - Date.now();
     const until = { date: day(notAfter), time: time(notAfter) };
@@ -32,6 +40,7 @@ export function createProConsent(ctx) {
   }
 
   // The document's own name, from its encrypted metadata (the key is sealed to me).
+  /** @param {any} doc */
   function sharedName(doc) {
     let key = null;
     try {
@@ -44,6 +53,10 @@ export function createProConsent(ctx) {
     }
   }
 
+  /**
+   * @param {any} grant
+   * @param {number} index
+   */
   function grantCard(grant, index) {
     const headingId = `shared-${index}`;
     const card = el(
@@ -71,7 +84,7 @@ export function createProConsent(ctx) {
   async function showShared(status = "", options = {}) {
     try {
       const { grants } = await (await api("GET", "/shared-with-me")).json();
-      const list = document.getElementById("shared-list");
+      const list = byId("shared-list");
       if (!grants.length) list.replaceChildren(el("p", { text: S.nothing_shared }));
       else list.replaceChildren(el("ul", { className: "cards" }, ...grants.map(grantCard)));
       showError("shared-error", "");
@@ -85,19 +98,25 @@ export function createProConsent(ctx) {
 
   let pulling = false; // one pull at a time: a double tap must not count twice
 
+  /**
+   * @param {any} grant
+   * @param {any} doc
+   * @param {string} name
+   */
   function startPull(grant, doc, name) {
     if (pulling) return;
     showError("shared-error", "");
     if (!grant.reason_required) return pull(grant, doc, name, null, "shared-error");
     pending = { grant, doc, name };
-    document.getElementById("pull-reason-form").reset();
+    /** @type {HTMLFormElement} */ (byId("pull-reason-form")).reset();
     showError("pull-reason-error", "");
     show("pull-reason");
   }
 
+  /** @param {SubmitEvent} event */
   async function onReason(event) {
     event.preventDefault();
-    const form = event.target;
+    const form = /** @type {HTMLFormElement} */ (event.target);
     if (!pending) return showShared();
     const reason = form.reason.value.trim();
     if (reason.length < 3 || reason.length > 300) return showError("pull-reason-error", S.reason_length);
@@ -109,6 +128,7 @@ export function createProConsent(ctx) {
     }
   }
 
+  /** @param {Uint8Array[]} chunks */
   function concatenate(chunks) {
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0;
@@ -121,19 +141,27 @@ export function createProConsent(ctx) {
   }
 
   // POST …/pull: the server records it and tells the person before sending anything.
+  /**
+   * @param {any} grant
+   * @param {any} doc
+   * @param {string} name
+   * @param {string | null} reason
+   * @param {string} errorId
+   */
   async function pull(grant, doc, name, reason, errorId) {
     if (pulling) return;
     pulling = true;
     setStatus(S.opening);
     let plain = null;
     try {
-      const response = await api("POST", `/grants/${grant.id}/documents/${doc.id}/pull`, { json: { reason } });
+      const path = `/grants/${grant.id}/documents/${doc.id}/pull`;
+      const { response, body } = await download((signal) => api("POST", path, { json: { reason }, signal }), stallMs(CONFIG));
       const sealed = C.b64decode(response.headers.get("Coffre-Sealed-Key") || "");
       const docKey = C.openSealedKey(sealed, state.keys.boxPublic, state.keys.boxSecret);
       let meta;
       try {
         meta = C.decryptMetadata(docKey, C.b64decode(response.headers.get("Coffre-Metadata") || ""));
-        const { chunks, sha256 } = await C.decryptToChunks(docKey, response.body);
+        const { chunks, sha256 } = await C.decryptToChunks(docKey, body);
         plain = concatenate(chunks);
         if (sha256 !== meta.sha256) throw new C.DecryptionError("sha256 mismatch");
       } finally {
@@ -144,6 +172,7 @@ export function createProConsent(ctx) {
         structure: grant.structure_name,
         purpose: grant.purpose_label,
         date: new Date(),
+        timeZone: territoryZone(),
       });
       await loadScript(CONFIG.pdflib);
       let stamped;
@@ -153,28 +182,31 @@ export function createProConsent(ctx) {
         if (error.code === "cannot_watermark") throw new Error(S.cannot_watermark, { cause: error });
         throw error;
       }
-      const url = URL.createObjectURL(new Blob([stamped], { type: "application/pdf" }));
+      const url = URL.createObjectURL(new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (stamped)], { type: "application/pdf" }));
       state.objectUrls.push(url);
       const left = response.headers.get("Coffre-Pulls-Left");
       showCopy({ name: name || title(meta.name), mark, url, left });
     } catch (error) {
       setStatus("");
-      showError(errorId, error instanceof C.CryptoError ? S.decrypt_failed : error.message);
+      let message = error instanceof C.CryptoError ? S.decrypt_failed : error.message;
+      if (error instanceof StallError) message = S.pull_stalled;
+      showError(errorId, message);
     } finally {
       pulling = false;
       if (plain) plain.fill(0);
     }
   }
 
+  /** @param {{name: string, mark: string, url: string, left: string | null}} copy */
   function showCopy({ name, mark, url, left }) {
-    document.getElementById("shared-doc-title").textContent = name;
-    document.getElementById("shared-doc-mark").textContent = mark;
-    document.getElementById("shared-doc-facts").textContent = left === null ? "" : fill(S.pulls_left, { n: left });
+    byId("shared-doc-title").textContent = name;
+    byId("shared-doc-mark").textContent = mark;
+    byId("shared-doc-facts").textContent = left === null ? "" : fill(S.pulls_left, { n: left });
     const frame = el("iframe");
     frame.src = url;
     frame.title = fill(S.stamped_copy_of, { document: name });
-    document.getElementById("shared-doc-preview").replaceChildren(frame);
-    const download = document.getElementById("shared-doc-download");
+    byId("shared-doc-preview").replaceChildren(frame);
+    const download = /** @type {HTMLAnchorElement} */ (byId("shared-doc-download"));
     download.href = url;
     download.download = fill(S.stamped_file_name, { document: name });
     pending = null;
@@ -183,11 +215,21 @@ export function createProConsent(ctx) {
 
   // --------------------------------------------------------------- ask for a document
 
+  // Neither select starts on a choice: a first "Choisissez…" line, and the request
+  // is not sent until both are chosen.
+  function placeholder() {
+    const option = el("option", { text: S.choose_in_list });
+    option.value = "";
+    return option;
+  }
+
+  /** @param {string} code */
   function categoriesOf(code) {
-    const purpose = charter.purposes.find((p) => p.code === code);
-    const select = document.getElementById("ask-category");
+    const purpose = charter.purposes.find((/** @type {any} */ p) => p.code === code);
+    const select = byId("ask-category");
     select.replaceChildren(
-      ...(purpose ? purpose.categories : []).map((c) => {
+      placeholder(),
+      ...(purpose ? purpose.categories : []).map((/** @type {string} */ c) => {
         const option = el("option", { text: categoryLabel(c) });
         option.value = c;
         return option;
@@ -195,26 +237,30 @@ export function createProConsent(ctx) {
     );
   }
 
+  /** @param {any} request */
   function statusWords(request) {
-    const words = {
+    /** @type {Record<string, string>} */
+    const names = {
       pending: S.request_pending,
       approved: S.request_approved,
       declined: S.request_declined,
       expired: S.request_expired,
-    }[request.status] || request.status;
+    };
+    const words = names[request.status] || request.status;
     return request.decline_word ? `${words} ${fill(S.request_word, { word: request.decline_word })}` : words;
   }
 
   async function showAsk(status = "", options = {}) {
-    const form = document.getElementById("ask-form");
+    const form = byId("ask-form");
     showError("ask-error", "");
     try {
       if (!profile) profile = await (await api("GET", `/professionals/${state.accountId}/keys`)).json();
       charter = await (await api("GET", "/charters/current")).json();
-      const purposes = charter.purposes.filter((p) => p.professions.includes(profile.profession));
-      const select = document.getElementById("ask-purpose");
+      const purposes = charter.purposes.filter((/** @type {any} */ p) => p.professions.includes(profile.profession));
+      const select = /** @type {HTMLSelectElement} */ (byId("ask-purpose"));
       select.replaceChildren(
-        ...purposes.map((p) => {
+        placeholder(),
+        ...purposes.map((/** @type {any} */ p) => {
           const option = el("option", { text: p.label });
           option.value = p.code;
           return option;
@@ -222,10 +268,10 @@ export function createProConsent(ctx) {
       );
       categoriesOf(select.value);
       const { requests } = await (await api("GET", "/requests")).json();
-      const list = document.getElementById("sent-list");
+      const list = byId("sent-list");
       if (!requests.length) list.replaceChildren(el("p", { text: S.no_sent_requests }));
       else {
-        const items = requests.map((r) =>
+        const items = requests.map((/** @type {any} */ r) =>
           el(
             "li",
             { className: "card" },
@@ -239,15 +285,18 @@ export function createProConsent(ctx) {
     } catch (error) {
       showError("ask-error", error.message);
     }
-    form.querySelector("button[type=submit]").disabled = !profile || !charter;
+    /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]")).disabled = !profile || !charter;
     show("ask", { status, ...options });
   }
 
+  /** @param {SubmitEvent} event */
   async function onAsk(event) {
     event.preventDefault();
-    const form = event.target;
+    const form = /** @type {HTMLFormElement} */ (event.target);
     const login = form.login.value.trim();
     if (!login) return showError("ask-error", S.ask_login_missing);
+    if (!form.purpose.value) return showError("ask-error", S.ask_purpose_missing);
+    if (!form.category.value) return showError("ask-error", S.ask_category_missing);
     showError("ask-error", "");
     busy(form, true);
     try {
@@ -273,9 +322,11 @@ export function createProConsent(ctx) {
 
   // ------------------------------------------------------------------------ wiring
 
-  document.getElementById("pull-reason-form").addEventListener("submit", onReason);
-  document.getElementById("ask-form").addEventListener("submit", onAsk);
-  document.getElementById("ask-purpose").addEventListener("change", (event) => categoriesOf(event.target.value));
+  byId("pull-reason-form").addEventListener("submit", onReason);
+  byId("ask-form").addEventListener("submit", onAsk);
+  byId("ask-purpose").addEventListener("change", (event) =>
+    categoriesOf(/** @type {HTMLSelectElement} */ (event.target).value),
+  );
 
   return {
     kind: "professional",
@@ -293,12 +344,12 @@ export function createProConsent(ctx) {
       profile = null;
       charter = null;
       for (const id of ["shared-list", "shared-doc-preview", "sent-list", "ask-purpose", "ask-category"]) {
-        document.getElementById(id).replaceChildren();
+        byId(id).replaceChildren();
       }
       for (const id of ["shared-doc-title", "shared-doc-mark", "shared-doc-facts"]) {
-        document.getElementById(id).textContent = "";
+        byId(id).textContent = "";
       }
-      document.getElementById("shared-doc-download").removeAttribute("href");
+      byId("shared-doc-download").removeAttribute("href");
     },
   };
 }

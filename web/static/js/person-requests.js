@@ -1,11 +1,19 @@
+// @ts-check
 // "Demandes reçues": what professionals asked the person for; approving is sharing
 // (person-share.js), declining sends an optional word back.
-import { button, day, el, fill, setCount } from "./consent-common.js";
+import { button, byId, day, el, fill, setCount } from "./consent-common.js";
+import { calendarDay } from "./dates.js";
 
+/** @param {any} P the helpers of consent-person.js */
 export function createRequests(P) {
   const { S, api, show, setStatus, showError, busy, categoryLabel } = P;
+  /** @type {any} */
   let declining = null; // the request being declined
 
+  /**
+   * @param {any} request
+   * @param {number} index
+   */
   function requestCard(request, index) {
     const headingId = `request-${index}`;
     const card = el(
@@ -16,7 +24,7 @@ export function createRequests(P) {
       el("p", { text: fill(S.grant_purpose, { purpose: request.purpose_label }) }),
     );
     if (request.message) card.append(el("p", { text: fill(S.request_message, { message: request.message }) }));
-    if (request.due_on) card.append(el("p", { text: fill(S.request_due, { date: day(`${request.due_on}T12:00:00`) }) }));
+    if (request.due_on) card.append(el("p", { text: fill(S.request_due, { date: calendarDay(request.due_on) }) }));
     card.append(el("p", { className: "hint", text: fill(S.request_expires, { date: day(request.expires_at) }) }));
     const yes = button(S.request_approve, () => P.share.startFromRequest(request), "primary");
     const no = button(S.request_decline, () => startDecline(request));
@@ -28,7 +36,7 @@ export function createRequests(P) {
   async function showRequests(status = "", options = {}) {
     try {
       const { requests } = await (await api("GET", "/requests")).json();
-      const list = document.getElementById("request-list");
+      const list = byId("request-list");
       if (!requests.length) list.replaceChildren(el("p", { text: S.no_requests }));
       else list.replaceChildren(el("ul", { className: "cards" }, ...requests.map(requestCard)));
       setCount("requests-count", requests.length);
@@ -38,20 +46,22 @@ export function createRequests(P) {
     }
   }
 
+  /** @param {any} request */
   function startDecline(request) {
     declining = request;
-    document.getElementById("decline-intro").textContent = fill(S.decline_intro, {
+    byId("decline-intro").textContent = fill(S.decline_intro, {
       professional: request.professional_name,
       category: categoryLabel(request.category),
     });
-    document.getElementById("decline-form").reset();
+    /** @type {HTMLFormElement} */ (byId("decline-form")).reset();
     showError("decline-error", "");
     show("decline");
   }
 
+  /** @param {SubmitEvent} event */
   async function onDecline(event) {
     event.preventDefault();
-    const form = event.target;
+    const form = /** @type {HTMLFormElement} */ (event.target);
     if (!declining) return showRequests();
     busy(form, true);
     try {
@@ -68,7 +78,7 @@ export function createRequests(P) {
     }
   }
 
-  document.getElementById("decline-form").addEventListener("submit", onDecline);
+  byId("decline-form").addEventListener("submit", onDecline);
 
   return {
     show: showRequests,
@@ -77,8 +87,8 @@ export function createRequests(P) {
     actions: {},
     wipe() {
       declining = null;
-      document.getElementById("request-list").replaceChildren();
-      document.getElementById("decline-intro").textContent = "";
+      byId("request-list").replaceChildren();
+      byId("decline-intro").textContent = "";
     },
   };
 }

@@ -1,19 +1,28 @@
+// @ts-check
 // Sharing (docs/CONSENT.md): documents to a named professional, for one purpose of the
 // charter, for a limited time. From a document ("Partager") or from a request.
+//
+// Nothing is chosen for the person (issue 14): no purpose, professional, duration or
+// document is ticked in advance (only the document "Partager" was pressed on, which the
+// person chose); "Suivant" with nothing chosen stays on the step and says what to
+// choose; the last screen spells out each choice in large words before "Oui, partager".
 //
 // The document keys are sealed to the professional's box key only after their keys
 // have been verified up to the territory's pinned root (SPEC §15, trust.js), and the
 // person's own sign key signs the consent receipt (SPEC §16).
 import { MAX_DOCUMENTS, MAX_PULLS, consentReceipt, newId } from "./network.js";
-import { checked, checkedAll, choice, day, fill, time } from "./consent-common.js";
+import { askToChoose, byId, checked, checkedAll, choice, choiceMade, day, el, fill, time } from "./consent-common.js";
 
 const DAY_MS = 86400000;
 const PRESET_DAYS = [1, 7, 30];
 
+/** @param {any} P the helpers of consent-person.js */
 export function createShare(P) {
   const { S, C, sodium, state, api, show, setStatus, showError, busy, categoryLabel } = P;
+  /** @type {any} */
   let flow = null; // the share in progress
 
+  /** @param {string} name */
   function go(name) {
     flow.steps.push(name);
     show(name);
@@ -30,8 +39,9 @@ export function createShare(P) {
     return P.showDocuments();
   }
 
+  /** @param {string} message */
   function stop(message) {
-    document.getElementById("share-stop-text").textContent = message;
+    byId("share-stop-text").textContent = message;
     flow = null;
     show("share-stop");
   }
@@ -47,23 +57,24 @@ export function createShare(P) {
     } catch (error) {
       return setStatus(`${S.error_prefix} : ${error.message}`);
     }
-    const purposes = P.charter().purposes.filter((p) => p.categories.includes(doc.category));
+    const purposes = P.charter().purposes.filter((/** @type {any} */ p) => p.categories.includes(doc.category));
     if (!purposes.length) return setStatus(S.share_no_purpose);
     flow = { origin: "document", documents: [doc.id], request: null, purpose: null, professional: null, days: null, steps: [] };
-    document.getElementById("share-purpose-doc").textContent = fill(S.share_document, { document: P.docTitle(doc) });
-    const list = document.getElementById("share-purpose-list");
-    list.replaceChildren(...purposes.map((p, i) => choice("purpose", p.code, p.label, p.description, i === 0)));
+    byId("share-purpose-doc").textContent = fill(S.share_document, { document: P.docTitle(doc) });
+    const list = byId("share-purpose-list");
+    list.replaceChildren(...purposes.map((/** @type {any} */ p) => choice("purpose", p.code, p.label, p.description, false)));
     showError("share-purpose-error", "");
     go("share-purpose");
   }
 
+  /** @param {SubmitEvent} event */
   async function onPurpose(event) {
     event.preventDefault();
-    const form = event.target;
+    const form = /** @type {HTMLFormElement} */ (event.target);
     if (!flow) return back();
     const code = checked(form, "purpose");
-    flow.purpose = P.charter().purposes.find((p) => p.code === code) || null;
-    if (!flow.purpose) return showError("share-purpose-error", S.choose_one);
+    flow.purpose = P.charter().purposes.find((/** @type {any} */ p) => p.code === code) || null;
+    if (!flow.purpose) return askToChoose(form, "purpose", "share-purpose-error", S.choose_purpose);
     showError("share-purpose-error", "");
     if (eligible().length > 1) return showPick(fill(S.pick_more, { purpose: flow.purpose.label }), flow.documents);
     await showProfessionals(form, "share-purpose-error");
@@ -76,11 +87,16 @@ export function createShare(P) {
   function eligible() {
     const allowed = flow.purpose.categories;
     const wanted = flow.request ? flow.request.category : null;
-    const first = (doc) => (flow.origin === "document" ? doc.id === flow.documents[0] : doc.category === wanted);
-    const docs = state.documents.filter((doc) => allowed.includes(doc.category));
-    return [...docs.filter(first), ...docs.filter((doc) => !first(doc))];
+    const first = (/** @type {any} */ doc) =>
+      flow.origin === "document" ? doc.id === flow.documents[0] : doc.category === wanted;
+    const docs = state.documents.filter((/** @type {any} */ doc) => allowed.includes(doc.category));
+    return [...docs.filter(first), ...docs.filter((/** @type {any} */ doc) => !first(doc))];
   }
 
+  /**
+   * @param {HTMLFormElement} form
+   * @param {string} errorId
+   */
   async function showProfessionals(form, errorId) {
     busy(form, true);
     try {
@@ -91,10 +107,10 @@ export function createShare(P) {
         return showError(errorId, S.share_no_professional);
       }
       flow.candidates = professionals;
-      const list = document.getElementById("share-professional-list");
+      const list = byId("share-professional-list");
       list.replaceChildren(
-        ...professionals.map((p, i) =>
-          choice("professional", p.account_id, p.display_name, `${p.profession_label}, ${p.structure.name}`, i === 0),
+        ...professionals.map((/** @type {any} */ p) =>
+          choice("professional", p.account_id, p.display_name, `${p.profession_label}, ${p.structure.name}`, false),
         ),
       );
       showError("share-professional-error", "");
@@ -107,15 +123,20 @@ export function createShare(P) {
     }
   }
 
+  /** @param {SubmitEvent} event */
   function onProfessional(event) {
     event.preventDefault();
     if (!flow) return back();
-    const id = checked(event.target, "professional");
-    flow.professional = flow.candidates.find((p) => p.account_id === id) || null;
-    if (!flow.professional) return showError("share-professional-error", S.choose_one);
+    const form = /** @type {HTMLFormElement} */ (event.target);
+    const id = checked(form, "professional");
+    flow.professional = flow.candidates.find((/** @type {any} */ p) => p.account_id === id) || null;
+    if (!flow.professional) {
+      return askToChoose(form, "professional", "share-professional-error", S.choose_professional);
+    }
     showDurations();
   }
 
+  /** @param {number} days */
   function durationLabel(days) {
     if (days === 1) return S.duration_day;
     if (days === 7) return S.duration_week;
@@ -123,23 +144,27 @@ export function createShare(P) {
     return fill(S.duration_days, { n: days });
   }
 
-  // Presets shorter than the charter's maximum, and the maximum itself (the
-  // default); never "for ever": a share always ends.
+  // Presets shorter than the charter's maximum, and the maximum itself; none ticked
+  // (the longest is no default: the person says how long). Never "for ever": a share
+  // always ends.
   function showDurations() {
     const max = flow.purpose.max_days;
     const options = [...new Set([...PRESET_DAYS.filter((d) => d < max), max])];
-    const list = document.getElementById("share-duration-list");
+    const list = byId("share-duration-list");
     list.replaceChildren(
       ...options.map((days) =>
-        choice("days", String(days), durationLabel(days), days === max ? S.duration_max : "", days === max),
+        choice("days", String(days), durationLabel(days), days === max ? S.duration_max : "", false),
       ),
     );
-    document.getElementById("share-max-pulls").value = flow.maxPulls ? String(flow.maxPulls) : "";
+    /** @type {HTMLInputElement} */ (byId("share-max-pulls")).value = flow.maxPulls ? String(flow.maxPulls) : "";
     showError("share-duration-error", "");
     go("share-duration");
   }
 
-  /** The optional limit on openings: null (none), a whole number 1..100, or undefined when wrong. */
+  /**
+   * The optional limit on openings: null (none), a whole number 1..100, or undefined when wrong.
+   * @param {string} text
+   */
   function maxPulls(text) {
     const value = text.trim();
     if (!value) return null;
@@ -148,12 +173,13 @@ export function createShare(P) {
     return n >= 1 && n <= MAX_PULLS ? n : undefined;
   }
 
+  /** @param {SubmitEvent} event */
   async function onDuration(event) {
     event.preventDefault();
-    const form = event.target;
+    const form = /** @type {HTMLFormElement} */ (event.target);
     if (!flow) return back();
     const days = Number(checked(form, "days"));
-    if (!days) return showError("share-duration-error", S.choose_one);
+    if (!days) return askToChoose(form, "days", "share-duration-error", S.choose_duration);
     const limit = maxPulls(form.max_pulls.value);
     if (limit === undefined) return showError("share-duration-error", S.max_pulls_range);
     flow.days = days;
@@ -192,20 +218,24 @@ export function createShare(P) {
   // The professional's keys are verified up to the pinned root before the summary:
   // the name the person reads there is the one their structure certified, and the
   // structure is the one the certificate names (the directory's word is not enough).
+  /** @param {any} pro */
   async function verifiedKeys(pro) {
     const verified = await P.trust.verifiedKeys(pro.account_id);
     if (!verified || verified.leaf.structure !== pro.structure.id) return null;
     return { boxPublic: verified.boxPublic, structure: verified.leaf.structure, name: verified.leaf.display_name };
   }
 
-  /** "Carte d'identité" for one document; "« A », « B »" for several (inside « »). */
+  /**
+   * "Carte d'identité" for one document; "« A », « B »" for several (inside « »).
+   * @param {any[]} docs
+   */
   function titles(docs) {
     return docs.map(P.docTitle).join(" », « ");
   }
 
   async function showSummary() {
     const docs = flow.documents.map(P.documentById);
-    if (!docs.length || docs.some((doc) => !doc)) return stop(S.share_failed);
+    if (!docs.length || docs.some((/** @type {any} */ doc) => !doc)) return stop(S.share_failed);
     const pro = flow.professional;
     flow.verified = await verifiedKeys(pro);
     if (!flow.verified) return stop(S.keys_not_certified);
@@ -218,9 +248,22 @@ export function createShare(P) {
       purpose: flow.purpose.label,
     });
     if (flow.maxPulls) summary += ` ${fill(S.share_summary_pulls, { n: flow.maxPulls })}`;
-    document.getElementById("share-summary").textContent = summary;
+    byId("share-summary").textContent = summary;
     const until = new Date(Date.now() + flow.days * DAY_MS);
-    document.getElementById("share-ends").textContent = fill(S.share_ends, { date: day(until), time: time(until) });
+    byId("share-ends").textContent = fill(S.share_ends, { date: day(until), time: time(until) });
+    // Each choice on its own line, in large words, before "Oui, partager".
+    byId("share-recap-who").textContent = flow.verified.name;
+    byId("share-recap-structure").textContent = pro.structure.name;
+    byId("share-recap-purpose").textContent = flow.purpose.label;
+    byId("share-recap-documents").replaceChildren(
+      el("ul", {}, ...docs.map((/** @type {any} */ doc) => el("li", { text: P.docTitle(doc) }))),
+    );
+    byId("share-recap-until").textContent = fill(S.recap_until, {
+      date: day(until),
+      time: time(until),
+      duration: durationLabel(flow.days),
+    });
+    byId("share-recap-pulls").textContent = flow.maxPulls ? fill(S.recap_pulls, { n: flow.maxPulls }) : S.recap_pulls_any;
     showError("share-confirm-error", "");
     go("share-confirm");
   }
@@ -228,7 +271,7 @@ export function createShare(P) {
   // Seal to the verified box key, sign the receipt, send.
   async function onConfirm() {
     if (!flow || !flow.verified) return back();
-    const confirm = document.querySelector("[data-action=share-confirm]");
+    const confirm = /** @type {HTMLButtonElement} */ (document.querySelector("[data-action=share-confirm]"));
     confirm.disabled = true;
     showError("share-confirm-error", "");
     setStatus(S.sharing);
@@ -236,23 +279,24 @@ export function createShare(P) {
     const { boxPublic, structure, name } = flow.verified;
     try {
       const docs = flow.documents.map(P.documentById);
-      if (docs.some((doc) => !doc)) throw new Error(S.share_failed);
+      if (docs.some((/** @type {any} */ doc) => !doc)) throw new Error(S.share_failed);
+      /** @type {Record<string, string>} */
       const sealed = {};
       for (const doc of docs) sealed[doc.id] = C.b64encode(C.sealDocumentKey(doc.docKey, boxPublic));
       const start = new Date(Math.floor(Date.now() / 1000) * 1000);
-      const receipt = consentReceipt({
+      const receipt = consentReceipt(/** @type {any} */ ({
         grant: newId(sodium),
         person: state.accountId,
         professional: pro.account_id,
         structure,
         purpose: flow.purpose.code,
         charterVersion: P.charter().version,
-        documents: docs.map((doc) => ({ id: doc.id, ciphertextSha256: doc.ciphertextSha256 })),
+        documents: docs.map((/** @type {any} */ doc) => ({ id: doc.id, ciphertextSha256: doc.ciphertextSha256 })),
         notBefore: start,
         notAfter: new Date(start.getTime() + flow.days * DAY_MS),
         maxPulls: flow.maxPulls || null,
         request: flow.request ? flow.request.id : null,
-      });
+      }));
       const envelope = C.signStatement(receipt, state.keys.signSeed);
       await api("POST", "/grants", { json: { receipt: envelope, sealed_keys: sealed } });
       const done = fill(S.share_done, { professional: name, document: titles(docs) });
@@ -268,7 +312,9 @@ export function createShare(P) {
 
   // Approving a request is sharing: the purpose and the professional come from the
   // request, the person picks the documents (those of the requested category first,
-  // others the purpose allows after), and the receipt names the request.
+  // others the purpose allows after; none ticked: an old and a new identity card may
+  // both be there), and the receipt names the request.
+  /** @param {any} request */
   async function startFromRequest(request) {
     setStatus(S.working);
     try {
@@ -277,7 +323,7 @@ export function createShare(P) {
     } catch (error) {
       return setStatus(`${S.error_prefix} : ${error.message}`);
     }
-    const purpose = P.charter().purposes.find((p) => p.code === request.purpose);
+    const purpose = P.charter().purposes.find((/** @type {any} */ p) => p.code === request.purpose);
     if (!purpose) return setStatus(S.request_purpose_gone);
     flow = {
       origin: "requests",
@@ -293,28 +339,34 @@ export function createShare(P) {
       steps: [],
     };
     const category = categoryLabel(request.category);
-    const first = state.documents.find((doc) => doc.category === request.category);
+    const first = state.documents.find((/** @type {any} */ doc) => doc.category === request.category);
     if (!first) {
-      document.getElementById("share-pick-intro").textContent = fill(S.pick_none, { category });
-      document.getElementById("share-pick-list").replaceChildren();
+      byId("share-pick-intro").textContent = fill(S.pick_none, { category });
+      byId("share-pick-list").replaceChildren();
       setPickable(false);
       showError("share-pick-error", "");
       return go("share-pick");
     }
-    showPick(fill(S.pick_intro, { professional: request.professional_name, category }), [first.id]);
+    showPick(fill(S.pick_intro, { professional: request.professional_name, category }), []);
   }
 
+  /** @param {boolean} on */
   function setPickable(on) {
-    document.getElementById("share-pick-fields").hidden = !on;
-    document.getElementById("share-pick-next").hidden = !on;
-    document.getElementById("share-pick-add").hidden = on;
+    byId("share-pick-fields").hidden = !on;
+    byId("share-pick-next").hidden = !on;
+    byId("share-pick-add").hidden = on;
   }
 
-  /** Check boxes for the documents the purpose allows; `chosen` ticked. */
+  /**
+   * Check boxes for the documents the purpose allows; `chosen` ticked (only the document
+   * the person pressed "Partager" on).
+   * @param {string} intro
+   * @param {string[]} chosen
+   */
   function showPick(intro, chosen) {
-    document.getElementById("share-pick-intro").textContent = intro;
-    document.getElementById("share-pick-list").replaceChildren(
-      ...eligible().map((doc) =>
+    byId("share-pick-intro").textContent = intro;
+    byId("share-pick-list").replaceChildren(
+      ...eligible().map((/** @type {any} */ doc) =>
         choice("document", doc.id, P.docTitle(doc), `${categoryLabel(doc.category)} · ${S.added_on} ${day(doc.createdAt)}`,
           chosen.includes(doc.id), "checkbox"),
       ),
@@ -324,12 +376,13 @@ export function createShare(P) {
     go("share-pick");
   }
 
+  /** @param {SubmitEvent} event */
   async function onPick(event) {
     event.preventDefault();
     if (!flow) return back();
-    const form = event.target;
+    const form = /** @type {HTMLFormElement} */ (event.target);
     const ids = checkedAll(form, "document");
-    if (!ids.length) return showError("share-pick-error", S.choose_some);
+    if (!ids.length) return askToChoose(form, "document", "share-pick-error", S.choose_some);
     if (ids.length > MAX_DOCUMENTS) return showError("share-pick-error", fill(S.choose_at_most, { n: MAX_DOCUMENTS }));
     showError("share-pick-error", "");
     flow.documents = ids;
@@ -337,10 +390,22 @@ export function createShare(P) {
     await showProfessionals(form, "share-pick-error");
   }
 
-  document.getElementById("share-purpose-form").addEventListener("submit", onPurpose);
-  document.getElementById("share-professional-form").addEventListener("submit", onProfessional);
-  document.getElementById("share-duration-form").addEventListener("submit", onDuration);
-  document.getElementById("share-pick-form").addEventListener("submit", onPick);
+  /** @type {[string, string, (event: SubmitEvent) => unknown][]} */
+  const steps = [
+    ["share-purpose", "purpose", onPurpose],
+    ["share-professional", "professional", onProfessional],
+    ["share-duration", "days", onDuration],
+    ["share-pick", "document", onPick],
+  ];
+  for (const [step, name, onSubmit] of steps) {
+    const form = /** @type {HTMLFormElement} */ (byId(`${step}-form`));
+    form.addEventListener("submit", onSubmit);
+    form.addEventListener("change", (event) => {
+      if (/** @type {HTMLInputElement} */ (event.target).name !== name) return;
+      choiceMade(form, name);
+      showError(`${step}-error`, "");
+    });
+  }
 
   return {
     startFromRequest,
@@ -353,12 +418,12 @@ export function createShare(P) {
     },
     wipe() {
       flow = null;
-      for (const id of ["share-purpose-list", "share-professional-list", "share-pick-list"]) {
-        document.getElementById(id).replaceChildren();
+      for (const id of ["share-purpose-list", "share-professional-list", "share-pick-list", "share-recap-documents"]) {
+        byId(id).replaceChildren();
       }
-      for (const id of ["share-summary", "share-ends", "share-pick-intro", "share-purpose-doc"]) {
-        document.getElementById(id).textContent = "";
-      }
+      const texts = ["share-summary", "share-ends", "share-pick-intro", "share-purpose-doc", "share-recap-who",
+        "share-recap-structure", "share-recap-purpose", "share-recap-until", "share-recap-pulls"];
+      for (const id of texts) byId(id).textContent = "";
     },
   };
 }

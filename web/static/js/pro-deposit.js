@@ -1,3 +1,4 @@
+// @ts-check
 // A professional's deposit (docs/CONSENT.md "Deposits"): a document written into the
 // vault of a person they are linked with (the persons who share something with them,
 // from "Partagés avec moi"), encrypted to the person and signed as proof of origin.
@@ -8,14 +9,21 @@
 // encrypted bytes and is signed with the professional's sign key. The depositor keeps
 // no key: they cannot read the document back.
 import { depositStatement, newId } from "./network.js";
-import { checked, choice, el, fill } from "./consent-common.js";
+import { askToChoose, byId, checked, choice, choiceMade, el, fill } from "./consent-common.js";
 
+/** @param {any} ctx the helpers app.js gives */
 export function createProDeposit(ctx) {
   const { S, C, sodium, state, api, show, setStatus, showError } = ctx;
+  /** @type {{id: string, login: string}[]} */
   let persons = []; // [{id, login}] from the grants in force
+  /** @type {any} */
   let profile = null; // my keys' body: structure_id (GET /professionals/{me}/keys)
 
   /** The persons with a share in force to me, once each, in the order of the list. */
+  /**
+   * @param {any[]} grants
+   * @returns {{id: string, login: string}[]}
+   */
   function personsOf(grants) {
     const seen = new Map();
     for (const grant of grants) if (!seen.has(grant.person_id)) seen.set(grant.person_id, grant.person_login);
@@ -26,11 +34,12 @@ export function createProDeposit(ctx) {
     try {
       const { grants } = await (await api("GET", "/shared-with-me")).json();
       persons = personsOf(grants);
-      const list = document.getElementById("deposit-person-list");
-      list.replaceChildren(...persons.map((p, i) => choice("person", p.id, p.login, "", i === 0)));
-      document.getElementById("deposit-person-fields").hidden = !persons.length;
-      document.getElementById("deposit-person-next").hidden = !persons.length;
-      document.getElementById("deposit-person-none").hidden = Boolean(persons.length);
+      const list = byId("deposit-person-list");
+      // No vault is ticked in advance: a deposit into the wrong person's vault is a leak.
+      list.replaceChildren(...persons.map((p) => choice("person", p.id, p.login, "", false)));
+      byId("deposit-person-fields").hidden = !persons.length;
+      byId("deposit-person-next").hidden = !persons.length;
+      byId("deposit-person-none").hidden = Boolean(persons.length);
       showError("deposit-person-error", "");
       show("deposit-person", { status, ...options });
     } catch (error) {
@@ -38,25 +47,32 @@ export function createProDeposit(ctx) {
     }
   }
 
+  /** @param {SubmitEvent} event */
   function onPerson(event) {
     event.preventDefault();
-    const id = checked(event.target, "person");
+    const form = /** @type {HTMLFormElement} */ (event.target);
+    const id = checked(form, "person");
     const person = persons.find((p) => p.id === id);
-    if (!person) return showError("deposit-person-error", S.choose_one);
+    if (!person) return askToChoose(form, "person", "deposit-person-error", S.choose_person);
     startFor(person);
   }
 
   /** Opens the add screens with this person's vault as the target. */
+  /** @param {{id: string, login: string}} person */
   function startFor(person) {
     ctx.startAdd({
       intro: fill(S.deposit_for, { person: person.login }),
       sendLabel: S.deposit_send,
       path: "/api/v1/deposits",
-      headers: (parts) => depositHeaders(person, parts),
+      headers: (/** @type {any} */ parts) => depositHeaders(person, parts),
       done: () => ctx.home(fill(S.deposit_done, { person: person.login })),
     });
   }
 
+  /**
+   * @param {{id: string, login: string}} person
+   * @param {any} parts
+   */
   async function depositHeaders(person, { docKey, meta, category, ciphertextSha256, expiresOn }) {
     if (!profile) profile = await (await api("GET", `/professionals/${state.accountId}/keys`)).json();
     const { box_public_key: boxKey } = await (await api("GET", `/persons/${person.id}/box-key`)).json();
@@ -82,6 +98,10 @@ export function createProDeposit(ctx) {
   }
 
   /** The button on a card of "Partagés avec moi". */
+  /**
+   * @param {any} grant
+   * @param {string} describedBy
+   */
   function depositButton(grant, describedBy) {
     const node = el("button", { text: fill(S.deposit_for_button, { person: grant.person_login }) });
     node.type = "button";
@@ -90,7 +110,12 @@ export function createProDeposit(ctx) {
     return node;
   }
 
-  document.getElementById("deposit-person-form").addEventListener("submit", onPerson);
+  const personForm = /** @type {HTMLFormElement} */ (byId("deposit-person-form"));
+  personForm.addEventListener("submit", onPerson);
+  personForm.addEventListener("change", () => {
+    choiceMade(personForm, "person");
+    showError("deposit-person-error", "");
+  });
 
   return {
     depositButton,
@@ -100,7 +125,7 @@ export function createProDeposit(ctx) {
     wipe() {
       persons = [];
       profile = null;
-      document.getElementById("deposit-person-list").replaceChildren();
+      byId("deposit-person-list").replaceChildren();
     },
   };
 }

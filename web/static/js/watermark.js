@@ -1,3 +1,4 @@
+// @ts-check
 // The visible watermark on a copy a professional keeps or prints (docs/CONSENT.md,
 // "Copie transmise à … (structure) pour … le …"): the text, and a PDF copy of a
 // pulled document with that text stamped on every page.
@@ -22,6 +23,7 @@ const BAND_OPACITY = 0.9;
 
 /** An error the page maps to a message; `code` is "cannot_watermark". */
 export class WatermarkError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = "WatermarkError";
@@ -29,6 +31,10 @@ export class WatermarkError extends Error {
   }
 }
 
+/**
+ * @param {unknown} value
+ * @param {string} name
+ */
 function cleanLine(value, name) {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
   // One line: control characters (newlines included) become spaces.
@@ -38,17 +44,19 @@ function cleanLine(value, name) {
   return line;
 }
 
-function twoDigits(n) {
-  return String(n).padStart(2, "0");
-}
-
 /**
- * "Copie transmise à {recipient} ({structure}) pour {purpose} le {dd/mm/yyyy}",
- * the date in the device's time zone (where the copy is made).
+ * "Copie transmise à {recipient} ({structure}) pour {purpose} le {dd/mm/yyyy}", the day
+ * in `timeZone` (the page gives the territory's, as on every screen: dates.js), or in
+ * the device's time zone when none is given.
+ * @param {{recipient?: string, structure?: string, purpose?: string, date?: Date, timeZone?: string}} [words]
  */
-export function watermarkText({ recipient, structure, purpose, date } = {}) {
+export function watermarkText({ recipient, structure, purpose, date, timeZone } = {}) {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError("date must be a valid Date");
-  const day = `${twoDigits(date.getDate())}/${twoDigits(date.getMonth() + 1)}/${date.getFullYear()}`;
+  /** @type {Record<string, string>} */
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "2-digit", day: "2-digit", timeZone });
+  for (const part of format.formatToParts(date)) parts[part.type] = part.value;
+  const day = `${parts.day}/${parts.month}/${parts.year}`;
   return (
     `Copie transmise à ${cleanLine(recipient, "recipient")} (${cleanLine(structure, "structure")}) ` +
     `pour ${cleanLine(purpose, "purpose")} le ${day}`
@@ -59,17 +67,19 @@ export function watermarkText({ recipient, structure, purpose, date } = {}) {
  * `text` reduced to what the font can draw: one line, NFC; a character outside the
  * font's encoding loses its accents if that is enough (NFD without combining marks),
  * or becomes "?".
+ * @param {import("pdf-lib").PDFFont} font
+ * @param {string} text
  */
 export function encodableText(font, text) {
   const supported = new Set(font.getCharacterSet());
   const out = [];
   for (const char of cleanLine(text, "text")) {
-    if (supported.has(char.codePointAt(0))) {
+    if (supported.has(Number(char.codePointAt(0)))) {
       out.push(char);
       continue;
     }
     const bare = char.normalize("NFD").replace(/\p{M}/gu, "");
-    out.push(bare !== "" && [...bare].every((c) => supported.has(c.codePointAt(0))) ? bare : REPLACEMENT);
+    out.push(bare !== "" && [...bare].every((c) => supported.has(Number(c.codePointAt(0)))) ? bare : REPLACEMENT);
   }
   const line = out.join("");
   return line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT - 1)}…` : line;
@@ -77,19 +87,31 @@ export function encodableText(font, text) {
 
 // A page seen as the reader shows it: (u, v) from its visible bottom-left corner,
 // mapped to the page's own coordinates through its crop box and /Rotate.
+/**
+ * @param {import("pdf-lib").PDFPage} page
+ * @returns {{width: number, height: number, rotation: number, map: (u: number, v: number) => {x: number, y: number}}}
+ */
 function viewOf(page) {
   const { x, y, width, height } = page.getCropBox();
   const rotation = (((Math.round(page.getRotation().angle / 90) * 90) % 360) + 360) % 360;
   const turned = rotation === 90 || rotation === 270;
-  const map = {
+  /** @type {Record<number, (u: number, v: number) => {x: number, y: number}>} */
+  const maps = {
     0: (u, v) => ({ x: x + u, y: y + v }),
     90: (u, v) => ({ x: x + width - v, y: y + u }),
     180: (u, v) => ({ x: x + width - u, y: y + height - v }),
     270: (u, v) => ({ x: x + v, y: y + height - u }),
-  }[rotation];
+  };
+  const map = maps[rotation];
   return { width: turned ? height : width, height: turned ? width : height, rotation, map };
 }
 
+/**
+ * @param {import("./types/vendor").PDFLib} PDFLib
+ * @param {import("pdf-lib").PDFPage} page
+ * @param {import("pdf-lib").PDFFont} font
+ * @param {string} line
+ */
 function stampPage(PDFLib, page, font, line) {
   const { rgb, degrees } = PDFLib;
   const view = viewOf(page);
@@ -148,12 +170,17 @@ function stampPage(PDFLib, page, font, line) {
   page.drawText(line, { x: start.x, y: start.y, size: footSize, font, color: rgb(0, 0, 0), rotate: degrees(view.rotation) });
 }
 
+/** @param {unknown} bytes */
 function ownCopy(bytes) {
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes.slice(0));
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice();
   throw new TypeError("bytes must be a Uint8Array or an ArrayBuffer");
 }
 
+/**
+ * @param {import("./types/vendor").PDFLib} PDFLib
+ * @param {Uint8Array} data
+ */
 async function loadPdf(PDFLib, data) {
   let pdf;
   try {
@@ -167,6 +194,11 @@ async function loadPdf(PDFLib, data) {
   return pdf;
 }
 
+/**
+ * @param {import("./types/vendor").PDFLib} PDFLib
+ * @param {Uint8Array} data
+ * @param {string} mimeType
+ */
 async function imagePdf(PDFLib, data, mimeType) {
   const pdf = await PDFLib.PDFDocument.create();
   let image;
@@ -189,6 +221,11 @@ async function imagePdf(PDFLib, data, mimeType) {
  * A stamped PDF copy (Uint8Array) of a PDF, JPEG or PNG document: `text` drawn
  * diagonally and repeated on every page, and on a footer band. Other types, and
  * documents that cannot be read, throw a WatermarkError (code "cannot_watermark").
+ * @param {import("./types/vendor").PDFLib} PDFLib
+ * @param {Uint8Array | ArrayBuffer} bytes
+ * @param {string} mimeType
+ * @param {string} text
+ * @returns {Promise<Uint8Array>}
  */
 export async function stampCopy(PDFLib, bytes, mimeType, text) {
   if (!PDFLib || typeof PDFLib.PDFDocument !== "function") throw new TypeError("stampCopy needs the pdf-lib module");

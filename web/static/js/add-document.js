@@ -1,0 +1,291 @@
+// @ts-check
+// Adding a document: its type (chosen by the person: none is ticked in advance), its
+// pages (camera photos made lighter, or files), one PDF when there are several, the
+// encryption in the page, and the upload (transfer.js: a silent connection ends in a
+// plain message and "Réessayer"; the bar stops short of 100 % until the server
+// answers). Into one's own vault, or (a professional's deposit, pro-deposit.js) into
+// the vault of `target` = {intro, sendLabel, path, headers(…), done()}.
+import { askToChoose, byId, checked, choiceMade } from "./consent-common.js";
+import { StallError, stallMs, upload } from "./transfer.js";
+
+const MAX_SIDE = 1600; // px: a phone photo of a page stays readable and weighs ~300 KB
+const JPEG_QUALITY = 0.82;
+
+/**
+ * @typedef {{kind: "image" | "pdf", bytes: Uint8Array, width?: number, height?: number,
+ *   thumbUrl?: string, name?: string}} Page
+ */
+
+/** @param {any} ctx the helpers app.js gives */
+export function createAddDocument(ctx) {
+  const { S, CONFIG, state, show, showError, setStatus, loadScript, categoryLabel } = ctx;
+  const kindForm = /** @type {HTMLFormElement} */ (byId("kind-form"));
+  /** @param {string} name */
+  const field = (name) => /** @type {HTMLInputElement} */ (kindForm.elements.namedItem(name));
+
+  /** @param {any} [target] */
+  function start(target = null) {
+    for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
+    state.pages = [];
+    state.pendingUpload = null;
+    state.addTarget = target && typeof target.headers === "function" ? target : null;
+    kindForm.reset();
+    choiceMade(kindForm, "category");
+    showError("kind-error", "");
+    for (const id of ["add-kind-for", "add-pages-for"]) {
+      const intro = byId(id);
+      intro.textContent = state.addTarget ? state.addTarget.intro : "";
+      intro.hidden = !state.addTarget;
+    }
+    byId("send-button").textContent = state.addTarget ? state.addTarget.sendLabel : S.put_in_vault;
+    renderPages();
+    show("add-kind");
+  }
+
+  /** @param {SubmitEvent} event */
+  function onKind(event) {
+    event.preventDefault();
+    if (!checked(kindForm, "category")) return askToChoose(kindForm, "category", "kind-error", S.choose_category);
+    showError("pages-error", "");
+    show("add-pages");
+  }
+
+  /** @param {File} file */
+  async function downscale(file) {
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    const width = Math.max(1, Math.round(bitmap.width * scale));
+    const height = Math.max(1, Math.round(bitmap.height * scale));
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+    context.fillStyle = "#fff"; // transparent PNGs become white pages, not black ones
+    context.fillRect(0, 0, width, height);
+    context.drawImage(bitmap, 0, 0, width, height);
+    bitmap.close();
+    /** @type {Blob | null} */
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", JPEG_QUALITY));
+    canvas.width = canvas.height = 0;
+    if (!blob) throw new Error("the photo could not be made lighter");
+    return { bytes: new Uint8Array(await blob.arrayBuffer()), width, height, blob };
+  }
+
+  /** @param {Event} event */
+  async function onFiles(event) {
+    const input = /** @type {HTMLInputElement} */ (event.target);
+    showError("pages-error", "");
+    setStatus(S.preparing);
+    try {
+      for (const file of input.files || []) {
+        if (file.type === "application/pdf") {
+          state.pages.push({ kind: "pdf", bytes: new Uint8Array(await file.arrayBuffer()), name: file.name });
+        } else if (file.type.startsWith("image/")) {
+          const image = await downscale(file);
+          state.pages.push({
+            kind: "image",
+            bytes: image.bytes,
+            width: image.width,
+            height: image.height,
+            thumbUrl: URL.createObjectURL(image.blob),
+          });
+        } else {
+          showError("pages-error", S.bad_file);
+        }
+      }
+    } catch {
+      showError("pages-error", S.bad_file);
+    } finally {
+      input.value = "";
+      setStatus("");
+      renderPages();
+    }
+  }
+
+  function renderPages() {
+    const list = byId("page-list");
+    list.replaceChildren();
+    state.pages.forEach((/** @type {Page} */ page, /** @type {number} */ index) => {
+      const item = document.createElement("li");
+      const label = `${S.page} ${index + 1}`;
+      if (page.thumbUrl) {
+        const img = document.createElement("img");
+        img.src = page.thumbUrl;
+        img.alt = label;
+        item.append(img);
+      } else {
+        const text = document.createElement("span");
+        text.textContent = `${label} — PDF`;
+        item.append(text);
+      }
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = `${S.remove} (${label})`;
+      remove.addEventListener("click", () => {
+        if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
+        state.pages.splice(index, 1);
+        renderPages();
+      });
+      item.append(remove);
+      list.append(item);
+    });
+  }
+
+  /**
+   * Several pages become one PDF (pdf-lib), so the document opens anywhere.
+   * @param {Page[]} pages
+   * @returns {Promise<{bytes: Uint8Array, mime: string, ext: string}>}
+   */
+  async function assemble(pages) {
+    if (pages.length === 1 && pages[0].kind === "image") return { bytes: pages[0].bytes, mime: "image/jpeg", ext: "jpg" };
+    if (pages.length === 1 && pages[0].kind === "pdf") return { bytes: pages[0].bytes, mime: "application/pdf", ext: "pdf" };
+    await loadScript(CONFIG.pdflib);
+    const { PDFDocument } = window.PDFLib;
+    const pdf = await PDFDocument.create();
+    for (const page of pages) {
+      if (page.kind === "image") {
+        const image = await pdf.embedJpg(page.bytes);
+        const width = 595; // A4 width in points; the height follows the photo
+        const height = (width * Number(page.height)) / Number(page.width);
+        pdf.addPage([width, height]).drawImage(image, { x: 0, y: 0, width, height });
+      } else {
+        const source = await PDFDocument.load(page.bytes);
+        for (const copied of await pdf.copyPages(source, source.getPageIndices())) pdf.addPage(copied);
+      }
+    }
+    return { bytes: await pdf.save(), mime: "application/pdf", ext: "pdf" };
+  }
+
+  /**
+   * @param {string} title
+   * @param {string} category
+   * @param {string} ext
+   */
+  function documentName(title, category, ext) {
+    const base = (title || categoryLabel(category)).trim().slice(0, 120);
+    return base.toLowerCase().endsWith(`.${ext}`) ? base : `${base}.${ext}`;
+  }
+
+  async function onSend() {
+    if (!state.pages.length) return showError("pages-error", S.no_pages);
+    const { C, sodium } = ctx;
+    const category = checked(kindForm, "category");
+    show("sending");
+    progress(S.preparing, 0);
+    try {
+      const doc = await assemble(state.pages);
+      progress(S.encrypting, 0);
+      const docKey = C.newDocumentKey();
+      const meta = {
+        name: documentName(field("title").value, category, doc.ext),
+        mime: doc.mime,
+        size: doc.bytes.length,
+        sha256: C.sha256Hex(doc.bytes),
+      };
+      const { blob } = await C.encryptToBlob(docKey, doc.bytes);
+      if (blob.size > CONFIG.maxDocumentBytes) {
+        sodium.memzero(docKey);
+        return sendFailed(S.too_large, false);
+      }
+      const expiresOn = field("expiry").value || null;
+      const target = state.addTarget;
+      if (target) {
+        try {
+          // A deposit statement names the exact encrypted bytes (SPEC §16).
+          const ciphertextSha256 = C.sha256Hex(new Uint8Array(await blob.arrayBuffer()));
+          const headers = await target.headers({ docKey, meta, category, ciphertextSha256, expiresOn });
+          state.pendingUpload = { blob, headers, path: target.path, done: target.done };
+        } finally {
+          sodium.memzero(docKey);
+        }
+        return await sendPending();
+      }
+      state.pendingUpload = {
+        blob,
+        path: "/api/v1/documents",
+        done: () => ctx.showDocuments(S.upload_done),
+        headers: {
+          "Content-Type": "application/octet-stream",
+          "Coffre-Category": category,
+          "Coffre-Metadata": C.b64encode(C.encryptMetadata(docKey, meta)),
+          "Coffre-Sealed-Key": C.b64encode(C.sealDocumentKey(docKey, state.keys.boxPublic)),
+          ...(expiresOn ? { "Coffre-Expires-On": expiresOn } : {}),
+        },
+      };
+      sodium.memzero(docKey);
+      await sendPending();
+    } catch (error) {
+      sendFailed(error.message || S.upload_failed, false);
+    }
+  }
+
+  /**
+   * @param {string} step
+   * @param {number} percent
+   */
+  function progress(step, percent) {
+    byId("send-step").textContent = step;
+    /** @type {HTMLProgressElement} */ (byId("send-progress")).value = percent;
+    byId("send-percent").textContent = S.percent.replace("{n}", String(Math.floor(percent)));
+    byId("send-retry").hidden = true;
+    showError("send-error", "");
+  }
+
+  /**
+   * @param {string} message
+   * @param {boolean} canRetry
+   */
+  function sendFailed(message, canRetry) {
+    showError("send-error", message);
+    byId("send-retry").hidden = false;
+    byId("retry-button").hidden = !canRetry;
+    if (canRetry) byId("retry-button").focus();
+  }
+
+  // The same encrypted blob can be sent again: a cut upload leaves nothing on the
+  // server (the partial object is removed there), so a retry starts from zero.
+  async function sendPending() {
+    if (!state.pendingUpload) return;
+    const { blob, headers, path, done } = state.pendingUpload;
+    progress(S.sending, 0);
+    let answer;
+    try {
+      answer = await upload({
+        path,
+        headers,
+        blob,
+        stallMs: stallMs(CONFIG),
+        networkMessage: S.upload_failed,
+        onProgress: (percent, sent) => progress(sent && percent < 100 ? S.waiting_answer : S.sending, percent),
+      });
+    } catch (error) {
+      return sendFailed(error instanceof StallError ? S.upload_stalled : S.upload_failed, true);
+    }
+    if (answer.status === 201) {
+      state.pendingUpload = null;
+      state.addTarget = null;
+      for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
+      state.pages = [];
+      await done();
+      return;
+    }
+    let message = S.upload_failed;
+    try {
+      message = JSON.parse(answer.text).error.message;
+    } catch {
+      // keep the generic message
+    }
+    sendFailed(message, answer.status >= 500 || answer.status === 0);
+  }
+
+  kindForm.addEventListener("submit", onKind);
+  kindForm.addEventListener("change", (event) => {
+    if (/** @type {HTMLInputElement} */ (event.target).name !== "category") return;
+    choiceMade(kindForm, "category");
+    showError("kind-error", "");
+  });
+  byId("pick-camera").addEventListener("change", onFiles);
+  byId("pick-files").addEventListener("change", onFiles);
+
+  return { start, send: onSend, retry: sendPending };
+}

@@ -1,0 +1,64 @@
+// @ts-check
+// Dates as every screen shows them: one rule, the territory's time zone (the server's
+// TERRITORY_ZONE, coffre/consent/service.py, given to the page on
+// <html data-time-zone>), never the device's zone nor UTC. The server decides a
+// share's or a request's days in that zone; the page says the same day: a document
+// added at 23:30 UTC on 5 December is "06/12" in Paris on every screen, whatever the
+// phone's own setting.
+
+/** The territory's IANA zone ("Europe/Paris"), as the page was given it. */
+export function territoryZone() {
+  return document.documentElement.dataset.timeZone || "Europe/Paris";
+}
+
+function locale() {
+  const lang = document.documentElement.lang || "fr";
+  return lang === "en" ? "en-GB" : lang; // day before month, as on French papers
+}
+
+/** @param {string | number | Date} value */
+function instant(value) {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** "dd/mm/yyyy": the territory's calendar day of an instant (ISO text, Date or ms). */
+export function day(/** @type {string | number | Date} */ value) {
+  return new Intl.DateTimeFormat(locale(), {
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    timeZone: territoryZone(),
+  }).format(instant(value));
+}
+
+/** "HH:MM" on the territory's clock. */
+export function time(/** @type {string | number | Date} */ value) {
+  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit", timeZone: territoryZone() }).format(
+    instant(value),
+  );
+}
+
+/**
+ * "dd/mm/yyyy" for a calendar day that is no instant ("2031-06-30": a validity date,
+ * a "wanted before" day): written as it is, in no time zone.
+ */
+export function calendarDay(/** @type {string} */ iso) {
+  const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+  return new Intl.DateTimeFormat(locale(), { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
+}
+
+/** "yyyy-mm-dd": the territory's calendar day of an instant (to compare with a calendar day). */
+export function dayKey(/** @type {string | number | Date} */ value) {
+  /** @type {Record<string, string>} */
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-GB", {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    timeZone: territoryZone(),
+  });
+  for (const part of format.formatToParts(instant(value))) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}

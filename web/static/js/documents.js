@@ -1,0 +1,240 @@
+// @ts-check
+// The person's documents: the list (by category, with validity badges), one document
+// opened (decrypted in the page, with its proof of origin when deposited), renaming
+// and deleting. Dates are on the territory's clock (dates.js); the bytes come through
+// transfer.js's watchdog (a silent connection ends with "Réessayer"); a rename keeps
+// the extension (names.js).
+import { byId, fill } from "./consent-common.js";
+import { calendarDay, day, dayKey } from "./dates.js";
+import { baseName, extensionFor, withExtension } from "./names.js";
+import { StallError, download as fetchDocument, stallMs } from "./transfer.js";
+
+const SOON_DAYS = 60;
+
+/**
+ * @param {any} ctx app.js's helpers, with `categoryOrder()` and `opened(doc)` (the
+ *   consent modules' look at a document just opened)
+ */
+export function createDocuments(ctx) {
+  const { S, CONFIG, C, sodium, state, api, show, showError, setStatus, busy, categoryLabel, categoryOrder } = ctx;
+
+  // A validity date is a calendar day; "today" is the territory's (dates.js).
+  /** @param {string | null} expiresOn */
+  function expiryBadge(expiresOn) {
+    if (!expiresOn) return null;
+    const today = dayKey(Date.now());
+    const soon = dayKey(Date.now() + SOON_DAYS * 86400000);
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    if (expiresOn < today) {
+      badge.classList.add("expired");
+      badge.textContent = `${S.expired} ${calendarDay(expiresOn)}`;
+    } else if (expiresOn <= soon) {
+      badge.classList.add("warn");
+      badge.textContent = `${S.expires_soon} ${calendarDay(expiresOn)}`;
+    } else {
+      badge.textContent = `${S.valid_until} ${calendarDay(expiresOn)}`;
+    }
+    return badge;
+  }
+
+  async function loadDocuments() {
+    const { documents } = await (await api("GET", "/documents")).json();
+    for (const doc of state.documents) if (doc.docKey) sodium.memzero(doc.docKey);
+    state.documents = documents.map((/** @type {any} */ doc) => {
+      const docKey = C.openSealedKey(C.b64decode(doc.sealed_key), state.keys.boxPublic, state.keys.boxSecret);
+      return {
+        id: doc.id,
+        category: doc.category,
+        createdAt: doc.created_at,
+        expiresOn: doc.expires_on,
+        size: doc.ciphertext_size,
+        ciphertextSha256: doc.ciphertext_sha256, // what a consent receipt names (SPEC §16)
+        deposit: doc.deposit || null, // {envelope, depositor}: checked when opened
+        docKey,
+        meta: C.decryptMetadata(docKey, C.b64decode(doc.encrypted_metadata)),
+      };
+    });
+  }
+
+  async function showDocuments(status = "") {
+    await loadDocuments();
+    const list = byId("document-list");
+    list.replaceChildren();
+    if (!state.documents.length) {
+      const empty = document.createElement("p");
+      empty.textContent = S.empty_vault;
+      list.append(empty);
+    }
+    for (const code of categoryOrder()) {
+      const docs = state.documents.filter((/** @type {any} */ doc) => doc.category === code);
+      if (!docs.length) continue;
+      const group = document.createElement("section");
+      group.className = "category";
+      const heading = document.createElement("h2");
+      heading.textContent = categoryLabel(code);
+      const items = document.createElement("ul");
+      items.className = "docs";
+      for (const doc of docs) {
+        const item = document.createElement("li");
+        item.className = "doc";
+        const button = document.createElement("button");
+        button.type = "button";
+        button.dataset.documentId = doc.id;
+        const name = document.createElement("span");
+        name.className = "doc-name";
+        name.textContent = doc.meta.name;
+        const facts = document.createElement("span");
+        facts.className = "doc-meta";
+        facts.textContent = `${S.added_on} ${day(doc.createdAt)}`;
+        button.append(name, facts);
+        if (doc.deposit) button.append(depositLine(doc.deposit));
+        const badge = expiryBadge(doc.expiresOn);
+        if (badge) button.append(badge);
+        button.addEventListener("click", () => openDocument(doc.id));
+        item.append(button);
+        items.append(item);
+      }
+      group.append(heading, items);
+      list.append(group);
+    }
+    show("documents", { status });
+  }
+
+  /** "Déposé par Mme Dupont (CCAS de Clermont-Ferrand)": who says they put it there. */
+  /** @param {any} deposit */
+  function depositLine(deposit) {
+    const line = document.createElement("span");
+    line.className = "doc-meta";
+    line.textContent = fill(S.deposited_by, {
+      professional: deposit.depositor.display_name,
+      structure: deposit.depositor.structure_name,
+    });
+    return line;
+  }
+
+  // ------------------------------------------------------------- one document
+
+  /** @param {string} id */
+  async function openDocument(id) {
+    const doc = state.documents.find((/** @type {any} */ d) => d.id === id);
+    if (!doc) return;
+    state.current = doc;
+    byId("doc-title").textContent = doc.meta.name;
+    const facts = [categoryLabel(doc.category), `${S.added_on} ${day(doc.createdAt)}`];
+    byId("doc-facts").textContent = facts.join(" · ");
+    show("document", { status: S.opening });
+    ctx.opened(doc);
+    await loadContent(doc);
+  }
+
+  // The document's bytes, decrypted here; a connection that goes silent ends after
+  // CONFIG.stallSeconds with a plain message and "Réessayer" (transfer.js).
+  /** @param {any} doc */
+  async function loadContent(doc) {
+    const preview = byId("doc-preview");
+    preview.replaceChildren();
+    const badge = expiryBadge(doc.expiresOn);
+    if (badge) preview.append(badge);
+    const download = /** @type {HTMLAnchorElement} */ (byId("doc-download"));
+    download.removeAttribute("href");
+    showError("doc-error", "");
+    byId("doc-retry").hidden = true;
+    setStatus(S.opening);
+    try {
+      const { body } = await fetchDocument((signal) => api("GET", `/documents/${doc.id}/content`, { signal }), stallMs(CONFIG));
+      const { blob, sha256 } = await C.decryptToBlob(doc.docKey, body, doc.meta.mime);
+      if (sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
+      if (state.current !== doc) return; // the person went elsewhere meanwhile
+      const url = URL.createObjectURL(blob);
+      state.objectUrls.push(url);
+      download.href = url;
+      download.download = withExtension(doc.meta.name, doc.meta.mime, doc.meta.name);
+      if (doc.meta.mime.startsWith("image/")) {
+        const img = document.createElement("img");
+        img.src = url;
+        img.alt = doc.meta.name;
+        preview.append(img);
+      } else if (doc.meta.mime === "application/pdf") {
+        const frame = document.createElement("iframe");
+        frame.src = url;
+        frame.title = doc.meta.name;
+        preview.append(frame);
+      }
+      setStatus("");
+    } catch (error) {
+      setStatus("");
+      if (state.current !== doc) return;
+      if (error instanceof C.CryptoError) return showError("doc-error", S.decrypt_failed);
+      showError("doc-error", error instanceof StallError ? S.download_stalled : S.download_failed);
+      byId("doc-retry").hidden = false;
+    }
+  }
+
+  // Renaming changes the words only: the extension the file's type gives stays (names.js).
+  function startRename() {
+    const form = /** @type {HTMLFormElement} */ (byId("rename-form"));
+    const { name, mime } = state.current.meta;
+    const title = /** @type {HTMLInputElement} */ (form.elements.namedItem("title"));
+    title.value = baseName(name, mime);
+    const ext = extensionFor(mime, name);
+    const hint = byId("rename-ext");
+    hint.textContent = ext ? fill(S.rename_keeps_extension, { ext }) : "";
+    hint.hidden = !ext;
+    form.expiry.value = state.current.expiresOn || "";
+    showError("rename-error", "");
+    show("rename");
+  }
+
+  /** @param {SubmitEvent} event */
+  async function onRename(event) {
+    event.preventDefault();
+    const form = /** @type {HTMLFormElement} */ (event.target);
+    const doc = state.current;
+    const title = /** @type {HTMLInputElement} */ (form.elements.namedItem("title"));
+    const name = withExtension(title.value, doc.meta.mime, doc.meta.name);
+    if (!baseName(name, doc.meta.mime).trim()) return showError("rename-error", S.rename_missing);
+    busy(form, true);
+    try {
+      const meta = { ...doc.meta, name };
+      await api("PATCH", `/documents/${doc.id}`, {
+        json: { encrypted_metadata: C.b64encode(C.encryptMetadata(doc.docKey, meta)), expires_on: form.expiry.value || null },
+      });
+      await showDocuments(S.renamed);
+    } catch (error) {
+      showError("rename-error", error.message);
+      setStatus("");
+    } finally {
+      busy(form, false);
+    }
+  }
+
+  function askDelete() {
+    byId("delete-name").textContent = state.current.meta.name;
+    show("delete");
+  }
+
+  async function onDelete() {
+    try {
+      await api("DELETE", `/documents/${state.current.id}`);
+      state.current = null;
+      await showDocuments(S.deleted);
+    } catch (error) {
+      setStatus(`${S.error_prefix} : ${error.message}`);
+    }
+  }
+
+  byId("rename-form").addEventListener("submit", onRename);
+
+  return {
+    loadDocuments,
+    showDocuments,
+    openDocument,
+    actions: {
+      rename: startRename,
+      "ask-delete": askDelete,
+      delete: onDelete,
+      "doc-retry": () => state.current && loadContent(state.current),
+    },
+  };
+}
