@@ -166,7 +166,8 @@ class _Certificate:
 def _read_certificate(statement: object) -> _Certificate:
     s = read_object(statement, _CERTIFICATE, KEY_CERTIFICATE)
     role = s["role"]
-    if role not in ROLES:
+    # A list or an object is no role (and is not hashable: checked first).
+    if not isinstance(role, str) or role not in ROLES:
         raise InvalidInputError("unknown certificate role")
     structure = s["structure"]
     if role == "charter_officer":

@@ -129,3 +129,24 @@ def test_a_certificate_longer_than_400_days_cannot_be_made() -> None:
 def test_now_must_carry_a_time_zone() -> None:
     with pytest.raises(InvalidInputError):
         _verify(_certs(), _list(1, T0), datetime(2026, 1, 2))
+
+
+@pytest.mark.parametrize("role", [[], {}, 7])
+def test_a_role_that_is_not_text_is_invalid_input_not_a_crash(role: object) -> None:
+    pro = certificate_statement_v2(
+        subject=PRO_ID,
+        role="professional",
+        display_name="Élodie Martin",
+        profession="assistante sociale",
+        box_public=PRO.box_public,
+        sign_public=PRO.sign_public,
+        issuer=ADMIN_ID,
+        not_after=T0 + timedelta(days=30),
+        territory="cantal",
+        structure=STRUCTURE,
+        issued_at=T0,
+    )
+    pro["role"] = role
+    certs = [crypto.sign_statement_v2(pro, ADMIN.sign_seed), _certs()[1]]
+    with pytest.raises(InvalidInputError):
+        _verify(certs, _list(1, T0), T0 + timedelta(days=1))
