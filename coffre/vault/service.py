@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.audit import refusals
@@ -300,7 +301,14 @@ class VaultService:
                     deposit=origin.statement_json if origin is not None else None,
                 )
                 db.add(document)
-                db.flush()
+                try:
+                    db.flush()
+                except IntegrityError as exc:
+                    if origin is None:
+                        raise
+                    # A parallel deposit of the same statement stored this id first:
+                    # the answer a later call gets (the primary key decides).
+                    raise origin.mismatch from exc
                 db.add(
                     SealedKey(
                         id=new_id(),
