@@ -30,7 +30,7 @@ from coffre.accounts.errors import (
     WeakKdfParameters,
 )
 from coffre.accounts.login import normalise_login
-from coffre.accounts.models import Account, Session
+from coffre.accounts.models import Account
 from coffre.accounts.sessions import SessionKind, open_session, token_hash
 from coffre.accounts.throttle import LoginThrottle
 from coffre.accounts.totp import TotpCodes
@@ -276,11 +276,11 @@ class AccountService:
             return self.throttle.purge(db, self._clock.now())
 
     def logout(self, actor: Actor) -> None:
+        now = self._clock.now()
         with self._db.unit_of_work() as db:
-            session = db.get(Session, actor.session_id)
-            if session is not None and session.revoked_at is None:
-                session.revoked_at = self._clock.now()
-                audit.append(db, audit.by(actor, "account.logout"), session.revoked_at)
+            # Decided by the database: of parallel log-outs of one session, one is recorded.
+            if repository.revoke_sessions(db, actor.account_id, now, only=actor.session_id):
+                audit.append(db, audit.by(actor, "account.logout"), now)
 
     def account(self, actor: Actor) -> Account:
         with self._db.unit_of_work() as db:
