@@ -182,6 +182,11 @@ class RecoveryService:
                 raise NotAuthenticated()
             attempt = credentials.attempt(account.login, address)
             credentials.check(db, attempt, now)
+            # Read again under the throttle's lock: a parallel change may have committed
+            # since the first read (PostgreSQL), and the old passphrase is then wrong.
+            db.refresh(account)
+            if account.deleted_at is not None:
+                raise NotAuthenticated()
             wrong = not credentials.matches(account.auth_verifier, current_auth_key)
             if wrong:
                 credentials.failed(db, attempt, now)
