@@ -44,7 +44,7 @@ from coffre.accounts.models import Account, TotpCredential
 from coffre.accounts.throttle import LoginThrottle
 from coffre.audit import trail as audit
 from coffre.clock import Clock
-from coffre.db.engine import Database
+from coffre.db.engine import Database, hold
 from coffre.errors import CoffreError
 from coffre.policy import TOTP_ALLOWED, TOTP_REQUIRED, Actor
 from coffre.settings import Settings
@@ -149,8 +149,12 @@ class TotpService:
             raise TotpNotAllowed()
         now = self._clock.now()
         raw = secrets.token_bytes(SECRET_BYTES)
-        with self._db.unit_of_work() as db:
+        # write=True: enrolment, confirmation and turning off hold the account's TOTP key
+        # before reading the credential, so they run one after another (parallel
+        # enrolments make one row; a new secret never slips under a confirmation).
+        with self._db.unit_of_work(write=True) as db:
             account = self._account(db, actor)
+            hold(db, "totp", account.id)
             credential = repository.totp_credential(db, account.id)
             if credential is not None and credential.confirmed_at is not None:
                 raise TotpAlreadyEnabled()
@@ -182,6 +186,7 @@ class TotpService:
             account = self._account(db, actor)
             attempt = self._throttle.attempt(account.login, None)
             self._throttle.check(db, attempt, now)
+            hold(db, "totp", account.id)
             credential = repository.totp_credential(db, account.id)
             if credential is None or credential.confirmed_at is not None:
                 raise TotpNotEnrolled()
@@ -210,6 +215,7 @@ class TotpService:
             account = self._account(db, actor)
             attempt = self._throttle.attempt(account.login, None)
             self._throttle.check(db, attempt, now)
+            hold(db, "totp", account.id)
             credential = repository.totp_credential(db, account.id)
             if credential is None or credential.confirmed_at is None:
                 raise TotpNotEnabled()
