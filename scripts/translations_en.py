@@ -687,6 +687,18 @@ EN = {
         "Ready: {n} document(s) and the history. Save the ZIP file."
     ),
     "L'export n'a pas abouti. Vous pouvez réessayer.": "The export failed. You can try again.",
+    "L'export n'a pas abouti : plus rien ne passe depuis un moment. La connexion est "
+    "peut-être coupée. Vérifiez le réseau, puis appuyez sur « Tout récupérer » pour "
+    "recommencer.": (
+        "The export failed: nothing has gone through for a while. The connection may be "
+        "down. Check the network, then press “Take everything out” to start again."
+    ),
+    "La nouvelle clé n'a pas pu être posée : plus rien ne passe depuis un moment. La "
+    "connexion est peut-être coupée. Vérifiez le réseau, puis appuyez sur "
+    "« Re-chiffrer ces documents ».": (
+        "The new key could not be set: nothing has gone through for a while. The connection "
+        "may be down. Check the network, then press “Re-encrypt these documents”."
+    ),
     "Un document reçu ne correspond pas. L'export est arrêté.": (
         "A document received does not match. The export stopped."
     ),

@@ -209,6 +209,11 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "s'arrêtent aussi."
         ),
         "reencrypting": _("Nouvelle clé pour « {document} »…"),
+        "reencrypt_stalled": _(
+            "La nouvelle clé n'a pas pu être posée : plus rien ne passe depuis un moment. La "
+            "connexion est peut-être coupée. Vérifiez le réseau, puis appuyez sur "
+            "« Re-chiffrer ces documents »."
+        ),
         "reencrypt_ended": _("Re-chiffrer ces documents"),
         "reencrypt_ended_hint": _(
             "Ce partage est fini. Si quelqu'un a gardé une copie de l'ancienne clé, une "
@@ -341,6 +346,11 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "C'est prêt : {n} document(s) et l'historique. Enregistrez le fichier ZIP."
         ),
         "export_failed": _("L'export n'a pas abouti. Vous pouvez réessayer."),
+        "export_stalled": _(
+            "L'export n'a pas abouti : plus rien ne passe depuis un moment. La connexion est "
+            "peut-être coupée. Vérifiez le réseau, puis appuyez sur « Tout récupérer » pour "
+            "recommencer."
+        ),
         "export_integrity": _("Un document reçu ne correspond pas. L'export est arrêté."),
         "export_file_name": _("coffre-{date}.zip"),
         "export_deposit_warning": _(

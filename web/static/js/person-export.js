@@ -13,8 +13,11 @@
 //     documents/<category>/<name>     each document, decrypted, under a safe file name
 //
 // The ZIP is built in memory (zip.js) and offered as a link: nothing is written
-// anywhere until the person saves it, and the link goes at log-out.
+// anywhere until the person saves it, and the link goes at log-out. Each document
+// comes under transfer.js's watchdog: a connection that goes silent stops the export
+// with a plain message (no link to a half-written ZIP) and "Tout récupérer" again.
 import { ApiError } from "./http.js";
+import { StallError, download, stallMs } from "./transfer.js";
 import { verifyDeposit } from "./network.js";
 import { fill } from "./consent-common.js";
 import { historyCsv } from "./person-history.js";
@@ -202,8 +205,8 @@ export function createExport(P) {
    * @returns {Promise<{pieces: Uint8Array[], sha256: string}>}
    */
   async function ciphertext(id, advance) {
-    const response = await api("GET", `/documents/${id}/content`);
-    const reader = /** @type {ReadableStream<Uint8Array>} */ (response.body).getReader();
+    const { body } = await download((signal) => api("GET", `/documents/${id}/content`, { signal }), stallMs(CONFIG));
+    const reader = body.getReader();
     const hash = C.createSha256();
     /** @type {Uint8Array[]} */
     const pieces = [];
@@ -331,6 +334,7 @@ export function createExport(P) {
    */
   function failure(error) {
     if (error instanceof C.CryptoError) return S.decrypt_failed;
+    if (error instanceof StallError) return S.export_stalled;
     if (error instanceof ApiError || error instanceof ExportError) return error.message || S.export_failed;
     return S.export_failed;
   }
@@ -341,6 +345,7 @@ export function createExport(P) {
     reset();
     const button = startButton();
     button.disabled = true;
+    let failed = false;
     progress(S.export_asking, 0, 0);
     try {
       await P.refreshDocuments();
@@ -398,12 +403,15 @@ export function createExport(P) {
       save.focus();
     } catch (error) {
       progressBar().hidden = true;
+      for (const id of ["export-step", "export-percent"]) byId(id).textContent = "";
       showError("export-error", failure(error));
       setStatus("");
+      failed = true;
     } finally {
       running = false;
       button.disabled = false;
     }
+    if (failed) button.focus(); // "Tout récupérer" starts again from the first document
   }
 
   return {

@@ -2,13 +2,15 @@
 // "Mes partages": every share the person made, with its state; stop one, or stop it
 // and give its documents a new key (re-encryption, docs/CONSENT.md).
 import { button, day, el, fill, time } from "./consent-common.js";
+import { ApiError } from "./http.js";
+import { StallError, download, stallMs, upload } from "./transfer.js";
 
 /** A share as GET /grants lists it. @typedef {Record<string, any>} Grant */
 /** A document a share names. @typedef {{id: string, category: string}} SharedDocument */
 
 /** @param {import("./types/page").PersonHelpers} P */
 export function createGrants(P) {
-  const { S, C, sodium, state, api, show, setStatus, categoryLabel } = P;
+  const { S, C, CONFIG, sodium, state, api, show, setStatus, categoryLabel } = P;
 
   /** @param {Grant} grant */
   function stateWords(grant) {
@@ -83,24 +85,46 @@ export function createGrants(P) {
     }
   }
 
+  /**
+   * The ApiError of a refused upload (the one error shape of api/errors.py).
+   * @param {import("./transfer.js").UploadResult} answer
+   */
+  function refused(answer) {
+    try {
+      const { error } = JSON.parse(answer.text);
+      return new ApiError(answer.status, String(error.code), String(error.message));
+    } catch {
+      return new ApiError(answer.status, "http_error", S.network_error);
+    }
+  }
+
   // Re-encryption (docs/CONSENT.md): the content under a new document key, sealed to
-  // the owner only; the server then drops every key a grantee held for it.
+  // the owner only; the server then drops every key a grantee held for it. Both ways
+  // go through transfer.js's watchdog: a connection that goes silent ends with
+  // StallError, and the card of the ended share offers "Re-chiffrer ces documents".
   /** @param {import("./types/page").VaultDocument} doc */
   async function reencrypt(doc) {
-    const response = await api("GET", `/documents/${doc.id}/content`);
-    const { chunks, sha256 } = await C.decryptToChunks(doc.docKey, /** @type {ReadableStream<Uint8Array>} */ (response.body));
+    const stall = stallMs(CONFIG);
+    const { body } = await download((signal) => api("GET", `/documents/${doc.id}/content`, { signal }), stall);
+    const { chunks, sha256 } = await C.decryptToChunks(doc.docKey, body);
     const newKey = C.newDocumentKey();
     try {
       if (sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
       const { blob } = await C.encryptToBlob(newKey, chunks);
-      await api("PUT", `/documents/${doc.id}/content`, {
-        body: blob,
+      const answer = await upload({
+        method: "PUT",
+        path: `/api/v1/documents/${doc.id}/content`,
+        blob,
+        stallMs: stall,
+        networkMessage: S.network_error,
+        onProgress: () => {},
         headers: {
           "Content-Type": "application/octet-stream",
           "Coffre-Metadata": C.b64encode(C.encryptMetadata(newKey, doc.meta)),
           "Coffre-Sealed-Key": C.b64encode(C.sealDocumentKey(newKey, /** @type {import("./coffre-crypto.js").AccountKeys} */ (state.keys).boxPublic)),
         },
       });
+      if (answer.status < 200 || answer.status >= 300) throw refused(answer);
     } finally {
       sodium.memzero(newKey);
       for (const chunk of chunks) sodium.memzero(chunk);
@@ -128,7 +152,8 @@ export function createGrants(P) {
       const done = active ? S.revoked_reencrypted : S.reencrypted_done;
       await showGrants(fill(done, { professional: grant.professional_name }));
     } catch (error) {
-      const message = error instanceof C.CryptoError ? S.decrypt_failed : error.message;
+      let message = error instanceof C.CryptoError ? S.decrypt_failed : error.message;
+      if (error instanceof StallError) message = S.reencrypt_stalled;
       await showGrants(`${S.error_prefix} : ${message}`);
     }
   }

@@ -56,16 +56,17 @@ export function watchdog(stallMs) {
  */
 
 /**
- * POST `blob` to `path` with XMLHttpRequest (fetch reports no upload progress).
+ * POST (or `method`) `blob` to `path` with XMLHttpRequest (fetch reports no upload progress).
  * `onProgress(percent, sent)` gets 0..UPLOAD_CAP while the bytes go out, `sent` true
  * once they all left and the page waits for the answer; 100 only with the answer.
  * Resolves with the answer (any status); rejects with StallError when nothing moved
  * for `stallMs`, or ApiError(0, "network_error") when the connection broke.
  * @param {{path: string, headers: Record<string, string>, blob: Blob, stallMs: number,
- *   onProgress: (percent: number, sent: boolean) => void, networkMessage?: string}} options
+ *   onProgress: (percent: number, sent: boolean) => void, networkMessage?: string,
+ *   method?: string}} options
  * @returns {Promise<UploadResult>}
  */
-export function upload({ path, headers, blob, stallMs, onProgress, networkMessage = "" }) {
+export function upload({ path, headers, blob, stallMs, onProgress, networkMessage = "", method = "POST" }) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const dog = watchdog(stallMs);
@@ -83,7 +84,7 @@ export function upload({ path, headers, blob, stallMs, onProgress, networkMessag
         reject(new StallError());
       }),
     );
-    xhr.open("POST", path);
+    xhr.open(method, path);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader(CSRF_HEADER, csrfToken());
     xhr.upload.addEventListener("progress", (event) => {

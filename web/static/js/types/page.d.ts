@@ -21,6 +21,8 @@ export interface PageConfig {
   rootFingerprint: string;
   idleSeconds: number;
   maxDocumentBytes: number;
+  /** No progress for this long ends a transfer (COFFRE_WEB_STALL_SECONDS, transfer.js). */
+  stallSeconds?: number;
   [setting: string]: unknown;
 }
 
