@@ -38,12 +38,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 
+from coffre.accounts.models import Account
 from coffre.audit.console import AuditConsole, Filters
 from coffre.audit.models import AuditEntry, AuditHead
 from coffre.audit.trail import HEAD_ID
 from coffre.clock import FrozenClock
+from coffre.consent.models import PublishedCharter
+from coffre.consent.service import CharterService
 from coffre.db import migrate
 from coffre.db.engine import Database, make_engine
 from coffre.policy import Actor, Role
@@ -72,13 +75,41 @@ class Territory:
         self.grants: list[tuple[str, str, str, str, str, datetime]] = []
 
 
-def _entries(size: int, seed: int = 7) -> Iterator[dict[str, Any]]:
-    """``size`` entries in ``seq`` order, as the columns and body the console reads."""
-    rng = random.Random(seed)
-    world = Territory(size, rng)
+def charter_text(structures: list[str], version: int) -> str:
+    """The territory's charter: the four purposes, every structure adhering all year
+    (so that, as in a real territory, flags are the exception, not every pull)."""
+    purposes = "".join(
+        f"""
+[[finalites]]
+code = "{code}"
+libelle = "{code}"
+description = "Finalité {code}."
+categories = ["identite", "domicile"]
+professions = ["assistant-service-social"]
+duree_max_jours = 90
+motif_obligatoire = false
+"""
+        for code in PURPOSES
+    )
+    members = "".join(
+        f"""
+[[structures]]
+identifiant = "{sid}"
+nom = "Structure {i}"
+adhesion = 2025-01-01
+"""
+        for i, sid in enumerate(structures)
+    )
+    head = f'version = {version}\nterritoire = "63"\ntitre = "Charte"\nen_vigueur_le = 2025-01-01\n'
+    return head + purposes + members
+
+
+def _entries(size: int, start: int, world: Territory) -> Iterator[dict[str, Any]]:
+    """``size`` entries in ``seq`` order from ``start``, as the console reads them."""
+    rng = world.rng
     step = YEAR / size
-    for seq in range(size):  # the trail numbers entries from 0
-        at = NOW - YEAR + step * (seq + 1)
+    for seq in range(start, start + size):
+        at = NOW - YEAR + step * (seq - start + 1)
         roll = rng.random()
         row: dict[str, Any] = {
             "seq": seq,
@@ -165,12 +196,40 @@ def _entries(size: int, seed: int = 7) -> Iterator[dict[str, Any]]:
         yield row
 
 
-def fill(db: Database, size: int) -> str:
-    """Write ``size`` entries; returns one person's id (for the by-person view)."""
+def fill(db: Database, size: int, clock: FrozenClock) -> str:
+    """Publish the charter, then write ``size`` entries; returns one person's id."""
+    world = Territory(size, random.Random(7))
+    admin = Actor(account_id=_id(), role=Role.TERRITORY_ADMIN, session_id=_id())
+    with db.unit_of_work() as session:  # the publisher's account row (keys unused here)
+        blank = bytes(32)
+        session.add(
+            Account(
+                id=admin.account_id,
+                kind="territory_admin",
+                login="bench-admin-" + admin.account_id[:8],
+                kdf_alg="argon2id13",
+                kdf_salt=bytes(16),
+                kdf_opslimit=3,
+                kdf_memlimit=64 * 1024 * 1024,
+                auth_verifier=blank,
+                recovery_verifier=blank,
+                wrapped_master_passphrase=bytes(72),
+                wrapped_master_recovery=bytes(72),
+                wrapped_keyring=bytes(120),
+                box_public_key=blank,
+                sign_public_key=blank,
+                created_at=clock.now(),
+            )
+        )
+    with db.unit_of_work() as session:
+        latest = session.scalar(select(func.max(PublishedCharter.version))) or 0
+    CharterService(db, clock).publish(admin, charter_text(world.structures, latest + 1))
+    with db.unit_of_work() as session:
+        start = session.get_one(AuditHead, HEAD_ID).size
     batch: list[dict[str, Any]] = []
     person = ""
     with db.unit_of_work() as session:
-        for row in _entries(size):
+        for row in _entries(size, start, world):
             if row["action"] == "grant.pull" and not person:
                 person = row["person_id"]
             batch.append(row)
@@ -180,7 +239,7 @@ def fill(db: Database, size: int) -> str:
         if batch:
             session.execute(insert(AuditEntry), batch)
         # The console appends its own reads after the generated ones.
-        session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(size=size))
+        session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(size=start + size))
     return person
 
 
@@ -197,7 +256,8 @@ def measure(url: str, size: int, repeat: int) -> dict[str, float]:
     migrate.upgrade(url)
     db = Database(make_engine(url))
     try:
-        person = fill(db, size)
+        clock = FrozenClock(NOW - YEAR)
+        person = fill(db, size, clock)
         if url.startswith("postgresql"):
             with db.engine.connect() as connection:
                 connection.execute(text("ANALYZE"))
