@@ -687,6 +687,9 @@ EN = {
         "Ready: {n} document(s) and the history. Save the ZIP file."
     ),
     "L'export n'a pas abouti. Vous pouvez réessayer.": "The export failed. You can try again.",
+    "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page.": (
+        "That did not work. Try again; if it happens again, reload the page."
+    ),
     "L'export n'a pas abouti : plus rien ne passe depuis un moment. La connexion est "
     "peut-être coupée. Vérifiez le réseau, puis appuyez sur « Tout récupérer » pour "
     "recommencer.": (

@@ -33,6 +33,10 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "login_missing": _("Écrivez votre pseudonyme ou votre numéro de téléphone."),
         "wrong_credentials": _("Identifiant ou phrase secrète incorrects."),
         "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
+        # A script's own error (never shown as is: it is English and says nothing to the person).
+        "unexpected_error": _(
+            "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page."
+        ),
         "upload_failed": _(
             "L'envoi n'a pas abouti. Rien n'a été enregistré. Vous pouvez réessayer."
         ),

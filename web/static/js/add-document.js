@@ -6,6 +6,7 @@
 // answers). Into one's own vault, or (a professional's deposit, pro-deposit.js) into
 // the vault of `target` = {intro, sendLabel, path, headers(…), done()}.
 import { askToChoose, byId, checked, choiceMade } from "./consent-common.js";
+import { messageFor } from "./http.js";
 import { StallError, stallMs, upload } from "./transfer.js";
 
 const MAX_SIDE = 1600; // px: a phone photo of a page stays readable and weighs ~300 KB
@@ -215,7 +216,7 @@ export function createAddDocument(ctx) {
       sodium.memzero(docKey);
       await sendPending();
     } catch (error) {
-      sendFailed(error.message || S.upload_failed, false);
+      sendFailed(messageFor(error, S.upload_failed), false);
     }
   }
 

@@ -12,7 +12,7 @@
 // consent-person.js and consent-pro.js and the modules they put together; this file
 // gives them its helpers (the add screens also serve a professional's deposit).
 import { createCoffreCrypto } from "./coffre-crypto.js";
-import { ApiError, request } from "./http.js";
+import { ApiError, messageFor, request } from "./http.js";
 import { createKdfClient } from "./kdf-client.js";
 import { createPersonConsent } from "./consent-person.js";
 import { createProConsent } from "./consent-pro.js";
@@ -266,7 +266,7 @@ async function onSignup(event) {
     sodium.memzero(account.recoverySecret);
     await showRecoveryKit(code, me.account.login);
   } catch (error) {
-    showError("signup-error", error.message);
+    showError("signup-error", messageFor(error, STRINGS.unexpected_error));
     setStatus("");
   } finally {
     busy(form, false);
@@ -326,7 +326,7 @@ async function onLogin(event) {
     await openVault(me.keyring, keys.wrapKey, me.account);
     await home();
   } catch (error) {
-    showError("login-error", error.code === "invalid_credentials" ? STRINGS.wrong_credentials : error.message);
+    showError("login-error", error.code === "invalid_credentials" ? STRINGS.wrong_credentials : messageFor(error, STRINGS.unexpected_error));
     setStatus("");
   } finally {
     busy(form, false);
@@ -352,7 +352,7 @@ async function onUnlock(event) {
       wipeKeys();
       show("welcome");
     } else {
-      showError("unlock-error", error instanceof C.DecryptionError ? STRINGS.wrong_credentials : error.message);
+      showError("unlock-error", error instanceof C.DecryptionError ? STRINGS.wrong_credentials : messageFor(error, STRINGS.unexpected_error));
       setStatus("");
     }
   } finally {
@@ -428,7 +428,7 @@ async function onForgot(event) {
     await home(STRINGS.recovered);
   } catch (error) {
     const wrong = error.code === "invalid_credentials" || error instanceof C.DecryptionError;
-    showError("forgot-error", wrong ? STRINGS.wrong_recovery : error.message);
+    showError("forgot-error", wrong ? STRINGS.wrong_recovery : messageFor(error, STRINGS.unexpected_error));
     setStatus("");
   } finally {
     sodium.memzero(secret);
@@ -482,7 +482,7 @@ async function onReset(event) {
     const opens = fill(STRINGS.reset_requested, opensOn(answer.completes_at));
     await showRecoveryKit(kit, answer.account.login, opens);
   } catch (error) {
-    showError("reset-error", error.message);
+    showError("reset-error", messageFor(error, STRINGS.unexpected_error));
     setStatus("");
   } finally {
     busy(form, false);

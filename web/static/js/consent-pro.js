@@ -10,6 +10,7 @@
 import { stampCopy, watermarkText } from "./watermark.js";
 import { button, byId, day, el, fill, time, title } from "./consent-common.js";
 import { territoryZone } from "./dates.js";
+import { ShownError, messageFor } from "./http.js";
 import { StallError, download, stallMs } from "./transfer.js";
 import { createProDeposit } from "./pro-deposit.js";
 import { createProNotifications } from "./pro-notifications.js";
@@ -90,7 +91,7 @@ export function createProConsent(ctx) {
       showError("shared-error", "");
       show("shared", { status, ...options });
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${error.message}`);
+      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
   }
 
@@ -179,7 +180,7 @@ export function createProConsent(ctx) {
       try {
         stamped = await stampCopy(window.PDFLib, plain, meta.mime, mark);
       } catch (error) {
-        if (error.code === "cannot_watermark") throw new Error(S.cannot_watermark, { cause: error });
+        if (error.code === "cannot_watermark") throw new ShownError(S.cannot_watermark, { cause: error });
         throw error;
       }
       const url = URL.createObjectURL(new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (stamped)], { type: "application/pdf" }));
@@ -188,7 +189,7 @@ export function createProConsent(ctx) {
       showCopy({ name: name || title(meta.name), mark, url, left });
     } catch (error) {
       setStatus("");
-      let message = error instanceof C.CryptoError ? S.decrypt_failed : error.message;
+      let message = error instanceof C.CryptoError ? S.decrypt_failed : messageFor(error, S.unexpected_error);
       if (error instanceof StallError) message = S.pull_stalled;
       showError(errorId, message);
     } finally {
@@ -283,7 +284,7 @@ export function createProConsent(ctx) {
         list.replaceChildren(el("ul", { className: "cards" }, ...items));
       }
     } catch (error) {
-      showError("ask-error", error.message);
+      showError("ask-error", messageFor(error, S.unexpected_error));
     }
     /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]")).disabled = !profile || !charter;
     show("ask", { status, ...options });
@@ -314,7 +315,7 @@ export function createProConsent(ctx) {
       await showAsk(fill(S.request_sent, { person: login }));
     } catch (error) {
       setStatus("");
-      showError("ask-error", error.message);
+      showError("ask-error", messageFor(error, S.unexpected_error));
     } finally {
       busy(form, false);
     }

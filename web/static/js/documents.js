@@ -6,6 +6,7 @@
 // the extension (names.js).
 import { byId, fill } from "./consent-common.js";
 import { calendarDay, day, dayKey } from "./dates.js";
+import { messageFor } from "./http.js";
 import { baseName, extensionFor, withExtension } from "./names.js";
 import { StallError, download as fetchDocument, stallMs } from "./transfer.js";
 
@@ -202,7 +203,7 @@ export function createDocuments(ctx) {
       });
       await showDocuments(S.renamed);
     } catch (error) {
-      showError("rename-error", error.message);
+      showError("rename-error", messageFor(error, S.unexpected_error));
       setStatus("");
     } finally {
       busy(form, false);
@@ -220,7 +221,7 @@ export function createDocuments(ctx) {
       state.current = null;
       await showDocuments(S.deleted);
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${error.message}`);
+      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
   }
 

@@ -19,6 +19,27 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * An error whose message the page wrote for the person (from its strings, in their
+ * language), as opposed to a script's or the browser's own (English) text.
+ */
+export class ShownError extends Error {}
+
+/**
+ * What the person reads about `error`: the server's message for an API error (api/errors.py
+ * writes it in their language) or the page's for a ShownError; `fallback` (the page's plain
+ * words) for anything else. A script or network error's own text ("Failed to fetch", a
+ * crypto exception, "HTTP 502") never reaches the person.
+ * @param {unknown} error
+ * @param {string} fallback
+ * @returns {string}
+ */
+export function messageFor(error, fallback) {
+  if (error instanceof ApiError && error.code !== "http_error" && error.message) return error.message;
+  if (error instanceof ShownError && error.message) return error.message;
+  return fallback;
+}
+
 /** The CSRF token the server set in its (script-readable) cookie. */
 export function csrfToken() {
   for (const part of document.cookie.split(";")) {

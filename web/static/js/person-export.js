@@ -16,7 +16,7 @@
 // anywhere until the person saves it, and the link goes at log-out. Each document
 // comes under transfer.js's watchdog: a connection that goes silent stops the export
 // with a plain message (no link to a half-written ZIP) and "Tout récupérer" again.
-import { ApiError } from "./http.js";
+import { ShownError, messageFor } from "./http.js";
 import { StallError, download, stallMs } from "./transfer.js";
 import { verifyDeposit } from "./network.js";
 import { fill } from "./consent-common.js";
@@ -148,7 +148,7 @@ function jsonText(value) {
  */
 
 /** An export stopped for a reason said to the person (its message is theirs, in their language). */
-class ExportError extends Error {}
+class ExportError extends ShownError {}
 
 /**
  * @param {import("./types/page").PersonHelpers} P
@@ -335,8 +335,7 @@ export function createExport(P) {
   function failure(error) {
     if (error instanceof C.CryptoError) return S.decrypt_failed;
     if (error instanceof StallError) return S.export_stalled;
-    if (error instanceof ApiError || error instanceof ExportError) return error.message || S.export_failed;
-    return S.export_failed;
+    return messageFor(error, S.export_failed);
   }
 
   async function start() {

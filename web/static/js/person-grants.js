@@ -2,7 +2,7 @@
 // "Mes partages": every share the person made, with its state; stop one, or stop it
 // and give its documents a new key (re-encryption, docs/CONSENT.md).
 import { button, day, el, fill, time } from "./consent-common.js";
-import { ApiError } from "./http.js";
+import { ApiError, messageFor } from "./http.js";
 import { StallError, download, stallMs, upload } from "./transfer.js";
 
 /** A share as GET /grants lists it. @typedef {Record<string, any>} Grant */
@@ -81,7 +81,7 @@ export function createGrants(P) {
       else list.replaceChildren(el("ul", { className: "cards" }, ...grants.map(grantCard)));
       show("grants", { status, ...options });
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${error.message}`);
+      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
   }
 
@@ -152,7 +152,7 @@ export function createGrants(P) {
       const done = active ? S.revoked_reencrypted : S.reencrypted_done;
       await showGrants(fill(done, { professional: grant.professional_name }));
     } catch (error) {
-      let message = error instanceof C.CryptoError ? S.decrypt_failed : error.message;
+      let message = error instanceof C.CryptoError ? S.decrypt_failed : messageFor(error, S.unexpected_error);
       if (error instanceof StallError) message = S.reencrypt_stalled;
       await showGrants(`${S.error_prefix} : ${message}`);
     }

@@ -6,6 +6,7 @@
 // Filters by document and by professional; the lines shown can be saved as a CSV
 // file (the same columns as history.csv in the full export, client/export.py).
 import { day, el, fill, time } from "./consent-common.js";
+import { messageFor } from "./http.js";
 
 // Columns of history.csv (client/export.py CSV_HEADERS): a spreadsheet reads them.
 export const CSV_HEADERS = [
@@ -262,7 +263,7 @@ export function createHistory(P) {
       render();
       show("history", { status, ...options });
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${error.message}`);
+      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
   }
 
@@ -277,7 +278,7 @@ export function createHistory(P) {
       render();
       setStatus(fill(S.hist_shown, { n: items.length }));
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${error.message}`);
+      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
   }
 

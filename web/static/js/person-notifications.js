@@ -2,6 +2,7 @@
 // "Qui a ouvert mes documents": the person's notifications in plain sentences (a pull,
 // a request, a deposit), marked read once seen; the counts in the menu.
 import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
+import { messageFor } from "./http.js";
 
 /** A notification as GET /notifications lists it. @typedef {{id: number, kind: string, created_at: string, read: boolean, data?: Record<string, any>}} Notice */
 
@@ -69,7 +70,7 @@ export function createNotifications(P) {
         setCount("notifications-count", 0);
       }
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${error.message}`);
+      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
   }
 

@@ -3,6 +3,7 @@
 // (person-share.js), declining sends an optional word back.
 import { button, byId, day, el, fill, setCount } from "./consent-common.js";
 import { calendarDay } from "./dates.js";
+import { messageFor } from "./http.js";
 
 /** @param {any} P the helpers of consent-person.js */
 export function createRequests(P) {
@@ -42,7 +43,7 @@ export function createRequests(P) {
       setCount("requests-count", requests.length);
       show("requests", { status, ...options });
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${error.message}`);
+      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
   }
 
@@ -72,7 +73,7 @@ export function createRequests(P) {
       await showRequests(done);
     } catch (error) {
       setStatus("");
-      showError("decline-error", error.message);
+      showError("decline-error", messageFor(error, S.unexpected_error));
     } finally {
       busy(form, false);
     }

@@ -4,6 +4,7 @@
 // first, once per opened vault, and cancels it in one step. Nothing of the vault has
 // changed yet; cancelling keeps it as it is.
 import { day, fill, time } from "./consent-common.js";
+import { messageFor } from "./http.js";
 
 /**
  * When the new vault of a used reset code opens, for the page's sentences.
@@ -63,7 +64,7 @@ export function createResetNotice(ctx) {
       await ctx.home(S.reset_cancelled);
     } catch (error) {
       // reset_not_pending: it ended meanwhile (cancelled elsewhere); the server's text says so.
-      showError("reset-pending-error", error.message);
+      showError("reset-pending-error", messageFor(error, S.unexpected_error));
     } finally {
       if (button) button.disabled = false;
     }

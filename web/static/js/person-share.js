@@ -12,6 +12,7 @@
 // person's own sign key signs the consent receipt (SPEC §16).
 import { MAX_DOCUMENTS, MAX_PULLS, consentReceipt, newId } from "./network.js";
 import { askToChoose, byId, checked, checkedAll, choice, choiceMade, day, el, fill, time } from "./consent-common.js";
+import { ShownError, messageFor } from "./http.js";
 
 const DAY_MS = 86400000;
 const PRESET_DAYS = [1, 7, 30];
@@ -55,7 +56,7 @@ export function createShare(P) {
     try {
       await P.loadCharter();
     } catch (error) {
-      return setStatus(`${S.error_prefix} : ${error.message}`);
+      return setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
     const purposes = P.charter().purposes.filter((/** @type {any} */ p) => p.categories.includes(doc.category));
     if (!purposes.length) return setStatus(S.share_no_purpose);
@@ -117,7 +118,7 @@ export function createShare(P) {
       go("share-professional");
     } catch (error) {
       setStatus("");
-      showError(errorId, error.message);
+      showError(errorId, messageFor(error, S.unexpected_error));
     } finally {
       busy(form, false);
     }
@@ -199,7 +200,7 @@ export function createShare(P) {
       await showSummary();
     } catch (error) {
       setStatus("");
-      showError("share-duration-error", error.message);
+      showError("share-duration-error", messageFor(error, S.unexpected_error));
     } finally {
       busy(form, false);
     }
@@ -211,7 +212,7 @@ export function createShare(P) {
     try {
       await showSummary();
     } catch (error) {
-      stop(error.message);
+      stop(messageFor(error, S.unexpected_error));
     }
   }
 
@@ -279,7 +280,7 @@ export function createShare(P) {
     const { boxPublic, structure, name } = flow.verified;
     try {
       const docs = flow.documents.map(P.documentById);
-      if (docs.some((/** @type {any} */ doc) => !doc)) throw new Error(S.share_failed);
+      if (docs.some((/** @type {any} */ doc) => !doc)) throw new ShownError(S.share_failed);
       /** @type {Record<string, string>} */
       const sealed = {};
       for (const doc of docs) sealed[doc.id] = C.b64encode(C.sealDocumentKey(doc.docKey, boxPublic));
@@ -304,7 +305,7 @@ export function createShare(P) {
       await P.showGrants(done);
     } catch (error) {
       setStatus("");
-      showError("share-confirm-error", error instanceof C.CryptoError ? S.share_failed : error.message);
+      showError("share-confirm-error", error instanceof C.CryptoError ? S.share_failed : messageFor(error, S.unexpected_error));
     } finally {
       confirm.disabled = false;
     }
@@ -321,7 +322,7 @@ export function createShare(P) {
       await P.loadCharter();
       await P.refreshDocuments();
     } catch (error) {
-      return setStatus(`${S.error_prefix} : ${error.message}`);
+      return setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
     const purpose = P.charter().purposes.find((/** @type {any} */ p) => p.code === request.purpose);
     if (!purpose) return setStatus(S.request_purpose_gone);

@@ -10,6 +10,7 @@
 // no key: they cannot read the document back.
 import { depositStatement, newId } from "./network.js";
 import { askToChoose, byId, checked, choice, choiceMade, el, fill } from "./consent-common.js";
+import { messageFor } from "./http.js";
 
 /** @param {any} ctx the helpers app.js gives */
 export function createProDeposit(ctx) {
@@ -43,7 +44,7 @@ export function createProDeposit(ctx) {
       showError("deposit-person-error", "");
       show("deposit-person", { status, ...options });
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${error.message}`);
+      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
   }
 

@@ -8,6 +8,7 @@
 // read anyway — the grant.received notice of the same grant, the requests the
 // professional sent (GET /requests), the charter's purpose labels.
 import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
+import { messageFor } from "./http.js";
 
 /** A notification as GET /notifications lists it. @typedef {{id: number, kind: string, created_at: string, read: boolean, data?: Record<string, any>}} Notice */
 /**
@@ -91,7 +92,7 @@ export function createProNotifications(ctx) {
         setCount("pro-notifications-count", 0);
       }
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${error.message}`);
+      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
   }
 
