@@ -11,6 +11,10 @@ def console_strings(_: Callable[[str], str]) -> dict[str, str]:
     return {
         "working": _("Un instant…"),
         "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
+        # A script's own error (never shown as is: it is English and says nothing).
+        "unexpected_error": _(
+            "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page."
+        ),
         "login_missing": _("Écrivez votre identifiant et votre phrase secrète."),
         "wrong_credentials": _("Identifiant ou phrase secrète incorrects."),
         "code_format": _("Le code a 6 chiffres, sans espace."),

@@ -1,3 +1,4 @@
+// @ts-check
 // The charter officer's console: log in (passphrase, then the 6-digit code), read the
 // trail with filters, look at the flags, download the CSV and the signed log.
 //
@@ -7,17 +8,46 @@
 // written to localStorage, sessionStorage or any cookie the page can read; log-out
 // (or inactivity) empties every list and form. Every text comes from the server.
 
-import { request } from "./http.js";
+import { createReports } from "./console-reports.js";
+import { day, dayKey, dayStart, pageLocale, time } from "./dates.js";
+import { fill } from "./consent-common.js";
+import { messageFor, request } from "./http.js";
 import { createKdfClient } from "./kdf-client.js";
 
-const STRINGS = JSON.parse(document.getElementById("console-strings").textContent);
-const LABELS = JSON.parse(document.getElementById("console-labels").textContent);
-const CONFIG = JSON.parse(document.getElementById("console-config").textContent);
+/**
+ * The element of id `id` (the template has every one this page uses).
+ * @param {string} id
+ */
+function byId(id) {
+  return /** @type {HTMLElement} */ (document.getElementById(id));
+}
+
+/**
+ * The form of id `id`, its fields by name.
+ * @param {string} id
+ */
+function formOf(id) {
+  return /** @type {HTMLFormElement & Record<string, any>} */ (document.getElementById(id));
+}
+
+/** @type {Record<string, string>} */
+const STRINGS = JSON.parse(byId("console-strings").textContent || "{}");
+/** @type {Record<string, Record<string, string>>} */
+const LABELS = JSON.parse(byId("console-labels").textContent || "{}");
+const CONFIG = JSON.parse(byId("console-config").textContent || "{}");
 const OFFICER = "charter_officer";
 const PAGE_SIZE = 50;
 const CODE_WAIT_MS = 3 * 60 * 1000; // the login value waits this long for the code
 const PERSON_REF = /^p-[0-9a-f]{10}$/;
 
+/** An entry of the trail as GET /console/entries gives it. @typedef {Record<string, any>} Entry */
+/** Filters in the API's names. @typedef {import("./console-reports.js").Filters} Filters */
+
+/**
+ * @type {{signedIn: boolean, pending: {login: string, authKey: Uint8Array, timer: ReturnType<typeof setTimeout>} | null,
+ *   filters: Filters, filtersNote: string, cursor: number | null, shown: number,
+ *   professionals: Map<string, string>, structures: Map<string, string>, purposes: Map<string, string>}}
+ */
 const state = {
   signedIn: false,
   pending: null, // {login, authKey, timer}: between the passphrase and the code
@@ -32,10 +62,14 @@ const state = {
 
 // ---------------------------------------------------------------------------- helpers
 
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
-}
-
+/**
+ * An element with a class, a text and a language; children appended after the text.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {{className?: string, text?: string, lang?: string}} [options]
+ * @param {...(Node | null)} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function el(tag, { className = "", text = "", lang = "" } = {}, ...children) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -45,95 +79,77 @@ function el(tag, { className = "", text = "", lang = "" } = {}, ...children) {
   return node;
 }
 
-function locale() {
-  const lang = document.documentElement.lang || "fr";
-  return lang === "en" ? "en-GB" : lang;
-}
-
-function formatDay(date) {
-  return new Intl.DateTimeFormat(locale(), {
-    day: "2-digit", month: "2-digit", year: "numeric", timeZone: CONFIG.timeZone,
-  }).format(date);
-}
-
-function formatTime(date) {
-  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit", timeZone: CONFIG.timeZone }).format(date);
-}
-
+/** @param {string | number | Date} value */
 function when(value) {
-  const date = new Date(value);
-  return fill(STRINGS.when, { date: formatDay(date), time: formatTime(date) });
+  return fill(STRINGS.when, { date: day(value), time: time(value) });
 }
 
-// Milliseconds the territory's clock is ahead of UTC at `utcMs`.
-function zoneOffset(utcMs) {
-  const parts = {};
-  const format = new Intl.DateTimeFormat("en-GB", {
-    timeZone: CONFIG.timeZone, hourCycle: "h23",
-    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
-  });
-  for (const part of format.formatToParts(new Date(utcMs))) parts[part.type] = Number(part.value);
-  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return wall - Math.floor(utcMs / 1000) * 1000;
-}
-
-// "2026-03-04" (a day on the territory's calendar) -> the ISO instant it starts at;
-// `plusDays` 1 gives the start of the next day (an end date is included).
-function dayStart(text, plusDays = 0) {
-  const [y, m, d] = text.split("-").map(Number);
-  const utc = Date.UTC(y, m - 1, d + plusDays);
-  return new Date(utc - zoneOffset(utc)).toISOString();
-}
-
-// The territory's calendar day of an instant, as a date input holds it.
-function dayOf(date) {
-  const parts = {};
-  const format = new Intl.DateTimeFormat("en-GB", { timeZone: CONFIG.timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  for (const part of format.formatToParts(date)) parts[part.type] = part.value;
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
-
+/**
+ * @param {string} kind
+ * @param {string} code
+ */
 function label(kind, code) {
   return LABELS[kind][code] || code;
 }
 
 // ---------------------------------------------------------------------------- screens
 
+/** @param {string} name */
 function screen(name) {
-  return document.querySelector(`[data-screen="${name}"]`);
+  return /** @type {HTMLElement} */ (document.querySelector(`[data-screen="${name}"]`));
 }
 
+/**
+ * @param {string} name
+ * @param {{status?: string}} [options]
+ */
 function show(name, { status = "" } = {}) {
-  for (const section of document.querySelectorAll("[data-screen]")) section.hidden = section.dataset.screen !== name;
-  document.querySelector("[data-action=logout]").hidden = !state.signedIn;
-  const menu = document.getElementById("menu");
+  for (const section of document.querySelectorAll("[data-screen]")) {
+    /** @type {HTMLElement} */ (section).hidden = /** @type {HTMLElement} */ (section).dataset.screen !== name;
+  }
+  /** @type {HTMLElement} */ (document.querySelector("[data-action=logout]")).hidden = !state.signedIn;
+  const menu = byId("menu");
   menu.hidden = !state.signedIn;
-  for (const button of menu.querySelectorAll("[data-go]")) {
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
     if (button.dataset.go === name) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
   }
   setStatus(status);
-  screen(name).querySelector("h1").focus();
+  /** @type {HTMLElement} */ (screen(name).querySelector("h1")).focus();
   window.scrollTo(0, 0);
 }
 
+/** @param {string} [text] */
 function setStatus(text) {
-  document.getElementById("status").textContent = text || "";
+  byId("status").textContent = text || "";
 }
 
+/**
+ * @param {string} id
+ * @param {string} text
+ */
 function showError(id, text) {
-  const node = document.getElementById(id);
+  const node = byId(id);
   node.textContent = text;
   node.hidden = !text;
 }
 
+/**
+ * @param {HTMLElement} form
+ * @param {boolean} on
+ */
 function busy(form, on) {
-  for (const node of form.querySelectorAll("button, input, select")) node.disabled = on;
+  for (const node of /** @type {NodeListOf<HTMLButtonElement>} */ (form.querySelectorAll("button, input, select"))) node.disabled = on;
   if (on) setStatus(STRINGS.working);
 }
 
 // ------------------------------------------------------------------------------- HTTP
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {import("./http.js").RequestOptions} [options]
+ */
 async function api(method, path, options) {
   try {
     return await request(method, path, options, STRINGS.network_error);
@@ -144,6 +160,7 @@ async function api(method, path, options) {
   }
 }
 
+/** @param {Record<string, unknown>} params */
 function query(params) {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
@@ -155,12 +172,14 @@ function query(params) {
 
 // ------------------------------------------------------------ base64url, KDF worker
 
+/** @param {Uint8Array} bytes */
 function b64encode(bytes) {
   let text = "";
   for (const b of bytes) text += String.fromCharCode(b);
   return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** @param {string} text */
 function b64decode(text) {
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
@@ -179,9 +198,10 @@ function dropPending() {
   state.pending = null;
 }
 
+/** @param {SubmitEvent} event */
 async function onLogin(event) {
   event.preventDefault();
-  const form = event.target;
+  const form = /** @type {HTMLFormElement & Record<string, any>} */ (event.target);
   const login = form.login.value.trim();
   const passphrase = form.passphrase.value;
   showError("login-error", "");
@@ -207,9 +227,10 @@ async function onLogin(event) {
   }
 }
 
+/** @param {SubmitEvent} event */
 async function onCode(event) {
   event.preventDefault();
-  const form = event.target;
+  const form = /** @type {HTMLFormElement & Record<string, any>} */ (event.target);
   const code = form.code.value.replace(/\s+/g, "");
   showError("code-error", "");
   if (!/^[0-9]{6}$/.test(code)) return showError("code-error", STRINGS.code_format);
@@ -227,14 +248,21 @@ async function onCode(event) {
   }
 }
 
+/** @param {any} error */
 function loginMessage(error) {
   if (error.code === "invalid_credentials") return STRINGS.wrong_credentials;
-  return error.message || STRINGS.network_error;
+  return messageFor(error, STRINGS.unexpected_error);
 }
 
 // The login value is sent; then the code is asked for if the account has one (an
 // officer always does). The login value is wiped once a session is open.
+/**
+ * @param {string} login
+ * @param {Uint8Array} authKey
+ * @param {string | null} code
+ */
 async function finishLogin(login, authKey, code) {
+  /** @type {{login: string, auth_key: string, totp_code?: string}} */
   const body = { login, auth_key: b64encode(authKey) };
   if (code) body.totp_code = code;
   let response;
@@ -245,7 +273,7 @@ async function finishLogin(login, authKey, code) {
       dropPending();
       state.pending = { login, authKey, timer: setTimeout(() => backToLogin(STRINGS.code_timeout), CODE_WAIT_MS) };
       endWorker();
-      document.getElementById("code-form").reset();
+      formOf("code-form").reset();
       showError("code-error", "");
       show("code");
       return;
@@ -278,7 +306,7 @@ async function finishLogin(login, authKey, code) {
 function backToLogin(status = "", error = "") {
   dropPending();
   endWorker();
-  document.getElementById("login-form").reset();
+  formOf("login-form").reset();
   show("login", { status });
   showError("login-error", error);
 }
@@ -299,17 +327,18 @@ function wipe() {
   state.professionals.clear();
   state.structures.clear();
   state.purposes.clear();
-  for (const id of ["journal-list", "flags-list"]) document.getElementById(id).replaceChildren();
+  for (const id of ["journal-list", "flags-list"]) byId(id).replaceChildren();
   for (const id of ["journal-summary", "flags-summary", "journal-filters", "export-filters", "audit-key", "verify-command"]) {
-    document.getElementById(id).textContent = "";
+    byId(id).textContent = "";
   }
-  document.getElementById("journal-filters").hidden = true;
-  document.getElementById("journal-more").hidden = true;
+  byId("journal-filters").hidden = true;
+  byId("journal-more").hidden = true;
   for (const select of document.querySelectorAll("#filters-form select")) select.replaceChildren();
   for (const form of document.querySelectorAll("form")) form.reset();
   for (const id of ["login-error", "code-error", "filters-error", "flags-error", "export-error"]) showError(id, "");
 }
 
+/** @param {string} message */
 function endSession(message) {
   wipe();
   show("login", { status: message });
@@ -320,7 +349,8 @@ async function logout(message = STRINGS.logged_out) {
   endSession(message);
 }
 
-let idleTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let idleTimer;
 function touch() {
   if (!state.signedIn) return;
   clearTimeout(idleTimer);
@@ -352,6 +382,7 @@ async function loadChoices() {
 
 // Names met in rows and flags join the choices (a professional who left, a purpose a
 // later charter dropped): the officer can filter on anything the trail shows.
+/** @param {Entry[]} entries */
 function learn(entries) {
   let changed = false;
   for (const e of entries) {
@@ -373,8 +404,13 @@ function learn(entries) {
   if (changed) renderChoices();
 }
 
+/**
+ * @param {string} id
+ * @param {string} allText
+ * @param {[string, string][]} entries
+ */
 function fillSelect(id, allText, entries) {
-  const select = document.getElementById(id);
+  const select = /** @type {HTMLSelectElement} */ (byId(id));
   const current = select.value;
   const options = [new Option(allText, "")];
   for (const [value, text] of entries) options.push(new Option(text, value));
@@ -382,8 +418,9 @@ function fillSelect(id, allText, entries) {
   select.value = options.some((o) => o.value === current) ? current : "";
 }
 
+/** @param {Map<string, string>} map */
 function byText(map) {
-  return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1], locale()));
+  return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1], pageLocale()));
 }
 
 function renderChoices() {
@@ -396,7 +433,7 @@ function renderChoices() {
 
 // The form's filters in the API's names, or null after saying what is wrong.
 function formFilters() {
-  const form = document.getElementById("filters-form");
+  const form = formOf("filters-form");
   showError("filters-error", "");
   const person = form.person.value.trim().toLowerCase();
   if (person && !PERSON_REF.test(person)) {
@@ -413,7 +450,7 @@ function formFilters() {
     structure: form.structure.value,
     professional: form.professional.value,
     purpose: form.purpose.value,
-    action: form.action.value,
+    action: /** @type {HTMLSelectElement} */ (form.elements.namedItem("action")).value,
     outcome: form.outcome.value,
     person,
     from: from ? dayStart(from) : "",
@@ -421,44 +458,50 @@ function formFilters() {
   };
 }
 
+/** @param {Filters} filters */
 function setForm(filters) {
-  const form = document.getElementById("filters-form");
+  const form = formOf("filters-form");
   for (const name of ["structure", "professional", "purpose", "action", "outcome"]) form[name].value = filters[name] || "";
   form.person.value = filters.person || "";
-  form.from.value = filters.from ? dayOf(new Date(filters.from)) : "";
+  form.from.value = filters.from ? dayKey(filters.from) : "";
   // "to" is excluded: the last day shown is the day of the instant just before it.
-  form.to.value = filters.to ? dayOf(new Date(new Date(filters.to).getTime() - 1)) : "";
+  form.to.value = filters.to ? dayKey(new Date(filters.to).getTime() - 1) : "";
 }
 
+/** @param {SubmitEvent} event */
 async function onFilters(event) {
   event.preventDefault();
   const filters = formFilters();
   if (!filters) return;
-  const form = event.target;
+  const form = /** @type {HTMLFormElement} */ (event.target);
   busy(form, true);
   try {
     await search(filters);
     setStatus("");
   } catch (error) {
-    if (state.signedIn) showError("filters-error", error.message);
+    if (state.signedIn) showError("filters-error", messageFor(error, STRINGS.unexpected_error));
   } finally {
     busy(form, false);
   }
 }
 
 async function clearFilters() {
-  document.getElementById("filters-form").reset();
+  formOf("filters-form").reset();
   showError("filters-error", "");
   await guarded(() => search({}));
 }
 
+/**
+ * @param {Filters} filters
+ * @param {string} [note]
+ */
 async function search(filters, note = "") {
   const page = await (await api("GET", `/console/entries${query({ ...filters, limit: PAGE_SIZE })}`)).json();
   state.filters = { ...filters };
   state.filtersNote = note;
   state.shown = 0;
-  document.getElementById("journal-list").replaceChildren();
-  const banner = document.getElementById("journal-filters");
+  byId("journal-list").replaceChildren();
+  const banner = byId("journal-filters");
   banner.textContent = note;
   banner.hidden = !note;
   showPage(page);
@@ -467,7 +510,7 @@ async function search(filters, note = "") {
 
 async function more() {
   if (state.cursor === null) return;
-  const button = document.getElementById("journal-more");
+  const button = /** @type {HTMLButtonElement} */ (byId("journal-more"));
   button.disabled = true;
   try {
     const params = { ...state.filters, cursor: state.cursor, limit: PAGE_SIZE };
@@ -475,16 +518,17 @@ async function more() {
     const first = showPage(page);
     if (first) first.focus();
   } catch (error) {
-    if (state.signedIn) setStatus(`${STRINGS.error_prefix} : ${error.message}`);
+    if (state.signedIn) setStatus(`${STRINGS.error_prefix} : ${messageFor(error, STRINGS.unexpected_error)}`);
   } finally {
     button.disabled = false;
   }
 }
 
 // Appends a page of rows; returns the first new row (to move the focus there).
+/** @param {{entries: Entry[], next_cursor: number | null}} page */
 function showPage(page) {
   learn(page.entries);
-  const list = document.getElementById("journal-list");
+  const list = byId("journal-list");
   let first = null;
   for (const entry of page.entries) {
     const row = entryRow(entry, { filterPerson: true });
@@ -494,14 +538,18 @@ function showPage(page) {
   }
   state.shown += page.entries.length;
   state.cursor = page.next_cursor;
-  const summary = document.getElementById("journal-summary");
+  const summary = byId("journal-summary");
   if (!state.shown) summary.textContent = STRINGS.empty;
   else summary.textContent = fill(state.cursor === null ? STRINGS.shown : STRINGS.shown_more, { n: state.shown });
-  document.getElementById("journal-more").hidden = state.cursor === null;
+  byId("journal-more").hidden = state.cursor === null;
   return first;
 }
 
 // One entry in plain words: metadata only, as the API gives it.
+/**
+ * @param {Entry} entry
+ * @param {{filterPerson?: boolean}} [options]
+ */
 function entryRow(entry, { filterPerson = false } = {}) {
   const item = el("li", { className: `entry ${entry.outcome}` });
   const at = el("time", { text: when(entry.at) });
@@ -545,189 +593,54 @@ function entryRow(entry, { filterPerson = false } = {}) {
   return item;
 }
 
-// ---------------------------------------------------------------------------- flags
-
-async function showFlags(event) {
-  if (event) event.preventDefault();
-  const form = document.getElementById("flags-form");
-  showError("flags-error", "");
-  const from = form.from.value;
-  const to = form.to.value;
-  if (from && to && to < from) return showError("flags-error", STRINGS.bad_period);
-  busy(form, true);
-  try {
-    const params = { from: from ? dayStart(from) : "", to: to ? dayStart(to, 1) : "" };
-    const report = await (await api("GET", `/console/flags${query(params)}`)).json();
-    renderFlags(report);
-    show("flags");
-  } catch (error) {
-    if (state.signedIn) {
-      show("flags");
-      showError("flags-error", error.message);
-    }
-  } finally {
-    busy(form, false);
-  }
-}
-
-function renderFlags(report) {
-  const list = document.getElementById("flags-list");
-  list.replaceChildren();
-  const period = fill(STRINGS.flags_period, {
-    from: formatDay(new Date(report.period_from)),
-    to: formatDay(new Date(new Date(report.period_to).getTime() - 1)),
-  });
-  const count = report.flags.length ? fill(STRINGS.flags_count, { n: report.flags.length }) : STRINGS.flags_none;
-  document.getElementById("flags-summary").textContent = `${period} ${count}`;
-  report.flags.forEach((flag, index) => {
-    for (const e of flag.entries) learn([e]);
-    const headingId = `flag-${index}`;
-    const card = el("section", { className: `flag ${flag.code}` });
-    card.setAttribute("aria-labelledby", headingId);
-    const heading = el("h2", { text: flag.title, lang: "fr" });
-    heading.id = headingId;
-    card.append(heading);
-    // The explanation is written by the server, in French, with its numbers.
-    card.append(el("p", { text: flag.explanation, lang: "fr" }));
-    if (flag.professional_name) card.append(el("p", { text: fill(STRINGS.flag_who, { who: flag.professional_name }) }));
-    if (flag.structure_name) card.append(el("p", { text: fill(STRINGS.flag_structure, { structure: flag.structure_name }) }));
-    if (flag.purpose) card.append(el("p", { text: fill(STRINGS.flag_purpose, { purpose: flag.purpose_label || flag.purpose }) }));
-    const filter = el("button", { text: STRINGS.flag_filter });
-    filter.type = "button";
-    filter.addEventListener("click", () => guarded(() => {
-      const filters = flagFilters(flag);
-      setForm(filters);
-      return search(filters, fill(STRINGS.filters_from_flag, { title: flag.title }));
-    }));
-    card.append(el("div", { className: "actions" }, filter));
-    card.append(el("h3", { text: fill(STRINGS.flag_entries, { n: flag.entries.length }) }));
-    const entries = el("ol", { className: "trail" });
-    for (const entry of flag.entries) entries.append(entryRow(entry));
-    card.append(entries);
-    list.append(card);
-  });
-}
-
-// The narrowest filters that still hold every entry of the flag: what they all share,
-// and the period from the first to just after the last.
-function flagFilters(flag) {
-  const entries = flag.entries;
-  const same = (get) => {
-    const values = new Set(entries.map(get));
-    return values.size === 1 ? [...values][0] || "" : "";
-  };
-  const times = entries.map((e) => new Date(e.at).getTime());
-  return {
-    structure: same((e) => e.structure_id),
-    professional: same((e) => (e.actor.role === "professional" ? e.actor.id : null)),
-    purpose: same((e) => e.purpose),
-    action: same((e) => e.action),
-    outcome: same((e) => e.outcome),
-    person: same((e) => e.person),
-    from: times.length ? new Date(Math.min(...times)).toISOString() : "",
-    to: times.length ? new Date(Math.max(...times) + 1).toISOString() : "",
-  };
-}
-
-// --------------------------------------------------------------------------- exports
-
-function describeFilters(filters) {
-  const parts = [];
-  const add = (labelText, value) => parts.push(`${labelText} : ${value}`);
-  const form = document.getElementById("filters-form");
-  const text = (name) => {
-    const select = form[name];
-    const option = [...select.options].find((o) => o.value === filters[name]);
-    return option ? option.text : filters[name];
-  };
-  for (const name of ["structure", "professional", "purpose", "action", "outcome"]) {
-    if (filters[name]) add(form.querySelector(`label[for=filter-${name}]`).textContent, text(name));
-  }
-  if (filters.person) add(form.querySelector("label[for=filter-person]").textContent, filters.person);
-  if (filters.from) add(form.querySelector("label[for=filter-from]").textContent, when(filters.from));
-  if (filters.to) add(form.querySelector("label[for=filter-to]").textContent, when(new Date(new Date(filters.to).getTime() - 1)));
-  if (!parts.length) return STRINGS.filters_none;
-  return (state.filtersNote ? `${state.filtersNote} ` : "") + parts.join(" · ");
-}
-
-async function showExport() {
-  document.getElementById("export-filters").textContent = describeFilters(state.filters);
-  showError("export-error", "");
-  show("export");
-  const key = document.getElementById("audit-key");
-  try {
-    key.textContent = (await (await api("GET", "/audit/key")).text()).trim();
-    // A command, not a sentence: the same in every language.
-    document.getElementById("verify-command").textContent = `coffre audit verify --file ${STRINGS.log_name} --key ${key.textContent}`;
-  } catch {
-    if (state.signedIn) key.textContent = STRINGS.key_missing;
-  }
-}
-
-async function download(path, name) {
-  showError("export-error", "");
-  const buttons = document.querySelectorAll("[data-action^=download-]");
-  for (const b of buttons) b.disabled = true;
-  setStatus(STRINGS.downloading);
-  try {
-    const blob = await (await api("GET", path)).blob();
-    const url = URL.createObjectURL(blob);
-    const link = el("a");
-    link.href = url;
-    link.download = name;
-    link.hidden = true;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    setStatus(fill(STRINGS.downloaded, { name }));
-  } catch (error) {
-    setStatus("");
-    if (state.signedIn) showError("export-error", error.message);
-  } finally {
-    for (const b of buttons) b.disabled = false;
-  }
-}
-
 // ---------------------------------------------------------------------------- wiring
 
+const reports = createReports({
+  STRINGS, state, api, show, showError, setStatus, busy, query, when, day, learn, entryRow, setForm, search, guarded, el,
+});
+
 // Runs a step, and shows its failure (if the session is still there to show it).
+/** @param {() => unknown} step */
 async function guarded(step) {
   try {
     await step();
   } catch (error) {
-    if (state.signedIn) setStatus(`${STRINGS.error_prefix} : ${error.message}`);
+    if (state.signedIn) setStatus(`${STRINGS.error_prefix} : ${messageFor(error, STRINGS.unexpected_error)}`);
   }
 }
 
 function wire() {
-  document.getElementById("login-form").addEventListener("submit", onLogin);
-  document.getElementById("code-form").addEventListener("submit", onCode);
-  document.getElementById("filters-form").addEventListener("submit", onFilters);
-  document.getElementById("flags-form").addEventListener("submit", showFlags);
+  formOf("login-form").addEventListener("submit", onLogin);
+  formOf("code-form").addEventListener("submit", onCode);
+  formOf("filters-form").addEventListener("submit", onFilters);
+  formOf("flags-form").addEventListener("submit", reports.showFlags);
+  /** @type {Record<string, () => unknown>} */
   const actions = {
     logout: () => logout(),
     "cancel-code": () => backToLogin(),
     "clear-filters": clearFilters,
     more,
-    "download-csv": () => download(`/console/entries.csv${query(state.filters)}`, STRINGS.csv_name),
-    "download-log": () => download("/console/log", STRINGS.log_name),
+    "download-csv": () => reports.download(`/console/entries.csv${query(state.filters)}`, STRINGS.csv_name),
+    "download-log": () => reports.download("/console/log", STRINGS.log_name),
   };
+  /** @type {Record<string, () => unknown>} */
   const screens = {
     journal: () => show("journal"),
-    flags: () => showFlags(),
-    export: showExport,
+    flags: () => reports.showFlags(),
+    export: reports.showExport,
   };
   document.addEventListener("click", (event) => {
-    const go = event.target.closest("[data-go]");
+    const clicked = /** @type {Element} */ (event.target);
+    const go = /** @type {HTMLElement | null} */ (clicked.closest("[data-go]"));
     if (go) {
-      const target = go.dataset.go;
+      const target = go.dataset.go || "";
       if (state.signedIn && screens[target]) guarded(screens[target]);
       else if (!state.signedIn) backToLogin();
       return;
     }
-    const action = event.target.closest("[data-action]");
-    if (action && actions[action.dataset.action]) guarded(actions[action.dataset.action]);
+    const action = /** @type {HTMLElement | null} */ (clicked.closest("[data-action]"));
+    const run = action ? actions[action.dataset.action || ""] : undefined;
+    if (run) guarded(run);
   });
   for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
   // Leaving the page drops a login value still waiting for its code.

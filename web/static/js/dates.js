@@ -11,7 +11,8 @@ export function territoryZone() {
   return document.documentElement.dataset.timeZone || "Europe/Paris";
 }
 
-function locale() {
+/** The page's language as Intl wants it ("fr", "en-GB"). */
+export function pageLocale() {
   const lang = document.documentElement.lang || "fr";
   return lang === "en" ? "en-GB" : lang; // day before month, as on French papers
 }
@@ -23,7 +24,7 @@ function instant(value) {
 
 /** "dd/mm/yyyy": the territory's calendar day of an instant (ISO text, Date or ms). */
 export function day(/** @type {string | number | Date} */ value) {
-  return new Intl.DateTimeFormat(locale(), {
+  return new Intl.DateTimeFormat(pageLocale(), {
     day: "2-digit",
     month: "2-digit",
     year: "numeric",
@@ -33,7 +34,7 @@ export function day(/** @type {string | number | Date} */ value) {
 
 /** "HH:MM" on the territory's clock. */
 export function time(/** @type {string | number | Date} */ value) {
-  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit", timeZone: territoryZone() }).format(
+  return new Intl.DateTimeFormat(pageLocale(), { hour: "2-digit", minute: "2-digit", timeZone: territoryZone() }).format(
     instant(value),
   );
 }
@@ -44,7 +45,7 @@ export function time(/** @type {string | number | Date} */ value) {
  */
 export function calendarDay(/** @type {string} */ iso) {
   const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
-  return new Intl.DateTimeFormat(locale(), { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }).format(
+  return new Intl.DateTimeFormat(pageLocale(), { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }).format(
     new Date(Date.UTC(y, m - 1, d)),
   );
 }
@@ -61,4 +62,39 @@ export function dayKey(/** @type {string | number | Date} */ value) {
   });
   for (const part of format.formatToParts(instant(value))) parts[part.type] = part.value;
   return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/**
+ * Milliseconds the territory's clock is ahead of UTC at `utcMs`.
+ * @param {number} utcMs
+ */
+function zoneOffset(utcMs) {
+  /** @type {Record<string, number>} */
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-GB", {
+    timeZone: territoryZone(),
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+  for (const part of format.formatToParts(new Date(utcMs))) parts[part.type] = Number(part.value);
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return wall - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * "2026-03-04" (a day on the territory's calendar, as a date input holds it) → the ISO
+ * instant that day starts at there; `plusDays` 1 gives the start of the next day (a
+ * period's last day is included). The console's period filters.
+ * @param {string} text
+ * @param {number} [plusDays]
+ */
+export function dayStart(text, plusDays = 0) {
+  const [y, m, d] = text.split("-").map(Number);
+  const utc = Date.UTC(y, m - 1, d + plusDays);
+  return new Date(utc - zoneOffset(utc)).toISOString();
 }
