@@ -8,11 +8,11 @@
 // written to localStorage, sessionStorage or any cookie the page can read; log-out
 // (or inactivity) empties every list and form. Every text comes from the server.
 
+import { OFFICER, createLogin } from "./console-login.js";
 import { createReports } from "./console-reports.js";
 import { day, dayKey, dayStart, pageLocale, time } from "./dates.js";
 import { fill } from "./consent-common.js";
 import { messageFor, request } from "./http.js";
-import { createKdfClient } from "./kdf-client.js";
 
 /**
  * The element of id `id` (the template has every one this page uses).
@@ -35,16 +35,14 @@ const STRINGS = JSON.parse(byId("console-strings").textContent || "{}");
 /** @type {Record<string, Record<string, string>>} */
 const LABELS = JSON.parse(byId("console-labels").textContent || "{}");
 const CONFIG = JSON.parse(byId("console-config").textContent || "{}");
-const OFFICER = "charter_officer";
 const PAGE_SIZE = 50;
-const CODE_WAIT_MS = 3 * 60 * 1000; // the login value waits this long for the code
 const PERSON_REF = /^p-[0-9a-f]{10}$/;
 
 /** An entry of the trail as GET /console/entries gives it. @typedef {Record<string, any>} Entry */
 /** Filters in the API's names. @typedef {import("./console-reports.js").Filters} Filters */
 
 /**
- * @type {{signedIn: boolean, pending: {login: string, authKey: Uint8Array, timer: ReturnType<typeof setTimeout>} | null,
+ * @type {{signedIn: boolean, pending: import("./console-login.js").Pending | null,
  *   filters: Filters, filtersNote: string, cursor: number | null, shown: number,
  *   professionals: Map<string, string>, structures: Map<string, string>, purposes: Map<string, string>}}
  */
@@ -170,154 +168,8 @@ function query(params) {
   return text ? `?${text}` : "";
 }
 
-// ------------------------------------------------------------ base64url, KDF worker
-
-/** @param {Uint8Array} bytes */
-function b64encode(bytes) {
-  let text = "";
-  for (const b of bytes) text += String.fromCharCode(b);
-  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** @param {string} text */
-function b64decode(text) {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
-const kdfClient = createKdfClient();
-const kdf = kdfClient.call;
-const endWorker = kdfClient.end;
-
-// ----------------------------------------------------------------------- log in / out
-
-function dropPending() {
-  if (!state.pending) return;
-  clearTimeout(state.pending.timer);
-  state.pending.authKey.fill(0);
-  state.pending = null;
-}
-
-/** @param {SubmitEvent} event */
-async function onLogin(event) {
-  event.preventDefault();
-  const form = /** @type {HTMLFormElement & Record<string, any>} */ (event.target);
-  const login = form.login.value.trim();
-  const passphrase = form.passphrase.value;
-  showError("login-error", "");
-  if (!login || !passphrase) return showError("login-error", STRINGS.login_missing);
-  busy(form, true);
-  let authKey = null;
-  try {
-    const pre = await (await api("POST", "/auth/prelogin", { json: { login } })).json();
-    const params = { ...pre.kdf, salt: b64decode(pre.kdf.salt) };
-    const keys = await kdf("derivePassphraseKeys", passphrase, params);
-    keys.wrapKey.fill(0); // nothing to unwrap here: the console reads metadata only
-    authKey = keys.authKey;
-    form.passphrase.value = "";
-    await finishLogin(login, authKey, null);
-    authKey = null; // finishLogin owns it now
-  } catch (error) {
-    if (authKey) authKey.fill(0);
-    showError("login-error", loginMessage(error));
-    setStatus("");
-  } finally {
-    busy(form, false);
-    form.passphrase.value = "";
-  }
-}
-
-/** @param {SubmitEvent} event */
-async function onCode(event) {
-  event.preventDefault();
-  const form = /** @type {HTMLFormElement & Record<string, any>} */ (event.target);
-  const code = form.code.value.replace(/\s+/g, "");
-  showError("code-error", "");
-  if (!/^[0-9]{6}$/.test(code)) return showError("code-error", STRINGS.code_format);
-  if (!state.pending) return backToLogin(STRINGS.code_timeout);
-  busy(form, true);
-  try {
-    const { login, authKey } = state.pending;
-    await finishLogin(login, authKey, code);
-  } catch (error) {
-    showError("code-error", error.code === "invalid_totp" ? STRINGS.wrong_code : loginMessage(error));
-    setStatus("");
-  } finally {
-    busy(form, false);
-    form.code.value = "";
-  }
-}
-
-/** @param {any} error */
-function loginMessage(error) {
-  if (error.code === "invalid_credentials") return STRINGS.wrong_credentials;
-  return messageFor(error, STRINGS.unexpected_error);
-}
-
-// The login value is sent; then the code is asked for if the account has one (an
-// officer always does). The login value is wiped once a session is open.
-/**
- * @param {string} login
- * @param {Uint8Array} authKey
- * @param {string | null} code
- */
-async function finishLogin(login, authKey, code) {
-  /** @type {{login: string, auth_key: string, totp_code?: string}} */
-  const body = { login, auth_key: b64encode(authKey) };
-  if (code) body.totp_code = code;
-  let response;
-  try {
-    response = await api("POST", "/auth/web-login", { json: body });
-  } catch (error) {
-    if (error.code === "totp_required" && !code) {
-      dropPending();
-      state.pending = { login, authKey, timer: setTimeout(() => backToLogin(STRINGS.code_timeout), CODE_WAIT_MS) };
-      endWorker();
-      formOf("code-form").reset();
-      showError("code-error", "");
-      show("code");
-      return;
-    }
-    if (!state.pending || state.pending.authKey !== authKey) authKey.fill(0);
-    throw error;
-  }
-  dropPending();
-  authKey.fill(0);
-  endWorker();
-  const me = await response.json();
-  if (me.account.kind !== OFFICER) {
-    await quietLogout();
-    return backToLogin("", STRINGS.not_officer);
-  }
-  // A charter officer without a second factor yet gets a session good for enrolment
-  // only: the page does not enrol (the CLI does), so it says how and ends it.
-  try {
-    await api("GET", "/me");
-  } catch (error) {
-    if (error.code === "totp_enrolment_required") {
-      await quietLogout();
-      return show("enrol");
-    }
-    throw error;
-  }
-  await enterConsole();
-}
-
-function backToLogin(status = "", error = "") {
-  dropPending();
-  endWorker();
-  formOf("login-form").reset();
-  show("login", { status });
-  showError("login-error", error);
-}
-
-async function quietLogout() {
-  try {
-    await api("POST", "/auth/logout");
-  } catch {
-    // An expired session is already over on the server.
-  }
-}
+const login = createLogin({ STRINGS, state, api, show, showError, setStatus, busy, formOf, enterConsole });
+const { backToLogin, dropPending, endWorker, quietLogout } = login;
 
 function wipe() {
   dropPending();
@@ -610,8 +462,8 @@ async function guarded(step) {
 }
 
 function wire() {
-  formOf("login-form").addEventListener("submit", onLogin);
-  formOf("code-form").addEventListener("submit", onCode);
+  formOf("login-form").addEventListener("submit", login.onLogin);
+  formOf("code-form").addEventListener("submit", login.onCode);
   formOf("filters-form").addEventListener("submit", onFilters);
   formOf("flags-form").addEventListener("submit", reports.showFlags);
   /** @type {Record<string, () => unknown>} */
