@@ -1,10 +1,12 @@
-"""An export whose connection goes silent (issue 14, item 7, the class of transfer.js).
+"""An export or a re-encryption whose connection goes silent (issue 14, item 7, the
+class of transfer.js).
 
 "Tout récupérer" downloads every document of the vault; here the server takes the
 request for a document's bytes and never answers. Once nothing has moved for
 COFFRE_WEB_STALL_SECONDS (2 s in these tests) the export stops in plain French, offers
 no link to a half-written ZIP, and "Tout récupérer" starts it again and finishes once
-the network is back.
+the network is back. A re-encryption (download, then upload under a new key) whose
+upload gets no answer says so and offers "Re-chiffrer ces documents" again.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from coffre.settings import Settings
-from tests.web.conftest import assert_accessible
-from tests.web.journeys import visible_screen
+from tests.consent.world import RSA
+from tests.structures.world import World
+from tests.web.conftest import assert_accessible, png
+from tests.web.journeys import log_in_person, my_shares, person_client, share, visible_screen
 from tests.web.test_person_journey import sign_up
 from tests.web.test_silent_connection import STALL_SECONDS, add_a_photo, held
 
@@ -63,3 +67,49 @@ def test_an_export_whose_documents_stop_coming_stops_in_french_and_starts_again(
     expect(page.locator("#export-step")).to_have_text(
         "C'est prêt : 1 document(s) et l'historique. Enregistrez le fichier ZIP."
     )
+
+
+def test_a_re_encryption_whose_upload_gets_no_answer_says_so_and_can_be_done_again(
+    world: World, page: Page, live_server: str, tmp_path: Path
+) -> None:
+    with person_client(live_server, world) as (client, keys):
+        card = client.upload(
+            png(tmp_path / "Carte d'identité.png", 300, 200, seed=1),
+            "identite",
+            box_public_key=keys.box_public,
+        )
+        grant = share(client, keys, world, RSA, [card], days=7)
+        client.call("POST", f"/grants/{grant['id']}/revoke")
+        before = client.call("GET", f"/documents/{card}").json()
+
+    held_uploads: list[Route] = []
+
+    def hold_uploads(route: Route) -> None:
+        if route.request.method == "PUT":
+            held_uploads.append(route)
+        else:
+            route.continue_()
+
+    log_in_person(page, live_server, world)
+    shares = my_shares(page)
+    page.route("**/api/v1/documents/*/content", hold_uploads)
+    shares.get_by_role("button", name="Re-chiffrer ces documents").click()
+    expect(page.locator("#status")).to_have_text(
+        "Erreur : La nouvelle clé n'a pas pu être posée : plus rien ne passe depuis un "
+        "moment. La connexion est peut-être coupée. Vérifiez le réseau, puis appuyez sur "
+        "« Re-chiffrer ces documents ».",
+        timeout=STALL_SECONDS * 1000 + 15_000,
+    )
+    assert len(held_uploads) == 1
+    with person_client(live_server, world) as (client, keys):
+        assert client.call("GET", f"/documents/{card}").json() == before
+
+    page.unroute("**/api/v1/documents/*/content")
+    shares.get_by_role("button", name="Re-chiffrer ces documents").click()
+    expect(page.locator("#status")).to_have_text(
+        "Vos documents ont une nouvelle clé : une clé gardée par Mme Dupont ne les ouvre plus.",
+        timeout=30_000,
+    )
+    with person_client(live_server, world) as (client, keys):
+        after = client.call("GET", f"/documents/{card}").json()
+    assert after["ciphertext_sha256"] != before["ciphertext_sha256"]
