@@ -687,6 +687,11 @@ EN = {
         "Ready: {n} document(s) and the history. Save the ZIP file."
     ),
     "L'export n'a pas abouti. Vous pouvez réessayer.": "The export failed. You can try again.",
+    "Le téléchargement est bloqué : plus rien ne passe depuis un moment. La connexion "
+    "est peut-être coupée. Vérifiez le réseau, puis appuyez de nouveau sur le bouton.": (
+        "The download is stuck: nothing has gone through for a while. The connection may "
+        "be down. Check the network, then press the button again."
+    ),
     "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page.": (
         "That did not work. Try again; if it happens again, reload the page."
     ),

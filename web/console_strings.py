@@ -70,6 +70,10 @@ def console_strings(_: Callable[[str], str]) -> dict[str, str]:
         "flag_filter": _("Voir ces lignes dans le journal"),
         # Exports.
         "downloading": _("Téléchargement…"),
+        "download_stalled": _(
+            "Le téléchargement est bloqué : plus rien ne passe depuis un moment. La connexion "
+            "est peut-être coupée. Vérifiez le réseau, puis appuyez de nouveau sur le bouton."
+        ),
         "downloaded": _("C'est fait : le fichier « {name} » est téléchargé."),
         "csv_name": _("coffre-journal.csv"),
         "log_name": _("coffre-journal-signe.jsonl"),

@@ -43,6 +43,8 @@ def console_page(request: Request) -> Response:
         "time_zone": TERRITORY_ZONE.key,
         "config": {
             "idleSeconds": settings.session_idle_seconds,
+            # A download with no progress for this long ends with "bloqué" (transfer.js).
+            "stallSeconds": settings.web_stall_seconds,
             "timeZone": TERRITORY_ZONE.key,
         },
     }

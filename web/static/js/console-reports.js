@@ -2,10 +2,12 @@
 // The officer console's two report screens (console.js keeps the log-in and the trail):
 // the flags of a period, each with the entries behind it and a button that filters the
 // trail on them; and the exports, the CSV of the filters shown and the signed log with
-// the command that verifies it. Dates are the territory's (dates.js).
+// the command that verifies it. Dates are the territory's (dates.js); a download
+// that goes silent ends after the stall time with a plain message (transfer.js).
 import { dayStart } from "./dates.js";
 import { fill } from "./consent-common.js";
 import { messageFor } from "./http.js";
+import { StallError, download as watched } from "./transfer.js";
 
 /** An entry of the trail as GET /console/entries gives it. @typedef {Record<string, any>} Entry */
 /** Filters in the API's names (structure, professional, purpose, action, outcome, person, from, to). @typedef {Record<string, string>} Filters */
@@ -14,8 +16,9 @@ import { messageFor } from "./http.js";
  * What the reports need of the console.
  * @typedef {object} ConsoleContext
  * @property {Record<string, string>} STRINGS
+ * @property {number} stallMs no progress for this long ends a download
  * @property {{signedIn: boolean, filters: Filters, filtersNote: string}} state
- * @property {(method: string, path: string) => Promise<Response>} api
+ * @property {(method: string, path: string, options?: import("./http.js").RequestOptions) => Promise<Response>} api
  * @property {(name: string) => void} show
  * @property {(id: string, text: string) => void} showError
  * @property {(text?: string) => void} setStatus
@@ -186,7 +189,12 @@ export function createReports(ctx) {
     for (const b of buttons) b.disabled = true;
     setStatus(STRINGS.downloading);
     try {
-      const blob = await (await api("GET", path)).blob();
+      const { body } = await watched((signal) => api("GET", path, { signal }), ctx.stallMs);
+      const reader = body.getReader();
+      /** @type {Uint8Array[]} */
+      const pieces = [];
+      for (let read = await reader.read(); !read.done; read = await reader.read()) pieces.push(read.value);
+      const blob = new Blob(/** @type {BlobPart[]} */ (pieces));
       const url = URL.createObjectURL(blob);
       const link = el("a");
       link.href = url;
@@ -199,7 +207,8 @@ export function createReports(ctx) {
       setStatus(fill(STRINGS.downloaded, { name }));
     } catch (error) {
       setStatus("");
-      if (state.signedIn) showError("export-error", messageFor(error, STRINGS.unexpected_error));
+      if (!state.signedIn) return;
+      showError("export-error", error instanceof StallError ? STRINGS.download_stalled : messageFor(error, STRINGS.unexpected_error));
     } finally {
       for (const b of buttons) b.disabled = false;
     }

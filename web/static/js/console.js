@@ -13,6 +13,7 @@ import { createReports } from "./console-reports.js";
 import { day, dayKey, dayStart, pageLocale, time } from "./dates.js";
 import { fill } from "./consent-common.js";
 import { messageFor, request } from "./http.js";
+import { stallMs } from "./transfer.js";
 
 /**
  * The element of id `id` (the template has every one this page uses).
@@ -448,7 +449,7 @@ function entryRow(entry, { filterPerson = false } = {}) {
 // ---------------------------------------------------------------------------- wiring
 
 const reports = createReports({
-  STRINGS, state, api, show, showError, setStatus, busy, query, when, day, learn, entryRow, setForm, search, guarded, el,
+  STRINGS, stallMs: stallMs(CONFIG), state, api, show, showError, setStatus, busy, query, when, day, learn, entryRow, setForm, search, guarded, el,
 });
 
 // Runs a step, and shows its failure (if the session is still there to show it).
