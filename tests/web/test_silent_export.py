@@ -1,12 +1,13 @@
 """An export or a re-encryption whose connection goes silent (issue 14, item 7, the
 class of transfer.js).
 
-"Tout récupérer" downloads every document of the vault; here the server takes the
-request for a document's bytes and never answers. Once nothing has moved for
-COFFRE_WEB_STALL_SECONDS (2 s in these tests) the export stops in plain French, offers
-no link to a half-written ZIP, and "Tout récupérer" starts it again and finishes once
-the network is back. A re-encryption (download, then upload under a new key) whose
-upload gets no answer says so and offers "Re-chiffrer ces documents" again.
+"Tout récupérer" asks for the list of documents, then downloads every one; here the
+server takes the request for the list, or for a document's bytes, and never answers.
+Once nothing has moved for COFFRE_WEB_STALL_SECONDS (2 s in these tests) the export
+stops in plain French, offers no link to a half-written ZIP, and "Tout récupérer"
+starts it again and finishes once the network is back. A re-encryption (download,
+then upload under a new key) whose upload gets no answer says so and offers
+"Re-chiffrer ces documents" again.
 """
 
 from __future__ import annotations
@@ -31,15 +32,20 @@ def settings(settings: Settings) -> Iterator[Settings]:
     yield settings.model_copy(update={"web_stall_seconds": STALL_SECONDS})
 
 
-def test_an_export_whose_documents_stop_coming_stops_in_french_and_starts_again(
-    page: Page, live_server: str, tmp_path: Path
+@pytest.mark.parametrize(
+    "silent",
+    ["**/api/v1/documents/*/content", "**/api/v1/me/exports"],
+    ids=["a-document", "the-list"],
+)
+def test_an_export_whose_answers_stop_coming_stops_in_french_and_starts_again(
+    silent: str, page: Page, live_server: str, tmp_path: Path
 ) -> None:
     sign_up(page, live_server, "samira")
     add_a_photo(page, tmp_path)
     page.get_by_role("button", name="Mettre dans mon coffre").click()
     visible_screen(page, "documents")
     routes: list[Route] = []
-    page.route("**/api/v1/documents/*/content", held(routes))
+    page.route(silent, held(routes))
 
     page.locator("#menu").get_by_role("button", name="Tout récupérer").click()
     screen = visible_screen(page, "export")
@@ -60,7 +66,7 @@ def test_an_export_whose_documents_stop_coming_stops_in_french_and_starts_again(
     assert_accessible(page, "export-stalled")
 
     # The network is back: the same button starts the export again and it finishes.
-    page.unroute("**/api/v1/documents/*/content")
+    page.unroute(silent)
     start.click()
     expect(save).to_be_visible(timeout=30_000)
     expect(page.locator("#export-error")).to_be_hidden()

@@ -17,7 +17,7 @@
 // comes under transfer.js's watchdog: a connection that goes silent stops the export
 // with a plain message (no link to a half-written ZIP) and "Tout récupérer" again.
 import { ShownError, messageFor } from "./http.js";
-import { StallError, download, stallMs } from "./transfer.js";
+import { StallError, download, downloadJson, stallMs } from "./transfer.js";
 import { verifyDeposit } from "./network.js";
 import { fill } from "./consent-common.js";
 import { historyCsv } from "./person-history.js";
@@ -245,7 +245,7 @@ export function createExport(P) {
       const pinned = P.trust.readPin();
       if (pinned) run.root = { fingerprint: pinned, pinned: true };
       else {
-        const { root } = await (await api("GET", "/trust/root")).json();
+        const { root } = await downloadJson((signal) => api("GET", "/trust/root", { signal }), stallMs(CONFIG));
         run.root = { fingerprint: C.fingerprint(C.b64decode(root.signer)), pinned: false };
       }
     }
@@ -348,7 +348,7 @@ export function createExport(P) {
     progress(S.export_asking, 0, 0);
     try {
       await P.refreshDocuments();
-      const data = await (await api("POST", "/me/exports")).json();
+      const data = await downloadJson((signal) => api("POST", "/me/exports", { signal }), stallMs(CONFIG));
       const exportedAt = new Date(data.exported_at);
       const fflate = await import(CONFIG.fflate);
       /** @type {ExportRun} */

@@ -170,6 +170,22 @@ export async function download(send, stallMs) {
 }
 
 /**
+ * A JSON answer under the same watchdog (`send` as for `download`): a large answer
+ * (the export's list of every document) that stops coming ends with StallError.
+ * @param {(signal: AbortSignal) => Promise<Response>} send
+ * @param {number} stallMs
+ * @returns {Promise<any>}
+ */
+export async function downloadJson(send, stallMs) {
+  const { body } = await download(send, stallMs);
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (let read = await reader.read(); !read.done; read = await reader.read()) text += decoder.decode(read.value, { stream: true });
+  return JSON.parse(text + decoder.decode());
+}
+
+/**
  * The stall time the server set (CONFIG.stallSeconds, COFFRE_WEB_STALL_SECONDS), in ms.
  * @param {{stallSeconds?: number}} config
  */
