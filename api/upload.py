@@ -12,16 +12,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import anyio
 import anyio.from_thread
 import anyio.to_thread
-from fastapi import Request
+from fastapi import Depends, Request
 from starlette.requests import ClientDisconnect
 
-from api.deps import client_address
+from api.deps import client_address, session_token
 from coffre.accounts.throttle import address_identity
+from coffre.container import Coffre
 from coffre.errors import CoffreError, RateLimited, Unavailable
 from coffre.policy import Actor
 from coffre.settings import Settings
@@ -95,6 +96,9 @@ T = TypeVar("T")
 
 # An upload lasts seconds to minutes; the refused one may try again soon.
 TOO_MANY_UPLOADS_RETRY_SECONDS = 10
+# Threads that check the sessions of upload requests (short database reads), apart
+# from the default pool: a burst of uploads queues its own authentications there.
+UPLOAD_AUTH_THREADS = 4
 
 
 class TooManyUploads(RateLimited):
@@ -137,7 +141,14 @@ class UploadSlots:
         # anyio's threads need: a holder of a turn never waits for it.
         self._turns = anyio.Semaphore(settings.upload_threads)
         self._threads = anyio.CapacityLimiter(settings.upload_threads)
+        self._sessions = anyio.CapacityLimiter(UPLOAD_AUTH_THREADS)
         self._open: Counter[str] = Counter()
+
+    async def authenticate(self, coffre: Coffre, token: str) -> Actor:
+        """``coffre.accounts.authenticate(token)``, on the upload requests' own threads."""
+        return await anyio.to_thread.run_sync(
+            coffre.accounts.authenticate, token, limiter=self._sessions
+        )
 
     async def run(
         self, account_id: str, address: str | None, work: Callable[..., T], *args: object
@@ -173,3 +184,18 @@ async def run_upload(request: Request, actor: Actor, work: Callable[..., T], *ar
     """Run an upload's ``work(*args)`` within the caller's caps, on an upload thread."""
     slots: UploadSlots = request.app.state.upload_slots
     return await slots.run(actor.account_id, client_address(request), work, *args)
+
+
+async def upload_actor(request: Request) -> Actor:
+    """The caller of an upload route (``ActorDep``'s rules), authenticated apart.
+
+    ``ActorDep`` checks the session on anyio's default thread pool: 200 uploads opened
+    at once would queue 200 checks in front of every other request. Upload routes
+    check theirs on threads of their own (``UPLOAD_AUTH_THREADS``) instead.
+    """
+    coffre: Coffre = request.app.state.coffre
+    slots: UploadSlots = request.app.state.upload_slots
+    return await slots.authenticate(coffre, session_token(request))
+
+
+UploadActorDep = Annotated[Actor, Depends(upload_actor)]

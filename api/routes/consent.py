@@ -25,7 +25,13 @@ from api.schemas.consent import (
     StructureRef,
 )
 from api.types import Count, PathId, Text
-from api.upload import BlockingBody, decode_header, new_document, run_upload
+from api.upload import (
+    BlockingBody,
+    UploadActorDep,
+    decode_header,
+    new_document,
+    run_upload,
+)
 from coffre.consent.errors import InvalidDeposit
 from coffre.consent.grants import GrantView
 from coffre.structures.kinds import PROFESSIONS
@@ -158,7 +164,7 @@ def person_box_key(person_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Box
 @router.post("/deposits", status_code=201)
 async def deposit_document(
     request: Request,
-    actor: ActorDep,
+    actor: UploadActorDep,
     coffre: CoffreDep,
     person: Annotated[Text, Header(alias="Coffre-Person", max_length=32)],
     category: Annotated[Text, Header(alias="Coffre-Category", max_length=32)],

@@ -26,7 +26,13 @@ from api.schemas.documents import (
     DocumentPatch,
 )
 from api.types import Count, PathId, Text
-from api.upload import BlockingBody, decode_header, new_document, run_upload
+from api.upload import (
+    BlockingBody,
+    UploadActorDep,
+    decode_header,
+    new_document,
+    run_upload,
+)
 from coffre.consent.deposits import Depositor
 from coffre.vault.categories import CATEGORIES
 from coffre.vault.errors import (
@@ -78,7 +84,7 @@ def categories() -> CategoryList:
 @router.post("/documents", status_code=201)
 async def upload_document(
     request: Request,
-    actor: ActorDep,
+    actor: UploadActorDep,
     coffre: CoffreDep,
     category: Annotated[Text, Header(alias="Coffre-Category", max_length=32)],
     metadata: Annotated[Text, Header(alias="Coffre-Metadata", max_length=6000)],
@@ -122,7 +128,7 @@ def download_document(document_id: PathId, actor: ActorDep, coffre: CoffreDep) -
 async def replace_content(
     document_id: PathId,
     request: Request,
-    actor: ActorDep,
+    actor: UploadActorDep,
     coffre: CoffreDep,
     metadata: Annotated[Text, Header(alias="Coffre-Metadata", max_length=6000)],
     sealed_key: Annotated[Text, Header(alias="Coffre-Sealed-Key", max_length=200)],
