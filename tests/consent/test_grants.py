@@ -105,7 +105,10 @@ def test_revoking_ends_pulls_at_once_and_deletes_the_keys(cw: ConsentWorld) -> N
 
 
 def test_an_expired_grant_is_refused_without_any_job(cw: ConsentWorld, clock: FrozenClock) -> None:
-    grant = cw.share(days=1)
+    # The grant starts on the server's clock (the frozen one), not the real one: building
+    # the world can take seconds on a busy machine, and a start taken from the real
+    # clock would then end after the moment this test moves to.
+    grant = cw.share(days=1, now=clock.now())
     clock.advance(days=1, seconds=1)
     log_in(cw.api, cw.professional)  # sessions last hours, not days
     log_in(cw.api, cw.person)
