@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
@@ -186,3 +187,12 @@ def serving(settings: Settings, clock: FrozenClock) -> Iterator[str]:
 def live_server(settings: Settings, clock: FrozenClock) -> Iterator[str]:
     with serving(settings, clock) as url:
         yield url
+
+
+@pytest.fixture
+def http(live_server: str) -> Iterator[httpx.Client]:
+    """A client for bursts of parallel requests against ``live_server`` (tests.concurrency)."""
+    from tests.concurrency import parallel_client
+
+    with parallel_client(live_server) as client:
+        yield client

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -22,25 +20,12 @@ from coffre.audit.models import AuditEntry
 from coffre.vault.models import Document
 from crypto import b64encode
 from tests.accounts.factories import coffre_of
-from tests.concurrency import burst
+from tests.concurrency import answer, burst
 from tests.factories import encrypted_document, make_person, upload
 
 PARALLEL = 20
 ROUNDS = 4
 DOCUMENTS = 2
-
-
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
-
-
-def _answer(response: httpx.Response) -> tuple[int, str]:
-    if response.status_code < 300:
-        return response.status_code, ""
-    return response.status_code, str(response.json()["error"]["code"])
 
 
 def test_twenty_parallel_erasures_of_one_account_erase_it_once(
@@ -67,7 +52,7 @@ def test_twenty_parallel_erasures_of_one_account_erase_it_once(
         def erase(
             _i: int, headers: dict[str, str] = person.headers, body: dict[str, str] = confirmation
         ) -> tuple[int, str]:
-            return _answer(http.request("DELETE", "/api/v1/me", json=body, headers=headers))
+            return answer(http.request("DELETE", "/api/v1/me", json=body, headers=headers))
 
         outcomes = Counter(burst(PARALLEL, erase))
         assert outcomes == {(204, ""): 1, (401, "not_authenticated"): PARALLEL - 1}

@@ -9,10 +9,8 @@ was let in before the first one committed, with nothing left to do (204).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -20,24 +18,11 @@ from coffre.accounts.models import Account
 from coffre.audit.models import AuditEntry
 from crypto import b64encode
 from tests.accounts.factories import coffre_of
-from tests.concurrency import burst
+from tests.concurrency import answer, burst
 from tests.factories import make_person
 
 PARALLEL = 20
 ROUNDS = 5
-
-
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
-
-
-def _answer(response: httpx.Response) -> tuple[int, str]:
-    if response.status_code < 300:
-        return response.status_code, ""
-    return response.status_code, str(response.json()["error"]["code"])
 
 
 def test_twenty_parallel_log_outs_of_one_session_record_one(
@@ -51,7 +36,7 @@ def test_twenty_parallel_log_outs_of_one_session_record_one(
         headers = make_person_session(api, person.login, person.auth_key)
 
         def log_out(_i: int, headers: dict[str, str] = headers) -> tuple[int, str]:
-            return _answer(http.post("/api/v1/auth/logout", headers=headers))
+            return answer(http.post("/api/v1/auth/logout", headers=headers))
 
         outcomes = Counter(burst(PARALLEL, log_out))
         assert outcomes[(204, "")] >= 1

@@ -12,7 +12,6 @@ second change made with a passphrase that was already replaced.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -24,7 +23,7 @@ from coffre.audit.models import AuditEntry
 from coffre.settings import Settings
 from crypto import b64encode, rewrap_for_new_passphrase
 from tests.accounts.factories import coffre_of
-from tests.concurrency import burst
+from tests.concurrency import answer, burst
 from tests.factories import make_person
 
 PARALLEL = 20
@@ -42,19 +41,6 @@ def settings(settings: Settings) -> Settings:
             "login_address_max_failures": PARALLEL * ROUNDS,
         }
     )
-
-
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
-
-
-def _answer(response: httpx.Response) -> tuple[int, str]:
-    if response.status_code < 300:
-        return response.status_code, ""
-    return response.status_code, str(response.json()["error"]["code"])
 
 
 def test_twenty_parallel_changes_with_one_current_passphrase_change_it_once(
@@ -76,7 +62,7 @@ def test_twenty_parallel_changes_with_one_current_passphrase_change_it_once(
         def change(
             _i: int, headers: dict[str, str] = person.headers, body: dict[str, object] = body
         ) -> tuple[int, str]:
-            return _answer(http.post("/api/v1/me/passphrase", json=body, headers=headers))
+            return answer(http.post("/api/v1/me/passphrase", json=body, headers=headers))
 
         outcomes = Counter(burst(PARALLEL, change))
         changed = [outcome for outcome in outcomes if outcome[0] < 300]

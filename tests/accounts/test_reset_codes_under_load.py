@@ -9,7 +9,6 @@ and afterwards exactly one code is still valid.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -28,13 +27,6 @@ ROUNDS = 5
 @pytest.fixture
 def world(api: TestClient) -> World:
     return build_world(api)
-
-
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
 
 
 def test_twenty_parallel_reset_code_issues_leave_one_valid_code(

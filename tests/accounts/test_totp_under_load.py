@@ -13,7 +13,6 @@ secret nobody holds).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
 import pyotp
@@ -27,7 +26,7 @@ from coffre.audit.models import AuditEntry
 from coffre.clock import FrozenClock
 from coffre.settings import Settings
 from tests.accounts.factories import coffre_of
-from tests.concurrency import burst
+from tests.concurrency import answer, burst
 from tests.factories import make_person
 
 PARALLEL = 20
@@ -43,19 +42,6 @@ def settings(settings: Settings) -> Settings:
     )
 
 
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
-
-
-def _answer(response: httpx.Response) -> tuple[int, str]:
-    if response.status_code < 300:
-        return response.status_code, ""
-    return response.status_code, str(response.json()["error"]["code"])
-
-
 def _account_id(api: TestClient, login: str) -> str:
     with coffre_of(api).db.unit_of_work() as db:
         return str(db.scalars(select(Account.id).where(Account.login == login)).one())
@@ -69,7 +55,7 @@ def test_twenty_parallel_enrolments_make_one_credential(
         account_id = _account_id(api, person.login)
 
         def enrol(_i: int, headers: dict[str, str] = person.headers) -> tuple[int, str]:
-            return _answer(http.post("/api/v1/me/totp", headers=headers))
+            return answer(http.post("/api/v1/me/totp", headers=headers))
 
         assert Counter(burst(PARALLEL, enrol)) == {(201, ""): PARALLEL}
         with coffre_of(api).db.unit_of_work() as db:
@@ -93,8 +79,8 @@ def test_a_confirmation_racing_new_enrolments_is_never_undone_by_them(
                 response = http.post(
                     "/api/v1/me/totp/confirm", json={"code": code}, headers=headers
                 )
-                return ("confirm", *_answer(response))
-            return ("enrol", *_answer(http.post("/api/v1/me/totp", headers=headers)))
+                return ("confirm", *answer(response))
+            return ("enrol", *answer(http.post("/api/v1/me/totp", headers=headers)))
 
         outcomes = Counter(burst(PARALLEL, confirm_or_enrol))
         assert set(outcomes) <= {

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,13 +59,6 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def cw(api: TestClient, tmp_path: Path) -> ConsentWorld:
     return build_consent_world(api, tmp_path)
-
-
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
 
 
 def _signed_deposit(cw: ConsentWorld) -> tuple[str, bytes, dict[str, str]]:

@@ -32,13 +32,6 @@ def cw(api: TestClient, tmp_path: Path) -> ConsentWorld:
     return build_consent_world(api, tmp_path)
 
 
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
-
-
 def _pull(http: httpx.Client, cw: ConsentWorld, grant_id: str) -> tuple[int, str]:
     response = http.post(
         f"/api/v1/grants/{grant_id}/documents/{cw.identity}/pull",

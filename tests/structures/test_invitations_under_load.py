@@ -8,7 +8,6 @@ others get ``invalid_invitation`` and leave nothing behind.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -27,13 +26,6 @@ ROUNDS = 5
 @pytest.fixture
 def world(api: TestClient) -> World:
     return build_world(api)
-
-
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
 
 
 def _accounts(api: TestClient) -> int:

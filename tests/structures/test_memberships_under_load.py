@@ -11,7 +11,6 @@ once (the same certificate sent again changes nothing, as a later call would fin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +24,7 @@ from coffre.container import Coffre
 from coffre.structures.models import Membership
 from crypto import b64decode
 from crypto.certificates import certificate_statement, sign_certificate
-from tests.concurrency import burst
+from tests.concurrency import answer, burst
 from tests.structures.world import World, build_world, invite, join, material
 
 PARALLEL = 20
@@ -37,21 +36,8 @@ def world(api: TestClient) -> World:
     return build_world(api)
 
 
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
-
-
 def _coffre(api: TestClient) -> Coffre:
     return api.app.state.coffre  # type: ignore[attr-defined,no-any-return]
-
-
-def _answer(response: httpx.Response) -> tuple[int, str]:
-    if response.status_code < 300:
-        return response.status_code, ""
-    return response.status_code, str(response.json()["error"]["code"])
 
 
 def _entries(api: TestClient, action: str, member_id: str) -> int:
@@ -102,7 +88,7 @@ def test_twenty_parallel_certifications_with_one_certificate_record_it_once(
             response = http.post(
                 url, json={"certificate": envelope}, headers=world.structure_admin.headers
             )
-            return _answer(response)
+            return answer(response)
 
         assert Counter(burst(PARALLEL, certify)) == {(204, ""): PARALLEL}
         assert _entries(api, "membership.certify", member["account_id"]) == 1
@@ -119,7 +105,7 @@ def test_twenty_parallel_ends_of_one_membership_record_one_end(
         url = f"/api/v1/memberships/{member['membership_id']}/end"
 
         def end(_i: int, url: str = url) -> tuple[int, str]:
-            return _answer(http.post(url, headers=world.structure_admin.headers))
+            return answer(http.post(url, headers=world.structure_admin.headers))
 
         outcomes = Counter(burst(PARALLEL, end))
         assert outcomes == {(204, ""): 1, (404, "membership_not_found"): PARALLEL - 1}
@@ -141,11 +127,11 @@ def test_certifications_racing_an_end_leave_no_certificate_on_an_ended_membershi
             base = f"/api/v1/memberships/{membership_id}"
             headers = world.structure_admin.headers
             if i == 0:
-                return ("end", *_answer(http.post(f"{base}/end", headers=headers)))
+                return ("end", *answer(http.post(f"{base}/end", headers=headers)))
             body = {"certificate": envelope}
             return (
                 "certify",
-                *_answer(http.post(f"{base}/certificate", json=body, headers=headers)),
+                *answer(http.post(f"{base}/certificate", json=body, headers=headers)),
             )
 
         outcomes = Counter(burst(PARALLEL, certify_or_end))

@@ -11,10 +11,8 @@ tombstone its metadata back.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -22,28 +20,15 @@ from coffre.audit.models import AuditEntry
 from coffre.container import Coffre
 from coffre.ids import new_id
 from coffre.vault.models import Document, SealedKey
-from tests.concurrency import burst
+from tests.concurrency import answer, burst
 from tests.factories import Person, encrypted_document, make_person, upload
 
 PARALLEL = 20
 ROUNDS = 5
 
 
-@pytest.fixture
-def http(live_server: str) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=PARALLEL, max_keepalive_connections=PARALLEL)
-    with httpx.Client(base_url=live_server, timeout=60, limits=limits) as client:
-        yield client
-
-
 def _coffre(api: TestClient) -> Coffre:
     return api.app.state.coffre  # type: ignore[attr-defined,no-any-return]
-
-
-def _answer(response: httpx.Response) -> tuple[int, str]:
-    if response.status_code < 300:
-        return response.status_code, ""
-    return response.status_code, str(response.json()["error"]["code"])
 
 
 def _entries(api: TestClient, action: str, document_id: str) -> int:
@@ -71,7 +56,7 @@ def test_twenty_parallel_deletes_of_one_document_shred_record_and_purge_once(
         document_id, object_key = _new_document(api, owner)
 
         def delete(_i: int, document_id: str = document_id) -> tuple[int, str]:
-            return _answer(http.delete(f"/api/v1/documents/{document_id}", headers=owner.headers))
+            return answer(http.delete(f"/api/v1/documents/{document_id}", headers=owner.headers))
 
         outcomes = Counter(burst(PARALLEL, delete))
         assert outcomes == {(204, ""): 1, (404, "document_not_found"): PARALLEL - 1}
@@ -103,9 +88,9 @@ def test_renames_racing_deletes_never_give_a_tombstone_its_metadata_back(
         def rename_or_delete(i: int, document_id: str = document_id) -> tuple[str, int, str]:
             url = f"/api/v1/documents/{document_id}"
             if i % 2:
-                return ("delete", *_answer(http.delete(url, headers=owner.headers)))
+                return ("delete", *answer(http.delete(url, headers=owner.headers)))
             body = {"encrypted_metadata": renamed.headers["Coffre-Metadata"], "expires_on": None}
-            return ("rename", *_answer(http.patch(url, json=body, headers=owner.headers)))
+            return ("rename", *answer(http.patch(url, json=body, headers=owner.headers)))
 
         outcomes = Counter(burst(PARALLEL, rename_or_delete))
         assert outcomes[("delete", 204, "")] == 1
