@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     # How long a reset with a reset code waits before it replaces the account's keys
     # and destroys the old documents; the person can cancel meanwhile (docs/THREATS.md).
     reset_waiting_days: int = Field(default=7, ge=1, le=30)
+    # The territory's identifier (a CODE of crypto/SPEC.md §18.4: lowercase letters,
+    # digits, "_" and "-"; e.g. the département "63"). Clients put it in every v2
+    # passphrase salt (SPEC §19.2): it must never change once v2 accounts exist.
+    territory: str = Field(default="local", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     # The page gives up on an upload or a download after this long with no byte moving
     # (a silent connection), and offers "Réessayer" (web/static/js/transfer.js).
     web_stall_seconds: int = Field(default=30, ge=1, le=600)
