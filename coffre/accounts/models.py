@@ -47,6 +47,9 @@ class Account(Base):
     # personal data (login replaced by a placeholder, keys and verifiers wiped) so the
     # rows pointing to it keep their foreign keys. See coffre/accounts/erasure.py.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The crypto format the account writes (1 or 2): once 2, every v1 write for or by
+    # it is refused (coffre.vault.formats).
+    crypto_format: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Session(Base):

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coffre.db.base import Base, UTCDateTime
@@ -38,6 +47,12 @@ class Document(Base):
     # statement (SPEC §16, JSON envelope) that the person's client verifies.
     deposited_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
     deposit: Mapped[str | None] = mapped_column(Text(), nullable=True)
+    # Format v2 (SPEC §24): 1 = v1 stream, 2 = v2 stream; the version and the signed
+    # binding (the owner's, or a v2 deposit's envelope), as JSON text exactly as the
+    # client sent it. NULL while a v1 document has no binding yet.
+    format: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    binding: Mapped[str | None] = mapped_column(Text(), nullable=True)
 
 
 class SealedKey(Base):
