@@ -25,6 +25,16 @@ class WeakKdfParameters(Invalid):
     message_fr = "Les paramètres de protection du mot de passe sont trop faibles."
 
 
+class KdfV1Refused(Conflict):
+    """v1 passphrase parameters for an account whose KDF is already v2 (SPEC §19):
+    a page or a client of an older version, which must be reloaded or updated."""
+
+    code = "format_v1_refused"
+    message_fr = (
+        "Cette page vient d'une ancienne version de l'application. Rechargez la page."
+    )
+
+
 class LoginTaken(Conflict):
     code = "login_taken"
     message_fr = "Cet identifiant est déjà utilisé. Choisissez-en un autre."

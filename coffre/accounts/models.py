@@ -31,6 +31,9 @@ class Account(Base):
     kind: Mapped[str] = mapped_column(String(16))
     # Normalised pseudonym or phone number; unique while the account lives.
     login: Mapped[str] = mapped_column(String(64), unique=True)
+    # The passphrase KDF (coffre/accounts/kdf.py): 1 = SPEC §3, ``kdf_salt`` is the
+    # salt; 2 = SPEC §19, ``kdf_salt`` is the random part the client derives the salt from.
+    kdf_version: Mapped[int] = mapped_column(Integer, server_default="1")
     kdf_alg: Mapped[str] = mapped_column(String(16))
     kdf_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
     kdf_opslimit: Mapped[int] = mapped_column(Integer)
