@@ -21,22 +21,21 @@ from urllib.parse import quote
 import httpx
 
 from client.bundle import account_bundle
+from client.memory import ReaderMemory
 from crypto import (
     AccountKeys,
     DocumentMetadata,
+    DocumentMetadataV2,
     KdfParams,
     b64decode,
     b64encode,
     ciphertext_size,
-    decrypt_metadata,
-    decrypt_to_file,
     derive_passphrase_keys,
     encrypt_metadata,
     encrypt_stream,
     format_recovery_code,
     new_document_key,
     open_account,
-    open_sealed_key,
     seal_document_key,
 )
 
@@ -121,7 +120,9 @@ class DocumentEntry:
     category: str
     created_at: datetime
     ciphertext_size: int
-    metadata: DocumentMetadata
+    metadata: DocumentMetadata | DocumentMetadataV2
+    # The binding's version (SPEC §24), None for an unbound v1 document.
+    version: int | None = None
 
 
 def _kdf_from(body: object) -> KdfParams:
@@ -153,11 +154,16 @@ class CoffreClient:
         token: str | None = None,
         http: httpx.Client | None = None,
         timeout: float = 60.0,
+        memory: ReaderMemory | None = None,
     ) -> None:
         self._http = http or httpx.Client(base_url=base_url, timeout=timeout)
         # A given httpx client (a partner's, or a test client) carries its own base URL.
         self._prefix = "/api/v1"
         self.token = token
+        # What this device remembers against rollback (SPEC §24.4); the CLI keeps it in
+        # a file next to its session, a script in memory unless it passes one.
+        self.memory = memory if memory is not None else ReaderMemory()
+        self._account: dict[str, Any] | None = None
 
     def close(self) -> None:
         self._http.close()
@@ -350,18 +356,51 @@ class CoffreClient:
 
         credentials.delete_account(self, passphrase)
 
-    # -- documents --------------------------------------------------------
+    # -- documents (v2: client/documents_v2.py, migration: client/migration.py) ----
+    def account(self, *, refresh: bool = False) -> dict[str, Any]:
+        """The session's account body (``GET /me``), fetched once per client."""
+        if self._account is None or refresh:
+            self._account = dict(self._request("GET", "/me").json()["account"])
+        return self._account
+
+    def account_id(self) -> str:
+        return str(self.account()["id"])
+
+    def crypto_format(self, *, refresh: bool = False) -> int:
+        """1 or 2: the account's crypto format as the server tells it (1 if it says none)."""
+        return int(self.account(refresh=refresh).get("crypto_format") or 1)
+
+    def migrate_to_v2(self, keys: AccountKeys) -> Any:
+        """Bind every v1 document without re-uploading it, then switch the account to
+        format v2 (SPEC §14.7); idempotent and resumable. Returns a MigrationSummary."""
+        from client.migration import migrate_to_v2
+
+        return migrate_to_v2(self, keys)
+
     def upload(
         self,
         path: Path,
         category: str,
         *,
-        box_public_key: bytes,
+        box_public_key: bytes | None = None,
+        keys: AccountKeys | None = None,
         name: str | None = None,
         mime: str | None = None,
         progress: Progress | None = None,
     ) -> str:
-        """Encrypt ``path`` in a stream and upload it; returns the document id."""
+        """Encrypt ``path`` in a stream and upload it; returns the document id.
+
+        A v2 account's upload is bound and signed (SPEC §24.2): it needs ``keys``."""
+        if self.crypto_format() == 2:
+            if keys is None:
+                raise ValueError("a format v2 account signs its uploads: pass keys")
+            from client.documents_v2 import upload_v2
+
+            return upload_v2(self, path, category, keys, name=name, mime=mime, progress=progress)
+        if box_public_key is None:
+            if keys is None:
+                raise ValueError("pass box_public_key or keys")
+            box_public_key = keys.box_public
         size = path.stat().st_size
         metadata = DocumentMetadata(
             name=name or path.name,
@@ -381,26 +420,46 @@ class CoffreClient:
         document = self._request("POST", "/documents", content=body, headers=headers).json()
         return str(document["id"])
 
-    def list_documents(self, keys: AccountKeys) -> list[DocumentEntry]:
-        """Every live document, with its metadata decrypted locally."""
-        documents = self._request("GET", "/documents").json()["documents"]
-        return [self._entry(doc, keys) for doc in documents]
+    def rename(self, document_id: str, name: str, keys: AccountKeys) -> int | None:
+        """Rename a document (a bound one gets its next version); returns that version."""
+        from client.documents_v2 import rename
 
-    def document(self, document_id: str, keys: AccountKeys) -> DocumentEntry:
-        return self._entry(self._request("GET", f"/documents/{document_id}").json(), keys)
+        return rename(self, keys, document_id, name)
+
+    def rekey(self, document_id: str, keys: AccountKeys) -> int:
+        """Re-encrypt a document under a new key, as v2; returns its new version."""
+        from client.documents_v2 import rekey
+
+        return rekey(self, keys, document_id)
+
+    def list_documents(
+        self, keys: AccountKeys, *, pinned_root: str | None = None
+    ) -> list[DocumentEntry]:
+        """Every live document, its binding checked and metadata decrypted locally."""
+        from client.documents_v2 import OwnerReader
+
+        documents = self._request("GET", "/documents").json()["documents"]
+        reader = OwnerReader(self, keys, pinned_root=pinned_root)
+        return [self._entry(doc, reader) for doc in documents]
+
+    def document(
+        self, document_id: str, keys: AccountKeys, *, pinned_root: str | None = None
+    ) -> DocumentEntry:
+        from client.documents_v2 import OwnerReader
+
+        doc = self._request("GET", f"/documents/{document_id}").json()
+        return self._entry(doc, OwnerReader(self, keys, pinned_root=pinned_root))
 
     @staticmethod
-    def _document_key(doc: dict[str, Any], keys: AccountKeys) -> bytes:
-        return open_sealed_key(b64decode(doc["sealed_key"]), keys.box_public, keys.box_secret)
-
-    def _entry(self, doc: dict[str, Any], keys: AccountKeys) -> DocumentEntry:
-        doc_key = self._document_key(doc, keys)
+    def _entry(doc: dict[str, Any], reader: Any) -> DocumentEntry:
+        opened = reader.open(doc)
         return DocumentEntry(
             id=doc["id"],
             category=doc["category"],
             created_at=datetime.fromisoformat(doc["created_at"]),
             ciphertext_size=int(doc["ciphertext_size"]),
-            metadata=decrypt_metadata(doc_key, b64decode(doc["encrypted_metadata"])),
+            metadata=opened.metadata,
+            version=opened.version,
         )
 
     def download(
@@ -410,11 +469,15 @@ class CoffreClient:
         keys: AccountKeys,
         *,
         progress: Progress | None = None,
-    ) -> DocumentMetadata:
-        """Download, decrypt and write ``dest``; nothing is written unless it all checks out."""
+        pinned_root: str | None = None,
+    ) -> DocumentMetadata | DocumentMetadataV2:
+        """Download, check (SPEC §24.4), decrypt and write ``dest``; nothing is written
+        unless it all checks out. ``pinned_root`` checks deposits' origins (else the root
+        this device first saw)."""
+        from client.documents_v2 import OwnerReader, write_verified
+
         doc = self._request("GET", f"/documents/{document_id}").json()
-        doc_key = self._document_key(doc, keys)
-        metadata = decrypt_metadata(doc_key, b64decode(doc["encrypted_metadata"]))
+        reader = OwnerReader(self, keys, pinned_root=pinned_root)
         url = f"{self._prefix}/documents/{document_id}/content"
         with self._http.stream("GET", url, headers=self._headers()) as response:
             if not response.is_success:
@@ -427,11 +490,9 @@ class CoffreClient:
                         progress(len(chunk))
                     yield chunk
 
-            decrypt_to_file(doc_key, chunks(), dest)
-        if _sha256_file(dest) != metadata.sha256:
-            dest.unlink()
-            raise ApiError(0, "integrity_mismatch", "Le document reçu ne correspond pas.")
-        return metadata
+            opened = reader.open(doc, chunks())
+            write_verified(opened.plaintext, dest)
+        return opened.metadata
 
     def delete(self, document_id: str) -> None:
         self._request("DELETE", f"/documents/{document_id}")
