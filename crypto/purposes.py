@@ -48,7 +48,19 @@ CONTENT_V2: Final = "coffre/v2/content"
 METADATA_V2: Final = "coffre/v2/metadata"
 COMMITMENT_V2: Final = "coffre/v2/commitment"
 
-V2_PURPOSES: Final = (LOGIN_V2, PASSPHRASE_WRAP_V2, CONTENT_V2, METADATA_V2, COMMITMENT_V2)
+# Recovery through a trusted contact (SPEC §28): subkeys of the contact-recovery key.
+CONTACT_WRAP_V2: Final = "coffre/v2/contact-wrap"
+CONTACT_AUTH_V2: Final = "coffre/v2/contact-auth"
+
+V2_PURPOSES: Final = (
+    LOGIN_V2,
+    PASSPHRASE_WRAP_V2,
+    CONTENT_V2,
+    METADATA_V2,
+    COMMITMENT_V2,
+    CONTACT_WRAP_V2,
+    CONTACT_AUTH_V2,
+)
 
 # AEAD associated data, prefixes and payload tags (SPEC §19, §22, §23, §25).
 AD_METADATA_V2: Final = b"coffre/v2/metadata"
@@ -56,3 +68,4 @@ STATEMENT_PREFIX_V2: Final = b"coffre/v2/statement\n"
 KDF_SALT_PREFIX_V2: Final = b"coffre/v2/kdf-salt\n"
 KEY_PIN_PREFIX_V2: Final = b"coffre/v2/key-pin\n"
 PIN_QR_PREFIX_V2: Final = "COFFRE:V2:PIN:"
+AD_MASTER_KEY_CONTACT_V2: Final = b"coffre/v2/master-key/contact"  # SPEC §28

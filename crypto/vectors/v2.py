@@ -1654,6 +1654,8 @@ def _raw_long_cert(admin_id: str) -> dict[str, Any]:
 
 def build_vectors_v2() -> dict[str, Any]:
     """The whole v2.json document."""
+    from crypto.vectors.contact import contact_vectors  # imports this module
+
     vectors = (
         json_vectors()
         + canonical_vectors()
@@ -1668,6 +1670,7 @@ def build_vectors_v2() -> dict[str, Any]:
         + pin_vectors()
         + recovery_vectors()
         + chain_vectors()
+        + contact_vectors()
     )
     return {
         "format": purposes.FORMAT_NAME_V2,

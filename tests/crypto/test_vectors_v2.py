@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import crypto
-from crypto import errors
+from crypto import contact_recovery, errors
 from crypto.certificates_v2 import verify_chain_v2
 from crypto.commitment import content_key_v2, key_commitment
 from crypto.consent_v2 import read_receipt_v2
@@ -210,6 +210,29 @@ def run_trust_chain_v2(v: Vector) -> None:
         assert certified.role == v["expected"]["role"]
 
 
+def run_contact_recovery(v: Vector) -> None:
+    i, e = v["inputs"], v.get("expected", {})
+    seal_public = contact_recovery.contact_seal_public(h(i["contact_sign_public"]))
+    key = contact_recovery.rebuild_contact_key(
+        h(i["sealed_share"]), h(i["server_share"]), h(i["contact_sign_seed"])
+    )
+    master_key = contact_recovery.open_master_key_for_contact(key, h(i["wrapped_master_contact"]))
+    if v["outcome"] != "ok":
+        return
+    auth_key = contact_recovery.contact_auth_key(key)
+    assert key == h(e["key"]) == h(i["key"])
+    assert seal_public == h(e["seal_public"])
+    assert bytes(a ^ b for a, b in zip(key, h(i["server_share"]), strict=True)) == h(
+        e["contact_share"]
+    )
+    assert contact_recovery.contact_wrap_key(key) == h(e["wrap_key"])
+    assert auth_key == h(e["auth_key"])
+    assert contact_recovery.auth_hash(auth_key) == h(e["auth_hash"])
+    assert master_key == h(e["master_key"]) == h(i["master_key"])
+    wrapped = contact_recovery.wrap_master_key_for_contact(master_key, key, nonce=h(i["nonce"]))
+    assert wrapped == h(i["wrapped_master_contact"])
+
+
 RUNNERS: dict[str, Callable[[Vector], None]] = {
     "strict_json": run_strict_json,
     "canonical_json": run_canonical_json,
@@ -225,6 +248,7 @@ RUNNERS: dict[str, Callable[[Vector], None]] = {
     "key_pin": run_key_pin,
     "recovery_code_parse": run_recovery_code_parse,
     "trust_chain_v2": run_trust_chain_v2,
+    "contact_recovery": run_contact_recovery,
 }
 
 

@@ -11,12 +11,14 @@ import { module, sodium, h, toHex, errorOf } from "./helpers.mjs";
 import { createCoffreCryptoV2, BindingError, StaleError } from "../static/js/coffre-crypto-v2.js";
 import { createCoffreStatementsV2 } from "../static/js/coffre-statements-v2.js";
 import { parseStrictJson } from "../static/js/coffre-json.js";
+import { createContactRecovery } from "../static/js/contact-recovery.js";
 
 const TEXT = readFileSync(new URL("../../crypto/vectors/v2.json", import.meta.url), "utf8");
 const PARSED = JSON.parse(TEXT);
 const STRICT = parseStrictJson(new Uint8Array(readFileSync(new URL("../../crypto/vectors/v2.json", import.meta.url))));
 const v2 = createCoffreCryptoV2(sodium);
 const st = createCoffreStatementsV2(sodium, v2);
+const contact = createContactRecovery(sodium);
 const ERRORS = {
   DecryptionError: module.DecryptionError,
   UnsupportedVersionError: module.UnsupportedVersionError,
@@ -212,6 +214,23 @@ const RUNNERS = {
     });
     if (v.outcome === "ok") assert.equal(certified.role, v.expected.role);
   },
+
+  contact_recovery(v) {
+    const i = v.inputs;
+    const sealPublic = contact.contactSealPublic(h(i.contact_sign_public));
+    const key = contact.rebuildContactKey(h(i.sealed_share), h(i.server_share), h(i.contact_sign_seed));
+    const masterKey = contact.openMasterKeyForContact(key, h(i.wrapped_master_contact));
+    if (v.outcome !== "ok") return;
+    const e = v.expected;
+    const authKey = contact.contactAuthKey(key);
+    assert.equal(toHex(key), e.key);
+    assert.equal(toHex(sealPublic), e.seal_public);
+    assert.equal(toHex(contact.contactWrapKey(key)), e.wrap_key);
+    assert.equal(toHex(authKey), e.auth_key);
+    assert.equal(toHex(contact.authHash(authKey)), e.auth_hash);
+    assert.equal(toHex(masterKey), e.master_key);
+    assert.equal(toHex(contact.wrapMasterKeyForContact(masterKey, key, { nonce: h(i.nonce) })), i.wrapped_master_contact);
+  },
 };
 
 async function expectOutcome(document, vector) {
@@ -264,7 +283,7 @@ test("v2.json read by the strict reader is what JSON.parse reads", () => {
   assert.deepEqual(STRICT, PARSED);
   assert.equal(PARSED.format, "Coffre crypto format v2");
   assert.equal(v2.FORMAT_NAME_V2, PARSED.format);
-  assert.equal(PARSED.vectors.length, 198);
+  assert.equal(PARSED.vectors.length, 209);
 });
 
 test("every v2 construction and outcome is covered, and every vector name is unique", () => {

@@ -39,6 +39,8 @@ export const PURPOSES_V2 = Object.freeze({
   CONTENT: "coffre/v2/content",
   METADATA: "coffre/v2/metadata",
   COMMITMENT: "coffre/v2/commitment",
+  CONTACT_WRAP: "coffre/v2/contact-wrap", // SPEC §28 (contact-recovery.js)
+  CONTACT_AUTH: "coffre/v2/contact-auth",
 });
 const V1_PURPOSES = ["coffre/v1/login", "coffre/v1/passphrase-wrap", "coffre/v1/recovery-login", "coffre/v1/recovery-wrap", "coffre/v1/keyring", "coffre/v1/content", "coffre/v1/metadata"];
 const ALL_PURPOSES = new Set([...V1_PURPOSES, ...Object.values(PURPOSES_V2)]);
