@@ -1,9 +1,19 @@
 """Consent from a client: share documents with a verified professional, revoke, pull a
-granted document, ask for one, answer a request, deposit (docs/CONSENT.md, SPEC §16).
+granted document, ask for one, answer a request, deposit (docs/CONSENT.md, SPEC §16,
+and in format v2 SPEC §24.3, §24.5).
 
 Everything secret happens here: the professional's keys are verified up to the pinned
 root before a document key is sealed to them; the consent receipt and the deposit
 statement are signed with the caller's own sign key.
+
+Format v2: a v2 account's receipt names each document's version, key commitment and
+ciphertext hash, taken from its binding after the owner's client checked it. The
+professional's client verifies the receipt under the person's sign key — trusted on
+first use and remembered per person (client/memory.py); a changed key opens nothing
+until the professional compared the person's pin (SPEC §25) and confirmed it — then
+the document's binding under the same key, at least the receipt's version, with the
+receipt's commitment and ciphertext hash (SPEC §24.4). Deposits are v2 statements
+binding the document (SPEC §24.3).
 """
 
 from __future__ import annotations
@@ -12,16 +22,25 @@ import hashlib
 import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from client.api import CoffreClient
+from client.api import ApiError, CoffreClient
+from client.documents_v2 import (
+    OwnerReader,
+    envelope_text,
+    header_envelope,
+    read_envelope,
+    seal_v2,
+    v2_metadata,
+)
 from client.network import trusted_keys
 from client.watermark import stamp_copy, watermark_text
 from crypto import (
     AccountKeys,
     DocumentMetadata,
+    DocumentMetadataV2,
     b64decode,
     b64encode,
     decrypt_bytes,
@@ -33,7 +52,12 @@ from crypto import (
     seal_document_key,
     sign_statement,
 )
+from crypto.binding import deposit_statement, open_document_stream
 from crypto.consent import ConsentReceipt, Deposit, SharedDocument
+from crypto.consent_v2 import ConsentReceiptV2, SharedDocumentV2, read_receipt_v2
+from crypto.errors import BindingError
+from crypto.pins import matches_pin, pin_spoken
+from crypto.statements_v2 import CONSENT_RECEIPT, sign_statement_v2, verify_statement_v2
 
 DAY = timedelta(days=1)
 
@@ -45,9 +69,29 @@ class PulledCopy:
     grant_id: str
     document_id: str
     category: str
-    metadata: DocumentMetadata
+    metadata: DocumentMetadata | DocumentMetadataV2
     content: bytes
     pulls_left: int | None
+    version: int | None = None  # the binding's version (format v2), else None
+
+
+class PersonKeyChanged(ApiError):
+    """The person's sign key is not the one this device trusted: nothing opens until
+    the professional compared the new pin with the person's phone and confirmed it.
+    Raised locally, never sent."""
+
+    def __init__(self, person_id: str, new_key: bytes) -> None:
+        super().__init__(
+            0,
+            "person_key_changed",
+            "La clé de signature de cette personne a changé depuis votre dernier échange : "
+            "rien ne s'ouvre avant que vous l'ayez vérifiée. Demandez-lui le code affiché "
+            f"sur son téléphone et comparez-le à celui-ci : {pin_spoken(new_key)}. "
+            f"S'ils sont identiques, confirmez : coffre confirm-person {person_id} "
+            '--pin "CODE".',
+        )
+        self.person_id = person_id
+        self.new_key = new_key
 
 
 def new_id() -> str:
@@ -75,6 +119,27 @@ def share(
     charter = client.call("GET", "/charters/current").json()
     documents = {d["id"]: d for d in client.call("GET", "/documents").json()["documents"]}
     start = (now or datetime.now(UTC)).replace(microsecond=0)
+    if client.crypto_format() == 2:
+        return _share_v2(
+            client,
+            keys,
+            documents,
+            certified.box_public,
+            grant=ConsentReceiptV2(
+                grant=new_id(),
+                person=person_id,
+                professional=professional_id,
+                structure=certified.structure_id,
+                purpose=purpose,
+                charter_version=int(charter["version"]),
+                documents=(),
+                not_before=start,
+                not_after=start + days * DAY,
+                max_pulls=max_pulls,
+                request=request,
+            ),
+            document_ids=sorted(set(document_ids)),
+        )
     shared = []
     sealed = {}
     for document_id in sorted(set(document_ids)):
@@ -101,6 +166,45 @@ def share(
     return granted
 
 
+def _share_v2(
+    client: CoffreClient,
+    keys: AccountKeys,
+    documents: dict[str, dict[str, Any]],
+    professional_box_key: bytes,
+    *,
+    grant: ConsentReceiptV2,
+    document_ids: list[str],
+) -> dict[str, Any]:
+    """A v2 receipt (SPEC §24.5): each document's binding is checked as the owner reads
+    it, and the receipt names the version, commitment and ciphertext hash it signs."""
+    reader = OwnerReader(client, keys)
+    shared, sealed = [], {}
+    for document_id in document_ids:
+        doc = documents[document_id]
+        opened = reader.open(doc)
+        if opened.parts is None:
+            # A v1 deposit kept as v1 has no binding to name: it is re-encrypted (and so
+            # bound by the person) before it can be shared in v2.
+            client.rekey(document_id, keys)
+            doc = client.call("GET", f"/documents/{document_id}").json()
+            opened = reader.open(doc)
+        assert opened.parts is not None
+        sealed[document_id] = b64encode(seal_document_key(opened.doc_key, professional_box_key))
+        shared.append(
+            SharedDocumentV2(
+                document_id,
+                opened.parts.version,
+                opened.parts.key_commitment,
+                opened.parts.ciphertext_sha256,
+            )
+        )
+    receipt = replace(grant, documents=tuple(shared))
+    envelope = sign_statement_v2(receipt.statement(), keys.sign_seed)
+    body = {"receipt_json": envelope_text(envelope), "sealed_keys": sealed}
+    granted: dict[str, Any] = client.call("POST", "/grants", json=body).json()
+    return granted
+
+
 def revoke(client: CoffreClient, grant_id: str) -> dict[str, Any]:
     revoked: dict[str, Any] = client.call("POST", f"/grants/{grant_id}/revoke").json()
     return revoked
@@ -111,14 +215,81 @@ def shared_with_me(client: CoffreClient) -> list[dict[str, Any]]:
     return grants
 
 
+def _receipt_version(grant: dict[str, Any]) -> int:
+    text = grant.get("receipt")
+    if not isinstance(text, str):
+        return 1
+    statement = json.loads(text).get("statement")
+    return 2 if isinstance(statement, dict) and statement.get("v") == 2 else 1
+
+
+def person_key(client: CoffreClient, grant: dict[str, Any]) -> bytes:
+    """The person's sign key for this grant: the one this device trusts (SPEC §25);
+    the first time, the one the server gives, then remembered. A different one raises
+    PersonKeyChanged."""
+    me = client.account_id()
+    person_id = str(grant["person_id"])
+    given = b64decode(str(grant["person_sign_public_key"]))
+    known = client.memory.person_key(me, person_id)
+    if known is None:
+        client.memory.trust_person_key(me, person_id, given)
+        return given
+    if known != given:
+        raise PersonKeyChanged(person_id, given)
+    return known
+
+
+def confirm_person_key(client: CoffreClient, person_id: str, pin: str) -> bytes:
+    """Trust the person's current sign key once its pin (read aloud or scanned from the
+    person's phone) matches; raises ValueError if it does not."""
+    for grant in shared_with_me(client):
+        if str(grant["person_id"]) == person_id and grant.get("person_sign_public_key"):
+            key = b64decode(str(grant["person_sign_public_key"]))
+            if not matches_pin(key, pin):
+                raise ValueError("the pin does not match this person's key")
+            client.memory.trust_person_key(client.account_id(), person_id, key)
+            return key
+    raise ValueError("no grant from this person")
+
+
+def person_pin(grant: dict[str, Any]) -> str | None:
+    """The spoken pin of the person's sign key (SPEC §25.3), to compare face to face."""
+    key = grant.get("person_sign_public_key")
+    return None if not key else pin_spoken(b64decode(str(key)))
+
+
+def verified_receipt(client: CoffreClient, grant: dict[str, Any]) -> ConsentReceiptV2:
+    """The grant's v2 receipt, verified under the person's trusted key and naming this
+    grant, this person and me."""
+    signer = person_key(client, grant)
+    statement = verify_statement_v2(read_envelope(str(grant["receipt"])), signer, CONSENT_RECEIPT)
+    receipt = read_receipt_v2(statement)
+    if (
+        receipt.grant != str(grant["id"])
+        or receipt.person != str(grant["person_id"])
+        or receipt.professional != client.account_id()
+    ):
+        raise BindingError("the receipt names another grant, person or professional")
+    return receipt
+
+
 def pull(
     client: CoffreClient,
     keys: AccountKeys,
     grant_id: str,
     document_id: str,
     reason: str | None = None,
+    *,
+    grant: dict[str, Any] | None = None,
 ) -> PulledCopy:
-    """Pull one granted document and decrypt it (recorded and told to the person)."""
+    """Pull one granted document and decrypt it (recorded and told to the person).
+
+    ``grant``: the entry of ``shared_with_me`` (fetched if not given). A v2 grant is
+    checked as SPEC §24.4 and §24.5 say before anything is returned."""
+    if grant is None:
+        grant = next((g for g in shared_with_me(client) if str(g["id"]) == grant_id), None)
+    if grant is not None and _receipt_version(grant) == 2:
+        return _pull_v2(client, keys, grant, document_id, reason)
     path = f"/grants/{grant_id}/documents/{document_id}/pull"
     response = client.call("POST", path, json={"reason": reason})
     doc_key = open_sealed_key(
@@ -133,6 +304,55 @@ def pull(
         metadata=metadata,
         content=decrypt_bytes(doc_key, response.content),
         pulls_left=int(left) if left is not None else None,
+    )
+
+
+def _pull_v2(
+    client: CoffreClient,
+    keys: AccountKeys,
+    grant: dict[str, Any],
+    document_id: str,
+    reason: str | None,
+) -> PulledCopy:
+    receipt = verified_receipt(client, grant)
+    entry = next((d for d in receipt.documents if d.id == document_id), None)
+    if entry is None:
+        raise BindingError("the receipt does not name this document")
+    me = client.account_id()
+    path = f"/grants/{receipt.grant}/documents/{document_id}/pull"
+    with client.stream("POST", path, json={"reason": reason}) as response:
+        headers = response.headers
+        if "Coffre-Binding" not in headers:
+            raise BindingError("a document shared in format v2 comes with its binding")
+        reader = open_document_stream(
+            envelope=header_envelope(headers["Coffre-Binding"]),
+            signer=person_key(client, grant),
+            document=document_id,
+            owner=receipt.person,
+            min_version=max(entry.version, client.memory.min_version(me, document_id)),
+            sealed_key=b64decode(headers["Coffre-Sealed-Key"]),
+            box_public=keys.box_public,
+            box_secret=keys.box_secret,
+            metadata_blob=b64decode(headers["Coffre-Metadata"]),
+            stream=response.iter_bytes(),
+        )
+        if (
+            reader.parts.key_commitment != entry.key_commitment
+            or reader.parts.ciphertext_sha256 != entry.ciphertext_sha256
+        ):
+            raise BindingError("the document is not the one the person shared")
+        content = b"".join(reader.plaintext)
+        left = headers.get("Coffre-Pulls-Left")
+        category = headers["Coffre-Category"]
+    client.memory.saw(me, document_id, reader.parts.version)
+    return PulledCopy(
+        grant_id=receipt.grant,
+        document_id=document_id,
+        category=category,
+        metadata=reader.metadata,
+        content=content,
+        pulls_left=int(left) if left is not None else None,
+        version=reader.parts.version,
     )
 
 
@@ -151,7 +371,7 @@ def pull_stamped(
     received it, for which structure and purpose, and when; the decrypted original is
     returned for checks only: callers write the stamped copy, never the original.
     """
-    copy = pull(client, keys, str(grant["id"]), document_id, reason)
+    copy = pull(client, keys, str(grant["id"]), document_id, reason, grant=grant)
     text = watermark_text(
         str(grant["professional_name"]),
         str(grant["structure_name"]),
@@ -202,11 +422,63 @@ def deposit(
     mime: str,
     content: bytes,
     now: datetime | None = None,
+    crypto_format: int | None = None,
 ) -> dict[str, Any]:
-    """Encrypt ``content`` to the person and deposit it with a signed statement."""
+    """Encrypt ``content`` to the person and deposit it with a signed statement.
+
+    ``crypto_format``: 2 for a v2 deposit bound to the document (SPEC §24.3), 1 for a
+    v1 statement (SPEC §16); by default the depositor's own account format, and v2
+    anyway when the person's vault refuses v1 (``format_v1_refused``)."""
     box_key = b64decode(
         client.call("GET", f"/persons/{person_id}/box-key").json()["box_public_key"]
     )
+    chosen = crypto_format if crypto_format is not None else client.crypto_format()
+    if chosen == 1:
+        try:
+            return _deposit_v1(
+                client,
+                keys,
+                box_key,
+                depositor_id=depositor_id,
+                structure_id=structure_id,
+                person_id=person_id,
+                category=category,
+                name=name,
+                mime=mime,
+                content=content,
+                now=now,
+            )
+        except ApiError as exc:
+            if crypto_format == 1 or exc.code != "format_v1_refused":
+                raise
+    return _deposit_v2(
+        client,
+        keys,
+        box_key,
+        depositor_id=depositor_id,
+        structure_id=structure_id,
+        person_id=person_id,
+        category=category,
+        metadata=v2_metadata(name, mime, len(content), hashlib.sha256(content).hexdigest()),
+        content=content,
+        now=now,
+    )
+
+
+def _deposit_v1(
+    client: CoffreClient,
+    keys: AccountKeys,
+    box_key: bytes,
+    *,
+    depositor_id: str,
+    structure_id: str,
+    person_id: str,
+    category: str,
+    name: str,
+    mime: str,
+    content: bytes,
+    now: datetime | None,
+) -> dict[str, Any]:
     doc_key = new_document_key()
     metadata = DocumentMetadata(
         name=name, mime=mime, size=len(content), sha256=hashlib.sha256(content).hexdigest()
@@ -233,4 +505,46 @@ def deposit(
     deposited: dict[str, Any] = client.call(
         "POST", "/deposits", content=ciphertext, headers=headers
     ).json()
+    return deposited
+
+
+def _deposit_v2(
+    client: CoffreClient,
+    keys: AccountKeys,
+    box_key: bytes,
+    *,
+    depositor_id: str,
+    structure_id: str,
+    person_id: str,
+    category: str,
+    metadata: DocumentMetadataV2,
+    content: bytes,
+    now: datetime | None,
+) -> dict[str, Any]:
+    sealed = seal_v2([content], metadata)
+    try:
+        document_id = new_id()
+        statement = deposit_statement(
+            sealed.parts(document_id, 1, person_id),
+            depositor=depositor_id,
+            structure=structure_id,
+            category=category,
+            deposited_at=(now or datetime.now(UTC)).replace(microsecond=0),
+        )
+        envelope = sign_statement_v2(statement, keys.sign_seed)
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "Content-Length": str(sealed.stream.size),
+            "Coffre-Document-Id": document_id,
+            "Coffre-Person": person_id,
+            "Coffre-Category": category,
+            "Coffre-Metadata": b64encode(sealed.metadata_blob),
+            "Coffre-Sealed-Key": b64encode(seal_document_key(sealed.doc_key, box_key)),
+            "Coffre-Deposit": b64encode(envelope_text(envelope).encode("utf-8")),
+        }
+        deposited: dict[str, Any] = client.call(
+            "POST", "/deposits", content=sealed.stream.chunks(), headers=headers
+        ).json()
+    finally:
+        sealed.stream.close()
     return deposited
