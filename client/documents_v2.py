@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from client.api import ApiError
 from crypto import (
     AccountKeys,
     DocumentMetadata,
@@ -56,9 +57,9 @@ from crypto.binding import (
 )
 from crypto.commitment import key_commitment
 from crypto.consent import read_deposit
-from crypto.errors import BindingError, InvalidInputError
+from crypto.errors import BindingError, CryptoError, InvalidInputError
 from crypto.jsontext import parse_json
-from crypto.statements_v2 import DEPOSIT, statement_type
+from crypto.statements_v2 import DEPOSIT, envelope_signer, statement_type
 from crypto.stream_v2 import HEADER_BYTES_V2
 
 if TYPE_CHECKING:
@@ -246,12 +247,22 @@ class OwnerReader:
     """Opens the owner's documents (SPEC §24.4). Keeps the depositors' verified keys."""
 
     def __init__(
-        self, client: CoffreClient, keys: AccountKeys, *, pinned_root: str | None = None
+        self,
+        client: CoffreClient,
+        keys: AccountKeys,
+        *,
+        pinned_root: str | None = None,
+        origin_required: bool = True,
     ) -> None:
+        """``origin_required=False`` (the export): a deposit whose depositor's keys no
+        longer verify up to the root (they left their structure) still opens, its
+        content checked against the deposit statement; the caller reports the origin
+        as unverified. Downloads keep the default."""
         self.client = client
         self.keys = keys
         self.account_id = client.account_id()
         self._pinned_root = pinned_root
+        self._origin_required = origin_required
         self._depositors: dict[str, bytes] = {}
 
     def migrated(self) -> bool:
@@ -284,7 +295,7 @@ class OwnerReader:
         statement = envelope.get("statement")
         if isinstance(statement, dict) and statement_type(statement) == DEPOSIT:
             read_bound_statement(statement)  # its members, before the depositor is looked up
-            signer = self.certified_sign_key(str(statement["depositor"]))
+            signer = self._origin_key(str(statement["depositor"]), envelope_signer(envelope))
         else:
             signer = self.keys.sign_public
         memory = self.client.memory
@@ -332,14 +343,26 @@ class OwnerReader:
             self._depositors[depositor_id] = certified.sign_public
         return self._depositors[depositor_id]
 
+    def _origin_key(self, depositor_id: str, named: bytes) -> bytes:
+        try:
+            return self.certified_sign_key(depositor_id)
+        except (ApiError, CryptoError, KeyError, ValueError):
+            if self._origin_required:
+                raise
+            return named
+
     def _check_v1_deposit(self, doc: dict[str, Any]) -> str:
         """A v1 deposit, verified as v1 (SPEC §16): the depositor's certified key signed
         it, for this person and this document; returns the ciphertext hash it names."""
         envelope = doc["deposit"]["envelope"]
         depositor = str(doc["deposit"]["depositor"]["account_id"])
-        statement = read_deposit(
-            verify_statement(envelope, expected_signer=self.certified_sign_key(depositor))
-        )
+        signer: bytes | None = None  # None: any signer, the export reports it unverified
+        try:
+            signer = self.certified_sign_key(depositor)
+        except (ApiError, CryptoError, KeyError, ValueError):
+            if self._origin_required:
+                raise
+        statement = read_deposit(verify_statement(envelope, expected_signer=signer))
         if (
             statement.person != self.account_id
             or statement.document != str(doc["id"])

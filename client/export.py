@@ -41,20 +41,21 @@ from typing import IO, Any, BinaryIO, cast
 from urllib.parse import quote
 
 from client.api import ApiError, CoffreClient
+from client.documents_v2 import OwnerReader
 from client.network import trusted_keys
 from crypto import (
     AccountKeys,
     CryptoError,
     DocumentMetadata,
     b64decode,
-    decrypt_metadata,
-    decrypt_stream,
     fingerprint,
-    open_sealed_key,
     verify_statement,
 )
+from crypto.binding import read_bound_statement
 from crypto.certificates import CertifiedKeys
 from crypto.consent import read_deposit
+from crypto.metadata_v2 import DocumentMetadataV2
+from crypto.statements_v2 import DEPOSIT, verify_statement_v2
 
 FORMAT = "coffre-export"
 VERSION = 1
@@ -308,13 +309,16 @@ class _Writer:
         self._root = pinned_root
         self._root_pinned = pinned_root is not None
         self._exported_at = datetime.fromisoformat(str(data["exported_at"]))
+        self._reader = OwnerReader(client, keys, pinned_root=pinned_root, origin_required=False)
 
     # -- one document ---------------------------------------------------------
     def document(self, doc: dict[str, Any], advance: Callable[[int], None]) -> dict[str, Any]:
-        doc_key = open_sealed_key(
-            b64decode(doc["sealed_key"]), self._keys.box_public, self._keys.box_secret
-        )
-        metadata = decrypt_metadata(doc_key, b64decode(doc["encrypted_metadata"]))
+        if "binding" not in doc:  # the export's list may predate format v2: ask the document
+            path = f"/documents/{quote(str(doc['id']), safe='')}"
+            doc = {**doc, **self._client.call("GET", path).json()}
+        # Checked as every owner's read (SPEC §24.4) before any byte is written.
+        opened = self._reader.open(doc)
+        metadata = opened.metadata
         folder = safe_name(str(doc["category"]), fallback="autre")
         name = unique_name(
             _with_extension(safe_name(metadata.name), metadata.mime),
@@ -334,7 +338,7 @@ class _Writer:
                     yield piece
 
             with self._archive.open(_member(path, created, metadata.size), "w") as member:
-                for plain in decrypt_stream(doc_key, counted()):
+                for plain in self._reader.open(doc, counted()).plaintext:
                     plain_digest.update(plain)
                     member.write(plain)
                     written += len(plain)
@@ -393,6 +397,15 @@ class _Writer:
             return None
         depositor = dict(deposit["depositor"])
         problem = None
+        statement = deposit["envelope"].get("statement") if deposit.get("envelope") else None
+        if isinstance(statement, dict) and statement.get("v") == 2:
+            problem = self._deposit_v2_problem(doc, deposit["envelope"], ciphertext_sha256)
+            return {
+                "envelope": deposit["envelope"],
+                "depositor": depositor,
+                "verified": problem is None,
+                "problem": problem,
+            }
         try:
             keys = self._depositor_keys(str(depositor.get("account_id")))
         except (ApiError, CryptoError, KeyError, ValueError):
@@ -415,6 +428,33 @@ class _Writer:
             "verified": problem is None,
             "problem": problem,
         }
+
+    def _deposit_v2_problem(
+        self, doc: dict[str, Any], envelope: dict[str, Any], ciphertext_sha256: str
+    ) -> str | None:
+        """A v2 deposit (SPEC §24.3) proves the origin of the version it names: signed by
+        the depositor's certified key, for this person and document, and (after a rename
+        by the person) still the same content."""
+        try:
+            depositor = str(envelope["statement"]["depositor"])
+            signer = self._reader.certified_sign_key(depositor)
+        except (ApiError, CryptoError, KeyError, ValueError, TypeError):
+            return (
+                "les clés du déposant n'ont pas pu être vérifiées jusqu'à la racine du "
+                "territoire (il ou elle a peut-être quitté sa structure)"
+            )
+        try:
+            parts = read_bound_statement(verify_statement_v2(envelope, signer, DEPOSIT))
+        except CryptoError:
+            return "la signature ne correspond pas aux clés certifiées du déposant"
+        if parts.owner != str(self._data["account"]["id"]) or parts.document != str(doc["id"]):
+            return "la déclaration de dépôt concerne une autre personne ou un autre document"
+        if parts.ciphertext_sha256 != ciphertext_sha256:
+            return (
+                "le document a changé depuis le dépôt (re-chiffré) : la signature ne couvre "
+                "plus ce contenu"
+            )
+        return None
 
     # -- the rest -------------------------------------------------------------
     def finish(self, listed: list[dict[str, Any]]) -> None:
@@ -464,7 +504,7 @@ def _text_member(member: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(cast(BinaryIO, member), encoding="utf-8", newline="")
 
 
-def _check(metadata: DocumentMetadata, written: int, sha256: str) -> None:
+def _check(metadata: DocumentMetadata | DocumentMetadataV2, written: int, sha256: str) -> None:
     if written != metadata.size or sha256 != metadata.sha256:
         raise ApiError(0, "integrity_mismatch", "Le document reçu ne correspond pas.")
 
