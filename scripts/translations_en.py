@@ -1088,6 +1088,53 @@ EN = {
     "Continuer sans annuler": "Continue without cancelling",
     "Réinitialisation demandée (délai d'attente)": "Reset requested (waiting period)",
     "Réinitialisation annulée par la personne": "Reset cancelled by the person",
+    # Format v2 on the professional's side (pro-v2.js, pro-pin.js).
+    "Le reçu que la personne a signé pour ce partage n'est pas valable : ses documents ne "
+    "s'ouvrent pas. Prévenez votre structure.": (
+        "The receipt the person signed for this share is not valid: their documents do not "
+        "open. Tell your organisation."
+    ),
+    "Attention : la clé de {person} n'est plus celle que vous connaissiez. Rien ne s'ouvre "
+    "tant que vous n'avez pas comparé son nouveau code de vérification avec celui de son "
+    "téléphone.": (
+        "Warning: {person}'s key is no longer the one you knew. Nothing opens until you have "
+        "compared their new verification code with the one on their phone."
+    ),
+    "Code de vérification de {person} : pas encore comparé.": (
+        "Verification code of {person}: not compared yet."
+    ),
+    "Code de vérification de {person} : comparé, c'est le bon.": (
+        "Verification code of {person}: compared, it is the right one."
+    ),
+    "Comparer le code de {person}": "Compare {person}'s code",
+    "Le code de vérification de {person}": "{person}'s verification code",
+    "C'est le même code : la clé de {person} est vérifiée.": (
+        "It is the same code: {person}'s key is verified."
+    ),
+    "Ce n'est pas le même code. N'ouvrez pas les documents de cette personne et prévenez "
+    "votre structure : sa clé a peut-être été remplacée.": (
+        "It is not the same code. Do not open this person's documents and tell your "
+        "organisation: their key may have been replaced."
+    ),
+    "Ce code est incomplet ou contient une faute de frappe : il a 27 lettres et chiffres. "
+    "Relisez-le avec la personne.": (
+        "This code is incomplete or has a typing error: it has 27 letters and digits. Read it "
+        "again with the person."
+    ),
+    "Ce document n'est pas celui que la personne a partagé : il a été modifié ou remplacé. "
+    "Il n'est pas affiché. Prévenez la personne et votre structure.": (
+        "This document is not the one the person shared: it was changed or replaced. It is "
+        "not shown. Tell the person and your organisation."
+    ),
+    "Demandez à la personne d'ouvrir « Mon code de vérification » sur son téléphone et "
+    "comparez.": (
+        "Ask the person to open “My verification code” on their phone and compare."
+    ),
+    "Le code que la personne lit sur son téléphone": "The code the person reads on their phone",
+    "27 lettres et chiffres ; les espaces ne comptent pas.": (
+        "27 letters and digits; spaces do not count."
+    ),
+    "Comparer": "Compare",
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

@@ -308,6 +308,34 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "request_declined": _("Refusée"),
         "request_expired": _("Expirée"),
         "request_word": _("Réponse : « {word} »"),
+        # Format v2 on the professional's side (pro-v2.js, pro-pin.js): the receipt,
+        # the person's key and pin, a document refused.
+        "receipt_refused": _(
+            "Le reçu que la personne a signé pour ce partage n'est pas valable : ses documents "
+            "ne s'ouvrent pas. Prévenez votre structure."
+        ),
+        "person_key_changed": _(
+            "Attention : la clé de {person} n'est plus celle que vous connaissiez. Rien ne "
+            "s'ouvre tant que vous n'avez pas comparé son nouveau code de vérification avec "
+            "celui de son téléphone."
+        ),
+        "pin_not_compared": _("Code de vérification de {person} : pas encore comparé."),
+        "pin_verified": _("Code de vérification de {person} : comparé, c'est le bon."),
+        "compare_pin": _("Comparer le code de {person}"),
+        "pin_title": _("Le code de vérification de {person}"),
+        "pin_matched": _("C'est le même code : la clé de {person} est vérifiée."),
+        "pin_mismatch": _(
+            "Ce n'est pas le même code. N'ouvrez pas les documents de cette personne et "
+            "prévenez votre structure : sa clé a peut-être été remplacée."
+        ),
+        "pin_invalid": _(
+            "Ce code est incomplet ou contient une faute de frappe : il a 27 lettres et "
+            "chiffres. Relisez-le avec la personne."
+        ),
+        "document_refused": _(
+            "Ce document n'est pas celui que la personne a partagé : il a été modifié ou "
+            "remplacé. Il n'est pas affiché. Prévenez la personne et votre structure."
+        ),
         # The person's history (person-history.js).
         "hist_when": _("Le {date} à {time}"),
         "hist_document": _("« {title} » ({category})"),

@@ -7,6 +7,12 @@
 // ("Copie transmise à … (structure) pour … le …", watermark.js): the preview and
 // "Télécharger" both use that copy, never the plain bytes, which are wiped once
 // stamped. The stamp deters and traces; it cannot prevent a copy (THREATS.md).
+//
+// Format v2 (pro-v2.js): each grant's receipt is verified under the person's key
+// before its documents are listed as openable; a person's key that changed since the
+// last visit opens nothing until the professional has compared the new pin
+// (pro-pin.js); a document of a v2 share opens only if it is the one the receipt
+// names (SPEC §24.4), else a plain message and no content.
 import { stampCopy, watermarkText } from "./watermark.js";
 import { button, byId, day, el, fill, time, title } from "./consent-common.js";
 import { territoryZone } from "./dates.js";
@@ -14,9 +20,16 @@ import { ShownError, messageFor } from "./http.js";
 import { StallError, download, stallMs } from "./transfer.js";
 import { createProDeposit } from "./pro-deposit.js";
 import { createProNotifications } from "./pro-notifications.js";
+import { createPersonKeys, createProV2, headerText } from "./pro-v2.js";
+import { createProPin } from "./pro-pin.js";
 
 const HOUR_MS = 3600000;
 const DAY_MS = 86400000;
+
+/**
+ * A grant as checked (pro-v2.js): its receipt, the person's key status, or refused.
+ * @typedef {{check: import("./pro-v2.js").GrantCheck | null, status: import("./pro-v2.js").KeyStatus | null, refused: boolean}} Verdict
+ */
 
 /** @param {any} ctx the helpers app.js gives */
 export function createProConsent(ctx) {
@@ -29,6 +42,12 @@ export function createProConsent(ctx) {
   let charter = null;
   const deposit = createProDeposit(ctx);
   const notices = createProNotifications(ctx);
+  /** @type {ReturnType<typeof createProV2> | null} */
+  let v2 = null;
+  const pro = () => (v2 ||= createProV2(sodium, C));
+  const pin = createProPin(ctx, { pro, back: (/** @type {string} */ status) => showShared(status) });
+  /** @type {Map<string, Verdict>} */
+  const verdicts = new Map(); // grant id → what its receipt and the person's key allow
 
   // ----------------------------------------------------------------- shared with me
 
@@ -40,18 +59,74 @@ export function createProConsent(ctx) {
     return fill(S.left_hours, { n: Math.max(1, Math.floor(left / HOUR_MS)), ...until });
   }
 
-  // The document's own name, from its encrypted metadata (the key is sealed to me).
-  /** @param {any} doc */
-  function sharedName(doc) {
+  // The document's own name, from its encrypted metadata (the key is sealed to me; in
+  // a v2 share, only when it is the key the receipt commits to).
+  /**
+   * @param {Verdict} verdict
+   * @param {any} doc
+   */
+  function sharedName(verdict, doc) {
     let key = null;
+    const check = verdict.check || { format: 0, personId: "", personKey: null, keyText: null, entries: new Map() };
     try {
-      key = C.openSealedKey(C.b64decode(doc.sealed_key), state.keys.boxPublic, state.keys.boxSecret);
-      return title(C.decryptMetadata(key, C.b64decode(doc.encrypted_metadata)).name);
+      key = pro().listedKey(check, doc, state.keys);
+      if (!key) return categoryLabel(doc.category);
+      return title(pro().decryptAnyMetadata(key, C.b64decode(doc.encrypted_metadata)).name);
     } catch {
       return categoryLabel(doc.category);
     } finally {
       if (key) sodium.memzero(key);
     }
+  }
+
+  /**
+   * The receipt verified and the person's key looked up (remembered the first time).
+   * @param {any} grant
+   * @returns {Verdict}
+   */
+  function assess(grant) {
+    try {
+      const check = pro().checkGrant(grant, state.accountId);
+      const status = check.keyText ? createPersonKeys(state.accountId).status(check.personId, check.keyText) : null;
+      return { check, status, refused: false };
+    } catch {
+      return { check: null, status: null, refused: true };
+    }
+  }
+
+  /**
+   * Why a grant's documents do not open on this page, or "".
+   * @param {Verdict | undefined} verdict
+   * @param {string} person
+   */
+  function stopped(verdict, person) {
+    if (!verdict || verdict.refused) return S.receipt_refused;
+    if (verdict.status === "changed") return fill(S.person_key_changed, { person });
+    return "";
+  }
+
+  /**
+   * The person's pin line and its button ("Comparer le code de …").
+   * @param {any} grant
+   * @param {Verdict} verdict
+   * @param {string} headingId
+   */
+  function pinLine(grant, verdict, headingId) {
+    const person = grant.person_login;
+    const check = /** @type {import("./pro-v2.js").GrantCheck} */ (verdict.check);
+    const said = verdict.status === "verified" ? S.pin_verified : S.pin_not_compared;
+    const compare = button(fill(S.compare_pin, { person }), () =>
+      pin.ask({
+        personId: check.personId,
+        person,
+        key: /** @type {Uint8Array} */ (check.personKey),
+        keyText: /** @type {string} */ (check.keyText),
+        changed: verdict.status === "changed",
+      }),
+      verdict.status === "changed" ? "primary" : "",
+    );
+    compare.setAttribute("aria-describedby", headingId);
+    return [verdict.status === "changed" ? null : el("p", { className: "pin-state", text: fill(said, { person }) }), compare];
   }
 
   /**
@@ -69,11 +144,16 @@ export function createProConsent(ctx) {
       el("p", { text: grant.pulls_left === null ? S.pulls_unlimited : fill(S.pulls_left, { n: grant.pulls_left }) }),
     );
     if (grant.blocked) card.append(el("p", { className: "warning", text: grant.blocked }));
+    const verdict = assess(grant);
+    verdicts.set(grant.id, verdict);
+    const stop = stopped(verdict, grant.person_login);
+    if (stop) card.append(el("p", { className: "warning", text: stop }));
+    if (verdict.status) card.append(el("div", { className: "actions" }, ...pinLine(grant, verdict, headingId)));
     const docs = el("ul", { className: "docs" });
     for (const doc of grant.documents) {
-      const name = sharedName(doc);
+      const name = sharedName(verdict, doc);
       const open = button(fill(S.open_document, { document: name }), () => startPull(grant, doc, name), "primary");
-      open.disabled = Boolean(grant.blocked);
+      open.disabled = Boolean(grant.blocked) || Boolean(stop);
       open.setAttribute("aria-describedby", headingId);
       docs.append(el("li", {}, el("p", { className: "doc-meta", text: categoryLabel(doc.category) }), open));
     }
@@ -85,6 +165,7 @@ export function createProConsent(ctx) {
   async function showShared(status = "", options = {}) {
     try {
       const { grants } = await (await api("GET", "/shared-with-me")).json();
+      verdicts.clear();
       const list = byId("shared-list");
       if (!grants.length) list.replaceChildren(el("p", { text: S.nothing_shared }));
       else list.replaceChildren(el("ul", { className: "cards" }, ...grants.map(grantCard)));
@@ -107,6 +188,9 @@ export function createProConsent(ctx) {
   function startPull(grant, doc, name) {
     if (pulling) return;
     showError("shared-error", "");
+    // Nothing is asked of the server (no pull counted) for a share this page refuses.
+    const stop = stopped(verdicts.get(grant.id), grant.person_login);
+    if (stop) return showError("shared-error", stop);
     if (!grant.reason_required) return pull(grant, doc, name, null, "shared-error");
     pending = { grant, doc, name };
     /** @type {HTMLFormElement} */ (byId("pull-reason-form")).reset();
@@ -153,20 +237,30 @@ export function createProConsent(ctx) {
     if (pulling) return;
     pulling = true;
     setStatus(S.opening);
+    /** @type {Uint8Array | null} */
     let plain = null;
+    let v2Share = false;
     try {
       const path = `/grants/${grant.id}/documents/${doc.id}/pull`;
       const { response, body } = await download((signal) => api("POST", path, { json: { reason }, signal }), stallMs(CONFIG));
       const sealed = C.b64decode(response.headers.get("Coffre-Sealed-Key") || "");
-      const docKey = C.openSealedKey(sealed, state.keys.boxPublic, state.keys.boxSecret);
+      const metadataBlob = C.b64decode(response.headers.get("Coffre-Metadata") || "");
+      const verdict = /** @type {Verdict} */ (verdicts.get(grant.id));
       let meta;
-      try {
-        meta = C.decryptMetadata(docKey, C.b64decode(response.headers.get("Coffre-Metadata") || ""));
-        const { chunks, sha256 } = await C.decryptToChunks(docKey, body);
-        plain = concatenate(chunks);
-        if (sha256 !== meta.sha256) throw new C.DecryptionError("sha256 mismatch");
-      } finally {
-        sodium.memzero(docKey);
+      if (verdict.check && verdict.check.format === 2) {
+        v2Share = true;
+        const stream = new Uint8Array(await new Response(body).arrayBuffer());
+        ({ metadata: meta, plaintext: plain } = await openBound(verdict.check, doc.id, response, sealed, metadataBlob, stream));
+      } else {
+        const docKey = C.openSealedKey(sealed, state.keys.boxPublic, state.keys.boxSecret);
+        try {
+          meta = C.decryptMetadata(docKey, metadataBlob);
+          const { chunks, sha256 } = await C.decryptToChunks(docKey, body);
+          plain = concatenate(chunks);
+          if (sha256 !== meta.sha256) throw new C.DecryptionError("sha256 mismatch");
+        } finally {
+          sodium.memzero(docKey);
+        }
       }
       const mark = watermarkText({
         recipient: grant.professional_name,
@@ -189,12 +283,43 @@ export function createProConsent(ctx) {
       showCopy({ name: name || title(meta.name), mark, url, left });
     } catch (error) {
       setStatus("");
-      let message = error instanceof C.CryptoError ? S.decrypt_failed : messageFor(error, S.unexpected_error);
+      // In a v2 share every failure of the crypto is the server's doing or a broken copy:
+      // the document is refused, and nothing of it is shown.
+      let message = error instanceof C.CryptoError ? (v2Share ? S.document_refused : S.decrypt_failed) : messageFor(error, S.unexpected_error);
       if (error instanceof StallError) message = S.pull_stalled;
       showError(errorId, message);
     } finally {
       pulling = false;
       if (plain) plain.fill(0);
+    }
+  }
+
+  // SPEC §24.4 under the receipt's terms: the binding (or a v2 deposit, signed by a
+  // depositor certified up to the territory's root) must be signed by the expected key,
+  // name this document, owner and at least the receipt's version, and commit to the
+  // receipt's key and ciphertext; then every hash before any key is used.
+  /**
+   * @param {import("./pro-v2.js").GrantCheck} check
+   * @param {string} documentId
+   * @param {Response} response
+   * @param {Uint8Array} sealedKey
+   * @param {Uint8Array} metadataBlob
+   * @param {Uint8Array} stream
+   */
+  async function openBound(check, documentId, response, sealedKey, metadataBlob, stream) {
+    const { envelope, signedBy } = pro().readBinding(headerText(C, response.headers.get("Coffre-Binding")));
+    const signer = signedBy === "person" ? /** @type {Uint8Array} */ (check.personKey) : await pro().depositorKey(api, signedBy, rootPin());
+    const { boxPublic, boxSecret } = state.keys;
+    return pro().openShared({ check, documentId, envelope, signer, sealedKey, metadataBlob, stream, boxPublic, boxSecret });
+  }
+
+  // The territory's root the depositor's chain is checked against: the one this device
+  // confirmed (trust.js), else the one the page was served with (as /charte shows it).
+  function rootPin() {
+    try {
+      return localStorage.getItem("coffre.trustRoot") || CONFIG.rootFingerprint;
+    } catch {
+      return CONFIG.rootFingerprint;
     }
   }
 
@@ -331,7 +456,7 @@ export function createProConsent(ctx) {
 
   return {
     kind: "professional",
-    screens: ["shared", "pull-reason", "shared-document", "ask", ...deposit.screens, ...notices.screens],
+    screens: ["shared", "pull-reason", "shared-document", "ask", ...pin.screens, ...deposit.screens, ...notices.screens],
     enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter },
     actions: { ...deposit.actions, ...notices.actions },
     async home(status = "") {
@@ -341,6 +466,8 @@ export function createProConsent(ctx) {
     wipe() {
       deposit.wipe();
       notices.wipe();
+      pin.wipe();
+      verdicts.clear();
       pending = null;
       profile = null;
       charter = null;

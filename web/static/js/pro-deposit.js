@@ -8,9 +8,17 @@
 // seals the new document key, the deposit statement (SPEC §16) names the exact
 // encrypted bytes and is signed with the professional's sign key. The depositor keeps
 // no key: they cannot read the document back.
+//
+// Format v2 (SPEC §24.3, pro-v2.js depositV2): the target's `encrypt(bytes, meta)`
+// makes the whole deposit — a document id chosen here, the v2 stream and metadata,
+// and the v2 deposit statement binding them to the person, signed by the
+// professional — whatever the professional's own account format (a v2 writer writes
+// no v1 object). The add screens call it when they know it; `headers` is the v1
+// deposit they called before (a v2 vault refuses it: format_v1_refused).
 import { depositStatement, newId } from "./network.js";
 import { askToChoose, byId, checked, choice, choiceMade, el, fill } from "./consent-common.js";
 import { messageFor } from "./http.js";
+import { createProV2 } from "./pro-v2.js";
 
 /** @param {any} ctx the helpers app.js gives */
 export function createProDeposit(ctx) {
@@ -19,6 +27,8 @@ export function createProDeposit(ctx) {
   let persons = []; // [{id, login}] from the grants in force
   /** @type {any} */
   let profile = null; // my keys' body: structure_id (GET /professionals/{me}/keys)
+  /** @type {ReturnType<typeof createProV2> | null} */
+  let v2 = null;
 
   /** The persons with a share in force to me, once each, in the order of the list. */
   /**
@@ -66,8 +76,35 @@ export function createProDeposit(ctx) {
       sendLabel: S.deposit_send,
       path: "/api/v1/deposits",
       headers: (/** @type {any} */ parts) => depositHeaders(person, parts),
+      encrypt: (/** @type {Uint8Array} */ bytes, /** @type {any} */ meta, /** @type {any} */ options) => depositV2(person, bytes, meta, options),
       done: () => ctx.home(fill(S.deposit_done, { person: person.login })),
     });
+  }
+
+  /**
+   * The v2 deposit of `bytes` for `person`: {blob, headers} to POST to /deposits.
+   * @param {{id: string, login: string}} person
+   * @param {Uint8Array} bytes
+   * @param {{name: string, mime: string, size: number, sha256: string}} meta
+   * @param {{category: string, expiresOn?: string | null}} options
+   */
+  async function depositV2(person, bytes, meta, { category, expiresOn = null }) {
+    if (!profile) profile = await (await api("GET", `/professionals/${state.accountId}/keys`)).json();
+    const { box_public_key: boxKey } = await (await api("GET", `/persons/${person.id}/box-key`)).json();
+    v2 ||= createProV2(sodium, C);
+    const { blob, headers } = v2.depositV2({
+      bytes,
+      meta,
+      category,
+      expiresOn,
+      personId: person.id,
+      personBox: C.b64decode(boxKey),
+      depositorId: state.accountId,
+      structureId: profile.structure_id,
+      signSeed: state.keys.signSeed,
+      newId: () => newId(sodium),
+    });
+    return { blob, headers };
   }
 
   /**
