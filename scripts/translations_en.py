@@ -30,6 +30,26 @@ EN = {
     "Ce document ne peut pas être ouvert. Il a peut-être été abîmé.": (
         "This document cannot be opened. It may have been damaged."
     ),
+    # Format v2 on the person's side (documents-v2.js, migrate-v2.js, person-pin.js).
+    "Ce document a été modifié par quelqu'un d'autre que vous. Il n'est pas affiché. Ne "
+    "l'utilisez pas.": (
+        "This document was changed by someone other than you. It is not shown. Do not use it."
+    ),
+    "La mise à jour de sécurité de votre coffre n'a pas pu se faire. Vos documents sont "
+    "toujours là. Elle sera refaite la prochaine fois que vous ouvrirez votre coffre.": (
+        "The security update of your vault could not be done. Your documents are still "
+        "there. It will be done again the next time you open your vault."
+    ),
+    "Mon code de vérification": "My verification code",
+    "Montrez ce code au professionnel pour qu'il vérifie que c'est bien vous.": (
+        "Show this code to the professional so they can check that it is really you."
+    ),
+    "QR code de mon code de vérification": "QR code of my verification code",
+    "Il peut scanner le QR code, ou vous lisez le code à voix haute. S'il voit un autre "
+    "code sur son écran, ne lui envoyez rien et prévenez sa structure.": (
+        "They can scan the QR code, or you read the code aloud. If they see another code "
+        "on their screen, send them nothing and tell their organisation."
+    ),
     "Ce fichier n'est pas une photo ni un PDF.": "This file is neither a photo nor a PDF.",
     "Chargement…": "Loading…",
     "Chiffrement…": "Encrypting…",

@@ -60,6 +60,17 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "rename_missing": _("Écrivez le nouveau nom du document."),
         "deleted": _("Le document a été supprimé."),
         "decrypt_failed": _("Ce document ne peut pas être ouvert. Il a peut-être été abîmé."),
+        # Format v2 on the person's side (documents-v2.js, migrate-v2.js): a document
+        # whose parts do not belong together, or an older version than one seen.
+        "my_document_refused": _(
+            "Ce document a été modifié par quelqu'un d'autre que vous. Il n'est pas "
+            "affiché. Ne l'utilisez pas."
+        ),
+        "migration_later": _(
+            "La mise à jour de sécurité de votre coffre n'a pas pu se faire. Vos documents "
+            "sont toujours là. Elle sera refaite la prochaine fois que vous ouvrirez votre "
+            "coffre."
+        ),
         "preparing": _("Préparation des pages…"),
         "encrypting": _("Chiffrement…"),
         "sending": _("Envoi…"),

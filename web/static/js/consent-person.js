@@ -18,6 +18,8 @@ import { createGrants } from "./person-grants.js";
 import { createNotifications } from "./person-notifications.js";
 import { createRequests } from "./person-requests.js";
 import { createShare } from "./person-share.js";
+import { createMigration } from "./migrate-v2.js";
+import { createPin } from "./person-pin.js";
 import { createTrust } from "./trust.js";
 
 /** @param {import("./types/page").PageHelpers} ctx */
@@ -62,7 +64,10 @@ export function createPersonConsent(ctx) {
   const deposits = createDepositCheck(P);
   P.history = createHistory(P);
   const exporter = createExport(P);
-  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter];
+  const pin = createPin(P);
+  // Format v2 at unlock (migrate-v2.js): before the vault's first screen, once.
+  const migration = createMigration(P);
+  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter, pin, migration];
 
   return {
     kind: "person",
@@ -71,7 +76,8 @@ export function createPersonConsent(ctx) {
     enter: Object.assign({}, ...parts.map((part) => part.enter)),
     actions: Object.assign({}, ...parts.map((part) => part.actions)),
     async home(status = "") {
-      await ctx.showDocuments(status);
+      const later = await migration.atUnlock();
+      await ctx.showDocuments(status || later);
       notifications.refreshCounts();
     },
     wipe() {
