@@ -31,7 +31,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from client.api import ApiError
 from crypto import (
     AccountKeys,
     DocumentMetadata,
@@ -57,7 +56,7 @@ from crypto.binding import (
 )
 from crypto.commitment import key_commitment
 from crypto.consent import read_deposit
-from crypto.errors import BindingError, CryptoError, InvalidInputError
+from crypto.errors import BindingError, InvalidInputError
 from crypto.jsontext import parse_json
 from crypto.statements_v2 import DEPOSIT, envelope_signer, statement_type
 from crypto.stream_v2 import HEADER_BYTES_V2
@@ -254,10 +253,10 @@ class OwnerReader:
         pinned_root: str | None = None,
         origin_required: bool = True,
     ) -> None:
-        """``origin_required=False`` (the export): a deposit whose depositor's keys no
-        longer verify up to the root (they left their structure) still opens, its
-        content checked against the deposit statement; the caller reports the origin
-        as unverified. Downloads keep the default."""
+        """``origin_required=False`` (the export): a deposit opens without its origin
+        checked here — its content still checked against its binding or metadata — and
+        the caller reports whether the depositor's certified key signed it (a depositor
+        who left their structure no longer verifies). Downloads keep the default."""
         self.client = client
         self.keys = keys
         self.account_id = client.account_id()
@@ -284,7 +283,9 @@ class OwnerReader:
             b64decode(doc["sealed_key"]), self.keys.box_public, self.keys.box_secret
         )
         metadata = decrypt_metadata(doc_key, b64decode(doc["encrypted_metadata"]))
-        expected_hash = self._check_v1_deposit(doc) if doc.get("deposit") else None
+        expected_hash = None
+        if doc.get("deposit") and self._origin_required:
+            expected_hash = self._check_v1_deposit(doc)
         plaintext = _v1_plaintext(doc_key, stream, metadata, expected_hash)
         return OwnedDocument(document_id, None, None, doc_key, metadata, plaintext)
 
@@ -295,7 +296,11 @@ class OwnerReader:
         statement = envelope.get("statement")
         if isinstance(statement, dict) and statement_type(statement) == DEPOSIT:
             read_bound_statement(statement)  # its members, before the depositor is looked up
-            signer = self._origin_key(str(statement["depositor"]), envelope_signer(envelope))
+            signer = (
+                self.certified_sign_key(str(statement["depositor"]))
+                if self._origin_required
+                else envelope_signer(envelope)  # the caller checks the origin itself
+            )
         else:
             signer = self.keys.sign_public
         memory = self.client.memory
@@ -343,25 +348,12 @@ class OwnerReader:
             self._depositors[depositor_id] = certified.sign_public
         return self._depositors[depositor_id]
 
-    def _origin_key(self, depositor_id: str, named: bytes) -> bytes:
-        try:
-            return self.certified_sign_key(depositor_id)
-        except (ApiError, CryptoError, KeyError, ValueError):
-            if self._origin_required:
-                raise
-            return named
-
     def _check_v1_deposit(self, doc: dict[str, Any]) -> str:
         """A v1 deposit, verified as v1 (SPEC §16): the depositor's certified key signed
         it, for this person and this document; returns the ciphertext hash it names."""
         envelope = doc["deposit"]["envelope"]
         depositor = str(doc["deposit"]["depositor"]["account_id"])
-        signer: bytes | None = None  # None: any signer, the export reports it unverified
-        try:
-            signer = self.certified_sign_key(depositor)
-        except (ApiError, CryptoError, KeyError, ValueError):
-            if self._origin_required:
-                raise
+        signer = self.certified_sign_key(depositor)
         statement = read_deposit(verify_statement(envelope, expected_signer=signer))
         if (
             statement.person != self.account_id

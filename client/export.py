@@ -315,7 +315,7 @@ class _Writer:
     def document(self, doc: dict[str, Any], advance: Callable[[int], None]) -> dict[str, Any]:
         if "binding" not in doc:  # the export's list may predate format v2: ask the document
             path = f"/documents/{quote(str(doc['id']), safe='')}"
-            doc = {**doc, **self._client.call("GET", path).json()}
+            doc = {**self._client.call("GET", path).json(), **doc}
         # Checked as every owner's read (SPEC §24.4) before any byte is written.
         opened = self._reader.open(doc)
         metadata = opened.metadata
