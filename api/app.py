@@ -21,6 +21,7 @@ from api.routes import (
     charters,
     consent,
     console,
+    contacts,
     credentials,
     documents,
     health,
@@ -130,6 +131,7 @@ def create_app(
         audit,
         console,
         history,
+        contacts,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)

@@ -21,6 +21,7 @@ from coffre.consent.deposits import DepositService
 from coffre.consent.grants import GrantService
 from coffre.consent.requests import RequestService
 from coffre.consent.service import CharterService
+from coffre.contacts.service import ContactService
 from coffre.db.engine import Database, make_engine
 from coffre.notifications.service import NotificationService
 from coffre.settings import Settings
@@ -54,6 +55,7 @@ class Coffre:
     console: AuditConsole
     history: History
     exports: Exports
+    contacts: ContactService
 
     @classmethod
     def build(
@@ -79,6 +81,7 @@ class Coffre:
         audit_log = AuditLog(db, settings, clock)
         history = History(db, clock, grants)
         resets = ResetService(db, clock, credentials, vault, settings)
+        contacts = ContactService(db, clock, credentials, settings)
         return cls(
             settings=settings,
             db=db,
@@ -93,7 +96,10 @@ class Coffre:
             recovery=RecoveryService(db, clock, credentials),
             resets=resets,
             # A reset waiting for an erased account ends with it (its new keys wiped).
-            erasure=ErasureService(db, clock, credentials, vault, (resets.void_for_erased,)),
+            # A trusted-contact arrangement naming or named by it ends too (key wiped).
+            erasure=ErasureService(
+                db, clock, credentials, vault, (resets.void_for_erased, contacts.end_for_erased)
+            ),
             charters=CharterService(db, clock),
             grants=grants,
             requests=RequestService(db, clock, settings.requests_per_person_per_day),
@@ -103,6 +109,7 @@ class Coffre:
             console=AuditConsole(db, settings, clock),
             history=history,
             exports=Exports(db, clock, history, grants, audit_log),
+            contacts=contacts,
         )
 
     def close(self) -> None:

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     # How long a reset with a reset code waits before it replaces the account's keys
     # and destroys the old documents; the person can cancel meanwhile (docs/THREATS.md).
     reset_waiting_days: int = Field(default=7, ge=1, le=30)
+    # How long a trusted contact's request for recovery waits before the server releases
+    # its share of the key (crypto/SPEC.md §28); the person is told and can refuse.
+    # Fixed on each arrangement when the person names the contact (docs/THREATS.md).
+    contact_waiting_days: int = Field(default=7, ge=1, le=60)
     # The territory's identifier (a CODE of crypto/SPEC.md §18.4: lowercase letters,
     # digits, "_" and "-"; e.g. the département "63"). Clients put it in every v2
     # passphrase salt (SPEC §19.2): it must never change once v2 accounts exist.

@@ -73,6 +73,13 @@ SHOWN = frozenset(
         "account.reset",
         "account.totp_on",
         "account.totp_off",
+        # Recovery through a trusted contact (coffre/contacts/service.py): every step.
+        "contact.name",
+        "contact.remove",
+        "contact.request",
+        "contact.refuse",
+        "contact.release",
+        "account.contact_recover",
     }
 )
 

@@ -120,6 +120,24 @@ def _own(item: HistoryItem, who: str, doc: str) -> str:
             "Votre coffre a été réinitialisé avec un code, après le délai d'attente : les "
             "anciens documents ont été détruits."
         ),
+        "contact.name": (
+            "Vous avez choisi une personne de confiance : avec votre accord ou après le délai "
+            "sans réponse de votre part, elle pourra ouvrir tout votre coffre."
+        ),
+        "contact.remove": "Vous avez retiré votre personne de confiance.",
+        "contact.request": (
+            "Votre personne de confiance a demandé l'accès de secours à votre coffre. Vous "
+            "pouvez refuser tant que le délai n'est pas passé."
+        ),
+        "contact.refuse": "Vous avez refusé la demande d'accès de secours.",
+        "contact.release": (
+            "Le délai est passé sans refus : l'accès de secours est ouvert à votre personne "
+            "de confiance."
+        ),
+        "account.contact_recover": (
+            "Avec votre personne de confiance, une nouvelle phrase secrète et un nouveau code "
+            "de récupération ont été choisis. Toutes vos connexions ont été fermées."
+        ),
         "account.totp_on": "Vous avez activé la double authentification.",
         "account.totp_off": "Vous avez désactivé la double authentification.",
     }

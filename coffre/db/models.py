@@ -4,6 +4,7 @@ from coffre.accounts.models import Account, LoginFailure, Session, TotpCredentia
 from coffre.accounts.reset_models import PendingReset
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter, Pull
+from coffre.contacts.models import ContactRequest, TrustedContact
 from coffre.db.base import Base
 from coffre.notifications.models import Notification
 from coffre.structures.models import (
@@ -21,6 +22,7 @@ __all__ = [
     "AuditHead",
     "AccessRequest",
     "Account",
+    "ContactRequest",
     "Base",
     "Document",
     "Grant",
@@ -38,4 +40,5 @@ __all__ = [
     "Structure",
     "TotpCredential",
     "TrustRoot",
+    "TrustedContact",
 ]

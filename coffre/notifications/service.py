@@ -38,6 +38,13 @@ class Kind(StrEnum):
     # reset waits, and the person can cancel): coffre/accounts/reset.py.
     RESET_CODE_ISSUED = "reset.code_issued"
     RESET_REQUESTED = "reset.requested"
+    # Recovery through a trusted contact (coffre/contacts/service.py): the contact is
+    # told they were named and when a request is refused; the person, at once, when
+    # the contact asks, and when a recovery with the contact set a new passphrase.
+    CONTACT_NAMED = "contact.named"
+    CONTACT_REQUESTED = "contact.requested"
+    CONTACT_REFUSED = "contact.refused"
+    CONTACT_RECOVERED = "contact.recovered"
 
 
 def notify(db: DbSession, account_id: str, kind: Kind, data: dict[str, Any], now: datetime) -> None:
