@@ -27,6 +27,7 @@ from coffre.errors import CoffreError, RateLimited, Unavailable
 from coffre.policy import Actor
 from coffre.settings import Settings
 from coffre.vault.errors import (
+    InvalidBinding,
     InvalidExpiryDate,
     InvalidMetadata,
     InvalidSealedKey,
@@ -41,6 +42,17 @@ def decode_header(value: str, error: type[CoffreError]) -> bytes:
     try:
         return b64decode(value.strip())
     except InvalidInputError as exc:
+        raise error() from exc
+
+
+def header_text(value: str | None, error: type[CoffreError] = InvalidBinding) -> str | None:
+    """A JSON envelope sent as base64url of its UTF-8 text (a binding, a deposit): the
+    text exactly as the client signed it, never re-serialised (SPEC §18.1)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return decode_header(value, error).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise error() from exc
 
 
@@ -59,15 +71,21 @@ def new_document(
     sealed_key: str,
     content_length: int | None,
     expires_on: str | None,
+    *,
+    document_id: str | None = None,
+    binding: str | None = None,
 ) -> NewDocument:
     """The document an upload's headers describe, from their raw values (base64url, an
-    ISO date or nothing): a person's own upload or a deposit."""
+    ISO date or nothing): a person's own upload or a deposit. In v2, the id the client
+    chose and its binding (base64url of the envelope's JSON text)."""
     return NewDocument(
         category=category,
         encrypted_metadata=decode_header(metadata, InvalidMetadata),
         sealed_key=decode_header(sealed_key, InvalidSealedKey),
         declared_size=content_length,
         expires_on=header_date(expires_on),
+        document_id=document_id.strip() if document_id is not None else None,
+        binding=header_text(binding),
     )
 
 

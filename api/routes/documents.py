@@ -5,20 +5,30 @@ Upload: the body is the raw content stream (SPEC §8), sent as
 (base64url): ``Coffre-Category``, ``Coffre-Metadata``, ``Coffre-Sealed-Key``, and
 optionally ``Coffre-Expires-On`` (ISO date).
 The body streams from the socket to the object store without being held in memory.
+
+Format v2 (SPEC §24): an upload or a re-key also sends ``Coffre-Binding`` (base64url
+of the owner's binding envelope, JSON text) and, for an upload, ``Coffre-Document-Id``
+(the id the client chose and signed); a rename sends ``binding`` in its body; a v1
+document is bound in place by ``PUT /documents/{id}/binding``. A download may ask for
+``Range: bytes=0-N`` (its first bytes, a header).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api.deps import ActorDep, CoffreDep
+from api.schemas.accounts import AccountBody
 from api.schemas.documents import (
+    BindingBody,
     CategoryBody,
     CategoryList,
+    CryptoFormatRequest,
     DepositBody,
     DepositorBody,
     DocumentBody,
@@ -30,6 +40,7 @@ from api.upload import (
     BlockingBody,
     UploadActorDep,
     decode_header,
+    header_text,
     new_document,
     run_upload,
 )
@@ -58,6 +69,10 @@ def document_body(view: DocumentView, depositor: Depositor | None = None) -> Doc
         expires_on=doc.expires_on,
         updated_at=doc.updated_at,
         deposit=_deposit(doc.deposit, depositor),
+        format=doc.format,
+        version=doc.version,
+        binding=doc.binding,
+        binding_signer=view.binding_signer,
     )
 
 
@@ -91,8 +106,18 @@ async def upload_document(
     sealed_key: Annotated[Text, Header(alias="Coffre-Sealed-Key", max_length=200)],
     content_length: Annotated[Count | None, Header()] = None,
     expires_on: Annotated[Text | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
+    document_id: Annotated[Text | None, Header(alias="Coffre-Document-Id", max_length=32)] = None,
+    binding: Annotated[Text | None, Header(alias="Coffre-Binding", max_length=6000)] = None,
 ) -> DocumentBody:
-    new = new_document(category, metadata, sealed_key, content_length, expires_on)
+    new = new_document(
+        category,
+        metadata,
+        sealed_key,
+        content_length,
+        expires_on,
+        document_id=document_id,
+        binding=binding,
+    )
     view = await run_upload(request, actor, coffre.vault.upload, actor, new, BlockingBody(request))
     return document_body(view)
 
@@ -111,16 +136,37 @@ def get_document(document_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Doc
     return document_body(coffre.vault.get(actor, document_id))
 
 
+# One range from the first byte, below 4 MiB: what a reader needs to see a header.
+_RANGE = re.compile(r"bytes=0-([0-9]{1,7})")
+MAX_RANGE_END = 4 * 1024 * 1024 - 1
+
+
+def _range_end(value: str | None) -> int | None:
+    match = _RANGE.fullmatch(value.strip()) if value is not None else None
+    if match is None or int(match.group(1)) > MAX_RANGE_END:
+        return None  # anything else: the whole stream, as RFC 9110 §14.2 allows
+    return int(match.group(1))
+
+
 @router.get("/documents/{document_id}/content")
-def download_document(document_id: PathId, actor: ActorDep, coffre: CoffreDep) -> StreamingResponse:
-    document, stream = coffre.vault.open_content(actor, document_id)
+def download_document(
+    document_id: PathId,
+    actor: ActorDep,
+    coffre: CoffreDep,
+    range_: Annotated[Text | None, Header(alias="Range", max_length=100)] = None,
+) -> StreamingResponse:
+    end = _range_end(range_)
+    first = None if end is None else end + 1
+    document, stream = coffre.vault.open_content(actor, document_id, first=first)
+    headers = {"Coffre-Ciphertext-Sha256": document.ciphertext_sha256, "Accept-Ranges": "bytes"}
+    if first is None or document.ciphertext_size == 0:
+        headers["Content-Length"] = str(document.ciphertext_size)
+        return StreamingResponse(stream, media_type="application/octet-stream", headers=headers)
+    last = min(first, document.ciphertext_size) - 1
+    headers["Content-Length"] = str(last + 1)
+    headers["Content-Range"] = f"bytes 0-{last}/{document.ciphertext_size}"
     return StreamingResponse(
-        stream,
-        media_type="application/octet-stream",
-        headers={
-            "Content-Length": str(document.ciphertext_size),
-            "Coffre-Ciphertext-Sha256": document.ciphertext_sha256,
-        },
+        stream, status_code=206, media_type="application/octet-stream", headers=headers
     )
 
 
@@ -132,11 +178,13 @@ async def replace_content(
     coffre: CoffreDep,
     metadata: Annotated[Text, Header(alias="Coffre-Metadata", max_length=6000)],
     sealed_key: Annotated[Text, Header(alias="Coffre-Sealed-Key", max_length=200)],
+    binding: Annotated[Text | None, Header(alias="Coffre-Binding", max_length=6000)] = None,
 ) -> DocumentBody:
     """Re-encryption under a new key: every grantee's key for this document goes."""
     new = NewContent(
         encrypted_metadata=decode_header(metadata, InvalidMetadata),
         sealed_key=decode_header(sealed_key, InvalidSealedKey),
+        binding=header_text(binding),
     )
     view = await run_upload(
         request, actor, coffre.vault.replace_content, actor, document_id, new, BlockingBody(request)
@@ -148,11 +196,34 @@ async def replace_content(
 def update_document(
     document_id: PathId, body: DocumentPatch, actor: ActorDep, coffre: CoffreDep
 ) -> DocumentBody:
-    change = DocumentChange(encrypted_metadata=body.encrypted_metadata, expires_on=body.expires_on)
+    change = DocumentChange(
+        encrypted_metadata=body.encrypted_metadata,
+        expires_on=body.expires_on,
+        binding=body.binding,
+    )
     return document_body(coffre.vault.update(actor, document_id, change))
+
+
+@router.put("/documents/{document_id}/binding")
+def bind_document(
+    document_id: PathId, body: BindingBody, actor: ActorDep, coffre: CoffreDep
+) -> DocumentBody:
+    """Migration: the owner's v2 binding of a v1 document, over its stored parts."""
+    return document_body(coffre.vault.bind(actor, document_id, body.binding))
 
 
 @router.delete("/documents/{document_id}", status_code=204)
 def delete_document(document_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Response:
     coffre.vault.delete(actor, document_id)
     return Response(status_code=204)
+
+
+@router.post("/me/crypto-format")
+def switch_crypto_format(
+    body: CryptoFormatRequest, actor: ActorDep, coffre: CoffreDep
+) -> AccountBody:
+    """The account writes format v2 from now on, once every document it owns is bound
+    (409 ``migration_incomplete`` otherwise); idempotent. Every v1 write is then refused.
+    Here rather than with the account routes: the rule is the vault's."""
+    coffre.vault.switch_format(actor, body.format)
+    return AccountBody.of(coffre.accounts.account(actor))

@@ -71,6 +71,8 @@ class AccountBody(BaseModel):
     login: str
     box_public_key: B64Bytes
     sign_public_key: B64Bytes
+    # 1 or 2: once 2, the server refuses every v1 write for or by the account.
+    crypto_format: int = 1
 
     @classmethod
     def of(cls, account: Account) -> AccountBody:
@@ -80,6 +82,7 @@ class AccountBody(BaseModel):
             login=account.login,
             box_public_key=account.box_public_key,
             sign_public_key=account.sign_public_key,
+            crypto_format=account.crypto_format or 1,
         )
 
 

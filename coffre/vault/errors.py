@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coffre.errors import Invalid, NotFound, TooLarge
+from coffre.errors import Conflict, Invalid, NotFound, TooLarge
 
 
 class DocumentNotFound(NotFound):
@@ -52,3 +52,62 @@ class InvalidExpiryDate(Invalid):
     message_fr = (
         "Cette date de fin de validité n'est pas valable. Vérifiez le jour, le mois et l'année."
     )
+
+
+# -- format v2 (SPEC §24; docs/CONSENT.md "Format v2") ---------------------------------
+
+
+class InvalidBinding(Invalid):
+    code = "invalid_binding"
+    message_fr = (
+        "La signature du document ne correspond pas à ce qui a été envoyé. Rien n'a été "
+        "enregistré : rechargez la page et réessayez."
+    )
+
+
+class DocumentIdTaken(Conflict):
+    code = "document_id_taken"
+    message_fr = "Ce numéro de document est déjà utilisé. Rien n'a été enregistré : réessayez."
+
+
+class DocumentChanged(Conflict):
+    code = "document_changed"
+    message_fr = (
+        "Ce document a changé entre-temps, peut-être depuis un autre appareil. "
+        "Rechargez la page puis recommencez."
+    )
+
+
+class DocumentAlreadyBound(Conflict):
+    code = "document_already_bound"
+    message_fr = "Ce document est déjà signé dans le nouveau format : il n'y a rien à faire."
+
+
+class DepositKeepsSignature(Conflict):
+    code = "deposit_keeps_signature"
+    message_fr = (
+        "Ce document a été déposé par un professionnel : il garde la signature de ce "
+        "professionnel. Il n'y a rien à faire."
+    )
+
+
+class FormatV1Refused(Conflict):
+    code = "format_v1_refused"
+    message_fr = "Ce document vient d'une ancienne version de l'application. Rechargez la page."
+
+
+class MigrationIncomplete(Conflict):
+    code = "migration_incomplete"
+    message_fr = (
+        "Des documents n'ont pas encore été signés dans le nouveau format. Gardez "
+        "l'application ouverte jusqu'à la fin de la mise à jour, puis réessayez."
+    )
+
+    def __init__(self, left: int) -> None:
+        documents = "document reste" if left == 1 else "documents restent"
+        super().__init__(
+            message_fr=(
+                f"{left} {documents} à signer dans le nouveau format. Gardez l'application "
+                "ouverte jusqu'à la fin de la mise à jour, puis réessayez."
+            )
+        )

@@ -57,18 +57,46 @@ def mark_deleted(db: DbSession, document_id: str, now: datetime) -> bool:
     return int(result.rowcount) == 1
 
 
-def change_live(db: DbSession, document_id: str, **values: object) -> bool:
+def change_live(
+    db: DbSession,
+    document_id: str,
+    *,
+    check_version: bool = False,
+    at_version: int | None = None,
+    **values: object,
+) -> bool:
     """Change a document only while it is live: False when a parallel delete made it a
-    tombstone first (a rename or a re-encryption never gives a tombstone its metadata back)."""
+    tombstone first (a rename or a re-encryption never gives a tombstone its metadata back).
+
+    ``check_version``: only while its version is still ``at_version`` (None: unbound),
+    so that of parallel changes of one version exactly one wins (SPEC §24.2).
+    """
+    conditions = [Document.id == document_id, Document.deleted_at.is_(None)]
+    if check_version:
+        conditions.append(
+            Document.version.is_(None) if at_version is None else Document.version == at_version
+        )
     query = (
         update(Document)
-        .where(Document.id == document_id, Document.deleted_at.is_(None))
+        .where(*conditions)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     result = db.execute(query)
     assert isinstance(result, CursorResult)
     return int(result.rowcount) == 1
+
+
+def count_unbound(db: DbSession, owner_id: str) -> int:
+    """Live documents of an account with no v2 binding, v1 deposits apart (they keep
+    their depositor's v1 statement, SPEC §24.3)."""
+    query = select(func.count()).where(
+        Document.owner_id == owner_id,
+        Document.deleted_at.is_(None),
+        Document.binding.is_(None),
+        Document.deposited_by.is_(None),
+    )
+    return int(db.scalar(query) or 0)
 
 
 def mark_purged(db: DbSession, document_id: str, now: datetime) -> bool:
