@@ -1,7 +1,12 @@
-"""Person commands: sign up, log in and out, upload, list, download, delete.
+"""Person commands: sign up, log in and out, upload, list, download, rename, delete,
+and the move to crypto format v2.
 
 They go through ``client/`` only: encryption and decryption happen here, on the
-person's machine; the server sees ciphertext.
+person's machine; the server sees ciphertext. Whenever the keys are unlocked (log-in,
+or a command that asks for the passphrase) a vault still in format v1 is moved to v2
+without re-sending any document (``coffre migrate`` does it on demand, SPEC §14.7);
+after that every upload, rename and re-encryption is signed (SPEC §24), and every
+document read is checked against what this computer remembers.
 """
 
 from __future__ import annotations
@@ -29,9 +34,17 @@ from cli.options import (
     PassphraseOption,
     ServerOption,
 )
-from cli.state import clear_state, load_state, remember_login, require_session
+from cli.state import (
+    clear_state,
+    load_state,
+    memory_path,
+    open_client,
+    remember_login,
+    require_session,
+)
 from client import ApiError, CoffreClient
-from crypto import b64decode
+from client.memory import ReaderMemory
+from crypto import AccountKeys, ciphertext_size_v2
 
 console = Console()
 CATEGORY_CODES = (
@@ -52,6 +65,29 @@ def _progress() -> Progress:
     )
 
 
+def ensure_v2(client: CoffreClient, keys: AccountKeys, *, quiet: bool = False) -> None:
+    """Move the vault to format v2 if it is not yet (a server that knows v2 only): each
+    document gets a signed binding, no content is sent again."""
+    if "crypto_format" not in client.account():
+        return  # a server without format v2
+    if client.crypto_format() == 2:
+        client.memory.mark_migrated(client.account_id())
+        return
+    summary = client.migrate_to_v2(keys)
+    if summary.bound and not quiet:
+        console.print(
+            f"Votre coffre est passé au format 2 : {summary.bound} document(s) signé(s), "
+            "sans rien renvoyer."
+        )
+
+
+def unlock(client: CoffreClient, passphrase: str) -> AccountKeys:
+    """Unwrap the keys with the passphrase, then make sure the vault is in format v2."""
+    keys = client.unlock(passphrase)
+    ensure_v2(client, keys)
+    return keys
+
+
 def signup(
     login: Annotated[str, typer.Option("--login", "-l", help="Pseudonyme ou numéro de téléphone")],
     passphrase: Annotated[
@@ -68,9 +104,11 @@ def signup(
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
     """Create your vault (no e-mail needed) and log in."""
-    with CoffreClient(server) as client:
+    with CoffreClient(server, memory=ReaderMemory(memory_path(home))) as client:
         outcome = client.signup(login, passphrase)
         logged = client.login(login, passphrase)
+        if not logged.totp_enrolment_required:
+            ensure_v2(client, logged.keys, quiet=True)  # an empty vault starts in v2
     remember_login(home, server, logged)
     console.print("Votre coffre est créé.")
     console.print(
@@ -92,7 +130,7 @@ def login(
     ] = None,
 ) -> None:
     """Log in to your vault."""
-    with CoffreClient(server) as client:
+    with CoffreClient(server, memory=ReaderMemory(memory_path(home))) as client:
         try:
             logged = client.login(login, passphrase, totp_code=totp)
         except ApiError as exc:
@@ -101,6 +139,8 @@ def login(
                 raise
             code = typer.prompt("Code à 6 chiffres de votre application")
             logged = client.login(login, passphrase, totp_code=code)
+        if not logged.totp_enrolment_required:
+            ensure_v2(client, logged.keys)
     remember_login(home, server, logged)
     console.print(f"Connecté·e en tant que {logged.login}.")
     show_pending_reset(server, logged.token)
@@ -128,31 +168,31 @@ def upload(
     category: Annotated[
         str, typer.Option("--category", "-c", help="Catégorie : " + ", ".join(CATEGORY_CODES))
     ],
+    passphrase: PassphraseOption,
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
-    """Encrypt a file on this computer and put it in your vault."""
+    """Encrypt a file on this computer, sign it and put it in your vault."""
     if category not in CATEGORY_CODES:
         console.print(f"Catégorie inconnue. Choisissez parmi : {', '.join(CATEGORY_CODES)}")
         raise typer.Exit(code=2)
     state = require_session(home)
-    assert state.box_public_key is not None
     size = file.stat().st_size
-    with CoffreClient(state.server, token=state.token) as client, _progress() as bar:
-        task = bar.add_task("Chiffrement et envoi", total=size)
-        document_id = client.upload(
-            file,
-            category,
-            box_public_key=b64decode(state.box_public_key),
-            progress=lambda n: bar.advance(task, n),
-        )
+    with open_client(home, state) as client:
+        keys = unlock(client, passphrase)
+        total = ciphertext_size_v2(size) if client.crypto_format() == 2 else size
+        with _progress() as bar:
+            task = bar.add_task("Chiffrement et envoi", total=total)
+            document_id = client.upload(
+                file, category, keys=keys, progress=lambda n: bar.advance(task, n)
+            )
     console.print(f"Document ajouté : {document_id}")
 
 
 def list_documents(passphrase: PassphraseOption, home: HomeOption = DEFAULT_HOME) -> None:
     """List your documents (names are decrypted on this computer)."""
     state = require_session(home)
-    with CoffreClient(state.server, token=state.token) as client:
-        keys = client.unlock(passphrase)
+    with open_client(home, state) as client:
+        keys = unlock(client, passphrase)
         entries = client.list_documents(keys)
     if not entries:
         console.print("Votre coffre est vide.")
@@ -177,13 +217,43 @@ def download(
 ) -> None:
     """Download a document and decrypt it on this computer."""
     state = require_session(home)
-    with CoffreClient(state.server, token=state.token) as client:
-        keys = client.unlock(passphrase)
+    with open_client(home, state) as client:
+        keys = unlock(client, passphrase)
         entry = client.document(document_id, keys)
         with _progress() as bar:
             task = bar.add_task("Téléchargement", total=entry.ciphertext_size)
             client.download(document_id, output, keys, progress=lambda n: bar.advance(task, n))
     console.print(f"Document enregistré dans {output}")
+
+
+def rename(
+    document_id: Annotated[str, typer.Argument(help="Identifiant du document")],
+    name: Annotated[str, typer.Argument(help="Nouveau nom")],
+    passphrase: PassphraseOption,
+    home: HomeOption = DEFAULT_HOME,
+) -> None:
+    """Rename a document (the new name is encrypted and signed here)."""
+    state = require_session(home)
+    with open_client(home, state) as client:
+        client.rename(document_id, name, unlock(client, passphrase))
+    console.print("Document renommé.")
+
+
+def migrate(passphrase: PassphraseOption, home: HomeOption = DEFAULT_HOME) -> None:
+    """Move your vault to crypto format 2 now (done anyway at the next log-in): each
+    document is signed, none is sent again."""
+    state = require_session(home)
+    with open_client(home, state) as client:
+        keys = client.unlock(passphrase)
+        if "crypto_format" not in client.account():
+            console.print("Ce serveur ne connaît pas encore le format 2.")
+            raise typer.Exit(code=1)
+        summary = client.migrate_to_v2(keys)
+    console.print(
+        f"Votre coffre est au format 2 : {summary.bound} document(s) signé(s) maintenant, "
+        f"{summary.deposits_kept_v1} dépôt(s) gardé(s) tels quels, "
+        f"{summary.content_bytes_downloaded} octets lus, aucun renvoyé."
+    )
 
 
 def delete(

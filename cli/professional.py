@@ -1,8 +1,14 @@
-"""Professional commands: what persons shared with me, and pulling a granted copy.
+"""Professional commands: what persons shared with me, pulling a granted copy, and
+confirming a person's key.
 
 A pulled copy is decrypted on this computer and written with a visible watermark
 (recipient, structure, purpose, date): the person is told of every pull, and a
 leaked copy shows where it leaked from. The original is never written.
+
+Format v2: ``coffre shared`` shows each person's verification code (SPEC §25.3), to
+compare with the one on the person's phone. The first key seen for a person is
+remembered on this computer; if the server later shows another, nothing opens until
+``coffre confirm-person PERSON --pin CODE`` with the code the person reads out.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.options import DEFAULT_HOME, HomeOption, PassphraseOption
-from cli.state import require_session
-from client import CoffreClient, consent
+from cli.state import open_client, require_session
+from client import consent
 
 console = Console()
 
@@ -24,16 +30,17 @@ console = Console()
 def shared(home: HomeOption = DEFAULT_HOME) -> None:
     """List the grants persons made to you that are still in force."""
     state = require_session(home)
-    with CoffreClient(state.server, token=state.token) as client:
+    with open_client(home, state) as client:
         grants = consent.shared_with_me(client)
     if not grants:
         console.print("Aucun document ne vous est partagé en ce moment.")
         return
     table = Table("Partage", "Personne", "Finalité", "Jusqu'au", "Documents", "Motif exigé")
     for grant in grants:
+        pin = consent.person_pin(grant)
         table.add_row(
             grant["id"],
-            grant["person_login"],
+            grant["person_login"] + (f"\ncode : {pin}" if pin else ""),
             grant["purpose_label"],
             grant["not_after"][:16].replace("T", " "),
             " ".join(f"{d['id']} ({d['category']})" for d in grant["documents"]),
@@ -56,7 +63,7 @@ def pull(
 ) -> None:
     """Pull a shared document: recorded, told to the person, written watermarked."""
     state = require_session(home)
-    with CoffreClient(state.server, token=state.token) as client:
+    with open_client(home, state) as client:
         keys = client.unlock(passphrase)
         grants = {g["id"]: g for g in consent.shared_with_me(client)}
         grant = grants.get(grant_id)
@@ -69,3 +76,24 @@ def pull(
     tmp.replace(output)
     left = "" if copy.pulls_left is None else f" ({copy.pulls_left} consultation(s) restante(s))"
     console.print(f"Copie filigranée enregistrée dans {output}{left}.")
+
+
+def confirm_person(
+    person_id: Annotated[str, typer.Argument(help="Identifiant de la personne")],
+    pin: Annotated[
+        str, typer.Option("--pin", help="Le code affiché sur le téléphone de la personne")
+    ],
+    home: HomeOption = DEFAULT_HOME,
+) -> None:
+    """Trust a person's (new) key after comparing its code with the person's phone."""
+    state = require_session(home)
+    with open_client(home, state) as client:
+        try:
+            consent.confirm_person_key(client, person_id, pin)
+        except ValueError:
+            console.print(
+                "Ce code ne correspond pas à la clé que le serveur montre pour cette "
+                "personne : n'ouvrez rien, et signalez-le à votre structure."
+            )
+            raise typer.Exit(code=1) from None
+    console.print("Clé de la personne vérifiée et retenue sur cet ordinateur.")

@@ -12,7 +12,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from client.api import LoginOutcome
+from client.api import CoffreClient, LoginOutcome
+from client.memory import ReaderMemory
 from crypto import b64encode
 
 
@@ -27,6 +28,17 @@ class CliState:
 
 def state_path(home: Path) -> Path:
     return home / "session.json"
+
+
+def memory_path(home: Path) -> Path:
+    """What this computer remembers against a server that rolls back (client/memory.py):
+    versions seen, the migration to format v2, persons' keys. No secret in it."""
+    return home / "v2-memory.json"
+
+
+def open_client(home: Path, state: CliState) -> CoffreClient:
+    """A client for the saved session, with this computer's memory."""
+    return CoffreClient(state.server, token=state.token, memory=ReaderMemory(memory_path(home)))
 
 
 def load_state(home: Path) -> CliState | None:
