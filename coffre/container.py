@@ -23,6 +23,7 @@ from coffre.consent.requests import RequestService
 from coffre.consent.service import CharterService
 from coffre.contacts.service import ContactService
 from coffre.db.engine import Database, make_engine
+from coffre.directory.service import Directory
 from coffre.notifications.service import NotificationService
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
@@ -56,6 +57,7 @@ class Coffre:
     history: History
     exports: Exports
     contacts: ContactService
+    directory: Directory
 
     @classmethod
     def build(
@@ -82,6 +84,7 @@ class Coffre:
         history = History(db, clock, grants)
         resets = ResetService(db, clock, credentials, vault, settings)
         contacts = ContactService(db, clock, credentials, settings)
+        charters = CharterService(db, clock)
         return cls(
             settings=settings,
             db=db,
@@ -100,7 +103,7 @@ class Coffre:
             erasure=ErasureService(
                 db, clock, credentials, vault, (resets.void_for_erased, contacts.end_for_erased)
             ),
-            charters=CharterService(db, clock),
+            charters=charters,
             grants=grants,
             requests=RequestService(db, clock, settings.requests_per_person_per_day),
             deposits=DepositService(db, clock, vault),
@@ -110,6 +113,7 @@ class Coffre:
             history=history,
             exports=Exports(db, clock, history, grants, audit_log),
             contacts=contacts,
+            directory=Directory(db, settings, clock, charters),
         )
 
     def close(self) -> None:

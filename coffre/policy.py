@@ -66,6 +66,13 @@ class Action(StrEnum):
     REQUEST_ANSWER = "request.answer"
     DEPOSIT_CREATE = "deposit.create"
     DIRECTORY_READ = "directory.read"
+    # The directory of services (coffre/directory/): the guide is public; contacts are
+    # for professionals; the territory admin imports and exports; a structure's admin
+    # sees and confirms its entries not verified for a long time.
+    DIRECTORY_IMPORT = "directory.import"
+    DIRECTORY_EXPORT = "directory.export"
+    DIRECTORY_CONTACTS = "directory.contacts"
+    DIRECTORY_VERIFY = "directory.verify"
     # Traceability (coffre/audit/): the trail's views.
     AUDIT_CONSOLE = "audit.console"  # the territory's trail, metadata only
     AUDIT_HISTORY = "audit.history"  # a person's own history ("Qui a vu mes documents")
@@ -165,6 +172,8 @@ ANY_ROLE = frozenset(Role)
 
 def can(actor: Actor, action: Action, target: object | None = None) -> bool:
     """The one authorisation decision."""
+    if action in _DIRECTORY_ACTIONS:
+        return _can_in_directory(actor, action, target)
     if action.value.startswith(("structure.", "invite.", "membership.", "professional.")):
         return _can_in_network(actor, action, target)
     if action is Action.DOCUMENT_UPLOAD:
@@ -241,6 +250,28 @@ def _can_in_consent(actor: Actor, action: Action, target: object | None) -> bool
             and target.standing.is_member
             and target.linked
         )
+    return False
+
+
+_DIRECTORY_ACTIONS = frozenset(
+    {
+        Action.DIRECTORY_IMPORT,
+        Action.DIRECTORY_EXPORT,
+        Action.DIRECTORY_CONTACTS,
+        Action.DIRECTORY_VERIFY,
+    }
+)
+
+
+def _can_in_directory(actor: Actor, action: Action, target: object | None) -> bool:
+    """The directory of services (docs/ROLES.md). ``target`` is the actor's standing:
+    in any structure for contacts, in the entry's structure for a verification."""
+    if actor.role is Role.TERRITORY_ADMIN:
+        return True
+    if action is Action.DIRECTORY_CONTACTS:
+        return actor.role is Role.PROFESSIONAL and isinstance(target, Standing) and target.is_member
+    if action is Action.DIRECTORY_VERIFY:
+        return actor.role is Role.PROFESSIONAL and isinstance(target, Standing) and target.is_admin
     return False
 
 

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(default=365, ge=183)
     # How many requests one professional may send to one login per day (docs/CONSENT.md).
     requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
+    # A directory entry not verified for this many days is flagged to its structure's
+    # admin (coffre/directory/, docs/DIRECTORY.md).
+    directory_stale_days: int = Field(default=365, ge=30, le=3650)
     # How long a reset with a reset code waits before it replaces the account's keys
     # and destroys the old documents; the person can cancel meanwhile (docs/THREATS.md).
     reset_waiting_days: int = Field(default=7, ge=1, le=30)

@@ -6,6 +6,7 @@ from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter, Pull
 from coffre.contacts.models import ContactRequest, TrustedContact
 from coffre.db.base import Base
+from coffre.directory.models import DirectoryService, DirectoryStructure, DirectoryWord
 from coffre.notifications.models import Notification
 from coffre.structures.models import (
     Invitation,
@@ -24,6 +25,9 @@ __all__ = [
     "Account",
     "ContactRequest",
     "Base",
+    "DirectoryService",
+    "DirectoryStructure",
+    "DirectoryWord",
     "Document",
     "Grant",
     "GrantDocument",

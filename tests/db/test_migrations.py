@@ -13,7 +13,9 @@ from coffre.db.models import Base
 def test_the_schema_built_by_migrations_matches_the_models(database_url: str) -> None:
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": migrate.include_name}
+        )
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []

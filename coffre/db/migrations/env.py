@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from coffre.db.engine import make_engine
+from coffre.db.migrate import include_name
 from coffre.db.models import Base
 
 config = context.config
@@ -33,6 +34,7 @@ def run_migrations_online() -> None:
             # SQLite cannot ALTER most things: batch mode copies the table (named constraints).
             render_as_batch=True,
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,0 +1,1 @@
+"""The directory of solidarity services (annuaire des solidarités, issue 16)."""

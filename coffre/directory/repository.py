@@ -1,0 +1,112 @@
+"""All queries of the directory area (the full-text index's are in ``search``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session as DbSession
+
+from coffre.directory.models import DirectoryService, DirectoryStructure
+from coffre.ids import is_valid_id
+from coffre.structures.models import Structure
+
+Key = tuple[str, str]
+_CHUNK = 400
+
+
+def structures_by_key(db: DbSession, keys: Iterable[Key]) -> dict[Key, DirectoryStructure]:
+    found: dict[Key, DirectoryStructure] = {}
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        query = select(DirectoryStructure).where(
+            tuple_(DirectoryStructure.source, DirectoryStructure.source_id).in_(chunk)
+        )
+        found |= {(s.source, s.source_id): s for s in db.scalars(query)}
+    return found
+
+
+def services_by_key(db: DbSession, keys: Iterable[Key]) -> dict[Key, DirectoryService]:
+    found: dict[Key, DirectoryService] = {}
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        query = select(DirectoryService).where(
+            tuple_(DirectoryService.source, DirectoryService.source_id).in_(chunk)
+        )
+        found |= {(s.source, s.source_id): s for s in db.scalars(query)}
+    return found
+
+
+def coffre_structure(db: DbSession, siret: str | None, source_id: str) -> Structure | None:
+    """The Coffre structure an entry describes: same SIRET, else same id."""
+    if siret:
+        found = db.scalars(select(Structure).where(Structure.siret == siret)).one_or_none()
+        if found is not None:
+            return found
+    return db.get(Structure, source_id) if is_valid_id(source_id) else None
+
+
+def service(db: DbSession, service_id: str) -> tuple[DirectoryService, DirectoryStructure] | None:
+    query = (
+        select(DirectoryService, DirectoryStructure)
+        .join(DirectoryStructure, DirectoryStructure.id == DirectoryService.directory_structure_id)
+        .where(DirectoryService.id == service_id)
+    )
+    row = db.execute(query).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def services_with_structures(
+    db: DbSession, service_ids: Sequence[str]
+) -> list[tuple[DirectoryService, DirectoryStructure]]:
+    """The services in the order of ``service_ids`` (a search's ranking)."""
+    if not service_ids:
+        return []
+    query = (
+        select(DirectoryService, DirectoryStructure)
+        .join(DirectoryStructure, DirectoryStructure.id == DirectoryService.directory_structure_id)
+        .where(DirectoryService.id.in_(service_ids))
+    )
+    by_id = {s.id: (s, st) for s, st in db.execute(query).all()}
+    return [by_id[i] for i in service_ids if i in by_id]
+
+
+def first_services(db: DbSession, limit: int, offset: int) -> list[str]:
+    """Services by name, for a search without any word."""
+    query = (
+        select(DirectoryService.id)
+        .order_by(DirectoryService.nom, DirectoryService.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(db.scalars(query))
+
+
+def every_structure(db: DbSession) -> Sequence[DirectoryStructure]:
+    query = select(DirectoryStructure).order_by(
+        DirectoryStructure.source, DirectoryStructure.source_id
+    )
+    return db.scalars(query).all()
+
+
+def every_service(db: DbSession) -> Sequence[DirectoryService]:
+    query = select(DirectoryService).order_by(DirectoryService.source, DirectoryService.source_id)
+    return db.scalars(query).all()
+
+
+def stale_services(
+    db: DbSession, before: date, structure_ids: Sequence[str] | None
+) -> list[tuple[DirectoryService, DirectoryStructure]]:
+    """Services last verified before ``before``; of these Coffre structures only, when given."""
+    query = (
+        select(DirectoryService, DirectoryStructure)
+        .join(DirectoryStructure, DirectoryStructure.id == DirectoryService.directory_structure_id)
+        .where(DirectoryService.verified_on < before)
+        .order_by(DirectoryService.verified_on, DirectoryService.id)
+    )
+    if structure_ids is not None:
+        query = query.where(DirectoryStructure.structure_id.in_(structure_ids))
+    return [(s, st) for s, st in db.execute(query).all()]
