@@ -14,17 +14,29 @@ import json
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi.testclient import TestClient
 
-from crypto import b64encode, new_document_key, seal_document_key
-from crypto.binding import BoundParts, bound_parts, sign_binding
+from crypto import b64decode, b64encode, new_document_key, open_sealed_key, seal_document_key
+from crypto.binding import BoundParts, bound_parts, deposit_statement, sign_binding
+from crypto.commitment import key_commitment
 from crypto.encoding import canonical_json
+from crypto.keyring import AccountKeys
 from crypto.metadata_v2 import DocumentMetadataV2, encrypt_metadata_v2
 from crypto.statements_v2 import sign_statement_v2
 from crypto.stream_v2 import encrypt_bytes_v2
-from tests.factories import Person
+
+
+class Person(Protocol):
+    """Whoever holds an account's keys and a session (tests.factories.Person, or the
+    consent world's Who)."""
+
+    @property
+    def keys(self) -> AccountKeys: ...
+
+    @property
+    def headers(self) -> dict[str, str]: ...
 
 
 def now_utc() -> datetime:
@@ -195,3 +207,111 @@ def shared_entry(parts: BoundParts) -> dict[str, Any]:
 def parts_of(binding: str) -> BoundParts:
     """The bound parts named by a binding's JSON text."""
     return BoundParts.read(json.loads(binding)["statement"])
+
+
+def migrate_document(api: TestClient, owner: Person, owner_id: str, listed: dict[str, Any]) -> str:
+    """What a migrating client does for one v1 document of its list (SPEC §14.7): open
+    its key, read the 33-byte header with a Range request, take the ciphertext hash from
+    the server, and sign version 1. Returns the binding's JSON text."""
+    doc_key = open_sealed_key(
+        b64decode(listed["sealed_key"]), owner.keys.box_public, owner.keys.box_secret
+    )
+    head = api.get(
+        f"/api/v1/documents/{listed['id']}/content",
+        headers={**owner.headers, "Range": "bytes=0-32"},
+    )
+    assert head.status_code == 206, head.text
+    parts = BoundParts(
+        document=listed["id"],
+        version=1,
+        owner=owner_id,
+        key_commitment=key_commitment(doc_key),
+        header_sha256=hashlib.sha256(head.content).hexdigest(),
+        ciphertext_sha256=listed["ciphertext_sha256"],
+        metadata_sha256=hashlib.sha256(b64decode(listed["encrypted_metadata"])).hexdigest(),
+    )
+    return signed_binding(owner, parts)
+
+
+def migrate_all(api: TestClient, owner: Person, owner_id: str) -> int:
+    """Bind every unbound document of the owner's (v1 deposits apart); how many."""
+    listed = api.get("/api/v1/documents", headers=owner.headers).json()["documents"]
+    count = 0
+    for item in listed:
+        if item["binding"] is not None or item["deposit"] is not None:
+            continue
+        binding = migrate_document(api, owner, owner_id, item)
+        response = api.put(
+            f"/api/v1/documents/{item['id']}/binding",
+            json={"binding": binding},
+            headers=owner.headers,
+        )
+        assert response.status_code == 200, response.text
+        count += 1
+    return count
+
+
+def switch_to_v2(api: TestClient, owner: Person) -> dict[str, Any]:
+    response = api.post("/api/v1/me/crypto-format", json={"format": 2}, headers=owner.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@dataclass(frozen=True)
+class DepositV2:
+    """A v2 deposit as the professional's client sends it (SPEC §24.3)."""
+
+    document_id: str
+    doc_key: bytes
+    ciphertext: bytes
+    metadata_blob: bytes
+    parts: BoundParts
+    envelope: str  # JSON text
+    headers: dict[str, str]
+
+
+def deposit_v2(
+    depositor: Person,
+    *,
+    depositor_id: str,
+    structure_id: str,
+    person_id: str,
+    person_box_public: bytes,
+    plaintext: bytes = b"attestation de domiciliation",
+    category: str = "domicile",
+    deposited_at: datetime | None = None,
+    **changes: Any,
+) -> DepositV2:
+    """A v2 deposit signed by the depositor; ``changes`` alter its bound members."""
+    doc_key = new_document_key()
+    document_id = secrets.token_hex(16)
+    ciphertext = encrypt_bytes_v2(doc_key, plaintext, 65536)
+    blob = metadata_v2(doc_key, plaintext, "attestation.pdf")
+    parts = bound_parts(
+        document=document_id,
+        version=1,
+        owner=person_id,
+        doc_key=doc_key,
+        stream=ciphertext,
+        metadata_blob=blob,
+    )
+    statement = deposit_statement(
+        replace(parts, **changes),
+        depositor=depositor_id,
+        structure=structure_id,
+        category=category,
+        deposited_at=deposited_at or now_utc(),
+    )
+    text = envelope_text(sign_statement_v2(statement, depositor.keys.sign_seed))
+    headers = {
+        **depositor.headers,
+        "Content-Type": "application/octet-stream",
+        "Coffre-Person": person_id,
+        "Coffre-Category": category,
+        "Coffre-Metadata": b64encode(blob),
+        "Coffre-Sealed-Key": b64encode(seal_document_key(doc_key, person_box_public)),
+        "Coffre-Deposit": header_of(text),
+        "Coffre-Document-Id": document_id,
+    }
+    return DepositV2(document_id, doc_key, ciphertext, blob, parts, text, headers)

@@ -3,7 +3,6 @@ deposits and the box key a depositor seals to (docs/CONSENT.md)."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -28,19 +27,22 @@ from api.types import Count, PathId, Text
 from api.upload import (
     BlockingBody,
     UploadActorDep,
-    decode_header,
+    header_text,
     new_document,
     run_upload,
 )
 from coffre.consent.errors import InvalidDeposit
 from coffre.consent.grants import GrantView
 from coffre.structures.kinds import PROFESSIONS
+from coffre.vault.formats import signer_of
 from crypto import b64encode
 
 router = APIRouter(tags=["consent"])
 
 
 def grant_body(view: GrantView, *, with_keys: bool = False) -> GrantBody:
+    """``with_keys``: the professional's view, with what their client checks (the
+    receipt as signed, the person's sign key, each document's binding)."""
     grant = view.grant
     return GrantBody(
         id=grant.id,
@@ -73,10 +75,17 @@ def grant_body(view: GrantView, *, with_keys: bool = False) -> GrantBody:
                 encrypted_metadata=document.encrypted_metadata if with_keys else None,
                 sealed_key=shared.sealed_key if with_keys else None,
                 open=shared.sealed_key is not None and document.deleted_at is None,
+                version=document.version if with_keys else None,
+                binding=document.binding if with_keys else None,
+                binding_signer=(
+                    signer_of(document.binding) if with_keys and document.binding else None
+                ),
             )
             for shared, document in view.documents
         ],
         blocked=view.refusal_fr,
+        receipt=grant.receipt if with_keys else None,
+        person_sign_public_key=view.person_sign_public_key if with_keys else None,
     )
 
 
@@ -105,7 +114,8 @@ def directory(
 
 @router.post("/grants", status_code=201)
 def create_grant(body: NewGrantBody, actor: ActorDep, coffre: CoffreDep) -> GrantBody:
-    return grant_body(coffre.grants.create(actor, body.receipt, body.sealed_keys))
+    """``receipt``: a v1 receipt's envelope; ``receipt_json``: a v2 receipt's JSON text."""
+    return grant_body(coffre.grants.create(actor, body.envelope(), body.sealed_keys))
 
 
 @router.get("/grants")
@@ -140,6 +150,9 @@ def pull_document(
     }
     if pulled.pulls_left is not None:
         headers["Coffre-Pulls-Left"] = str(pulled.pulls_left)
+    if document.binding is not None and document.version is not None:
+        headers["Coffre-Binding"] = b64encode(document.binding.encode("utf-8"))
+        headers["Coffre-Document-Version"] = str(document.version)
     return StreamingResponse(pulled.content, media_type="application/octet-stream", headers=headers)
 
 
@@ -170,17 +183,19 @@ async def deposit_document(
     category: Annotated[Text, Header(alias="Coffre-Category", max_length=32)],
     metadata: Annotated[Text, Header(alias="Coffre-Metadata", max_length=6000)],
     sealed_key: Annotated[Text, Header(alias="Coffre-Sealed-Key", max_length=200)],
-    deposit: Annotated[Text, Header(alias="Coffre-Deposit", max_length=4000)],
+    deposit: Annotated[Text, Header(alias="Coffre-Deposit", max_length=6000)],
     content_length: Annotated[Count | None, Header()] = None,
     expires_on: Annotated[Text | None, Header(alias="Coffre-Expires-On", max_length=10)] = None,
+    document_id: Annotated[Text | None, Header(alias="Coffre-Document-Id", max_length=32)] = None,
 ) -> DepositedBody:
-    try:
-        envelope = json.loads(decode_header(deposit, InvalidDeposit))
-    except ValueError as exc:
-        raise InvalidDeposit() from exc
-    if not isinstance(envelope, dict):
+    """A deposit: ``Coffre-Deposit`` is base64url of the envelope's JSON text, v1 (SPEC
+    §16) or v2 (SPEC §24.3, with ``Coffre-Document-Id`` the id it names)."""
+    envelope = header_text(deposit, InvalidDeposit)
+    if envelope is None:
         raise InvalidDeposit()
-    new = new_document(category, metadata, sealed_key, content_length, expires_on)
+    new = new_document(
+        category, metadata, sealed_key, content_length, expires_on, document_id=document_id
+    )
     view = await run_upload(
         request, actor, coffre.deposits.deposit, actor, person, new, envelope, BlockingBody(request)
     )

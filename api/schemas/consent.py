@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.schemas.common import B64Bytes
 from api.types import Date, JsonObject, MultilineText, Text
@@ -30,10 +30,26 @@ class DirectoryBody(BaseModel):
 
 
 class NewGrantBody(BaseModel):
+    """A grant: a v1 receipt's envelope as an object (``receipt``), or a v2 receipt's
+    envelope as the JSON text the person signed (``receipt_json``, SPEC §24.5)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    receipt: JsonObject
+    receipt: JsonObject | None = None
+    receipt_json: Text | None = Field(default=None, max_length=16000)
     sealed_keys: dict[Annotated[Text, Field(max_length=64)], B64Bytes] = Field(max_length=20)
+
+    @model_validator(mode="after")
+    def _one_receipt(self) -> NewGrantBody:
+        if (self.receipt is None) == (self.receipt_json is None):
+            raise ValueError("send receipt (v1) or receipt_json (v2)")
+        return self
+
+    def envelope(self) -> dict[str, Any] | str:
+        if self.receipt_json is not None:
+            return self.receipt_json
+        assert self.receipt is not None  # checked by _one_receipt
+        return self.receipt
 
 
 class SharedDocumentBody(BaseModel):
@@ -46,6 +62,11 @@ class SharedDocumentBody(BaseModel):
     # False once the professional can no longer open it (revoked, expired and cleaned,
     # re-encrypted, deleted): the person still sees what the grant covered.
     open: bool = True
+    # Format v2, for the professional (shared-with-me): the document's version, its
+    # binding (JSON text as signed) and the base64url key that signed it.
+    version: int | None = None
+    binding: str | None = None
+    binding_signer: str | None = None
 
 
 class GrantBody(BaseModel):
@@ -72,6 +93,10 @@ class GrantBody(BaseModel):
     request_id: str | None
     documents: list[SharedDocumentBody]
     blocked: str | None = None  # why a pull would be refused now (professional only)
+    # Professional only: the receipt as the person signed it (JSON text) and the key it
+    # must verify under (base64url), which their client pins per person (SPEC §25.3).
+    receipt: str | None = None
+    person_sign_public_key: B64Bytes | None = None
 
 
 class GrantList(BaseModel):

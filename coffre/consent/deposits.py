@@ -4,7 +4,11 @@ A professional deposits a document (attestation de domiciliation, notification C
 into the vault of a person they are linked with (the person granted them something
 or answered one of their requests): encrypted to the person by the professional's
 client, signed by the professional (SPEC §16) as proof of origin. The depositor gets
-no key: they cannot read it back unless the person grants it.
+no key: they cannot read it back unless the person grants it. A v2 deposit (SPEC §24.3)
+is also the document's binding: it names the id, version 1, the person, the key
+commitment and the three hashes, checked against what was stored; it is kept as the
+JSON text the depositor signed. A v1 deposit into (or by) an account that writes v2
+is refused.
 
 The directory lists the professionals a person may share with: certified, active
 members of structures adhering to the charter in force, optionally for one purpose.
@@ -36,10 +40,13 @@ from coffre.structures import repository as structures
 from coffre.structures.errors import NotAllowed
 from coffre.structures.models import Membership, ProfessionalProfile, Structure
 from coffre.structures.standing import standing_of
+from coffre.vault import formats
+from coffre.vault.errors import FormatV1Refused
 from coffre.vault.models import Document
 from coffre.vault.service import DocumentView, NewDocument, Origin, VaultService
 from crypto import CryptoError, verify_statement
 from crypto.consent import read_deposit
+from crypto.statements_v2 import DEPOSIT
 
 
 @dataclass(frozen=True)
@@ -123,35 +130,65 @@ class DepositService:
         actor: Actor,
         person_id: str,
         new: NewDocument,
-        envelope: Mapping[str, Any],
+        envelope_text: str,
         chunks: Iterable[bytes],
     ) -> DocumentView:
-        """Store a deposited document; nothing is kept if the statement does not match."""
+        """Store a deposited document; nothing is kept if the statement does not match.
+
+        ``envelope_text``: the deposit envelope's JSON text, v1 (SPEC §16) or v2 (SPEC
+        §24.3, with ``new.document_id`` the id it names)."""
+        envelope = _envelope(envelope_text)
         with self._db.unit_of_work() as db:
             depositor = db.get(Account, actor.account_id)
-            self._linked_person(db, actor, person_id)
+            person = self._linked_person(db, actor, person_id)
             if depositor is None:
                 raise NotAllowed()
-            try:
-                statement = verify_statement(
-                    dict(envelope), expected_signer=depositor.sign_public_key
+            bound: formats.Bound | None = None
+            if _is_v2(envelope):
+                bound = formats.verify_envelope(
+                    envelope_text,
+                    signer=depositor.sign_public_key,
+                    kind=DEPOSIT,
+                    document_id=new.document_id or "",
+                    owner_id=person_id,
+                    error=InvalidDeposit,
                 )
-                deposit = read_deposit(statement)
-            except CryptoError as exc:
-                raise InvalidDeposit() from exc
-            if (
-                deposit.person != person_id
-                or deposit.depositor != actor.account_id
-                or deposit.category != new.category
-                or db.get(Document, deposit.document) is not None
-            ):
+                structure_id = str(bound.statement["structure"])
+                document_id = bound.parts.document
+                ciphertext_sha256 = bound.parts.ciphertext_sha256
+                mismatch = (
+                    bound.statement["depositor"] != actor.account_id
+                    or bound.statement["category"] != new.category
+                    or bound.parts.version != 1
+                )
+                statement_json = envelope_text
+            else:
+                if depositor.crypto_format >= formats.V2 or person.crypto_format >= formats.V2:
+                    raise FormatV1Refused()
+                try:
+                    statement = verify_statement(
+                        dict(envelope), expected_signer=depositor.sign_public_key
+                    )
+                    deposit = read_deposit(statement)
+                except CryptoError as exc:
+                    raise InvalidDeposit() from exc
+                structure_id = deposit.structure
+                document_id = deposit.document
+                ciphertext_sha256 = deposit.ciphertext_sha256
+                mismatch = (
+                    deposit.person != person_id
+                    or deposit.depositor != actor.account_id
+                    or deposit.category != new.category
+                )
+                statement_json = json.dumps(dict(envelope), ensure_ascii=False, sort_keys=True)
+            if mismatch or db.get(Document, document_id) is not None:
                 raise InvalidDeposit()
-            membership = structures.active_membership(db, actor.account_id, deposit.structure)
+            membership = structures.active_membership(db, actor.account_id, structure_id)
             link = PersonLink(standing=standing_of(membership), linked=True)
             if not can(actor, Action.DEPOSIT_CREATE, link):
                 raise NotAllowed()
             profile = db.get(ProfessionalProfile, actor.account_id)
-            structure = db.get(Structure, deposit.structure)
+            structure = db.get(Structure, structure_id)
             names = {
                 "professional": profile.display_name if profile else "",
                 "structure": structure.name if structure else "",
@@ -162,7 +199,7 @@ class DepositService:
                 actor,
                 "document.deposit",
                 person_id=person_id,
-                structure_id=deposit.structure,
+                structure_id=structure_id,
                 object_type="document",
                 object_id=document.id,
                 details={"category": document.category},
@@ -177,12 +214,13 @@ class DepositService:
             )
 
         origin = Origin(
-            document_id=deposit.document,
+            document_id=document_id,
             depositor_id=actor.account_id,
-            statement_json=json.dumps(dict(envelope), ensure_ascii=False, sort_keys=True),
-            ciphertext_sha256=deposit.ciphertext_sha256,
+            statement_json=statement_json,
+            ciphertext_sha256=ciphertext_sha256,
             mismatch=InvalidDeposit(),
             record=record,
+            bound=bound,
         )
         return self._vault.deposit(actor, link, person_id, new, chunks, origin)
 
@@ -216,3 +254,20 @@ class DepositService:
         ):
             raise PersonNotFound()
         return person
+
+
+def _envelope(text: str) -> dict[str, Any]:
+    """The deposit envelope in ``text``: read strictly for v2 (SPEC §18.1), as before for
+    v1 (whose text the server re-serialises, as it always did)."""
+    try:
+        envelope = json.loads(text)
+    except ValueError as exc:
+        raise InvalidDeposit() from exc
+    if not isinstance(envelope, dict):
+        raise InvalidDeposit()
+    return envelope
+
+
+def _is_v2(envelope: Mapping[str, Any]) -> bool:
+    statement = envelope.get("statement")
+    return isinstance(statement, dict) and statement.get("v") == formats.V2

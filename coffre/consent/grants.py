@@ -2,7 +2,10 @@
 
 The person's client seals each document key to the professional's certified box key
 and signs a consent receipt (SPEC §16); ``create`` checks the receipt against the
-server's own records and the charter in force, and stores it as sent. ``pull`` is the
+server's own records and the charter in force, and stores it as sent. A v2 receipt
+(SPEC §24.5) arrives as JSON text and is kept as that text; each document it names must
+have the binding whose version, key commitment and ciphertext hash it names; a v1
+receipt is refused for an account that writes v2. ``pull`` is the
 one way a professional reads a granted document: every pull passes the gate
 (``coffre.consent.gate``), is recorded, and tells the person, in the same transaction.
 Revoking deletes the professional's keys at once; expiry needs no job (a pull after
@@ -57,16 +60,29 @@ from coffre.storage import ObjectStore
 from coffre.structures import repository as structures
 from coffre.structures.errors import NotAllowed, ProfessionalNotFound
 from coffre.structures.models import ProfessionalProfile, Structure
-from coffre.vault.errors import DocumentNotFound, InvalidSealedKey
+from coffre.vault import formats
+from coffre.vault.errors import (
+    DocumentChanged,
+    DocumentNotFound,
+    FormatV1Refused,
+    InvalidSealedKey,
+)
 from coffre.vault.models import Document
 from crypto import CryptoError, verify_statement
 from crypto.consent import ConsentReceipt, read_receipt
+from crypto.consent_v2 import ConsentReceiptV2, SharedDocumentV2, read_receipt_v2
+from crypto.jsontext import parse_json
+from crypto.statements_v2 import CONSENT_RECEIPT, verify_statement_v2
 
 log = logging.getLogger(__name__)
 
 SEALED_KEY_SIZE = 80
 REASON_MIN, REASON_MAX = 3, 300
 PULL_CHUNK = 1024 * 1024
+# A v2 receipt's text: 20 documents of ~190 bytes, the rest, the envelope.
+MAX_RECEIPT_CHARS = 16000
+
+Receipt = ConsentReceipt | ConsentReceiptV2
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,9 @@ class GrantView:
     person_login: str
     reason_required: bool
     refusal_fr: str | None = None
+    # The key the receipt must verify under (the professional's client compares it with
+    # what it remembers for this person and with the person's pin, SPEC §25.3).
+    person_sign_public_key: bytes = b""
 
     @property
     def pulls_left(self) -> int | None:
@@ -107,9 +126,14 @@ class GrantService:
 
     # -- the person ---------------------------------------------------------------
     def create(
-        self, actor: Actor, envelope: Mapping[str, Any], sealed_keys: Mapping[str, bytes]
+        self,
+        actor: Actor,
+        envelope: Mapping[str, Any] | str,
+        sealed_keys: Mapping[str, bytes],
     ) -> GrantView:
-        """Record a grant the person's client signed; nothing is stored if anything is off."""
+        """Record a grant the person's client signed; nothing is stored if anything is off.
+
+        ``envelope``: a v1 receipt's envelope (an object), or a v2 receipt's JSON text."""
         if not can(actor, Action.GRANT_CREATE):
             raise NotAllowed()
         now = self._clock.now()
@@ -117,7 +141,15 @@ class GrantService:
             person = db.get(Account, actor.account_id)
             if person is None:
                 raise NotAllowed()
-            receipt = _verified_receipt(envelope, person)
+            receipt: Receipt
+            if isinstance(envelope, str):
+                receipt = _verified_receipt_v2(envelope, person)
+                stored = envelope  # the text as signed (SPEC §18.1)
+            else:
+                if person.crypto_format >= formats.V2:
+                    raise FormatV1Refused()
+                receipt = _verified_receipt(envelope, person)
+                stored = json.dumps(dict(envelope), ensure_ascii=False, sort_keys=True)
             _check_keys(receipt, sealed_keys)
             if receipt.not_before - now > CLOCK_SKEW or now - receipt.not_before > CLOCK_SKEW:
                 raise InvalidReceipt(
@@ -147,7 +179,7 @@ class GrantService:
                 structure_id=receipt.structure,
                 purpose=receipt.purpose,
                 charter_version=receipt.charter_version,
-                receipt=json.dumps(dict(envelope), ensure_ascii=False, sort_keys=True),
+                receipt=stored,
                 not_before=receipt.not_before,
                 not_after=receipt.not_after,
                 max_pulls=receipt.max_pulls,
@@ -386,14 +418,14 @@ class GrantService:
             return len(ids)
 
     # -- internals ----------------------------------------------------------------
-    def _professional(self, db: DbSession, receipt: ConsentReceipt) -> ProfessionalProfile:
+    def _professional(self, db: DbSession, receipt: Receipt) -> ProfessionalProfile:
         membership = structures.active_membership(db, receipt.professional, receipt.structure)
         profile = db.get(ProfessionalProfile, receipt.professional)
         if membership is None or membership.certificate is None or profile is None:
             raise ProfessionalNotFound()
         return profile
 
-    def _charter_for(self, db: DbSession, receipt: ConsentReceipt, now: datetime) -> Charter:
+    def _charter_for(self, db: DbSession, receipt: Receipt, now: datetime) -> Charter:
         today = now.astimezone(TERRITORY_ZONE).date()
         charter = charter_in_force(db, today)
         if charter is None:
@@ -443,6 +475,7 @@ class GrantService:
             purpose_label=purpose.label if purpose else grant.purpose,
             person_login=person.login if person else "",
             reason_required=purpose.reason_required if purpose else True,
+            person_sign_public_key=person.sign_public_key if person else b"",
         )
 
 
@@ -533,14 +566,29 @@ def _verified_receipt(envelope: Mapping[str, Any], person: Account) -> ConsentRe
     return receipt
 
 
-def _check_keys(receipt: ConsentReceipt, sealed_keys: Mapping[str, bytes]) -> None:
+def _verified_receipt_v2(text: str, person: Account) -> ConsentReceiptV2:
+    """A v2 receipt (SPEC §24.5) read strictly from its JSON text, signed by the person."""
+    if len(text) > MAX_RECEIPT_CHARS:
+        raise InvalidReceipt()
+    try:
+        envelope = parse_json(text)
+        statement = verify_statement_v2(envelope, person.sign_public_key, CONSENT_RECEIPT)
+        receipt = read_receipt_v2(statement)
+    except CryptoError as exc:
+        raise InvalidReceipt() from exc
+    if receipt.person != person.id:
+        raise InvalidReceipt()
+    return receipt
+
+
+def _check_keys(receipt: Receipt, sealed_keys: Mapping[str, bytes]) -> None:
     if set(sealed_keys) != {d.id for d in receipt.documents}:
         raise InvalidSealedKey()
     if any(len(key) != SEALED_KEY_SIZE for key in sealed_keys.values()):
         raise InvalidSealedKey()
 
 
-def _own_documents(db: DbSession, actor: Actor, receipt: ConsentReceipt) -> list[Document]:
+def _own_documents(db: DbSession, actor: Actor, receipt: Receipt) -> list[Document]:
     documents = []
     for shared in receipt.documents:
         document = db.get(Document, shared.id)
@@ -550,6 +598,17 @@ def _own_documents(db: DbSession, actor: Actor, receipt: ConsentReceipt) -> list
             or not can(actor, Action.DOCUMENT_READ, document)
         ):
             raise DocumentNotFound()
+        if isinstance(shared, SharedDocumentV2):
+            # What the person consented to share is this version, key and content: the
+            # document's binding must name the same (SPEC §24.5).
+            parts = formats.stored_parts(document.binding) if document.binding else None
+            if (
+                parts is None
+                or parts.version != shared.version
+                or parts.key_commitment != shared.key_commitment
+                or parts.ciphertext_sha256 != shared.ciphertext_sha256
+            ):
+                raise DocumentChanged()
         if document.ciphertext_sha256 != shared.ciphertext_sha256:
             raise GrantRefused(
                 message_fr=(
@@ -561,7 +620,7 @@ def _own_documents(db: DbSession, actor: Actor, receipt: ConsentReceipt) -> list
     return documents
 
 
-def _answer_request(db: DbSession, actor: Actor, receipt: ConsentReceipt, now: datetime) -> None:
+def _answer_request(db: DbSession, actor: Actor, receipt: Receipt, now: datetime) -> None:
     request = db.get(AccessRequest, receipt.request) if receipt.request else None
     if (
         request is None
