@@ -162,5 +162,13 @@ class HostileServer:
         self.set_sealed_key(a, recipient_id, key_b)
         self.set_sealed_key(b, recipient_id, key_a)
 
+    def set_sign_key(self, account_id: str, sign_public_key: bytes) -> None:
+        """Show another sign key for an account (to mint in its name)."""
+        with self._conn() as conn:
+            conn.execute(
+                text("UPDATE accounts SET sign_public_key = :k WHERE id = :id"),
+                {"k": sign_public_key, "id": account_id},
+            )
+
     def object(self, document_id: str) -> bytes:
         return b"".join(self.store.open_stream(str(self.row(document_id)["object_key"])))
