@@ -35,6 +35,7 @@ from tests.factories_v2 import (
     deposit_v2,
     document_v2,
     migrate_all,
+    migrate_document,
     receipt_v2,
     switch_to_v2,
     upload_v2,
@@ -328,3 +329,33 @@ def _v1_deposit(cw: ConsentWorld) -> Any:
         ),
     }
     return cw.api.post("/api/v1/deposits", content=ciphertext, headers=headers)
+
+
+def test_a_v1_deposit_keeps_its_depositor_s_signature_and_does_not_block_the_switch(
+    cw: ConsentWorld,
+) -> None:
+    cw.share()
+    deposited = _v1_deposit(cw)
+    assert deposited.status_code == 201, deposited.text
+    document_id = deposited.json()["id"]
+    listed = cw.api.get("/api/v1/documents", headers=cw.person.headers).json()["documents"]
+    [item] = [d for d in listed if d["id"] == document_id]
+    binding = migrate_document(cw.api, cw.person, cw.person.account_id, item)
+
+    refused = cw.api.put(
+        f"/api/v1/documents/{document_id}/binding",
+        json={"binding": binding},
+        headers=cw.person.headers,
+    )
+    migrate_all(cw.api, cw.person, cw.person.account_id)
+    switched = cw.api.post(
+        "/api/v1/me/crypto-format", json={"format": 2}, headers=cw.person.headers
+    )
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "deposit_keeps_signature"
+    assert switched.status_code == 200, switched.text
+    listed = cw.api.get("/api/v1/documents", headers=cw.person.headers).json()["documents"]
+    [after] = [d for d in listed if d["id"] == document_id]
+    assert (after["format"], after["version"], after["binding"]) == (1, None, None)
+    assert after["deposit"]["envelope"]["statement"]["v"] == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import Counter
+from typing import Any
 
 import httpx
 import pytest
@@ -52,6 +53,13 @@ def settings(settings: Settings) -> Settings:
 
 def _coffre(api: TestClient) -> Coffre:
     return api.app.state.coffre  # type: ignore[attr-defined,no-any-return]
+
+
+def _answer(response: Any) -> tuple[int, str]:
+    """``tests.concurrency.answer`` for a TestClient's response."""
+    if response.status_code < 300:
+        return response.status_code, ""
+    return response.status_code, str(response.json()["error"]["code"])
 
 
 def _listed(api: TestClient, owner: Person) -> list[dict[str, object]]:
@@ -107,7 +115,7 @@ def test_a_migration_binding_that_does_not_match_what_is_stored_is_refused(
         "other signer": signed_binding(owner, parts, sign_seed=other.keys.sign_seed),
     }
     answers = {
-        name: answer(api.put(url, json={"binding": text}, headers=owner.headers))
+        name: _answer(api.put(url, json={"binding": text}, headers=owner.headers))
         for name, text in cases.items()
     }
     by_someone_else = api.put(url, json={"binding": good}, headers=other.headers)
@@ -183,7 +191,7 @@ def test_once_v2_every_v1_write_is_refused_and_v1_documents_stay_readable(
         ),
     }
 
-    assert {name: answer(r) for name, r in refused.items()} == dict.fromkeys(
+    assert {name: _answer(r) for name, r in refused.items()} == dict.fromkeys(
         refused, (409, "format_v1_refused")
     )
     assert _listed(api, owner) == [listed]
