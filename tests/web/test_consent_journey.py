@@ -133,9 +133,10 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     expect(card).to_contain_text("En cours jusqu'au ")
     assert_accessible(page, "grants")
     screenshot(page, "24-my-shares")
-    # The one thing the page keeps: the territory's key fingerprint the person checked.
+    # What the page keeps: the territory's key fingerprint the person checked, and
+    # (format v2) the vault migrated and the versions seen; nothing secret.
     stored = page.evaluate("Object.keys(localStorage)")
-    assert stored == [PIN_KEY]
+    assert sorted(stored) == sorted([PIN_KEY, f"coffre.v2.versions.{world.person.account_id}"])
     assert page.evaluate(f"localStorage.getItem('{PIN_KEY}')") == pinned_root(world.admin)
 
     # The receipt the server kept is the one the person's key signed, for 30 days exactly.

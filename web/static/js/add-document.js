@@ -3,11 +3,13 @@
 // pages (camera photos made lighter, or files), one PDF when there are several, the
 // encryption in the page, and the upload (transfer.js: a silent connection ends in a
 // plain message and "Réessayer"; the bar stops short of 100 % until the server
-// answers). Into one's own vault, or (a professional's deposit, pro-deposit.js) into
-// the vault of `target` = {intro, sendLabel, path, headers(…), done()}.
+// answers). Into one's own vault (format v2: documents-v2.js), or (a professional's
+// deposit, pro-deposit.js) into the vault of `target` = {intro, sendLabel, path,
+// encrypt(…) for a v2 deposit or headers(…) for a v1 one, done()}.
 import { askToChoose, byId, checked, choiceMade } from "./consent-common.js";
 import { messageFor } from "./http.js";
 import { StallError, stallMs, upload } from "./transfer.js";
+import { documentsV2 } from "./documents-v2.js";
 
 const MAX_SIDE = 1600; // px: a phone photo of a page stays readable and weighs ~300 KB
 const JPEG_QUALITY = 0.82;
@@ -183,37 +185,39 @@ export function createAddDocument(ctx) {
         size: doc.bytes.length,
         sha256: C.sha256Hex(doc.bytes),
       };
+      const expiresOn = field("expiry").value || null;
+      const target = state.addTarget;
+      if (!target) {
+        // Into one's own vault: format v2, bound to its id, version 1 and its owner
+        // (documents-v2.js); the id is chosen here.
+        const made = documentsV2(ctx).newDocument({ docKey, plaintext: [doc.bytes], meta, category, expiresOn });
+        sodium.memzero(docKey);
+        if (made.blob.size > CONFIG.maxDocumentBytes) return sendFailed(S.too_large, false);
+        state.pendingUpload = { blob: made.blob, path: "/api/v1/documents", done: () => ctx.showDocuments(S.upload_done), headers: made.headers };
+        return await sendPending();
+      }
+      if (typeof target.encrypt === "function") {
+        // A deposit in format v2 (pro-deposit.js, pro-v2.js): the target makes it whole,
+        // with its own document key.
+        sodium.memzero(docKey);
+        const made = await target.encrypt(doc.bytes, meta, { category, expiresOn });
+        if (made.blob.size > CONFIG.maxDocumentBytes) return sendFailed(S.too_large, false);
+        state.pendingUpload = { blob: made.blob, headers: made.headers, path: target.path, done: target.done };
+        return await sendPending();
+      }
       const { blob } = await C.encryptToBlob(docKey, doc.bytes);
       if (blob.size > CONFIG.maxDocumentBytes) {
         sodium.memzero(docKey);
         return sendFailed(S.too_large, false);
       }
-      const expiresOn = field("expiry").value || null;
-      const target = state.addTarget;
-      if (target) {
-        try {
-          // A deposit statement names the exact encrypted bytes (SPEC §16).
-          const ciphertextSha256 = C.sha256Hex(new Uint8Array(await blob.arrayBuffer()));
-          const headers = await target.headers({ docKey, meta, category, ciphertextSha256, expiresOn });
-          state.pendingUpload = { blob, headers, path: target.path, done: target.done };
-        } finally {
-          sodium.memzero(docKey);
-        }
-        return await sendPending();
+      try {
+        // A deposit statement names the exact encrypted bytes (SPEC §16).
+        const ciphertextSha256 = C.sha256Hex(new Uint8Array(await blob.arrayBuffer()));
+        const headers = await target.headers({ docKey, meta, category, ciphertextSha256, expiresOn });
+        state.pendingUpload = { blob, headers, path: target.path, done: target.done };
+      } finally {
+        sodium.memzero(docKey);
       }
-      state.pendingUpload = {
-        blob,
-        path: "/api/v1/documents",
-        done: () => ctx.showDocuments(S.upload_done),
-        headers: {
-          "Content-Type": "application/octet-stream",
-          "Coffre-Category": category,
-          "Coffre-Metadata": C.b64encode(C.encryptMetadata(docKey, meta)),
-          "Coffre-Sealed-Key": C.b64encode(C.sealDocumentKey(docKey, state.keys.boxPublic)),
-          ...(expiresOn ? { "Coffre-Expires-On": expiresOn } : {}),
-        },
-      };
-      sodium.memzero(docKey);
       await sendPending();
     } catch (error) {
       sendFailed(messageFor(error, S.upload_failed), false);

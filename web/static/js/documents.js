@@ -9,6 +9,7 @@ import { calendarDay, day, dayKey } from "./dates.js";
 import { messageFor } from "./http.js";
 import { baseName, extensionFor, withExtension } from "./names.js";
 import { StallError, download as fetchDocument, stallMs } from "./transfer.js";
+import { documentsV2, refusedError } from "./documents-v2.js";
 
 const SOON_DAYS = 60;
 
@@ -18,6 +19,7 @@ const SOON_DAYS = 60;
  */
 export function createDocuments(ctx) {
   const { S, CONFIG, C, sodium, state, api, show, showError, setStatus, busy, categoryLabel, categoryOrder } = ctx;
+  const V2 = documentsV2(ctx);
 
   // A validity date is a calendar day; "today" is the territory's (dates.js).
   /** @param {string | null} expiresOn */
@@ -43,7 +45,9 @@ export function createDocuments(ctx) {
     const { documents } = await (await api("GET", "/documents")).json();
     for (const doc of state.documents) if (doc.docKey) sodium.memzero(doc.docKey);
     state.documents = documents.map((/** @type {any} */ doc) => {
-      const docKey = C.openSealedKey(C.b64decode(doc.sealed_key), state.keys.boxPublic, state.keys.boxSecret);
+      const sealedKey = C.b64decode(doc.sealed_key);
+      const metadataBlob = C.b64decode(doc.encrypted_metadata);
+      const docKey = C.openSealedKey(sealedKey, state.keys.boxPublic, state.keys.boxSecret);
       return {
         id: doc.id,
         category: doc.category,
@@ -53,7 +57,14 @@ export function createDocuments(ctx) {
         ciphertextSha256: doc.ciphertext_sha256, // what a consent receipt names (SPEC §16)
         deposit: doc.deposit || null, // {envelope, depositor}: checked when opened
         docKey,
-        meta: C.decryptMetadata(docKey, C.b64decode(doc.encrypted_metadata)),
+        meta: V2.decryptMetadata(docKey, metadataBlob),
+        // Format v2 (documents-v2.js): checked against the binding when opened or shared.
+        format: doc.format ?? 1,
+        version: doc.version ?? null,
+        binding: doc.binding ?? null,
+        bindingSigner: doc.binding_signer ?? null,
+        sealedKey,
+        metadataBlob,
       };
     });
   }
@@ -139,13 +150,15 @@ export function createDocuments(ctx) {
     if (badge) preview.append(badge);
     const download = /** @type {HTMLAnchorElement} */ (byId("doc-download"));
     download.removeAttribute("href");
+    download.hidden = false;
     showError("doc-error", "");
     byId("doc-retry").hidden = true;
     setStatus(S.opening);
     try {
       const { body } = await fetchDocument((signal) => api("GET", `/documents/${doc.id}/content`, { signal }), stallMs(CONFIG));
-      const { blob, sha256 } = await C.decryptToBlob(doc.docKey, body, doc.meta.mime);
+      const { chunks, sha256 } = await V2.openContent(doc, body);
       if (sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
+      const blob = new Blob(/** @type {BlobPart[]} */ (chunks), { type: doc.meta.mime });
       if (state.current !== doc) return; // the person went elsewhere meanwhile
       const url = URL.createObjectURL(blob);
       state.objectUrls.push(url);
@@ -166,6 +179,11 @@ export function createDocuments(ctx) {
     } catch (error) {
       setStatus("");
       if (state.current !== doc) return;
+      // A document whose parts do not belong together: never shown, said plainly.
+      if (refusedError(error)) {
+        download.hidden = true; // nothing to take away: only "Supprimer" or back
+        return showError("doc-error", S.my_document_refused);
+      }
       if (error instanceof C.CryptoError) return showError("doc-error", S.decrypt_failed);
       showError("doc-error", error instanceof StallError ? S.download_stalled : S.download_failed);
       byId("doc-retry").hidden = false;
@@ -198,12 +216,15 @@ export function createDocuments(ctx) {
     busy(form, true);
     try {
       const meta = { ...doc.meta, name };
+      // A bound document: v2 metadata and the binding of the next version (documents-v2.js).
+      const { encrypted_metadata, binding, version } = V2.renamed(doc, meta);
       await api("PATCH", `/documents/${doc.id}`, {
-        json: { encrypted_metadata: C.b64encode(C.encryptMetadata(doc.docKey, meta)), expires_on: form.expiry.value || null },
+        json: { encrypted_metadata, expires_on: form.expiry.value || null, ...(binding ? { binding } : {}) },
       });
+      if (version) V2.see(doc.id, version);
       await showDocuments(S.renamed);
     } catch (error) {
-      showError("rename-error", messageFor(error, S.unexpected_error));
+      showError("rename-error", refusedError(error) ? S.my_document_refused : messageFor(error, S.unexpected_error));
       setStatus("");
     } finally {
       busy(form, false);

@@ -10,6 +10,7 @@
 // re-encrypted since (after a share was stopped) is no longer covered: said so.
 import { verifyDeposit } from "./network.js";
 import { fill } from "./consent-common.js";
+import { documentsV2 } from "./documents-v2.js";
 
 /** @typedef {import("./types/page").VaultDocument} VaultDocument */
 
@@ -80,6 +81,22 @@ export function createDepositCheck(P) {
     const { envelope, depositor } = /** @type {NonNullable<VaultDocument["deposit"]>} */ (doc.deposit);
     const keys = await P.trust.verifiedKeys(depositor.account_id);
     if (!keys) throw new Warning(S.deposit_keys_not_certified);
+    const V2 = documentsV2(P);
+    // A v2 deposit (SPEC §24.3): the statement the document was opened with, when it
+    // is still its binding, else the deposit the server keeps; verified under the
+    // certified key, about this document, for this person, from this depositor.
+    const v2Envelope = V2.isDepositV2(doc.binding) ? doc.binding : V2.isDepositV2(envelope) ? envelope : null;
+    if (v2Envelope) {
+      let checked;
+      try {
+        checked = V2.verifyDepositV2(v2Envelope, { document: doc.id, depositorId: depositor.account_id, signPublic: keys.signPublic });
+      } catch {
+        throw new Warning(S.deposit_not_verified);
+      }
+      if (checked.structure !== keys.leaf.structure) throw new Warning(S.deposit_not_verified);
+      if (checked.parts.ciphertextSha256 !== doc.ciphertextSha256) throw new Warning(S.deposit_reencrypted);
+      return fill(S.deposit_verified, { professional: keys.leaf.display_name, structure: depositor.structure_name });
+    }
     const statement = envelope && envelope.statement;
     if (statement && statement.ciphertext_sha256 !== doc.ciphertextSha256) throw new Warning(S.deposit_reencrypted);
     let checked;

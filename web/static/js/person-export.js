@@ -22,6 +22,7 @@ import { verifyDeposit } from "./network.js";
 import { fill } from "./consent-common.js";
 import { historyCsv } from "./person-history.js";
 import { createZip } from "./zip.js";
+import { documentsV2, refusedError } from "./documents-v2.js";
 
 const FORMAT = "coffre-export";
 const VERSION = 1;
@@ -264,8 +265,18 @@ export function createExport(P) {
     let problem = null;
     const root = await rootFor(run);
     const keys = await P.trust.verifiedKeys(depositor.account_id, root.fingerprint).catch(() => null);
+    const V2 = documentsV2(P);
     if (!keys) problem = S.export_deposit_keys;
-    else {
+    else if (V2.isDepositV2(doc.deposit.envelope)) {
+      // A v2 deposit (SPEC §24.3), under the depositor's certified key.
+      try {
+        const checked = V2.verifyDepositV2(doc.deposit.envelope, { document: doc.id, depositorId: depositor.account_id, signPublic: keys.signPublic });
+        if (checked.structure !== keys.leaf.structure) problem = S.export_deposit_signature;
+        else if (checked.parts.ciphertextSha256 !== ciphertextSha256) problem = S.export_deposit_changed;
+      } catch {
+        problem = S.export_deposit_signature;
+      }
+    } else {
       const statement = doc.deposit.envelope && doc.deposit.envelope.statement;
       try {
         verifyDeposit(C, doc.deposit.envelope, {
@@ -292,14 +303,20 @@ export function createExport(P) {
   async function oneDocument(run, doc, advance) {
     const keys = /** @type {import("./coffre-crypto.js").AccountKeys} */ (state.keys); // logged in
     const docKey = C.openSealedKey(C.b64decode(doc.sealed_key), keys.boxPublic, keys.boxSecret);
+    const V2 = documentsV2(P);
     try {
-      const meta = C.decryptMetadata(docKey, C.b64decode(doc.encrypted_metadata));
+      const meta = V2.decryptMetadata(docKey, C.b64decode(doc.encrypted_metadata));
       const folder = safeName(doc.category, "autre");
       if (!run.taken.has(folder)) run.taken.set(folder, new Set());
       const name = uniqueName(withExtension(safeName(meta.name), meta.mime), /** @type {Set<string>} */ (run.taken.get(folder)));
       const path = `documents/${folder}/${name}`;
       const { pieces, sha256: ciphertextSha256 } = await ciphertext(doc.id, advance);
-      const { chunks, size, sha256 } = await C.decryptToChunks(docKey, pieces);
+      // The vault's copy (listed just before) carries the binding: a bound document is
+      // opened through it (SPEC §24.4, documents-v2.js), with the same key and metadata.
+      const listedDoc = P.documentById(doc.id);
+      const same = listedDoc && listedDoc.ciphertextSha256 === doc.ciphertext_sha256 && sodium.memcmp(listedDoc.docKey, docKey);
+      if (!same && (V2.isMigrated() || (listedDoc && listedDoc.binding))) throw new ExportError(S.export_integrity);
+      const { chunks, size, sha256 } = same ? await V2.openContent(listedDoc, pieces) : await C.decryptToChunks(docKey, pieces);
       const plain = concatenate(chunks);
       if (size !== meta.size || sha256 !== meta.sha256 || ciphertextSha256 !== doc.ciphertext_sha256) {
         plain.fill(0);
@@ -333,6 +350,7 @@ export function createExport(P) {
    * @returns {string}
    */
   function failure(error) {
+    if (refusedError(error)) return S.my_document_refused;
     if (error instanceof C.CryptoError) return S.decrypt_failed;
     if (error instanceof StallError) return S.export_stalled;
     return messageFor(error, S.export_failed);

@@ -4,13 +4,14 @@
 import { button, day, el, fill, time } from "./consent-common.js";
 import { ApiError, messageFor } from "./http.js";
 import { StallError, download, stallMs, upload } from "./transfer.js";
+import { documentsV2, refusedError } from "./documents-v2.js";
 
 /** A share as GET /grants lists it. @typedef {Record<string, any>} Grant */
 /** A document a share names. @typedef {{id: string, category: string}} SharedDocument */
 
 /** @param {import("./types/page").PersonHelpers} P */
 export function createGrants(P) {
-  const { S, C, CONFIG, sodium, state, api, show, setStatus, categoryLabel } = P;
+  const { S, C, CONFIG, sodium, api, show, setStatus, categoryLabel } = P;
 
   /** @param {Grant} grant */
   function stateWords(grant) {
@@ -106,11 +107,14 @@ export function createGrants(P) {
   async function reencrypt(doc) {
     const stall = stallMs(CONFIG);
     const { body } = await download((signal) => api("GET", `/documents/${doc.id}/content`, { signal }), stall);
-    const { chunks, sha256 } = await C.decryptToChunks(doc.docKey, body);
+    // Checked against its binding first (documents-v2.js); written back in format v2,
+    // bound with the next version.
+    const V2 = documentsV2(P);
+    const { chunks, sha256 } = await V2.openContent(doc, body);
     const newKey = C.newDocumentKey();
     try {
       if (sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
-      const { blob } = await C.encryptToBlob(newKey, chunks);
+      const { blob, headers, version } = V2.rekeyed(doc, newKey, chunks);
       const answer = await upload({
         method: "PUT",
         path: `/api/v1/documents/${doc.id}/content`,
@@ -118,13 +122,10 @@ export function createGrants(P) {
         stallMs: stall,
         networkMessage: S.network_error,
         onProgress: () => {},
-        headers: {
-          "Content-Type": "application/octet-stream",
-          "Coffre-Metadata": C.b64encode(C.encryptMetadata(newKey, doc.meta)),
-          "Coffre-Sealed-Key": C.b64encode(C.sealDocumentKey(newKey, /** @type {import("./coffre-crypto.js").AccountKeys} */ (state.keys).boxPublic)),
-        },
+        headers,
       });
       if (answer.status < 200 || answer.status >= 300) throw refused(answer);
+      V2.see(doc.id, version);
     } finally {
       sodium.memzero(newKey);
       for (const chunk of chunks) sodium.memzero(chunk);
@@ -153,6 +154,7 @@ export function createGrants(P) {
       await showGrants(fill(done, { professional: grant.professional_name }));
     } catch (error) {
       let message = error instanceof C.CryptoError ? S.decrypt_failed : messageFor(error, S.unexpected_error);
+      if (refusedError(error)) message = S.my_document_refused;
       if (error instanceof StallError) message = S.reencrypt_stalled;
       await showGrants(`${S.error_prefix} : ${message}`);
     }

@@ -13,6 +13,7 @@
 import { MAX_DOCUMENTS, MAX_PULLS, consentReceipt, newId } from "./network.js";
 import { askToChoose, byId, checked, checkedAll, choice, choiceMade, day, el, fill, time } from "./consent-common.js";
 import { ShownError, messageFor } from "./http.js";
+import { documentsV2, refusedError } from "./documents-v2.js";
 
 const DAY_MS = 86400000;
 const PRESET_DAYS = [1, 7, 30];
@@ -285,27 +286,41 @@ export function createShare(P) {
       const sealed = {};
       for (const doc of docs) sealed[doc.id] = C.b64encode(C.sealDocumentKey(doc.docKey, boxPublic));
       const start = new Date(Math.floor(Date.now() / 1000) * 1000);
-      const receipt = consentReceipt(/** @type {any} */ ({
+      const fields = {
         grant: newId(sodium),
         person: state.accountId,
         professional: pro.account_id,
         structure,
         purpose: flow.purpose.code,
         charterVersion: P.charter().version,
-        documents: docs.map((/** @type {any} */ doc) => ({ id: doc.id, ciphertextSha256: doc.ciphertextSha256 })),
         notBefore: start,
         notAfter: new Date(start.getTime() + flow.days * DAY_MS),
         maxPulls: flow.maxPulls || null,
         request: flow.request ? flow.request.id : null,
-      }));
-      const envelope = C.signStatement(receipt, state.keys.signSeed);
-      await api("POST", "/grants", { json: { receipt: envelope, sealed_keys: sealed } });
+      };
+      // Format v2 (SPEC §24.5) when every document is bound: each entry names the
+      // version, key commitment and content the binding fixes, checked here first; the
+      // receipt travels as the text signed (contract "Share"). Else a v1 receipt.
+      const V2 = documentsV2(P);
+      const bound = V2.receiptDocuments(docs);
+      if (bound) {
+        await api("POST", "/grants", { json: { receipt_json: V2.signReceipt({ ...fields, documents: bound }), sealed_keys: sealed } });
+      } else {
+        const receipt = consentReceipt(/** @type {any} */ ({
+          ...fields,
+          documents: docs.map((/** @type {any} */ doc) => ({ id: doc.id, ciphertextSha256: doc.ciphertextSha256 })),
+        }));
+        const envelope = C.signStatement(receipt, state.keys.signSeed);
+        await api("POST", "/grants", { json: { receipt: envelope, sealed_keys: sealed } });
+      }
       const done = fill(S.share_done, { professional: name, document: titles(docs) });
       flow = null;
       await P.showGrants(done);
     } catch (error) {
       setStatus("");
-      showError("share-confirm-error", error instanceof C.CryptoError ? S.share_failed : messageFor(error, S.unexpected_error));
+      let message = error instanceof C.CryptoError ? S.share_failed : messageFor(error, S.unexpected_error);
+      if (refusedError(error)) message = S.my_document_refused;
+      showError("share-confirm-error", message);
     } finally {
       confirm.disabled = false;
     }
