@@ -21,6 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from client.bundle import account_bundle
+from client.kdf import AnyKdf, derive, read_kdf, rewrap_v2
 from client.memory import ReaderMemory
 from crypto import (
     AccountKeys,
@@ -30,13 +31,13 @@ from crypto import (
     b64decode,
     b64encode,
     ciphertext_size,
-    derive_passphrase_keys,
     encrypt_metadata,
     encrypt_stream,
     format_recovery_code,
     new_document_key,
-    open_account,
     seal_document_key,
+    unwrap_keyring,
+    unwrap_master_key,
 )
 
 READ_SIZE = 256 * 1024
@@ -125,8 +126,9 @@ class DocumentEntry:
     version: int | None = None
 
 
-def _kdf_from(body: object) -> KdfParams:
-    return KdfParams.from_json(body)
+def _kdf_from(body: object) -> AnyKdf:
+    """The server's KDF parameters, checked (SPEC §3.1, §19.1) before any derivation."""
+    return read_kdf(body)
 
 
 def _file_chunks(path: Path, progress: Progress | None = None) -> Iterator[bytes]:
@@ -155,6 +157,7 @@ class CoffreClient:
         http: httpx.Client | None = None,
         timeout: float = 60.0,
         memory: ReaderMemory | None = None,
+        territory: str | None = None,
     ) -> None:
         self._http = http or httpx.Client(base_url=base_url, timeout=timeout)
         # A given httpx client (a partner's, or a test client) carries its own base URL.
@@ -164,6 +167,16 @@ class CoffreClient:
         # a file next to its session, a script in memory unless it passes one.
         self.memory = memory if memory is not None else ReaderMemory()
         self._account: dict[str, Any] | None = None
+        self._territory = territory
+
+    @property
+    def territory(self) -> str:
+        """The territory in every v2 passphrase salt (SPEC §19.2): the one this client was
+        configured with, else the server's (GET /territory, asked once). Either way two
+        accounts never share a salt: the salt also holds the login."""
+        if self._territory is None:
+            self._territory = str(self._request("GET", "/territory").json()["territory"])
+        return self._territory
 
     def close(self) -> None:
         self._http.close()
@@ -218,7 +231,7 @@ class CoffreClient:
     # -- accounts ---------------------------------------------------------
     def signup(self, login: str, passphrase: str) -> SignupOutcome:
         """Create an account; returns the recovery code the person must keep (SPEC §4)."""
-        body, new = account_bundle(login, passphrase)
+        body, new = account_bundle(login, passphrase, self.territory)
         account = self._request("POST", "/accounts", json=body).json()
         return SignupOutcome(
             account_id=account["id"], recovery_code=format_recovery_code(new.recovery_secret)
@@ -229,16 +242,23 @@ class CoffreClient:
 
         An account with TOTP on needs ``totp_code``; without it the server answers
         ``totp_required`` (an ``ApiError``), after checking the passphrase.
+
+        A v1 account (SPEC §3) is moved to KDF v2 (SPEC §19) in the same step: the master
+        key just opened is wrapped again under v2 keys of the same passphrase and sent
+        with the v1 login value (``POST /me/kdf-upgrade``); the session stays valid.
         """
+        territory = self.territory
         prelogin = self._request("POST", "/auth/prelogin", json={"login": login}).json()
-        params = _kdf_from(prelogin["kdf"])  # refused below the floor (SPEC §3)
-        derived = derive_passphrase_keys(passphrase, params)
+        params = _kdf_from(prelogin["kdf"])  # refused below the floor (SPEC §3, §19.1)
+        derived = derive(passphrase, params, territory=territory, login=login)
         body: dict[str, Any] = {"login": login, "auth_key": b64encode(derived.auth_key)}
         if totp_code is not None:
             body["totp_code"] = totp_code
         result = self._request("POST", "/auth/login", json=body).json()
         self.token = result["token"]
-        keys = self._open_keyring(passphrase, result["keyring"])
+        keys, master_key = self._open_keyring(derived.wrap_key, result["keyring"])
+        if isinstance(params, KdfParams) and not result.get("totp_enrolment_required"):
+            self._upgrade_kdf(derived.auth_key, master_key, passphrase, login)
         account = result["account"]
         return LoginOutcome(
             token=result["token"],
@@ -249,24 +269,45 @@ class CoffreClient:
         )
 
     def unlock(self, passphrase: str) -> AccountKeys:
-        """Unwrap the key ring of the current session with the passphrase."""
+        """Unwrap the key ring of the current session with the passphrase (a v1 account
+        is moved to KDF v2 here too, as at login)."""
         me = self._request("GET", "/me").json()
-        return self._open_keyring(passphrase, me["keyring"])
+        login = me["account"]["login"]
+        params = _kdf_from(me["keyring"]["kdf"])
+        derived = derive(passphrase, params, territory=self.territory, login=login)
+        keys, master_key = self._open_keyring(derived.wrap_key, me["keyring"])
+        if isinstance(params, KdfParams):
+            self._upgrade_kdf(derived.auth_key, master_key, passphrase, login)
+        return keys
+
+    def _upgrade_kdf(
+        self, v1_auth_key: bytes, master_key: bytes, passphrase: str, login: str
+    ) -> None:
+        """SPEC §19: same passphrase, fresh random part, the salt from territory and login."""
+        new = rewrap_v2(master_key, passphrase, territory=self.territory, login=login)
+        self._request(
+            "POST",
+            "/me/kdf-upgrade",
+            json={"current_auth_key": b64encode(v1_auth_key), **new.body()},
+        )
 
     def public_box_key(self) -> bytes:
         me = self._request("GET", "/me").json()
         return b64decode(me["account"]["box_public_key"])
 
     @staticmethod
-    def _open_keyring(passphrase: str, keyring: dict[str, Any]) -> AccountKeys:
-        return open_account(
-            passphrase,
-            _kdf_from(keyring["kdf"]),
-            b64decode(keyring["wrapped_master_passphrase"]),
+    def _open_keyring(wrap_key: bytes, keyring: dict[str, Any]) -> tuple[AccountKeys, bytes]:
+        """(keys, master key); unwrapping checks the key pairs against the public keys (SPEC §6)."""
+        master_key = unwrap_master_key(
+            b64decode(keyring["wrapped_master_passphrase"]), wrap_key, "passphrase"
+        )
+        keys = unwrap_keyring(
             b64decode(keyring["wrapped_keyring"]),
+            master_key,
             b64decode(keyring["box_public_key"]),
             b64decode(keyring["sign_public_key"]),
         )
+        return keys, master_key
 
     def logout(self) -> None:
         self._request("POST", "/auth/logout")

@@ -1,19 +1,23 @@
 """A new account's public bundle: what sign-up, assisted sign-up and reset send.
 
-The keys are made here (SPEC §3–§6); only public keys, wrapped secrets and the two
-login values leave the machine.
+The keys are made here (SPEC §3–§6, KDF v2 of SPEC §19: the salt comes from the
+territory, the login and a fresh random part); only public keys, wrapped secrets
+and the two login values leave the machine.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from crypto import NewAccount, b64encode, create_account
+from client.kdf import NewAccountV2, new_account_v2
+from crypto import b64encode
 
 
-def account_bundle(login: str, passphrase: str) -> tuple[dict[str, Any], NewAccount]:
+def account_bundle(
+    login: str, passphrase: str, territory: str
+) -> tuple[dict[str, Any], NewAccountV2]:
     """The JSON body of ``POST /api/v1/accounts`` for a fresh account, and the account."""
-    new = create_account(passphrase)
+    new = new_account_v2(passphrase, territory=territory, login=login)
     body: dict[str, Any] = {
         "login": login,
         "kdf": new.kdf_params.to_json(),

@@ -2,7 +2,8 @@
 
 - ``recover``: the recovery code is parsed and turned into a login value and a
   wrap key here (SPEC §4); the master key is unwrapped here and wrapped again under
-  the new passphrase (SPEC §5.2). The server gets login values and wrapped keys.
+  the new passphrase (SPEC §5.2), with KDF v2 (SPEC §19, client/kdf.py) like every
+  new passphrase. The server gets login values and wrapped keys.
 - ``change_passphrase``: the same re-wrap, proven by the current passphrase.
 - ``reset_with_code``: a brand-new account bundle (SPEC §3–§6) under the same
   login, authorised by a reset code; it replaces the old keys after a waiting
@@ -22,16 +23,14 @@ from typing import Any
 
 from client.api import ApiError, CoffreClient, LoginOutcome, ResetOutcome
 from client.bundle import account_bundle
+from client.kdf import derive, read_kdf, rewrap_v2
 from crypto import (
-    KdfParams,
     b64decode,
     b64encode,
-    derive_passphrase_keys,
     derive_recovery_keys,
     format_recovery_code,
     open_account_with_recovery,
     parse_recovery_code,
-    rewrap_for_new_passphrase,
     unwrap_master_key,
 )
 from crypto.errors import InvalidInputError
@@ -97,16 +96,11 @@ def recover(
         b64decode(wrapped["box_public_key"]),
         b64decode(wrapped["sign_public_key"]),
     )
-    new = rewrap_for_new_passphrase(master_key, new_passphrase)
+    new = rewrap_v2(master_key, new_passphrase, territory=client.territory, login=login)
     result = client.call(
         "POST",
         "/auth/recover/passphrase",
-        json={
-            "token": started["recovery_token"],
-            "kdf": new.kdf_params.to_json(),
-            "auth_key": b64encode(new.auth_key),
-            "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
-        },
+        json={"token": started["recovery_token"], **new.body()},
     ).json()
     client.token = result["token"]
     account = result["account"]
@@ -122,22 +116,18 @@ def recover(
 def change_passphrase(client: CoffreClient, current: str, new_passphrase: str) -> int:
     """Re-wrap the master key under a new passphrase; returns how many other sessions
     ended. A wrong current passphrase fails here (``DecryptionError``) before sending."""
-    keyring = client.call("GET", "/me").json()["keyring"]
-    params = KdfParams.from_json(keyring["kdf"])  # refused below the floor (SPEC §3)
-    current_keys = derive_passphrase_keys(current, params)
+    me = client.call("GET", "/me").json()
+    keyring, login = me["keyring"], me["account"]["login"]
+    params = read_kdf(keyring["kdf"])  # refused below the floor (SPEC §3, §19.1)
+    current_keys = derive(current, params, territory=client.territory, login=login)
     master_key = unwrap_master_key(
         b64decode(keyring["wrapped_master_passphrase"]), current_keys.wrap_key, "passphrase"
     )
-    new = rewrap_for_new_passphrase(master_key, new_passphrase)
+    new = rewrap_v2(master_key, new_passphrase, territory=client.territory, login=login)
     answer = client.call(
         "POST",
         "/me/passphrase",
-        json={
-            "current_auth_key": b64encode(current_keys.auth_key),
-            "kdf": new.kdf_params.to_json(),
-            "auth_key": b64encode(new.auth_key),
-            "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
-        },
+        json={"current_auth_key": b64encode(current_keys.auth_key), **new.body()},
     ).json()
     return int(answer["revoked_sessions"])
 
@@ -151,7 +141,7 @@ def reset_with_code(
     The old documents are destroyed then: nobody can open them any more.
     """
     canonical = reset_code(code)
-    body, new = account_bundle(login, new_passphrase)
+    body, new = account_bundle(login, new_passphrase, client.territory)
     body["reset_code"] = canonical
     answer = client.call("POST", "/auth/reset", json=body).json()
     return ResetOutcome(
@@ -164,7 +154,9 @@ def reset_with_code(
 
 def delete_account(client: CoffreClient, passphrase: str) -> None:
     """Erase the account and every document in it; the session ends."""
-    keyring = client.call("GET", "/me").json()["keyring"]
-    auth_key = derive_passphrase_keys(passphrase, KdfParams.from_json(keyring["kdf"])).auth_key
+    me = client.call("GET", "/me").json()
+    params = read_kdf(me["keyring"]["kdf"])
+    login = me["account"]["login"]
+    auth_key = derive(passphrase, params, territory=client.territory, login=login).auth_key
     client.call("DELETE", "/me", json={"auth_key": b64encode(auth_key)})
     client.token = None

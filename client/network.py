@@ -21,22 +21,22 @@ from crypto.certificates import (
 )
 
 
-def signup_body(login: str, passphrase: str) -> tuple[dict[str, Any], str]:
-    """A new account's public bundle (keys made here) and its recovery code."""
-    body, new = account_bundle(login, passphrase)
+def signup_body(login: str, passphrase: str, territory: str) -> tuple[dict[str, Any], str]:
+    """A new account's public bundle (keys made here, KDF v2) and its recovery code."""
+    body, new = account_bundle(login, passphrase, territory)
     return body, format_recovery_code(new.recovery_secret)
 
 
 def accept_invitation(client: CoffreClient, code: str, login: str, passphrase: str) -> str:
     """Join with a professional, structure admin or charter officer invitation."""
-    body, _recovery = signup_body(login, passphrase)
+    body, _recovery = signup_body(login, passphrase, client.territory)
     answer = client.call("POST", "/invitations/accept", json={"code": code, "account": body})
     return str(answer.json()["id"])
 
 
 def signup_with_invitation(client: CoffreClient, code: str, login: str, passphrase: str) -> str:
     """Assisted sign-up of a person: returns the recovery code to keep."""
-    body, recovery = signup_body(login, passphrase)
+    body, recovery = signup_body(login, passphrase, client.territory)
     body["invitation_code"] = code
     client.call("POST", "/accounts", json=body)
     return recovery

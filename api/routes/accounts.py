@@ -8,13 +8,13 @@ from api.cookies import clear_session_cookie, set_session_cookie
 from api.deps import ActorDep, CoffreDep, EnrolmentActorDep, client_address, user_agent
 from api.schemas.accounts import (
     AccountBody,
-    KdfParamsBody,
     LoginRequest,
     LoginResponse,
     MeResponse,
     PreloginRequest,
     PreloginResponse,
     SignupRequest,
+    TerritoryResponse,
 )
 from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
@@ -37,11 +37,17 @@ def signup(body: SignupRequest, coffre: CoffreDep) -> AccountBody:
     return AccountBody.of(account)
 
 
+@router.get("/territory")
+def territory(coffre: CoffreDep) -> TerritoryResponse:
+    """The territory's identifier (COFFRE_TERRITORY) that clients put in every v2
+    passphrase salt (crypto/SPEC.md §19.2). A client configured with it does not ask."""
+    return TerritoryResponse(territory=coffre.settings.territory)
+
+
 @router.post("/auth/prelogin")
 def prelogin(body: PreloginRequest, coffre: CoffreDep) -> PreloginResponse:
     """The KDF parameters to derive the login value; the same shape for unknown logins."""
-    params = coffre.accounts.prelogin(body.login)
-    return PreloginResponse(kdf=KdfParamsBody.of(params))
+    return PreloginResponse(kdf=coffre.accounts.prelogin(body.login))
 
 
 def _login(

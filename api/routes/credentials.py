@@ -16,6 +16,7 @@ from api.schemas.credentials import (
     ChangePassphraseRequest,
     ChangePassphraseResponse,
     EraseRequest,
+    KdfUpgradeResponse,
     NewPassphraseBody,
     RecoverPassphraseRequest,
     RecoverRequest,
@@ -38,7 +39,7 @@ router = APIRouter(tags=["credentials"])
 
 def _new_passphrase(body: NewPassphraseBody) -> NewPassphrase:
     return NewPassphrase(
-        kdf=body.kdf.params(),
+        kdf=body.kdf,
         auth_key=body.auth_key,
         wrapped_master_passphrase=body.wrapped_master_passphrase,
     )
@@ -102,6 +103,20 @@ def change_passphrase(
         actor, body.current_auth_key, _new_passphrase(body), address=client_address(request)
     )
     return ChangePassphraseResponse(revoked_sessions=revoked)
+
+
+@router.post("/me/kdf-upgrade")
+def upgrade_kdf(
+    body: ChangePassphraseRequest, request: Request, actor: ActorDep, coffre: CoffreDep
+) -> KdfUpgradeResponse:
+    """Move a v1 account's passphrase KDF to v2 (crypto/SPEC.md §19) with the same
+    passphrase, as its client does at the first unlock: the current (v1) login value,
+    the v2 parameters, login value and wrapped master key. Sessions stay valid;
+    ``upgraded`` is false when the account was already v2 (nothing changed)."""
+    upgraded = coffre.recovery.upgrade_kdf(
+        actor, body.current_auth_key, _new_passphrase(body), address=client_address(request)
+    )
+    return KdfUpgradeResponse(upgraded=upgraded)
 
 
 @router.post("/auth/reset")

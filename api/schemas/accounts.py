@@ -2,33 +2,78 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
 from api.schemas.common import B64Bytes
-from api.types import Text
+from api.types import Text, clean_json
+from coffre.accounts.kdf import AccountKdf, kdf_of
 from coffre.accounts.models import Account
 from coffre.accounts.service import LoginResult, SignupData
-from crypto import KdfParams
+from crypto import CryptoError, KdfParams
+from crypto.kdf_v2 import KdfParamsV2
 
 
-class KdfParamsBody(BaseModel):
-    alg: Text = Field(max_length=16)
-    salt: B64Bytes
-    # Bounded here (BIGINT, libsodium's own range); the floor and ceiling of SPEC §3 are
-    # the domain's check (weak_kdf_parameters).
-    opslimit: int = Field(ge=0, le=2**32 - 1)
-    memlimit: int = Field(ge=0, le=2**42)
+def _read_kdf(value: object) -> AccountKdf:
+    """The JSON form of SPEC §19.1 (with "v": 2) or of SPEC §3.1 (without): exact members
+    and types here; floor, ceiling and sizes are the domain's check (coffre/accounts/kdf.py,
+    weak_kdf_parameters or invalid_key_material), as a client checks them."""
+    if isinstance(value, KdfParams | KdfParamsV2):
+        return value
+    if isinstance(value, dict):
+        clean_json(value)  # invalid_text for a control character, as every text field
+    try:
+        if isinstance(value, dict) and "v" in value:
+            return KdfParamsV2.from_json(value)
+        return KdfParams.from_json(value)
+    except CryptoError as exc:
+        raise ValueError("KDF parameters are malformed") from exc
 
-    @classmethod
-    def of(cls, params: KdfParams) -> KdfParamsBody:
-        return cls(
-            alg=params.alg, salt=params.salt, opslimit=params.opslimit, memlimit=params.memlimit
-        )
 
-    def params(self) -> KdfParams:
-        return KdfParams(
-            salt=self.salt, opslimit=self.opslimit, memlimit=self.memlimit, alg=self.alg
-        )
+def _kdf_json(params: AccountKdf) -> dict[str, Any]:
+    return params.to_json()
+
+
+_KDF_SCHEMA: dict[str, Any] = {
+    "description": "Passphrase KDF parameters: v2 (crypto/SPEC.md §19.1) or v1 (§3.1).",
+    "oneOf": [
+        {
+            "type": "object",
+            "title": "KdfParamsV2",
+            "required": ["v", "alg", "salt_random", "opslimit", "memlimit"],
+            "additionalProperties": False,
+            "properties": {
+                "v": {"const": 2},
+                "alg": {"const": "argon2id13"},
+                "salt_random": {"type": "string", "description": "base64url of 16 bytes"},
+                "opslimit": {"type": "integer", "minimum": 3, "maximum": 10},
+                "memlimit": {"type": "integer", "minimum": 67108864, "maximum": 268435456},
+            },
+        },
+        {
+            "type": "object",
+            "title": "KdfParamsV1",
+            "required": ["alg", "salt", "opslimit", "memlimit"],
+            "additionalProperties": False,
+            "properties": {
+                "alg": {"const": "argon2id13"},
+                "salt": {"type": "string", "description": "base64url of 16 bytes"},
+                "opslimit": {"type": "integer", "minimum": 3, "maximum": 10},
+                "memlimit": {"type": "integer", "minimum": 67108864, "maximum": 268435456},
+            },
+        },
+    ],
+}
+
+# Read and written as the JSON text of the format (never re-shaped): v2 accounts get
+# {"v": 2, "alg", "salt_random", "opslimit", "memlimit"}, v1 accounts the v1 form.
+KdfParamsBody = Annotated[
+    KdfParams | KdfParamsV2,
+    PlainValidator(_read_kdf),
+    PlainSerializer(_kdf_json, return_type=dict[str, Any]),
+    WithJsonSchema(_KDF_SCHEMA),
+]
 
 
 class AccountBundle(BaseModel):
@@ -49,7 +94,7 @@ class AccountBundle(BaseModel):
     def data(self) -> SignupData:
         return SignupData(
             login=self.login,
-            kdf=self.kdf.params(),
+            kdf=self.kdf,
             auth_key=self.auth_key,
             recovery_auth_key=self.recovery_auth_key,
             wrapped_master_passphrase=self.wrapped_master_passphrase,
@@ -86,6 +131,10 @@ class AccountBody(BaseModel):
         )
 
 
+class TerritoryResponse(BaseModel):
+    territory: str
+
+
 class PreloginRequest(BaseModel):
     login: Text = Field(min_length=1, max_length=64)
 
@@ -111,12 +160,7 @@ class KeyringBody(BaseModel):
     @classmethod
     def of(cls, account: Account) -> KeyringBody:
         return cls(
-            kdf=KdfParamsBody(
-                alg=account.kdf_alg,
-                salt=account.kdf_salt,
-                opslimit=account.kdf_opslimit,
-                memlimit=account.kdf_memlimit,
-            ),
+            kdf=kdf_of(account),
             wrapped_master_passphrase=account.wrapped_master_passphrase,
             wrapped_keyring=account.wrapped_keyring,
             box_public_key=account.box_public_key,

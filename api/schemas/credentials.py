@@ -58,6 +58,11 @@ class ChangePassphraseResponse(BaseModel):
     revoked_sessions: int
 
 
+class KdfUpgradeResponse(BaseModel):
+    # False: the account's KDF was already v2 (another device moved it first).
+    upgraded: bool
+
+
 class ResetRequest(AccountBundle):
     """A reset code and the full bundle of a new account (as at sign-up)."""
 

@@ -17,11 +17,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts import repository
-from coffre.accounts.errors import InvalidKeyMaterial, WeakKdfParameters
+from coffre.accounts.errors import InvalidKeyMaterial
+from coffre.accounts.kdf import AccountKdf, check_kdf, store_kdf
 from coffre.accounts.models import Account
 from coffre.accounts.service import (
     KEY_SIZE,
-    SALT_SIZE,
     WRAPPED_MASTER_KEY_SIZE,
     AccountService,
     LoginResult,
@@ -31,8 +31,6 @@ from coffre.accounts.throttle import Attempt
 from coffre.errors import CoffreError
 from coffre.policy import TOTP_REQUIRED, Role
 from coffre.settings import Settings
-from crypto import InvalidInputError as CryptoInvalidInput
-from crypto import KdfParams, WeakParametersError, check_kdf_params
 
 # A login placeholder of erased accounts starts with a character no login may hold
 # (coffre.accounts.login), so no one can sign up, log in or recover with it.
@@ -118,22 +116,16 @@ class Credentials:
 
 
 def check_passphrase_material(
-    kdf: KdfParams, auth_key: bytes, wrapped_master_passphrase: bytes
+    kdf: AccountKdf, auth_key: bytes, wrapped_master_passphrase: bytes
 ) -> None:
-    """A new passphrase's parameters, login value and wrapped master key (SPEC §3, §5).
+    """A new passphrase's parameters, login value and wrapped master key (SPEC §3, §5, §19).
 
-    The same rules as at sign-up: parameters at or above the floor, exact sizes, a
-    v1 blob. The server cannot check that the blob opens; the client just made it.
+    The same rules as at sign-up: parameters checked as a client checks them, exact
+    sizes, a v1 blob. The server cannot check that the blob opens; the client just made it.
     """
-    try:
-        check_kdf_params(kdf)
-    except WeakParametersError as exc:
-        raise WeakKdfParameters() from exc
-    except CryptoInvalidInput as exc:
-        raise InvalidKeyMaterial() from exc
+    check_kdf(kdf)
     if (
-        len(kdf.salt) != SALT_SIZE
-        or len(auth_key) != KEY_SIZE
+        len(auth_key) != KEY_SIZE
         or len(wrapped_master_passphrase) != WRAPPED_MASTER_KEY_SIZE
         or wrapped_master_passphrase[0] != 1
     ):
@@ -142,15 +134,12 @@ def check_passphrase_material(
 
 def set_passphrase(
     account: Account,
-    kdf: KdfParams,
+    kdf: AccountKdf,
     auth_verifier: bytes,
     wrapped_master_passphrase: bytes,
 ) -> None:
     """Replace what the passphrase protects on the server: params, verifier, wrapped master key."""
-    account.kdf_alg = kdf.alg
-    account.kdf_salt = kdf.salt
-    account.kdf_opslimit = kdf.opslimit
-    account.kdf_memlimit = kdf.memlimit
+    store_kdf(account, kdf)
     account.auth_verifier = auth_verifier
     account.wrapped_master_passphrase = wrapped_master_passphrase
 

@@ -30,9 +30,7 @@ class KdfV1Refused(Conflict):
     a page or a client of an older version, which must be reloaded or updated."""
 
     code = "format_v1_refused"
-    message_fr = (
-        "Cette page vient d'une ancienne version de l'application. Rechargez la page."
-    )
+    message_fr = "Cette page vient d'une ancienne version de l'application. Rechargez la page."
 
 
 class LoginTaken(Conflict):

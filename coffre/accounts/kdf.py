@@ -20,7 +20,7 @@ from typing import Final
 from coffre.accounts.errors import InvalidKeyMaterial, KdfV1Refused, WeakKdfParameters
 from coffre.accounts.models import Account
 from crypto import InvalidInputError as CryptoInvalidInput
-from crypto import KdfParams, WeakParametersError, check_kdf_params
+from crypto import KdfParams, WeakParametersError, b64encode, check_kdf_params
 from crypto.kdf_v2 import KdfParamsV2, check_kdf_params_v2
 
 AccountKdf = KdfParams | KdfParamsV2
@@ -89,13 +89,13 @@ def fake_kdf(secret: bytes, login: str) -> KdfParamsV2:
     return KdfParamsV2(salt_random=digest[:SALT_SIZE])
 
 
-def kdf_fields(params: AccountKdf) -> dict[str, object]:
+def kdf_fields(params: AccountKdf) -> dict[str, str | int]:
     """The parameters as the pending reset's JSON bundle keeps them."""
     salt = params.salt_random if isinstance(params, KdfParamsV2) else params.salt
     return {
         "kdf_version": version_of(params),
         "kdf_alg": params.alg,
-        "kdf_salt": salt,
+        "kdf_salt": b64encode(salt),
         "kdf_opslimit": params.opslimit,
         "kdf_memlimit": params.memlimit,
     }

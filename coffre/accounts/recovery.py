@@ -21,6 +21,12 @@ The server never receives the recovery secret, a passphrase or the master key.
 A passphrase change while logged in (``change_passphrase``) is step 2 without the
 kit: the current login value stands in for the token (a stolen session alone
 cannot change the passphrase), and the other sessions are revoked.
+
+The KDF upgrade (``upgrade_kdf``) is the same step with the same passphrase: a v1
+account's client, having just unlocked it, wraps the master key again under v2
+keys (SPEC §19) and sends them proven by the v1 login value. The sessions stay
+(nothing was lost or stolen); once v2, the account never takes v1 parameters again
+(``format_v1_refused``, coffre/accounts/kdf.py).
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from coffre.accounts.errors import (
     InvalidTotp,
     NotAuthenticated,
 )
+from coffre.accounts.kdf import KDF_V2, AccountKdf, refuse_downgrade, version_of
 from coffre.accounts.login import normalise_login
 from coffre.accounts.models import Account, RecoveryToken
 from coffre.accounts.service import LoginResult
@@ -55,7 +62,6 @@ from coffre.db.engine import Database
 from coffre.errors import CoffreError
 from coffre.ids import new_id
 from coffre.policy import Actor
-from crypto import KdfParams
 
 RECOVERY_TOKEN_SECONDS = 10 * 60
 _MAX_TOKEN_CHARS = 128
@@ -74,7 +80,7 @@ class RecoveryStart:
 class NewPassphrase:
     """A new passphrase as the server sees it (SPEC §3, §5): never the passphrase itself."""
 
-    kdf: KdfParams
+    kdf: AccountKdf
     auth_key: bytes
     wrapped_master_passphrase: bytes
 
@@ -154,6 +160,8 @@ class RecoveryService:
             account = repository.account_by_id(db, row.account_id)
             if account is None or account.deleted_at is not None:
                 raise InvalidRecoveryToken()
+            # Refused before anything changes: the token is not spent (rolled back).
+            refuse_downgrade(account, new.kdf)
             self._replace_passphrase(account, new)
             credentials.revoke_sessions(db, account.id, now)
             tokens.delete_recovery_tokens(db, account.id)
@@ -187,6 +195,7 @@ class RecoveryService:
             db.refresh(account)
             if account.deleted_at is not None:
                 raise NotAuthenticated()
+            refuse_downgrade(account, new.kdf)
             wrong = not credentials.matches(account.auth_verifier, current_auth_key)
             if wrong:
                 credentials.failed(db, attempt, now)
@@ -200,6 +209,49 @@ class RecoveryService:
         if wrong:
             raise WrongPassphrase()
         return revoked
+
+    def upgrade_kdf(
+        self,
+        actor: Actor,
+        current_auth_key: bytes,
+        new: NewPassphrase,
+        *,
+        address: str | None = None,
+    ) -> bool:
+        """Move a v1 account's passphrase KDF to v2 (same passphrase, SPEC §19); returns
+        False when it is already v2 (another device did it first: nothing to do).
+
+        Proven by the current (v1) login value, counted like a login when wrong; the
+        sessions stay valid. ``invalid_key_material`` when the new parameters are not v2.
+        """
+        if version_of(new.kdf) != KDF_V2:
+            raise InvalidKeyMaterial()
+        check_passphrase_material(new.kdf, new.auth_key, new.wrapped_master_passphrase)
+        credentials = self._credentials
+        now = self._clock.now()
+        # write=True: the login's throttle is checked and charged under its lock.
+        with self._db.unit_of_work(write=True) as db:
+            account = repository.account_by_id(db, actor.account_id)
+            if account is None or account.deleted_at is not None:
+                raise NotAuthenticated()
+            attempt = credentials.attempt(account.login, address)
+            credentials.check(db, attempt, now)
+            # Read again under the throttle's lock: of parallel upgrades (two devices
+            # unlocking at once), the first to commit wins; the others find v2.
+            db.refresh(account)
+            if account.deleted_at is not None:
+                raise NotAuthenticated()
+            if account.kdf_version >= KDF_V2:
+                return False
+            wrong = not credentials.matches(account.auth_verifier, current_auth_key)
+            if wrong:
+                credentials.failed(db, attempt, now)
+            else:
+                self._replace_passphrase(account, new)
+                audit.append(db, audit.by(actor, "account.kdf_upgrade"), now)
+        if wrong:
+            raise WrongPassphrase()
+        return True
 
     def _replace_passphrase(self, account: Account, new: NewPassphrase) -> None:
         verifier = self._credentials.verifier(new.auth_key)

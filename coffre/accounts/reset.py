@@ -57,6 +57,7 @@ from coffre.accounts import repository
 from coffre.accounts import reset_repository as resets
 from coffre.accounts.credential_errors import AccountNotFound, InvalidResetCode, ResetNotPending
 from coffre.accounts.credentials import Credentials
+from coffre.accounts.kdf import kdf_fields, refuse_downgrade
 from coffre.accounts.login import normalise_login
 from coffre.accounts.models import Account, ResetCode
 from coffre.accounts.reset_models import PendingReset, ResetState
@@ -271,6 +272,8 @@ class ResetService:
                 or not codes.use_reset_code(db, code.id, now)
             ):
                 raise InvalidResetCode()
+            # An account already on KDF v2 takes no v1 bundle (the code stays unused).
+            refuse_downgrade(account, data.kdf)
             replaced = resets.end_waiting(db, account.id, ResetState.REPLACED, now)
             completes_at = now + self._waiting
             db.add(
@@ -409,10 +412,7 @@ class ResetService:
         """The new keys as the account will store them (verifiers keyed, as at sign-up)."""
         verify = self._credentials.verifier
         return {
-            "kdf_alg": data.kdf.alg,
-            "kdf_salt": b64encode(data.kdf.salt),
-            "kdf_opslimit": data.kdf.opslimit,
-            "kdf_memlimit": data.kdf.memlimit,
+            **kdf_fields(data.kdf),
             "auth_verifier": b64encode(verify(data.auth_key)),
             "recovery_verifier": b64encode(verify(data.recovery_auth_key)),
             "wrapped_master_passphrase": b64encode(data.wrapped_master_passphrase),
@@ -425,6 +425,8 @@ class ResetService:
     @staticmethod
     def _replace_keys(account: Account, bundle: dict[str, Any]) -> None:
         """Every key, as at sign-up: new passphrase, new recovery, new keyring and key pairs."""
+        # A bundle kept before KDF v2 existed has no version: it is v1.
+        account.kdf_version = int(bundle.get("kdf_version", 1))
         account.kdf_alg = str(bundle["kdf_alg"])
         account.kdf_salt = b64decode(bundle["kdf_salt"])
         account.kdf_opslimit = int(bundle["kdf_opslimit"])

@@ -1,11 +1,11 @@
 """Account rules: sign-up without e-mail, login by a derived value, bearer sessions.
 
-The client derives two values from the passphrase (SPEC §3): the login value, sent
-here, and a key-encryption key that never leaves the device. The server stores
-only a keyed hash of the login value, returns a deterministic fake salt for an
-unknown login (no account enumeration), throttles failures per account and per
-address (``throttle.py``), and asks for the second factor (``totp.py``) only once
-the login value is right.
+The client derives two values from the passphrase (SPEC §3, §19): the login value,
+sent here, and a key-encryption key that never leaves the device. The server stores
+only a keyed hash of the login value, returns deterministic fake v2 parameters for
+an unknown login (no account enumeration, coffre/accounts/kdf.py), throttles
+failures per account and per address (``throttle.py``), and asks for the second
+factor (``totp.py``) only once the login value is right.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from coffre.accounts.errors import (
     NotAuthenticated,
     TotpEnrolmentRequired,
     TotpRequired,
-    WeakKdfParameters,
 )
+from coffre.accounts.kdf import AccountKdf, check_kdf, fake_kdf, kdf_of, store_kdf
 from coffre.accounts.login import normalise_login
 from coffre.accounts.models import Account
 from coffre.accounts.sessions import SessionKind, open_session, token_hash
@@ -41,14 +41,11 @@ from coffre.errors import CoffreError
 from coffre.ids import new_id
 from coffre.policy import TOTP_REQUIRED, Actor, Role
 from coffre.settings import Settings
-from crypto import InvalidInputError as CryptoInvalidInput
-from crypto import KdfParams, WeakParametersError, check_kdf_params
 
 # Sizes fixed by the crypto format (SPEC §5, §6): version byte + 24-byte nonce + AEAD.
 WRAPPED_MASTER_KEY_SIZE = 1 + 24 + 32 + 16
 WRAPPED_KEYRING_SIZE = 1 + 24 + 64 + 16
 KEY_SIZE = 32
-SALT_SIZE = 16
 # Only refresh ``last_seen_at`` once a minute: a read should not always be a write.
 _SEEN_RESOLUTION = timedelta(seconds=60)
 
@@ -56,7 +53,7 @@ _SEEN_RESOLUTION = timedelta(seconds=60)
 @dataclass(frozen=True)
 class SignupData:
     login: str
-    kdf: KdfParams
+    kdf: AccountKdf
     auth_key: bytes
     recovery_auth_key: bytes
     wrapped_master_passphrase: bytes
@@ -117,10 +114,6 @@ class AccountService:
             id=new_id(),
             kind=kind.value,
             login=login,
-            kdf_alg=data.kdf.alg,
-            kdf_salt=data.kdf.salt,
-            kdf_opslimit=data.kdf.opslimit,
-            kdf_memlimit=data.kdf.memlimit,
             auth_verifier=self._verifier(data.auth_key),
             recovery_verifier=self._verifier(data.recovery_auth_key),
             wrapped_master_passphrase=data.wrapped_master_passphrase,
@@ -130,6 +123,7 @@ class AccountService:
             sign_public_key=data.sign_public_key,
             created_at=self._clock.now(),
         )
+        store_kdf(account, data.kdf)
         db.add(account)
         try:
             # Two sign-ups racing for one login: the unique constraint decides
@@ -152,20 +146,15 @@ class AccountService:
         return account
 
     # -- login ------------------------------------------------------------
-    def prelogin(self, raw_login: str) -> KdfParams:
-        """The KDF parameters for a login; a deterministic fake for an unknown one."""
+    def prelogin(self, raw_login: str) -> AccountKdf:
+        """The KDF parameters for a login (v1 or v2, as the account's); deterministic
+        fake v2 parameters for an unknown one."""
         login = normalise_login(raw_login)
         with self._db.unit_of_work() as db:
             account = repository.account_by_login(db, login)
             if account is not None:
-                return KdfParams(
-                    salt=account.kdf_salt,
-                    opslimit=account.kdf_opslimit,
-                    memlimit=account.kdf_memlimit,
-                    alg=account.kdf_alg,
-                )
-        fake_salt = self._keyed(b"coffre/v1/fake-salt", login.encode())[:SALT_SIZE]
-        return KdfParams(salt=fake_salt)
+                return kdf_of(account)
+        return fake_kdf(self._secret, login)
 
     def login(
         self,
@@ -306,14 +295,8 @@ def _login_entry(account: Account | None, outcome: str) -> audit.Entry:
 
 
 def _check_signup_material(data: SignupData) -> None:
-    try:
-        check_kdf_params(data.kdf)
-    except WeakParametersError as exc:
-        raise WeakKdfParameters() from exc
-    except CryptoInvalidInput as exc:
-        raise InvalidKeyMaterial() from exc
+    check_kdf(data.kdf)
     sizes = {
-        "salt": (data.kdf.salt, SALT_SIZE),
         "auth_key": (data.auth_key, KEY_SIZE),
         "recovery_auth_key": (data.recovery_auth_key, KEY_SIZE),
         "wrapped_master_passphrase": (data.wrapped_master_passphrase, WRAPPED_MASTER_KEY_SIZE),

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from client import consent
 from tests.accounts.credential_helpers import Owner, coffre_of, make_owner, rows, upload_files
 from tests.consent.world import RSA, ConsentWorld, build_consent_world
-from tests.factories import person_material
+from tests.factories import PASSPHRASE
+from tests.kdf_factories import person_material_v2
 from tests.structures.world import pinned_root
 
 RESET_CODES = "/api/v1/reset-codes"
@@ -72,8 +73,9 @@ def linked_world(api: TestClient, tmp_path: Path, *, share: bool = True) -> Link
 
 
 def reset_body(login: str, code: str, slot: int = 3) -> dict[str, Any]:
-    """The bundle of a new account (as at sign-up) and the reset code."""
-    body = copy.deepcopy(person_material(slot, login).signup_body)
+    """The bundle of a new account (as at sign-up, KDF v2) and the reset code."""
+    # The passphrase of tests.factories' slot, so person_material(slot).passphrase opens it.
+    body = copy.deepcopy(person_material_v2(login, f"{PASSPHRASE} {slot}").signup_body)
     body["reset_code"] = code
     return body
 

@@ -14,7 +14,7 @@ from client import ApiError
 from coffre.accounts.models import LoginFailure, RecoveryToken
 from coffre.clock import FrozenClock
 from coffre.settings import Settings
-from crypto import b64encode, rewrap_for_new_passphrase
+from crypto import b64encode
 from crypto.errors import InvalidInputError
 from tests.accounts.credential_helpers import (
     NEW_PASSPHRASE,
@@ -30,19 +30,15 @@ from tests.accounts.credential_helpers import (
 )
 from tests.accounts.factories import enrol_totp, totp_code
 from tests.factories import make_person, typo_caught_by_the_check_character
+from tests.kdf_factories import new_passphrase_v2
 
 WRONG_KEY = b"\x07" * 32
 
 
 def _passphrase_body(token: str, passphrase: str = NEW_PASSPHRASE) -> dict[str, object]:
-    """Step 2 for a master key we do not have: only the shape matters to the server."""
-    new = rewrap_for_new_passphrase(b"\x01" * 32, passphrase)
-    return {
-        "token": token,
-        "kdf": new.kdf_params.to_json(),
-        "auth_key": b64encode(new.auth_key),
-        "wrapped_master_passphrase": b64encode(new.wrapped_master_passphrase),
-    }
+    """Step 2 for a master key we do not have: only the shape matters to the server
+    (KDF v2, as every client now sends)."""
+    return {"token": token, **new_passphrase_v2("quelqu-un", passphrase).body()}
 
 
 def _started(api: TestClient, owner: Owner) -> str:

@@ -11,6 +11,7 @@ from coffre.clock import FrozenClock
 from coffre.settings import Settings
 from crypto import b64encode
 from tests.factories import make_person, person_material
+from tests.kdf_factories import make_person_v2
 
 
 def _login(api: TestClient, login: str, auth_key: bytes) -> tuple[int, dict]:
@@ -90,15 +91,32 @@ def test_signup_with_malformed_base64_is_an_invalid_request(api: TestClient) -> 
 
 
 def test_prelogin_does_not_reveal_whether_an_account_exists(api: TestClient) -> None:
-    person = make_person(api)
+    person = make_person_v2(api)
     real = api.post("/api/v1/auth/prelogin", json={"login": person.login}).json()
     assert real["kdf"] == person.signup_body["kdf"]
     unknown = api.post("/api/v1/auth/prelogin", json={"login": "nobody-here"}).json()
     again = api.post("/api/v1/auth/prelogin", json={"login": "nobody-here"}).json()
-    assert unknown == again  # deterministic fake salt
-    assert set(unknown["kdf"]) == set(real["kdf"])
+    assert unknown == again  # deterministic fake random part
+    assert set(unknown["kdf"]) == set(real["kdf"]) == {
+        "v",
+        "alg",
+        "salt_random",
+        "opslimit",
+        "memlimit",
+    }
+    assert unknown["kdf"]["v"] == 2
     assert unknown["kdf"]["opslimit"] == real["kdf"]["opslimit"]
-    assert unknown["kdf"]["salt"] != real["kdf"]["salt"]
+    assert unknown["kdf"]["salt_random"] != real["kdf"]["salt_random"]
+    other = api.post("/api/v1/auth/prelogin", json={"login": "nobody-else"}).json()
+    assert other["kdf"]["salt_random"] != unknown["kdf"]["salt_random"]
+
+
+def test_a_v1_account_gets_its_v1_parameters_until_it_moves(api: TestClient) -> None:
+    person = make_person(api)
+    real = api.post("/api/v1/auth/prelogin", json={"login": person.login}).json()
+    assert real["kdf"] == person.signup_body["kdf"]
+    assert "v" not in real["kdf"]
+    assert "salt" in real["kdf"]
 
 
 def test_wrong_login_value_and_unknown_login_get_the_same_refusal(api: TestClient) -> None:
