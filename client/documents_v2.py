@@ -263,6 +263,7 @@ class OwnerReader:
         self._pinned_root = pinned_root
         self._origin_required = origin_required
         self._depositors: dict[str, bytes] = {}
+        self._listing: dict[str, dict[str, Any]] | None = None
 
     def migrated(self) -> bool:
         """This device knows the account is v2: the server said so, or it remembers."""
@@ -278,7 +279,10 @@ class OwnerReader:
         if binding is not None:
             return self._open_bound(doc, read_envelope(str(binding)), stream)
         if self.migrated() and not doc.get("deposit"):
-            raise BindingError("an unbound document in a vault that moved to format v2")
+            # GET /documents/{id} leaves out a deposit's origin; the list carries it.
+            doc = {**doc, "deposit": self._listed_deposit(document_id)}
+            if not doc["deposit"]:
+                raise BindingError("an unbound document in a vault that moved to format v2")
         doc_key = open_sealed_key(
             b64decode(doc["sealed_key"]), self.keys.box_public, self.keys.box_secret
         )
@@ -327,6 +331,12 @@ class OwnerReader:
             reader.metadata,
             reader.plaintext,
         )
+
+    def _listed_deposit(self, document_id: str) -> Any:
+        if self._listing is None:
+            listed = self.client.call("GET", "/documents").json()["documents"]
+            self._listing = {str(d["id"]): d for d in listed}
+        return (self._listing.get(document_id) or {}).get("deposit")
 
     # -- deposits: the depositor's key, certified up to the territory's root -------------
     def root_fingerprint(self) -> str:
