@@ -11,7 +11,7 @@ from cli import account, admin, doctor, export, officer, person, professional, s
 from cli.audit import audit_app
 from cli.territory import territory_app
 from client import ApiError
-from crypto.errors import CryptoError, DecryptionError
+from crypto.errors import BindingError, CryptoError, DecryptionError, StaleError
 
 app = typer.Typer(
     name="coffre",
@@ -61,6 +61,21 @@ def main() -> None:
         typer.echo(
             "Erreur : impossible de déchiffrer. Vérifiez votre phrase secrète "
             "(ou le document a été altéré).",
+            err=True,
+        )
+        sys.exit(1)
+    except BindingError:
+        typer.echo(
+            "Erreur : ce document ne correspond pas à ce que vous (ou la personne qui l'a "
+            "partagé ou déposé) avez signé : il a pu être échangé ou modifié sur le serveur. "
+            "Rien n'a été écrit. Signalez-le.",
+            err=True,
+        )
+        sys.exit(1)
+    except StaleError:
+        typer.echo(
+            "Erreur : le serveur présente une version de ce document plus ancienne que "
+            "celle déjà vue sur cet ordinateur. Rien n'a été écrit. Signalez-le.",
             err=True,
         )
         sys.exit(1)
