@@ -64,7 +64,6 @@ from coffre.vault import formats
 from coffre.vault.errors import (
     DocumentChanged,
     DocumentNotFound,
-    FormatV1Refused,
     InvalidSealedKey,
 )
 from coffre.vault.models import Document
@@ -137,7 +136,10 @@ class GrantService:
         if not can(actor, Action.GRANT_CREATE):
             raise NotAllowed()
         now = self._clock.now()
-        with self._db.unit_of_work() as db:
+        v1 = not isinstance(envelope, str)
+        # A v1 receipt and the person's switch to v2 are decided one after the other
+        # (write=True and the lock of formats.refuse_v1_writes).
+        with self._db.unit_of_work(write=v1) as db:
             person = db.get(Account, actor.account_id)
             if person is None:
                 raise NotAllowed()
@@ -146,8 +148,7 @@ class GrantService:
                 receipt = _verified_receipt_v2(envelope, person)
                 stored = envelope  # the text as signed (SPEC §18.1)
             else:
-                if person.crypto_format >= formats.V2:
-                    raise FormatV1Refused()
+                formats.refuse_v1_writes(db, person.id)
                 receipt = _verified_receipt(envelope, person)
                 stored = json.dumps(dict(envelope), ensure_ascii=False, sort_keys=True)
             _check_keys(receipt, sealed_keys)
