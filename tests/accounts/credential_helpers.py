@@ -20,15 +20,15 @@ from sqlalchemy import create_engine, text
 
 from client import CoffreClient
 from client.api import LoginOutcome
+from client.kdf import derive, read_kdf
 from coffre.container import Coffre
 from coffre.settings import Settings
 from crypto import (
-    KdfParams,
     b64encode,
-    derive_passphrase_keys,
     derive_recovery_keys,
     parse_recovery_code,
 )
+from tests.kdf_factories import TERRITORY
 
 PASSPHRASE = "tortue jardin ficelle amande"
 NEW_PASSPHRASE = "citron bateau lampe nuage violet"
@@ -103,7 +103,8 @@ def error_code(response: Any) -> str:
 def auth_key_of(api: TestClient, owner: Owner) -> bytes:
     """The login value of the owner's current passphrase, as a client derives it."""
     kdf = api.post("/api/v1/auth/prelogin", json={"login": owner.login}).json()["kdf"]
-    return derive_passphrase_keys(owner.passphrase, KdfParams.from_json(kdf)).auth_key
+    params = read_kdf(kdf)  # v1 or v2 (SPEC §19: the salt from territory and login)
+    return derive(owner.passphrase, params, territory=TERRITORY, login=owner.login).auth_key
 
 
 COFFRE = Path(sys.executable).parent / "coffre"
