@@ -1155,6 +1155,140 @@ EN = {
         "27 letters and digits; spaces do not count."
     ),
     "Comparer": "Compare",
+    # A trusted contact (person-contact.js, contact-helper.js; crypto/SPEC.md §28).
+    "Une personne de confiance": "A trusted contact",
+    "Ils m'ont choisi·e": "They chose me",
+    "Si vous perdez votre phrase secrète et votre code de récupération, une personne de "
+    "confiance peut vous aider à retrouver votre coffre avec tous vos documents.": (
+        "If you lose your passphrase and your recovery code, a trusted contact can help you "
+        "get your vault back with all your documents."
+    ),
+    "Choisir une personne de confiance": "Choose a trusted contact",
+    "Retirer ma personne de confiance": "Remove my trusted contact",
+    "Qui choisissez-vous ?": "Whom do you choose?",
+    "Votre personne de confiance est :": "Your trusted contact is:",
+    "Une personne que je connais, qui a un coffre": "Someone I know who has a vault",
+    "Un·e professionnel·le qui m'accompagne": "A professional who supports me",
+    "La personne que vous choisissez": "The person you choose",
+    "Soyez ensemble. Elle ouvre son coffre sur son téléphone, puis « Mon code de vérification ».": (
+        "Be together. They open their vault on their phone, then “My verification code”."
+    ),
+    "Son identifiant": "Their login",
+    "Le code de vérification qu'elle vous lit": "The verification code they read to you",
+    "Le ou la professionnel·le que vous choisissez": "The professional you choose",
+    "Professionnel·les de votre territoire": "Professionals of your area",
+    "Avant de confirmer": "Before you confirm",
+    "Votre phrase secrète, pour confirmer": "Your passphrase, to confirm",
+    "J'ai compris et je fais confiance à cette personne.": (
+        "I understand and I trust this person."
+    ),
+    "Oui, choisir cette personne": "Yes, choose this person",
+    "Ils m'ont choisi·e comme personne de confiance": "They chose me as their trusted contact",
+    "La personne est à côté de vous. C'est elle qui choisit et écrit sa nouvelle phrase secrète.": (
+        "The person is beside you. They choose and type their new passphrase themselves."
+    ),
+    "La même, encore une fois": "The same, once more",
+    "Enregistrer la nouvelle phrase secrète": "Save the new passphrase",
+    "Son nouveau code de récupération": "Their new recovery code",
+    "Elle l'écrit sur papier et le garde chez elle. Il ne sera plus affiché.": (
+        "They write it on paper and keep it at home. It will not be shown again."
+    ),
+    "C'est fait": "Done",
+    "{contact} a demandé l'accès de secours à votre coffre le {asked}. Si vous ne refusez "
+    "pas, cette personne pourra ouvrir tout votre coffre à partir du {date} à {time}. Si vous "
+    "n'êtes pas d'accord, refusez.": (
+        "{contact} asked for emergency access to your vault on {asked}. Unless you refuse, "
+        "this person will be able to open your whole vault from {date} at {time}. If you do "
+        "not agree, refuse."
+    ),
+    "Votre personne de confiance : {contact}, depuis le {since}. Délai d'attente : {days} "
+    "jours.": "Your trusted contact: {contact}, since {since}. Waiting period: {days} days.",
+    "Vous n'avez pas de personne de confiance.": "You have no trusted contact.",
+    "Changer de personne de confiance": "Change trusted contact",
+    "Choisissez une personne que vous connaissez, ou un·e professionnel·le.": (
+        "Choose someone you know, or a professional."
+    ),
+    "Ce code n'a pas la bonne forme : il a 27 lettres et chiffres. Relisez-le ensemble.": (
+        "This code is not well formed: it has 27 letters and digits. Read it again together."
+    ),
+    "Ce n'est pas le même code. Vérifiez l'identifiant et relisez le code ensemble. Si "
+    "c'est bien le code de son téléphone, ne la choisissez pas et prévenez votre "
+    "structure.": (
+        "It is not the same code. Check the login and read the code again together. If it "
+        "really is the code on their phone, do not choose them and tell your organisation."
+    ),
+    "Choisissez un·e professionnel·le dans la liste.": "Choose a professional from the list.",
+    "Cette personne pourra, avec votre accord ou après {days} jours sans réponse de votre "
+    "part, ouvrir tout votre coffre.": (
+        "This person will be able, with your agreement or after {days} days without an "
+        "answer from you, to open your whole vault."
+    ),
+    "Vous choisissez : {contact}.": "You choose: {contact}.",
+    "Cochez la case si vous avez compris et si vous faites confiance à cette personne.": (
+        "Tick the box if you understand and you trust this person."
+    ),
+    "Écrivez votre phrase secrète pour confirmer.": "Type your passphrase to confirm.",
+    "Ce n'est pas la bonne phrase secrète. Rien n'a été modifié.": (
+        "That is not the right passphrase. Nothing was changed."
+    ),
+    "C'est fait : votre personne de confiance est enregistrée, et elle est prévenue.": (
+        "Done: your trusted contact is saved, and they have been told."
+    ),
+    "C'est refusé : l'accès de secours ne s'ouvrira pas. Votre personne de confiance est "
+    "prévenue.": ("Refused: emergency access will not open. Your trusted contact has been told."),
+    "Vous n'avez plus de personne de confiance.": "You no longer have a trusted contact.",
+    "{person} vous a choisi·e comme personne de confiance le {since}.": (
+        "{person} chose you as their trusted contact on {since}."
+    ),
+    "Le délai est passé sans refus : vous pouvez aider {person} à retrouver son coffre, avec "
+    "elle à côté de vous.": (
+        "The waiting period passed without a refusal: you can help {person} get their vault "
+        "back, with them beside you."
+    ),
+    "Aider à retrouver le coffre": "Help get the vault back",
+    "Vous avez demandé l'accès de secours le {asked}. Il s'ouvrira le {date} à {time}, si "
+    "{person} ne refuse pas.": (
+        "You asked for emergency access on {asked}. It will open on {date} at {time}, unless "
+        "{person} refuses."
+    ),
+    "{person} a refusé votre demande du {date}.": "{person} refused your request of {date}.",
+    "Seulement si {person} a perdu sa phrase secrète et son code de récupération. Elle sera "
+    "prévenue tout de suite et pourra refuser pendant {days} jours.": (
+        "Only if {person} lost their passphrase and their recovery code. They will be told at "
+        "once and can refuse for {days} days."
+    ),
+    "Demander l'accès de secours": "Ask for emergency access",
+    "Personne ne vous a choisi·e comme personne de confiance.": (
+        "Nobody chose you as their trusted contact."
+    ),
+    "C'est demandé. {person} est prévenue.": "Asked. {person} has been told.",
+    "Nouvelle phrase secrète pour {person}": "New passphrase for {person}",
+    "C'est fait : {person} peut entrer dans son coffre avec sa nouvelle phrase secrète. Tous "
+    "ses documents sont là. Voici son nouveau code de récupération :": (
+        "Done: {person} can open their vault with their new passphrase. All their documents "
+        "are there. Here is their new recovery code:"
+    ),
+    "Les clés reçues ne s'ouvrent pas : rien n'a été modifié. Prévenez la personne et sa "
+    "structure.": (
+        "The keys received do not open: nothing was changed. Tell the person and their "
+        "organisation."
+    ),
+    "Le {date} à {time}, {contact} a demandé l'accès de secours à votre coffre. Sans refus de "
+    "votre part, il s'ouvrira le {until}. Pour refuser : « Une personne de confiance ».": (
+        "On {date} at {time}, {contact} asked for emergency access to your vault. Unless you "
+        "refuse, it will open on {until}. To refuse: “A trusted contact”."
+    ),
+    "Le {date} à {time}, avec {contact}, une nouvelle phrase secrète et un nouveau code de "
+    "récupération ont été choisis pour votre coffre.": (
+        "On {date} at {time}, with {contact}, a new passphrase and a new recovery code were "
+        "chosen for your vault."
+    ),
+    "Le {date} à {time}, {person} vous a choisi·e comme personne de confiance.": (
+        "On {date} at {time}, {person} chose you as their trusted contact."
+    ),
+    "Le {date} à {time}, {person} a refusé votre demande d'accès de secours.": (
+        "On {date} at {time}, {person} refused your request for emergency access."
+    ),
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

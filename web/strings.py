@@ -483,4 +483,89 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "C'est fait : le document est dans le coffre de {person}. Vous ne pourrez pas le "
             "rouvrir."
         ),
+        # A trusted contact (person-contact.js, contact-helper.js; crypto/SPEC.md §28).
+        "contact_request_pending": _(
+            "{contact} a demandé l'accès de secours à votre coffre le {asked}. Si vous ne "
+            "refusez pas, cette personne pourra ouvrir tout votre coffre à partir du {date} à "
+            "{time}. Si vous n'êtes pas d'accord, refusez."
+        ),
+        "contact_current": _(
+            "Votre personne de confiance : {contact}, depuis le {since}. Délai d'attente : "
+            "{days} jours."
+        ),
+        "contact_none": _("Vous n'avez pas de personne de confiance."),
+        "contact_change": _("Changer de personne de confiance"),
+        "contact_choose": _("Choisir une personne de confiance"),
+        "contact_choose_kind": _(
+            "Choisissez une personne que vous connaissez, ou un·e professionnel·le."
+        ),
+        "contact_pin_invalid": _(
+            "Ce code n'a pas la bonne forme : il a 27 lettres et chiffres. Relisez-le ensemble."
+        ),
+        "contact_pin_mismatch": _(
+            "Ce n'est pas le même code. Vérifiez l'identifiant et relisez le code ensemble. Si "
+            "c'est bien le code de son téléphone, ne la choisissez pas et prévenez votre "
+            "structure."
+        ),
+        "contact_choose_pro": _("Choisissez un·e professionnel·le dans la liste."),
+        "contact_warning": _(
+            "Cette personne pourra, avec votre accord ou après {days} jours sans réponse de "
+            "votre part, ouvrir tout votre coffre."
+        ),
+        "contact_confirm_who": _("Vous choisissez : {contact}."),
+        "contact_not_understood": _(
+            "Cochez la case si vous avez compris et si vous faites confiance à cette personne."
+        ),
+        "contact_passphrase_missing": _("Écrivez votre phrase secrète pour confirmer."),
+        "wrong_passphrase_here": _("Ce n'est pas la bonne phrase secrète. Rien n'a été modifié."),
+        "contact_named": _(
+            "C'est fait : votre personne de confiance est enregistrée, et elle est prévenue."
+        ),
+        "contact_refused": _(
+            "C'est refusé : l'accès de secours ne s'ouvrira pas. Votre personne de confiance "
+            "est prévenue."
+        ),
+        "contact_removed": _("Vous n'avez plus de personne de confiance."),
+        "contact_named_me": _("{person} vous a choisi·e comme personne de confiance le {since}."),
+        "contact_open": _(
+            "Le délai est passé sans refus : vous pouvez aider {person} à retrouver son coffre, "
+            "avec elle à côté de vous."
+        ),
+        "contact_open_button": _("Aider à retrouver le coffre"),
+        "contact_waiting": _(
+            "Vous avez demandé l'accès de secours le {asked}. Il s'ouvrira le {date} à {time}, "
+            "si {person} ne refuse pas."
+        ),
+        "contact_was_refused": _("{person} a refusé votre demande du {date}."),
+        "contact_ask_hint": _(
+            "Seulement si {person} a perdu sa phrase secrète et son code de récupération. Elle "
+            "sera prévenue tout de suite et pourra refuser pendant {days} jours."
+        ),
+        "contact_ask": _("Demander l'accès de secours"),
+        "contact_nobody": _("Personne ne vous a choisi·e comme personne de confiance."),
+        "contact_asked": _("C'est demandé. {person} est prévenue."),
+        "contact_recover_title": _("Nouvelle phrase secrète pour {person}"),
+        "contact_done": _(
+            "C'est fait : {person} peut entrer dans son coffre avec sa nouvelle phrase secrète. "
+            "Tous ses documents sont là. Voici son nouveau code de récupération :"
+        ),
+        "contact_keys_refused": _(
+            "Les clés reçues ne s'ouvrent pas : rien n'a été modifié. Prévenez la personne et "
+            "sa structure."
+        ),
+        "notice_contact_requested": _(
+            "Le {date} à {time}, {contact} a demandé l'accès de secours à votre coffre. Sans "
+            "refus de votre part, il s'ouvrira le {until}. Pour refuser : « Une personne de "
+            "confiance »."
+        ),
+        "notice_contact_recovered": _(
+            "Le {date} à {time}, avec {contact}, une nouvelle phrase secrète et un nouveau code "
+            "de récupération ont été choisis pour votre coffre."
+        ),
+        "notice_contact_named": _(
+            "Le {date} à {time}, {person} vous a choisi·e comme personne de confiance."
+        ),
+        "notice_contact_refused": _(
+            "Le {date} à {time}, {person} a refusé votre demande d'accès de secours."
+        ),
     }

@@ -412,6 +412,8 @@ class ContactService:
             # The two login values must differ, as at sign-up.
             if hmac.compare_digest(verifier, recovery_verifier):
                 raise InvalidKeyMaterial()
+            # An account whose KDF is v2 never takes v1 parameters again (SPEC §19).
+            refuse_downgrade(person, passphrase.kdf)
             set_passphrase(person, passphrase.kdf, verifier, passphrase.wrapped_master_passphrase)
             person.recovery_verifier = recovery_verifier
             person.wrapped_master_recovery = recovery.wrapped_master_recovery
@@ -501,7 +503,8 @@ def _who(db: DbSession, account_id: str) -> Who:
 
 
 def _view(db: DbSession, arrangement: TrustedContact, now: datetime) -> ArrangementView:
-    last = rows.last_request(db, arrangement.id)
+    # The waiting request, if any, else the last one (two may share a moment).
+    last = rows.waiting_request(db, arrangement.id) or rows.last_request(db, arrangement.id)
     request = None
     if last is not None:
         is_open = last.state == RequestState.WAITING.value and last.opens_at <= now

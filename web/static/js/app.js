@@ -16,6 +16,7 @@ import { ApiError, messageFor, request } from "./http.js";
 import { createKdfClient } from "./kdf-client.js";
 import { createPersonConsent } from "./consent-person.js";
 import { createProConsent } from "./consent-pro.js";
+import { createContactHelper } from "./contact-helper.js";
 import { createResetNotice, opensOn } from "./person-reset.js";
 import { byId, fill } from "./consent-common.js";
 import { createAddDocument } from "./add-document.js";
@@ -589,7 +590,8 @@ async function boot() {
     startAdd: (/** @type {any} */ target) => adding.start(target),
   };
   adding = createAddDocument(helpers);
-  consent = [createPersonConsent(helpers), createProConsent(helpers)];
+  // The trusted contact's side serves persons and professionals alike (SPEC §28).
+  consent = [createPersonConsent(helpers), createProConsent(helpers), createContactHelper(helpers)];
   wire();
   let session;
   try {

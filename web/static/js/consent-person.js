@@ -20,6 +20,7 @@ import { createRequests } from "./person-requests.js";
 import { createShare } from "./person-share.js";
 import { createMigration } from "./migrate-v2.js";
 import { createPin } from "./person-pin.js";
+import { createContact } from "./person-contact.js";
 import { createTrust } from "./trust.js";
 
 /** @param {import("./types/page").PageHelpers} ctx */
@@ -65,9 +66,10 @@ export function createPersonConsent(ctx) {
   P.history = createHistory(P);
   const exporter = createExport(P);
   const pin = createPin(P);
+  const contact = createContact(P); // "Une personne de confiance" (SPEC §28)
   // Format v2 at unlock (migrate-v2.js): before the vault's first screen, once.
   const migration = createMigration(P);
-  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter, pin, migration];
+  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter, pin, contact, migration];
 
   return {
     kind: "person",

@@ -50,6 +50,17 @@ export function createNotifications(P) {
           ...at,
           until: `${day(data.completes_at)} ${time(data.completes_at)}`,
         });
+      // A trusted contact (SPEC §28): the person is told at once when the contact asks.
+      case "contact.requested": {
+        const contact = data.structure ? `${data.contact} (${data.structure})` : data.contact;
+        return fill(S.notice_contact_requested, { ...at, contact, until: `${day(data.opens_at)} ${time(data.opens_at)}` });
+      }
+      case "contact.recovered":
+        return fill(S.notice_contact_recovered, { ...at, contact: data.structure ? `${data.contact} (${data.structure})` : data.contact });
+      case "contact.named":
+        return fill(S.notice_contact_named, { ...at, person: data.person });
+      case "contact.refused":
+        return fill(S.notice_contact_refused, { ...at, person: data.person });
       default:
         return fill(S.notice_other, at);
     }
