@@ -10,7 +10,15 @@ from fastapi.testclient import TestClient
 
 from coffre.clock import FrozenClock
 from coffre.settings import Settings
-from crypto import b64decode, b64encode, decrypt_bytes, open_account, open_sealed_key
+from crypto import (
+    KdfParams,
+    b64decode,
+    b64encode,
+    decrypt_bytes,
+    derive_passphrase_keys,
+    open_account,
+    open_sealed_key,
+)
 from crypto.contact_recovery import open_master_key_for_contact, rebuild_contact_key
 from tests.accounts.credential_helpers import rows
 from tests.contacts.helpers import (
@@ -251,8 +259,6 @@ def test_the_recovery_sets_a_new_passphrase_and_the_documents_still_open(
     assert api.get("/api/v1/contacts/named-me", headers=contact.headers).json()["persons"] == []
     # The new passphrase opens the same keys, and the document.
     pre = api.post("/api/v1/auth/prelogin", json={"login": person.login}).json()
-    from crypto import KdfParams, derive_passphrase_keys
-
     keys = derive_passphrase_keys(NEW_PASSPHRASE, KdfParams.from_json(pre["kdf"]))
     logged = api.post(
         "/api/v1/auth/login",
@@ -301,3 +307,23 @@ def test_malformed_naming_material_is_refused(api: TestClient) -> None:
         "invalid_contact_material",
     )
     assert api.get("/api/v1/me/trusted-contact", headers=person.headers).json()["contact"] is None
+
+
+def test_an_erased_account_ends_the_arrangements_naming_or_named_by_it(
+    api: TestClient,
+) -> None:
+    person, contact, arrangement = _named(api)
+    erased = api.request(
+        "DELETE",
+        "/api/v1/me",
+        json={"auth_key": b64encode(contact.auth_key)},
+        headers=contact.headers,
+    )
+    assert erased.status_code == 204, erased.text
+    assert api.get("/api/v1/me/trusted-contact", headers=person.headers).json()["contact"] is None
+    [row] = rows_of(api, "trusted_contacts")
+    assert (row["ended_reason"], row["server_share"], row["wrapped_master_key"]) == (
+        "erased",
+        None,
+        None,
+    )
