@@ -359,3 +359,16 @@ def test_a_v1_deposit_keeps_its_depositor_s_signature_and_does_not_block_the_swi
     [after] = [d for d in listed if d["id"] == document_id]
     assert (after["format"], after["version"], after["binding"]) == (1, None, None)
     assert after["deposit"]["envelope"]["statement"]["v"] == 1
+
+
+def test_a_professional_who_writes_v2_makes_no_v1_deposit(cw: ConsentWorld) -> None:
+    cw.share()
+    switch_to_v2(cw.api, cw.professional)
+
+    refused = _v1_deposit(cw)
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "format_v1_refused"
+    deposit = _deposit(cw)
+    accepted = cw.api.post("/api/v1/deposits", content=deposit.ciphertext, headers=deposit.headers)
+    assert accepted.status_code == 201, accepted.text
