@@ -125,9 +125,13 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
         docs = client.call("GET", "/documents").json()["documents"]
         [deposited] = [d for d in docs if d["deposit"]]
         assert deposited["category"] == "domicile"
+        # The page deposits in format v2 (SPEC §24.3): the deposit is the binding.
         statement = deposited["deposit"]["envelope"]["statement"]
+        assert (statement["v"], statement["type"]) == (2, "coffre/deposit")
+        assert deposited["format"] == 2
+        assert deposited["binding"] is not None
         assert statement["depositor"] == world.professional.account_id
-        assert statement["person"] == world.person.account_id
+        assert statement["owner"] == world.person.account_id
         assert statement["document"] == deposited["id"]
         assert statement["ciphertext_sha256"] == deposited["ciphertext_sha256"]
         target = tmp_path / "back.jpg"
