@@ -26,6 +26,7 @@ from api.schemas.history import (
 )
 from api.types import Text
 from coffre.audit.history import ExportedDocument, HistoryItem, Party
+from coffre.vault.formats import signer_of
 
 router = APIRouter(tags=["history"])
 
@@ -83,6 +84,10 @@ def exported_body(exported: ExportedDocument) -> ExportedDocumentBody:
         encrypted_metadata=doc.encrypted_metadata or b"",
         sealed_key=exported.sealed_key,
         deposit=deposit,
+        format=doc.format,
+        version=doc.version,
+        binding=doc.binding,
+        binding_signer=signer_of(doc.binding) if doc.binding is not None else None,
     )
 
 

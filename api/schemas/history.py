@@ -70,6 +70,11 @@ class ExportedDocumentBody(BaseModel):
     encrypted_metadata: B64Bytes
     sealed_key: B64Bytes
     deposit: ExportedDepositBody | None
+    # Format v2, as in the document body: the binding (JSON text as signed) to check.
+    format: int = 1
+    version: int | None = None
+    binding: str | None = None
+    binding_signer: str | None = None
 
 
 class AccountRefBody(BaseModel):

@@ -314,3 +314,16 @@ def test_any_other_range_gives_the_whole_stream(api: TestClient, value: str) -> 
 
     assert response.status_code == 200
     assert response.content == document.ciphertext
+
+
+def test_the_export_carries_each_document_s_binding(api: TestClient) -> None:
+    owner = make_person(api)
+    document = document_v2(owner, account_id(api, owner))
+    upload_v2(api, owner, document)
+
+    exported = api.post("/api/v1/me/exports", headers=owner.headers)
+
+    assert exported.status_code == 201, exported.text
+    [item] = exported.json()["documents"]
+    assert (item["format"], item["version"], item["binding"]) == (2, 1, document.binding)
+    assert item["binding_signer"] == b64encode(owner.keys.sign_public)
