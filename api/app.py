@@ -23,6 +23,7 @@ from api.routes import (
     console,
     contacts,
     credentials,
+    directory,
     documents,
     health,
     history,
@@ -43,6 +44,7 @@ from web.pages import api_docs
 from web.pages import app as vault_page
 from web.pages import charter as charter_page
 from web.pages import console as console_page
+from web.pages import guide as guide_page
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +134,13 @@ def create_app(
         console,
         history,
         contacts,
+        directory,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
     app.include_router(charter_page.router)
     app.include_router(console_page.router)
+    app.include_router(guide_page.router)
     app.include_router(api_docs.router)
     # Compressed: libsodium.js alone is ~535 KB, ~190 KB gzipped (prepaid data plans).
     static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)

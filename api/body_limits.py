@@ -38,6 +38,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import error_body, status_for
 from coffre.consent.charter_file import MAX_CHARTER_BYTES
 from coffre.consent.errors import CharterTooLarge
+from coffre.directory.datainclusion import MAX_IMPORT_BYTES
+from coffre.directory.errors import DirectoryFileTooLarge
 from coffre.errors import CoffreError, TooLarge, TooSlow
 from coffre.settings import Settings
 from coffre.vault.errors import DocumentTooLarge
@@ -84,6 +86,8 @@ def route_limits(settings: Settings) -> Sequence[tuple[str, str, BodyLimit]]:
         ("POST", "/api/v1/deposits", document),
         # The charter is a TOML file (coffre/consent/charter_file.py), read whole.
         ("POST", "/api/v1/charters", BodyLimit(MAX_CHARTER_BYTES, CharterTooLarge)),
+        # A data·inclusion file (coffre/directory/datainclusion.py), read whole.
+        ("POST", "/api/v1/directory/imports", BodyLimit(MAX_IMPORT_BYTES, DirectoryFileTooLarge)),
     ]
 
 

@@ -41,6 +41,17 @@ def current_actor(request: Request, coffre: CoffreDep) -> Actor:
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
+def optional_actor(request: Request, coffre: CoffreDep) -> Actor | None:
+    """The actor when the request carries a session, else None: routes open to anyone
+    that show more to some roles (the directory's contacts)."""
+    if request.headers.get("authorization") is None and not session_cookie(request):
+        return None
+    return coffre.accounts.authenticate(session_token(request))
+
+
+OptionalActorDep = Annotated[Actor | None, Depends(optional_actor)]
+
+
 def enrolment_actor(request: Request, coffre: CoffreDep) -> Actor:
     """Also accepts a session restricted to TOTP enrolment.
 

@@ -7,6 +7,7 @@ Every code is listed in docs/ERRORS.md.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from coffre.directory.errors import RowsRejected
 from coffre.errors import (
     CoffreError,
     Conflict,
@@ -81,7 +83,14 @@ def install_error_handlers(app: FastAPI) -> None:
         if status in (429, 503):
             retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
             headers = {"Retry-After": str(retry_after or 60)}
-        return JSONResponse(error_body(exc.code, exc.message_fr), status, headers=headers)
+        body: dict[str, Any] = error_body(exc.code, exc.message_fr)
+        if isinstance(exc, RowsRejected):
+            # Which rows of an imported file were refused, and why (docs/DIRECTORY.md).
+            body["error"]["rows"] = [
+                {"table": r.table, "row": r.row, "field": r.field, "message": r.message}
+                for r in exc.rows
+            ]
+        return JSONResponse(body, status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -9,6 +9,7 @@ import typer
 
 from cli import account, admin, doctor, export, officer, person, professional, security
 from cli.audit import audit_app
+from cli.directory import directory_app
 from cli.territory import territory_app
 from client import ApiError
 from crypto.errors import BindingError, CryptoError, DecryptionError, StaleError
@@ -41,6 +42,7 @@ app.add_typer(security.sessions_app, name="sessions")
 app.add_typer(security.totp_app, name="totp")
 app.add_typer(territory_app, name="territory")
 app.add_typer(audit_app, name="audit")
+app.add_typer(directory_app, name="directory")
 app.add_typer(officer.console_app, name="console")
 app.command("recover")(account.recover)
 app.command("passwd")(account.passwd)

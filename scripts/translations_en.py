@@ -1289,6 +1289,43 @@ EN = {
     "Le {date} à {time}, {person} a refusé votre demande d'accès de secours.": (
         "On {date} at {time}, {person} refused your request for emergency access."
     ),
+    # The guide of solidarity services (web/templates/guide/, issue 16).
+    "Adresse": "Address",
+    "Aucun service ne correspond. Essayez avec moins de mots, ou un lieu plus large "
+    "(le département).": (
+        "No service matches. Try fewer words, or a wider place (the département)."
+    ),
+    "Chercher": "Search",
+    "Comment y aller": "How to get there",
+    "Conditions": "Conditions",
+    "Contacts (réservé aux professionnels)": "Contacts (for professionals only)",
+    "De quoi avez-vous besoin ?": "What do you need?",
+    "Dernière vérification": "Last checked",
+    "Guide des solidarités": "Guide to local help",
+    "Horaires": "Opening hours",
+    "Hébergement, alimentation, santé, emploi, démarches : cherchez un service, puis "
+    "voyez comment y aller. Pas besoin de compte.": (
+        "Shelter, food, health, work, paperwork: search for a service, then see how to "
+        "get there. No account needed."
+    ),
+    "Informations à vérifier": "Information to be checked",
+    "Où ?": "Where?",
+    "Pages de résultats": "Pages of results",
+    "Par exemple : hébergement, aide alimentaire, logement.": (
+        "For example: shelter, food aid, housing."
+    ),
+    "Pour": "For",
+    "Pour qui ?": "For whom?",
+    "Qui peut venir": "Who can come",
+    "Retour au guide": "Back to the guide",
+    "Résultats précédents": "Previous results",
+    "Résultats suivants": "Next results",
+    "Service introuvable": "Service not found",
+    "Signataire de la charte": "Signed the charter",
+    "Tous publics": "Everyone",
+    "Tout le monde": "Everyone",
+    "Trouver une aide près de chez vous": "Find help near you",
+    "Une commune, un code postal ou un département.": "A town, a postcode or a département.",
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"
