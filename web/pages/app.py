@@ -70,6 +70,8 @@ def vault_page(request: Request) -> Response:
         # server counts a share's or a request's days in, whatever the device's zone.
         "time_zone": TERRITORY_ZONE.key,
         "root_fingerprint": root_fingerprint,
+        # In every v2 passphrase salt (crypto/SPEC.md §19.2, kdf-v2.js).
+        "territory": settings.territory,
     }
     response: Response = TEMPLATES.TemplateResponse(request, "vault/app.html", context)
     return response

@@ -46,6 +46,8 @@ def console_page(request: Request) -> Response:
             # A download with no progress for this long ends with "bloqué" (transfer.js).
             "stallSeconds": settings.web_stall_seconds,
             "timeZone": TERRITORY_ZONE.key,
+            # In every v2 passphrase salt (crypto/SPEC.md §19.2, console-login.js).
+            "territory": settings.territory,
         },
     }
     response: Response = TEMPLATES.TemplateResponse(request, "console/console.html", context)

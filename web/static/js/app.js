@@ -14,6 +14,7 @@
 import { createCoffreCrypto } from "./coffre-crypto.js";
 import { ApiError, messageFor, request } from "./http.js";
 import { createKdfClient } from "./kdf-client.js";
+import { canonicalLogin, signupBodyV2 } from "./kdf-v2.js";
 import { createPersonConsent } from "./consent-person.js";
 import { createProConsent } from "./consent-pro.js";
 import { createContactHelper } from "./contact-helper.js";
@@ -156,6 +157,47 @@ function api(method, path, options) {
 const kdfClient = createKdfClient();
 const kdf = kdfClient.call;
 
+// Who a v2 passphrase salt is for (SPEC §19.2): the territory of the page's
+// configuration and the login as the server keeps it, from what the person typed
+// (never the server's word for it). A login the server would refuse goes to
+// prelogin, whose answer says why in the person's words.
+/** @param {string} login */
+async function saltFor(login) {
+  const canonical = canonicalLogin(login);
+  if (!canonical) {
+    await api("POST", "/auth/prelogin", { json: { login } });
+    throw new ApiError(422, "invalid_login", STRINGS.unexpected_error);
+  }
+  return { territory: CONFIG.territory, login: canonical };
+}
+
+// A v1 account opened with its passphrase moves to KDF v2 now (SPEC §19): the master
+// key is wrapped again under v2 keys of the same passphrase and sent with the v1
+// login value; the sessions stay. A failure changes nothing: it is tried again at
+// the next log-in, and the vault opens anyway.
+/**
+ * @param {Uint8Array} masterKey
+ * @param {Uint8Array} v1AuthKey
+ * @param {string} passphrase
+ * @param {{territory: string, login: string}} who
+ */
+async function moveToKdfV2(masterKey, v1AuthKey, passphrase, who) {
+  try {
+    const rewrap = await kdf("rewrapV2", masterKey, passphrase, who);
+    await api("POST", "/me/kdf-upgrade", {
+      json: {
+        current_auth_key: C.b64encode(v1AuthKey),
+        kdf: rewrap.kdf,
+        auth_key: C.b64encode(rewrap.authKey),
+        wrapped_master_passphrase: C.b64encode(rewrap.wrappedMasterPassphrase),
+      },
+    });
+    sodium.memzero(rewrap.authKey);
+  } catch {
+    // Kept as v1 until the next log-in.
+  }
+}
+
 // --------------------------------------------------------------------------- session
 
 function wipeKeys() {
@@ -221,8 +263,9 @@ async function home(status = "") {
  * @param {any} keyring
  * @param {Uint8Array} wrapKey
  * @param {any} account
+ * @param {((masterKey: Uint8Array) => Promise<void>) | null} [then] with the master key, before it is wiped
  */
-async function openVault(keyring, wrapKey, account) {
+async function openVault(keyring, wrapKey, account, then = null) {
   const opened = C.openAccountWithWrapKey(
     wrapKey,
     C.b64decode(keyring.wrapped_master_passphrase),
@@ -230,8 +273,12 @@ async function openVault(keyring, wrapKey, account) {
     C.b64decode(keyring.box_public_key),
     C.b64decode(keyring.sign_public_key),
   );
-  sodium.memzero(opened.masterKey);
   sodium.memzero(wrapKey);
+  try {
+    if (then) await then(opened.masterKey);
+  } finally {
+    sodium.memzero(opened.masterKey);
+  }
   state.keys = opened.keys;
   setAccount(account);
   touch();
@@ -251,8 +298,8 @@ async function onSignup(event) {
   if (problem) return showError("signup-error", problem);
   busy(form, true);
   try {
-    const account = await kdf("createAccount", passphrase);
-    const body = C.signupBody(login, account);
+    const account = await kdf("createAccountV2", passphrase, await saltFor(login));
+    const body = signupBodyV2(C, login, account);
     if (state.invitation) body.invitation_code = state.invitation; // assisted sign-up
     await api("POST", "/accounts", { json: body });
     state.invitation = null;
@@ -317,14 +364,22 @@ async function onLogin(event) {
   if (!login) return showError("login-error", STRINGS.login_missing);
   busy(form, true);
   try {
+    const who = await saltFor(login);
     const pre = await (await api("POST", "/auth/prelogin", { json: { login } })).json();
-    const keys = await kdf("derivePassphraseKeys", passphrase, C.kdfParamsFromJson(pre.kdf));
+    // Checked in the worker before Argon2id (SPEC §3.1, §19.1); v2: the salt is derived there.
+    const keys = await kdf("derivePassphraseKeysAny", passphrase, pre.kdf, who);
     const response = await api("POST", "/auth/web-login", {
       json: { login, auth_key: C.b64encode(keys.authKey) },
     });
-    sodium.memzero(keys.authKey);
     const me = await response.json();
-    await openVault(me.keyring, keys.wrapKey, me.account);
+    const move = keys.version === 1 && !me.totp_enrolment_required
+      ? (/** @type {Uint8Array} */ masterKey) => moveToKdfV2(masterKey, keys.authKey, passphrase, who)
+      : null;
+    try {
+      await openVault(me.keyring, keys.wrapKey, me.account, move);
+    } finally {
+      sodium.memzero(keys.authKey);
+    }
     await home();
   } catch (error) {
     showError("login-error", error.code === "invalid_credentials" ? STRINGS.wrong_credentials : messageFor(error, STRINGS.unexpected_error));
@@ -343,8 +398,10 @@ async function onUnlock(event) {
   busy(form, true);
   try {
     const me = await (await api("GET", "/me")).json();
-    const params = C.kdfParamsFromJson(me.keyring.kdf);
-    const keys = await kdf("derivePassphraseKeys", form.passphrase.value, params);
+    // Only the wrap key is derived here (nothing is sent), so the server's word for the
+    // login is enough; a v1 account moves to v2 at its next log-in, where it is typed.
+    const who = { territory: CONFIG.territory, login: canonicalLogin(me.account.login) || me.account.login };
+    const keys = await kdf("derivePassphraseKeysAny", form.passphrase.value, me.keyring.kdf, who);
     sodium.memzero(keys.authKey);
     await openVault(me.keyring, keys.wrapKey, me.account);
     await home();
@@ -411,12 +468,12 @@ async function onForgot(event) {
       C.b64decode(wrapped.box_public_key),
       C.b64decode(wrapped.sign_public_key),
     );
-    const rewrap = await kdf("rewrapForNewPassphrase", opened.masterKey, form.passphrase.value);
+    const rewrap = await kdf("rewrapV2", opened.masterKey, form.passphrase.value, await saltFor(login));
     sodium.memzero(opened.masterKey);
     const response = await api("POST", "/auth/web-recover/passphrase", {
       json: {
         token: started.recovery_token,
-        kdf: C.kdfParamsToJson(rewrap.kdfParams),
+        kdf: rewrap.kdf,
         auth_key: C.b64encode(rewrap.authKey),
         wrapped_master_passphrase: C.b64encode(rewrap.wrappedMasterPassphrase),
       },
@@ -471,9 +528,9 @@ async function onReset(event) {
   if (!form.understood.checked) return showError("reset-error", STRINGS.reset_not_understood);
   busy(form, true);
   try {
-    const account = await kdf("createAccount", form.passphrase.value);
+    const account = await kdf("createAccountV2", form.passphrase.value, await saltFor(login));
     const answer = await (
-      await api("POST", "/auth/reset", { json: { ...C.signupBody(login, account), reset_code: code } })
+      await api("POST", "/auth/reset", { json: { ...signupBodyV2(C, login, account), reset_code: code } })
     ).json();
     // Nothing to open yet: the new keys wait on the server; only the kit is kept now.
     sodium.memzero(account.authKey);

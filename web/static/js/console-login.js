@@ -5,6 +5,7 @@
 // A person's or a professional's account, or an officer without a second factor, is
 // turned away here.
 import { createKdfClient } from "./kdf-client.js";
+import { canonicalLogin } from "./kdf-v2.js";
 import { messageFor } from "./http.js";
 
 export const OFFICER = "charter_officer";
@@ -39,12 +40,6 @@ export function createLogin(ctx) {
     return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
-  /** @param {string} text */
-  function b64decode(text) {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  }
-
   const kdfClient = createKdfClient();
   const kdf = kdfClient.call;
   const endWorker = kdfClient.end;
@@ -70,8 +65,12 @@ export function createLogin(ctx) {
     let authKey = null;
     try {
       const pre = await (await api("POST", "/auth/prelogin", { json: { login } })).json();
-      const params = { ...pre.kdf, salt: b64decode(pre.kdf.salt) };
-      const keys = await kdf("derivePassphraseKeys", passphrase, params);
+      // v1 or v2 parameters, checked in the worker; a v2 salt holds the territory and
+      // the login as typed, made canonical (SPEC §19.2). The console never moves an
+      // account to v2: it does not open the master key (the vault page does).
+      const config = JSON.parse(document.getElementById("console-config")?.textContent || "{}");
+      const who = { territory: config.territory, login: canonicalLogin(login) || login };
+      const keys = await kdf("derivePassphraseKeysAny", passphrase, pre.kdf, who);
       keys.wrapKey.fill(0); // nothing to unwrap here: the console reads metadata only
       authKey = keys.authKey;
       form.passphrase.value = "";
