@@ -8,6 +8,9 @@
 // person, by this depositor, in the structure their certificate names, about these
 // exact encrypted bytes (the ciphertext SHA-256 the vault lists). A document
 // re-encrypted since (after a share was stopped) is no longer covered: said so.
+// A v2 deposit (SPEC §24.3, documents-v2.js) is checked the same way under the
+// depositor's certified key: its statement binds the key commitment, the content and
+// the metadata; the document itself opened only if its parts matched it (§24.4).
 import { verifyDeposit } from "./network.js";
 import { fill } from "./consent-common.js";
 import { documentsV2 } from "./documents-v2.js";

@@ -38,6 +38,16 @@ export interface VaultDocument {
   deposit: { envelope: Record<string, any>; depositor: Record<string, any> } | null;
   docKey: Uint8Array;
   meta: DocumentMeta;
+  /** Format v2 (documents-v2.js): 1 or 2, the bound version (null while unbound). */
+  format?: number;
+  version?: number | null;
+  /** The binding or v2 deposit envelope, as the JSON text signed; null while unbound. */
+  binding?: string | null;
+  /** base64url of the key that signed `binding` (the owner's, or the depositor's). */
+  bindingSigner?: string | null;
+  /** The sealed key and metadata blob as listed, for SPEC §24.4. */
+  sealedKey?: Uint8Array;
+  metadataBlob?: Uint8Array;
   [field: string]: unknown;
 }
 
