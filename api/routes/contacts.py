@@ -137,6 +137,7 @@ def recovery_material(
         wrapped_keyring=found.wrapped_keyring,
         box_public_key=found.box_public_key,
         sign_public_key=found.sign_public_key,
+        kdf_version=found.kdf_version,
     )
 
 

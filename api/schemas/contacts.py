@@ -74,6 +74,7 @@ class RecoveryMaterialBody(BaseModel):
     wrapped_keyring: B64Bytes
     box_public_key: B64Bytes
     sign_public_key: B64Bytes
+    kdf_version: int  # the person's passphrase KDF (1 or 2): the new one is made in it
 
 
 class ContactRecoverRequest(NewPassphraseBody):

@@ -137,6 +137,9 @@ class RecoveryMaterial:
     wrapped_keyring: bytes
     box_public_key: bytes
     sign_public_key: bytes
+    # The person's passphrase KDF version (1: SPEC §3, 2: §19): the new passphrase is
+    # made in the same one (a v2 account never takes v1 parameters again).
+    kdf_version: int
 
 
 @dataclass(frozen=True)
@@ -372,6 +375,7 @@ class ContactService:
                 wrapped_keyring=person.wrapped_keyring,
                 box_public_key=person.box_public_key,
                 sign_public_key=person.sign_public_key,
+                kdf_version=person.kdf_version,
             )
 
     def recover(

@@ -23,8 +23,16 @@ from crypto import (
     seal_document_key,
 )
 from tests.factories import PASSPHRASE, Person, make_person
+from tests.structures.world import World
 from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
-from tests.web.journeys import log_in, visible_screen
+from tests.web.journeys import PERSON_PASSPHRASE as PERSON_PASSPHRASE_WORLD
+from tests.web.journeys import (
+    check_territory_key,
+    log_in,
+    log_in_person,
+    log_in_professional,
+    visible_screen,
+)
 from tests.web.test_person_journey import downloaded_bytes
 
 PERSON_SLOT, CONTACT_SLOT = 20, 21
@@ -182,3 +190,48 @@ def test_named_asked_refused_asked_again_waited_out_and_recovered(
         assert old.status_code == 401
         assert paul.login == "paul"
     assert problems["contact"].items == []
+
+
+def test_a_certified_professional_is_named_once_the_territory_key_is_checked(
+    page: Page,
+    second_phone: BrowserContext,
+    problems: dict[str, PageProblems],
+    live_server: str,
+    world: World,
+) -> None:
+    log_in_person(page, live_server, world)
+    _menu(page, "Une personne de confiance")
+    visible_screen(page, "contact").get_by_role(
+        "button", name="Choisir une personne de confiance"
+    ).click()
+    kind = visible_screen(page, "contact-kind")
+    kind.get_by_label("Un·e professionnel·le qui m'accompagne").check()
+    kind.get_by_role("button", name="Continuer").click()
+    pros = visible_screen(page, "contact-pro")
+    for radio in pros.get_by_role("radio").all():
+        expect(radio).not_to_be_checked()
+    assert_accessible(page, "contact-pro")
+    pros.get_by_role("button", name="Continuer").click()
+    expect(page.locator("#contact-pro-error")).to_be_visible()
+    pros.get_by_text("Mme Dupont").click()
+    pros.get_by_role("button", name="Continuer").click()
+    # The professional's keys verify up to the territory key the person checks now.
+    check_territory_key(page)
+    confirm = visible_screen(page, "contact-confirm")
+    expect(
+        confirm.get_by_text("Vous choisissez : Mme Dupont (CCAS de Clermont-Ferrand).")
+    ).to_be_visible()
+    confirm.get_by_label("Votre phrase secrète, pour confirmer").fill(PERSON_PASSPHRASE_WORLD)
+    confirm.get_by_label("J'ai compris et je fais confiance à cette personne.").check()
+    confirm.get_by_role("button", name="Oui, choisir cette personne").click()
+    screen = visible_screen(page, "contact")
+    expect(screen.get_by_text("Votre personne de confiance : Mme Dupont")).to_be_visible()
+
+    pro = second_phone.new_page()
+    problems["pro"] = PageProblems(pro)
+    log_in_professional(pro, live_server)
+    _menu(pro, "Ils m'ont choisi·e")
+    named = visible_screen(pro, "contact-named-me")
+    expect(named.get_by_text(f"{world.person.login} vous a choisi·e")).to_be_visible()
+    assert_accessible(pro, "contact-named-me")
+    assert problems["pro"].items == []

@@ -91,6 +91,32 @@ export function createContactHelper(ctx) {
     show("contact-recover");
   }
 
+  /**
+   * The new passphrase's part of the body, in the KDF version of the person's account
+   * (v2, SPEC §19: the salt is the territory's and the person's login; v1, §3).
+   * @param {import("./kdf-client.js").KdfClient} kdf
+   * @param {Uint8Array} masterKey
+   * @param {string} passphrase
+   * @param {any} material GET /contacts/named-me/{id}/recovery
+   */
+  async function newPassphrase(kdf, masterKey, passphrase, material) {
+    if (material.kdf_version >= 2) {
+      const who = { territory: String(CONFIG.territory), login: material.person_login };
+      const rewrap = await kdf.call("rewrapV2", masterKey, passphrase, who);
+      return {
+        kdf: rewrap.kdf,
+        auth_key: C.b64encode(rewrap.authKey),
+        wrapped_master_passphrase: C.b64encode(rewrap.wrappedMasterPassphrase),
+      };
+    }
+    const rewrap = await kdf.call("rewrapForNewPassphrase", masterKey, passphrase);
+    return {
+      kdf: C.kdfParamsToJson(rewrap.kdfParams),
+      auth_key: C.b64encode(rewrap.authKey),
+      wrapped_master_passphrase: C.b64encode(rewrap.wrappedMasterPassphrase),
+    };
+  }
+
   /** @param {SubmitEvent} event */
   async function onRecover(event) {
     event.preventDefault();
@@ -115,16 +141,14 @@ export function createContactHelper(ctx) {
       // is refused here, before anything is written (SPEC §28.3 step 3).
       const keys = C.unwrapKeyring(C.b64decode(material.wrapped_keyring), masterKey, C.b64decode(material.box_public_key), C.b64decode(material.sign_public_key));
       for (const value of Object.values(keys)) if (value instanceof Uint8Array && value !== keys.boxPublic && value !== keys.signPublic) secrets.push(value);
-      const rewrap = await kdf.call("rewrapForNewPassphrase", masterKey, form.passphrase.value);
+      const passphrase = await newPassphrase(kdf, masterKey, form.passphrase.value, material);
       const recoverySecret = C.newRecoverySecret();
       secrets.push(recoverySecret);
       const recovery = C.deriveRecoveryKeys(recoverySecret);
       secrets.push(recovery.wrapKey);
       await api("POST", path, {
         json: {
-          kdf: C.kdfParamsToJson(rewrap.kdfParams),
-          auth_key: C.b64encode(rewrap.authKey),
-          wrapped_master_passphrase: C.b64encode(rewrap.wrappedMasterPassphrase),
+          ...passphrase,
           contact_auth_key: C.b64encode(contact.contactAuthKey(key)),
           recovery_auth_key: C.b64encode(recovery.authKey),
           wrapped_master_recovery: C.b64encode(C.wrapMasterKey(masterKey, recovery.wrapKey, "recovery")),

@@ -20,7 +20,7 @@ import { createKdfClient } from "./kdf-client.js";
 
 /** @param {import("./types/page").PersonHelpers} P */
 export function createContact(P) {
-  const { S, C, sodium, api, show, showError, setStatus, busy } = P;
+  const { S, C, CONFIG, sodium, api, show, showError, setStatus, busy } = P;
   const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   /** @type {Arrangement | null} */
   let current = null;
@@ -177,6 +177,31 @@ export function createContact(P) {
     show("contact-confirm");
   }
 
+  /**
+   * The master key from the passphrase typed again: v2 parameters (SPEC §19, they carry
+   * "v") through the worker's v2 derivation, whose salt is the territory's and the
+   * login's; v1 ones (§3) as at unlock.
+   * @param {import("./kdf-client.js").KdfClient} kdf
+   * @param {string} passphrase
+   * @param {any} keyring GET /me's keyring
+   * @param {string} login the account's login, as the server keeps it (canonical)
+   * @returns {Promise<Uint8Array>}
+   */
+  async function openMasterKey(kdf, passphrase, keyring, login) {
+    const wrapped = C.b64decode(keyring.wrapped_master_passphrase);
+    if (keyring.kdf && typeof keyring.kdf === "object" && "v" in keyring.kdf) {
+      const who = { territory: String(CONFIG.territory), login };
+      const keys = await kdf.call("derivePassphraseKeysAny", passphrase, keyring.kdf, who);
+      sodium.memzero(keys.authKey);
+      try {
+        return C.unwrapMasterKey(wrapped, keys.wrapKey, "passphrase");
+      } finally {
+        sodium.memzero(keys.wrapKey);
+      }
+    }
+    return kdf.call("openMasterKey", passphrase, C.kdfParamsFromJson(keyring.kdf), wrapped);
+  }
+
   /** @param {SubmitEvent} event */
   async function onConfirm(event) {
     event.preventDefault();
@@ -192,7 +217,7 @@ export function createContact(P) {
       const me = await (await api("GET", "/me")).json();
       const keyring = me.keyring;
       try {
-        masterKey = await kdf.call("openMasterKey", form.passphrase.value, C.kdfParamsFromJson(keyring.kdf), C.b64decode(keyring.wrapped_master_passphrase));
+        masterKey = await openMasterKey(kdf, form.passphrase.value, keyring, me.account.login);
       } catch (error) {
         if (error instanceof C.DecryptionError) return showError("contact-confirm-error", S.wrong_passphrase_here);
         throw error;
