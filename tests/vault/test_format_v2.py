@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -21,8 +24,10 @@ from sqlalchemy import func, select
 
 from coffre.container import Coffre
 from coffre.settings import Settings
+from coffre.vault.errors import FormatV1Refused
 from coffre.vault.models import Document
-from crypto import b64encode
+from coffre.vault.service import NewDocument
+from crypto import b64decode, b64encode
 from tests.concurrency import answer, burst
 from tests.factories import EncryptedDocument, Person, encrypted_document, make_person, upload
 from tests.factories_v2 import (
@@ -343,3 +348,38 @@ def test_v1_uploads_racing_the_switch_never_leave_a_v2_account_with_an_unbound_d
             assert unbound == 0
         else:
             assert unbound == outcomes[(201, "")] > 0
+
+
+def test_a_v1_upload_that_passed_the_first_check_is_refused_if_the_switch_lands_meanwhile(
+    api: TestClient,
+) -> None:
+    """The format is decided again when the upload commits: an upload whose body was
+    still arriving when its owner switched to v2 keeps nothing."""
+    coffre = _coffre(api)
+    owner = make_person(api)
+    assert owner.token is not None
+    actor = coffre.accounts.authenticate(owner.token)
+    document = encrypted_document(owner, secrets.token_bytes(5000))
+    new = NewDocument(
+        category="impots",
+        encrypted_metadata=b64decode(document.headers["Coffre-Metadata"]),
+        sealed_key=b64decode(document.headers["Coffre-Sealed-Key"]),
+    )
+    streaming, switched = threading.Event(), threading.Event()
+
+    def body() -> Iterator[bytes]:
+        yield document.ciphertext[:100]
+        streaming.set()
+        assert switched.wait(timeout=30)
+        yield document.ciphertext[100:]
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        upload_ = pool.submit(coffre.vault.upload, actor, new, body())
+        assert streaming.wait(timeout=30)
+        assert switch_to_v2(api, owner)["crypto_format"] == 2
+        switched.set()
+        with pytest.raises(FormatV1Refused):
+            upload_.result(timeout=60)
+
+    assert _listed(api, owner) == []
+    assert list(coffre.store.list_objects()) == []
