@@ -21,7 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from client.bundle import account_bundle
-from client.kdf import AnyKdf, derive, read_kdf, rewrap_v2
+from client.kdf import AnyKdf, canonical_login, derive, read_kdf, rewrap_v2
 from client.memory import ReaderMemory
 from crypto import (
     AccountKeys,
@@ -41,6 +41,10 @@ from crypto import (
 )
 
 READ_SIZE = 256 * 1024
+LOGIN_MISMATCH_FR = (
+    "Le serveur a répondu pour un autre identifiant que le vôtre. Rien n'a été envoyé : "
+    "reconnectez-vous avec votre identifiant."
+)
 # Lets the server label this session "Application Coffre sur Linux" in the list of
 # devices (it keeps only that coarse label, never the header).
 USER_AGENT = f"coffre-client/0.1 ({platform.system() or 'unknown'})"
@@ -168,6 +172,18 @@ class CoffreClient:
         self.memory = memory if memory is not None else ReaderMemory()
         self._account: dict[str, Any] | None = None
         self._territory = territory
+        # The login as it was typed at login or sign-up here, canonical (client/kdf.py).
+        self._typed_login: str | None = None
+
+    def salt_login(self, server_login: str) -> str:
+        """The login a v2 salt is derived for (SPEC §19.2): the one typed at login here;
+        with none (a saved session), the server's. A server that names another login
+        than the one typed is refused: it could make two accounts share one salt."""
+        if self._typed_login is None:
+            return server_login
+        if self._typed_login != server_login:
+            raise ApiError(0, "login_mismatch", LOGIN_MISMATCH_FR)
+        return self._typed_login
 
     @property
     def territory(self) -> str:
@@ -248,6 +264,7 @@ class CoffreClient:
         with the v1 login value (``POST /me/kdf-upgrade``); the session stays valid.
         """
         territory = self.territory
+        typed = canonical_login(login)
         prelogin = self._request("POST", "/auth/prelogin", json={"login": login}).json()
         params = _kdf_from(prelogin["kdf"])  # refused below the floor (SPEC §3, §19.1)
         derived = derive(passphrase, params, territory=territory, login=login)
@@ -256,6 +273,7 @@ class CoffreClient:
             body["totp_code"] = totp_code
         result = self._request("POST", "/auth/login", json=body).json()
         self.token = result["token"]
+        self._typed_login = typed
         keys, master_key = self._open_keyring(derived.wrap_key, result["keyring"])
         if isinstance(params, KdfParams) and not result.get("totp_enrolment_required"):
             self._upgrade_kdf(derived.auth_key, master_key, passphrase, login)
@@ -272,11 +290,12 @@ class CoffreClient:
         """Unwrap the key ring of the current session with the passphrase (a v1 account
         is moved to KDF v2 here too, as at login)."""
         me = self._request("GET", "/me").json()
-        login = me["account"]["login"]
+        login = self.salt_login(me["account"]["login"])
         params = _kdf_from(me["keyring"]["kdf"])
         derived = derive(passphrase, params, territory=self.territory, login=login)
         keys, master_key = self._open_keyring(derived.wrap_key, me["keyring"])
-        if isinstance(params, KdfParams):
+        # Moved only with a login typed here: a v2 login value is then sent.
+        if isinstance(params, KdfParams) and self._typed_login is not None:
             self._upgrade_kdf(derived.auth_key, master_key, passphrase, login)
         return keys
 

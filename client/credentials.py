@@ -117,7 +117,7 @@ def change_passphrase(client: CoffreClient, current: str, new_passphrase: str) -
     """Re-wrap the master key under a new passphrase; returns how many other sessions
     ended. A wrong current passphrase fails here (``DecryptionError``) before sending."""
     me = client.call("GET", "/me").json()
-    keyring, login = me["keyring"], me["account"]["login"]
+    keyring, login = me["keyring"], client.salt_login(me["account"]["login"])
     params = read_kdf(keyring["kdf"])  # refused below the floor (SPEC §3, §19.1)
     current_keys = derive(current, params, territory=client.territory, login=login)
     master_key = unwrap_master_key(
@@ -156,7 +156,7 @@ def delete_account(client: CoffreClient, passphrase: str) -> None:
     """Erase the account and every document in it; the session ends."""
     me = client.call("GET", "/me").json()
     params = read_kdf(me["keyring"]["kdf"])
-    login = me["account"]["login"]
+    login = client.salt_login(me["account"]["login"])
     auth_key = derive(passphrase, params, territory=client.territory, login=login).auth_key
     client.call("DELETE", "/me", json={"auth_key": b64encode(auth_key)})
     client.token = None

@@ -174,13 +174,19 @@ def test_a_v1_account_is_moved_to_v2_by_its_client_at_login(api: TestClient) -> 
         assert db.scalar(entries) == 1
 
 
-def test_a_v1_session_unlocked_by_the_client_is_moved_too(api: TestClient) -> None:
+def test_a_saved_v1_session_unlocks_and_waits_for_a_typed_login_to_move(
+    api: TestClient,
+) -> None:
     person = make_person(api)
     client = client_for(api)
     client.token = person.token
     keys = client.unlock(person.passphrase)
     assert keys.sign_public == person.keys.sign_public
+    # The login was not typed here: a v2 login value is only sent for a typed one.
+    assert _account(api, person.login).kdf_version == 1
+    client.login(person.login.upper(), person.passphrase)
     assert _account(api, person.login).kdf_version == 2
+    assert client.unlock(person.passphrase).sign_public == person.keys.sign_public
 
 
 def test_a_moved_account_refuses_v1_parameters_and_keeps_v2(api: TestClient) -> None:
