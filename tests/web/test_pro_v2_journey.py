@@ -281,3 +281,29 @@ def test_a_deposit_from_the_professionals_page_is_a_v2_deposit_that_opens_for_th
         )
     assert opened.metadata.name == "Attestation de domiciliation.jpg"
     assert opened.plaintext[:3] == b"\xff\xd8\xff"
+
+
+def test_a_receipt_the_server_altered_opens_nothing(
+    world: World, v2_share: V2Share, page: Page, live_server: str, api: TestClient
+) -> None:
+    # The server gives the professional more than the person signed: unlimited pulls
+    # became 100, for longer. The signature no longer verifies.
+    coffre = api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as db:
+        grant = db.get(Grant, v2_share.grant["id"])
+        assert grant is not None
+        envelope = json.loads(grant.receipt)
+        envelope["statement"]["max_pulls"] = 100
+        grant.receipt = json.dumps(envelope)
+    log_in_professional(page, live_server)
+    card = page.locator('[data-screen="shared"] .card')
+    expect(card.locator(".warning")).to_have_text(
+        "Le reçu que la personne a signé pour ce partage n'est pas valable : ses documents "
+        "ne s'ouvrent pas. Prévenez votre structure."
+    )
+    for button in card.locator(".docs button").all():
+        expect(button).to_be_disabled()
+    # Nothing is remembered from a receipt that does not verify.
+    assert remembered(page, world) is None
+    assert_accessible(page, "v2-receipt-refused")
+    assert pulls(api, v2_share.grant["id"]) == 0
