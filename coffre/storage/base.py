@@ -17,6 +17,8 @@ The promises:
 * ``open_stream`` looks the object up *before* returning, so a missing key raises
   ``ObjectNotFound`` at call time; the returned generator closes the underlying file
   or response when exhausted, closed or garbage-collected.
+* ``read_head`` returns the object's first bytes (all of it if shorter) without
+  reading the rest: a file read, or an S3 ranged GET (a stream header, SPEC §24.1).
 * ``delete`` is idempotent and destroys: no copy or old version stays behind.
 * Any backend fault (unreachable, timeout, 5xx, disk full, permission) raises
   ``StorageUnavailable`` (chained to the cause); a missing key raises ``ObjectNotFound``.
@@ -128,6 +130,10 @@ class ObjectStore(Protocol):
 
     def open_stream(self, key: str, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
         """The object's bytes as chunks; ``ObjectNotFound`` at call time if missing."""
+        ...
+
+    def read_head(self, key: str, size: int) -> bytes:
+        """The object's first ``size`` bytes (fewer if shorter); ``ObjectNotFound``."""
         ...
 
     def stat(self, key: str) -> ObjectInfo:

@@ -155,6 +155,18 @@ class LocalObjectStore:
                     return
                 yield data
 
+    def read_head(self, key: str, size: int) -> bytes:
+        if size <= 0:
+            raise ValueError("size must be positive")
+        path = self.path_for(key)
+        try:
+            with path.open("rb") as file:
+                return file.read(size)
+        except FileNotFoundError as exc:
+            raise ObjectNotFound() from exc
+        except OSError as exc:
+            raise StorageUnavailable() from exc
+
     def stat(self, key: str) -> ObjectInfo:
         path = self.path_for(key)
         try:

@@ -287,6 +287,33 @@ class S3ObjectStore:
             response.close()
             response.release_conn()
 
+    def read_head(self, key: str, size: int) -> bytes:
+        validate_key(key)
+        if size <= 0:
+            raise ValueError("size must be positive")
+        try:
+            response = self._client.get_object(self.bucket, key, offset=0, length=size)
+        except S3Error as exc:
+            if exc.code != "InvalidRange":
+                with _translated_faults():
+                    raise
+            self.stat(key)  # an empty object has no first byte; a missing one raises
+            return b""
+        except _FAULTS as exc:
+            raise StorageUnavailable() from exc
+        head = bytearray()
+        try:
+            with _translated_faults():
+                # A server that ignores the range sends it all: stop at ``size``.
+                for data in response.stream(min(size, DEFAULT_CHUNK_SIZE), decode_content=False):
+                    head += data
+                    if len(head) >= size:
+                        break
+        finally:
+            response.close()
+            response.release_conn()
+        return bytes(head[:size])
+
     def stat(self, key: str) -> ObjectInfo:
         validate_key(key)
         with _translated_faults():

@@ -12,7 +12,6 @@ client sent it and read with the strict parser (SPEC §18.1), never re-serialise
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,27 +131,7 @@ def check_metadata_v2(blob: bytes) -> None:
 def read_v1_header(store: ObjectStore, object_key: str) -> bytes:
     """The 33-byte header of a stored v1 stream (a migration binding hashes it, SPEC
     §24.1), read through the object store without downloading the rest."""
-    head = read_head(store, object_key, HEADER_SIZE)
+    head = store.read_head(object_key, HEADER_SIZE)
     if len(head) != HEADER_SIZE or head[:4] != MAGIC or head[4] != VERSION:
         raise InvalidBinding()
     return head
-
-
-def read_head(store: ObjectStore, object_key: str, size: int) -> bytes:
-    """The first ``size`` bytes of a stored object (fewer if it is shorter)."""
-    stream = store.open_stream(object_key, chunk_size=min(size, 1024 * 1024))
-    head = bytearray()
-    try:
-        for chunk in stream:
-            head += chunk
-            if len(head) >= size:
-                break
-    finally:
-        _close(stream)
-    return bytes(head[:size])
-
-
-def _close(stream: Iterator[bytes]) -> None:
-    close = getattr(stream, "close", None)
-    if callable(close):
-        close()

@@ -305,9 +305,10 @@ class VaultService:
                     audit.append(db, entry, self._clock.now())
             if document.object_key is None:
                 raise DocumentNotFound()
+        if first is not None:  # at most a few MiB, read without the rest (a ranged GET)
+            return document, iter([self._store.read_head(document.object_key, first)])
         # Large reads: each chunk is one hop through the server's thread pool.
-        stream = self._store.open_stream(document.object_key, chunk_size=DOWNLOAD_CHUNK)
-        return document, stream if first is None else _first_bytes(stream, first)
+        return document, self._store.open_stream(document.object_key, chunk_size=DOWNLOAD_CHUNK)
 
     def update(self, actor: Actor, document_id: str, change: DocumentChange) -> DocumentView:
         """Replace the encrypted metadata (a rename) and the expiry date.
@@ -696,21 +697,6 @@ class VaultService:
             self._store.delete(object_key)
         except CoffreError:
             log.error("could not remove an uploaded object after a failed commit: %s", object_key)
-
-
-def _first_bytes(stream: Iterator[bytes], size: int) -> Iterator[bytes]:
-    """The first ``size`` bytes of a stream, which is closed after them."""
-    try:
-        left = size
-        for chunk in stream:
-            if left <= 0:
-                break
-            yield chunk[:left]
-            left -= len(chunk)
-    finally:
-        close = getattr(stream, "close", None)
-        if callable(close):
-            close()
 
 
 def _entry(actor: Actor, action: str, document: Document) -> audit.Entry:

@@ -441,3 +441,19 @@ def test_an_interrupted_write_is_a_leftover_until_removed(
     store.remove_leftover(leftover)  # already gone: not an error
     assert store.leftovers() == []
     assert leftovers() == []
+
+
+def test_the_first_bytes_of_an_object_are_read_without_the_rest(store: ObjectStore) -> None:
+    data = random_bytes(3 * MiB + 7)
+    key = new_object_key()
+    store.put_stream(key, uneven_chunks(data))
+    empty = new_object_key()
+    store.put_stream(empty, iter(()))
+
+    assert store.read_head(key, 33) == data[:33]
+    assert store.read_head(key, 65) == data[:65]
+    assert store.read_head(key, 2 * MiB) == data[: 2 * MiB]
+    assert store.read_head(key, 10 * MiB) == data  # shorter than asked: all of it
+    assert store.read_head(empty, 33) == b""
+    with pytest.raises(ObjectNotFound):
+        store.read_head(new_object_key(), 33)
