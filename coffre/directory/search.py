@@ -4,11 +4,15 @@ One interface (``SearchIndex``: ``index``, ``remove``, ``find``), two engines ch
 the database's dialect, both built by the migration
 ``2026_12_06_0600-6f1d2c3b4a59_directory``:
 
-- SQLite: an FTS5 table ``directory_search`` with the **trigram** tokenizer, over text
-  folded (lower case, no accents) and stemmed by the French Snowball stemmer
-  (``snowballstemmer``), the same folding and stemming applied to the query. Each
-  stem is indexed between spaces and searched as the phrase ``" stem "``, so a stem
-  matches a whole word, not a part of another one.
+- SQLite: an FTS5 table ``directory_search`` over text folded (lower case, no
+  accents) and stemmed by the French Snowball stemmer (``snowballstemmer``), the same
+  folding and stemming applied to the query, so that "Hébergements" and "hebergement"
+  are the same word; and an FTS5 table with the **trigram** tokenizer over every word
+  of the directory (``directory_search_words``), where a misspelt word finds its near
+  words. The stemmed text itself is indexed by words, not trigrams: measured on
+  10^4 services, a trigram index made every ranked query 5 to 60 times slower (a
+  stem is then a phrase of trigrams whose positions FTS5 must check row by row)
+  while typos are already handled by the words' trigrams.
 - PostgreSQL: a ``tsvector`` per service in ``directory_search`` (GIN index), made by
   the text search configuration ``coffre_french`` (``french`` with ``unaccent`` before
   the French stemmer), searched with ``to_tsquery('coffre_french', …)``.
@@ -24,7 +28,9 @@ A query has three parts, each matched in its own field: the need (name,
 description, thematics), the place (commune, postal code, département, zone of
 eligibility) and the public. Every word must match (AND); a word's alternatives
 (its near words) are ORed. Results come by relevance (bm25 on SQLite, ts_rank on
-PostgreSQL), then by id so that equal scores come in a stable order.
+PostgreSQL), then by id so that equal scores come in a stable order; only the first
+``CANDIDATES`` matches the index yields are ranked, so that a search costs the same
+whatever the size of the directory (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 import snowballstemmer
@@ -44,6 +50,10 @@ from sqlalchemy.orm import Session as DbSession
 SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default similarity_threshold
 NEAR_WORDS = 3  # alternatives kept for a misspelt word
 FUZZY_MIN_LENGTH = 4  # shorter words are taken as typed (too few trigrams to compare)
+# Relevance orders the first matches found by the index, at most this many (or the
+# page asked for, if deeper): a search costs the same at 10^4 and 10^5 services, and a
+# query matching more services than this is too broad to read anyway (add a place).
+CANDIDATES = 500
 # A word of every public: matched by any public asked for.
 ALL_PUBLICS_WORD = "touspublics"
 PG_CONFIG = "coffre_french"
@@ -75,13 +85,16 @@ def _stemmer() -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer("french")
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    # Snowball in pure Python takes tens of microseconds a word; a directory repeats
+    # its words, so each is stemmed once per process.
     return str(_stemmer().stemWord(word))
 
 
 def stemmed(value: str) -> str:
-    """The text as the SQLite index holds it: `` stem stem … `` (spaces around)."""
-    return " " + " ".join(stem(w) for w in words(value)) + " "
+    """The text as the SQLite index holds it: its stems, separated by spaces."""
+    return " ".join(stem(w) for w in words(value))
 
 
 def _trigrams(word: str) -> set[str]:
@@ -141,6 +154,11 @@ class SearchIndex(Protocol):
     def explain(self, db: DbSession, terms: Terms, limit: int) -> str: ...
 
 
+def window(limit: int, offset: int) -> int:
+    """How many matches the index hands over for ranking."""
+    return max(CANDIDATES, offset + limit)
+
+
 def index_for(db: DbSession) -> SearchIndex:
     if db.get_bind().dialect.name == "sqlite":
         return SqliteIndex()
@@ -195,7 +213,7 @@ def _rowid(service_id: str) -> int:
 
 
 class SqliteIndex:
-    """FTS5 trigram over folded, stemmed text (module docstring)."""
+    """FTS5 over folded, stemmed words; trigrams over the words (module docstring)."""
 
     def index(self, db: DbSession, rows: Sequence[Indexed]) -> None:
         if not rows:
@@ -260,27 +278,33 @@ class SqliteIndex:
             ("public", terms.public),
         ):
             for group in groups:
-                alternatives = " OR ".join(f'" {stem(w)} "' for w in group)
+                # Folded words are [a-z0-9] only; quoted, no word is FTS5 syntax.
+                alternatives = " OR ".join(f'"{stem(w)}"' for w in group)
                 parts.append(f"{column} : ({alternatives})")
         return " AND ".join(parts)
 
+    _FIND = (
+        "SELECT service_id FROM (SELECT service_id, bm25(directory_search) AS score "
+        "FROM directory_search WHERE directory_search MATCH :m LIMIT :window) "
+        "ORDER BY score, service_id LIMIT :limit OFFSET :offset"
+    )
+
     def find(self, db: DbSession, terms: Terms, limit: int, offset: int) -> list[str]:
         found = db.execute(
-            text(
-                "SELECT service_id FROM directory_search WHERE directory_search MATCH :m "
-                "ORDER BY rank, service_id LIMIT :limit OFFSET :offset"
-            ),
-            {"m": self._match(terms), "limit": limit, "offset": offset},
+            text(self._FIND),
+            {
+                "m": self._match(terms),
+                "window": window(limit, offset),
+                "limit": limit,
+                "offset": offset,
+            },
         )
         return [str(i) for (i,) in found]
 
     def explain(self, db: DbSession, terms: Terms, limit: int) -> str:
         plan = db.execute(
-            text(
-                "EXPLAIN QUERY PLAN SELECT service_id FROM directory_search "
-                "WHERE directory_search MATCH :m ORDER BY rank, service_id LIMIT :limit"
-            ),
-            {"m": self._match(terms), "limit": limit},
+            text("EXPLAIN QUERY PLAN " + self._FIND),
+            {"m": self._match(terms), "window": window(limit, 0), "limit": limit, "offset": 0},
         )
         return "\n".join(str(row[-1]) for row in plan)
 
@@ -352,24 +376,28 @@ class PostgresIndex:
         )
         return [str(w) for (w,) in found]
 
+    _FIND = (
+        "SELECT service_id FROM (SELECT service_id, ts_rank(document, q) AS score "  # noqa: S608 - constant
+        f"FROM directory_search, to_tsquery('{PG_CONFIG}', :q) q WHERE document @@ q "
+        "LIMIT :window) candidates ORDER BY score DESC, service_id LIMIT :limit OFFSET :offset"
+    )
+
     def find(self, db: DbSession, terms: Terms, limit: int, offset: int) -> list[str]:
         found = db.execute(
-            text(
-                f"SELECT service_id FROM directory_search, to_tsquery('{PG_CONFIG}', :q) q "  # noqa: S608 - constant
-                "WHERE document @@ q ORDER BY ts_rank(document, q) DESC, service_id "
-                "LIMIT :limit OFFSET :offset"
-            ),
-            {"q": _tsquery(terms), "limit": limit, "offset": offset},
+            text(self._FIND),
+            {
+                "q": _tsquery(terms),
+                "window": window(limit, offset),
+                "limit": limit,
+                "offset": offset,
+            },
         )
         return [str(i) for (i,) in found]
 
     def explain(self, db: DbSession, terms: Terms, limit: int) -> str:
         plan = db.execute(
-            text(
-                f"EXPLAIN SELECT service_id FROM directory_search, to_tsquery('{PG_CONFIG}', :q) q "  # noqa: S608 - constant
-                "WHERE document @@ q ORDER BY ts_rank(document, q) DESC, service_id LIMIT :limit"
-            ),
-            {"q": _tsquery(terms), "limit": limit},
+            text("EXPLAIN " + self._FIND),
+            {"q": _tsquery(terms), "window": window(limit, 0), "limit": limit, "offset": 0},
         )
         return "\n".join(str(row[0]) for row in plan)
 

@@ -4,8 +4,8 @@ The directory of solidarity services (coffre/directory/): structures and service
 the data·inclusion schema, the words of the directory (for misspelt queries), and the
 full-text index, which is no model (coffre/directory/search.py):
 
-- SQLite: FTS5 tables with the trigram tokenizer (``directory_search`` over folded,
-  stemmed text; ``directory_search_words`` over the words).
+- SQLite: FTS5 tables: ``directory_search`` over folded, stemmed words, and
+  ``directory_search_words`` with the trigram tokenizer over the words (typos).
 - PostgreSQL: the ``unaccent`` and ``pg_trgm`` extensions, the text search
   configuration ``coffre_french`` (french, with unaccent before the stemmer), a
   tsvector per service in ``directory_search`` (GIN) and a trigram GIN index on the
@@ -109,9 +109,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("word", name=op.f("pk_directory_words")),
     )
     if op.get_bind().dialect.name == "sqlite":
+        # The stemmed text is already folded (no accents, lower case): word tokens.
         op.execute(
             "CREATE VIRTUAL TABLE directory_search USING fts5("
-            "service_id UNINDEXED, need, place, public, tokenize='trigram')"
+            "service_id UNINDEXED, need, place, public, tokenize='unicode61')"
         )
         op.execute(
             "CREATE VIRTUAL TABLE directory_search_words USING fts5(word, tokenize='trigram')"
