@@ -196,7 +196,7 @@ def test_a_vault_of_v1_documents_is_bound_at_unlock_without_sending_content_agai
     for n, (doc_id, plaintext) in enumerate(vault.items()):
         open_document(page, f"avis-{n}.pdf")
         assert downloaded(page) == plaintext, doc_id
-        page.get_by_role("button", name="Retour à mes documents").click()
+        page.get_by_role("button", name="Mes documents", exact=True).click()
         visible_screen(page, "documents")
 
 
@@ -229,6 +229,63 @@ def test_a_document_whose_binding_is_swapped_is_refused_and_not_shown(
     expect(page.locator("#doc-retry")).to_be_hidden()
     assert_accessible(page, "v2-document-refused")
     screenshot(page, "60-v2-document-refused")
+
+
+def test_an_older_version_or_a_binding_taken_away_is_refused(
+    world: World, page: Page, live_server: str, api: TestClient, settings: Settings
+) -> None:
+    [doc_id] = v1_vault(api, world, count=1)
+    log_in_person(page, live_server, world)
+    engine = create_engine(settings.database_url)
+    columns = "binding, version, encrypted_metadata"
+    with engine.connect() as conn:
+        old = conn.execute(
+            text(f"SELECT {columns} FROM documents WHERE id = :id"), {"id": doc_id}
+        ).one()
+    assert old.version == 1
+
+    open_document(page, "avis-0.pdf")
+    page.get_by_role("button", name="Renommer").click()
+    form = visible_screen(page, "rename")
+    form.get_by_label("Nouveau nom").fill("avis 2025")
+    form.get_by_role("button", name="Enregistrer").click()
+    visible_screen(page, "documents")
+    assert documents(api, world)[doc_id]["version"] == 2
+
+    # The server serves the version before the rename again, all of it signed by the
+    # person: this device saw version 2, so it refuses it.
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE documents SET binding = :binding, version = :version, "
+                "encrypted_metadata = :metadata WHERE id = :id"
+            ),
+            {
+                "binding": old.binding,
+                "version": 1,
+                "metadata": old.encrypted_metadata,
+                "id": doc_id,
+            },
+        )
+    page.get_by_role("button", name="Mes documents", exact=True).click()
+    visible_screen(page, "documents")
+    open_document(page, "avis-0.pdf")
+    expect(page.locator("#doc-error")).to_have_text(REFUSED, timeout=30_000)
+    expect(page.locator("#doc-preview iframe")).to_have_count(0)
+
+    # Or it takes the binding away, as if the document were still an unbound v1 one:
+    # this device knows the vault was migrated.
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE documents SET binding = NULL, version = NULL WHERE id = :id"),
+            {"id": doc_id},
+        )
+    engine.dispose()
+    page.get_by_role("button", name="Mes documents", exact=True).click()
+    visible_screen(page, "documents")
+    open_document(page, "avis-0.pdf")
+    expect(page.locator("#doc-error")).to_have_text(REFUSED, timeout=30_000)
+    expect(page.locator("#doc-preview iframe")).to_have_count(0)
 
 
 def test_my_verification_code_is_the_pin_of_my_key_at_360_px(
