@@ -84,7 +84,6 @@ class Coffre:
         history = History(db, clock, grants)
         resets = ResetService(db, clock, credentials, vault, settings)
         contacts = ContactService(db, clock, credentials, settings)
-        charters = CharterService(db, clock)
         return cls(
             settings=settings,
             db=db,
@@ -103,7 +102,7 @@ class Coffre:
             erasure=ErasureService(
                 db, clock, credentials, vault, (resets.void_for_erased, contacts.end_for_erased)
             ),
-            charters=charters,
+            charters=CharterService(db, clock),
             grants=grants,
             requests=RequestService(db, clock, settings.requests_per_person_per_day),
             deposits=DepositService(db, clock, vault),
@@ -113,7 +112,7 @@ class Coffre:
             history=history,
             exports=Exports(db, clock, history, grants, audit_log),
             contacts=contacts,
-            directory=Directory(db, settings, clock, charters),
+            directory=Directory(db, settings, clock),
         )
 
     def close(self) -> None:

@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session as DbSession
 
 from coffre.audit import trail as audit
 from coffre.clock import Clock
+from coffre.consent import repository as charters_repository
 from coffre.consent.charter import Charter
-from coffre.consent.errors import NoCharterInForce
-from coffre.consent.service import TERRITORY_ZONE, CharterService
+from coffre.consent.charter_file import read_charter
+from coffre.consent.service import TERRITORY_ZONE
 from coffre.db.engine import Database, hold
 from coffre.directory import datainclusion, repository
 from coffre.directory.errors import (
@@ -164,12 +165,11 @@ def _service_fields(item: di.Service) -> dict[str, Any]:
 
 
 class Directory:
-    def __init__(
-        self, db: Database, settings: Settings, clock: Clock, charters: CharterService
-    ) -> None:
+    def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._charters = charters
+        # The charter in force, parsed once per published version (by its SHA-256).
+        self._charters: dict[str, Charter] = {}
         self._stale_after = timedelta(days=settings.directory_stale_days)
 
     def today(self) -> date:
@@ -304,18 +304,25 @@ class Directory:
         membership = structures_repository.current_certified(db, actor.account_id)
         return can(actor, Action.DIRECTORY_CONTACTS, standing_of(membership))
 
-    def _charter(self) -> Charter | None:
-        try:
-            return self._charters.in_force(self.today()).charter
-        except NoCharterInForce:
+    def _charter(self, db: DbSession) -> Charter | None:
+        """The charter in force today (whose signatories the entries show)."""
+        row = charters_repository.charter_in_force(db, self.today())
+        if row is None:
             return None
+        charter = self._charters.get(row.sha256)
+        if charter is None:
+            charter = read_charter(row.source)
+            if len(self._charters) > 8:
+                self._charters.clear()
+            self._charters[row.sha256] = charter
+        return charter
 
     def _found(
         self,
         rows: list[tuple[DirectoryService, DirectoryStructure]],
         contacts: bool,
+        charter: Charter | None,
     ) -> list[Found]:
-        charter = self._charter()
         today = self.today()
         limit = today - self._stale_after
         return [
@@ -346,7 +353,8 @@ class Directory:
                 ids = engine.find(db, terms, query.limit, query.offset)
             rows = repository.services_with_structures(db, ids)
             contacts = self._sees_contacts(db, actor)
-        return self._found(rows, contacts)
+            charter = self._charter(db)
+        return self._found(rows, contacts, charter)
 
     def get(self, actor: Actor | None, service_id: str) -> Found:
         if not is_valid_id(service_id):
@@ -356,7 +364,8 @@ class Directory:
             if row is None:
                 raise ServiceNotFound()
             contacts = self._sees_contacts(db, actor)
-        return self._found([row], contacts)[0]
+            charter = self._charter(db)
+        return self._found([row], contacts, charter)[0]
 
     # -- verification ---------------------------------------------------------------
     def _administered(self, db: DbSession, actor: Actor) -> list[str] | None:
@@ -376,7 +385,8 @@ class Directory:
             before = self.today() - self._stale_after
             rows = repository.stale_services(db, before, structure_ids)
             contacts = self._sees_contacts(db, actor)
-        return self._found(rows, contacts)
+            charter = self._charter(db)
+        return self._found(rows, contacts, charter)
 
     def verify(self, actor: Actor, service_id: str) -> Found:
         """The structure's admin confirms the entry is right today."""
@@ -401,4 +411,5 @@ class Directory:
                 now,
             )
             contacts = self._sees_contacts(db, actor)
-        return self._found([row], contacts)[0]
+            charter = self._charter(db)
+        return self._found([row], contacts, charter)[0]
