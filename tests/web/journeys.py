@@ -21,6 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from client import CoffreClient, consent
 from crypto import AccountKeys
+from crypto.pins import pin_spoken
 from tests.factories import PASSPHRASE
 from tests.structures.world import World, pinned_root
 from tests.web.conftest import png
@@ -29,7 +30,8 @@ PERSON_PASSPHRASE = f"{PASSPHRASE} 14"  # tests/structures/world.py: the person 
 PRO_LOGIN = "dupont"
 PRO_PASSPHRASE = f"{PASSPHRASE} 12"  # and Mme Dupont slot 12
 PIN_KEY = "coffre.trustRoot"  # where the page keeps the territory key the person checked
-OTHER_ROOT = "1111 2222 3333 4444 5555 6666"  # a territory key that is not this world's
+# The v2 pin (SPEC §25.3) of a territory key that is not this world's (the key 00 01 … 1f).
+OTHER_ROOT = "HHU M5R 3VO SGO DAZ NMU BLM LKS MVG"
 
 
 # -- screens and logging in -------------------------------------------------------------
@@ -67,6 +69,11 @@ def log_in_person(page: Page, base: str, world: World) -> None:
 def log_in_professional(page: Page, base: str) -> None:
     """Mme Dupont logs in through the page: it opens on what is shared with her."""
     log_in(page, base, PRO_LOGIN, PRO_PASSPHRASE, "shared")
+
+
+def root_pin(admin: Any) -> str:
+    """The spoken pin (SPEC §25.3) of the world's territory key: what the pages show."""
+    return pin_spoken(admin.keys.sign_public)
 
 
 def pin_root(page: Page, fingerprint: str) -> None:

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.consent.world import MDPH, RSA
-from tests.structures.world import World, pinned_root
+from tests.structures.world import World
 from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
 from tests.web.journeys import (
     OTHER_ROOT,
@@ -35,6 +35,7 @@ from tests.web.journeys import (
     next_step,
     person_client,
     pin_root,
+    root_pin,
     pull,
     share,
     start_sharing,
@@ -107,7 +108,7 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     duration.get_by_role("button", name="Suivant").click()
 
     trust = visible_screen(page, "share-trust")
-    expect(page.locator("#share-trust-fingerprint")).to_have_text(pinned_root(world.admin))
+    expect(page.locator("#share-trust-fingerprint")).to_have_text(root_pin(world.admin))
     assert_accessible(page, "share-trust")
     screenshot(page, "22-share-trust")
     expect(trust.get_by_role("button", name="Continuer")).to_be_disabled()
@@ -137,7 +138,7 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     # (format v2) the vault migrated and the versions seen; nothing secret.
     stored = page.evaluate("Object.keys(localStorage)")
     assert sorted(stored) == sorted([PIN_KEY, f"coffre.v2.versions.{world.person.account_id}"])
-    assert page.evaluate(f"localStorage.getItem('{PIN_KEY}')") == pinned_root(world.admin)
+    assert page.evaluate(f"localStorage.getItem('{PIN_KEY}')") == root_pin(world.admin)
 
     # The receipt the server kept is the one the person's key signed, for 30 days exactly.
     with person_client(live_server, world) as (client, _):

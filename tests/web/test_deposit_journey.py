@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.consent.world import RSA
-from tests.structures.world import World, pinned_root
+from tests.structures.world import World
 from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
 from tests.web.journeys import (
     OTHER_ROOT,
@@ -32,6 +32,7 @@ from tests.web.journeys import (
     person_client,
     pick_pages,
     pin_root,
+    root_pin,
     share,
     visible_screen,
 )
@@ -112,7 +113,7 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
     assert_accessible(page, "deposit-check-first")
     page.get_by_role("button", name="Vérifier la signature").click()
     visible_screen(page, "share-trust")
-    expect(page.locator("#share-trust-fingerprint")).to_have_text(pinned_root(world.admin))
+    expect(page.locator("#share-trust-fingerprint")).to_have_text(root_pin(world.admin))
     check_territory_key(page)
     visible_screen(page, "document")
     expect(page.locator("#doc-origin-check")).to_have_text(CHECKED, timeout=30_000)

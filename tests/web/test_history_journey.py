@@ -33,6 +33,7 @@ from tests.web.journeys import (
     log_in_person,
     person_client,
     pin_root,
+    root_pin,
     pull,
     share,
     visible_screen,
@@ -157,7 +158,7 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
     # A deposit too: its proof of origin is checked in the page and said in the manifest.
     deposit_attestation(live_server, world)
     log_in_person(page, live_server, world)
-    pin_root(page, pinned_root(world.admin))
+    pin_root(page, root_pin(world.admin))
     save = export_in_page(page)
     # It ends there: no error after "C'est prêt", no warning (the deposit verified).
     expect(page.locator("#export-progress")).to_be_visible()
@@ -200,7 +201,7 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
     assert deposited["deposit"]["verified"] is True
     assert deposited["deposit"]["problem"] is None
     assert deposited["deposit"]["depositor"]["name"] == "Mme Dupont"
-    assert manifest["trust_root"] == {"fingerprint": pinned_root(world.admin), "pinned": True}
+    assert manifest["trust_root"] == {"fingerprint": root_pin(world.admin), "pinned": True}
     assert manifest["history"] == {"json": "history.json", "csv": "history.csv"}
     assert manifest["audit"]["verifier_key"]
     [grant] = manifest["grants"]

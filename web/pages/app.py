@@ -18,9 +18,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from coffre.consent.service import TERRITORY_ZONE
-from coffre.errors import NotFound
 from coffre.vault.categories import CATEGORIES
 from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
+from web.pins import root_pin
 from web.strings import PASSPHRASE_EXAMPLE, passphrase_examples, script_strings
 from web.vendor import vendored_libraries
 
@@ -43,15 +43,12 @@ def vault_page(request: Request) -> Response:
     categories = {code: gettext(label) for code, label in CATEGORIES.items()}
     coffre = request.app.state.coffre
     settings = coffre.settings
-    # The territory's root fingerprint, as the charter page (/charte) prints it. The
-    # page offers it to the person for comparison before the first share, and pins
-    # what the person confirmed (consent-person.js). Served by the same server, it is
-    # only a first pin: the trust comes from the person comparing it with the one
-    # published out of band (printed notice, charter page seen elsewhere).
-    try:
-        root_fingerprint: str | None = coffre.structures.trust_root().fingerprint
-    except NotFound:
-        root_fingerprint = None
+    # The territory root's spoken pin (SPEC §25.3), as the charter page (/charte) prints
+    # it. The page offers it to the person for comparison before the first share, and
+    # pins what the person confirmed (trust.js). Served by the same server, it is only
+    # a first pin: the trust comes from the person comparing it with the one published
+    # out of band (printed notice, charter page seen elsewhere).
+    pin = root_pin(coffre)
     context = {
         "lang": language,
         "languages": LANGUAGES,
@@ -69,7 +66,7 @@ def vault_page(request: Request) -> Response:
         # Every date the page shows is on the territory's clock (dates.js), the zone the
         # server counts a share's or a request's days in, whatever the device's zone.
         "time_zone": TERRITORY_ZONE.key,
-        "root_fingerprint": root_fingerprint,
+        "root_pin": pin.spoken if pin else None,
         # In every v2 passphrase salt (crypto/SPEC.md §19.2, kdf-v2.js).
         "territory": settings.territory,
     }

@@ -1,8 +1,9 @@
 """The charter page (``/charte``): the human-readable charter, rendered from the very
 version the API serves and the server checks grants against, so the two never
 disagree. Fixed texts go through gettext (French first); the charter's own texts
-are shown as the territory wrote them (escaped). The page also shows the fingerprint
-of the territory's verifier key (DESIGN.md: "published on the charter page").
+are shown as the territory wrote them (escaped). The page also shows the pin of the
+territory's verifier key (DESIGN.md: "published on the charter page"): its spoken
+form and its QR code (crypto/SPEC.md §25, web/pins.py).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from fastapi.responses import HTMLResponse, Response
 from coffre.consent.charter import Charter
 from coffre.consent.errors import NoCharterInForce
 from coffre.consent.service import CharterRecord
-from coffre.errors import NotFound
 from coffre.structures.kinds import PROFESSIONS
 from coffre.vault.categories import CATEGORIES
 from web.i18n import LANG_COOKIE, negotiate, translations
 from web.pages.app import TEMPLATES
+from web.pins import root_pin
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,10 +37,7 @@ def charter_page(request: Request) -> Response:
         record = coffre.charters.current()
     except NoCharterInForce:
         record = None
-    try:
-        verifier_fingerprint: str | None = coffre.structures.trust_root().fingerprint
-    except NotFound:
-        verifier_fingerprint = None
+    pin = root_pin(coffre)
 
     def long_date(day: date) -> str:
         return format_date(day, format="long", locale=language)
@@ -52,7 +50,8 @@ def charter_page(request: Request) -> Response:
         "record": record,
         "charter": _readable(record.charter, catalogue.gettext) if record else None,
         "long_date": long_date,
-        "fingerprint": verifier_fingerprint,
+        "fingerprint": pin.spoken if pin else None,
+        "pin_qr_svg": pin.qr_svg if pin else None,
     }
     response: Response = TEMPLATES.TemplateResponse(request, "charter/charter.html", context)
     return response

@@ -317,9 +317,11 @@ export function createProConsent(ctx) {
   // confirmed (trust.js), else the one the page was served with (as /charte shows it).
   function rootPin() {
     try {
-      return localStorage.getItem("coffre.trustRoot") || CONFIG.rootFingerprint;
+      const kept = localStorage.getItem("coffre.trustRoot") || "";
+      // A v2 pin (SPEC §25.3); a v1 fingerprint of an earlier version is not one.
+      return /^[A-Z2-7]{3}( [A-Z2-7]{3}){8}$/.test(kept) ? kept : CONFIG.rootPin;
     } catch {
-      return CONFIG.rootFingerprint;
+      return CONFIG.rootPin;
     }
   }
 

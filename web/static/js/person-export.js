@@ -247,7 +247,7 @@ export function createExport(P) {
       if (pinned) run.root = { fingerprint: pinned, pinned: true };
       else {
         const { root } = await downloadJson((signal) => api("GET", "/trust/root", { signal }), stallMs(CONFIG));
-        run.root = { fingerprint: C.fingerprint(C.b64decode(root.signer)), pinned: false };
+        run.root = { fingerprint: P.trust.pinOf(C.b64decode(root.signer)), pinned: false };
       }
     }
     return run.root;

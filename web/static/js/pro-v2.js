@@ -20,7 +20,7 @@ import { InvalidInputError, SignatureError } from "./coffre-crypto.js";
 import { BindingError, createCoffreCryptoV2 } from "./coffre-crypto-v2.js";
 import { TYPES, createCoffreStatementsV2 } from "./coffre-statements-v2.js";
 import { isObject, parseStrictJson } from "./coffre-json.js";
-import { verifyChain } from "./network.js";
+import { verifyChainToPin } from "./trust.js";
 
 /** @typedef {import("./types/vendor").Sodium} Sodium */
 /** @typedef {{id: string, version: number, keyCommitment: Uint8Array, ciphertextSha256: string}} ReceiptEntry */
@@ -208,7 +208,7 @@ export function createProV2(sodium, C) {
   async function depositorKey(api, depositorId, fingerprint) {
     const keys = await (await api("GET", `/professionals/${depositorId}/keys`)).json();
     try {
-      verifyChain(C, keys, fingerprint);
+      verifyChainToPin(C, sodium, keys, fingerprint); // the root's v2 pin (SPEC §25), trust.js
     } catch (error) {
       throw new BindingError("the depositor's keys are not certified by the territory", { cause: error });
     }

@@ -1,23 +1,59 @@
 // @ts-check
-// The territory's trust root as the person confirmed it (crypto/SPEC.md §15): the
+// The territory's trust root as the person confirmed it (crypto/SPEC.md §15, §25): the
 // pin that every share and every deposit check verifies key chains against.
 //
-// The root is pinned by the fingerprint of its sign key. Before the first share (or
-// the first deposit check) the person compares it with the one printed on the charter
-// page or the structure's notice; what they confirmed is kept in localStorage, so
-// that a root that changes between two visits (a server swapping the territory's key
-// to certify keys of its own) stops everything: nothing is sealed, and no deposit is
-// called verified, unless the chain verifies up to the confirmed fingerprint.
+// The root is pinned by the v2 pin of its sign key (SPEC §25: the spoken form, 27
+// characters in 9 groups, 130 bits; the charter page also shows it as a QR code).
+// Before the first share (or the first deposit check) the person compares it with the
+// one printed on the charter page or the structure's notice; what they confirmed is
+// kept in localStorage, so that a root that changes between two visits (a server
+// swapping the territory's key to certify keys of its own) stops everything: nothing
+// is sealed, and no deposit is called verified, unless the chain verifies up to the
+// confirmed pin. A v1 fingerprint (80 bits, SPEC §12) kept by an earlier version is
+// replaced by the v2 pin of the same key when the root still matches it (what the
+// person compared then), else the root reads as changed; no screen shows v1 any more.
 // localStorage, although the page keeps nothing else: the pin must outlive the
 // session (keys are wiped at log-out) and it is not a secret nor about the person —
 // the same public value for everyone on the territory, stored under one fixed name
-// (no account id). The page config's `rootFingerprint` (rendered by the server like
-// /charte) is what is offered for comparison the first time; it comes from the same
-// server, so the person's comparison with the published fingerprint is what makes it
-// a pin.
+// (no account id). The page config's `rootPin` (rendered by the server like /charte)
+// is what is offered for comparison the first time; it comes from the same server, so
+// the person's comparison with the published pin is what makes it a pin.
+import { createCoffreCryptoV2 } from "./coffre-crypto-v2.js";
+import { createCoffreStatementsV2 } from "./coffre-statements-v2.js";
 import { verifyChain } from "./network.js";
 
 const PIN_KEY = "coffre.trustRoot";
+const SPOKEN_PIN = /^[A-Z2-7]{3}( [A-Z2-7]{3}){8}$/; // SPEC §25.3, as pinSpoken writes it
+const V1_FINGERPRINT = /^[0-9]{4}( [0-9]{4}){5}$/; // SPEC §12
+
+/** @type {Map<unknown, any>} */
+const statements = new Map();
+/**
+ * The v2 statements (pins) for this libsodium.js object, made once.
+ * @param {import("./types/vendor").Sodium} sodium
+ */
+function pinsOf(sodium) {
+  if (!statements.has(sodium)) statements.set(sodium, createCoffreStatementsV2(sodium, createCoffreCryptoV2(sodium)));
+  return statements.get(sodium);
+}
+
+/**
+ * An account's keys (the body of GET /professionals/{id}/keys) verified up to the
+ * root that `pin` names (SPEC §25.4, §15): the leaf certificate statement, or a
+ * SignatureError / InvalidInputError. The pin (v2, 130 or 256 bits) is checked here,
+ * the chain under that root by network.js.
+ * @param {any} C coffre-crypto.js
+ * @param {import("./types/vendor").Sodium} sodium
+ * @param {any} keys
+ * @param {unknown} pin
+ */
+export function verifyChainToPin(C, sodium, keys, pin) {
+  const rootSign = C.b64decode(keys?.root?.statement?.sign_public_key);
+  if (typeof pin !== "string" || !pinsOf(sodium).matchesPin(rootSign, pin)) {
+    throw new C.SignatureError("the trust root is not the pinned one");
+  }
+  return verifyChain(C, keys, C.fingerprint(rootSign));
+}
 
 /**
  * @typedef {object} Asking
@@ -28,7 +64,9 @@ const PIN_KEY = "coffre.trustRoot";
 
 /** @param {import("./types/page").PageHelpers} ctx */
 export function createTrust(ctx) {
-  const { CONFIG, C, api, show } = ctx;
+  const { CONFIG, C, sodium, api, show } = ctx;
+  /** The spoken pin (SPEC §25.3) of a sign public key. @param {Uint8Array} signPublic */
+  const pinOf = (signPublic) => String(pinsOf(sodium).pinSpoken(signPublic));
   /** @type {string | null} */
   let memoryPin = null; // when the browser refuses storage (private mode): this visit only
   /** @type {Asking | null} */
@@ -37,12 +75,18 @@ export function createTrust(ctx) {
   const sameBox = () => /** @type {HTMLInputElement} */ (document.getElementById("share-trust-same"));
   const trustButton = () => /** @type {HTMLButtonElement} */ (document.querySelector("[data-action=share-trust]"));
 
-  function readPin() {
+  function stored() {
     try {
       return localStorage.getItem(PIN_KEY) || memoryPin;
     } catch {
       return memoryPin;
     }
+  }
+
+  /** The v2 pin the person confirmed, or null (nothing yet, or a v1 fingerprint not renewed yet). */
+  function readPin() {
+    const value = stored();
+    return value && SPOKEN_PIN.test(value) ? value : null;
   }
 
   /** @param {string} fingerprint */
@@ -59,17 +103,24 @@ export function createTrust(ctx) {
    * The root the server shows, compared with the pin: {state, fingerprint} where state
    * is "pinned" (the same), "changed" (not the one confirmed), "first" (nothing
    * confirmed yet: ask the person) or "mismatch" (the server contradicts itself).
+   * `fingerprint` is the root's spoken v2 pin (SPEC §25.3): what the person compares.
    */
   async function check() {
-    /** @type {{root: {statement: Record<string, any>}, fingerprint: string}} */
+    /** @type {{root: {statement: Record<string, any>}}} */
     const trust = await (await api("GET", "/trust/root")).json();
-    // The fingerprint is computed here from the root's own key, not taken on trust.
-    const fingerprint = C.fingerprint(C.b64decode(trust.root.statement.sign_public_key));
-    const pinned = readPin();
-    if (pinned) return { state: pinned === fingerprint ? "pinned" : "changed", fingerprint };
-    if (fingerprint !== CONFIG.rootFingerprint || fingerprint !== trust.fingerprint) {
-      return { state: "mismatch", fingerprint };
+    // The pin is computed here from the root's own key, not taken on trust.
+    const signPublic = C.b64decode(trust.root.statement.sign_public_key);
+    const fingerprint = pinOf(signPublic);
+    const pinned = stored();
+    if (pinned && SPOKEN_PIN.test(pinned)) return { state: pinned === fingerprint ? "pinned" : "changed", fingerprint };
+    if (pinned && V1_FINGERPRINT.test(pinned)) {
+      // Kept by an earlier version: the key the person compared then is kept as its v2
+      // pin from now on; another key is a changed root.
+      if (pinned !== C.fingerprint(signPublic)) return { state: "changed", fingerprint };
+      writePin(fingerprint);
+      return { state: "pinned", fingerprint };
     }
+    if (fingerprint !== CONFIG.rootPin) return { state: "mismatch", fingerprint };
     return { state: "first", fingerprint };
   }
 
@@ -110,7 +161,7 @@ export function createTrust(ctx) {
   async function verifiedKeys(accountId, fingerprint = readPin()) {
     const keys = await (await api("GET", `/professionals/${accountId}/keys`)).json();
     try {
-      const leaf = verifyChain(C, keys, fingerprint);
+      const leaf = verifyChainToPin(C, sodium, keys, fingerprint);
       return { leaf, boxPublic: C.b64decode(keys.box_public_key), signPublic: C.b64decode(keys.sign_public_key) };
     } catch {
       return null;
@@ -123,6 +174,7 @@ export function createTrust(ctx) {
 
   return {
     readPin,
+    pinOf,
     check,
     ask,
     verifiedKeys,

@@ -1,0 +1,47 @@
+"""The territory root's v2 pin as the pages show it (crypto/SPEC.md §25).
+
+The spoken form (27 characters in 9 groups of 3, read aloud or typed) and the QR
+code of the full 256-bit payload (alphanumeric mode, what a camera scans), both
+computed from the root statement's own sign key. The v1 fingerprint (SPEC §12)
+stays in the format and its vectors, but no page shows it any more.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+
+import segno
+
+from coffre.container import Coffre
+from coffre.errors import NotFound
+from crypto import b64decode
+from crypto.pins import pin_qr_payload, pin_spoken
+
+
+@dataclass(frozen=True)
+class RootPin:
+    spoken: str
+    qr_payload: str
+    qr_svg: str
+
+
+def root_pin(coffre: Coffre) -> RootPin | None:
+    """The pin of the territory's published root, or None before it is published."""
+    try:
+        root = coffre.structures.trust_root()
+    except NotFound:
+        return None
+    statement = json.loads(root.statement)["statement"]
+    key = b64decode(statement["sign_public_key"])
+    payload = pin_qr_payload(key)
+    return RootPin(spoken=pin_spoken(key), qr_payload=payload, qr_svg=_qr_svg(payload))
+
+
+def _qr_svg(payload: str) -> str:
+    # Every character of the payload is in the QR alphanumeric set (SPEC §25.2).
+    qr = segno.make(payload, error="m", mode="alphanumeric")
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=4, border=4, dark="#000", light="#fff", xmldecl=False)
+    return out.getvalue().decode()
