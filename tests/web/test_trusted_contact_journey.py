@@ -136,6 +136,10 @@ def test_named_asked_refused_asked_again_waited_out_and_recovered(
     assert_accessible(contact, "contact-named-me")
     named.get_by_role("button", name="Demander l'accès de secours").click()
     expect(named.get_by_text("Il s'ouvrira le")).to_be_visible()
+    # Nadia is told at once, in plain words, with where to refuse.
+    page.get_by_role("button", name=re.compile("^Qui a ouvert mes documents")).click()
+    notices = visible_screen(page, "notifications")
+    expect(notices.get_by_text("paul a demandé l'accès de secours à votre coffre")).to_be_visible()
     _menu(page, "Une personne de confiance")
     screen = visible_screen(page, "contact")
     expect(screen.get_by_text("paul a demandé l'accès de secours")).to_be_visible()
