@@ -540,16 +540,15 @@ EN = {
     "Choisissez la durée du partage": "Choose how long the share lasts",
     "Vérifier la clé du territoire": "Check the territory's key",
     "Avant votre premier partage, vérifiez que votre coffre parle bien à votre territoire. "
-    "Comparez ces chiffres avec l'empreinte affichée sur la page de la charte, ou sur "
-    "l'affiche de votre structure.": (
+    "Comparez ce code avec celui affiché sur la page de la charte, ou sur l'affiche de votre "
+    "structure.": (
         "Before your first share, check that your vault is talking to your territory. Compare "
-        "these digits with the fingerprint shown on the charter page, or on your "
-        "organisation's notice."
+        "this code with the one shown on the charter page, or on your organisation's notice."
     ),
     "Voir la charte (s'ouvre dans un nouvel onglet)": "See the charter (opens in a new tab)",
-    "Si les chiffres sont différents, ne partagez rien et prévenez le ou la référent·e de la "
-    "charte.": "If the digits are different, share nothing and tell the charter officer.",
-    "Les chiffres sont les mêmes": "The digits are the same",
+    "Si le code est différent, ne partagez rien et prévenez le ou la référent·e de la "
+    "charte.": "If the code is different, share nothing and tell the charter officer.",
+    "Le code est le même": "The code is the same",
     "Vérifiez avant de partager": "Check before sharing",
     "Chaque fois que le document sera ouvert, vous le verrez dans « Qui a ouvert mes "
     "documents ».": (

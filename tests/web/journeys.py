@@ -142,9 +142,9 @@ def next_step(page: Page, screen: str, choice: str | None = None) -> Locator:
 
 
 def check_territory_key(page: Page) -> None:
-    """On "share-trust": the digits are the same as on the charter; go on."""
+    """On "share-trust": the code is the same as on the charter; go on."""
     trust = visible_screen(page, "share-trust")
-    trust.get_by_label("Les chiffres sont les mêmes").check()
+    trust.get_by_label("Le code est le même").check()
     trust.get_by_role("button", name="Continuer").click()
 
 
