@@ -238,4 +238,9 @@ def test_a_certified_professional_is_named_once_the_territory_key_is_checked(
     named = visible_screen(pro, "contact-named-me")
     expect(named.get_by_text(f"{world.person.login} vous a choisi·e")).to_be_visible()
     assert_accessible(pro, "contact-named-me")
+    pro.get_by_role("button", name=re.compile("^Mes notifications")).click()
+    notices = visible_screen(pro, "pro-notifications")
+    expect(
+        notices.get_by_text(f"{world.person.login} vous a choisi·e comme personne de confiance")
+    ).to_be_visible()
     assert problems["pro"].items == []

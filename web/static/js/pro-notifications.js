@@ -65,6 +65,11 @@ export function createProNotifications(ctx) {
         });
         return data.word ? `${text} ${fill(S.request_word, { word: data.word })}` : text;
       }
+      // Named as a person's trusted contact, or a request refused (SPEC §28).
+      case "contact.named":
+        return fill(S.notice_contact_named, { ...at, person: data.person });
+      case "contact.refused":
+        return fill(S.notice_contact_refused, { ...at, person: data.person });
       default:
         return fill(S.notice_other, at);
     }
