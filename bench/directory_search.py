@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
@@ -177,6 +178,7 @@ def measure(url: str, size: int, searches: int) -> dict[str, Any]:
             "p95": _percentile(times, 0.95),
             "max": max(times),
             "found": statistics.mean(found),
+            "load": os.getloadavg()[0],
             "plan": plan,
         }
     finally:
@@ -205,15 +207,16 @@ def write_table(rows: list[tuple[str, int, dict[str, Any]]], searches: int) -> N
         "with and without accents, plurals, typos, with a place or a public), 20 results "
         "a page, through `Directory.search` (the service layer, without HTTP).",
         "",
-        "| backend | services | import (s) | search p50 (ms) | search p95 (ms) | max (ms) |",
-        "|---|---|---|---|---|---|",
+        "| backend | services | import (s) | search p50 (ms) | search p95 (ms) | max (ms) "
+        "| load average |",
+        "|---|---|---|---|---|---|---|",
     ]
     names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
     for backend, size, f in rows:
         count = f"{size:,}".replace(",", " ")
         lines.append(
             f"| {names[backend]} | {count} | {f['import']:.0f} | {f['p50'] * 1e3:.1f} "
-            f"| {f['p95'] * 1e3:.1f} | {f['max'] * 1e3:.1f} |"
+            f"| {f['p95'] * 1e3:.1f} | {f['max'] * 1e3:.1f} | {f.get('load', 0):.1f} |"
         )
     lines.append("")
     for backend, size, f in rows:
