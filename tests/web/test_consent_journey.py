@@ -229,7 +229,7 @@ def test_stop_and_re_encrypt_gives_the_document_a_new_key(
     with person_client(live_server, world) as (client, keys):
         path = tmp_path / "avis.pdf"
         path.write_bytes(b"%PDF-1.4\n% avis d'imposition\n" * 50)
-        doc_id = client.upload(path, "identite", box_public_key=keys.box_public)
+        doc_id = client.upload(path, "identite", box_public_key=keys.box_public, keys=keys)
         before = client.call("GET", f"/documents/{doc_id}").json()
         grant = share(client, keys, world, RSA, [doc_id], days=7)
     assert pull(api, world, grant, doc_id).status_code == 200
@@ -331,7 +331,7 @@ def test_the_professional_gives_a_reason_when_the_charter_asks_for_one(
 ) -> None:
     with person_client(live_server, world) as (client, keys):
         photo = png(tmp_path / "certificat.png", 400, 300, seed=5)
-        doc_id = client.upload(photo, "sante", box_public_key=keys.box_public)
+        doc_id = client.upload(photo, "sante", box_public_key=keys.box_public, keys=keys)
         share(client, keys, world, MDPH, [doc_id], days=60, max_pulls=2)
     log_in_professional(page, live_server)
     card = page.locator('[data-screen="shared"] .card')

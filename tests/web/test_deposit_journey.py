@@ -48,7 +48,7 @@ def linked(world: World, live_server: str, tmp_path: Path) -> World:
     """The person shares one document with Mme Dupont: she may now deposit."""
     with person_client(live_server, world) as (client, keys):
         photo = png(tmp_path / "cni.png", 300, 200, seed=1)
-        doc_id = client.upload(photo, "identite", box_public_key=keys.box_public)
+        doc_id = client.upload(photo, "identite", box_public_key=keys.box_public, keys=keys)
         share(client, keys, world, RSA, [doc_id], days=7)
     return world
 

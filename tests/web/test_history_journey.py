@@ -53,10 +53,10 @@ def story(world: World, live_server: str, tmp_path: Path, api: TestClient) -> di
     """A share, a pull with a reason, the share stopped, a refused pull."""
     with person_client(live_server, world) as (client, keys):
         certificate = png(tmp_path / "certificat.png", 400, 300, seed=5)
-        doc_id = client.upload(certificate, "sante", box_public_key=keys.box_public)
+        doc_id = client.upload(certificate, "sante", box_public_key=keys.box_public, keys=keys)
         notice = tmp_path / "notice.pdf"
         notice.write_bytes(b"%PDF-1.4\n% notice CAF\n" * 40)
-        client.upload(notice, "caf", box_public_key=keys.box_public)
+        client.upload(notice, "caf", box_public_key=keys.box_public, keys=keys)
         grant = share(client, keys, world, MDPH, [doc_id], days=30)
     assert pull(api, world, grant, doc_id, "Constitution du dossier MDPH").status_code == 200
     with person_client(live_server, world) as (client, _):

@@ -39,10 +39,11 @@ def upload_card_and_bill(live_server: str, world: World, tmp_path: Path) -> str:
             png(tmp_path / "Carte d'identité.png", 300, 200, seed=1),
             "identite",
             box_public_key=keys.box_public,
+            keys=keys,
         )
         bill = tmp_path / "Facture EDF.pdf"
         bill.write_bytes(b"%PDF-1.4\n% facture\n" * 20)
-        client.upload(bill, "domicile", box_public_key=keys.box_public)
+        client.upload(bill, "domicile", box_public_key=keys.box_public, keys=keys)
     return card
 
 

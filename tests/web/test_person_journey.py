@@ -195,7 +195,7 @@ def test_a_document_uploaded_by_the_python_client_opens_in_the_browser(
         client.signup("yusuf", PASSPHRASE)
         logged = client.login("yusuf", PASSPHRASE)
         photo = png(tmp_path / "attestation-caf.png", 300, 200, seed=3)
-        client.upload(photo, "caf", box_public_key=logged.keys.box_public)
+        client.upload(photo, "caf", box_public_key=logged.keys.box_public, keys=logged.keys)
     log_in(page, live_server, "yusuf", PASSPHRASE, "documents")
     page.get_by_role("button", name=re.compile("attestation-caf.png")).click()
     visible_screen(page, "document")

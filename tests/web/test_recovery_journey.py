@@ -34,7 +34,7 @@ def test_a_person_with_the_kit_chooses_a_new_passphrase_and_finds_every_document
         kit = client.signup("leila", OLD_PASSPHRASE).recovery_code
         logged = client.login("leila", OLD_PASSPHRASE)
         photo = png(tmp_path / "avis-caf.png", 320, 200, seed=4)
-        client.upload(photo, "caf", box_public_key=logged.keys.box_public)
+        client.upload(photo, "caf", box_public_key=logged.keys.box_public, keys=logged.keys)
 
     _forgot_screen(page, live_server)
     assert_accessible(page, "forgot")
@@ -83,7 +83,10 @@ def test_without_the_kit_a_reset_code_gives_a_new_kit_and_the_empty_vault_waits(
         kit = client.signup("karim", OLD_PASSPHRASE).recovery_code
         logged = client.login("karim", OLD_PASSPHRASE)
         client.upload(
-            png(tmp_path / "old.png", 100, 100), "caf", box_public_key=logged.keys.box_public
+            png(tmp_path / "old.png", 100, 100),
+            "caf",
+            box_public_key=logged.keys.box_public,
+            keys=logged.keys,
         )
     operator = Coffre.build(settings)
     try:
@@ -128,7 +131,7 @@ def test_a_person_who_logs_in_during_the_wait_sees_the_reset_and_cancels_it(
         client.signup("sofia", OLD_PASSPHRASE)
         logged = client.login("sofia", OLD_PASSPHRASE)
         photo = png(tmp_path / "quittance.png", 320, 200, seed=7)
-        client.upload(photo, "domicile", box_public_key=logged.keys.box_public)
+        client.upload(photo, "domicile", box_public_key=logged.keys.box_public, keys=logged.keys)
     operator = Coffre.build(settings)
     try:
         code = operator.resets.create_reset_code_as_operator("sofia").code

@@ -34,15 +34,17 @@ def upload_two(live_server: str, world: World, tmp_path: Path) -> tuple[str, str
             png(tmp_path / "Carte d'identité.png", 300, 200, seed=1),
             "identite",
             box_public_key=keys.box_public,
+            keys=keys,
         )
         bill = tmp_path / "Facture EDF.pdf"
         bill.write_bytes(b"%PDF-1.4\n% facture\n" * 20)
-        address = client.upload(bill, "domicile", box_public_key=keys.box_public)
+        address = client.upload(bill, "domicile", box_public_key=keys.box_public, keys=keys)
         # A health document: the RSA purpose does not allow it, so it is not offered.
         client.upload(
             png(tmp_path / "Ordonnance.png", 200, 200, seed=2),
             "sante",
             box_public_key=keys.box_public,
+            keys=keys,
         )
     return card, address
 

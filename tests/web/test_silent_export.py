@@ -83,6 +83,7 @@ def test_a_re_encryption_whose_upload_gets_no_answer_says_so_and_can_be_done_aga
             png(tmp_path / "Carte d'identité.png", 300, 200, seed=1),
             "identite",
             box_public_key=keys.box_public,
+            keys=keys,
         )
         grant = share(client, keys, world, RSA, [card], days=7)
         client.call("POST", f"/grants/{grant['id']}/revoke")
