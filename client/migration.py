@@ -66,9 +66,12 @@ def _v1_header(client: CoffreClient, document_id: str) -> bytes:
     return head
 
 
-def bind_v1_document(client: CoffreClient, keys: AccountKeys, doc: dict[str, Any]) -> int:
+def bind_v1_document(
+    client: CoffreClient, keys: AccountKeys, doc: dict[str, Any]
+) -> tuple[int, bool]:
     """Sign and send the version-1 binding of one v1 document; returns the bytes of
-    content downloaded (the header)."""
+    content downloaded (the header) and whether this call bound it (False: another run
+    or device did first)."""
     document_id = str(doc["id"])
     doc_key = open_sealed_key(b64decode(doc["sealed_key"]), keys.box_public, keys.box_secret)
     blob = b64decode(doc["encrypted_metadata"])
@@ -89,10 +92,13 @@ def bind_v1_document(client: CoffreClient, keys: AccountKeys, doc: dict[str, Any
             "PUT", f"/documents/{document_id}/binding", json={"binding": envelope_text(binding)}
         )
     except ApiError as exc:
-        if exc.code != "document_already_bound":  # a previous run, or another device
+        # Bound meanwhile by another run or device (or changed by it): the account's
+        # switch at the end says whether anything is left.
+        if exc.code not in ("document_already_bound", "document_changed"):
             raise
+        return len(header), False
     client.memory.saw(client.account_id(), document_id, 1)
-    return len(header)
+    return len(header), True
 
 
 def migrate_to_v2(client: CoffreClient, keys: AccountKeys) -> MigrationSummary:
@@ -111,8 +117,9 @@ def migrate_to_v2(client: CoffreClient, keys: AccountKeys) -> MigrationSummary:
             elif doc.get("deposit"):
                 kept += 1
             else:
-                downloaded += bind_v1_document(client, keys, doc)
-                bound += 1
+                read, done = bind_v1_document(client, keys, doc)
+                downloaded += read
+                bound += done
         try:
             client.call("POST", "/me/crypto-format", json={"format": 2})
         except ApiError as exc:

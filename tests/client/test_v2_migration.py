@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -204,8 +205,8 @@ def test_a_migration_stopped_halfway_is_finished_by_the_next_run_and_a_third_doe
     with client_on(live_server, person.token, tmp_path / "person.json") as client:
         documents = client.call("GET", "/documents").json()["documents"]
         first = next(d for d in documents if d["id"] == cw.identity)
-        bind_v1_document(client, person.keys, first)  # the run that stopped after one
-        bind_v1_document(client, person.keys, first)  # already bound: skipped, no error
+        assert bind_v1_document(client, person.keys, first) == (33, True)  # stopped after one
+        assert bind_v1_document(client, person.keys, first) == (33, False)  # bound: skipped
         assert client.crypto_format(refresh=True) == 1
 
         summary = client.migrate_to_v2(person.keys)
@@ -219,3 +220,26 @@ def test_a_migration_stopped_halfway_is_finished_by_the_next_run_and_a_third_doe
                 document_id, target, person.keys, pinned_root=pinned_root(cw.world.admin)
             )
             assert target.read_bytes() == content
+
+
+def test_twenty_migrations_of_one_vault_at_once_bind_each_document_once_and_all_finish(
+    vault: tuple[ConsentWorld, dict[str, bytes], str, str],
+    live_server: str,
+    hostile: HostileServer,
+    tmp_path: Path,
+) -> None:
+    """Twenty devices of the person unlocking at the same moment: every run ends with the
+    account in v2, each document was bound by exactly one of them."""
+    cw, contents, _grant, deposit_id = vault
+
+    def run(n: int) -> tuple[int, bool]:
+        with client_on(live_server, cw.person.token, tmp_path / f"device-{n}.json") as client:
+            summary = client.migrate_to_v2(cw.person.keys)
+            assert client.crypto_format() == 2
+            return summary.bound, summary.switched
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(run, range(20)))
+    assert sum(bound for bound, _ in results) == 4
+    bindings = {d: hostile.row(d)["binding"] for d in contents if d != deposit_id}
+    assert all(b is not None for b in bindings.values())
