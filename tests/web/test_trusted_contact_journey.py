@@ -155,6 +155,11 @@ def test_named_asked_refused_asked_again_waited_out_and_recovered(
     expect(named.get_by_text("nadia a refusé votre demande")).to_be_visible()
     named.get_by_role("button", name="Demander l'accès de secours").click()
     expect(named.get_by_text("Il s'ouvrira le")).to_be_visible()
+    # When Nadia opens her vault again, the waiting request is the first thing she sees.
+    page.get_by_role("button", name="Me déconnecter").click()
+    visible_screen(page, "welcome")
+    log_in(page, live_server, "nadia", PERSON_PASSPHRASE, "contact")
+    expect(page.get_by_text("paul a demandé l'accès de secours")).to_be_visible()
     clock.advance(days=7, seconds=1)
 
     # Nadia lost her passphrase and her kit; Paul, with her beside him, helps.

@@ -79,7 +79,8 @@ export function createPersonConsent(ctx) {
     actions: Object.assign({}, ...parts.map((part) => part.actions)),
     async home(status = "") {
       const later = await migration.atUnlock();
-      await ctx.showDocuments(status || later);
+      // A request of the trusted contact that waits is shown first, once per vault opened.
+      if (!(await contact.interrupts(status || later))) await ctx.showDocuments(status || later);
       notifications.refreshCounts();
     },
     wipe() {

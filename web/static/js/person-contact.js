@@ -29,6 +29,8 @@ export function createContact(P) {
   let chosen = null;
   /** @type {any[]} */
   let professionals = [];
+  /** The keys of the vault a waiting request was last looked for (a new login looks again). */
+  let checkedFor = /** @type {unknown} */ (null);
 
   /** @param {Arrangement} arrangement */
   function who(arrangement) {
@@ -63,6 +65,25 @@ export function createContact(P) {
     byId("contact-start").textContent = current ? S.contact_change : S.contact_choose;
     byId("contact-remove").hidden = !current;
     show("contact", { status });
+  }
+
+  /**
+   * At unlock: a request of the contact that waits takes the screen (true), so that the
+   * person sees it, and "Refuser", before anything else; once per opened vault.
+   * @param {string} status
+   */
+  async function interrupts(status) {
+    if (!P.state.keys || checkedFor === P.state.keys) return false;
+    checkedFor = P.state.keys;
+    try {
+      const answer = await (await api("GET", "/me/trusted-contact")).json();
+      const request = answer.contact && answer.contact.request;
+      if (!request || request.state !== "waiting") return false;
+    } catch {
+      return false; // the vault opens anyway; the request is on "Une personne de confiance"
+    }
+    await showContact(status);
+    return true;
   }
 
   function start() {
@@ -272,11 +293,13 @@ export function createContact(P) {
   byId("contact-confirm-form").addEventListener("submit", onConfirm);
 
   return {
+    interrupts,
     screens: ["contact", "contact-kind", "contact-person", "contact-pro", "contact-confirm"],
     enter: { contact: showContact },
     actions: { "contact-start": start, "contact-refuse": refuse, "contact-remove": remove },
     wipe() {
       current = null;
+      checkedFor = null;
       chosen = null;
       professionals = [];
       byId("contact-pro-list").replaceChildren();
