@@ -87,7 +87,6 @@ def test_a_re_encryption_whose_upload_gets_no_answer_says_so_and_can_be_done_aga
         )
         grant = share(client, keys, world, RSA, [card], days=7)
         client.call("POST", f"/grants/{grant['id']}/revoke")
-        before = client.call("GET", f"/documents/{card}").json()
 
     held_uploads: list[Route] = []
 
@@ -98,6 +97,9 @@ def test_a_re_encryption_whose_upload_gets_no_answer_says_so_and_can_be_done_aga
             route.continue_()
 
     log_in_person(page, live_server, world)
+    # Read once the page has opened the vault: it binds a v1 document then (format v2).
+    with person_client(live_server, world) as (client, keys):
+        before = client.call("GET", f"/documents/{card}").json()
     shares = my_shares(page)
     page.route("**/api/v1/documents/*/content", hold_uploads)
     shares.get_by_role("button", name="Re-chiffrer ces documents").click()
