@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from client import CoffreClient, consent
+from client.export import export_vault
 from coffre.settings import Settings
 from crypto.binding import BoundParts, deposit_statement
 from crypto.errors import BindingError, SignatureError
@@ -123,3 +125,16 @@ def test_the_server_cannot_swap_a_deposits_content_with_another_document(
     with pytest.raises(BindingError):
         d.person.download(d.document_id, tmp_path / "x.pdf", d.cw.person.keys, pinned_root=d.root)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_export_says_a_v2_deposit_is_verified_and_writes_it_byte_for_byte(
+    deposited: Deposited, tmp_path: Path
+) -> None:
+    d = deposited
+    summary = export_vault(d.person, d.cw.person.keys, tmp_path / "coffre.zip", pinned_root=d.root)
+    assert (summary.deposits, summary.deposits_verified) == (1, 1)
+    with zipfile.ZipFile(tmp_path / "coffre.zip") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        [entry] = [e for e in manifest["documents"] if e["id"] == d.document_id]
+        assert entry["deposit"]["verified"] is True
+        assert archive.read(entry["path"]) == ATTESTATION
