@@ -50,11 +50,14 @@ def main(base_url: str) -> None:
             print(
                 f"Demo: created the vault '{DEMO_LOGIN}' (recovery code {outcome.recovery_code})."
             )
+        migrated = client.migrate_to_v2(logged.keys)  # crypto format v2 (SPEC Part II)
+        if migrated.switched:
+            print(f"Demo: the vault moved to format v2 ({migrated.bound} document(s) signed).")
         with tempfile.TemporaryDirectory() as tmp:
             source = Path(tmp) / "attestation-domiciliation.txt"
             source.write_text(SAMPLE, encoding="utf-8")
-            document_id = client.upload(source, "domicile", box_public_key=logged.keys.box_public)
-            print(f"Demo: encrypted and uploaded a document ({document_id}).")
+            document_id = client.upload(source, "domicile", keys=logged.keys)
+            print(f"Demo: encrypted, signed and uploaded a document ({document_id}).")
             entries = client.list_documents(logged.keys)
             print(f"Demo: the vault holds {len(entries)} document(s):")
             for entry in entries:
