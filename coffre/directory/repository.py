@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import defer
 
 from coffre.directory.models import DirectoryService, DirectoryStructure
 from coffre.ids import is_valid_id
@@ -14,6 +15,8 @@ from coffre.structures.models import Structure
 
 Key = tuple[str, str]
 _CHUNK = 400
+# What a reader never needs: the record as imported (the export reads it on its own).
+_LIGHT = (defer(DirectoryService.record), defer(DirectoryStructure.record))
 
 
 def structures_by_key(db: DbSession, keys: Iterable[Key]) -> dict[Key, DirectoryStructure]:
@@ -54,6 +57,7 @@ def service(db: DbSession, service_id: str) -> tuple[DirectoryService, Directory
         select(DirectoryService, DirectoryStructure)
         .join(DirectoryStructure, DirectoryStructure.id == DirectoryService.directory_structure_id)
         .where(DirectoryService.id == service_id)
+        .options(*_LIGHT)
     )
     row = db.execute(query).first()
     return (row[0], row[1]) if row is not None else None
@@ -69,6 +73,7 @@ def services_with_structures(
         select(DirectoryService, DirectoryStructure)
         .join(DirectoryStructure, DirectoryStructure.id == DirectoryService.directory_structure_id)
         .where(DirectoryService.id.in_(service_ids))
+        .options(*_LIGHT)
     )
     by_id = {s.id: (s, st) for s, st in db.execute(query).all()}
     return [by_id[i] for i in service_ids if i in by_id]
@@ -106,6 +111,7 @@ def stale_services(
         .join(DirectoryStructure, DirectoryStructure.id == DirectoryService.directory_structure_id)
         .where(DirectoryService.verified_on < before)
         .order_by(DirectoryService.verified_on, DirectoryService.id)
+        .options(*_LIGHT)
     )
     if structure_ids is not None:
         query = query.where(DirectoryStructure.structure_id.in_(structure_ids))

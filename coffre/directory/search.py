@@ -145,8 +145,6 @@ class SearchIndex(Protocol):
 
     def remove(self, db: DbSession, service_ids: Sequence[str]) -> None: ...
 
-    def known(self, db: DbSession, word: str) -> bool: ...
-
     def near(self, db: DbSession, word: str) -> list[str]: ...
 
     def find(self, db: DbSession, terms: Terms, limit: int, offset: int) -> list[str]: ...
@@ -165,20 +163,31 @@ def index_for(db: DbSession) -> SearchIndex:
     return PostgresIndex()
 
 
+def known_words(db: DbSession, candidates: Iterable[str]) -> set[str]:
+    """Which of these folded words are words of the directory (one query)."""
+    wanted = sorted(set(candidates))
+    if not wanted:
+        return set()
+    params = {f"w{i}": w for i, w in enumerate(wanted)}
+    marks = ", ".join(f":w{i}" for i in range(len(wanted)))
+    found = db.execute(
+        text(f"SELECT word FROM directory_words WHERE word IN ({marks})"),  # noqa: S608 - bound parameters
+        params,
+    )
+    return {str(w) for (w,) in found}
+
+
 def terms_for(db: DbSession, engine: SearchIndex, need: str, place: str, public: str) -> Terms:
     """The query's words, each with its alternatives when it is not a known word."""
+    parts = (words(need), words(place), words(public))
+    fuzzy = {w for part in parts for w in part if w.isalpha() and len(w) >= FUZZY_MIN_LENGTH}
+    known = known_words(db, fuzzy)
 
-    def groups(value: str) -> Groups:
-        result: Groups = []
-        for word in words(value):
-            if not word.isalpha() or len(word) < FUZZY_MIN_LENGTH or engine.known(db, word):
-                result.append([word])
-                continue
-            result.append([word, *engine.near(db, word)])
-        return result
+    def groups(part: list[str]) -> Groups:
+        return [[w, *engine.near(db, w)] if w in fuzzy - known else [w] for w in part]
 
-    public_groups = [[*group, ALL_PUBLICS_WORD] for group in groups(public)]
-    return Terms(need=groups(need), place=groups(place), public=public_groups)
+    public_groups = [[*group, ALL_PUBLICS_WORD] for group in groups(parts[2])]
+    return Terms(need=groups(parts[0]), place=groups(parts[1]), public=public_groups)
 
 
 def _add_words(db: DbSession, rows: Iterable[Indexed]) -> list[str]:
@@ -191,14 +200,7 @@ def _add_words(db: DbSession, rows: Iterable[Indexed]) -> list[str]:
     ordered = sorted(vocabulary)
     existing: set[str] = set()
     for start in range(0, len(ordered), 500):
-        chunk = ordered[start : start + 500]
-        params = {f"w{i}": w for i, w in enumerate(chunk)}
-        marks = ", ".join(f":w{i}" for i in range(len(chunk)))
-        found = db.execute(
-            text(f"SELECT word FROM directory_words WHERE word IN ({marks})"),  # noqa: S608 - bound parameters
-            params,
-        )
-        existing |= {str(w) for (w,) in found}
+        existing |= known_words(db, ordered[start : start + 500])
     new = [w for w in ordered if w not in existing]
     if new:
         db.execute(
@@ -248,10 +250,6 @@ class SqliteIndex:
                 text("DELETE FROM directory_search WHERE rowid = :rowid"),
                 [{"rowid": _rowid(i)} for i in service_ids],
             )
-
-    def known(self, db: DbSession, word: str) -> bool:
-        query = text("SELECT 1 FROM directory_words WHERE word = :w")
-        return db.execute(query, {"w": word}).first() is not None
 
     def near(self, db: DbSession, word: str) -> list[str]:
         grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
@@ -361,10 +359,6 @@ class PostgresIndex:
                 text("DELETE FROM directory_search WHERE service_id = :id"),
                 [{"id": i} for i in service_ids],
             )
-
-    def known(self, db: DbSession, word: str) -> bool:
-        query = text("SELECT 1 FROM directory_words WHERE word = :w")
-        return db.execute(query, {"w": word}).first() is not None
 
     def near(self, db: DbSession, word: str) -> list[str]:
         found = db.execute(
