@@ -89,6 +89,16 @@ def remembered(page: Page, world: World) -> dict[str, Any]:
     return value
 
 
+def fresh_list(page: Page) -> None:
+    """ "Mes documents" again; waits for the list fetched anew, not the one on screen."""
+    page.evaluate(
+        "document.querySelectorAll('#document-list button').forEach(b => b.dataset.stale = '1')"
+    )
+    page.get_by_role("button", name="Mes documents", exact=True).click()
+    expect(page.locator("#document-list button[data-stale]")).to_have_count(0, timeout=30_000)
+    visible_screen(page, "documents")
+
+
 def v1_vault(api: TestClient, world: World, count: int = 3) -> dict[str, bytes]:
     """`count` v1 documents in the person's vault (tests/factories.py): id -> plaintext."""
     made = {}
@@ -219,8 +229,7 @@ def test_a_document_whose_binding_is_swapped_is_refused_and_not_shown(
             )
     engine.dispose()
 
-    page.get_by_role("button", name="Mes documents", exact=True).click()
-    visible_screen(page, "documents")
+    fresh_list(page)
     open_document(page, "avis-0.pdf")
     expect(page.locator("#doc-error")).to_have_text(REFUSED, timeout=30_000)
     expect(page.locator("#doc-preview img, #doc-preview iframe")).to_have_count(0)
@@ -267,8 +276,7 @@ def test_an_older_version_or_a_binding_taken_away_is_refused(
                 "id": doc_id,
             },
         )
-    page.get_by_role("button", name="Mes documents", exact=True).click()
-    visible_screen(page, "documents")
+    fresh_list(page)
     open_document(page, "avis-0.pdf")
     expect(page.locator("#doc-error")).to_have_text(REFUSED, timeout=30_000)
     expect(page.locator("#doc-preview iframe")).to_have_count(0)
@@ -281,8 +289,7 @@ def test_an_older_version_or_a_binding_taken_away_is_refused(
             {"id": doc_id},
         )
     engine.dispose()
-    page.get_by_role("button", name="Mes documents", exact=True).click()
-    visible_screen(page, "documents")
+    fresh_list(page)
     open_document(page, "avis-0.pdf")
     expect(page.locator("#doc-error")).to_have_text(REFUSED, timeout=30_000)
     expect(page.locator("#doc-preview iframe")).to_have_count(0)
