@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coffre.errors import Invalid, NotFound
+from coffre.errors import Invalid, NotFound, TooLarge
 
 
 class ServiceNotFound(NotFound):
@@ -59,3 +59,11 @@ class RowsRejected(Invalid):
     def __init__(self, rows: list[RejectedRow]) -> None:
         super().__init__()
         self.rows = rows
+
+
+class DirectoryFileTooLarge(TooLarge):
+    code = "directory_file_too_large"
+    message_fr = (
+        "Ce fichier est trop gros pour être importé en une fois (64 Mio au plus). "
+        "Découpez-le en plusieurs fichiers. Rien n'a été importé."
+    )
