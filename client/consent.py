@@ -51,9 +51,10 @@ from crypto import (
     open_sealed_key,
     seal_document_key,
     sign_statement,
+    verify_statement,
 )
-from crypto.binding import deposit_statement, open_document_stream
-from crypto.consent import ConsentReceipt, Deposit, SharedDocument
+from crypto.binding import deposit_statement, open_document, open_document_stream
+from crypto.consent import ConsentReceipt, Deposit, SharedDocument, read_receipt
 from crypto.consent_v2 import ConsentReceiptV2, SharedDocumentV2, read_receipt_v2
 from crypto.errors import BindingError
 from crypto.pins import matches_pin, pin_spoken
@@ -290,21 +291,71 @@ def pull(
         grant = next((g for g in shared_with_me(client) if str(g["id"]) == grant_id), None)
     if grant is not None and _receipt_version(grant) == 2:
         return _pull_v2(client, keys, grant, document_id, reason)
+    expected = _v1_receipt_entry(client, grant, document_id) if grant is not None else None
     path = f"/grants/{grant_id}/documents/{document_id}/pull"
     response = client.call("POST", path, json={"reason": reason})
-    doc_key = open_sealed_key(
-        b64decode(response.headers["Coffre-Sealed-Key"]), keys.box_public, keys.box_secret
-    )
-    metadata = decrypt_metadata(doc_key, b64decode(response.headers["Coffre-Metadata"]))
-    left = response.headers.get("Coffre-Pulls-Left")
+    headers = response.headers
+    if expected is not None and hashlib.sha256(response.content).hexdigest() != expected:
+        raise BindingError("the document is not the one the person shared")
+    version = None
+    if "Coffre-Binding" in headers and grant is not None:
+        # Shared in v1, bound since (the person migrated): the binding is checked too.
+        opened = open_document(
+            envelope=header_envelope(headers["Coffre-Binding"]),
+            signer=person_key(client, grant),
+            document=document_id,
+            owner=str(grant["person_id"]),
+            min_version=client.memory.min_version(client.account_id(), document_id),
+            sealed_key=b64decode(headers["Coffre-Sealed-Key"]),
+            box_public=keys.box_public,
+            box_secret=keys.box_secret,
+            metadata_blob=b64decode(headers["Coffre-Metadata"]),
+            stream=response.content,
+        )
+        metadata: DocumentMetadata | DocumentMetadataV2 = opened.metadata
+        content = opened.plaintext
+        version = opened.parts.version
+        client.memory.saw(client.account_id(), document_id, version)
+    else:
+        doc_key = open_sealed_key(
+            b64decode(headers["Coffre-Sealed-Key"]), keys.box_public, keys.box_secret
+        )
+        metadata = decrypt_metadata(doc_key, b64decode(headers["Coffre-Metadata"]))
+        content = decrypt_bytes(doc_key, response.content)
+        if len(content) != metadata.size or hashlib.sha256(content).hexdigest() != metadata.sha256:
+            raise BindingError("the metadata does not describe this content")
+    left = headers.get("Coffre-Pulls-Left")
     return PulledCopy(
         grant_id=grant_id,
         document_id=document_id,
-        category=response.headers["Coffre-Category"],
+        category=headers["Coffre-Category"],
         metadata=metadata,
-        content=decrypt_bytes(doc_key, response.content),
+        content=content,
         pulls_left=int(left) if left is not None else None,
+        version=version,
     )
+
+
+def _v1_receipt_entry(client: CoffreClient, grant: dict[str, Any], document_id: str) -> str | None:
+    """A v1 receipt verified as v1 (SPEC §16) under the person's trusted key, when the
+    server gives the receipt and the key: the ciphertext hash it names for the document
+    (None when the server gives neither: a server from before format v2)."""
+    text, key = grant.get("receipt"), grant.get("person_sign_public_key")
+    if not isinstance(text, str) or not key:
+        return None
+    statement = read_receipt(
+        verify_statement(json.loads(text), expected_signer=person_key(client, grant))
+    )
+    if (
+        statement.grant != str(grant["id"])
+        or statement.person != str(grant["person_id"])
+        or statement.professional != client.account_id()
+    ):
+        raise BindingError("the receipt names another grant, person or professional")
+    for shared in statement.documents:
+        if shared.id == document_id:
+            return str(shared.ciphertext_sha256)
+    raise BindingError("the receipt does not name this document")
 
 
 def _pull_v2(

@@ -126,3 +126,22 @@ def test_a_person_key_substituted_after_the_first_share_opens_nothing_until_conf
         )
     with pytest.raises(consent.PersonKeyChanged):
         shared.pull(grant, cw.identity)
+
+
+def test_a_v1_grant_is_verified_as_v1_and_another_stream_swapped_in_is_refused(
+    api: TestClient, live_server: str, settings: Settings, tmp_path: Path
+) -> None:
+    """A grant made before the person moved to v2: its v1 receipt, checked under the
+    person's key, fixes the ciphertext hash (SPEC §16), so a swapped stream is refused."""
+    cw = build_consent_world(api, tmp_path)
+    grant = cw.share([cw.identity, cw.address])  # a v1 receipt: the person is still v1
+    hostile = HostileServer(settings)
+    try:
+        with client_on(live_server, cw.professional.token, tmp_path / "pro.json") as pro:
+            copy = consent.pull(pro, cw.professional.keys, str(grant["id"]), cw.identity)
+            assert copy.content == b"carte d'identite" * 100 and copy.version is None
+            hostile.swap(cw.identity, cw.address, *STREAM)
+            with pytest.raises(BindingError):
+                consent.pull(pro, cw.professional.keys, str(grant["id"]), cw.identity)
+    finally:
+        hostile.close()
