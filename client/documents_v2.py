@@ -278,6 +278,8 @@ class OwnerReader:
         binding = doc.get("binding")
         if binding is not None:
             return self._open_bound(doc, read_envelope(str(binding)), stream)
+        if doc.get("format") == 2:
+            raise BindingError("a v2 document comes with its binding")
         if self.migrated() and not doc.get("deposit"):
             # GET /documents/{id} leaves out a deposit's origin; the list carries it.
             doc = {**doc, "deposit": self._listed_deposit(document_id)}

@@ -288,3 +288,26 @@ def test_a_crafted_two_key_stream_stored_as_a_document_does_not_open_under_its_s
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def test_a_v2_document_served_without_its_binding_is_refused_even_before_migration(
+    api: TestClient, live_server: str, hostile: HostileServer, tmp_path: Path, out: Path
+) -> None:
+    """A vault still in v1 may hold v2 documents (uploaded by a v2 client); stripped of
+    their binding they are not read as v1."""
+    owner = make_person(api)
+    with client_on(live_server, str(owner.token), tmp_path / "memory.json") as client:
+        document = document_v2(owner, client.account_id(), b"quittance")
+        answer = api.post(
+            "/api/v1/documents",
+            content=document.ciphertext,
+            headers={**owner.headers, **document.headers},
+        )
+        assert answer.status_code == 201, answer.text
+        assert client.crypto_format() == 1
+        client.download(document.document_id, out / "ok", owner.keys)
+        (out / "ok").unlink()
+        hostile.set(document.document_id, binding=None, version=None)
+        with pytest.raises(BindingError):
+            client.download(document.document_id, out / "stripped", owner.keys)
+        _nothing_written(out)
