@@ -11,8 +11,10 @@ verification code (their key's pin) is on a screen of its own at 360 px.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +23,25 @@ from playwright.sync_api import Page, Request, expect
 from sqlalchemy import create_engine, text
 
 from coffre.settings import Settings
+from crypto import (
+    b64encode,
+    encrypt_bytes,
+    encrypt_metadata,
+    new_document_key,
+    seal_document_key,
+    sign_statement,
+)
 from crypto.binding import verify_binding
+from crypto.consent import Deposit
 from crypto.consent_v2 import read_receipt_v2
 from crypto.jsontext import parse_json
+from crypto.metadata import DocumentMetadata
 from crypto.pins import pin_qr_payload, pin_spoken
 from crypto.statements_v2 import verify_statement_v2
 from tests.consent.world import RSA
 from tests.factories import encrypted_document, upload
 from tests.structures.world import World
-from tests.web.conftest import assert_accessible, screenshot
+from tests.web.conftest import assert_accessible, png, screenshot
 from tests.web.journeys import (
     add_identity_card,
     check_territory_key,
@@ -37,6 +49,8 @@ from tests.web.journeys import (
     log_in_person,
     next_step,
     open_document,
+    person_client,
+    share,
     visible_screen,
 )
 
@@ -293,6 +307,85 @@ def test_an_older_version_or_a_binding_taken_away_is_refused(
     open_document(page, "avis-0.pdf")
     expect(page.locator("#doc-error")).to_have_text(REFUSED, timeout=30_000)
     expect(page.locator("#doc-preview iframe")).to_have_count(0)
+
+
+def v1_deposit(api: TestClient, world: World, content: bytes) -> str:
+    """Mme Dupont deposits `content` in format v1 (SPEC §16), made by hand so it stays v1."""
+    key = new_document_key()
+    ciphertext = encrypt_bytes(key, content)
+    statement = Deposit(
+        document=secrets.token_hex(16),
+        person=world.person.account_id,
+        depositor=world.professional.account_id,
+        structure=world.structure_id,
+        category="domicile",
+        ciphertext_sha256=hashlib.sha256(ciphertext).hexdigest(),
+        deposited_at=api.app.state.coffre.clock.now(),  # type: ignore[attr-defined]
+    ).statement()
+    metadata = DocumentMetadata(
+        name="attestation.pdf",
+        mime="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    signed = sign_statement(statement, world.professional.keys.sign_seed)
+    response = api.post(
+        "/api/v1/deposits",
+        content=ciphertext,
+        headers={
+            **world.professional.headers,
+            "Content-Type": "application/octet-stream",
+            "Coffre-Person": world.person.account_id,
+            "Coffre-Category": "domicile",
+            "Coffre-Metadata": b64encode(encrypt_metadata(key, metadata)),
+            "Coffre-Sealed-Key": b64encode(seal_document_key(key, world.person.keys.box_public)),
+            "Coffre-Deposit": b64encode(json.dumps(signed).encode()),
+        },
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def test_a_deposit_made_in_v1_gets_a_new_key_before_a_v2_share(
+    world: World, page: Page, live_server: str, api: TestClient, tmp_path: Path
+) -> None:
+    with person_client(live_server, world) as (client, keys):
+        photo = png(tmp_path / "cni.png", 300, 200, seed=1)
+        card = client.upload(photo, "identite", box_public_key=keys.box_public, keys=keys)
+        share(client, keys, world, RSA, [card], days=7)  # links Mme Dupont to the person
+    deposited = v1_deposit(api, world, PDF)
+
+    log_in_person(page, live_server, world)
+    listed = documents(api, world)
+    assert listed[card]["binding"] and listed[deposited]["binding"] is None  # kept v1
+    assert (
+        api.get("/api/v1/me", headers=world.person.headers).json()["account"]["crypto_format"] == 2
+    )
+
+    open_document(page, "attestation.pdf")
+    assert downloaded(page) == PDF  # a v1 deposit still opens as v1
+    page.get_by_role("button", name="Partager", exact=True).click()
+    next_step(page, "share-purpose", "Ouverture de droits au RSA")
+    next_step(page, "share-pick")  # "attestation" is ticked, the card is not
+    next_step(page, "share-professional", "Mme Dupont")
+    next_step(page, "share-duration", "1 semaine")
+    check_territory_key(page)
+    visible_screen(page, "share-confirm")
+    confirm_share(page)
+    expect(page.locator("#status")).to_have_text(
+        "C'est fait : Mme Dupont peut voir « attestation ».", timeout=30_000
+    )
+
+    after = documents(api, world)[deposited]
+    parts = checked_binding(world, after)  # the person's own binding now, version 1
+    assert (
+        parts.version == 1 and after["ciphertext_sha256"] != listed[deposited]["ciphertext_sha256"]
+    )
+    grants = api.get("/api/v1/shared-with-me", headers=world.professional.headers).json()
+    statements = [parse_json(g["receipt"])["statement"] for g in grants["grants"]]
+    receipts = [read_receipt_v2(st) for st in statements if st["v"] == 2]
+    entries = [d for r in receipts if r.purpose == RSA for d in r.documents if d.id == deposited]
+    assert [(e.version, e.ciphertext_sha256) for e in entries] == [(1, parts.ciphertext_sha256)]
 
 
 def test_my_verification_code_is_the_pin_of_my_key_at_360_px(

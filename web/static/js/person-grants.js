@@ -2,16 +2,17 @@
 // "Mes partages": every share the person made, with its state; stop one, or stop it
 // and give its documents a new key (re-encryption, docs/CONSENT.md).
 import { button, day, el, fill, time } from "./consent-common.js";
-import { ApiError, messageFor } from "./http.js";
-import { StallError, download, stallMs, upload } from "./transfer.js";
-import { documentsV2, refusedError } from "./documents-v2.js";
+import { messageFor } from "./http.js";
+import { StallError } from "./transfer.js";
+import { refusedError } from "./documents-v2.js";
+import { rekeyDocument } from "./rekey-v2.js";
 
 /** A share as GET /grants lists it. @typedef {Record<string, any>} Grant */
 /** A document a share names. @typedef {{id: string, category: string}} SharedDocument */
 
 /** @param {import("./types/page").PersonHelpers} P */
 export function createGrants(P) {
-  const { S, C, CONFIG, sodium, api, show, setStatus, categoryLabel } = P;
+  const { S, C, api, show, setStatus, categoryLabel } = P;
 
   /** @param {Grant} grant */
   function stateWords(grant) {
@@ -87,52 +88,6 @@ export function createGrants(P) {
   }
 
   /**
-   * The ApiError of a refused upload (the one error shape of api/errors.py).
-   * @param {import("./transfer.js").UploadResult} answer
-   */
-  function refused(answer) {
-    try {
-      const { error } = JSON.parse(answer.text);
-      return new ApiError(answer.status, String(error.code), String(error.message));
-    } catch {
-      return new ApiError(answer.status, "http_error", S.network_error);
-    }
-  }
-
-  // Re-encryption (docs/CONSENT.md): the content under a new document key, sealed to
-  // the owner only; the server then drops every key a grantee held for it. Both ways
-  // go through transfer.js's watchdog: a connection that goes silent ends with
-  // StallError, and the card of the ended share offers "Re-chiffrer ces documents".
-  /** @param {import("./types/page").VaultDocument} doc */
-  async function reencrypt(doc) {
-    const stall = stallMs(CONFIG);
-    const { body } = await download((signal) => api("GET", `/documents/${doc.id}/content`, { signal }), stall);
-    // Checked against its binding first (documents-v2.js); written back in format v2,
-    // bound with the next version.
-    const V2 = documentsV2(P);
-    const { chunks, sha256 } = await V2.openContent(doc, body);
-    const newKey = C.newDocumentKey();
-    try {
-      if (sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
-      const { blob, headers, version } = V2.rekeyed(doc, newKey, chunks);
-      const answer = await upload({
-        method: "PUT",
-        path: `/api/v1/documents/${doc.id}/content`,
-        blob,
-        stallMs: stall,
-        networkMessage: S.network_error,
-        onProgress: () => {},
-        headers,
-      });
-      if (answer.status < 200 || answer.status >= 300) throw refused(answer);
-      V2.see(doc.id, version);
-    } finally {
-      sodium.memzero(newKey);
-      for (const chunk of chunks) sodium.memzero(chunk);
-    }
-  }
-
-  /**
    * @param {Grant} grant
    * @param {boolean} rotate give the documents a new key
    * @param {HTMLElement} card
@@ -148,7 +103,7 @@ export function createGrants(P) {
         const doc = P.documentById(shared.id);
         if (!doc) continue;
         setStatus(fill(S.reencrypting, { document: P.docTitle(doc) }));
-        await reencrypt(doc);
+        await rekeyDocument(P, doc); // rekey-v2.js
       }
       const done = active ? S.revoked_reencrypted : S.reencrypted_done;
       await showGrants(fill(done, { professional: grant.professional_name }));

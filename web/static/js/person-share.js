@@ -14,6 +14,7 @@ import { MAX_DOCUMENTS, MAX_PULLS, consentReceipt, newId } from "./network.js";
 import { askToChoose, byId, checked, checkedAll, choice, choiceMade, day, el, fill, time } from "./consent-common.js";
 import { ShownError, messageFor } from "./http.js";
 import { documentsV2, refusedError } from "./documents-v2.js";
+import { rekeyDocument } from "./rekey-v2.js";
 
 const DAY_MS = 86400000;
 const PRESET_DAYS = [1, 7, 30];
@@ -280,8 +281,22 @@ export function createShare(P) {
     const pro = flow.professional;
     const { boxPublic, structure, name } = flow.verified;
     try {
-      const docs = flow.documents.map(P.documentById);
+      let docs = flow.documents.map(P.documentById);
       if (docs.some((/** @type {any} */ doc) => !doc)) throw new ShownError(S.share_failed);
+      // A deposit made in v1 has no binding, so a v2 receipt cannot name it: in a
+      // migrated vault it gets a new key first, bound by the person (rekey-v2.js).
+      const V2 = documentsV2(P);
+      const unbound = V2.isMigrated() ? docs.filter((/** @type {any} */ doc) => !doc.binding) : [];
+      if (unbound.length) {
+        for (const doc of unbound) {
+          setStatus(fill(S.reencrypting, { document: P.docTitle(doc) }));
+          await rekeyDocument(P, doc);
+        }
+        await P.refreshDocuments();
+        docs = flow.documents.map(P.documentById);
+        if (docs.some((/** @type {any} */ doc) => !doc)) throw new ShownError(S.share_failed);
+        setStatus(S.sharing);
+      }
       /** @type {Record<string, string>} */
       const sealed = {};
       for (const doc of docs) sealed[doc.id] = C.b64encode(C.sealDocumentKey(doc.docKey, boxPublic));
@@ -301,7 +316,6 @@ export function createShare(P) {
       // Format v2 (SPEC §24.5) when every document is bound: each entry names the
       // version, key commitment and content the binding fixes, checked here first; the
       // receipt travels as the text signed (contract "Share"). Else a v1 receipt.
-      const V2 = documentsV2(P);
       const bound = V2.receiptDocuments(docs);
       if (bound) {
         await api("POST", "/grants", { json: { receipt_json: V2.signReceipt({ ...fields, documents: bound }), sealed_keys: sealed } });
