@@ -43,13 +43,20 @@ def services_by_key(db: DbSession, keys: Iterable[Key]) -> dict[Key, DirectorySe
     return found
 
 
-def coffre_structure(db: DbSession, siret: str | None, source_id: str) -> Structure | None:
-    """The Coffre structure an entry describes: same SIRET, else same id."""
-    if siret:
-        found = db.scalars(select(Structure).where(Structure.siret == siret)).one_or_none()
-        if found is not None:
-            return found
-    return db.get(Structure, source_id) if is_valid_id(source_id) else None
+def coffre_structures(db: DbSession, sirets: set[str], ids: set[str]) -> dict[str, str]:
+    """The Coffre structures entries may describe: Coffre id by SIRET and by id."""
+    found: dict[str, str] = {}
+    wanted = sorted(sirets)
+    for start in range(0, len(wanted), _CHUNK):
+        query = select(Structure.id, Structure.siret).where(
+            Structure.siret.in_(wanted[start : start + _CHUNK])
+        )
+        found |= {str(siret): str(id_) for id_, siret in db.execute(query)}
+    valid = sorted(i for i in ids if is_valid_id(i))
+    for start in range(0, len(valid), _CHUNK):
+        same = select(Structure.id).where(Structure.id.in_(valid[start : start + _CHUNK]))
+        found |= {str(id_): str(id_) for id_ in db.scalars(same)}
+    return found
 
 
 def service(db: DbSession, service_id: str) -> tuple[DirectoryService, DirectoryStructure] | None:

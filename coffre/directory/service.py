@@ -201,16 +201,23 @@ class Directory:
             if rejected:
                 raise RowsRejected(rejected)
             counts = {"sc": 0, "su": 0, "vc": 0, "vu": 0, "same": 0}
+            links = repository.coffre_structures(
+                db,
+                {s.siret for s in parsed.structures if s.siret},
+                {s.id for s in parsed.structures},
+            )
             for item in parsed.structures:
                 fields = _structure_fields(item)
                 found = structures.get((item.source, item.id))
+                # The Coffre structure it describes, found again at each import (one
+                # admitted since the last import gets linked now).
+                linked = links.get(item.siret or "") or links.get(item.id)
                 if found is None:
-                    linked = repository.coffre_structure(db, item.siret, item.id)
                     found = DirectoryStructure(
                         id=new_id(),
                         source=item.source,
                         source_id=item.id,
-                        structure_id=linked.id if linked else None,
+                        structure_id=linked,
                         verified_on=item.date_maj,
                         imported_at=now,
                         **fields,
@@ -220,10 +227,11 @@ class Directory:
                     counts["sc"] += 1
                 elif found.record != fields["record"]:
                     self._update(found, fields, now)
-                    linked = repository.coffre_structure(db, item.siret, item.id)
-                    found.structure_id = linked.id if linked else found.structure_id
+                    found.structure_id = linked or found.structure_id
                     counts["su"] += 1
                 else:
+                    if linked and found.structure_id is None:
+                        found.structure_id = linked
                     counts["same"] += 1
             db.flush()
             services = repository.services_by_key(db, {(s.source, s.id) for s in parsed.services})

@@ -242,3 +242,33 @@ def test_an_entry_becomes_stale_when_the_days_pass(
     assert api.get(f"/api/v1/directory/services/{service_id}").json()["stale"] is False
     clock.advance(days=400)  # no session needed to read the guide
     assert api.get(f"/api/v1/directory/services/{service_id}").json()["stale"] is True
+
+
+def test_a_structure_admitted_after_the_import_is_linked_at_the_next_one(
+    api: TestClient, world: World
+) -> None:
+    shelter = _service_id(api, "Hébergement d'urgence")
+    assert (
+        api.get(f"/api/v1/directory/services/{shelter}").json()["structure"]["coffre_structure_id"]
+        is None
+    )
+    admitted = api.post(
+        "/api/v1/structures",
+        json={
+            "name": "SIAO du Puy-de-Dôme",
+            "kind": "siao",
+            "address": "1 place de Jaude, 63000 Clermont-Ferrand",
+            "territory": "63",
+            "siret": "11111111100011",  # the SIAO's SIRET in the file
+        },
+        headers=world.admin.headers,
+    )
+    assert admitted.status_code == 201, admitted.text
+    again = api.post(
+        "/api/v1/directory/imports",
+        content=as_bytes(_linked_file(world)),
+        headers={**world.admin.headers, **JSON},
+    )
+    assert again.json()["unchanged"] == 9
+    structure = api.get(f"/api/v1/directory/services/{shelter}").json()["structure"]
+    assert structure["coffre_structure_id"] == admitted.json()["id"]
