@@ -301,8 +301,11 @@ class VaultService:
             with self._db.unit_of_work() as db:
                 document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DOWNLOAD)
                 if document.object_key is not None:
-                    entry = _entry(actor, "document.download", document)
-                    audit.append(db, entry, self._clock.now())
+                    # A header read (a migrating client binding a v1 document) is not
+                    # the person opening their document: kept in the trail, not in
+                    # the person's history.
+                    action = "document.download" if first is None else "document.header"
+                    audit.append(db, _entry(actor, action, document), self._clock.now())
             if document.object_key is None:
                 raise DocumentNotFound()
         if first is not None:  # at most a few MiB, read without the rest (a ranged GET)
