@@ -82,8 +82,10 @@ class Coffre:
         grants = GrantService(db, store, clock)
         audit_log = AuditLog(db, settings, clock)
         history = History(db, clock, grants)
-        resets = ResetService(db, clock, credentials, vault, settings)
         contacts = ContactService(db, clock, credentials, settings)
+        # A completed reset gives the account new keys: its trusted-contact arrangements
+        # (its old master key wrapped, or a share sealed to its old key) end.
+        resets = ResetService(db, clock, credentials, vault, settings, (contacts.end_for_reset,))
         return cls(
             settings=settings,
             db=db,

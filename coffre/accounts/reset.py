@@ -45,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -189,7 +189,9 @@ class ResetService:
         credentials: Credentials,
         vault: VaultService,
         settings: Settings,
+        on_reset: Sequence[Callable[[DbSession, str, datetime], None]] = (),
     ) -> None:
+        self._on_reset = tuple(on_reset)
         self._db = db
         self._clock = clock
         self._credentials = credentials
@@ -372,6 +374,8 @@ class ResetService:
             shredded = self._vault.shred_account(db, account.id)
             self._credentials.revoke_sessions(db, account.id, now)
             codes.delete_recovery_tokens(db, account.id)
+            for hook in self._on_reset:  # e.g. trusted-contact arrangements end
+                hook(db, account.id, now)
             # The second factor, if any, stays as it was.
             entry = audit.Entry(
                 action="account.reset",

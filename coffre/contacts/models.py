@@ -34,6 +34,7 @@ class EndReason(StrEnum):
     REMOVED = "removed"  # the person removed the contact
     RECOVERED = "recovered"  # the contact completed a recovery: the key is spent
     ERASED = "erased"  # one of the two accounts was erased
+    RESET = "reset"  # one of the two accounts was reset with a code: new keys
 
 
 class RequestState(StrEnum):

@@ -446,6 +446,11 @@ class ContactService:
         """Erasure's hook: arrangements naming or named by an erased account end."""
         rows.end_arrangements(db, now, EndReason.ERASED.value, account_id=account_id)
 
+    def end_for_reset(self, db: DbSession, account_id: str, now: datetime) -> None:
+        """A completed reset's hook: the account has new keys, so an arrangement that
+        wraps its old master key, or seals a share to its old sign key, is spent."""
+        rows.end_arrangements(db, now, EndReason.RESET.value, account_id=account_id)
+
     # -- internals ----------------------------------------------------------------
     def _opened(
         self, db: DbSession, actor: Actor, arrangement_id: str, now: datetime

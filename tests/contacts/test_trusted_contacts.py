@@ -20,7 +20,8 @@ from crypto import (
     open_sealed_key,
 )
 from crypto.contact_recovery import open_master_key_for_contact, rebuild_contact_key
-from tests.accounts.credential_helpers import rows
+from tests.accounts.credential_helpers import coffre_of, rows
+from tests.accounts.reset_world import reset_body
 from tests.contacts.helpers import (
     NEW_PASSPHRASE,
     account_id,
@@ -327,3 +328,29 @@ def test_an_erased_account_ends_the_arrangements_naming_or_named_by_it(
         None,
         None,
     )
+
+
+def test_a_completed_reset_ends_the_arrangements_of_the_reset_account(
+    api: TestClient, clock: FrozenClock
+) -> None:
+    """A reset with a code gives the account new keys: an arrangement that wraps its old
+    master key (it named a contact) or seals a share to its old sign key (it was named)
+    is spent, and ends with the reset."""
+    person, _, _ = _named(api)
+    other = make_person(api, OTHER_SLOT)
+    naming = make_naming(OTHER_SLOT, account_id(api, person), person.keys.sign_public)
+    named = api.put("/api/v1/me/trusted-contact", json=naming.body, headers=other.headers)
+    assert named.status_code == 200, named.text
+    coffre = coffre_of(api)
+    issued = coffre.resets.create_reset_code_as_operator(person.login)
+    used = api.post("/api/v1/auth/reset", json=reset_body(person.login, issued.code))
+    assert used.status_code == 200, used.text
+    # While the reset waits (the person may still cancel it), nothing ends.
+    assert [r["ended_reason"] for r in rows_of(api, "trusted_contacts")] == [None, None]
+    clock.advance(days=7)
+    assert coffre.resets.complete_due() == 1
+    ended = {
+        (r["ended_reason"], r["server_share"], r["wrapped_master_key"])
+        for r in rows_of(api, "trusted_contacts")
+    }
+    assert ended == {("reset", None, None)}
