@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from nacl.signing import SigningKey
 from playwright.sync_api import Page, expect
 
+from client import CoffreClient, consent
 from coffre.accounts.models import Account
 from coffre.consent.models import Grant
 from coffre.vault.models import Document
@@ -35,11 +36,14 @@ from tests.consent.world import RSA
 from tests.structures.world import World
 from tests.web.conftest import assert_accessible, png, screenshot
 from tests.web.journeys import (
+    OTHER_ROOT,
+    PRO_LOGIN,
+    PRO_PASSPHRASE,
     describe_document,
     log_in_professional,
-    next_step,
     person_client,
     pick_pages,
+    pin_root,
     share,
     visible_screen,
 )
@@ -236,12 +240,11 @@ def test_a_person_key_the_server_changed_opens_nothing_until_the_new_pin_is_comp
     assert pulls(api, v2_share.grant["id"]) == 0
 
 
-def test_a_deposit_from_the_professionals_page_is_a_v2_deposit_that_opens_for_the_person(
-    world: World, v2_share: V2Share, page: Page, live_server: str, tmp_path: Path
-) -> None:
-    log_in_professional(page, live_server)
-    page.get_by_role("button", name="Déposer un document", exact=True).click()
-    next_step(page, "deposit-person", "amina")
+def deposit_in_page(page: Page, tmp_path: Path) -> None:
+    """Mme Dupont, logged in, deposits an attestation (one photo) into amina's vault."""
+    # From amina's card ("Déposer un document pour amina"): her vault is the target.
+    expect(page.locator('[data-screen="shared"] .card')).to_contain_text("Partagé par amina")
+    page.get_by_role("button", name="Déposer un document pour amina").click()
     kind = visible_screen(page, "add-kind")
     describe_document(kind, "domicile", "Attestation de domiciliation")
     kind.get_by_role("button", name="Suivant").click()
@@ -252,6 +255,13 @@ def test_a_deposit_from_the_professionals_page_is_a_v2_deposit_that_opens_for_th
     expect(page.locator("#status")).to_have_text(
         "C'est fait : le document est dans le coffre de amina. Vous ne pourrez pas le rouvrir."
     )
+
+
+def test_a_deposit_from_the_professionals_page_is_a_v2_deposit_that_opens_for_the_person(
+    world: World, v2_share: V2Share, page: Page, live_server: str, tmp_path: Path
+) -> None:
+    log_in_professional(page, live_server)
+    deposit_in_page(page, tmp_path)
 
     # The person's side, through the Python reference (SPEC §24.4 for a deposit): the
     # deposit envelope, signed by Mme Dupont's key, binds the stream, metadata and key.
@@ -307,3 +317,40 @@ def test_a_receipt_the_server_altered_opens_nothing(
     assert remembered(page, world) is None
     assert_accessible(page, "v2-receipt-refused")
     assert pulls(api, v2_share.grant["id"]) == 0
+
+
+def test_a_v2_deposit_the_person_shares_back_opens_under_the_depositors_certified_key(
+    world: World, v2_share: V2Share, page: Page, live_server: str, tmp_path: Path
+) -> None:
+    # Mme Dupont deposits (her Python client, format v2); amina shares it back with her.
+    photo = png(tmp_path / "attestation.png", 400, 500, seed=3).read_bytes()
+    with CoffreClient(live_server) as pro_client:
+        pro_keys = pro_client.login(PRO_LOGIN, PRO_PASSPHRASE).keys
+        deposited = consent.deposit(
+            pro_client,
+            pro_keys,
+            depositor_id=world.professional.account_id,
+            structure_id=world.structure_id,
+            person_id=world.person.account_id,
+            category="domicile",
+            name="Attestation de domiciliation.png",
+            mime="image/png",
+            content=photo,
+            crypto_format=2,
+        )
+    with person_client(live_server, world) as (client, keys):
+        share(client, keys, world, RSA, [str(deposited["id"])], days=7)
+    log_in_professional(page, live_server)
+    # Its binding is the deposit, signed by Mme Dupont, whose keys the page checks up
+    # to the territory's root before it opens anything.
+    page.get_by_role("button", name="Ouvrir « Attestation de domiciliation »").click()
+    visible_screen(page, "shared-document")
+    expect(page.locator("#shared-doc-title")).to_have_text("Attestation de domiciliation")
+    expect(page.locator("#shared-doc-preview iframe")).to_be_visible()
+    # On a browser that confirmed another territory root, her chain does not verify:
+    # the deposit is refused, nothing shown.
+    pin_root(page, OTHER_ROOT)
+    page.get_by_role("button", name="Partagés avec moi").click()
+    page.get_by_role("button", name="Ouvrir « Attestation de domiciliation »").click()
+    expect(page.locator("#shared-error")).to_have_text(REFUSED)
+    expect(page.locator("#shared-doc-preview")).to_be_empty()
