@@ -1145,8 +1145,7 @@ EN = {
         "This document is not the one the person shared: it was changed or replaced. It is "
         "not shown. Tell the person and your organisation."
     ),
-    "Demandez à la personne d'ouvrir « Mon code de vérification » sur son téléphone et "
-    "comparez.": (
+    "Demandez à la personne d'ouvrir « Mon code de vérification » sur son téléphone et comparez.": (
         "Ask the person to open “My verification code” on their phone and compare."
     ),
     "Le code que la personne lit sur son téléphone": "The code the person reads on their phone",

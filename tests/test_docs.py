@@ -27,7 +27,9 @@ def _codes_in_source() -> set[str]:
 
 
 def test_every_error_code_is_documented() -> None:
-    documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", (ROOT / "docs/ERRORS.md").read_text(), re.M))
+    documented = set(
+        re.findall(r"^\| `([a-z0-9_]+)` \|", (ROOT / "docs/ERRORS.md").read_text(), re.M)
+    )
     codes = _codes_in_source() | {
         "invalid_request",
         "not_found",

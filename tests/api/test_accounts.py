@@ -97,13 +97,17 @@ def test_prelogin_does_not_reveal_whether_an_account_exists(api: TestClient) -> 
     unknown = api.post("/api/v1/auth/prelogin", json={"login": "nobody-here"}).json()
     again = api.post("/api/v1/auth/prelogin", json={"login": "nobody-here"}).json()
     assert unknown == again  # deterministic fake random part
-    assert set(unknown["kdf"]) == set(real["kdf"]) == {
-        "v",
-        "alg",
-        "salt_random",
-        "opslimit",
-        "memlimit",
-    }
+    assert (
+        set(unknown["kdf"])
+        == set(real["kdf"])
+        == {
+            "v",
+            "alg",
+            "salt_random",
+            "opslimit",
+            "memlimit",
+        }
+    )
     assert unknown["kdf"]["v"] == 2
     assert unknown["kdf"]["opslimit"] == real["kdf"]["opslimit"]
     assert unknown["kdf"]["salt_random"] != real["kdf"]["salt_random"]
