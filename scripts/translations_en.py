@@ -1323,6 +1323,22 @@ EN = {
     "Tous publics": "Everyone",
     "Tout le monde": "Everyone",
     "Trouver une aide près de chez vous": "Find help near you",
+    "Document signé par la personne (format v2)": "Document signed by the person (format v2)",
+    "Début d'un document lu pour le signer (format v2)": (
+        "Start of a document read to sign it (format v2)"
+    ),
+    "Coffre passé au format v2": "Vault moved to format v2",
+    "Protection de la phrase secrète renforcée (format v2)": (
+        "Passphrase protection strengthened (format v2)"
+    ),
+    "Personne de confiance choisie": "Trusted contact chosen",
+    "Personne de confiance retirée": "Trusted contact removed",
+    "Accès de secours demandé par la personne de confiance": (
+        "Emergency access asked for by the trusted contact"
+    ),
+    "Accès de secours refusé par la personne": "Emergency access refused by the person",
+    "Accès de secours ouvert après le délai": "Emergency access opened after the wait",
+    "Accès retrouvé avec la personne de confiance": "Access regained with the trusted contact",
     "Une commune, un code postal ou un département.": "A town, a postcode or a département.",
 }
 
