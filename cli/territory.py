@@ -1,7 +1,7 @@
 """Operator command: create the territory admin, whose key is the territory's trust root.
 
 Run on the server by the territory admin themself: the keys are made here, the
-passphrase never leaves this machine, and the root's fingerprint is printed to be
+passphrase never leaves this machine, and the root's v2 pin is printed to be
 published (charter page, printed notice) so that every client can pin it.
 """
 
@@ -15,8 +15,9 @@ import typer
 from coffre.accounts.service import SignupData
 from coffre.container import Coffre
 from coffre.settings import Settings
-from crypto import create_account, fingerprint, format_recovery_code
+from crypto import create_account, format_recovery_code
 from crypto.certificates import root_statement, sign_root
+from crypto.pins import pin_qr_payload, pin_spoken
 
 territory_app = typer.Typer(help="Territoire (exploitation).", no_args_is_help=True)
 
@@ -69,5 +70,6 @@ def bootstrap(
     typer.echo(
         f"Code de récupération (à garder sur papier) : {format_recovery_code(new.recovery_secret)}"
     )
-    typer.echo("Empreinte de la racine de confiance, à publier (page de la charte) :")
-    typer.echo(f"    {fingerprint(new.keys.sign_public)}")
+    typer.echo("Code de la racine de confiance, à publier (page de la charte) :")
+    typer.echo(f"    {pin_spoken(new.keys.sign_public)}")
+    typer.echo(f"    QR : {pin_qr_payload(new.keys.sign_public)}")

@@ -41,7 +41,6 @@ from crypto import (
     decrypt_stream,
     encrypt_metadata_v2,
     encrypt_stream_v2,
-    fingerprint,
     new_document_key,
     open_sealed_key,
     seal_document_key,
@@ -58,6 +57,7 @@ from crypto.commitment import key_commitment
 from crypto.consent import read_deposit
 from crypto.errors import BindingError, InvalidInputError
 from crypto.jsontext import parse_json
+from crypto.pins import pin_spoken
 from crypto.statements_v2 import DEPOSIT, envelope_signer, statement_type
 from crypto.stream_v2 import HEADER_BYTES_V2
 
@@ -348,7 +348,7 @@ class OwnerReader:
         known = memory.root(self.account_id)
         if known is None:  # trusted on first use, then held (SPEC §14.6)
             root = self.client.call("GET", "/trust/root").json()["root"]
-            known = fingerprint(b64decode(str(root["signer"])))
+            known = pin_spoken(b64decode(str(root["signer"])))
             memory.trust_root(self.account_id, known)
         return known
 

@@ -48,13 +48,13 @@ from crypto import (
     CryptoError,
     DocumentMetadata,
     b64decode,
-    fingerprint,
     verify_statement,
 )
 from crypto.binding import read_bound_statement
 from crypto.certificates import CertifiedKeys
 from crypto.consent import read_deposit
 from crypto.metadata_v2 import DocumentMetadataV2
+from crypto.pins import pin_spoken
 from crypto.statements_v2 import DEPOSIT, verify_statement_v2
 
 FORMAT = "coffre-export"
@@ -374,7 +374,7 @@ class _Writer:
     def _root_fingerprint(self) -> str:
         if self._root is None:
             root = self._client.call("GET", "/trust/root").json()["root"]
-            self._root = fingerprint(b64decode(str(root["signer"])))
+            self._root = pin_spoken(b64decode(str(root["signer"])))
         return self._root
 
     def _depositor_keys(self, depositor_id: str) -> CertifiedKeys:

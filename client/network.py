@@ -12,13 +12,14 @@ from typing import Any
 
 from client.api import CoffreClient
 from client.bundle import account_bundle
-from crypto import AccountKeys, b64decode, fingerprint, format_recovery_code
+from crypto import AccountKeys, b64decode, format_recovery_code
 from crypto.certificates import (
     CertifiedKeys,
     certificate_statement,
     sign_certificate,
     verify_chain,
 )
+from crypto.pins import pin_spoken
 
 
 def signup_body(login: str, passphrase: str, territory: str) -> tuple[dict[str, Any], str]:
@@ -110,4 +111,5 @@ def trusted_keys(client: CoffreClient, account_id: str, pinned_root: str) -> Cer
 
 
 def root_fingerprint(keys: AccountKeys) -> str:
-    return fingerprint(keys.sign_public)
+    """The root's pin as people compare it: the spoken v2 pin (SPEC §25.3)."""
+    return pin_spoken(keys.sign_public)

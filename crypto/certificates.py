@@ -14,6 +14,7 @@ a server that swaps a public key cannot produce a chain that verifies.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -21,6 +22,7 @@ from crypto._checks import require_bytes
 from crypto.encoding import b64decode, b64encode
 from crypto.errors import InvalidInputError, SignatureError
 from crypto.fingerprint import fingerprint
+from crypto.pins import matches_pin
 from crypto.statements import sign_statement, verify_statement
 
 CERTIFICATE_TYPE: Final = "coffre/key-certificate"
@@ -101,13 +103,26 @@ def _keys(statement: dict[str, Any]) -> tuple[bytes, bytes]:
     )
 
 
+def _is_v1_fingerprint(pin: str) -> bool:
+    """24 digits in 6 groups of 4 (§12): a pin kept from before format v2."""
+    return len(pin) == 29 and pin.replace(" ", "").isdigit() and pin.count(" ") == 5
+
+
+def root_pinned(sign_public: bytes, pin: str) -> bool:
+    """True when ``pin`` names the root's sign key: a v2 pin (§25: the QR payload or
+    the spoken form), or a v1 fingerprint (§12) kept by a client from before v2."""
+    if _is_v1_fingerprint(pin):
+        return hmac.compare_digest(fingerprint(sign_public), pin)
+    return matches_pin(sign_public, pin)
+
+
 def verify_root(envelope: dict[str, Any], pinned_fingerprint: str) -> dict[str, Any]:
-    """The root statement, if self-signed by the key whose fingerprint is pinned."""
+    """The root statement, if self-signed by the key the pin names (``root_pinned``)."""
     statement = envelope.get("statement") if isinstance(envelope, dict) else None
     if not isinstance(statement, dict) or statement.get("type") != ROOT_TYPE:
         raise InvalidInputError("not a trust root statement")
     _, sign_public = _keys(statement)
-    if fingerprint(sign_public) != pinned_fingerprint:
+    if not root_pinned(sign_public, pinned_fingerprint):
         raise SignatureError("the trust root is not the pinned one")
     return verify_statement(envelope, expected_signer=sign_public)
 

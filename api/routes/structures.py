@@ -30,7 +30,8 @@ from api.schemas.structures import (
 from api.types import PathId
 from coffre.structures.models import Structure
 from coffre.structures.service import IssuedInvitation, NewStructure
-from crypto import fingerprint
+from crypto import b64decode, fingerprint
+from crypto.pins import pin_qr_payload, pin_spoken
 
 router = APIRouter(tags=["structures"])
 
@@ -188,6 +189,12 @@ def issue_reset_code(body: ResetCodeRequest, actor: ActorDep, coffre: CoffreDep)
 def trust_root(coffre: CoffreDep) -> TrustRootBody:
     """The territory admin's self-signed root: compare its fingerprint with the published one."""
     root = coffre.structures.trust_root()
+    statement = json.loads(root.statement)
+    sign_public = b64decode(str(statement["statement"]["sign_public_key"]))
     return TrustRootBody(
-        territory=root.territory, fingerprint=root.fingerprint, root=json.loads(root.statement)
+        territory=root.territory,
+        fingerprint=root.fingerprint,
+        pin=pin_spoken(sign_public),
+        pin_qr=pin_qr_payload(sign_public),
+        root=statement,
     )

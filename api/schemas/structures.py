@@ -106,7 +106,9 @@ class KeyChainBody(BaseModel):
 
 class TrustRootBody(BaseModel):
     territory: str
-    fingerprint: str
+    fingerprint: str  # v1 (SPEC §12), for clients that pinned it before v2
+    pin: str  # the spoken v2 pin (SPEC §25.3), what people compare
+    pin_qr: str  # the v2 QR payload (SPEC §25.2)
     root: dict[str, Any]
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, text
 from client.network import invite_person, signup_with_invitation, trusted_keys
 from coffre.clock import FrozenClock
 from coffre.settings import Settings
-from crypto import SignatureError
+from crypto import SignatureError, fingerprint
+from crypto.pins import pin_qr_payload
 from tests.structures.world import (
     TERRITORY,
     bootstrap_territory,
@@ -246,4 +247,6 @@ def test_a_territory_has_one_root(api: TestClient, world) -> None:  # type: igno
     with pytest.raises(TerritoryExists):
         bootstrap_territory(api.app.state.coffre, slot=20)  # type: ignore[attr-defined]
     root = api.get("/api/v1/trust/root").json()
-    assert root["fingerprint"] == pinned_root(world.admin)
+    assert root["pin"] == pinned_root(world.admin)
+    assert root["pin_qr"] == pin_qr_payload(world.admin.keys.sign_public)
+    assert root["fingerprint"] == fingerprint(world.admin.keys.sign_public)  # v1, kept

@@ -14,8 +14,9 @@ from client import CoffreClient
 from client.network import certify, members
 from coffre.accounts.service import SignupData
 from coffre.container import Coffre
-from crypto import AccountKeys, KdfParams, b64encode, fingerprint
+from crypto import AccountKeys, KdfParams, b64encode
 from crypto.certificates import root_statement, sign_root
+from crypto.pins import pin_spoken
 from tests.accounts.factories import enrol_if_required
 from tests.factories import _material
 
@@ -105,7 +106,8 @@ def bootstrap_territory(coffre: Coffre, slot: int = 10) -> Who:
 
 
 def pinned_root(admin: Who) -> str:
-    return fingerprint(admin.keys.sign_public)
+    """The root as a v2 client pins it: its spoken pin (SPEC §25.3)."""
+    return pin_spoken(admin.keys.sign_public)
 
 
 @dataclass
