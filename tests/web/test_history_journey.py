@@ -33,8 +33,8 @@ from tests.web.journeys import (
     log_in_person,
     person_client,
     pin_root,
-    root_pin,
     pull,
+    root_pin,
     share,
     visible_screen,
 )
