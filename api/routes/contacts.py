@@ -71,10 +71,14 @@ def my_contact(actor: ActorDep, coffre: CoffreDep) -> MyContactResponse:
 
 @router.get("/contacts/candidates")
 def candidate(
-    login: Annotated[Text, Query(min_length=1, max_length=64)], actor: ActorDep, coffre: CoffreDep
+    login: Annotated[Text, Query(min_length=1, max_length=64)],
+    pin: Annotated[Text, Query(min_length=1, max_length=64)],
+    actor: ActorDep,
+    coffre: CoffreDep,
 ) -> CandidateBody:
-    """A person one may name, by login, with the sign key their pin is checked against."""
-    found = coffre.contacts.candidate(actor, login)
+    """A person one may name, by login and the spoken pin their phone shows (not found
+    unless the pin names their key), with the sign key the client checks again."""
+    found = coffre.contacts.candidate(actor, login, pin)
     return CandidateBody(
         account_id=found.account_id, login=found.login, sign_public_key=found.sign_public_key
     )

@@ -64,6 +64,7 @@ from coffre.policy import Actor, Role
 from coffre.settings import Settings
 from coffre.structures import repository as structures
 from coffre.structures.models import ProfessionalProfile, Structure
+from crypto import CryptoError
 from crypto.contact_recovery import (
     SEALED_SHARE_BYTES,
     SHARE_BYTES,
@@ -71,6 +72,7 @@ from crypto.contact_recovery import (
     auth_hash,
     same_auth,
 )
+from crypto.pins import matches_pin
 
 KEY_BYTES = 32
 RECOVERY_BLOB_BYTES = 73
@@ -160,9 +162,12 @@ class ContactService:
         self._waiting_days = settings.contact_waiting_days
 
     # -- the person --------------------------------------------------------------
-    def candidate(self, actor: Actor, raw_login: str) -> Candidate:
-        """A person who may be named, by login (their sign key, for the pin check in
-        the naming client). ``contact_not_found`` for anyone else, oneself included."""
+    def candidate(self, actor: Actor, raw_login: str, pin: str) -> Candidate:
+        """A person who may be named, by login AND the spoken pin their phone shows
+        (SPEC §25.3): their sign key, which the naming client checks against the pin
+        again. ``contact_not_found`` for anyone else, oneself included, and for a pin
+        that does not name the account's key: a login alone, without being face to face
+        with its holder, does not tell whether it exists."""
         _person_only(actor, ContactNotFound)
         try:
             login = normalise_login(raw_login)
@@ -175,6 +180,7 @@ class ContactService:
                 or account.deleted_at is not None
                 or account.kind != Role.PERSON.value
                 or account.id == actor.account_id
+                or not _pin_names(account.sign_public_key, pin)
             ):
                 raise ContactNotFound()
             return Candidate(account.id, account.login, account.sign_public_key)
@@ -465,6 +471,14 @@ class ContactService:
         if request is None or request.opens_at > now:
             raise ContactRecoveryNotOpen()
         return arrangement, request, person
+
+
+def _pin_names(sign_public_key: bytes, pin: str) -> bool:
+    """The spoken pin names this key (a malformed pin names none)."""
+    try:
+        return matches_pin(sign_public_key, pin)
+    except CryptoError:
+        return False
 
 
 def _person_only(actor: Actor, error: type[CoffreError]) -> None:

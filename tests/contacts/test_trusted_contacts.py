@@ -20,6 +20,7 @@ from crypto import (
     open_sealed_key,
 )
 from crypto.contact_recovery import open_master_key_for_contact, rebuild_contact_key
+from crypto.pins import pin_spoken
 from tests.accounts.credential_helpers import coffre_of, rows
 from tests.accounts.reset_world import reset_body
 from tests.contacts.helpers import (
@@ -41,7 +42,9 @@ def _named(api: TestClient) -> tuple[Person, Person, str]:
     person = make_person(api, PERSON_SLOT)
     contact = make_person(api, CONTACT_SLOT)
     found = api.get(
-        "/api/v1/contacts/candidates", params={"login": contact.login}, headers=person.headers
+        "/api/v1/contacts/candidates",
+        params={"login": contact.login, "pin": pin_spoken(contact.keys.sign_public)},
+        headers=person.headers,
     )
     assert found.status_code == 200, found.text
     # The naming client checks the pin against this key: it is the contact's own.
@@ -221,9 +224,23 @@ def test_refusals_to_third_parties_answer_exactly_like_not_found(
     )
     # Looking up a login: unknown, oneself and a professional answer alike.
     world_pro = build_world(api).professional
+    # A login without the pin its holder's phone shows (or with another key's pin, or
+    # a malformed one) answers like an unknown login: a login alone tells nothing.
+    good_pin = pin_spoken(contact.keys.sign_public)
+    lookups = [
+        ("personne-inconnue", good_pin),
+        (person.login, pin_spoken(person.keys.sign_public)),
+        (world_pro.login, pin_spoken(world_pro.keys.sign_public)),
+        (contact.login, pin_spoken(person.keys.sign_public)),
+        (contact.login, "AAA"),
+    ]
     answers = [
-        api.get("/api/v1/contacts/candidates", params={"login": login}, headers=person.headers)
-        for login in ("personne-inconnue", person.login, world_pro.login)
+        api.get(
+            "/api/v1/contacts/candidates",
+            params={"login": login, "pin": pin},
+            headers=person.headers,
+        )
+        for login, pin in lookups
     ]
     for answer in answers[1:]:
         _same(answer, answers[0])

@@ -9,7 +9,7 @@
 import { askToChoose, checked, choice, choiceMade, day, fill, time } from "./consent-common.js";
 import { createContactRecovery } from "./contact-recovery.js";
 import { documentsV2 } from "./documents-v2.js";
-import { messageFor } from "./http.js";
+import { ApiError, messageFor } from "./http.js";
 import { createKdfClient } from "./kdf-client.js";
 
 /**
@@ -132,8 +132,24 @@ export function createContact(P) {
     if (!login) return showError("contact-person-error", S.login_missing);
     busy(form, true);
     try {
-      const path = `/contacts/candidates?login=${encodeURIComponent(login)}`;
-      const found = await (await api("GET", path)).json();
+      try {
+        documentsV2(P).st.parsePinSpoken(form.pin.value);
+      } catch {
+        return showError("contact-person-error", S.contact_pin_invalid);
+      }
+      // The server answers only for a login whose key the pin names (no one can test
+      // logins without being face to face with their holders), and the page checks
+      // the key it gets against the pin again below.
+      const query = `login=${encodeURIComponent(login)}&pin=${encodeURIComponent(form.pin.value)}`;
+      let found;
+      try {
+        found = await (await api("GET", `/contacts/candidates?${query}`)).json();
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "contact_not_found") {
+          return showError("contact-person-error", S.contact_pin_mismatch);
+        }
+        throw error;
+      }
       const signPublic = C.b64decode(found.sign_public_key);
       let matches = false;
       try {
