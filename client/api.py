@@ -534,7 +534,8 @@ class CoffreClient:
         """Download, check (SPEC §24.4), decrypt and write ``dest``; nothing is written
         unless it all checks out. ``pinned_root`` checks deposits' origins (else the root
         this device first saw)."""
-        from client.documents_v2 import OwnerReader, write_verified
+        from client.documents_v2 import OwnerReader
+        from crypto.stream import write_verified
 
         doc = self._request("GET", f"/documents/{document_id}").json()
         reader = OwnerReader(self, keys, pinned_root=pinned_root)

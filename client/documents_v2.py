@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-import os
 import re
 import secrets
 import tempfile
@@ -59,6 +58,7 @@ from crypto.errors import BindingError, InvalidInputError
 from crypto.jsontext import parse_json
 from crypto.pins import pin_spoken
 from crypto.statements_v2 import DEPOSIT, envelope_signer, statement_type
+from crypto.stream import write_verified
 from crypto.stream_v2 import HEADER_BYTES_V2
 
 if TYPE_CHECKING:
@@ -397,27 +397,6 @@ def _v1_plaintext(
         raise BindingError("the metadata does not describe this content")
     if ciphertext_sha256 is not None and cipher.hexdigest() != ciphertext_sha256:
         raise BindingError("the content is not the one the depositor signed")
-
-
-def write_verified(plaintext: Iterable[bytes], dest: Path) -> int:
-    """Write ``plaintext`` to ``dest`` only if it ends without error (SPEC §8.2):
-    a temporary file (0600) next to it, renamed at the end, removed on any error."""
-    dest = Path(dest)
-    fd, tmp_name = tempfile.mkstemp(prefix=".coffre-", suffix=".part", dir=dest.parent)
-    tmp = Path(tmp_name)
-    try:
-        total = 0
-        with os.fdopen(fd, "wb") as out:
-            for piece in plaintext:
-                out.write(piece)
-                total += len(piece)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return total
 
 
 # -- rename and re-key: the next version -------------------------------------------------

@@ -185,8 +185,14 @@ def decrypt_to_file(doc_key: bytes, chunks: Iterable[bytes], dest: Path) -> int:
     error the temporary file is deleted and `dest` is left untouched. Returns
     the plaintext size.
     """
+    return write_verified(decrypt_stream(doc_key, chunks), dest)
+
+
+def write_verified(plaintext: Iterable[bytes], dest: Path) -> int:
+    """Write `plaintext` to `dest` only if it ends without error (SPEC §8.2): a
+    temporary file (0600) in dest's directory, fsynced and renamed at the end,
+    removed on any error. Returns the size written."""
     dest = Path(dest)
-    plaintext = decrypt_stream(doc_key, chunks)
     fd, tmp_name = tempfile.mkstemp(prefix=".coffre-", suffix=".part", dir=dest.parent)
     tmp = Path(tmp_name)
     try:
