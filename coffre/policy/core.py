@@ -1,0 +1,189 @@
+"""The vocabulary of authorisation: roles, actions, actors, and the facts rules read.
+
+The rules themselves are one decision table per area (``coffre/policy/<area>.py``,
+each a ``RULES`` mapping from action to rule); ``coffre.policy.can`` looks the action
+up in the merged table. A rule takes the actor and the facts its area's service
+gathered (a dataclass of this module, or a row with ``owner_id``) and answers yes
+or no; the caller turns a no into the same answer as a missing id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol, TypeAlias
+
+
+class Role(StrEnum):
+    """The kind of an account (``accounts.kind``).
+
+    A structure admin is a professional whose membership of a structure carries the
+    admin role (``structures.memberships``); the territory admin and the charter
+    officer are accounts of their own kind.
+    """
+
+    PERSON = "person"
+    PROFESSIONAL = "professional"
+    TERRITORY_ADMIN = "territory_admin"
+    CHARTER_OFFICER = "charter_officer"
+
+
+# Roles whose accounts must use a second factor (TOTP) at every login.
+TOTP_REQUIRED = frozenset({Role.TERRITORY_ADMIN, Role.CHARTER_OFFICER})
+# Roles whose accounts may turn TOTP on (and then must use it).
+TOTP_ALLOWED = frozenset({Role.PERSON, Role.PROFESSIONAL, *TOTP_REQUIRED})
+
+
+class Action(StrEnum):
+    DOCUMENT_READ = "document.read"
+    DOCUMENT_DOWNLOAD = "document.download"
+    DOCUMENT_DELETE = "document.delete"
+    DOCUMENT_UPDATE = "document.update"
+    DOCUMENT_UPLOAD = "document.upload"
+    STRUCTURE_ADMIT = "structure.admit"
+    STRUCTURE_LIST = "structure.list"
+    STRUCTURE_MEMBERS = "structure.members"
+    INVITE_STRUCTURE_ADMIN = "invite.structure_admin"
+    INVITE_PROFESSIONAL = "invite.professional"
+    INVITE_CHARTER_OFFICER = "invite.charter_officer"
+    INVITE_PERSON = "invite.person"
+    MEMBERSHIP_CERTIFY = "membership.certify"
+    MEMBERSHIP_END = "membership.end"
+    PROFESSIONAL_KEYS = "professional.keys"
+    # Regaining access without the recovery kit, and leaving (coffre/accounts/reset.py,
+    # erasure.py).
+    ACCOUNT_RESET_ISSUE = "account.reset_issue"
+    ACCOUNT_RESET_CANCEL = "account.reset_cancel"
+    ACCOUNT_ERASE = "account.erase"
+    # The territory's charter (coffre/consent/service.py); reading it is public.
+    CHARTER_PUBLISH = "charter.publish"
+    # Consent (coffre/consent/): sharing, pulling, asking, depositing.
+    GRANT_CREATE = "grant.create"
+    GRANT_REVOKE = "grant.revoke"
+    GRANT_PULL = "grant.pull"
+    SHARED_WITH_ME = "grant.shared_with_me"
+    REQUEST_CREATE = "request.create"
+    REQUEST_ANSWER = "request.answer"
+    DEPOSIT_CREATE = "deposit.create"
+    DIRECTORY_READ = "directory.read"
+    # The directory of services (coffre/directory/): the guide is public; contacts are
+    # for professionals; the territory admin imports and exports; a structure's admin
+    # sees and confirms its entries not verified for a long time.
+    DIRECTORY_IMPORT = "directory.import"
+    DIRECTORY_EXPORT = "directory.export"
+    DIRECTORY_CONTACTS = "directory.contacts"
+    DIRECTORY_VERIFY = "directory.verify"
+    # Traceability (coffre/audit/): the trail's views.
+    AUDIT_CONSOLE = "audit.console"  # the territory's trail, metadata only
+    AUDIT_HISTORY = "audit.history"  # a person's own history ("Qui a vu mes documents")
+    ACCOUNT_EXPORT = "account.export"  # a person's full export
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is calling: an authenticated account and the session it used."""
+
+    account_id: str
+    role: Role
+    session_id: str
+
+
+class OwnedThing(Protocol):
+    @property
+    def owner_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The actor's place in one structure (loaded by the structures service)."""
+
+    structure_id: str
+    role: str | None = None  # "professional" | "structure_admin" | None
+    certified: bool = False
+    active: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "structure_admin" and self.certified and self.active
+
+    @property
+    def is_member(self) -> bool:
+        return self.role is not None and self.certified and self.active
+
+
+class ResetLink(StrEnum):
+    """A link the person made with a professional, which lets that professional issue a
+    reset code for the person's login (``coffre.accounts.reset.links_of`` finds them).
+
+    Only links the person made count: a certificate or a structure says nothing about
+    who accompanies whom. The référent de parcours (the network issue) joins here as
+    ``REFERENT``, found in ``links_of``; nothing else in the decision changes.
+    """
+
+    # A grant from the person to the professional, active today (the consent gate's
+    # notion: not revoked, started, not expired, pulls left), made to a structure in
+    # which the professional is still a certified member.
+    ACTIVE_GRANT = "active_grant"
+
+
+@dataclass(frozen=True)
+class ResetTarget:
+    """A person's account to reset, the issuer's standing in the structure of their
+    link with the person, and the links the person made with the issuer."""
+
+    account_kind: str
+    issuer_standing: Standing
+    links: frozenset[ResetLink] = frozenset()
+
+
+@dataclass(frozen=True)
+class MembershipTarget:
+    """A membership acted upon, with the actor's standing in the same structure."""
+
+    member_id: str
+    member_role: str
+    standing: Standing
+
+
+@dataclass(frozen=True)
+class GrantAccess:
+    """Everything a pull depends on, gathered by ``coffre.consent.gate``.
+
+    ``open`` is True only when the grant is active (not revoked, not expired, pulls
+    left), the professional is still a certified member of the grant's structure,
+    the structure still adheres to the charter in force, and both the grant's charter
+    version and the one in force still permit it.
+    """
+
+    grantee_id: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    """A professional's link with a person: a grant made to them, or a request answered."""
+
+    standing: Standing
+    linked: bool
+
+
+ANY_ROLE = frozenset(Role)
+
+
+Rule: TypeAlias = "Callable[[Actor, object | None], bool]"
+
+
+def owns(actor: Actor, target: object | None) -> bool:
+    """The target (a document, a grant, a request...) is the actor's own."""
+    return getattr(target, "owner_id", None) == actor.account_id
+
+
+def member(target: object | None) -> bool:
+    """The facts are a standing, and it is a certified, active membership."""
+    return isinstance(target, Standing) and target.is_member
+
+
+def structure_admin(target: object | None) -> bool:
+    """The facts are a standing, and it is a certified, active structure admin's."""
+    return isinstance(target, Standing) and target.is_admin
