@@ -8,6 +8,7 @@ from coffre.contacts.models import ContactRequest, TrustedContact
 from coffre.db.base import Base
 from coffre.directory.models import DirectoryService, DirectoryStructure, DirectoryWord
 from coffre.notifications.models import Notification
+from coffre.referents.models import ReferentHandover, ReferentLink
 from coffre.structures.models import (
     Invitation,
     Membership,
@@ -37,6 +38,8 @@ __all__ = [
     "Notification",
     "PendingReset",
     "PublishedCharter",
+    "ReferentHandover",
+    "ReferentLink",
     "ProfessionalProfile",
     "Pull",
     "SealedKey",
