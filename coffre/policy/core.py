@@ -78,6 +78,16 @@ class Action(StrEnum):
     AUDIT_CONSOLE = "audit.console"  # the territory's trail, metadata only
     AUDIT_HISTORY = "audit.history"  # a person's own history ("Qui a vu mes documents")
     ACCOUNT_EXPORT = "account.export"  # a person's full export
+    # The référent de parcours (coffre/referents/, coffre/policy/referents.py).
+    REFERENT_READ = "referent.read"  # the person's own référent, proposals, hand-over
+    REFERENT_DESIGNATE = "referent.designate"  # the person chooses (or changes) it
+    REFERENT_MANAGE = "referent.manage"  # the person ends the link or sets its options
+    REFERENT_PROPOSE = "referent.propose"  # a professional offers to be the référent
+    REFERENT_ANSWER = "referent.answer"  # the person accepts or declines a proposal
+    REFERENT_HANDOVER_NAME = "referent.handover_name"  # naming a successor
+    REFERENT_HANDOVER_ANSWER = "referent.handover_answer"  # the person accepts or refuses
+    REFERENT_FOLLOWED = "referent.followed"  # the référent's list of persons followed
+    REFERENT_VIEW = "referent.view"  # the référent's view of one person followed
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,9 @@ class ResetLink(StrEnum):
     # notion: not revoked, started, not expired, pulls left), made to a structure in
     # which the professional is still a certified member.
     ACTIVE_GRANT = "active_grant"
+    # The person's active référent de parcours, still a certified member of the link's
+    # structure (coffre/referents/).
+    REFERENT = "referent"
 
 
 @dataclass(frozen=True)
