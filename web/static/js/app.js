@@ -1,7 +1,8 @@
 // @ts-check
-// The person's vault in the page: sign up, log in, regain access, the screens and the
-// session; the documents (list, open, rename, delete) live in documents.js, adding one
-// (pages, encryption, upload) in add-document.js.
+// The person's vault in the page: sign up, log in, the screens and the session; the
+// documents (list, open, rename, delete) live in documents.js, adding one (pages,
+// encryption, upload) in add-document.js, regaining access (recovery code, reset
+// code) in regain-access.js.
 //
 // Keys live in this module's memory only: never in localStorage, sessionStorage or
 // a cookie. They are wiped on log-out, after inactivity, and when the page goes.
@@ -18,8 +19,9 @@ import { canonicalLogin, signupBodyV2 } from "./kdf-v2.js";
 import { createPersonConsent } from "./consent-person.js";
 import { createProConsent } from "./consent-pro.js";
 import { createContactHelper } from "./contact-helper.js";
-import { createResetNotice, opensOn } from "./person-reset.js";
-import { byId, fill } from "./consent-common.js";
+import { createResetNotice } from "./person-reset.js";
+import { createRegainAccess } from "./regain-access.js";
+import { byId } from "./consent-common.js";
 import { createAddDocument } from "./add-document.js";
 import { createDocuments } from "./documents.js";
 import { passphraseProblem } from "./passphrase.js";
@@ -419,137 +421,6 @@ async function onUnlock(event) {
   }
 }
 
-// --------------------------------------------------- regaining access (SPEC §4, §5.2)
-
-// The login, or null after showing what is missing (same rules as at sign-up).
-/**
- * @param {HTMLFormElement} form
- * @param {string} errorId
- */
-function checkNewPassphrase(form, errorId) {
-  const login = form.login.value.trim();
-  const problem = login
-    ? passphraseProblem(form.passphrase.value, form.confirm.value, STRINGS, CONFIG.passphraseExamples || [])
-    : STRINGS.login_missing;
-  if (!problem) return login;
-  showError(errorId, problem);
-  return null;
-}
-
-// Forgot the passphrase, have the recovery code: the code is parsed here and never
-// sent; the master key is unwrapped here and wrapped under the new passphrase. The
-// keys do not change, so every document opens as before.
-/** @param {SubmitEvent} event */
-async function onForgot(event) {
-  event.preventDefault();
-  const form = /** @type {HTMLFormElement} */ (event.target);
-  showError("forgot-error", "");
-  const login = checkNewPassphrase(form, "forgot-error");
-  if (!login) return;
-  let secret;
-  try {
-    secret = C.parseRecoveryCode(form.code.value);
-  } catch {
-    return showError("forgot-error", STRINGS.recovery_code_invalid);
-  }
-  busy(form, true);
-  try {
-    const recoveryKeys = C.deriveRecoveryKeys(secret);
-    sodium.memzero(recoveryKeys.wrapKey);
-    const started = await (await api("POST", "/auth/recover", {
-      json: { login, recovery_auth_key: C.b64encode(recoveryKeys.authKey) },
-    })).json();
-    sodium.memzero(recoveryKeys.authKey);
-    const wrapped = started.recovery;
-    const opened = C.openAccountWithRecovery(
-      secret,
-      C.b64decode(wrapped.wrapped_master_recovery),
-      C.b64decode(wrapped.wrapped_keyring),
-      C.b64decode(wrapped.box_public_key),
-      C.b64decode(wrapped.sign_public_key),
-    );
-    const rewrap = await kdf("rewrapV2", opened.masterKey, form.passphrase.value, await saltFor(login));
-    sodium.memzero(opened.masterKey);
-    const response = await api("POST", "/auth/web-recover/passphrase", {
-      json: {
-        token: started.recovery_token,
-        kdf: rewrap.kdf,
-        auth_key: C.b64encode(rewrap.authKey),
-        wrapped_master_passphrase: C.b64encode(rewrap.wrappedMasterPassphrase),
-      },
-    });
-    sodium.memzero(rewrap.authKey);
-    const me = await response.json();
-    state.keys = opened.keys;
-    setAccount(me.account);
-    touch();
-    await home(STRINGS.recovered);
-  } catch (error) {
-    const wrong = error.code === "invalid_credentials" || error instanceof C.DecryptionError;
-    showError("forgot-error", wrong ? STRINGS.wrong_recovery : messageFor(error, STRINGS.unexpected_error));
-    setStatus("");
-  } finally {
-    sodium.memzero(secret);
-    busy(form, false);
-    form.code.value = "";
-    form.passphrase.value = "";
-    form.confirm.value = "";
-  }
-}
-
-// A reset code travels to the server; a recovery code must never. Only 32 hex digits
-// (O, I, L read as 0, 1, 1) are sent; a recovery code typed here is named as such.
-/** @param {string} text */
-function resetCode(text) {
-  /** @type {Record<string, string>} */
-  const map = { O: "0", I: "1", L: "1" };
-  const cleaned = Array.from(text.replace(/[\s-]/g, "").toUpperCase(), (c) => map[c] ?? c).join("");
-  if (/^[0-9A-F]{32}$/.test(cleaned)) return { code: (cleaned.match(/.{4}/g) || []).join("-") };
-  try {
-    sodium.memzero(C.parseRecoveryCode(text));
-    return { error: STRINGS.not_a_reset_code };
-  } catch {
-    return { error: STRINGS.reset_code_invalid };
-  }
-}
-
-// Without the kit: a brand-new account under the same login and a new recovery kit to
-// keep now. The new vault opens after a waiting period (the old passphrase or kit can
-// cancel meanwhile); the server destroys the old documents then, not before.
-/** @param {SubmitEvent} event */
-async function onReset(event) {
-  event.preventDefault();
-  const form = /** @type {HTMLFormElement} */ (event.target);
-  showError("reset-error", "");
-  const login = checkNewPassphrase(form, "reset-error");
-  if (!login) return;
-  const { code, error: codeError } = resetCode(form.code.value);
-  if (codeError) return showError("reset-error", codeError);
-  if (!form.understood.checked) return showError("reset-error", STRINGS.reset_not_understood);
-  busy(form, true);
-  try {
-    const account = await kdf("createAccountV2", form.passphrase.value, await saltFor(login));
-    const answer = await (
-      await api("POST", "/auth/reset", { json: { ...signupBodyV2(C, login, account), reset_code: code } })
-    ).json();
-    // Nothing to open yet: the new keys wait on the server; only the kit is kept now.
-    sodium.memzero(account.authKey);
-    for (const key of Object.values(account.keys)) if (key instanceof Uint8Array) sodium.memzero(key);
-    const kit = C.formatRecoveryCode(account.recoverySecret);
-    sodium.memzero(account.recoverySecret);
-    const opens = fill(STRINGS.reset_requested, opensOn(answer.completes_at));
-    await showRecoveryKit(kit, answer.account.login, opens);
-  } catch (error) {
-    showError("reset-error", messageFor(error, STRINGS.unexpected_error));
-    setStatus("");
-  } finally {
-    busy(form, false);
-    form.code.value = "";
-    form.passphrase.value = "";
-    form.confirm.value = "";
-  }
-}
-
 // ---------------------------------------------------------------------- my documents
 
 /** @param {string} code */
@@ -577,8 +448,11 @@ function wire() {
   byId("signup-form").addEventListener("submit", onSignup);
   byId("login-form").addEventListener("submit", onLogin);
   byId("unlock-form").addEventListener("submit", onUnlock);
-  byId("forgot-form").addEventListener("submit", onForgot);
-  byId("reset-form").addEventListener("submit", onReset);
+  const access = createRegainAccess({
+    STRINGS, CONFIG, C, sodium, state, api, kdf, saltFor, busy, showError, setStatus, setAccount, touch, home, showRecoveryKit,
+  });
+  byId("forgot-form").addEventListener("submit", access.onForgot);
+  byId("reset-form").addEventListener("submit", access.onReset);
   byId("recovery-kept").addEventListener("change", (event) => {
     const kept = /** @type {HTMLInputElement} */ (event.target);
     /** @type {HTMLButtonElement} */ (element("[data-action=recovery-done]")).disabled = !kept.checked;

@@ -10,18 +10,18 @@
 // The document keys are sealed to the professional's box key only after their keys
 // have been verified up to the territory's pinned root (SPEC §15, trust.js), and the
 // person's own sign key signs the consent receipt (SPEC §16).
-import { MAX_DOCUMENTS, MAX_PULLS, consentReceipt, newId } from "./network.js";
+import { MAX_DOCUMENTS, MAX_PULLS } from "./network.js";
 import { askToChoose, byId, checked, checkedAll, choice, choiceMade, day, el, fill, time } from "./consent-common.js";
-import { ShownError, messageFor } from "./http.js";
-import { documentsV2, refusedError } from "./documents-v2.js";
-import { rekeyDocument } from "./rekey-v2.js";
+import { messageFor } from "./http.js";
+import { refusedError } from "./documents-v2.js";
+import { sendGrant } from "./grant-send.js";
 
 const DAY_MS = 86400000;
 const PRESET_DAYS = [1, 7, 30];
 
 /** @param {any} P the helpers of consent-person.js */
 export function createShare(P) {
-  const { S, C, sodium, state, api, show, setStatus, showError, busy, categoryLabel } = P;
+  const { S, C, state, api, show, setStatus, showError, busy, categoryLabel } = P;
   /** @type {any} */
   let flow = null; // the share in progress
 
@@ -281,52 +281,21 @@ export function createShare(P) {
     const pro = flow.professional;
     const { boxPublic, structure, name } = flow.verified;
     try {
-      let docs = flow.documents.map(P.documentById);
-      if (docs.some((/** @type {any} */ doc) => !doc)) throw new ShownError(S.share_failed);
-      // A deposit made in v1 has no binding, so a v2 receipt cannot name it: in a
-      // migrated vault it gets a new key first, bound by the person (rekey-v2.js).
-      const V2 = documentsV2(P);
-      const unbound = V2.isMigrated() ? docs.filter((/** @type {any} */ doc) => !doc.binding) : [];
-      if (unbound.length) {
-        for (const doc of unbound) {
-          setStatus(fill(S.reencrypting, { document: P.docTitle(doc) }));
-          await rekeyDocument(P, doc);
-        }
-        await P.refreshDocuments();
-        docs = flow.documents.map(P.documentById);
-        if (docs.some((/** @type {any} */ doc) => !doc)) throw new ShownError(S.share_failed);
-        setStatus(S.sharing);
-      }
-      /** @type {Record<string, string>} */
-      const sealed = {};
-      for (const doc of docs) sealed[doc.id] = C.b64encode(C.sealDocumentKey(doc.docKey, boxPublic));
+      // Seal, sign, send: the one grant maker (grant-send.js).
       const start = new Date(Math.floor(Date.now() / 1000) * 1000);
-      const fields = {
-        grant: newId(sodium),
-        person: state.accountId,
+      await sendGrant(P, {
+        documents: flow.documents,
         professional: pro.account_id,
         structure,
+        boxPublic,
         purpose: flow.purpose.code,
         charterVersion: P.charter().version,
         notBefore: start,
         notAfter: new Date(start.getTime() + flow.days * DAY_MS),
         maxPulls: flow.maxPulls || null,
         request: flow.request ? flow.request.id : null,
-      };
-      // Format v2 (SPEC §24.5) when every document is bound: each entry names the
-      // version, key commitment and content the binding fixes, checked here first; the
-      // receipt travels as the text signed (contract "Share"). Else a v1 receipt.
-      const bound = V2.receiptDocuments(docs);
-      if (bound) {
-        await api("POST", "/grants", { json: { receipt_json: V2.signReceipt({ ...fields, documents: bound }), sealed_keys: sealed } });
-      } else {
-        const receipt = consentReceipt(/** @type {any} */ ({
-          ...fields,
-          documents: docs.map((/** @type {any} */ doc) => ({ id: doc.id, ciphertextSha256: doc.ciphertextSha256 })),
-        }));
-        const envelope = C.signStatement(receipt, state.keys.signSeed);
-        await api("POST", "/grants", { json: { receipt: envelope, sealed_keys: sealed } });
-      }
+      });
+      const docs = flow.documents.map(P.documentById).filter(Boolean);
       const done = fill(S.share_done, { professional: name, document: titles(docs) });
       flow = null;
       await P.showGrants(done);
