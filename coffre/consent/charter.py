@@ -26,7 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic_core import PydanticCustomError
 
 from coffre.ids import is_valid_id
-from coffre.structures.kinds import PROFESSIONS
+from coffre.structures.kinds import PROFESSIONS, STRUCTURE_KINDS
 from coffre.text import is_clean_text
 from coffre.vault.categories import CATEGORIES
 
@@ -62,6 +62,13 @@ def _profession(value: str) -> str:
     if value not in PROFESSIONS:
         known = ", ".join(PROFESSIONS)
         raise _refuse(f"catégorie professionnelle inconnue « {value} » (codes possibles : {known})")
+    return value
+
+
+def _kind(value: str) -> str:
+    if value not in STRUCTURE_KINDS:
+        known = ", ".join(STRUCTURE_KINDS)
+        raise _refuse(f"type de structure inconnu « {value} » (codes possibles : {known})")
     return value
 
 
@@ -171,6 +178,39 @@ class Adhesion(_Strict):
         return self.since <= on and (self.until is None or on < self.until)
 
 
+Kind = Annotated[str, AfterValidator(_kind)]
+
+
+class Orientation(_Strict):
+    """Who may orient to whom, by kind of structure (``structures.kind``)."""
+
+    from_kinds: list[Kind] = Field(min_length=1, alias="de")
+    to_kinds: list[Kind] = Field(min_length=1, alias="vers")
+
+
+class RelaySettings(_Strict):
+    """The ``[relais]`` block: which purposes may carry a relay (prise de relais), after
+    how many days the responsible professional is reminded and the relay expires, and
+    between which kinds of structures (docs/CHARTER.md, docs/NETWORK.md)."""
+
+    purposes: list[Annotated[str, AfterValidator(_slug)]] = Field(min_length=1, alias="finalites")
+    remind_after_days: Annotated[int, AfterValidator(_days)] = Field(alias="rappel_apres_jours")
+    expire_after_days: Annotated[int, AfterValidator(_days)] = Field(alias="expire_apres_jours")
+    orientations: list[Orientation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _reminder_before_expiry(self) -> RelaySettings:
+        if self.remind_after_days >= self.expire_after_days:
+            raise _refuse(
+                "« rappel_apres_jours » doit être plus petit que « expire_apres_jours » : "
+                "le rappel vient avant l'expiration"
+            )
+        return self
+
+    def orients(self, from_kind: str, to_kind: str) -> bool:
+        return any(from_kind in o.from_kinds and to_kind in o.to_kinds for o in self.orientations)
+
+
 @dataclass(frozen=True)
 class Decision:
     """The charter's answer, with a reason a person or a professional can read."""
@@ -194,6 +234,7 @@ class Charter(_Strict):
     )
     purposes: list[Purpose] = Field(min_length=1, alias="finalites")
     structures: list[Adhesion] = Field(default_factory=list)
+    relays: RelaySettings | None = Field(default=None, alias="relais")
 
     def purpose(self, code: str) -> Purpose | None:
         return next((p for p in self.purposes if p.code == code), None)
@@ -258,6 +299,46 @@ class Charter(_Strict):
         """Whether the structure (named by its Coffre id or its SIRET) adheres on that day."""
         return any(a.names(structure_id, siret) and a.covers(on) for a in self.structures)
 
+    def permits_relay(
+        self, purpose: str, categories: list[str], from_kind: str, to_kind: str
+    ) -> Decision:
+        """May a structure of ``from_kind`` orient a person to one of ``to_kind`` for
+        ``purpose``, naming documents of ``categories``? (The adhesion of both
+        structures is checked by the caller, with their ids.)"""
+        settings = self.relays
+        if settings is None:
+            return Decision(
+                False,
+                f"La charte du territoire (version {self.version}) ne prévoit pas encore "
+                "de relais entre structures.",
+            )
+        found = self.purpose(purpose)
+        if found is None or purpose not in settings.purposes:
+            return Decision(
+                False,
+                f"La charte du territoire (version {self.version}) ne prévoit pas de relais "
+                f"pour la finalité « {found.label if found else purpose} ».",
+            )
+        outside = [c for c in categories if c not in found.categories]
+        if outside:
+            return Decision(
+                False,
+                f"Pour « {found.label} », la charte du territoire (version {self.version}) "
+                f"ne permet pas de demander un document « {_category_label(outside[0])} ».",
+            )
+        if not settings.orients(from_kind, to_kind):
+            return Decision(
+                False,
+                f"La charte du territoire (version {self.version}) ne prévoit pas de relais "
+                f"d'une structure « {_kind_label(from_kind)} » vers une structure "
+                f"« {_kind_label(to_kind)} ».",
+            )
+        return Decision(
+            True,
+            f"La charte du territoire (version {self.version}) permet ce relais pour "
+            f"« {found.label} ».",
+        )
+
 
 def permitted_under_both(
     old: Charter, new: Charter, purpose: str, category: str, profession: str, days: int
@@ -284,3 +365,7 @@ def _category_label(code: str) -> str:
 
 def _profession_label(code: str) -> str:
     return PROFESSIONS.get(code, code)
+
+
+def _kind_label(code: str) -> str:
+    return STRUCTURE_KINDS.get(code, code)

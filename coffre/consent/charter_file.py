@@ -54,7 +54,7 @@ def read_charter(source: str | bytes) -> Charter:
         charter = Charter.model_validate(data)
     except ValidationError as exc:
         raise InvalidCharter([_problem(error, data) for error in exc.errors()]) from exc
-    problems = list(_repeated_names(charter))
+    problems = [*_repeated_names(charter), *_relay_problems(charter)]
     if problems:
         raise InvalidCharter(problems)
     return charter
@@ -134,3 +134,21 @@ def _repeated_names(charter: Charter) -> Iterable[Problem]:
                 f"structures[{index}].{key}",
                 f"la structure « {value} » figure déjà dans la liste",
             )
+
+
+def _relay_problems(charter: Charter) -> Iterable[Problem]:
+    """The ``[relais]`` block names purposes the charter itself declares, once each."""
+    if charter.relays is None:
+        return
+    codes = {p.code for p in charter.purposes}
+    seen: set[str] = set()
+    for index, code in enumerate(charter.relays.purposes, start=1):
+        if code not in codes:
+            yield Problem(
+                f"relais.finalites[{index}]",
+                f"la finalité « {code} » n'est pas déclarée dans un bloc [[finalites]] "
+                "de cette charte",
+            )
+        elif code in seen:
+            yield Problem(f"relais.finalites[{index}]", f"la finalité « {code} » est répétée")
+        seen.add(code)
