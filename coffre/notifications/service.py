@@ -45,6 +45,13 @@ class Kind(StrEnum):
     CONTACT_REQUESTED = "contact.requested"
     CONTACT_REFUSED = "contact.refused"
     CONTACT_RECOVERED = "contact.recovered"
+    # The référent de parcours (coffre/referents/service.py): the person is told of a
+    # proposal and of a successor named; the professional, when chosen, declined or ended.
+    REFERENT_PROPOSED = "referent.proposed"
+    REFERENT_HANDOVER = "referent.handover"
+    REFERENT_DESIGNATED = "referent.designated"
+    REFERENT_DECLINED = "referent.declined"
+    REFERENT_ENDED = "referent.ended"
 
 
 def notify(db: DbSession, account_id: str, kind: Kind, data: dict[str, Any], now: datetime) -> None:
