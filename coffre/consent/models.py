@@ -52,6 +52,8 @@ class Grant(Base):
     request_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A grant scoped to a relay (coffre/relays/): made to the professional who took it.
+    relay_id: Mapped[str | None] = mapped_column(ForeignKey("relays.id"), nullable=True, index=True)
 
 
 class GrantDocument(Base):

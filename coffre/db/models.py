@@ -9,6 +9,7 @@ from coffre.db.base import Base
 from coffre.directory.models import DirectoryService, DirectoryStructure, DirectoryWord
 from coffre.notifications.models import Notification
 from coffre.referents.models import ReferentHandover, ReferentLink
+from coffre.relays.models import Relay, RelayDocument, RelayNoteKey
 from coffre.structures.models import (
     Invitation,
     Membership,
@@ -40,6 +41,9 @@ __all__ = [
     "PublishedCharter",
     "ReferentHandover",
     "ReferentLink",
+    "Relay",
+    "RelayDocument",
+    "RelayNoteKey",
     "ProfessionalProfile",
     "Pull",
     "SealedKey",

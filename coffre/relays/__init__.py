@@ -1,0 +1,1 @@
+"""Relays between structures (prise de relais): docs/NETWORK.md, "Relais"."""
