@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coffre.policy import accounts, consent, directory, referents, structures, vault
+from coffre.policy import accounts, consent, directory, referents, relays, structures, vault
 from coffre.policy.core import (
     ANY_ROLE,
     TOTP_ALLOWED,
@@ -49,7 +49,7 @@ __all__ = [
     "can",
 ]
 
-_AREAS = (vault, accounts, consent, directory, structures, referents)
+_AREAS = (vault, accounts, consent, directory, structures, referents, relays)
 
 
 def _merge(*tables: Mapping[Action, Rule]) -> Mapping[Action, Rule]:

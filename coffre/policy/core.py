@@ -88,6 +88,15 @@ class Action(StrEnum):
     REFERENT_HANDOVER_ANSWER = "referent.handover_answer"  # the person accepts or refuses
     REFERENT_FOLLOWED = "referent.followed"  # the référent's list of persons followed
     REFERENT_VIEW = "referent.view"  # the référent's view of one person followed
+    # Relays between structures (coffre/relays/, coffre/policy/relays.py).
+    RELAY_CREATE = "relay.create"  # a professional orients a person they accompany
+    RELAY_LIST = "relay.list"  # the relays the caller may see
+    RELAY_READ = "relay.read"  # one relay
+    RELAY_ANSWER = "relay.answer"  # the person agrees or refuses
+    RELAY_TAKE = "relay.take"  # a member of the target structure takes or declines it
+    RELAY_CLOSE = "relay.close"  # the person, the orienting or responsible professional
+    RELAY_NOTE_KEY = "relay.note_key"  # a holder of the note key adds a reader
+    RELAY_RETURN = "relay.return"  # the taker sends a return
 
 
 @dataclass(frozen=True)
