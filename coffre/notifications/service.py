@@ -52,6 +52,12 @@ class Kind(StrEnum):
     REFERENT_DESIGNATED = "referent.designated"
     REFERENT_DECLINED = "referent.declined"
     REFERENT_ENDED = "referent.ended"
+    # Relays (coffre/relays/service.py): the person, their référent and the professionals
+    # concerned are told of each change (``event`` names it: proposed, agreed, refused,
+    # taken, declined, expired, closed, returned); the responsible professional is
+    # reminded once when a relay is still not taken (``relay.reminder``).
+    RELAY_CHANGED = "relay.changed"
+    RELAY_REMINDER = "relay.reminder"
 
 
 def notify(db: DbSession, account_id: str, kind: Kind, data: dict[str, Any], now: datetime) -> None:
