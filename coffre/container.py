@@ -25,6 +25,7 @@ from coffre.contacts.service import ContactService
 from coffre.db.engine import Database, make_engine
 from coffre.directory.service import Directory
 from coffre.notifications.service import NotificationService
+from coffre.referents.service import ReferentService
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
 from coffre.structures.service import StructureService
@@ -58,6 +59,7 @@ class Coffre:
     exports: Exports
     contacts: ContactService
     directory: Directory
+    referents: ReferentService
 
     @classmethod
     def build(
@@ -115,6 +117,7 @@ class Coffre:
             exports=Exports(db, clock, history, grants, audit_log),
             contacts=contacts,
             directory=Directory(db, settings, clock),
+            referents=ReferentService(db, clock),
         )
 
     def close(self) -> None:

@@ -69,6 +69,7 @@ from coffre.db.engine import Database, hold
 from coffre.ids import new_id
 from coffre.notifications.service import Kind, notify
 from coffre.policy import Action, Actor, ResetLink, ResetTarget, Role, Standing, can
+from coffre.referents import repository as referents
 from coffre.settings import Settings
 from coffre.structures import repository as structures
 from coffre.structures.models import ProfessionalProfile, Structure
@@ -170,15 +171,26 @@ def links_of(
     """The links the person made with the issuer, and the issuer's standing in the
     structure of the first one (or anywhere, for someone without a link).
 
-    The référent de parcours (the network issue) is looked up here and added as
-    ``ResetLink.REFERENT``.
+    The person's active référent de parcours (coffre/referents/), still a certified
+    member of the link's structure, is ``ResetLink.REFERENT``.
     """
+    found: Standing | None = None
+    links: set[ResetLink] = set()
     for grant in resets.active_grants_between(db, issuer_id, person_id, now, CLOCK_SKEW):
         membership = structures.active_membership(db, issuer_id, grant.structure_id)
         standing = standing_of(membership)
         if standing.is_member:
-            return standing, frozenset({ResetLink.ACTIVE_GRANT})
-    return standing_of(structures.current_certified(db, issuer_id)), frozenset()
+            found, links = standing, {ResetLink.ACTIVE_GRANT}
+            break
+    referent = referents.active_link_between(db, issuer_id, person_id)
+    if referent is not None:
+        standing = standing_of(structures.active_membership(db, issuer_id, referent.structure_id))
+        if standing.is_member:
+            found = found or standing
+            links.add(ResetLink.REFERENT)
+    if found is None:
+        return standing_of(structures.current_certified(db, issuer_id)), frozenset()
+    return found, frozenset(links)
 
 
 class ResetService:
