@@ -27,6 +27,7 @@ from api.routes import (
     documents,
     health,
     history,
+    referents,
     requests,
     sessions,
     structures,
@@ -135,6 +136,7 @@ def create_app(
         history,
         contacts,
         directory,
+        referents,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
