@@ -80,13 +80,44 @@ SHOWN = frozenset(
         "contact.refuse",
         "contact.release",
         "account.contact_recover",
+        # The référent de parcours (coffre/referents/service.py): every step.
+        "referent.proposed",
+        "referent.designated",
+        "referent.declined",
+        "referent.ended",
+        "referent.expiry_count_shown",
+        "referent.expiry_count_hidden",
+        "referent.handover_named",
+        "referent.handover_accepted",
+        "referent.handover_refused",
     }
 )
 
 # Actions where the other party is the actor (a professional acting on the person)…
-_BY_PROFESSIONAL = frozenset({"grant.pull", "document.deposit", "request.create"})
+_BY_PROFESSIONAL = frozenset(
+    {
+        "grant.pull",
+        "document.deposit",
+        "request.create",
+        "referent.proposed",
+        "referent.handover_named",
+    }
+)
 # … and where the person acted towards a professional named in the entry's details.
-_TOWARDS_PROFESSIONAL = frozenset({"grant.create", "grant.revoke", "request.decline"})
+_TOWARDS_PROFESSIONAL = frozenset(
+    {
+        "grant.create",
+        "grant.revoke",
+        "request.decline",
+        "referent.designated",
+        "referent.declined",
+        "referent.ended",
+        "referent.expiry_count_shown",
+        "referent.expiry_count_hidden",
+        "referent.handover_accepted",
+        "referent.handover_refused",
+    }
+)
 
 _ROLE_NAMES = {
     Role.TERRITORY_ADMIN.value: "l'administration du territoire",

@@ -91,7 +91,41 @@ def describe(item: HistoryItem) -> str:
         return f"{pro} vous a demandé un document {kind}{_purpose(item)}.".replace("  ", " ")
     if action == "request.decline":
         return f"Vous avez refusé la demande de {pro}{_purpose(item)}."
+    if action.startswith("referent."):
+        return _referent(action, pro)
     return _own(item, who, doc)
+
+
+def _referent(action: str, pro: str) -> str:
+    """The référent de parcours (coffre/referents/): ``pro`` is the professional concerned
+    (for a hand-over accepted or refused, the successor)."""
+    sentences = {
+        "referent.proposed": (
+            f"{pro} vous propose d'être votre référent·e de parcours. Vous pouvez accepter ou "
+            "refuser."
+        ),
+        "referent.designated": f"{pro} est votre référent·e de parcours : vous l'avez choisi·e.",
+        "referent.declined": f"Vous avez refusé que {pro} soit votre référent·e de parcours.",
+        "referent.ended": f"Vous avez mis fin au suivi de {pro} comme référent·e de parcours.",
+        "referent.expiry_count_shown": (
+            f"Vous avez permis à {pro} de voir combien de vos documents arrivent à expiration "
+            "(le nombre seulement)."
+        ),
+        "referent.expiry_count_hidden": (
+            f"{pro} ne voit plus combien de vos documents arrivent à expiration."
+        ),
+        "referent.handover_named": (
+            f"{pro} a proposé un·e autre référent·e de parcours pour vous. Rien ne change sans "
+            "votre accord."
+        ),
+        "referent.handover_accepted": (
+            f"Vous avez accepté que {pro} devienne votre référent·e de parcours."
+        ),
+        "referent.handover_refused": (
+            f"Vous avez refusé que {pro} devienne votre référent·e de parcours : rien n'a changé."
+        ),
+    }
+    return sentences.get(action, action)
 
 
 def _own(item: HistoryItem, who: str, doc: str) -> str:

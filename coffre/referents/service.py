@@ -265,13 +265,16 @@ class ReferentService:
                     db,
                     audit.by(
                         actor,
-                        "referent.expiry_count",
+                        (
+                            "referent.expiry_count_shown"
+                            if show_expiry_count
+                            else "referent.expiry_count_hidden"
+                        ),
                         structure_id=current.structure_id,
                         object_type="referent_link",
                         object_id=current.id,
                         details={
                             "professional": current.professional_id,
-                            "shown": show_expiry_count,
                         },
                     ),
                     now,
@@ -404,7 +407,7 @@ class ReferentService:
                 audit.by(
                     actor,
                     "referent.handover_refused",
-                    structure_id=old.structure_id,
+                    structure_id=handover.successor_structure_id,
                     object_type="referent_handover",
                     object_id=handover.id,
                     details={
