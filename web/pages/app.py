@@ -21,6 +21,7 @@ from coffre.consent.service import TERRITORY_ZONE
 from coffre.vault.categories import CATEGORIES
 from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
 from web.pins import root_pin
+from web.pro_network_strings import pro_network_strings
 from web.strings import PASSPHRASE_EXAMPLE, passphrase_examples, script_strings
 from web.vendor import vendored_libraries
 
@@ -56,7 +57,7 @@ def vault_page(request: Request) -> Response:
         "gettext": gettext,
         "ngettext": catalogue.ngettext,
         "categories": categories,
-        "strings": script_strings(gettext),
+        "strings": {**script_strings(gettext), **pro_network_strings(gettext)},
         "vendor": vendored_libraries(),
         "max_document_bytes": settings.max_document_bytes,
         "idle_seconds": settings.session_idle_seconds,

@@ -22,6 +22,7 @@ import { createProDeposit } from "./pro-deposit.js";
 import { createProNotifications } from "./pro-notifications.js";
 import { createPersonKeys, createProV2, headerText } from "./pro-v2.js";
 import { createProPin } from "./pro-pin.js";
+import { createProNetwork } from "./pro-network.js";
 
 const HOUR_MS = 3600000;
 const DAY_MS = 86400000;
@@ -48,6 +49,16 @@ export function createProConsent(ctx) {
   const pin = createProPin(ctx, { pro, back: (/** @type {string} */ status) => showShared(status) });
   /** @type {Map<string, Verdict>} */
   const verdicts = new Map(); // grant id → what its receipt and the person's key allow
+  // Persons followed, hand-over, orienting and relays (issue 16); a relay's documents
+  // open through the same pull as "Partagés avec moi".
+  const network = createProNetwork(ctx, {
+    rootPin: () => rootPin(),
+    pull: (/** @type {any} */ grant, /** @type {any} */ doc) => {
+      const verdict = assess(grant);
+      verdicts.set(grant.id, verdict);
+      return startPull(grant, doc, sharedName(verdict, doc), "relay-error");
+    },
+  });
 
   // ----------------------------------------------------------------- shared with me
 
@@ -184,14 +195,15 @@ export function createProConsent(ctx) {
    * @param {any} grant
    * @param {any} doc
    * @param {string} name
+   * @param {string} [errorId] the error line of the screen the pull starts from
    */
-  function startPull(grant, doc, name) {
+  function startPull(grant, doc, name, errorId = "shared-error") {
     if (pulling) return;
-    showError("shared-error", "");
+    showError(errorId, "");
     // Nothing is asked of the server (no pull counted) for a share this page refuses.
     const stop = stopped(verdicts.get(grant.id), grant.person_login);
-    if (stop) return showError("shared-error", stop);
-    if (!grant.reason_required) return pull(grant, doc, name, null, "shared-error");
+    if (stop) return showError(errorId, stop);
+    if (!grant.reason_required) return pull(grant, doc, name, null, errorId);
     pending = { grant, doc, name };
     /** @type {HTMLFormElement} */ (byId("pull-reason-form")).reset();
     showError("pull-reason-error", "");
@@ -458,14 +470,15 @@ export function createProConsent(ctx) {
 
   return {
     kind: "professional",
-    screens: ["shared", "pull-reason", "shared-document", "ask", ...pin.screens, ...deposit.screens, ...notices.screens],
-    enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter },
+    screens: ["shared", "pull-reason", "shared-document", "ask", ...pin.screens, ...deposit.screens, ...notices.screens, ...network.screens],
+    enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter, ...network.enter },
     actions: { ...deposit.actions, ...notices.actions },
     async home(status = "") {
-      await showShared(status);
+      if (!(await network.fromGuide())) await showShared(status);
       notices.refreshCount();
     },
     wipe() {
+      network.wipe();
       deposit.wipe();
       notices.wipe();
       pin.wipe();
