@@ -14,6 +14,181 @@ from babel.messages.pofile import read_po, write_po
 EN = {
     "{n} %": "{n}%",
     "Abandonner": "Give up",
+    # The network, the person's side (issue 16: person-referent.js, person-relays.js).
+    "Accepter": "Accept",
+    "Arrêter avec mon référent": "Stop with my key worker",
+    "Arrêter cette orientation": "Stop this referral",
+    "Attend votre réponse": "Waiting for your answer",
+    "Aucun professionnel ne peut être choisi pour le moment.": (
+        "No professional can be chosen for now."
+    ),
+    "C'est enregistré : votre référent·e ne verra pas ce nombre.": (
+        "Saved: your key worker will not see this number."
+    ),
+    "C'est enregistré : votre référent·e verra combien de vos papiers arrivent bientôt à leur "
+    "fin.": ("Saved: your key worker will see how many of your papers expire soon."),
+    "C'est fait : l'orientation vers {service} est arrêtée.": (
+        "Done: the referral to {service} is stopped."
+    ),
+    "C'est fait : {professional} est votre référent·e.": "Done: {professional} is your key worker.",
+    "C'est fait : {professional} n'est plus votre référent·e. Ce que vous lui montrez encore "
+    "s'arrête à la date prévue ; vous pouvez l'arrêter avant dans « Mes partages ».": (
+        "Done: {professional} is no longer your key worker. What you still show them stops on the "
+        "planned date; you can stop it earlier in “My shares”."
+    ),
+    "C'est fait : {professional} peut voir vos papiers.": (
+        "Done: {professional} can see your papers."
+    ),
+    "C'est fait : {successor} est votre référent·e et voit les mêmes papiers que {from}, "
+    "jusqu'aux mêmes dates.": (
+        "Done: {successor} is your key worker and sees the same papers as {from}, until the same "
+        "dates."
+    ),
+    "C'est noté : rien n'a changé. {successor} ne voit rien.": (
+        "Noted: nothing changed. {successor} sees nothing."
+    ),
+    "C'est noté : vous avez dit non. {service} ne recevra rien.": (
+        "Noted: you said no. {service} will receive nothing."
+    ),
+    "C'est noté : vous êtes d'accord. {service} va recevoir la demande. Vous serez prévenu·e "
+    "quand quelqu'un s'occupera de vous.": (
+        "Noted: you agree. {service} will receive the request. You will be told when someone "
+        "takes care of you."
+    ),
+    "C'est noté : {professional} ne sera pas votre référent·e.": (
+        "Noted: {professional} will not be your key worker."
+    ),
+    "C'est terminé.": "It is over.",
+    "Ce mot a été modifié par quelqu'un d'autre que son auteur. Il n'est pas affiché.": (
+        "This note was changed by someone other than its author. It is not shown."
+    ),
+    "Ce service a besoin de ces papiers. Cochez ceux que vous voulez lui montrer.": (
+        "This service needs these papers. Tick those you want to show it."
+    ),
+    "Changer de référent": "Change key worker",
+    "Choisir cette personne": "Choose this person",
+    "Choisir mon référent": "Choose my key worker",
+    "Choisissez une personne dans la liste.": "Choose a person in the list.",
+    "D'accord": "I agree",
+    "Depuis le {date}": "Since {date}",
+    "Enregistrer ce choix": "Save this choice",
+    "Il ou elle verra seulement un nombre, par exemple « 2 papiers », jamais vos papiers ni leur "
+    "nom. Sans cette case, il ou elle ne voit que les papiers que vous lui montrez déjà.": (
+        "They will only see a number, for example “2 papers”, never your papers or their names. "
+        "Without this box, they only see the papers you already show them."
+    ),
+    "La réponse de {professional}": "The answer from {professional}",
+    "Le mot de {professional}": "The note from {professional}",
+    "Le service ne peut pas vous recevoir.": "The service cannot see you.",
+    "Le service ne peut pas vous recevoir. Il explique : « {reason} »": (
+        "The service cannot see you. It explains: “{reason}”"
+    ),
+    "Les autres professionnels du territoire": "The other professionals of the area",
+    "Les professionnels à qui vous montrez déjà des papiers": (
+        "The professionals you already show papers to"
+    ),
+    "Mes orientations": "My referrals",
+    "Mon référent": "My key worker",
+    "Montrer mes papiers à {professional}": "Show my papers to {professional}",
+    "Montrer à mon référent combien de mes papiers arrivent bientôt à leur fin": (
+        "Show my key worker how many of my papers expire soon"
+    ),
+    "Non": "No",
+    "Non, pas maintenant": "No, not now",
+    "On vous oriente vers un service": "You are referred to a service",
+    "Oui": "Yes",
+    "Oui, lui montrer": "Yes, show them",
+    "Papiers demandés : {categories}": "Papers asked for: {categories}",
+    "Personne n'a répondu à temps. C'est terminé.": "Nobody answered in time. It is over.",
+    "Personne ne vous a orienté·e vers un autre service pour le moment.": (
+        "Nobody has referred you to another service for now."
+    ),
+    "Proposé par {professional}, {structure}": "Proposed by {professional}, {structure}",
+    "Rien n'a été montré. Vous pourrez le faire plus tard dans « Mes orientations ».": (
+        "Nothing was shown. You can do it later in “My referrals”."
+    ),
+    "Répondre": "Answer",
+    "Sans réponse, la proposition s'arrête le {date} à {time}.": (
+        "Without an answer, the proposal stops on {date} at {time}."
+    ),
+    "Si vous dites non, rien ne change et la nouvelle personne ne voit rien.": (
+        "If you say no, nothing changes and the new person sees nothing."
+    ),
+    "Un·e professionnel·le peut vous orienter vers le service d'une autre structure. Rien ne part "
+    "sans votre accord.": (
+        "A professional can refer you to a service of another organisation. Nothing is sent "
+        "without your agreement."
+    ),
+    "Voir le détail": "See the details",
+    "Vos papiers seront montrés seulement à la personne du service qui s'occupera de vous, et "
+    "seulement quand vous le direz.": (
+        "Your papers will be shown only to the person of the service who takes care of you, and "
+        "only when you say so."
+    ),
+    "Votre référent change": "Your key worker changes",
+    "Votre référent·e suit votre parcours et fait le lien avec les autres professionnels. Il ou "
+    "elle ne voit aucun de vos papiers sans votre accord.": (
+        "Your key worker follows your path and links up with the other professionals. They see "
+        "none of your papers without your agreement."
+    ),
+    "Votre référent·e {from} est absent·e jusqu'au {date}. {successor}, {structure}, prend sa "
+    "place.": (
+        "Your key worker {from} is away until {date}. {successor}, {structure}, takes their place."
+    ),
+    "Votre référent·e {from} est remplacé·e par {successor}, {structure}.": (
+        "Your key worker {from} is replaced by {successor}, {structure}."
+    ),
+    "Votre référent·e {from} part. {successor}, {structure}, prend sa place.": (
+        "Your key worker {from} is leaving. {successor}, {structure}, takes their place."
+    ),
+    "Voulez-vous que {successor} soit votre référent·e ?": (
+        "Do you want {successor} to be your key worker?"
+    ),
+    "Voulez-vous que {successor} soit votre référent·e, et lui montrer les mêmes papiers qu'à "
+    "{from}, pour les mêmes démarches et jusqu'aux mêmes dates ?": (
+        "Do you want {successor} to be your key worker, and to show them the same papers as "
+        "{from}, for the same steps and until the same dates?"
+    ),
+    "Vous avez arrêté cette orientation le {date}.": "You stopped this referral on {date}.",
+    "Vous avez dit d'accord le {date}. Le service n'a pas encore répondu.": (
+        "You agreed on {date}. The service has not answered yet."
+    ),
+    "Vous avez dit non.": "You said no.",
+    "Vous n'avez pas ce papier dans votre coffre. Vous pourrez l'ajouter plus tard.": (
+        "You do not have this paper in your vault. You can add it later."
+    ),
+    "Vous n'avez pas de référent pour le moment.": "You have no key worker for now.",
+    "{category} : lequel montrer ?": "{category}: which one to show?",
+    "{documents} : {purpose}, jusqu'au {date} à {time}": (
+        "{documents}: {purpose}, until {date} at {time}"
+    ),
+    "{orienting} a arrêté cette orientation le {date}.": (
+        "{orienting} stopped this referral on {date}."
+    ),
+    "{professional} a pris le relais": "{professional} has taken over",
+    "{professional} a pris le relais le {date}.": "{professional} took over on {date}.",
+    "{professional} ne sera plus votre référent·e.": (
+        "{professional} will no longer be your key worker."
+    ),
+    "{professional} propose d'être votre référent·e.": (
+        "{professional} offers to be your key worker."
+    ),
+    "{professional}, {from}, vous propose d'aller vers : {service}, {structure}.": (
+        "{professional}, {from}, suggests you go to: {service}, {structure}."
+    ),
+    "{professional}, {structure}": "{professional}, {structure}",
+    "{professional}, {structure}, s'occupe maintenant de votre demande : {purpose}. Lui montrer "
+    "vos papiers ?": (
+        "{professional}, {structure}, now takes care of your request: {purpose}. Show them your "
+        "papers?"
+    ),
+    "{service}, {structure}": "{service}, {structure}",
+    "{successor} est votre référent·e. Mais {n} de vos partages n'ont pas pu être refaits : vous "
+    "pouvez les refaire depuis vos documents.": (
+        "{successor} is your key worker. But {n} of your shares could not be made again: you can "
+        "make them again from your documents."
+    ),
+    # End of the person's network strings.
     "Ajouter un document": "Add a document",
     "Ajoutez au moins une page (photo ou fichier).": "Add at least one page (photo or file).",
     "Ajouté le": "Added on",
@@ -1340,6 +1515,244 @@ EN = {
     "Accès de secours ouvert après le délai": "Emergency access opened after the wait",
     "Accès retrouvé avec la personne de confiance": "Access regained with the trusted contact",
     "Une commune, un code postal ou un département.": "A town, a postcode or a département.",
+    # The professional's network screens (issue 16: pro-followed.js, pro-handover.js,
+    # pro-orient.js, pro-relays.js; web/pro_network_strings.py, vault/_pro_network.html).
+    "Absence jusqu'au": "Absent until",
+    "Absence, jusqu'à une date": "Absence, until a date",
+    "Accepté par la personne, en attente d'être pris": "Agreed by the person, waiting to be taken",
+    "Arrêté par la personne": "Stopped by the person",
+    "Arrêté par le ou la professionnel·le qui l'a proposé": (
+        "Stopped by the professional who proposed it"
+    ),
+    "Aucun papier partagé avec vous ne se périme bientôt.": (
+        "No paper shared with you expires soon."
+    ),
+    "Aucun partage en cours.": "No share in force.",
+    "Aucun relais reçu.": "No relay received.",
+    "Aucun relais.": "No relay.",
+    "Aucun service ne correspond.": "No service matches.",
+    "Aucun·e professionnel·le ne correspond. Essayez un autre mot.": (
+        "No professional matches. Try another word."
+    ),
+    "C'est envoyé : {person} verra votre proposition dans son coffre et décidera.": (
+        "Sent: {person} will see your proposal in their vault and decide."
+    ),
+    "C'est envoyé. Personnes prévenues : {n}. Chacune décidera dans son coffre si "
+    "{successor} devient son ou sa référent·e.": (
+        "Sent. Persons told: {n}. Each will decide in their vault whether {successor} "
+        "becomes their référent."
+    ),
+    "Ce message ne peut pas être ouvert : il a été modifié, ou il ne vient pas de la "
+    "personne qui l'a signé. Prévenez votre structure.": (
+        "This message cannot be opened: it was changed, or it does not come from the person "
+        "who signed it. Tell your organisation."
+    ),
+    "Cette structure n'a pas signé la charte du territoire : pas de relais par Coffre. "
+    "Orientez la personne directement.": (
+        "This organisation has not signed the territory's charter: no relay through Coffre. "
+        "Refer the person directly."
+    ),
+    "Chercher le ou la remplaçant·e (nom ou structure)": (
+        "Search for the successor (name or organisation)"
+    ),
+    "Chiffré : seuls la personne et le ou la professionnel·le responsable du relais "
+    "pourront le lire. 2 000 signes au plus.": (
+        "Encrypted: only the person and the professional responsible for the relay will be "
+        "able to read it. 2,000 characters at most."
+    ),
+    "Chiffrée : seuls la personne, vous et le ou la professionnel·le qui prendra le relais "
+    "pourront la lire. 2 000 signes au plus.": (
+        "Encrypted: only the person, you and the professional who takes the relay will be "
+        "able to read it. 2,000 characters at most."
+    ),
+    "Choisissez d'abord la démarche.": "Choose the procedure first.",
+    "Choisissez la raison.": "Choose the reason.",
+    "Choisissez le ou la professionnel·le qui s'en va.": "Choose the professional who is leaving.",
+    "Choisissez le ou la remplaçant·e.": "Choose the successor.",
+    "Choisissez pour quelles personnes.": "Choose for which persons.",
+    "Cochez au moins un papier dont le service a besoin.": (
+        "Tick at least one paper the service needs."
+    ),
+    "Cochez au moins une personne.": "Tick at least one person.",
+    "De quoi la personne a-t-elle besoin ?": "What does the person need?",
+    "Demandes en attente": "Requests waiting",
+    "Dont finissant dans les 7 jours": "Of which ending within 7 days",
+    "Démarche": "Procedure",
+    "Départ": "Leaving",
+    "En attente de l'accord de la personne": "Waiting for the person's agreement",
+    "En cas de départ, de remplacement ou d'absence. Chaque personne suivie est prévenue et "
+    "décide : rien ne change sans son accord.": (
+        "When you leave, are replaced or are absent. Each person followed is told and "
+        "decides: nothing changes without their agreement."
+    ),
+    "En tout, {n} papiers de la personne sont bientôt périmés (elle a accepté que vous "
+    "voyiez ce nombre).": (
+        "In all, {n} of the person's papers expire soon (they agreed that you see this number)."
+    ),
+    "Envoyer la proposition": "Send the proposal",
+    "Envoyer le retour": "Send the return",
+    "Envoyer un retour": "Send a return",
+    "Envoyés par moi": "Sent by me",
+    "Et {n} autres : précisez la recherche.": "And {n} more: narrow the search.",
+    "Expire le": "Expires on",
+    "Expiré sans être pris": "Expired without being taken",
+    "Fermé": "Closed",
+    "Fiche de liaison": "Liaison note",
+    "Finit bientôt.": "Ends soon.",
+    "La charte du territoire ne prévoit aucune démarche pour un relais. Voyez avec le ou la "
+    "référent·e de la charte.": (
+        "The territory's charter allows no procedure for a relay. Ask the charter officer."
+    ),
+    "La clé de ce ou cette professionnel·le n'est pas certifiée par le territoire : rien ne "
+    "lui est envoyé. Prévenez votre structure.": (
+        "This professional's key is not certified by the territory: nothing is sent to them. "
+        "Tell your organisation."
+    ),
+    "La fiche de liaison sera lisible dès que la personne ou le ou la professionnel·le qui "
+    "l'a écrite vous l'aura transmise (à sa prochaine visite).": (
+        "The liaison note will be readable as soon as the person or the professional who "
+        "wrote it has passed it on to you (at their next visit)."
+    ),
+    "La personne a refusé": "The person refused",
+    "La personne choisira elle-même ses documents. Rien n'est envoyé sans son accord.": (
+        "The person will choose their documents. Nothing is sent without their agreement."
+    ),
+    "La personne et le ou la professionnel·le qui l'a orientée liront ce motif. 300 signes "
+    "au plus.": (
+        "The person and the professional who referred them will read this reason. 300 "
+        "characters at most."
+    ),
+    "La personne n'a pas encore partagé ses papiers avec vous. Elle y sera invitée à sa "
+    "prochaine visite.": (
+        "The person has not shared their papers with you yet. They will be asked at their "
+        "next visit."
+    ),
+    "La personne ne partage rien en ce moment.": "The person shares nothing at the moment.",
+    "La personne reçoit votre proposition dans son coffre. Rien ne change tant qu'elle n'a "
+    "pas accepté.": (
+        "The person receives your proposal in their vault. Nothing changes until they accept."
+    ),
+    "La raison": "The reason",
+    "Le message est trop long : 2 000 signes au plus.": (
+        "The message is too long: 2,000 characters at most."
+    ),
+    "Les papiers dont le service a besoin": "The papers the service needs",
+    "Les personnes": "The persons",
+    "Les personnes qui vous ont choisi·e comme référent·e de parcours. Vous ne voyez que ce "
+    "qu'elles ont accepté de vous montrer.": (
+        "The persons who chose you as their référent. You see only what they agreed to show you."
+    ),
+    "Les personnes suivies par": "The persons followed by",
+    "Les professionnel·les à qui la personne partage un document en ce moment, parce "
+    "qu'elle l'a décidé.": (
+        "The professionals the person shares a document with at the moment, because they "
+        "decided so."
+    ),
+    "Moi-même": "Myself",
+    "Nommer un·e remplaçant·e": "Name a successor",
+    "Orienter une personne": "Refer a person",
+    "Orienter une personne : vers quel service ?": "Refer a person: to which service?",
+    "Orienter une personne vers ce service": "Refer a person to this service",
+    "Orienté·e par": "Referred by",
+    "Orienté·e par {professional}, {structure}": "Referred by {professional}, {structure}",
+    "Papiers bientôt périmés": "Papers expiring soon",
+    "Papiers demandés": "Papers asked for",
+    "Papiers partagés pour ce relais": "Papers shared for this relay",
+    "Partages en cours": "Shares in force",
+    "Personne ne vous a encore choisi·e comme référent·e de parcours.": (
+        "Nobody has chosen you as their référent yet."
+    ),
+    "Personnes suivies": "Persons followed",
+    "Pour quelles personnes ?": "For which persons?",
+    "Pour {person}, vers {structure}": "For {person}, to {structure}",
+    "Pourquoi ?": "Why?",
+    "Pourquoi, et pour quelles personnes ?": "Why, and for which persons?",
+    "Prendre le relais": "Take the relay",
+    "Pris": "Taken",
+    "Pris par {professional} le {date}": "Taken by {professional} on {date}",
+    "Proposer d'être référent·e": "Offer to be référent",
+    "Proposer d'être référent·e de parcours": "Offer to be the person's référent",
+    "Proposer le relais": "Propose the relay",
+    "Proposé le": "Proposed on",
+    "Prévenir les personnes": "Tell the persons",
+    "Quelle personne ?": "Which person?",
+    "Refuser ce relais": "Decline this relay",
+    "Refuser le relais": "Decline the relay",
+    "Refusé : « {reason} »": "Declined: “{reason}”",
+    "Relais": "Relays",
+    "Relais de {person} vers {structure}": "Relay of {person} to {structure}",
+    "Relais en cours": "Relays open",
+    "Relais proposé pour {person} vers {structure}. La personne doit donner son accord dans "
+    "son coffre : la structure ne voit rien avant.": (
+        "Relay proposed for {person} to {structure}. The person must agree in their vault: "
+        "the organisation sees nothing before."
+    ),
+    "Relais refusé. La personne et le ou la professionnel·le sont prévenus.": (
+        "Relay declined. The person and the professional are told."
+    ),
+    "Remplacement": "Replacement",
+    "Remplaçant·e": "Successor",
+    "Retour aux personnes suivies": "Back to the persons followed",
+    "Retour de {professional}": "Return from {professional}",
+    "Reçus par ma structure": "Received by my organisation",
+    "Référent·e depuis le {date}": "Référent since {date}",
+    "Service": "Service",
+    "Services trouvés": "Services found",
+    "Services trouvés : {n}.": "Services found: {n}.",
+    "Seulement celles que je choisis": "Only the ones I choose",
+    "Son réseau": "Their network",
+    "Souhaité avant le {date}.": "Wanted before {date}.",
+    "Terminé": "Done",
+    "Toutes les personnes suivies": "All the persons followed",
+    "Un retour a été envoyé ; il ne vous est pas adressé.": (
+        "A return was sent; it is not addressed to you."
+    ),
+    "Vers : {service}, {structure}": "To: {service}, {structure}",
+    "Voir le relais : {structure}": "See the relay: {structure}",
+    "Voir le suivi de {person}": "See how {person} is doing",
+    "Voir les personnes suivantes": "See the next persons",
+    "Votre retour": "Your return",
+    "Votre retour est envoyé.": "Your return is sent.",
+    "Vous avez pris le relais. {person} et le ou la professionnel·le qui l'a orientée sont "
+    "prévenus.": ("You took the relay. {person} and the professional who referred them are told."),
+    "Vous n'avez orienté personne.": "You have referred nobody.",
+    "Vous passez le relais à {successor}, {structure}.": (
+        "You hand over to {successor}, {structure}."
+    ),
+    "Vous pouvez le proposer à une personne qui vous partage un document ou qui a répondu à "
+    "une de vos demandes.": (
+        "You can offer it to a person who shares a document with you or answered one of your "
+        "requests."
+    ),
+    "Vous pouvez orienter une personne qui vous partage un document ou qui a répondu à une "
+    "de vos demandes.": (
+        "You can refer a person who shares a document with you or answered one of your requests."
+    ),
+    "{category} : valable jusqu'au {date}.": "{category}: valid until {date}.",
+    "{professional} passe le relais à {successor}, {structure}.": (
+        "{professional} hands over to {successor}, {structure}."
+    ),
+    "{professional}, {structure} : {purpose}, jusqu'au {date}.": (
+        "{professional}, {structure}: {purpose}, until {date}."
+    ),
+    "{professional}, {structure}, demande un document : {purpose}.": (
+        "{professional}, {structure}, asks for a document: {purpose}."
+    ),
+    "{professional}{profession}, {structure}": "{professional}{profession}, {structure}",
+    "{purpose}, proposé le {date}": "{purpose}, proposed on {date}",
+    "{structure}, {purpose}, proposé le {date} : {state}": (
+        "{structure}, {purpose}, proposed on {date}: {state}"
+    ),
+    "À : {professional}": "To: {professional}",
+    "À quelle personne ?": "To which person?",
+    "Écrivez jusqu'à quand dure l'absence (une date à venir).": (
+        "Write until when the absence lasts (a date to come)."
+    ),
+    "Écrivez la fiche de liaison : quelques mots pour le service.": (
+        "Write the liaison note: a few words for the service."
+    ),
+    "Écrivez un besoin ou un lieu.": "Write a need or a place.",
+    "Écrivez votre retour.": "Write your return.",
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"
