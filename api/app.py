@@ -28,6 +28,7 @@ from api.routes import (
     health,
     history,
     referents,
+    relays,
     requests,
     sessions,
     structures,
@@ -69,6 +70,7 @@ async def _background_jobs(coffre: Coffre, every: int) -> None:
             coffre.audit.checkpoint,
             coffre.grants.clean_expired,
             coffre.resets.complete_due,
+            coffre.relays.run_sweep,  # relay reminders and expiry (coffre/relays/)
         ):
             try:
                 await anyio.to_thread.run_sync(job)
@@ -137,6 +139,7 @@ def create_app(
         contacts,
         directory,
         referents,
+        relays,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)

@@ -26,6 +26,7 @@ from coffre.db.engine import Database, make_engine
 from coffre.directory.service import Directory
 from coffre.notifications.service import NotificationService
 from coffre.referents.service import ReferentService
+from coffre.relays.service import RelayService
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
 from coffre.structures.service import StructureService
@@ -60,6 +61,7 @@ class Coffre:
     contacts: ContactService
     directory: Directory
     referents: ReferentService
+    relays: RelayService
 
     @classmethod
     def build(
@@ -118,6 +120,7 @@ class Coffre:
             contacts=contacts,
             directory=Directory(db, settings, clock),
             referents=ReferentService(db, clock),
+            relays=RelayService(db, clock),
         )
 
     def close(self) -> None:
