@@ -9,6 +9,7 @@ import typer
 
 from cli import account, admin, doctor, export, officer, person, professional, security
 from cli.audit import audit_app
+from cli.demo import demo
 from cli.directory import directory_app
 from cli.territory import territory_app
 from client import ApiError
@@ -36,6 +37,7 @@ app.command("pull")(professional.pull)
 app.command("confirm-person")(professional.confirm_person)
 app.command("serve")(admin.serve)
 app.command("doctor")(doctor.doctor)
+app.command("demo")(demo)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.jobs_app, name="jobs")
 app.add_typer(security.sessions_app, name="sessions")

@@ -1,0 +1,151 @@
+"""``coffre demo``: load the demo territory around Clermont-Ferrand into a server.
+
+Two parts, each in the layer it belongs to. On the server's database (the settings'
+``COFFRE_*``, as ``coffre territory bootstrap``): the territory admin and the trust
+root, the one step with no API, made only if the server has no territory yet. Then,
+over HTTP with the real client (client/demo/): structures, the directory through the
+data·inclusion import, the charter, professionals with certified keys, persons with
+encrypted documents, requests, grants, pulls, a deposit. Loading twice changes nothing
+the second time. Every demo account shares the public passphrase of client/demo/cast.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.options import DEFAULT_SERVER, ServerOption
+from client.demo import cast
+from client.demo.build import Demo, DemoRefused, Summary
+from client.demo.totp import TotpBook
+from coffre.accounts.service import SignupData
+from coffre.container import Coffre
+from coffre.errors import CoffreError
+from coffre.settings import Settings
+from crypto import create_account
+from crypto.certificates import root_statement, sign_root
+
+DEFAULT_STATE = Path("var/demo-totp.json")
+
+StateOption = Annotated[
+    Path,
+    typer.Option(
+        "--state",
+        help="Fichier des secrets TOTP des comptes de démonstration (administration, charte)",
+    ),
+]
+
+
+def bootstrap(settings: Settings, now: datetime) -> bool:
+    """Create the demo's territory admin and trust root if the server has none (the
+    operator's ``coffre territory bootstrap``, with the demo's login and passphrase);
+    True if it made them."""
+    coffre = Coffre.build(settings)
+    try:
+        try:
+            coffre.structures.trust_root()
+            return False
+        except CoffreError:
+            pass
+        new = create_account(cast.DEMO_PASSPHRASE)
+        root = sign_root(
+            root_statement(
+                territory=cast.TERRITORY,
+                box_public=new.keys.box_public,
+                sign_public=new.keys.sign_public,
+                issued_at=now.isoformat(timespec="seconds"),
+            ),
+            new.keys.sign_seed,
+        )
+        data = SignupData(
+            login=cast.TERRITORY_ADMIN_LOGIN,
+            kdf=new.kdf_params,
+            auth_key=new.auth_key,
+            recovery_auth_key=new.recovery_auth_key,
+            wrapped_master_passphrase=new.wrapped_master_passphrase,
+            wrapped_master_recovery=new.wrapped_master_recovery,
+            wrapped_keyring=new.wrapped_keyring,
+            box_public_key=new.keys.box_public,
+            sign_public_key=new.keys.sign_public,
+        )
+        coffre.structures.bootstrap_territory(data, cast.TERRITORY_NAME, cast.TERRITORY, root)
+        return True
+    finally:
+        coffre.close()
+
+
+def run(
+    settings: Settings,
+    server: str,
+    state: Path,
+    *,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    say: Callable[[str], None] = typer.echo,
+) -> Summary:
+    """Bootstrap if needed, then load the territory over HTTP; raises DemoRefused."""
+    if bootstrap(settings, now()):
+        say(
+            f"Démo : territoire {cast.TERRITORY} créé (administrateur·rice « "
+            f"{cast.TERRITORY_ADMIN_LOGIN} »)."
+        )
+    demo = Demo(server, totp=TotpBook(state, now), now=now, say=say)
+    try:
+        return demo.load()
+    finally:
+        demo.close()
+
+
+def describe(summary: Summary, server: str, state: Path) -> list[str]:
+    made = ", ".join(f"{count} {what}" for what, count in sorted(summary.created.items()))
+    lines = [
+        f"Démo chargée ({made or 'rien de nouveau : tout y était déjà'}).",
+        f"Comptes de démonstration sur {server} — phrase secrète commune (publique, "
+        f"jamais en vrai) : « {cast.DEMO_PASSPHRASE} »",
+        f"  {cast.TERRITORY_ADMIN_LOGIN:<12} administrateur·rice du territoire (TOTP)",
+        f"  {cast.OFFICER_LOGIN:<12} référente de la charte, console {server}/console (TOTP)",
+    ]
+    for pro in cast.PROFESSIONALS:
+        admin = " (admin de la structure)" if pro.admin else ""
+        lines.append(f"  {pro.login:<12} {pro.name}, {pro.role_fr}{admin}")
+    for person in cast.PERSONS:
+        lines.append(f"  {person.login:<12} {person.name} : {person.story}")
+    for refused in summary.refused_as_expected:
+        lines.append(f"Refusé par le serveur, comme la charte le veut : {refused}")
+    lines.append(f"Codes TOTP du moment : coffre demo --codes --state {state}")
+    return lines
+
+
+def demo(
+    server: ServerOption = DEFAULT_SERVER,
+    state: StateOption = DEFAULT_STATE,
+    codes: Annotated[
+        bool,
+        typer.Option("--codes", help="Afficher les codes TOTP du moment des comptes de démo"),
+    ] = False,
+) -> None:
+    """Load the demo territory around Clermont-Ferrand (or, with --codes, print the
+    current TOTP codes of its territory admin and charter officer)."""
+    if codes:
+        book = TotpBook(state, lambda: datetime.now(UTC))
+        found = book.codes()
+        if not found:
+            typer.echo(f"Aucun secret TOTP de démonstration dans {state}.", err=True)
+            raise typer.Exit(1)
+        left = 30 - int(time.time()) % 30
+        for login, code in found.items():
+            typer.echo(f"{login:<12} {code}  (encore {left} s)")
+        return
+    started = time.monotonic()
+    try:
+        summary = run(Settings(), server, state)
+    except DemoRefused as exc:
+        typer.echo(f"Erreur : {exc}", err=True)
+        raise typer.Exit(1) from exc
+    for line in describe(summary, server, state):
+        typer.echo(line)
+    typer.echo(f"(chargée en {time.monotonic() - started:.1f} s)")

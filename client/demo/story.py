@@ -1,0 +1,261 @@
+"""What happened in the demo territory: the persons' papers, what they shared with whom,
+what professionals asked for, deposited and opened (client/demo/build.py plays it).
+
+Written as data so that the README, the tests and the build read the same story.
+Purposes and categories are the demo charter's (charters/demo-clermont-ferrand.toml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from client.demo.papers import Paper
+
+PAPERS: dict[str, tuple[Paper, ...]] = {
+    "m.martin": (
+        Paper(
+            "carte-identite.pdf",
+            "identite",
+            "Carte nationale d'identité",
+            (
+                "Nom : MARTIN (personne fictive)",
+                "Prénom : Jean",
+                "Né le 12/03/1987 à Clermont-Ferrand",
+                "N° : DEMO-0000-0001",
+            ),
+            expires_in_days=25,
+        ),
+        Paper(
+            "jugement-curatelle-renforcee.pdf",
+            "justice",
+            "Jugement — curatelle renforcée",
+            (
+                "Tribunal judiciaire de Clermont-Ferrand (exemple)",
+                "Juge des contentieux de la protection",
+                "Mesure : curatelle renforcée, depuis 2012",
+                "Curateur : UDAF 63, service mandataire",
+            ),
+        ),
+        Paper(
+            "avis-imposition-2026.pdf",
+            "impots",
+            "Avis d'impôt 2026 sur les revenus 2025",
+            ("Revenu fiscal de référence : 8 412 € (exemple)", "Nombre de parts : 1"),
+        ),
+        Paper(
+            "attestation-employeur.pdf",
+            "ressources",
+            "Attestation de l'employeur",
+            (
+                "Clermont Auvergne Métropole (exemple)",
+                "M. Jean MARTIN est agent territorial titulaire.",
+                "Traitement suspendu du 02/2026 au 08/2026.",
+            ),
+        ),
+        Paper(
+            "echeancier-dette-loyer.png",
+            "logement",
+            "Plan d'apurement de la dette locative",
+            (
+                "Bailleur : OPHIS (exemple)",
+                "Dette : 2 340 € — 18 mensualités de 130 €",
+                "Signé par le locataire et sa curatrice",
+            ),
+        ),
+    ),
+    "ines.d": (
+        Paper(
+            "carte-identite.png",
+            "identite",
+            "Carte nationale d'identité",
+            ("Nom : D. (personne fictive)", "Prénom : Inès", "Née le 04/07/2004 à Thiers"),
+        ),
+        Paper(
+            "livret-de-famille.pdf",
+            "famille",
+            "Livret de famille (extrait)",
+            ("Mère : Inès D. (fictive)", "Enfant : Lina, née le 02/09/2026 à Clermont-Ferrand"),
+        ),
+        Paper(
+            "attestation-caf.pdf",
+            "caf",
+            "Attestation de paiement CAF",
+            ("Allocataire n° DEMO-63-0042 (exemple)", "Prestation d'accueil du jeune enfant"),
+        ),
+    ),
+    "monsieur.a": (
+        Paper(
+            "carte-identite.pdf",
+            "identite",
+            "Carte nationale d'identité",
+            ("Nom : A. (personne fictive)", "Né le 21/11/1979 à Vichy"),
+            expires_in_days=300,
+        ),
+        Paper(
+            "certificat-medical-mdph.pdf",
+            "sante",
+            "Certificat médical pour la MDPH",
+            (
+                "Rempli par un médecin psychiatre (exemple)",
+                "Demande : orientation SAVS",
+                "Contenu médical non reproduit dans la démo",
+            ),
+            expires_in_days=180,
+        ),
+        Paper(
+            "attestation-domiciliation.pdf",
+            "domicile",
+            "Attestation d'élection de domicile",
+            ("CCAS de Clermont-Ferrand (exemple)", "Valable jusqu'au 30/06/2027"),
+            expires_in_days=206,
+        ),
+    ),
+}
+
+# A deposit: a professional writes a signed document into a person's vault.
+DEPOSITS: tuple[tuple[str, str, Paper], ...] = (
+    (
+        "c.fabre",
+        "ines.d",
+        Paper(
+            "attestation-election-domicile.pdf",
+            "domicile",
+            "Attestation d'élection de domicile",
+            (
+                "Le CCAS de Clermont-Ferrand atteste que",
+                "Mme Inès D. (personne fictive) est domiciliée",
+                "à l'adresse du CCAS pour un an.",
+            ),
+            expires_in_days=365,
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A request: a professional asks a person for a document of one category."""
+
+    professional: str
+    person: str
+    purpose: str
+    category: str
+    message: str
+    answer: str  # "grant" (answered by a share), "decline" or "wait"
+
+
+@dataclass(frozen=True)
+class Share:
+    """A grant: a person shares documents (by file name) with a named professional."""
+
+    person: str
+    professional: str
+    purpose: str
+    papers: tuple[str, ...]
+    days: int
+    answers: Ask | None = None  # the request it answers
+    pull: str | None = None  # a document the professional opens (the person sees it)
+    reason: str | None = None  # the reason given at the pull, when the charter asks one
+    revoked: bool = False  # then withdrawn by the person
+
+
+CAF_RSA = Ask(
+    "t.girard",
+    "m.martin",
+    "ouverture-droits-rsa",
+    "ressources",
+    "Pour réexaminer vos droits après votre sortie : un justificatif de ressources.",
+    "grant",
+)
+MDPH_CERTIFICATE = Ask(
+    "h.vidal",
+    "monsieur.a",
+    "dossier-mdph",
+    "sante",
+    "Le certificat médical manque à votre dossier MDPH (orientation SAVS).",
+    "grant",
+)
+ASKS: tuple[Ask, ...] = (
+    CAF_RSA,
+    MDPH_CERTIFICATE,
+    Ask(
+        "t.girard",
+        "ines.d",
+        "ouverture-droits-rsa",
+        "domicile",
+        "Pour ouvrir vos droits : un justificatif de domicile ou votre domiciliation.",
+        "wait",
+    ),
+    Ask(
+        "s.lambert",
+        "m.martin",
+        "demande-logement-siao",
+        "logement",
+        "Souhaitez-vous une demande de logement accompagné ?",
+        "decline",
+    ),
+)
+
+SHARES: tuple[Share, ...] = (
+    Share(
+        "m.martin",
+        "n.benali",
+        "mesure-protection",
+        (
+            "carte-identite.pdf",
+            "jugement-curatelle-renforcee.pdf",
+            "avis-imposition-2026.pdf",
+            "echeancier-dette-loyer.png",
+        ),
+        180,
+        pull="echeancier-dette-loyer.png",
+        reason="Point budget avec M. Martin avant l'audience de surendettement",
+    ),
+    Share(
+        "m.martin",
+        "t.girard",
+        "ouverture-droits-rsa",
+        ("carte-identite.pdf", "attestation-employeur.pdf", "avis-imposition-2026.pdf"),
+        30,
+        answers=CAF_RSA,
+        pull="attestation-employeur.pdf",
+    ),
+    Share(
+        "ines.d",
+        "c.fabre",
+        "ouverture-droits-rsa",
+        ("carte-identite.png", "livret-de-famille.pdf", "attestation-caf.pdf"),
+        90,
+        pull="livret-de-famille.pdf",
+    ),
+    Share(
+        "ines.d",
+        "j.roche",
+        "domiciliation",
+        ("carte-identite.png",),
+        7,
+        revoked=True,
+    ),
+    Share(
+        "monsieur.a",
+        "h.vidal",
+        "dossier-mdph",
+        ("carte-identite.pdf", "certificat-medical-mdph.pdf"),
+        60,
+        answers=MDPH_CERTIFICATE,
+        pull="certificat-medical-mdph.pdf",
+        reason="Évaluation de la demande d'orientation SAVS",
+    ),
+    Share(
+        "monsieur.a",
+        "e.mercier",
+        "demande-logement-siao",
+        ("carte-identite.pdf", "attestation-domiciliation.pdf"),
+        90,
+    ),
+)
+
+# Shown, and refused by the server: OPHIS does not sign the charter.
+REFUSED_SHARE = Share(
+    "m.martin", "i.roux", "demande-logement-siao", ("echeancier-dette-loyer.png",), 30
+)
