@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, CoffreDep
-from api.schemas.charters import AdhesionBody, CharterBody, PurposeBody
+from api.schemas.charters import AdhesionBody, CharterBody, PurposeBody, RelaySettingsBody
 from coffre.consent.charter import MAX_VERSION
 from coffre.consent.charter_file import MAX_CHARTER_BYTES
 from coffre.consent.errors import CharterTooLarge
@@ -66,6 +66,15 @@ def _charter(record: CharterRecord) -> CharterBody:
         published_at=record.published_at,
         sha256=record.sha256,
         source=record.source,
+        relays=(
+            RelaySettingsBody(
+                purposes=list(charter.relays.purposes),
+                remind_after_days=charter.relays.remind_after_days,
+                expire_after_days=charter.relays.expire_after_days,
+            )
+            if charter.relays is not None
+            else None
+        ),
     )
 
 

@@ -25,6 +25,14 @@ class AdhesionBody(BaseModel):
     until: date | None
 
 
+class RelaySettingsBody(BaseModel):
+    """The charter's ``[relais]`` block: the purposes that may carry a relay, the delays."""
+
+    purposes: list[str]
+    remind_after_days: int
+    expire_after_days: int
+
+
 class CharterBody(BaseModel):
     version: int
     territory: str
@@ -37,3 +45,5 @@ class CharterBody(BaseModel):
     # SHA-256 (hex) of the UTF-8 source: anyone can check a copy of the file against it.
     sha256: str
     source: str
+    # None: the charter allows no relay (no ``[relais]`` block).
+    relays: RelaySettingsBody | None = None
