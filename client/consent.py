@@ -112,8 +112,10 @@ def share(
     max_pulls: int | None = None,
     request: str | None = None,
     now: datetime | None = None,
+    relay_id: str | None = None,
 ) -> dict[str, Any]:
-    """Share documents with a professional whose keys verify up to ``pinned_root``."""
+    """Share documents with a professional whose keys verify up to ``pinned_root``
+    (``relay_id``: a grant scoped to a relay that professional took, client/relays.py)."""
     certified = trusted_keys(client, professional_id, pinned_root)
     if certified.structure_id is None:
         raise ValueError("this account is not a member of a structure")
@@ -140,6 +142,7 @@ def share(
                 request=request,
             ),
             document_ids=sorted(set(document_ids)),
+            relay_id=relay_id,
         )
     shared = []
     sealed = {}
@@ -162,7 +165,9 @@ def share(
         request=request,
     )
     envelope = sign_statement(receipt.statement(), keys.sign_seed)
-    body = {"receipt": envelope, "sealed_keys": sealed}
+    body: dict[str, Any] = {"receipt": envelope, "sealed_keys": sealed}
+    if relay_id is not None:
+        body["relay_id"] = relay_id
     granted: dict[str, Any] = client.call("POST", "/grants", json=body).json()
     return granted
 
@@ -175,6 +180,7 @@ def _share_v2(
     *,
     grant: ConsentReceiptV2,
     document_ids: list[str],
+    relay_id: str | None = None,
 ) -> dict[str, Any]:
     """A v2 receipt (SPEC §24.5): each document's binding is checked as the owner reads
     it, and the receipt names the version, commitment and ciphertext hash it signs."""
@@ -201,7 +207,9 @@ def _share_v2(
         )
     receipt = replace(grant, documents=tuple(shared))
     envelope = sign_statement_v2(receipt.statement(), keys.sign_seed)
-    body = {"receipt_json": envelope_text(envelope), "sealed_keys": sealed}
+    body: dict[str, Any] = {"receipt_json": envelope_text(envelope), "sealed_keys": sealed}
+    if relay_id is not None:
+        body["relay_id"] = relay_id
     granted: dict[str, Any] = client.call("POST", "/grants", json=body).json()
     return granted
 

@@ -115,7 +115,7 @@ def directory(
 @router.post("/grants", status_code=201)
 def create_grant(body: NewGrantBody, actor: ActorDep, coffre: CoffreDep) -> GrantBody:
     """``receipt``: a v1 receipt's envelope; ``receipt_json``: a v2 receipt's JSON text."""
-    return grant_body(coffre.grants.create(actor, body.envelope(), body.sealed_keys))
+    return grant_body(coffre.grants.create(actor, body.envelope(), body.sealed_keys, body.relay_id))
 
 
 @router.get("/grants")

@@ -38,6 +38,8 @@ class NewGrantBody(BaseModel):
     receipt: JsonObject | None = None
     receipt_json: Text | None = Field(default=None, max_length=16000)
     sealed_keys: dict[Annotated[Text, Field(max_length=64)], B64Bytes] = Field(max_length=20)
+    # A grant scoped to a relay the grantee took (coffre/relays/grants.py).
+    relay_id: Annotated[Text, Field(max_length=64)] | None = None
 
     @model_validator(mode="after")
     def _one_receipt(self) -> NewGrantBody:

@@ -56,6 +56,7 @@ from coffre.errors import CoffreError
 from coffre.ids import is_valid_id, new_id
 from coffre.notifications.service import Kind, notify
 from coffre.policy import Action, Actor, Role, can
+from coffre.relays.grants import check_relay_grant
 from coffre.storage import ObjectStore
 from coffre.structures import repository as structures
 from coffre.structures.errors import NotAllowed, ProfessionalNotFound
@@ -129,10 +130,13 @@ class GrantService:
         actor: Actor,
         envelope: Mapping[str, Any] | str,
         sealed_keys: Mapping[str, bytes],
+        relay_id: str | None = None,
     ) -> GrantView:
         """Record a grant the person's client signed; nothing is stored if anything is off.
 
-        ``envelope``: a v1 receipt's envelope (an object), or a v2 receipt's JSON text."""
+        ``envelope``: a v1 receipt's envelope (an object), or a v2 receipt's JSON text.
+        ``relay_id``: a grant scoped to a relay, which it must match
+        (``coffre.relays.grants``)."""
         if not can(actor, Action.GRANT_CREATE):
             raise NotAllowed()
         now = self._clock.now()
@@ -162,6 +166,16 @@ class GrantService:
             if db.get(Grant, receipt.grant) is not None:
                 raise GrantExists()
             documents = _own_documents(db, actor, receipt)
+            if relay_id is not None:
+                check_relay_grant(
+                    db,
+                    relay_id,
+                    person_id=actor.account_id,
+                    professional_id=receipt.professional,
+                    structure_id=receipt.structure,
+                    purpose=receipt.purpose,
+                    document_ids=[d.id for d in receipt.documents],
+                )
             profile = self._professional(db, receipt)
             charter = self._charter_for(db, receipt, now)
             days = grant_days(receipt.not_before, receipt.not_after)
@@ -187,6 +201,7 @@ class GrantService:
                 pulls=0,
                 request_id=receipt.request,
                 created_at=now,
+                relay_id=relay_id,
             )
             db.add(grant)
             try:
@@ -216,6 +231,7 @@ class GrantService:
                     "not_after": receipt.statement()["not_after"],
                     "request": receipt.request,
                     "charter_version": receipt.charter_version,
+                    **({"relay": relay_id} if relay_id is not None else {}),
                 },
             )
             audit.append(db, entry, now)
