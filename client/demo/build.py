@@ -19,11 +19,11 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from client import consent, network
+from client import consent, network, referents
 from client.api import ApiError, CoffreClient
 from client.demo import cast, story
 from client.demo.papers import Paper
@@ -165,6 +165,7 @@ class Demo:
         self.professionals()
         self.persons()
         self.consent()
+        self.referents()
         return self.summary
 
     def check_root(self) -> None:
@@ -495,6 +496,44 @@ class Demo:
             now=self.now(),
         )
         self.summary.add("deposits")
+
+    # -- the référent de parcours ---------------------------------------------------
+    def referents(self) -> None:
+        for chosen in story.REFERENTS:
+            self.referent(chosen)
+        self.say("Démo : référents de parcours choisis, proposés, et un remplacement nommé.")
+
+    def referent(self, chosen: story.Referent) -> None:
+        """Done only on a person who never had a référent (the demo's visitors may have
+        answered or changed it since: their choice is kept)."""
+        person = self.person(chosen.person)
+        mine = referents.my_referent(person.client)
+        if mine.current or mine.proposals or mine.handover or mine.history:
+            return
+        pro = self.session(chosen.professional)
+        structure_id = self._structures[cast.professional(chosen.professional).structure]
+        if chosen.chosen_by == "professional":
+            referents.propose(pro.client, person.account_id, structure_id)
+            self.summary.add("référent proposals")
+            return
+        referents.designate(
+            person.client,
+            pro.account_id,
+            structure_id,
+            show_expiry_count=chosen.show_expiry_count,
+        )
+        self.summary.add("référents")
+        if chosen.successor is not None:
+            successor = self.session(chosen.successor)
+            referents.name_successor(
+                pro.client,
+                from_professional_id=pro.account_id,
+                successor_id=successor.account_id,
+                reason="absent",
+                until=self.now().date() + timedelta(days=chosen.absent_days),
+                person_ids=[person.account_id],
+            )
+            self.summary.add("hand-overs")
 
     def refused_share(self, share: story.Share) -> None:
         """A share the charter refuses (OPHIS does not sign it): shown, nothing made."""

@@ -259,3 +259,31 @@ SHARES: tuple[Share, ...] = (
 REFUSED_SHARE = Share(
     "m.martin", "i.roux", "demande-logement-siao", ("echeancier-dette-loyer.png",), 30
 )
+
+
+@dataclass(frozen=True)
+class Referent:
+    """A référent de parcours: chosen by the person, or proposed by the professional
+    (and left for the person to answer); ``successor``: then the référent, absent for
+    ``absent_days``, names a successor, and the person is asked (left pending, so the
+    one-tap prompt is there to see)."""
+
+    person: str
+    professional: str
+    chosen_by: str  # "person" | "professional" (a proposal left pending)
+    show_expiry_count: bool = False
+    successor: str | None = None
+    absent_days: int = 0
+
+
+REFERENTS: tuple[Referent, ...] = (
+    # Monsieur Martin: "Qui peut en être référent ? Pourrait-on désigner quelqu'un ?"
+    # He chooses his curator; she is then on sick leave and names her replacement,
+    # who this time knows what is pending once Monsieur Martin agrees.
+    Referent("m.martin", "n.benali", "person", successor="l.garnier", absent_days=30),
+    # M. A.: the hospital's social worker holds the thread between CHU, MDPH and SIAO;
+    # he lets her see how many of his papers are about to expire.
+    Referent("monsieur.a", "e.mercier", "person", show_expiry_count=True),
+    # Inès: the CCAS social worker offers to be her référente; Inès has not answered.
+    Referent("ines.d", "c.fabre", "professional"),
+)
