@@ -66,6 +66,7 @@ def grant_body(view: GrantView, *, with_keys: bool = False) -> GrantBody:
         revoked_at=grant.revoked_at,
         created_at=grant.created_at,
         request_id=grant.request_id,
+        relay_id=grant.relay_id,
         documents=[
             SharedDocumentBody(
                 id=document.id,

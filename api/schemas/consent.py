@@ -94,6 +94,8 @@ class GrantBody(BaseModel):
     created_at: datetime
     request_id: str | None
     documents: list[SharedDocumentBody]
+    # A grant scoped to a relay (the person shared the relay's documents with its taker).
+    relay_id: str | None = None
     blocked: str | None = None  # why a pull would be refused now (professional only)
     # Professional only: the receipt as the person signed it (JSON text) and the key it
     # must verify under (base64url), which their client pins per person (SPEC §25.3).
