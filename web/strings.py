@@ -568,4 +568,111 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "notice_contact_refused": _(
             "Le {date} à {time}, {person} a refusé votre demande d'accès de secours."
         ),
+        **network_person_strings(_),
+    }
+
+
+def network_person_strings(_: Callable[[str], str]) -> dict[str, str]:
+    """The person's side of the network (issue 16): "Mon référent" (person-referent.js)
+    and "Mes orientations" (person-relays.js). Plain words: no "clé", "chiffré"."""
+    return {
+        "back": _("Retour"),
+        "referent_who": _("{professional}, {structure}"),
+        "referent_since": _("Depuis le {date}"),
+        "referent_none": _("Vous n'avez pas de référent pour le moment."),
+        "referent_choose": _("Choisir mon référent"),
+        "referent_change": _("Changer de référent"),
+        "referent_proposes": _("{professional} propose d'être votre référent·e."),
+        "referent_accept": _("Accepter"),
+        "referent_decline": _("Refuser"),
+        "referent_accepted": _("C'est fait : {professional} est votre référent·e."),
+        "referent_declined": _("C'est noté : {professional} ne sera pas votre référent·e."),
+        "referent_chosen": _("C'est fait : {professional} est votre référent·e."),
+        "referent_ended": _(
+            "C'est fait : {professional} n'est plus votre référent·e. Ce que vous lui "
+            "montrez encore s'arrête à la date prévue ; vous pouvez l'arrêter avant dans "
+            "« Mes partages »."
+        ),
+        "referent_expiry_on": _(
+            "C'est enregistré : votre référent·e verra combien de vos papiers arrivent "
+            "bientôt à leur fin."
+        ),
+        "referent_expiry_off": _("C'est enregistré : votre référent·e ne verra pas ce nombre."),
+        "referent_pick_missing": _("Choisissez une personne dans la liste."),
+        "referent_pick_change": _("{professional} ne sera plus votre référent·e."),
+        "handover_left": _(
+            "Votre référent·e {from} part. {successor}, {structure}, prend sa place."
+        ),
+        "handover_replaced": _(
+            "Votre référent·e {from} est remplacé·e par {successor}, {structure}."
+        ),
+        "handover_absent": _(
+            "Votre référent·e {from} est absent·e jusqu'au {date}. {successor}, "
+            "{structure}, prend sa place."
+        ),
+        "handover_ask": _(
+            "Voulez-vous que {successor} soit votre référent·e, et lui montrer les mêmes "
+            "papiers qu'à {from}, pour les mêmes démarches et jusqu'aux mêmes dates ?"
+        ),
+        "handover_ask_alone": _("Voulez-vous que {successor} soit votre référent·e ?"),
+        "handover_regrant": _("{documents} : {purpose}, jusqu'au {date} à {time}"),
+        "handover_done": _(
+            "C'est fait : {successor} est votre référent·e et voit les mêmes papiers que "
+            "{from}, jusqu'aux mêmes dates."
+        ),
+        "handover_done_missed": _(
+            "{successor} est votre référent·e. Mais {n} de vos partages n'ont pas pu être "
+            "refaits : vous pouvez les refaire depuis vos documents."
+        ),
+        "handover_refused": _("C'est noté : rien n'a changé. {successor} ne voit rien."),
+        "relays_none": _("Personne ne vous a orienté·e vers un autre service pour le moment."),
+        "relay_where": _("{service}, {structure}"),
+        "relay_by": _("Proposé par {professional}, {structure}"),
+        "relay_needs": _("Papiers demandés : {categories}"),
+        "relay_expires": _("Sans réponse, la proposition s'arrête le {date} à {time}."),
+        "relay_state_waiting": _("Attend votre réponse"),
+        "relay_state_agreed": _(
+            "Vous avez dit d'accord le {date}. Le service n'a pas encore répondu."
+        ),
+        "relay_state_taken": _("{professional} a pris le relais le {date}."),
+        "relay_state_declined": _("Le service ne peut pas vous recevoir."),
+        "relay_state_declined_reason": _(
+            "Le service ne peut pas vous recevoir. Il explique : « {reason} »"
+        ),
+        "relay_state_expired": _("Personne n'a répondu à temps. C'est terminé."),
+        "relay_closed_person_refused": _("Vous avez dit non."),
+        "relay_closed_by_person": _("Vous avez arrêté cette orientation le {date}."),
+        "relay_closed_by_orienting": _("{orienting} a arrêté cette orientation le {date}."),
+        "relay_closed_done": _("C'est terminé."),
+        "relay_answer": _("Répondre"),
+        "relay_details": _("Voir le détail"),
+        "relay_share_button": _("Montrer mes papiers à {professional}"),
+        "relay_close": _("Arrêter cette orientation"),
+        "relay_closed": _("C'est fait : l'orientation vers {service} est arrêtée."),
+        "relay_agree_intro": _(
+            "{professional}, {from}, vous propose d'aller vers : {service}, {structure}."
+        ),
+        "relay_need": _("{category} : lequel montrer ?"),
+        "relay_need_missing": _(
+            "Vous n'avez pas ce papier dans votre coffre. Vous pourrez l'ajouter plus tard."
+        ),
+        "relay_agreed": _(
+            "C'est noté : vous êtes d'accord. {service} va recevoir la demande. Vous "
+            "serez prévenu·e quand quelqu'un s'occupera de vous."
+        ),
+        "relay_refused": _("C'est noté : vous avez dit non. {service} ne recevra rien."),
+        "relay_share_title": _("{professional} a pris le relais"),
+        "relay_share_who": _(
+            "{professional}, {structure}, s'occupe maintenant de votre demande : {purpose}. "
+            "Lui montrer vos papiers ?"
+        ),
+        "relay_shared": _("C'est fait : {professional} peut voir vos papiers."),
+        "relay_later": _(
+            "Rien n'a été montré. Vous pourrez le faire plus tard dans « Mes orientations »."
+        ),
+        "relay_note_heading": _("Le mot de {professional}"),
+        "relay_return_heading": _("La réponse de {professional}"),
+        "relay_note_refused": _(
+            "Ce mot a été modifié par quelqu'un d'autre que son auteur. Il n'est pas affiché."
+        ),
     }

@@ -21,6 +21,8 @@ import { createShare } from "./person-share.js";
 import { createMigration } from "./migrate-v2.js";
 import { createPin } from "./person-pin.js";
 import { createContact } from "./person-contact.js";
+import { createReferent } from "./person-referent.js";
+import { createRelays } from "./person-relays.js";
 import { createTrust } from "./trust.js";
 
 /** @param {import("./types/page").PageHelpers} ctx */
@@ -67,9 +69,11 @@ export function createPersonConsent(ctx) {
   const exporter = createExport(P);
   const pin = createPin(P);
   const contact = createContact(P); // "Une personne de confiance" (SPEC §28)
+  const referent = createReferent(P); // "Mon référent" and the hand-over (issue 16)
+  const relays = createRelays(P); // "Mes orientations": relays, their notes (SPEC §29)
   // Format v2 at unlock (migrate-v2.js): before the vault's first screen, once.
   const migration = createMigration(P);
-  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter, pin, contact, migration];
+  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter, pin, contact, referent, relays, migration];
 
   return {
     kind: "person",
@@ -79,8 +83,11 @@ export function createPersonConsent(ctx) {
     actions: Object.assign({}, ...parts.map((part) => part.actions)),
     async home(status = "") {
       const later = await migration.atUnlock();
-      // A request of the trusted contact that waits is shown first, once per vault opened.
-      if (!(await contact.interrupts(status || later))) await ctx.showDocuments(status || later);
+      // What waits for the person is shown first, once per vault opened: a request of the
+      // trusted contact, a hand-over of the référent, a relay to agree to or to share with.
+      const first = status || later;
+      const interrupted = (await contact.interrupts(first)) || (await referent.interrupts()) || (await relays.interrupts());
+      if (!interrupted) await ctx.showDocuments(first);
       notifications.refreshCounts();
     },
     wipe() {

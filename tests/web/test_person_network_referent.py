@@ -1,0 +1,200 @@
+"""The person's référent de parcours in a phone-sized Chromium (issue 16).
+
+"Mon référent": choosing one among the professionals the person already shows papers
+to (nothing ticked in advance), the expiry count shown only when the person ticks it,
+ending in one tap; a professional's proposal accepted; and the hand-over: the person
+is asked in plain words at the vault's opening and, in one tap, moves the link to the
+successor and re-shares the same documents for the same purpose until the same end —
+the successor really holds a grant whose key opens.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+
+from crypto import b64decode
+from crypto.sealed import open_sealed_key
+from tests.consent.world import RSA
+from tests.structures.world import World, certify_member, invite, join, material
+from tests.web.conftest import assert_accessible, screenshot
+from tests.web.journeys import (
+    PERSON_PASSPHRASE,
+    log_in,
+    log_in_person,
+    person_client,
+    pin_root,
+    root_pin,
+    share,
+    visible_screen,
+)
+
+
+def referent_of(api: TestClient, world: World) -> dict[str, Any]:
+    """GET /referent as the person: what the server holds."""
+    response = api.get("/api/v1/referent", headers=world.person.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def shared_document(base: str, world: World, tmp_path: Path) -> tuple[str, dict[str, Any]]:
+    """The person uploads an identity card and shows it to Mme Dupont (RSA, 7 days)."""
+    path = tmp_path / "cni.pdf"
+    path.write_bytes(b"%PDF-1.4\n% carte d'identite\n" * 40)
+    with person_client(base, world) as (client, keys):
+        doc_id = client.upload(path, "identite", box_public_key=keys.box_public, keys=keys)
+        grant = share(client, keys, world, RSA, [doc_id], days=7)
+    return doc_id, grant
+
+
+def open_referent(page: Page) -> Any:
+    page.get_by_role("button", name=re.compile("^Mon référent")).click()
+    return visible_screen(page, "referent")
+
+
+def test_the_person_chooses_a_referent_among_those_they_share_with_then_ends_it(
+    world: World, page: Page, live_server: str, api: TestClient, tmp_path: Path
+) -> None:
+    shared_document(live_server, world, tmp_path)
+    log_in_person(page, live_server, world)
+    screen = open_referent(page)
+    expect(screen).to_contain_text("Vous n'avez pas de référent pour le moment.")
+    assert_accessible(page, "referent")
+    screen.get_by_role("button", name="Choisir mon référent").click()
+
+    pick = visible_screen(page, "referent-pick")
+    known = pick.locator("#referent-pick-known")
+    expect(known).to_contain_text("Mme Dupont")
+    # Nothing is chosen for the person.
+    expect(pick.locator("input[name=referent]:checked")).to_have_count(0)
+    assert_accessible(page, "referent-pick")
+    screenshot(page, "network-referent-pick")
+    pick.get_by_role("button", name="Choisir cette personne").click()
+    expect(pick.locator("#referent-pick-error")).to_have_text(
+        "Choisissez une personne dans la liste."
+    )
+    known.get_by_text("Mme Dupont").click()
+    pick.get_by_role("button", name="Choisir cette personne").click()
+
+    screen = visible_screen(page, "referent")
+    expect(page.locator("#status")).to_have_text("C'est fait : Mme Dupont est votre référent·e.")
+    expect(screen.locator("#referent-current")).to_contain_text(
+        "Mme Dupont, CCAS de Clermont-Ferrand"
+    )
+    held = referent_of(api, world)["current"]
+    assert held["professional"]["id"] == world.professional.account_id
+    assert held["show_expiry_count"] is False
+
+    # The expiry count: off until the person ticks it, explained next to the box.
+    box = screen.get_by_label(
+        "Montrer à mon référent combien de mes papiers arrivent bientôt à leur fin"
+    )
+    expect(box).not_to_be_checked()
+    expect(screen.locator("#referent-expiry-hint")).to_contain_text("seulement un nombre")
+    assert_accessible(page, "referent-current")
+    screenshot(page, "network-referent")
+    box.check()
+    screen.get_by_role("button", name="Enregistrer ce choix").click()
+    expect(page.locator("#status")).to_contain_text("C'est enregistré")
+    assert referent_of(api, world)["current"]["show_expiry_count"] is True
+
+    # Ending is one tap.
+    visible_screen(page, "referent").get_by_role("button", name="Arrêter avec mon référent").click()
+    expect(page.locator("#status")).to_contain_text(
+        "C'est fait : Mme Dupont n'est plus votre référent·e."
+    )
+    assert referent_of(api, world)["current"] is None
+
+
+def test_a_hand_over_is_accepted_and_the_documents_reshared_in_one_tap(
+    world: World, page: Page, live_server: str, api: TestClient, tmp_path: Path
+) -> None:
+    doc_id, old_grant = shared_document(live_server, world, tmp_path)
+    proposed = api.post(
+        "/api/v1/referent/proposals",
+        json={"person_id": world.person.account_id, "structure_id": world.structure_id},
+        headers=world.professional.headers,
+    )
+    assert proposed.status_code == 201, proposed.text
+
+    # The person accepts the proposal in the page.
+    page.goto(live_server)
+    pin_root(page, root_pin(world.admin))
+    log_in_person(page, live_server, world)
+    expect(page.locator("#referent-count")).to_have_text(" (1)")
+    screen = open_referent(page)
+    expect(screen.locator("#referent-proposals")).to_contain_text(
+        "Mme Dupont propose d'être votre référent·e."
+    )
+    assert_accessible(page, "referent-proposal")
+    screen.get_by_role("button", name="Accepter").click()
+    expect(page.locator("#status")).to_have_text("C'est fait : Mme Dupont est votre référent·e.")
+
+    # Mme Dupont leaves; M. Martin of the same CCAS takes over.
+    martin = join(
+        api,
+        invite(api, world.structure_admin, world.structure_id, "professional", "M. Martin"),
+        material(15, "martin"),
+    )
+    certify_member(api, world.structure_admin, world.structure_id, martin.account_id)
+    named = api.post(
+        "/api/v1/referent/handovers",
+        json={
+            "from_professional_id": world.professional.account_id,
+            "successor_id": martin.account_id,
+            "reason": "left",
+        },
+        headers=world.professional.headers,
+    )
+    assert named.status_code == 201, named.text
+    before = api.get("/api/v1/shared-with-me", headers=martin.headers)
+    assert before.status_code == 200, before.text
+    assert before.json()["grants"] == []
+
+    # At the next opening the person is asked first, in plain words.
+    page.get_by_role("button", name="Me déconnecter").click()
+    visible_screen(page, "welcome")
+    log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "referent-handover")
+    ask = visible_screen(page, "referent-handover")
+    expect(ask.locator("#handover-text")).to_have_text(
+        "Votre référent·e Mme Dupont part. M. Martin, CCAS de Clermont-Ferrand, prend sa place."
+    )
+    expect(ask.locator("#handover-ask")).to_contain_text(
+        "lui montrer les mêmes papiers qu'à Mme Dupont"
+    )
+    expect(ask.locator("#handover-regrants")).to_contain_text("Ouverture de droits au RSA")
+    assert_accessible(page, "referent-handover")
+    screenshot(page, "network-handover")
+    ask.get_by_role("button", name="Oui", exact=True).click()
+
+    visible_screen(page, "referent")
+    expect(page.locator("#status")).to_have_text(
+        "C'est fait : M. Martin est votre référent·e et voit les mêmes papiers que "
+        "Mme Dupont, jusqu'aux mêmes dates.",
+        timeout=30_000,
+    )
+    assert referent_of(api, world)["current"]["professional"]["id"] == martin.account_id
+
+    # M. Martin holds a grant: same purpose, same document, same end; its key opens.
+    [grant] = api.get("/api/v1/shared-with-me", headers=martin.headers).json()["grants"]
+    assert grant["state"] == "active"
+    assert grant["purpose"] == RSA
+    assert [d["id"] for d in grant["documents"]] == [doc_id]
+    assert grant["not_after"] == old_grant["not_after"]
+    pulled = api.post(
+        f"/api/v1/grants/{grant['id']}/documents/{doc_id}/pull",
+        json={"reason": None},
+        headers=martin.headers,
+    )
+    assert pulled.status_code == 200, pulled.text
+    sealed = b64decode(pulled.headers["Coffre-Sealed-Key"])
+    his_key = open_sealed_key(sealed, martin.keys.box_public, martin.keys.box_secret)
+    mine = api.get(f"/api/v1/documents/{doc_id}", headers=world.person.headers).json()
+    person = world.person.keys
+    own_key = open_sealed_key(b64decode(mine["sealed_key"]), person.box_public, person.box_secret)
+    assert his_key == own_key
