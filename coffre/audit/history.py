@@ -45,6 +45,20 @@ from coffre.vault import repository as vault
 from coffre.vault.categories import CATEGORIES
 from coffre.vault.models import Document
 
+# Relays: the professional each entry names is in its details (the orienting one, or
+# the one of the receiving structure who took, declined or answered).
+RELAY_ACTIONS = (
+    "relay.proposed",
+    "relay.agreed",
+    "relay.refused",
+    "relay.taken",
+    "relay.declined",
+    "relay.reminded",
+    "relay.expired",
+    "relay.closed",
+    "relay.returned",
+)
+
 # What a person cares about (docs/AUDIT.md, "History and export"): every access to
 # their documents by someone else, what they consented to or refused, what was put
 # into or taken out of their vault, and what happened to their credentials. Log-outs
@@ -90,6 +104,8 @@ SHOWN = frozenset(
         "referent.handover_named",
         "referent.handover_accepted",
         "referent.handover_refused",
+        # Relays between structures (coffre/relays/service.py): every change.
+        *RELAY_ACTIONS,
     }
 )
 
@@ -116,6 +132,7 @@ _TOWARDS_PROFESSIONAL = frozenset(
         "referent.expiry_count_hidden",
         "referent.handover_accepted",
         "referent.handover_refused",
+        *RELAY_ACTIONS,
     }
 )
 

@@ -93,7 +93,33 @@ def describe(item: HistoryItem) -> str:
         return f"Vous avez refusé la demande de {pro}{_purpose(item)}."
     if action.startswith("referent."):
         return _referent(action, pro)
+    if action.startswith("relay."):
+        return _relay(item, pro, doc)
     return _own(item, who, doc)
+
+
+def _relay(item: HistoryItem, pro: str, doc: str) -> str:
+    """A relay between structures (prise de relais): one sentence per change."""
+    purpose = _purpose(item)
+    reason = f" Motif : « {item.reason} »." if item.reason else ""
+    sentences = {
+        "relay.proposed": (
+            f"{pro} vous oriente vers une autre structure{purpose}. Rien n'est transmis "
+            "sans votre accord."
+        ),
+        "relay.agreed": (
+            f"Vous avez accepté le relais proposé par {pro}{purpose}"
+            + (f" et choisi {doc}." if item.documents else ".")
+        ),
+        "relay.refused": f"Vous avez refusé le relais proposé par {pro}{purpose}.",
+        "relay.taken": f"{pro} a pris le relais{purpose}.",
+        "relay.declined": f"{pro} n'a pas pris le relais{purpose}.{reason}",
+        "relay.reminded": f"Le relais{purpose} n'est pas encore pris : {pro} a reçu un rappel.",
+        "relay.expired": f"Le relais{purpose} n'a pas été pris à temps : il a expiré.",
+        "relay.closed": f"Le relais{purpose} est clos.",
+        "relay.returned": f"{pro} a envoyé un retour sur le relais{purpose}.",
+    }
+    return sentences.get(item.action, item.action)
 
 
 def _referent(action: str, pro: str) -> str:
