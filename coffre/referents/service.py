@@ -489,7 +489,11 @@ class ReferentService:
         those listed). Each person is asked; returns how many were. Someone who may name
         a successor for none of them is answered ``professional_not_found``."""
         until = _check_handover(new, self._clock.now())
-        if not is_valid_id(new.from_professional_id) or not is_valid_id(new.successor_id):
+        if (
+            not is_valid_id(new.from_professional_id)
+            or not is_valid_id(new.successor_id)
+            or new.successor_id == new.from_professional_id
+        ):
             raise ProfessionalNotFound()
         now = self._clock.now()
         with self._db.unit_of_work(write=True) as db:
