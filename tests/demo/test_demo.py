@@ -1,0 +1,129 @@
+"""The demo territory (client/demo/, ``coffre demo``) loads on a fresh app, twice without
+changing anything, and every demo role can then log in and find what the README says.
+
+One load per backend (it makes ~20 accounts with real keys, encrypts and signs every
+paper): the test reads as the README's section "Se connecter à la démo", in order.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+import pyotp
+import pytest
+from typer.testing import CliRunner
+
+from cli.demo import run
+from cli.main import app
+from client import CoffreClient, referents
+from client.demo import cast, story
+from client.demo.build import Demo, DemoRefused
+from client.demo.totp import TotpBook
+from coffre.clock import FrozenClock
+from coffre.settings import Settings
+
+
+def log_in(
+    opened: ExitStack, server: str, login: str, book: TotpBook | None = None
+) -> CoffreClient:
+    client = opened.enter_context(CoffreClient(server))
+    code = book.code(login) if book is not None else None
+    client.login(login, cast.DEMO_PASSPHRASE, totp_code=code)
+    return client
+
+
+def test_the_demo_loads_once_and_every_role_logs_in(
+    settings: Settings,
+    live_server: str,
+    clock: FrozenClock,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    state = tmp_path / "demo-totp.json"
+    said: list[str] = []
+    first = run(settings, live_server, state, now=clock.now, say=said.append)
+    assert first.created["structures"] == len(cast.STRUCTURES)
+    assert first.created["services"] == 19
+    assert first.created["persons"] == len(cast.PERSONS)
+    assert first.created["grants"] == len(story.SHARES)
+    assert first.created["deposits"] == 1
+    assert first.refused_as_expected  # the share to OPHIS, outside the charter
+
+    # Loaded again: nothing new, nothing twice (the admin is not even logged in).
+    again = run(settings, live_server, state, now=clock.now, say=said.append)
+    assert again.created == {}
+    assert again.refused_as_expected == []
+
+    opened = ExitStack()
+    request.addfinalizer(opened.close)
+    # A TOTP code is good once: the logins below use the next 30-second step.
+    clock.advance(seconds=30)
+    book = TotpBook(state, clock.now)
+    admin = log_in(opened, live_server, cast.TERRITORY_ADMIN_LOGIN, book)
+    structures = admin.call("GET", "/structures").json()["structures"]
+    assert sorted(s["name"] for s in structures) == sorted(s.name for s in cast.STRUCTURES)
+    officer = log_in(opened, live_server, cast.OFFICER_LOGIN, book)
+    assert officer.account()["kind"] == "charter_officer"
+
+    # Every professional is a certified member of their structure (as its admin, or the
+    # territory admin for the structure admins, certified them).
+    members = 0
+    for structure in structures:
+        listing = admin.call("GET", f"/structures/{structure['id']}/members").json()["members"]
+        assert listing and all(m["certified"] for m in listing), structure["name"]
+        members += len(listing)
+    assert members == len(cast.PROFESSIONALS)
+
+    # Persons: their papers (decrypted here) and the deposit, their shares.
+    ines = opened.enter_context(CoffreClient(live_server))
+    logged = ines.login("ines.d", cast.DEMO_PASSPHRASE)
+    names = {d.metadata.name for d in ines.list_documents(logged.keys)}
+    assert names == {p.name for p in story.PAPERS["ines.d"]} | {"attestation-election-domicile.pdf"}
+    states = sorted(g["state"] for g in ines.call("GET", "/grants").json()["grants"])
+    assert states == ["active", "revoked"]
+
+    # The directory: public search finds the services, accents and plurals aside.
+    with httpx.Client(base_url=live_server) as public:
+        found = public.get("/api/v1/directory/services", params={"need": "hebergement urgence"})
+        assert "115 — hébergement d'urgence" in [s["nom"] for s in found.json()["services"]]
+        found = public.get("/api/v1/directory/services", params={"need": "addictions alcool"})
+        services = found.json()["services"]
+        assert services[0]["structure"]["nom"] == cast.structure("csapa-volcans").name
+        assert services[0]["structure"]["adheres_to_charter"] is True
+        found = public.get("/api/v1/directory/services", params={"need": "milieu ouvert"})
+        assert found.json()["services"][0]["structure"]["adheres_to_charter"] is False
+
+    # The référent sees the persons who chose her, and only them.
+    benali = log_in(opened, live_server, "n.benali")
+    followed = referents.followed_all(benali)
+    assert [f.person.name for f in followed] == ["m.martin"]
+    martin = log_in(opened, live_server, "m.martin")
+    mine = referents.my_referent(martin)
+    assert mine.current is not None and mine.current.professional.name == "Nadia Benali"
+    assert mine.handover is not None and mine.handover.successor.name == "Léa Garnier"
+    fabre = log_in(opened, live_server, "c.fabre")
+    assert referents.followed_all(fabre) == []  # Inès has not answered the proposal
+    assert len(referents.my_referent(ines).proposals) == 1
+
+
+def test_the_demo_refuses_a_server_without_its_territory(
+    live_server: str, clock: FrozenClock, tmp_path: Path
+) -> None:
+    demo = Demo(live_server, totp=TotpBook(tmp_path / "t.json", clock.now), say=lambda _: None)
+    with pytest.raises(DemoRefused, match="pas encore de territoire"):
+        demo.load()
+    demo.close()
+
+
+def test_codes_are_printed_only_from_the_demo_state(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["demo", "--codes", "--state", str(tmp_path / "none.json")])
+    assert missing.exit_code == 1
+    state = tmp_path / "demo-totp.json"
+    TotpBook(state, FrozenClock().now).keep("dpo-63", pyotp.random_base32())
+    shown = runner.invoke(app, ["demo", "--codes", "--state", str(state)])
+    assert shown.exit_code == 0
+    assert shown.output.startswith("dpo-63")
+    assert oct(state.stat().st_mode & 0o777) == "0o600"
