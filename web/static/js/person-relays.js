@@ -49,7 +49,7 @@ export function createRelays(P) {
   /** @type {Record<string, any> | null} */
   let charter = null;
 
-  const taker = (/** @type {Relay} */ r) => named(r.taken_by);
+  const taker = (/** @type {Relay} */ r) => named(r.taker) || named(r.taken_by);
   const orienting = (/** @type {Relay} */ r) => named(r.orienting) || { id: "", name: "" };
   const target = (/** @type {Relay} */ r) => named(r.target_structure) || { id: "", name: "" };
   const service = (/** @type {Relay} */ r) => named(r.service) || { id: "", name: "" };
@@ -57,6 +57,8 @@ export function createRelays(P) {
 
   /** @param {string} code */
   function purposeLabel(code) {
+    const listed = relays.find((r) => r.purpose === code && r.purpose_label);
+    if (listed) return String(listed.purpose_label);
     const purpose = charter ? charter.purposes.find((/** @type {any} */ p) => p.code === code) : null;
     return purpose ? String(purpose.label) : code;
   }
@@ -205,8 +207,19 @@ export function createRelays(P) {
       return el("fieldset", {}, legend, body);
     });
     byId("relay-agree-needs").replaceChildren(...needs);
+    byId("relay-agree-note-heading").textContent = fill(S.relay_note_heading, { professional: orienting(r).name });
+    showNote("relay-agree-note", "relay-agree-note-text", null);
     showError("relay-agree-error", "");
     show("relay-agree");
+    // The note helps to decide; read here only when the territory's key is already
+    // pinned on this device (else on the relay's screen, after the check).
+    if (r.note && P.trust.readPin()) {
+      try {
+        showNote("relay-agree-note", "relay-agree-note-text", await noteText(r, "note"));
+      } catch (error) {
+        showError("relay-agree-error", messageFor(error, S.unexpected_error));
+      }
+    }
   }
 
   /** @param {boolean} on */
@@ -415,8 +428,15 @@ export function createRelays(P) {
     byId(textId).textContent = text || "";
   }
 
-  /** @param {Relay} r */
-  async function showRelay(r) {
+  /** @param {Relay} listed */
+  async function showRelay(listed) {
+    // Read again: a note key or a return may have come since the list was drawn.
+    let r = listed;
+    try {
+      r = { ...(await (await api("GET", `/relays/${listed.id}`)).json()), waitingShare: listed.waitingShare };
+    } catch (error) {
+      return setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
+    }
     current = r;
     byId("relay-title").textContent = where(r);
     byId("relay-state").textContent = stateWords(r);
@@ -507,7 +527,7 @@ export function createRelays(P) {
       for (const id of ["relay-list", "relay-agree-needs", "relay-share-docs", "relay-share-durations", "relay-facts", "relay-actions"]) {
         byId(id).replaceChildren();
       }
-      for (const id of ["relay-note-text", "relay-return-text", "relay-agree-intro", "relay-share-who", "relay-share-title"]) {
+      for (const id of ["relay-note-text", "relay-return-text", "relay-agree-note-text", "relay-agree-intro", "relay-share-who", "relay-share-title"]) {
         byId(id).textContent = "";
       }
     },
