@@ -10,12 +10,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from api.schemas.common import B64Bytes
-from api.types import MultilineText, Text
+from api.types import MultilineText, Text, clean_text_before
+from crypto import b64decode, b64encode
+from crypto.errors import InvalidInputError
 
 ShortText = Annotated[Text, Field(max_length=64)]
+# A SPEC §29 envelope is at most 8297 bytes (11063 characters of base64url), more than
+# ``B64Bytes`` takes; a larger one is decoded (the request's body limit bounds it) so
+# that the service answers ``relay_note_too_big`` rather than a malformed request.
+NOTE_TEXT_MAX = 64 * 1024
+
+
+def _note(value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str) or len(value) > NOTE_TEXT_MAX:
+        raise ValueError("expected a base64url string")
+    clean_text_before(value)
+    try:
+        return b64decode(value)
+    except InvalidInputError as exc:
+        raise ValueError("invalid base64url") from exc
+
+
+NoteBytes = Annotated[
+    bytes,
+    BeforeValidator(_note),
+    PlainSerializer(b64encode, return_type=str),
+    WithJsonSchema({"type": "string", "contentEncoding": "base64url"}),
+]
 
 
 class NamedBody(BaseModel):
@@ -63,9 +89,9 @@ class RelayBody(BaseModel):
     # The person's chosen documents: for the person and the taker only.
     documents: list[str] | None
     # The SPEC §29 envelopes, each only with the caller's own sealed key.
-    note: B64Bytes | None
+    note: NoteBytes | None
     note_key: B64Bytes | None
-    return_note: B64Bytes | None
+    return_note: NoteBytes | None
     return_key: B64Bytes | None
     keys: list[PublicKeysBody]
 
@@ -91,7 +117,7 @@ class NewRelayBody(BaseModel):
     service_id: ShortText
     purpose: ShortText
     categories: list[ShortText] = Field(max_length=30)
-    note: B64Bytes
+    note: NoteBytes
     note_keys: list[NoteKeyIn] = Field(max_length=10)
     # The orienting structure, for a professional member of several.
     structure_id: ShortText | None = None
@@ -126,5 +152,5 @@ class NoteKeyBody(BaseModel):
 class ReturnBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    note: B64Bytes
+    note: NoteBytes
     note_keys: list[NoteKeyIn] = Field(max_length=10)

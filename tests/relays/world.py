@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from client import relays as relay_client
 from coffre.directory.models import DirectoryService
+from crypto import b64encode
+from crypto.relay_note import new_note_key, seal_note, seal_note_key
 from tests.consent.world import MDPH, RSA, ConsentWorld, build_consent_world, publish
 from tests.directory.factories import service, structure
 from tests.structures.world import (
@@ -42,10 +44,27 @@ vers = ["caf"]
 """
 
 
-def relay_charter(ccas_id: str, caf_id: str, *, version: int = 2, relais: str | None = None) -> str:
+def relay_charter(
+    ccas_id: str,
+    caf_id: str,
+    *,
+    version: int = 2,
+    relais: str | None = None,
+    caf_adheres: bool = True,
+) -> str:
     """The consent world's charter (RSA: identity and address; MDPH: identity and
     health), the CAF adhering too, and the ``[relais]`` block (or another one)."""
     block = RELAIS.format(rsa=RSA) if relais is None else relais
+    caf = (
+        f'''
+[[structures]]
+identifiant = "{caf_id}"
+nom = "CAF du Puy-de-Dôme"
+adhesion = 2026-01-01
+'''
+        if caf_adheres
+        else ""
+    )
     return f'''
 version = {version}
 territoire = "63"
@@ -74,11 +93,7 @@ motif_obligatoire = true
 identifiant = "{ccas_id}"
 nom = "CCAS de Clermont-Ferrand"
 adhesion = 2026-01-01
-
-[[structures]]
-identifiant = "{caf_id}"
-nom = "CAF du Puy-de-Dôme"
-adhesion = 2026-01-01
+{caf}
 {block}
 '''
 
@@ -179,7 +194,9 @@ def _import_directory(api: TestClient, admin: Who) -> dict[str, str]:
     return {str(source_id).split("--")[-1]: str(id_) for source_id, id_ in rows}
 
 
-def build_relay_world(api: TestClient, tmp_path: Path, *, relais: str | None = None) -> RelayWorld:
+def build_relay_world(
+    api: TestClient, tmp_path: Path, *, relais: str | None = None, caf_adheres: bool = True
+) -> RelayWorld:
     cw = build_consent_world(api, tmp_path)
     admin = cw.world.admin
     response = api.post(
@@ -206,7 +223,8 @@ def build_relay_world(api: TestClient, tmp_path: Path, *, relais: str | None = N
         )
         certify_member(api, caf_admin, caf_id, agent.account_id)
         agents.append(agent)
-    publish(api, cw.world, relay_charter(cw.world.structure_id, caf_id, relais=relais))
+    charter = relay_charter(cw.world.structure_id, caf_id, relais=relais, caf_adheres=caf_adheres)
+    publish(api, cw.world, charter)
     ids = _import_directory(api, admin)
     # The person already shares with Mme Dupont (the orienting professional): linked.
     cw.share()
@@ -223,3 +241,37 @@ def build_relay_world(api: TestClient, tmp_path: Path, *, relais: str | None = N
 
 def now_of(api: TestClient) -> datetime:
     return api.app.state.coffre.clock.now()  # type: ignore[attr-defined,no-any-return]
+
+
+def relay_body(rw: RelayWorld, *, text: str = "Besoin : RSA.", **changes: Any) -> dict[str, Any]:
+    """A POST /relays body written by hand (SPEC §29), for the refusal tests."""
+    rid = changes.pop("id", None) or relay_client.new_relay_id()
+    key = new_note_key()
+    envelope = seal_note(
+        text,
+        relay_id=rid,
+        which="note",
+        author_id=rw.orienting.account_id,
+        author_sign_seed=rw.orienting.keys.sign_seed,
+        note_key=key,
+    )
+    body: dict[str, Any] = {
+        "id": rid,
+        "person_id": rw.person.account_id,
+        "service_id": rw.service_id,
+        "purpose": RSA,
+        "categories": ["identite", "domicile"],
+        "note": b64encode(envelope),
+        "note_keys": [
+            {
+                "recipient_id": rw.orienting.account_id,
+                "sealed_key": b64encode(seal_note_key(key, rw.orienting.keys.box_public)),
+            },
+            {
+                "recipient_id": rw.person.account_id,
+                "sealed_key": b64encode(seal_note_key(key, rw.person.keys.box_public)),
+            },
+        ],
+    }
+    body.update(changes)
+    return body
