@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from coffre.structures.kinds import PROFESSIONS
+
 
 def pro_network_strings(_: Callable[[str], str]) -> dict[str, str]:
-    return {
+    # A profession's words by its code ("profession_<code>"): the référent's view names
+    # the professionals of the person's network by their profession.
+    professions = {f"profession_{code}": _(label) for code, label in PROFESSIONS.items()}
+    return professions | {
         # Personnes suivies
         "followed_none": _("Personne ne vous a encore choisi·e comme référent·e de parcours."),
         "followed_since": _("Référent·e depuis le {date}"),
@@ -36,6 +41,7 @@ def pro_network_strings(_: Callable[[str], str]) -> dict[str, str]:
         "followed_no_expiring": _("Aucun papier partagé avec vous ne se périme bientôt."),
         "followed_no_relays": _("Aucun relais."),
         "followed_no_network": _("La personne ne partage rien en ce moment."),
+        "pro_person_missing": _("Choisissez d'abord la personne."),
         "pro_referent_proposed": _(
             "C'est envoyé : {person} verra votre proposition dans son coffre et décidera."
         ),

@@ -23,7 +23,7 @@ from coffre.directory.datainclusion import label
 from coffre.directory.errors import ServiceNotFound
 from coffre.directory.service import MAX_QUERY_CHARS, Found, SearchQuery
 from coffre.errors import CoffreError
-from coffre.policy import Actor
+from coffre.policy import Actor, Role
 from web.i18n import LANG_COOKIE, negotiate, translations
 from web.pages.app import TEMPLATES
 
@@ -116,8 +116,17 @@ def guide_page(
 @router.get("/guide/services/{service_id}", response_class=HTMLResponse)
 def service_page(request: Request, service_id: str) -> Response:
     coffre = request.app.state.coffre
+    actor = _actor(request)
     try:
-        found = coffre.directory.get(_actor(request), service_id[:64])
+        found = coffre.directory.get(actor, service_id[:64])
     except ServiceNotFound as exc:
         return _render(request, "guide/service.html", 404, found=None, error=exc.message_fr)
-    return _render(request, "guide/service.html", found=found, error=None)
+    # A professional may orient a person to a service of a Coffre structure under the
+    # charter: the link opens their vault page on the orient screen (pro-orient.js).
+    orienting = (
+        actor is not None
+        and actor.role is Role.PROFESSIONAL
+        and found.adheres
+        and found.structure.structure_id is not None
+    )
+    return _render(request, "guide/service.html", found=found, error=None, orienting=orienting)

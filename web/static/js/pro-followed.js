@@ -212,7 +212,8 @@ export function createProFollowed(ctx, hooks) {
   function networkLine(who) {
     const professional = who.professional || who;
     const structure = who.structure || professional.structure;
-    const profession = professional.profession_label || professional.profession || "";
+    const code = String(professional.profession || "");
+    const profession = professional.profession_label || S[`profession_${code}`] || "";
     return fill(S.followed_network_line, {
       professional: nameOf(professional),
       profession: profession ? ` (${profession})` : "",
@@ -265,7 +266,7 @@ export function createProFollowed(ctx, hooks) {
     event.preventDefault();
     const form = /** @type {HTMLFormElement} */ (event.target);
     const person = linked.find((p) => p.id === checked(form, "propose-person"));
-    if (!person) return askToChoose(form, "propose-person", "referent-propose-error", S.choose_person);
+    if (!person) return askToChoose(form, "propose-person", "referent-propose-error", S.pro_person_missing);
     busy(form, true);
     try {
       const profile = await hooks.profile();

@@ -158,7 +158,7 @@ export function createProOrient(ctx, hooks) {
     event.preventDefault();
     if (!service) return showSearch();
     const person = persons.find((p) => p.id === checked(form, "orient-person"));
-    if (!person) return askToChoose(form, "orient-person", "orient-error", S.choose_person);
+    if (!person) return askToChoose(form, "orient-person", "orient-error", S.pro_person_missing);
     const purpose = form.purpose.value;
     if (!purpose) return showError("orient-error", S.ask_purpose_missing);
     const categories = checkedAll(form, "orient-category");

@@ -51,8 +51,8 @@ export function relayStateText(S, relay) {
     case "proposed":
       return relay.agreed_at ? S.pro_relay_waiting_take : S.pro_relay_waiting_person;
     case "taken":
-      return relay.taken_by && relay.taken_at
-        ? fill(S.pro_relay_taken, { professional: nameOf(relay.taken_by, S.someone), date: day(relay.taken_at) })
+      return relay.taker && relay.taken_at
+        ? fill(S.pro_relay_taken, { professional: nameOf(relay.taker, S.someone), date: day(relay.taken_at) })
         : S.pro_relay_taken_plain;
     case "declined":
       return relay.decline_reason ? fill(S.pro_relay_declined, { reason: relay.decline_reason }) : S.pro_relay_declined_plain;
@@ -73,6 +73,13 @@ export function relayStateText(S, relay) {
   }
 }
 
+/**
+ * A relay's purpose in words (the relay's own label, else the charter's).
+ * @param {Relay} relay
+ * @param {Map<string, string>} labels
+ */
+const relayPurpose = (relay, labels) => relay.purpose_label || purposeLabel(relay.purpose, labels);
+
 /** The class of the state badge (consent.css). @param {Relay} relay */
 const stateClass = (relay) => ({ proposed: "pending", taken: "active" })[String(relay.state)] || "";
 
@@ -90,6 +97,15 @@ export function createProRelays(ctx, hooks) {
   let back = "pro-relays"; // where "Retour" leads from a relay opened elsewhere
   /** @type {Set<string>} */
   const keyed = new Set(); // relays whose taker this page gave the note key, this session
+
+  /**
+   * The person's box key as the relay names it (SPEC §29.5: not certified), if given.
+   * @param {Relay} item
+   */
+  function personBox(item) {
+    const found = (item.keys || []).find((/** @type {any} */ k) => k.account_id === idOf(item.person));
+    return found ? String(found.box_public_key) : undefined;
+  }
 
   // ------------------------------------------------------------------ the list
 
@@ -112,7 +128,7 @@ export function createProRelays(ctx, hooks) {
       { className: "card" },
       el("h3", { id: headingId, text: heading }),
       el("p", { text: detail }),
-      el("p", { text: fill(S.pro_relay_purpose, { purpose: purposeLabel(item.purpose, labels), date: day(item.created_at) }) }),
+      el("p", { text: fill(S.pro_relay_purpose, { purpose: relayPurpose(item, labels), date: day(item.created_at) }) }),
       el("p", {}, el("span", { className: `state ${stateClass(item)}`, text: relayStateText(S, item) })),
       el("div", { className: "actions" }, open),
     );
@@ -185,8 +201,10 @@ export function createProRelays(ctx, hooks) {
   async function noteText(item, which) {
     const envelope = which === "note" ? item.note : item.return_note;
     const sealed = which === "note" ? item.note_key : item.return_key;
-    if (!envelope) return null;
-    if (!sealed) return { text: which === "note" ? S.pro_relay_note_not_yet : S.pro_relay_return_not_yours, plain: true };
+    // The server sends a note only to its readers: the taker gets it once a reader
+    // (the author or the person) sealed its key to them.
+    const takerWaits = which === "note" && item.state === "taken" && idOf(item.taken_by) === state.accountId;
+    if (!envelope || !sealed) return takerWaits ? { text: S.pro_relay_note_not_yet, plain: true } : null;
     const author = which === "note" ? idOf(item.orienting) : idOf(item.taken_by);
     try {
       return { text: await notes.read({ relayId: item.id, which, authorId: author, envelope, sealedKey: sealed }), plain: false };
@@ -263,7 +281,7 @@ export function createProRelays(ctx, hooks) {
       const rows = [
         [S.pro_relay_fact_person, nameOf(item.person, S.someone)],
         [S.pro_relay_fact_service, `${nameOf(item.service)} · ${nameOf(item.target_structure)}`],
-        [S.pro_relay_fact_purpose, purposeLabel(item.purpose, labels)],
+        [S.pro_relay_fact_purpose, relayPurpose(item, labels)],
         [S.pro_relay_fact_papers, (item.categories || []).map(categoryLabel).join(" · ")],
         [S.pro_relay_fact_orienting, `${nameOf(item.orienting, S.someone)} · ${nameOf(item.orienting_structure)}`],
         [S.pro_relay_fact_created, day(item.created_at)],
@@ -271,7 +289,7 @@ export function createProRelays(ctx, hooks) {
       if (item.state === "proposed" && item.expires_at) rows.push([S.pro_relay_fact_expires, day(item.expires_at)]);
       facts(rows);
       drawNote("pro-relay-note", S.pro_relay_note, await noteText(item, "note"));
-      drawNote("pro-relay-return", fill(S.pro_relay_return_of, { professional: nameOf(item.taken_by, S.someone) }), await noteText(item, "return"));
+      drawNote("pro-relay-return", fill(S.pro_relay_return_of, { professional: nameOf(item.taker, S.someone) }), await noteText(item, "return"));
       await drawDocuments(item);
       await drawActions(item);
       byId("pro-relay-back").dataset.go = back;
@@ -349,7 +367,7 @@ export function createProRelays(ctx, hooks) {
         readers: [
           { id: state.accountId || "", kind: "self" },
           { id: responsible, kind: "professional" },
-          { id: idOf(relay.person), kind: "person" },
+          { id: idOf(relay.person), kind: "person", box: personBox(relay) },
         ],
       });
       await api("POST", `/relays/${relay.id}/return`, { json: sealed });
