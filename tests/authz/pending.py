@@ -13,19 +13,6 @@ from __future__ import annotations
 
 PENDING: frozenset[tuple[str, str]] = frozenset(
     {
-        # Référent (helper R: tests/authz/expect_referents.py).
-        ("GET", "/api/v1/followed"),
-        ("GET", "/api/v1/followed/{person_id}"),
-        ("DELETE", "/api/v1/referent"),
-        ("GET", "/api/v1/referent"),
-        ("PATCH", "/api/v1/referent"),
-        ("POST", "/api/v1/referent"),
-        ("POST", "/api/v1/referent/handovers"),
-        ("POST", "/api/v1/referent/handovers/{handover_id}/accept"),
-        ("POST", "/api/v1/referent/handovers/{handover_id}/refuse"),
-        ("POST", "/api/v1/referent/proposals"),
-        ("POST", "/api/v1/referent/proposals/{proposal_id}/accept"),
-        ("POST", "/api/v1/referent/proposals/{proposal_id}/decline"),
         # Relays (helper L: tests/authz/expect_relays.py).
         ("GET", "/api/v1/relays"),
         ("POST", "/api/v1/relays"),
