@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from client import consent, network, referents
+from client import consent, network, referents, relays
 from client.api import ApiError, CoffreClient
 from client.demo import cast, story
 from client.demo.papers import Paper
@@ -83,6 +83,7 @@ class Demo:
         self._sessions: dict[str, Session] = {}
         self._structures: dict[str, str] = {}  # demo key -> Coffre structure id
         self._root_pin: str | None = None
+        self._service_ids: dict[str, str] = {}  # data·inclusion id -> Coffre service id
 
     # -- plumbing --------------------------------------------------------------
     def close(self) -> None:
@@ -166,6 +167,7 @@ class Demo:
         self.persons()
         self.consent()
         self.referents()
+        self.relays()
         return self.summary
 
     def check_root(self) -> None:
@@ -199,16 +201,26 @@ class Demo:
 
     def _directory_complete(self, client: CoffreClient) -> bool:
         wanted = {s["id"] for s in self._services()["services"]}
-        found: set[str] = set()
+        return wanted <= set(self._directory(client))
+
+    def _directory(self, client: CoffreClient) -> dict[str, str]:
+        """The demo's services in the directory: data·inclusion id -> Coffre id."""
+        found: dict[str, str] = {}
         offset = 0
         while True:
             page = client.call(
                 "GET", "/directory/services", params={"limit": 50, "offset": offset}
             ).json()["services"]
-            found.update(s["source_id"] for s in page if s["source"] == cast.SOURCE)
+            found.update({s["source_id"]: s["id"] for s in page if s["source"] == cast.SOURCE})
             if len(page) < 50:
-                return wanted <= found
+                return found
             offset += 50
+
+    def service_id(self, source_id: str) -> str:
+        if source_id not in self._service_ids:
+            with self._client() as client:
+                self._service_ids = self._directory(client)
+        return self._service_ids[source_id]
 
     def _services(self) -> dict[str, Any]:
         document: dict[str, Any] = json.loads(self.services_file.read_text(encoding="utf-8"))
@@ -534,6 +546,88 @@ class Demo:
                 person_ids=[person.account_id],
             )
             self.summary.add("hand-overs")
+
+    # -- relays between structures -----------------------------------------------------
+    def relays(self) -> None:
+        for orientation in story.ORIENTATIONS:
+            self.relay(orientation)
+        self.say("Démo : relais proposés, acceptés, pris avec un retour, déclinés, clos.")
+
+    def relay(self, plan: story.Orientation) -> None:
+        """Made once: a relay of the same person to the same service, whatever its
+        state now (a visitor may have taken or closed it since), is left as it is."""
+        author = self.session(plan.orienting)
+        person = self.person(plan.person)
+        service_id = self.service_id(plan.service)
+        outgoing = relays.list_relays(author.client, box="outgoing")
+        if any(
+            r["person"]["id"] == person.account_id and r["service"]["id"] == service_id
+            for r in outgoing
+        ):
+            return
+        relay = relays.propose(
+            author.client,
+            author.keys,
+            author_id=author.account_id,
+            person_id=person.account_id,
+            service_id=service_id,
+            purpose=plan.purpose,
+            categories=plan.categories,
+            text=plan.note,
+            structure_id=self._structures[cast.professional(plan.orienting).structure],
+        )
+        self.summary.add("relays")
+        if plan.state == "proposed":
+            return
+        if plan.state == "closed":
+            relays.refuse(person.client, relay["id"])  # the person says no: closed
+            return
+        documents = self._documents(person)
+        relay = relays.agree(person.client, relay["id"], [documents[n] for n in plan.papers])
+        if plan.state == "agreed" or plan.taker is None:
+            return
+        taker = self.session(plan.taker)
+        if plan.state == "declined":
+            relays.decline(taker.client, relay["id"], plan.answer or "")
+            return
+        relay = relays.take(taker.client, relay["id"])
+        # The author seals the note's key to the taker (certified key), the person
+        # shares the chosen papers with the taker (a grant scoped to the relay), the
+        # taker reads the note, opens one paper and sends the return.
+        relays.give_note_to_taker(
+            author.client,
+            author.keys,
+            relays.get(author.client, relay["id"]),
+            pinned_root=self.root_pin(),
+        )
+        relay = relays.get(person.client, relay["id"])
+        consent.share(
+            person.client,
+            person.keys,
+            person_id=person.account_id,
+            professional_id=taker.account_id,
+            pinned_root=self.root_pin(),
+            purpose=relay["purpose"],
+            document_ids=relay["documents"],
+            days=30,
+            now=self.now(),
+            relay_id=relay["id"],
+        )
+        self.summary.add("relay grants")
+        relay = relays.get(taker.client, relay["id"])
+        relays.read_note(taker.client, taker.keys, relay, pinned_root=self.root_pin())
+        grant = next(
+            g for g in consent.shared_with_me(taker.client) if g.get("relay_id") == relay["id"]
+        )
+        consent.pull(taker.client, taker.keys, str(grant["id"]), relay["documents"][0], grant=grant)
+        relays.send_return(
+            taker.client,
+            taker.keys,
+            relay,
+            plan.answer or "",
+            author_id=taker.account_id,
+            pinned_root=self.root_pin(),
+        )
 
     def refused_share(self, share: story.Share) -> None:
         """A share the charter refuses (OPHIS does not sign it): shown, nothing made."""

@@ -159,14 +159,6 @@ class Share:
     revoked: bool = False  # then withdrawn by the person
 
 
-CAF_RSA = Ask(
-    "t.girard",
-    "m.martin",
-    "ouverture-droits-rsa",
-    "ressources",
-    "Pour réexaminer vos droits après votre sortie : un justificatif de ressources.",
-    "grant",
-)
 MDPH_CERTIFICATE = Ask(
     "h.vidal",
     "monsieur.a",
@@ -176,7 +168,6 @@ MDPH_CERTIFICATE = Ask(
     "grant",
 )
 ASKS: tuple[Ask, ...] = (
-    CAF_RSA,
     MDPH_CERTIFICATE,
     Ask(
         "t.girard",
@@ -210,15 +201,6 @@ SHARES: tuple[Share, ...] = (
         180,
         pull="echeancier-dette-loyer.png",
         reason="Point budget avec M. Martin avant l'audience de surendettement",
-    ),
-    Share(
-        "m.martin",
-        "t.girard",
-        "ouverture-droits-rsa",
-        ("carte-identite.pdf", "attestation-employeur.pdf", "avis-imposition-2026.pdf"),
-        30,
-        answers=CAF_RSA,
-        pull="attestation-employeur.pdf",
     ),
     Share(
         "ines.d",
@@ -286,4 +268,115 @@ REFERENTS: tuple[Referent, ...] = (
     Referent("monsieur.a", "e.mercier", "person", show_expiry_count=True),
     # Inès: the CCAS social worker offers to be her référente; Inès has not answered.
     Referent("ines.d", "c.fabre", "professional"),
+)
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """A relay: a professional orients a person to a directory service (by its
+    data·inclusion id) for one purpose, with a liaison note. ``state`` is where the demo
+    leaves it: ``proposed`` (the person has not answered), ``agreed`` (agreed with
+    ``papers``, waiting to be taken), ``taken`` (then the person shares the papers with
+    the taker, who opens one and sends ``answer`` back as the return), ``declined``
+    (``answer`` is the reason), ``closed`` (the person refused)."""
+
+    key: str
+    orienting: str
+    person: str
+    service: str  # data·inclusion id in client/demo/data/services.json
+    purpose: str
+    categories: tuple[str, ...]
+    note: str
+    state: str
+    papers: tuple[str, ...] = ()
+    taker: str | None = None
+    answer: str | None = None
+
+
+ORIENTATIONS: tuple[Orientation, ...] = (
+    # Monsieur Martin's income stopped with his incarceration: his curator orients him
+    # to the CAF to reopen his RSA; the CAF takes it and says so.
+    Orientation(
+        "martin-caf",
+        "n.benali",
+        "m.martin",
+        "coffre-demo--caf-63--rsa",
+        "ouverture-droits-rsa",
+        ("identite", "ressources"),
+        "M. Martin est sorti de détention en août ; son traitement d'agent territorial "
+        "est suspendu depuis février. Réexamen du RSA demandé. Il oublie parfois ses "
+        "rendez-vous : merci de me mettre en copie des convocations.",
+        "taken",
+        papers=("carte-identite.pdf", "attestation-employeur.pdf"),
+        taker="t.girard",
+        answer="Demande enregistrée le jour même ; droits RSA rouverts, premier "
+        "versement le 5 du mois prochain. Convocation envoyée en copie à la curatrice.",
+    ),
+    # He says no to emergency aid from the CCAS: his choice, the relay is closed.
+    Orientation(
+        "martin-ccas",
+        "n.benali",
+        "m.martin",
+        "coffre-demo--ccas-clermont--secours",
+        "ouverture-droits-rsa",
+        ("ressources",),
+        "Demande d'aide d'urgence en attendant le RSA (alimentation).",
+        "closed",
+    ),
+    # Inès needs a roof tonight: the CCAS orients her to the 115 (SIAO); she agreed
+    # on her phone, the SIAO has not taken it yet.
+    Orientation(
+        "ines-siao",
+        "c.fabre",
+        "ines.d",
+        "coffre-demo--siao-63--115",
+        "demande-logement-siao",
+        ("identite", "famille"),
+        "Mme D., 22 ans, avec sa fille de trois mois, a quitté le domicile conjugal "
+        "(violences). Sans solution ce soir. Joignable par le CCAS.",
+        "agreed",
+        papers=("carte-identite.png", "livret-de-famille.pdf"),
+    ),
+    # And to the CAF's social worker: proposed, Inès has not answered yet.
+    Orientation(
+        "ines-caf",
+        "c.fabre",
+        "ines.d",
+        "coffre-demo--caf-63--separation",
+        "ouverture-droits-rsa",
+        ("identite", "caf"),
+        "Séparation récente, naissance en septembre : faire le point sur ses droits "
+        "(RSA majoré, PAJE).",
+        "proposed",
+    ),
+    # M. A.'s résidence accueil: the request the seeds lost. Agreed, not taken: the
+    # hospital's social worker stays responsible, is reminded after 10 days, and the
+    # relay expires after 30 if nobody takes it.
+    Orientation(
+        "a-siao",
+        "e.mercier",
+        "monsieur.a",
+        "coffre-demo--siao-63--insertion",
+        "demande-logement-siao",
+        ("identite", "domicile"),
+        "Demande de place en résidence accueil, hors centre-ville, pour M. A. (suivi "
+        "psychiatrique, curatelle). Sortie d'hospitalisation prévue fin du mois.",
+        "agreed",
+        papers=("carte-identite.pdf", "attestation-domiciliation.pdf"),
+    ),
+    # The MDPH declines a second file: the first one is already open there.
+    Orientation(
+        "a-mdph",
+        "e.mercier",
+        "monsieur.a",
+        "coffre-demo--mdph-63--dossier",
+        "dossier-mdph",
+        ("identite", "sante"),
+        "Dossier MDPH pour une orientation SAVS ; certificat médical joint.",
+        "declined",
+        papers=("carte-identite.pdf", "certificat-medical-mdph.pdf"),
+        taker="h.vidal",
+        answer="Le dossier de M. A. est déjà ouvert à la MDPH (certificat reçu) : pas de "
+        "second dossier, passage en commission le mois prochain.",
+    ),
 )

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from cli.demo import run
 from cli.main import app
-from client import CoffreClient, referents
+from client import CoffreClient, referents, relays
 from client.demo import cast, story
 from client.demo.build import Demo, DemoRefused
 from client.demo.totp import TotpBook
@@ -106,6 +106,28 @@ def test_the_demo_loads_once_and_every_role_logs_in(
     fabre = log_in(opened, live_server, "c.fabre")
     assert referents.followed_all(fabre) == []  # Inès has not answered the proposal
     assert len(referents.my_referent(ines).proposals) == 1
+
+    # Relays in each state the demo can reach on a live clock (expiry needs 30 days).
+    seen = {}
+    for person in (martin, ines, log_in(opened, live_server, "monsieur.a")):
+        for relay in relays.list_relays(person):
+            agreed = relay["agreed_at"] is not None and relay["state"] == "proposed"
+            seen[relay["service"]["name"]] = "agreed" if agreed else relay["state"]
+    assert sorted(seen.values()) == sorted(o.state for o in story.ORIENTATIONS)
+    assert sorted(seen.values()) == [
+        "agreed",
+        "agreed",
+        "closed",
+        "declined",
+        "proposed",
+        "taken",
+    ]
+    [taken] = [r for r in relays.list_relays(martin) if r["state"] == "taken"]
+    assert taken["returned_at"] is not None
+    assert [f.relays_open for f in followed] == [1]
+    lambert = log_in(opened, live_server, "s.lambert")
+    incoming = relays.list_relays(lambert, box="incoming")
+    assert sorted(r["person"]["name"] for r in incoming) == ["ines.d", "monsieur.a"]
 
 
 def test_the_demo_refuses_a_server_without_its_territory(
