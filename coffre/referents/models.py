@@ -22,6 +22,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from coffre.consent.models import Grant
 from coffre.db.base import Base, UTCDateTime
 
 
@@ -121,3 +122,12 @@ class ReferentHandover(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# The référent's view asks, for a page of persons, which of their grants are made to
+# the référent (coffre/referents/repository.py ``expiring_shared_with``): without this
+# index the database walks every grant ever made to the référent, which grows with the
+# years; with it, one probe per person of the page (bench/referent_view.py, plans in
+# docs/PERFORMANCE.md). Declared here, with the query it serves; created by this
+# area's migration.
+GRANTS_TO_PERSON = Index("ix_grants_professional_person", Grant.professional_id, Grant.person_id)

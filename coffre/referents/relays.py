@@ -48,12 +48,18 @@ def open_counts(db: DbSession, person_ids: Collection[str]) -> dict[str, int]:
     relay = _relay_model()
     if relay is None or not person_ids:
         return {}
+    # Grouped by state too and filtered here: the query then goes by person (one probe
+    # of the person index each), not through every open relay of the territory.
     query = (
-        select(relay.person_id, func.count(relay.id))
-        .where(relay.person_id.in_(list(person_ids)), relay.state.in_(OPEN_STATES))
-        .group_by(relay.person_id)
+        select(relay.person_id, relay.state, func.count(relay.id))
+        .where(relay.person_id.in_(list(person_ids)))
+        .group_by(relay.person_id, relay.state)
     )
-    return {str(pid): int(n) for pid, n in db.execute(query).all()}
+    counts: dict[str, int] = {}
+    for pid, state, n in db.execute(query).all():
+        if state in OPEN_STATES:
+            counts[str(pid)] = counts.get(str(pid), 0) + int(n)
+    return counts
 
 
 def relays_of(db: DbSession, person_id: str) -> Sequence[RelaySummary]:
