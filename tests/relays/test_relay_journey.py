@@ -94,7 +94,9 @@ def test_a_relay_goes_from_orientation_to_return_with_the_person_deciding(
     )
     back = relay_client.get(orienting, rid)
     assert (
-        relay_client.read_note(orienting, rw.orienting.keys, back, which="return", pinned_root=rw.root)
+        relay_client.read_note(
+            orienting, rw.orienting.keys, back, which="return", pinned_root=rw.root
+        )
         == "Dossier RSA déposé, rendez-vous le 14."
     )
     assert relay_client.read_note(
@@ -118,7 +120,9 @@ def test_a_relay_goes_from_orientation_to_return_with_the_person_deciding(
     coffre = api.app.state.coffre  # type: ignore[attr-defined]
     with coffre.db.unit_of_work() as db:
         actions = db.scalars(
-            select(AuditEntry.action).where(AuditEntry.action.like("relay.%")).order_by(AuditEntry.seq)
+            select(AuditEntry.action)
+            .where(AuditEntry.action.like("relay.%"))
+            .order_by(AuditEntry.seq)
         ).all()
         assert actions == [
             "relay.proposed",
@@ -174,3 +178,33 @@ def test_the_person_closes_a_taken_relay_and_the_taker_is_told(rw: RelayWorld) -
             select(Notification.data).where(Notification.account_id == rw.agent.account_id)
         ).all()
     assert any(json.loads(d)["event"] == "closed" for d in told)
+
+
+def test_the_persons_referent_follows_the_relay_and_is_told_of_each_change(
+    rw: RelayWorld,
+) -> None:
+    referent = rw.cw.world.structure_admin  # M. Bernard, certified at the CCAS
+    chosen = rw.api.post(
+        "/api/v1/referent",
+        json={"professional_id": referent.account_id, "structure_id": rw.cw.world.structure_id},
+        headers=rw.person.headers,
+    )
+    assert chosen.status_code == 201, chosen.text
+    relay = rw.taken()
+    seen = relay_client.get(referent.client(rw.api), relay["id"])
+    assert seen["state"] == "taken"
+    assert seen["note"] is None and seen["documents"] is None  # metadata only
+    followed = relay_client.list_relays(referent.client(rw.api), box="followed")
+    assert [r["id"] for r in followed] == [relay["id"]]
+    coffre = rw.api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as db:
+        told = db.scalars(
+            select(Notification.data).where(
+                Notification.account_id == referent.account_id,
+                Notification.kind == "relay.changed",
+            )
+        ).all()
+    assert sorted(json.loads(d)["event"] for d in told) == ["agreed", "proposed", "taken"]
+    # Once the person ends the link, the former référent sees the relay no more.
+    assert rw.api.delete("/api/v1/referent", headers=rw.person.headers).status_code == 204
+    assert _status(rw, referent, relay["id"]) == 404
