@@ -126,6 +126,11 @@ class Demo:
                 # Already used in this 30-second step (replay refusal): the next one.
                 return self._open(login, client, self.totp.code(login, steps=1))
             client.close()
+            if exc.code == "invalid_credentials" and login == cast.TERRITORY_ADMIN_LOGIN:
+                raise DemoRefused(
+                    f"Ce serveur a déjà un territoire {cast.TERRITORY}, qui n'est pas celui "
+                    "de la démo : la démo ne s'y charge pas."
+                ) from exc
             raise
 
     def exists_with_totp(self, login: str) -> bool:

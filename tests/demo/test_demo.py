@@ -22,7 +22,9 @@ from client.demo import cast, story
 from client.demo.build import Demo, DemoRefused
 from client.demo.totp import TotpBook
 from coffre.clock import FrozenClock
+from coffre.container import Coffre
 from coffre.settings import Settings
+from tests.structures.world import bootstrap_territory
 
 
 def log_in(
@@ -137,6 +139,18 @@ def test_the_demo_refuses_a_server_without_its_territory(
     with pytest.raises(DemoRefused, match="pas encore de territoire"):
         demo.load()
     demo.close()
+
+
+def test_the_demo_refuses_a_territory_63_that_is_not_its_own(
+    settings: Settings, live_server: str, clock: FrozenClock, tmp_path: Path
+) -> None:
+    coffre = Coffre.build(settings)
+    try:
+        bootstrap_territory(coffre)  # territory 63, another admin than the demo's
+    finally:
+        coffre.close()
+    with pytest.raises(DemoRefused, match="pas celui de la démo"):
+        run(settings, live_server, tmp_path / "t.json", now=clock.now, say=lambda _: None)
 
 
 def test_codes_are_printed_only_from_the_demo_state(tmp_path: Path) -> None:
