@@ -19,7 +19,6 @@ from api.schemas.consent import (
 from api.types import PathId
 from coffre.consent.requests import NewRequest, RequestView
 from coffre.notifications.service import data_of
-from coffre.policy import Role
 
 router = APIRouter(tags=["requests"])
 
@@ -63,10 +62,8 @@ def create_request(body: NewRequestBody, actor: ActorDep, coffre: CoffreDep) -> 
 
 @router.get("/requests")
 def list_requests(actor: ActorDep, coffre: CoffreDep) -> RequestList:
-    if actor.role is Role.PERSON:
-        views = coffre.requests.inbox(actor)
-    else:
-        views = coffre.requests.sent(actor)
+    """A person's requests waiting for an answer; a professional's requests sent."""
+    views = coffre.requests.listed(actor)
     return RequestList(requests=[request_body(view) for view in views])
 
 

@@ -46,7 +46,7 @@ from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.db.engine import Database, hold
 from coffre.errors import CoffreError
-from coffre.policy import TOTP_ALLOWED, TOTP_REQUIRED, Actor
+from coffre.policy import Action, Actor, can
 from coffre.settings import Settings
 
 DIGITS = 6
@@ -145,7 +145,7 @@ class TotpService:
 
     def enrol(self, actor: Actor) -> TotpEnrolment:
         """Start (or restart) enrolment with a fresh secret; it counts once confirmed."""
-        if actor.role not in TOTP_ALLOWED:
+        if not can(actor, Action.TOTP_ENROL):
             raise TotpNotAllowed()
         now = self._clock.now()
         raw = secrets.token_bytes(SECRET_BYTES)
@@ -206,7 +206,7 @@ class TotpService:
 
     def disable(self, actor: Actor, code: str) -> None:
         """Turn TOTP off, with a current code; refused where the policy requires it."""
-        if actor.role in TOTP_REQUIRED:
+        if not can(actor, Action.TOTP_DISABLE):
             raise TotpMandatory()
         now = self._clock.now()
         refusal: CoffreError | None = None

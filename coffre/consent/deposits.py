@@ -114,10 +114,10 @@ class DepositService:
     def linked_persons(self, actor: Actor) -> list[Account]:
         """The persons a professional may deposit for: those who ever granted them
         something or answered one of their requests."""
-        if actor.role is not Role.PROFESSIONAL:
+        if not can(actor, Action.DEPOSIT_PERSONS):
             raise NotAllowed()
         with self._db.unit_of_work() as db:
-            return list(repository.linked_persons(db, actor.account_id))
+            return list(repository.linked_persons(db, actor))
 
     def person_box_key(self, actor: Actor, person_id: str) -> bytes:
         """The box key of a person the professional is linked with (to deposit)."""
@@ -243,7 +243,7 @@ class DepositService:
         return found
 
     def _linked_person(self, db: DbSession, actor: Actor, person_id: str) -> Account:
-        if actor.role is not Role.PROFESSIONAL:
+        if not can(actor, Action.DEPOSIT_PERSONS):
             raise NotAllowed()
         person = db.get(Account, person_id) if is_valid_id(person_id) else None
         if (

@@ -55,7 +55,7 @@ from coffre.db.engine import Database
 from coffre.errors import CoffreError
 from coffre.ids import is_valid_id, new_id
 from coffre.notifications.service import Kind, notify
-from coffre.policy import Action, Actor, Role, can
+from coffre.policy import Action, Actor, can
 from coffre.relays.grants import check_relay_grant
 from coffre.storage import ObjectStore
 from coffre.structures import repository as structures
@@ -247,13 +247,13 @@ class GrantService:
 
     def list_mine(self, actor: Actor) -> list[GrantView]:
         """Every grant the person made, newest first, with its state."""
-        if actor.role is not Role.PERSON:
+        if not can(actor, Action.GRANT_LIST_OWN):
             raise NotAllowed()
         now = self._clock.now()
         with self._db.unit_of_work() as db:
             return [
                 self._view(db, g, now, everything=True)
-                for g in repository.grants_of_person(db, actor.account_id)
+                for g in repository.grants_of_person(db, actor)
             ]
 
     def revoke(self, actor: Actor, grant_id: str) -> GrantView:
@@ -293,7 +293,7 @@ class GrantService:
         today = now.astimezone(TERRITORY_ZONE).date()
         views = []
         with self._db.unit_of_work() as db:
-            for grant in repository.grants_to(db, actor.account_id, now):
+            for grant in repository.grants_to(db, actor, now):
                 if grant_state(grant, now) is not GrantState.ACTIVE:
                     continue
                 view = self._view(db, grant, now)
@@ -357,9 +357,9 @@ class GrantService:
         # count below will see (docs/RELIABILITY.md, "Limits under concurrency").
         with self._db.unit_of_work(write=True) as db:
             grant = db.get(Grant, grant_id) if is_valid_id(grant_id) else None
-            if grant is None or actor.role is not Role.PROFESSIONAL:
-                raise GrantNotFound()
-            if grant.professional_id != actor.account_id:
+            # Only the grant's own professional learns that it exists (and, below, why
+            # a pull is refused); anyone else is answered as for an unknown grant.
+            if grant is None or not can(actor, Action.GRANT_STATE, _Granted(grant.professional_id)):
                 raise GrantNotFound()
             shared = (
                 db.get(GrantDocument, (grant.id, document_id)) if is_valid_id(document_id) else None
@@ -566,6 +566,11 @@ class _RefusedPull(Exception):
 @dataclass(frozen=True)
 class _Owned:
     owner_id: str
+
+
+@dataclass(frozen=True)
+class _Granted:
+    grantee_id: str
 
 
 def _with_refusal(view: GrantView, refusal: str | None) -> GrantView:

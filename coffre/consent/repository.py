@@ -1,15 +1,21 @@
-"""All queries of the consent area: charter versions, grants, requests."""
+"""All queries of the consent area: charter versions, grants, requests.
+
+The lists read through ``*_visible_to(actor)``: each filters by the policy's scope of
+that list (coffre/policy/consent.py), the function its row rules are built from.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, false, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
 from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter
+from coffre.policy import Action, Actor, scope
 from coffre.vault.models import Document
 
 
@@ -34,22 +40,47 @@ def charter_in_force(db: DbSession, on: date) -> PublishedCharter | None:
     return db.scalars(query).first()
 
 
+# -- what each actor sees (coffre/policy/consent.py, SCOPES) ------------------------
+
+
+def _scoped(column: InstrumentedAttribute[str], account_id: str | None) -> ColumnElement[bool]:
+    """The rows whose ``column`` is the scope's account; none without a scope."""
+    return false() if account_id is None else column == account_id
+
+
+def grants_visible_to(actor: Actor) -> Select[Grant]:
+    """The grants a person made (``GRANT_LIST_OWN``); none for anyone else."""
+    return select(Grant).where(_scoped(Grant.person_id, scope(actor, Action.GRANT_LIST_OWN)))
+
+
+def shared_visible_to(actor: Actor) -> Select[Grant]:
+    """The grants made to a professional (``SHARED_WITH_ME``); none for anyone else."""
+    owner = scope(actor, Action.SHARED_WITH_ME)
+    return select(Grant).where(_scoped(Grant.professional_id, owner))
+
+
+def requests_visible_to(actor: Actor) -> Select[AccessRequest]:
+    """A person's requests (``REQUEST_LIST_OWN``), a professional's requests sent
+    (``REQUEST_LIST_SENT``); none for anyone else."""
+    person = scope(actor, Action.REQUEST_LIST_OWN)
+    if person is not None:
+        return select(AccessRequest).where(AccessRequest.person_id == person)
+    sender = scope(actor, Action.REQUEST_LIST_SENT)
+    return select(AccessRequest).where(_scoped(AccessRequest.professional_id, sender))
+
+
 # -- grants ------------------------------------------------------------------------
 
 
-def grants_of_person(db: DbSession, person_id: str) -> Sequence[Grant]:
-    query = select(Grant).where(Grant.person_id == person_id)
+def grants_of_person(db: DbSession, actor: Actor) -> Sequence[Grant]:
+    query = grants_visible_to(actor)
     return db.scalars(query.order_by(Grant.created_at.desc(), Grant.id)).all()
 
 
-def grants_to(db: DbSession, professional_id: str, now: datetime) -> Sequence[Grant]:
-    """Grants to a professional that are not revoked or expired (exhausted ones are
+def grants_to(db: DbSession, actor: Actor, now: datetime) -> Sequence[Grant]:
+    """Grants to the professional that are not revoked or expired (exhausted ones are
     filtered by the caller, which knows the state rules)."""
-    query = select(Grant).where(
-        Grant.professional_id == professional_id,
-        Grant.revoked_at.is_(None),
-        Grant.not_after > now,
-    )
+    query = shared_visible_to(actor).where(Grant.revoked_at.is_(None), Grant.not_after > now)
     return db.scalars(query.order_by(Grant.not_after, Grant.id)).all()
 
 
@@ -181,8 +212,12 @@ def has_link(db: DbSession, professional_id: str, person_id: str) -> bool:
     )
 
 
-def linked_persons(db: DbSession, professional_id: str) -> Sequence[Account]:
-    """Live person accounts linked with a professional (see ``has_link``), by login."""
+def linked_persons(db: DbSession, actor: Actor) -> Sequence[Account]:
+    """Live person accounts linked with the professional (see ``has_link``), by login;
+    none for anyone else (``DEPOSIT_PERSONS``)."""
+    professional_id = scope(actor, Action.DEPOSIT_PERSONS)
+    if professional_id is None:
+        return []
     granted = select(Grant.person_id).where(Grant.professional_id == professional_id)
     answered = select(AccessRequest.person_id).where(
         AccessRequest.professional_id == professional_id,
@@ -204,17 +239,18 @@ def linked_persons(db: DbSession, professional_id: str) -> Sequence[Account]:
 # -- requests ----------------------------------------------------------------------
 
 
-def requests_to(db: DbSession, person_id: str, now: datetime) -> Sequence[AccessRequest]:
-    query = select(AccessRequest).where(
-        AccessRequest.person_id == person_id,
+def requests_to(db: DbSession, actor: Actor, now: datetime) -> Sequence[AccessRequest]:
+    """The person's requests still waiting for an answer."""
+    query = requests_visible_to(actor).where(
         AccessRequest.status == "pending",
         AccessRequest.expires_at > now,
     )
     return db.scalars(query.order_by(AccessRequest.created_at.desc())).all()
 
 
-def requests_from(db: DbSession, professional_id: str) -> Sequence[AccessRequest]:
-    query = select(AccessRequest).where(AccessRequest.professional_id == professional_id)
+def requests_from(db: DbSession, actor: Actor) -> Sequence[AccessRequest]:
+    """The professional's requests sent, newest first (the last 200)."""
+    query = requests_visible_to(actor)
     return db.scalars(query.order_by(AccessRequest.created_at.desc()).limit(200)).all()
 
 

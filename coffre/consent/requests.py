@@ -156,22 +156,28 @@ class RequestService:
             db.flush()
             return self._view(db, request, now, login)
 
+    def listed(self, actor: Actor) -> list[RequestView]:
+        """The caller's requests: a person's inbox, a professional's requests sent."""
+        if can(actor, Action.REQUEST_LIST_OWN):
+            return self.inbox(actor)
+        return self.sent(actor)
+
     def inbox(self, actor: Actor) -> list[RequestView]:
         """A person's requests still waiting for an answer."""
-        if actor.role is not Role.PERSON:
+        if not can(actor, Action.REQUEST_LIST_OWN):
             raise NotAllowed()
         now = self._clock.now()
         with self._db.unit_of_work() as db:
-            rows = repository.requests_to(db, actor.account_id, now)
+            rows = repository.requests_to(db, actor, now)
             return [self._view(db, r, now, None) for r in rows]
 
     def sent(self, actor: Actor) -> list[RequestView]:
         """A professional's requests, newest first, with their status."""
-        if actor.role is not Role.PROFESSIONAL:
+        if not can(actor, Action.REQUEST_LIST_SENT):
             raise NotAllowed()
         now = self._clock.now()
         with self._db.unit_of_work() as db:
-            rows = repository.requests_from(db, actor.account_id)
+            rows = repository.requests_from(db, actor)
             views = []
             for row in rows:
                 person = db.get(Account, row.person_id) if row.person_id else None

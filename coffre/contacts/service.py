@@ -60,7 +60,7 @@ from coffre.db.engine import Database, hold
 from coffre.errors import CoffreError
 from coffre.ids import is_valid_id, new_id
 from coffre.notifications.service import Kind, notify
-from coffre.policy import Actor, Role
+from coffre.policy import Action, Actor, Role, can
 from coffre.settings import Settings
 from coffre.structures import repository as structures
 from coffre.structures.models import ProfessionalProfile, Structure
@@ -187,7 +187,7 @@ class ContactService:
 
     def current(self, actor: Actor) -> ArrangementView | None:
         """The caller's active arrangement and its last request, or None."""
-        if actor.role is not Role.PERSON:
+        if not can(actor, Action.CONTACT_NAME):
             return None
         now = self._clock.now()
         with self._db.unit_of_work() as db:
@@ -482,7 +482,9 @@ def _pin_names(sign_public_key: bytes, pin: str) -> bool:
 
 
 def _person_only(actor: Actor, error: type[CoffreError]) -> None:
-    if actor.role is not Role.PERSON:
+    # Only a person names a trusted contact (and answers for it): anyone else is
+    # answered as for the unknown thing they asked about.
+    if not can(actor, Action.CONTACT_NAME):
         raise error()
 
 

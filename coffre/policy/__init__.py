@@ -27,6 +27,7 @@ from coffre.policy.core import (
     ResetTarget,
     Role,
     Rule,
+    Scope,
     Standing,
 )
 
@@ -44,9 +45,12 @@ __all__ = [
     "ResetLink",
     "ResetTarget",
     "Role",
+    "SCOPES",
     "Rule",
+    "Scope",
     "Standing",
     "can",
+    "scope",
 ]
 
 _AREAS = (vault, accounts, consent, directory, structures, referents, relays)
@@ -64,8 +68,23 @@ def _merge(*tables: Mapping[Action, Rule]) -> Mapping[Action, Rule]:
 
 TABLE: Mapping[Action, Rule] = _merge(*(area.RULES for area in _AREAS))
 
+# The lists' scopes (``Scope`` in core.py), by list action: an area's ``SCOPES``.
+SCOPES: Mapping[Action, Scope] = {
+    action: scope for area in _AREAS for action, scope in getattr(area, "SCOPES", {}).items()
+}
+
 
 def can(actor: Actor, action: Action, target: object | None = None) -> bool:
     """The one authorisation decision."""
     rule = TABLE.get(action)
     return rule is not None and rule(actor, target)
+
+
+def scope(actor: Actor, action: Action) -> str | None:
+    """The account whose rows the actor sees in the list ``action`` names, or None (no
+    row): what the repositories' ``visible_to`` queries filter by. None as well when
+    the actor may not ask for the list at all."""
+    find = SCOPES.get(action)
+    if find is None or not can(actor, action):
+        return None
+    return find(actor)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coffre.policy.core import ANY_ROLE, Action, Actor, ResetTarget, Role, Rule
+from coffre.policy.core import (
+    ANY_ROLE,
+    TOTP_ALLOWED,
+    TOTP_REQUIRED,
+    Action,
+    Actor,
+    ResetTarget,
+    Role,
+    Rule,
+)
 
 
 def _reset_issue(actor: Actor, target: object | None) -> bool:
@@ -33,6 +42,15 @@ def _person(actor: Actor, target: object | None) -> bool:
     return actor.role is Role.PERSON
 
 
+def _totp_enrol(actor: Actor, target: object | None) -> bool:
+    return actor.role in TOTP_ALLOWED
+
+
+def _totp_disable(actor: Actor, target: object | None) -> bool:
+    # The roles that must use a second factor may not turn it off.
+    return actor.role in TOTP_ALLOWED and actor.role not in TOTP_REQUIRED
+
+
 def _charter_officer(actor: Actor, target: object | None) -> bool:
     # The charter officer checks that the network keeps to the charter; they see
     # metadata only (never contents: nothing is ever sealed to them).
@@ -46,4 +64,8 @@ RULES: Mapping[Action, Rule] = {
     Action.AUDIT_HISTORY: _person,
     Action.ACCOUNT_EXPORT: _person,
     Action.AUDIT_CONSOLE: _charter_officer,
+    Action.TOTP_ENROL: _totp_enrol,
+    Action.TOTP_DISABLE: _totp_disable,
+    # A trusted contact is named by a person for their own account (coffre/contacts/).
+    Action.CONTACT_NAME: _person,
 }

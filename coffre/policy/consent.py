@@ -1,4 +1,11 @@
-"""Decision table: the charter, grants, pulls, requests, deposits (docs/CONSENT.md)."""
+"""Decision table: the charter, grants, pulls, requests, deposits (docs/CONSENT.md).
+
+Two scopes carry the lists of the area: ``persons_own`` (a person sees the grants
+they made and the requests waiting for them) and ``professionals_own`` (a
+professional sees the grants made to them, the requests they sent and the persons
+they may deposit for). The row rules on one grant or request are built from the same
+functions, and the repositories' ``visible_to`` queries filter by them (``SCOPES``).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +19,20 @@ from coffre.policy.core import (
     PersonLink,
     Role,
     Rule,
+    Scope,
     member,
-    owns,
 )
+
+
+def persons_own(actor: Actor) -> str | None:
+    """The person whose grants and requests the actor sees: a person, themselves."""
+    return actor.account_id if actor.role is Role.PERSON else None
+
+
+def professionals_own(actor: Actor) -> str | None:
+    """The professional whose grants received, requests sent and linked persons the
+    actor sees: a professional, themselves."""
+    return actor.account_id if actor.role is Role.PROFESSIONAL else None
 
 
 def _territory_admin(actor: Actor, target: object | None) -> bool:
@@ -26,25 +44,27 @@ def _anyone(actor: Actor, target: object | None) -> bool:
 
 
 def _person(actor: Actor, target: object | None) -> bool:
-    return actor.role is Role.PERSON
+    return persons_own(actor) is not None
 
 
 def _professional(actor: Actor, target: object | None) -> bool:
-    return actor.role is Role.PROFESSIONAL
+    return professionals_own(actor) is not None
 
 
 def _persons_own(actor: Actor, target: object | None) -> bool:
     # The grant or request is the person's own (``owner_id`` is its person).
-    return actor.role is Role.PERSON and owns(actor, target)
+    person = persons_own(actor)
+    return person is not None and getattr(target, "owner_id", None) == person
+
+
+def _grantee(actor: Actor, target: object | None) -> bool:
+    # The grant was made to the actor (``grantee_id`` is its professional).
+    professional = professionals_own(actor)
+    return professional is not None and getattr(target, "grantee_id", None) == professional
 
 
 def _pull(actor: Actor, target: object | None) -> bool:
-    return (
-        actor.role is Role.PROFESSIONAL
-        and isinstance(target, GrantAccess)
-        and target.grantee_id == actor.account_id
-        and target.open
-    )
+    return isinstance(target, GrantAccess) and _grantee(actor, target) and target.open
 
 
 def _request(actor: Actor, target: object | None) -> bool:
@@ -64,10 +84,23 @@ RULES: Mapping[Action, Rule] = {
     Action.CHARTER_PUBLISH: _territory_admin,
     Action.DIRECTORY_READ: _anyone,
     Action.GRANT_CREATE: _person,
+    Action.GRANT_LIST_OWN: _person,
     Action.GRANT_REVOKE: _persons_own,
     Action.REQUEST_ANSWER: _persons_own,
+    Action.REQUEST_LIST_OWN: _person,
     Action.SHARED_WITH_ME: _professional,
+    Action.REQUEST_LIST_SENT: _professional,
+    Action.DEPOSIT_PERSONS: _professional,
+    Action.GRANT_STATE: _grantee,
     Action.GRANT_PULL: _pull,
     Action.REQUEST_CREATE: _request,
     Action.DEPOSIT_CREATE: _deposit,
+}
+
+SCOPES: Mapping[Action, Scope] = {
+    Action.GRANT_LIST_OWN: persons_own,
+    Action.REQUEST_LIST_OWN: persons_own,
+    Action.SHARED_WITH_ME: professionals_own,
+    Action.REQUEST_LIST_SENT: professionals_own,
+    Action.DEPOSIT_PERSONS: professionals_own,
 }

@@ -41,6 +41,7 @@ class Action(StrEnum):
     DOCUMENT_DELETE = "document.delete"
     DOCUMENT_UPDATE = "document.update"
     DOCUMENT_UPLOAD = "document.upload"
+    DOCUMENT_LIST = "document.list"  # anyone lists; each sees the documents of their scope
     STRUCTURE_ADMIT = "structure.admit"
     STRUCTURE_LIST = "structure.list"
     STRUCTURE_MEMBERS = "structure.members"
@@ -56,6 +57,11 @@ class Action(StrEnum):
     ACCOUNT_RESET_ISSUE = "account.reset_issue"
     ACCOUNT_RESET_CANCEL = "account.reset_cancel"
     ACCOUNT_ERASE = "account.erase"
+    # The second factor (coffre/accounts/totp.py): who may turn it on, and off.
+    TOTP_ENROL = "totp.enrol"
+    TOTP_DISABLE = "totp.disable"
+    # The trusted contact (coffre/contacts/): a person names one, and answers for it.
+    CONTACT_NAME = "contact.name"
     # The territory's charter (coffre/consent/service.py); reading it is public.
     CHARTER_PUBLISH = "charter.publish"
     # Consent (coffre/consent/): sharing, pulling, asking, depositing.
@@ -63,9 +69,14 @@ class Action(StrEnum):
     GRANT_REVOKE = "grant.revoke"
     GRANT_PULL = "grant.pull"
     SHARED_WITH_ME = "grant.shared_with_me"
+    GRANT_LIST_OWN = "grant.list_own"  # the grants a person made
+    GRANT_STATE = "grant.state"  # the grant's own professional learns why a pull fails
     REQUEST_CREATE = "request.create"
     REQUEST_ANSWER = "request.answer"
+    REQUEST_LIST_OWN = "request.list_own"  # a person's requests waiting for an answer
+    REQUEST_LIST_SENT = "request.list_sent"  # a professional's requests sent
     DEPOSIT_CREATE = "deposit.create"
+    DEPOSIT_PERSONS = "deposit.persons"  # the persons a professional may deposit for
     DIRECTORY_READ = "directory.read"
     # The directory of services (coffre/directory/): the guide is public; contacts are
     # for professionals; the territory admin imports and exports; a structure's admin
@@ -194,6 +205,11 @@ ANY_ROLE = frozenset(Role)
 
 
 Rule: TypeAlias = "Callable[[Actor, object | None], bool]"
+# A list's scope: the account whose rows the actor sees in that list (the rows' owner,
+# person or professional is that account), or None when the actor sees none. An area
+# builds its row rules from the same function, and its repository's ``visible_to``
+# turns the scope into the query's filter: a list shows exactly the rows ``can`` allows.
+Scope: TypeAlias = "Callable[[Actor], str | None]"
 
 
 def owns(actor: Actor, target: object | None) -> bool:

@@ -9,15 +9,16 @@ from sqlalchemy import CursorResult, Select, delete, false, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.consent.models import GrantDocument
-from coffre.policy import Actor, Role
+from coffre.policy import Action, Actor, scope
 from coffre.vault.models import Document, SealedKey
 
 
 def visible_to(actor: Actor) -> Select[Document, SealedKey]:
     """Live documents the actor may see, each with the key sealed to that actor.
 
-    Mirrors ``policy.can(actor, DOCUMENT_READ, document)``: a person sees the live
-    documents of their own vault.
+    The filter is the policy's scope of the vault (``coffre.policy.vault.documents_of``),
+    the function its rules on one document (``DOCUMENT_READ``...) are built from: a
+    person sees the live documents of their own vault, nobody else any.
     """
     query = (
         select(Document, SealedKey)
@@ -27,9 +28,10 @@ def visible_to(actor: Actor) -> Select[Document, SealedKey]:
         )
         .where(Document.deleted_at.is_(None))
     )
-    if actor.role is Role.PERSON:
-        return query.where(Document.owner_id == actor.account_id)
-    return query.where(false())
+    owner = scope(actor, Action.DOCUMENT_LIST)
+    if owner is None:
+        return query.where(false())
+    return query.where(Document.owner_id == owner)
 
 
 def list_visible(db: DbSession, actor: Actor) -> Sequence[tuple[Document, SealedKey]]:
