@@ -1,29 +1,28 @@
 """The relays the référent's view shows, and the hand-over's move of responsibility.
 
-INTEGRATION POINT with coffre/relays/ (helper L, issue 16): relays are another area's
-rows. They are read here through ``coffre.relays.models.Relay`` imported by name, and
-only through the columns the network contract fixes (``person_id``, ``responsible_id``,
-``state``, ``purpose``, ``target_structure_id``, ``created_at``, ``id``). While that
-module does not exist, the view shows no relay (``relays_open`` 0, ``relays`` empty)
-and a hand-over moves no relay: nothing else changes when it lands.
+Relays are another area's rows (coffre/relays/, helper L); they are read here only
+through the columns the network contract fixes (``person_id``, ``responsible_id``,
+``state``, ``purpose``, ``target_structure_id``, ``created_at``, ``id``). The référent
+sees a followed person's relays and their state, as the person does; at an accepted
+hand-over the open relays the old référent was responsible for pass to the successor.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
+from coffre.relays.models import Relay
 from coffre.structures.models import Structure
 
 # A relay not yet answered for good: proposed (waiting to be taken) or taken (the
 # receiving professional follows it; closed ends it).
 OPEN_STATES = ("proposed", "taken")
+LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -36,24 +35,15 @@ class RelaySummary:
     created_at: datetime
 
 
-def _relay_model() -> Any | None:
-    try:
-        module = importlib.import_module("coffre.relays.models")
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, "Relay", None)
-
-
 def open_counts(db: DbSession, person_ids: Collection[str]) -> dict[str, int]:
-    relay = _relay_model()
-    if relay is None or not person_ids:
+    if not person_ids:
         return {}
     # Grouped by state too and filtered here: the query then goes by person (one probe
     # of the person index each), not through every open relay of the territory.
     query = (
-        select(relay.person_id, relay.state, func.count(relay.id))
-        .where(relay.person_id.in_(list(person_ids)))
-        .group_by(relay.person_id, relay.state)
+        select(Relay.person_id, Relay.state, func.count(Relay.id))
+        .where(Relay.person_id.in_(list(person_ids)))
+        .group_by(Relay.person_id, Relay.state)
     )
     counts: dict[str, int] = {}
     for pid, state, n in db.execute(query).all():
@@ -63,44 +53,41 @@ def open_counts(db: DbSession, person_ids: Collection[str]) -> dict[str, int]:
 
 
 def relays_of(db: DbSession, person_id: str) -> Sequence[RelaySummary]:
-    relay = _relay_model()
-    if relay is None:
-        return []
     query = (
-        select(relay, Structure.name)
-        .outerjoin(Structure, Structure.id == relay.target_structure_id)
-        .where(relay.person_id == person_id)
-        .order_by(relay.created_at.desc(), relay.id)
-        .limit(50)
+        select(Relay, Structure.name)
+        .outerjoin(Structure, Structure.id == Relay.target_structure_id)
+        .where(Relay.person_id == person_id)
+        .order_by(Relay.created_at.desc(), Relay.id)
+        .limit(LISTED)
     )
     return [
         RelaySummary(
-            id=row.id,
-            state=row.state,
-            purpose=row.purpose,
-            target_structure_id=row.target_structure_id,
+            id=relay.id,
+            state=relay.state,
+            purpose=relay.purpose,
+            target_structure_id=relay.target_structure_id,
             target_structure_name=name or "",
-            created_at=row.created_at,
+            created_at=relay.created_at,
         )
-        for row, name in db.execute(query).all()
+        for relay, name in db.execute(query).all()
     ]
 
 
-def move_responsibility(db: DbSession, person_id: str, from_id: str, to_id: str) -> int:
+def move_responsibility(
+    db: DbSession, person_id: str, from_id: str, to_id: str, now: datetime
+) -> int:
     """At an accepted hand-over: the person's open relays the old référent was
     responsible for pass to the successor (in the hand-over's transaction)."""
-    relay = _relay_model()
-    if relay is None:
-        return 0
     query = (
-        update(relay)
+        update(Relay)
         .where(
-            relay.person_id == person_id,
-            relay.responsible_id == from_id,
-            relay.state.in_(OPEN_STATES),
+            Relay.person_id == person_id,
+            Relay.responsible_id == from_id,
+            Relay.state.in_(OPEN_STATES),
         )
-        .values(responsible_id=to_id)
+        .values(responsible_id=to_id, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     result = db.execute(query)
-    return int(getattr(result, "rowcount", 0) or 0)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)

@@ -363,7 +363,7 @@ class ReferentService:
             db.add(link)
             _flush_one_active(db)
             moved = relays.move_responsibility(
-                db, actor.account_id, old.professional_id, handover.successor_id
+                db, actor.account_id, old.professional_id, handover.successor_id, now
             )
             audit.append(
                 db,
