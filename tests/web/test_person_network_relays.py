@@ -136,3 +136,32 @@ def test_the_person_agrees_to_a_relay_then_shows_the_taker_their_papers(
     expect(detail.locator("#relay-return-text")).to_have_text(RETURN)
     assert_accessible(page, "relay")
     screenshot(page, "network-relay-detail")
+
+    # The history says each step in plain words (the server's sentences).
+    page.get_by_role("button", name="Historique").click()
+    history = visible_screen(page, "history")
+    expect(history.locator("#history-list")).to_contain_text("Vous avez accepté le relais")
+    expect(history.locator("#history-list")).to_contain_text("a pris le relais")
+
+
+def test_saying_no_to_a_relay_closes_it_and_nothing_is_shared(
+    page: Page, live_server: str, api: TestClient, tmp_path: Path
+) -> None:
+    rw = build_relay_world(api, tmp_path)
+    relay = rw.propose(text=NOTE)
+    open_vault_on(page, live_server, rw, "relay-agree")
+    agree = visible_screen(page, "relay-agree")
+    agree.get_by_role("button", name="Non", exact=True).click()
+    visible_screen(page, "relays")
+    expect(page.locator("#status")).to_have_text(
+        "C'est noté : vous avez dit non. Ouverture des droits RSA ne recevra rien."
+    )
+    expect(page.locator("#relay-list")).to_contain_text("Vous avez dit non.")
+    held = relay_as(api, rw.person, relay["id"])
+    assert held["state"] == "closed"
+    assert held["close_reason"] == "person_refused"
+    assert held["agreed_at"] is None
+    # The CAF sees nothing of it.
+    incoming = api.get("/api/v1/relays?box=incoming", headers=rw.agent.headers)
+    assert incoming.status_code == 200, incoming.text
+    assert incoming.json()["relays"] == []

@@ -314,9 +314,12 @@ export function createReferent(P) {
       const pro = await verifiedProfessional(P, h.successor.id, h.structure.id);
       const charter = await P.loadCharter();
       await P.refreshDocuments();
-      await api("POST", `/referent/handovers/${h.id}/accept`);
+      // The answer names the grants to make again, as they stand at the acceptance.
+      const accepted = await (await api("POST", `/referent/handovers/${h.id}/accept`)).json();
+      /** @type {Handover["regrants"]} */
+      const regrants = Array.isArray(accepted.regrants) ? accepted.regrants : h.regrants;
       let missed = 0;
-      for (const regrant of h.regrants) {
+      for (const regrant of regrants) {
         const documents = regrant.document_ids.filter((id) => P.documentById(id));
         const notAfter = new Date(regrant.not_after);
         const purpose = charter.purposes.find((/** @type {any} */ p) => p.code === regrant.purpose);

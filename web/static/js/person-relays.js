@@ -89,12 +89,7 @@ export function createRelays(P) {
     const grants = granted.grants;
     for (const r of relays) r.waitingShare = waitingShare(r, grants);
     setCount("relays-count", relays.filter((r) => waitingAgreement(r) || r.waitingShare).length);
-    try {
-      charter = await P.loadCharter();
-    } catch {
-      charter = null; // the purposes' names are a help; their codes stand in
-    }
-    return relays;
+    return relays; // each relay names its purpose (purpose_label): no charter needed here
   }
 
   /** The relay's state in plain words. @param {Relay} r */
@@ -279,7 +274,7 @@ export function createRelays(P) {
     if (!who) return showRelays();
     try {
       await P.refreshDocuments();
-      if (!charter) charter = await P.loadCharter();
+      charter = await P.loadCharter(); // the purpose's longest share
     } catch (error) {
       return setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
