@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 
 from cli.options import DEFAULT_SERVER, ServerOption
+from client import ApiError, CoffreClient
 from client.demo import cast
 from client.demo.build import Demo, DemoRefused, Summary
 from client.demo.totp import TotpBook
@@ -41,17 +42,12 @@ StateOption = Annotated[
 ]
 
 
-def bootstrap(settings: Settings, now: datetime) -> bool:
-    """Create the demo's territory admin and trust root if the server has none (the
-    operator's ``coffre territory bootstrap``, with the demo's login and passphrase);
-    True if it made them."""
+def bootstrap(settings: Settings, now: datetime) -> None:
+    """Create the demo's territory admin and trust root (the operator's ``coffre
+    territory bootstrap``, with the demo's login and passphrase); ``TerritoryExists``
+    if the database has a territory already."""
     coffre = Coffre.build(settings)
     try:
-        try:
-            coffre.structures.trust_root()
-            return False
-        except CoffreError:
-            pass
         new = create_account(cast.DEMO_PASSPHRASE)
         root = sign_root(
             root_statement(
@@ -74,9 +70,20 @@ def bootstrap(settings: Settings, now: datetime) -> bool:
             sign_public_key=new.keys.sign_public,
         )
         coffre.structures.bootstrap_territory(data, cast.TERRITORY_NAME, cast.TERRITORY, root)
-        return True
     finally:
         coffre.close()
+
+
+def server_has_root(server: str) -> bool:
+    """Whether the server at ``server`` already has a territory (its trust root)."""
+    with CoffreClient(server) as client:
+        try:
+            client.call("GET", "/trust/root")
+        except ApiError as exc:
+            if exc.status == 404:
+                return False
+            raise
+    return True
 
 
 def run(
@@ -87,8 +94,25 @@ def run(
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     say: Callable[[str], None] = typer.echo,
 ) -> Summary:
-    """Bootstrap if needed, then load the territory over HTTP; raises DemoRefused."""
-    if bootstrap(settings, now()):
+    """Bootstrap if needed, then load the territory over HTTP; raises DemoRefused.
+
+    The database is touched only when the server has no territory yet, and the server
+    must then show the root just made: otherwise these settings are not the server's
+    (``--server`` names another machine) and nothing more is done."""
+    if not server_has_root(server):
+        try:
+            bootstrap(settings, now())
+        except CoffreError as exc:
+            raise DemoRefused(
+                "Le territoire de démonstration n'a pas pu être créé sur la base de données "
+                f"de ces réglages : {exc.message_fr}"
+            ) from exc
+        if not server_has_root(server):
+            raise DemoRefused(
+                f"Le serveur {server} n'utilise pas la base de données de ces réglages "
+                "(COFFRE_DATABASE_URL) : lancez « coffre demo » sur la machine du serveur, "
+                "avec ses réglages."
+            )
         say(
             f"Démo : territoire {cast.TERRITORY} créé (administrateur·rice « "
             f"{cast.TERRITORY_ADMIN_LOGIN} »)."

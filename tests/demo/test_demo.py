@@ -141,6 +141,18 @@ def test_the_demo_refuses_a_server_without_its_territory(
     demo.close()
 
 
+def test_settings_that_are_not_the_servers_change_nothing_on_it(
+    settings: Settings, live_server: str, clock: FrozenClock, tmp_path: Path
+) -> None:
+    elsewhere = settings.model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'another.sqlite3'}"}
+    )
+    with pytest.raises(DemoRefused, match="n'a pas pu être créé"):
+        run(elsewhere, live_server, tmp_path / "t.json", now=clock.now, say=lambda _: None)
+    with httpx.Client(base_url=live_server) as public:
+        assert public.get("/api/v1/trust/root").status_code == 404
+
+
 def test_the_demo_refuses_a_territory_63_that_is_not_its_own(
     settings: Settings, live_server: str, clock: FrozenClock, tmp_path: Path
 ) -> None:
