@@ -189,181 +189,6 @@ EN = {
         "make them again from your documents."
     ),
     # End of the person's network strings.
-    # The network, the person's side (issue 16: person-referent.js, person-relays.js).
-    "Accepter": "Accept",
-    "Arrêter avec mon référent": "Stop with my key worker",
-    "Arrêter cette orientation": "Stop this referral",
-    "Attend votre réponse": "Waiting for your answer",
-    "Aucun professionnel ne peut être choisi pour le moment.": (
-        "No professional can be chosen for now."
-    ),
-    "C'est enregistré : votre référent·e ne verra pas ce nombre.": (
-        "Saved: your key worker will not see this number."
-    ),
-    "C'est enregistré : votre référent·e verra combien de vos papiers arrivent bientôt à leur "
-    "fin.": ("Saved: your key worker will see how many of your papers expire soon."),
-    "C'est fait : l'orientation vers {service} est arrêtée.": (
-        "Done: the referral to {service} is stopped."
-    ),
-    "C'est fait : {professional} est votre référent·e.": "Done: {professional} is your key worker.",
-    "C'est fait : {professional} n'est plus votre référent·e. Ce que vous lui montrez encore "
-    "s'arrête à la date prévue ; vous pouvez l'arrêter avant dans « Mes partages ».": (
-        "Done: {professional} is no longer your key worker. What you still show them stops on the "
-        "planned date; you can stop it earlier in “My shares”."
-    ),
-    "C'est fait : {professional} peut voir vos papiers.": (
-        "Done: {professional} can see your papers."
-    ),
-    "C'est fait : {successor} est votre référent·e et voit les mêmes papiers que {from}, "
-    "jusqu'aux mêmes dates.": (
-        "Done: {successor} is your key worker and sees the same papers as {from}, until the same "
-        "dates."
-    ),
-    "C'est noté : rien n'a changé. {successor} ne voit rien.": (
-        "Noted: nothing changed. {successor} sees nothing."
-    ),
-    "C'est noté : vous avez dit non. {service} ne recevra rien.": (
-        "Noted: you said no. {service} will receive nothing."
-    ),
-    "C'est noté : vous êtes d'accord. {service} va recevoir la demande. Vous serez prévenu·e "
-    "quand quelqu'un s'occupera de vous.": (
-        "Noted: you agree. {service} will receive the request. You will be told when someone "
-        "takes care of you."
-    ),
-    "C'est noté : {professional} ne sera pas votre référent·e.": (
-        "Noted: {professional} will not be your key worker."
-    ),
-    "C'est terminé.": "It is over.",
-    "Ce mot a été modifié par quelqu'un d'autre que son auteur. Il n'est pas affiché.": (
-        "This note was changed by someone other than its author. It is not shown."
-    ),
-    "Ce service a besoin de ces papiers. Cochez ceux que vous voulez lui montrer.": (
-        "This service needs these papers. Tick those you want to show it."
-    ),
-    "Changer de référent": "Change key worker",
-    "Choisir cette personne": "Choose this person",
-    "Choisir mon référent": "Choose my key worker",
-    "Choisissez une personne dans la liste.": "Choose a person in the list.",
-    "D'accord": "I agree",
-    "Depuis le {date}": "Since {date}",
-    "Enregistrer ce choix": "Save this choice",
-    "Il ou elle verra seulement un nombre, par exemple « 2 papiers », jamais vos papiers ni leur "
-    "nom. Sans cette case, il ou elle ne voit que les papiers que vous lui montrez déjà.": (
-        "They will only see a number, for example “2 papers”, never your papers or their names. "
-        "Without this box, they only see the papers you already show them."
-    ),
-    "La réponse de {professional}": "The answer from {professional}",
-    "Le mot de {professional}": "The note from {professional}",
-    "Le service ne peut pas vous recevoir.": "The service cannot see you.",
-    "Le service ne peut pas vous recevoir. Il explique : « {reason} »": (
-        "The service cannot see you. It explains: “{reason}”"
-    ),
-    "Les autres professionnels du territoire": "The other professionals of the area",
-    "Les professionnels à qui vous montrez déjà des papiers": (
-        "The professionals you already show papers to"
-    ),
-    "Mes orientations": "My referrals",
-    "Mon référent": "My key worker",
-    "Montrer mes papiers à {professional}": "Show my papers to {professional}",
-    "Montrer à mon référent combien de mes papiers arrivent bientôt à leur fin": (
-        "Show my key worker how many of my papers expire soon"
-    ),
-    "Non": "No",
-    "Non, pas maintenant": "No, not now",
-    "On vous oriente vers un service": "You are referred to a service",
-    "Oui": "Yes",
-    "Oui, lui montrer": "Yes, show them",
-    "Papiers demandés : {categories}": "Papers asked for: {categories}",
-    "Personne n'a répondu à temps. C'est terminé.": "Nobody answered in time. It is over.",
-    "Personne ne vous a orienté·e vers un autre service pour le moment.": (
-        "Nobody has referred you to another service for now."
-    ),
-    "Proposé par {professional}, {structure}": "Proposed by {professional}, {structure}",
-    "Rien n'a été montré. Vous pourrez le faire plus tard dans « Mes orientations ».": (
-        "Nothing was shown. You can do it later in “My referrals”."
-    ),
-    "Répondre": "Answer",
-    "Sans réponse, la proposition s'arrête le {date} à {time}.": (
-        "Without an answer, the proposal stops on {date} at {time}."
-    ),
-    "Si vous dites non, rien ne change et la nouvelle personne ne voit rien.": (
-        "If you say no, nothing changes and the new person sees nothing."
-    ),
-    "Un·e professionnel·le peut vous orienter vers le service d'une autre structure. Rien ne part "
-    "sans votre accord.": (
-        "A professional can refer you to a service of another organisation. Nothing is sent "
-        "without your agreement."
-    ),
-    "Voir le détail": "See the details",
-    "Vos papiers seront montrés seulement à la personne du service qui s'occupera de vous, et "
-    "seulement quand vous le direz.": (
-        "Your papers will be shown only to the person of the service who takes care of you, and "
-        "only when you say so."
-    ),
-    "Votre référent change": "Your key worker changes",
-    "Votre référent·e suit votre parcours et fait le lien avec les autres professionnels. Il ou "
-    "elle ne voit aucun de vos papiers sans votre accord.": (
-        "Your key worker follows your path and links up with the other professionals. They see "
-        "none of your papers without your agreement."
-    ),
-    "Votre référent·e {from} est absent·e jusqu'au {date}. {successor}, {structure}, prend sa "
-    "place.": (
-        "Your key worker {from} is away until {date}. {successor}, {structure}, takes their place."
-    ),
-    "Votre référent·e {from} est remplacé·e par {successor}, {structure}.": (
-        "Your key worker {from} is replaced by {successor}, {structure}."
-    ),
-    "Votre référent·e {from} part. {successor}, {structure}, prend sa place.": (
-        "Your key worker {from} is leaving. {successor}, {structure}, takes their place."
-    ),
-    "Voulez-vous que {successor} soit votre référent·e ?": (
-        "Do you want {successor} to be your key worker?"
-    ),
-    "Voulez-vous que {successor} soit votre référent·e, et lui montrer les mêmes papiers qu'à "
-    "{from}, pour les mêmes démarches et jusqu'aux mêmes dates ?": (
-        "Do you want {successor} to be your key worker, and to show them the same papers as "
-        "{from}, for the same steps and until the same dates?"
-    ),
-    "Vous avez arrêté cette orientation le {date}.": "You stopped this referral on {date}.",
-    "Vous avez dit d'accord le {date}. Le service n'a pas encore répondu.": (
-        "You agreed on {date}. The service has not answered yet."
-    ),
-    "Vous avez dit non.": "You said no.",
-    "Vous n'avez pas ce papier dans votre coffre. Vous pourrez l'ajouter plus tard.": (
-        "You do not have this paper in your vault. You can add it later."
-    ),
-    "Vous n'avez pas de référent pour le moment.": "You have no key worker for now.",
-    "{category} : lequel montrer ?": "{category}: which one to show?",
-    "{documents} : {purpose}, jusqu'au {date} à {time}": (
-        "{documents}: {purpose}, until {date} at {time}"
-    ),
-    "{orienting} a arrêté cette orientation le {date}.": (
-        "{orienting} stopped this referral on {date}."
-    ),
-    "{professional} a pris le relais": "{professional} has taken over",
-    "{professional} a pris le relais le {date}.": "{professional} took over on {date}.",
-    "{professional} ne sera plus votre référent·e.": (
-        "{professional} will no longer be your key worker."
-    ),
-    "{professional} propose d'être votre référent·e.": (
-        "{professional} offers to be your key worker."
-    ),
-    "{professional}, {from}, vous propose d'aller vers : {service}, {structure}.": (
-        "{professional}, {from}, suggests you go to: {service}, {structure}."
-    ),
-    "{professional}, {structure}": "{professional}, {structure}",
-    "{professional}, {structure}, s'occupe maintenant de votre demande : {purpose}. Lui montrer "
-    "vos papiers ?": (
-        "{professional}, {structure}, now takes care of your request: {purpose}. Show them your "
-        "papers?"
-    ),
-    "{service}, {structure}": "{service}, {structure}",
-    "{successor} est votre référent·e. Mais {n} de vos partages n'ont pas pu être refaits : vous "
-    "pouvez les refaire depuis vos documents.": (
-        "{successor} is your key worker. But {n} of your shares could not be made again: you can "
-        "make them again from your documents."
-    ),
-    # End of the person's network strings.
     "Ajouter un document": "Add a document",
     "Ajoutez au moins une page (photo ou fichier).": "Add at least one page (photo or file).",
     "Ajouté le": "Added on",
@@ -1920,9 +1745,13 @@ EN = {
     ),
     "À : {professional}": "To: {professional}",
     "À quelle personne ?": "To which person?",
-    "Écrivez jusqu'à quand dure l'absence (une date à venir).": (
-        "Write until when the absence lasts (a date to come)."
+    "Écrivez jusqu'à quand dure l'absence : une date dans l'année à venir.": (
+        "Write until when the absence lasts: a date within the coming year."
     ),
+    "Une date dans l'année à venir. Les personnes le sauront.": (
+        "A date within the coming year. The persons will be told."
+    ),
+    "Choisissez d'abord la personne.": "Choose the person first.",
     "Écrivez la fiche de liaison : quelques mots pour le service.": (
         "Write the liaison note: a few words for the service."
     ),

@@ -54,7 +54,9 @@ def pro_network_strings(_: Callable[[str], str]) -> dict[str, str]:
         "pro_handover_summary_mine": _("Vous passez le relais à {successor}, {structure}."),
         "pro_handover_summary_for": _("{professional} passe le relais à {successor}, {structure}."),
         "pro_handover_reason_missing": _("Choisissez la raison."),
-        "pro_handover_until_missing": _("Écrivez jusqu'à quand dure l'absence (une date à venir)."),
+        "pro_handover_until_missing": _(
+            "Écrivez jusqu'à quand dure l'absence : une date dans l'année à venir."
+        ),
         "pro_handover_scope_missing": _("Choisissez pour quelles personnes."),
         "pro_handover_persons_missing": _("Cochez au moins une personne."),
         "pro_handover_sent": _(

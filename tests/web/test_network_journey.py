@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -265,3 +266,121 @@ def test_a_referent_orients_the_person_agrees_the_caf_takes_and_the_referent_rea
     visible_screen(dupont, "followed-person")
     for name, seen_problems in problems.items():
         assert seen_problems.items == [], name
+
+
+def test_the_guide_leads_a_professional_to_orient_and_a_structure_declines_with_a_reason(
+    rw: RelayWorld, live_server: str, second_phone: BrowserContext, page: Page
+) -> None:
+    # Without an account the guide offers no relay; a professional's session does, for a
+    # service of a Coffre structure under the charter only.
+    page.goto(f"{live_server}/guide/services/{rw.service_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(SERVICE)
+    expect(page.get_by_role("link", name="Orienter une personne vers ce service")).to_have_count(0)
+    log_in(page, live_server, PRO_LOGIN, PRO_PASSPHRASE, "shared")
+    page.goto(f"{live_server}/guide/services/{rw.outside_service_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aide alimentaire")
+    expect(page.get_by_role("link", name="Orienter une personne vers ce service")).to_have_count(0)
+    page.goto(f"{live_server}/guide/services/{rw.service_id}")
+    link = page.get_by_role("link", name="Orienter une personne vers ce service")
+    assert_accessible(page, "guide service for a professional")
+    link.click()
+    unlock = visible_screen(page, "unlock")
+    unlock.get_by_label("Phrase secrète").fill(PRO_PASSPHRASE)
+    unlock.get_by_role("button", name="Déverrouiller").click()
+    form = visible_screen(page, "orient")
+    expect(form.locator("#orient-service-name")).to_have_text(
+        f"Vers : {SERVICE}, CAF du Puy-de-Dôme"
+    )
+    assert form.locator("input:checked").count() == 0
+
+    # A relay the person agreed to, declined by the CAF with a reason the others read.
+    relay = rw.agreed()
+    agent = second_phone.new_page()
+    log_in(agent, live_server, AGENT_LOGIN, AGENT_PASSPHRASE, "shared")
+    seen = open_relay(agent, "incoming", "amina")
+    seen.get_by_role("button", name="Refuser").click()
+    decline = visible_screen(agent, "pro-relay-decline")
+    decline.get_by_role("button", name="Refuser le relais").click()
+    expect(decline.locator("#pro-relay-decline-error")).not_to_be_empty()
+    assert relay_as(rw.api, rw.person, relay["id"])["state"] == "proposed"
+    assert_accessible(agent, "pro relay decline")
+    decline.get_by_label("Pourquoi ?").fill("Le dossier relève de la MSA, pas de la CAF.")
+    decline.get_by_role("button", name="Refuser le relais").click()
+    visible_screen(agent, "pro-relays")
+    expect(agent.locator("#status")).to_contain_text("Relais refusé.")
+    declined = relay_as(rw.api, rw.orienting, relay["id"])
+    assert declined["state"] == "declined"
+    assert declined["decline_reason"] == "Le dossier relève de la MSA, pas de la CAF."
+    expect(agent.locator("#pro-relays-incoming")).to_contain_text(
+        "Refusé : « Le dossier relève de la MSA, pas de la CAF. »"
+    )
+
+
+@pytest.fixture
+def linked(api: TestClient, tmp_path: Path) -> RelayWorld:
+    """The relay territory, the person linked to Mme Dupont but without a référent."""
+    return build_relay_world(api, tmp_path)
+
+
+def test_a_professional_proposes_to_be_referent_then_names_a_successor_for_chosen_persons(
+    linked: RelayWorld, live_server: str, page: Page
+) -> None:
+    api = linked.api
+    log_in(page, live_server, PRO_LOGIN, PRO_PASSPHRASE, "shared")
+    followed = menu(page, "Personnes suivies", "followed")
+    expect(followed.locator("#followed-list")).to_have_text(
+        "Personne ne vous a encore choisi·e comme référent·e de parcours."
+    )
+    assert_accessible(page, "followed, nobody yet")
+    followed.get_by_role("button", name="Proposer d'être référent·e").click()
+    propose = visible_screen(page, "referent-propose")
+    assert propose.locator("input:checked").count() == 0
+    propose.get_by_role("button", name="Envoyer la proposition").click()
+    expect(propose.locator("#referent-propose-error")).to_have_text(
+        "Choisissez d'abord la personne."
+    )
+    assert_accessible(page, "referent proposal")
+    propose.get_by_text("amina", exact=True).click()
+    propose.get_by_role("button", name="Envoyer la proposition").click()
+    visible_screen(page, "followed")
+    expect(page.locator("#status")).to_contain_text("amina verra votre proposition")
+    mine = api.get("/api/v1/referent", headers=linked.person.headers).json()
+    [proposal] = mine["proposals"]
+    assert proposal["professional"]["id"] == linked.orienting.account_id
+    assert mine["current"] is None  # nothing changes until the person accepts
+    accepted = api.post(
+        f"/api/v1/referent/proposals/{proposal['id']}/accept", headers=linked.person.headers
+    )
+    assert accepted.status_code == 200, accepted.text
+
+    # Mme Dupont will be absent: she names Mme Lefèvre for the person she chooses.
+    followed = menu(page, "Personnes suivies", "followed")
+    expect(followed.locator("#followed-list li")).to_have_count(1)
+    followed.get_by_role("button", name="Nommer un·e remplaçant·e").click()
+    who = visible_screen(page, "pro-handover")
+    assert who.locator("input:checked").count() == 0
+    who.get_by_label("Chercher le ou la remplaçant·e (nom ou structure)").fill("lefèvre")
+    expect(who.locator("#pro-handover-list input")).to_have_count(1)
+    assert_accessible(page, "hand-over, successor")
+    who.get_by_text("Mme Lefèvre", exact=True).click()
+    who.get_by_role("button", name="Suivant").click()
+    why = visible_screen(page, "pro-handover-details")
+    expect(why.locator("#pro-handover-summary")).to_have_text(
+        "Vous passez le relais à Mme Lefèvre, CAF du Puy-de-Dôme."
+    )
+    assert why.locator("input:checked").count() == 0
+    why.get_by_text("Absence, jusqu'à une date").click()
+    why.get_by_role("button", name="Prévenir les personnes").click()
+    expect(why.locator("#pro-handover-details-error")).to_contain_text("jusqu'à quand")
+    back_on = (date.today() + timedelta(days=30)).isoformat()
+    why.get_by_label("Absence jusqu'au").fill(back_on)
+    why.get_by_text("Seulement celles que je choisis").click()
+    why.locator("#pro-handover-persons").get_by_text("amina").click()
+    assert_accessible(page, "hand-over, reason and persons")
+    screenshot(page, "77-pro-handover")
+    why.get_by_role("button", name="Prévenir les personnes").click()
+    visible_screen(page, "followed")
+    expect(page.locator("#status")).to_contain_text("Personnes prévenues : 1.")
+    handover = api.get("/api/v1/referent", headers=linked.person.headers).json()["handover"]
+    assert handover["successor"]["id"] == linked.agent.account_id
+    assert handover["reason"] == "absent" and handover["until"] == back_on

@@ -13,6 +13,7 @@
 // Two steps, one job each: who takes over, then why and for whom. Nothing is chosen
 // in advance (no successor, reason or scope ticked).
 import { askToChoose, byId, checked, checkedAll, choice, choiceMade, el, fill } from "./consent-common.js";
+import { dayKey } from "./dates.js";
 import { messageFor } from "./http.js";
 
 const SHOWN = 30; // successors listed at once; the search narrows the list
@@ -81,7 +82,9 @@ export function createProHandover(ctx, hooks) {
       const profile = await hooks.profile();
       const { professionals: listed } = await (await api("GET", "/directory/professionals")).json();
       professionals = listed;
-      members = profile.structure_id ? await adminMembers(profile.structure_id) : [];
+      // Only a structure admin (their own certificate says so) may act for a member.
+      const role = profile.certificates?.[0]?.statement?.role;
+      members = profile.structure_id && role === "structure_admin" ? await adminMembers(profile.structure_id) : [];
       const from = /** @type {HTMLSelectElement} */ (byId("pro-handover-from"));
       const mine = el("option", { text: S.pro_handover_myself });
       mine.value = state.accountId || "";
@@ -163,8 +166,12 @@ export function createProHandover(ctx, hooks) {
     const reason = checked(details, "reason");
     if (!reason) return askToChoose(details, "reason", "pro-handover-details-error", S.pro_handover_reason_missing);
     const until = /** @type {HTMLInputElement} */ (byId("pro-handover-until")).value;
-    const today = new Date().toISOString().slice(0, 10);
-    if (reason === "absent" && (!until || until <= today)) return showError("pro-handover-details-error", S.pro_handover_until_missing);
+    // A date to come, within the year (the server checks it too).
+    const today = dayKey(new Date());
+    const inAYear = dayKey(new Date(Date.now() + 365 * 86400000));
+    if (reason === "absent" && (!until || until <= today || until > inAYear)) {
+      return showError("pro-handover-details-error", S.pro_handover_until_missing);
+    }
     const mine = chosen.from === state.accountId;
     const scope = mine ? checked(details, "scope") : "all";
     if (!scope) return askToChoose(details, "scope", "pro-handover-details-error", S.pro_handover_scope_missing);
