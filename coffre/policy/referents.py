@@ -82,16 +82,10 @@ def _own_active(actor: Actor, target: object | None) -> bool:
     )
 
 
-def _own_waiting(status: str) -> Rule:
-    def rule(actor: Actor, target: object | None) -> bool:
-        return (
-            actor.role is Role.PERSON
-            and owns(actor, target)
-            and isinstance(target, OwnedLink)
-            and target.status == status
-        )
-
-    return rule
+def _persons_own(actor: Actor, target: object | None) -> bool:
+    # A proposal or hand-over made to the person: theirs to answer. Whether it still
+    # waits is the service's question (answered already: a conflict, not a refusal).
+    return actor.role is Role.PERSON and isinstance(target, OwnedLink) and owns(actor, target)
 
 
 def _propose(actor: Actor, target: object | None) -> bool:
@@ -127,9 +121,9 @@ RULES: Mapping[Action, Rule] = {
     Action.REFERENT_DESIGNATE: _designate,
     Action.REFERENT_MANAGE: _own_active,
     Action.REFERENT_PROPOSE: _propose,
-    Action.REFERENT_ANSWER: _own_waiting("proposed"),
+    Action.REFERENT_ANSWER: _persons_own,
     Action.REFERENT_HANDOVER_NAME: _name_successor,
-    Action.REFERENT_HANDOVER_ANSWER: _own_waiting("pending"),
+    Action.REFERENT_HANDOVER_ANSWER: _persons_own,
     Action.REFERENT_FOLLOWED: _professional,
     Action.REFERENT_VIEW: _view,
 }
