@@ -131,6 +131,20 @@ def test_the_demo_loads_once_and_every_role_logs_in(
     incoming = relays.list_relays(lambert, box="incoming")
     assert sorted(r["person"]["name"] for r in incoming) == ["ines.d", "monsieur.a"]
 
+    # What the README says of the relays left waiting: the charter's 10 and 30 days
+    # (the running app's job, here with the clock moved).
+    coffre = Coffre.build(settings, clock=clock)
+    try:
+        clock.advance(days=11)
+        assert coffre.relays.sweep().reminded == 3
+        clock.advance(days=20)
+        assert coffre.relays.sweep().expired == 3
+    finally:
+        coffre.close()
+    again_a = log_in(opened, live_server, "monsieur.a")  # the old sessions timed out
+    states = sorted(r["state"] for r in relays.list_relays(again_a))
+    assert states == ["declined", "expired"]
+
 
 def test_the_demo_refuses_a_server_without_its_territory(
     live_server: str, clock: FrozenClock, tmp_path: Path
