@@ -157,6 +157,12 @@ class Demo:
 
     # -- the load ----------------------------------------------------------------
     def load(self) -> Summary:
+        if not self.charter_file.is_file():
+            raise DemoRefused(
+                f"La charte de la démo ({self.charter_file}) est introuvable : elle est dans "
+                "le dépôt (charters/demo-clermont-ferrand.toml) ; lancez la démo depuis le "
+                "dépôt."
+            )
         self.check_root()
         if self._admin_work_left():
             admin = self.session(cast.TERRITORY_ADMIN_LOGIN)
