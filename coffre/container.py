@@ -89,6 +89,7 @@ class Coffre:
         contacts = ContactService(db, clock, credentials, settings)
         # A completed reset gives the account new keys: its trusted-contact arrangements
         # (its old master key wrapped, or a share sealed to its old key) end.
+        referents = ReferentService(db, clock)
         resets = ResetService(db, clock, credentials, vault, settings, (contacts.end_for_reset,))
         return cls(
             settings=settings,
@@ -100,7 +101,9 @@ class Coffre:
             totp=TotpService(db, settings, clock, accounts.throttle),
             vault=vault,
             doctor=Doctor(db, store, clock, timedelta(seconds=settings.doctor_grace_seconds)),
-            structures=StructureService(db, accounts, clock),
+            # A professional who leaves a structure stops being the référent of the
+            # persons who chose them there (the persons are told).
+            structures=StructureService(db, accounts, clock, (referents.end_for_membership,)),
             recovery=RecoveryService(db, clock, credentials),
             resets=resets,
             # A reset waiting for an erased account ends with it (its new keys wiped).
@@ -119,7 +122,7 @@ class Coffre:
             exports=Exports(db, clock, history, grants, audit_log),
             contacts=contacts,
             directory=Directory(db, settings, clock),
-            referents=ReferentService(db, clock),
+            referents=referents,
             relays=RelayService(db, clock),
         )
 

@@ -104,6 +104,7 @@ SHOWN = frozenset(
         "referent.handover_named",
         "referent.handover_accepted",
         "referent.handover_refused",
+        "referent.membership_ended",
         # Relays between structures (coffre/relays/service.py): every change.
         *RELAY_ACTIONS,
     }
@@ -132,6 +133,7 @@ _TOWARDS_PROFESSIONAL = frozenset(
         "referent.expiry_count_hidden",
         "referent.handover_accepted",
         "referent.handover_refused",
+        "referent.membership_ended",
         *RELAY_ACTIONS,
     }
 )

@@ -147,6 +147,10 @@ def _referent(action: str, pro: str) -> str:
         "referent.handover_accepted": (
             f"Vous avez accepté que {pro} devienne votre référent·e de parcours."
         ),
+        "referent.membership_ended": (
+            f"{pro} ne fait plus partie de cette structure : ce n'est plus votre référent·e de "
+            "parcours. Vous pouvez en choisir un·e autre."
+        ),
         "referent.handover_refused": (
             f"Vous avez refusé que {pro} devienne votre référent·e de parcours : rien n'a changé."
         ),

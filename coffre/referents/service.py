@@ -65,7 +65,7 @@ from coffre.referents.models import (
 )
 from coffre.structures import repository as structures
 from coffre.structures.errors import NotAllowed, ProfessionalNotFound
-from coffre.structures.models import ProfessionalProfile, Structure
+from coffre.structures.models import Membership, ProfessionalProfile, Structure
 from coffre.structures.standing import standing_of
 
 FOLLOWED_PAGE = 50
@@ -626,6 +626,37 @@ class ReferentService:
             if link is None or not can(actor, Action.REFERENT_VIEW, facts):
                 raise PersonNotFound()
             return view.detail(db, actor.account_id, link, _login(db, person_id), now)
+
+    # -- the structures area's hook ----------------------------------------------------
+    def end_for_membership(self, db: DbSession, membership: Membership, now: datetime) -> None:
+        """A professional left a structure (``StructureService.end_membership``, same unit
+        of work): the links made with them in that structure end (``membership_ended``),
+        their waiting hand-overs with them; each person is told and may choose another."""
+        for link in rows.active_links_of(db, membership.account_id):
+            if link.structure_id != membership.structure_id:
+                continue
+            if not rows.end_link(db, link.id, now, EndReason.MEMBERSHIP_ENDED.value):
+                continue
+            rows.cancel_handovers(db, link.id, now)
+            audit.append(
+                db,
+                audit.Entry(
+                    action="referent.membership_ended",
+                    person_id=link.person_id,
+                    structure_id=link.structure_id,
+                    object_type="referent_link",
+                    object_id=link.id,
+                    details={"professional": link.professional_id},
+                ),
+                now,
+            )
+            notify(
+                db,
+                link.person_id,
+                Kind.REFERENT_ENDED,
+                {"link": link.id, "reason": EndReason.MEMBERSHIP_ENDED.value},
+                now,
+            )
 
     # -- shared steps -----------------------------------------------------------------
     def _end_current(

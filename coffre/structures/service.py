@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -97,10 +98,19 @@ class KeyChain:
 
 
 class StructureService:
-    def __init__(self, db: Database, accounts: AccountService, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        accounts: AccountService,
+        clock: Clock,
+        on_membership_end: Sequence[Callable[[DbSession, Membership, datetime], None]] = (),
+    ) -> None:
         self._db = db
         self._accounts = accounts
         self._clock = clock
+        # Called in the same unit of work when a membership ends (the référent links
+        # made in that structure end with it: coffre/referents/service.py).
+        self._on_membership_end = tuple(on_membership_end)
 
     # -- the root ------------------------------------------------------------
     def bootstrap_territory(
@@ -357,6 +367,8 @@ class StructureService:
                 raise MembershipNotFound()
             db.refresh(membership)
             audit.append(db, _membership_entry(actor, "membership.end", membership), now)
+            for hook in self._on_membership_end:
+                hook(db, membership, now)
             return membership
 
     def key_chain(self, actor: Actor, account_id: str) -> KeyChain:

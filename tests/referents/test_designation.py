@@ -252,3 +252,22 @@ def test_someone_else_cannot_answer_a_proposal(rw: ReferentWorld) -> None:
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "referent_proposal_not_found"
     assert [row["status"] for row in rw.links()] == ["proposed"]
+
+
+def test_a_referent_who_leaves_the_structure_is_the_persons_referent_no_more(
+    rw: ReferentWorld,
+) -> None:
+    assert rw.designate().status_code == 201
+    ended = rw.api.post(
+        f"{API}/memberships/{rw.cw.world.memberships['professional']}/end",
+        headers=rw.admin.headers,
+    )
+    assert ended.status_code in (200, 204), ended.text
+    mine = referents.my_referent(rw.client(rw.person))
+    assert mine.current is None
+    assert [(p.status, p.end_reason) for p in mine.history] == [("ended", "membership_ended")]
+    assert "referent.ended" in rw.notifications(rw.person)
+    assert _history(rw)[0] == (
+        "Mme Dupont (CCAS de Clermont-Ferrand) ne fait plus partie de cette structure : ce "
+        "n'est plus votre référent·e de parcours. Vous pouvez en choisir un·e autre."
+    )
