@@ -1752,6 +1752,37 @@ EN = {
         "A date within the coming year. The persons will be told."
     ),
     "Choisissez d'abord la personne.": "Choose the person first.",
+    "Le {date} à {time}, {person} vous a choisi·e comme référent·e de parcours.": (
+        "On {date} at {time}, {person} chose you as their référent."
+    ),
+    "Le {date} à {time}, {person} a accepté que vous preniez la suite de son ou sa "
+    "référent·e de parcours.": (
+        "On {date} at {time}, {person} agreed that you take over from their référent."
+    ),
+    "Le {date} à {time}, {person} a répondu non à votre proposition d'être son ou sa référent·e.": (
+        "On {date} at {time}, {person} said no to your offer to be their référent."
+    ),
+    "Le {date} à {time}, {person} a arrêté avec vous comme référent·e de parcours.": (
+        "On {date} at {time}, {person} stopped having you as their référent."
+    ),
+    "Le {date} à {time}, relais pour « {purpose} » : {event}. Voir « Relais ».": (
+        "On {date} at {time}, relay for “{purpose}”: {event}. See “Relays”."
+    ),
+    "une personne est orientée": "a person is referred",
+    "la personne a donné son accord": "the person agreed",
+    "la personne a dit non": "the person said no",
+    "le relais est pris": "the relay is taken",
+    "la structure a refusé le relais": "the organisation declined the relay",
+    "le relais a expiré sans être pris": "the relay expired without being taken",
+    "le relais est fermé": "the relay is closed",
+    "un retour est arrivé": "a return arrived",
+    "le relais n'est toujours pas pris": "the relay is still not taken",
+    "il a changé": "it changed",
+    "Le {date} à {time}, rappel : le relais pour « {purpose} » n'est toujours pas pris. "
+    "Vous en restez responsable : relancez la structure ou voyez avec la personne.": (
+        "On {date} at {time}, reminder: the relay for “{purpose}” is still not taken. You "
+        "remain responsible: follow up with the organisation or talk with the person."
+    ),
     "Écrivez la fiche de liaison : quelques mots pour le service.": (
         "Write the liaison note: a few words for the service."
     ),

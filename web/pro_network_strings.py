@@ -146,4 +146,36 @@ def pro_network_strings(_: Callable[[str], str]) -> dict[str, str]:
         "pro_relay_return_missing": _("Écrivez votre retour."),
         "pro_relay_return_sent": _("Votre retour est envoyé."),
         "pro_relay_return_of": _("Retour de {professional}"),
+        # The professional's notifications (pro-notifications.js)
+        "pro_notice_referent_designated": _(
+            "Le {date} à {time}, {person} vous a choisi·e comme référent·e de parcours."
+        ),
+        "pro_notice_referent_handover": _(
+            "Le {date} à {time}, {person} a accepté que vous preniez la suite de son ou sa "
+            "référent·e de parcours."
+        ),
+        "pro_notice_referent_declined": _(
+            "Le {date} à {time}, {person} a répondu non à votre proposition d'être son ou sa "
+            "référent·e."
+        ),
+        "pro_notice_referent_ended": _(
+            "Le {date} à {time}, {person} a arrêté avec vous comme référent·e de parcours."
+        ),
+        "pro_notice_relay": _(
+            "Le {date} à {time}, relais pour « {purpose} » : {event}. Voir « Relais »."
+        ),
+        "pro_notice_relay_proposed": _("une personne est orientée"),
+        "pro_notice_relay_agreed": _("la personne a donné son accord"),
+        "pro_notice_relay_refused": _("la personne a dit non"),
+        "pro_notice_relay_taken": _("le relais est pris"),
+        "pro_notice_relay_declined": _("la structure a refusé le relais"),
+        "pro_notice_relay_expired": _("le relais a expiré sans être pris"),
+        "pro_notice_relay_closed": _("le relais est fermé"),
+        "pro_notice_relay_returned": _("un retour est arrivé"),
+        "pro_notice_relay_reminded": _("le relais n'est toujours pas pris"),
+        "pro_notice_relay_other": _("il a changé"),
+        "pro_notice_relay_reminder": _(
+            "Le {date} à {time}, rappel : le relais pour « {purpose} » n'est toujours pas pris. "
+            "Vous en restez responsable : relancez la structure ou voyez avec la personne."
+        ),
     }

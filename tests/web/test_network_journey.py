@@ -264,6 +264,18 @@ def test_a_referent_orients_the_person_agrees_the_caf_takes_and_the_referent_rea
     screenshot(dupont, "76-pro-relay-return")
     back.get_by_role("button", name="Retour").click()
     visible_screen(dupont, "followed-person")
+    # Her notifications say what happened, in plain words, without opening anything.
+    notices = menu(dupont, "Mes notifications", "pro-notifications")
+    expect(notices).to_contain_text("amina vous a choisi·e comme référent·e de parcours.")
+    expect(notices).to_contain_text(
+        "relais pour « Ouverture de droits au RSA » : la personne a donné son accord."
+    )
+    expect(notices).to_contain_text(
+        "relais pour « Ouverture de droits au RSA » : le relais est pris."
+    )
+    expect(notices).to_contain_text(
+        "relais pour « Ouverture de droits au RSA » : un retour est arrivé."
+    )
     for name, seen_problems in problems.items():
         assert seen_problems.items == [], name
 

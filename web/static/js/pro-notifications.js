@@ -70,6 +70,19 @@ export function createProNotifications(ctx) {
         return fill(S.notice_contact_named, { ...at, person: data.person });
       case "contact.refused":
         return fill(S.notice_contact_refused, { ...at, person: data.person });
+      // The référent de parcours and relays (issue 16): ids and codes only in the data.
+      case "referent.designated":
+        return fill(data.via === "handover" ? S.pro_notice_referent_handover : S.pro_notice_referent_designated, { ...at, person: data.person || S.someone });
+      case "referent.declined":
+        return fill(S.pro_notice_referent_declined, { ...at, person: data.person || S.someone });
+      case "referent.ended":
+        return fill(S.pro_notice_referent_ended, { ...at, person: data.person || S.someone });
+      case "relay.changed": {
+        const event = S[`pro_notice_relay_${data.event}`] || S.pro_notice_relay_other;
+        return fill(S.pro_notice_relay, { ...at, purpose: names.purpose(data.purpose), event });
+      }
+      case "relay.reminder":
+        return fill(S.pro_notice_relay_reminder, { ...at, purpose: names.purpose(data.purpose) });
       default:
         return fill(S.notice_other, at);
     }
