@@ -24,39 +24,15 @@ from api.schemas.contacts import (
     NameContactRequest,
     NamingMeResponse,
     RecoveryMaterialBody,
-    RequestBody,
-    WhoBody,
 )
 from api.types import PathId, Text
-from coffre.contacts.service import ArrangementView, NewContact, NewRecovery, Who
+from coffre.contacts.service import ArrangementView, NewContact, NewRecovery
 
 router = APIRouter(tags=["contacts"])
 
 
-def _who(who: Who) -> WhoBody:
-    return WhoBody(account_id=who.account_id, kind=who.kind, name=who.name, structure=who.structure)
-
-
 def _arrangement(view: ArrangementView) -> ArrangementBody:
-    request = view.request
-    return ArrangementBody(
-        id=view.id,
-        person=_who(view.person),
-        contact=_who(view.contact),
-        waiting_days=view.waiting_days,
-        since=view.since,
-        request=(
-            RequestBody(
-                id=request.id,
-                state=request.state,
-                asked_at=request.asked_at,
-                opens_at=request.opens_at,
-                open=request.open,
-            )
-            if request is not None
-            else None
-        ),
-    )
+    return ArrangementBody.model_validate(view)
 
 
 @router.get("/me/trusted-contact")

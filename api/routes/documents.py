@@ -81,11 +81,7 @@ def _deposit(statement: str | None, depositor: Depositor | None) -> DepositBody 
         return None
     return DepositBody(
         envelope=json.loads(statement),
-        depositor=DepositorBody(
-            account_id=depositor.account_id,
-            display_name=depositor.display_name,
-            structure_name=depositor.structure_name,
-        ),
+        depositor=DepositorBody.model_validate(depositor),
     )
 
 

@@ -16,7 +16,6 @@ from api.routes.consent import grant_body
 from api.schemas.history import (
     AccountRefBody,
     AuditRefBody,
-    DocumentRefBody,
     ExportBody,
     ExportedDepositBody,
     ExportedDocumentBody,
@@ -32,38 +31,11 @@ router = APIRouter(tags=["history"])
 
 
 def party_body(party: Party) -> PartyBody:
-    return PartyBody(
-        kind=party.kind,
-        name=party.name,
-        account_id=party.account_id,
-        structure_id=party.structure_id,
-        structure_name=party.structure_name,
-    )
+    return PartyBody.model_validate(party)
 
 
 def item_body(item: HistoryItem) -> HistoryItemBody:
-    return HistoryItemBody(
-        seq=item.seq,
-        at=item.at,
-        action=item.action,
-        outcome=item.outcome,
-        who=party_body(item.who),
-        professional=party_body(item.professional) if item.professional else None,
-        documents=[
-            DocumentRefBody(id=d.id, category=d.category, category_label=d.category_label)
-            for d in item.documents
-        ],
-        category=item.category,
-        category_label=item.category_label,
-        grant_id=item.grant_id,
-        request_id=item.request_id,
-        purpose=item.purpose,
-        purpose_label=item.purpose_label,
-        reason=item.reason,
-        refusal=item.refusal,
-        until=item.until,
-        summary=item.summary,
-    )
+    return HistoryItemBody.model_validate(item)
 
 
 def exported_body(exported: ExportedDocument) -> ExportedDocumentBody:

@@ -16,19 +16,7 @@ router = APIRouter(tags=["sessions"])
 def list_sessions(actor: ActorDep, coffre: CoffreDep) -> SessionList:
     """The caller's live sessions, most recently used first; ``current`` marks this one."""
     sessions = coffre.sessions.list_sessions(actor)
-    return SessionList(
-        sessions=[
-            SessionBody(
-                id=s.id,
-                label=s.label,
-                kind=s.kind,
-                created_at=s.created_at,
-                last_seen_at=s.last_seen_at,
-                current=s.current,
-            )
-            for s in sessions
-        ]
-    )
+    return SessionList(sessions=[SessionBody.model_validate(s) for s in sessions])
 
 
 @router.delete("/sessions/{session_id}", status_code=204)

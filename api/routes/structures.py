@@ -28,24 +28,11 @@ from api.schemas.structures import (
     TrustRootBody,
 )
 from api.types import PathId
-from coffre.structures.models import Structure
 from coffre.structures.service import IssuedInvitation, NewStructure
 from crypto import b64decode, fingerprint
 from crypto.pins import pin_qr_payload, pin_spoken
 
 router = APIRouter(tags=["structures"])
-
-
-def _structure(structure: Structure) -> StructureBody:
-    return StructureBody(
-        id=structure.id,
-        name=structure.name,
-        kind=structure.kind,
-        address=structure.address,
-        territory=structure.territory,
-        siret=structure.siret,
-        admitted_at=structure.admitted_at,
-    )
 
 
 def _qr(text: str) -> str:
@@ -75,12 +62,13 @@ def admit_structure(body: StructureRequest, actor: ActorDep, coffre: CoffreDep) 
         territory=body.territory,
         siret=body.siret,
     )
-    return _structure(coffre.structures.admit(actor, new))
+    return StructureBody.model_validate(coffre.structures.admit(actor, new))
 
 
 @router.get("/structures")
 def list_structures(actor: ActorDep, coffre: CoffreDep) -> StructureList:
-    return StructureList(structures=[_structure(s) for s in coffre.structures.directory(actor)])
+    listed = coffre.structures.directory(actor)
+    return StructureList(structures=[StructureBody.model_validate(s) for s in listed])
 
 
 @router.get("/structures/{structure_id}/members")
@@ -182,7 +170,7 @@ def professional_keys(account_id: PathId, actor: ActorDep, coffre: CoffreDep) ->
 def issue_reset_code(body: ResetCodeRequest, actor: ActorDep, coffre: CoffreDep) -> ResetCodeBody:
     """For a person who lost both passphrase and kit: a code for a fresh, empty vault."""
     issued = coffre.resets.create_reset_code(actor, body.login)
-    return ResetCodeBody(code=issued.code, login=issued.login, expires_at=issued.expires_at)
+    return ResetCodeBody.model_validate(issued)
 
 
 @router.get("/trust/root")

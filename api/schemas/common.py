@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from api.types import clean_text_before
 from crypto import b64decode, b64encode
@@ -21,6 +21,14 @@ def _decode(value: object) -> bytes:
         return b64decode(value)
     except InvalidInputError as exc:
         raise ValueError("invalid base64url") from exc
+
+
+class FromDomain(BaseModel):
+    """A response read from a domain object's attributes (``Body.model_validate(obj)``),
+    nested ones included, instead of copied field by field in the route: the schema names
+    what the API shows, the domain object provides it."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 B64Bytes = Annotated[

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import B64Bytes
+from api.schemas.common import B64Bytes, FromDomain
 from api.schemas.credentials import NewPassphraseBody
 from api.types import Text
 
@@ -31,14 +31,14 @@ class NameContactRequest(BaseModel):
     auth_key: B64Bytes
 
 
-class WhoBody(BaseModel):
+class WhoBody(FromDomain):
     account_id: str
     kind: str
     name: str
     structure: str | None
 
 
-class RequestBody(BaseModel):
+class RequestBody(FromDomain):
     id: str
     state: str  # waiting | refused | recovered | ended
     asked_at: datetime
@@ -46,7 +46,7 @@ class RequestBody(BaseModel):
     open: bool
 
 
-class ArrangementBody(BaseModel):
+class ArrangementBody(FromDomain):
     id: str
     person: WhoBody
     contact: WhoBody

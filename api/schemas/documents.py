@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import B64Bytes
+from api.schemas.common import B64Bytes, FromDomain
 from api.types import Date, Text
 
 
-class DepositorBody(BaseModel):
+class DepositorBody(FromDomain):
     account_id: str
     display_name: str
     structure_name: str

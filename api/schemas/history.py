@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api.schemas.common import B64Bytes
+from api.schemas.common import B64Bytes, FromDomain
 from api.schemas.consent import GrantBody
 
 
-class PartyBody(BaseModel):
+class PartyBody(FromDomain):
     """Who: ``kind`` is self (named "vous"), professional, territory_admin,
     charter_officer, operator or unknown (a failed login)."""
 
@@ -22,13 +22,13 @@ class PartyBody(BaseModel):
     structure_name: str | None
 
 
-class DocumentRefBody(BaseModel):
+class DocumentRefBody(FromDomain):
     id: str
     category: str
     category_label: str
 
 
-class HistoryItemBody(BaseModel):
+class HistoryItemBody(FromDomain):
     seq: int
     at: datetime
     action: str

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.common import FromDomain
 from api.types import Text
 
 
-class SessionBody(BaseModel):
+class SessionBody(FromDomain):
     id: str
     label: str
     kind: str

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.accounts import SignupRequest
-from api.schemas.common import B64Bytes
+from api.schemas.common import B64Bytes, FromDomain
 from api.types import CleanBefore, JsonObject, Text
 
 
@@ -22,7 +22,7 @@ class StructureRequest(BaseModel):
     siret: Text | None = Field(default=None, max_length=20)
 
 
-class StructureBody(BaseModel):
+class StructureBody(FromDomain):
     id: str
     name: str
     kind: str
@@ -118,7 +118,7 @@ class ResetCodeRequest(BaseModel):
     login: Text = Field(min_length=1, max_length=64)
 
 
-class ResetCodeBody(BaseModel):
+class ResetCodeBody(FromDomain):
     code: str
     login: str
     expires_at: datetime
