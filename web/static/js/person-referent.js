@@ -51,6 +51,8 @@ export function createReferent(P) {
   let candidates = new Map();
   /** The hand-overs already put to the person since the vault opened (asked once). */
   const asked = new Set();
+  /** @type {unknown} */
+  let askedFor = null; // the keys of the vault opened when `asked` was filled
 
   async function load() {
     view = /** @type {ReferentView} */ (await (await api("GET", "/referent")).json());
@@ -378,6 +380,10 @@ export function createReferent(P) {
    * once per opened vault. True when it was shown.
    */
   async function interrupts() {
+    if (askedFor !== P.state.keys) {
+      asked.clear(); // a vault opened again: asked again
+      askedFor = P.state.keys;
+    }
     try {
       const v = await load();
       if (v.handover && !asked.has(v.handover.id)) {
@@ -410,6 +416,7 @@ export function createReferent(P) {
       view = null;
       candidates = new Map();
       asked.clear();
+      askedFor = null;
       for (const id of ["referent-current", "referent-proposals", "referent-known-list", "referent-all-list", "handover-regrants"]) {
         byId(id).replaceChildren();
       }

@@ -44,8 +44,10 @@ export function createRelays(P) {
   let relays = [];
   /** @type {Relay | null} */
   let current = null; // the relay on screen
-  /** Relays already put to the person since the vault opened (asked once). */
+  /** What was already put to the person since the vault opened ("<id>:agree", "<id>:share"). */
   const asked = new Set();
+  /** @type {unknown} */
+  let askedFor = null; // the keys of the vault opened when `asked` was filled
   /** @type {Record<string, any> | null} */
   let charter = null;
 
@@ -173,7 +175,7 @@ export function createRelays(P) {
 
   /** @param {Relay} r */
   async function showAgree(r) {
-    asked.add(r.id);
+    asked.add(`${r.id}:agree`);
     current = r;
     try {
       await P.refreshDocuments();
@@ -268,7 +270,7 @@ export function createRelays(P) {
 
   /** @param {Relay} r */
   async function showShare(r) {
-    asked.add(r.id);
+    asked.add(`${r.id}:share`);
     current = r;
     const who = taker(r);
     if (!who) return showRelays();
@@ -483,17 +485,21 @@ export function createRelays(P) {
    * waiting for the papers, is put to them first (each once per opened vault).
    */
   async function interrupts() {
+    if (askedFor !== state.keys) {
+      asked.clear(); // a vault opened again: asked again
+      askedFor = state.keys;
+    }
     try {
       await load();
     } catch {
       return false; // the vault opens as usual
     }
-    const agreeing = relays.find((r) => waitingAgreement(r) && !asked.has(r.id));
+    const agreeing = relays.find((r) => waitingAgreement(r) && !asked.has(`${r.id}:agree`));
     if (agreeing) {
       await showAgree(agreeing);
       return true;
     }
-    const sharing = relays.find((r) => r.waitingShare && !asked.has(r.id));
+    const sharing = relays.find((r) => r.waitingShare && !asked.has(`${r.id}:share`));
     if (sharing) {
       await showShare(sharing);
       return true;
@@ -519,6 +525,7 @@ export function createRelays(P) {
       current = null;
       charter = null;
       asked.clear();
+      askedFor = null;
       for (const id of ["relay-list", "relay-agree-needs", "relay-share-docs", "relay-share-durations", "relay-facts", "relay-actions"]) {
         byId(id).replaceChildren();
       }
