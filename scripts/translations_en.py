@@ -1752,6 +1752,21 @@ EN = {
         "A date within the coming year. The persons will be told."
     ),
     "Choisissez d'abord la personne.": "Choose the person first.",
+    "Arrêter ce relais": "Stop this relay",
+    "Arrêter ce relais ?": "Stop this relay?",
+    "Oui, arrêter le relais": "Yes, stop the relay",
+    "Le relais est arrêté. La personne et la structure sont prévenues.": (
+        "The relay is stopped. The person and the organisation are told."
+    ),
+    "Le besoin est couvert : fermer le relais": "The need is met: close the relay",
+    "Le besoin est couvert ?": "Is the need met?",
+    "Oui, fermer le relais": "Yes, close the relay",
+    "Le relais est fermé : le besoin est couvert.": "The relay is closed: the need is met.",
+    "La personne et la structure qui reçoit le relais en sont prévenues. Un relais fermé ne "
+    "se rouvre pas : il faudra orienter à nouveau.": (
+        "The person and the organisation receiving the relay are told. A closed relay does not "
+        "reopen: you would have to refer again."
+    ),
     "Le {date} à {time}, {person} vous a choisi·e comme référent·e de parcours.": (
         "On {date} at {time}, {person} chose you as their référent."
     ),

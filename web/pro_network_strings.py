@@ -146,6 +146,16 @@ def pro_network_strings(_: Callable[[str], str]) -> dict[str, str]:
         "pro_relay_return_missing": _("Écrivez votre retour."),
         "pro_relay_return_sent": _("Votre retour est envoyé."),
         "pro_relay_return_of": _("Retour de {professional}"),
+        "pro_relay_stop": _("Arrêter ce relais"),
+        "pro_relay_stop_title": _("Arrêter ce relais ?"),
+        "pro_relay_stop_yes": _("Oui, arrêter le relais"),
+        "pro_relay_stop_done": _(
+            "Le relais est arrêté. La personne et la structure sont prévenues."
+        ),
+        "pro_relay_done": _("Le besoin est couvert : fermer le relais"),
+        "pro_relay_done_title": _("Le besoin est couvert ?"),
+        "pro_relay_done_yes": _("Oui, fermer le relais"),
+        "pro_relay_done_done": _("Le relais est fermé : le besoin est couvert."),
         # The professional's notifications (pro-notifications.js)
         "pro_notice_referent_designated": _(
             "Le {date} à {time}, {person} vous a choisi·e comme référent·e de parcours."

@@ -262,6 +262,15 @@ def test_a_referent_orients_the_person_agrees_the_caf_takes_and_the_referent_rea
     expect(back.locator("#pro-relay-return")).to_contain_text(RETURN)
     assert_accessible(dupont, "pro relay with its return")
     screenshot(dupont, "76-pro-relay-return")
+    # The need is met: she closes the relay (one confirmation, said to the others).
+    back.get_by_role("button", name="Le besoin est couvert : fermer le relais").click()
+    close = visible_screen(dupont, "pro-relay-close")
+    assert_accessible(dupont, "pro relay close")
+    close.get_by_role("button", name="Oui, fermer le relais").click()
+    back = visible_screen(dupont, "pro-relay")
+    expect(dupont.locator("#status")).to_have_text("Le relais est fermé : le besoin est couvert.")
+    expect(back.locator("#pro-relay-state")).to_have_text("Terminé")
+    assert relay_as(api, rw.person, rid)["close_reason"] == "done"
     back.get_by_role("button", name="Retour").click()
     visible_screen(dupont, "followed-person")
     # Her notifications say what happened, in plain words, without opening anything.

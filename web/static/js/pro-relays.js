@@ -259,6 +259,11 @@ export function createProRelays(ctx, hooks) {
     if (item.state === "taken" && idOf(item.taken_by) === state.accountId && !item.return_note) {
       buttons.push(button(S.pro_relay_send_return, () => showReturn(), "primary"));
     }
+    // The orienting (or responsible) professional may stop an open relay, or say the
+    // need is met once it is taken.
+    const mine = [idOf(item.orienting), idOf(item.responsible)].includes(state.accountId || "");
+    if (mine && item.state === "taken") buttons.push(button(S.pro_relay_done, () => showClose("done")));
+    if (mine && ["proposed", "taken"].includes(item.state)) buttons.push(button(S.pro_relay_stop, () => showClose("ended_by_orienting")));
     actions.replaceChildren(...buttons);
   }
 
@@ -379,18 +384,52 @@ export function createProRelays(ctx, hooks) {
     }
   }
 
+  // ------------------------------------------------------------------ close
+
+  let closing = "ended_by_orienting";
+
+  /**
+   * @param {string} [reason] "ended_by_orienting" or "done"
+   */
+  function showClose(reason = closing, status = "", options = {}) {
+    if (!relay) return showRelays(status, options);
+    closing = reason;
+    const done = reason === "done";
+    byId("pro-relay-close-title").textContent = done ? S.pro_relay_done_title : S.pro_relay_stop_title;
+    byId("pro-relay-close-what").textContent = fill(S.pro_relay_title, { person: nameOf(relay.person, S.someone), structure: nameOf(relay.target_structure) });
+    byId("pro-relay-close-yes").textContent = done ? S.pro_relay_done_yes : S.pro_relay_stop_yes;
+    showError("pro-relay-close-error", "");
+    show("pro-relay-close", { status, ...options });
+  }
+
+  async function onClose() {
+    if (!relay) return showRelays();
+    const yes = /** @type {HTMLButtonElement} */ (byId("pro-relay-close-yes"));
+    yes.disabled = true;
+    try {
+      await api("POST", `/relays/${relay.id}/close`, { json: { reason: closing } });
+      await openRelay(relay.id, back, closing === "done" ? S.pro_relay_done_done : S.pro_relay_stop_done);
+    } catch (error) {
+      showError("pro-relay-close-error", messageFor(error, S.unexpected_error));
+    } finally {
+      yes.disabled = false;
+    }
+  }
+
+  byId("pro-relay-close-yes").addEventListener("click", onClose);
   byId("pro-relay-decline-form").addEventListener("submit", onDecline);
   byId("pro-relay-return-form").addEventListener("submit", onReturn);
 
   return {
     openRelay,
-    screens: ["pro-relays", "pro-relay", "pro-relay-decline", "pro-relay-return"],
+    screens: ["pro-relays", "pro-relay", "pro-relay-decline", "pro-relay-return", "pro-relay-close"],
     enter: {
       "pro-relays": showRelays,
       "pro-relay": (/** @type {string} */ status = "", /** @type {any} */ options = {}) =>
         relay ? openRelay(relay.id, back, status, options) : showRelays(status, options),
       "pro-relay-decline": showDecline,
       "pro-relay-return": showReturn,
+      "pro-relay-close": (/** @type {string} */ status = "", /** @type {any} */ options = {}) => showClose(closing, status, options),
     },
     actions: {},
     wipe() {
