@@ -343,8 +343,8 @@ def linked(api: TestClient, tmp_path: Path) -> RelayWorld:
     return build_relay_world(api, tmp_path)
 
 
-def test_a_professional_proposes_to_be_referent_then_names_a_successor_for_chosen_persons(
-    linked: RelayWorld, live_server: str, page: Page
+def test_a_referent_proposal_then_hand_overs_named_by_the_referent_and_by_her_structure_admin(
+    linked: RelayWorld, live_server: str, page: Page, second_phone: BrowserContext
 ) -> None:
     api = linked.api
     log_in(page, live_server, PRO_LOGIN, PRO_PASSPHRASE, "shared")
@@ -405,3 +405,27 @@ def test_a_professional_proposes_to_be_referent_then_names_a_successor_for_chose
     handover = api.get("/api/v1/referent", headers=linked.person.headers).json()["handover"]
     assert handover["successor"]["id"] == linked.agent.account_id
     assert handover["reason"] == "absent" and handover["until"] == back_on
+
+    # M. Bernard, admin of the CCAS, names a successor for his member Mme Dupont: the
+    # hand-over covers every person she follows (he does not see them).
+    admin = second_phone.new_page()
+    log_in(admin, live_server, "bernard", f"{PASSPHRASE} 11", "shared")
+    menu(admin, "Personnes suivies", "followed")
+    admin.get_by_role("button", name="Nommer un·e remplaçant·e").click()
+    who = visible_screen(admin, "pro-handover")
+    who.get_by_label("Les personnes suivies par").select_option(label="Mme Dupont")
+    who.get_by_label("Chercher le ou la remplaçant·e (nom ou structure)").fill("girard")
+    who.get_by_text("M. Girard", exact=True).click()
+    who.get_by_role("button", name="Suivant").click()
+    why = visible_screen(admin, "pro-handover-details")
+    expect(why.locator("#pro-handover-summary")).to_have_text(
+        "Mme Dupont passe le relais à M. Girard, CAF du Puy-de-Dôme."
+    )
+    expect(why.locator("#pro-handover-scope-field")).to_be_hidden()
+    why.get_by_text("Départ", exact=True).click()
+    why.get_by_role("button", name="Prévenir les personnes").click()
+    visible_screen(admin, "followed")
+    expect(admin.locator("#status")).to_contain_text("Personnes prévenues : 1.")
+    handover = api.get("/api/v1/referent", headers=linked.person.headers).json()["handover"]
+    assert handover["successor"]["id"] == linked.other_agent.account_id
+    assert handover["reason"] == "left"
