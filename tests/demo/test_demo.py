@@ -102,6 +102,9 @@ def test_the_demo_loads_once_and_every_role_logs_in(
     followed = referents.followed_all(benali)
     assert [f.person.name for f in followed] == ["m.martin"]
     martin = log_in(opened, live_server, "m.martin")
+    history = martin.call("GET", "/me/history").json()["items"]
+    # The demo's load and this test's: the second load logged no person in.
+    assert [e["action"] for e in history].count("account.login") == 2
     mine = referents.my_referent(martin)
     assert mine.current is not None and mine.current.professional.name == "Nadia Benali"
     assert mine.handover is not None and mine.handover.successor.name == "Léa Garnier"
