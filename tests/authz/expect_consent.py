@@ -95,6 +95,15 @@ CASES = [
         json={"reason": "Instruction RSA"},
         told=frozenset({"pro_expired"}),
     ),
+    Case(
+        "POST",
+        PULL,
+        expect(GRANT_NOT_FOUND, pro_active=(403, "grant_not_active")),
+        state="grant exhausted (its one pull made)",
+        ids={"grant_id": "grant_exhausted", "document_id": "document"},
+        json={"reason": "Instruction RSA"},
+        told=frozenset({"pro_active"}),
+    ),
     Case("GET", "/api/v1/persons/linked", expect(NOT_ALLOWED, **PROFESSIONALS)),
     # A person's box key: for a certified professional the person shared with or
     # answered (to deposit); other professionals as for an unknown person.

@@ -95,4 +95,14 @@ CASES = [
         json={"login": "{person_login}"},
     ),
     Case("GET", "/api/v1/trust/root", expect(200, anonymous=200)),
+    # A professional leaves their structure: their own membership. LAST of this area
+    # (pro_none is no longer a member afterwards): the roles run in ROLES order, so the
+    # admins, after pro_none, find it ended (as unknown).
+    Case(
+        "POST",
+        "/api/v1/memberships/{membership_id}/end",
+        expect((404, "membership_not_found"), pro_none=204),
+        state="one's own membership",
+        ids={"membership_id": "membership_pro_none"},
+    ),
 ]

@@ -9,6 +9,7 @@ can be in towards the person is a role of its own, so one territory holds them a
 - ``pro_active``: a certified professional the person shares with (grant active);
 - ``pro_revoked`` / ``pro_expired``: the person's grant to them was revoked / expired;
 - ``pro_none``: a certified member of the same structure the person never shared with;
+  (``pro_active`` also holds an exhausted grant: one pull allowed, made);
 - ``structure_admin``, ``territory_admin``, ``charter_officer``; ``anonymous``.
 
 Objects are named (``Scene.ids``): the expectations refer to them by name, never by
@@ -108,7 +109,9 @@ def _member(api: TestClient, cw: ConsentWorld, slot: int, login: str, name: str)
     return who
 
 
-def _share(scene: Scene, pro: Who, documents: list[str], days: int = 30) -> str:
+def _share(
+    scene: Scene, pro: Who, documents: list[str], days: int = 30, max_pulls: int | None = None
+) -> str:
     cw = scene.cw
     grant = consent.share(
         cw.person.client(scene.api),
@@ -119,6 +122,7 @@ def _share(scene: Scene, pro: Who, documents: list[str], days: int = 30) -> str:
         purpose="ouverture-droits-rsa",
         document_ids=documents,
         days=days,
+        max_pulls=max_pulls,
         now=scene.clock.now(),
     )
     return str(grant["id"])
@@ -181,6 +185,17 @@ def _directory(api: TestClient, cw: ConsentWorld) -> dict[str, str]:
     return {"service": str(ours), "other_service": str(other)}
 
 
+def _membership_of(api: TestClient, admin: Who, structure_id: str, who: Who) -> str:
+    listing = api.get(f"/api/v1/structures/{structure_id}/members", headers=admin.headers)
+    return str(
+        next(
+            m["membership_id"]
+            for m in listing.json()["members"]
+            if m["account_id"] == who.account_id
+        )
+    )
+
+
 def _new_member(scene: Scene) -> str:
     """A professional invited to the structure who joined (not certified): their
     membership id."""
@@ -191,10 +206,7 @@ def _new_member(scene: Scene) -> str:
         invite(scene.api, w.structure_admin, w.structure_id, "professional", "M. Nouveau"),
         material(44, f"pro-nouveau-{scene.counter}"),
     )
-    listing = scene.api.get(
-        f"/api/v1/structures/{w.structure_id}/members", headers=w.structure_admin.headers
-    ).json()["members"]
-    return str(next(m["membership_id"] for m in listing if m["account_id"] == who.account_id))
+    return _membership_of(scene.api, w.structure_admin, w.structure_id, who)
 
 
 def _person_session(scene: Scene) -> str:
@@ -243,6 +255,14 @@ def build_scene(api: TestClient, clock: FrozenClock, tmp_path: Path) -> Scene:
     clock.advance(days=2)
     ids["grant_active"] = _share(scene, w.professional, [cw.identity, cw.address])
     ids["grant_revoked"] = _share(scene, revoked, [cw.identity])
+    # One pull allowed, and made: the grant is exhausted (to the same professional).
+    ids["grant_exhausted"] = _share(scene, w.professional, [cw.identity], max_pulls=1)
+    pulled = api.post(
+        f"/api/v1/grants/{ids['grant_exhausted']}/documents/{cw.identity}/pull",
+        json={"reason": "Instruction RSA"},
+        headers=w.professional.headers,
+    )
+    assert pulled.status_code == 200, pulled.text
     revoke = api.post(f"/api/v1/grants/{ids['grant_revoked']}/revoke", headers=w.person.headers)
     assert revoke.status_code == 200, revoke.text
     ids.update(
@@ -255,6 +275,7 @@ def build_scene(api: TestClient, clock: FrozenClock, tmp_path: Path) -> Scene:
         pro_active_id=w.professional.account_id,
         pro_none_id=none.account_id,
         membership_pro=w.memberships["professional"],
+        membership_pro_none=_membership_of(api, w.structure_admin, w.structure_id, none),
         request=_request(scene, w.professional, w.person.login),
         version="1",
         notification=api.get("/api/v1/notifications", headers=w.person.headers).json()[
