@@ -188,6 +188,47 @@ EN = {
         "{successor} is your key worker. But {n} of your shares could not be made again: you can "
         "make them again from your documents."
     ),
+    "Le {date} à {time}, {professional} ({structure}) a proposé d'être votre référent·e. Vous "
+    "répondez dans « Mon référent ».": (
+        "On {date} at {time}, {professional} ({structure}) offered to be your key worker. You "
+        "answer in “My key worker”."
+    ),
+    "Le {date} à {time} : votre référent·e {professional} ne peut plus vous suivre. {successor} "
+    "peut prendre sa place si vous êtes d'accord : « Mon référent ».": (
+        "On {date} at {time}: your key worker {professional} can no longer follow you. "
+        "{successor} can take their place if you agree: “My key worker”."
+    ),
+    "Le {date} à {time} : votre référent·e a quitté sa structure. Vous pouvez en choisir un autre "
+    "dans « Mon référent ».": (
+        "On {date} at {time}: your key worker left their organisation. You can choose another one "
+        "in “My key worker”."
+    ),
+    "Le {date} à {time}, un·e professionnel·le vous a proposé d'aller vers un service. Vous "
+    "répondez dans « Mes orientations ».": (
+        "On {date} at {time}, a professional suggested you go to a service. You answer in “My "
+        "referrals”."
+    ),
+    "Le {date} à {time}, quelqu'un du service a pris le relais. Vous pouvez lui montrer vos "
+    "papiers dans « Mes orientations ».": (
+        "On {date} at {time}, someone at the service took over. You can show them your papers in "
+        "“My referrals”."
+    ),
+    "Le {date} à {time}, le service a dit qu'il ne peut pas vous recevoir. Voir « Mes "
+    "orientations ».": (
+        "On {date} at {time}, the service said it cannot see you. See “My referrals”."
+    ),
+    "Le {date} à {time}, une orientation s'est arrêtée : personne n'a répondu à temps.": (
+        "On {date} at {time}, a referral stopped: nobody answered in time."
+    ),
+    "Le {date} à {time}, une orientation est terminée.": (
+        "On {date} at {time}, a referral is over."
+    ),
+    "Le {date} à {time}, le service a envoyé une réponse. Lisez-la dans « Mes orientations ».": (
+        "On {date} at {time}, the service sent an answer. Read it in “My referrals”."
+    ),
+    "Le {date} à {time}, une de vos orientations a changé. Voir « Mes orientations ».": (
+        "On {date} at {time}, one of your referrals changed. See “My referrals”."
+    ),
     # End of the person's network strings.
     "Ajouter un document": "Add a document",
     "Ajoutez au moins une page (photo ou fichier).": "Add at least one page (photo or file).",

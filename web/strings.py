@@ -672,6 +672,41 @@ def network_person_strings(_: Callable[[str], str]) -> dict[str, str]:
         ),
         "relay_note_heading": _("Le mot de {professional}"),
         "relay_return_heading": _("La réponse de {professional}"),
+        "notice_referent_proposed": _(
+            "Le {date} à {time}, {professional} ({structure}) a proposé d'être votre "
+            "référent·e. Vous répondez dans « Mon référent »."
+        ),
+        "notice_referent_handover": _(
+            "Le {date} à {time} : votre référent·e {professional} ne peut plus vous suivre. "
+            "{successor} peut prendre sa place si vous êtes d'accord : « Mon référent »."
+        ),
+        "notice_referent_ended": _(
+            "Le {date} à {time} : votre référent·e a quitté sa structure. Vous pouvez en "
+            "choisir un autre dans « Mon référent »."
+        ),
+        "notice_relay_proposed": _(
+            "Le {date} à {time}, un·e professionnel·le vous a proposé d'aller vers un "
+            "service. Vous répondez dans « Mes orientations »."
+        ),
+        "notice_relay_taken": _(
+            "Le {date} à {time}, quelqu'un du service a pris le relais. Vous pouvez lui "
+            "montrer vos papiers dans « Mes orientations »."
+        ),
+        "notice_relay_declined": _(
+            "Le {date} à {time}, le service a dit qu'il ne peut pas vous recevoir. Voir "
+            "« Mes orientations »."
+        ),
+        "notice_relay_expired": _(
+            "Le {date} à {time}, une orientation s'est arrêtée : personne n'a répondu à temps."
+        ),
+        "notice_relay_closed": _("Le {date} à {time}, une orientation est terminée."),
+        "notice_relay_returned": _(
+            "Le {date} à {time}, le service a envoyé une réponse. Lisez-la dans "
+            "« Mes orientations »."
+        ),
+        "notice_relay_changed": _(
+            "Le {date} à {time}, une de vos orientations a changé. Voir « Mes orientations »."
+        ),
         "relay_note_refused": _(
             "Ce mot a été modifié par quelqu'un d'autre que son auteur. Il n'est pas affiché."
         ),

@@ -11,6 +11,7 @@ reads the note and the CAF's return, each checked against its author's certified
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,12 @@ def test_the_person_agrees_to_a_relay_then_shows_the_taker_their_papers(
     expect(detail.locator("#relay-return-text")).to_have_text(RETURN)
     assert_accessible(page, "relay")
     screenshot(page, "network-relay-detail")
+
+    # The person was told of the taking in plain words, with no name in the notice.
+    page.get_by_role("button", name=re.compile("^Qui a ouvert mes documents")).click()
+    notices = visible_screen(page, "notifications")
+    expect(notices).to_contain_text("quelqu'un du service a pris le relais")
+    expect(notices).to_contain_text("le service a envoyé une réponse")
 
     # The history says each step in plain words (the server's sentences).
     page.get_by_role("button", name="Historique").click()

@@ -1,6 +1,7 @@
 // @ts-check
 // "Qui a ouvert mes documents": the person's notifications in plain sentences (a pull,
-// a request, a deposit), marked read once seen; the counts in the menu.
+// a request, a deposit, the référent and the relays), marked read once seen; the
+// counts in the menu.
 import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
 import { messageFor } from "./http.js";
 
@@ -61,6 +62,26 @@ export function createNotifications(P) {
         return fill(S.notice_contact_named, { ...at, person: data.person });
       case "contact.refused":
         return fill(S.notice_contact_refused, { ...at, person: data.person });
+      case "referent.proposed":
+        return fill(S.notice_referent_proposed, { ...at, professional: data.professional, structure: data.structure });
+      case "referent.handover":
+        return fill(S.notice_referent_handover, { ...at, professional: data.professional, successor: data.successor });
+      case "referent.ended":
+        return fill(S.notice_referent_ended, at);
+      case "relay.changed": {
+        // Ids and codes only travel in a notification (DESIGN.md): the names are on
+        // "Mes orientations".
+        /** @type {Record<string, string>} */
+        const events = {
+          proposed: S.notice_relay_proposed,
+          taken: S.notice_relay_taken,
+          declined: S.notice_relay_declined,
+          expired: S.notice_relay_expired,
+          closed: S.notice_relay_closed,
+          returned: S.notice_relay_returned,
+        };
+        return fill(events[data.event] || S.notice_relay_changed, at);
+      }
       default:
         return fill(S.notice_other, at);
     }
