@@ -98,7 +98,13 @@ def run(
 
     The database is touched only when the server has no territory yet, and the server
     must then show the root just made: otherwise these settings are not the server's
-    (``--server`` names another machine) and nothing more is done."""
+    (``--server`` names another machine) and nothing more is done. Never in
+    production: its passphrase is public."""
+    if settings.environment == "production":
+        raise DemoRefused(
+            "La démo ne se charge pas sur un serveur de production "
+            "(COFFRE_ENVIRONMENT=production) : sa phrase secrète est publique."
+        )
     if not server_has_root(server):
         try:
             bootstrap(settings, now())

@@ -170,6 +170,12 @@ def test_settings_that_are_not_the_servers_change_nothing_on_it(
         assert public.get("/api/v1/trust/root").status_code == 404
 
 
+def test_never_in_production(tmp_path: Path) -> None:
+    production = Settings(environment="production", secret_key="x" * 40)
+    with pytest.raises(DemoRefused, match="production"):
+        run(production, "http://127.0.0.1:9", tmp_path / "t.json", say=lambda _: None)
+
+
 def test_the_demo_refuses_a_territory_63_that_is_not_its_own(
     settings: Settings, live_server: str, clock: FrozenClock, tmp_path: Path
 ) -> None:
