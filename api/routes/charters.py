@@ -41,39 +41,13 @@ def _charter(record: CharterRecord) -> CharterBody:
         title=charter.title,
         preamble=charter.preamble,
         effective_on=charter.effective_on,
-        purposes=[
-            PurposeBody(
-                code=p.code,
-                label=p.label,
-                description=p.description,
-                categories=list(p.categories),
-                professions=list(p.professions),
-                max_days=p.max_days,
-                reason_required=p.reason_required,
-            )
-            for p in charter.purposes
-        ],
-        structures=[
-            AdhesionBody(
-                name=a.name,
-                siret=a.siret,
-                structure_id=a.structure_id,
-                since=a.since,
-                until=a.until,
-            )
-            for a in charter.structures
-        ],
+        purposes=[PurposeBody.model_validate(p) for p in charter.purposes],
+        structures=[AdhesionBody.model_validate(a) for a in charter.structures],
         published_at=record.published_at,
         sha256=record.sha256,
         source=record.source,
         relays=(
-            RelaySettingsBody(
-                purposes=list(charter.relays.purposes),
-                remind_after_days=charter.relays.remind_after_days,
-                expire_after_days=charter.relays.expire_after_days,
-            )
-            if charter.relays is not None
-            else None
+            RelaySettingsBody.model_validate(charter.relays) if charter.relays is not None else None
         ),
     )
 

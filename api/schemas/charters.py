@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
+from api.schemas.common import FromDomain
 
-class PurposeBody(BaseModel):
+
+class PurposeBody(FromDomain):
     code: str
     label: str
     description: str
@@ -17,7 +19,7 @@ class PurposeBody(BaseModel):
     reason_required: bool
 
 
-class AdhesionBody(BaseModel):
+class AdhesionBody(FromDomain):
     name: str
     siret: str | None
     structure_id: str | None
@@ -25,7 +27,7 @@ class AdhesionBody(BaseModel):
     until: date | None
 
 
-class RelaySettingsBody(BaseModel):
+class RelaySettingsBody(FromDomain):
     """The charter's ``[relais]`` block: the purposes that may carry a relay, the delays."""
 
     purposes: list[str]
