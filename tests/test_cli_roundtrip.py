@@ -126,25 +126,3 @@ def test_deleting_from_the_cli_empties_the_vault(live_server: str, tmp_path: Pat
     gone = _cli(live_server, home, "download", document_id, "-o", str(tmp_path / "x"))
     assert gone.returncode == 1 and "document_not_found" in gone.stderr
     assert not (tmp_path / "x").exists()
-
-
-def test_the_readme_demo_plays_through_against_a_live_server(live_server: str) -> None:
-    demo = Path(__file__).resolve().parent.parent / "scripts" / "demo.py"
-    result = subprocess.run(
-        [sys.executable, str(demo), live_server],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "byte-identical = True" in result.stdout
-    again = subprocess.run(
-        [sys.executable, str(demo), live_server],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert again.returncode == 0, again.stderr  # a second run logs in instead of signing up
-    assert "logged in as 'demo'" in again.stdout

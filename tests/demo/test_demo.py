@@ -7,6 +7,8 @@ paper): the test reads as the README's section "Se connecter à la démo", in or
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -57,6 +59,18 @@ def test_the_demo_loads_once_and_every_role_logs_in(
     again = run(settings, live_server, state, now=clock.now, say=said.append)
     assert again.created == {}
     assert again.refused_as_expected == []
+    # The README's first command runs scripts/demo.py: on a loaded server it says so.
+    script = Path(__file__).resolve().parents[2] / "scripts" / "demo.py"
+    served = subprocess.run(
+        [sys.executable, str(script), live_server],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert served.returncode == 0, served.stderr
+    assert "déjà chargée" in served.stdout
 
     opened = ExitStack()
     request.addfinalizer(opened.close)
