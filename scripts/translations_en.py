@@ -229,6 +229,8 @@ EN = {
     "Le {date} à {time}, une de vos orientations a changé. Voir « Mes orientations ».": (
         "On {date} at {time}, one of your referrals changed. See “My referrals”."
     ),
+    "Mes référents d'avant": "My previous key workers",
+    "{who}, du {from} au {until}": "{who}, from {from} to {until}",
     # End of the person's network strings.
     "Ajouter un document": "Add a document",
     "Ajoutez au moins une page (photo ou fichier).": "Add at least one page (photo or file).",

@@ -580,6 +580,7 @@ def network_person_strings(_: Callable[[str], str]) -> dict[str, str]:
         "referent_who": _("{professional}, {structure}"),
         "referent_since": _("Depuis le {date}"),
         "referent_none": _("Vous n'avez pas de référent pour le moment."),
+        "referent_before": _("{who}, du {from} au {until}"),
         "referent_choose": _("Choisir mon référent"),
         "referent_change": _("Changer de référent"),
         "referent_proposes": _("{professional} propose d'être votre référent·e."),

@@ -109,6 +109,11 @@ def test_the_person_chooses_a_referent_among_those_they_share_with_then_ends_it(
         "C'est fait : Mme Dupont n'est plus votre référent·e."
     )
     assert referent_of(api, world)["current"] is None
+    # The history is kept: who, and from when to when.
+    expect(page.locator("#referent-history-list")).to_contain_text(
+        "Mme Dupont, CCAS de Clermont-Ferrand, du "
+    )
+    assert_accessible(page, "referent-ended")
 
 
 def test_a_hand_over_is_accepted_and_the_documents_reshared_in_one_tap(

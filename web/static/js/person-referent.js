@@ -94,6 +94,20 @@ export function createReferent(P) {
     proposals.replaceChildren(
       ...(v.proposals.length ? [el("ul", { className: "cards" }, ...v.proposals.map(proposalCard))] : []),
     );
+    // The référents of before, kept: who, and until when.
+    const before = v.history.filter((link) => link.status === "ended" && link.started_at);
+    byId("referent-history").hidden = !before.length;
+    byId("referent-history-list").replaceChildren(
+      ...before.map((link) =>
+        el("li", {
+          text: fill(S.referent_before, {
+            who: who(link),
+            from: day(/** @type {string} */ (link.started_at)),
+            until: link.ended_at ? day(link.ended_at) : "",
+          }),
+        }),
+      ),
+    );
     const expiry = /** @type {HTMLFormElement} */ (byId("referent-expiry-form"));
     expiry.hidden = !v.current;
     /** @type {HTMLInputElement} */ (byId("referent-expiry")).checked = Boolean(v.current && v.current.show_expiry_count);
@@ -417,7 +431,7 @@ export function createReferent(P) {
       candidates = new Map();
       asked.clear();
       askedFor = null;
-      for (const id of ["referent-current", "referent-proposals", "referent-known-list", "referent-all-list", "handover-regrants"]) {
+      for (const id of ["referent-current", "referent-proposals", "referent-history-list", "referent-known-list", "referent-all-list", "handover-regrants"]) {
         byId(id).replaceChildren();
       }
       for (const id of ["handover-text", "handover-ask", "referent-handover-text"]) byId(id).textContent = "";
