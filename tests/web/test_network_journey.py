@@ -228,6 +228,7 @@ def test_a_referent_orients_the_person_agrees_the_caf_takes_and_the_referent_rea
     expect(taken.locator("#pro-relay-note")).to_contain_text("Il préfère être appelé l'après-midi.")
     papers = taken.locator("#pro-relay-documents")
     expect(papers.get_by_role("button")).to_have_count(2)
+    expect(papers.get_by_role("button", name="Ouvrir « cni »")).to_be_visible()
     assert_accessible(agent, "pro relay taken")
     screenshot(agent, "73-pro-relay-taken")
     papers.get_by_role("button").first.click()

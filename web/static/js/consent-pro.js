@@ -56,8 +56,10 @@ export function createProConsent(ctx) {
     pull: (/** @type {any} */ grant, /** @type {any} */ doc) => {
       const verdict = assess(grant);
       verdicts.set(grant.id, verdict);
-      return startPull(grant, doc, sharedName(verdict, doc), "relay-error");
+      return startPull(grant, doc, sharedName(verdict, doc), "pro-relay-error");
     },
+    // The document's own name when its key opens here, else its category.
+    name: (/** @type {any} */ grant, /** @type {any} */ doc) => sharedName(assess(grant), doc),
   });
 
   // ----------------------------------------------------------------- shared with me

@@ -12,7 +12,7 @@ import { createRelayNotes } from "./pro-relay-notes.js";
 
 /**
  * @param {import("./types/page").PageHelpers} ctx
- * @param {{rootPin: () => string, pull: (grant: any, doc: any) => unknown}} hooks
+ * @param {{rootPin: () => string, pull: (grant: any, doc: any) => unknown, name: (grant: any, doc: any) => string}} hooks
  */
 export function createProNetwork(ctx, hooks) {
   const { api, state } = ctx;
@@ -48,6 +48,7 @@ export function createProNetwork(ctx, hooks) {
     profile: shared.profile,
     purposes: shared.purposes,
     pull: hooks.pull,
+    name: hooks.name,
     sharedWithMe: async () => (await (await api("GET", "/shared-with-me")).json()).grants,
   });
   const followed = createProFollowed(ctx, { openRelay: relays.openRelay, profile: shared.profile });

@@ -87,7 +87,8 @@ const stateClass = (relay) => ({ proposed: "pending", taken: "active" })[String(
  * @param {import("./types/page").PageHelpers} ctx
  * @param {{notes: ReturnType<typeof import("./pro-relay-notes.js").createRelayNotes>,
  *   profile: () => Promise<any>, purposes: () => Promise<Map<string, string>>,
- *   pull: (grant: any, doc: any) => unknown, sharedWithMe: () => Promise<any[]>}} hooks
+ *   pull: (grant: any, doc: any) => unknown, name: (grant: any, doc: any) => string,
+ *   sharedWithMe: () => Promise<any[]>}} hooks
  */
 export function createProRelays(ctx, hooks) {
   const { S, api, state, show, setStatus, showError, busy, categoryLabel } = ctx;
@@ -234,13 +235,12 @@ export function createProRelays(ctx, hooks) {
     const grants = (await hooks.sharedWithMe()).filter((g) => g.relay_id === item.id);
     const heading = el("h2", { text: S.pro_relay_documents });
     if (!grants.length) return target.replaceChildren(heading, el("p", { className: "hint", text: S.pro_relay_documents_not_yet }));
-    const list = el("ul", { className: "docs" });
+    const list = el("div", { className: "actions" });
     for (const grant of grants) {
       for (const doc of grant.documents) {
-        const label = categoryLabel(doc.category);
-        const open = button(fill(S.open_document, { document: label }), () => hooks.pull(grant, doc), "primary");
+        const open = button(fill(S.open_document, { document: hooks.name(grant, doc) }), () => hooks.pull(grant, doc), "primary");
         open.disabled = Boolean(grant.blocked) || !doc.open;
-        list.append(el("li", {}, open));
+        list.append(open);
       }
     }
     target.replaceChildren(heading, list);
