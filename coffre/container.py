@@ -109,7 +109,11 @@ class Coffre:
             # A reset waiting for an erased account ends with it (its new keys wiped).
             # A trusted-contact arrangement naming or named by it ends too (key wiped).
             erasure=ErasureService(
-                db, clock, credentials, vault, (resets.void_for_erased, contacts.end_for_erased)
+                db,
+                clock,
+                credentials,
+                vault,
+                (resets.void_for_erased, contacts.end_for_erased, referents.end_for_erased),
             ),
             charters=CharterService(db, clock),
             grants=grants,

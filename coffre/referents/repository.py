@@ -127,6 +127,7 @@ def followed_links(
         .where(
             ReferentLink.professional_id == professional_id,
             ReferentLink.status == LinkStatus.ACTIVE.value,
+            Account.deleted_at.is_(None),
         )
     )
     if after is not None:

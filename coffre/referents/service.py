@@ -658,6 +658,15 @@ class ReferentService:
                 now,
             )
 
+    def end_for_erased(self, db: DbSession, account_id: str, now: datetime) -> None:
+        """Erasure's hook (a person erases their account, same unit of work): their
+        référent link ends as if they ended it, their waiting proposals are declined."""
+        current = rows.active_link(db, account_id)
+        if current is not None:
+            self._end_current(db, current, now, EndReason.ENDED_BY_PERSON)
+        for proposal in rows.proposals_to(db, account_id):
+            rows.decline_proposal(db, proposal.id, now)
+
     # -- shared steps -----------------------------------------------------------------
     def _end_current(
         self, db: DbSession, current: ReferentLink | None, now: datetime, reason: EndReason

@@ -271,3 +271,20 @@ def test_a_referent_who_leaves_the_structure_is_the_persons_referent_no_more(
         "Mme Dupont (CCAS de Clermont-Ferrand) ne fait plus partie de cette structure : ce "
         "n'est plus votre référent·e de parcours. Vous pouvez en choisir un·e autre."
     )
+
+
+def test_a_person_who_erases_their_account_is_followed_no_more(rw: ReferentWorld) -> None:
+    from crypto import b64encode
+
+    assert rw.designate().status_code == 201
+    erased = rw.api.request(
+        "DELETE",
+        f"{API}/me",
+        json={"auth_key": b64encode(rw.person.auth_key)},
+        headers=rw.person.headers,
+    )
+    assert erased.status_code in (200, 204), erased.text
+    assert referents.followed(rw.client(rw.referent)).items == ()
+    assert [(row["status"], row["end_reason"]) for row in rw.links()] == [
+        ("ended", "ended_by_person")
+    ]
