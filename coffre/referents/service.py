@@ -356,7 +356,9 @@ class ReferentService:
                 structure_id=handover.successor_structure_id,
                 status=LinkStatus.ACTIVE.value,
                 proposed_by=ProposedBy.PROFESSIONAL.value,
-                show_expiry_count=old.show_expiry_count,
+                # Consent given to the old référent is not carried over: the person
+                # may turn the count on again for the successor.
+                show_expiry_count=False,
                 created_at=now,
                 started_at=now,
             )
