@@ -265,3 +265,14 @@ def _membership(rw: ReferentWorld, who: Any) -> str:
         f"{API}/structures/{rw.structure_id}/members", headers=rw.admin.headers
     ).json()["members"]
     return str(next(m["membership_id"] for m in members if m["account_id"] == who.account_id))
+
+
+def test_the_expiry_count_shown_to_the_old_referent_is_not_carried_over(
+    rw: ReferentWorld,
+) -> None:
+    referents.set_show_expiry_count(rw.client(rw.person), True)
+    assert _name(rw).status_code == 201
+    accepted = referents.accept_handover(rw.client(rw.person), _handover_id(rw))
+    assert accepted.link.show_expiry_count is False
+    [item] = referents.followed(rw.client(rw.successor)).items
+    assert item.documents_expiring_count is None
