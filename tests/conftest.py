@@ -3,7 +3,10 @@
 Every test that asks for ``backend`` runs on SQLite + the local directory store and
 on PostgreSQL + an S3 server (SeaweedFS), both started on loopback for the session.
 Each test gets its own database (a copy of a migrated template) and its own
-object directory or bucket, so tests never see each other's rows or objects.
+object directory or bucket, so tests never see each other's rows or objects. On
+PostgreSQL the copies are made ahead on a background thread, and a used bucket is
+emptied back to the state of a new one and handed to a later test
+(tests/servers/pools.py): the tests do not wait for either.
 """
 
 from __future__ import annotations
@@ -21,13 +24,13 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from api.app import create_app
 from cli.server import server_config
 from coffre.clock import FrozenClock
 from coffre.db import migrate
 from coffre.settings import Settings
+from tests.servers.pools import Buckets, DatabaseCopies
 from tests.servers.ports import assert_loopback, free_port
 
 BACKENDS = ("sqlite-local", "postgres-s3")
@@ -86,17 +89,20 @@ def postgres_template(postgres_server: object) -> str:
     return "coffre_template"
 
 
-def _postgres_copy(server: object, template: str) -> Iterator[str]:
-    name = "t_" + secrets.token_hex(6)
-    admin = create_engine(server.url, isolation_level="AUTOCOMMIT")  # type: ignore[attr-defined]
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+@pytest.fixture(scope="session")
+def postgres_copies(postgres_server: object, postgres_template: str) -> Iterator[DatabaseCopies]:
+    """Fresh copies of the template, made ahead on a background thread (tests/servers/pools.py)."""
+    copies = DatabaseCopies(postgres_server.url, postgres_template)  # type: ignore[attr-defined]
     try:
-        yield server.url.rsplit("/", 1)[0] + "/" + name  # type: ignore[attr-defined]
+        yield copies
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        copies.close()
+
+
+@pytest.fixture(scope="session")
+def s3_buckets(s3_server: object) -> Buckets:
+    """Empty buckets, re-used once emptied (tests/servers/pools.py)."""
+    return Buckets(s3_server)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -107,9 +113,12 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         shutil.copyfile(template, target)
         yield f"sqlite:///{target}"
     else:
-        server = request.getfixturevalue("postgres_server")
-        template_name: str = request.getfixturevalue("postgres_template")
-        yield from _postgres_copy(server, template_name)
+        copies: DatabaseCopies = request.getfixturevalue("postgres_copies")
+        url = copies.take()
+        try:
+            yield url
+        finally:
+            copies.give_back(url)
 
 
 @pytest.fixture
@@ -126,8 +135,8 @@ def settings(
         yield Settings(storage_backend="local", storage_dir=tmp_path / "objects", **common)
         return
     server = request.getfixturevalue("s3_server")
-    bucket = "t" + secrets.token_hex(8)
-    server.client().make_bucket(bucket)
+    buckets: Buckets = request.getfixturevalue("s3_buckets")
+    bucket = buckets.take()
     yield Settings(
         storage_backend="s3",
         s3_endpoint=server.endpoint,
@@ -138,9 +147,7 @@ def settings(
         s3_region=server.region,
         **common,
     )
-    from tests.servers.seaweedfs import drop_bucket
-
-    drop_bucket(server, bucket)
+    buckets.give_back(bucket)
 
 
 @pytest.fixture

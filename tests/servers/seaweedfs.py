@@ -95,6 +95,11 @@ class S3Server:
         return f"http://{self.endpoint}"
 
     @property
+    def filer_url(self) -> str:
+        """The filer's HTTP API (tests.servers.pools empties test buckets through it)."""
+        return f"http://{LOOPBACK}:{self._ports['filer']}"
+
+    @property
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
 
