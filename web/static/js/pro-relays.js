@@ -159,7 +159,10 @@ export function createProRelays(ctx, hooks) {
       drawBox("pro-relays-outgoing", outgoing, "outgoing", S.pro_relays_no_outgoing, labels);
       show("pro-relays", { status, ...options });
       // The taker of a relay I wrote the note of can read it once I add their key.
-      for (const item of outgoing) if (item.state === "taken") await giveTakerKey(item);
+      for (const item of outgoing) {
+        const problem = item.state === "taken" ? await giveTakerKey(item) : "";
+        if (problem) showError("pro-relays-error", problem);
+      }
     } catch (error) {
       setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
@@ -167,21 +170,24 @@ export function createProRelays(ctx, hooks) {
 
   /**
    * Seal the note key to the taker's certified key (once per relay and session; the
-   * server refuses a second key for the same reader, which is fine).
+   * server keeps the first key given to a reader, mine or the person's page's).
+   * Returns what to tell the professional when the taker's key is not certified.
    * @param {Relay} item
+   * @returns {Promise<string>}
    */
   async function giveTakerKey(item) {
     const taker = idOf(item.taken_by);
-    if (keyed.has(item.id) || !taker || idOf(item.orienting) !== state.accountId) return;
+    if (keyed.has(item.id) || !taker || idOf(item.orienting) !== state.accountId) return "";
     try {
       const full = item.note_key ? item : await (await api("GET", `/relays/${item.id}`)).json();
-      if (!full.note || !full.note_key) return;
+      if (!full.note || !full.note_key) return "";
       const sealed = await notes.resealTo(full.note_key, taker, idOf(full.target_structure));
       await api("PUT", `/relays/${item.id}/note-keys`, { json: { which: "note", recipient_id: taker, sealed_key: sealed } });
       keyed.add(item.id);
+      return "";
     } catch (error) {
-      // Already given (by me earlier or by the person's page): nothing to do.
-      if (/** @type {any} */ (error).code === "relay_note_key_exists" || /** @type {any} */ (error).status === 409) keyed.add(item.id);
+      // A key that is not certified is said; anything else is tried again next time.
+      return error instanceof ShownError ? error.message : "";
     }
   }
 
@@ -299,7 +305,8 @@ export function createProRelays(ctx, hooks) {
       await drawActions(item);
       byId("pro-relay-back").dataset.go = back;
       show("pro-relay", { status, ...options });
-      if (item.state === "taken") await giveTakerKey(item);
+      const problem = item.state === "taken" ? await giveTakerKey(item) : "";
+      if (problem) showError("pro-relay-error", problem);
     } catch (error) {
       setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
