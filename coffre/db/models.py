@@ -1,6 +1,7 @@
 """Every mapped model, imported once so Alembic and the tests see the whole schema."""
 
 from coffre.accounts.models import Account, LoginFailure, Session, TotpCredential
+from coffre.accounts.proconnect_models import ProConnectFlow, ProConnectLink
 from coffre.accounts.reset_models import PendingReset
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter, Pull
@@ -38,6 +39,8 @@ __all__ = [
     "Membership",
     "Notification",
     "PendingReset",
+    "ProConnectFlow",
+    "ProConnectLink",
     "PublishedCharter",
     "ReferentHandover",
     "ReferentLink",
