@@ -102,6 +102,14 @@ class Settings(BaseSettings):
     # docs/OPERATIONS.md): addresses or networks, comma-separated. Empty, the default:
     # nobody; the connection's peer is the client (per-address login limits count it).
     forwarded_allow_ips: str = ""
+    # ProConnect (docs/PROCONNECT.md): professionals log in through the state's OpenID
+    # federation. Off unless all four are set; the issuer is the provider's base URL
+    # (its /.well-known/openid-configuration is read), the redirect URI ends with
+    # /api/v1/auth/proconnect/callback and is the one registered with ProConnect.
+    proconnect_issuer: str = ""
+    proconnect_client_id: str = ""
+    proconnect_client_secret: str = ""
+    proconnect_redirect_uri: str = ""
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:
@@ -114,6 +122,17 @@ class Settings(BaseSettings):
                 "print(secrets.token_urlsafe(48))')."
             )
         return self
+
+    @property
+    def proconnect_enabled(self) -> bool:
+        return all(
+            (
+                self.proconnect_issuer,
+                self.proconnect_client_id,
+                self.proconnect_client_secret,
+                self.proconnect_redirect_uri,
+            )
+        )
 
     @property
     def is_sqlite(self) -> bool:
