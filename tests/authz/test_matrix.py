@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import pytest
+from fastapi import APIRouter, FastAPI
 
 from api.app import create_app
 from coffre.clock import FrozenClock
@@ -21,17 +22,38 @@ from tests.authz.pending import PENDING
 from tests.authz.scene import ROLES, build_scene, scene_client
 
 
-def _routes() -> set[tuple[str, str]]:
+def _app() -> FastAPI:
     settings = Settings(
         environment="test", secret_key=secrets.token_urlsafe(40), database_url="sqlite://"
     )
-    return app_routes(create_app(settings))
+    return create_app(settings)
+
+
+def _routes() -> set[tuple[str, str]]:
+    return app_routes(_app())
+
+
+def _uncovered(routes: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    covered = {case.route for case in all_cases()}
+    return sorted(routes - covered - PENDING)
 
 
 def test_every_route_has_expectations() -> None:
-    covered = {case.route for case in all_cases()}
-    missing = sorted(_routes() - covered - PENDING)
+    missing = _uncovered(_routes())
     assert missing == [], f"routes without expectations (tests/authz/expect_*.py): {missing}"
+
+
+def test_a_new_route_or_method_without_expectations_is_caught() -> None:
+    app = _app()
+    router = APIRouter()
+    router.add_api_route("/things/{thing_id}", lambda thing_id: {}, methods=["GET", "DELETE"])
+    app.include_router(router, prefix="/api/v1")
+    app.add_api_route("/api/v1/documents/{document_id}", lambda document_id: {}, methods=["POST"])
+    assert _uncovered(app_routes(app)) == [
+        ("DELETE", "/api/v1/things/{thing_id}"),
+        ("GET", "/api/v1/things/{thing_id}"),
+        ("POST", "/api/v1/documents/{document_id}"),
+    ]
 
 
 def test_pending_routes_are_real_and_not_yet_covered() -> None:
