@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
+from coffre.referents.repository import IDS
 from coffre.relays.models import Relay
 from coffre.structures.models import Structure
 
@@ -42,11 +43,11 @@ def open_counts(db: DbSession, person_ids: Collection[str]) -> dict[str, int]:
     # of the person index each), not through every open relay of the territory.
     query = (
         select(Relay.person_id, Relay.state, func.count(Relay.id))
-        .where(Relay.person_id.in_(list(person_ids)))
+        .where(Relay.person_id.in_(IDS))
         .group_by(Relay.person_id, Relay.state)
     )
     counts: dict[str, int] = {}
-    for pid, state, n in db.execute(query).all():
+    for pid, state, n in db.execute(query, {"ids": list(person_ids)}).all():
         if state in OPEN_STATES:
             counts[str(pid)] = counts.get(str(pid), 0) + int(n)
     return counts

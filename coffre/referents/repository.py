@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import CursorResult, and_, case, func, or_, select, update
+from sqlalchemy import CursorResult, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session as DbSession
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from coffre.accounts.models import Account
 from coffre.consent.models import AccessRequest, Grant, GrantDocument
@@ -28,6 +28,12 @@ from coffre.structures.models import ProfessionalProfile, Structure
 from coffre.vault.models import Document
 
 HISTORY_LIMIT = 50
+
+
+# The persons of a page travel as ONE expanding parameter: the statement is built from
+# a handful of elements whatever the page's size (no per-id bind object), and its
+# compiled form is cached once.
+IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
 
 
 def _changed(result: object) -> bool:
@@ -216,10 +222,11 @@ def grant_counts(
             func.count(Grant.id),
             func.sum(case((Grant.not_after <= ending, 1), else_=0)),
         )
-        .where(Grant.person_id.in_(list(person_ids)), _active_grant(now, skew))
+        .where(Grant.person_id.in_(IDS), _active_grant(now, skew))
         .group_by(Grant.person_id)
     )
-    return {pid: (int(n), int(e or 0)) for pid, n, e in db.execute(query).all()}
+    found = db.execute(query, {"ids": list(person_ids)}).all()
+    return {pid: (int(n), int(e or 0)) for pid, n, e in found}
 
 
 def waiting_request_counts(
@@ -230,13 +237,13 @@ def waiting_request_counts(
     query = (
         select(AccessRequest.person_id, func.count(AccessRequest.id))
         .where(
-            AccessRequest.person_id.in_(list(person_ids)),
+            AccessRequest.person_id.in_(IDS),
             AccessRequest.status == "pending",
             AccessRequest.expires_at > now,
         )
         .group_by(AccessRequest.person_id)
     )
-    return {str(pid): int(n) for pid, n in db.execute(query).all()}
+    return {str(pid): int(n) for pid, n in db.execute(query, {"ids": list(person_ids)}).all()}
 
 
 def expiring_shared_with(
@@ -257,7 +264,7 @@ def expiring_shared_with(
         .join(Grant, Grant.id == GrantDocument.grant_id)
         .where(
             Grant.professional_id == professional_id,
-            Grant.person_id.in_(list(person_ids)),
+            Grant.person_id.in_(IDS),
             _active_grant(now, skew),
             GrantDocument.sealed_key.is_not(None),
             Document.deleted_at.is_(None),
@@ -268,7 +275,8 @@ def expiring_shared_with(
         .distinct()
         .order_by(Document.expires_on, Document.id)
     )
-    return [(o, d, c, e) for o, d, c, e in db.execute(query).all() if e is not None]
+    found = db.execute(query, {"ids": list(person_ids)}).all()
+    return [(o, d, c, e) for o, d, c, e in found if e is not None]
 
 
 def expiring_counts(
@@ -281,14 +289,14 @@ def expiring_counts(
     query = (
         select(Document.owner_id, func.count(Document.id))
         .where(
-            Document.owner_id.in_(list(person_ids)),
+            Document.owner_id.in_(IDS),
             Document.deleted_at.is_(None),
             Document.expires_on >= window[0],
             Document.expires_on <= window[1],
         )
         .group_by(Document.owner_id)
     )
-    return {str(pid): int(n) for pid, n in db.execute(query).all()}
+    return {str(pid): int(n) for pid, n in db.execute(query, {"ids": list(person_ids)}).all()}
 
 
 def active_grants_of(
