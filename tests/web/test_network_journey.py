@@ -190,6 +190,7 @@ def test_a_referent_orients_the_person_agrees_the_caf_takes_and_the_referent_rea
     agent = new_page(third_phone, problems, "agent")
     log_in(agent, live_server, AGENT_LOGIN, AGENT_PASSPHRASE, "shared")
     pin_root(agent, pin)
+    expect(agent.locator("#pro-relays-count")).to_have_text(" (1)")  # waiting in the menu
     seen = open_relay(agent, "incoming", "amina")
     expect(seen.locator("#pro-relay-state")).to_have_text(
         "Accepté par la personne, en attente d'être pris"

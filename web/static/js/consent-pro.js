@@ -478,6 +478,7 @@ export function createProConsent(ctx) {
     async home(status = "") {
       if (!(await network.fromGuide())) await showShared(status);
       notices.refreshCount();
+      network.refreshCount();
     },
     wipe() {
       network.wipe();

@@ -68,6 +68,8 @@ export function createProNetwork(ctx, hooks) {
     screens: parts.flatMap((p) => p.screens),
     enter: Object.assign({}, ...parts.map((p) => p.enter)),
     actions: {},
+    /** The menu's count of relays waiting for my structure. */
+    refreshCount: relays.refreshCount,
     /** After the vault opens: the orient screen the guide's link asked for, if any. */
     fromGuide: orient.fromGuide,
     wipe() {

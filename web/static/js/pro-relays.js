@@ -12,7 +12,7 @@
 // chain verified up to the territory's root and names the receiving structure.
 //
 // Orienting a person from a directory service is pro-orient.js.
-import { button, byId, day, el, fill } from "./consent-common.js";
+import { button, byId, day, el, fill, setCount } from "./consent-common.js";
 import { ShownError, messageFor } from "./http.js";
 
 /** A relay as GET /relays/{id} gives it (docs/NETWORK.md). @typedef {Record<string, any>} Relay */
@@ -110,6 +110,19 @@ export function createProRelays(ctx, hooks) {
 
   // ------------------------------------------------------------------ the list
 
+  /** A relay my structure may take now. @param {Relay} item */
+  const waiting = (item) => item.state === "proposed" && Boolean(item.agreed_at);
+
+  /** The menu's "(n)": relays received by my structure waiting to be taken. */
+  async function refreshCount() {
+    try {
+      const { relays } = await (await api("GET", "/relays?box=incoming&state=proposed")).json();
+      setCount("pro-relays-count", relays.filter(waiting).length);
+    } catch {
+      // A convenience: the screen fetches its own list.
+    }
+  }
+
   /**
    * @param {Relay} item
    * @param {number} index
@@ -155,6 +168,7 @@ export function createProRelays(ctx, hooks) {
       const [incoming, outgoing] = await Promise.all(
         ["incoming", "outgoing"].map(async (box) => (await (await api("GET", `/relays?box=${box}`)).json()).relays),
       );
+      setCount("pro-relays-count", incoming.filter(waiting).length);
       drawBox("pro-relays-incoming", incoming, "incoming", S.pro_relays_no_incoming, labels);
       drawBox("pro-relays-outgoing", outgoing, "outgoing", S.pro_relays_no_outgoing, labels);
       show("pro-relays", { status, ...options });
@@ -429,6 +443,7 @@ export function createProRelays(ctx, hooks) {
 
   return {
     openRelay,
+    refreshCount,
     screens: ["pro-relays", "pro-relay", "pro-relay-decline", "pro-relay-return", "pro-relay-close"],
     enter: {
       "pro-relays": showRelays,
@@ -443,6 +458,7 @@ export function createProRelays(ctx, hooks) {
       relay = null;
       back = "pro-relays";
       keyed.clear();
+      setCount("pro-relays-count", 0);
       for (const id of ["pro-relays-incoming", "pro-relays-outgoing", "pro-relay-facts", "pro-relay-note", "pro-relay-documents", "pro-relay-return", "pro-relay-actions"]) {
         byId(id).replaceChildren();
       }
