@@ -117,7 +117,7 @@ def app_routes(app: Any) -> set[tuple[str, str]]:
             routes.add(("GET", route.path + "/{path:path}"))
             continue
         for method in context.methods or ():
-            routes.add((method, context.path))
+            routes.add((method, str(context.path)))
     return routes
 
 
