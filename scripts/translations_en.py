@@ -1583,7 +1583,7 @@ EN = {
     "C'est envoyé. Personnes prévenues : {n}. Chacune décidera dans son coffre si "
     "{successor} devient son ou sa référent·e.": (
         "Sent. Persons told: {n}. Each will decide in their vault whether {successor} "
-        "becomes their référent."
+        "becomes their key worker."
     ),
     "Ce message ne peut pas être ouvert : il a été modifié, ou il ne vient pas de la "
     "personne qui l'a signé. Prévenez votre structure.": (
@@ -1683,7 +1683,7 @@ EN = {
     "Les personnes": "The persons",
     "Les personnes qui vous ont choisi·e comme référent·e de parcours. Vous ne voyez que ce "
     "qu'elles ont accepté de vous montrer.": (
-        "The persons who chose you as their référent. You see only what they agreed to show you."
+        "The persons who chose you as their key worker. You see only what they agreed to show you."
     ),
     "Les personnes suivies par": "The persons followed by",
     "Les professionnel·les à qui la personne partage un document en ce moment, parce "
@@ -1703,7 +1703,7 @@ EN = {
     "Papiers partagés pour ce relais": "Papers shared for this relay",
     "Partages en cours": "Shares in force",
     "Personne ne vous a encore choisi·e comme référent·e de parcours.": (
-        "Nobody has chosen you as their référent yet."
+        "Nobody has chosen you as their key worker yet."
     ),
     "Personnes suivies": "Persons followed",
     "Pour quelles personnes ?": "For which persons?",
@@ -1713,8 +1713,8 @@ EN = {
     "Prendre le relais": "Take the relay",
     "Pris": "Taken",
     "Pris par {professional} le {date}": "Taken by {professional} on {date}",
-    "Proposer d'être référent·e": "Offer to be référent",
-    "Proposer d'être référent·e de parcours": "Offer to be the person's référent",
+    "Proposer d'être référent·e": "Offer to be key worker",
+    "Proposer d'être référent·e de parcours": "Offer to be the person's key worker",
     "Proposer le relais": "Propose the relay",
     "Proposé le": "Proposed on",
     "Prévenir les personnes": "Tell the persons",
@@ -1811,17 +1811,17 @@ EN = {
         "reopen: you would have to refer again."
     ),
     "Le {date} à {time}, {person} vous a choisi·e comme référent·e de parcours.": (
-        "On {date} at {time}, {person} chose you as their référent."
+        "On {date} at {time}, {person} chose you as their key worker."
     ),
     "Le {date} à {time}, {person} a accepté que vous preniez la suite de son ou sa "
     "référent·e de parcours.": (
-        "On {date} at {time}, {person} agreed that you take over from their référent."
+        "On {date} at {time}, {person} agreed that you take over from their key worker."
     ),
     "Le {date} à {time}, {person} a répondu non à votre proposition d'être son ou sa référent·e.": (
-        "On {date} at {time}, {person} said no to your offer to be their référent."
+        "On {date} at {time}, {person} said no to your offer to be their key worker."
     ),
     "Le {date} à {time}, {person} a arrêté avec vous comme référent·e de parcours.": (
-        "On {date} at {time}, {person} stopped having you as their référent."
+        "On {date} at {time}, {person} stopped having you as their key worker."
     ),
     "Le {date} à {time}, relais pour « {purpose} » : {event}. Voir « Relais ».": (
         "On {date} at {time}, relay for “{purpose}”: {event}. See “Relays”."
