@@ -26,6 +26,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from coffre.relays.models import Relay
 from tests.factories import PASSPHRASE
 from tests.relays.world import RelayWorld, build_relay_world
 from tests.structures.world import Who
@@ -318,6 +319,14 @@ def test_the_guide_leads_a_professional_to_orient_and_a_structure_declines_with_
 
     # A relay the person agreed to, declined by the CAF with a reason the others read.
     relay = rw.agreed()
+    # A note the server changed is refused by the page, and nothing of it is shown.
+    with rw.api.app.state.coffre.db.unit_of_work() as db:  # type: ignore[attr-defined]
+        row = db.get(Relay, relay["id"])
+        assert row is not None
+        row.note = row.note[:-1] + bytes([row.note[-1] ^ 1])
+    mine = open_relay(page, "outgoing", SERVICE)
+    expect(mine.locator("#pro-relay-note")).to_contain_text("Ce message ne peut pas être ouvert")
+    expect(mine.locator("#pro-relay-note")).not_to_contain_text("Besoin")
     agent = second_phone.new_page()
     log_in(agent, live_server, AGENT_LOGIN, AGENT_PASSPHRASE, "shared")
     seen = open_relay(agent, "incoming", "amina")
