@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from coffre.relays.models import Relay
-from tests.factories import PASSPHRASE
+from tests.factories import PASSPHRASE, make_person
 from tests.relays.world import RelayWorld, build_relay_world
 from tests.structures.world import Who
 from tests.web.conftest import PHONE, PageProblems, assert_accessible, png, screenshot
@@ -385,9 +385,26 @@ def test_a_referent_proposal_then_hand_overs_named_by_the_referent_and_by_her_st
     )
     assert accepted.status_code == 200, accepted.text
 
-    # Mme Dupont will be absent: she names Mme Lefèvre for the person she chooses.
+    # Twenty more persons choose her: the list comes in pages of 20 (the server's cursor).
+    for i in range(20):
+        other = make_person(api, login=f"suivi-{i:02d}")
+        chosen = api.post(
+            "/api/v1/referent",
+            json={
+                "professional_id": linked.orienting.account_id,
+                "structure_id": linked.cw.world.structure_id,
+            },
+            headers=other.headers,
+        )
+        assert chosen.status_code == 201, chosen.text
     followed = menu(page, "Personnes suivies", "followed")
-    expect(followed.locator("#followed-list li")).to_have_count(1)
+    expect(followed.locator("#followed-list li")).to_have_count(20)
+    followed.get_by_role("button", name="Voir les personnes suivantes").click()
+    expect(followed.locator("#followed-list li")).to_have_count(21)
+    expect(followed.get_by_role("button", name="Voir les personnes suivantes")).to_be_hidden()
+    expect(followed.locator("#followed-20")).to_be_focused()
+
+    # Mme Dupont will be absent: she names Mme Lefèvre for the person she chooses.
     followed.get_by_role("button", name="Nommer un·e remplaçant·e").click()
     who = visible_screen(page, "pro-handover")
     assert who.locator("input:checked").count() == 0
@@ -416,6 +433,8 @@ def test_a_referent_proposal_then_hand_overs_named_by_the_referent_and_by_her_st
     handover = api.get("/api/v1/referent", headers=linked.person.headers).json()["handover"]
     assert handover["successor"]["id"] == linked.agent.account_id
     assert handover["reason"] == "absent" and handover["until"] == back_on
+    # Only the person she chose is asked.
+    assert api.get("/api/v1/referent", headers=other.headers).json()["handover"] is None
 
     # M. Bernard, admin of the CCAS, names a successor for his member Mme Dupont: the
     # hand-over covers every person she follows (he does not see them).
@@ -436,7 +455,8 @@ def test_a_referent_proposal_then_hand_overs_named_by_the_referent_and_by_her_st
     why.get_by_text("Départ", exact=True).click()
     why.get_by_role("button", name="Prévenir les personnes").click()
     visible_screen(admin, "followed")
-    expect(admin.locator("#status")).to_contain_text("Personnes prévenues : 1.")
+    expect(admin.locator("#status")).to_contain_text("Personnes prévenues : 21.")
     handover = api.get("/api/v1/referent", headers=linked.person.headers).json()["handover"]
     assert handover["successor"]["id"] == linked.other_agent.account_id
     assert handover["reason"] == "left"
+    assert api.get("/api/v1/referent", headers=other.headers).json()["handover"]["reason"] == "left"
