@@ -30,6 +30,7 @@ import argparse
 import os
 import platform
 import random
+import re
 import secrets
 import statistics
 import tempfile
@@ -328,6 +329,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_ID_LIST = re.compile(r"'\{[0-9a-f,]{33,}\}'")
+
+
+def _short(line: str) -> str:
+    """A plan line with the page's ids elided (PostgreSQL prints the whole array)."""
+    return _ID_LIST.sub(lambda m: f"'{{…{m.group(0).count(',') + 1} ids…}}'", line)
+
+
 def plans(coffre: Coffre, referent: str, persons: list[str]) -> list[str]:
     """The plan of every query one page of the view runs (and one person's view)."""
     statements: list[tuple[str, Any]] = []
@@ -351,7 +360,7 @@ def plans(coffre: Coffre, referent: str, persons: list[str]) -> list[str]:
         for statement, params in statements:
             prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
             rows = conn.exec_driver_sql(prefix + statement, params).all()
-            plan = [str(r[-1]) if sqlite else str(r[0]) for r in rows]
+            plan = [_short(str(r[-1]) if sqlite else str(r[0])) for r in rows]
             first = " ".join(statement.split())[:90]
             found.append(first + "\n    " + "\n    ".join(plan))
     return found
