@@ -180,6 +180,21 @@ def note_key(db: DbSession, relay_id: str, which: str, recipient_id: str) -> Rel
     return db.get(RelayNoteKey, (relay_id, which, recipient_id))
 
 
+def sealed_keys_of(
+    db: DbSession, relay_ids: Sequence[str], recipient_id: str
+) -> dict[tuple[str, str], bytes]:
+    """The recipient's sealed note keys of these relays, by (relay id, which)."""
+    found: dict[tuple[str, str], bytes] = {}
+    ids = list(relay_ids)
+    for start in range(0, len(ids), 500):
+        query = select(RelayNoteKey).where(
+            RelayNoteKey.relay_id.in_(ids[start : start + 500]),
+            RelayNoteKey.recipient_id == recipient_id,
+        )
+        found |= {(k.relay_id, k.which): k.sealed_key for k in db.scalars(query)}
+    return found
+
+
 def member_structures(db: DbSession, account_id: str) -> list[str]:
     """The structures where the account is a certified, active member."""
     query = select(Membership.structure_id).where(

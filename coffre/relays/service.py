@@ -31,6 +31,7 @@ from coffre.accounts.models import Account
 from coffre.audit import trail as audit
 from coffre.clock import Clock
 from coffre.consent import repository as consent
+from coffre.consent.charter import Charter
 from coffre.consent.errors import PersonNotFound
 from coffre.consent.gate import charter_in_force, charter_of
 from coffre.consent.service import TERRITORY_ZONE
@@ -76,6 +77,7 @@ MAX_DOCUMENTS = 20
 REASON_MIN, REASON_MAX = 3, 300
 MAX_NOTE_BYTES = max(ENVELOPE_SIZES)  # SPEC §29.3: 2000 characters at most
 SWEEP_BATCH = 200
+SWEEP_ROUNDS = 50  # at most 10 000 reminders and 10 000 expiries per run; the next run goes on
 
 
 @dataclass(frozen=True)
@@ -436,10 +438,12 @@ class RelayService:
                 state=state,
                 followed=followed,
             )
+            look = _Lookups(db)
+            look.prefetch([r.id for r in rows], actor.account_id)
             return [
-                self._view(db, actor, relay)
+                self._view(db, actor, relay, look)
                 for relay in rows
-                if can(actor, Action.RELAY_READ, self._facts(db, actor, relay))
+                if can(actor, Action.RELAY_READ, self._facts(db, actor, relay, look))
             ]
 
     # -- jobs ----------------------------------------------------------------------------
@@ -451,23 +455,27 @@ class RelayService:
         records and tells nothing."""
         now = now or self._clock.now()
         reminded = expired = 0
-        with self._db.unit_of_work() as db:
-            reminders = list(repository.due_reminders(db, now, SWEEP_BATCH))
-            expiries = list(repository.due_expiries(db, now, SWEEP_BATCH))
-        for relay_id in reminders:
+        for _ in range(SWEEP_ROUNDS):
             with self._db.unit_of_work() as db:
-                if repository.remind(db, relay_id, now):
-                    relay = db.get(Relay, relay_id)
-                    if relay is not None:
-                        self._reminded(db, relay, now)
-                        reminded += 1
-        for relay_id in expiries:
-            with self._db.unit_of_work() as db:
-                if repository.expire(db, relay_id, now):
-                    relay = db.get(Relay, relay_id)
-                    if relay is not None:
-                        self._record(db, None, relay, "relay.expired", now)
-                        expired += 1
+                reminders = list(repository.due_reminders(db, now, SWEEP_BATCH))
+                expiries = list(repository.due_expiries(db, now, SWEEP_BATCH))
+            for relay_id in reminders:
+                with self._db.unit_of_work() as db:
+                    if repository.remind(db, relay_id, now):
+                        relay = db.get(Relay, relay_id)
+                        if relay is not None:
+                            self._reminded(db, relay, now)
+                            reminded += 1
+            for relay_id in expiries:
+                with self._db.unit_of_work() as db:
+                    if repository.expire(db, relay_id, now):
+                        relay = db.get(Relay, relay_id)
+                        if relay is not None:
+                            self._record(db, None, relay, "relay.expired", now)
+                            expired += 1
+            # A full batch may leave more due; a parallel sweep may have taken them.
+            if len(reminders) < SWEEP_BATCH and len(expiries) < SWEEP_BATCH:
+                break
         if reminded or expired:
             log.info("relays swept: %d reminded, %d expired", reminded, expired)
         return SweepReport(reminded, expired)
@@ -493,12 +501,13 @@ class RelayService:
             raise RelayNotFound()
         return relay
 
-    def _facts(self, db: DbSession, actor: Actor, relay: Relay) -> RelayFacts:
+    def _facts(
+        self, db: DbSession, actor: Actor, relay: Relay, look: _Lookups | None = None
+    ) -> RelayFacts:
+        look = look or _Lookups(db)
         professional = actor.role is Role.PROFESSIONAL
-        member = professional and relay.target_structure_id in repository.member_structures(
-            db, actor.account_id
-        )
-        referent = professional and _referent_of(db, relay.person_id) == actor.account_id
+        member = professional and relay.target_structure_id in look.members(actor.account_id)
+        referent = professional and look.referent(relay.person_id) == actor.account_id
         return RelayFacts(
             owner_id=relay.person_id,
             orienting_id=relay.orienting_id,
@@ -540,23 +549,17 @@ class RelayService:
         for account_id in sorted(told):
             notify(db, account_id, Kind.RELAY_CHANGED, _data(relay, event), now)
 
-    def _view(self, db: DbSession, actor: Actor, relay: Relay) -> RelayView:
-        names = _Names(db)
-        service = directory.service(db, relay.service_id)
+    def _view(
+        self, db: DbSession, actor: Actor, relay: Relay, look: _Lookups | None = None
+    ) -> RelayView:
+        names = look or _Lookups(db)
         mine = actor.account_id
-        note_key = repository.note_key(db, relay.id, NoteKind.NOTE.value, mine)
-        return_key = repository.note_key(db, relay.id, NoteKind.RETURN.value, mine)
+        note_key = names.note_key(relay.id, NoteKind.NOTE.value, mine)
+        return_key = names.note_key(relay.id, NoteKind.RETURN.value, mine)
         sees_documents = mine in (relay.person_id, relay.taken_by)
         people = {relay.person_id, relay.orienting_id, relay.responsible_id}
         people |= {relay.taken_by} if relay.taken_by else set()
-        keys = []
-        for account_id in sorted(people):
-            account = db.get(Account, account_id)
-            if account is not None:
-                keys.append(PublicKeys(account_id, account.box_public_key, account.sign_public_key))
-        row = consent.charter_version(db, relay.charter_version)
-        charter = charter_of(row) if row is not None else None
-        purpose = charter.purpose(relay.purpose) if charter is not None else None
+        keys = [k for k in (names.keys(a) for a in sorted(people)) if k is not None]
         return RelayView(
             relay=relay,
             person=Named(relay.person_id, names.person(relay.person_id)),
@@ -565,7 +568,7 @@ class RelayService:
                 relay.orienting_structure_id, names.structure(relay.orienting_structure_id)
             ),
             responsible=Named(relay.responsible_id, names.professional(relay.responsible_id)),
-            service=Named(relay.service_id, service[0].nom if service else ""),
+            service=Named(relay.service_id, names.service(relay.service_id)),
             target_structure=Named(
                 relay.target_structure_id, names.structure(relay.target_structure_id)
             ),
@@ -574,12 +577,12 @@ class RelayService:
                 if relay.taken_by
                 else None
             ),
-            purpose_label=purpose.label if purpose is not None else relay.purpose,
+            purpose_label=names.purpose_label(relay.charter_version, relay.purpose),
             documents=repository.documents(db, relay.id) if sees_documents else None,
             note=relay.note if note_key is not None else None,
-            note_key=note_key.sealed_key if note_key is not None else None,
+            note_key=note_key,
             return_note=relay.return_note if return_key is not None else None,
-            return_key=return_key.sealed_key if return_key is not None else None,
+            return_key=return_key,
             keys=tuple(keys),
         )
 
@@ -587,21 +590,87 @@ class RelayService:
 _PRO_BOXES = ("incoming", "outgoing", "followed")
 
 
-class _Names:
+class _Lookups:
+    """What many relays of one answer share, looked up once per unit of work: names,
+    public keys, charter versions' purpose labels, the services' names, the caller's
+    structures and each person's référent, and (``prefetch``) the caller's sealed note
+    keys: a list of 200 relays is a few queries, not 2 000."""
+
     def __init__(self, db: DbSession) -> None:
         self._db = db
+        self._names: dict[tuple[str, str], str] = {}
+        self._keys: dict[str, PublicKeys | None] = {}
+        self._services: dict[str, str] = {}
+        self._charters: dict[int, Charter | None] = {}
+        self._members: dict[str, list[str]] = {}
+        self._referents: dict[str, str | None] = {}
+        self._note_keys: dict[tuple[str, str], bytes] | None = None
+
+    def prefetch(self, relay_ids: Sequence[str], account_id: str) -> None:
+        self._note_keys = repository.sealed_keys_of(self._db, relay_ids, account_id)
+
+    def note_key(self, relay_id: str, which: str, account_id: str) -> bytes | None:
+        if self._note_keys is not None:
+            return self._note_keys.get((relay_id, which))
+        row = repository.note_key(self._db, relay_id, which, account_id)
+        return row.sealed_key if row is not None else None
+
+    def _name(self, kind: str, key: str) -> str:
+        if (kind, key) not in self._names:
+            if kind == "person":
+                account = self._db.get(Account, key)
+                name = account.login if account is not None else ""
+            elif kind == "professional":
+                profile = self._db.get(ProfessionalProfile, key)
+                name = profile.display_name if profile is not None else ""
+            else:
+                structure = self._db.get(Structure, key)
+                name = structure.name if structure is not None else ""
+            self._names[(kind, key)] = name
+        return self._names[(kind, key)]
 
     def person(self, account_id: str) -> str:
-        account = self._db.get(Account, account_id)
-        return account.login if account is not None else ""
+        return self._name("person", account_id)
 
     def professional(self, account_id: str) -> str:
-        profile = self._db.get(ProfessionalProfile, account_id)
-        return profile.display_name if profile is not None else ""
+        return self._name("professional", account_id)
 
     def structure(self, structure_id: str) -> str:
-        structure = self._db.get(Structure, structure_id)
-        return structure.name if structure is not None else ""
+        return self._name("structure", structure_id)
+
+    def keys(self, account_id: str) -> PublicKeys | None:
+        if account_id not in self._keys:
+            account = self._db.get(Account, account_id)
+            self._keys[account_id] = (
+                PublicKeys(account_id, account.box_public_key, account.sign_public_key)
+                if account is not None
+                else None
+            )
+        return self._keys[account_id]
+
+    def service(self, service_id: str) -> str:
+        if service_id not in self._services:
+            found = directory.service(self._db, service_id)
+            self._services[service_id] = found[0].nom if found is not None else ""
+        return self._services[service_id]
+
+    def purpose_label(self, version: int, code: str) -> str:
+        if version not in self._charters:
+            row = consent.charter_version(self._db, version)
+            self._charters[version] = charter_of(row) if row is not None else None
+        charter = self._charters[version]
+        purpose = charter.purpose(code) if charter is not None else None
+        return purpose.label if purpose is not None else code
+
+    def members(self, account_id: str) -> list[str]:
+        if account_id not in self._members:
+            self._members[account_id] = repository.member_structures(self._db, account_id)
+        return self._members[account_id]
+
+    def referent(self, person_id: str) -> str | None:
+        if person_id not in self._referents:
+            self._referents[person_id] = _referent_of(self._db, person_id)
+        return self._referents[person_id]
 
 
 def _entry(
