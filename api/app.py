@@ -15,6 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from api.body_limits import BodyLimits
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
+from api.proconnect_http import proconnect_service
 from api.routes import (
     accounts,
     audit,
@@ -27,6 +28,7 @@ from api.routes import (
     documents,
     health,
     history,
+    proconnect,
     referents,
     relays,
     requests,
@@ -102,6 +104,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         coffre = Coffre.build(settings, clock=clock, store=store)
         app.state.coffre = coffre
+        # Built here, not in Coffre.build: its HTTP client lives in api/ (import contracts).
+        app.state.proconnect = proconnect_service(coffre)
         try:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(_background_jobs, coffre, settings.audit_checkpoint_seconds)
@@ -140,6 +144,7 @@ def create_app(
         directory,
         referents,
         relays,
+        proconnect,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)

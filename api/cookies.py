@@ -143,6 +143,9 @@ def csrf_middleware_options(settings: Settings) -> dict[str, object]:
     return {
         "secret": settings.secret_key,
         "cookie_secure": settings.cookie_secure,
-        # Logging in sets the session cookie; there is none to abuse before that.
-        "exempt_urls": re.compile(r"^/api/v1/auth/(web-login|prelogin)$"),
+        # Logging in sets the session cookie; there is none to abuse before that. The
+        # ProConnect steps are bound to their own SameSite=Lax flow cookie instead.
+        "exempt_urls": re.compile(
+            r"^/api/v1/auth/(web-login|prelogin|proconnect/start|proconnect/complete)$"
+        ),
     }

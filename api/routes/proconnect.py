@@ -1,0 +1,120 @@
+"""ProConnect login for professionals: start, callback, then the passphrase (docs/PROCONNECT.md).
+
+The browser's login in progress is named by an HttpOnly cookie whose token only the
+browser holds (its hash is in the flow row). The cookie is SameSite=Lax: the
+provider sends the browser back with a top-level GET from another site, which a
+Strict cookie would not survive; a cross-site POST (``complete``) does not carry it.
+All four routes answer 404 (``proconnect_disabled``) when ProConnect is not configured.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from api.cookies import set_session_cookie
+from api.deps import CoffreDep, client_address, user_agent
+from api.schemas.accounts import MeResponse
+from api.schemas.proconnect import ProConnectCompleteRequest, ProConnectPending
+from coffre.accounts.proconnect import FLOW_SECONDS, ProConnectService
+from coffre.errors import CoffreError
+
+router = APIRouter(tags=["proconnect"])
+
+FLOW_COOKIE = "coffre_proconnect"
+_COOKIE_PATH = "/api/v1/auth/proconnect"
+_MAX_FORM = 4096
+
+
+def _service(request: Request) -> ProConnectService:
+    service: ProConnectService = request.app.state.proconnect
+    return service
+
+
+def _flow_cookie(request: Request) -> str | None:
+    return request.cookies.get(FLOW_COOKIE)
+
+
+def _forget_flow(response: Response, secure: bool) -> None:
+    response.delete_cookie(FLOW_COOKIE, path=_COOKIE_PATH, secure=secure, httponly=True)
+
+
+async def _start(request: Request, coffre: CoffreDep, invitation: str | None) -> Response:
+    started = _service(request).start(invitation)
+    response = RedirectResponse(started.authorization_url, status_code=303)
+    response.set_cookie(
+        FLOW_COOKIE,
+        started.browser_token,
+        max_age=FLOW_SECONDS,
+        path=_COOKIE_PATH,
+        secure=coffre.settings.cookie_secure,
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+@router.get("/auth/proconnect/start")
+async def start(request: Request, coffre: CoffreDep) -> Response:
+    """Go to ProConnect (303). A login from the pro login screen's button."""
+    return await _start(request, coffre, None)
+
+
+@router.post("/auth/proconnect/start")
+async def start_with_invitation(request: Request, coffre: CoffreDep) -> Response:
+    """Go to ProConnect (303) with an invitation code (form field ``invitation``):
+    a first login, to link the identity. A form, not a query string: the code is a
+    secret and must not land in access logs."""
+    body = await request.body()
+    if len(body) > _MAX_FORM:
+        body = b""
+    fields = parse_qs(body.decode("utf-8", "replace"))
+    invitation = (fields.get("invitation") or [""])[0].strip() or None
+    return await _start(request, coffre, invitation)
+
+
+@router.get("/auth/proconnect/callback")
+def callback(request: Request, coffre: CoffreDep) -> Response:
+    """The provider sends the browser back here; then to the page, which asks for the
+    passphrase (``/#proconnect``) or says why it was refused (``/#proconnect-error=code``)."""
+    params = request.query_params
+    try:
+        _service(request).callback(
+            _flow_cookie(request),
+            state=params.get("state"),
+            code=params.get("code"),
+            error=params.get("error"),
+            issuer=params.get("iss"),
+        )
+    except CoffreError as refusal:
+        refused = RedirectResponse(f"/#proconnect-error={quote(refusal.code)}", status_code=303)
+        _forget_flow(refused, coffre.settings.cookie_secure)
+        return refused
+    return RedirectResponse("/#proconnect", status_code=303)
+
+
+@router.get("/auth/proconnect/pending")
+def pending(request: Request) -> ProConnectPending:
+    """Who ProConnect said this is (names for the page), before the passphrase."""
+    return ProConnectPending.of(_service(request).pending(_flow_cookie(request)))
+
+
+@router.post("/auth/proconnect/complete")
+def complete(
+    body: ProConnectCompleteRequest, request: Request, coffre: CoffreDep, response: Response
+) -> MeResponse:
+    """The passphrase's login value (derived in the page): the session opens only now,
+    in an HttpOnly cookie as at a passphrase login; a first login links the identity."""
+    result = _service(request).complete(
+        _flow_cookie(request),
+        auth_key=body.auth_key,
+        login=body.login,
+        totp_code=body.totp_code,
+        address=client_address(request),
+        user_agent=user_agent(request),
+    )
+    set_session_cookie(response, result.token, coffre.settings)
+    _forget_flow(response, coffre.settings.cookie_secure)
+    return MeResponse.of(result.account, restricted=result.restricted)

@@ -1,0 +1,579 @@
+"""ProConnect: the relying party of the state's OpenID Connect federation for public
+agents, and the link between a ProConnect identity and a professional account.
+
+The flow (docs/PROCONNECT.md):
+
+1. ``start``: a fresh ``state``, ``nonce`` and PKCE verifier (S256, RFC 7636) are
+   kept server-side in a ``ProConnectFlow`` row, bound to the browser by the SHA-256
+   of a random token that only the browser holds (an HttpOnly cookie); the browser
+   goes to the provider's authorization endpoint.
+2. ``callback``: once, for the browser holding the token and the matching ``state``,
+   the code is exchanged (with the verifier and the client secret), the ID token is
+   checked (signature against the provider's JWKS, RS256 or ES256 only; issuer;
+   audience and ``azp``; expiry; ``nonce``), then the userinfo answer (signed JWT as
+   ProConnect sends it, or JSON) for ``given_name``, ``usual_name``, ``email``,
+   ``siret``. The identity must be linked to an account, or come with a usable
+   professional invitation; otherwise it is refused (``proconnect_not_linked``).
+3. ``complete``: ProConnect proves who the professional is, not that this page may
+   open their keys. No session exists yet: the page asks for the passphrase, derives
+   the login value and its key-encryption key on the device (SPEC §3, §19) and sends
+   the login value here; ``AccountService.login`` checks it (throttled, second factor
+   included) and only then opens the session and the keyring. A first login links
+   the identity to the account in the same step, consuming the invitation.
+
+The HTTP exchange with the provider sits behind ``ProviderClient`` (api/ implements it
+with authlib's httpx client): the domain holds the rules, not the transport.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from authlib.common.security import generate_token
+from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from joserfc import jwt
+from joserfc.errors import BadSignatureError, JoseError, MissingKeyError
+from joserfc.jwk import KeySet
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
+
+from coffre.accounts import repository as accounts_repository
+from coffre.accounts.kdf import AccountKdf, kdf_of
+from coffre.accounts.proconnect_errors import (
+    ProConnectAudienceInvalid,
+    ProConnectDisabled,
+    ProConnectFlowUsed,
+    ProConnectIssuerInvalid,
+    ProConnectLinkRefused,
+    ProConnectNonceInvalid,
+    ProConnectNotLinked,
+    ProConnectProviderRefused,
+    ProConnectSignatureInvalid,
+    ProConnectStateInvalid,
+    ProConnectTokenExpired,
+    ProConnectTokenInvalid,
+)
+from coffre.accounts.proconnect_models import ProConnectFlow, ProConnectLink
+from coffre.accounts.service import AccountService, LoginResult
+from coffre.accounts.sessions import SessionKind, token_hash
+from coffre.audit import trail as audit
+from coffre.clock import Clock
+from coffre.db.engine import Database
+from coffre.errors import CoffreError
+from coffre.ids import new_id
+from coffre.policy import Role
+from coffre.settings import Settings
+from coffre.structures import repository as structures_repository
+from coffre.structures.codes import code_hash
+from coffre.structures.models import Invitation
+
+# ProConnect's scopes for the claims we use (docs/PROCONNECT.md).
+SCOPES = "openid given_name usual_name email siret uid"
+ALGORITHMS = ("RS256", "ES256")
+FLOW_SECONDS = 10 * 60  # from the click to the passphrase; then start again
+LEEWAY_SECONDS = 60  # clock skew tolerated on exp / iat
+_SIRET = re.compile(r"^[0-9]{14}$")
+# Invitations that make professionals (coffre/structures): only they may link.
+_LINKING_KINDS = frozenset({"professional", "structure_admin"})
+
+
+class ProviderClient(Protocol):
+    """The HTTP side of the provider (api/proconnect_http.py). Errors are raised as
+    ``ProConnectUnavailable`` (no answer) or ``ProConnectProviderRefused``."""
+
+    def metadata(self) -> Mapping[str, Any]:
+        """The provider's /.well-known/openid-configuration (its issuer checked)."""
+        ...
+
+    def jwks(self, *, refresh: bool = False) -> Mapping[str, Any]:
+        """The provider's signing keys; ``refresh`` fetches them again (rotation)."""
+        ...
+
+    def exchange_code(self, *, code: str, code_verifier: str) -> Mapping[str, Any]:
+        """The token endpoint's answer for an authorization code."""
+        ...
+
+    def userinfo(self, access_token: str) -> tuple[str, bytes]:
+        """The userinfo answer: its content type and body."""
+        ...
+
+
+@dataclass(frozen=True)
+class StartedLogin:
+    browser_token: str  # for the HttpOnly cookie; only its hash is kept
+    authorization_url: str
+
+
+@dataclass(frozen=True)
+class ReturnedLogin:
+    """What the callback established: an identity linked, or to link by invitation."""
+
+    linking: bool
+    given_name: str
+    usual_name: str
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    """What the page shows before the passphrase: who ProConnect says this is, and,
+    for a linked account, its login and KDF parameters (no secret)."""
+
+    linking: bool
+    given_name: str
+    usual_name: str
+    login: str | None
+    kdf: AccountKdf | None
+
+
+def browser_hash(token: str) -> bytes:
+    return hashlib.sha256(b"coffre/proconnect-browser\x00" + token.encode()).digest()
+
+
+class ProConnectService:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        accounts: AccountService,
+        provider: ProviderClient | None,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._clock = clock
+        self._accounts = accounts
+        self._provider = provider
+
+    @property
+    def enabled(self) -> bool:
+        return self._provider is not None and self._settings.proconnect_enabled
+
+    def _client(self) -> ProviderClient:
+        if self._provider is None or not self._settings.proconnect_enabled:
+            raise ProConnectDisabled()
+        return self._provider
+
+    # -- 1. start ------------------------------------------------------------
+    def start(self, invitation_code: str | None = None) -> StartedLogin:
+        """A new login bound to this browser; where to send it (the provider)."""
+        provider = self._client()
+        invitation_hash = None
+        if invitation_code:
+            invitation_hash = code_hash(invitation_code)
+            if invitation_hash is None:
+                raise ProConnectLinkRefused()
+        endpoint = str(provider.metadata()["authorization_endpoint"])
+        now = self._clock.now()
+        browser_token = secrets.token_urlsafe(32)
+        flow = ProConnectFlow(
+            id=new_id(),
+            browser_hash=browser_hash(browser_token),
+            state=generate_token(43),
+            nonce=generate_token(43),
+            code_verifier=generate_token(64),
+            invitation_hash=invitation_hash,
+            created_at=now,
+            expires_at=now + timedelta(seconds=FLOW_SECONDS),
+        )
+        with self._db.unit_of_work() as db:
+            # Logins abandoned on the way are removed here: they hold no secret of use.
+            db.execute(delete(ProConnectFlow).where(ProConnectFlow.expires_at <= now))
+            db.add(flow)
+        url = prepare_grant_uri(
+            endpoint,
+            client_id=self._settings.proconnect_client_id,
+            response_type="code",
+            redirect_uri=self._settings.proconnect_redirect_uri,
+            scope=SCOPES,
+            state=flow.state,
+            nonce=flow.nonce,
+            code_challenge=create_s256_code_challenge(flow.code_verifier),
+            code_challenge_method="S256",
+        )
+        return StartedLogin(browser_token=browser_token, authorization_url=url)
+
+    # -- 2. callback ---------------------------------------------------------
+    def callback(
+        self,
+        browser_token: str | None,
+        *,
+        state: str | None,
+        code: str | None,
+        error: str | None = None,
+        issuer: str | None = None,
+    ) -> ReturnedLogin:
+        """Check the provider's answer for the login of this browser, once."""
+        provider = self._client()
+        flow = self._claim_return(browser_token, state)
+        try:
+            return self._verify_return(provider, flow, code=code, error=error, issuer=issuer)
+        except CoffreError as refusal:
+            self._record_refusal(refusal)
+            raise
+
+    def _claim_return(self, browser_token: str | None, state: str | None) -> ProConnectFlow:
+        """The flow of this browser, marked returned (single use) before anything else:
+        whatever happens next, this state cannot be presented again."""
+        now = self._clock.now()
+        refusal: CoffreError | None = None
+        with self._db.unit_of_work() as db:
+            flow = _flow_of(db, browser_token)
+            if flow is None or flow.expires_at <= now:
+                refusal = ProConnectStateInvalid()
+            elif flow.returned_at is not None:
+                refusal = ProConnectFlowUsed()
+            elif not state or not hmac.compare_digest(state.encode(), flow.state.encode()):
+                # A state that is not this browser's: a forged or crossed callback. The
+                # flow is not burnt (the browser's own answer may still come).
+                refusal = ProConnectStateInvalid()
+            elif not _mark(db, ProConnectFlow.returned_at, flow.id, now):
+                refusal = ProConnectFlowUsed()
+            else:
+                flow.returned_at = now
+            if refusal is not None:
+                audit.append(db, _refusal_entry(refusal), now)
+        if refusal is not None:
+            raise refusal
+        assert flow is not None
+        return flow
+
+    def _verify_return(
+        self,
+        provider: ProviderClient,
+        flow: ProConnectFlow,
+        *,
+        code: str | None,
+        error: str | None,
+        issuer: str | None,
+    ) -> ReturnedLogin:
+        expected_issuer = self._settings.proconnect_issuer
+        if error or not code:
+            raise ProConnectProviderRefused()
+        # RFC 9207: when the provider names itself in the answer, it must be ours.
+        if issuer is not None and issuer != expected_issuer:
+            raise ProConnectIssuerInvalid()
+        tokens = provider.exchange_code(code=code, code_verifier=flow.code_verifier)
+        id_token = tokens.get("id_token")
+        access_token = tokens.get("access_token")
+        if not isinstance(id_token, str) or not isinstance(access_token, str):
+            raise ProConnectTokenInvalid()
+        claims = self._check_id_token(provider, id_token, flow.nonce)
+        subject = str(claims["sub"])
+        identity = self._userinfo(provider, access_token, subject)
+        now = self._clock.now()
+        with self._db.unit_of_work() as db:
+            link = _link_of(db, expected_issuer, subject)
+            if link is None and flow.invitation_hash is None:
+                raise ProConnectNotLinked()
+            row = db.get(ProConnectFlow, flow.id)
+            if row is None:
+                raise ProConnectStateInvalid()
+            row.issuer = expected_issuer
+            row.subject = subject
+            row.account_id = link.account_id if link is not None else None
+            row.claims = json.dumps(identity)
+            row.expires_at = now + timedelta(seconds=FLOW_SECONDS)
+        return ReturnedLogin(
+            linking=link is None,
+            given_name=identity["given_name"],
+            usual_name=identity["usual_name"],
+        )
+
+    def _record_refusal(self, refusal: CoffreError) -> None:
+        with self._db.unit_of_work() as db:
+            audit.append(db, _refusal_entry(refusal), self._clock.now())
+
+    def _decode(self, provider: ProviderClient, token: str) -> dict[str, Any]:
+        """A JWT signed by one of the provider's keys (RS256/ES256), its claims."""
+        for refresh in (False, True):
+            keys = KeySet.import_key_set(dict(provider.jwks(refresh=refresh)))  # type: ignore[arg-type]
+            try:
+                decoded = jwt.decode(token, keys, algorithms=list(ALGORITHMS))
+            except (BadSignatureError, MissingKeyError):
+                continue  # the provider may have rotated its keys: fetch them once more
+            except (JoseError, ValueError) as exc:
+                raise ProConnectTokenInvalid() from exc
+            return dict(decoded.claims)
+        raise ProConnectSignatureInvalid()
+
+    def _check_id_token(
+        self, provider: ProviderClient, id_token: str, nonce: str
+    ) -> dict[str, Any]:
+        claims = self._decode(provider, id_token)
+        if claims.get("iss") != self._settings.proconnect_issuer:
+            raise ProConnectIssuerInvalid()
+        self._check_audience(claims)
+        now = int(self._clock.now().timestamp())
+        exp, iat = claims.get("exp"), claims.get("iat")
+        if not isinstance(exp, int) or not isinstance(iat, int):
+            raise ProConnectTokenInvalid()
+        if exp + LEEWAY_SECONDS <= now:
+            raise ProConnectTokenExpired()
+        if iat - LEEWAY_SECONDS > now:
+            raise ProConnectTokenInvalid()
+        given = claims.get("nonce")
+        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), nonce.encode()):
+            raise ProConnectNonceInvalid()
+        sub = claims.get("sub")
+        if not isinstance(sub, str) or not sub or len(sub) > 255:
+            raise ProConnectTokenInvalid()
+        return claims
+
+    def _check_audience(self, claims: Mapping[str, Any]) -> None:
+        client_id = self._settings.proconnect_client_id
+        aud = claims.get("aud")
+        audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+        if client_id not in audiences:
+            raise ProConnectAudienceInvalid()
+        # OpenID Connect Core §3.1.3.7: several audiences need azp to name us.
+        if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != client_id:
+            raise ProConnectAudienceInvalid()
+
+    def _userinfo(
+        self, provider: ProviderClient, access_token: str, subject: str
+    ) -> dict[str, str]:
+        content_type, body = provider.userinfo(access_token)
+        if content_type.split(";")[0].strip().lower() == "application/jwt":
+            # ProConnect signs its userinfo answer: same keys, same issuer and audience.
+            info = self._decode(provider, body.decode("ascii", "replace").strip())
+            if info.get("iss") != self._settings.proconnect_issuer:
+                raise ProConnectIssuerInvalid()
+            self._check_audience(info)
+        else:
+            try:
+                parsed = json.loads(body)
+            except ValueError as exc:
+                raise ProConnectTokenInvalid() from exc
+            if not isinstance(parsed, dict):
+                raise ProConnectTokenInvalid()
+            info = parsed
+        if info.get("sub") != subject:
+            # OpenID Connect Core §5.3.2: another subject's answer must not be used.
+            raise ProConnectTokenInvalid()
+        identity: dict[str, str] = {}
+        for name, limit in (("given_name", 120), ("usual_name", 120), ("email", 254)):
+            value = info.get(name)
+            if not isinstance(value, str) or not value.strip() or len(value) > limit:
+                raise ProConnectTokenInvalid()
+            identity[name] = value.strip()
+        siret = info.get("siret")
+        if not isinstance(siret, str) or not _SIRET.match(siret):
+            raise ProConnectTokenInvalid()
+        identity["siret"] = siret
+        return identity
+
+    # -- 3. the page: who is this, then the passphrase -----------------------
+    def pending(self, browser_token: str | None) -> PendingLogin:
+        """The login this browser brought back from ProConnect, waiting for the passphrase."""
+        self._client()
+        with self._db.unit_of_work() as db:
+            flow = self._returned_flow(db, browser_token)
+            identity = json.loads(flow.claims or "{}")
+            login: str | None = None
+            kdf: AccountKdf | None = None
+            if flow.account_id is not None:
+                account = accounts_repository.account_by_id(db, flow.account_id)
+                if account is None or account.deleted_at is not None:
+                    raise ProConnectStateInvalid()
+                login, kdf = account.login, kdf_of(account)
+            return PendingLogin(
+                linking=flow.account_id is None,
+                given_name=str(identity.get("given_name", "")),
+                usual_name=str(identity.get("usual_name", "")),
+                login=login,
+                kdf=kdf,
+            )
+
+    def complete(
+        self,
+        browser_token: str | None,
+        *,
+        auth_key: bytes,
+        login: str | None = None,
+        totp_code: str | None = None,
+        address: str | None = None,
+        user_agent: str | None = None,
+    ) -> LoginResult:
+        """The passphrase's login value for the account ProConnect named (or, for a
+        first login, the account the professional names): the session opens only if
+        ``AccountService.login`` accepts it; a first login links in the same step."""
+        self._client()
+        with self._db.unit_of_work() as db:
+            flow = self._returned_flow(db, browser_token)
+            account_login = None
+            if flow.account_id is not None:
+                account = accounts_repository.account_by_id(db, flow.account_id)
+                account_login = account.login if account is not None else None
+                if account_login is None:
+                    raise ProConnectStateInvalid()
+            flow_id = flow.id
+        # Throttled, second factor included, audited as any login (account.login).
+        result = self._accounts.login(
+            account_login or login or "",
+            auth_key,
+            totp_code=totp_code,
+            address=address,
+            user_agent=user_agent,
+            kind=SessionKind.WEB,
+        )
+        try:
+            self._finish(flow_id, result)
+        except CoffreError as refusal:
+            # The session was opened by the login check: end it, nothing is kept.
+            self._revoke(result.token)
+            self._record_refusal(refusal)
+            raise
+        except IntegrityError as exc:
+            self._revoke(result.token)
+            self._record_refusal(ProConnectLinkRefused())
+            raise ProConnectLinkRefused() from exc
+        return result
+
+    def _finish(self, flow_id: str, result: LoginResult) -> None:
+        now = self._clock.now()
+        account = result.account
+        with self._db.unit_of_work(write=True) as db:
+            flow = db.get(ProConnectFlow, flow_id)
+            if flow is None or not _mark(db, ProConnectFlow.done_at, flow_id, now):
+                raise ProConnectFlowUsed()
+            identity = json.loads(flow.claims or "{}")
+            issuer, subject = flow.issuer or "", flow.subject or ""
+            link = _link_of(db, issuer, subject)
+            if link is None:
+                link = self._link(db, flow, account.id, identity, now)
+            elif link.account_id != account.id:
+                raise ProConnectStateInvalid()
+            link.last_login_at = now
+            flow.claims = None  # the names were for the page only
+            audit.append(
+                db,
+                audit.Entry(
+                    action="proconnect.login",
+                    actor_id=account.id,
+                    actor_role=account.kind,
+                    object_type="proconnect_link",
+                    object_id=link.id,
+                ),
+                now,
+            )
+
+    def _link(
+        self,
+        db: DbSession,
+        flow: ProConnectFlow,
+        account_id: str,
+        identity: Mapping[str, Any],
+        now: datetime,
+    ) -> ProConnectLink:
+        """A first login: the invitation names the structure; the account proved its
+        passphrase. It must be a professional of that structure (or the account the
+        invitation made), and neither it nor the invitation may be linked already."""
+        account = accounts_repository.account_by_id(db, account_id)
+        invitation = _invitation(db, flow.invitation_hash)
+        if (
+            account is None
+            or account.kind != Role.PROFESSIONAL.value
+            or invitation is None
+            or invitation.kind not in _LINKING_KINDS
+            or invitation.structure_id is None
+            or invitation.expires_at <= now
+        ):
+            raise ProConnectLinkRefused()
+        if invitation.used_at is None:
+            member = structures_repository.active_membership(
+                db, account_id, invitation.structure_id
+            )
+            if member is None or not structures_repository.use_invitation(
+                db, invitation.id, account_id, now
+            ):
+                raise ProConnectLinkRefused()
+        elif invitation.used_by != account_id:
+            raise ProConnectLinkRefused()
+        link = ProConnectLink(
+            id=new_id(),
+            account_id=account_id,
+            issuer=flow.issuer or "",
+            subject=flow.subject or "",
+            invitation_id=invitation.id,
+            siret=str(identity.get("siret") or "") or None,
+            created_at=now,
+        )
+        db.add(link)
+        db.flush()  # a second link of the account or the invitation: IntegrityError
+        audit.append(
+            db,
+            audit.Entry(
+                action="proconnect.link",
+                actor_id=account_id,
+                actor_role=account.kind,
+                structure_id=invitation.structure_id,
+                object_type="proconnect_link",
+                object_id=link.id,
+                details={"invitation": invitation.id},
+            ),
+            now,
+        )
+        return link
+
+    def _returned_flow(self, db: DbSession, browser_token: str | None) -> ProConnectFlow:
+        flow = _flow_of(db, browser_token)
+        if flow is None or flow.returned_at is None or flow.expires_at <= self._clock.now():
+            raise ProConnectStateInvalid()
+        if flow.done_at is not None or flow.subject is None:
+            raise ProConnectFlowUsed()
+        return flow
+
+    def _revoke(self, token: str) -> None:
+        with self._db.unit_of_work() as db:
+            session = accounts_repository.session_by_token_hash(db, token_hash(token))
+            if session is not None and session.revoked_at is None:
+                session.revoked_at = self._clock.now()
+
+
+def _flow_of(db: DbSession, browser_token: str | None) -> ProConnectFlow | None:
+    if not browser_token or len(browser_token) > 128:
+        return None
+    query = select(ProConnectFlow).where(ProConnectFlow.browser_hash == browser_hash(browser_token))
+    return db.scalars(query).one_or_none()
+
+
+def _link_of(db: DbSession, issuer: str, subject: str) -> ProConnectLink | None:
+    query = select(ProConnectLink).where(
+        ProConnectLink.issuer == issuer, ProConnectLink.subject == subject
+    )
+    return db.scalars(query).one_or_none()
+
+
+def _invitation(db: DbSession, hashed: bytes | None) -> Invitation | None:
+    if hashed is None:
+        return None
+    return structures_repository.invitation_by_hash(db, hashed)
+
+
+def _mark(db: DbSession, column: Any, flow_id: str, now: datetime) -> bool:
+    """Set a once-only time on the flow: True for the one caller that found it unset."""
+    query = (
+        update(ProConnectFlow)
+        .where(ProConnectFlow.id == flow_id, column.is_(None))
+        .values({column.key: now})
+        .execution_options(synchronize_session=False)
+    )
+    result = db.execute(query)
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+def _refusal_entry(refusal: CoffreError) -> audit.Entry:
+    # Who it was is not known (or not proven): only that a ProConnect login was refused.
+    return audit.Entry(action="proconnect.login", outcome="refused", details={"code": refusal.code})
