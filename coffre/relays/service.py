@@ -447,7 +447,7 @@ class RelayService:
             ]
 
     # -- jobs ----------------------------------------------------------------------------
-    def sweep(self, now: datetime | None = None) -> SweepReport:
+    def sweep(self, now: datetime | None = None, *, batch: int = SWEEP_BATCH) -> SweepReport:
         """Job: remind the responsible professional once, then expire relays not taken.
 
         Idempotent and safe to run in parallel: each relay's reminder and expiry is one
@@ -457,8 +457,8 @@ class RelayService:
         reminded = expired = 0
         for _ in range(SWEEP_ROUNDS):
             with self._db.unit_of_work() as db:
-                reminders = list(repository.due_reminders(db, now, SWEEP_BATCH))
-                expiries = list(repository.due_expiries(db, now, SWEEP_BATCH))
+                reminders = list(repository.due_reminders(db, now, batch))
+                expiries = list(repository.due_expiries(db, now, batch))
             for relay_id in reminders:
                 with self._db.unit_of_work() as db:
                     if repository.remind(db, relay_id, now):
@@ -474,7 +474,7 @@ class RelayService:
                             self._record(db, None, relay, "relay.expired", now)
                             expired += 1
             # A full batch may leave more due; a parallel sweep may have taken them.
-            if len(reminders) < SWEEP_BATCH and len(expiries) < SWEEP_BATCH:
+            if len(reminders) < batch and len(expiries) < batch:
                 break
         if reminded or expired:
             log.info("relays swept: %d reminded, %d expired", reminded, expired)

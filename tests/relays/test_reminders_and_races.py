@@ -198,3 +198,15 @@ def test_takes_declines_and_the_persons_close_at_once_have_one_winner(
             relay = db.get(Relay, rid)
             assert relay is not None
             assert not (relay.state == "declined" and relay.taken_by is not None)
+
+
+def test_one_sweep_goes_on_batch_after_batch_until_nothing_is_due(
+    rw: RelayWorld, clock: FrozenClock
+) -> None:
+    coffre = rw.api.app.state.coffre  # type: ignore[attr-defined]
+    ids = [rw.propose()["id"] for _ in range(5)]
+    clock.advance(days=10)
+    assert coffre.relays.sweep(batch=2).reminded == 5
+    assert all(_audited(rw, "relay.reminded", rid) == 1 for rid in ids)
+    clock.advance(days=20)
+    assert coffre.relays.sweep(batch=2).expired == 5
