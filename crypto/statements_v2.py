@@ -30,8 +30,17 @@ REVOCATION_LIST: Final = "coffre/revocation-list"
 DOCUMENT_BINDING: Final = "coffre/document-binding"
 DEPOSIT: Final = "coffre/deposit"
 CONSENT_RECEIPT: Final = "coffre/consent-receipt"
+ROOT_ROTATION: Final = "coffre/root-rotation"
 TYPES: Final = frozenset(
-    {TRUST_ROOT, KEY_CERTIFICATE, REVOCATION_LIST, DOCUMENT_BINDING, DEPOSIT, CONSENT_RECEIPT}
+    {
+        TRUST_ROOT,
+        KEY_CERTIFICATE,
+        REVOCATION_LIST,
+        DOCUMENT_BINDING,
+        DEPOSIT,
+        CONSENT_RECEIPT,
+        ROOT_ROTATION,
+    }
 )
 _ENVELOPE: Final = frozenset({"statement", "signer", "signature"})
 
