@@ -19,6 +19,7 @@ from api.deps import CoffreDep, client_address, user_agent
 from api.schemas.accounts import MeResponse
 from api.schemas.proconnect import ProConnectCompleteRequest, ProConnectPending
 from coffre.accounts.proconnect import FLOW_SECONDS, ProConnectService
+from coffre.accounts.proconnect_errors import ProConnectDisabled
 from coffre.errors import CoffreError
 
 router = APIRouter(tags=["proconnect"])
@@ -80,8 +81,11 @@ def callback(request: Request, coffre: CoffreDep) -> Response:
     """The provider sends the browser back here; then to the page, which asks for the
     passphrase (``/#proconnect``) or says why it was refused (``/#proconnect-error=code``)."""
     params = request.query_params
+    service = _service(request)
+    if not service.enabled:
+        raise ProConnectDisabled()  # a 404 as the other routes, not a redirect
     try:
-        _service(request).callback(
+        service.callback(
             _flow_cookie(request),
             state=params.get("state"),
             code=params.get("code"),
