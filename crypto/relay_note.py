@@ -138,9 +138,9 @@ def verify_note(
 ) -> None:
     """Steps 1-2 of SPEC §29.4: the envelope's shape and the author's signature.
     The server may run this too (it knows the author's public key)."""
+    blob, signature = _split(envelope)  # step 1 first: the envelope's own shape
     public = require_bytes(author_sign_public, "author sign public key", SIGN_KEY_BYTES)
     context = note_context(relay_id, which, author_id)
-    blob, signature = _split(envelope)
     try:
         VerifyKey(public).verify(signed_message(context, blob), signature)
     except (BadSignatureError, NaclCryptoError):
