@@ -121,8 +121,9 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def assert_accessible(page: Page, name: str) -> None:
-    """axe-core on the current screen: no serious or critical WCAG 2.1 A/AA violation.
+def assert_accessible(page: Page, name: str, width: int = PHONE["width"]) -> None:
+    """axe-core on the current screen: no serious or critical WCAG 2.1 A/AA violation,
+    and no sideways scrolling at `width` (the phone's, unless a desk test says so).
 
     axe is evaluated through the DevTools protocol, which the page's CSP does not
     govern, so the page keeps its real policy during the check.
@@ -141,8 +142,8 @@ def assert_accessible(page: Page, name: str) -> None:
     )
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert serious == [], f"{name}: {serious}"
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name}: the screen scrolls sideways at 360 px ({width} px)"
+    scrolled = page.evaluate("document.documentElement.scrollWidth")
+    assert scrolled <= width, f"{name}: the screen scrolls sideways at {width} px ({scrolled} px)"
 
 
 def png(path: Path, width: int, height: int, seed: int = 0) -> Path:

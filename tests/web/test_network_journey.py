@@ -46,6 +46,7 @@ AGENT_PASSPHRASE = f"{PASSPHRASE} 16"
 NOTE = "Monsieur sort d'hospitalisation.\nIl préfère être appelé l'après-midi."
 RETURN = "Dossier RSA déposé le jour même. Rendez-vous pris pour la signature."
 SERVICE = "Ouverture des droits RSA"
+DESK = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
@@ -460,3 +461,13 @@ def test_a_referent_proposal_then_hand_overs_named_by_the_referent_and_by_her_st
     assert handover["successor"]["id"] == linked.other_agent.account_id
     assert handover["reason"] == "left"
     assert api.get("/api/v1/referent", headers=other.headers).json()["handover"]["reason"] == "left"
+
+    # At a desk: the same screens, wider, still accessible.
+    page.set_viewport_size(DESK)
+    followed = menu(page, "Personnes suivies", "followed")
+    followed.get_by_role("button", name="Voir le suivi de amina").click()
+    visible_screen(page, "followed-person")
+    assert_accessible(page, "followed person at a desk", width=DESK["width"])
+    screenshot(page, "78-followed-person-desk")
+    menu(page, "Relais", "pro-relays")
+    assert_accessible(page, "relays at a desk", width=DESK["width"])
