@@ -1831,6 +1831,27 @@ EN = {
     "la personne a dit non": "the person said no",
     "le relais est pris": "the relay is taken",
     "la structure a refusé le relais": "the organisation declined the relay",
+    # ProConnect (docs/PROCONNECT.md): the login screen and the screen back from it.
+    "Professionnel·le d'un service public ?": "Working for a public service?",
+    "Se connecter avec ProConnect": "Log in with ProConnect",
+    "ProConnect a confirmé qui vous êtes. Votre phrase secrète ouvre votre coffre : elle ne "
+    "quitte pas cet appareil.": (
+        "ProConnect confirmed who you are. Your passphrase opens your vault: it never leaves "
+        "this device."
+    ),
+    "Bonjour {name}.": "Hello {name}.",
+    "La connexion avec ProConnect n'a pas abouti. Recommencez, ou ouvrez votre coffre avec "
+    "votre identifiant et votre phrase secrète.": (
+        "Logging in with ProConnect did not succeed. Try again, or open your vault with your "
+        "login and passphrase."
+    ),
+    "Votre identité ProConnect n'est liée à aucun compte du coffre. Demandez une invitation à "
+    "l'administrateur de votre structure, puis ouvrez son lien et choisissez « Se connecter "
+    "avec ProConnect ».": (
+        "Your ProConnect identity is not linked to any account of this vault. Ask your "
+        "organisation's admin for an invitation, then open its link and choose “Log in with "
+        "ProConnect”."
+    ),
     "le relais a expiré sans être pris": "the relay expired without being taken",
     "le relais est fermé": "the relay is closed",
     "un retour est arrivé": "a return arrived",

@@ -32,6 +32,17 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         ),
         "login_missing": _("Écrivez votre pseudonyme ou votre numéro de téléphone."),
         "wrong_credentials": _("Identifiant ou phrase secrète incorrects."),
+        # Back from ProConnect (proconnect.js, docs/PROCONNECT.md).
+        "proconnect_hello": _("Bonjour {name}."),
+        "proconnect_refused": _(
+            "La connexion avec ProConnect n'a pas abouti. Recommencez, ou ouvrez votre "
+            "coffre avec votre identifiant et votre phrase secrète."
+        ),
+        "proconnect_not_linked": _(
+            "Votre identité ProConnect n'est liée à aucun compte du coffre. Demandez une "
+            "invitation à l'administrateur de votre structure, puis ouvrez son lien et "
+            "choisissez « Se connecter avec ProConnect »."
+        ),
         "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
         # A script's own error (never shown as is: it is English and says nothing to the person).
         "unexpected_error": _(

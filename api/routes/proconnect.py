@@ -9,7 +9,7 @@ All four routes answer 404 (``proconnect_disabled``) when ProConnect is not conf
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
@@ -17,7 +17,12 @@ from fastapi.responses import RedirectResponse
 from api.cookies import set_session_cookie
 from api.deps import CoffreDep, client_address, user_agent
 from api.schemas.accounts import MeResponse
-from api.schemas.proconnect import ProConnectCompleteRequest, ProConnectPending
+from api.schemas.proconnect import (
+    ProConnectCompleteRequest,
+    ProConnectPending,
+    ProConnectStarted,
+    ProConnectStartRequest,
+)
 from coffre.accounts.proconnect import FLOW_SECONDS, ProConnectService
 from coffre.accounts.proconnect_errors import ProConnectDisabled
 from coffre.errors import CoffreError
@@ -26,7 +31,6 @@ router = APIRouter(tags=["proconnect"])
 
 FLOW_COOKIE = "coffre_proconnect"
 _COOKIE_PATH = "/api/v1/auth/proconnect"
-_MAX_FORM = 4096
 
 
 def _service(request: Request) -> ProConnectService:
@@ -42,38 +46,38 @@ def _forget_flow(response: Response, secure: bool) -> None:
     response.delete_cookie(FLOW_COOKIE, path=_COOKIE_PATH, secure=secure, httponly=True)
 
 
-async def _start(request: Request, coffre: CoffreDep, invitation: str | None) -> Response:
-    started = _service(request).start(invitation)
-    response = RedirectResponse(started.authorization_url, status_code=303)
+def _set_flow(response: Response, token: str, secure: bool) -> None:
     response.set_cookie(
         FLOW_COOKIE,
-        started.browser_token,
+        token,
         max_age=FLOW_SECONDS,
         path=_COOKIE_PATH,
-        secure=coffre.settings.cookie_secure,
+        secure=secure,
         httponly=True,
         samesite="lax",
     )
-    return response
 
 
 @router.get("/auth/proconnect/start")
-async def start(request: Request, coffre: CoffreDep) -> Response:
-    """Go to ProConnect (303). A login from the pro login screen's button."""
-    return await _start(request, coffre, None)
+def start(request: Request, coffre: CoffreDep) -> Response:
+    """Go to ProConnect (303): the login screen's "Se connecter avec ProConnect" link."""
+    started = _service(request).start(None)
+    response = RedirectResponse(started.authorization_url, status_code=303)
+    _set_flow(response, started.browser_token, coffre.settings.cookie_secure)
+    return response
 
 
 @router.post("/auth/proconnect/start")
-async def start_with_invitation(request: Request, coffre: CoffreDep) -> Response:
-    """Go to ProConnect (303) with an invitation code (form field ``invitation``):
-    a first login, to link the identity. A form, not a query string: the code is a
-    secret and must not land in access logs."""
-    body = await request.body()
-    if len(body) > _MAX_FORM:
-        body = b""
-    fields = parse_qs(body.decode("utf-8", "replace"))
-    invitation = (fields.get("invitation") or [""])[0].strip() or None
-    return await _start(request, coffre, invitation)
+def start_with_invitation(
+    body: ProConnectStartRequest, request: Request, coffre: CoffreDep, response: Response
+) -> ProConnectStarted:
+    """A first login, to link the identity with an invitation code: the code travels in
+    a JSON body (a secret must not land in access logs) and the page then sends the
+    browser to ``authorization_url`` itself (a form's redirect to another origin would
+    break the page's CSP ``form-action 'self'``)."""
+    started = _service(request).start(body.invitation)
+    _set_flow(response, started.browser_token, coffre.settings.cookie_secure)
+    return ProConnectStarted(authorization_url=started.authorization_url)
 
 
 @router.get("/auth/proconnect/callback")

@@ -37,3 +37,14 @@ class ProConnectCompleteRequest(BaseModel):
     login: Text | None = Field(default=None, max_length=64)
     auth_key: B64Bytes
     totp_code: Text | None = Field(default=None, max_length=16)
+
+
+class ProConnectStartRequest(BaseModel):
+    # The invitation code as printed (coffre/structures/codes.py).
+    invitation: Text = Field(min_length=1, max_length=64)
+
+
+class ProConnectStarted(BaseModel):
+    """Where the page sends the browser (the provider's authorization endpoint)."""
+
+    authorization_url: str

@@ -16,7 +16,7 @@ DISABLED = expect(OFF, anonymous=OFF)
 
 CASES = [
     Case("GET", "/api/v1/auth/proconnect/start", DISABLED),
-    Case("POST", "/api/v1/auth/proconnect/start", DISABLED),
+    Case("POST", "/api/v1/auth/proconnect/start", DISABLED, json={"invitation": "A" * 30}),
     Case("GET", "/api/v1/auth/proconnect/callback", DISABLED),
     Case("GET", "/api/v1/auth/proconnect/pending", DISABLED),
     Case("POST", "/api/v1/auth/proconnect/complete", DISABLED, json={"auth_key": "A" * 43}),

@@ -29,7 +29,10 @@ class Browser:
         if invitation is None:
             response = self.client.get(url)
         else:
-            response = self.client.post(url, data={"invitation": invitation})
+            # The invitation page's script posts the code, then goes where it is told.
+            response = self.client.post(url, json={"invitation": invitation})
+            assert response.status_code == 200, response.text
+            return str(response.json()["authorization_url"])
         assert response.status_code == 303, response.text
         return response.headers["location"]
 

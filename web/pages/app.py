@@ -70,6 +70,8 @@ def vault_page(request: Request) -> Response:
         "root_pin": pin.spoken if pin else None,
         # In every v2 passphrase salt (crypto/SPEC.md §19.2, kdf-v2.js).
         "territory": settings.territory,
+        # The login screen's "Se connecter avec ProConnect", only when it is configured.
+        "proconnect": request.app.state.proconnect.enabled,
     }
     response: Response = TEMPLATES.TemplateResponse(request, "vault/app.html", context)
     return response

@@ -21,6 +21,7 @@ import { createProConsent } from "./consent-pro.js";
 import { createContactHelper } from "./contact-helper.js";
 import { createResetNotice } from "./person-reset.js";
 import { createRegainAccess } from "./regain-access.js";
+import { createProConnect } from "./proconnect.js";
 import { byId } from "./consent-common.js";
 import { createAddDocument } from "./add-document.js";
 import { createDocuments } from "./documents.js";
@@ -524,6 +525,9 @@ async function boot() {
   // The trusted contact's side serves persons and professionals alike (SPEC §28).
   consent = [createPersonConsent(helpers), createProConsent(helpers), createContactHelper(helpers)];
   wire();
+  // Back from ProConnect: the passphrase still opens the vault (proconnect.js).
+  const proconnect = createProConnect({ STRINGS, CONFIG, C, sodium, api, kdf, saltFor, busy, showError, setStatus, show, openVault, home });
+  byId("proconnect-form").addEventListener("submit", proconnect.onSubmit);
   let session;
   try {
     await api("GET", "/me");
@@ -531,6 +535,7 @@ async function boot() {
   } catch {
     session = false;
   }
+  if (!session && (await proconnect.resume())) return;
   // Assisted sign-up: a professional's QR code opens /#invitation=CODE on the person's phone.
   const invitation = /^#invitation=([A-Za-z0-9-]{20,40})$/.exec(location.hash);
   if (invitation && !session) {
