@@ -14,7 +14,7 @@
 // me: none is ticked in advance.
 import { askToChoose, byId, button, checked, choice, choiceMade, day, el, fill } from "./consent-common.js";
 import { messageFor } from "./http.js";
-import { relayStateText } from "./pro-relays.js";
+import { nameOf as named, purposeLabel, relayStateText } from "./pro-relays.js";
 
 /**
  * A person followed as GET /followed lists it; `documents_expiring` are the papers
@@ -28,7 +28,8 @@ const PAGE = 20;
 
 /**
  * @param {import("./types/page").PageHelpers} ctx
- * @param {{openRelay: (id: string, back?: string) => unknown, profile: () => Promise<any>}} hooks
+ * @param {{openRelay: (id: string, back?: string) => unknown, profile: () => Promise<any>,
+ *   purposes: () => Promise<Map<string, string>>}} hooks
  */
 export function createProFollowed(ctx, hooks) {
   const { S, api, show, setStatus, showError, busy, categoryLabel } = ctx;
@@ -38,34 +39,17 @@ export function createProFollowed(ctx, hooks) {
   let next = null;
   /** @type {string | null} */
   let current = null; // the person whose view is open
-  /** @type {Map<string, string>} */
-  let purposes = new Map(); // charter purpose code → label
   /** @type {{id: string, login: string}[]} */
   let linked = [];
 
   // ---------------------------------------------------------------- words
 
+  /** @type {Map<string, string>} */
+  let purposes = new Map(); // charter purpose code → label (named by code without a charter)
   /** @param {unknown} purpose a code, or {code, label} */
-  function purposeLabel(purpose) {
-    if (purpose && typeof purpose === "object") {
-      const p = /** @type {any} */ (purpose);
-      return String(p.label || purposes.get(p.code) || p.code || "");
-    }
-    return purposes.get(String(purpose)) || String(purpose || "");
-  }
-
-  /** @param {any} who {name, profession?} or null */
-  const nameOf = (who) => (who && (who.name || who.display_name)) || S.someone;
-
-  async function loadPurposes() {
-    if (purposes.size) return;
-    try {
-      const charter = await (await api("GET", "/charters/current")).json();
-      purposes = new Map(charter.purposes.map((/** @type {any} */ p) => [p.code, p.label]));
-    } catch {
-      // Without a charter in force, purposes are named by their code.
-    }
-  }
+  const purposeWords = (purpose) => purposeLabel(purpose, purposes);
+  /** @param {any} who {name} or null */
+  const nameOf = (who) => named(who, S.someone);
 
   /**
    * The papers about to expire: those shared with me, or all of them when the person
@@ -167,8 +151,8 @@ export function createProFollowed(ctx, hooks) {
   function grantLine(grant) {
     const words = fill(S.followed_grant_line, {
       professional: nameOf(grant.professional),
-      structure: nameOf(grant.structure),
-      purpose: purposeLabel(grant.purpose),
+      structure: named(grant.structure),
+      purpose: purposeWords(grant.purpose),
       date: day(grant.not_after),
     });
     return grant.ending ? `${words} ${S.followed_ending_soon}` : words;
@@ -178,8 +162,8 @@ export function createProFollowed(ctx, hooks) {
   function requestLine(request) {
     const words = fill(S.followed_request_line, {
       professional: nameOf(request.professional),
-      structure: nameOf(request.structure),
-      purpose: purposeLabel(request.purpose),
+      structure: named(request.structure),
+      purpose: purposeWords(request.purpose),
     });
     return request.due_on ? `${words} ${fill(S.followed_request_due, { date: day(request.due_on) })}` : words;
   }
@@ -197,10 +181,10 @@ export function createProFollowed(ctx, hooks) {
 
   /** @param {any} relay */
   function relayLine(relay) {
-    const structure = nameOf(relay.target_structure);
+    const structure = named(relay.target_structure);
     const text = fill(S.followed_relay_line, {
       structure,
-      purpose: purposeLabel(relay.purpose),
+      purpose: purposeWords(relay.purpose),
       date: day(relay.created_at),
       state: relayStateText(S, relay),
     });
@@ -217,7 +201,7 @@ export function createProFollowed(ctx, hooks) {
     return fill(S.followed_network_line, {
       professional: nameOf(professional),
       profession: profession ? ` (${profession})` : "",
-      structure: nameOf(structure),
+      structure: named(structure),
     });
   }
 
@@ -226,7 +210,7 @@ export function createProFollowed(ctx, hooks) {
     current = personId;
     showError("followed-person-error", "");
     try {
-      await loadPurposes();
+      purposes = await hooks.purposes();
       const view = await (await api("GET", `/followed/${personId}`)).json();
       byId("followed-person-title").textContent = view.person.name;
       byId("followed-person-since").textContent = fill(S.followed_since, { date: day(view.since) });

@@ -51,7 +51,7 @@ export function createProNetwork(ctx, hooks) {
     name: hooks.name,
     sharedWithMe: async () => (await (await api("GET", "/shared-with-me")).json()).grants,
   });
-  const followed = createProFollowed(ctx, { openRelay: relays.openRelay, profile: shared.profile });
+  const followed = createProFollowed(ctx, { openRelay: relays.openRelay, profile: shared.profile, purposes: shared.purposes });
   const handover = createProHandover(ctx, {
     profile: shared.profile,
     persons: followed.persons,
