@@ -34,6 +34,7 @@ from api.routes import (
     requests,
     sessions,
     structures,
+    territory,
     totp,
 )
 from api.security_headers import SecurityHeaders
@@ -44,6 +45,7 @@ from coffre.errors import CoffreError
 from coffre.settings import Settings
 from coffre.storage import ObjectStore
 from web import STATIC_DIR
+from web.pages import admin as admin_page
 from web.pages import api_docs
 from web.pages import app as vault_page
 from web.pages import charter as charter_page
@@ -135,6 +137,7 @@ def create_app(
         sessions,
         totp,
         charters,
+        territory,
         consent,
         requests,
         audit,
@@ -150,6 +153,7 @@ def create_app(
     app.include_router(vault_page.router)
     app.include_router(charter_page.router)
     app.include_router(console_page.router)
+    app.include_router(admin_page.router)
     app.include_router(guide_page.router)
     app.include_router(api_docs.router)
     # Compressed: libsodium.js alone is ~535 KB, ~190 KB gzipped (prepaid data plans).

@@ -86,6 +86,7 @@ def route_limits(settings: Settings) -> Sequence[tuple[str, str, BodyLimit]]:
         ("POST", "/api/v1/deposits", document),
         # The charter is a TOML file (coffre/consent/charter_file.py), read whole.
         ("POST", "/api/v1/charters", BodyLimit(MAX_CHARTER_BYTES, CharterTooLarge)),
+        ("POST", "/api/v1/charters/preview", BodyLimit(MAX_CHARTER_BYTES, CharterTooLarge)),
         # A data·inclusion file (coffre/directory/datainclusion.py), read whole.
         ("POST", "/api/v1/directory/imports", BodyLimit(MAX_IMPORT_BYTES, DirectoryFileTooLarge)),
     ]

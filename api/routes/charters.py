@@ -8,9 +8,10 @@ must be able to read the rules that bind the sharing of documents.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Header, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, CoffreDep
@@ -22,7 +23,7 @@ from coffre.consent.service import CharterRecord
 
 router = APIRouter(tags=["charter"])
 
-_TOML_BODY = {
+TOML_BODY = {
     "requestBody": {
         "required": True,
         "content": {
@@ -52,7 +53,7 @@ def _charter(record: CharterRecord) -> CharterBody:
     )
 
 
-async def _bounded_body(request: Request) -> bytes:
+async def bounded_body(request: Request) -> bytes:
     """The body, refused as soon as it grows past the charter's limit."""
     body = bytearray()
     async for chunk in request.stream():
@@ -62,10 +63,33 @@ async def _bounded_body(request: Request) -> bytes:
     return bytes(body)
 
 
-@router.post("/charters", status_code=201, openapi_extra=_TOML_BODY)
-async def publish_charter(request: Request, actor: ActorDep, coffre: CoffreDep) -> CharterBody:
-    source = await _bounded_body(request)
-    record = await run_in_threadpool(coffre.charters.publish, actor, source)
+# What the territory admin previewed (POST /charters/preview): the text's SHA-256 and the
+# version the differences were against (0: none). Both optional; a mismatch publishes
+# nothing (charter_changed).
+SHA256_HEADER = "X-Coffre-Charter-Sha256"
+BASE_HEADER = "X-Coffre-Charter-Base"
+
+
+@router.post("/charters", status_code=201, openapi_extra=TOML_BODY)
+async def publish_charter(
+    request: Request,
+    actor: ActorDep,
+    coffre: CoffreDep,
+    expected_sha256: Annotated[
+        str | None, Header(alias=SHA256_HEADER, pattern="^[0-9a-fA-F]{64}$")
+    ] = None,
+    based_on: Annotated[int | None, Header(alias=BASE_HEADER, ge=0, le=MAX_VERSION)] = None,
+) -> CharterBody:
+    source = await bounded_body(request)
+    record = await run_in_threadpool(
+        partial(
+            coffre.charters.publish,
+            actor,
+            source,
+            expected_sha256=expected_sha256,
+            based_on=based_on,
+        )
+    )
     return _charter(record)
 
 

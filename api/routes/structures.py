@@ -97,7 +97,11 @@ def list_members(structure_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Me
 
 @router.post("/structures/{structure_id}/invitations", status_code=201)
 def invite_member(
-    structure_id: PathId, body: InvitationRequest, actor: ActorDep, coffre: CoffreDep
+    structure_id: PathId,
+    body: InvitationRequest,
+    request: Request,
+    actor: ActorDep,
+    coffre: CoffreDep,
 ) -> InvitationBody:
     issued = coffre.structures.invite(
         actor,
@@ -106,12 +110,13 @@ def invite_member(
         display_name=body.display_name,
         profession=body.profession,
     )
-    return _invitation(issued)
+    # A link and a QR code to hand over, like the assisted sign-up's (single use, expiring).
+    return _invitation(issued, request)
 
 
 @router.post("/invitations/charter-officer", status_code=201)
 def invite_charter_officer(
-    body: OfficerInvitationRequest, actor: ActorDep, coffre: CoffreDep
+    body: OfficerInvitationRequest, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> InvitationBody:
     issued = coffre.structures.invite(
         actor,
@@ -120,7 +125,7 @@ def invite_charter_officer(
         display_name=body.display_name,
         profession=body.profession,
     )
-    return _invitation(issued)
+    return _invitation(issued, request)
 
 
 @router.post("/invitations/person", status_code=201)

@@ -151,3 +151,40 @@ class InvalidDeposit(Invalid):
 class NotificationNotFound(NotFound):
     code = "notification_not_found"
     message_fr = "Cette notification est introuvable."
+
+
+class CharterChanged(Conflict):
+    """What is published is not what was previewed (the text, or the version it follows)."""
+
+    code = "charter_changed"
+    message_fr = (
+        "Ce n'est plus la charte que vous avez prévisualisée : le fichier a changé, ou une "
+        "autre version a été publiée depuis. Rien n'a été publié. Refaites l'aperçu, "
+        "relisez les différences, puis confirmez."
+    )
+
+
+class CharterNotEditable(Invalid):
+    code = "charter_not_editable"
+    message_fr = (
+        "La nouvelle version n'a pas pu être préparée à partir du fichier de la charte en "
+        "vigueur (sa mise en forme est inhabituelle). Rien n'a été publié. Ajoutez vous-même "
+        "« fin = AAAA-MM-JJ » dans le bloc [[structures]] de la structure, augmentez "
+        "« version », puis publiez le fichier."
+    )
+
+
+class AdhesionNotFound(NotFound):
+    code = "adhesion_not_found"
+    message_fr = (
+        "Cette structure ne figure pas dans la dernière version de la charte : il n'y a pas "
+        "d'adhésion à terminer."
+    )
+
+
+class InvalidAdhesionEnd(Invalid):
+    code = "invalid_adhesion_end"
+    message_fr = (
+        "La date de fin doit être aujourd'hui ou plus tard, et après la date d'adhésion. "
+        "Choisissez une autre date."
+    )

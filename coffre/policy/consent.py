@@ -82,6 +82,8 @@ def _deposit(actor: Actor, target: object | None) -> bool:
 
 RULES: Mapping[Action, Rule] = {
     Action.CHARTER_PUBLISH: _territory_admin,
+    Action.CHARTER_PREVIEW: _territory_admin,
+    Action.TERRITORY_ADHESIONS: _territory_admin,
     Action.DIRECTORY_READ: _anyone,
     Action.GRANT_CREATE: _person,
     Action.GRANT_LIST_OWN: _person,

@@ -64,6 +64,10 @@ class Action(StrEnum):
     CONTACT_NAME = "contact.name"
     # The territory's charter (coffre/consent/service.py); reading it is public.
     CHARTER_PUBLISH = "charter.publish"
+    # The territory admin's preview of a charter file before publishing it (nothing
+    # stored), the next version that ends an adhesion, and who adheres since when.
+    CHARTER_PREVIEW = "charter.preview"
+    TERRITORY_ADHESIONS = "territory.adhesions"
     # Consent (coffre/consent/): sharing, pulling, asking, depositing.
     GRANT_CREATE = "grant.create"
     GRANT_REVOKE = "grant.revoke"

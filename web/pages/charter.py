@@ -78,3 +78,22 @@ def _readable(charter: Charter, translate: Callable[[str], str]) -> dict[str, ob
         ],
         "structures": charter.structures,
     }
+
+
+def charter_text_html(charter: Charter, language: str) -> str:
+    """The charter's text as /charte shows it (headings from h2), for the territory admin's
+    preview before publishing (``POST /charters/preview``): escaped by the template."""
+    catalogue = translations(language)
+
+    def long_date(day: date) -> str:
+        return format_date(day, format="long", locale=language)
+
+    template = TEMPLATES.get_template("charter/_text.html")
+    return template.render(
+        _=catalogue.gettext,
+        gettext=catalogue.gettext,
+        ngettext=catalogue.ngettext,
+        charter=_readable(charter, catalogue.gettext),
+        long_date=long_date,
+        level=2,
+    )

@@ -25,6 +25,9 @@ const CODE_WAIT_MS = 3 * 60 * 1000; // the login value waits this long for the c
  * @property {(form: HTMLElement, on: boolean) => void} busy
  * @property {(id: string) => HTMLFormElement & Record<string, any>} formOf
  * @property {() => Promise<void>} enterConsole
+ * @property {string} [kind] the account kind the page is for (the officer's by default;
+ *   the territory admin's page, admin.js, reuses this log-in)
+ * @property {string} [configId] the id of the page's JSON config block (console-config)
  */
 
 /** @param {LoginContext} ctx */
@@ -68,7 +71,7 @@ export function createLogin(ctx) {
       // v1 or v2 parameters, checked in the worker; a v2 salt holds the territory and
       // the login as typed, made canonical (SPEC §19.2). The console never moves an
       // account to v2: it does not open the master key (the vault page does).
-      const config = JSON.parse(document.getElementById("console-config")?.textContent || "{}");
+      const config = JSON.parse(document.getElementById(ctx.configId || "console-config")?.textContent || "{}");
       const who = { territory: config.territory, login: canonicalLogin(login) || login };
       const keys = await kdf("derivePassphraseKeysAny", passphrase, pre.kdf, who);
       keys.wrapKey.fill(0); // nothing to unwrap here: the console reads metadata only
@@ -144,7 +147,7 @@ export function createLogin(ctx) {
     authKey.fill(0);
     endWorker();
     const me = await response.json();
-    if (me.account.kind !== OFFICER) {
+    if (me.account.kind !== (ctx.kind || OFFICER)) {
       await quietLogout();
       return backToLogin("", STRINGS.not_officer);
     }

@@ -1,0 +1,131 @@
+"""The texts of the territory admin's page script (web/static/js/admin.js), translated on
+the server: sentences with {names} the script fills in. No text lives in the script."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def admin_strings(_: Callable[[str], str]) -> dict[str, str]:
+    return {
+        "working": _("Un instant…"),
+        "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
+        "unexpected_error": _(
+            "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page."
+        ),
+        # The log-in (console-login.js reads these names).
+        "login_missing": _("Écrivez votre identifiant et votre phrase secrète."),
+        "wrong_credentials": _("Identifiant ou phrase secrète incorrects."),
+        "code_format": _("Le code a 6 chiffres, sans espace."),
+        "wrong_code": _(
+            "Ce code est incorrect ou a déjà servi. Attendez le code suivant dans votre "
+            "application d'authentification et réessayez."
+        ),
+        "code_timeout": _("Le temps pour saisir le code est passé : recommencez la connexion."),
+        "not_officer": _(
+            "Cette page est réservée à l'administrateur·rice du territoire. Votre compte n'y a "
+            "pas accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page "
+            "« Mon coffre »."
+        ),
+        "logged_out": _("Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."),
+        "idle_logout": _("Vous avez été déconnecté·e après un moment sans activité."),
+        "session_over": _("Votre session est terminée. Connectez-vous de nouveau."),
+        # Structures and adhesions.
+        "adhesions_none": _("Aucune structure n'est encore admise."),
+        "in_force": _("Charte en vigueur : version {version}, depuis le {date}."),
+        "no_charter": _(
+            "Aucune charte n'est en vigueur : aucune structure n'adhère encore. Publiez la "
+            "charte pour que les partages soient possibles."
+        ),
+        "adheres_since": _("Adhère depuis le {date}"),
+        "adheres_until": _("Adhère depuis le {since}, jusqu'au {until} (exclu)"),
+        "ended_on": _("Adhésion terminée le {date}"),
+        "not_yet": _("Adhérera à partir du {date}"),
+        "not_adhering": _("N'adhère pas à la charte en vigueur"),
+        "not_admitted": _("Dans la charte, mais pas encore admise dans Coffre"),
+        "siret": _("SIRET {siret}"),
+        "invite_admin_of": _("Inviter un·e administrateur·rice"),
+        "end_adhesion_of": _("Mettre fin à l'adhésion"),
+        # Admitting.
+        "name_missing": _("Écrivez le nom de la structure."),
+        "address_missing": _("Écrivez l'adresse de la structure."),
+        "kind_missing": _("Choisissez le type de la structure."),
+        "siret_format": _(
+            "Le SIRET a 14 chiffres (les espaces sont acceptés). Recopiez-le depuis un "
+            "document de la structure, ou laissez ce champ vide."
+        ),
+        "siret_key": _(
+            "Ce SIRET n'existe pas : un chiffre est faux (sa clé de contrôle ne correspond "
+            "pas). Vérifiez-le chiffre par chiffre sur un document de la structure."
+        ),
+        "admitted": _("C'est fait : « {name} » est admise."),
+        "directory_none": _("Aucune structure du guide ne correspond à « {text} »."),
+        "directory_count": _("{n} structure(s) du guide."),
+        "directory_pick": _("Reprendre « {name} »"),
+        "directory_picked": _(
+            "Les informations de « {name} » sont reprises du guide. Choisissez son type, "
+            "vérifiez le reste, puis admettez-la."
+        ),
+        "directory_short": _("Écrivez au moins 2 lettres du nom."),
+        # Inviting.
+        "display_name_missing": _("Écrivez le nom de la personne invitée."),
+        "structure_missing": _("Choisissez la structure."),
+        "invitation_for_admin": _(
+            "Invitation pour {name}, administrateur·rice de « {structure} »."
+        ),
+        "invitation_for_officer": _("Invitation pour {name}, référent·e de la charte."),
+        "invitation_expires": _(
+            "Elle sert une seule fois et n'est plus valable après le {date} à {time}."
+        ),
+        # The charter.
+        "file_missing": _("Choisissez le fichier de la charte (.toml)."),
+        "file_too_large": _(
+            "Ce fichier est trop gros pour une charte (256 Kio au plus). Vérifiez que c'est "
+            "bien le fichier TOML de la charte."
+        ),
+        "preview_of": _("Version {version} de la charte, en vigueur le {date}"),
+        "preview_invalid": _(
+            "Cette charte ne peut pas être publiée : {n} problème(s) à corriger dans le "
+            "fichier. Corrigez-le, puis choisissez-le de nouveau."
+        ),
+        "problem_at": _("À « {where} » : {what}"),
+        "compared_with": _("Différences avec la version {version} (en vigueur le {date}) :"),
+        "first_charter": _("C'est la première charte du territoire : tout est nouveau."),
+        "no_difference": _("Aucune différence de fond avec la version {version}."),
+        "purpose_added": _("Finalité ajoutée : {label}"),
+        "purpose_removed": _("Finalité retirée : {label}"),
+        "purpose_changed": _("Finalité modifiée : {label}"),
+        "categories_added": _("Documents ajoutés : {list}"),
+        "categories_removed": _("Documents retirés : {list}"),
+        "professions_added": _("Professions ajoutées : {list}"),
+        "professions_removed": _("Professions retirées : {list}"),
+        "days_changed": _("Durée maximale d'un partage : {old} jours → {new} jours"),
+        "reason_now_required": _("Motif désormais obligatoire à chaque consultation"),
+        "reason_no_longer": _("Motif plus demandé à chaque consultation"),
+        "label_changed": _("Nouveau nom : « {new} » (avant : « {old} »)"),
+        "description_changed": _("Description modifiée"),
+        "structure_added": _("Structure ajoutée : {name}"),
+        "structure_removed": _("Structure retirée de la liste : {name}"),
+        "structure_ended": _("Fin d'adhésion : {name}, le {date}"),
+        "structure_resumed": _("Adhésion reprise : {name}"),
+        "structure_changed": _("Dates d'adhésion modifiées : {name}"),
+        "relays_added": _("Relais entre structures permis pour : {list}"),
+        "relays_removed": _("Plus aucun relais entre structures"),
+        "relays_changed": _("Réglages des relais entre structures modifiés"),
+        "relay_purposes_added": _("Relais permis en plus pour : {list}"),
+        "relay_purposes_removed": _("Relais plus permis pour : {list}"),
+        "relay_remind": _("Rappel après {old} jours → {new} jours"),
+        "relay_expire": _("Fin d'un relais après {old} jours → {new} jours"),
+        "relay_orientations": _("Les orientations permises (de quel type vers quel type) changent"),
+        "title_changed": _("Le titre change"),
+        "preamble_changed": _("Le préambule change"),
+        "published": _(
+            "C'est fait : la version {version} de la charte est publiée. Elle s'applique le {date}."
+        ),
+        "draft_ready": _(
+            "Nouvelle version préparée : la version {version}, où l'adhésion de « {name} » "
+            "prend fin. Relisez l'aperçu, puis publiez-la."
+        ),
+        "draft_file": _("charte-version-{version}.toml"),
+        "end_date_missing": _("Choisissez la date de fin."),
+    }

@@ -1,0 +1,77 @@
+"""The territory admin's page (``/administration``): admit structures, invite their
+admins and the charter officer, see who adheres since when, end an adhesion, and
+publish the charter from its TOML file after a preview (docs/CHARTER.md).
+
+A page of its own, like the officer's console: the territory admin logs in with
+the passphrase and the 6-digit code the role always needs (console-login.js), and
+nothing here needs a key (admitting, inviting and publishing are not signed by the
+page), so the page keeps none. Every text is rendered through gettext; the script
+reads its strings and labels from JSON blocks.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from coffre.consent.service import TERRITORY_ZONE
+from coffre.errors import CoffreError
+from coffre.structures.kinds import PROFESSIONS, STRUCTURE_KINDS
+from coffre.vault.categories import CATEGORIES
+from web.admin_strings import admin_strings
+from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
+from web.pages.app import TEMPLATES
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/administration", response_class=HTMLResponse)
+def admin_page(request: Request) -> Response:
+    language = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    catalogue = translations(language)
+    gettext = catalogue.gettext
+    coffre = request.app.state.coffre
+    settings = coffre.settings
+    try:
+        # The département the territory's root was made for: every structure admitted
+        # here belongs to it (POST /structures asks for it).
+        department = coffre.structures.trust_root().territory
+    except CoffreError:
+        department = ""
+    kinds = {code: gettext(label) for code, label in STRUCTURE_KINDS.items()}
+    professions = {code: gettext(label) for code, label in PROFESSIONS.items()}
+    context = {
+        "lang": language,
+        "languages": LANGUAGES,
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": catalogue.ngettext,
+        "kinds": kinds,
+        "professions": professions,
+        "strings": admin_strings(gettext),
+        "labels": {
+            "kinds": kinds,
+            "professions": professions,
+            "categories": {code: gettext(label) for code, label in CATEGORIES.items()},
+        },
+        "time_zone": TERRITORY_ZONE.key,
+        "config": {
+            "idleSeconds": settings.session_idle_seconds,
+            "timeZone": TERRITORY_ZONE.key,
+            # In every v2 passphrase salt (crypto/SPEC.md §19.2, console-login.js).
+            "territory": settings.territory,
+            "department": department,
+        },
+    }
+    response: Response = TEMPLATES.TemplateResponse(request, "admin/admin.html", context)
+    return response
+
+
+@router.get("/administration/langue")
+def choose_admin_language(lang: Annotated[str, Query(max_length=5)] = "fr") -> Response:
+    response = RedirectResponse("/administration", status_code=303)
+    if lang in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    return response

@@ -1,0 +1,736 @@
+// @ts-check
+// The territory admin's page (/administration): structures and their adhesion to the
+// charter, admitting a structure (typed, or picked from the directory of services),
+// inviting its admin or the charter officer (link + QR code, single use, expiring),
+// publishing the charter from its TOML file after a preview (differences with the
+// latest version, errors located in the file), and ending an adhesion as a new charter
+// version through the same preview.
+//
+// No key is needed here: the log-in is the officer console's (console-login.js,
+// passphrase then the 6-digit code), the login value is wiped once the session is open.
+// What the admin previewed is what is published: the exact bytes are kept in memory and
+// sent with their SHA-256 and the version they were compared with (charter_changed
+// otherwise). Nothing is written to storage; log-out or inactivity empties every screen.
+
+import { createLogin } from "./console-login.js";
+import { calendarDay, dayKey, day, time } from "./dates.js";
+import { fill } from "./consent-common.js";
+import { messageFor, request } from "./http.js";
+import { siretProblem, normaliseSiret } from "./admin-siret.js";
+
+export const TERRITORY_ADMIN = "territory_admin";
+const MAX_CHARTER_BYTES = 256 * 1024;
+
+/** @param {string} id */
+function byId(id) {
+  return /** @type {HTMLElement} */ (document.getElementById(id));
+}
+
+/** A field's value holder (input or select) of id `id`. @param {string} id */
+function input(id) {
+  return /** @type {HTMLInputElement} */ (document.getElementById(id));
+}
+
+/** @param {string} id */
+function formOf(id) {
+  return /** @type {HTMLFormElement & Record<string, any>} */ (document.getElementById(id));
+}
+
+/** @type {Record<string, string>} */
+const STRINGS = JSON.parse(byId("admin-strings").textContent || "{}");
+/** @type {Record<string, Record<string, string>>} */
+const LABELS = JSON.parse(byId("admin-labels").textContent || "{}");
+const CONFIG = JSON.parse(byId("admin-config").textContent || "{}");
+
+/**
+ * @typedef {{bytes: Uint8Array, sha256: string, base: number, version: number | null,
+ *   effectiveOn: string | null, draftName: string}} Previewed
+ */
+
+/**
+ * @type {{signedIn: boolean, pending: import("./console-login.js").Pending | null,
+ *   structures: {id: string, name: string}[], admitted: {id: string, name: string} | null,
+ *   previewed: Previewed | null, ending: {id: string, name: string} | null, downloadUrl: string}}
+ */
+const state = {
+  signedIn: false,
+  pending: null,
+  structures: [],
+  admitted: null,
+  previewed: null,
+  ending: null,
+  downloadUrl: "",
+};
+
+// ---------------------------------------------------------------------------- helpers
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {{className?: string, text?: string}} [options]
+ * @param {...(Node | null)} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+function el(tag, { className = "", text = "" } = {}, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/**
+ * @param {string} kind
+ * @param {string} code
+ */
+function label(kind, code) {
+  return (LABELS[kind] && LABELS[kind][code]) || code;
+}
+
+/**
+ * @param {string} kind
+ * @param {string[]} codes
+ */
+function labels(kind, codes) {
+  return codes.map((c) => label(kind, c)).join(", ");
+}
+
+/**
+ * @param {string} name
+ * @param {{status?: string}} [options]
+ */
+function show(name, { status = "" } = {}) {
+  for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-screen]"))) {
+    section.hidden = section.dataset.screen !== name;
+  }
+  /** @type {HTMLElement} */ (document.querySelector("[data-action=logout]")).hidden = !state.signedIn;
+  const menu = byId("menu");
+  menu.hidden = !state.signedIn;
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
+    if (button.dataset.go === name) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
+  setStatus(status);
+  const screen = /** @type {HTMLElement} */ (document.querySelector(`[data-screen="${name}"]`));
+  /** @type {HTMLElement} */ (screen.querySelector("h1")).focus();
+  window.scrollTo(0, 0);
+}
+
+/** @param {string} [text] */
+function setStatus(text) {
+  byId("status").textContent = text || "";
+}
+
+/**
+ * @param {string} id
+ * @param {string} text
+ */
+function showError(id, text) {
+  const node = byId(id);
+  node.textContent = text;
+  node.hidden = !text;
+}
+
+/**
+ * @param {HTMLElement} form
+ * @param {boolean} on
+ */
+function busy(form, on) {
+  for (const node of /** @type {NodeListOf<HTMLButtonElement>} */ (form.querySelectorAll("button, input, select"))) node.disabled = on;
+  if (on) setStatus(STRINGS.working);
+  else setStatus("");
+}
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {import("./http.js").RequestOptions} [options]
+ */
+async function api(method, path, options) {
+  try {
+    return await request(method, path, options, STRINGS.network_error);
+  } catch (error) {
+    if (state.signedIn && error.status === 401) endSession(STRINGS.session_over);
+    throw error;
+  }
+}
+
+/** @param {unknown} error */
+function problem(error) {
+  return messageFor(error, STRINGS.unexpected_error);
+}
+
+const login = createLogin({
+  STRINGS, state, api, show, showError, setStatus, busy, formOf, enterConsole, kind: TERRITORY_ADMIN, configId: "admin-config",
+});
+const { backToLogin, dropPending, endWorker, quietLogout } = login;
+
+function dropDownload() {
+  if (state.downloadUrl) URL.revokeObjectURL(state.downloadUrl);
+  state.downloadUrl = "";
+  const link = /** @type {HTMLAnchorElement} */ (byId("preview-download"));
+  link.hidden = true;
+  link.removeAttribute("href");
+}
+
+function wipe() {
+  dropPending();
+  endWorker();
+  clearTimeout(idleTimer);
+  dropDownload();
+  Object.assign(state, { signedIn: false, structures: [], admitted: null, previewed: null, ending: null });
+  for (const id of ["adhesions-list", "directory-results", "preview-problems", "preview-differences", "preview-text", "invitation-qr"]) {
+    byId(id).replaceChildren();
+  }
+  for (const id of ["adhesions-charter", "directory-summary", "admitted-text", "invitation-who", "invitation-code", "invitation-expires", "preview-summary", "preview-compared", "published-text", "end-structure"]) {
+    byId(id).textContent = "";
+  }
+  /** @type {HTMLInputElement} */ (byId("invitation-link")).value = "";
+  for (const form of document.querySelectorAll("form")) form.reset();
+  for (const id of ["login-error", "code-error", "adhesions-error", "directory-error", "admit-error", "invite-error", "charter-error", "preview-error", "end-error"]) {
+    showError(id, "");
+  }
+}
+
+/** @param {string} message */
+function endSession(message) {
+  wipe();
+  show("login", { status: message });
+}
+
+async function logout(message = STRINGS.logged_out) {
+  await quietLogout();
+  endSession(message);
+}
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let idleTimer;
+function touch() {
+  if (!state.signedIn) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => logout(STRINGS.idle_logout), CONFIG.idleSeconds * 1000);
+}
+
+async function enterConsole() {
+  state.signedIn = true;
+  touch();
+  await showStructures();
+}
+
+// ----------------------------------------------------------- structures and adhesions
+
+/** @param {Record<string, any>} line */
+function adhesionText(line) {
+  const today = dayKey(Date.now());
+  if (!line.structure) return STRINGS.not_admitted;
+  if (!line.since) return STRINGS.not_adhering;
+  if (line.until && line.until <= today) return fill(STRINGS.ended_on, { date: calendarDay(line.until) });
+  if (line.since > today) return fill(STRINGS.not_yet, { date: calendarDay(line.since) });
+  if (line.until) return fill(STRINGS.adheres_until, { since: calendarDay(line.since), until: calendarDay(line.until) });
+  return fill(STRINGS.adheres_since, { date: calendarDay(line.since) });
+}
+
+async function showStructures() {
+  showError("adhesions-error", "");
+  const view = await (await api("GET", "/territory/adhesions")).json();
+  state.structures = view.adhesions
+    .filter((/** @type {any} */ line) => line.structure)
+    .map((/** @type {any} */ line) => ({ id: line.structure.id, name: line.name }));
+  byId("adhesions-charter").textContent = view.in_force_version
+    ? fill(STRINGS.in_force, { version: view.in_force_version, date: calendarDay(view.in_force_since) })
+    : STRINGS.no_charter;
+  const list = byId("adhesions-list");
+  list.replaceChildren();
+  if (!view.adhesions.length) list.append(el("li", { text: STRINGS.adhesions_none }));
+  for (const line of view.adhesions) {
+    const item = el("li", { className: "adhesion" });
+    item.dataset.structure = line.structure ? line.structure.id : "";
+    item.append(el("h2", { className: "adhesion-name", text: line.name }));
+    const facts = [];
+    if (line.structure) facts.push(label("kinds", line.structure.kind));
+    if (line.siret) facts.push(fill(STRINGS.siret, { siret: line.siret }));
+    if (facts.length) item.append(el("p", { className: "hint", text: facts.join(" · ") }));
+    item.append(el("p", { className: "adhesion-state", text: adhesionText(line) }));
+    if (line.structure) {
+      const actions = el("div", { className: "actions" });
+      const invite = el("button", { text: STRINGS.invite_admin_of });
+      invite.type = "button";
+      invite.dataset.inviteFor = line.structure.id;
+      invite.setAttribute("aria-label", `${STRINGS.invite_admin_of} — ${line.name}`);
+      actions.append(invite);
+      if (line.since && !(line.until && line.until <= dayKey(Date.now()))) {
+        const end = el("button", { text: STRINGS.end_adhesion_of });
+        end.type = "button";
+        end.dataset.endFor = line.structure.id;
+        end.setAttribute("aria-label", `${STRINGS.end_adhesion_of} — ${line.name}`);
+        actions.append(end);
+      }
+      item.append(actions);
+    }
+    list.append(item);
+  }
+  show("structures");
+}
+
+// ------------------------------------------------------------------------------ admit
+
+function showAdmit() {
+  formOf("admit-form").reset();
+  formOf("directory-form").reset();
+  byId("directory-results").replaceChildren();
+  byId("directory-summary").textContent = "";
+  for (const id of ["admit-error", "directory-error"]) showError(id, "");
+  show("admit");
+}
+
+/** @param {SubmitEvent} event */
+async function onDirectory(event) {
+  event.preventDefault();
+  const form = formOf("directory-form");
+  const text = input("directory-name").value.trim();
+  showError("directory-error", "");
+  if (text.length < 2) return showError("directory-error", STRINGS.directory_short);
+  busy(form, true);
+  try {
+    const found = await (await api("GET", `/directory/services?need=${encodeURIComponent(text)}&limit=20`)).json();
+    /** @type {Map<string, Record<string, any>>} */
+    const structures = new Map();
+    for (const service of found.services) if (!structures.has(service.structure.id)) structures.set(service.structure.id, service.structure);
+    const list = byId("directory-results");
+    list.replaceChildren();
+    byId("directory-summary").textContent = structures.size
+      ? fill(STRINGS.directory_count, { n: structures.size })
+      : fill(STRINGS.directory_none, { text });
+    for (const entry of structures.values()) {
+      const item = el("li");
+      const where = [entry.adresse, [entry.code_postal, entry.commune].filter(Boolean).join(" ")].filter(Boolean).join(", ");
+      item.append(el("p", { className: "directory-name", text: entry.nom }));
+      if (where || entry.siret) item.append(el("p", { className: "hint", text: [where, entry.siret ? fill(STRINGS.siret, { siret: entry.siret }) : ""].filter(Boolean).join(" · ") }));
+      const pick = el("button", { text: fill(STRINGS.directory_pick, { name: entry.nom }) });
+      pick.type = "button";
+      pick.addEventListener("click", () => pickFromDirectory(entry, where));
+      item.append(pick);
+      list.append(item);
+    }
+  } catch (error) {
+    showError("directory-error", problem(error));
+  } finally {
+    busy(form, false);
+  }
+}
+
+/**
+ * @param {Record<string, any>} entry
+ * @param {string} where
+ */
+function pickFromDirectory(entry, where) {
+  input("admit-name").value = entry.nom || "";
+  input("admit-siret").value = entry.siret || "";
+  input("admit-address").value = where;
+  setStatus(fill(STRINGS.directory_picked, { name: entry.nom }));
+  byId("admit-kind").focus();
+}
+
+/** @param {SubmitEvent} event */
+async function onAdmit(event) {
+  event.preventDefault();
+  const form = formOf("admit-form");
+  const name = input("admit-name").value.trim();
+  const siret = normaliseSiret(input("admit-siret").value);
+  const kind = input("admit-kind").value;
+  const address = input("admit-address").value.trim();
+  showError("admit-error", "");
+  /** @type {[string, string] | null} */
+  let wrong = null;
+  if (!name) wrong = ["admit-name", STRINGS.name_missing];
+  else if (siret && siretProblem(siret)) wrong = ["admit-siret", siretProblem(siret) === "key" ? STRINGS.siret_key : STRINGS.siret_format];
+  else if (!kind) wrong = ["admit-kind", STRINGS.kind_missing];
+  else if (!address) wrong = ["admit-address", STRINGS.address_missing];
+  for (const id of ["admit-name", "admit-siret", "admit-kind", "admit-address"]) byId(id).removeAttribute("aria-invalid");
+  if (wrong) {
+    byId(wrong[0]).setAttribute("aria-invalid", "true");
+    showError("admit-error", wrong[1]);
+    byId(wrong[0]).focus();
+    return;
+  }
+  busy(form, true);
+  try {
+    const body = { name, kind, address, territory: CONFIG.department, siret: siret || null };
+    const structure = await (await api("POST", "/structures", { json: body })).json();
+    state.admitted = { id: structure.id, name: structure.name };
+    byId("admitted-text").textContent = fill(STRINGS.admitted, { name: structure.name });
+    busy(form, false);
+    show("admitted");
+  } catch (error) {
+    busy(form, false);
+    showError("admit-error", problem(error));
+  }
+}
+
+// ----------------------------------------------------------------------------- invite
+
+/** @param {string} [structureId] */
+async function showInvite(structureId = "") {
+  if (!state.structures.length) {
+    const view = await (await api("GET", "/structures")).json();
+    state.structures = view.structures.map((/** @type {any} */ s) => ({ id: s.id, name: s.name }));
+  }
+  const form = formOf("invite-form");
+  form.reset();
+  const select = /** @type {HTMLSelectElement} */ (byId("invite-structure"));
+  select.replaceChildren(new Option("", ""), ...state.structures.map((s) => new Option(s.name, s.id)));
+  select.value = structureId;
+  showError("invite-error", "");
+  syncInviteRole();
+  show("invite");
+}
+
+function syncInviteRole() {
+  const officer = /** @type {HTMLInputElement} */ (byId("invite-role-officer")).checked;
+  byId("invite-structure-field").hidden = officer;
+}
+
+/** @param {SubmitEvent} event */
+async function onInvite(event) {
+  event.preventDefault();
+  const form = formOf("invite-form");
+  const officer = /** @type {HTMLInputElement} */ (byId("invite-role-officer")).checked;
+  const structureId = /** @type {HTMLSelectElement} */ (byId("invite-structure")).value;
+  const displayName = input("invite-name").value.trim();
+  const profession = input("invite-profession").value;
+  showError("invite-error", "");
+  if (!officer && !structureId) return showError("invite-error", STRINGS.structure_missing);
+  if (!displayName) return showError("invite-error", STRINGS.display_name_missing);
+  busy(form, true);
+  try {
+    const invitation = officer
+      ? await (await api("POST", "/invitations/charter-officer", { json: { display_name: displayName, profession } })).json()
+      : await (await api("POST", `/structures/${structureId}/invitations`, { json: { kind: "structure_admin", display_name: displayName, profession } })).json();
+    const structure = state.structures.find((s) => s.id === structureId);
+    byId("invitation-who").textContent = officer
+      ? fill(STRINGS.invitation_for_officer, { name: displayName })
+      : fill(STRINGS.invitation_for_admin, { name: displayName, structure: structure ? structure.name : "" });
+    const link = invitation.url || `${location.origin}/#invitation=${invitation.code}`;
+    /** @type {HTMLInputElement} */ (byId("invitation-link")).value = link;
+    byId("invitation-code").textContent = invitation.code;
+    // The QR code is an SVG the server made (segno) from the link: no external service.
+    const qr = byId("invitation-qr");
+    qr.replaceChildren();
+    if (invitation.qr_svg) {
+      const svg = new DOMParser().parseFromString(invitation.qr_svg, "image/svg+xml").documentElement;
+      svg.setAttribute("aria-hidden", "true");
+      qr.append(document.importNode(svg, true));
+    }
+    qr.hidden = !invitation.qr_svg;
+    byId("invitation-expires").textContent = fill(STRINGS.invitation_expires, { date: day(invitation.expires_at), time: time(invitation.expires_at) });
+    busy(form, false);
+    show("invitation");
+  } catch (error) {
+    busy(form, false);
+    showError("invite-error", problem(error));
+  }
+}
+
+async function copyLink() {
+  const input = /** @type {HTMLInputElement} */ (byId("invitation-link"));
+  try {
+    await navigator.clipboard.writeText(input.value);
+  } catch {
+    input.select();
+  }
+}
+
+// ---------------------------------------------------------------------------- charter
+
+function showCharter() {
+  formOf("charter-form").reset();
+  showError("charter-error", "");
+  state.previewed = null;
+  dropDownload();
+  show("charter");
+}
+
+/** @param {SubmitEvent} event */
+async function onCharterFile(event) {
+  event.preventDefault();
+  const form = formOf("charter-form");
+  const input = /** @type {HTMLInputElement} */ (byId("charter-file"));
+  const file = input.files && input.files[0];
+  showError("charter-error", "");
+  if (!file) return showError("charter-error", STRINGS.file_missing);
+  if (file.size > MAX_CHARTER_BYTES) return showError("charter-error", STRINGS.file_too_large);
+  busy(form, true);
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    dropDownload();
+    await preview(bytes, "");
+  } catch (error) {
+    showError("charter-error", problem(error));
+  } finally {
+    busy(form, false);
+  }
+}
+
+/**
+ * Sends the bytes to the preview (nothing is published), keeps them, shows the result.
+ * @param {Uint8Array} bytes
+ * @param {string} note a sentence above the preview (the prepared end of an adhesion)
+ */
+async function preview(bytes, note) {
+  const body = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (bytes)], { type: "text/plain; charset=utf-8" });
+  const result = await (await api("POST", "/charters/preview", { body, headers: { "Content-Type": "text/plain; charset=utf-8" } })).json();
+  state.previewed = {
+    bytes,
+    sha256: result.sha256,
+    base: result.compared_with ? result.compared_with.version : 0,
+    version: result.version,
+    effectiveOn: result.effective_on,
+    draftName: "",
+  };
+  renderPreview(result, note);
+  show("preview", { status: note });
+}
+
+/** @param {Record<string, any>} result @param {string} note */
+function renderPreview(result, note) {
+  const problems = byId("preview-problems");
+  const differences = byId("preview-differences");
+  const text = byId("preview-text");
+  problems.replaceChildren();
+  differences.replaceChildren();
+  text.replaceChildren();
+  showError("preview-error", "");
+  const summary = [];
+  if (note) summary.push(note);
+  if (result.version) summary.push(fill(STRINGS.preview_of, { version: result.version, date: result.effective_on ? calendarDay(result.effective_on) : "" }));
+  if (!result.valid) summary.push(fill(STRINGS.preview_invalid, { n: result.problems.length }));
+  byId("preview-summary").textContent = summary.join(" ");
+  for (const p of result.problems) problems.append(el("li", { text: fill(STRINGS.problem_at, { where: p.location, what: p.message }) }));
+  byId("preview-problems-block").hidden = !result.problems.length;
+  const diff = result.differences;
+  byId("preview-differences-block").hidden = !diff;
+  if (diff) {
+    const base = result.compared_with;
+    byId("preview-compared").textContent = base
+      ? fill(STRINGS.compared_with, { version: base.version, date: calendarDay(base.effective_on) })
+      : STRINGS.first_charter;
+    for (const item of differenceItems(diff)) differences.append(item);
+    if (!differences.children.length && base) differences.append(el("li", { text: fill(STRINGS.no_difference, { version: base.version }) }));
+  }
+  // The server rendered it (escaped, web/templates/charter/_text.html): as /charte shows it.
+  if (result.rendering_html) {
+    const parsed = new DOMParser().parseFromString(`<div>${result.rendering_html}</div>`, "text/html");
+    text.append(...[...parsed.body.firstChild ? parsed.body.firstChild.childNodes : []].map((n) => document.importNode(n, true)));
+  }
+  byId("preview-text-block").hidden = !result.rendering_html;
+  byId("preview-publish").hidden = !result.valid;
+}
+
+/**
+ * @param {string} text
+ * @param {string[]} [details]
+ */
+function diffItem(text, details = []) {
+  const item = el("li", { text });
+  if (details.length) {
+    const list = el("ul");
+    for (const detail of details) list.append(el("li", { text: detail }));
+    item.append(list);
+  }
+  return item;
+}
+
+/** @param {Record<string, any>} diff */
+function differenceItems(diff) {
+  const items = [];
+  for (const p of diff.purposes) {
+    if (p.change === "added") items.push(diffItem(fill(STRINGS.purpose_added, { label: p.label })));
+    else if (p.change === "removed") items.push(diffItem(fill(STRINGS.purpose_removed, { label: p.label })));
+    else {
+      const details = [];
+      if (p.label_changed) details.push(fill(STRINGS.label_changed, { old: p.label_changed.old, new: p.label_changed.new }));
+      if (p.categories.added.length) details.push(fill(STRINGS.categories_added, { list: labels("categories", p.categories.added) }));
+      if (p.categories.removed.length) details.push(fill(STRINGS.categories_removed, { list: labels("categories", p.categories.removed) }));
+      if (p.professions.added.length) details.push(fill(STRINGS.professions_added, { list: labels("professions", p.professions.added) }));
+      if (p.professions.removed.length) details.push(fill(STRINGS.professions_removed, { list: labels("professions", p.professions.removed) }));
+      if (p.max_days) details.push(fill(STRINGS.days_changed, { old: p.max_days.old, new: p.max_days.new }));
+      if (p.reason_required) details.push(p.reason_required.new ? STRINGS.reason_now_required : STRINGS.reason_no_longer);
+      if (p.description_changed) details.push(STRINGS.description_changed);
+      items.push(diffItem(fill(STRINGS.purpose_changed, { label: p.label }), details));
+    }
+  }
+  for (const s of diff.structures) {
+    const key = `structure_${s.change}`;
+    const date = s.until && s.until.new ? calendarDay(String(s.until.new)) : "";
+    items.push(diffItem(fill(STRINGS[key] || STRINGS.structure_changed, { name: s.name, date })));
+  }
+  const relays = diff.relays;
+  if (relays) {
+    if (relays.change === "added") items.push(diffItem(fill(STRINGS.relays_added, { list: relays.purposes.added.join(", ") })));
+    else if (relays.change === "removed") items.push(diffItem(STRINGS.relays_removed));
+    else {
+      const details = [];
+      if (relays.purposes.added.length) details.push(fill(STRINGS.relay_purposes_added, { list: relays.purposes.added.join(", ") }));
+      if (relays.purposes.removed.length) details.push(fill(STRINGS.relay_purposes_removed, { list: relays.purposes.removed.join(", ") }));
+      if (relays.remind_after_days) details.push(fill(STRINGS.relay_remind, relays.remind_after_days));
+      if (relays.expire_after_days) details.push(fill(STRINGS.relay_expire, relays.expire_after_days));
+      if (relays.orientations_changed) details.push(STRINGS.relay_orientations);
+      items.push(diffItem(STRINGS.relays_changed, details));
+    }
+  }
+  if (diff.title_changed) items.push(diffItem(STRINGS.title_changed));
+  if (diff.preamble_changed) items.push(diffItem(STRINGS.preamble_changed));
+  return items;
+}
+
+async function publish() {
+  const previewed = state.previewed;
+  if (!previewed) return show("charter");
+  const button = /** @type {HTMLButtonElement} */ (byId("preview-publish"));
+  showError("preview-error", "");
+  button.disabled = true;
+  setStatus(STRINGS.working);
+  try {
+    const body = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (previewed.bytes)], { type: "text/plain; charset=utf-8" });
+    const headers = {
+      "Content-Type": "text/plain; charset=utf-8",
+      "X-Coffre-Charter-Sha256": previewed.sha256,
+      "X-Coffre-Charter-Base": String(previewed.base),
+    };
+    const charter = await (await api("POST", "/charters", { body, headers })).json();
+    state.previewed = null;
+    byId("published-text").textContent = fill(STRINGS.published, { version: charter.version, date: calendarDay(charter.effective_on) });
+    show("published");
+  } catch (error) {
+    setStatus("");
+    showError("preview-error", problem(error));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ----------------------------------------------------------------- end an adhesion
+
+/** @param {string} structureId */
+function showEnd(structureId) {
+  const structure = state.structures.find((s) => s.id === structureId);
+  if (!structure) return;
+  state.ending = structure;
+  formOf("end-form").reset();
+  byId("end-structure").textContent = structure.name;
+  const today = dayKey(Date.now());
+  const input = /** @type {HTMLInputElement} */ (byId("end-until"));
+  input.min = today;
+  input.value = today;
+  showError("end-error", "");
+  show("end");
+}
+
+/** @param {SubmitEvent} event */
+async function onEnd(event) {
+  event.preventDefault();
+  const form = formOf("end-form");
+  const until = /** @type {HTMLInputElement} */ (byId("end-until")).value;
+  showError("end-error", "");
+  if (!state.ending) return showStructures();
+  if (!until) return showError("end-error", STRINGS.end_date_missing);
+  busy(form, true);
+  try {
+    const draft = await (await api("POST", "/charters/drafts/end-adhesion", { json: { structure_id: state.ending.id, until } })).json();
+    const bytes = new TextEncoder().encode(draft.source);
+    dropDownload();
+    state.downloadUrl = URL.createObjectURL(new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (bytes)], { type: "application/toml" }));
+    const link = /** @type {HTMLAnchorElement} */ (byId("preview-download"));
+    link.href = state.downloadUrl;
+    link.download = fill(STRINGS.draft_file, { version: draft.version });
+    link.hidden = false;
+    busy(form, false);
+    await preview(bytes, fill(STRINGS.draft_ready, { version: draft.version, name: state.ending.name }));
+  } catch (error) {
+    busy(form, false);
+    showError("end-error", problem(error));
+  }
+}
+
+// ---------------------------------------------------------------------------- wiring
+
+/** @param {() => unknown} step */
+async function guarded(step) {
+  try {
+    await step();
+  } catch (error) {
+    if (state.signedIn) setStatus(problem(error));
+  }
+}
+
+function wire() {
+  formOf("login-form").addEventListener("submit", login.onLogin);
+  formOf("code-form").addEventListener("submit", login.onCode);
+  formOf("directory-form").addEventListener("submit", onDirectory);
+  formOf("admit-form").addEventListener("submit", onAdmit);
+  formOf("invite-form").addEventListener("submit", onInvite);
+  formOf("invite-form").addEventListener("change", syncInviteRole);
+  formOf("charter-form").addEventListener("submit", onCharterFile);
+  formOf("end-form").addEventListener("submit", onEnd);
+  /** @type {Record<string, () => unknown>} */
+  const actions = {
+    logout: () => logout(),
+    "cancel-code": () => backToLogin(),
+    publish,
+    "copy-link": copyLink,
+    "invite-admitted": () => showInvite(state.admitted ? state.admitted.id : ""),
+  };
+  /** @type {Record<string, () => unknown>} */
+  const screens = {
+    structures: showStructures,
+    admit: showAdmit,
+    invite: () => showInvite(),
+    charter: showCharter,
+  };
+  document.addEventListener("click", (event) => {
+    const clicked = /** @type {Element} */ (event.target);
+    const inviteFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-invite-for]"));
+    if (inviteFor) return void guarded(() => showInvite(inviteFor.dataset.inviteFor));
+    const endFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-end-for]"));
+    if (endFor) return void guarded(() => showEnd(endFor.dataset.endFor || ""));
+    const go = /** @type {HTMLElement | null} */ (clicked.closest("[data-go]"));
+    if (go) {
+      const target = go.dataset.go || "";
+      if (state.signedIn && screens[target]) guarded(screens[target]);
+      else if (!state.signedIn) backToLogin();
+      return;
+    }
+    const action = /** @type {HTMLElement | null} */ (clicked.closest("[data-action]"));
+    const run = action ? actions[action.dataset.action || ""] : undefined;
+    if (run) guarded(run);
+  });
+  for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
+  window.addEventListener("pagehide", () => {
+    dropPending();
+    endWorker();
+  });
+}
+
+async function boot() {
+  wire();
+  let me = null;
+  try {
+    me = await (await api("GET", "/me")).json();
+  } catch (error) {
+    if (error.code === "totp_enrolment_required") {
+      await quietLogout();
+      return show("enrol");
+    }
+  }
+  if (me && me.account.kind === TERRITORY_ADMIN) {
+    try {
+      await enterConsole();
+      return;
+    } catch {
+      // Fall back to the login below.
+    }
+  }
+  backToLogin();
+}
+
+boot();
