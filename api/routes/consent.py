@@ -159,7 +159,8 @@ def pull_document(
 
 @router.get("/persons/linked")
 def linked_persons(actor: ActorDep, coffre: CoffreDep) -> LinkedPersonList:
-    """Persons who shared with the caller or answered their request (to deposit)."""
+    """Persons who shared with the caller, answered their request, or chose them as
+    their référent de parcours (to deposit)."""
     return LinkedPersonList(
         persons=[
             LinkedPersonBody(person_id=p.id, login=p.login)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 from coffre.accounts.models import Account
 from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter
 from coffre.policy import Action, Actor, scope
+from coffre.referents.models import LinkStatus, ReferentLink
 from coffre.vault.models import Document
 
 
@@ -196,8 +197,9 @@ def expired_grants_with_keys(db: DbSession, now: datetime, limit: int) -> Sequen
 
 
 def has_link(db: DbSession, professional_id: str, person_id: str) -> bool:
-    """Whether the person ever granted the professional something or answered one of
-    their requests (what lets a professional deposit or fetch the person's box key)."""
+    """Whether the person ever granted the professional something, answered one of
+    their requests, or chose them as their référent de parcours (an active link): what
+    lets a professional deposit, orient the person, or fetch the person's box key."""
     granted = select(Grant.id).where(
         Grant.professional_id == professional_id, Grant.person_id == person_id
     )
@@ -206,9 +208,17 @@ def has_link(db: DbSession, professional_id: str, person_id: str) -> bool:
         AccessRequest.person_id == person_id,
         AccessRequest.status != "pending",
     )
-    return (
-        db.scalars(granted.limit(1)).first() is not None
-        or db.scalars(answered.limit(1)).first() is not None
+    referent = _referent_persons(professional_id).where(ReferentLink.person_id == person_id)
+    return any(
+        db.scalars(query.limit(1)).first() is not None for query in (granted, answered, referent)
+    )
+
+
+def _referent_persons(professional_id: str) -> Select[str]:
+    """The persons whose active référent de parcours the professional is: they chose them."""
+    return select(ReferentLink.person_id).where(
+        ReferentLink.professional_id == professional_id,
+        ReferentLink.status == LinkStatus.ACTIVE.value,
     )
 
 
@@ -227,7 +237,9 @@ def linked_persons(db: DbSession, actor: Actor) -> Sequence[Account]:
     query = (
         select(Account)
         .where(
-            Account.id.in_(granted.union(answered).scalar_subquery()),
+            Account.id.in_(
+                granted.union(answered, _referent_persons(professional_id)).scalar_subquery()
+            ),
             Account.kind == "person",
             Account.deleted_at.is_(None),
         )
