@@ -27,6 +27,7 @@ export const TYPES = Object.freeze({
   DOCUMENT_BINDING: "coffre/document-binding",
   DEPOSIT: "coffre/deposit",
   CONSENT_RECEIPT: "coffre/consent-receipt",
+  ROOT_ROTATION: "coffre/root-rotation",
 });
 /** @type {Set<string>} */
 const ALL_TYPES = new Set(Object.values(TYPES));
@@ -595,6 +596,8 @@ export function createCoffreStatementsV2(sodium, v2) {
     createDocumentReader,
     openDocument,
     readReceiptV2,
+    readCertificate,
+    readRevocations,
     verifyRootV2,
     verifyRevocationList,
     verifyChainV2,
