@@ -21,6 +21,7 @@ from coffre.settings import Settings
 from tests.proconnect.browser import Browser
 from tests.servers.oidc_provider import OidcProvider, running_provider
 from tests.servers.ports import free_port
+from tests.web.conftest import chromium, page, phone, problems  # noqa: F401 - the page tests' fixtures
 
 
 @pytest.fixture(scope="session")

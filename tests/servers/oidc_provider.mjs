@@ -124,6 +124,10 @@ provider.use(async (ctx, next) => {
 
 const handler = provider.callback();
 const server = http.createServer((req, res) => {
+  if (req.url === "/favicon.ico") {
+    res.writeHead(204).end(); // the browser asks for it on the provider's pages
+    return;
+  }
   if (req.method === "POST" && req.url === "/__test/forge") {
     let text = "";
     req.on("data", (chunk) => {
