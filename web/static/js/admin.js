@@ -417,9 +417,12 @@ async function onInvite(event) {
     const qr = byId("invitation-qr");
     qr.replaceChildren();
     if (invitation.qr_svg) {
-      const svg = new DOMParser().parseFromString(invitation.qr_svg, "image/svg+xml").documentElement;
-      svg.setAttribute("aria-hidden", "true");
-      qr.append(document.importNode(svg, true));
+      // Parsed as HTML: segno's inline SVG carries no xmlns, the HTML parser gives it one.
+      const svg = new DOMParser().parseFromString(invitation.qr_svg, "text/html").querySelector("svg");
+      if (svg) {
+        svg.setAttribute("aria-hidden", "true");
+        qr.append(document.importNode(svg, true));
+      }
     }
     qr.hidden = !invitation.qr_svg;
     byId("invitation-expires").textContent = fill(STRINGS.invitation_expires, { date: day(invitation.expires_at), time: time(invitation.expires_at) });
