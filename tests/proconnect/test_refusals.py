@@ -207,3 +207,19 @@ def test_twenty_parallel_final_steps_link_once_and_leave_one_session(
     with _coffre(pc_api).db.unit_of_work() as db:
         assert db.scalar(select(func.count()).select_from(ProConnectLink)) == 1
     assert _live(pc_api) == before + 1
+
+
+def test_an_invitation_does_not_link_an_account_that_is_not_a_professional_of_its_structure(
+    pc_api: TestClient, browsers: Callable[..., Browser]
+) -> None:
+    browser = browsers()
+    world, _ = _linking(pc_api, browser)
+    before = _live(pc_api)
+    person = world.person  # the right passphrase, but a person's account
+    refused = browser.complete({"login": person.login, "auth_key": b64encode(person.auth_key)})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "proconnect_link_refused"
+    assert "coffre_session" not in browser.client.cookies
+    # The session the passphrase check opened is ended at once: nothing is left.
+    _nothing_created(pc_api, before)
+    assert any("proconnect_link_refused" in details for details in _refusals(pc_api))
