@@ -19,6 +19,7 @@ from api.proconnect_http import proconnect_service
 from api.routes import (
     accounts,
     audit,
+    certificates,
     charters,
     consent,
     console,
@@ -148,6 +149,7 @@ def create_app(
         referents,
         relays,
         proconnect,
+        certificates,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)

@@ -7,11 +7,12 @@ to the territory's root, whose fingerprint the caller pins (published out of ban
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from client.api import CoffreClient
 from client.bundle import account_bundle
+from client.trust import is_v2_chain, memory_for, verify_v2_chain
 from crypto import AccountKeys, b64decode, format_recovery_code
 from crypto.certificates import (
     CertifiedKeys,
@@ -19,7 +20,14 @@ from crypto.certificates import (
     sign_certificate,
     verify_chain,
 )
-from crypto.pins import pin_spoken
+from crypto.certificates_v2 import (
+    certificate_statement_v2,
+    revocation_list_statement,
+    root_statement_v2,
+)
+from crypto.pins import pin_qr_payload, pin_spoken
+from crypto.root_rotation import root_rotation_statement
+from crypto.statements_v2 import sign_statement_v2
 
 
 def signup_body(login: str, passphrase: str, territory: str) -> tuple[dict[str, Any], str]:
@@ -97,9 +105,150 @@ def certify(
     )
 
 
+def certify_v2(
+    client: CoffreClient,
+    certifier_id: str,
+    certifier_keys: AccountKeys,
+    structure_id: str,
+    member: dict[str, Any],
+    *,
+    territory: str,
+    days: int = 365,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Issue (or renew, before it ends) a member's v2 certificate (SPEC §26.2), after
+    comparing the member's pin face to face: ``not_after`` is ``days`` from now (the
+    territory's COFFRE_CERTIFICATE_DAYS; the server refuses more)."""
+    issued_at = (now or datetime.now(UTC)).replace(microsecond=0)
+    statement = certificate_statement_v2(
+        territory=territory,
+        subject=member["account_id"],
+        role=member["role"],
+        structure=structure_id,
+        display_name=member["display_name"],
+        profession=member["profession"],
+        box_public=b64decode(member["box_public_key"]),
+        sign_public=b64decode(member["sign_public_key"]),
+        issuer=certifier_id,
+        issued_at=issued_at,
+        not_after=issued_at + timedelta(days=days),
+    )
+    envelope = sign_statement_v2(statement, certifier_keys.sign_seed)
+    client.call(
+        "POST",
+        f"/memberships/{member['membership_id']}/certificate",
+        json={"certificate": envelope},
+    )
+    return envelope
+
+
+# Renewing is issuing a new certificate over the same keys before the old one ends.
+renew = certify_v2
+
+
+def revoke(client: CoffreClient, membership_id: str, reason: str) -> dict[str, Any]:
+    """Revoke a membership's certificate now (key_lost, left, device_stolen,
+    key_rotated, other): the server refuses at once; a signed list follows."""
+    result: dict[str, Any] = client.call(
+        "POST", f"/memberships/{membership_id}/certificate/revoke", json={"reason": reason}
+    ).json()
+    return result
+
+
+def publish_root_v2(
+    client: CoffreClient, root_keys: AccountKeys, territory: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """The territory admin's client publishes the first v2 root, self-signed by the
+    root key (the territory admin's own sign key)."""
+    statement = root_statement_v2(
+        territory=territory,
+        box_public=root_keys.box_public,
+        sign_public=root_keys.sign_public,
+        issued_at=(now or datetime.now(UTC)).replace(microsecond=0),
+    )
+    root = sign_statement_v2(statement, root_keys.sign_seed)
+    result: dict[str, Any] = client.call("PUT", "/trust/root/v2", json={"root": root}).json()
+    return result
+
+
+def rotate_root(
+    client: CoffreClient,
+    old_keys: AccountKeys,
+    new_keys: AccountKeys,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Replace the root in force (signed by ``old_keys``) by one of ``new_keys``,
+    signed by the old one (SPEC §26.5); returns the new chain (its ``pin_qr``)."""
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    chain = client.call("GET", "/trust/root/v2").json()
+    current = chain["root"]
+    new_statement = root_statement_v2(
+        territory=current["statement"]["territory"],
+        box_public=new_keys.box_public,
+        sign_public=new_keys.sign_public,
+        issued_at=moment,
+    )
+    new_root = sign_statement_v2(new_statement, new_keys.sign_seed)
+    rotation = root_rotation_statement(
+        previous_root=current["statement"],
+        next_root=new_statement,
+        sequence=int(chain["sequence"]) + 1,
+        issued_at=moment,
+    )
+    link = {"rotation": sign_statement_v2(rotation, old_keys.sign_seed), "root": new_root}
+    result: dict[str, Any] = client.call(
+        "PUT", "/trust/root/v2", json={"root": new_root, "link": link}
+    ).json()
+    return result
+
+
+def sign_revocations(
+    client: CoffreClient, root_keys: AccountKeys, *, days: int = 31, now: datetime | None = None
+) -> dict[str, Any]:
+    """The territory admin's client signs the next revocation list (SPEC §26.3) with
+    the root key: every certificate the server knows revoked and not yet ended, a
+    larger sequence, valid ``days`` (at most 31); uploads it and returns the answer."""
+    status = client.call("GET", "/trust/revocations/status").json()
+    issued_at = (now or datetime.now(UTC)).replace(microsecond=0)
+    statement = revocation_list_statement(
+        territory=client.call("GET", "/trust/root/v2").json()["root"]["statement"]["territory"],
+        sequence=int(status["sequence"]) + 1,
+        issued_at=issued_at,
+        next_update=issued_at + timedelta(days=days),
+        revoked=list(status["revoked"]),
+    )
+    envelope = sign_statement_v2(statement, root_keys.sign_seed)
+    result: dict[str, Any] = client.call(
+        "PUT", "/trust/revocations", json={"list": envelope}
+    ).json()
+    return result
+
+
+def root_pin_qr(keys: AccountKeys) -> str:
+    """The root's QR pin payload (SPEC §25.2)."""
+    return pin_qr_payload(keys.sign_public)
+
+
 def trusted_keys(client: CoffreClient, account_id: str, pinned_root: str) -> CertifiedKeys:
-    """A professional's keys, verified up to the pinned root; raises SignatureError if not."""
+    """A professional's keys, verified up to the pinned root; raises SignatureError if not.
+
+    The one check every path that seals to a professional goes through (shares,
+    deposits opened, relays, référent hand-overs). v2 certificates (SPEC §26): the
+    root in force reached from the pin through its rotations, the root-signed
+    revocation list, each certificate valid now and not revoked (StaleError when
+    expired or revoked). v1 certificates, stored before v2: SPEC §15, until renewed."""
     chain = client.call("GET", f"/professionals/{account_id}/keys").json()
+    if is_v2_chain(chain["certificates"]):
+        v2 = verify_v2_chain(client, account_id, chain, memory_for(client, pinned_root))
+        return CertifiedKeys(
+            account_id=v2.account_id,
+            role=v2.role,
+            structure_id=v2.structure_id,
+            display_name=v2.display_name,
+            profession=v2.profession,
+            box_public=v2.box_public,
+            sign_public=v2.sign_public,
+        )
     return verify_chain(
         account_id=account_id,
         box_public=b64decode(chain["box_public_key"]),

@@ -29,6 +29,7 @@ from coffre.referents.service import ReferentService
 from coffre.relays.service import RelayService
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
+from coffre.structures.certificates import CertificateService
 from coffre.structures.service import StructureService
 from coffre.vault.doctor import Doctor
 from coffre.vault.service import VaultService
@@ -46,6 +47,7 @@ class Coffre:
     vault: VaultService
     doctor: Doctor
     structures: StructureService
+    certificates: CertificateService
     recovery: RecoveryService
     resets: ResetService
     erasure: ErasureService
@@ -103,7 +105,14 @@ class Coffre:
             doctor=Doctor(db, store, clock, timedelta(seconds=settings.doctor_grace_seconds)),
             # A professional who leaves a structure stops being the référent of the
             # persons who chose them there (the persons are told).
-            structures=StructureService(db, accounts, clock, (referents.end_for_membership,)),
+            structures=StructureService(
+                db,
+                accounts,
+                clock,
+                (referents.end_for_membership,),
+                certificate_days=settings.certificate_days,
+            ),
+            certificates=CertificateService(db, clock),
             recovery=RecoveryService(db, clock, credentials),
             resets=resets,
             # A reset waiting for an erased account ends with it (its new keys wiped).

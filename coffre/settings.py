@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # A directory entry not verified for this many days is flagged to its structure's
     # admin (coffre/directory/, docs/DIRECTORY.md).
     directory_stale_days: int = Field(default=365, ge=30, le=3650)
+    # How long a v2 key certificate lasts when the structure admin (or the root)
+    # issues or renews it (crypto/SPEC.md §26.2 caps it at 400 days).
+    certificate_days: int = Field(default=365, ge=1, le=400)
     # How long a reset with a reset code waits before it replaces the account's keys
     # and destroys the old documents; the person can cancel meanwhile (docs/THREATS.md).
     reset_waiting_days: int = Field(default=7, ge=1, le=30)

@@ -37,6 +37,7 @@ from coffre.ids import is_valid_id
 from coffre.notifications.service import Kind, notify
 from coffre.policy import Action, Actor, PersonLink, Role, can
 from coffre.structures import repository as structures
+from coffre.structures.certificates import require_live
 from coffre.structures.errors import NotAllowed
 from coffre.structures.models import Membership, ProfessionalProfile, Structure
 from coffre.structures.standing import standing_of
@@ -187,6 +188,8 @@ class DepositService:
             link = PersonLink(standing=standing_of(membership), linked=True)
             if not can(actor, Action.DEPOSIT_CREATE, link):
                 raise NotAllowed()
+            # An ended or revoked certificate deposits nothing new (the server's gate).
+            require_live(membership, self._clock.now())
             profile = db.get(ProfessionalProfile, actor.account_id)
             structure = db.get(Structure, structure_id)
             names = {

@@ -51,6 +51,10 @@ STATE_FR = {
 LEFT_STRUCTURE_FR = (
     "Vous n'êtes plus membre certifié·e de la structure à laquelle ce partage a été fait."
 )
+REVOKED_KEY_FR = (
+    "Le certificat de votre clé a été révoqué : les documents partagés avec cette clé ne "
+    "s'ouvrent plus. La personne pourra vous les partager de nouveau avec votre nouvelle clé."
+)
 NOT_ADHERING_FR = (
     "La structure à laquelle ce partage a été fait n'adhère plus à la charte du territoire."
 )
@@ -112,6 +116,8 @@ def _refusal(
     membership = structures.active_membership(db, grant.professional_id, grant.structure_id)
     if membership is None or membership.certificate is None:
         return LEFT_STRUCTURE_FR
+    if membership.revoked_at is not None:
+        return REVOKED_KEY_FR
     structure = db.get(Structure, grant.structure_id)
     current = charter_in_force(db, today)
     if (

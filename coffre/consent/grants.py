@@ -59,6 +59,7 @@ from coffre.policy import Action, Actor, can
 from coffre.relays.grants import check_relay_grant
 from coffre.storage import ObjectStore
 from coffre.structures import repository as structures
+from coffre.structures.certificates import require_live
 from coffre.structures.errors import NotAllowed, ProfessionalNotFound
 from coffre.structures.models import ProfessionalProfile, Structure
 from coffre.vault import formats
@@ -440,6 +441,9 @@ class GrantService:
         profile = db.get(ProfessionalProfile, receipt.professional)
         if membership is None or membership.certificate is None or profile is None:
             raise ProfessionalNotFound()
+        # Nothing new to a key whose certificate ended or was revoked (the server's
+        # gate, at once: the root-signed list follows for the clients).
+        require_live(membership, self._clock.now())
         return profile
 
     def _charter_for(self, db: DbSession, receipt: Receipt, now: datetime) -> Charter:

@@ -58,6 +58,11 @@ class Kind(StrEnum):
     # reminded once when a relay is still not taken (``relay.reminder``).
     RELAY_CHANGED = "relay.changed"
     RELAY_REMINDER = "relay.reminder"
+    # Certificates with a life (coffre/structures/certificates.py): the person is told
+    # which of their grants were held by a revoked key; the territory admin, that a
+    # root-signed revocation list is due (a revocation waits, or the list ends soon).
+    GRANT_KEY_REVOKED = "grant.key_revoked"
+    REVOCATIONS_DUE = "revocations.due"
 
 
 def notify(db: DbSession, account_id: str, kind: Kind, data: dict[str, Any], now: datetime) -> None:

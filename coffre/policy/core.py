@@ -52,6 +52,11 @@ class Action(StrEnum):
     MEMBERSHIP_CERTIFY = "membership.certify"
     MEMBERSHIP_END = "membership.end"
     PROFESSIONAL_KEYS = "professional.keys"
+    # Certificates with a life (coffre/structures/certificates.py): revoking one, the
+    # root-signed revocation list, the v2 trust root and its rotations.
+    CERTIFICATE_REVOKE = "certificate.revoke"
+    REVOCATIONS_PUBLISH = "revocations.publish"
+    TRUST_ROOT_PUBLISH = "trust_root.publish"
     # Regaining access without the recovery kit, and leaving (coffre/accounts/reset.py,
     # erasure.py).
     ACCOUNT_RESET_ISSUE = "account.reset_issue"

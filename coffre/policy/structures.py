@@ -55,6 +55,21 @@ def _end_membership(actor: Actor, target: object | None) -> bool:
     )
 
 
+def _revoke_certificate(actor: Actor, target: object | None) -> bool:
+    # The territory admin revokes any certificate; a structure admin, a professional's
+    # of their own structure (never their own: the territory admin revokes admins).
+    if not isinstance(target, MembershipTarget):
+        return False
+    if _territory_admin(actor, target):
+        return True
+    return (
+        actor.role is Role.PROFESSIONAL
+        and target.member_role == "professional"
+        and target.member_id != actor.account_id
+        and target.standing.is_admin
+    )
+
+
 RULES: Mapping[Action, Rule] = {
     Action.STRUCTURE_LIST: _anyone,
     Action.PROFESSIONAL_KEYS: _anyone,
@@ -66,4 +81,7 @@ RULES: Mapping[Action, Rule] = {
     Action.INVITE_PERSON: _invite_person,
     Action.MEMBERSHIP_CERTIFY: _certify,
     Action.MEMBERSHIP_END: _end_membership,
+    Action.CERTIFICATE_REVOKE: _revoke_certificate,
+    Action.REVOCATIONS_PUBLISH: _territory_admin,
+    Action.TRUST_ROOT_PUBLISH: _territory_admin,
 }

@@ -53,6 +53,12 @@ class Membership(Base):
     certified_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
     certifier_fingerprint: Mapped[str | None] = mapped_column(String(40), nullable=True)
     certified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Certificates with a life (SPEC §26.2): a v2 certificate's end and id
+    # (statement_id, §23.2); a v1 certificate has no end. Revoked: at once, for the
+    # server's gate; the root-signed list (§26.3) follows for the clients.
+    not_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    certificate_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Invitation(Base):
@@ -84,4 +90,47 @@ class TrustRoot(Base):
     territory: Mapped[str] = mapped_column(String(8))
     statement: Mapped[str] = mapped_column(Text())
     fingerprint: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CertificateRevocation(Base):
+    """A revoked certificate (by id), kept until it would have ended: what the
+    root-signed revocation list (SPEC §26.3) must name."""
+
+    __tablename__ = "certificate_revocations"
+
+    certificate_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    membership_id: Mapped[str] = mapped_column(ForeignKey("memberships.id"), index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    not_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    reason: Mapped[str] = mapped_column(String(24))
+
+
+class RevocationList(Base):
+    """A revocation list signed by the root (SPEC §26.3), as uploaded by the
+    territory admin's client; the highest sequence is served."""
+
+    __tablename__ = "revocation_lists"
+
+    sequence: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    envelope: Mapped[str] = mapped_column(Text())
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_update: Mapped[datetime] = mapped_column(UTCDateTime())
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uploaded_by: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+
+
+class TrustRootV2(Base):
+    """The v2 trust root (SPEC §26.1) and each root that replaced it (§26.5): the
+    row of rotation `sequence` holds the link from the previous root (none for 0)."""
+
+    __tablename__ = "trust_roots_v2"
+
+    sequence: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    territory: Mapped[str] = mapped_column(String(64))
+    root: Mapped[str] = mapped_column(Text())
+    link: Mapped[str | None] = mapped_column(Text(), nullable=True)
+    sign_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -69,6 +69,8 @@ def record_certificate(
     certified_by: str,
     certifier_fingerprint: str,
     now: datetime,
+    not_after: datetime | None = None,
+    certificate_id: str | None = None,
 ) -> bool:
     """Store a certificate once: True for the one caller whose conditional UPDATE found
     the membership active and holding another certificate (or none). The same
@@ -78,6 +80,7 @@ def record_certificate(
         .where(
             Membership.id == membership_id,
             Membership.left_at.is_(None),
+            Membership.revoked_at.is_(None),
             or_(Membership.certificate.is_(None), Membership.certificate != certificate),
         )
         .values(
@@ -85,6 +88,8 @@ def record_certificate(
             certified_by=certified_by,
             certifier_fingerprint=certifier_fingerprint,
             certified_at=now,
+            not_after=not_after,
+            certificate_id=certificate_id,
         )
         .execution_options(synchronize_session=False)
     )

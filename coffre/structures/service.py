@@ -27,6 +27,12 @@ from coffre.errors import Conflict
 from coffre.ids import is_valid_id, new_id
 from coffre.policy import Action, Actor, MembershipTarget, Role, Standing, can
 from coffre.structures import repository
+from coffre.structures.certificates import (
+    CertificateRevoked,
+    check_v2_certificate,
+    is_v2_envelope,
+    root_in_force,
+)
 from coffre.structures.codes import code_hash, new_code
 from coffre.structures.errors import (
     InvalidCertificate,
@@ -104,10 +110,13 @@ class StructureService:
         accounts: AccountService,
         clock: Clock,
         on_membership_end: Sequence[Callable[[DbSession, Membership, datetime], None]] = (),
+        *,
+        certificate_days: int = 365,
     ) -> None:
         self._db = db
         self._accounts = accounts
         self._clock = clock
+        self._certificate_days = certificate_days
         # Called in the same unit of work when a membership ends (the référent links
         # made in that structure end with it: coffre/referents/service.py).
         self._on_membership_end = tuple(on_membership_end)
@@ -316,21 +325,51 @@ class StructureService:
                 raise MembershipNotFound()
             if membership.left_at is not None:
                 raise MembershipNotFound()
-            statement = _verified(envelope, certifier.sign_public_key)
-            expected = certificate_statement(
-                subject=member.id,
-                role=membership.role,
-                structure_id=membership.structure_id,
-                display_name=profile.display_name,
-                profession=profile.profession,
-                box_public=member.box_public_key,
-                sign_public=member.sign_public_key,
-                issuer=certifier.id,
-                issued_at=str(statement.get("issued_at", "")),
-            )
-            if statement != expected:
-                raise InvalidCertificate()
             now = self._clock.now()
+            # A revoked certificate is not renewed: the key it certified is lost or
+            # gone (a new key is certified in a new membership).
+            if membership.revoked_at is not None:
+                raise CertificateRevoked()
+            not_after: datetime | None = None
+            certificate_id: str | None = None
+            if is_v2_envelope(envelope):
+                # A certificate with a life (SPEC §26.2): issued or renewed.
+                root = repository.trust_root(db)
+                if root is None:
+                    raise InvalidCertificate()
+                # The root certifies structure admins: after a rotation (SPEC §26.5)
+                # its key is no longer the territory admin's account key.
+                v2_root = root_in_force(db)
+                signer = certifier.sign_public_key
+                if membership.role == "structure_admin" and v2_root is not None:
+                    signer = v2_root.sign_public_key
+                checked = check_v2_certificate(
+                    envelope,
+                    signer=signer,
+                    certifier=certifier,
+                    member=member,
+                    membership=membership,
+                    profile=profile,
+                    territory=root.territory,
+                    now=now,
+                    max_days=self._certificate_days,
+                )
+                not_after, certificate_id = checked.not_after, checked.certificate_id
+            else:
+                statement = _verified(envelope, certifier.sign_public_key)
+                expected = certificate_statement(
+                    subject=member.id,
+                    role=membership.role,
+                    structure_id=membership.structure_id,
+                    display_name=profile.display_name,
+                    profession=profile.profession,
+                    box_public=member.box_public_key,
+                    sign_public=member.sign_public_key,
+                    issuer=certifier.id,
+                    issued_at=str(statement.get("issued_at", "")),
+                )
+                if statement != expected:
+                    raise InvalidCertificate()
             # Decided by the database: of parallel certifications with one certificate,
             # one stores and records it; one ending the membership at the same moment
             # leaves no certificate on an ended membership.
@@ -341,12 +380,30 @@ class StructureService:
                 certified_by=certifier.id,
                 certifier_fingerprint=fingerprint(certifier.sign_public_key),
                 now=now,
+                not_after=not_after,
+                certificate_id=certificate_id,
             )
             db.refresh(membership)
             if membership.left_at is not None:
                 raise MembershipNotFound()
+            if membership.revoked_at is not None:  # revoked meanwhile: nothing renewed
+                raise CertificateRevoked()
             if stored:
-                audit.append(db, _membership_entry(actor, "membership.certify", membership), now)
+                entry = _membership_entry(actor, "membership.certify", membership)
+                if not_after is not None:
+                    entry = audit.by(
+                        actor,
+                        "membership.certify",
+                        structure_id=membership.structure_id,
+                        object_type="account",
+                        object_id=membership.account_id,
+                        details={
+                            "role": membership.role,
+                            "certificate": certificate_id,
+                            "not_after": not_after.isoformat(),
+                        },
+                    )
+                audit.append(db, entry, now)
             return membership
 
     def end_membership(self, actor: Actor, membership_id: str) -> Membership:

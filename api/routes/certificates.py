@@ -1,0 +1,160 @@
+"""Certificates with a life (crypto/SPEC.md §26): revoking a certificate, the
+root-signed revocation list, the v2 trust root and its rotations, and the person's
+grants held by a revoked key.
+
+Who may call each route is decided by ``coffre.policy`` (through the service);
+tests/authz/expect_certificates.py writes the expectations out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+
+from api.deps import ActorDep, CoffreDep
+from api.types import JsonObject, PathId
+from coffre.structures.certificates import RevocationStatus, RootChain
+
+router = APIRouter(tags=["certificates"])
+
+
+class RevokeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Literal["key_lost", "left", "device_stolen", "key_rotated", "other"]
+
+
+class RevokedBody(BaseModel):
+    membership_id: str
+    account_id: str
+    revoked_at: datetime | None
+
+
+class RevocationListBody(BaseModel):
+    """The list in force, signed by the root (null before the first one)."""
+
+    list: dict[str, Any] | None
+    sequence: int
+    next_update: datetime | None
+
+
+class RevocationStatusBody(RevocationListBody):
+    """For the territory admin's client: what the next list must name, and whether
+    one is due (a revocation waits, or the list ends within 7 days)."""
+
+    revoked: list[str]
+    due: bool
+
+
+class RevocationListRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    list: JsonObject
+
+
+class RootChainBody(BaseModel):
+    first: dict[str, Any]
+    root: dict[str, Any]
+    links: list[dict[str, Any]]
+    sequence: int
+    pin_qr: str
+
+
+class RootRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    root: JsonObject
+    link: JsonObject | None = None
+
+
+class HeldGrantBody(BaseModel):
+    grant_id: str
+    professional_id: str
+    structure_id: str
+    purpose: str
+    not_after: datetime
+
+
+class HeldGrantList(BaseModel):
+    grants: list[HeldGrantBody]
+
+
+def _list(status: RevocationStatus) -> RevocationListBody:
+    return RevocationListBody(
+        list=status.envelope, sequence=status.sequence, next_update=status.next_update
+    )
+
+
+def _chain(chain: RootChain) -> RootChainBody:
+    return RootChainBody(
+        first=chain.first,
+        root=chain.root,
+        links=chain.links,
+        sequence=chain.sequence,
+        pin_qr=chain.pin,
+    )
+
+
+@router.post("/memberships/{membership_id}/certificate/revoke")
+def revoke_certificate(
+    membership_id: PathId, body: RevokeRequest, actor: ActorDep, coffre: CoffreDep
+) -> RevokedBody:
+    membership = coffre.certificates.revoke(actor, membership_id, body.reason)
+    return RevokedBody(
+        membership_id=membership.id,
+        account_id=membership.account_id,
+        revoked_at=membership.revoked_at,
+    )
+
+
+@router.get("/trust/revocations")
+def revocation_list(coffre: CoffreDep) -> RevocationListBody:
+    """Public: every client checks it before sealing anything to a professional."""
+    return _list(coffre.certificates.revocation_status())
+
+
+@router.get("/trust/revocations/status")
+def revocation_status(actor: ActorDep, coffre: CoffreDep) -> RevocationStatusBody:
+    status = coffre.certificates.revocation_status_for(actor)
+    return RevocationStatusBody(
+        **_list(status).model_dump(), revoked=status.revoked, due=status.due
+    )
+
+
+@router.put("/trust/revocations")
+def publish_revocation_list(
+    body: RevocationListRequest, actor: ActorDep, coffre: CoffreDep
+) -> RevocationListBody:
+    return _list(coffre.certificates.publish_revocations(actor, dict(body.list)))
+
+
+@router.get("/trust/root/v2")
+def root_chain(coffre: CoffreDep) -> RootChainBody:
+    """Public: the v2 root in force and the rotations that lead to it (SPEC §26.5)."""
+    return _chain(coffre.certificates.root_chain())
+
+
+@router.put("/trust/root/v2")
+def publish_root(body: RootRequest, actor: ActorDep, coffre: CoffreDep) -> RootChainBody:
+    link = dict(body.link) if body.link is not None else None
+    return _chain(coffre.certificates.publish_root(actor, dict(body.root), link))
+
+
+@router.get("/revoked-keys/grants")
+def held_by_revoked_keys(actor: ActorDep, coffre: CoffreDep) -> HeldGrantList:
+    """The person's grants in force whose professional's key was revoked."""
+    return HeldGrantList(
+        grants=[
+            HeldGrantBody(
+                grant_id=g.grant_id,
+                professional_id=g.professional_id,
+                structure_id=g.structure_id,
+                purpose=g.purpose,
+                not_after=g.not_after,
+            )
+            for g in coffre.certificates.held_by_revoked_keys(actor)
+        ]
+    )

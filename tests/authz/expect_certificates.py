@@ -1,0 +1,76 @@
+"""Expectations: certificates with a life (coffre/structures/certificates.py,
+crypto/SPEC.md §26): revoking a certificate (the territory admin, or the structure
+admin for a professional of their structure; anyone else as for an unknown
+membership), the root-signed revocation list and the v2 trust root (public to read,
+the territory admin's to publish), and the person's grants held by a revoked key.
+
+``prepare`` publishes the territory's v2 root (the territory admin's own key) and
+makes certified professionals to revoke, one per call.
+"""
+
+from __future__ import annotations
+
+from client.network import publish_root_v2
+from tests.authz.matrix import Case, expect
+from tests.authz.scene import Scene
+from tests.structures.world import TERRITORY, certify_member, invite, join, material
+
+NOT_ALLOWED = (403, "not_allowed")
+NO_MEMBERSHIP = (404, "membership_not_found")
+
+
+def _certified_member(scene: Scene) -> str:
+    w = scene.cw.world
+    scene.counter += 1
+    who = join(
+        scene.api,
+        invite(scene.api, w.structure_admin, w.structure_id, "professional", "M. Révoqué"),
+        material(46, f"pro-revoque-{scene.counter}"),
+    )
+    return certify_member(scene.api, w.structure_admin, w.structure_id, who.account_id)
+
+
+def prepare(scene: Scene) -> None:
+    admin = scene.who["territory_admin"]
+    publish_root_v2(admin.client(scene.api), admin.keys, TERRITORY, scene.clock.now())
+    scene.makers["certified_membership"] = lambda: _certified_member(scene)
+    scene.ids["certified_membership"] = _certified_member(scene)
+
+
+CASES = [
+    Case(
+        "POST",
+        "/api/v1/memberships/{membership_id}/certificate/revoke",
+        expect(NO_MEMBERSHIP, structure_admin=200, territory_admin=200),
+        state="a certified professional",
+        ids={"membership_id": "certified_membership"},
+        json={"reason": "left"},
+        fresh=True,
+    ),
+    Case("GET", "/api/v1/trust/revocations", expect(200, anonymous=200)),
+    Case(
+        "GET",
+        "/api/v1/trust/revocations/status",
+        expect(NOT_ALLOWED, territory_admin=200),
+    ),
+    Case(
+        "PUT",
+        "/api/v1/trust/revocations",
+        expect(NOT_ALLOWED, territory_admin=(422, "invalid_revocation_list")),
+        state="a list signed by nobody",
+        json={"list": {"statement": {}}},
+    ),
+    Case("GET", "/api/v1/trust/root/v2", expect(200, anonymous=200)),
+    Case(
+        "PUT",
+        "/api/v1/trust/root/v2",
+        expect(NOT_ALLOWED, territory_admin=(422, "invalid_trust_root")),
+        state="a second root without a rotation",
+        json={"root": {"statement": {}}},
+    ),
+    Case(
+        "GET",
+        "/api/v1/revoked-keys/grants",
+        expect(NOT_ALLOWED, person=200, other_person=200),
+    ),
+]
