@@ -7,7 +7,17 @@ import sys
 import httpx
 import typer
 
-from cli import account, admin, doctor, export, officer, person, professional, security
+from cli import (
+    account,
+    admin,
+    certificates,
+    doctor,
+    export,
+    officer,
+    person,
+    professional,
+    security,
+)
 from cli.audit import audit_app
 from cli.demo import demo
 from cli.directory import directory_app
@@ -43,6 +53,11 @@ app.add_typer(admin.jobs_app, name="jobs")
 app.add_typer(security.sessions_app, name="sessions")
 app.add_typer(security.totp_app, name="totp")
 app.add_typer(territory_app, name="territory")
+territory_app.command("publish-root")(certificates.publish_root)
+territory_app.command("rotate-root")(certificates.rotate_root)
+territory_app.add_typer(certificates.revocations_app, name="revocations")
+app.add_typer(certificates.certificate_app, name="certificate")
+admin.jobs_app.command("remind-revocations")(certificates.remind_revocations)
 app.add_typer(audit_app, name="audit")
 app.add_typer(directory_app, name="directory")
 app.add_typer(officer.console_app, name="console")
