@@ -68,6 +68,9 @@ SHOWN = frozenset(
         "grant.pull",
         "grant.create",
         "grant.revoke",
+        # A professional's key was revoked while it held the person's grants
+        # (coffre/structures/certificates.py): the person is told which.
+        "grant.key_revoked",
         "document.deposit",
         "request.create",
         "request.decline",
@@ -125,6 +128,7 @@ _TOWARDS_PROFESSIONAL = frozenset(
     {
         "grant.create",
         "grant.revoke",
+        "grant.key_revoked",
         "request.decline",
         "referent.designated",
         "referent.declined",

@@ -83,6 +83,12 @@ def describe(item: HistoryItem) -> str:
         return f"Vous avez partagé {doc} avec {pro}{_purpose(item)}{_day(item)}."
     if action == "grant.revoke":
         return f"Vous avez retiré le partage fait à {pro}{_purpose(item)}."
+    if action == "grant.key_revoked":
+        return (
+            f"La clé de {pro} a été révoquée (clé perdue, départ ou appareil volé) : vos "
+            "partages à cette clé ne s'ouvrent plus. Vous pourrez les refaire quand sa "
+            "structure lui aura donné une nouvelle clé."
+        )
     if action == "document.deposit":
         kind = f"« {item.category_label} »" if item.category_label else ""
         return f"{pro} a déposé un document {kind} dans votre coffre.".replace("  ", " ")
