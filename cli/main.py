@@ -22,6 +22,7 @@ from cli.audit import audit_app
 from cli.demo import demo
 from cli.directory import directory_app
 from cli.territory import territory_app
+from cli.territory_admin import register as register_territory_admin
 from client import ApiError
 from crypto.errors import BindingError, CryptoError, DecryptionError, StaleError
 
@@ -52,6 +53,7 @@ app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.jobs_app, name="jobs")
 app.add_typer(security.sessions_app, name="sessions")
 app.add_typer(security.totp_app, name="totp")
+register_territory_admin(territory_app)
 app.add_typer(territory_app, name="territory")
 territory_app.command("publish-root")(certificates.publish_root)
 territory_app.command("rotate-root")(certificates.rotate_root)
