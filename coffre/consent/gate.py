@@ -25,6 +25,7 @@ from coffre.consent.charter_file import read_charter
 from coffre.consent.models import Grant, PublishedCharter
 from coffre.policy import GrantAccess
 from coffre.structures import repository as structures
+from coffre.structures.certificates import revoked_since
 from coffre.structures.models import ProfessionalProfile, Structure
 
 # Clocks differ: a grant whose not_before is a little ahead of the server is active.
@@ -116,7 +117,7 @@ def _refusal(
     membership = structures.active_membership(db, grant.professional_id, grant.structure_id)
     if membership is None or membership.certificate is None:
         return LEFT_STRUCTURE_FR
-    if membership.revoked_at is not None:
+    if membership.revoked_at is not None or revoked_since(db, membership, grant.created_at):
         return REVOKED_KEY_FR
     structure = db.get(Structure, grant.structure_id)
     current = charter_in_force(db, today)

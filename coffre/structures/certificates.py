@@ -42,7 +42,7 @@ from coffre.structures.models import (
     TrustRootV2,
 )
 from coffre.structures.standing import standing_of
-from crypto import CryptoError
+from crypto import CryptoError, b64decode
 from crypto.certificates_v2 import (
     certificate_statement_v2,
     verify_revocation_list,
@@ -124,6 +124,34 @@ class InvalidTrustRoot(Invalid):
 def v1_certificate_id(certificate: str) -> str:
     """The id a v1 certificate is revoked by: SHA-256 of its stored JSON."""
     return hashlib.sha256(certificate.encode("utf-8")).hexdigest()
+
+
+def certified_keys(certificate: str | None) -> tuple[bytes, bytes] | None:
+    """The (box, sign) keys a stored certificate (v1 or v2) names."""
+    if certificate is None:
+        return None
+    try:
+        statement = json.loads(certificate)["statement"]
+        return (
+            b64decode(str(statement["box_public_key"])),
+            b64decode(str(statement["sign_public_key"])),
+        )
+    except (ValueError, KeyError, TypeError, CryptoError):
+        return None
+
+
+def revoked_since(db: DbSession, membership: Membership, made_at: datetime) -> bool:
+    """A key of this membership was revoked at or after ``made_at``: what was sealed
+    then (a grant) was sealed to a revoked key."""
+    found = db.scalars(
+        select(CertificateRevocation.certificate_id)
+        .where(
+            CertificateRevocation.membership_id == membership.id,
+            CertificateRevocation.revoked_at >= made_at,
+        )
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def live_problem(membership: Membership | None, now: datetime) -> CoffreError | None:
@@ -374,18 +402,21 @@ class CertificateService:
             raise NotAllowed()
         now = self._clock.now()
         with self._db.unit_of_work() as db:
+            # Made before a revocation of the professional's key in that structure:
+            # sealed to the revoked key (after a key rotation too).
             rows = db.execute(
                 select(Grant)
                 .join(
-                    Membership,
-                    (Membership.account_id == Grant.professional_id)
-                    & (Membership.structure_id == Grant.structure_id),
+                    CertificateRevocation,
+                    (CertificateRevocation.account_id == Grant.professional_id)
+                    & (CertificateRevocation.revoked_at >= Grant.created_at),
                 )
+                .join(Membership, Membership.id == CertificateRevocation.membership_id)
                 .where(
                     Grant.person_id == actor.account_id,
                     Grant.revoked_at.is_(None),
                     Grant.not_after > now,
-                    Membership.revoked_at.is_not(None),
+                    Membership.structure_id == Grant.structure_id,
                 )
                 .order_by(Grant.created_at, Grant.id)
             ).scalars()

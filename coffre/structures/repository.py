@@ -71,6 +71,7 @@ def record_certificate(
     now: datetime,
     not_after: datetime | None = None,
     certificate_id: str | None = None,
+    rotated: bool = False,
 ) -> bool:
     """Store a certificate once: True for the one caller whose conditional UPDATE found
     the membership active and holding another certificate (or none). The same
@@ -80,7 +81,8 @@ def record_certificate(
         .where(
             Membership.id == membership_id,
             Membership.left_at.is_(None),
-            Membership.revoked_at.is_(None),
+            # A revoked certificate is replaced only by one over new keys (rotated).
+            Membership.revoked_at.is_not(None) if rotated else Membership.revoked_at.is_(None),
             or_(Membership.certificate.is_(None), Membership.certificate != certificate),
         )
         .values(
@@ -90,6 +92,7 @@ def record_certificate(
             certified_at=now,
             not_after=not_after,
             certificate_id=certificate_id,
+            revoked_at=None,
         )
         .execution_options(synchronize_session=False)
     )

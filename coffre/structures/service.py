@@ -29,6 +29,7 @@ from coffre.policy import Action, Actor, MembershipTarget, Role, Standing, can
 from coffre.structures import repository
 from coffre.structures.certificates import (
     CertificateRevoked,
+    certified_keys,
     check_v2_certificate,
     is_v2_envelope,
     root_in_force,
@@ -327,8 +328,13 @@ class StructureService:
                 raise MembershipNotFound()
             now = self._clock.now()
             # A revoked certificate is not renewed: the key it certified is lost or
-            # gone (a new key is certified in a new membership).
-            if membership.revoked_at is not None:
+            # gone. Once the member has new keys (key rotation), a certificate over
+            # the new keys replaces it and the membership is in force again.
+            rotated = membership.revoked_at is not None
+            if rotated and certified_keys(membership.certificate) == (
+                member.box_public_key,
+                member.sign_public_key,
+            ):
                 raise CertificateRevoked()
             not_after: datetime | None = None
             certificate_id: str | None = None
@@ -382,6 +388,7 @@ class StructureService:
                 now=now,
                 not_after=not_after,
                 certificate_id=certificate_id,
+                rotated=rotated,
             )
             db.refresh(membership)
             if membership.left_at is not None:
@@ -401,6 +408,7 @@ class StructureService:
                             "role": membership.role,
                             "certificate": certificate_id,
                             "not_after": not_after.isoformat(),
+                            "new_keys": rotated,
                         },
                     )
                 audit.append(db, entry, now)

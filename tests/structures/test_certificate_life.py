@@ -46,7 +46,7 @@ from crypto.errors import SignatureError, StaleError
 from crypto.statements_v2 import sign_statement_v2
 from tests.concurrency import burst
 from tests.consent.world import ConsentWorld, build_consent_world
-from tests.structures.world import TERRITORY, Who, pinned_root
+from tests.structures.world import TERRITORY, Who, log_in, material, pinned_root
 
 
 def _coffre(api: TestClient) -> Coffre:
@@ -359,3 +359,56 @@ def _v2_envelope(
         not_after=issued + timedelta(days=365),
     )
     return sign_statement_v2(statement, w.structure_admin.keys.sign_seed)
+
+
+def test_a_professional_key_rotation_is_certified_and_old_grants_listed_for_resharing(
+    api: TestClient, cw: ConsentWorld, clock: FrozenClock
+) -> None:
+    """New keys (here through an operator's reset code, the one way an account's keys
+    change today), the old certificate revoked, a new one issued over the new keys;
+    grants sealed to the old key stay unpullable and are listed for re-sharing."""
+    w = cw.world
+    coffre = _coffre(api)
+    old_grant = _share(cw, clock)
+    membership_id = _member(api, w.structure_admin, w.structure_id, w.professional)["membership_id"]
+    revoke(w.structure_admin.client(api), membership_id, "key_rotated")
+    new = material(31, w.professional.login)
+    issued = coffre.resets.create_reset_code_as_operator(w.professional.login)
+    coffre.resets.reset(_signup_data(new), issued.code)
+    clock.advance(days=coffre.settings.reset_waiting_days, minutes=1)
+    assert coffre.resets.complete_due() == 1
+    sign_revocations(w.admin.client(api), w.admin.keys, now=clock.now())
+    log_in(api, new)
+    # The structure admin compares the new pin and certifies the new keys.
+    member = _member(api, w.structure_admin, w.structure_id, w.professional)
+    assert member["sign_public_key"] == crypto.b64encode(new.keys.sign_public)
+    certify_v2(
+        w.structure_admin.client(api),
+        w.structure_admin.account_id,
+        w.structure_admin.keys,
+        w.structure_id,
+        member,
+        territory=TERRITORY,
+        now=clock.now(),
+    )
+    # The person's client accepts the new key; the old grant is listed for re-sharing
+    # and the old sealed keys no longer open.
+    certified = trusted_keys(
+        _person_client(cw, clock), w.professional.account_id, pinned_root(w.admin)
+    )
+    assert certified.box_public == new.keys.box_public
+    held = api.get("/api/v1/revoked-keys/grants", headers=cw.person.headers).json()["grants"]
+    assert [g["grant_id"] for g in held] == [old_grant["id"]]
+    pulled = api.post(
+        f"/api/v1/grants/{old_grant['id']}/documents/{cw.identity}/pull",
+        json={"reason": None},
+        headers=new.headers,
+    )
+    assert pulled.status_code == 403, pulled.text
+    assert _share(cw, clock)["id"]
+
+
+def _signup_data(who: Who) -> Any:
+    from api.schemas.accounts import SignupRequest
+
+    return SignupRequest.model_validate(who.signup_body).data()
