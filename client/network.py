@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from client.api import CoffreClient
+from client.api import ApiError, CoffreClient
 from client.bundle import account_bundle
 from client.trust import is_v2_chain, memory_for, verify_v2_chain
 from crypto import AccountKeys, b64decode, format_recovery_code
@@ -85,7 +85,25 @@ def certify(
     structure_id: str,
     member: dict[str, Any],
 ) -> None:
-    """Sign a member's public keys (after comparing ``member["fingerprint"]`` in person)."""
+    """Sign a member's public keys (after comparing ``member["fingerprint"]`` in person).
+
+    A territory that published its v2 root gets v2 certificates, with an end
+    (SPEC §26.2; COFFRE_CERTIFICATE_DAYS): a structure admin's, signed by the root,
+    and a professional's once the certifying admin's own certificate is v2 (a
+    chain never mixes formats). Otherwise a v1 certificate (SPEC §15)."""
+    v2 = _v2_issuance(client, certifier_id, member)
+    if v2 is not None:
+        territory, days = v2
+        certify_v2(
+            client,
+            certifier_id,
+            certifier_keys,
+            structure_id,
+            member,
+            territory=territory,
+            days=days,
+        )
+        return
     statement = certificate_statement(
         subject=member["account_id"],
         role=member["role"],
@@ -103,6 +121,23 @@ def certify(
         f"/memberships/{member['membership_id']}/certificate",
         json={"certificate": envelope},
     )
+
+
+def _v2_issuance(
+    client: CoffreClient, certifier_id: str, member: dict[str, Any]
+) -> tuple[str, int] | None:
+    """(territory, days) when this certification is a v2 one, else None."""
+    try:
+        chain = client.call("GET", "/trust/root/v2").json()
+    except ApiError as exc:
+        if exc.code == "trust_root_missing":
+            return None
+        raise
+    if member["role"] != "structure_admin":
+        mine = client.call("GET", f"/professionals/{certifier_id}/keys").json()
+        if not is_v2_chain(mine["certificates"]):
+            return None
+    return str(chain["root"]["statement"]["territory"]), int(chain["certificate_days"])
 
 
 def certify_v2(
@@ -159,7 +194,7 @@ def publish_root_v2(
     client: CoffreClient, root_keys: AccountKeys, territory: str, now: datetime | None = None
 ) -> dict[str, Any]:
     """The territory admin's client publishes the first v2 root, self-signed by the
-    root key (the territory admin's own sign key)."""
+    root key (the territory admin's own sign key), and signs the first revocation list."""
     statement = root_statement_v2(
         territory=territory,
         box_public=root_keys.box_public,
@@ -168,6 +203,8 @@ def publish_root_v2(
     )
     root = sign_statement_v2(statement, root_keys.sign_seed)
     result: dict[str, Any] = client.call("PUT", "/trust/root/v2", json={"root": root}).json()
+    # Clients check a v2 chain against a list signed by the root: sign the first one.
+    sign_revocations(client, root_keys, now=now)
     return result
 
 

@@ -61,6 +61,8 @@ class RootChainBody(BaseModel):
     links: list[dict[str, Any]]
     sequence: int
     pin_qr: str
+    # How long the server lets a new certificate last (COFFRE_CERTIFICATE_DAYS).
+    certificate_days: int
 
 
 class RootRequest(BaseModel):
@@ -88,13 +90,14 @@ def _list(status: RevocationStatus) -> RevocationListBody:
     )
 
 
-def _chain(chain: RootChain) -> RootChainBody:
+def _chain(chain: RootChain, days: int) -> RootChainBody:
     return RootChainBody(
         first=chain.first,
         root=chain.root,
         links=chain.links,
         sequence=chain.sequence,
         pin_qr=chain.pin,
+        certificate_days=days,
     )
 
 
@@ -134,13 +137,14 @@ def publish_revocation_list(
 @router.get("/trust/root/v2")
 def root_chain(coffre: CoffreDep) -> RootChainBody:
     """Public: the v2 root in force and the rotations that lead to it (SPEC §26.5)."""
-    return _chain(coffre.certificates.root_chain())
+    return _chain(coffre.certificates.root_chain(), coffre.settings.certificate_days)
 
 
 @router.put("/trust/root/v2")
 def publish_root(body: RootRequest, actor: ActorDep, coffre: CoffreDep) -> RootChainBody:
     link = dict(body.link) if body.link is not None else None
-    return _chain(coffre.certificates.publish_root(actor, dict(body.root), link))
+    chain = coffre.certificates.publish_root(actor, dict(body.root), link)
+    return _chain(chain, coffre.settings.certificate_days)
 
 
 @router.get("/revoked-keys/grants")

@@ -4,16 +4,17 @@ admin for a professional of their structure; anyone else as for an unknown
 membership), the root-signed revocation list and the v2 trust root (public to read,
 the territory admin's to publish), and the person's grants held by a revoked key.
 
-``prepare`` publishes the territory's v2 root (the territory admin's own key) and
-makes certified professionals to revoke, one per call.
+``prepare`` makes certified professionals to revoke, one per call. The scene's
+territory has no v2 root (publishing one would turn the other areas' certifications
+into v2 ones): publishing a list answers ``trust_root_missing``, reading the root too;
+the v2 flows themselves are tests/structures/test_certificate_life.py's.
 """
 
 from __future__ import annotations
 
-from client.network import publish_root_v2
 from tests.authz.matrix import Case, expect
 from tests.authz.scene import Scene
-from tests.structures.world import TERRITORY, certify_member, invite, join, material
+from tests.structures.world import certify_member, invite, join, material
 
 NOT_ALLOWED = (403, "not_allowed")
 NO_MEMBERSHIP = (404, "membership_not_found")
@@ -31,8 +32,6 @@ def _certified_member(scene: Scene) -> str:
 
 
 def prepare(scene: Scene) -> None:
-    admin = scene.who["territory_admin"]
-    publish_root_v2(admin.client(scene.api), admin.keys, TERRITORY, scene.clock.now())
     scene.makers["certified_membership"] = lambda: _certified_member(scene)
     scene.ids["certified_membership"] = _certified_member(scene)
 
@@ -56,16 +55,20 @@ CASES = [
     Case(
         "PUT",
         "/api/v1/trust/revocations",
-        expect(NOT_ALLOWED, territory_admin=(422, "invalid_revocation_list")),
-        state="a list signed by nobody",
+        expect(NOT_ALLOWED, territory_admin=(404, "trust_root_missing")),
+        state="a list signed by nobody, no v2 root yet",
         json={"list": {"statement": {}}},
     ),
-    Case("GET", "/api/v1/trust/root/v2", expect(200, anonymous=200)),
+    Case(
+        "GET",
+        "/api/v1/trust/root/v2",
+        expect((404, "trust_root_missing"), anonymous=(404, "trust_root_missing")),
+    ),
     Case(
         "PUT",
         "/api/v1/trust/root/v2",
         expect(NOT_ALLOWED, territory_admin=(422, "invalid_trust_root")),
-        state="a second root without a rotation",
+        state="a first root that is not a signed root",
         json={"root": {"statement": {}}},
     ),
     Case(

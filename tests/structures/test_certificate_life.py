@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import crypto
+import crypto.fields
 from client.api import ApiError
 from client.network import (
     certify_v2,
@@ -46,7 +47,16 @@ from crypto.errors import SignatureError, StaleError
 from crypto.statements_v2 import sign_statement_v2
 from tests.concurrency import burst
 from tests.consent.world import ConsentWorld, build_consent_world
-from tests.structures.world import TERRITORY, Who, log_in, material, pinned_root
+from tests.structures.world import (
+    TERRITORY,
+    Who,
+    certify_member,
+    invite,
+    join,
+    log_in,
+    material,
+    pinned_root,
+)
 
 
 def _coffre(api: TestClient) -> Coffre:
@@ -248,24 +258,21 @@ def test_a_forged_stale_or_incomplete_revocation_list_is_refused(
     w = cw.world
     membership_id = _member(api, w.structure_admin, w.structure_id, w.professional)["membership_id"]
     revoke(w.admin.client(api), membership_id, "left")
-    revoked = api.get("/api/v1/trust/revocations/status", headers=w.admin.headers).json()["revoked"]
-    forged = _list(clock, 2, revoked, w.structure_admin.keys.sign_seed)
+    status = api.get("/api/v1/trust/revocations/status", headers=w.admin.headers).json()
+    revoked, held = status["revoked"], int(status["sequence"])
+    forged = _list(clock, held + 1, revoked, w.structure_admin.keys.sign_seed)
     assert _upload(api, w.admin, forged).json()["error"]["code"] == "invalid_revocation_list"
-    incomplete = _list(clock, 2, [], w.admin.keys.sign_seed)
+    incomplete = _list(clock, held + 1, [], w.admin.keys.sign_seed)
     assert _upload(api, w.admin, incomplete).json()["error"]["code"] == "invalid_revocation_list"
-    stale = _list(clock, 1, revoked, w.admin.keys.sign_seed)
+    stale = _list(clock, held, revoked, w.admin.keys.sign_seed)
     assert _upload(api, w.admin, stale).json()["error"]["code"] == "revocation_list_stale"
-    assert (
-        _upload(
-            api, w.structure_admin, _list(clock, 2, revoked, w.admin.keys.sign_seed)
-        ).status_code
-        == 403
-    )
-    good = _upload(api, w.admin, _list(clock, 2, revoked, w.admin.keys.sign_seed))
-    assert good.status_code == 200 and good.json()["sequence"] == 2
-    # A client that saw sequence 2 refuses the list if the server rolls it back.
+    by_other = _list(clock, held + 1, revoked, w.admin.keys.sign_seed)
+    assert _upload(api, w.structure_admin, by_other).status_code == 403
+    good = _upload(api, w.admin, _list(clock, held + 1, revoked, w.admin.keys.sign_seed))
+    assert good.status_code == 200 and good.json()["sequence"] == held + 1
+    # A client that saw a later list refuses this one if the server rolls it back.
     client = _person_client(cw, clock)
-    memory_for(client, pinned_root(w.admin)).min_sequence = 3
+    memory_for(client, pinned_root(w.admin)).min_sequence = held + 2
     with pytest.raises(StaleError):
         trusted_keys(client, w.structure_admin.account_id, pinned_root(w.admin))
 
@@ -412,3 +419,20 @@ def _signup_data(who: Who) -> Any:
     from api.schemas.accounts import SignupRequest
 
     return SignupRequest.model_validate(who.signup_body).data()
+
+
+def test_certify_issues_v2_certificates_once_the_territory_has_a_v2_root(
+    api: TestClient, cw: ConsentWorld, clock: FrozenClock
+) -> None:
+    w = cw.world
+    who = join(
+        api,
+        invite(api, w.structure_admin, w.structure_id, "professional", "Mme Neuve"),
+        material(32, "neuve"),
+    )
+    certify_member(api, w.structure_admin, w.structure_id, who.account_id)
+    chain = api.get(f"/api/v1/professionals/{who.account_id}/keys", headers=cw.person.headers)
+    statements = [c["statement"] for c in chain.json()["certificates"]]
+    assert [s["v"] for s in statements] == [2, 2]
+    days = (crypto.fields.read_time(statements[0]["not_after"], "") - clock.now()).days
+    assert 364 <= days <= 365
