@@ -1867,6 +1867,68 @@ EN = {
     ),
     "Écrivez un besoin ou un lieu.": "Write a need or a place.",
     "Écrivez votre retour.": "Write your return.",
+    # Certificates with a life, the person's side (issue 17: trust-v2.js, person-held.js).
+    "Ce ou cette professionnel·le n'a plus accès au coffre : sa structure ou le territoire le "
+    "lui a retiré. Par sécurité, rien n'a été partagé. Demandez à votre structure à qui vous "
+    "adresser.": (
+        "This professional no longer has access to the vault: their organisation or the "
+        "territory withdrew it. To be safe, nothing was shared. Ask your organisation who to "
+        "turn to."
+    ),
+    "L'accès au coffre de ce ou cette professionnel·le a pris fin et sa structure ne l'a pas "
+    "encore renouvelé. Par sécurité, rien n'a été partagé. Vous pourrez partager quand ce sera "
+    "fait.": (
+        "This professional's access to the vault has ended and their organisation has not "
+        "renewed it yet. To be safe, nothing was shared. You can share once it is done."
+    ),
+    "Votre coffre ne peut pas vérifier pour l'instant que ce ou cette professionnel·le a "
+    "toujours accès au coffre. Par sécurité, rien n'a été partagé. Réessayez plus tard ; si "
+    "cela dure, prévenez le ou la référent·e de la charte.": (
+        "Your vault cannot check right now that this professional still has access to the "
+        "vault. To be safe, nothing was shared. Try again later; if it lasts, tell the charter "
+        "officer."
+    ),
+    "Attention : le coffre présente un code de territoire qui n'a pas été validé par celui "
+    "que vous aviez vérifié. Par sécurité, rien n'a été partagé. Ne confiez rien et prévenez "
+    "le ou la référent·e de la charte.": (
+        "Warning: the vault shows a territory code that was not validated by the one you "
+        "checked. To be safe, nothing was shared. Entrust nothing and tell the charter officer."
+    ),
+    "{professional} ({structure}) a un nouvel accès au coffre": (
+        "{professional} ({structure}) has a new access to the vault"
+    ),
+    "Pour que {professional} puisse encore voir ce que vous avez partagé pour « {purpose} », "
+    "partagez-le à nouveau. Le partage garde la même fin : le {date}.": (
+        "So that {professional} can still see what you shared for “{purpose}”, share it "
+        "again. The share keeps the same end: {date}."
+    ),
+    "Partager à nouveau": "Share again",
+    "C'est fait : {professional} peut de nouveau voir ce que vous avez partagé pour "
+    "« {purpose} ».": "Done: {professional} can see again what you shared for “{purpose}”.",
+    "{professional} ({structure}) n'a plus accès au coffre": (
+        "{professional} ({structure}) no longer has access to the vault"
+    ),
+    "Sa structure ou le territoire lui a retiré son accès. Cette personne ne peut plus ouvrir "
+    "ce que vous lui aviez partagé pour « {purpose} », ni rien recevoir de vous. Vous pouvez "
+    "arrêter ce partage.": (
+        "Their organisation or the territory withdrew their access. This person can no longer "
+        "open what you shared with them for “{purpose}”, nor receive anything from you. You "
+        "can stop this share."
+    ),
+    "Arrêter ce partage": "Stop this share",
+    "Le coffre a une nouvelle clé de confiance, validée par l'ancienne": (
+        "The vault has a new trust key, validated by the old one"
+    ),
+    "Votre territoire a changé le code qui garantit que les professionnel·les sont bien qui "
+    "ils disent être. L'ancien code, celui que vous aviez vérifié, a validé le nouveau : vous "
+    "n'avez rien à faire, vos partages continuent.": (
+        "Your territory changed the code that guarantees professionals are who they say they "
+        "are. The old code, the one you checked, validated the new one: you have nothing to "
+        "do, your shares go on."
+    ),
+    "Le nouveau code est celui qu'affiche désormais la page de la charte.": (
+        "The new code is the one the charter page now shows."
+    ),
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

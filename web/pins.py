@@ -25,18 +25,25 @@ class RootPin:
     spoken: str
     qr_payload: str
     qr_svg: str
+    v2: bool = False  # a v2 root (SPEC §26.1) is published: the page follows its rotations
 
 
 def root_pin(coffre: Coffre) -> RootPin | None:
-    """The pin of the territory's published root, or None before it is published."""
+    """The pin of the territory's root in force, or None before it is published: the
+    v2 root after its rotations (SPEC §26.5) once one is published, else the root."""
+    v2 = True
     try:
-        root = coffre.structures.trust_root()
+        key = coffre.certificates.root_chain().root["statement"]["sign_public_key"]
     except NotFound:
-        return None
-    statement = json.loads(root.statement)["statement"]
-    key = b64decode(statement["sign_public_key"])
+        v2 = False
+        try:
+            root = coffre.structures.trust_root()
+        except NotFound:
+            return None
+        key = json.loads(root.statement)["statement"]["sign_public_key"]
+    key = b64decode(str(key))
     payload = pin_qr_payload(key)
-    return RootPin(spoken=pin_spoken(key), qr_payload=payload, qr_svg=_qr_svg(payload))
+    return RootPin(spoken=pin_spoken(key), qr_payload=payload, qr_svg=_qr_svg(payload), v2=v2)
 
 
 def _qr_svg(payload: str) -> str:

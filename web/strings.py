@@ -217,6 +217,45 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "La clé de votre territoire ne peut pas être vérifiée pour l'instant. Par sécurité, "
             "rien n'a été partagé. Prévenez le ou la référent·e de la charte."
         ),
+        # Certificates with a life (trust-v2.js, grant-send.js, person-held.js): what a
+        # refusal means for the person, in plain words.
+        "pro_revoked": _(
+            "Ce ou cette professionnel·le n'a plus accès au coffre : sa structure ou le "
+            "territoire le lui a retiré. Par sécurité, rien n'a été partagé. Demandez à votre "
+            "structure à qui vous adresser."
+        ),
+        "pro_expired": _(
+            "L'accès au coffre de ce ou cette professionnel·le a pris fin et sa structure ne "
+            "l'a pas encore renouvelé. Par sécurité, rien n'a été partagé. Vous pourrez "
+            "partager quand ce sera fait."
+        ),
+        "revocations_stale": _(
+            "Votre coffre ne peut pas vérifier pour l'instant que ce ou cette professionnel·le "
+            "a toujours accès au coffre. Par sécurité, rien n'a été partagé. Réessayez plus "
+            "tard ; si cela dure, prévenez le ou la référent·e de la charte."
+        ),
+        "root_unchained": _(
+            "Attention : le coffre présente un code de territoire qui n'a pas été validé par "
+            "celui que vous aviez vérifié. Par sécurité, rien n'a été partagé. Ne confiez rien "
+            "et prévenez le ou la référent·e de la charte."
+        ),
+        "held_reshare_title": _("{professional} ({structure}) a un nouvel accès au coffre"),
+        "held_reshare_text": _(
+            "Pour que {professional} puisse encore voir ce que vous avez partagé pour "
+            "« {purpose} », partagez-le à nouveau. Le partage garde la même fin : le {date}."
+        ),
+        "held_reshare": _("Partager à nouveau"),
+        "held_reshared": _(
+            "C'est fait : {professional} peut de nouveau voir ce que vous avez partagé pour "
+            "« {purpose} »."
+        ),
+        "held_gone_title": _("{professional} ({structure}) n'a plus accès au coffre"),
+        "held_gone_text": _(
+            "Sa structure ou le territoire lui a retiré son accès. Cette personne ne peut plus "
+            "ouvrir ce que vous lui aviez partagé pour « {purpose} », ni rien recevoir de vous. "
+            "Vous pouvez arrêter ce partage."
+        ),
+        "held_stop": _("Arrêter ce partage"),
         "grant_purpose": _("Pour « {purpose} »"),
         "grant_documents": _("Document : {documents}"),
         "document_gone": _("{category} (supprimé)"),

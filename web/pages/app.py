@@ -68,6 +68,8 @@ def vault_page(request: Request) -> Response:
         # server counts a share's or a request's days in, whatever the device's zone.
         "time_zone": TERRITORY_ZONE.key,
         "root_pin": pin.spoken if pin else None,
+        # A v2 root is published (trust-v2.js then follows its rotations, SPEC §26.5).
+        "root_v2": bool(pin and pin.v2),
         # In every v2 passphrase salt (crypto/SPEC.md §19.2, kdf-v2.js).
         "territory": settings.territory,
         # The login screen's "Se connecter avec ProConnect", only when it is configured.

@@ -7,12 +7,49 @@
 //
 // The caller verifies the professional's keys up to the pinned root first (trust.js)
 // and passes the box key and the structure the certificate names: this module never
-// trusts the directory's word for a key.
+// trusts the directory's word for a key. Right before sealing, the professional's
+// chain is checked once more (trust.checkedKeys: root in force, revocation list,
+// expiry, SPEC §26.4): a certificate that ended or was revoked since the person chose
+// is refused with a plain message, and nothing is sent.
 import { consentReceipt, newId } from "./network.js";
 import { ShownError } from "./http.js";
 import { documentsV2 } from "./documents-v2.js";
 import { fill } from "./consent-common.js";
 import { rekeyDocument } from "./rekey-v2.js";
+import { TrustRefused } from "./trust-v2.js";
+
+/**
+ * The person's words for why nothing was shared (trust-v2.js's problems).
+ * @param {Record<string, string>} S
+ * @param {unknown} error
+ */
+export function refusalMessage(S, error) {
+  if (!(error instanceof TrustRefused)) return S.keys_not_certified;
+  if (error.problem === "revoked") return S.pro_revoked;
+  if (error.problem === "expired") return S.pro_expired;
+  if (error.problem === "list") return S.revocations_stale;
+  if (error.problem === "unchained") return S.root_unchained;
+  return S.keys_not_certified;
+}
+
+/**
+ * The professional's keys checked now (trust.checkedKeys), or ShownError with the
+ * person's words; the box key must be the one the caller verified.
+ * @param {import("./types/page").PersonHelpers} P
+ * @param {string} accountId
+ * @param {Uint8Array} [boxPublic]
+ */
+async function checkedNow(P, accountId, boxPublic) {
+  let verified;
+  try {
+    verified = await P.trust.checkedKeys(accountId);
+  } catch (error) {
+    if (error instanceof TrustRefused) throw new ShownError(refusalMessage(P.S, error));
+    throw error;
+  }
+  if (boxPublic && !P.sodium.memcmp(verified.boxPublic, boxPublic)) throw new ShownError(P.S.keys_not_certified);
+  return verified;
+}
 
 /**
  * What one grant names.
@@ -41,6 +78,7 @@ import { rekeyDocument } from "./rekey-v2.js";
  */
 export async function sendGrant(P, share) {
   const { S, C, sodium, state, api, setStatus } = P;
+  await checkedNow(P, share.professional, share.boxPublic);
   const find = () => {
     const docs = share.documents.map(P.documentById);
     if (!docs.length || docs.some((doc) => !doc)) throw new ShownError(S.share_failed);
@@ -105,7 +143,12 @@ export async function sendGrant(P, share) {
 export async function rootPinned(P, then, back) {
   const root = await P.trust.check();
   if (root.state === "changed") throw new ShownError(P.S.root_changed);
+  if (root.state === "unchained") throw new ShownError(P.S.root_unchained);
   if (root.state === "mismatch") throw new ShownError(P.S.root_mismatch);
+  if (root.state === "rotated") {
+    P.trust.tellRotated({ onConfirm: then });
+    return false;
+  }
   if (root.state === "first") {
     P.trust.ask(root.fingerprint, { onConfirm: then, onBack: back });
     return false;
@@ -116,14 +159,14 @@ export async function rootPinned(P, then, back) {
 /**
  * A professional's keys verified up to the pinned root, in the structure `structure`:
  * {boxPublic, signPublic, structure, name} (the name their certificate gives), or
- * ShownError(`S.keys_not_certified`).
+ * ShownError with the person's words (not certified, ended, revoked, list out of date).
  * @param {import("./types/page").PersonHelpers} P
  * @param {string} accountId
  * @param {string} structure
  */
 export async function verifiedProfessional(P, accountId, structure) {
-  const verified = await P.trust.verifiedKeys(accountId);
-  if (!verified || verified.leaf.structure !== structure) throw new ShownError(P.S.keys_not_certified);
+  const verified = await checkedNow(P, accountId);
+  if (verified.leaf.structure !== structure) throw new ShownError(P.S.keys_not_certified);
   return {
     boxPublic: verified.boxPublic,
     signPublic: verified.signPublic,

@@ -179,6 +179,8 @@ export function createContact(P) {
     try {
       const root = await P.trust.check();
       if (root.state === "changed") return showError("contact-pro-error", S.root_changed);
+      if (root.state === "unchained") return showError("contact-pro-error", S.root_unchained);
+      if (root.state === "rotated") return P.trust.tellRotated({ onConfirm: () => proVerified(pro) });
       if (root.state === "mismatch") return showError("contact-pro-error", S.root_mismatch);
       if (root.state === "first") {
         return P.trust.ask(root.fingerprint, { onConfirm: () => proVerified(pro), onBack: () => show("contact-pro") });

@@ -57,7 +57,7 @@ export function createDepositCheck(P) {
     try {
       const root = await P.trust.check();
       if (checking !== doc) return;
-      if (root.state === "changed") return result(S.deposit_root_changed, false);
+      if (root.state === "changed" || root.state === "unchained") return result(S.deposit_root_changed, false);
       if (root.state === "mismatch") return result(S.deposit_root_unknown, false);
       if (root.state === "first") {
         line("doc-origin-check", S.deposit_check_first);

@@ -6,6 +6,7 @@ import { messageFor } from "./http.js";
 import { StallError } from "./transfer.js";
 import { refusedError } from "./documents-v2.js";
 import { rekeyDocument } from "./rekey-v2.js";
+import { createHeld } from "./person-held.js";
 
 /** A share as GET /grants lists it. @typedef {Record<string, any>} Grant */
 /** A document a share names. @typedef {{id: string, category: string}} SharedDocument */
@@ -13,6 +14,8 @@ import { rekeyDocument } from "./rekey-v2.js";
 /** @param {import("./types/page").PersonHelpers} P */
 export function createGrants(P) {
   const { S, C, api, show, setStatus, categoryLabel } = P;
+  // Shares held by a professional whose access was withdrawn: re-share or stop (person-held.js).
+  const held = createHeld(P, (status) => showGrants(status));
 
   /** @param {Grant} grant */
   function stateWords(grant) {
@@ -79,8 +82,10 @@ export function createGrants(P) {
       await P.refreshDocuments();
       const { grants } = await (await api("GET", "/grants")).json();
       const list = /** @type {HTMLElement} */ (document.getElementById("grant-list"));
+      const notices = await held.cards(grants);
+      const heldList = notices.length ? [el("ul", { className: "cards", id: "grant-held" }, ...notices)] : [];
       if (!grants.length) list.replaceChildren(el("p", { text: S.no_grants }));
-      else list.replaceChildren(el("ul", { className: "cards" }, ...grants.map(grantCard)));
+      else list.replaceChildren(...heldList, el("ul", { className: "cards" }, ...grants.map(grantCard)));
       show("grants", { status, ...options });
     } catch (error) {
       setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);

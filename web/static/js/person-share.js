@@ -14,7 +14,8 @@ import { MAX_DOCUMENTS, MAX_PULLS } from "./network.js";
 import { askToChoose, byId, checked, checkedAll, choice, choiceMade, day, el, fill, time } from "./consent-common.js";
 import { messageFor } from "./http.js";
 import { refusedError } from "./documents-v2.js";
-import { sendGrant } from "./grant-send.js";
+import { refusalMessage, sendGrant } from "./grant-send.js";
+import { TrustRefused } from "./trust-v2.js";
 
 const DAY_MS = 86400000;
 const PRESET_DAYS = [1, 7, 30];
@@ -191,7 +192,9 @@ export function createShare(P) {
     try {
       const root = await P.trust.check();
       if (root.state === "changed") return stop(S.root_changed);
+      if (root.state === "unchained") return stop(S.root_unchained);
       if (root.state === "mismatch") return stop(S.root_mismatch);
+      if (root.state === "rotated") return P.trust.tellRotated({ onConfirm: onTrusted, showScreen: () => go("trust-rotated") });
       if (root.state === "first") {
         return P.trust.ask(root.fingerprint, {
           onConfirm: onTrusted,
@@ -223,8 +226,14 @@ export function createShare(P) {
   // structure is the one the certificate names (the directory's word is not enough).
   /** @param {any} pro */
   async function verifiedKeys(pro) {
-    const verified = await P.trust.verifiedKeys(pro.account_id);
-    if (!verified || verified.leaf.structure !== pro.structure.id) return null;
+    let verified;
+    try {
+      verified = await P.trust.checkedKeys(pro.account_id);
+    } catch (error) {
+      if (error instanceof TrustRefused) return { refused: refusalMessage(S, error) };
+      throw error;
+    }
+    if (verified.leaf.structure !== pro.structure.id) return { refused: S.keys_not_certified };
     return { boxPublic: verified.boxPublic, structure: verified.leaf.structure, name: verified.leaf.display_name };
   }
 
@@ -240,8 +249,9 @@ export function createShare(P) {
     const docs = flow.documents.map(P.documentById);
     if (!docs.length || docs.some((/** @type {any} */ doc) => !doc)) return stop(S.share_failed);
     const pro = flow.professional;
-    flow.verified = await verifiedKeys(pro);
-    if (!flow.verified) return stop(S.keys_not_certified);
+    const checked = await verifiedKeys(pro);
+    if ("refused" in checked) return stop(String(checked.refused));
+    flow.verified = checked;
     let summary = fill(docs.length === 1 ? S.share_summary : S.share_summary_many, {
       professional: flow.verified.name,
       structure: pro.structure.name,

@@ -21,6 +21,7 @@
 import { createCoffreCryptoV2 } from "./coffre-crypto-v2.js";
 import { createCoffreStatementsV2 } from "./coffre-statements-v2.js";
 import { verifyChain } from "./network.js";
+import { TrustRefused, createTrustV2, isV2Chain } from "./trust-v2.js";
 
 const PIN_KEY = "coffre.trustRoot";
 const SPOKEN_PIN = /^[A-Z2-7]{3}( [A-Z2-7]{3}){8}$/; // SPEC §25.3, as pinSpoken writes it
@@ -65,6 +66,7 @@ export function verifyChainToPin(C, sodium, keys, pin) {
 /** @param {import("./types/page").PageHelpers} ctx */
 export function createTrust(ctx) {
   const { CONFIG, C, sodium, api, show } = ctx;
+  const v2 = createTrustV2(sodium, api, () => Boolean(CONFIG.rootV2));
   /** The spoken pin (SPEC §25.3) of a sign public key. @param {Uint8Array} signPublic */
   const pinOf = (signPublic) => String(pinsOf(sodium).pinSpoken(signPublic));
   /** @type {string | null} */
@@ -101,11 +103,31 @@ export function createTrust(ctx) {
 
   /**
    * The root the server shows, compared with the pin: {state, fingerprint} where state
-   * is "pinned" (the same), "changed" (not the one confirmed), "first" (nothing
-   * confirmed yet: ask the person) or "mismatch" (the server contradicts itself).
-   * `fingerprint` is the root's spoken v2 pin (SPEC §25.3): what the person compares.
+   * is "pinned" (the same), "rotated" (a new root signed by the pinned one, SPEC §26.5:
+   * the pin now names it; tell the person with tellRotated), "unchained" (a v2 root
+   * the pinned one does not lead to: share nothing), "changed" (not the one
+   * confirmed), "first" (nothing confirmed yet: ask the person) or "mismatch" (the
+   * server contradicts itself). `fingerprint` is the root's spoken v2 pin (SPEC
+   * §25.3): what the person compares.
    */
   async function check() {
+    const confirmed = readPin();
+    if (confirmed) {
+      try {
+        const inForce = await v2.rootInForce(confirmed);
+        if (inForce && inForce.changed) {
+          writePin(inForce.pin);
+          return { state: "rotated", fingerprint: inForce.pin };
+        }
+        if (inForce) return { state: "pinned", fingerprint: inForce.pin };
+      } catch (error) {
+        if (error instanceof TrustRefused) return { state: "unchained", fingerprint: confirmed };
+        throw error;
+      }
+    } else if (!stored()) {
+      const inForce = await v2.pinInForce();
+      if (inForce) return { state: inForce === CONFIG.rootPin ? "first" : "mismatch", fingerprint: inForce };
+    }
     /** @type {{root: {statement: Record<string, any>}}} */
     const trust = await (await api("GET", "/trust/root")).json();
     // The pin is computed here from the root's own key, not taken on trust.
@@ -137,6 +159,23 @@ export function createTrust(ctx) {
     showScreen();
   }
 
+  /**
+   * The screen saying the territory's root changed, signed by the one the person
+   * checked (SPEC §26.5); `onConfirm` runs on "Continuer".
+   * @param {{onConfirm: () => unknown, showScreen?: () => void}} options
+   */
+  function tellRotated({ onConfirm, showScreen = () => show("trust-rotated") }) {
+    asking = { fingerprint: "", onConfirm };
+    showScreen();
+  }
+
+  async function onRotatedSeen() {
+    if (!asking) return;
+    const { onConfirm } = asking;
+    asking = null;
+    await onConfirm();
+  }
+
   async function onTrusted() {
     if (!asking || !sameBox().checked) return;
     const { fingerprint, onConfirm } = asking;
@@ -159,12 +198,36 @@ export function createTrust(ctx) {
    * @param {string | null} [fingerprint]
    */
   async function verifiedKeys(accountId, fingerprint = readPin()) {
+    try {
+      return await checkedKeys(accountId, fingerprint);
+    } catch (error) {
+      if (error instanceof TrustRefused) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * As verifiedKeys, but a refusal says why: TrustRefused with its `problem`
+   * ("unchained", "list", "expired", "revoked", "not_certified"). v2 certificates
+   * (SPEC §26.4): the root in force reached from the pin, the current revocation list
+   * (never older than one this device saw), each certificate in date and not revoked.
+   * v1 certificates, stored before v2: SPEC §15 (the server's gate refuses an ended or
+   * revoked one at once).
+   * @param {string} accountId
+   * @param {string | null} [fingerprint]
+   * @returns {Promise<{leaf: Record<string, any>, boxPublic: Uint8Array, signPublic: Uint8Array}>}
+   */
+  async function checkedKeys(accountId, fingerprint = readPin()) {
     const keys = await (await api("GET", `/professionals/${accountId}/keys`)).json();
+    if (isV2Chain(keys.certificates)) {
+      if (!fingerprint) throw new TrustRefused("not_certified", "no pin confirmed");
+      return v2.checkChain(accountId, keys, fingerprint);
+    }
     try {
       const leaf = verifyChainToPin(C, sodium, keys, fingerprint);
       return { leaf, boxPublic: C.b64decode(keys.box_public_key), signPublic: C.b64decode(keys.sign_public_key) };
     } catch {
-      return null;
+      throw new TrustRefused("not_certified", "the keys do not verify up to the pinned root");
     }
   }
 
@@ -177,10 +240,12 @@ export function createTrust(ctx) {
     pinOf,
     check,
     ask,
+    tellRotated,
     verifiedKeys,
-    screens: ["share-trust"],
+    checkedKeys,
+    screens: ["share-trust", "trust-rotated"],
     enter: {},
-    actions: { "share-trust": onTrusted, "trust-back": onBack },
+    actions: { "share-trust": onTrusted, "trust-back": onBack, "trust-rotated-ok": onRotatedSeen },
     wipe() {
       asking = null;
       byId("share-trust-fingerprint").textContent = "";
