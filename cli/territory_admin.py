@@ -146,9 +146,14 @@ def _publish(client: CoffreClient, source: bytes, yes: bool) -> None:
     previewed = admin.preview(client, source)
     if not _show_preview(previewed):
         raise typer.Exit(1)
-    if not yes and not typer.confirm("Publier cette version ?", default=False):
-        out.print("Rien n'a été publié.")
-        raise typer.Exit(1)
+    if not yes:
+        try:
+            confirmed = typer.confirm("Publier cette version ?", default=False)
+        except typer.Abort:  # no answer (end of input)
+            confirmed = False
+        if not confirmed:
+            out.print("Rien n'a été publié.")
+            raise typer.Exit(1)
     published = admin.publish(client, source, previewed)
     out.print(
         f"C'est fait : la version {published['version']} de la charte est publiée "
