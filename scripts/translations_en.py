@@ -13,6 +13,229 @@ from babel.messages.pofile import read_po, write_po
 
 EN = {
     "{n} %": "{n}%",
+    # The territory admin's page (issue 17: web/templates/admin/admin.html, admin.js).
+    "Cette page est réservée à l'administrateur·rice du territoire. Votre compte n'y a pas "
+    "accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page « Mon coffre ».": (
+        "This page is for the territory admin only. Your account cannot use it: you have been "
+        "logged out. For your documents, go to the “My vault” page."
+    ),
+    "Aucune structure n'est encore admise.": "No organisation has been admitted yet.",
+    "Charte en vigueur : version {version}, depuis le {date}.": (
+        "Charter in force: version {version}, since {date}."
+    ),
+    "Aucune charte n'est en vigueur : aucune structure n'adhère encore. Publiez la charte pour "
+    "que les partages soient possibles.": (
+        "No charter is in force: no organisation has signed yet. Publish the charter so that "
+        "sharing becomes possible."
+    ),
+    "Adhère depuis le {date}": "Signed since {date}",
+    "Adhère depuis le {since}, jusqu'au {until} (exclu)": (
+        "Signed since {since}, until {until} (not included)"
+    ),
+    "Adhésion terminée le {date}": "Membership of the charter ended on {date}",
+    "Adhérera à partir du {date}": "Will sign from {date}",
+    "N'adhère pas à la charte en vigueur": "Has not signed the charter in force",
+    "Dans la charte, mais pas encore admise dans Coffre": (
+        "In the charter, but not admitted in Coffre yet"
+    ),
+    "SIRET {siret}": "SIRET {siret}",
+    "Inviter un·e administrateur·rice": "Invite an admin",
+    "Mettre fin à l'adhésion": "End its membership of the charter",
+    "Écrivez le nom de la structure.": "Write the organisation's name.",
+    "Écrivez l'adresse de la structure.": "Write the organisation's address.",
+    "Choisissez le type de la structure.": "Choose the organisation's type.",
+    "Le SIRET a 14 chiffres (les espaces sont acceptés). Recopiez-le depuis un document de la "
+    "structure, ou laissez ce champ vide.": (
+        "A SIRET has 14 digits (spaces are fine). Copy it from one of the organisation's "
+        "documents, or leave this field empty."
+    ),
+    "Ce SIRET n'existe pas : un chiffre est faux (sa clé de contrôle ne correspond pas). "
+    "Vérifiez-le chiffre par chiffre sur un document de la structure.": (
+        "This SIRET does not exist: a digit is wrong (its check key does not match). Check it "
+        "digit by digit against one of the organisation's documents."
+    ),
+    "C'est fait : « {name} » est admise.": "Done: “{name}” is admitted.",
+    "Aucune structure du guide ne correspond à « {text} ».": (
+        "No organisation of the guide matches “{text}”."
+    ),
+    "{n} structure(s) du guide.": "{n} organisation(s) from the guide.",
+    "Reprendre « {name} »": "Use “{name}”",
+    "Les informations de « {name} » sont reprises du guide. Choisissez son type, vérifiez le "
+    "reste, puis admettez-la.": (
+        "The details of “{name}” are taken from the guide. Choose its type, check the rest, "
+        "then admit it."
+    ),
+    "Écrivez au moins 2 lettres du nom.": "Write at least 2 letters of the name.",
+    "Écrivez le nom de la personne invitée.": "Write the name of the person you invite.",
+    "Choisissez la structure.": "Choose the organisation.",
+    "Invitation pour {name}, administrateur·rice de « {structure} ».": (
+        "Invitation for {name}, admin of “{structure}”."
+    ),
+    "Invitation pour {name}, référent·e de la charte.": "Invitation for {name}, charter officer.",
+    "Elle sert une seule fois et n'est plus valable après le {date} à {time}.": (
+        "It works once, and no longer after {date} at {time}."
+    ),
+    "Choisissez le fichier de la charte (.toml).": "Choose the charter's file (.toml).",
+    "Ce fichier est trop gros pour une charte (256 Kio au plus). Vérifiez que c'est bien le "
+    "fichier TOML de la charte.": (
+        "This file is too big for a charter (256 KiB at most). Check that it is the charter's "
+        "TOML file."
+    ),
+    "Version {version} de la charte, en vigueur le {date}": (
+        "Version {version} of the charter, in force on {date}"
+    ),
+    "Cette charte ne peut pas être publiée : {n} problème(s) à corriger dans le fichier. "
+    "Corrigez-le, puis choisissez-le de nouveau.": (
+        "This charter cannot be published: {n} problem(s) to fix in the file. Fix it, then "
+        "choose it again."
+    ),
+    "À « {where} » : {what}": "At “{where}”: {what}",
+    "Différences avec la version {version} (en vigueur le {date}) :": (
+        "Differences with version {version} (in force on {date}):"
+    ),
+    "C'est la première charte du territoire : tout est nouveau.": (
+        "This is the territory's first charter: everything is new."
+    ),
+    "Aucune différence de fond avec la version {version}.": (
+        "No difference of substance with version {version}."
+    ),
+    "Finalité ajoutée : {label}": "Purpose added: {label}",
+    "Finalité retirée : {label}": "Purpose removed: {label}",
+    "Finalité modifiée : {label}": "Purpose changed: {label}",
+    "Documents ajoutés : {list}": "Documents added: {list}",
+    "Documents retirés : {list}": "Documents removed: {list}",
+    "Professions ajoutées : {list}": "Professions added: {list}",
+    "Professions retirées : {list}": "Professions removed: {list}",
+    "Durée maximale d'un partage : {old} jours → {new} jours": (
+        "Longest share: {old} days → {new} days"
+    ),
+    "Motif désormais obligatoire à chaque consultation": "A reason now required at each opening",
+    "Motif plus demandé à chaque consultation": "No reason asked at each opening any more",
+    "Nouveau nom : « {new} » (avant : « {old} »)": "New name: “{new}” (before: “{old}”)",
+    "Description modifiée": "Description changed",
+    "Structure ajoutée : {name}": "Organisation added: {name}",
+    "Structure retirée de la liste : {name}": "Organisation removed from the list: {name}",
+    "Fin d'adhésion : {name}, le {date}": "End of membership: {name}, on {date}",
+    "Adhésion reprise : {name}": "Membership resumed: {name}",
+    "Dates d'adhésion modifiées : {name}": "Membership dates changed: {name}",
+    "Relais entre structures permis pour : {list}": (
+        "Referrals between organisations allowed for: {list}"
+    ),
+    "Plus aucun relais entre structures": "No more referrals between organisations",
+    "Réglages des relais entre structures modifiés": (
+        "Settings of referrals between organisations changed"
+    ),
+    "Relais permis en plus pour : {list}": "Referrals now also allowed for: {list}",
+    "Relais plus permis pour : {list}": "Referrals no longer allowed for: {list}",
+    "Rappel après {old} jours → {new} jours": "Reminder after {old} days → {new} days",
+    "Fin d'un relais après {old} jours → {new} jours": (
+        "A referral ends after {old} days → {new} days"
+    ),
+    "Les orientations permises (de quel type vers quel type) changent": (
+        "The referrals allowed (from which type to which type) change"
+    ),
+    "Le titre change": "The title changes",
+    "Le préambule change": "The preamble changes",
+    "C'est fait : la version {version} de la charte est publiée. Elle s'applique le {date}.": (
+        "Done: version {version} of the charter is published. It applies from {date}."
+    ),
+    "Nouvelle version préparée : la version {version}, où l'adhésion de « {name} » prend "
+    "fin. Relisez l'aperçu, puis publiez-la.": (
+        "New version prepared: version {version}, where “{name}” stops being a member. Read "
+        "the preview, then publish it."
+    ),
+    "charte-version-{version}.toml": "charter-version-{version}.toml",
+    "Choisissez la date de fin.": "Choose the end date.",
+    "Administration du territoire — Coffre": "Territory administration — Coffre",
+    "Menu de l'administration": "Administration menu",
+    "Structures": "Organisations",
+    "Admettre": "Admit",
+    "Inviter": "Invite",
+    "Charte": "Charter",
+    "Réservée à l'administrateur·rice du territoire : admettre les structures, inviter leurs "
+    "administrateurs et le ou la référent·e de la charte, publier la charte.": (
+        "For the territory admin only: admit organisations, invite their admins and the "
+        "charter officer, publish the charter."
+    ),
+    "Votre phrase secrète est la bonne. Mais le compte de l'administrateur·rice du territoire "
+    "doit aussi être protégé par un code à 6 chiffres, et il ne l'est pas encore. Cela se fait "
+    "une fois, avec l'outil en ligne de commande.": (
+        "Your passphrase is right. But the territory admin's account must also be protected by "
+        "a 6-digit code, and it is not yet. This is done once, with the command-line tool."
+    ),
+    "Structures et adhésions": "Organisations and charter membership",
+    "Une structure admise peut recevoir ses professionnels ; elle ne partage des documents "
+    "qu'une fois inscrite dans la charte en vigueur (sa date d'adhésion).": (
+        "An admitted organisation can welcome its professionals; documents are shared with it "
+        "only once it is listed in the charter in force (its membership date)."
+    ),
+    "Admettre une structure": "Admit an organisation",
+    "Depuis le guide des services (facultatif)": "From the guide of services (optional)",
+    "Nom de la structure dans le guide": "Organisation's name in the guide",
+    "Chercher dans le guide": "Search the guide",
+    "La structure": "The organisation",
+    "Nom": "Name",
+    "SIRET (facultatif)": "SIRET (optional)",
+    "14 chiffres, par exemple 732 829 320 00074. Le numéro est vérifié avec sa clé de "
+    "contrôle.": "14 digits, for example 732 829 320 00074. The number is checked with its key.",
+    "Type": "Type",
+    "Admettre la structure": "Admit the organisation",
+    "Invitez maintenant son administrateur·rice. Pour que la structure puisse partager des "
+    "documents, ajoutez-la aussi à la charte (bloc [[structures]]) et publiez la nouvelle "
+    "version.": (
+        "Now invite its admin. For the organisation to share documents, also add it to the "
+        "charter ([[structures]] block) and publish the new version."
+    ),
+    "Inviter son administrateur·rice": "Invite its admin",
+    "Retour aux structures": "Back to the organisations",
+    "Qui invitez-vous ?": "Whom do you invite?",
+    "L'administrateur·rice d'une structure": "An organisation's admin",
+    "Le ou la référent·e de la charte": "The charter officer",
+    "Nom de la personne invitée": "Name of the person invited",
+    "Profession": "Profession",
+    "Créer l'invitation": "Create the invitation",
+    "Invitation prête": "Invitation ready",
+    "Donnez-lui ce lien, ou montrez-lui le code QR à scanner avec son téléphone. Il ou elle y "
+    "choisira sa phrase secrète.": (
+        "Give them this link, or show them the QR code to scan with their phone. They will "
+        "choose their passphrase there."
+    ),
+    "Code QR du lien d'invitation": "QR code of the invitation link",
+    "Lien d'invitation": "Invitation link",
+    "Ou le code à taper :": "Or the code to type:",
+    "Copier le lien": "Copy the link",
+    "Une autre invitation": "Another invitation",
+    "Publier la charte": "Publish the charter",
+    "Choisissez le fichier TOML de la nouvelle version. Rien n'est publié avant que vous ayez "
+    "relu l'aperçu et confirmé.": (
+        "Choose the TOML file of the new version. Nothing is published before you have read "
+        "the preview and confirmed."
+    ),
+    "Fichier de la charte (.toml)": "Charter file (.toml)",
+    "Voir l'aperçu": "See the preview",
+    "Lire la charte en vigueur": "Read the charter in force",
+    "Aperçu avant publication": "Preview before publishing",
+    "À corriger dans le fichier": "To fix in the file",
+    "Ce qui change": "What changes",
+    "La charte telle que les personnes la liront": "The charter as people will read it",
+    "Publier cette version": "Publish this version",
+    "Télécharger ce fichier": "Download this file",
+    "Voir la charte publiée": "See the published charter",
+    "Mettre fin à une adhésion": "End a membership of the charter",
+    "L'adhésion est écrite dans la charte : y mettre fin, c'est publier une nouvelle version où "
+    "la structure a une date de fin. Coffre la prépare à partir de la dernière version "
+    "publiée ; vous relisez l'aperçu avant de publier. À partir de cette date, plus aucun "
+    "document n'est partagé avec cette structure.": (
+        "Membership is written in the charter: ending it means publishing a new version where "
+        "the organisation has an end date. Coffre prepares it from the latest version "
+        "published; you read the preview before publishing. From that date, no document is "
+        "shared with this organisation any more."
+    ),
+    "Date de fin de l'adhésion": "End date of the membership",
+    "À partir de ce jour, la structure n'adhère plus. Aujourd'hui ou plus tard.": (
+        "From that day, the organisation is no longer a member. Today or later."
+    ),
+    "Préparer la nouvelle version": "Prepare the new version",
     "Abandonner": "Give up",
     # The network, the person's side (issue 16: person-referent.js, person-relays.js).
     "Accepter": "Accept",
