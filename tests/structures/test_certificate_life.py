@@ -436,3 +436,39 @@ def test_certify_issues_v2_certificates_once_the_territory_has_a_v2_root(
     assert [s["v"] for s in statements] == [2, 2]
     days = (crypto.fields.read_time(statements[0]["not_after"], "") - clock.now()).days
     assert 364 <= days <= 365
+
+
+def test_the_cli_renews_then_revokes_a_professional_certificate(
+    api: TestClient, cw: ConsentWorld, live_server: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from tests.factories import PASSPHRASE
+
+    w = cw.world
+    env = {
+        "COFFRE_SERVER": live_server,
+        "COFFRE_CLI_HOME": str(tmp_path / "cli"),
+        "COFFRE_PASSPHRASE": f"{PASSPHRASE} 11",  # the structure admin's (slot 11)
+    }
+    runner = CliRunner()
+    logged = runner.invoke(app, ["login", "--login", w.structure_admin.login], env=env)
+    assert logged.exit_code == 0, logged.output
+    member = _member(api, w.structure_admin, w.structure_id, w.professional)
+    renewed = runner.invoke(
+        app,
+        ["certificate", "renew", w.structure_id, w.professional.account_id, "--days", "200"],
+        env=env,
+    )
+    assert renewed.exit_code == 0, renewed.output
+    assert "renouvelé pour 200 jours" in renewed.output
+    revoked = runner.invoke(
+        app, ["certificate", "revoke", member["membership_id"], "--reason", "left"], env=env
+    )
+    assert revoked.exit_code == 0, revoked.output
+    with _coffre(api).db.unit_of_work() as db:
+        membership = db.get(Membership, member["membership_id"])
+        assert membership is not None and membership.revoked_at is not None
+        assert membership.not_after is not None
+        assert 199 <= (membership.not_after - membership.certified_at).days <= 200  # type: ignore[operator]
