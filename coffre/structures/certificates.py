@@ -512,8 +512,9 @@ class CertificateService:
             return self._status(db, now)
 
     def remind_if_due(self) -> int:
-        """Tell the territory admin once per list that the list is due (its end is
-        near, or none exists while something is revoked). Returns how many were told."""
+        """Tell the territory admin that a list is due (a revocation waits to be
+        signed, or the list ends within 7 days): each time it runs while it is due
+        (``coffre jobs remind-revocations``, daily). Returns how many were told."""
         now = self._clock.now()
         with self._db.unit_of_work() as db:
             status = self._status(db, now)

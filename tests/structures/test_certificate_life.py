@@ -472,3 +472,22 @@ def test_the_cli_renews_then_revokes_a_professional_certificate(
         assert membership is not None and membership.revoked_at is not None
         assert membership.not_after is not None
         assert 199 <= (membership.not_after - membership.certified_at).days <= 200  # type: ignore[operator]
+
+
+def test_the_territory_admin_is_reminded_when_the_list_is_due(
+    api: TestClient, cw: ConsentWorld, clock: FrozenClock
+) -> None:
+    certificates = _coffre(api).certificates
+    assert certificates.remind_if_due() == 0  # just signed, nothing revoked
+    clock.advance(days=25)  # the list ends within 7 days
+    assert certificates.remind_if_due() == 1
+    sign_revocations(cw.world.admin.client(api), cw.world.admin.keys, now=clock.now())
+    assert certificates.remind_if_due() == 0
+    with _coffre(api).db.unit_of_work() as db:
+        told = db.scalars(
+            select(Notification).where(
+                Notification.account_id == cw.world.admin.account_id,
+                Notification.kind == "revocations.due",
+            )
+        ).all()
+    assert len(told) == 1
