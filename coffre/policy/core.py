@@ -110,7 +110,10 @@ class Action(StrEnum):
     REFERENT_VIEW = "referent.view"  # the référent's view of one person followed
     # Relays between structures (coffre/relays/, coffre/policy/relays.py).
     RELAY_CREATE = "relay.create"  # a professional orients a person they accompany
+    RELAY_ORIENT = "relay.orient"  # the kind of account that orients (before any person)
     RELAY_LIST = "relay.list"  # the relays the caller may see
+    RELAY_LIST_MINE = "relay.list_mine"  # a person's relays (scope: the person)
+    RELAY_LIST_HELD = "relay.list_held"  # a professional's boxes (scope: the professional)
     RELAY_READ = "relay.read"  # one relay
     RELAY_ANSWER = "relay.answer"  # the person agrees or refuses
     RELAY_TAKE = "relay.take"  # a member of the target structure takes or declines it

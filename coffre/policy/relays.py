@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from coffre.policy.core import Action, Actor, PersonLink, Role, Rule
+from coffre.policy.core import Action, Actor, PersonLink, Role, Rule, Scope
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,27 @@ class RelayFacts:
     referent: bool  # the caller is the person's active référent
 
 
+def persons_own(actor: Actor) -> str | None:
+    """The person whose relays the actor lists (box ``mine``): a person, themselves."""
+    return actor.account_id if actor.role is Role.PERSON else None
+
+
+def professionals_own(actor: Actor) -> str | None:
+    """The professional whose boxes the actor lists (orienting, responsible, taken,
+    incoming, followed): a professional, themselves."""
+    return actor.account_id if actor.role is Role.PROFESSIONAL else None
+
+
+def _person(actor: Actor, target: object | None) -> bool:
+    return persons_own(actor) is not None
+
+
+def _professional(actor: Actor, target: object | None) -> bool:
+    return professionals_own(actor) is not None
+
+
 def _person_or_professional(actor: Actor, target: object | None) -> bool:
-    return actor.role in (Role.PERSON, Role.PROFESSIONAL)
+    return _person(actor, target) or _professional(actor, target)
 
 
 def _create(actor: Actor, target: object | None) -> bool:
@@ -97,12 +116,22 @@ def _note_key(actor: Actor, target: object | None) -> bool:
 
 
 RULES: Mapping[Action, Rule] = {
+    Action.RELAY_ORIENT: _professional,
     Action.RELAY_CREATE: _create,
     Action.RELAY_LIST: _person_or_professional,
+    Action.RELAY_LIST_MINE: _person,
+    Action.RELAY_LIST_HELD: _professional,
     Action.RELAY_READ: _read,
     Action.RELAY_ANSWER: _the_person,
     Action.RELAY_TAKE: _receiving,
     Action.RELAY_CLOSE: _close,
     Action.RELAY_NOTE_KEY: _note_key,
     Action.RELAY_RETURN: _taker,
+}
+
+# The lists' scopes (coffre/policy/__init__.py ``scope``): whose relays ``GET /relays``
+# shows, the row rule ``_read`` checking each one again.
+SCOPES: Mapping[Action, Scope] = {
+    Action.RELAY_LIST_MINE: persons_own,
+    Action.RELAY_LIST_HELD: professionals_own,
 }

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, exists, false, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.relays.models import Relay, RelayDocument, RelayNoteKey, RelayState
@@ -208,8 +208,8 @@ def member_structures(db: DbSession, account_id: str) -> list[str]:
 def visible_to(
     db: DbSession,
     *,
-    account_id: str,
-    person: bool,
+    person_id: str | None,
+    professional_id: str | None,
     box: str | None,
     state: str | None,
     followed: Sequence[str] = (),
@@ -220,10 +220,13 @@ def visible_to(
     ``box``: ``mine`` (a person's own), ``outgoing`` (orienting or responsible),
     ``incoming`` (agreed relays of a structure the professional is a certified member
     of, and those they took), ``followed`` (of the persons whose référent they are);
-    None: every box the actor has."""
-    if person:
-        condition: ColumnElement[bool] = Relay.person_id == account_id
-    else:
+    None: every box the actor has. ``person_id`` and ``professional_id`` are the
+    policy's scopes (coffre/policy/relays.py ``SCOPES``): no scope, no row."""
+    condition: ColumnElement[bool] = false()
+    if person_id is not None:
+        condition = Relay.person_id == person_id
+    elif professional_id is not None:
+        account_id = professional_id
         member = exists().where(
             Membership.structure_id == Relay.target_structure_id,
             Membership.account_id == account_id,

@@ -39,7 +39,7 @@ from coffre.db.engine import Database
 from coffre.directory import repository as directory
 from coffre.ids import is_valid_id
 from coffre.notifications.service import Kind, notify
-from coffre.policy import Action, Actor, PersonLink, Role, can
+from coffre.policy import Action, Actor, PersonLink, Role, can, scope
 from coffre.policy.relays import RelayFacts
 from coffre.relays import repository
 from coffre.relays.errors import (
@@ -162,7 +162,7 @@ class RelayService:
     # -- the orienting professional ------------------------------------------------
     def propose(self, actor: Actor, new: NewRelay) -> RelayView:
         """Orient a person to a service; nothing is stored if anything is off."""
-        if actor.role is not Role.PROFESSIONAL:
+        if not can(actor, Action.RELAY_ORIENT):
             raise NotAllowed()
         if not is_valid_id(new.id):
             raise RelayInvalid(message_fr="L'identifiant du relais est mal formé.")
@@ -350,7 +350,8 @@ class RelayService:
         now = self._clock.now()
         with self._db.unit_of_work() as db:
             relay = self._relay(db, actor, relay_id, Action.RELAY_CLOSE)
-            if actor.role is Role.PERSON:
+            # The person closes as the person (the one who answers for it).
+            if can(actor, Action.RELAY_ANSWER, self._facts(db, actor, relay)):
                 allowed = {CloseReason.ENDED_BY_PERSON.value}
                 chosen = reason or CloseReason.ENDED_BY_PERSON.value
             else:
@@ -423,17 +424,19 @@ class RelayService:
         query), each checked again by the rule itself."""
         if not can(actor, Action.RELAY_LIST):
             raise NotAllowed()
-        person = actor.role is Role.PERSON
+        person_id = scope(actor, Action.RELAY_LIST_MINE)
+        professional_id = scope(actor, Action.RELAY_LIST_HELD)
+        person = person_id is not None
         if box is not None and box not in (("mine",) if person else _PRO_BOXES):
             raise RelayInvalid(message_fr="Cette boîte de relais n'existe pas.")
         if state is not None and state not in {s.value for s in RelayState}:
             raise RelayInvalid(message_fr="Cet état de relais n'existe pas.")
         with self._db.unit_of_work() as db:
-            followed = [] if person else _followed_by(db, actor.account_id)
+            followed = [] if professional_id is None else _followed_by(db, professional_id)
             rows = repository.visible_to(
                 db,
-                account_id=actor.account_id,
-                person=person,
+                person_id=person_id,
+                professional_id=professional_id,
                 box=None if box == "mine" else box,
                 state=state,
                 followed=followed,
@@ -505,9 +508,9 @@ class RelayService:
         self, db: DbSession, actor: Actor, relay: Relay, look: _Lookups | None = None
     ) -> RelayFacts:
         look = look or _Lookups(db)
-        professional = actor.role is Role.PROFESSIONAL
-        member = professional and relay.target_structure_id in look.members(actor.account_id)
-        referent = professional and look.referent(relay.person_id) == actor.account_id
+        # Facts only: the rules (coffre/policy/relays.py) decide who they count for.
+        member = relay.target_structure_id in look.members(actor.account_id)
+        referent = look.referent(relay.person_id) == actor.account_id
         return RelayFacts(
             owner_id=relay.person_id,
             orienting_id=relay.orienting_id,

@@ -23,7 +23,7 @@ from coffre.directory.datainclusion import label
 from coffre.directory.errors import ServiceNotFound
 from coffre.directory.service import MAX_QUERY_CHARS, Found, SearchQuery
 from coffre.errors import CoffreError
-from coffre.policy import Actor, Role
+from coffre.policy import Action, Actor, can
 from web.i18n import LANG_COOKIE, negotiate, translations
 from web.pages.app import TEMPLATES
 
@@ -125,7 +125,7 @@ def service_page(request: Request, service_id: str) -> Response:
     # charter: the link opens their vault page on the orient screen (pro-orient.js).
     orienting = (
         actor is not None
-        and actor.role is Role.PROFESSIONAL
+        and can(actor, Action.RELAY_ORIENT)
         and found.adheres
         and found.structure.structure_id is not None
     )
