@@ -76,6 +76,7 @@ async def _background_jobs(coffre: Coffre, every: int) -> None:
             coffre.grants.clean_expired,
             coffre.resets.complete_due,
             coffre.relays.run_sweep,  # relay reminders and expiry (coffre/relays/)
+            coffre.referents.run_sweep,  # the end of an absence (coffre/referents/)
         ):
             try:
                 await anyio.to_thread.run_sync(job)

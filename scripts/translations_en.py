@@ -354,6 +354,16 @@ EN = {
         "Your key worker follows your path and links up with the other professionals. They see "
         "none of your papers without your agreement."
     ),
+    "L'absence de {successor} est finie. {successor}, {structure}, peut redevenir votre "
+    "référent·e à la place de {from}.": (
+        "{successor} is back. {successor}, {structure}, can be your key worker again "
+        "instead of {from}."
+    ),
+    "Le {date} à {time} : l'absence de {successor} est finie. Voulez-vous qu'il ou elle "
+    "redevienne votre référent·e ? Vous répondez dans « Mon référent ».": (
+        "On {date} at {time}: {successor} is back. Do you want them to be your key worker "
+        "again? You answer in “My key worker”."
+    ),
     "Votre référent·e {from} est absent·e jusqu'au {date}. {successor}, {structure}, prend sa "
     "place.": (
         "Your key worker {from} is away until {date}. {successor}, {structure}, takes their place."

@@ -661,6 +661,10 @@ def network_person_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Votre référent·e {from} est absent·e jusqu'au {date}. {successor}, "
             "{structure}, prend sa place."
         ),
+        "handover_back": _(
+            "L'absence de {successor} est finie. {successor}, {structure}, peut redevenir "
+            "votre référent·e à la place de {from}."
+        ),
         "handover_ask": _(
             "Voulez-vous que {successor} soit votre référent·e, et lui montrer les mêmes "
             "papiers qu'à {from}, pour les mêmes démarches et jusqu'aux mêmes dates ?"
@@ -730,6 +734,10 @@ def network_person_strings(_: Callable[[str], str]) -> dict[str, str]:
         "notice_referent_handover": _(
             "Le {date} à {time} : votre référent·e {professional} ne peut plus vous suivre. "
             "{successor} peut prendre sa place si vous êtes d'accord : « Mon référent »."
+        ),
+        "notice_referent_back": _(
+            "Le {date} à {time} : l'absence de {successor} est finie. Voulez-vous qu'il ou "
+            "elle redevienne votre référent·e ? Vous répondez dans « Mon référent »."
         ),
         "notice_referent_ended": _(
             "Le {date} à {time} : votre référent·e a quitté sa structure. Vous pouvez en "

@@ -108,6 +108,7 @@ SHOWN = frozenset(
         "referent.handover_accepted",
         "referent.handover_refused",
         "referent.membership_ended",
+        "referent.absence_ended",
         # Relays between structures (coffre/relays/service.py): every change.
         *RELAY_ACTIONS,
     }
@@ -138,6 +139,7 @@ _TOWARDS_PROFESSIONAL = frozenset(
         "referent.handover_accepted",
         "referent.handover_refused",
         "referent.membership_ended",
+        "referent.absence_ended",
         *RELAY_ACTIONS,
     }
 )

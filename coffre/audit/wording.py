@@ -157,6 +157,10 @@ def _referent(action: str, pro: str) -> str:
             f"{pro} ne fait plus partie de cette structure : ce n'est plus votre référent·e de "
             "parcours. Vous pouvez en choisir un·e autre."
         ),
+        "referent.absence_ended": (
+            f"L'absence de {pro} est finie : voulez-vous qu'il ou elle redevienne votre "
+            "référent·e de parcours ? Rien ne change sans votre accord."
+        ),
         "referent.handover_refused": (
             f"Vous avez refusé que {pro} devienne votre référent·e de parcours : rien n'a changé."
         ),

@@ -49,6 +49,9 @@ class HandoverReason(StrEnum):
     LEFT = "left"
     REPLACED = "replaced"
     ABSENT = "absent"
+    # Not named by anyone: at the end of an absence the person is asked whether the
+    # absent référent takes the link back (``ReferentService.sweep``).
+    BACK = "back"
 
 
 class HandoverStatus(StrEnum):

@@ -12,19 +12,32 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import CursorResult, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from coffre.accounts.models import Account
 from coffre.consent.models import AccessRequest, Grant, GrantDocument
 from coffre.referents.models import (
+    HandoverReason,
     HandoverStatus,
     LinkStatus,
     ReferentHandover,
     ReferentLink,
 )
-from coffre.structures.models import ProfessionalProfile, Structure
+from coffre.structures.models import Membership, ProfessionalProfile, Structure
 from coffre.vault.models import Document
 
 HISTORY_LIMIT = 50
@@ -361,3 +374,62 @@ def active_grants_to(
         _active_grant(now, skew),
     )
     return db.scalars(query.order_by(Grant.not_after, Grant.id)).all()
+
+
+# -- the end of an absence (ReferentService.sweep) ---------------------------------
+
+
+def _absences_ended(today: date) -> Select[ReferentHandover, ReferentLink, Membership]:
+    """Accepted ``absent`` hand-overs whose date has come, with the person's active link
+    still to the successor (the one the acceptance started), the absent référent's
+    current certified membership, and no ``back`` hand-over on that link yet (asked
+    once: a refusal is the person's answer) nor any other pending one."""
+    later = aliased(ReferentHandover)
+    asked = exists().where(
+        later.link_id == ReferentLink.id,
+        or_(
+            later.reason == HandoverReason.BACK.value, later.status == HandoverStatus.PENDING.value
+        ),
+    )
+    return (
+        select(ReferentHandover, ReferentLink, Membership)
+        .join(
+            ReferentLink,
+            and_(
+                ReferentLink.person_id == ReferentHandover.person_id,
+                ReferentLink.professional_id == ReferentHandover.successor_id,
+                ReferentLink.status == LinkStatus.ACTIVE.value,
+                ReferentLink.started_at >= ReferentHandover.answered_at,
+            ),
+        )
+        .join(
+            Membership,
+            and_(
+                Membership.account_id == ReferentHandover.from_professional_id,
+                Membership.left_at.is_(None),
+                Membership.certificate.is_not(None),
+            ),
+        )
+        .where(
+            ReferentHandover.reason == HandoverReason.ABSENT.value,
+            ReferentHandover.status == HandoverStatus.ACCEPTED.value,
+            ReferentHandover.until <= today,
+            ~asked,
+        )
+        .order_by(ReferentHandover.until, ReferentHandover.id, Membership.certified_at.desc())
+    )
+
+
+def absences_ended(db: DbSession, today: date, limit: int) -> Sequence[ReferentHandover]:
+    found: dict[str, ReferentHandover] = {}
+    for row in db.execute(_absences_ended(today).limit(limit)):
+        found.setdefault(row[0].id, row[0])
+    return list(found.values())
+
+
+def absence_ended(
+    db: DbSession, handover_id: str, today: date
+) -> tuple[ReferentLink, Membership] | None:
+    """The link to hand back and the structure to go back to, if still due."""
+    row = db.execute(_absences_ended(today).where(ReferentHandover.id == handover_id)).first()
+    return None if row is None else (row[1], row[2])

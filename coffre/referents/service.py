@@ -21,6 +21,7 @@ caller's answers exactly like an id that does not exist.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -72,6 +73,9 @@ FOLLOWED_PAGE = 50
 FOLLOWED_PAGE_MAX = 100
 HANDOVER_PERSONS_MAX = 1000
 ABSENCE_MAX_DAYS = 366
+SWEEP_BATCH = 500
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -587,6 +591,86 @@ class ReferentService:
                 count += 1
             return count
 
+    # -- jobs ----------------------------------------------------------------------------
+    def sweep(self, now: datetime | None = None, *, batch: int = SWEEP_BATCH) -> int:
+        """Job: an absence is over. For each hand-over ``absent`` the person accepted,
+        whose ``until`` date has come, while the successor is still their référent and
+        the absent référent still a certified member: the person is asked, in plain
+        words, whether the absent référent takes the link back (a hand-over ``back``,
+        answered like any other). Nothing moves without the person (docs/NETWORK.md
+        "Fin d'une absence"). Each person in a write unit of work of its own, under the
+        person's lock, checked again there: parallel sweeps ask once. Returns how many
+        persons were asked."""
+        now = now or self._clock.now()
+        today = now.astimezone(TERRITORY_ZONE).date()
+        asked = 0
+        with self._db.unit_of_work() as db:
+            due = [h.id for h in rows.absences_ended(db, today, batch)]
+        for handover_id in due:
+            with self._db.unit_of_work(write=True) as db:
+                absence = db.get(ReferentHandover, handover_id)
+                if absence is None:
+                    continue
+                _person_lock(db, absence.person_id)
+                found = rows.absence_ended(db, handover_id, today)
+                if found is None:
+                    continue  # a parallel sweep asked, or the person moved meanwhile
+                link, membership = found
+                back = ReferentHandover(
+                    id=new_id(),
+                    link_id=link.id,
+                    person_id=link.person_id,
+                    from_professional_id=link.professional_id,
+                    successor_id=absence.from_professional_id,
+                    successor_structure_id=membership.structure_id,
+                    reason=HandoverReason.BACK.value,
+                    until=None,
+                    named_by=absence.named_by,
+                    created_at=now,
+                    status=HandoverStatus.PENDING.value,
+                )
+                db.add(back)
+                db.flush()
+                audit.append(
+                    db,
+                    audit.by(
+                        None,
+                        "referent.absence_ended",
+                        person_id=link.person_id,
+                        structure_id=membership.structure_id,
+                        object_type="referent_handover",
+                        object_id=back.id,
+                        details={
+                            "professional": absence.from_professional_id,
+                            "successor": link.professional_id,
+                            "absence": absence.id,
+                        },
+                    ),
+                    now,
+                )
+                returning = db.get(ProfessionalProfile, absence.from_professional_id)
+                interim = db.get(ProfessionalProfile, link.professional_id)
+                notify(
+                    db,
+                    link.person_id,
+                    Kind.REFERENT_HANDOVER,
+                    {
+                        "handover": back.id,
+                        "professional": interim.display_name if interim else "",
+                        "successor": returning.display_name if returning else "",
+                        "reason": HandoverReason.BACK.value,
+                    },
+                    now,
+                )
+                asked += 1
+        if asked:
+            log.info("absences ended: %d persons asked", asked)
+        return asked
+
+    def run_sweep(self) -> None:
+        """The background job's entry (api/app.py ``_background_jobs``)."""
+        self.sweep()
+
     def followed(self, actor: Actor, cursor: str | None, limit: int) -> view.FollowedPage:
         """The persons the caller follows as their active référent, a page at a time."""
         if not can(actor, Action.REFERENT_FOLLOWED):
@@ -750,7 +834,7 @@ def _flush_one_active(db: DbSession) -> None:
 
 
 def _check_handover(new: NewHandover, now: datetime) -> date | None:
-    if new.reason not in {r.value for r in HandoverReason}:
+    if new.reason not in {r.value for r in HandoverReason} - {HandoverReason.BACK.value}:
         raise InvalidHandover()
     if new.person_ids is not None and (
         len(new.person_ids) > HANDOVER_PERSONS_MAX

@@ -65,7 +65,8 @@ export function createNotifications(P) {
       case "referent.proposed":
         return fill(S.notice_referent_proposed, { ...at, professional: data.professional, structure: data.structure });
       case "referent.handover":
-        return fill(S.notice_referent_handover, { ...at, professional: data.professional, successor: data.successor });
+        // reason "back": an absence is over, the person is asked about the return.
+        return fill(data.reason === "back" ? S.notice_referent_back : S.notice_referent_handover, { ...at, professional: data.professional, successor: data.successor });
       case "referent.ended":
         return fill(S.notice_referent_ended, at);
       case "relay.changed": {

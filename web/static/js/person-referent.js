@@ -36,7 +36,7 @@ import { rootPinned, sendGrant, verifiedProfessional } from "./grant-send.js";
  * @property {{id: string, name: string}} from
  * @property {{id: string, name: string, profession?: string}} successor
  * @property {{id: string, name: string}} structure the successor's
- * @property {string} reason left | replaced | absent
+ * @property {string} reason left | replaced | absent | back (the end of an absence)
  * @property {string | null} until
  * @property {{grant_id: string, purpose: string, not_after: string, document_ids: string[]}[]} regrants
  */
@@ -262,7 +262,7 @@ export function createReferent(P) {
       structure: h.structure.name,
       date: h.until ? calendarDay(h.until) : "",
     };
-    const template = { left: S.handover_left, replaced: S.handover_replaced, absent: S.handover_absent }[h.reason] || S.handover_replaced;
+    const template = { left: S.handover_left, replaced: S.handover_replaced, absent: S.handover_absent, back: S.handover_back }[h.reason] || S.handover_replaced;
     return fill(template, values);
   }
 
