@@ -48,6 +48,7 @@ from coffre.clock import FrozenClock
 from coffre.consent.service import TERRITORY_ZONE
 from tests.accounts.factories import coffre_of, enrol_totp, login
 from tests.consent.charters import charter_text
+from tests.directory.factories import as_bytes, service, structure
 from tests.factories import PASSPHRASE
 from tests.structures.world import Who, bootstrap_territory, material
 from tests.web.conftest import PHONE, PageProblems, assert_accessible, screenshot
@@ -56,6 +57,7 @@ from tests.web.journeys import visible_screen
 ADMIN_SLOT = 10  # bootstrap_territory's: the passphrase is f"{PASSPHRASE} 10"
 SIRET = "73282932000074"
 CCAS = "CCAS de Riom"
+EPICERIE = "Épicerie solidaire des Vergnes"
 DESK = {"width": 1280, "height": 900}
 MENU = "Menu de l'administration"
 
@@ -226,6 +228,37 @@ def test_the_territory_admin_publishes_admits_invites_and_ends_an_adhesion(
         json={"code": code, "account": material(32, "autre").signup_body},
     )
     assert again.json()["error"]["code"] == "invalid_invitation"
+
+    # -- admit a structure picked from the directory of services --------------------------
+    guide = {
+        "structures": [
+            structure("epicerie", EPICERIE, siret="44201234500017", adresse="4 rue des Vergnes")
+        ],
+        "services": [service("colis", "epicerie", "Colis alimentaires", "Aide alimentaire.")],
+    }
+    imported = api.post(
+        "/api/v1/directory/imports",
+        content=as_bytes(guide),
+        headers={**admin.headers, "Content-Type": "application/json"},
+    )
+    assert imported.status_code in (200, 201), imported.text
+    go(page, "Admettre")
+    admit = visible_screen(page, "admit")
+    admit.locator("#directory-name").fill("Épicerie")
+    admit.get_by_role("button", name="Chercher dans le guide").click()
+    expect(page.locator("#directory-summary")).to_have_text("1 structure(s) du guide.")
+    check("admit-directory")
+    admit.get_by_role("button", name=f"Reprendre « {EPICERIE} »").click()
+    expect(admit.locator("#admit-name")).to_have_value(EPICERIE)
+    expect(admit.locator("#admit-siret")).to_have_value("44201234500017")
+    expect(admit.locator("#admit-address")).to_have_value(
+        "4 rue des Vergnes, 63000 Clermont-Ferrand"
+    )
+    expect(admit.locator("#admit-kind")).to_be_focused()
+    admit.locator("#admit-kind").select_option("association")
+    admit.get_by_role("button", name="Admettre la structure").click()
+    visible_screen(page, "admitted")
+    expect(page.locator("#admitted-text")).to_contain_text(f"« {EPICERIE} » est admise")
 
     # -- the structure adheres since the charter's date ------------------------------------
     go(page, "Structures")
