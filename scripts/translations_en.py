@@ -1374,6 +1374,39 @@ EN = {
         "The time to type the code has passed: log in again."
     ),
     "Lecture de cette console": "Reading of this console",
+    # The console, the network's audit kinds (web/console_strings.py).
+    "Référent·e de parcours proposé·e par un·e professionnel·le": (
+        "Key worker offered by a professional"
+    ),
+    "Référent·e de parcours choisi·e par la personne": "Key worker chosen by the person",
+    "Proposition de référent·e refusée par la personne": "Key worker offer declined by the person",
+    "Lien avec le ou la référent·e arrêté": "Link with the key worker ended",
+    "Nombre de papiers bientôt périmés montré au ou à la référent·e": (
+        "Number of papers expiring soon shown to the key worker"
+    ),
+    "Nombre de papiers bientôt périmés caché au ou à la référent·e": (
+        "Number of papers expiring soon hidden from the key worker"
+    ),
+    "Successeur·e du ou de la référent·e nommé·e": "Key worker's successor named",
+    "Changement de référent·e accepté par la personne": (
+        "Change of key worker accepted by the person"
+    ),
+    "Changement de référent·e refusé par la personne": "Change of key worker refused by the person",
+    "Lien de référent·e arrêté : départ de la structure": (
+        "Key worker link ended: left the structure"
+    ),
+    "Fin d'absence du ou de la référent·e : la personne est consultée": (
+        "Key worker's absence over: the person is asked"
+    ),
+    "Orientation proposée vers un autre service": "Referral to another service proposed",
+    "Orientation acceptée par la personne": "Referral agreed by the person",
+    "Orientation refusée par la personne": "Referral refused by the person",
+    "Orientation prise en charge par le service": "Referral taken by the service",
+    "Orientation déclinée par le service": "Referral declined by the service",
+    "Rappel d'une orientation sans réponse": "Reminder of an unanswered referral",
+    "Orientation expirée sans réponse": "Referral expired without an answer",
+    "Orientation close": "Referral closed",
+    "Retour du service au ou à la référent·e": "Return from the service to the key worker",
     "Les lignes du signalement « {title} ».": "The lines of the flag “{title}”.",
     "Les lignes les plus récentes d'abord. Une personne apparaît sous une référence (p-…) "
     ": la même partout, sans dire qui elle est. Chaque recherche est elle-même inscrite au "

@@ -126,7 +126,36 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "invitation.create": _("Invitation créée"),
             "membership.certify": _("Membre certifié·e"),
             "membership.end": _("Membre retiré·e d'une structure"),
+            "charter.preview": _("Aperçu d'une charte avant publication"),
+            "charter.draft_end_adhesion": _("Nouvelle version préparée pour une fin d'adhésion"),
             "charter.publish": _("Charte publiée"),
+            # The network (issue 16): référent de parcours, relays.
+            "referent.proposed": _("Référent·e de parcours proposé·e par un·e professionnel·le"),
+            "referent.designated": _("Référent·e de parcours choisi·e par la personne"),
+            "referent.declined": _("Proposition de référent·e refusée par la personne"),
+            "referent.ended": _("Lien avec le ou la référent·e arrêté"),
+            "referent.expiry_count_shown": _(
+                "Nombre de papiers bientôt périmés montré au ou à la référent·e"
+            ),
+            "referent.expiry_count_hidden": _(
+                "Nombre de papiers bientôt périmés caché au ou à la référent·e"
+            ),
+            "referent.handover_named": _("Successeur·e du ou de la référent·e nommé·e"),
+            "referent.handover_accepted": _("Changement de référent·e accepté par la personne"),
+            "referent.handover_refused": _("Changement de référent·e refusé par la personne"),
+            "referent.membership_ended": _("Lien de référent·e arrêté : départ de la structure"),
+            "referent.absence_ended": _(
+                "Fin d'absence du ou de la référent·e : la personne est consultée"
+            ),
+            "relay.proposed": _("Orientation proposée vers un autre service"),
+            "relay.agreed": _("Orientation acceptée par la personne"),
+            "relay.refused": _("Orientation refusée par la personne"),
+            "relay.taken": _("Orientation prise en charge par le service"),
+            "relay.declined": _("Orientation déclinée par le service"),
+            "relay.reminded": _("Rappel d'une orientation sans réponse"),
+            "relay.expired": _("Orientation expirée sans réponse"),
+            "relay.closed": _("Orientation close"),
+            "relay.returned": _("Retour du service au ou à la référent·e"),
             "audit.console": _("Lecture de cette console"),
         },
         "outcomes": {
