@@ -29,6 +29,7 @@ from coffre.referents.service import ReferentService
 from coffre.relays.service import RelayService
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
+from coffre.structures.bulk import BulkInvitations
 from coffre.structures.certificates import CertificateService
 from coffre.structures.service import StructureService
 from coffre.vault.doctor import Doctor
@@ -64,6 +65,7 @@ class Coffre:
     directory: Directory
     referents: ReferentService
     relays: RelayService
+    bulk_invitations: BulkInvitations
 
     @classmethod
     def build(
@@ -137,6 +139,7 @@ class Coffre:
             directory=Directory(db, settings, clock),
             referents=referents,
             relays=RelayService(db, clock),
+            bulk_invitations=BulkInvitations(db, clock),
         )
 
     def close(self) -> None:

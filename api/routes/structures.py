@@ -7,12 +7,16 @@ service); ``docs/ROLES.md`` lists them and tests/structures/test_matrix.py check
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, CoffreDep
 from api.schemas.structures import (
     AcceptRequest,
+    BulkInvitationItem,
+    BulkInvitationList,
     CertificateRequest,
     InvitationBody,
     InvitationRequest,
@@ -28,6 +32,8 @@ from api.schemas.structures import (
     TrustRootBody,
 )
 from api.types import PathId
+from coffre.structures.bulk import MAX_BYTES, BulkFileTooLarge
+from coffre.structures.models import Membership
 from coffre.structures.service import IssuedInvitation, NewStructure
 from crypto import b64decode, fingerprint
 from crypto.pins import pin_qr_payload, pin_spoken
@@ -89,8 +95,63 @@ def list_members(structure_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Me
                 sign_public_key=m.account.sign_public_key,
                 fingerprint=fingerprint(m.account.sign_public_key),
                 fingerprint_qr_svg=_qr(fingerprint(m.account.sign_public_key)),
+                pin=pin_spoken(m.account.sign_public_key),
+                pin_qr=pin_qr_payload(m.account.sign_public_key),
+                not_after=m.membership.not_after,
+                revoked_at=m.membership.revoked_at,
+                certificate_state=_certificate_state(m.membership, coffre.clock.now()),
             )
             for m in members
+        ]
+    )
+
+
+ENDING_SOON = timedelta(days=30)
+
+
+def _certificate_state(membership: Membership, now: datetime) -> str:
+    """none, valid, ending (within 30 days), expired or revoked (a v1 one never ends)."""
+    if membership.certificate is None:
+        return "none"
+    if membership.revoked_at is not None:
+        return "revoked"
+    if membership.not_after is None:
+        return "valid"
+    if membership.not_after <= now:
+        return "expired"
+    return "ending" if membership.not_after - now <= ENDING_SOON else "valid"
+
+
+@router.post("/structures/{structure_id}/invitations/bulk", status_code=201)
+async def invite_members_from_csv(
+    structure_id: PathId, request: Request, actor: ActorDep, coffre: CoffreDep
+) -> BulkInvitationList:
+    """Invite professionals from a CSV file (name, profession, email): every row or none.
+
+    The body is the file itself (text/csv, 64 KiB and 200 rows at most). A rejected
+    row answers 422 ``invitation_rows_rejected`` with each row's line and reason.
+    """
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw.extend(chunk)
+        if len(raw) > MAX_BYTES:
+            raise BulkFileTooLarge()
+    issued = await run_in_threadpool(
+        coffre.bulk_invitations.invite_csv, actor, structure_id, bytes(raw)
+    )
+    base = str(request.base_url)
+    return BulkInvitationList(
+        invitations=[
+            BulkInvitationItem(
+                row=i.row.row,
+                display_name=i.row.display_name,
+                profession=i.row.profession,
+                email=i.row.email,
+                code=i.issued.code,
+                url=base + f"#invitation={i.issued.code}",
+                expires_at=i.issued.invitation.expires_at,
+            )
+            for i in issued
         ]
     )
 

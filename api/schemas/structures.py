@@ -79,6 +79,29 @@ class MemberBody(BaseModel):
     sign_public_key: B64Bytes
     fingerprint: str
     fingerprint_qr_svg: str
+    # The key's v2 pin (SPEC §25) to compare face to face: spoken groups and the QR
+    # payload the professional's page shows; the certificate's state and end.
+    pin: str = ""
+    pin_qr: str = ""
+    not_after: datetime | None = None
+    revoked_at: datetime | None = None
+    certificate_state: Literal["none", "valid", "ending", "expired", "revoked"] = "none"
+
+
+class BulkInvitationItem(BaseModel):
+    row: int
+    display_name: str
+    profession: str
+    email: str
+    code: str
+    url: str
+    expires_at: datetime
+
+
+class BulkInvitationList(BaseModel):
+    """Invitations made from a CSV file: Coffre sends no e-mail, hand the links out."""
+
+    invitations: list[BulkInvitationItem]
 
 
 class MemberList(BaseModel):

@@ -79,6 +79,10 @@ class Invitation(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     used_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    # Bulk invitations (coffre/structures/bulk.py): SHA-256 of the lower-cased e-mail
+    # the CSV named, to refuse a second pending invitation to the same address. The
+    # address itself is not kept (Coffre sends no e-mail yet).
+    email_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True, index=True)
 
 
 class TrustRoot(Base):

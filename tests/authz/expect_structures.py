@@ -37,6 +37,16 @@ CASES = [
         ids={"structure_id": "structure"},
         json=ADMIN,
     ),
+    # Inviting from a CSV file: the structure's admin only (coffre/structures/bulk.py).
+    Case(
+        "POST",
+        "/api/v1/structures/{structure_id}/invitations/bulk",
+        expect((404, "structure_not_found"), structure_admin=201),
+        ids={"structure_id": "structure"},
+        content=b"nom;profession;email\nM. Matrice;autre;matrice@ccas.example\n",
+        headers={"Content-Type": "text/csv"},
+        fresh=True,
+    ),
     Case(
         "POST",
         "/api/v1/invitations/charter-officer",
