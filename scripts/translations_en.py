@@ -14,6 +14,10 @@ from babel.messages.pofile import read_po, write_po
 EN = {
     "{n} %": "{n}%",
     # The territory admin's page (issue 17: web/templates/admin/admin.html, admin.js).
+    "Aperçu d'une charte avant publication": "Preview of a charter before publishing",
+    "Nouvelle version préparée pour une fin d'adhésion": (
+        "New version prepared to end a membership of the charter"
+    ),
     "Cette page est réservée à l'administrateur·rice du territoire. Votre compte n'y a pas "
     "accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page « Mon coffre ».": (
         "This page is for the territory admin only. Your account cannot use it: you have been "
