@@ -130,11 +130,21 @@ def ram_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     if not usable:
         yield tmp_path_factory.mktemp("data")
         return
-    root = Path(tempfile.mkdtemp(prefix="coffre-tests-", dir=RAM_DISK))
+    _remove_abandoned(RAM_DISK)
+    root = Path(tempfile.mkdtemp(prefix=f"coffre-tests-{os.getpid()}-", dir=RAM_DISK))
     try:
         yield root
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _remove_abandoned(ram_disk: Path) -> None:
+    """The directories of test runs that were killed (their process is gone): RAM is freed."""
+    for path in ram_disk.glob("coffre-tests-*-*"):
+        pid = path.name.split("-")[2]
+        if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture
