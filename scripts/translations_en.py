@@ -2199,6 +2199,54 @@ EN = {
     "Le nouveau code est celui qu'affiche désormais la page de la charte.": (
         "The new code is the one the charter page now shows."
     ),
+    # The territory admin signs the revocation list (admin-revocations.js).
+    "Révocations": "Revocations",
+    "Liste des certificats révoqués": "List of revoked certificates",
+    "Avant de confier un document à un professionnel, chaque coffre vérifie cette liste, "
+    "signée par la clé du territoire. Signez-la dès qu'un certificat est révoqué, et au moins "
+    "tous les 31 jours.": (
+        "Before entrusting a document to a professional, every vault checks this list, signed "
+        "by the territory's key. Sign it as soon as a certificate is revoked, and at least "
+        "every 31 days."
+    ),
+    "Votre phrase secrète, pour signer avec la clé du territoire": (
+        "Your passphrase, to sign with the territory's key"
+    ),
+    "Elle reste sur cet appareil : la clé est ouverte le temps de signer, puis effacée.": (
+        "It stays on this device: the key is opened while signing, then erased."
+    ),
+    "Signer la liste": "Sign the list",
+    "Aucun certificat n'est révoqué : il n'y a pas encore de liste à signer.": (
+        "No certificate is revoked: there is no list to sign yet."
+    ),
+    "À signer : {n} certificat(s) révoqué(s) ne sont pas encore dans la liste. Tant qu'elle "
+    "n'est pas signée, les coffres ne le savent pas.": (
+        "To sign: {n} revoked certificate(s) are not in the list yet. Until it is signed, the "
+        "vaults do not know."
+    ),
+    "La liste en vigueur prend fin le {date} à {time} : signez la suivante. Sans liste à "
+    "jour, les coffres refusent de partager.": (
+        "The list in force ends on {date} at {time}: sign the next one. Without an up-to-date "
+        "list, the vaults refuse to share."
+    ),
+    "La liste n° {sequence} est à jour, jusqu'au {date} à {time}.": (
+        "List no. {sequence} is up to date, until {date} at {time}."
+    ),
+    "Certificats révoqués et pas encore terminés : {n}.": (
+        "Certificates revoked and not yet ended: {n}."
+    ),
+    "Écrivez votre phrase secrète pour signer.": "Write your passphrase to sign.",
+    "Cette phrase secrète n'ouvre pas votre clé. Rien n'a été signé. Réessayez.": (
+        "This passphrase does not open your key. Nothing was signed. Try again."
+    ),
+    "La clé du territoire a changé et n'est pas celle de votre compte : signez la liste avec "
+    "la commande « coffre territory revocations sign » et la nouvelle clé. Rien n'a été "
+    "signé.": (
+        "The territory's key changed and is not your account's: sign the list with the "
+        "command “coffre territory revocations sign” and the new key. Nothing was signed."
+    ),
+    "C'est fait : la liste n° {sequence} est signée et publiée, valable jusqu'au {date} à "
+    "{time}.": "Done: list no. {sequence} is signed and published, valid until {date} at {time}.",
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

@@ -9,6 +9,33 @@ from collections.abc import Callable
 def admin_strings(_: Callable[[str], str]) -> dict[str, str]:
     return {
         "working": _("Un instant…"),
+        # The revocation list (admin-revocations.js, crypto/SPEC.md §26.3).
+        "revocations_none": _(
+            "Aucun certificat n'est révoqué : il n'y a pas encore de liste à signer."
+        ),
+        "revocations_waiting": _(
+            "À signer : {n} certificat(s) révoqué(s) ne sont pas encore dans la liste. Tant "
+            "qu'elle n'est pas signée, les coffres ne le savent pas."
+        ),
+        "revocations_ending": _(
+            "La liste en vigueur prend fin le {date} à {time} : signez la suivante. Sans liste "
+            "à jour, les coffres refusent de partager."
+        ),
+        "revocations_fine": _("La liste n° {sequence} est à jour, jusqu'au {date} à {time}."),
+        "revocations_count": _("Certificats révoqués et pas encore terminés : {n}."),
+        "revocations_passphrase": _("Écrivez votre phrase secrète pour signer."),
+        "revocations_wrong_passphrase": _(
+            "Cette phrase secrète n'ouvre pas votre clé. Rien n'a été signé. Réessayez."
+        ),
+        "revocations_not_root": _(
+            "La clé du territoire a changé et n'est pas celle de votre compte : signez la liste "
+            "avec la commande « coffre territory revocations sign » et la nouvelle clé. Rien "
+            "n'a été signé."
+        ),
+        "revocations_signed": _(
+            "C'est fait : la liste n° {sequence} est signée et publiée, valable jusqu'au {date} "
+            "à {time}."
+        ),
         "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
         "unexpected_error": _(
             "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page."

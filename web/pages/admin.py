@@ -23,6 +23,7 @@ from coffre.vault.categories import CATEGORIES
 from web.admin_strings import admin_strings
 from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
 from web.pages.app import TEMPLATES
+from web.vendor import vendored_libraries
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,6 +64,9 @@ def admin_page(request: Request) -> Response:
             # In every v2 passphrase salt (crypto/SPEC.md §19.2, console-login.js).
             "territory": settings.territory,
             "department": department,
+            # libsodium.js, loaded when the admin signs the revocation list
+            # (admin-revocations.js).
+            "sodium": vendored_libraries()["sodium"],
         },
     }
     response: Response = TEMPLATES.TemplateResponse(request, "admin/admin.html", context)

@@ -17,6 +17,7 @@ import { calendarDay, dayKey, day, time } from "./dates.js";
 import { fill } from "./consent-common.js";
 import { messageFor, request } from "./http.js";
 import { siretProblem, normaliseSiret } from "./admin-siret.js";
+import { createRevocations } from "./admin-revocations.js";
 
 export const TERRITORY_ADMIN = "territory_admin";
 const MAX_CHARTER_BYTES = 256 * 1024;
@@ -666,7 +667,11 @@ async function guarded(step) {
   }
 }
 
+// The revocation list, signed here with the root key (admin-revocations.js).
+const revocations = createRevocations({ strings: STRINGS, config: CONFIG, api, show, showError, busy, problem });
+
 function wire() {
+  formOf("revocations-form").addEventListener("submit", revocations.onSign);
   formOf("login-form").addEventListener("submit", login.onLogin);
   formOf("code-form").addEventListener("submit", login.onCode);
   formOf("directory-form").addEventListener("submit", onDirectory);
@@ -689,6 +694,7 @@ function wire() {
     admit: showAdmit,
     invite: () => showInvite(),
     charter: showCharter,
+    revocations: () => revocations.showRevocations(),
   };
   document.addEventListener("click", (event) => {
     const clicked = /** @type {Element} */ (event.target);
@@ -711,6 +717,7 @@ function wire() {
   window.addEventListener("pagehide", () => {
     dropPending();
     endWorker();
+    revocations.end();
   });
 }
 
