@@ -21,6 +21,7 @@ from cli import (
 from cli.audit import audit_app
 from cli.demo import demo
 from cli.directory import directory_app
+from cli.structure import structure_app
 from cli.territory import territory_app
 from cli.territory_admin import register as register_territory_admin
 from client import ApiError
@@ -59,6 +60,7 @@ territory_app.command("publish-root")(certificates.publish_root)
 territory_app.command("rotate-root")(certificates.rotate_root)
 territory_app.add_typer(certificates.revocations_app, name="revocations")
 app.add_typer(certificates.certificate_app, name="certificate")
+app.add_typer(structure_app, name="structure")
 admin.jobs_app.command("remind-revocations")(certificates.remind_revocations)
 app.add_typer(audit_app, name="audit")
 app.add_typer(directory_app, name="directory")

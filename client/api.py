@@ -54,11 +54,15 @@ Progress = Callable[[int], None]
 class ApiError(Exception):
     """An error answered by the server: a stable code and a French message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, rows: list[dict[str, Any]] | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.status = status
         self.code = code
         self.message = message
+        # The rows of an imported file that were refused (line, field, French reason).
+        self.rows = rows or []
 
 
 @dataclass(frozen=True)
@@ -217,9 +221,10 @@ class CoffreClient:
         try:
             error = response.json()["error"]
             code, message = str(error["code"]), str(error["message"])
-        except (ValueError, KeyError, TypeError):
-            code, message = "http_error", f"HTTP {response.status_code}"
-        raise ApiError(response.status_code, code, message)
+            rows = error.get("rows") if isinstance(error.get("rows"), list) else None
+        except (ValueError, KeyError, TypeError, AttributeError):
+            code, message, rows = "http_error", f"HTTP {response.status_code}", None
+        raise ApiError(response.status_code, code, message, rows)
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = self._headers(kwargs.pop("headers", None))
