@@ -13,6 +13,7 @@ says which shares a professional whose access was withdrawn can no longer open.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,13 @@ from client.network import (
     rotate_root,
     sign_revocations,
 )
+from coffre.accounts.models import Account
 from coffre.clock import FrozenClock
-from coffre.structures.models import TrustRootV2
-from crypto.certificates_v2 import root_statement_v2
+from coffre.structures.models import Membership, TrustRootV2
+from crypto.certificates_v2 import certificate_statement_v2, root_statement_v2
 from crypto.pins import pin_spoken
 from crypto.root_rotation import root_rotation_statement
-from crypto.statements_v2 import sign_statement_v2
+from crypto.statements_v2 import sign_statement_v2, statement_id
 from tests.structures.world import TERRITORY, Who, World
 from tests.web.conftest import assert_accessible
 from tests.web.journeys import (
@@ -272,3 +274,80 @@ def test_my_shares_say_which_professional_no_longer_has_access(
     expect(page.locator("#grant-held")).to_have_count(0)
     [grant] = _grants(api, world)
     assert grant["state"] == "revoked"
+
+
+def _rotate_professional_keys(api: TestClient, world: World, clock: FrozenClock) -> Any:
+    """Mme Dupont's key rotation as the server will record it (issue 17; the server
+    path is helper D's): her old certificate revoked ("key_rotated"), her account's new
+    keys, a new membership certified by her structure admin over them (v2)."""
+    member = _member(api, world.structure_admin, world.structure_id, world.professional)
+    revoke(world.structure_admin.client(api), member["membership_id"], "key_rotated")
+    sign_revocations(world.admin.client(api), world.admin.keys, now=clock.now())
+    new_keys = crypto.generate_account_keys()
+    now = clock.now()
+    statement = certificate_statement_v2(
+        territory=TERRITORY,
+        subject=world.professional.account_id,
+        role="professional",
+        structure=world.structure_id,
+        display_name=member["display_name"],
+        profession=member["profession"],
+        box_public=new_keys.box_public,
+        sign_public=new_keys.sign_public,
+        issuer=world.structure_admin.account_id,
+        issued_at=now,
+        not_after=now + timedelta(days=365),
+    )
+    envelope = sign_statement_v2(statement, world.structure_admin.keys.sign_seed)
+    coffre = api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as db:
+        account = db.get(Account, world.professional.account_id)
+        account.box_public_key = new_keys.box_public
+        account.sign_public_key = new_keys.sign_public
+        old = db.get(Membership, member["membership_id"])
+        old.left_at = now
+        db.add(
+            Membership(
+                id=uuid.uuid4().hex,
+                structure_id=world.structure_id,
+                account_id=world.professional.account_id,
+                role="professional",
+                joined_at=now,
+                certificate=json.dumps(envelope),
+                certified_by=world.structure_admin.account_id,
+                certified_at=now + timedelta(seconds=1),
+                not_after=now + timedelta(days=365),
+                certificate_id=statement_id(statement),
+            )
+        )
+    return new_keys
+
+
+def test_after_a_professional_s_key_rotation_the_person_is_asked_to_share_again(
+    api: TestClient, world: World, clock: FrozenClock, page: Page, live_server: str, tmp_path: Path
+) -> None:
+    _v2_territory(api, world, clock)
+    log_in_person(page, live_server, world)
+    pin_root(page, root_pin(world.admin))
+    _choose_share(page, tmp_path)
+    confirm_share(page)
+    [old] = _grants(api, world)
+    clock.advance(seconds=60)  # a minute later, Mme Dupont gets new keys
+    _rotate_professional_keys(api, world, clock)
+    page.get_by_role("button", name="Mes documents").first.click()
+    shares = my_shares(page)
+    prompt = shares.locator("#grant-held li")
+    expect(prompt).to_have_count(1)
+    expect(prompt.get_by_role("heading")).to_contain_text("Mme Dupont")
+    expect(prompt.get_by_role("heading")).to_contain_text("a un nouvel accès au coffre")
+    expect(prompt).to_contain_text("partagez-le à nouveau")
+    _plain(prompt.inner_text())
+    assert_accessible(page, "my shares, share again after a key rotation")
+    prompt.get_by_role("button", name="Partager à nouveau").click()
+    expect(page.locator("#status")).to_contain_text("peut de nouveau voir")
+    expect(page.locator("#grant-held")).to_have_count(0)
+    grants = {g["id"]: g for g in _grants(api, world)}
+    assert grants[old["id"]]["state"] == "revoked"
+    [new] = [g for g in grants.values() if g["id"] != old["id"]]
+    assert new["state"] == "active" and new["not_after"] == old["not_after"]
+    assert [d["id"] for d in new["documents"]] == [d["id"] for d in old["documents"]]

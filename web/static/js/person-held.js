@@ -38,7 +38,9 @@ export function createHeld(P, refresh) {
     }
     if (!Array.isArray(held) || !held.length) return [];
     const byId = new Map(grants.map((g) => [g.id, g]));
-    /** @type {Map<string, boolean>} */
+    // Per professional: when their current certificate was issued (they verify again
+    // in this structure: new keys), or null (no access any more).
+    /** @type {Map<string, number | null>} */
     const renewed = new Map();
     const out = [];
     for (const h of held) {
@@ -46,9 +48,13 @@ export function createHeld(P, refresh) {
       if (!grant || grant.state !== "active") continue;
       if (!renewed.has(h.professional_id)) {
         const verified = await P.trust.checkedKeys(h.professional_id).catch(() => null);
-        renewed.set(h.professional_id, Boolean(verified && verified.leaf.structure === h.structure_id));
+        const ok = verified && verified.leaf.structure === h.structure_id;
+        renewed.set(h.professional_id, ok ? Date.parse(String(verified.leaf.issued_at)) : null);
       }
-      out.push(renewed.get(h.professional_id) ? reshareCard(grant, out.length) : goneCard(grant, out.length));
+      const since = renewed.get(h.professional_id);
+      // A share made since the new certificate was sealed to the new keys already.
+      if (since != null && Date.parse(grant.created_at) >= since) continue;
+      out.push(since != null ? reshareCard(grant, out.length) : goneCard(grant, out.length));
     }
     return out;
   }
