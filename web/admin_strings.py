@@ -97,6 +97,7 @@ def admin_strings(_: Callable[[str], str]) -> dict[str, str]:
         # Inviting.
         "display_name_missing": _("Écrivez le nom de la personne invitée."),
         "structure_missing": _("Choisissez la structure."),
+        "choose": _("Choisissez…"),
         "invitation_for_admin": _(
             "Invitation pour {name}, administrateur·rice de « {structure} »."
         ),

@@ -379,7 +379,7 @@ async function showInvite(structureId = "") {
   const form = formOf("invite-form");
   form.reset();
   const select = /** @type {HTMLSelectElement} */ (byId("invite-structure"));
-  select.replaceChildren(new Option("", ""), ...state.structures.map((s) => new Option(s.name, s.id)));
+  select.replaceChildren(new Option(STRINGS.choose, ""), ...state.structures.map((s) => new Option(s.name, s.id)));
   select.value = structureId;
   showError("invite-error", "");
   syncInviteRole();
