@@ -218,6 +218,19 @@ def test_the_territory_admin_publishes_admits_invites_and_ends_an_adhesion(
     assert link == f"{live_server}/#invitation={code}"
     check("invitation")
     screenshot(page, f"91-admin-{size}-invitation")
+    # The charter officer, from the same screen: no structure to choose.
+    page.get_by_role("button", name="Une autre invitation").click()
+    invite = visible_screen(page, "invite")
+    invite.get_by_label("Le ou la référent·e de la charte").check()
+    expect(invite.locator("#invite-structure")).to_be_hidden()
+    invite.locator("#invite-name").fill("Mme Vigie")
+    invite.get_by_role("button", name="Créer l'invitation").click()
+    visible_screen(page, "invitation")
+    expect(page.locator("#invitation-who")).to_have_text(
+        "Invitation pour Mme Vigie, référent·e de la charte."
+    )
+    officer_code = page.locator("#invitation-code").inner_text()
+    assert officer_code != code
     joining = material(31, "mme-admin")
     accepted = api.post(
         "/api/v1/invitations/accept", json={"code": code, "account": joining.signup_body}
