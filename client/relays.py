@@ -119,9 +119,15 @@ def get(client: CoffreClient, relay_id: str) -> Relay:
 def list_relays(
     client: CoffreClient, box: str | None = None, state: str | None = None
 ) -> list[Relay]:
+    """Every relay of the box, following the pages (``next``) to the last."""
     params = {k: v for k, v in (("box", box), ("state", state)) if v is not None}
-    relays: list[Relay] = client.call("GET", "/relays", params=params).json()["relays"]
-    return relays
+    relays: list[Relay] = []
+    while True:
+        body = client.call("GET", "/relays", params=params).json()
+        relays.extend(body["relays"])
+        if not body.get("next"):
+            return relays
+        params["cursor"] = body["next"]
 
 
 def _post(client: CoffreClient, path: str, body: dict[str, Any] | None = None) -> Relay:

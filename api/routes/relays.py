@@ -24,7 +24,7 @@ from api.schemas.relays import (
     ReturnBody,
 )
 from api.types import PathId, Text
-from coffre.relays.service import NewRelay, RelayView
+from coffre.relays.service import RELAY_PAGE, RELAY_PAGE_MAX, NewRelay, RelayView
 
 router = APIRouter(tags=["relays"])
 
@@ -54,8 +54,11 @@ def list_relays(
     coffre: CoffreDep,
     box: Annotated[Text | None, Query(max_length=16)] = None,
     state: Annotated[Text | None, Query(max_length=16)] = None,
+    cursor: Annotated[Text | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=RELAY_PAGE_MAX)] = RELAY_PAGE,
 ) -> RelayList:
-    return RelayList(relays=[_body(v) for v in coffre.relays.list(actor, box, state)])
+    page = coffre.relays.list(actor, box, state, cursor, limit)
+    return RelayList(relays=[_body(v) for v in page.items], next=page.next)
 
 
 @router.get("/relays/{relay_id}")

@@ -98,6 +98,7 @@ class RelayBody(BaseModel):
 
 class RelayList(BaseModel):
     relays: list[RelayBody]
+    next: str | None = None  # the cursor of the next page (GET /relays?cursor=), or None
 
 
 class NoteKeyIn(BaseModel):

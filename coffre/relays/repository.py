@@ -213,15 +213,18 @@ def visible_to(
     box: str | None,
     state: str | None,
     followed: Sequence[str] = (),
-    limit: int = 200,
+    after: tuple[datetime, str] | None = None,
+    limit: int,
 ) -> Sequence[Relay]:
     """The relays an actor may see (the RELAY_READ rule as a query), newest first.
 
     ``box``: ``mine`` (a person's own), ``outgoing`` (orienting or responsible),
     ``incoming`` (agreed relays of a structure the professional is a certified member
     of, and those they took), ``followed`` (of the persons whose référent they are);
-    None: every box the actor has. ``person_id`` and ``professional_id`` are the
-    policy's scopes (coffre/policy/relays.py ``SCOPES``): no scope, no row."""
+    None: every box the actor has. A page of ``limit`` rows after ``after`` (the
+    last row of the page before: its ``updated_at`` and id). ``person_id`` and
+    ``professional_id`` are the policy's scopes (coffre/policy/relays.py
+    ``SCOPES``): no scope, no row."""
     condition: ColumnElement[bool] = false()
     if person_id is not None:
         condition = Relay.person_id == person_id
@@ -247,6 +250,11 @@ def visible_to(
     query = select(Relay).where(condition)
     if state is not None:
         query = query.where(Relay.state == state)
+    if after is not None:  # keyset paging (the order below): the rows after the cursor's
+        at, relay_id = after
+        query = query.where(
+            or_(Relay.updated_at < at, and_(Relay.updated_at == at, Relay.id > relay_id))
+        )
     query = query.order_by(Relay.updated_at.desc(), Relay.id).limit(limit)
     return db.scalars(query).all()
 

@@ -19,9 +19,10 @@ transaction. A refusal by the policy is ``relay_not_found``, exactly as an unkno
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -77,6 +78,8 @@ MAX_DOCUMENTS = 20
 REASON_MIN, REASON_MAX = 3, 300
 MAX_NOTE_BYTES = max(ENVELOPE_SIZES)  # SPEC §29.3: 2000 characters at most
 SWEEP_BATCH = 200
+RELAY_PAGE = 50  # GET /relays: a page at a time (``cursor``), never a silent cap
+RELAY_PAGE_MAX = 200
 SWEEP_ROUNDS = 50  # at most 10 000 reminders and 10 000 expiries per run; the next run goes on
 
 
@@ -419,9 +422,19 @@ class RelayService:
             relay = self._relay(db, actor, relay_id, Action.RELAY_READ)
             return self._view(db, actor, relay)
 
-    def list(self, actor: Actor, box: str | None, state: str | None) -> list[RelayView]:
+    def list(
+        self,
+        actor: Actor,
+        box: str | None,
+        state: str | None,
+        cursor: str | None = None,
+        limit: int = RELAY_PAGE,
+    ) -> RelayPage:
         """The relays the actor may see (``repository.visible_to``, the read rule as a
-        query), each checked again by the rule itself."""
+        query), each checked again by the rule itself; a page at a time, most recently
+        changed first: ``next`` is the cursor of the next page, None after the last."""
+        after = _parse_cursor(cursor)
+        limit = max(1, min(limit, RELAY_PAGE_MAX))
         if not can(actor, Action.RELAY_LIST):
             raise NotAllowed()
         person_id = scope(actor, Action.RELAY_LIST_MINE)
@@ -440,14 +453,19 @@ class RelayService:
                 box=None if box == "mine" else box,
                 state=state,
                 followed=followed,
+                after=after,
+                limit=limit + 1,
             )
+            more = len(rows) > limit
+            rows = rows[:limit]
             look = _Lookups(db)
             look.prefetch([r.id for r in rows], actor.account_id)
-            return [
+            items = [
                 self._view(db, actor, relay, look)
                 for relay in rows
                 if can(actor, Action.RELAY_READ, self._facts(db, actor, relay, look))
             ]
+            return RelayPage(items, _cursor_of(rows[-1]) if more else None)
 
     # -- jobs ----------------------------------------------------------------------------
     def sweep(self, now: datetime | None = None, *, batch: int = SWEEP_BATCH) -> SweepReport:
@@ -591,6 +609,30 @@ class RelayService:
 
 
 _PRO_BOXES = ("incoming", "outgoing", "followed")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CURSOR = re.compile(r"([0-9]{1,17})-([0-9a-f]{32})")
+
+
+@dataclass(frozen=True)
+class RelayPage:
+    items: list[RelayView]
+    next: str | None
+
+
+def _cursor_of(relay: Relay) -> str:
+    """The next page starts after this relay: its last change (microseconds) and id."""
+    return f"{(relay.updated_at - _EPOCH) // timedelta(microseconds=1)}-{relay.id}"
+
+
+def _parse_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    if cursor is None:
+        return None
+    found = _CURSOR.fullmatch(cursor)
+    if found is None:
+        raise RelayInvalid(
+            message_fr="Cette page de relais n'existe pas. Rechargez la liste depuis le début."
+        )
+    return _EPOCH + timedelta(microseconds=int(found.group(1))), found.group(2)
 
 
 class _Lookups:

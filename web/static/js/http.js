@@ -11,11 +11,14 @@ export class ApiError extends Error {
    * @param {number} status the HTTP status (0: the server could not be reached)
    * @param {string} code the stable error code of api/errors.py (docs/ERRORS.md)
    * @param {string} message the server's message, in the person's language
+   * @param {any[]} [rows] the refused rows of an imported file (error.rows)
    */
-  constructor(status, code, message) {
+  constructor(status, code, message, rows = []) {
     super(message);
     this.status = status;
     this.code = code;
+    /** The rows of an imported file that were refused (line, field, reason). @type {any[]} */
+    this.rows = rows;
   }
 }
 
@@ -57,7 +60,7 @@ export function csrfToken() {
 export async function errorOf(response) {
   try {
     const { error } = await response.json();
-    return new ApiError(response.status, error.code, error.message);
+    return new ApiError(response.status, error.code, error.message, Array.isArray(error.rows) ? error.rows : []);
   } catch {
     return new ApiError(response.status, "http_error", `HTTP ${response.status}`);
   }
@@ -100,4 +103,25 @@ export async function request(method, path, { json, body, headers = {}, signal }
   }
   if (!response.ok) throw await errorOf(response);
   return response;
+}
+
+/**
+ * Every item of a list answered a page at a time (`next`: the cursor of the next page,
+ * null after the last), e.g. GET /relays: the server never cuts a list silently.
+ * @param {(method: string, path: string) => Promise<Response>} api
+ * @param {string} path with its query, e.g. "/relays?box=mine"
+ * @param {string} key the list's member in each page, e.g. "relays"
+ * @returns {Promise<any[]>}
+ */
+export async function allPages(api, path, key) {
+  /** @type {any[]} */
+  const items = [];
+  let cursor = "";
+  for (;;) {
+    const sep = path.includes("?") ? "&" : "?";
+    const page = await (await api("GET", cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path)).json();
+    items.push(...(page[key] || []));
+    if (!page.next) return items;
+    cursor = page.next;
+  }
 }

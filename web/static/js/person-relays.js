@@ -11,7 +11,7 @@
 // structure; the keys are sealed to their box key verified up to the pinned root.
 // At the vault's opening, a relay waiting for the person is put to them once.
 import { button, byId, checkedAll, choice, day, el, fill, setCount, time } from "./consent-common.js";
-import { ApiError, ShownError, messageFor } from "./http.js";
+import { ApiError, ShownError, allPages, messageFor } from "./http.js";
 import { rootPinned, sendGrant, verifiedProfessional } from "./grant-send.js";
 import { createRelayNote } from "./relay-note.js";
 
@@ -83,10 +83,10 @@ export function createRelays(P) {
 
   async function load() {
     const [listed, granted] = await Promise.all([
-      api("GET", "/relays?box=mine").then((r) => r.json()),
+      allPages(api, "/relays?box=mine", "relays"),
       api("GET", "/grants").then((r) => r.json()),
     ]);
-    relays = listed.relays || listed.items || [];
+    relays = listed;
     /** @type {Record<string, any>[]} */
     const grants = granted.grants;
     for (const r of relays) r.waitingShare = waitingShare(r, grants);

@@ -13,7 +13,7 @@
 //
 // Orienting a person from a directory service is pro-orient.js.
 import { button, byId, day, el, fill, setCount } from "./consent-common.js";
-import { ShownError, messageFor } from "./http.js";
+import { ShownError, allPages, messageFor } from "./http.js";
 
 /** A relay as GET /relays/{id} gives it (docs/NETWORK.md). @typedef {Record<string, any>} Relay */
 
@@ -116,7 +116,7 @@ export function createProRelays(ctx, hooks) {
   /** The menu's "(n)": relays received by my structure waiting to be taken. */
   async function refreshCount() {
     try {
-      const { relays } = await (await api("GET", "/relays?box=incoming&state=proposed")).json();
+      const relays = await allPages(api, "/relays?box=incoming&state=proposed", "relays");
       setCount("pro-relays-count", relays.filter(waiting).length);
     } catch {
       // A convenience: the screen fetches its own list.
@@ -166,7 +166,7 @@ export function createProRelays(ctx, hooks) {
     try {
       const labels = await hooks.purposes();
       const [incoming, outgoing] = await Promise.all(
-        ["incoming", "outgoing"].map(async (box) => (await (await api("GET", `/relays?box=${box}`)).json()).relays),
+        ["incoming", "outgoing"].map((box) => allPages(api, `/relays?box=${box}`, "relays")),
       );
       setCount("pro-relays-count", incoming.filter(waiting).length);
       drawBox("pro-relays-incoming", incoming, "incoming", S.pro_relays_no_incoming, labels);
