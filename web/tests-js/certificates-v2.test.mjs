@@ -113,3 +113,21 @@ test("a rotation made in the page is followed; an unchained root is refused", ()
   assert.throws(() => certs.followRootRotations({ pin: t.pin, root: t.root, links: [selfSigned], now: at(6) }), errorOf(module.SignatureError));
   assert.equal(h("00").length, 1);
 });
+
+test("a v2 chain's signatures up to the pinned key, for reading what a professional signed", async () => {
+  const { verifyV2Signatures } = await import("../static/js/trust-v2.js");
+  const t = territory();
+  const b64 = (bytes) => sodium.to_base64(bytes, sodium.base64_variants.URLSAFE_NO_PADDING);
+  const keys = { account_id: id(3), box_public_key: b64(t.proKeys.box), sign_public_key: b64(t.proKeys.sign), certificates: [t.pro, t.admin] };
+  assert.equal(verifyV2Signatures(sodium, keys, t.pin).display_name, "Camille Pro");
+  assert.equal(verifyV2Signatures(sodium, keys, certs.pinSpoken(t.rootKeys.sign)).subject, id(3));
+  assert.throws(() => verifyV2Signatures(sodium, keys, certs.pinQrPayload(keys_(5).sign)), errorOf(module.SignatureError));
+  assert.throws(() => verifyV2Signatures(sodium, { ...keys, account_id: id(4) }, t.pin), errorOf(module.SignatureError));
+  assert.throws(() => verifyV2Signatures(sodium, { ...keys, box_public_key: b64(keys_(6).box) }, t.pin), errorOf(module.SignatureError));
+  // The structure admin's certificate signed by a key of the server's, under its own name.
+  const forgedAdmin = { ...t.admin, signer: b64(keys_(7).sign), signature: st.signStatementV2(t.admin.statement, keys_(7).seed).signature };
+  assert.throws(() => verifyV2Signatures(sodium, { ...keys, certificates: [t.pro, forgedAdmin] }, t.pin), errorOf(module.SignatureError));
+  // A professional certified by the root directly is not a chain the root makes.
+  assert.throws(() => verifyV2Signatures(sodium, { ...keys, certificates: [certs.issueCertificate({ ...certs.readCertificateEnvelope(t.pro), role: "professional", issuedAt: T0, notAfter: undefined, days: 30, boxPublic: t.proKeys.box, signPublic: t.proKeys.sign }, t.rootKeys.seed)] }, t.pin), errorOf(module.SignatureError));
+});
+const keys_ = keys;

@@ -53,6 +53,45 @@ export function isV2Chain(certificates) {
   return Boolean(first && typeof first === "object" && first.statement && first.statement.v === 2);
 }
 
+const ROOT_CERTIFIES = ["structure_admin", "charter_officer"];
+
+/**
+ * The signatures of a v2 chain (GET /professionals/{id}/keys) up to the key `pin`
+ * names, synchronously, for READING what a professional signed (a deposit, a liaison
+ * note): the top certificate signed by the pinned root key, the leaf by its structure
+ * admin, over the keys offered. No date and no revocation list here: sealing anything
+ * to a professional goes through createTrustV2().checkChain. Returns the leaf
+ * statement, or SignatureError / InvalidInputError.
+ * @param {import("./types/vendor").Sodium} sodium
+ * @param {any} keys
+ * @param {unknown} pin
+ * @returns {Record<string, any>}
+ */
+export function verifyV2Signatures(sodium, keys, pin) {
+  const st = certificatesOf(sodium).statements;
+  const b64 = (/** @type {unknown} */ text) => {
+    if (typeof text !== "string") throw new InvalidInputError("a key is base64url text");
+    return sodium.from_base64(text, sodium.base64_variants.URLSAFE_NO_PADDING);
+  };
+  const list = keys && keys.certificates;
+  if (!Array.isArray(list) || list.length < 1 || list.length > 2) throw new SignatureError("a chain holds one or two certificates");
+  const top = list[list.length - 1];
+  const rootSign = b64(top && top.signer);
+  if (typeof pin !== "string" || !st.matchesPin(rootSign, pin)) throw new SignatureError("the chain is not signed by the pinned root");
+  const upper = st.readCertificate(st.verifyStatementV2(top, rootSign, "coffre/key-certificate"));
+  let leaf = upper;
+  if (list.length === 1) {
+    if (!ROOT_CERTIFIES.includes(upper.role)) throw new SignatureError("the root certifies structure admins and charter officers only");
+  } else {
+    if (upper.role !== "structure_admin") throw new SignatureError("the issuer is not a certified structure admin");
+    leaf = st.readCertificate(st.verifyStatementV2(list[0], upper.signPublic, "coffre/key-certificate"));
+    if (leaf.role !== "professional" || leaf.issuer !== upper.subject || leaf.structure !== upper.structure) throw new SignatureError("the certificate was not issued by its structure's admin");
+  }
+  if (leaf.territory !== upper.territory || leaf.subject !== keys.account_id) throw new SignatureError("the certificate is not about this account");
+  if (!sodium.memcmp(leaf.boxPublic, b64(keys.box_public_key)) || !sodium.memcmp(leaf.signPublic, b64(keys.sign_public_key))) throw new SignatureError("the keys offered are not the certified keys");
+  return list[0].statement;
+}
+
 /** @param {string} key */
 function readNumber(key) {
   try {

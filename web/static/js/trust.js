@@ -21,7 +21,7 @@
 import { createCoffreCryptoV2 } from "./coffre-crypto-v2.js";
 import { createCoffreStatementsV2 } from "./coffre-statements-v2.js";
 import { verifyChain } from "./network.js";
-import { TrustRefused, createTrustV2, isV2Chain } from "./trust-v2.js";
+import { TrustRefused, createTrustV2, isV2Chain, verifyV2Signatures } from "./trust-v2.js";
 
 const PIN_KEY = "coffre.trustRoot";
 const SPOKEN_PIN = /^[A-Z2-7]{3}( [A-Z2-7]{3}){8}$/; // SPEC §25.3, as pinSpoken writes it
@@ -49,6 +49,7 @@ function pinsOf(sodium) {
  * @param {unknown} pin
  */
 export function verifyChainToPin(C, sodium, keys, pin) {
+  if (isV2Chain(keys?.certificates)) return verifyV2Signatures(sodium, keys, pin); // SPEC §26, trust-v2.js
   const rootSign = C.b64decode(keys?.root?.statement?.sign_public_key);
   if (typeof pin !== "string" || !pinsOf(sodium).matchesPin(rootSign, pin)) {
     throw new C.SignatureError("the trust root is not the pinned one");
