@@ -45,12 +45,43 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="all",
         help="which database + object store pair the backend-dependent tests run on",
     )
+    parser.addoption(
+        "--browser-backends",
+        choices=("one", "all"),
+        default="one",
+        help=(
+            "browser tests (tests/web) run on SQLite + local only, except those marked"
+            " both_backends; 'all' runs every browser test on both pairs"
+        ),
+    )
+
+
+_WEB_TESTS = Path(__file__).parent / "web"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_backends: a browser test that also runs on PostgreSQL + S3 by default",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         choice = metafunc.config.getoption("--backend")
-        metafunc.parametrize("backend", BACKENDS if choice == "all" else (choice,))
+        backends = BACKENDS if choice == "all" else (choice,)
+        if (
+            choice == "all"
+            and metafunc.config.getoption("--browser-backends") == "one"
+            and _WEB_TESTS in Path(str(metafunc.definition.path)).parents
+            and metafunc.definition.get_closest_marker("both_backends") is None
+        ):
+            # A browser test drives the page; what lies under it (every route on both
+            # database + object store pairs) is tested by the API and domain tests, so
+            # by default a browser test runs on one pair and only the journeys marked
+            # both_backends on the two (docs/RELIABILITY.md, "Test suite time").
+            backends = BACKENDS[:1]
+        metafunc.parametrize("backend", backends)
 
 
 @pytest.fixture(scope="session")

@@ -162,6 +162,7 @@ def relay_as(api: TestClient, who: Who, relay_id: str) -> dict[str, Any]:
     return body
 
 
+@pytest.mark.both_backends
 def test_a_referent_orients_the_person_agrees_the_caf_takes_and_the_referent_reads_the_return(
     rw: RelayWorld,
     live_server: str,

@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from client import CoffreClient
@@ -66,6 +67,7 @@ def add_two_pages(page: Page, tmp_path: Path) -> None:
     pick_pages(page, [front, back])
 
 
+@pytest.mark.both_backends
 def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
     page: Page, live_server: str, tmp_path: Path
 ) -> None:
@@ -167,6 +169,7 @@ def test_reloading_the_page_asks_for_the_passphrase_again(page: Page, live_serve
     visible_screen(page, "documents")
 
 
+@pytest.mark.both_backends
 def test_a_document_uploaded_in_the_browser_comes_out_of_the_python_client_byte_identical(
     page: Page, live_server: str, tmp_path: Path
 ) -> None:
@@ -188,6 +191,7 @@ def test_a_document_uploaded_in_the_browser_comes_out_of_the_python_client_byte_
     assert target.read_bytes() == from_browser
 
 
+@pytest.mark.both_backends
 def test_a_document_uploaded_by_the_python_client_opens_in_the_browser(
     page: Page, live_server: str, tmp_path: Path
 ) -> None:
@@ -239,6 +243,7 @@ def test_the_page_speaks_english_when_asked(page: Page, live_server: str) -> Non
     assert_accessible(page, "welcome-en")
 
 
+@pytest.mark.both_backends
 def test_a_dropped_connection_saves_nothing_and_the_upload_can_be_retried(
     page: Page, live_server: str, tmp_path: Path, problems: dict[str, PageProblems]
 ) -> None:
