@@ -491,3 +491,29 @@ def test_the_territory_admin_is_reminded_when_the_list_is_due(
             )
         ).all()
     assert len(told) == 1
+
+
+def test_a_professional_whose_certificate_is_revoked_deposits_nothing(
+    api: TestClient, cw: ConsentWorld, clock: FrozenClock
+) -> None:
+    from client import consent
+
+    w = cw.world
+    _share(cw, clock)  # the link that lets the professional deposit
+    membership_id = _member(api, w.structure_admin, w.structure_id, w.professional)["membership_id"]
+    revoke(w.admin.client(api), membership_id, "device_stolen")
+    before = api.get("/api/v1/documents", headers=cw.person.headers).json()["documents"]
+    with pytest.raises(ApiError) as caught:
+        consent.deposit(
+            w.professional.client(api),
+            w.professional.keys,
+            depositor_id=w.professional.account_id,
+            structure_id=w.structure_id,
+            person_id=cw.person.account_id,
+            category="domicile",
+            name="attestation.pdf",
+            mime="application/pdf",
+            content=b"attestation de domiciliation",
+        )
+    assert caught.value.code == "certificate_revoked"
+    assert api.get("/api/v1/documents", headers=cw.person.headers).json()["documents"] == before
