@@ -13,6 +13,119 @@ from babel.messages.pofile import read_po, write_po
 
 EN = {
     "{n} %": "{n}%",
+    # The structure admin's page (issue 17: web/templates/structure/, structure-admin.js).
+    "Aucun·e professionnel·le pour l'instant : invitez-les.": "No professionals yet: invite them.",
+    "Catégorie professionnelle": "Professional category",
+    "Ce fichier est trop gros (48 Kio et 200 lignes au plus) : découpez-le.": (
+        "This file is too big (48 KiB and 200 rows at most): split it."
+    ),
+    "Certificat expiré le {date} : plus rien ne peut lui être partagé. Renouvelez-le.": (
+        "Certificate expired on {date}: nothing can be shared with them any more. Renew it."
+    ),
+    "Certificat révoqué : plus rien ne peut lui être partagé avec cette clé.": (
+        "Certificate revoked: nothing can be shared with this key any more."
+    ),
+    "Certificat valable jusqu'au {date}.": "Certificate valid until {date}.",
+    "Certificat valable.": "Certificate valid.",
+    "Certificat à renouveler : il prend fin le {date}.": "Certificate to renew: it ends on {date}.",
+    "Certifier": "Certify",
+    "Certifier face à face": "Certify face to face",
+    "Certifier la clé de {name}.": "Certify the key of {name}.",
+    "Cette page est réservée aux administrateur·rices de structure certifié·es. Votre compte "
+    "n'y a pas accès : vous avez été déconnecté·e.": (
+        "This page is for certified organisation admins only. Your account cannot use it: you "
+        "have been logged out."
+    ),
+    "Cette page est réservée aux administrateur·rices de structure. Votre compte n'y a pas "
+    "accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page « Mon coffre ».": (
+        "This page is for organisation admins only. Your account cannot use it: you have been "
+        "logged out. For your documents, go to the “My vault” page."
+    ),
+    "Choisissez d'abord le fichier CSV.": "Choose the CSV file first.",
+    "Coffre fait un lien et un QR code à usage unique, valables 7 jours. Coffre n'envoie pas "
+    "encore d'e-mail : donnez-les vous-même.": (
+        "Coffre makes a single-use link and QR code, valid for 7 days. Coffre does not send "
+        "e-mails yet: hand them over yourself."
+    ),
+    "Coffre n'envoie pas encore d'e-mail : transmettez à chaque personne son lien, par votre "
+    "messagerie habituelle. Chaque lien sert une fois et expire dans 7 jours.": (
+        "Coffre does not send e-mails yet: send each person their link through your usual "
+        "mail. Each link works once and expires in 7 days."
+    ),
+    "Demandez à la personne d'ouvrir « Mon certificat » sur son propre compte et de lire à "
+    "voix haute son code de clé. Il doit être celui-ci :": (
+        "Ask the person to open “My certificate” in their own account and read their key "
+        "code aloud. It must be this one:"
+    ),
+    "Fichier CSV (200 lignes au plus)": "CSV file (200 rows at most)",
+    "Invitation pour {name}, à lui donner en main propre.": (
+        "Invitation for {name}, to hand over in person."
+    ),
+    "Invitations créées": "Invitations created",
+    "Inviter depuis un fichier": "Invite from a file",
+    "Inviter un·e professionnel·le": "Invite a professional",
+    "Le code lu par la personne": "The code the person reads",
+    "Les codes de profession": "The profession codes",
+    "Les codes ne correspondent pas : ne certifiez pas. Vérifiez que la personne lit bien "
+    "l'écran de son propre compte ; si l'écart persiste, signalez-le.": (
+        "The codes do not match: do not certify. Check that the person reads the screen of "
+        "their own account; if they still differ, report it."
+    ),
+    "Les professionnel·les de la structure": "The organisation's professionals",
+    "Lien pour {name}": "Link for {name}",
+    "Lien à donner": "Link to hand over",
+    "Liens d'invitation": "Invitation links",
+    "Ligne {row}": "Row {row}",
+    "Lignes à corriger": "Rows to correct",
+    "Ma structure": "My organisation",
+    "Ma structure — Coffre": "My organisation — Coffre",
+    "Menu de la structure": "Organisation menu",
+    "Nom affiché": "Displayed name",
+    "Ou le code à recopier :": "Or the code to type:",
+    "Pas encore certifié·e : vérifiez son code face à face.": (
+        "Not certified yet: check their code face to face."
+    ),
+    "Professionnel·les": "Professionals",
+    "Renouveler": "Renew",
+    "Retirer de la structure": "Remove from the organisation",
+    "Retirer {name} de la structure ?": "Remove {name} from the organisation?",
+    "Retour aux professionnel·les": "Back to the professionals",
+    "Réservée aux administrateur·rices de structure : inviter les professionnel·les, certifier "
+    "leur clé, voir leurs certificats, retirer un membre.": (
+        "For organisation admins: invite professionals, certify their key, see their "
+        "certificates, remove a member."
+    ),
+    "Un certificat dit aux personnes que la clé d'un·e professionnel·le est bien la sienne. Il "
+    "a une fin : renouvelez-le avant, en vérifiant de nouveau son code face à face.": (
+        "A certificate tells persons that a professional's key is really theirs. It has an "
+        "end: renew it before, checking their code face to face again."
+    ),
+    "Un fichier CSV : une première ligne « nom;profession;email », puis une ligne par personne. "
+    "La profession est un code de la liste ci-dessous. Toutes les lignes sont invitées, ou "
+    "aucune : une ligne fausse est signalée, rien n'est créé.": (
+        "A CSV file: a first line “nom;profession;email”, then one line per person. The "
+        "profession is a code from the list below. Every row is invited, or none: a wrong row "
+        "is reported and nothing is created."
+    ),
+    "Votre phrase secrète (pour signer)": "Your passphrase (to sign)",
+    "Votre phrase secrète est la bonne. Mais le compte d'un·e administrateur·rice de structure "
+    "doit aussi être protégé par un code à 6 chiffres, et il ne l'est pas encore. Cela se fait "
+    "une fois, avec l'outil en ligne de commande.": (
+        "Your passphrase is right. But an organisation admin's account must also be protected "
+        "by a 6-digit code, and it is not yet. This is done once, with the command-line tool."
+    ),
+    "{name} est certifié·e.": "{name} is certified.",
+    "{name} ne fait plus partie de la structure.": "{name} is no longer part of the organisation.",
+    "{n} invitation(s) créée(s).": "{n} invitation(s) created.",
+    "À l'instant, la personne ne fait plus partie de la structure : plus aucun document ne "
+    "peut lui être partagé ici.": (
+        "From now on, the person is no longer part of the organisation: no document can be "
+        "shared with them here any more."
+    ),
+    "À utiliser avant le {date} à {time}, une seule fois.": "To use before {date} at {time}, once.",
+    "Écrivez le code que la personne lit sur son écran.": (
+        "Type the code the person reads on their screen."
+    ),
     # The territory admin's page (issue 17: web/templates/admin/admin.html, admin.js).
     "Aperçu d'une charte avant publication": "Preview of a charter before publishing",
     "Nouvelle version préparée pour une fin d'adhésion": (
@@ -2198,6 +2311,23 @@ EN = {
     ),
     "Le nouveau code est celui qu'affiche désormais la page de la charte.": (
         "The new code is the one the charter page now shows."
+    ),
+    "Votre certificat a pris fin : votre structure doit le renouveler avant que vous "
+    "puissiez déposer un document. Rien n'a été envoyé.": (
+        "Your certificate has ended: your organisation must renew it before you can deposit "
+        "a document. Nothing was sent."
+    ),
+    "Votre certificat a été révoqué : vous ne pouvez plus déposer de document. Voyez "
+    "l'administrateur·rice de votre structure. Rien n'a été envoyé.": (
+        "Your certificate was revoked: you can no longer deposit documents. See your "
+        "organisation's administrator. Nothing was sent."
+    ),
+    "Le coffre ne peut pas vérifier votre certificat pour l'instant (liste des révocations "
+    "pas à jour, ou clé du territoire non validée). Rien n'a été envoyé. Réessayez plus "
+    "tard ; si cela dure, prévenez votre structure.": (
+        "The vault cannot check your certificate right now (revocation list out of date, or "
+        "territory key not validated). Nothing was sent. Try again later; if it lasts, tell "
+        "your organisation."
     ),
     # The territory admin signs the revocation list (admin-revocations.js).
     "Révocations": "Revocations",

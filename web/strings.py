@@ -509,6 +509,20 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "peut-être pas de la personne indiquée. Ne vous y fiez pas et prévenez votre "
             "structure."
         ),
+        # The professional's own certificate, checked before a deposit (pro-deposit.js).
+        "deposit_own_expired": _(
+            "Votre certificat a pris fin : votre structure doit le renouveler avant que vous "
+            "puissiez déposer un document. Rien n'a été envoyé."
+        ),
+        "deposit_own_revoked": _(
+            "Votre certificat a été révoqué : vous ne pouvez plus déposer de document. Voyez "
+            "l'administrateur·rice de votre structure. Rien n'a été envoyé."
+        ),
+        "deposit_own_unchecked": _(
+            "Le coffre ne peut pas vérifier votre certificat pour l'instant (liste des "
+            "révocations pas à jour, ou clé du territoire non validée). Rien n'a été envoyé. "
+            "Réessayez plus tard ; si cela dure, prévenez votre structure."
+        ),
         "deposit_keys_not_certified": _(
             "Attention : les clés de la personne qui a déposé ce document ne sont pas "
             "certifiées par votre territoire (elle a peut-être quitté sa structure). La "

@@ -37,17 +37,21 @@ from crypto.certificates_v2 import certificate_statement_v2, root_statement_v2
 from crypto.pins import pin_spoken
 from crypto.root_rotation import root_rotation_statement
 from crypto.statements_v2 import sign_statement_v2, statement_id
+from tests.consent.world import RSA
 from tests.structures.world import TERRITORY, Who, World
-from tests.web.conftest import assert_accessible
+from tests.web.conftest import assert_accessible, png
 from tests.web.journeys import (
     PIN_KEY,
     add_identity_card,
     confirm_share,
     log_in_person,
+    log_in_professional,
     my_shares,
     next_step,
+    person_client,
     pin_root,
     root_pin,
+    share,
     start_sharing,
     visible_screen,
 )
@@ -351,3 +355,29 @@ def test_after_a_professional_s_key_rotation_the_person_is_asked_to_share_again(
     [new] = [g for g in grants.values() if g["id"] != old["id"]]
     assert new["state"] == "active" and new["not_after"] == old["not_after"]
     assert [d["id"] for d in new["documents"]] == [d["id"] for d in old["documents"]]
+
+
+def test_a_professional_whose_certificate_ended_cannot_deposit_nothing_sent(
+    api: TestClient, world: World, clock: FrozenClock, page: Page, live_server: str, tmp_path: Path
+) -> None:
+    _v2_territory(api, world, clock, days=1)
+    with person_client(live_server, world) as (client, keys):
+        photo = png(tmp_path / "cni.png", 300, 200, seed=1)
+        doc_id = client.upload(photo, "identite", box_public_key=keys.box_public, keys=keys)
+        share(client, keys, world, RSA, [doc_id], days=7)
+    log_in_professional(page, live_server)
+    # Two days later on her device: her certificate (one day) has ended.
+    page.clock.set_fixed_time(clock.now() + timedelta(days=2))
+    deposits: list[str] = []
+    page.on(
+        "request",
+        lambda r: deposits.append(r.url) if r.method == "POST" and "/deposits" in r.url else None,
+    )
+    page.get_by_role("button", name="Déposer un document", exact=True).click()
+    next_step(page, "deposit-person", "amina")
+    error = page.locator("#deposit-person-error")
+    expect(error).to_contain_text("Votre certificat a pris fin")
+    expect(error).to_contain_text("Rien n'a été envoyé")
+    visible_screen(page, "deposit-person")
+    assert_accessible(page, "deposit refused, own certificate ended")
+    assert deposits == []

@@ -19,6 +19,17 @@ import { depositStatement, newId } from "./network.js";
 import { askToChoose, byId, checked, choice, choiceMade, el, fill } from "./consent-common.js";
 import { messageFor } from "./http.js";
 import { createProV2 } from "./pro-v2.js";
+import { TrustRefused, createTrustV2, isV2Chain } from "./trust-v2.js";
+
+/** The pin this device confirmed (trust.js's key), else the one the page was served with. @param {any} CONFIG */
+function rootPinOf(CONFIG) {
+  try {
+    const kept = localStorage.getItem("coffre.trustRoot") || "";
+    return /^[A-Z2-7]{3}( [A-Z2-7]{3}){8}$/.test(kept) ? kept : String(CONFIG.rootPin || "");
+  } catch {
+    return String(CONFIG.rootPin || "");
+  }
+}
 
 /** @param {any} ctx the helpers app.js gives */
 export function createProDeposit(ctx) {
@@ -58,13 +69,38 @@ export function createProDeposit(ctx) {
     }
   }
 
+  /**
+   * My own v2 certificate checked as the person's page will check it (SPEC §26.4:
+   * the root in force, the revocation list, its end) before anything is made: the
+   * words to show when it does not hold, else "".
+   */
+  async function ownProblem() {
+    profile = await (await api("GET", `/professionals/${state.accountId}/keys`)).json();
+    if (!isV2Chain(profile.certificates)) return "";
+    try {
+      await createTrustV2(sodium, api, () => Boolean(ctx.CONFIG && ctx.CONFIG.rootV2)).checkChain(state.accountId, profile, rootPinOf(ctx.CONFIG || {}));
+      return "";
+    } catch (error) {
+      if (!(error instanceof TrustRefused)) throw error;
+      if (error.problem === "expired") return S.deposit_own_expired;
+      if (error.problem === "revoked") return S.deposit_own_revoked;
+      return S.deposit_own_unchecked;
+    }
+  }
+
   /** @param {SubmitEvent} event */
-  function onPerson(event) {
+  async function onPerson(event) {
     event.preventDefault();
     const form = /** @type {HTMLFormElement} */ (event.target);
     const id = checked(form, "person");
     const person = persons.find((p) => p.id === id);
     if (!person) return askToChoose(form, "person", "deposit-person-error", S.choose_person);
+    try {
+      const problem = await ownProblem();
+      if (problem) return showError("deposit-person-error", problem);
+    } catch (error) {
+      return showError("deposit-person-error", messageFor(error, S.unexpected_error));
+    }
     startFor(person);
   }
 
