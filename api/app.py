@@ -52,6 +52,7 @@ from web.pages import app as vault_page
 from web.pages import charter as charter_page
 from web.pages import console as console_page
 from web.pages import guide as guide_page
+from web.pages import structure as structure_page
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ def create_app(
     app.include_router(charter_page.router)
     app.include_router(console_page.router)
     app.include_router(admin_page.router)
+    app.include_router(structure_page.router)
     app.include_router(guide_page.router)
     app.include_router(api_docs.router)
     # Compressed: libsodium.js alone is ~535 KB, ~190 KB gzipped (prepaid data plans).

@@ -37,6 +37,9 @@ CASES = [
         ids={"structure_id": "structure"},
         json=ADMIN,
     ),
+    # The structure admin's page: the page is public, what it shows needs the log-in.
+    Case("GET", "/structure", expect(200, anonymous=200)),
+    Case("GET", "/structure/langue", expect(200, anonymous=200)),
     # Inviting from a CSV file: the structure's admin only (coffre/structures/bulk.py).
     Case(
         "POST",

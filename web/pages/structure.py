@@ -1,0 +1,57 @@
+"""The structure admin's page (``/structure``): the structure's professionals and
+their certificates, inviting one (link + QR) or many (a CSV file), certifying a key
+after comparing its pin face to face, ending a membership.
+
+A page of its own, like the territory admin's: the structure admin logs in with the
+passphrase and the 6-digit code (console-login.js); the keyring is opened only to
+sign a certificate, then wiped. Every text is rendered through gettext.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from coffre.structures.kinds import PROFESSIONS
+from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
+from web.pages.app import TEMPLATES
+from web.structure_strings import structure_strings
+from web.vendor import vendored_libraries
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/structure", response_class=HTMLResponse)
+def structure_page(request: Request) -> Response:
+    language = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    catalogue = translations(language)
+    gettext = catalogue.gettext
+    settings = request.app.state.coffre.settings
+    professions = {code: gettext(label) for code, label in PROFESSIONS.items()}
+    context = {
+        "lang": language,
+        "languages": LANGUAGES,
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": catalogue.ngettext,
+        "professions": professions,
+        "strings": structure_strings(gettext),
+        "labels": {"professions": professions},
+        "config": {
+            "idleSeconds": settings.session_idle_seconds,
+            "territory": settings.territory,
+            "sodium": vendored_libraries()["sodium"],
+        },
+    }
+    response: Response = TEMPLATES.TemplateResponse(request, "structure/structure.html", context)
+    return response
+
+
+@router.get("/structure/langue")
+def choose_structure_language(lang: Annotated[str, Query(max_length=5)] = "fr") -> Response:
+    response = RedirectResponse("/structure", status_code=303)
+    if lang in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    return response

@@ -1,0 +1,528 @@
+// @ts-check
+// The structure admin's page (/structure): the structure's professionals with their
+// certificate's state (valid until, to renew within 30 days, expired, revoked),
+// inviting one professional (single-use link + QR code, 7 days), inviting from a CSV
+// file (every row or none: the rejected rows are listed with their line and reason;
+// Coffre sends no e-mail, so the links are listed to hand out), certifying a member
+// after comparing their key's pin face to face (SPEC §25: computed HERE from the key
+// the server serves, so a swapped key shows another pin than the member's own
+// screen), and ending a membership.
+//
+// The log-in is the console's (console-login.js: passphrase, then the 6-digit code).
+// The keyring is opened only to sign a certificate, with the passphrase asked at that
+// moment, and wiped at once (like admin-revocations.js). Nothing is stored.
+
+import { createLogin } from "./console-login.js";
+import { day, time } from "./dates.js";
+import { fill } from "./consent-common.js";
+import { messageFor, request } from "./http.js";
+import { createKdfClient } from "./kdf-client.js";
+import { canonicalLogin } from "./kdf-v2.js";
+import { createCoffreCrypto } from "./coffre-crypto.js";
+import { createCoffreCryptoV2 } from "./coffre-crypto-v2.js";
+import { createCoffreStatementsV2 } from "./coffre-statements-v2.js";
+import { createCertificatesV2 } from "./certificates-v2.js";
+
+const PROFESSIONAL = "professional";
+const MAX_CSV_BYTES = 48 * 1024;
+
+/** @param {string} id */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} id */
+const formOf = (id) => /** @type {HTMLFormElement & Record<string, any>} */ (document.getElementById(id));
+
+/** @type {Record<string, string>} */
+const STRINGS = JSON.parse(byId("admin-strings").textContent || "{}");
+/** @type {Record<string, Record<string, string>>} */
+const LABELS = JSON.parse(byId("admin-labels").textContent || "{}");
+const CONFIG = JSON.parse(byId("admin-config").textContent || "{}");
+
+/**
+ * @type {{signedIn: boolean, pending: import("./console-login.js").Pending | null,
+ *   me: string, structure: string, members: Record<string, any>[], target: Record<string, any> | null}}
+ */
+const state = { signedIn: false, pending: null, me: "", structure: "", members: [], target: null };
+const kdfClient = createKdfClient();
+/** @type {any} */
+let sodium = null;
+
+async function loadSodium() {
+  if (!sodium) {
+    const module = await import(CONFIG.sodium);
+    sodium = module.default;
+    await sodium.ready;
+  }
+  return sodium;
+}
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {{className?: string, text?: string}} [options]
+ * @param {...(Node | null)} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+function el(tag, { className = "", text = "" } = {}, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** @param {string} name @param {{status?: string}} [options] */
+function show(name, { status = "" } = {}) {
+  for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-screen]"))) {
+    section.hidden = section.dataset.screen !== name;
+  }
+  /** @type {HTMLElement} */ (document.querySelector("[data-action=logout]")).hidden = !state.signedIn;
+  const menu = byId("menu");
+  menu.hidden = !state.signedIn;
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
+    if (button.dataset.go === name) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
+  setStatus(status);
+  const screen = /** @type {HTMLElement} */ (document.querySelector(`[data-screen="${name}"]`));
+  /** @type {HTMLElement} */ (screen.querySelector("h1")).focus();
+  window.scrollTo(0, 0);
+}
+
+/** @param {string} [text] */
+function setStatus(text) {
+  byId("status").textContent = text || "";
+}
+
+/** @param {string} id @param {string} text */
+function showError(id, text) {
+  const node = byId(id);
+  node.textContent = text;
+  node.hidden = !text;
+}
+
+/** @param {HTMLElement} form @param {boolean} on */
+function busy(form, on) {
+  for (const node of /** @type {NodeListOf<HTMLButtonElement>} */ (form.querySelectorAll("button, input, select"))) node.disabled = on;
+  setStatus(on ? STRINGS.working : "");
+}
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {import("./http.js").RequestOptions} [options]
+ */
+async function api(method, path, options) {
+  try {
+    return await request(method, path, options, STRINGS.network_error);
+  } catch (error) {
+    if (state.signedIn && error.status === 401) endSession(STRINGS.session_over);
+    throw error;
+  }
+}
+
+/** @param {unknown} error */
+const problem = (error) => messageFor(error, STRINGS.unexpected_error);
+
+const login = createLogin({
+  STRINGS, state, api, show, showError, setStatus, busy, formOf, enterConsole, kind: PROFESSIONAL, configId: "admin-config",
+});
+const { backToLogin, dropPending, endWorker, quietLogout } = login;
+
+function wipe() {
+  dropPending();
+  clearTimeout(idleTimer);
+  Object.assign(state, { signedIn: false, me: "", structure: "", members: [], target: null });
+  for (const id of ["members-list", "bulk-rejected", "bulk-links", "invitation-qr"]) byId(id).replaceChildren();
+  for (const id of ["members-structure", "invitation-who", "invitation-code", "invitation-expires", "bulk-summary", "certify-who", "certify-pin", "end-who"]) {
+    byId(id).textContent = "";
+  }
+  /** @type {HTMLInputElement} */ (byId("invitation-link")).value = "";
+  for (const form of document.querySelectorAll("form")) form.reset();
+  for (const id of ["login-error", "code-error", "members-error", "invite-error", "bulk-error", "certify-error", "end-error"]) showError(id, "");
+}
+
+/** @param {string} message */
+function endSession(message) {
+  wipe();
+  show("login", { status: message });
+}
+
+async function logout() {
+  await quietLogout();
+  endSession(STRINGS.logged_out);
+}
+
+/** After the log-in: this account must be a certified structure admin. */
+async function enterConsole() {
+  const me = await (await api("GET", "/me")).json();
+  const chain = await api("GET", `/professionals/${me.account.id}/keys`)
+    .then((response) => response.json())
+    .catch(() => null);
+  const role = chain && chain.certificates.length ? chain.certificates[0].statement.role : "";
+  if (!chain || role !== "structure_admin" || !chain.structure_id) {
+    await quietLogout();
+    wipe();
+    return show("login", { status: STRINGS.not_structure_admin });
+  }
+  state.signedIn = true;
+  state.me = me.account.id;
+  state.structure = chain.structure_id;
+  await showMembers();
+}
+
+// ---------------------------------------------------------------------------- members
+
+/** @param {Record<string, any>} m */
+function stateLine(m) {
+  const until = m.not_after ? { date: day(m.not_after) } : { date: "" };
+  switch (m.certificate_state) {
+    case "valid": return m.not_after ? fill(STRINGS.cert_valid_until, until) : STRINGS.cert_valid;
+    case "ending": return fill(STRINGS.cert_ending, until);
+    case "expired": return fill(STRINGS.cert_expired, until);
+    case "revoked": return STRINGS.cert_revoked;
+    default: return STRINGS.cert_none;
+  }
+}
+
+async function showMembers(status = "") {
+  showError("members-error", "");
+  const listed = await (await api("GET", `/structures/${state.structure}/members`)).json();
+  state.members = listed.members.filter((/** @type {any} */ m) => !m.left_at);
+  const list = byId("members-list");
+  list.replaceChildren();
+  for (const m of state.members) {
+    const item = el("li", { className: "adhesion" });
+    item.dataset.member = m.account_id;
+    const profession = (LABELS.professions || {})[m.profession] || m.profession;
+    item.append(el("h2", { text: m.display_name }), el("p", { text: profession }));
+    const line = el("p", { className: `cert cert-${m.certificate_state}`, text: stateLine(m) });
+    item.append(line);
+    if (m.role === PROFESSIONAL) {
+      const actions = el("div", { className: "actions" });
+      if (m.certificate_state !== "valid") {
+        const certify = el("button", { text: m.certificate_state === "none" ? STRINGS.certify : STRINGS.renew });
+        certify.type = "button";
+        certify.dataset.certifyFor = m.account_id;
+        certify.setAttribute("aria-label", `${certify.textContent} — ${m.display_name}`);
+        actions.append(certify);
+      }
+      const end = el("button", { text: STRINGS.end_membership });
+      end.type = "button";
+      end.dataset.endFor = m.account_id;
+      end.setAttribute("aria-label", `${STRINGS.end_membership} — ${m.display_name}`);
+      actions.append(end);
+      item.append(actions);
+    }
+    list.append(item);
+  }
+  if (!state.members.length) list.append(el("li", { text: STRINGS.members_none }));
+  show("members", { status });
+}
+
+// ---------------------------------------------------------------------------- invite
+
+/** @param {string} svgText @param {HTMLElement} into */
+function putQr(svgText, into) {
+  into.replaceChildren();
+  // Parsed as HTML: segno's inline SVG carries no xmlns, the HTML parser gives it one.
+  const svg = new DOMParser().parseFromString(svgText, "text/html").querySelector("svg");
+  if (svg) {
+    svg.setAttribute("aria-hidden", "true");
+    into.append(document.importNode(svg, true));
+  }
+  into.hidden = !svg;
+}
+
+/** @param {SubmitEvent} event */
+async function onInvite(event) {
+  event.preventDefault();
+  const form = formOf("invite-form");
+  const displayName = /** @type {HTMLInputElement} */ (byId("invite-name")).value.trim();
+  const profession = form.profession.value;
+  showError("invite-error", "");
+  if (!displayName) return showError("invite-error", STRINGS.display_name_missing);
+  busy(form, true);
+  try {
+    const invitation = await (await api("POST", `/structures/${state.structure}/invitations`, { json: { kind: PROFESSIONAL, display_name: displayName, profession } })).json();
+    byId("invitation-who").textContent = fill(STRINGS.invitation_for, { name: displayName });
+    /** @type {HTMLInputElement} */ (byId("invitation-link")).value = invitation.url || `${location.origin}/#invitation=${invitation.code}`;
+    byId("invitation-code").textContent = invitation.code;
+    putQr(invitation.qr_svg || "", byId("invitation-qr"));
+    byId("invitation-expires").textContent = fill(STRINGS.invitation_expires, { date: day(invitation.expires_at), time: time(invitation.expires_at) });
+    form.reset();
+    busy(form, false);
+    show("invitation");
+  } catch (error) {
+    busy(form, false);
+    showError("invite-error", problem(error));
+  }
+}
+
+// ---------------------------------------------------------------------------- bulk
+
+/** @param {SubmitEvent} event */
+async function onBulk(event) {
+  event.preventDefault();
+  const form = formOf("bulk-form");
+  const file = /** @type {HTMLInputElement} */ (byId("bulk-file")).files?.[0];
+  showError("bulk-error", "");
+  byId("bulk-rejected").replaceChildren();
+  byId("bulk-rejected-block").hidden = true;
+  if (!file) return showError("bulk-error", STRINGS.bulk_no_file);
+  if (file.size > MAX_CSV_BYTES) return showError("bulk-error", STRINGS.bulk_too_big);
+  busy(form, true);
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const answer = await (await api("POST", `/structures/${state.structure}/invitations/bulk`, { body: bytes, headers: { "Content-Type": "text/csv" } })).json();
+    busy(form, false);
+    form.reset();
+    const links = byId("bulk-links");
+    links.replaceChildren();
+    for (const item of answer.invitations) {
+      const li = el("li", { className: "adhesion" });
+      li.append(el("h2", { text: item.display_name }), el("p", { text: item.email }));
+      const label = el("label", { text: fill(STRINGS.bulk_link_of, { name: item.display_name }) });
+      const id = `bulk-link-${item.row}`;
+      label.htmlFor = id;
+      const link = el("input");
+      link.id = id;
+      link.readOnly = true;
+      link.value = item.url;
+      li.append(label, link, el("p", { className: "hint", text: fill(STRINGS.invitation_expires, { date: day(item.expires_at), time: time(item.expires_at) }) }));
+      links.append(li);
+    }
+    byId("bulk-summary").textContent = fill(STRINGS.bulk_done, { n: answer.invitations.length });
+    show("bulk-done");
+  } catch (error) {
+    busy(form, false);
+    showError("bulk-error", problem(error));
+    const rows = /** @type {any} */ (error).rows || [];
+    if (rows.length) {
+      const list = byId("bulk-rejected");
+      for (const row of rows) {
+        const field = row.field ? ` (${row.field})` : "";
+        list.append(el("li", { text: `${fill(STRINGS.bulk_line, { row: row.row })}${field} : ${row.message}` }));
+      }
+      byId("bulk-rejected-block").hidden = false;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------- certify
+
+/** @param {string} text */
+const normal = (text) => text.toUpperCase().replace(/[^0-9A-Z]/g, "");
+
+/** @param {string} accountId */
+async function showCertify(accountId) {
+  const member = state.members.find((m) => m.account_id === accountId);
+  if (!member) return;
+  state.target = member;
+  const na = await loadSodium();
+  const st = createCoffreStatementsV2(na, createCoffreCryptoV2(na));
+  const C = createCoffreCrypto(na);
+  byId("certify-who").textContent = fill(STRINGS.certify_who, { name: member.display_name });
+  byId("certify-pin").textContent = st.pinSpoken(C.b64decode(member.sign_public_key));
+  formOf("certify-form").reset();
+  showError("certify-error", "");
+  show("certify");
+}
+
+/** @param {SubmitEvent} event */
+async function onCertify(event) {
+  event.preventDefault();
+  const form = formOf("certify-form");
+  const member = state.target;
+  if (!member) return;
+  showError("certify-error", "");
+  const expected = byId("certify-pin").textContent || "";
+  if (!normal(form.typed.value)) return showError("certify-error", STRINGS.certify_type_pin);
+  if (normal(form.typed.value) !== normal(expected)) return showError("certify-error", STRINGS.certify_mismatch);
+  const passphrase = form.passphrase.value;
+  if (!passphrase) return showError("certify-error", STRINGS.certify_passphrase);
+  busy(form, true);
+  /** @type {Uint8Array | null} */
+  let signSeed = null;
+  let done = "";
+  try {
+    const na = await loadSodium();
+    const C = createCoffreCrypto(na);
+    const me = await (await api("GET", "/me")).json();
+    const who = { territory: CONFIG.territory, login: canonicalLogin(me.account.login) || me.account.login };
+    const keys = await kdfClient.call("derivePassphraseKeysAny", passphrase, me.keyring.kdf, who);
+    form.passphrase.value = "";
+    na.memzero(keys.authKey);
+    let opened;
+    try {
+      opened = C.openAccountWithWrapKey(
+        keys.wrapKey,
+        C.b64decode(me.keyring.wrapped_master_passphrase),
+        C.b64decode(me.keyring.wrapped_keyring),
+        C.b64decode(me.keyring.box_public_key),
+        C.b64decode(me.keyring.sign_public_key),
+      );
+    } catch {
+      showError("certify-error", STRINGS.certify_wrong_passphrase);
+      return;
+    } finally {
+      na.memzero(keys.wrapKey);
+    }
+    na.memzero(opened.masterKey);
+    na.memzero(opened.keys.boxSecret);
+    signSeed = opened.keys.signSeed;
+    const envelope = await makeCertificate(na, C, member, /** @type {Uint8Array} */ (signSeed));
+    await api("POST", `/memberships/${member.membership_id}/certificate`, { json: { certificate: envelope } });
+    done = fill(STRINGS.certified, { name: member.display_name });
+  } catch (error) {
+    showError("certify-error", problem(error));
+  } finally {
+    if (signSeed && sodium) sodium.memzero(signSeed);
+    form.passphrase.value = "";
+    busy(form, false);
+  }
+  if (done) await showMembers(done).catch((error) => showError("members-error", problem(error)));
+}
+
+/**
+ * A v2 certificate (helper E's certificates-v2.js, SPEC §26.2) when the territory
+ * published its v2 root and this admin's own certificate is v2 (a chain never mixes
+ * formats); otherwise the v1 certificate of SPEC §15.
+ * @param {any} na @param {any} C @param {Record<string, any>} member @param {Uint8Array} signSeed
+ */
+async function makeCertificate(na, C, member, signSeed) {
+  const mine = await (await api("GET", `/professionals/${state.me}/keys`)).json();
+  const v2Admin = mine.certificates.length && mine.certificates[0].statement.v === 2;
+  if (v2Admin) {
+    const chain = await (await api("GET", "/trust/root/v2")).json();
+    const certs = createCertificatesV2(na);
+    return certs.issueCertificate({
+      territory: chain.root.statement.territory,
+      subject: member.account_id,
+      role: member.role,
+      structure: state.structure,
+      displayName: member.display_name,
+      profession: member.profession,
+      boxPublic: C.b64decode(member.box_public_key),
+      signPublic: C.b64decode(member.sign_public_key),
+      issuer: state.me,
+      days: chain.certificate_days || 365,
+    }, signSeed);
+  }
+  const statement = {
+    v: 1,
+    type: "coffre/key-certificate",
+    subject: member.account_id,
+    role: member.role,
+    structure: state.structure,
+    display_name: member.display_name,
+    profession: member.profession,
+    box_public_key: member.box_public_key,
+    sign_public_key: member.sign_public_key,
+    issuer: state.me,
+    issued_at: new Date().toISOString().replace(/\.\d{3}Z$/, "+00:00"),
+  };
+  return C.signStatement(statement, signSeed);
+}
+
+// ---------------------------------------------------------------------------- end
+
+/** @param {string} accountId */
+function showEnd(accountId) {
+  const member = state.members.find((m) => m.account_id === accountId);
+  if (!member) return;
+  state.target = member;
+  byId("end-who").textContent = fill(STRINGS.end_who, { name: member.display_name });
+  showError("end-error", "");
+  show("end");
+}
+
+async function endConfirm() {
+  const member = state.target;
+  if (!member) return;
+  try {
+    await api("POST", `/memberships/${member.membership_id}/end`);
+    await showMembers(fill(STRINGS.ended, { name: member.display_name }));
+  } catch (error) {
+    showError("end-error", problem(error));
+  }
+}
+
+// ---------------------------------------------------------------------------- wiring
+
+/** @param {() => unknown} run */
+function guarded(run) {
+  Promise.resolve()
+    .then(run)
+    .catch((error) => setStatus(problem(error)));
+}
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let idleTimer;
+function touch() {
+  if (!state.signedIn) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => void quietLogout().then(() => endSession(STRINGS.idle_logout)), CONFIG.idleSeconds * 1000);
+}
+
+function wire() {
+  formOf("login-form").addEventListener("submit", login.onLogin);
+  formOf("code-form").addEventListener("submit", login.onCode);
+  for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
+  formOf("invite-form").addEventListener("submit", onInvite);
+  formOf("bulk-form").addEventListener("submit", onBulk);
+  formOf("certify-form").addEventListener("submit", onCertify);
+  /** @type {Record<string, () => unknown>} */
+  const actions = { logout: () => logout(), "cancel-code": () => backToLogin(), "end-confirm": endConfirm };
+  /** @type {Record<string, () => unknown>} */
+  const screens = {
+    members: () => showMembers(),
+    invite: () => { showError("invite-error", ""); show("invite"); },
+    bulk: () => { showError("bulk-error", ""); byId("bulk-rejected-block").hidden = true; show("bulk"); },
+    login: () => backToLogin(),
+  };
+  document.addEventListener("click", (event) => {
+    const clicked = /** @type {Element} */ (event.target);
+    const certifyFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-certify-for]"));
+    if (certifyFor) return void guarded(() => showCertify(certifyFor.dataset.certifyFor || ""));
+    const endFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-end-for]"));
+    if (endFor) return void guarded(() => showEnd(endFor.dataset.endFor || ""));
+    const go = /** @type {HTMLElement | null} */ (clicked.closest("[data-go]"));
+    if (go) {
+      const target = go.dataset.go || "";
+      if (state.signedIn && screens[target]) guarded(screens[target]);
+      else if (!state.signedIn) backToLogin();
+      return;
+    }
+    const action = /** @type {HTMLElement | null} */ (clicked.closest("[data-action]"));
+    const run = action ? actions[action.dataset.action || ""] : undefined;
+    if (run) guarded(run);
+  });
+  window.addEventListener("pagehide", () => {
+    dropPending();
+    endWorker();
+  });
+}
+
+async function boot() {
+  wire();
+  let me = null;
+  try {
+    me = await (await api("GET", "/me")).json();
+  } catch (error) {
+    if (/** @type {any} */ (error).code === "totp_enrolment_required") {
+      await quietLogout();
+      return show("enrol");
+    }
+  }
+  if (me && me.account.kind === PROFESSIONAL) {
+    try {
+      await enterConsole();
+      return;
+    } catch {
+      // Fall back to the login below.
+    }
+  }
+  backToLogin();
+}
+
+boot();

@@ -1,0 +1,75 @@
+"""The texts of the structure admin's page script (web/static/js/structure-admin.js),
+translated on the server: sentences with {names} the script fills in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
+    return {
+        "working": _("Un instant…"),
+        "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
+        "unexpected_error": _(
+            "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page."
+        ),
+        # The log-in (console-login.js reads these names).
+        "login_missing": _("Écrivez votre identifiant et votre phrase secrète."),
+        "wrong_credentials": _("Identifiant ou phrase secrète incorrects."),
+        "code_format": _("Le code a 6 chiffres, sans espace."),
+        "wrong_code": _(
+            "Ce code est incorrect ou a déjà servi. Attendez le code suivant dans votre "
+            "application d'authentification et réessayez."
+        ),
+        "code_timeout": _("Le temps pour saisir le code est passé : recommencez la connexion."),
+        "not_officer": _(
+            "Cette page est réservée aux administrateur·rices de structure. Votre compte n'y a "
+            "pas accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page "
+            "« Mon coffre »."
+        ),
+        "not_structure_admin": _(
+            "Cette page est réservée aux administrateur·rices de structure certifié·es. Votre "
+            "compte n'y a pas accès : vous avez été déconnecté·e."
+        ),
+        "logged_out": _("Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."),
+        "idle_logout": _("Vous avez été déconnecté·e après un moment sans activité."),
+        "session_over": _("Votre session est terminée. Connectez-vous de nouveau."),
+        # Members and their certificates.
+        "members_none": _("Aucun·e professionnel·le pour l'instant : invitez-les."),
+        "cert_none": _("Pas encore certifié·e : vérifiez son code face à face."),
+        "cert_valid": _("Certificat valable."),
+        "cert_valid_until": _("Certificat valable jusqu'au {date}."),
+        "cert_ending": _("Certificat à renouveler : il prend fin le {date}."),
+        "cert_expired": _(
+            "Certificat expiré le {date} : plus rien ne peut lui être partagé. Renouvelez-le."
+        ),
+        "cert_revoked": _(
+            "Certificat révoqué : plus rien ne peut lui être partagé avec cette clé."
+        ),
+        "certify": _("Certifier"),
+        "renew": _("Renouveler"),
+        "end_membership": _("Retirer"),
+        # Inviting.
+        "display_name_missing": _("Écrivez le nom de la personne invitée."),
+        "invitation_for": _("Invitation pour {name}, à lui donner en main propre."),
+        "invitation_expires": _("À utiliser avant le {date} à {time}, une seule fois."),
+        "bulk_no_file": _("Choisissez d'abord le fichier CSV."),
+        "bulk_too_big": _("Ce fichier est trop gros (48 Kio et 200 lignes au plus) : découpez-le."),
+        "bulk_line": _("Ligne {row}"),
+        "bulk_link_of": _("Lien pour {name}"),
+        "bulk_done": _("{n} invitation(s) créée(s)."),
+        # Certifying.
+        "certify_who": _("Certifier la clé de {name}."),
+        "certify_type_pin": _("Écrivez le code que la personne lit sur son écran."),
+        "certify_mismatch": _(
+            "Les codes ne correspondent pas : ne certifiez pas. Vérifiez que la personne lit "
+            "bien l'écran de son propre compte ; si l'écart persiste, signalez-le."
+        ),
+        "certify_passphrase": _("Écrivez votre phrase secrète pour signer."),
+        "certify_wrong_passphrase": _(
+            "Cette phrase secrète n'ouvre pas votre clé. Rien n'a été signé. Réessayez."
+        ),
+        "certified": _("{name} est certifié·e."),
+        "end_who": _("Retirer {name} de la structure ?"),
+        "ended": _("{name} ne fait plus partie de la structure."),
+    }
