@@ -2312,6 +2312,23 @@ EN = {
     "Le nouveau code est celui qu'affiche désormais la page de la charte.": (
         "The new code is the one the charter page now shows."
     ),
+    "Votre certificat a pris fin : votre structure doit le renouveler avant que vous "
+    "puissiez déposer un document. Rien n'a été envoyé.": (
+        "Your certificate has ended: your organisation must renew it before you can deposit "
+        "a document. Nothing was sent."
+    ),
+    "Votre certificat a été révoqué : vous ne pouvez plus déposer de document. Voyez "
+    "l'administrateur·rice de votre structure. Rien n'a été envoyé.": (
+        "Your certificate was revoked: you can no longer deposit documents. See your "
+        "organisation's administrator. Nothing was sent."
+    ),
+    "Le coffre ne peut pas vérifier votre certificat pour l'instant (liste des révocations "
+    "pas à jour, ou clé du territoire non validée). Rien n'a été envoyé. Réessayez plus "
+    "tard ; si cela dure, prévenez votre structure.": (
+        "The vault cannot check your certificate right now (revocation list out of date, or "
+        "territory key not validated). Nothing was sent. Try again later; if it lasts, tell "
+        "your organisation."
+    ),
     # The territory admin signs the revocation list (admin-revocations.js).
     "Révocations": "Revocations",
     "Liste des certificats révoqués": "List of revoked certificates",
