@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-import fpdf
 import pikepdf
 from PIL import ExifTags, Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
@@ -284,6 +283,8 @@ def _free_name(page: pikepdf.Page, stem: str) -> pikepdf.Name:
 
 def _stamp_page(line: str, width: float, height: float) -> bytes:
     """A one-page PDF, ``width`` × ``height`` points, with only the watermark on it."""
+    import fpdf  # 1 s of import (its fonts): paid only when a PDF is made
+
     pdf = fpdf.FPDF(unit="pt", format=(width, height))
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_auto_page_break(False)

@@ -15,20 +15,16 @@ from coffre.storage.base import (
 )
 from coffre.storage.factory import make_object_store
 from coffre.storage.local import LocalObjectStore
-from coffre.storage.s3 import DEFAULT_PART_SIZE, S3ObjectStore, make_s3_client
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
-    "DEFAULT_PART_SIZE",
     "Leftover",
     "ListedObject",
     "LocalObjectStore",
     "ObjectInfo",
     "ObjectStore",
-    "S3ObjectStore",
     "StoredObject",
     "make_object_store",
-    "make_s3_client",
     "new_object_key",
     "validate_key",
 ]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from coffre.storage import LocalObjectStore, ObjectStore, S3ObjectStore, make_s3_client
+from coffre.storage import LocalObjectStore, ObjectStore
+from coffre.storage.s3 import S3ObjectStore, make_s3_client
 from tests.servers.ports import assert_loopback
 from tests.servers.seaweedfs import S3Server, drop_bucket
 

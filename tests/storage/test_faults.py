@@ -32,7 +32,8 @@ import pytest
 from minio.error import S3Error
 
 from coffre.errors import StorageUnavailable
-from coffre.storage import LocalObjectStore, S3ObjectStore, make_s3_client, new_object_key
+from coffre.storage import LocalObjectStore, new_object_key
+from coffre.storage.s3 import S3ObjectStore, make_s3_client
 from tests.servers.ports import LOOPBACK, assert_loopback
 from tests.servers.seaweedfs import S3Server, start_seaweedfs
 from tests.storage.conftest import drop_bucket, local_leftovers, make_test_s3_store, s3_leftovers

@@ -20,7 +20,8 @@ from sqlalchemy import create_engine, text
 from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.settings import Settings
-from coffre.storage import LocalObjectStore, S3ObjectStore, new_object_key
+from coffre.storage import LocalObjectStore, new_object_key
+from coffre.storage.s3 import S3ObjectStore
 from coffre.vault import doctor as checks
 from tests.factories import encrypted_document, make_person, upload
 
