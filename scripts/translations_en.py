@@ -13,6 +13,40 @@ from babel.messages.pofile import read_po, write_po
 
 EN = {
     "{n} %": "{n}%",
+    # The professional's "Inviter une personne" and "Mon certificat" (_pro_onboarding.html).
+    "Code à lire à voix haute :": "Code to read aloud:",
+    "Pour aider une personne à ouvrir son coffre sur son propre téléphone : elle scanne ce QR "
+    "code, ou vous lui lisez le code. C'est elle, seule, qui choisit sa phrase secrète.": (
+        "To help a person open their vault on their own phone: they scan this QR code, or you "
+        "read them the code. They alone choose their passphrase."
+    ),
+    "Pour être certifié·e ou renouvelé·e, lisez ce code à l'administrateur·rice de votre "
+    "structure, face à face, ou laissez-le scanner le QR code.": (
+        "To be certified or renewed, read this code to your organisation's admin, face to "
+        "face, or let them scan the QR code."
+    ),
+    "Votre certificat est valable jusqu'au {date}. Avant cette date, revoyez "
+    "l'administrateur·rice de votre structure : il ou elle le renouvelle après avoir vérifié "
+    "votre code avec vous.": (
+        "Your certificate is valid until {date}. Before that date, see your organisation's "
+        "admin again: they renew it after checking your code with you."
+    ),
+    "Votre certificat n'a pas de date de fin (ancien format). Votre structure le remplacera "
+    "par un certificat daté.": (
+        "Your certificate has no end date (old format). Your organisation will replace it with "
+        "a dated certificate."
+    ),
+    "Votre certificat prend fin le {date}, dans moins de 30 jours : demandez dès maintenant à "
+    "l'administrateur·rice de votre structure de le renouveler. Sans certificat, plus "
+    "personne ne peut vous partager de document.": (
+        "Your certificate ends on {date}, in less than 30 days: ask your organisation's admin "
+        "to renew it now. Without a certificate, nobody can share documents with you any more."
+    ),
+    "Vous n'êtes pas encore certifié·e. Montrez ce code à l'administrateur·rice de votre "
+    "structure, face à face : il ou elle le compare puis certifie votre clé.": (
+        "You are not certified yet. Show this code to your organisation's admin, face to "
+        "face: they compare it, then certify your key."
+    ),
     # The structure admin's page (issue 17: web/templates/structure/, structure-admin.js).
     "Aucun·e professionnel·le pour l'instant : invitez-les.": "No professionals yet: invite them.",
     "Catégorie professionnelle": "Professional category",
@@ -2276,6 +2310,13 @@ EN = {
     "le ou la référent·e de la charte.": (
         "Warning: the vault shows a territory code that was not validated by the one you "
         "checked. To be safe, nothing was shared. Entrust nothing and tell the charter officer."
+    ),
+    "Le {date} à {time}, un ou une professionnel·le à qui vous avez partagé des documents "
+    "n'a plus accès au coffre ({n} partage(s)). Voyez « Mes partages » pour savoir qui, et "
+    "partager à nouveau si c'est possible.": (
+        "On {date} at {time}, a professional you shared documents with no longer has access "
+        "to the vault ({n} share(s)). See “My shares” to know who, and to share again if "
+        "possible."
     ),
     "{professional} ({structure}) a un nouvel accès au coffre": (
         "{professional} ({structure}) has a new access to the vault"

@@ -239,6 +239,11 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "celui que vous aviez vérifié. Par sécurité, rien n'a été partagé. Ne confiez rien "
             "et prévenez le ou la référent·e de la charte."
         ),
+        "notice_access_withdrawn": _(
+            "Le {date} à {time}, un ou une professionnel·le à qui vous avez partagé des "
+            "documents n'a plus accès au coffre ({n} partage(s)). Voyez « Mes partages » pour "
+            "savoir qui, et partager à nouveau si c'est possible."
+        ),
         "held_reshare_title": _("{professional} ({structure}) a un nouvel accès au coffre"),
         "held_reshare_text": _(
             "Pour que {professional} puisse encore voir ce que vous avez partagé pour "

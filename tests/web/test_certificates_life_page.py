@@ -278,6 +278,11 @@ def test_my_shares_say_which_professional_no_longer_has_access(
     expect(page.locator("#grant-held")).to_have_count(0)
     [grant] = _grants(api, world)
     assert grant["state"] == "revoked"
+    # The notification says it too, in plain words, and where to look.
+    page.get_by_role("button", name="Qui a ouvert mes documents").click()
+    told = visible_screen(page, "notifications").locator("#notification-list")
+    expect(told).to_contain_text("n'a plus accès au coffre (1 partage(s))")
+    _plain(told.inner_text())
 
 
 def _rotate_professional_keys(api: TestClient, world: World, clock: FrozenClock) -> Any:

@@ -69,6 +69,10 @@ export function createNotifications(P) {
         return fill(data.reason === "back" ? S.notice_referent_back : S.notice_referent_handover, { ...at, professional: data.professional, successor: data.successor });
       case "referent.ended":
         return fill(S.notice_referent_ended, at);
+      // A professional's access withdrawn (issue 17): ids only travel here; the names
+      // and what to do are on "Mes partages" (person-held.js).
+      case "grant.key_revoked":
+        return fill(S.notice_access_withdrawn, { ...at, n: Array.isArray(data.grants) ? data.grants.length : 1 });
       case "relay.changed": {
         // Ids and codes only travel in a notification (DESIGN.md): the names are on
         // "Mes orientations".
