@@ -23,6 +23,7 @@ import { createProNotifications } from "./pro-notifications.js";
 import { createPersonKeys, createProV2, headerText } from "./pro-v2.js";
 import { createProPin } from "./pro-pin.js";
 import { createProNetwork } from "./pro-network.js";
+import { createProOnboarding } from "./pro-onboarding.js";
 
 const HOUR_MS = 3600000;
 const DAY_MS = 86400000;
@@ -43,6 +44,8 @@ export function createProConsent(ctx) {
   let charter = null;
   const deposit = createProDeposit(ctx);
   const notices = createProNotifications(ctx);
+  // "Inviter une personne" and "Mon certificat" (issue 17, pro-onboarding.js).
+  const onboarding = createProOnboarding(ctx);
   /** @type {ReturnType<typeof createProV2> | null} */
   let v2 = null;
   const pro = () => (v2 ||= createProV2(sodium, C));
@@ -472,9 +475,9 @@ export function createProConsent(ctx) {
 
   return {
     kind: "professional",
-    screens: ["shared", "pull-reason", "shared-document", "ask", ...pin.screens, ...deposit.screens, ...notices.screens, ...network.screens],
-    enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter, ...network.enter },
-    actions: { ...deposit.actions, ...notices.actions },
+    screens: ["shared", "pull-reason", "shared-document", "ask", ...pin.screens, ...deposit.screens, ...notices.screens, ...network.screens, ...onboarding.screens],
+    enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter, ...network.enter, ...onboarding.enter },
+    actions: { ...deposit.actions, ...notices.actions, ...onboarding.actions },
     async home(status = "") {
       if (!(await network.fromGuide())) await showShared(status);
       notices.refreshCount();
@@ -485,6 +488,7 @@ export function createProConsent(ctx) {
       deposit.wipe();
       notices.wipe();
       pin.wipe();
+      onboarding.wipe();
       verdicts.clear();
       pending = null;
       profile = null;
