@@ -9,13 +9,13 @@ tests/authz/expect_certificates.py writes the expectations out.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import ActorDep, CoffreDep
-from api.types import JsonObject, PathId
+from api.types import CleanBefore, JsonObject, PathId
 from coffre.structures.certificates import RevocationStatus, RootChain
 
 router = APIRouter(tags=["certificates"])
@@ -24,7 +24,9 @@ router = APIRouter(tags=["certificates"])
 class RevokeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Literal["key_lost", "left", "device_stolen", "key_rotated", "other"]
+    reason: Annotated[
+        Literal["key_lost", "left", "device_stolen", "key_rotated", "other"], CleanBefore
+    ]
 
 
 class RevokedBody(BaseModel):
