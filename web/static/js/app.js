@@ -304,7 +304,16 @@ async function onSignup(event) {
     const account = await kdf("createAccountV2", passphrase, await saltFor(login));
     const body = signupBodyV2(C, login, account);
     if (state.invitation) body.invitation_code = state.invitation; // assisted sign-up
-    await api("POST", "/accounts", { json: body });
+    try {
+      await api("POST", "/accounts", { json: body });
+    } catch (error) {
+      // Not a person's code: a professional's invitation to join a structure (a link
+      // or a CSV file's link from the structure admin's page) makes a professional's
+      // account in that structure (POST /invitations/accept), same keys, same kit.
+      if (!state.invitation || error.code !== "invalid_invitation") throw error;
+      const { invitation_code: code, ...account } = body;
+      await api("POST", "/invitations/accept", { json: { code, account } });
+    }
     state.invitation = null;
     const response = await api("POST", "/auth/web-login", {
       json: { login, auth_key: C.b64encode(account.authKey) },
