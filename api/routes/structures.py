@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -109,7 +110,10 @@ def list_members(structure_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Me
 ENDING_SOON = timedelta(days=30)
 
 
-def _certificate_state(membership: Membership, now: datetime) -> str:
+CertificateState = Literal["none", "valid", "ending", "expired", "revoked"]
+
+
+def _certificate_state(membership: Membership, now: datetime) -> CertificateState:
     """none, valid, ending (within 30 days), expired or revoked (a v1 one never ends)."""
     if membership.certificate is None:
         return "none"
