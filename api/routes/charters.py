@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, CoffreDep
 from api.schemas.charters import AdhesionBody, CharterBody, PurposeBody, RelaySettingsBody
+from api.types import CleanBefore
 from coffre.consent.charter import MAX_VERSION
 from coffre.consent.charter_file import MAX_CHARTER_BYTES
 from coffre.consent.errors import CharterTooLarge
@@ -76,7 +77,7 @@ async def publish_charter(
     actor: ActorDep,
     coffre: CoffreDep,
     expected_sha256: Annotated[
-        str | None, Header(alias=SHA256_HEADER, pattern="^[0-9a-fA-F]{64}$")
+        str | None, CleanBefore, Header(alias=SHA256_HEADER, pattern="^[0-9a-fA-F]{64}$")
     ] = None,
     based_on: Annotated[int | None, Header(alias=BASE_HEADER, ge=0, le=MAX_VERSION)] = None,
 ) -> CharterBody:

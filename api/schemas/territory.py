@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from api.types import Text
+from api.types import Date, Text
 
 
 class ProblemBody(BaseModel):
@@ -67,7 +67,7 @@ class EndAdhesionRequest(BaseModel):
 
     structure_id: Text
     # The first day the structure no longer adheres (today by default).
-    until: date | None = None
+    until: Date | None = None
 
 
 class CharterDraftBody(BaseModel):
