@@ -48,6 +48,18 @@ EN = {
         "face: they compare it, then certify your key."
     ),
     # The structure admin's page (issue 17: web/templates/structure/, structure-admin.js).
+    "Photographiez le QR code affiché sur son écran": "Photograph the QR code on their screen",
+    "Ou écrivez ci-dessous le code qu'elle vous lit à voix haute.": (
+        "Or type below the code they read aloud to you."
+    ),
+    "Aucun QR code lisible sur cette photo. Reprenez-la de plus près, bien à plat, ou écrivez "
+    "le code lu à voix haute.": (
+        "No readable QR code in this photo. Take it again closer and flat, or type the code "
+        "read aloud."
+    ),
+    "Le QR code correspond à la clé de cette personne. Signez avec votre phrase secrète.": (
+        "The QR code matches this person's key. Sign with your passphrase."
+    ),
     "Aucun·e professionnel·le pour l'instant : invitez-les.": "No professionals yet: invite them.",
     "Catégorie professionnelle": "Professional category",
     "Ce fichier est trop gros (48 Kio et 200 lignes au plus) : découpez-le.": (

@@ -66,6 +66,13 @@ def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
             "bien l'écran de son propre compte ; si l'écart persiste, signalez-le."
         ),
         "certify_passphrase": _("Écrivez votre phrase secrète pour signer."),
+        "certify_no_qr": _(
+            "Aucun QR code lisible sur cette photo. Reprenez-la de plus près, bien à plat, ou "
+            "écrivez le code lu à voix haute."
+        ),
+        "certify_qr_ok": _(
+            "Le QR code correspond à la clé de cette personne. Signez avec votre phrase secrète."
+        ),
         "certify_wrong_passphrase": _(
             "Cette phrase secrète n'ouvre pas votre clé. Rien n'a été signé. Réessayez."
         ),

@@ -13,6 +13,8 @@ VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
 PATTERNS = {
     "sodium": "libsodium-wrappers-sumo-*.mjs",
     "qrcode": "qrcode-generator-*.js",
+    # Reading a QR code from a photo (the structure admin's certification screen).
+    "jsqr": "jsqr-*.js",
     "pdflib": "pdf-lib-*.min.js",
     "fflate": "fflate-*.mjs",
     # The API docs (/docs): Swagger UI's bundle and stylesheet.

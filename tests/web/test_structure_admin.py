@@ -25,10 +25,12 @@ from pathlib import Path
 
 import pyotp
 import pytest
+import segno
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from coffre.clock import FrozenClock
+from crypto.pins import pin_qr_payload
 from tests.accounts.factories import enrol_totp
 from tests.factories import PASSPHRASE
 from tests.structures.world import World, build_world, join, material
@@ -183,8 +185,21 @@ def test_the_structure_admin_invites_from_a_file_certifies_and_removes(
     screen.get_by_role("button", name="Certifier").click()
     expect(page.locator("#certify-error")).to_contain_text("ne correspondent pas")
     check("certify-mismatch")
-    go(page, "Professionnel·les")
-    certify_face_to_face(page, alice.account_id, f"{PASSPHRASE} {SA_SLOT}")
+    # The QR code of her pin, photographed: another key's is refused, hers fills the code.
+    other = tmp_path / "autre.png"
+    segno.make(pin_qr_payload(world.professional.keys.sign_public), error="m").save(
+        str(other), scale=8
+    )
+    screen.locator("#certify-photo").set_input_files(str(other))
+    expect(page.locator("#certify-error")).to_contain_text("ne correspondent pas")
+    hers = tmp_path / "alice.png"
+    segno.make(pin_qr_payload(alice.keys.sign_public), error="m").save(str(hers), scale=8)
+    screen.locator("#certify-photo").set_input_files(str(hers))
+    expect(page.locator("#certify-photo-result")).to_contain_text("correspond à la clé")
+    expect(page.locator("#certify-typed")).to_have_value(page.locator("#certify-pin").inner_text())
+    check("certify-qr")
+    screen.locator("#certify-passphrase").fill(f"{PASSPHRASE} {SA_SLOT}")
+    screen.get_by_role("button", name="Certifier").click()
     visible_screen(page, "members")
     expect(page.locator("#status")).to_contain_text("Mme Alice Martin est certifié·e")
     expect(item).to_contain_text("Certificat valable")

@@ -43,6 +43,9 @@ def structure_page(request: Request) -> Response:
             "idleSeconds": settings.session_idle_seconds,
             "territory": settings.territory,
             "sodium": vendored_libraries()["sodium"],
+            # Reading the professional's pin QR code from a photo (no camera permission:
+            # the phone's own camera app hands back a file, like a document's photo).
+            "jsqr": vendored_libraries()["jsqr"],
         },
     }
     response: Response = TEMPLATES.TemplateResponse(request, "structure/structure.html", context)

@@ -313,6 +313,64 @@ async function onBulk(event) {
 /** @param {string} text */
 const normal = (text) => text.toUpperCase().replace(/[^0-9A-Z]/g, "");
 
+/** @param {string} url */
+function loadScript(url) {
+  return new Promise((resolve, reject) => {
+    if (document.querySelector(`script[src="${url}"]`)) return resolve(undefined);
+    const script = document.createElement("script");
+    script.src = url;
+    script.onload = () => resolve(undefined);
+    script.onerror = () => reject(new Error("script"));
+    document.head.append(script);
+  });
+}
+
+/**
+ * The text of the QR code in a photo (jsQR on the image's pixels), or "".
+ * @param {File} file
+ */
+async function readQr(file) {
+  await loadScript(CONFIG.jsqr);
+  const url = URL.createObjectURL(file);
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    // A phone's photo is large: jsQR reads a smaller copy as well, and faster.
+    const scale = Math.min(1, 1600 / Math.max(image.naturalWidth, image.naturalHeight));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
+    canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
+    const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d", { willReadFrequently: true }));
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+    const found = /** @type {any} */ (window).jsQR(pixels.data, canvas.width, canvas.height);
+    return found ? String(found.data) : "";
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** The professional's pin QR code, photographed: compared with the served key's. */
+async function onPhoto() {
+  const input = /** @type {HTMLInputElement} */ (byId("certify-photo"));
+  const file = input.files?.[0];
+  const result = byId("certify-photo-result");
+  showError("certify-error", "");
+  result.hidden = true;
+  if (!file || !state.target) return;
+  const text = await readQr(file).catch(() => "");
+  input.value = "";
+  if (!text) return showError("certify-error", STRINGS.certify_no_qr);
+  const na = await loadSodium();
+  const st = createCoffreStatementsV2(na, createCoffreCryptoV2(na));
+  const expected = st.pinQrPayload(createCoffreCrypto(na).b64decode(state.target.sign_public_key));
+  if (text.trim().toUpperCase() !== expected.toUpperCase()) return showError("certify-error", STRINGS.certify_mismatch);
+  /** @type {HTMLInputElement} */ (byId("certify-typed")).value = byId("certify-pin").textContent || "";
+  result.textContent = STRINGS.certify_qr_ok;
+  result.hidden = false;
+}
+
 /** @param {string} accountId */
 async function showCertify(accountId) {
   const member = state.members.find((m) => m.account_id === accountId);
@@ -324,6 +382,7 @@ async function showCertify(accountId) {
   byId("certify-who").textContent = fill(STRINGS.certify_who, { name: member.display_name });
   byId("certify-pin").textContent = st.pinSpoken(C.b64decode(member.sign_public_key));
   formOf("certify-form").reset();
+  byId("certify-photo-result").hidden = true;
   showError("certify-error", "");
   show("certify");
 }
@@ -471,6 +530,7 @@ function wire() {
   formOf("invite-form").addEventListener("submit", onInvite);
   formOf("bulk-form").addEventListener("submit", onBulk);
   formOf("certify-form").addEventListener("submit", onCertify);
+  byId("certify-photo").addEventListener("change", () => guarded(onPhoto));
   /** @type {Record<string, () => unknown>} */
   const actions = { logout: () => logout(), "cancel-code": () => backToLogin(), "end-confirm": endConfirm };
   /** @type {Record<string, () => unknown>} */
