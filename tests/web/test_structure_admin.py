@@ -29,11 +29,12 @@ import segno
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from client.network import certify_v2, members, publish_root_v2
 from coffre.clock import FrozenClock
 from crypto.pins import pin_qr_payload
 from tests.accounts.factories import enrol_totp
 from tests.factories import PASSPHRASE
-from tests.structures.world import World, build_world, join, material
+from tests.structures.world import TERRITORY, World, build_world, join, material
 from tests.web.conftest import PHONE, PageProblems, assert_accessible
 from tests.web.journeys import visible_screen
 
@@ -213,3 +214,59 @@ def test_the_structure_admin_invites_from_a_file_certifies_and_removes(
     page.get_by_role("button", name="Retirer", exact=True).click()
     visible_screen(page, "members")
     expect(dupont).to_have_count(0)
+
+
+def test_with_a_v2_root_the_page_issues_a_certificate_with_an_end(
+    api: TestClient,
+    clock: FrozenClock,
+    live_server: str,
+    chromium: Browser,
+    problems: dict[str, PageProblems],
+) -> None:
+    """Once the territory published its v2 root and certified the structure admin with a
+    v2 certificate, the page signs v2 certificates (certificates-v2.js, SPEC §26.2):
+    the server stores their end, the list shows "valable jusqu'au"."""
+    world: World = build_world(api)
+    admin = world.admin
+    publish_root_v2(admin.client(api), admin.keys, TERRITORY, now=clock.now())
+    sa = world.structure_admin
+    [sa_member] = [
+        m
+        for m in members(admin.client(api), world.structure_id)
+        if m["account_id"] == sa.account_id
+    ]
+    certify_v2(
+        admin.client(api),
+        admin.account_id,
+        admin.keys,
+        world.structure_id,
+        sa_member,
+        territory=TERRITORY,
+        now=clock.now(),
+    )
+    code = api.post(
+        f"/api/v1/structures/{world.structure_id}/invitations",
+        json={"kind": "professional", "display_name": "Mme Eva Noir", "profession": "autre"},
+        headers=sa.headers,
+    ).json()["code"]
+    eva = join(api, code, material(22, "eva-noir"))
+    secret = enrol_totp(api, sa.headers, clock)
+    clock.advance(seconds=31)
+    context = chromium.new_context(viewport=PHONE, locale="fr-FR", has_touch=True)
+    page = context.new_page()
+    problems["page"] = PageProblems(page)
+    try:
+        log_in_structure_admin(page, live_server, sa.login, f"{PASSPHRASE} {SA_SLOT}")
+        enter_code(page, pyotp.TOTP(secret).at(clock.now()))
+        visible_screen(page, "members")
+        certify_face_to_face(page, eva.account_id, f"{PASSPHRASE} {SA_SLOT}")
+        visible_screen(page, "members")
+        item = page.locator(f"#members-list > li[data-member='{eva.account_id}']")
+        expect(item).to_contain_text("Certificat valable jusqu'au")
+    finally:
+        context.close()
+    assert problems["page"].items == []
+    [listed] = [
+        m for m in members(sa.client(api), world.structure_id) if m["account_id"] == eva.account_id
+    ]
+    assert listed["certificate_state"] == "valid" and listed["not_after"]
