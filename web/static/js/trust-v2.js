@@ -116,8 +116,9 @@ function keepHighest(key, value) {
  * @param {import("./types/vendor").Sodium} sodium
  * @param {(method: string, path: string) => Promise<Response>} api
  * @param {() => boolean} [published] whether the server said (page config) that a v2 root is published
+ * @param {(pin: string) => void} [onRotated] keeps the new pin (spoken) when a rotation was followed
  */
-export function createTrustV2(sodium, api, published = () => true) {
+export function createTrustV2(sodium, api, published = () => true, onRotated = () => {}) {
   const certs = certificatesOf(sodium);
   const st = certs.statements;
   /** @type {Record<string, number>} */
@@ -169,6 +170,9 @@ export function createTrustV2(sodium, api, published = () => true) {
       throw new TrustRefused("unchained", error instanceof Error ? error.message : "unchained");
     }
     keep(MIN_ROTATION_KEY, followed.sequence);
+    // The pin follows the rotation at once, whoever asked: a later check starts from
+    // the root in force (a rotation already followed is never followed again).
+    if (followed.changed) onRotated(String(st.pinSpoken(followed.signPublic)));
     return { root: followed.root, pin: String(st.pinSpoken(followed.signPublic)), changed: followed.changed, sequence: followed.sequence };
   }
 

@@ -67,7 +67,16 @@ export function verifyChainToPin(C, sodium, keys, pin) {
 /** @param {import("./types/page").PageHelpers} ctx */
 export function createTrust(ctx) {
   const { CONFIG, C, sodium, api, show } = ctx;
-  const v2 = createTrustV2(sodium, api, () => Boolean(CONFIG.rootV2));
+  let rotatedUntold = false; // a rotation followed on this visit, not yet shown to the person
+  const v2 = createTrustV2(
+    sodium,
+    api,
+    () => Boolean(CONFIG.rootV2),
+    (pin) => {
+      writePin(pin);
+      rotatedUntold = true;
+    },
+  );
   /** The spoken pin (SPEC §25.3) of a sign public key. @param {Uint8Array} signPublic */
   const pinOf = (signPublic) => String(pinsOf(sodium).pinSpoken(signPublic));
   /** @type {string | null} */
@@ -116,8 +125,8 @@ export function createTrust(ctx) {
     if (confirmed) {
       try {
         const inForce = await v2.rootInForce(confirmed);
-        if (inForce && inForce.changed) {
-          writePin(inForce.pin);
+        if (inForce && rotatedUntold) {
+          rotatedUntold = false;
           return { state: "rotated", fingerprint: inForce.pin };
         }
         if (inForce) return { state: "pinned", fingerprint: inForce.pin };
