@@ -2006,6 +2006,25 @@ EN = {
     "Aucun·e professionnel·le ne correspond. Essayez un autre mot.": (
         "No professional matches. Try another word."
     ),
+    "Fiches de l'annuaire à vérifier": "Directory entries to check",
+    "Ces fiches de votre structure n'ont pas été vérifiées depuis longtemps. Relisez-les "
+    "sur le guide : si tout est juste, dites-le.": (
+        "These entries of your structure have not been checked for a long time. Read them "
+        "on the guide: if everything is right, say so."
+    ),
+    "Si quelque chose a changé, demandez à l'administrateur·rice du territoire de "
+    "réimporter la fiche corrigée.": (
+        "If something changed, ask the territory admin to import the corrected entry again."
+    ),
+    "Dernière vérification : {date}": "Last checked: {date}",
+    "Voir la fiche « {service} » sur le guide": "See the entry “{service}” on the guide",
+    "Les informations sont toujours justes": "The information is still right",
+    "Merci : la fiche « {service} » est marquée vérifiée aujourd'hui.": (
+        "Thank you: the entry “{service}” is marked as checked today."
+    ),
+    "Toutes les fiches de votre structure sont à jour.": (
+        "All the entries of your structure are up to date."
+    ),
     "C'est envoyé : {person} verra votre proposition dans son coffre et décidera.": (
         "Sent: {person} will see your proposal in their vault and decide."
     ),

@@ -184,6 +184,14 @@ def pro_network_strings(_: Callable[[str], str]) -> dict[str, str]:
         "pro_notice_relay_returned": _("un retour est arrivé"),
         "pro_notice_relay_reminded": _("le relais n'est toujours pas pris"),
         "pro_notice_relay_other": _("il a changé"),
+        # The directory's entries to check (a structure admin, pro-directory-verify.js)
+        "directory_verify_last": _("Dernière vérification : {date}"),
+        "directory_verify_guide": _("Voir la fiche « {service} » sur le guide"),
+        "directory_verify_confirm": _("Les informations sont toujours justes"),
+        "directory_verify_done": _(
+            "Merci : la fiche « {service} » est marquée vérifiée aujourd'hui."
+        ),
+        "directory_verify_none": _("Toutes les fiches de votre structure sont à jour."),
         "pro_notice_relay_reminder": _(
             "Le {date} à {time}, rappel : le relais pour « {purpose} » n'est toujours pas pris. "
             "Vous en restez responsable : relancez la structure ou voyez avec la personne."

@@ -4,6 +4,7 @@
 // directory service (pro-orient.js) and the relays (pro-relays.js), with the liaison
 // notes' keys (pro-relay-notes.js). consent-pro.js merges what this returns into its
 // screens, like its other parts; the profile and the charter are fetched once here.
+import { createProDirectoryVerify } from "./pro-directory-verify.js";
 import { createProFollowed } from "./pro-followed.js";
 import { createProHandover } from "./pro-handover.js";
 import { createProOrient } from "./pro-orient.js";
@@ -62,14 +63,19 @@ export function createProNetwork(ctx, hooks) {
     charter: shared.charter,
     done: (/** @type {string} */ status) => relays.enter["pro-relays"](status),
   });
-  const parts = [followed, handover, orient, relays];
+  // The directory's entries a structure admin should confirm (pro-directory-verify.js).
+  const directory = createProDirectoryVerify(ctx, { profile: shared.profile });
+  const parts = [followed, handover, orient, relays, directory];
 
   return {
     screens: parts.flatMap((p) => p.screens),
     enter: Object.assign({}, ...parts.map((p) => p.enter)),
     actions: {},
-    /** The menu's count of relays waiting for my structure. */
-    refreshCount: relays.refreshCount,
+    /** The menu's counts: relays waiting for my structure, directory entries to check. */
+    refreshCount() {
+      relays.refreshCount();
+      directory.refreshCount();
+    },
     /** After the vault opens: the orient screen the guide's link asked for, if any. */
     fromGuide: orient.fromGuide,
     wipe() {
