@@ -85,9 +85,9 @@ def describe(item: HistoryItem) -> str:
         return f"Vous avez retiré le partage fait à {pro}{_purpose(item)}."
     if action == "grant.key_revoked":
         return (
-            f"La clé de {pro} a été révoquée (clé perdue, départ ou appareil volé) : vos "
-            "partages à cette clé ne s'ouvrent plus. Vous pourrez les refaire quand sa "
-            "structure lui aura donné une nouvelle clé."
+            f"{pro} n'a plus accès au coffre (départ, téléphone perdu ou volé). "
+            "Vos papiers partagés avec cette personne ne s'ouvrent plus pour elle. "
+            "Vous pourrez les partager de nouveau quand sa structure lui aura redonné accès."
         )
     if action == "document.deposit":
         kind = f"« {item.category_label} »" if item.category_label else ""

@@ -211,7 +211,7 @@ def test_a_revocation_is_refused_by_the_server_at_once_then_seen_by_the_client(
     assert kinds[(cw.person.account_id, "grant.key_revoked")] == 1
     history = api.get("/api/v1/me/history", headers=cw.person.headers).json()
     lines = [i for i in history["items"] if i["action"] == "grant.key_revoked"]
-    assert len(lines) == 1 and "a été révoquée" in lines[0]["summary"], lines
+    assert len(lines) == 1 and "n'a plus accès au coffre" in lines[0]["summary"], lines
     assert lines[0]["professional"]["account_id"] == w.professional.account_id
     held = api.get("/api/v1/revoked-keys/grants", headers=cw.person.headers).json()["grants"]
     assert [g["grant_id"] for g in held] == [grant["id"]]
