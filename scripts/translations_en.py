@@ -48,6 +48,26 @@ EN = {
         "face: they compare it, then certify your key."
     ),
     # The structure admin's page (issue 17: web/templates/structure/, structure-admin.js).
+    "Révoquer un certificat": "Revoke a certificate",
+    "À l'instant, plus rien ne peut être partagé à cette clé, et les personnes en sont "
+    "averties. L'administration du territoire signe ensuite la liste des révocations. Pour "
+    "une personne qui a changé de téléphone ou de clé, certifiez sa nouvelle clé après.": (
+        "From now on, nothing can be shared with this key, and persons are told. The "
+        "territory's administration then signs the revocation list. For someone who changed "
+        "phone or key, certify their new key afterwards."
+    ),
+    "Clé perdue (phrase secrète et kit perdus)": "Key lost (passphrase and kit lost)",
+    "Appareil volé": "Device stolen",
+    "A quitté la structure": "Left the organisation",
+    "Autre raison": "Other reason",
+    "Révoquer": "Revoke",
+    "Révoquer le certificat": "Revoke the certificate",
+    "Révoquer le certificat de {name}.": "Revoke the certificate of {name}.",
+    "Le certificat de {name} est révoqué : plus rien ne peut être partagé à cette clé. "
+    "L'administration du territoire en est avertie pour signer la liste.": (
+        "The certificate of {name} is revoked: nothing can be shared with this key any more. "
+        "The territory's administration is told, to sign the list."
+    ),
     "Photographiez le QR code affiché sur son écran": "Photograph the QR code on their screen",
     "Ou écrivez ci-dessous le code qu'elle vous lit à voix haute.": (
         "Or type below the code they read aloud to you."

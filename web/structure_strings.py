@@ -77,6 +77,12 @@ def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Cette phrase secrète n'ouvre pas votre clé. Rien n'a été signé. Réessayez."
         ),
         "certified": _("{name} est certifié·e."),
+        "revoke": _("Révoquer le certificat"),
+        "revoke_who": _("Révoquer le certificat de {name}."),
+        "revoked": _(
+            "Le certificat de {name} est révoqué : plus rien ne peut être partagé à cette clé. "
+            "L'administration du territoire en est avertie pour signer la liste."
+        ),
         "end_who": _("Retirer {name} de la structure ?"),
         "ended": _("{name} ne fait plus partie de la structure."),
     }

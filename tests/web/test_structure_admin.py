@@ -207,7 +207,17 @@ def test_the_structure_admin_invites_from_a_file_certifies_and_removes(
     keys = api.get(f"/api/v1/professionals/{alice.account_id}/keys", headers=admin.headers)
     assert keys.status_code == 200 and keys.json()["certificates"]
 
-    # -- remove Mme Dupont ------------------------------------------------------------------
+    # -- revoke Mme Dupont's certificate (her phone was stolen), then remove her -----------
+    page.locator(f"[data-revoke-for='{world.professional.account_id}']").click()
+    revoke = visible_screen(page, "revoke")
+    revoke.locator("#revoke-reason").select_option("device_stolen")
+    check("revoke")
+    revoke.get_by_role("button", name="Révoquer", exact=True).click()
+    visible_screen(page, "members")
+    expect(dupont).to_contain_text("Certificat révoqué")
+    status = api.get("/api/v1/trust/revocations/status", headers=world.admin.headers).json()
+    assert status["due"] is True
+
     page.locator(f"[data-end-for='{world.professional.account_id}']").click()
     visible_screen(page, "end")
     check("end")

@@ -133,12 +133,12 @@ function wipe() {
   clearTimeout(idleTimer);
   Object.assign(state, { signedIn: false, me: "", structure: "", members: [], target: null });
   for (const id of ["members-list", "bulk-rejected", "bulk-links", "invitation-qr"]) byId(id).replaceChildren();
-  for (const id of ["members-structure", "invitation-who", "invitation-code", "invitation-expires", "bulk-summary", "certify-who", "certify-pin", "end-who"]) {
+  for (const id of ["members-structure", "invitation-who", "invitation-code", "invitation-expires", "bulk-summary", "certify-who", "certify-pin", "end-who", "revoke-who"]) {
     byId(id).textContent = "";
   }
   /** @type {HTMLInputElement} */ (byId("invitation-link")).value = "";
   for (const form of document.querySelectorAll("form")) form.reset();
-  for (const id of ["login-error", "code-error", "members-error", "invite-error", "bulk-error", "certify-error", "end-error"]) showError(id, "");
+  for (const id of ["login-error", "code-error", "members-error", "invite-error", "bulk-error", "certify-error", "end-error", "revoke-error"]) showError(id, "");
 }
 
 /** @param {string} message */
@@ -205,6 +205,13 @@ async function showMembers(status = "") {
         certify.dataset.certifyFor = m.account_id;
         certify.setAttribute("aria-label", `${certify.textContent} — ${m.display_name}`);
         actions.append(certify);
+      }
+      if (m.certificate_state === "valid" || m.certificate_state === "ending" || m.certificate_state === "expired") {
+        const revoke = el("button", { text: STRINGS.revoke });
+        revoke.type = "button";
+        revoke.dataset.revokeFor = m.account_id;
+        revoke.setAttribute("aria-label", `${STRINGS.revoke} — ${m.display_name}`);
+        actions.append(revoke);
       }
       const end = el("button", { text: STRINGS.end_membership });
       end.type = "button";
@@ -483,6 +490,37 @@ async function makeCertificate(na, C, member, signSeed) {
   return C.signStatement(statement, signSeed);
 }
 
+// ---------------------------------------------------------------------------- revoke
+
+/** @param {string} accountId */
+function showRevoke(accountId) {
+  const member = state.members.find((m) => m.account_id === accountId);
+  if (!member) return;
+  state.target = member;
+  byId("revoke-who").textContent = fill(STRINGS.revoke_who, { name: member.display_name });
+  formOf("revoke-form").reset();
+  showError("revoke-error", "");
+  show("revoke");
+}
+
+/** @param {SubmitEvent} event */
+async function onRevoke(event) {
+  event.preventDefault();
+  const form = formOf("revoke-form");
+  const member = state.target;
+  if (!member) return;
+  const reason = /** @type {HTMLSelectElement} */ (byId("revoke-reason")).value;
+  busy(form, true);
+  try {
+    await api("POST", `/memberships/${member.membership_id}/certificate/revoke`, { json: { reason } });
+    busy(form, false);
+    await showMembers(fill(STRINGS.revoked, { name: member.display_name }));
+  } catch (error) {
+    busy(form, false);
+    showError("revoke-error", problem(error));
+  }
+}
+
 // ---------------------------------------------------------------------------- end
 
 /** @param {string} accountId */
@@ -530,6 +568,7 @@ function wire() {
   formOf("invite-form").addEventListener("submit", onInvite);
   formOf("bulk-form").addEventListener("submit", onBulk);
   formOf("certify-form").addEventListener("submit", onCertify);
+  formOf("revoke-form").addEventListener("submit", onRevoke);
   byId("certify-photo").addEventListener("change", () => guarded(onPhoto));
   /** @type {Record<string, () => unknown>} */
   const actions = { logout: () => logout(), "cancel-code": () => backToLogin(), "end-confirm": endConfirm };
@@ -544,6 +583,8 @@ function wire() {
     const clicked = /** @type {Element} */ (event.target);
     const certifyFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-certify-for]"));
     if (certifyFor) return void guarded(() => showCertify(certifyFor.dataset.certifyFor || ""));
+    const revokeFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-revoke-for]"));
+    if (revokeFor) return void guarded(() => showRevoke(revokeFor.dataset.revokeFor || ""));
     const endFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-end-for]"));
     if (endFor) return void guarded(() => showEnd(endFor.dataset.endFor || ""));
     const go = /** @type {HTMLElement | null} */ (clicked.closest("[data-go]"));
