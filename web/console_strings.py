@@ -128,8 +128,6 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "membership.end": _("Membre retiré·e d'une structure"),
             "charter.preview": _("Aperçu d'une charte avant publication"),
             "charter.draft_end_adhesion": _("Nouvelle version préparée pour une fin d'adhésion"),
-            "charter.preview": _("Aperçu d'une charte avant publication"),
-            "charter.draft_end_adhesion": _("Nouvelle version préparée pour une fin d'adhésion"),
             "charter.publish": _("Charte publiée"),
             # The network (issue 16): référent de parcours, relays.
             "referent.proposed": _("Référent·e de parcours proposé·e par un·e professionnel·le"),
