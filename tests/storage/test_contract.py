@@ -23,11 +23,11 @@ from coffre.storage import (
     LocalObjectStore,
     ObjectInfo,
     ObjectStore,
-    S3ObjectStore,
     StoredObject,
     new_object_key,
     validate_key,
 )
+from coffre.storage.s3 import S3ObjectStore
 from tests.servers.seaweedfs import S3Server
 from tests.storage.conftest import Leftovers, drop_bucket, make_test_s3_store, s3_leftovers
 
