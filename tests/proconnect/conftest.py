@@ -13,6 +13,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser as PlaywrightBrowser
 
 from api.app import create_app
 from cli.server import server_config
@@ -21,7 +22,14 @@ from coffre.settings import Settings
 from tests.proconnect.browser import Browser
 from tests.servers.oidc_provider import OidcProvider, running_provider
 from tests.servers.ports import free_port
-from tests.web.conftest import chromium, page, phone, problems  # noqa: F401 - the page tests' fixtures
+from tests.web.conftest import launch_chromium, page, phone, problems  # noqa: F401 - page fixtures
+
+
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[PlaywrightBrowser]:
+    """Chromium for this package's page tests, stopped when the package ends: tests/web
+    starts its own for the session, and two Playwrights cannot run at once."""
+    yield from launch_chromium()
 
 
 @pytest.fixture(scope="session")

@@ -36,8 +36,11 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
+def launch_chromium() -> Iterator[Browser]:
+    """Playwright and Debian's Chromium, stopped when the generator ends. Only one
+    Playwright may run at a time in the test process (the sync API refuses to start
+    inside another's event loop): a package that needs a browser outside tests/web
+    uses this in a package-scoped fixture, closed before tests/web starts its own."""
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: scripts/test installs it (apt-get install chromium)")
     with sync_playwright() as playwright:
@@ -46,6 +49,11 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    yield from launch_chromium()
 
 
 def _phone_context(chromium: Browser) -> Iterator[BrowserContext]:
