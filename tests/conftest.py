@@ -11,29 +11,25 @@ emptied back to the state of a new one and handed to a later test
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shutil
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from cli.server import server_config
 from coffre.clock import FrozenClock
 from coffre.db import migrate
 from coffre.settings import Settings
+from tests.servers.app_server import serving
 from tests.servers.pools import Buckets, DatabaseCopies
-from tests.servers.ports import assert_loopback, free_port
+from tests.servers.ports import assert_loopback
 
 BACKENDS = ("sqlite-local", "postgres-s3")
 
@@ -242,34 +238,6 @@ def clock() -> FrozenClock:
 def api(settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
     with TestClient(create_app(settings, clock=clock)) as test_client:
         yield test_client
-
-
-@contextlib.contextmanager
-def serving(settings: Settings, clock: FrozenClock) -> Iterator[str]:
-    """The app on a real uvicorn server on loopback, configured as in production
-    (cli/server.py: the proxies trusted come from the settings); yields its base URL."""
-    port = free_port()
-    config = server_config(
-        settings,
-        create_app(settings, clock=clock),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
 
 
 @pytest.fixture

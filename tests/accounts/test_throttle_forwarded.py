@@ -17,7 +17,7 @@ from coffre.clock import FrozenClock
 from coffre.settings import Settings
 from crypto import b64encode
 from tests.accounts.factories import WRONG_KEY
-from tests.conftest import serving
+from tests.servers.app_server import serving
 
 FREE_PER_ADDRESS = 10
 

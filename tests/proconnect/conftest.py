@@ -5,21 +5,18 @@ sharing one database."""
 from __future__ import annotations
 
 import secrets
-import threading
-import time
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser as PlaywrightBrowser
 
 from api.app import create_app
-from cli.server import server_config
 from coffre.clock import FrozenClock
 from coffre.settings import Settings
 from tests.proconnect.browser import Browser
+from tests.servers.app_server import serving
 from tests.servers.oidc_provider import OidcProvider, running_provider
 from tests.servers.ports import free_port
 from tests.web.conftest import launch_chromium, page, phone, problems  # noqa: F401 - page fixtures
@@ -78,27 +75,8 @@ def pc_api(pc_settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
 @pytest.fixture
 def pc_server(pc_settings: Settings, clock: FrozenClock, pc_port: int) -> Iterator[str]:
     """Coffre with ProConnect on, on a real server at the redirect URI's port."""
-    config = server_config(
-        pc_settings,
-        create_app(pc_settings, clock=clock),
-        host="127.0.0.1",
-        port=pc_port,
-        log_level="warning",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{pc_port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    with serving(pc_settings, clock, port=pc_port) as url:
+        yield url
 
 
 @pytest.fixture
