@@ -14,15 +14,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from coffre.consent.service import TERRITORY_ZONE
 from coffre.errors import CoffreError
 from coffre.structures.kinds import PROFESSIONS, STRUCTURE_KINDS
 from coffre.vault.categories import CATEGORIES
 from web.admin_strings import admin_strings
-from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
 from web.pages.app import TEMPLATES
+from web.pages.desk import choose_language, desk_context
 from web.vendor import vendored_libraries
 
 router = APIRouter(include_in_schema=False)
@@ -30,9 +30,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/administration", response_class=HTMLResponse)
 def admin_page(request: Request) -> Response:
-    language = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
-    catalogue = translations(language)
-    gettext = catalogue.gettext
+    gettext, context = desk_context(request)
     coffre = request.app.state.coffre
     settings = coffre.settings
     try:
@@ -43,12 +41,7 @@ def admin_page(request: Request) -> Response:
         department = ""
     kinds = {code: gettext(label) for code, label in STRUCTURE_KINDS.items()}
     professions = {code: gettext(label) for code, label in PROFESSIONS.items()}
-    context = {
-        "lang": language,
-        "languages": LANGUAGES,
-        "_": gettext,
-        "gettext": gettext,
-        "ngettext": catalogue.ngettext,
+    context |= {
         "kinds": kinds,
         "professions": professions,
         "strings": admin_strings(gettext),
@@ -75,7 +68,4 @@ def admin_page(request: Request) -> Response:
 
 @router.get("/administration/langue")
 def choose_admin_language(lang: Annotated[str, Query(max_length=5)] = "fr") -> Response:
-    response = RedirectResponse("/administration", status_code=303)
-    if lang in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
-    return response
+    return choose_language("/administration", lang)

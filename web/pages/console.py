@@ -13,31 +13,24 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from coffre.consent.service import TERRITORY_ZONE
 from coffre.vault.categories import CATEGORIES
 from web.console_strings import console_labels, console_strings
-from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
 from web.pages.app import TEMPLATES
+from web.pages.desk import choose_language, desk_context
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/console", response_class=HTMLResponse)
 def console_page(request: Request) -> Response:
-    language = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
-    catalogue = translations(language)
-    gettext = catalogue.gettext
+    gettext, context = desk_context(request)
     settings = request.app.state.coffre.settings
     labels = console_labels(gettext)
     labels["categories"] = {code: gettext(label) for code, label in CATEGORIES.items()}
-    context = {
-        "lang": language,
-        "languages": LANGUAGES,
-        "_": gettext,
-        "gettext": gettext,
-        "ngettext": catalogue.ngettext,
+    context |= {
         "strings": console_strings(gettext),
         "labels": labels,
         "time_zone": TERRITORY_ZONE.key,
@@ -58,7 +51,4 @@ def console_page(request: Request) -> Response:
 def choose_console_language(
     lang: Annotated[str, Query(max_length=5)] = "fr",
 ) -> Response:
-    response = RedirectResponse("/console", status_code=303)
-    if lang in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
-    return response
+    return choose_language("/console", lang)

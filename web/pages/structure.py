@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from coffre.structures.kinds import PROFESSIONS
-from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
 from web.pages.app import TEMPLATES
+from web.pages.desk import choose_language, desk_context
 from web.structure_strings import structure_strings
 from web.vendor import vendored_libraries
 
@@ -25,17 +25,10 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/structure", response_class=HTMLResponse)
 def structure_page(request: Request) -> Response:
-    language = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
-    catalogue = translations(language)
-    gettext = catalogue.gettext
+    gettext, context = desk_context(request)
     settings = request.app.state.coffre.settings
     professions = {code: gettext(label) for code, label in PROFESSIONS.items()}
-    context = {
-        "lang": language,
-        "languages": LANGUAGES,
-        "_": gettext,
-        "gettext": gettext,
-        "ngettext": catalogue.ngettext,
+    context |= {
         "professions": professions,
         "strings": structure_strings(gettext),
         "labels": {"professions": professions},
@@ -54,7 +47,4 @@ def structure_page(request: Request) -> Response:
 
 @router.get("/structure/langue")
 def choose_structure_language(lang: Annotated[str, Query(max_length=5)] = "fr") -> Response:
-    response = RedirectResponse("/structure", status_code=303)
-    if lang in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
-    return response
+    return choose_language("/structure", lang)
