@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from web.console_strings import login_strings
+
 
 def admin_strings(_: Callable[[str], str]) -> dict[str, str]:
-    return {
-        "working": _("Un instant…"),
+    # The log-in's and the session's texts are the console's (console-login.js).
+    return login_strings(_) | {
         # The revocation list (admin-revocations.js, crypto/SPEC.md §26.3).
         "revocations_none": _(
             "Aucun certificat n'est révoqué : il n'y a pas encore de liste à signer."
@@ -36,27 +38,11 @@ def admin_strings(_: Callable[[str], str]) -> dict[str, str]:
             "C'est fait : la liste n° {sequence} est signée et publiée, valable jusqu'au {date} "
             "à {time}."
         ),
-        "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
-        "unexpected_error": _(
-            "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page."
-        ),
-        # The log-in (console-login.js reads these names).
-        "login_missing": _("Écrivez votre identifiant et votre phrase secrète."),
-        "wrong_credentials": _("Identifiant ou phrase secrète incorrects."),
-        "code_format": _("Le code a 6 chiffres, sans espace."),
-        "wrong_code": _(
-            "Ce code est incorrect ou a déjà servi. Attendez le code suivant dans votre "
-            "application d'authentification et réessayez."
-        ),
-        "code_timeout": _("Le temps pour saisir le code est passé : recommencez la connexion."),
         "not_officer": _(
             "Cette page est réservée à l'administrateur·rice du territoire. Votre compte n'y a "
             "pas accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page "
             "« Mon coffre »."
         ),
-        "logged_out": _("Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."),
-        "idle_logout": _("Vous avez été déconnecté·e après un moment sans activité."),
-        "session_over": _("Votre session est terminée. Connectez-vous de nouveau."),
         # Structures and adhesions.
         "adhesions_none": _("Aucune structure n'est encore admise."),
         "in_force": _("Charte en vigueur : version {version}, depuis le {date}."),

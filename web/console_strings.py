@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 
-def console_strings(_: Callable[[str], str]) -> dict[str, str]:
+def login_strings(_: Callable[[str], str]) -> dict[str, str]:
+    """The texts of the desk pages' log-in and session (console-login.js, desk.js): the
+    console's, the territory admin's (admin_strings) and the structure admin's
+    (structure_strings). Each page adds its own ``not_officer``: who the page is for."""
     return {
         "working": _("Un instant…"),
         "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
@@ -23,14 +26,19 @@ def console_strings(_: Callable[[str], str]) -> dict[str, str]:
             "application d'authentification et réessayez."
         ),
         "code_timeout": _("Le temps pour saisir le code est passé : recommencez la connexion."),
+        "logged_out": _("Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."),
+        "idle_logout": _("Vous avez été déconnecté·e après un moment sans activité."),
+        "session_over": _("Votre session est terminée. Connectez-vous de nouveau."),
+    }
+
+
+def console_strings(_: Callable[[str], str]) -> dict[str, str]:
+    return login_strings(_) | {
         "not_officer": _(
             "Cette console est réservée au ou à la référent·e de la charte. Votre compte n'y "
             "a pas accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page "
             "« Mon coffre »."
         ),
-        "logged_out": _("Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."),
-        "idle_logout": _("Vous avez été déconnecté·e après un moment sans activité."),
-        "session_over": _("Votre session est terminée. Connectez-vous de nouveau."),
         "error_prefix": _("Erreur"),
         # The trail.
         "when": _("Le {date} à {time}"),

@@ -5,23 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from web.console_strings import login_strings
+
 
 def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
-    return {
-        "working": _("Un instant…"),
-        "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
-        "unexpected_error": _(
-            "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page."
-        ),
-        # The log-in (console-login.js reads these names).
-        "login_missing": _("Écrivez votre identifiant et votre phrase secrète."),
-        "wrong_credentials": _("Identifiant ou phrase secrète incorrects."),
-        "code_format": _("Le code a 6 chiffres, sans espace."),
-        "wrong_code": _(
-            "Ce code est incorrect ou a déjà servi. Attendez le code suivant dans votre "
-            "application d'authentification et réessayez."
-        ),
-        "code_timeout": _("Le temps pour saisir le code est passé : recommencez la connexion."),
+    # The log-in's and the session's texts are the console's (console-login.js).
+    return login_strings(_) | {
         "not_officer": _(
             "Cette page est réservée aux administrateur·rices de structure. Votre compte n'y a "
             "pas accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page "
@@ -31,9 +20,6 @@ def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Cette page est réservée aux administrateur·rices de structure certifié·es. Votre "
             "compte n'y a pas accès : vous avez été déconnecté·e."
         ),
-        "logged_out": _("Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."),
-        "idle_logout": _("Vous avez été déconnecté·e après un moment sans activité."),
-        "session_over": _("Votre session est terminée. Connectez-vous de nouveau."),
         # Members and their certificates.
         "members_none": _("Aucun·e professionnel·le pour l'instant : invitez-les."),
         "cert_none": _("Pas encore certifié·e : vérifiez son code face à face."),
