@@ -33,13 +33,14 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 
+from bench import report
+from bench.report import database
 from coffre.accounts.models import Account
 from coffre.audit.console import AuditConsole, Filters
 from coffre.audit.models import AuditEntry, AuditHead
@@ -52,8 +53,6 @@ from coffre.db.engine import Database, make_engine
 from coffre.policy import Actor, Role
 from coffre.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-START, END = "<!-- console-views:start -->", "<!-- console-views:end -->"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 YEAR = timedelta(days=365)
 PURPOSES = ("ouverture-droits-rsa", "demande-logement-siao", "dossier-mdph", "domiciliation")
@@ -295,23 +294,8 @@ def measure(url: str, size: int, repeat: int) -> dict[str, float]:
         db.dispose()
 
 
-@contextmanager
-def database(backend: str, tmp: Path, name: str) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp}/{name}.sqlite3"
-        return
-    from tests.servers.postgres import start_postgres
-
-    server = start_postgres(tmp / f"pg-{name}")
-    try:
-        yield server.create_database(name)
-    finally:
-        server.close()
-
-
 def write_table(rows: list[tuple[str, int, dict[str, float]]], repeat: int) -> None:
     lines = [
-        START,
         f"Measured with `python -m bench.console_views` on {platform.machine()}, Python "
         f"{platform.python_version()}, median of {repeat} calls; a year of activity, the "
         "flags read the last 30 days.",
@@ -328,15 +312,7 @@ def write_table(rows: list[tuple[str, int, dict[str, float]]], repeat: int) -> N
             f"| {f['flags'] / f['raw']:.0f}× | {f['refused'] / f['raw']:.1f}× "
             f"| {f['person'] / f['raw']:.1f}× |"
         )
-    lines.append(END)
-    path = ROOT / "docs/PERFORMANCE.md"
-    content = path.read_text(encoding="utf-8")
-    block = "\n".join(lines)
-    if START in content:
-        content = content[: content.index(START)] + block + content[content.index(END) + len(END) :]
-    else:
-        content += "\n## The officer's console (`bench/console_views.py`)\n\n" + block + "\n"
-    path.write_text(content, encoding="utf-8")
+    report.write_section("console-views", "The officer's console (`bench/console_views.py`)", lines)
 
 
 def main() -> None:

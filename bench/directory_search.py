@@ -28,13 +28,14 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import data_inclusion.schema.v1 as di
 
+from bench import report
+from bench.report import database, percentile
 from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.db import migrate
@@ -42,8 +43,6 @@ from coffre.directory.search import index_for, terms_for
 from coffre.directory.service import SearchQuery
 from coffre.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-START, END = "<!-- directory-search:start -->", "<!-- directory-search:end -->"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 CHUNK = 5_000
 SOURCE = "bench"
@@ -141,11 +140,6 @@ def generate(size: int, seed: int = 7) -> Iterator[bytes]:
         yield json.dumps({"structures": structures, "services": services}).encode()
 
 
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
-
-
 def measure(url: str, size: int, searches: int) -> dict[str, Any]:
     migrate.upgrade(url)
     settings = Settings(environment="test", database_url=url, storage_dir=Path(url).parent)
@@ -175,7 +169,7 @@ def measure(url: str, size: int, searches: int) -> dict[str, Any]:
         return {
             "import": imported,
             "p50": statistics.median(times),
-            "p95": _percentile(times, 0.95),
+            "p95": percentile(times, 0.95),
             "max": max(times),
             "found": statistics.mean(found),
             "load": os.getloadavg()[0],
@@ -185,23 +179,8 @@ def measure(url: str, size: int, searches: int) -> dict[str, Any]:
         coffre.close()
 
 
-@contextmanager
-def database(backend: str, tmp: Path, name: str) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp}/{name}.sqlite3"
-        return
-    from tests.servers.postgres import start_postgres
-
-    server = start_postgres(tmp / f"pg-{name}")
-    try:
-        yield server.create_database(name)
-    finally:
-        server.close()
-
-
 def write_table(rows: list[tuple[str, int, dict[str, Any]]], searches: int) -> None:
     lines = [
-        START,
         f"Measured with `python -m bench.directory_search` on {platform.machine()}, Python "
         f"{platform.python_version()}, {searches} searches of {len(QUERIES)} kinds (needs "
         "with and without accents, plurals, typos, with a place or a public), 20 results "
@@ -227,16 +206,11 @@ def write_table(rows: list[tuple[str, int, dict[str, Any]]], searches: int) -> N
             lines.append(str(f["plan"]))
             lines.append("```")
             lines.append("")
-    lines.append(END)
-    path = ROOT / "docs/PERFORMANCE.md"
-    content = path.read_text(encoding="utf-8")
-    block = "\n".join(lines)
-    if START in content:
-        content = content[: content.index(START)] + block + content[content.index(END) + len(END) :]
-    else:
-        content += "\n## Searching the directory of services (`bench/directory_search.py`)\n\n"
-        content += block + "\n"
-    path.write_text(content, encoding="utf-8")
+    report.write_section(
+        "directory-search",
+        "Searching the directory of services (`bench/directory_search.py`)",
+        lines,
+    )
 
 
 def main() -> None:

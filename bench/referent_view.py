@@ -34,21 +34,18 @@ import re
 import secrets
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from sqlalchemy import event, insert, text
 
-from api.app import create_app
+from bench import report
 from bench.console_views import charter_text
-from cli.server import server_config
+from bench.report import database, percentile
 from coffre.accounts.models import Account
 from coffre.accounts.sessions import SessionKind, open_session
 from coffre.clock import FrozenClock
@@ -64,9 +61,8 @@ from coffre.referents.models import ReferentLink
 from coffre.settings import Settings
 from coffre.structures.models import Membership, ProfessionalProfile, Structure
 from coffre.vault.models import Document
+from tests.servers.app_server import serving
 
-ROOT = Path(__file__).resolve().parent.parent
-START, END = "<!-- referent-view:start -->", "<!-- referent-view:end -->"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 1)
 FOLLOWED = 500
@@ -289,46 +285,6 @@ def fill(db: Database, size: int, followed: int = FOLLOWED) -> tuple[str, list[s
     return referent, followed_persons
 
 
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
-
-
-@contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """The app on uvicorn on loopback, its clock frozen at ``NOW``; yields its URL."""
-    sock_port = _free_port()
-    config = server_config(
-        settings,
-        create_app(settings, clock=FrozenClock(NOW)),
-        host="127.0.0.1",
-        port=sock_port,
-        log_level="warning",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the bench server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock_port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 _ID_LIST = re.compile(r"'\{[0-9a-f,]{33,}\}'")
 
 
@@ -397,7 +353,10 @@ def measure(url: str, size: int, calls: int, followed: int = FOLLOWED) -> dict[s
     )
     rng = random.Random(11)
     headers = {"Authorization": f"Bearer {token}"}
-    with serving(settings) as base, httpx.Client(base_url=base, headers=headers) as http:
+    with (
+        serving(settings, FrozenClock(NOW)) as base,
+        httpx.Client(base_url=base, headers=headers) as http,
+    ):
         for _ in range(10):  # warm the pool and the caches
             http.get("/api/v1/followed").raise_for_status()
             http.get(f"/api/v1/followed/{rng.choice(persons)}").raise_for_status()
@@ -428,9 +387,9 @@ def measure(url: str, size: int, calls: int, followed: int = FOLLOWED) -> dict[s
     figures = {
         "fill": filled,
         "list_p50": statistics.median(lists),
-        "list_p95": _percentile(lists, 0.95),
+        "list_p95": percentile(lists, 0.95),
         "detail_p50": statistics.median(details),
-        "detail_p95": _percentile(details, 0.95),
+        "detail_p95": percentile(details, 0.95),
         "load": os.getloadavg()[0],
         "plans": explained,
     }
@@ -443,23 +402,8 @@ def measure(url: str, size: int, calls: int, followed: int = FOLLOWED) -> dict[s
     return figures
 
 
-@contextmanager
-def database(backend: str, tmp: Path, name: str) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp}/{name}.sqlite3"
-        return
-    from tests.servers.postgres import start_postgres
-
-    server = start_postgres(tmp / f"pg-{name}")
-    try:
-        yield server.create_database(name)
-    finally:
-        server.close()
-
-
 def write_section(rows: list[tuple[str, int, dict[str, Any]]], calls: int) -> None:
     lines = [
-        START,
         f"Measured with `python -m bench.referent_view` on {platform.machine()}, Python "
         f"{platform.python_version()}: {calls} calls of each over HTTP on 127.0.0.1 "
         f"(uvicorn, one client), a référent following {FOLLOWED} persons, pages of 50; "
@@ -482,15 +426,7 @@ def write_section(rows: list[tuple[str, int, dict[str, Any]]], calls: int) -> No
         if size == max(s for b, s, _ in rows if b == backend):
             lines += ["", f"Plans on {backend} at S = {size} (one page, then one person):", ""]
             lines += ["```"] + list(f["plans"]) + ["```"]
-    lines.append(END)
-    path = ROOT / "docs/PERFORMANCE.md"
-    content = path.read_text(encoding="utf-8")
-    block = "\n".join(lines)
-    if START in content:
-        content = content[: content.index(START)] + block + content[content.index(END) + len(END) :]
-    else:
-        content += "\n## The référent's view (`bench/referent_view.py`)\n\n" + block + "\n"
-    path.write_text(content, encoding="utf-8")
+    report.write_section("referent-view", "The référent's view (`bench/referent_view.py`)", lines)
 
 
 def main() -> None:
