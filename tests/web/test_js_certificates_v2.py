@@ -7,11 +7,7 @@ refused by Python."""
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,8 +23,8 @@ from crypto.errors import SignatureError, StaleError
 from crypto.pins import pin_qr_payload
 from crypto.root_rotation import follow_root_rotations, root_rotation_statement
 from crypto.statements_v2 import sign_statement_v2, statement_id
+from tests.web.node import run_module
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 TERRITORY = "puy-de-dome"
 
@@ -84,21 +80,7 @@ process.stdout.write(JSON.stringify(out));
 
 
 def _node(payload: dict[str, Any]) -> Any:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js 20+ is needed for the browser crypto tests")
-    module = (ROOT / "web/static/js/certificates-v2.js").as_uri()
-    done = subprocess.run(
-        [node, "--input-type=module", "-e", SCRIPT % module],
-        cwd=ROOT,
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    return json.loads(done.stdout)
+    return run_module("certificates-v2.js", SCRIPT, payload)
 
 
 def _keys(n: int) -> dict[str, bytes]:

@@ -4,10 +4,6 @@ contact_recovery.py), and one Python makes opens in the page's module, under Nod
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +11,8 @@ import pytest
 import crypto
 from crypto import contact_recovery as cr
 from crypto.errors import DecryptionError
+from tests.web.node import run_module
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 SCRIPT = """
 import sodium from "libsodium-wrappers-sumo";
 import { createContactRecovery } from "%s";
@@ -44,21 +40,7 @@ process.stdout.write(JSON.stringify(out));
 
 
 def _node(payload: dict[str, Any]) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js 20+ is needed for the browser crypto tests")
-    module = (ROOT / "web/static/js/contact-recovery.js").as_uri()
-    done = subprocess.run(
-        [node, "--input-type=module", "-e", SCRIPT % module],
-        cwd=ROOT,
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    result: dict[str, Any] = json.loads(done.stdout)
+    result: dict[str, Any] = run_module("contact-recovery.js", SCRIPT, payload)
     return result
 
 

@@ -7,8 +7,6 @@ for each reader it is sealed to, and for no one else."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +15,8 @@ import pytest
 import crypto
 from crypto import relay_note
 from crypto.errors import DecryptionError
+from tests.web.node import run_module
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 VECTORS = json.loads((Path(crypto.__file__).parent / "vectors/relay_note.json").read_text("utf-8"))
 
 # Reads stdin: {"vectors": [...]} or {"write": {...}}; prints one result per vector.
@@ -72,21 +70,7 @@ process.stdout.write(JSON.stringify(out));
 
 
 def _node(payload: dict[str, Any]) -> Any:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js 20+ is needed for the browser crypto tests")
-    module = (ROOT / "web/static/js/relay-note.js").as_uri()
-    done = subprocess.run(
-        [node, "--input-type=module", "-e", SCRIPT % module],
-        cwd=ROOT,
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    return json.loads(done.stdout)
+    return run_module("relay-note.js", SCRIPT, payload)
 
 
 def test_every_vector_has_its_outcome_in_the_page() -> None:
