@@ -18,14 +18,19 @@ MDPH = "dossier-mdph"
 
 
 def consent_charter(
-    structure_id: str, *, version: int = 1, rsa_days: int = 30, extra: str = ""
+    structure_id: str,
+    *,
+    version: int = 1,
+    rsa_days: int = 30,
+    extra: str = "",
+    title: str = "Charte de test",
 ) -> str:
     """Two purposes: RSA (identity, address; 30 days; no reason) and MDPH (identity,
     health; 60 days; a reason at each pull). The structure adheres from 2026-01-01."""
     return f'''
 version = {version}
 territoire = "63"
-titre = "Charte de test"
+titre = "{title}"
 en_vigueur_le = 2026-01-01
 
 [[finalites]]

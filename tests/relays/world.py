@@ -19,7 +19,13 @@ from client import relays as relay_client
 from coffre.directory.models import DirectoryService
 from crypto import b64encode
 from crypto.relay_note import new_note_key, seal_note, seal_note_key
-from tests.consent.world import MDPH, RSA, ConsentWorld, build_consent_world, publish
+from tests.consent.world import (
+    RSA,
+    ConsentWorld,
+    build_consent_world,
+    consent_charter,
+    publish,
+)
 from tests.directory.factories import service, structure
 from tests.structures.world import (
     TERRITORY,
@@ -65,37 +71,9 @@ adhesion = 2026-01-01
         if caf_adheres
         else ""
     )
-    return f'''
-version = {version}
-territoire = "63"
-titre = "Charte de test avec relais"
-en_vigueur_le = 2026-01-01
-
-[[finalites]]
-code = "{RSA}"
-libelle = "Ouverture de droits au RSA"
-description = "Instruire une demande de RSA."
-categories = ["identite", "domicile"]
-professions = ["assistant-service-social"]
-duree_max_jours = 30
-motif_obligatoire = false
-
-[[finalites]]
-code = "{MDPH}"
-libelle = "Dossier MDPH"
-description = "Constituer un dossier MDPH."
-categories = ["identite", "sante"]
-professions = ["assistant-service-social"]
-duree_max_jours = 60
-motif_obligatoire = true
-
-[[structures]]
-identifiant = "{ccas_id}"
-nom = "CCAS de Clermont-Ferrand"
-adhesion = 2026-01-01
-{caf}
-{block}
-'''
+    return consent_charter(
+        ccas_id, version=version, title="Charte de test avec relais", extra=f"{caf}\n{block}"
+    )
 
 
 @dataclass
