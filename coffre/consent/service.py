@@ -33,7 +33,7 @@ from coffre.consent.errors import (
     Problem,
 )
 from coffre.consent.models import PublishedCharter
-from coffre.db.engine import Database
+from coffre.db.engine import Database, hold
 from coffre.ids import is_valid_id, new_id
 from coffre.policy import Action, Actor, can
 from coffre.structures import repository as structures
@@ -132,15 +132,19 @@ class CharterService:
             raise CharterChanged()
         charter = read_charter(source)
         text = source if isinstance(source, str) else source.decode("utf-8")
-        with self._db.unit_of_work() as db:
-            if based_on is not None:
-                latest = repository.latest_charter(db)
-                if (latest.version if latest is not None else 0) != based_on:
-                    raise CharterChanged()
+        with self._db.unit_of_work(write=True) as db:
+            # Publications are decided one after the other (a lock valid across processes):
+            # the base and the order of versions are read from what the previous one wrote.
+            # The version's uniqueness alone would let two files numbered differently both
+            # follow the same base.
+            hold(db, "charter-publish")
+            latest = repository.latest_charter(db)
+            if based_on is not None and (latest.version if latest is not None else 0) != based_on:
+                raise CharterChanged()
             root = structures.trust_root(db)
             if root is not None and root.territory != charter.territory:
                 raise InvalidCharter([_other_territory(root.territory, charter.territory)])
-            _check_follows(charter, repository.latest_charter(db))
+            _check_follows(charter, latest)
             row = PublishedCharter(
                 id=new_id(),
                 territory=charter.territory,

@@ -229,3 +229,31 @@ def test_twenty_parallel_publishes_of_one_version_one_wins(
     }
     assert api.get("/api/v1/charters/1").json()["sha256"] == digest
     assert api.get("/api/v1/charters/2").json()["error"]["code"] == "charter_not_found"
+
+
+def test_twenty_parallel_publishes_of_different_versions_on_one_base_one_wins(
+    api: TestClient, world: World, live_server: str
+) -> None:
+    # Each admin previewed against version 1 and numbers their file differently (2..21):
+    # the version's uniqueness cannot decide, the base must, and only one may follow it.
+    assert publish(api, world, charter_text(version=1)).status_code == 201
+
+    def one(version: int) -> tuple[int, str]:
+        text = charter_text(version=version, effective_on="2026-02-01").encode()
+        headers = {
+            **world.admin.headers,
+            **TOML,
+            "X-Coffre-Charter-Sha256": hashlib.sha256(text).hexdigest(),
+            "X-Coffre-Charter-Base": "1",
+        }
+        with httpx.Client(base_url=live_server, timeout=30) as client:
+            response = client.post("/api/v1/charters", content=text, headers=headers)
+        code = "" if response.status_code == 201 else response.json()["error"]["code"]
+        return response.status_code, code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(one, range(2, 22)))
+    assert [r for r in results if r[0] == 201] == [(201, "")]
+    assert {r for r in results if r[0] != 201} == {(409, "charter_changed")}
+    published = [v for v in range(2, 22) if api.get(f"/api/v1/charters/{v}").status_code == 200]
+    assert len(published) == 1
