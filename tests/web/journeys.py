@@ -61,6 +61,23 @@ def log_in(page: Page, base: str, login: str, passphrase: str, home: str) -> Non
     visible_screen(page, home)
 
 
+def log_in_staff(page: Page, url: str, login_name: str, passphrase: str) -> None:
+    """The staff pages' first login step (console, administration, structure): the
+    identifier and the passphrase, then "Continuer"; the code screen follows."""
+    page.goto(url)
+    form = visible_screen(page, "login")
+    form.get_by_label("Identifiant").fill(login_name)
+    form.get_by_label("Phrase secrète").fill(passphrase)
+    form.get_by_role("button", name="Continuer").click()
+
+
+def enter_code(page: Page, code: str) -> None:
+    """On the staff pages' "code" screen: the 6-digit code, then "Me connecter"."""
+    screen = visible_screen(page, "code")
+    screen.get_by_label("Code", exact=True).fill(code)
+    screen.get_by_role("button", name="Me connecter").click()
+
+
 def log_in_person(page: Page, base: str, world: World) -> None:
     """The world's person logs in through the page: it opens on their documents."""
     log_in(page, base, world.person.login, PERSON_PASSPHRASE, "documents")

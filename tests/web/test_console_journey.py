@@ -41,7 +41,7 @@ from tests.structures.world import (
     material,
 )
 from tests.web.conftest import PageProblems, assert_accessible, screenshot
-from tests.web.journeys import download, visible_screen
+from tests.web.journeys import download, enter_code, log_in_staff, visible_screen
 
 OFFICER_SLOT = 20
 OFFICER_LOGIN = "vigie"
@@ -122,18 +122,7 @@ def trail(api: TestClient, clock: FrozenClock, tmp_path: Path) -> Trail:
 
 
 def log_in_console(page: Page, base: str, login_name: str, passphrase: str) -> None:
-    page.goto(f"{base}/console")
-    form = visible_screen(page, "login")
-    form.get_by_label("Identifiant").fill(login_name)
-    form.get_by_label("Phrase secrète").fill(passphrase)
-    form.get_by_role("button", name="Continuer").click()
-
-
-def enter_code(page: Page, code: str) -> None:
-    """On the "code" screen: the 6-digit code, then "Me connecter"."""
-    code_screen = visible_screen(page, "code")
-    code_screen.get_by_label("Code", exact=True).fill(code)
-    code_screen.get_by_role("button", name="Me connecter").click()
+    log_in_staff(page, f"{base}/console", login_name, passphrase)
 
 
 def rows(page: Page) -> Locator:

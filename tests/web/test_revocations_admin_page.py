@@ -24,9 +24,9 @@ from tests.accounts.factories import enrol_totp
 from tests.factories import PASSPHRASE
 from tests.structures.world import World, pinned_root
 from tests.web.conftest import assert_accessible
-from tests.web.journeys import visible_screen
+from tests.web.journeys import enter_code, visible_screen
 from tests.web.test_certificates_life_page import _member, _v2_territory
-from tests.web.test_territory_admin import ADMIN_SLOT, enter_admin_code, go, log_in_admin
+from tests.web.test_territory_admin import ADMIN_SLOT, go, log_in_admin
 
 
 def test_the_territory_admin_signs_the_revocation_list_in_the_page(
@@ -43,7 +43,7 @@ def test_the_territory_admin_signs_the_revocation_list_in_the_page(
     secret = enrol_totp(api, world.admin.headers, clock)
     clock.advance(seconds=31)
     log_in_admin(page, live_server, world.admin.login, f"{PASSPHRASE} {ADMIN_SLOT}")
-    enter_admin_code(page, pyotp.TOTP(secret).at(clock.now()))
+    enter_code(page, pyotp.TOTP(secret).at(clock.now()))
     visible_screen(page, "structures")
     go(page, "Révocations")
     screen = visible_screen(page, "revocations")

@@ -18,12 +18,11 @@ from coffre.clock import FrozenClock
 from coffre.settings import Settings
 from tests.factories import PASSPHRASE
 from tests.web.conftest import assert_accessible
-from tests.web.journeys import download, visible_screen
+from tests.web.journeys import download, enter_code, visible_screen
 from tests.web.test_console_journey import (
     OFFICER_LOGIN,
     OFFICER_SLOT,
     Trail,
-    enter_code,
     log_in_console,
     trail,  # noqa: F401 - the fixture
 )

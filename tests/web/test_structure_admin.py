@@ -36,7 +36,7 @@ from tests.accounts.factories import enrol_totp
 from tests.factories import PASSPHRASE
 from tests.structures.world import TERRITORY, World, build_world, join, material
 from tests.web.conftest import PHONE, PageProblems, assert_accessible
-from tests.web.journeys import visible_screen
+from tests.web.journeys import enter_code, log_in_staff, visible_screen
 
 DESK = {"width": 1280, "height": 900}
 MENU = "Menu de la structure"
@@ -56,17 +56,7 @@ GOOD_CSV = (
 
 
 def log_in_structure_admin(page: Page, base: str, login_name: str, passphrase: str) -> None:
-    page.goto(f"{base}/structure")
-    form = visible_screen(page, "login")
-    form.get_by_label("Identifiant").fill(login_name)
-    form.get_by_label("Phrase secrète").fill(passphrase)
-    form.get_by_role("button", name="Continuer").click()
-
-
-def enter_code(page: Page, code: str) -> None:
-    screen = visible_screen(page, "code")
-    screen.get_by_label("Code", exact=True).fill(code)
-    screen.get_by_role("button", name="Me connecter").click()
+    log_in_staff(page, f"{base}/structure", login_name, passphrase)
 
 
 def go(page: Page, name: str) -> None:

@@ -13,7 +13,8 @@ Selectors for the journey test (helper B) — stable ids and labels:
 - page: ``{base}/administration``; screens are ``[data-screen=NAME]``: login, code,
   structures, admit, admitted, invite, invitation, charter, preview, published, end.
 - log in: labels "Identifiant", "Phrase secrète", button "Continuer"; then label "Code"
-  (exact) and button "Me connecter" (see ``log_in_admin`` / ``enter_admin_code`` below).
+  (exact) and button "Me connecter" (see ``log_in_admin`` below and
+  ``tests.web.journeys.enter_code``).
 - menu: ``nav[aria-label="Menu de l'administration"]`` buttons "Structures",
   "Admettre", "Inviter", "Charte".
 - charter: ``#charter-file`` (set_input_files), button "Voir l'aperçu"; preview:
@@ -52,7 +53,7 @@ from tests.directory.factories import as_bytes, service, structure
 from tests.factories import PASSPHRASE
 from tests.structures.world import Who, bootstrap_territory, material
 from tests.web.conftest import PHONE, PageProblems, assert_accessible, screenshot
-from tests.web.journeys import visible_screen
+from tests.web.journeys import enter_code, log_in_staff, visible_screen
 
 ADMIN_SLOT = 10  # bootstrap_territory's: the passphrase is f"{PASSPHRASE} 10"
 SIRET = "73282932000074"
@@ -83,17 +84,7 @@ def admin_with_code(api: TestClient, clock: FrozenClock) -> tuple[Who, str]:
 
 
 def log_in_admin(page: Page, base: str, login_name: str, passphrase: str) -> None:
-    page.goto(f"{base}/administration")
-    form = visible_screen(page, "login")
-    form.get_by_label("Identifiant").fill(login_name)
-    form.get_by_label("Phrase secrète").fill(passphrase)
-    form.get_by_role("button", name="Continuer").click()
-
-
-def enter_admin_code(page: Page, code: str) -> None:
-    screen = visible_screen(page, "code")
-    screen.get_by_label("Code", exact=True).fill(code)
-    screen.get_by_role("button", name="Me connecter").click()
+    log_in_staff(page, f"{base}/administration", login_name, passphrase)
 
 
 def go(page: Page, name: str) -> None:
@@ -148,7 +139,7 @@ def test_the_territory_admin_publishes_admits_invites_and_ends_an_adhesion(
     log_in_admin(page, live_server, admin.login, f"{PASSPHRASE} {ADMIN_SLOT}")
     check("login")
     visible_screen(page, "code")
-    enter_admin_code(page, pyotp.TOTP(secret).at(clock.now()))
+    enter_code(page, pyotp.TOTP(secret).at(clock.now()))
     structures = visible_screen(page, "structures")
     expect(page.locator("#adhesions-charter")).to_contain_text("Aucune charte n'est en vigueur")
     expect(page.locator("#adhesions-list")).to_contain_text("Aucune structure")

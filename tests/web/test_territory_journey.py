@@ -31,20 +31,18 @@ from tests.consent.charters import charter_text
 from tests.factories import PASSPHRASE
 from tests.structures.world import certify_member, join, material
 from tests.web.conftest import PHONE, PageProblems, assert_accessible
-from tests.web.journeys import visible_screen
+from tests.web.journeys import enter_code, visible_screen
+from tests.web.test_structure_admin import go as go_structure
 from tests.web.test_structure_admin import (
-    enter_code,
     log_in_structure_admin,
     send_csv,
 )
-from tests.web.test_structure_admin import go as go_structure
 from tests.web.test_territory_admin import (
     ADHESION,
     ADMIN_SLOT,
     CCAS,
     admin_with_code,
     choose_charter,
-    enter_admin_code,
     go,
     log_in_admin,
 )
@@ -110,7 +108,7 @@ def test_a_territory_is_run_from_the_pages(
     page = contexts["admin"]
     admin, secret = admin_with_code(api, clock)
     log_in_admin(page, live_server, admin.login, f"{PASSPHRASE} {ADMIN_SLOT}")
-    enter_admin_code(page, pyotp.TOTP(secret).at(clock.now()))
+    enter_code(page, pyotp.TOTP(secret).at(clock.now()))
     visible_screen(page, "structures")
     charter = tmp_path / "charte.toml"
     charter.write_text(charter_text(version=1, structures=ADHESION), encoding="utf-8")
