@@ -42,6 +42,8 @@ from coffre.directory.datainclusion import MAX_IMPORT_BYTES
 from coffre.directory.errors import DirectoryFileTooLarge
 from coffre.errors import CoffreError, TooLarge, TooSlow
 from coffre.settings import Settings
+from coffre.structures.bulk import MAX_BYTES as BULK_MAX_BYTES
+from coffre.structures.bulk import BulkFileTooLarge
 from coffre.vault.errors import DocumentTooLarge
 
 _CLOSE = (b"connection", b"close")
@@ -89,6 +91,12 @@ def route_limits(settings: Settings) -> Sequence[tuple[str, str, BodyLimit]]:
         ("POST", "/api/v1/charters/preview", BodyLimit(MAX_CHARTER_BYTES, CharterTooLarge)),
         # A data·inclusion file (coffre/directory/datainclusion.py), read whole.
         ("POST", "/api/v1/directory/imports", BodyLimit(MAX_IMPORT_BYTES, DirectoryFileTooLarge)),
+        # A CSV file of professionals to invite (coffre/structures/bulk.py), read whole.
+        (
+            "POST",
+            "/api/v1/structures/{structure_id}/invitations/bulk",
+            BodyLimit(BULK_MAX_BYTES, BulkFileTooLarge),
+        ),
     ]
 
 

@@ -33,7 +33,6 @@ from api.schemas.structures import (
     TrustRootBody,
 )
 from api.types import PathId
-from coffre.structures.bulk import MAX_BYTES, BulkFileTooLarge
 from coffre.structures.models import Membership
 from coffre.structures.service import IssuedInvitation, NewStructure
 from crypto import b64decode, fingerprint
@@ -132,17 +131,12 @@ async def invite_members_from_csv(
 ) -> BulkInvitationList:
     """Invite professionals from a CSV file (name, profession, email): every row or none.
 
-    The body is the file itself (text/csv, 64 KiB and 200 rows at most). A rejected
-    row answers 422 ``invitation_rows_rejected`` with each row's line and reason.
+    The body is the file itself (text/csv, 48 KiB and 200 rows at most: its limit is
+    api/body_limits.py's, which refuses a larger one with ``invitation_file_too_large``).
+    A rejected row answers 422 ``invitation_rows_rejected`` with each row's line and reason.
     """
-    raw = bytearray()
-    async for chunk in request.stream():
-        raw.extend(chunk)
-        if len(raw) > MAX_BYTES:
-            raise BulkFileTooLarge()
-    issued = await run_in_threadpool(
-        coffre.bulk_invitations.invite_csv, actor, structure_id, bytes(raw)
-    )
+    raw = await request.body()
+    issued = await run_in_threadpool(coffre.bulk_invitations.invite_csv, actor, structure_id, raw)
     base = str(request.base_url)
     return BulkInvitationList(
         invitations=[

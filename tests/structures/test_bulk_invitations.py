@@ -164,8 +164,19 @@ def test_a_pending_invitation_to_the_same_address_rejects_the_whole_file(
             "invitation_file_too_large",
         ),
         (b"nom;profession;email\n" + b"x" * 50_000, 413, "invitation_file_too_large"),
+        # Past COFFRE_MAX_BODY_BYTES too: still the file's own words (split it).
+        (b"nom;profession;email\n" + b"x" * 70_000, 413, "invitation_file_too_large"),
     ],
-    ids=["empty", "no-header", "no-rows", "nul", "not-text", "too-many-rows", "too-big"],
+    ids=[
+        "empty",
+        "no-header",
+        "no-rows",
+        "nul",
+        "not-text",
+        "too-many-rows",
+        "too-big",
+        "past-the-default-limit",
+    ],
 )
 def test_files_that_cannot_be_read_are_refused_whole(
     api: TestClient, world: World, body: bytes, status: int, code: str
