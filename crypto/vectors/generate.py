@@ -802,6 +802,21 @@ def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
+def rewrite_or_check(path: Path, text: str, argv: list[str] | None, doc: str | None) -> int:
+    """The command line of a one-file generator (relay_note.py, root_rotation.py):
+    write ``text`` to ``path``, or with ``--check`` compare it byte for byte."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    args = parser.parse_args(argv)
+    if args.check:
+        if path.read_text(encoding="utf-8") != text:
+            print(f"crypto/vectors/{path.name} differs from its generator", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(text, encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Imported here: v2.py builds on this module's helpers.
     from crypto.vectors.v2 import build_vectors_v2

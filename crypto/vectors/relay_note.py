@@ -9,9 +9,6 @@ keys built from a fixed ephemeral key as §27 builds them (Ed25519 is determinis
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,6 +25,7 @@ from crypto.relay_note import (
     seal_note,
     signed_message,
 )
+from crypto.vectors import generate
 from crypto.vectors.generate import Vector, _flip, fixed
 from crypto.vectors.v2 import OUTCOMES_V2, ident, keys, seal, v
 
@@ -283,21 +281,11 @@ def build() -> dict[str, Any]:
 
 
 def render() -> str:
-    return json.dumps(build(), indent=1, ensure_ascii=False) + "\n"
+    return generate.render(build())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if PATH.read_text(encoding="utf-8") != text:
-            print("crypto/vectors/relay_note.json differs from its generator", file=sys.stderr)
-            return 1
-        return 0
-    PATH.write_text(text, encoding="utf-8")
-    return 0
+    return generate.rewrite_or_check(PATH, render(), argv, __doc__)
 
 
 if __name__ == "__main__":

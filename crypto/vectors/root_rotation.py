@@ -12,9 +12,6 @@ root's envelope), `links` (the chain, oldest first), `now`, `min_rotation`;
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -26,6 +23,7 @@ from crypto.keyring import AccountKeys
 from crypto.pins import pin_qr_payload, pin_spoken
 from crypto.root_rotation import root_rotation_statement
 from crypto.statements_v2 import ROOT_ROTATION, sign_statement_v2, statement_id
+from crypto.vectors import generate
 from crypto.vectors.generate import Vector
 from crypto.vectors.v2 import ISSUED, NOW, OUTCOMES_V2, TERRITORY, keys, v
 
@@ -268,21 +266,11 @@ def build() -> dict[str, Any]:
 
 
 def render() -> str:
-    return json.dumps(build(), indent=1, ensure_ascii=False) + "\n"
+    return generate.render(build())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if PATH.read_text(encoding="utf-8") != text:
-            print("crypto/vectors/root_rotation.json differs from its generator", file=sys.stderr)
-            return 1
-        return 0
-    PATH.write_text(text, encoding="utf-8")
-    return 0
+    return generate.rewrite_or_check(PATH, render(), argv, __doc__)
 
 
 if __name__ == "__main__":
