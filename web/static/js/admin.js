@@ -15,26 +15,16 @@
 import { createLogin } from "./console-login.js";
 import { calendarDay, dayKey, day, time } from "./dates.js";
 import { fill } from "./consent-common.js";
-import { messageFor, request } from "./http.js";
+import { byId, createDesk, createIdleLogout, el, formOf } from "./desk.js";
 import { siretProblem, normaliseSiret } from "./admin-siret.js";
 import { createRevocations } from "./admin-revocations.js";
 import { createCharterScreens } from "./admin-charter.js";
 
 export const TERRITORY_ADMIN = "territory_admin";
 
-/** @param {string} id */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
-}
-
 /** A field's value holder (input or select) of id `id`. @param {string} id */
 function input(id) {
   return /** @type {HTMLInputElement} */ (document.getElementById(id));
-}
-
-/** @param {string} id */
-function formOf(id) {
-  return /** @type {HTMLFormElement & Record<string, any>} */ (document.getElementById(id));
 }
 
 /** @type {Record<string, string>} */
@@ -63,21 +53,6 @@ const state = {
 // ---------------------------------------------------------------------------- helpers
 
 /**
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {{className?: string, text?: string}} [options]
- * @param {...(Node | null)} children
- * @returns {HTMLElementTagNameMap[K]}
- */
-function el(tag, { className = "", text = "" } = {}, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-/**
  * @param {string} kind
  * @param {string} code
  */
@@ -93,70 +68,8 @@ function labels(kind, codes) {
   return codes.map((c) => label(kind, c)).join(", ");
 }
 
-/**
- * @param {string} name
- * @param {{status?: string}} [options]
- */
-function show(name, { status = "" } = {}) {
-  for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-screen]"))) {
-    section.hidden = section.dataset.screen !== name;
-  }
-  /** @type {HTMLElement} */ (document.querySelector("[data-action=logout]")).hidden = !state.signedIn;
-  const menu = byId("menu");
-  menu.hidden = !state.signedIn;
-  for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
-    if (button.dataset.go === name) button.setAttribute("aria-current", "page");
-    else button.removeAttribute("aria-current");
-  }
-  setStatus(status);
-  const screen = /** @type {HTMLElement} */ (document.querySelector(`[data-screen="${name}"]`));
-  /** @type {HTMLElement} */ (screen.querySelector("h1")).focus();
-  window.scrollTo(0, 0);
-}
-
-/** @param {string} [text] */
-function setStatus(text) {
-  byId("status").textContent = text || "";
-}
-
-/**
- * @param {string} id
- * @param {string} text
- */
-function showError(id, text) {
-  const node = byId(id);
-  node.textContent = text;
-  node.hidden = !text;
-}
-
-/**
- * @param {HTMLElement} form
- * @param {boolean} on
- */
-function busy(form, on) {
-  for (const node of /** @type {NodeListOf<HTMLButtonElement>} */ (form.querySelectorAll("button, input, select"))) node.disabled = on;
-  if (on) setStatus(STRINGS.working);
-  else setStatus("");
-}
-
-/**
- * @param {string} method
- * @param {string} path
- * @param {import("./http.js").RequestOptions} [options]
- */
-async function api(method, path, options) {
-  try {
-    return await request(method, path, options, STRINGS.network_error);
-  } catch (error) {
-    if (state.signedIn && error.status === 401) endSession(STRINGS.session_over);
-    throw error;
-  }
-}
-
-/** @param {unknown} error */
-function problem(error) {
-  return messageFor(error, STRINGS.unexpected_error);
-}
+const { setStatus, show, showError, busy, api, problem } = createDesk({ STRINGS, state, endSession });
+const idle = createIdleLogout(state, CONFIG.idleSeconds, () => logout(STRINGS.idle_logout));
 
 const login = createLogin({
   STRINGS, state, api, show, showError, setStatus, busy, formOf, enterConsole, kind: TERRITORY_ADMIN, configId: "admin-config",
@@ -174,7 +87,7 @@ function dropDownload() {
 function wipe() {
   dropPending();
   endWorker();
-  clearTimeout(idleTimer);
+  idle.stop();
   dropDownload();
   Object.assign(state, { signedIn: false, structures: [], admitted: null, previewed: null, ending: null });
   for (const id of ["adhesions-list", "directory-results", "preview-problems", "preview-differences", "preview-text", "invitation-qr"]) {
@@ -201,17 +114,9 @@ async function logout(message = STRINGS.logged_out) {
   endSession(message);
 }
 
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let idleTimer;
-function touch() {
-  if (!state.signedIn) return;
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => logout(STRINGS.idle_logout), CONFIG.idleSeconds * 1000);
-}
-
 async function enterConsole() {
   state.signedIn = true;
-  touch();
+  idle.touch();
   await showStructures();
 }
 
@@ -505,7 +410,7 @@ function wire() {
     const run = action ? actions[action.dataset.action || ""] : undefined;
     if (run) guarded(run);
   });
-  for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
+  idle.listen();
   window.addEventListener("pagehide", () => {
     dropPending();
     endWorker();

@@ -12,24 +12,9 @@ import { OFFICER, createLogin } from "./console-login.js";
 import { createReports } from "./console-reports.js";
 import { day, dayKey, dayStart, pageLocale, time } from "./dates.js";
 import { fill } from "./consent-common.js";
-import { messageFor, request } from "./http.js";
+import { byId, createDesk, createIdleLogout, el, formOf } from "./desk.js";
+import { messageFor } from "./http.js";
 import { stallMs } from "./transfer.js";
-
-/**
- * The element of id `id` (the template has every one this page uses).
- * @param {string} id
- */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
-}
-
-/**
- * The form of id `id`, its fields by name.
- * @param {string} id
- */
-function formOf(id) {
-  return /** @type {HTMLFormElement & Record<string, any>} */ (document.getElementById(id));
-}
 
 /** @type {Record<string, string>} */
 const STRINGS = JSON.parse(byId("console-strings").textContent || "{}");
@@ -61,23 +46,6 @@ const state = {
 
 // ---------------------------------------------------------------------------- helpers
 
-/**
- * An element with a class, a text and a language; children appended after the text.
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {{className?: string, text?: string, lang?: string}} [options]
- * @param {...(Node | null)} children
- * @returns {HTMLElementTagNameMap[K]}
- */
-function el(tag, { className = "", text = "", lang = "" } = {}, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
-  if (lang) node.lang = lang;
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
 /** @param {string | number | Date} value */
 function when(value) {
   return fill(STRINGS.when, { date: day(value), time: time(value) });
@@ -91,73 +59,10 @@ function label(kind, code) {
   return LABELS[kind][code] || code;
 }
 
-// ---------------------------------------------------------------------------- screens
+// ------------------------------------------------------------------ screens and HTTP
 
-/** @param {string} name */
-function screen(name) {
-  return /** @type {HTMLElement} */ (document.querySelector(`[data-screen="${name}"]`));
-}
-
-/**
- * @param {string} name
- * @param {{status?: string}} [options]
- */
-function show(name, { status = "" } = {}) {
-  for (const section of document.querySelectorAll("[data-screen]")) {
-    /** @type {HTMLElement} */ (section).hidden = /** @type {HTMLElement} */ (section).dataset.screen !== name;
-  }
-  /** @type {HTMLElement} */ (document.querySelector("[data-action=logout]")).hidden = !state.signedIn;
-  const menu = byId("menu");
-  menu.hidden = !state.signedIn;
-  for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
-    if (button.dataset.go === name) button.setAttribute("aria-current", "page");
-    else button.removeAttribute("aria-current");
-  }
-  setStatus(status);
-  /** @type {HTMLElement} */ (screen(name).querySelector("h1")).focus();
-  window.scrollTo(0, 0);
-}
-
-/** @param {string} [text] */
-function setStatus(text) {
-  byId("status").textContent = text || "";
-}
-
-/**
- * @param {string} id
- * @param {string} text
- */
-function showError(id, text) {
-  const node = byId(id);
-  node.textContent = text;
-  node.hidden = !text;
-}
-
-/**
- * @param {HTMLElement} form
- * @param {boolean} on
- */
-function busy(form, on) {
-  for (const node of /** @type {NodeListOf<HTMLButtonElement>} */ (form.querySelectorAll("button, input, select"))) node.disabled = on;
-  if (on) setStatus(STRINGS.working);
-}
-
-// ------------------------------------------------------------------------------- HTTP
-
-/**
- * @param {string} method
- * @param {string} path
- * @param {import("./http.js").RequestOptions} [options]
- */
-async function api(method, path, options) {
-  try {
-    return await request(method, path, options, STRINGS.network_error);
-  } catch (error) {
-    // A session that ended on the server (idle, revoked): back to the login.
-    if (state.signedIn && error.status === 401) endSession(STRINGS.session_over);
-    throw error;
-  }
-}
+const { setStatus, show, showError, busy, api } = createDesk({ STRINGS, state, endSession, clearStatusAfterBusy: false });
+const idle = createIdleLogout(state, CONFIG.idleSeconds, () => logout(STRINGS.idle_logout));
 
 /** @param {Record<string, unknown>} params */
 function query(params) {
@@ -175,7 +80,7 @@ const { backToLogin, dropPending, endWorker, quietLogout } = login;
 function wipe() {
   dropPending();
   endWorker();
-  clearTimeout(idleTimer);
+  idle.stop();
   Object.assign(state, { signedIn: false, filters: {}, filtersNote: "", cursor: null, shown: 0 });
   state.professionals.clear();
   state.structures.clear();
@@ -202,19 +107,11 @@ async function logout(message = STRINGS.logged_out) {
   endSession(message);
 }
 
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let idleTimer;
-function touch() {
-  if (!state.signedIn) return;
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => logout(STRINGS.idle_logout), CONFIG.idleSeconds * 1000);
-}
-
 // ------------------------------------------------------------------------- the lists
 
 async function enterConsole() {
   state.signedIn = true;
-  touch();
+  idle.touch();
   await loadChoices();
   await search({});
 }
@@ -495,7 +392,7 @@ function wire() {
     const run = action ? actions[action.dataset.action || ""] : undefined;
     if (run) guarded(run);
   });
-  for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
+  idle.listen();
   // Leaving the page drops a login value still waiting for its code.
   window.addEventListener("pagehide", () => {
     dropPending();

@@ -15,7 +15,7 @@
 import { createLogin } from "./console-login.js";
 import { day, time } from "./dates.js";
 import { fill } from "./consent-common.js";
-import { messageFor, request } from "./http.js";
+import { byId, createDesk, createIdleLogout, el, formOf } from "./desk.js";
 import { createKdfClient } from "./kdf-client.js";
 import { canonicalLogin } from "./kdf-v2.js";
 import { createCoffreCrypto } from "./coffre-crypto.js";
@@ -25,11 +25,6 @@ import { createCertificatesV2 } from "./certificates-v2.js";
 
 const PROFESSIONAL = "professional";
 const MAX_CSV_BYTES = 48 * 1024;
-
-/** @param {string} id */
-const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
-/** @param {string} id */
-const formOf = (id) => /** @type {HTMLFormElement & Record<string, any>} */ (document.getElementById(id));
 
 /** @type {Record<string, string>} */
 const STRINGS = JSON.parse(byId("admin-strings").textContent || "{}");
@@ -55,73 +50,8 @@ async function loadSodium() {
   return sodium;
 }
 
-/**
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {{className?: string, text?: string}} [options]
- * @param {...(Node | null)} children
- * @returns {HTMLElementTagNameMap[K]}
- */
-function el(tag, { className = "", text = "" } = {}, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-/** @param {string} name @param {{status?: string}} [options] */
-function show(name, { status = "" } = {}) {
-  for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-screen]"))) {
-    section.hidden = section.dataset.screen !== name;
-  }
-  /** @type {HTMLElement} */ (document.querySelector("[data-action=logout]")).hidden = !state.signedIn;
-  const menu = byId("menu");
-  menu.hidden = !state.signedIn;
-  for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
-    if (button.dataset.go === name) button.setAttribute("aria-current", "page");
-    else button.removeAttribute("aria-current");
-  }
-  setStatus(status);
-  const screen = /** @type {HTMLElement} */ (document.querySelector(`[data-screen="${name}"]`));
-  /** @type {HTMLElement} */ (screen.querySelector("h1")).focus();
-  window.scrollTo(0, 0);
-}
-
-/** @param {string} [text] */
-function setStatus(text) {
-  byId("status").textContent = text || "";
-}
-
-/** @param {string} id @param {string} text */
-function showError(id, text) {
-  const node = byId(id);
-  node.textContent = text;
-  node.hidden = !text;
-}
-
-/** @param {HTMLElement} form @param {boolean} on */
-function busy(form, on) {
-  for (const node of /** @type {NodeListOf<HTMLButtonElement>} */ (form.querySelectorAll("button, input, select"))) node.disabled = on;
-  setStatus(on ? STRINGS.working : "");
-}
-
-/**
- * @param {string} method
- * @param {string} path
- * @param {import("./http.js").RequestOptions} [options]
- */
-async function api(method, path, options) {
-  try {
-    return await request(method, path, options, STRINGS.network_error);
-  } catch (error) {
-    if (state.signedIn && error.status === 401) endSession(STRINGS.session_over);
-    throw error;
-  }
-}
-
-/** @param {unknown} error */
-const problem = (error) => messageFor(error, STRINGS.unexpected_error);
+const { setStatus, show, showError, busy, api, problem } = createDesk({ STRINGS, state, endSession });
+const idle = createIdleLogout(state, CONFIG.idleSeconds, () => logout(STRINGS.idle_logout));
 
 const login = createLogin({
   STRINGS, state, api, show, showError, setStatus, busy, formOf, enterConsole, kind: PROFESSIONAL, configId: "admin-config",
@@ -130,7 +60,7 @@ const { backToLogin, dropPending, endWorker, quietLogout } = login;
 
 function wipe() {
   dropPending();
-  clearTimeout(idleTimer);
+  idle.stop();
   Object.assign(state, { signedIn: false, me: "", structure: "", members: [], target: null });
   for (const id of ["members-list", "bulk-rejected", "bulk-links", "invitation-qr"]) byId(id).replaceChildren();
   for (const id of ["members-structure", "invitation-who", "invitation-code", "invitation-expires", "bulk-summary", "certify-who", "certify-pin", "end-who", "revoke-who"]) {
@@ -147,9 +77,9 @@ function endSession(message) {
   show("login", { status: message });
 }
 
-async function logout() {
+async function logout(message = STRINGS.logged_out) {
   await quietLogout();
-  endSession(STRINGS.logged_out);
+  endSession(message);
 }
 
 /** After the log-in: this account must be a certified structure admin. */
@@ -553,18 +483,10 @@ function guarded(run) {
     .catch((error) => setStatus(problem(error)));
 }
 
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let idleTimer;
-function touch() {
-  if (!state.signedIn) return;
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => void quietLogout().then(() => endSession(STRINGS.idle_logout)), CONFIG.idleSeconds * 1000);
-}
-
 function wire() {
   formOf("login-form").addEventListener("submit", login.onLogin);
   formOf("code-form").addEventListener("submit", login.onCode);
-  for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
+  idle.listen();
   formOf("invite-form").addEventListener("submit", onInvite);
   formOf("bulk-form").addEventListener("submit", onBulk);
   formOf("certify-form").addEventListener("submit", onCertify);

@@ -1,0 +1,152 @@
+// @ts-check
+// What the desk pages share: the officer's console (console.js), the territory admin's
+// page (admin.js) and the structure admin's (structure-admin.js). One screen shown at a
+// time with the menu and the status line, a form's error line, a form made busy, the API
+// with "your session is over" on a 401, a script's error in plain words, and the log-out
+// after a moment without activity. The log-in itself is console-login.js; each page keeps
+// its own screens, its wipe and its end of session.
+import { messageFor, request } from "./http.js";
+
+/**
+ * The element of id `id` (the template has every one the page uses).
+ * @param {string} id
+ */
+export function byId(id) {
+  return /** @type {HTMLElement} */ (document.getElementById(id));
+}
+
+/**
+ * The form of id `id`, its fields by name.
+ * @param {string} id
+ */
+export function formOf(id) {
+  return /** @type {HTMLFormElement & Record<string, any>} */ (document.getElementById(id));
+}
+
+/**
+ * An element with a class, a text and a language; children appended after the text.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {{className?: string, text?: string, lang?: string}} [options]
+ * @param {...(Node | null)} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function el(tag, { className = "", text = "", lang = "" } = {}, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  if (lang) node.lang = lang;
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/**
+ * What a desk page's screens and API calls need of the page.
+ * @typedef {object} DeskContext
+ * @property {Record<string, string>} STRINGS the page's texts (working, network_error,
+ *   unexpected_error, session_over: web/console_strings.py login_strings)
+ * @property {{signedIn: boolean}} state
+ * @property {(message: string) => void} endSession wipes the page and shows the log-in
+ * @property {boolean} [clearStatusAfterBusy] a form no longer busy empties the status line
+ *   (the admin pages); the console leaves it for what comes next
+ */
+
+/** @param {DeskContext} ctx */
+export function createDesk({ STRINGS, state, endSession, clearStatusAfterBusy = true }) {
+  /** @param {string} [text] */
+  function setStatus(text) {
+    byId("status").textContent = text || "";
+  }
+
+  /**
+   * Show the screen `name` alone; the menu and the log-out button only once signed in.
+   * @param {string} name
+   * @param {{status?: string}} [options]
+   */
+  function show(name, { status = "" } = {}) {
+    for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-screen]"))) {
+      section.hidden = section.dataset.screen !== name;
+    }
+    /** @type {HTMLElement} */ (document.querySelector("[data-action=logout]")).hidden = !state.signedIn;
+    const menu = byId("menu");
+    menu.hidden = !state.signedIn;
+    for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
+      if (button.dataset.go === name) button.setAttribute("aria-current", "page");
+      else button.removeAttribute("aria-current");
+    }
+    setStatus(status);
+    const screen = /** @type {HTMLElement} */ (document.querySelector(`[data-screen="${name}"]`));
+    /** @type {HTMLElement} */ (screen.querySelector("h1")).focus();
+    window.scrollTo(0, 0);
+  }
+
+  /**
+   * @param {string} id
+   * @param {string} text
+   */
+  function showError(id, text) {
+    const node = byId(id);
+    node.textContent = text;
+    node.hidden = !text;
+  }
+
+  /**
+   * @param {HTMLElement} form
+   * @param {boolean} on
+   */
+  function busy(form, on) {
+    for (const node of /** @type {NodeListOf<HTMLButtonElement>} */ (form.querySelectorAll("button, input, select"))) node.disabled = on;
+    if (on) setStatus(STRINGS.working);
+    else if (clearStatusAfterBusy) setStatus("");
+  }
+
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {import("./http.js").RequestOptions} [options]
+   */
+  async function api(method, path, options) {
+    try {
+      return await request(method, path, options, STRINGS.network_error);
+    } catch (error) {
+      // A session that ended on the server (idle, revoked): back to the login.
+      if (state.signedIn && error.status === 401) endSession(STRINGS.session_over);
+      throw error;
+    }
+  }
+
+  /**
+   * What the person reads about an error (never a script's own English text).
+   * @param {unknown} error
+   */
+  function problem(error) {
+    return messageFor(error, STRINGS.unexpected_error);
+  }
+
+  return { setStatus, show, showError, busy, api, problem };
+}
+
+/**
+ * The log-out after `seconds` without a pointer, a key or a touch while signed in: the
+ * page listens (`listen`), restarts the wait (`touch`, also at log-in) and ends it (`stop`,
+ * in its wipe).
+ * @param {{signedIn: boolean}} state
+ * @param {number} seconds
+ * @param {() => unknown} onIdle
+ */
+export function createIdleLogout(state, seconds, onIdle) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  function touch() {
+    if (!state.signedIn) return;
+    clearTimeout(timer);
+    timer = setTimeout(onIdle, seconds * 1000);
+  }
+  function stop() {
+    clearTimeout(timer);
+  }
+  function listen() {
+    for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
+  }
+  return { touch, stop, listen };
+}
