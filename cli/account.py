@@ -4,7 +4,8 @@
 
 The person commands go through ``client/``: the recovery code, the passphrases and the
 master key stay on this computer. The admin command acts on the server's database
-through ``coffre/`` (an operator at the server's console).
+through ``coffre/`` (an operator at the server's console), imported inside it so that
+the person commands start fast (cli/main.py).
 """
 
 from __future__ import annotations
@@ -25,9 +26,7 @@ from cli.options import (
 from cli.state import clear_state, remember_login, require_session
 from client import ApiError, CoffreClient
 from client.api import PendingReset
-from coffre.container import Coffre
 from coffre.errors import CoffreError
-from coffre.settings import Settings
 from crypto.errors import InvalidInputError
 
 console = Console()
@@ -243,6 +242,9 @@ def reset_code(
     login: Annotated[str, typer.Argument(help="Identifiant de la personne")],
 ) -> None:
     """Give a person who lost passphrase and recovery code a one-time reset code (3 days)."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     coffre = Coffre.build(Settings())
     try:
         issued = coffre.resets.create_reset_code_as_operator(login)

@@ -1,14 +1,14 @@
-"""Operator commands: they act on the server's own database and storage, through ``coffre/``."""
+"""Operator commands: they act on the server's own database and storage, through ``coffre/``.
+
+The server's modules (``coffre.container``: SQLAlchemy, storage...) are imported inside
+the commands that use them, so that the other commands start fast (cli/main.py).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
-
-from coffre.container import Coffre
-from coffre.db import migrate
-from coffre.settings import Settings
 
 db_app = typer.Typer(help="Base de données (exploitation).", no_args_is_help=True)
 jobs_app = typer.Typer(help="Tâches de fond (exploitation).", no_args_is_help=True)
@@ -19,6 +19,9 @@ def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Révision cible")] = "head",
 ) -> None:
     """Apply the database migrations (creates the schema on a new database)."""
+    from coffre.db import migrate  # alembic, imported only to migrate
+    from coffre.settings import Settings
+
     settings = Settings()
     migrate.upgrade(settings.database_url, revision)
     typer.echo(f"Base de données à jour ({revision}).")
@@ -27,6 +30,9 @@ def db_upgrade(
 @jobs_app.command("purge-deleted")
 def purge_deleted() -> None:
     """Remove the stored objects of deleted documents whose purge was deferred."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     coffre = Coffre.build(Settings())
     try:
         purged = coffre.vault.purge_deleted_objects()
@@ -38,6 +44,9 @@ def purge_deleted() -> None:
 @jobs_app.command("checkpoint")
 def checkpoint() -> None:
     """Sign a checkpoint of the audit log now (if it grew since the last one)."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     coffre = Coffre.build(Settings())
     try:
         signed = coffre.audit.checkpoint()
@@ -49,6 +58,9 @@ def checkpoint() -> None:
 @jobs_app.command("clean-grants")
 def clean_grants() -> None:
     """Delete the sealed keys of expired grants (pulls after expiry are refused anyway)."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     coffre = Coffre.build(Settings())
     try:
         cleaned = coffre.grants.clean_expired()
@@ -60,6 +72,9 @@ def clean_grants() -> None:
 @jobs_app.command("complete-resets")
 def complete_resets() -> None:
     """Complete the resets whose waiting period has passed (old documents destroyed)."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     coffre = Coffre.build(Settings())
     try:
         completed = coffre.resets.complete_due()
@@ -77,6 +92,7 @@ def serve(
     X-Forwarded-For is believed only from COFFRE_FORWARDED_ALLOW_IPS (cli/server.py).
     """
     from cli.server import run  # uvicorn is imported only to serve
+    from coffre.settings import Settings
 
     if not run(Settings(), host=host, port=port):
         raise typer.Exit(3)

@@ -9,21 +9,23 @@ earlier, which the log must extend (the one check that sees a rollback). It says
 plain words what it checked and what it cannot see. Exit code: 0 intact, 1 altered
 (the first broken link is named), 2 could not check (unreadable file, a kept
 checkpoint or key that is not this log's).
+
+The server's modules (``coffre.container``, ``coffre.audit``) are imported inside the
+commands, so that the other commands start fast (cli/main.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coffre.audit.log import verify_export
-from coffre.audit.verification import MARGIN, Report
-from coffre.container import Coffre
 from coffre.errors import CoffreError
-from coffre.settings import Settings
+
+if TYPE_CHECKING:
+    from coffre.audit.verification import Report
 
 audit_app = typer.Typer(
     help="Journal d'audit : vérifier, exporter, effacer le contenu arrivé en fin de conservation.",
@@ -39,6 +41,8 @@ def _when(at: datetime) -> str:
 
 
 def _checked(report: Report, *, export: bool) -> list[str]:
+    from coffre.audit.verification import MARGIN
+
     lines: list[str] = []
     if export:
         lines.append(
@@ -169,6 +173,10 @@ def verify(
     ] = None,
 ) -> None:
     """Check the audit log from end to end; say what was checked and what cannot be."""
+    from coffre.audit.log import verify_export
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     kept = checkpoint.read_text(encoding="utf-8") if checkpoint is not None else None
     settings = Settings()
     if file is not None:
@@ -196,6 +204,9 @@ def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="Fichier à écrire (JSON lines)")],
 ) -> None:
     """Write the verifiable log (entries, signed checkpoints, key) to a file."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     coffre = Coffre.build(Settings())
     tmp = output.with_name(output.name + ".part")
     try:
@@ -213,6 +224,9 @@ def export(
 @audit_app.command("retention")
 def retention() -> None:
     """Remove the content of entries older than COFFRE_AUDIT_RETENTION_DAYS, recorded."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     settings = Settings()
     coffre = Coffre.build(settings)
     try:

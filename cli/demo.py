@@ -7,6 +7,8 @@ over HTTP with the real client (client/demo/): structures, the directory through
 data·inclusion import, the charter, professionals with certified keys, persons with
 encrypted documents, requests, grants, pulls, a deposit. Loading twice changes nothing
 the second time. Every demo account shares the public passphrase of client/demo/cast.py.
+The server's modules are imported inside the functions that use them, so that the other
+commands start fast (cli/main.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,12 +26,12 @@ from client import ApiError, CoffreClient
 from client.demo import cast
 from client.demo.build import Demo, DemoRefused, Summary
 from client.demo.totp import TotpBook
-from coffre.accounts.service import SignupData
-from coffre.container import Coffre
 from coffre.errors import CoffreError
-from coffre.settings import Settings
 from crypto import create_account
 from crypto.certificates import root_statement, sign_root
+
+if TYPE_CHECKING:
+    from coffre.settings import Settings
 
 DEFAULT_STATE = Path("var/demo-totp.json")
 
@@ -46,6 +48,9 @@ def bootstrap(settings: Settings, now: datetime) -> None:
     """Create the demo's territory admin and trust root (the operator's ``coffre
     territory bootstrap``, with the demo's login and passphrase); ``TerritoryExists``
     if the database has a territory already."""
+    from coffre.accounts.service import SignupData
+    from coffre.container import Coffre
+
     coffre = Coffre.build(settings)
     try:
         new = create_account(cast.DEMO_PASSPHRASE)
@@ -170,6 +175,8 @@ def demo(
         for login, code in found.items():
             typer.echo(f"{login:<12} {code}  (encore {left} s)")
         return
+    from coffre.settings import Settings
+
     started = time.monotonic()
     try:
         summary = run(Settings(), server, state)

@@ -2,7 +2,8 @@
 file (docs/DIRECTORY.md), on the database of the settings.
 
 The same rules as the API's import: the file is validated whole by the schema's own
-models; one refused row refuses the file and every refused row is printed.
+models; one refused row refuses the file and every refused row is printed. The server's
+modules are imported inside the commands, so that the other commands start fast.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from typing import Annotated
 
 import typer
 
-from coffre.container import Coffre
 from coffre.directory.errors import RowsRejected
 from coffre.errors import CoffreError
-from coffre.settings import Settings
 
 directory_app = typer.Typer(help="Annuaire des solidarités (exploitation).", no_args_is_help=True)
 
@@ -27,6 +26,9 @@ def import_file(
     file: Annotated[Path, typer.Argument(help="Fichier data·inclusion (JSON)", exists=True)],
 ) -> None:
     """Import a data·inclusion file, whole or not at all."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     coffre = Coffre.build(Settings())
     try:
         report = coffre.directory.import_file(None, file.read_bytes())
@@ -56,6 +58,9 @@ def export_file(
     ] = None,
 ) -> None:
     """Write the whole directory as a data·inclusion file."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     coffre = Coffre.build(Settings())
     try:
         document = coffre.directory.export(None)

@@ -1,6 +1,7 @@
 """``coffre doctor``: list (and with ``--repair`` remove) what crashes left between the
 object store and the database (coffre/vault/doctor.py). An operator command: it acts
-on the server's own database and storage, through ``coffre/``."""
+on the server's own database and storage, through ``coffre/``, imported inside the
+command so that the other commands start fast (cli/main.py)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,6 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
-
-from coffre.container import Coffre
-from coffre.settings import Settings
-from coffre.vault import doctor as checks
-
-LABELS = {
-    checks.ORPHAN_OBJECT: "objet sans document",
-    checks.MISSING_OBJECT: "document sans objet (données perdues)",
-    checks.TEMP_FILE: "fichier temporaire abandonné",
-    checks.MULTIPART_UPLOAD: "envoi S3 inachevé",
-}
 
 
 def doctor(
@@ -36,6 +26,16 @@ def doctor(
 ) -> None:
     """Check the object store against the database: orphan objects, stale temp files,
     unfinished multipart uploads, and live documents whose object is missing."""
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+    from coffre.vault import doctor as checks
+
+    labels = {
+        checks.ORPHAN_OBJECT: "objet sans document",
+        checks.MISSING_OBJECT: "document sans objet (données perdues)",
+        checks.TEMP_FILE: "fichier temporaire abandonné",
+        checks.MULTIPART_UPLOAD: "envoi S3 inachevé",
+    }
     coffre = Coffre.build(Settings())
     try:
         grace = timedelta(hours=grace_hours) if grace_hours is not None else None
@@ -44,7 +44,7 @@ def doctor(
         coffre.close()
     hours = checkup.grace.total_seconds() / 3600
     typer.echo(f"Vérification du stockage (traces de plus de {hours:g} h) :")
-    for kind, label in LABELS.items():
+    for kind, label in labels.items():
         typer.echo(f"  {label} : {checkup.count(kind)}")
     for finding in checkup.findings:
         typer.echo(f"    {finding.kind} {finding.name}")

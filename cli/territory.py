@@ -12,9 +12,6 @@ from typing import Annotated
 
 import typer
 
-from coffre.accounts.service import SignupData
-from coffre.container import Coffre
-from coffre.settings import Settings
 from crypto import create_account, format_recovery_code
 from crypto.certificates import root_statement, sign_root
 from crypto.pins import pin_qr_payload, pin_spoken
@@ -40,6 +37,10 @@ def bootstrap(
     ],
 ) -> None:
     """Create the territory admin and publish the territory's trust root."""
+    from coffre.accounts.service import SignupData  # the server, only for this command
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
     new = create_account(passphrase)
     root = sign_root(
         root_statement(
