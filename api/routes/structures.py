@@ -7,8 +7,6 @@ service); ``docs/ROLES.md`` lists them and tests/structures/test_matrix.py check
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
-from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -33,7 +31,7 @@ from api.schemas.structures import (
     TrustRootBody,
 )
 from api.types import PathId
-from coffre.structures.models import Membership
+from coffre.structures.certificates import certificate_state
 from coffre.structures.service import IssuedInvitation, NewStructure
 from crypto import b64decode, fingerprint
 from crypto.pins import pin_qr_payload, pin_spoken
@@ -99,30 +97,11 @@ def list_members(structure_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Me
                 pin_qr=pin_qr_payload(m.account.sign_public_key),
                 not_after=m.membership.not_after,
                 revoked_at=m.membership.revoked_at,
-                certificate_state=_certificate_state(m.membership, coffre.clock.now()),
+                certificate_state=certificate_state(m.membership, coffre.clock.now()),
             )
             for m in members
         ]
     )
-
-
-ENDING_SOON = timedelta(days=30)
-
-
-CertificateState = Literal["none", "valid", "ending", "expired", "revoked"]
-
-
-def _certificate_state(membership: Membership, now: datetime) -> CertificateState:
-    """none, valid, ending (within 30 days), expired or revoked (a v1 one never ends)."""
-    if membership.certificate is None:
-        return "none"
-    if membership.revoked_at is not None:
-        return "revoked"
-    if membership.not_after is None:
-        return "valid"
-    if membership.not_after <= now:
-        return "expired"
-    return "ending" if membership.not_after - now <= ENDING_SOON else "valid"
 
 
 @router.post("/structures/{structure_id}/invitations/bulk", status_code=201)

@@ -18,7 +18,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
@@ -172,19 +172,22 @@ def require_live(membership: Membership | None, now: datetime) -> None:
         raise problem
 
 
-def certificate_state(membership: Membership, now: datetime) -> str:
-    """none | valid | ending_soon (30 days) | expired | revoked: what screens show."""
+CertificateState = Literal["none", "valid", "ending", "expired", "revoked"]
+ENDING_SOON: Final = timedelta(days=30)
+
+
+def certificate_state(membership: Membership, now: datetime) -> CertificateState:
+    """none, valid, ending (within 30 days), expired or revoked (a v1 one never ends):
+    what the members list shows."""
     if membership.certificate is None:
         return "none"
     if membership.revoked_at is not None:
         return "revoked"
     if membership.not_after is None:
         return "valid"
-    if now >= membership.not_after:
+    if membership.not_after <= now:
         return "expired"
-    if membership.not_after - now <= timedelta(days=30):
-        return "ending_soon"
-    return "valid"
+    return "ending" if membership.not_after - now <= ENDING_SOON else "valid"
 
 
 @dataclass(frozen=True)
