@@ -131,3 +131,33 @@ test("a v2 chain's signatures up to the pinned key, for reading what a professio
   assert.throws(() => verifyV2Signatures(sodium, { ...keys, certificates: [certs.issueCertificate({ ...certs.readCertificateEnvelope(t.pro), role: "professional", issuedAt: T0, notAfter: undefined, days: 30, boxPublic: t.proKeys.box, signPublic: t.proKeys.sign }, t.rootKeys.seed)] }, t.pin), errorOf(module.SignatureError));
 });
 const keys_ = keys;
+
+test("one trust snapshot fetches the root chain and the list once for several checks, and still refuses", async () => {
+  const { createTrustV2, TrustRefused } = await import("../static/js/trust-v2.js");
+  const t = territory();
+  const b64 = (bytes) => sodium.to_base64(bytes, sodium.base64_variants.URLSAFE_NO_PADDING);
+  const served = {
+    "/trust/root/v2": { first: t.root, root: t.root, links: [] },
+    "/trust/revocations": { list: certs.signRevocationList({ territory: "puy-de-dome", sequence: 1, revoked: [], issuedAt: T0 }, t.rootKeys.seed) },
+  };
+  const fetched = [];
+  // The page's `api` (http.js request) is the HTTP boundary: answers as the server's.
+  const api = async (method, path) => {
+    fetched.push(path);
+    return new Response(JSON.stringify(served[path]), { status: 200 });
+  };
+  const trust = createTrustV2(sodium, api);
+  const keys = { account_id: id(3), box_public_key: b64(t.proKeys.box), sign_public_key: b64(t.proKeys.sign), certificates: [t.pro, t.admin] };
+  const pin = certs.pinSpoken(t.rootKeys.sign);
+  const snapshot = trust.snapshot();
+  for (let i = 0; i < 3; i += 1) assert.equal((await trust.checkChain(id(3), keys, pin, at(10), snapshot)).leaf.subject, id(3));
+  assert.deepEqual(fetched, ["/trust/root/v2", "/trust/revocations"]);
+  // Without one, each check fetches both again (the check right before sealing).
+  fetched.length = 0;
+  await trust.checkChain(id(3), keys, pin, at(10));
+  await trust.checkChain(id(3), keys, pin, at(10));
+  assert.deepEqual(fetched, ["/trust/root/v2", "/trust/revocations", "/trust/root/v2", "/trust/revocations"]);
+  // A snapshot taken after a revocation refuses the professional.
+  served["/trust/revocations"] = { list: certs.signRevocationList({ territory: "puy-de-dome", sequence: 2, revoked: [certs.certificateId(t.pro)], issuedAt: at(9) }, t.rootKeys.seed) };
+  await assert.rejects(trust.checkChain(id(3), keys, pin, at(10), trust.snapshot()), (error) => error instanceof TrustRefused && error.problem === "revoked");
+});

@@ -10,13 +10,17 @@
 // trusts the directory's word for a key. Right before sealing, the professional's
 // chain is checked once more (trust.checkedKeys: root in force, revocation list,
 // expiry, SPEC §26.4): a certificate that ended or was revoked since the person chose
-// is refused with a plain message, and nothing is sent.
+// is refused with a plain message, and nothing is sent. The checks of one tap (a
+// hand-over's re-shares, a relay's share) share one trust.snapshot(): the root chain
+// and the revocation list are fetched once for them, not once per grant.
 import { consentReceipt, newId } from "./network.js";
 import { ShownError } from "./http.js";
 import { documentsV2 } from "./documents-v2.js";
 import { fill } from "./consent-common.js";
 import { rekeyDocument } from "./rekey-v2.js";
 import { TrustRefused } from "./trust-v2.js";
+
+/** @typedef {import("./trust-v2.js").TrustSnapshot} TrustSnapshot */
 
 /**
  * The person's words for why nothing was shared (trust-v2.js's problems).
@@ -38,11 +42,12 @@ export function refusalMessage(S, error) {
  * @param {import("./types/page").PersonHelpers} P
  * @param {string} accountId
  * @param {Uint8Array} [boxPublic]
+ * @param {TrustSnapshot} [snapshot]
  */
-async function checkedNow(P, accountId, boxPublic) {
+async function checkedNow(P, accountId, boxPublic, snapshot) {
   let verified;
   try {
-    verified = await P.trust.checkedKeys(accountId);
+    verified = await P.trust.checkedKeys(accountId, undefined, snapshot);
   } catch (error) {
     if (error instanceof TrustRefused) throw new ShownError(refusalMessage(P.S, error));
     throw error;
@@ -65,6 +70,7 @@ async function checkedNow(P, accountId, boxPublic) {
  * @property {number | null} [maxPulls]
  * @property {string | null} [request] the request it answers
  * @property {string | null} [relay] the relay it is scoped to (contract: `relay_id`)
+ * @property {TrustSnapshot} [snapshot] the tap's trust.snapshot(), when it makes several checks
  */
 
 /**
@@ -78,7 +84,7 @@ async function checkedNow(P, accountId, boxPublic) {
  */
 export async function sendGrant(P, share) {
   const { S, C, sodium, state, api, setStatus } = P;
-  await checkedNow(P, share.professional, share.boxPublic);
+  await checkedNow(P, share.professional, share.boxPublic, share.snapshot);
   const find = () => {
     const docs = share.documents.map(P.documentById);
     if (!docs.length || docs.some((doc) => !doc)) throw new ShownError(S.share_failed);
@@ -163,9 +169,10 @@ export async function rootPinned(P, then, back) {
  * @param {import("./types/page").PersonHelpers} P
  * @param {string} accountId
  * @param {string} structure
+ * @param {TrustSnapshot} [snapshot]
  */
-export async function verifiedProfessional(P, accountId, structure) {
-  const verified = await checkedNow(P, accountId);
+export async function verifiedProfessional(P, accountId, structure, snapshot) {
+  const verified = await checkedNow(P, accountId, undefined, snapshot);
   if (verified.leaf.structure !== structure) throw new ShownError(P.S.keys_not_certified);
   return {
     boxPublic: verified.boxPublic,

@@ -42,12 +42,13 @@ export function createHeld(P, refresh) {
     // in this structure: new keys), or null (no access any more).
     /** @type {Map<string, number | null>} */
     const renewed = new Map();
+    const snapshot = P.trust.snapshot(); // the root and the list, once for the whole list
     const out = [];
     for (const h of held) {
       const grant = byId.get(h.grant_id);
       if (!grant || grant.state !== "active") continue;
       if (!renewed.has(h.professional_id)) {
-        const verified = await P.trust.checkedKeys(h.professional_id).catch(() => null);
+        const verified = await P.trust.checkedKeys(h.professional_id, undefined, snapshot).catch(() => null);
         const ok = verified && verified.leaf.structure === h.structure_id;
         renewed.set(h.professional_id, ok ? Date.parse(String(verified.leaf.issued_at)) : null);
       }

@@ -327,7 +327,8 @@ export function createReferent(P) {
       if (!(await rootPinned(P, acceptHandover, () => show("referent-handover")))) return;
       const section = /** @type {HTMLElement} */ (document.querySelector('[data-screen="referent-handover"]'));
       if (section.hidden) show("referent-handover", { push: false, status: S.working });
-      const pro = await verifiedProfessional(P, h.successor.id, h.structure.id);
+      const snapshot = P.trust.snapshot(); // one check of the root and the list for the tap
+      const pro = await verifiedProfessional(P, h.successor.id, h.structure.id, snapshot);
       const charter = await P.loadCharter();
       await P.refreshDocuments();
       // The answer names the grants to make again, as they stand at the acceptance.
@@ -354,6 +355,7 @@ export function createReferent(P) {
             purpose: regrant.purpose,
             charterVersion: charter.version,
             notAfter,
+            snapshot,
           });
         } catch {
           missed += 1;

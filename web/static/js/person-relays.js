@@ -329,7 +329,8 @@ export function createRelays(P) {
       if (!(await rootPinned(P, () => shareWithTaker(r, days), () => show("relay-share")))) return;
       const section = /** @type {HTMLElement} */ (document.querySelector('[data-screen="relay-share"]'));
       if (section.hidden) show("relay-share", { push: false, status: S.working });
-      const pro = await verifiedProfessional(P, who.id, target(r).id);
+      const snapshot = P.trust.snapshot(); // one check of the root and the list for the tap
+      const pro = await verifiedProfessional(P, who.id, target(r).id, snapshot);
       const documents = /** @type {string[]} */ (r.documents || []).filter((id) => P.documentById(id));
       if (!documents.length) throw new ShownError(S.share_failed);
       setStatus(S.sharing);
@@ -344,6 +345,7 @@ export function createRelays(P) {
         notBefore: start,
         notAfter: new Date(start.getTime() + days * DAY_MS),
         relay: r.id,
+        snapshot,
       });
       await giveNoteKey(r, who.id, pro.boxPublic);
       current = null;

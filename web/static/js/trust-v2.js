@@ -31,6 +31,11 @@ export const MIN_ROTATION_KEY = "coffre.rotationSequence";
  * @typedef {"unchained" | "list" | "expired" | "revoked" | "not_certified"} TrustProblem
  */
 
+/**
+ * The root chain and the revocation list served at one moment, fetched on first use.
+ * @typedef {{chain: () => Promise<any>, listing: () => Promise<any>}} TrustSnapshot
+ */
+
 export class TrustRefused extends Error {
   /** @param {TrustProblem} problem @param {string} message */
   constructor(problem, message) {
@@ -140,6 +145,25 @@ export function createTrustV2(sodium, api, published = () => true, onRotated = (
     }
   }
 
+  /**
+   * The root chain and the revocation list as the server serves them, each fetched at
+   * most once: one snapshot serves the checks made at one moment (one screen's list,
+   * the shares of one tap). SPEC §26.4: a checked list holds until its next_update, and
+   * the server's gate still decides at each request. A later moment (the check right
+   * before sealing what the person chose) takes a new one.
+   * @returns {TrustSnapshot}
+   */
+  function snapshot() {
+    /** @type {Promise<any> | null} */
+    let chain = null;
+    /** @type {Promise<any> | null} */
+    let listing = null;
+    return {
+      chain: () => (chain ||= rootChain()),
+      listing: () => (listing ||= api("GET", "/trust/revocations").then((r) => r.json())),
+    };
+  }
+
   /** @param {any} envelope @param {string} pin */
   function pinned(envelope, pin) {
     try {
@@ -156,9 +180,10 @@ export function createTrustV2(sodium, api, published = () => true, onRotated = (
    * The caller stores the new pin when `changed`; the rotation sequence is kept here.
    * @param {string} pin the pin the person confirmed (spoken form)
    * @param {Date} [now]
+   * @param {TrustSnapshot} [served]
    */
-  async function rootInForce(pin, now = new Date()) {
-    const chain = await rootChain();
+  async function rootInForce(pin, now = new Date(), served = snapshot()) {
+    const chain = await served.chain();
     if (!chain) return null;
     const candidates = [chain.first, ...(Array.isArray(chain.links) ? chain.links.map((/** @type {any} */ l) => l && l.root) : [])];
     const start = candidates.find((e) => pinned(e, pin));
@@ -184,11 +209,12 @@ export function createTrustV2(sodium, api, published = () => true, onRotated = (
    * @param {any} keys
    * @param {string} pin
    * @param {Date} [now]
+   * @param {TrustSnapshot} [served] what the server serves, fetched once for several checks
    */
-  async function checkChain(accountId, keys, pin, now = new Date()) {
-    const root = await rootInForce(pin, now);
+  async function checkChain(accountId, keys, pin, now = new Date(), served = snapshot()) {
+    const root = await rootInForce(pin, now, served);
     if (!root) throw new TrustRefused("not_certified", "no v2 trust root is published");
-    const listing = await (await api("GET", "/trust/revocations")).json();
+    const listing = await served.listing();
     const rootStatement = root.root.statement;
     const rootSign = sodium.from_base64(rootStatement.sign_public_key, sodium.base64_variants.URLSAFE_NO_PADDING);
     let list;
@@ -233,5 +259,5 @@ export function createTrustV2(sodium, api, published = () => true, onRotated = (
     return String(st.pinSpoken(sodium.from_base64(chain.root.statement.sign_public_key, sodium.base64_variants.URLSAFE_NO_PADDING)));
   }
 
-  return { rootInForce, pinInForce, checkChain, minSequence: () => minOf(MIN_SEQUENCE_KEY), minRotation: () => minOf(MIN_ROTATION_KEY) };
+  return { snapshot, rootInForce, pinInForce, checkChain, minSequence: () => minOf(MIN_SEQUENCE_KEY), minRotation: () => minOf(MIN_ROTATION_KEY) };
 }

@@ -225,13 +225,14 @@ export function createTrust(ctx) {
    * revoked one at once).
    * @param {string} accountId
    * @param {string | null} [fingerprint]
+   * @param {import("./trust-v2.js").TrustSnapshot} [served] from `snapshot()`: several checks at one moment
    * @returns {Promise<{leaf: Record<string, any>, boxPublic: Uint8Array, signPublic: Uint8Array}>}
    */
-  async function checkedKeys(accountId, fingerprint = readPin()) {
+  async function checkedKeys(accountId, fingerprint = readPin(), served = undefined) {
     const keys = await (await api("GET", `/professionals/${accountId}/keys`)).json();
     if (isV2Chain(keys.certificates)) {
       if (!fingerprint) throw new TrustRefused("not_certified", "no pin confirmed");
-      return v2.checkChain(accountId, keys, fingerprint);
+      return v2.checkChain(accountId, keys, fingerprint, undefined, served);
     }
     try {
       const leaf = verifyChainToPin(C, sodium, keys, fingerprint);
@@ -253,6 +254,7 @@ export function createTrust(ctx) {
     tellRotated,
     verifiedKeys,
     checkedKeys,
+    snapshot: v2.snapshot,
     screens: ["share-trust", "trust-rotated"],
     enter: {},
     actions: { "share-trust": onTrusted, "trust-back": onBack, "trust-rotated-ok": onRotatedSeen },
