@@ -8,10 +8,9 @@
 // (PUT /trust/revocations) and wipes every secret at once. Nothing is stored. After a
 // root rotation whose new key is not this account's (kept offline), the page says so
 // and the CLI signs (`coffre territory revocations sign`).
-import { createKdfClient } from "./kdf-client.js";
-import { canonicalLogin } from "./kdf-v2.js";
 import { createCoffreCrypto } from "./coffre-crypto.js";
 import { createCertificatesV2 } from "./certificates-v2.js";
+import { createDeskSigning } from "./desk-signing.js";
 import { fill } from "./consent-common.js";
 import { day, time } from "./dates.js";
 
@@ -32,18 +31,7 @@ const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 /** @param {AdminContext} ctx */
 export function createRevocations(ctx) {
   const { strings: S, config, api, show, showError, busy, problem } = ctx;
-  const kdfClient = createKdfClient();
-  /** @type {any} */
-  let sodium = null;
-
-  async function loadSodium() {
-    if (!sodium) {
-      const module = await import(config.sodium);
-      sodium = module.default;
-      await sodium.ready;
-    }
-    return sodium;
-  }
+  const signing = createDeskSigning(config);
 
   /** What the status says, in one sentence. @param {Record<string, any>} status */
   function stateText(status) {
@@ -80,32 +68,13 @@ export function createRevocations(ctx) {
     let signSeed = null;
     let done = "";
     try {
-      const na = await loadSodium();
+      const na = await signing.loadSodium();
       const C = createCoffreCrypto(na);
       const certs = createCertificatesV2(na);
       const me = await (await api("GET", "/me")).json();
-      const who = { territory: config.territory, login: canonicalLogin(me.account.login) || me.account.login };
-      const keys = await kdfClient.call("derivePassphraseKeysAny", passphrase, me.keyring.kdf, who);
+      signSeed = await signing.openSignSeed(passphrase, me);
       form.passphrase.value = "";
-      na.memzero(keys.authKey);
-      let opened;
-      try {
-        opened = C.openAccountWithWrapKey(
-          keys.wrapKey,
-          C.b64decode(me.keyring.wrapped_master_passphrase),
-          C.b64decode(me.keyring.wrapped_keyring),
-          C.b64decode(me.keyring.box_public_key),
-          C.b64decode(me.keyring.sign_public_key),
-        );
-      } catch {
-        showError("revocations-error", S.revocations_wrong_passphrase);
-        return;
-      } finally {
-        na.memzero(keys.wrapKey);
-      }
-      na.memzero(opened.masterKey);
-      na.memzero(opened.keys.boxSecret);
-      signSeed = opened.keys.signSeed;
+      if (!signSeed) return showError("revocations-error", S.revocations_wrong_passphrase);
       const chain = await (await api("GET", "/trust/root/v2")).json();
       const rootSign = C.b64decode(chain.root.statement.sign_public_key);
       if (!na.memcmp(rootSign, C.b64decode(me.keyring.sign_public_key))) {
@@ -115,19 +84,19 @@ export function createRevocations(ctx) {
       const status = await (await api("GET", "/trust/revocations/status")).json();
       const envelope = certs.signRevocationList(
         { territory: chain.root.statement.territory, sequence: status.sequence + 1, revoked: status.revoked },
-        /** @type {Uint8Array} */ (signSeed),
+        signSeed,
       );
       const saved = await (await api("PUT", "/trust/revocations", { json: { list: envelope } })).json();
       done = fill(S.revocations_signed, { sequence: saved.sequence, date: day(saved.next_update), time: time(saved.next_update) });
     } catch (error) {
       showError("revocations-error", problem(error));
     } finally {
-      if (signSeed && sodium) sodium.memzero(signSeed);
+      signing.wipe(signSeed);
       form.passphrase.value = "";
       busy(form, false);
     }
     if (done) await showRevocations(done).catch((error) => showError("revocations-error", problem(error)));
   }
 
-  return { showRevocations, onSign, end: kdfClient.end };
+  return { showRevocations, onSign, end: signing.end };
 }

@@ -16,12 +16,11 @@ import { createLogin } from "./console-login.js";
 import { day, time } from "./dates.js";
 import { fill } from "./consent-common.js";
 import { byId, createDesk, createIdleLogout, el, formOf } from "./desk.js";
-import { createKdfClient } from "./kdf-client.js";
-import { canonicalLogin } from "./kdf-v2.js";
 import { createCoffreCrypto } from "./coffre-crypto.js";
 import { createCoffreCryptoV2 } from "./coffre-crypto-v2.js";
 import { createCoffreStatementsV2 } from "./coffre-statements-v2.js";
 import { createCertificatesV2 } from "./certificates-v2.js";
+import { createDeskSigning } from "./desk-signing.js";
 
 const PROFESSIONAL = "professional";
 const MAX_CSV_BYTES = 48 * 1024;
@@ -37,18 +36,9 @@ const CONFIG = JSON.parse(byId("admin-config").textContent || "{}");
  *   me: string, structure: string, members: Record<string, any>[], target: Record<string, any> | null}}
  */
 const state = { signedIn: false, pending: null, me: "", structure: "", members: [], target: null };
-const kdfClient = createKdfClient();
-/** @type {any} */
-let sodium = null;
-
-async function loadSodium() {
-  if (!sodium) {
-    const module = await import(CONFIG.sodium);
-    sodium = module.default;
-    await sodium.ready;
-  }
-  return sodium;
-}
+// Certifying signs with this admin's own key, opened for that signature only.
+const signing = createDeskSigning(CONFIG);
+const { loadSodium } = signing;
 
 const { setStatus, show, showError, busy, api, problem } = createDesk({ STRINGS, state, endSession });
 const idle = createIdleLogout(state, CONFIG.idleSeconds, () => logout(STRINGS.idle_logout));
@@ -344,35 +334,16 @@ async function onCertify(event) {
     const na = await loadSodium();
     const C = createCoffreCrypto(na);
     const me = await (await api("GET", "/me")).json();
-    const who = { territory: CONFIG.territory, login: canonicalLogin(me.account.login) || me.account.login };
-    const keys = await kdfClient.call("derivePassphraseKeysAny", passphrase, me.keyring.kdf, who);
+    signSeed = await signing.openSignSeed(passphrase, me);
     form.passphrase.value = "";
-    na.memzero(keys.authKey);
-    let opened;
-    try {
-      opened = C.openAccountWithWrapKey(
-        keys.wrapKey,
-        C.b64decode(me.keyring.wrapped_master_passphrase),
-        C.b64decode(me.keyring.wrapped_keyring),
-        C.b64decode(me.keyring.box_public_key),
-        C.b64decode(me.keyring.sign_public_key),
-      );
-    } catch {
-      showError("certify-error", STRINGS.certify_wrong_passphrase);
-      return;
-    } finally {
-      na.memzero(keys.wrapKey);
-    }
-    na.memzero(opened.masterKey);
-    na.memzero(opened.keys.boxSecret);
-    signSeed = opened.keys.signSeed;
-    const envelope = await makeCertificate(na, C, member, /** @type {Uint8Array} */ (signSeed));
+    if (!signSeed) return showError("certify-error", STRINGS.certify_wrong_passphrase);
+    const envelope = await makeCertificate(na, C, member, signSeed);
     await api("POST", `/memberships/${member.membership_id}/certificate`, { json: { certificate: envelope } });
     done = fill(STRINGS.certified, { name: member.display_name });
   } catch (error) {
     showError("certify-error", problem(error));
   } finally {
-    if (signSeed && sodium) sodium.memzero(signSeed);
+    signing.wipe(signSeed);
     form.passphrase.value = "";
     busy(form, false);
   }
@@ -523,6 +494,7 @@ function wire() {
   window.addEventListener("pagehide", () => {
     dropPending();
     endWorker();
+    signing.end();
   });
 }
 
