@@ -251,6 +251,7 @@ EN = {
     "Écrivez au moins 2 lettres du nom.": "Write at least 2 letters of the name.",
     "Écrivez le nom de la personne invitée.": "Write the name of the person you invite.",
     "Choisissez la structure.": "Choose the organisation.",
+    "Choisissez la catégorie professionnelle.": "Choose the professional category.",
     "Invitation pour {name}, administrateur·rice de « {structure} ».": (
         "Invitation for {name}, admin of “{structure}”."
     ),

@@ -37,6 +37,7 @@ def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
         "end_membership": _("Retirer"),
         # Inviting.
         "display_name_missing": _("Écrivez le nom de la personne invitée."),
+        "profession_missing": _("Choisissez la catégorie professionnelle."),
         "invitation_for": _("Invitation pour {name}, à lui donner en main propre."),
         "invitation_expires": _("À utiliser avant le {date} à {time}, une seule fois."),
         "bulk_no_file": _("Choisissez d'abord le fichier CSV."),
@@ -65,6 +66,7 @@ def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
         "certified": _("{name} est certifié·e."),
         "revoke": _("Révoquer le certificat"),
         "revoke_who": _("Révoquer le certificat de {name}."),
+        "reason_missing": _("Choisissez la raison."),
         "revoked": _(
             "Le certificat de {name} est révoqué : plus rien ne peut être partagé à cette clé. "
             "L'administration du territoire en est avertie pour signer la liste."

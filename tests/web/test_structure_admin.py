@@ -270,3 +270,52 @@ def test_with_a_v2_root_the_page_issues_a_certificate_with_an_end(
         m for m in members(sa.client(api), world.structure_id) if m["account_id"] == eva.account_id
     ]
     assert listed["certificate_state"] == "valid" and listed["not_after"]
+
+
+def test_nothing_is_chosen_for_the_structure_admin(
+    api: TestClient,
+    clock: FrozenClock,
+    live_server: str,
+    chromium: Browser,
+    problems: dict[str, PageProblems],
+) -> None:
+    """A professional's category goes into their certificate (the charter allows each
+    purpose to some professions) and a revocation's reason into the trail: neither
+    starts on the list's first entry. With nothing chosen, the page says what to choose
+    and revokes nothing."""
+    world: World = build_world(api)
+    sa = world.structure_admin
+    secret = enrol_totp(api, sa.headers, clock)
+    clock.advance(seconds=31)
+    context = chromium.new_context(viewport=PHONE, locale="fr-FR", has_touch=True)
+    page = context.new_page()
+    problems["page"] = PageProblems(page)
+    try:
+        log_in_structure_admin(page, live_server, sa.login, f"{PASSPHRASE} {SA_SLOT}")
+        enter_code(page, pyotp.TOTP(secret).at(clock.now()))
+        visible_screen(page, "members")
+
+        go(page, "Inviter")
+        invite = visible_screen(page, "invite")
+        expect(invite.locator("#invite-profession")).to_have_value("")
+        invite.locator("#invite-name").fill("M. Denis Blanc")
+        invite.get_by_role("button", name="Créer l'invitation").click()
+        expect(page.locator("#invite-error")).to_have_text(
+            "Choisissez la catégorie professionnelle."
+        )
+        visible_screen(page, "invite")
+
+        go(page, "Professionnel·les")
+        visible_screen(page, "members")
+        page.locator(f"[data-revoke-for='{world.professional.account_id}']").click()
+        revoke = visible_screen(page, "revoke")
+        expect(revoke.locator("#revoke-reason")).to_have_value("")
+        revoke.get_by_role("button", name="Révoquer", exact=True).click()
+        expect(page.locator("#revoke-error")).to_have_text("Choisissez la raison.")
+        visible_screen(page, "revoke")
+    finally:
+        context.close()
+    assert problems["page"].items == []
+    listed = members(sa.client(api), world.structure_id)
+    [dupont] = [m for m in listed if m["account_id"] == world.professional.account_id]
+    assert dupont["certificate_state"] == "valid"

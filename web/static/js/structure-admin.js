@@ -168,6 +168,9 @@ async function onInvite(event) {
   const profession = form.profession.value;
   showError("invite-error", "");
   if (!displayName) return showError("invite-error", STRINGS.display_name_missing);
+  // Nothing chosen in advance: the category goes into the certificate (the charter
+  // allows each purpose to some professions).
+  if (!profession) return showError("invite-error", STRINGS.profession_missing);
   busy(form, true);
   try {
     const invitation = await (await api("POST", `/structures/${state.structure}/invitations`, { json: { kind: PROFESSIONAL, display_name: displayName, profession } })).json();
@@ -411,6 +414,8 @@ async function onRevoke(event) {
   const member = state.target;
   if (!member) return;
   const reason = /** @type {HTMLSelectElement} */ (byId("revoke-reason")).value;
+  showError("revoke-error", "");
+  if (!reason) return showError("revoke-error", STRINGS.reason_missing);
   busy(form, true);
   try {
     await api("POST", `/memberships/${member.membership_id}/certificate/revoke`, { json: { reason } });
