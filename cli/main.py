@@ -25,6 +25,7 @@ from cli.structure import structure_app
 from cli.territory import territory_app
 from cli.territory_admin import register as register_territory_admin
 from client import ApiError
+from client.trust import CertificateNotLive, RootNotTrusted
 from crypto.errors import BindingError, CryptoError, DecryptionError, StaleError
 
 app = typer.Typer(
@@ -79,6 +80,10 @@ def main() -> None:
         app()
     except ApiError as exc:
         typer.echo(f"Erreur : {exc.message} ({exc.code})", err=True)
+        sys.exit(1)
+    except (CertificateNotLive, RootNotTrusted) as exc:
+        # The client's trust check, before sealing: its message says what to do.
+        typer.echo(f"Erreur : {exc}", err=True)
         sys.exit(1)
     except DecryptionError:
         typer.echo(

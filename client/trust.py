@@ -22,7 +22,7 @@ from weakref import WeakKeyDictionary
 from client.api import CoffreClient
 from crypto import b64decode
 from crypto.certificates_v2 import CertifiedKeysV2, verify_chain_v2
-from crypto.errors import CryptoError, SignatureError
+from crypto.errors import CryptoError, SignatureError, StaleError
 from crypto.pins import matches_pin
 from crypto.root_rotation import RotatedRoot, follow_root_rotations
 from crypto.statements_v2 import envelope_signer
@@ -32,6 +32,25 @@ UNCHAINED_FR = (
     "que vous avez vérifiée. Ne confiez rien et prévenez l'administration du territoire."
 )
 ROTATED_FR = "Le coffre a changé de clé de confiance, signée par l'ancienne."
+NOT_LIVE_FR = (
+    "Rien n'a été partagé : la clé de ce professionnel n'est plus certifiée (certificat "
+    "expiré ou révoqué), ou la liste de révocation du territoire n'est pas à jour. "
+    "Demandez-lui de faire renouveler son certificat par l'administrateur de sa structure ; "
+    "si cela continue, prévenez l'administration du territoire."
+)
+NO_LIST_FR = (
+    "Rien n'a été partagé : le territoire n'a pas encore publié de liste de révocation. "
+    "Prévenez l'administration du territoire, puis réessayez."
+)
+
+
+class RootNotTrusted(SignatureError):
+    """The root or the list cannot be trusted; the message (French) is for the person."""
+
+
+class CertificateNotLive(StaleError):
+    """A certificate ended or revoked, or a list out of date (SPEC §26.4); the message
+    (French) is for the person. Still a StaleError for the callers that catch it."""
 
 
 @dataclass
@@ -85,7 +104,7 @@ def root_in_force(
     candidates = [chain["first"]] + [link["root"] for link in chain["links"]]
     pinned = next((e for e in candidates if _is_pinned(e, memory.pin)), None)
     if pinned is None:
-        raise SignatureError(UNCHAINED_FR)
+        raise RootNotTrusted(UNCHAINED_FR)
     try:
         rotated = follow_root_rotations(
             pin=memory.pin,
@@ -95,7 +114,7 @@ def root_in_force(
             min_rotation=memory.min_rotation,
         )
     except SignatureError as exc:
-        raise SignatureError(UNCHAINED_FR) from exc
+        raise RootNotTrusted(UNCHAINED_FR) from exc
     if rotated.changed:
         memory.pin = rotated.pin
         memory.notices.append(ROTATED_FR)
@@ -117,17 +136,20 @@ def verify_v2_chain(
     root = root_in_force(client, memory, moment)
     listing = client.call("GET", "/trust/revocations").json()
     if listing["list"] is None:
-        raise SignatureError("the territory has published no revocation list yet")
-    certified = verify_chain_v2(
-        account_id=account_id,
-        box_public=b64decode(keys["box_public_key"]),
-        sign_public=b64decode(keys["sign_public_key"]),
-        certificates=keys["certificates"],
-        root=root.root,
-        pin=root.pin,
-        revocation_list=listing["list"],
-        now=moment,
-        min_sequence=memory.min_sequence,
-    )
+        raise RootNotTrusted(NO_LIST_FR)
+    try:
+        certified = verify_chain_v2(
+            account_id=account_id,
+            box_public=b64decode(keys["box_public_key"]),
+            sign_public=b64decode(keys["sign_public_key"]),
+            certificates=keys["certificates"],
+            root=root.root,
+            pin=root.pin,
+            revocation_list=listing["list"],
+            now=moment,
+            min_sequence=memory.min_sequence,
+        )
+    except StaleError as exc:
+        raise CertificateNotLive(NOT_LIVE_FR) from exc
     memory.min_sequence = max(memory.min_sequence, certified.revocation_sequence)
     return certified
