@@ -27,7 +27,6 @@ import crypto.fields
 from client.api import ApiError
 from client.network import (
     certify_v2,
-    members,
     publish_root_v2,
     renew,
     revoke,
@@ -51,50 +50,18 @@ from tests.structures.world import (
     TERRITORY,
     Who,
     certify_member,
+    go_v2,
     invite,
     join,
     log_in,
     material,
+    member_row,
     pinned_root,
 )
 
 
 def _coffre(api: TestClient) -> Coffre:
     return api.app.state.coffre  # type: ignore[attr-defined,no-any-return]
-
-
-def _member(api: TestClient, by: Who, structure_id: str, who: Who) -> dict[str, Any]:
-    [member] = [
-        m for m in members(by.client(api), structure_id) if m["account_id"] == who.account_id
-    ]
-    return member
-
-
-def _go_v2(api: TestClient, cw: ConsentWorld, clock: FrozenClock, root_keys: Any = None) -> None:
-    """Certify the structure admin (by the root) and the professional (by the
-    structure admin) with v2 certificates, then sign the revocation list."""
-    w = cw.world
-    root_keys = root_keys or w.admin.keys
-    admin_client = w.admin.client(api)
-    certify_v2(
-        admin_client,
-        w.admin.account_id,
-        root_keys,
-        w.structure_id,
-        _member(api, w.admin, w.structure_id, w.structure_admin),
-        territory=TERRITORY,
-        now=clock.now(),
-    )
-    certify_v2(
-        w.structure_admin.client(api),
-        w.structure_admin.account_id,
-        w.structure_admin.keys,
-        w.structure_id,
-        _member(api, w.structure_admin, w.structure_id, w.professional),
-        territory=TERRITORY,
-        now=clock.now(),
-    )
-    sign_revocations(admin_client, root_keys, now=clock.now())
 
 
 @pytest.fixture
@@ -110,7 +77,7 @@ def settings(settings: Settings) -> Settings:
 def cw(api: TestClient, tmp_path: Path, clock: FrozenClock) -> ConsentWorld:
     world = build_consent_world(api, tmp_path)
     publish_root_v2(world.world.admin.client(api), world.world.admin.keys, TERRITORY, clock.now())
-    _go_v2(api, world, clock)
+    go_v2(api, world.world, clock.now())
     return world
 
 
@@ -159,9 +126,9 @@ def test_an_expired_certificate_is_refused_at_once_and_renewal_before_the_end_ke
         _share_raw(cw, clock)
     assert caught.value.code == "certificate_expired"
     # Renewal by the structure admin (the root renews the admin): sharing works again.
-    _go_v2(api, cw, clock)
+    go_v2(api, cw.world, clock.now())
     assert _share(cw, clock)["id"]
-    rows = _member(api, w.structure_admin, w.structure_id, w.professional)
+    rows = member_row(api, w.structure_admin, w.structure_id, w.professional)
     assert rows["certified"] is True
     with _coffre(api).db.unit_of_work() as db:
         membership = db.get(Membership, rows["membership_id"])
@@ -173,7 +140,7 @@ def test_an_expired_certificate_is_refused_at_once_and_renewal_before_the_end_ke
             w.structure_admin.account_id,
             w.structure_admin.keys,
             w.structure_id,
-            _member(api, w.structure_admin, w.structure_id, w.professional),
+            member_row(api, w.structure_admin, w.structure_id, w.professional),
             territory=TERRITORY,
             days=400,
             now=clock.now(),
@@ -195,7 +162,9 @@ def test_a_revocation_is_refused_by_the_server_at_once_then_seen_by_the_client(
 ) -> None:
     w = cw.world
     grant = _share(cw, clock)
-    membership_id = _member(api, w.structure_admin, w.structure_id, w.professional)["membership_id"]
+    membership_id = member_row(api, w.structure_admin, w.structure_id, w.professional)[
+        "membership_id"
+    ]
     revoke(w.structure_admin.client(api), membership_id, "device_stolen")
     # The list does not name it yet: the client's check passes, the server refuses.
     with pytest.raises(ApiError) as caught:
@@ -230,7 +199,7 @@ def test_a_revocation_is_refused_by_the_server_at_once_then_seen_by_the_client(
             w.structure_admin.account_id,
             w.structure_admin.keys,
             w.structure_id,
-            _member(api, w.structure_admin, w.structure_id, w.professional),
+            member_row(api, w.structure_admin, w.structure_id, w.professional),
             territory=TERRITORY,
             now=clock.now(),
         )
@@ -256,7 +225,9 @@ def test_a_forged_stale_or_incomplete_revocation_list_is_refused(
     api: TestClient, cw: ConsentWorld, clock: FrozenClock
 ) -> None:
     w = cw.world
-    membership_id = _member(api, w.structure_admin, w.structure_id, w.professional)["membership_id"]
+    membership_id = member_row(api, w.structure_admin, w.structure_id, w.professional)[
+        "membership_id"
+    ]
     revoke(w.admin.client(api), membership_id, "left")
     status = api.get("/api/v1/trust/revocations/status", headers=w.admin.headers).json()
     revoked, held = status["revoked"], int(status["sequence"])
@@ -290,7 +261,7 @@ def test_a_rotated_root_is_followed_from_the_old_pin_and_an_unchained_one_refuse
     chain = rotate_root(w.admin.client(api), w.admin.keys, new_root, now=clock.now())
     assert chain["sequence"] == 1 and len(chain["links"]) == 1
     # The root in force re-certifies the structure admin and signs the list.
-    _go_v2(api, cw, clock, root_keys=new_root)
+    go_v2(api, cw.world, clock.now(), root_keys=new_root)
     client = _person_client(cw, clock)
     memory = memory_for(client, pinned_root(w.admin))
     certified = trusted_keys(client, w.professional.account_id, pinned_root(w.admin))
@@ -310,7 +281,7 @@ def test_twenty_parallel_revocations_and_renewals_settle_to_one_state(
     api: TestClient, cw: ConsentWorld, clock: FrozenClock, live_server: str
 ) -> None:
     w = cw.world
-    member = _member(api, w.structure_admin, w.structure_id, w.professional)
+    member = member_row(api, w.structure_admin, w.structure_id, w.professional)
     renewals = []
     for k in range(10):
         envelope = _v2_envelope(w, member, clock, minutes=k)
@@ -377,7 +348,9 @@ def test_a_professional_key_rotation_is_certified_and_old_grants_listed_for_resh
     w = cw.world
     coffre = _coffre(api)
     old_grant = _share(cw, clock)
-    membership_id = _member(api, w.structure_admin, w.structure_id, w.professional)["membership_id"]
+    membership_id = member_row(api, w.structure_admin, w.structure_id, w.professional)[
+        "membership_id"
+    ]
     revoke(w.structure_admin.client(api), membership_id, "key_rotated")
     new = material(31, w.professional.login)
     issued = coffre.resets.create_reset_code_as_operator(w.professional.login)
@@ -387,7 +360,7 @@ def test_a_professional_key_rotation_is_certified_and_old_grants_listed_for_resh
     sign_revocations(w.admin.client(api), w.admin.keys, now=clock.now())
     log_in(api, new)
     # The structure admin compares the new pin and certifies the new keys.
-    member = _member(api, w.structure_admin, w.structure_id, w.professional)
+    member = member_row(api, w.structure_admin, w.structure_id, w.professional)
     assert member["sign_public_key"] == crypto.b64encode(new.keys.sign_public)
     certify_v2(
         w.structure_admin.client(api),
@@ -455,7 +428,7 @@ def test_the_cli_renews_then_revokes_a_professional_certificate(
     runner = CliRunner()
     logged = runner.invoke(app, ["login", "--login", w.structure_admin.login], env=env)
     assert logged.exit_code == 0, logged.output
-    member = _member(api, w.structure_admin, w.structure_id, w.professional)
+    member = member_row(api, w.structure_admin, w.structure_id, w.professional)
     renewed = runner.invoke(
         app,
         ["certificate", "renew", w.structure_id, w.professional.account_id, "--days", "200"],
@@ -500,7 +473,9 @@ def test_a_professional_whose_certificate_is_revoked_deposits_nothing(
 
     w = cw.world
     _share(cw, clock)  # the link that lets the professional deposit
-    membership_id = _member(api, w.structure_admin, w.structure_id, w.professional)["membership_id"]
+    membership_id = member_row(api, w.structure_admin, w.structure_id, w.professional)[
+        "membership_id"
+    ]
     revoke(w.admin.client(api), membership_id, "device_stolen")
     before = api.get("/api/v1/documents", headers=cw.person.headers).json()["documents"]
     with pytest.raises(ApiError) as caught:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from client import CoffreClient
-from client.network import certify, members
+from client.network import certify, certify_v2, members, sign_revocations
 from coffre.accounts.service import SignupData
 from coffre.container import Coffre
 from crypto import AccountKeys, KdfParams, b64encode
@@ -159,6 +160,44 @@ def certify_member(api: TestClient, by: Who, structure_id: str, member_id: str) 
     [member] = [m for m in listing if m["account_id"] == member_id]
     certify(by.client(api), by.account_id, by.keys, structure_id, member)
     return str(member["membership_id"])
+
+
+def member_row(api: TestClient, by: Who, structure_id: str, who: Who) -> dict[str, Any]:
+    """``who``'s row in the structure's members list, as ``by`` reads it."""
+    [member] = [
+        m for m in members(by.client(api), structure_id) if m["account_id"] == who.account_id
+    ]
+    return member
+
+
+def go_v2(
+    api: TestClient, world: World, now: datetime, root_keys: Any = None, days: int = 365
+) -> None:
+    """The root certifies the structure admin, who certifies the professional (for
+    ``days``), with v2 certificates; the root signs the revocation list."""
+    root_keys = root_keys or world.admin.keys
+    admin_client = world.admin.client(api)
+    sa_row = member_row(api, world.admin, world.structure_id, world.structure_admin)
+    certify_v2(
+        admin_client,
+        world.admin.account_id,
+        root_keys,
+        world.structure_id,
+        sa_row,
+        territory=TERRITORY,
+        now=now,
+    )
+    certify_v2(
+        world.structure_admin.client(api),
+        world.structure_admin.account_id,
+        world.structure_admin.keys,
+        world.structure_id,
+        member_row(api, world.structure_admin, world.structure_id, world.professional),
+        territory=TERRITORY,
+        days=days,
+        now=now,
+    )
+    sign_revocations(admin_client, root_keys, now=now)
 
 
 def build_world(api: TestClient) -> World:

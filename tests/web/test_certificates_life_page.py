@@ -23,8 +23,6 @@ from playwright.sync_api import Page, Request, expect
 
 import crypto
 from client.network import (
-    certify_v2,
-    members,
     publish_root_v2,
     revoke,
     rotate_root,
@@ -38,7 +36,7 @@ from crypto.pins import pin_spoken
 from crypto.root_rotation import root_rotation_statement
 from crypto.statements_v2 import sign_statement_v2, statement_id
 from tests.consent.world import RSA
-from tests.structures.world import TERRITORY, Who, World
+from tests.structures.world import TERRITORY, World, go_v2, member_row
 from tests.web.conftest import assert_accessible, png
 from tests.web.journeys import (
     PIN_KEY,
@@ -64,45 +62,9 @@ ROTATED = "Le coffre a une nouvelle clé de confiance, validée par l'ancienne"
 TECHNICAL = ("clé", "certificat", "empreinte")
 
 
-def _member(api: TestClient, by: Who, structure_id: str, who: Who) -> dict[str, Any]:
-    [member] = [
-        m for m in members(by.client(api), structure_id) if m["account_id"] == who.account_id
-    ]
-    return member
-
-
-def _go_v2(
-    api: TestClient, world: World, clock: FrozenClock, root_keys: Any = None, days: int = 365
-) -> None:
-    """The root certifies the structure admin, who certifies Mme Dupont (for `days`),
-    with v2 certificates; the root signs the revocation list."""
-    root_keys = root_keys or world.admin.keys
-    admin_client = world.admin.client(api)
-    certify_v2(
-        admin_client,
-        world.admin.account_id,
-        root_keys,
-        world.structure_id,
-        _member(api, world.admin, world.structure_id, world.structure_admin),
-        territory=TERRITORY,
-        now=clock.now(),
-    )
-    certify_v2(
-        world.structure_admin.client(api),
-        world.structure_admin.account_id,
-        world.structure_admin.keys,
-        world.structure_id,
-        _member(api, world.structure_admin, world.structure_id, world.professional),
-        territory=TERRITORY,
-        days=days,
-        now=clock.now(),
-    )
-    sign_revocations(admin_client, root_keys, now=clock.now())
-
-
 def _v2_territory(api: TestClient, world: World, clock: FrozenClock, days: int = 365) -> None:
     publish_root_v2(world.admin.client(api), world.admin.keys, TERRITORY, clock.now())
-    _go_v2(api, world, clock, days=days)
+    go_v2(api, world, clock.now(), days=days)
 
 
 def _choose_share(page: Page, tmp_path: Path) -> None:
@@ -145,7 +107,7 @@ def test_a_professional_revoked_while_the_person_chooses_is_refused_nothing_sent
     _choose_share(page, tmp_path)
     confirm = visible_screen(page, "share-confirm")
     # Mme Dupont's phone is stolen: her structure revokes her, the root signs the list.
-    member = _member(api, world.structure_admin, world.structure_id, world.professional)
+    member = member_row(api, world.structure_admin, world.structure_id, world.professional)
     revoke(world.structure_admin.client(api), member["membership_id"], "device_stolen")
     sign_revocations(world.admin.client(api), world.admin.keys, now=clock.now())
     posts = _grant_posts(page)
@@ -191,7 +153,7 @@ def test_a_root_rotated_by_the_old_key_is_shown_to_the_person_and_pinned(
     _v2_territory(api, world, clock)
     new_root = crypto.generate_account_keys()
     rotate_root(world.admin.client(api), world.admin.keys, new_root, now=clock.now())
-    _go_v2(api, world, clock, root_keys=new_root)
+    go_v2(api, world, clock.now(), root_keys=new_root)
     log_in_person(page, live_server, world)
     pin_root(page, root_pin(world.admin))  # the person checked the old root
     _choose_share(page, tmp_path)
@@ -262,7 +224,7 @@ def test_my_shares_say_which_professional_no_longer_has_access(
     pin_root(page, root_pin(world.admin))
     _choose_share(page, tmp_path)
     confirm_share(page)
-    member = _member(api, world.structure_admin, world.structure_id, world.professional)
+    member = member_row(api, world.structure_admin, world.structure_id, world.professional)
     revoke(world.structure_admin.client(api), member["membership_id"], "left")
     sign_revocations(world.admin.client(api), world.admin.keys, now=clock.now())
     page.get_by_role("button", name="Mes documents").first.click()
@@ -289,7 +251,7 @@ def _rotate_professional_keys(api: TestClient, world: World, clock: FrozenClock)
     """Mme Dupont's key rotation as the server will record it (issue 17; the server
     path is helper D's): her old certificate revoked ("key_rotated"), her account's new
     keys, a new membership certified by her structure admin over them (v2)."""
-    member = _member(api, world.structure_admin, world.structure_id, world.professional)
+    member = member_row(api, world.structure_admin, world.structure_id, world.professional)
     revoke(world.structure_admin.client(api), member["membership_id"], "key_rotated")
     sign_revocations(world.admin.client(api), world.admin.keys, now=clock.now())
     new_keys = crypto.generate_account_keys()
