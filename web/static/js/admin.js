@@ -15,7 +15,7 @@
 import { createLogin } from "./console-login.js";
 import { calendarDay, dayKey, day, time } from "./dates.js";
 import { fill } from "./consent-common.js";
-import { byId, createDesk, createIdleLogout, el, formOf } from "./desk.js";
+import { byId, createDesk, createIdleLogout, el, formOf, putQr } from "./desk.js";
 import { siretProblem, normaliseSiret } from "./admin-siret.js";
 import { createRevocations } from "./admin-revocations.js";
 import { createCharterScreens } from "./admin-charter.js";
@@ -316,18 +316,7 @@ async function onInvite(event) {
     const link = invitation.url || `${location.origin}/#invitation=${invitation.code}`;
     /** @type {HTMLInputElement} */ (byId("invitation-link")).value = link;
     byId("invitation-code").textContent = invitation.code;
-    // The QR code is an SVG the server made (segno) from the link: no external service.
-    const qr = byId("invitation-qr");
-    qr.replaceChildren();
-    if (invitation.qr_svg) {
-      // Parsed as HTML: segno's inline SVG carries no xmlns, the HTML parser gives it one.
-      const svg = new DOMParser().parseFromString(invitation.qr_svg, "text/html").querySelector("svg");
-      if (svg) {
-        svg.setAttribute("aria-hidden", "true");
-        qr.append(document.importNode(svg, true));
-      }
-    }
-    qr.hidden = !invitation.qr_svg;
+    putQr(invitation.qr_svg || "", byId("invitation-qr"));
     byId("invitation-expires").textContent = fill(STRINGS.invitation_expires, { date: day(invitation.expires_at), time: time(invitation.expires_at) });
     busy(form, false);
     show("invitation");

@@ -41,6 +41,23 @@ export function el(tag, { className = "", text = "", lang = "" } = {}, ...childr
 }
 
 /**
+ * An invitation's QR code, an SVG the server made (segno) from the link: no external
+ * service. Parsed as HTML: segno's inline SVG carries no xmlns, the HTML parser gives it
+ * one. `into` is hidden when there is none.
+ * @param {string} svgText
+ * @param {HTMLElement} into
+ */
+export function putQr(svgText, into) {
+  into.replaceChildren();
+  const svg = new DOMParser().parseFromString(svgText, "text/html").querySelector("svg");
+  if (svg) {
+    svg.setAttribute("aria-hidden", "true");
+    into.append(document.importNode(svg, true));
+  }
+  into.hidden = !svg;
+}
+
+/**
  * What a desk page's screens and API calls need of the page.
  * @typedef {object} DeskContext
  * @property {Record<string, string>} STRINGS the page's texts (working, network_error,

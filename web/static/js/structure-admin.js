@@ -15,7 +15,7 @@
 import { createLogin } from "./console-login.js";
 import { day, time } from "./dates.js";
 import { fill } from "./consent-common.js";
-import { byId, createDesk, createIdleLogout, el, formOf } from "./desk.js";
+import { byId, createDesk, createIdleLogout, el, formOf, putQr } from "./desk.js";
 import { createCoffreCrypto } from "./coffre-crypto.js";
 import { createCoffreCryptoV2 } from "./coffre-crypto-v2.js";
 import { createCoffreStatementsV2 } from "./coffre-statements-v2.js";
@@ -147,18 +147,6 @@ async function showMembers(status = "") {
 }
 
 // ---------------------------------------------------------------------------- invite
-
-/** @param {string} svgText @param {HTMLElement} into */
-function putQr(svgText, into) {
-  into.replaceChildren();
-  // Parsed as HTML: segno's inline SVG carries no xmlns, the HTML parser gives it one.
-  const svg = new DOMParser().parseFromString(svgText, "text/html").querySelector("svg");
-  if (svg) {
-    svg.setAttribute("aria-hidden", "true");
-    into.append(document.importNode(svg, true));
-  }
-  into.hidden = !svg;
-}
 
 /** @param {SubmitEvent} event */
 async function onInvite(event) {
