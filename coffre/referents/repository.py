@@ -64,6 +64,25 @@ def active_link(db: DbSession, person_id: str) -> ReferentLink | None:
     return db.scalars(query).one_or_none()
 
 
+def active_referents(db: DbSession, person_ids: Collection[str]) -> dict[str, str]:
+    """Per person: their active référent, for the persons that have one."""
+    if not person_ids:
+        return {}
+    query = select(ReferentLink.person_id, ReferentLink.professional_id).where(
+        ReferentLink.person_id.in_(IDS), ReferentLink.status == LinkStatus.ACTIVE.value
+    )
+    return {str(p): str(r) for p, r in db.execute(query, {"ids": list(person_ids)}).all()}
+
+
+def followed_persons(professional_id: str) -> Select[str]:
+    """The persons whose active référent the professional is, as a subquery (the
+    relays' ``followed`` box): never loaded whole into a list."""
+    return select(ReferentLink.person_id).where(
+        ReferentLink.professional_id == professional_id,
+        ReferentLink.status == LinkStatus.ACTIVE.value,
+    )
+
+
 def active_link_between(db: DbSession, professional_id: str, person_id: str) -> ReferentLink | None:
     link = active_link(db, person_id)
     return link if link is not None and link.professional_id == professional_id else None

@@ -21,7 +21,6 @@ caller's answers exactly like an id that does not exist.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -37,12 +36,12 @@ from coffre.consent import repository as consent
 from coffre.consent.errors import PersonNotFound
 from coffre.consent.gate import CLOCK_SKEW
 from coffre.consent.service import TERRITORY_ZONE
-from coffre.db.engine import Database, hold
+from coffre.db.engine import Database
 from coffre.ids import is_valid_id, new_id
 from coffre.notifications.service import Kind, notify
 from coffre.policy import Action, Actor, PersonLink, Role, Standing, can
 from coffre.policy.referents import Candidate, Followed, HandoverNaming, OwnedLink
-from coffre.referents import relays, view
+from coffre.referents import handovers, relays, view
 from coffre.referents import repository as rows
 from coffre.referents.errors import (
     InvalidFollowedCursor,
@@ -74,8 +73,6 @@ FOLLOWED_PAGE_MAX = 100
 HANDOVER_PERSONS_MAX = 1000
 ABSENCE_MAX_DAYS = 366
 SWEEP_BATCH = 500
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -137,10 +134,6 @@ class NewHandover:
     person_ids: Sequence[str] | None = None
 
 
-def _person_lock(db: DbSession, person_id: str) -> None:
-    hold(db, "referent", person_id)
-
-
 class ReferentService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
@@ -174,7 +167,7 @@ class ReferentService:
             raise ProfessionalNotFound()
         now = self._clock.now()
         with self._db.unit_of_work(write=True) as db:
-            _person_lock(db, actor.account_id)
+            handovers.person_lock(db, actor.account_id)
             account = accounts.account_by_id(db, professional_id)
             membership = structures.active_membership(db, professional_id, structure_id)
             candidate = Candidate(
@@ -223,7 +216,7 @@ class ReferentService:
         """End the caller's référent link (one step)."""
         now = self._clock.now()
         with self._db.unit_of_work(write=True) as db:
-            _person_lock(db, actor.account_id)
+            handovers.person_lock(db, actor.account_id)
             current = rows.active_link(db, actor.account_id)
             if current is None or not can(
                 actor, Action.REFERENT_MANAGE, OwnedLink(current.person_id, current.status)
@@ -257,7 +250,7 @@ class ReferentService:
         """Whether the référent sees how many documents are about to expire."""
         now = self._clock.now()
         with self._db.unit_of_work(write=True) as db:
-            _person_lock(db, actor.account_id)
+            handovers.person_lock(db, actor.account_id)
             current = rows.active_link(db, actor.account_id)
             if current is None or not can(
                 actor, Action.REFERENT_MANAGE, OwnedLink(current.person_id, current.status)
@@ -289,7 +282,7 @@ class ReferentService:
     def accept_proposal(self, actor: Actor, proposal_id: str) -> LinkView:
         now = self._clock.now()
         with self._db.unit_of_work(write=True) as db:
-            _person_lock(db, actor.account_id)
+            handovers.person_lock(db, actor.account_id)
             proposal = self._proposal(db, actor, proposal_id)
             membership = structures.active_membership(
                 db, proposal.professional_id, proposal.structure_id
@@ -309,7 +302,7 @@ class ReferentService:
     def decline_proposal(self, actor: Actor, proposal_id: str) -> LinkView:
         now = self._clock.now()
         with self._db.unit_of_work(write=True) as db:
-            _person_lock(db, actor.account_id)
+            handovers.person_lock(db, actor.account_id)
             proposal = self._proposal(db, actor, proposal_id)
             if not rows.decline_proposal(db, proposal.id, now):
                 raise ReferentProposalAlreadyAnswered()
@@ -339,7 +332,7 @@ class ReferentService:
         """Move the link to the successor; the answer lists the grants to re-share."""
         now = self._clock.now()
         with self._db.unit_of_work(write=True) as db:
-            _person_lock(db, actor.account_id)
+            handovers.person_lock(db, actor.account_id)
             handover = self._pending_handover(db, actor, handover_id)
             old = db.get(ReferentLink, handover.link_id)
             if old is None or old.status != LinkStatus.ACTIVE.value:
@@ -401,7 +394,7 @@ class ReferentService:
         """Keep the current référent link as it is; returns it."""
         now = self._clock.now()
         with self._db.unit_of_work(write=True) as db:
-            _person_lock(db, actor.account_id)
+            handovers.person_lock(db, actor.account_id)
             handover = self._pending_handover(db, actor, handover_id)
             old = db.get(ReferentLink, handover.link_id)
             if old is None:
@@ -432,7 +425,7 @@ class ReferentService:
             raise PersonNotFound()
         now = self._clock.now()
         with self._db.unit_of_work(write=True) as db:
-            _person_lock(db, person_id)
+            handovers.person_lock(db, person_id)
             person = accounts.account_by_id(db, person_id)
             membership = structures.active_membership(db, actor.account_id, structure_id)
             linked = (
@@ -534,30 +527,23 @@ class ReferentService:
             # namings, or a naming and a person's answer, cannot wait on each other.
             allowed.sort(key=lambda link: link.person_id)
             for link in allowed:
-                _person_lock(db, link.person_id)
-            from_profile = db.get(ProfessionalProfile, new.from_professional_id)
-            successor_profile = db.get(ProfessionalProfile, new.successor_id)
+                handovers.person_lock(db, link.person_id)
             count = 0
             for link in allowed:
                 db.refresh(link)
                 if link.status != LinkStatus.ACTIVE.value:
                     continue  # the person changed or ended it meanwhile
                 rows.cancel_handovers(db, link.id, now)
-                handover = ReferentHandover(
-                    id=new_id(),
-                    link_id=link.id,
-                    person_id=link.person_id,
-                    from_professional_id=link.professional_id,
+                handover = handovers.ask(
+                    db,
+                    link,
                     successor_id=new.successor_id,
                     successor_structure_id=successor_membership.structure_id,
                     reason=new.reason,
                     until=until,
                     named_by=actor.account_id,
-                    created_at=now,
-                    status=HandoverStatus.PENDING.value,
+                    now=now,
                 )
-                db.add(handover)
-                db.flush()
                 audit.append(
                     db,
                     audit.by(
@@ -576,96 +562,15 @@ class ReferentService:
                     ),
                     now,
                 )
-                notify(
-                    db,
-                    link.person_id,
-                    Kind.REFERENT_HANDOVER,
-                    {
-                        "handover": handover.id,
-                        "professional": from_profile.display_name if from_profile else "",
-                        "successor": successor_profile.display_name if successor_profile else "",
-                        "reason": new.reason,
-                    },
-                    now,
-                )
+                handovers.tell(db, handover, now)
                 count += 1
             return count
 
     # -- jobs ----------------------------------------------------------------------------
     def sweep(self, now: datetime | None = None, *, batch: int = SWEEP_BATCH) -> int:
-        """Job: an absence is over. For each hand-over ``absent`` the person accepted,
-        whose ``until`` date has come, while the successor is still their référent and
-        the absent référent still a certified member: the person is asked, in plain
-        words, whether the absent référent takes the link back (a hand-over ``back``,
-        answered like any other). Nothing moves without the person (docs/NETWORK.md
-        "Fin d'une absence"). Each person in a write unit of work of its own, under the
-        person's lock, checked again there: parallel sweeps ask once. Returns how many
-        persons were asked."""
-        now = now or self._clock.now()
-        today = now.astimezone(TERRITORY_ZONE).date()
-        asked = 0
-        with self._db.unit_of_work() as db:
-            due = [h.id for h in rows.absences_ended(db, today, batch)]
-        for handover_id in due:
-            with self._db.unit_of_work(write=True) as db:
-                absence = db.get(ReferentHandover, handover_id)
-                if absence is None:
-                    continue
-                _person_lock(db, absence.person_id)
-                found = rows.absence_ended(db, handover_id, today)
-                if found is None:
-                    continue  # a parallel sweep asked, or the person moved meanwhile
-                link, membership = found
-                back = ReferentHandover(
-                    id=new_id(),
-                    link_id=link.id,
-                    person_id=link.person_id,
-                    from_professional_id=link.professional_id,
-                    successor_id=absence.from_professional_id,
-                    successor_structure_id=membership.structure_id,
-                    reason=HandoverReason.BACK.value,
-                    until=None,
-                    named_by=absence.named_by,
-                    created_at=now,
-                    status=HandoverStatus.PENDING.value,
-                )
-                db.add(back)
-                db.flush()
-                audit.append(
-                    db,
-                    audit.by(
-                        None,
-                        "referent.absence_ended",
-                        person_id=link.person_id,
-                        structure_id=membership.structure_id,
-                        object_type="referent_handover",
-                        object_id=back.id,
-                        details={
-                            "professional": absence.from_professional_id,
-                            "successor": link.professional_id,
-                            "absence": absence.id,
-                        },
-                    ),
-                    now,
-                )
-                returning = db.get(ProfessionalProfile, absence.from_professional_id)
-                interim = db.get(ProfessionalProfile, link.professional_id)
-                notify(
-                    db,
-                    link.person_id,
-                    Kind.REFERENT_HANDOVER,
-                    {
-                        "handover": back.id,
-                        "professional": interim.display_name if interim else "",
-                        "successor": returning.display_name if returning else "",
-                        "reason": HandoverReason.BACK.value,
-                    },
-                    now,
-                )
-                asked += 1
-        if asked:
-            log.info("absences ended: %d persons asked", asked)
-        return asked
+        """Job: ask the persons whose référent's absence is over whether the absent
+        référent takes the link back (``handovers.sweep_absences``)."""
+        return handovers.sweep_absences(self._db, now or self._clock.now(), batch)
 
     def run_sweep(self) -> None:
         """The background job's entry (api/app.py ``_background_jobs``)."""

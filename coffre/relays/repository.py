@@ -9,14 +9,15 @@ one writer at a time).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, and_, exists, false, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, and_, exists, false, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as DbSession
 
-from coffre.relays.models import Relay, RelayDocument, RelayNoteKey, RelayState
+from coffre.relays.models import CloseReason, Relay, RelayDocument, RelayNoteKey, RelayState
 from coffre.structures.models import Membership
 
 PROPOSED = RelayState.PROPOSED.value
@@ -91,11 +92,12 @@ def decline(db: DbSession, relay_id: str, reason: str, now: datetime) -> bool:
 
 
 def close(db: DbSession, relay_id: str, reason: str, now: datetime) -> bool:
-    """Close a relay still proposed or taken."""
+    """Close a relay still proposed or taken; ``done`` only once taken."""
+    done = reason == CloseReason.DONE.value
     return _changed(
         db,
         relay_id,
-        Relay.state.in_((PROPOSED, TAKEN)),
+        Relay.state == TAKEN if done else Relay.state.in_((PROPOSED, TAKEN)),
         state=RelayState.CLOSED.value,
         closed_at=now,
         close_reason=reason,
@@ -176,6 +178,21 @@ def documents(db: DbSession, relay_id: str) -> list[str]:
     return list(db.scalars(query))
 
 
+def documents_of(db: DbSession, relay_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The documents of these relays, by relay id (a page of GET /relays at once)."""
+    found: dict[str, list[str]] = {}
+    ids = list(relay_ids)
+    for start in range(0, len(ids), 500):
+        query = (
+            select(RelayDocument.relay_id, RelayDocument.document_id)
+            .where(RelayDocument.relay_id.in_(ids[start : start + 500]))
+            .order_by(RelayDocument.relay_id, RelayDocument.document_id)
+        )
+        for relay_id, document_id in db.execute(query).all():
+            found.setdefault(relay_id, []).append(document_id)
+    return found
+
+
 def note_key(db: DbSession, relay_id: str, which: str, recipient_id: str) -> RelayNoteKey | None:
     return db.get(RelayNoteKey, (relay_id, which, recipient_id))
 
@@ -192,6 +209,17 @@ def sealed_keys_of(
             RelayNoteKey.recipient_id == recipient_id,
         )
         found |= {(k.relay_id, k.which): k.sealed_key for k in db.scalars(query)}
+    return found
+
+
+def by_id(db: DbSession, column: InstrumentedAttribute[str], ids: Collection[str]) -> list[Any]:
+    """The rows of ``column``'s table whose ``column`` is one of ``ids`` (names and
+    keys of a page of relays at once)."""
+    wanted = sorted(set(ids))
+    found: list[Any] = []
+    for start in range(0, len(wanted), 500):
+        query = select(column.class_).where(column.in_(wanted[start : start + 500]))
+        found.extend(db.scalars(query))
     return found
 
 
@@ -212,7 +240,7 @@ def visible_to(
     professional_id: str | None,
     box: str | None,
     state: str | None,
-    followed: Sequence[str] = (),
+    followed: Select[str] | None = None,
     after: tuple[datetime, str] | None = None,
     limit: int,
 ) -> Sequence[Relay]:
@@ -241,7 +269,7 @@ def visible_to(
             "incoming": or_(
                 and_(Relay.agreed_at.is_not(None), member), Relay.taken_by == account_id
             ),
-            "followed": Relay.person_id.in_(list(followed)),
+            "followed": Relay.person_id.in_(followed) if followed is not None else false(),
         }
         if box is None:
             condition = or_(*boxes.values())

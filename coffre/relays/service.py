@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
@@ -362,8 +362,6 @@ class RelayService:
                 chosen = reason or CloseReason.ENDED_BY_ORIENTING.value
             if chosen not in allowed:
                 raise RelayInvalid(message_fr="Ce motif de clôture n'est pas possible ici.")
-            if chosen == CloseReason.DONE.value and relay.state != RelayState.TAKEN.value:
-                raise RelayAlreadyAnswered()
             if not repository.close(db, relay.id, chosen, now):
                 raise RelayAlreadyAnswered()
             db.refresh(relay)
@@ -445,7 +443,7 @@ class RelayService:
         if state is not None and state not in {s.value for s in RelayState}:
             raise RelayInvalid(message_fr="Cet état de relais n'existe pas.")
         with self._db.unit_of_work() as db:
-            followed = [] if professional_id is None else _followed_by(db, professional_id)
+            followed = None if professional_id is None else _followed_by(professional_id)
             rows = repository.visible_to(
                 db,
                 person_id=person_id,
@@ -459,7 +457,7 @@ class RelayService:
             more = len(rows) > limit
             rows = rows[:limit]
             look = _Lookups(db)
-            look.prefetch([r.id for r in rows], actor.account_id)
+            look.prefetch(rows, actor.account_id)
             items = [
                 self._view(db, actor, relay, look)
                 for relay in rows
@@ -599,7 +597,7 @@ class RelayService:
                 else None
             ),
             purpose_label=names.purpose_label(relay.charter_version, relay.purpose),
-            documents=repository.documents(db, relay.id) if sees_documents else None,
+            documents=names.documents(relay.id) if sees_documents else None,
             note=relay.note if note_key is not None else None,
             note_key=note_key,
             return_note=relay.return_note if return_key is not None else None,
@@ -638,21 +636,48 @@ def _parse_cursor(cursor: str | None) -> tuple[datetime, str] | None:
 class _Lookups:
     """What many relays of one answer share, looked up once per unit of work: names,
     public keys, charter versions' purpose labels, the services' names, the caller's
-    structures and each person's référent, and (``prefetch``) the caller's sealed note
-    keys: a list of 200 relays is a few queries, not 2 000."""
+    structures and each person's référent; ``prefetch`` reads them for a whole page
+    at once, with the caller's sealed note keys and the relays' documents: a list of
+    200 relays is a few grouped queries, whatever the number of persons in it."""
 
     def __init__(self, db: DbSession) -> None:
         self._db = db
-        self._names: dict[tuple[str, str], str] = {}
-        self._keys: dict[str, PublicKeys | None] = {}
+        self._accounts: dict[str, Account | None] = {}
+        self._profiles: dict[str, ProfessionalProfile | None] = {}
+        self._structures: dict[str, Structure | None] = {}
         self._services: dict[str, str] = {}
         self._charters: dict[int, Charter | None] = {}
         self._members: dict[str, list[str]] = {}
         self._referents: dict[str, str | None] = {}
         self._note_keys: dict[tuple[str, str], bytes] | None = None
+        self._documents: dict[str, list[str]] | None = None
 
-    def prefetch(self, relay_ids: Sequence[str], account_id: str) -> None:
-        self._note_keys = repository.sealed_keys_of(self._db, relay_ids, account_id)
+    def prefetch(self, relays: Sequence[Relay], account_id: str) -> None:
+        db = self._db
+        relay_ids = [r.id for r in relays]
+        self._note_keys = repository.sealed_keys_of(db, relay_ids, account_id)
+        self._documents = repository.documents_of(db, relay_ids)
+        persons = {r.person_id for r in relays}
+        accounts = persons | {
+            a for r in relays for a in (r.orienting_id, r.responsible_id, r.taken_by) if a
+        }
+        structure_ids = {
+            s for r in relays for s in (r.orienting_structure_id, r.target_structure_id)
+        }
+        found_accounts = repository.by_id(db, Account.id, accounts)
+        self._accounts |= dict.fromkeys(accounts) | {a.id: a for a in found_accounts}
+        found_profiles = repository.by_id(db, ProfessionalProfile.account_id, accounts - persons)
+        self._profiles |= dict.fromkeys(accounts - persons) | {
+            p.account_id: p for p in found_profiles
+        }
+        found_structures = repository.by_id(db, Structure.id, structure_ids)
+        self._structures |= dict.fromkeys(structure_ids) | {s.id: s for s in found_structures}
+        services = sorted({r.service_id for r in relays})
+        self._services |= dict.fromkeys(services, "") | {
+            s.id: s.nom for s, _ in directory.services_with_structures(db, services)
+        }
+        referents = _referents_of(db, persons)
+        self._referents |= {p: referents.get(p) for p in persons}
 
     def note_key(self, relay_id: str, which: str, account_id: str) -> bytes | None:
         if self._note_keys is not None:
@@ -660,38 +685,37 @@ class _Lookups:
         row = repository.note_key(self._db, relay_id, which, account_id)
         return row.sealed_key if row is not None else None
 
-    def _name(self, kind: str, key: str) -> str:
-        if (kind, key) not in self._names:
-            if kind == "person":
-                account = self._db.get(Account, key)
-                name = account.login if account is not None else ""
-            elif kind == "professional":
-                profile = self._db.get(ProfessionalProfile, key)
-                name = profile.display_name if profile is not None else ""
-            else:
-                structure = self._db.get(Structure, key)
-                name = structure.name if structure is not None else ""
-            self._names[(kind, key)] = name
-        return self._names[(kind, key)]
+    def documents(self, relay_id: str) -> list[str]:
+        if self._documents is not None:
+            return self._documents.get(relay_id, [])
+        return repository.documents(self._db, relay_id)
+
+    def _account(self, account_id: str) -> Account | None:
+        if account_id not in self._accounts:
+            self._accounts[account_id] = self._db.get(Account, account_id)
+        return self._accounts[account_id]
 
     def person(self, account_id: str) -> str:
-        return self._name("person", account_id)
+        account = self._account(account_id)
+        return account.login if account is not None else ""
 
     def professional(self, account_id: str) -> str:
-        return self._name("professional", account_id)
+        if account_id not in self._profiles:
+            self._profiles[account_id] = self._db.get(ProfessionalProfile, account_id)
+        profile = self._profiles[account_id]
+        return profile.display_name if profile is not None else ""
 
     def structure(self, structure_id: str) -> str:
-        return self._name("structure", structure_id)
+        if structure_id not in self._structures:
+            self._structures[structure_id] = self._db.get(Structure, structure_id)
+        structure = self._structures[structure_id]
+        return structure.name if structure is not None else ""
 
     def keys(self, account_id: str) -> PublicKeys | None:
-        if account_id not in self._keys:
-            account = self._db.get(Account, account_id)
-            self._keys[account_id] = (
-                PublicKeys(account_id, account.box_public_key, account.sign_public_key)
-                if account is not None
-                else None
-            )
-        return self._keys[account_id]
+        account = self._account(account_id)
+        if account is None:
+            return None
+        return PublicKeys(account_id, account.box_public_key, account.sign_public_key)
 
     def service(self, service_id: str) -> str:
         if service_id not in self._services:
@@ -853,12 +877,15 @@ def _referent_of(db: DbSession, person_id: str) -> str | None:
     return link.professional_id if link is not None else None
 
 
-def _followed_by(db: DbSession, professional_id: str) -> list[str]:
-    """The persons whose active référent the professional is."""
-    from coffre.referents.models import LinkStatus, ReferentLink
+def _referents_of(db: DbSession, person_ids: set[str]) -> dict[str, str]:
+    """Per person of ``person_ids``: their active référent, if any (see ``_referent_of``)."""
+    from coffre.referents import repository as referents
 
-    query = select(ReferentLink.person_id).where(
-        ReferentLink.professional_id == professional_id,
-        ReferentLink.status == LinkStatus.ACTIVE.value,
-    )
-    return list(db.scalars(query))
+    return referents.active_referents(db, person_ids)
+
+
+def _followed_by(professional_id: str) -> Select[str]:
+    """The persons whose active référent the professional is (a subquery)."""
+    from coffre.referents import repository as referents
+
+    return referents.followed_persons(professional_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from client import relays as relay_client
 from coffre.clock import FrozenClock
@@ -66,3 +67,31 @@ def test_a_malformed_cursor_is_refused(rw: RelayWorld, cursor: str) -> None:
     assert error["message"] == (
         "Cette page de relais n'existe pas. Rechargez la liste depuis le début."
     )
+
+
+def _statements(rw: RelayWorld, who: Any) -> int:
+    """How many SQL statements one GET /relays costs."""
+    engine = rw.api.app.state.coffre.db.engine  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = rw.api.get(URL, params={"limit": 200}, headers=who.headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, response.text
+    return len(statements)
+
+
+def test_a_page_of_relays_costs_the_same_queries_whatever_its_length(rw: RelayWorld) -> None:
+    # The person and the taker see each relay's documents: read for the page at once,
+    # not once per relay (and so are the names, keys and référents).
+    rw.taken()
+    one = {who.account_id: _statements(rw, who) for who in (rw.person, rw.agent, rw.orienting)}
+    for _ in range(3):
+        rw.taken()
+    four = {who.account_id: _statements(rw, who) for who in (rw.person, rw.agent, rw.orienting)}
+    assert four == one

@@ -70,7 +70,8 @@ def test_the_person_chooses_a_referent_among_those_they_share_with_then_ends_it(
     pick = visible_screen(page, "referent-pick")
     known = pick.locator("#referent-pick-known")
     expect(known).to_contain_text("Mme Dupont")
-    # Nothing is chosen for the person.
+    # Nothing is chosen for the person, among choices that are there.
+    expect(pick.locator("input[name=referent]")).not_to_have_count(0)
     expect(pick.locator("input[name=referent]:checked")).to_have_count(0)
     assert_accessible(page, "referent-pick")
     screenshot(page, "network-referent-pick")

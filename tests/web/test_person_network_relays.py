@@ -61,6 +61,8 @@ def test_the_person_agrees_to_a_relay_then_shows_the_taker_their_papers(
     expect(agree.locator("#relay-agree-needs")).to_contain_text(
         "Justificatif de domicile : lequel montrer ?"
     )
+    # Nothing ticked among choices that are there (else the count below proves nothing).
+    expect(agree.locator("input[name=relay-doc]")).not_to_have_count(0)
     expect(agree.locator("input[name=relay-doc]:checked")).to_have_count(0)
     assert_accessible(page, "relay-agree")
     screenshot(page, "network-relay-agree")
@@ -84,6 +86,7 @@ def test_the_person_agrees_to_a_relay_then_shows_the_taker_their_papers(
     ask = visible_screen(page, "relay-share")
     expect(ask.locator("h1")).to_have_text("Mme Lefèvre a pris le relais")
     expect(ask.locator("#relay-share-who")).to_contain_text("Lui montrer vos papiers ?")
+    expect(ask.locator("input[name=relay-days]")).not_to_have_count(0)
     expect(ask.locator("input[name=relay-days]:checked")).to_have_count(0)
     assert_accessible(page, "relay-share")
     screenshot(page, "network-relay-share")
