@@ -57,6 +57,8 @@ class Action(StrEnum):
     CERTIFICATE_REVOKE = "certificate.revoke"
     REVOCATIONS_PUBLISH = "revocations.publish"
     TRUST_ROOT_PUBLISH = "trust_root.publish"
+    # A professional replaces their own keys (coffre/structures/rotation.py).
+    KEYS_ROTATE = "keys.rotate"
     # Regaining access without the recovery kit, and leaving (coffre/accounts/reset.py,
     # erasure.py).
     ACCOUNT_RESET_ISSUE = "account.reset_issue"

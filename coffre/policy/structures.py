@@ -70,6 +70,13 @@ def _revoke_certificate(actor: Actor, target: object | None) -> bool:
     )
 
 
+def _rotate_keys(actor: Actor, target: object | None) -> bool:
+    # A professional (structure admins included) replaces their own keys; the
+    # territory admin's key is the root (its rotation is SPEC §26.5's), a charter
+    # officer's and a person's are replaced by a reset.
+    return actor.role is Role.PROFESSIONAL
+
+
 RULES: Mapping[Action, Rule] = {
     Action.STRUCTURE_LIST: _anyone,
     Action.PROFESSIONAL_KEYS: _anyone,
@@ -84,4 +91,5 @@ RULES: Mapping[Action, Rule] = {
     Action.CERTIFICATE_REVOKE: _revoke_certificate,
     Action.REVOCATIONS_PUBLISH: _territory_admin,
     Action.TRUST_ROOT_PUBLISH: _territory_admin,
+    Action.KEYS_ROTATE: _rotate_keys,
 }

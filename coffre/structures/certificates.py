@@ -301,60 +301,68 @@ class CertificateService:
                 raise MembershipNotFound()
             if membership.certificate is None:
                 raise MembershipNotFound()
-            now = self._clock.now()
-            # Decided by the database: of parallel revocations, one changes the row
-            # and records it; the others find it revoked and change nothing. A renewal
-            # racing with it either lands first (then its certificate is the one
-            # revoked, read below after the row is ours) or finds it revoked.
-            result = db.execute(
-                update(Membership)
-                .where(
-                    Membership.id == membership.id,
-                    Membership.revoked_at.is_(None),
-                    Membership.certificate.is_not(None),
-                )
-                .values(revoked_at=now)
-                .execution_options(synchronize_session=False)
+            self.revoke_in(db, actor, membership, reason, self._clock.now())
+            return membership
+
+    def revoke_in(
+        self, db: DbSession, actor: Actor, membership: Membership, reason: str, now: datetime
+    ) -> bool:
+        """Revoke ``membership``'s certificate inside the caller's unit of work (the
+        caller decided who may): True for the one caller that revoked it. Also used by
+        a professional's key rotation (coffre/structures/rotation.py)."""
+        # Decided by the database: of parallel revocations, one changes the row
+        # and records it; the others find it revoked and change nothing. A renewal
+        # racing with it either lands first (then its certificate is the one
+        # revoked, read below after the row is ours) or finds it revoked.
+        result = db.execute(
+            update(Membership)
+            .where(
+                Membership.id == membership.id,
+                Membership.revoked_at.is_(None),
+                Membership.certificate.is_not(None),
             )
-            assert isinstance(result, CursorResult)
-            db.refresh(membership)
-            if int(result.rowcount) != 1 or membership.certificate is None:
-                return membership
-            certificate_id = membership.certificate_id or v1_certificate_id(membership.certificate)
-            db.add(
-                CertificateRevocation(
-                    certificate_id=certificate_id,
-                    membership_id=membership.id,
-                    account_id=membership.account_id,
-                    not_after=membership.not_after,
-                    revoked_at=now,
-                    revoked_by=actor.account_id,
-                    reason=reason,
-                )
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(result, CursorResult)
+        db.refresh(membership)
+        if int(result.rowcount) != 1 or membership.certificate is None:
+            return False
+        certificate_id = membership.certificate_id or v1_certificate_id(membership.certificate)
+        db.add(
+            CertificateRevocation(
+                certificate_id=certificate_id,
+                membership_id=membership.id,
+                account_id=membership.account_id,
+                not_after=membership.not_after,
+                revoked_at=now,
+                revoked_by=actor.account_id,
+                reason=reason,
             )
-            audit.append(
+        )
+        audit.append(
+            db,
+            audit.by(
+                actor,
+                "certificate.revoke",
+                structure_id=membership.structure_id,
+                object_type="account",
+                object_id=membership.account_id,
+                reason=reason,
+                details={"role": membership.role, "certificate": certificate_id},
+            ),
+            now,
+        )
+        for admin in _territory_admins(db):
+            notify(
                 db,
-                audit.by(
-                    actor,
-                    "certificate.revoke",
-                    structure_id=membership.structure_id,
-                    object_type="account",
-                    object_id=membership.account_id,
-                    reason=reason,
-                    details={"role": membership.role, "certificate": certificate_id},
-                ),
+                admin,
+                Kind.REVOCATIONS_DUE,
+                {"why": "revoked", "certificate": certificate_id},
                 now,
             )
-            for admin in _territory_admins(db):
-                notify(
-                    db,
-                    admin,
-                    Kind.REVOCATIONS_DUE,
-                    {"why": "revoked", "certificate": certificate_id},
-                    now,
-                )
-            self._tell_holders(db, actor, membership, now)
-            return membership
+        self._tell_holders(db, actor, membership, now)
+        return True
 
     def _tell_holders(
         self, db: DbSession, actor: Actor, membership: Membership, now: datetime
