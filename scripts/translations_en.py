@@ -1601,7 +1601,28 @@ EN = {
     "Ligne n° {n}": "Line no. {n}",
     "Lignes concernées ({n})": "Lines concerned ({n})",
     "Me connecter": "Log in",
-    "Membre certifié·e": "Member certified",
+    # The officer's console: audit kinds (web/console_strings.py).
+    "Certificat d'un membre délivré ou renouvelé": "Member's certificate issued or renewed",
+    "Invitations créées depuis un fichier (CSV)": "Invitations made from a file (CSV)",
+    "Certificat d'un membre révoqué": "Member's certificate revoked",
+    "Personne prévenue : un partage visait une clé révoquée": (
+        "Person told: a share was made to a revoked key"
+    ),
+    "Liste des certificats révoqués signée et publiée": "Revocation list signed and published",
+    "Racine de confiance du territoire publiée": "Territory's trust root published",
+    "Racine de confiance du territoire remplacée (rotation)": (
+        "Territory's trust root replaced (rotation)"
+    ),
+    "Nouvelles clés d'un·e professionnel·le (rotation)": "New keys for a professional (rotation)",
+    "Connexion avec ProConnect": "Login with ProConnect",
+    "Compte lié à une identité ProConnect": "Account linked to a ProConnect identity",
+    "Annuaire des services importé": "Directory of services imported",
+    "Fiche de l'annuaire vérifiée par la structure": "Directory entry checked by the organisation",
+    "Accès à un document refusé": "Access to a document refused",
+    "Stockage réparé : fichiers orphelins supprimés": "Storage repaired: orphan files removed",
+    "Anciennes entrées du journal purgées (durée de conservation)": (
+        "Old log entries purged (retention period)"
+    ),
     "Membre retiré·e d'une structure": "Member removed from a structure",
     "Menu de la console": "Console menu",
     "Motif indiqué : « {reason} »": "Stated reason: “{reason}”",
