@@ -22,10 +22,10 @@ from crypto.errors import StaleError
 from crypto.statements_v2 import statement_id
 from tests.accounts.factories import enrol_totp
 from tests.factories import PASSPHRASE
-from tests.structures.world import World, pinned_root
+from tests.structures.world import World, member_row, pinned_root
 from tests.web.conftest import assert_accessible
 from tests.web.journeys import enter_code, visible_screen
-from tests.web.test_certificates_life_page import _member, _v2_territory
+from tests.web.test_certificates_life_page import _v2_territory
 from tests.web.test_territory_admin import ADMIN_SLOT, go, log_in_admin
 
 
@@ -33,7 +33,7 @@ def test_the_territory_admin_signs_the_revocation_list_in_the_page(
     api: TestClient, world: World, clock: FrozenClock, page: Page, live_server: str
 ) -> None:
     _v2_territory(api, world, clock)
-    member = _member(api, world.structure_admin, world.structure_id, world.professional)
+    member = member_row(api, world.structure_admin, world.structure_id, world.professional)
     revoke(world.structure_admin.client(api), member["membership_id"], "left")
     before = api.get("/api/v1/trust/revocations").json()["sequence"]
     # The admin's authenticator: enrolled afresh here, its secret kept by the test.
