@@ -1,5 +1,5 @@
-"""Professional commands: what persons shared with me, pulling a granted copy, and
-confirming a person's key.
+"""Professional commands: what persons shared with me, pulling a granted copy,
+confirming a person's key, and replacing my own keys (``coffre rotate-keys``).
 
 A pulled copy is decrypted on this computer and written with a visible watermark
 (recipient, structure, purpose, date): the person is told of every pull, and a
@@ -23,6 +23,7 @@ from rich.table import Table
 from cli.options import DEFAULT_HOME, HomeOption, PassphraseOption
 from cli.state import open_client, require_session
 from client import consent
+from client.credentials import rotate_keys as rotate_keys_of
 
 console = Console()
 
@@ -97,3 +98,34 @@ def confirm_person(
             )
             raise typer.Exit(code=1) from None
     console.print("Clé de la personne vérifiée et retenue sur cet ordinateur.")
+
+
+ROTATE_WARNING = (
+    "Changer mes clés : à faire si votre appareil a été perdu ou volé, ou si votre clé "
+    "a pu être vue. Vos certificats sont révoqués tout de suite : plus rien ne peut "
+    "vous être confié avant que l'administrateur ou l'administratrice de votre "
+    "structure certifie votre nouvelle clé, en face à face. Les personnes qui vous "
+    "avaient partagé des documents devront les partager à nouveau. Votre phrase "
+    "secrète ne change pas ; votre code de récupération, si : notez le nouveau."
+)
+
+
+def rotate_keys(
+    passphrase: PassphraseOption,
+    yes: Annotated[bool, typer.Option("--yes", help="Ne pas demander de confirmation")] = False,
+    home: HomeOption = DEFAULT_HOME,
+) -> None:
+    """New keys (device lost or stolen, key possibly seen): certify them again face to face."""
+    console.print(ROTATE_WARNING)
+    if not yes and not typer.confirm("Changer mes clés maintenant ?"):
+        raise typer.Exit(code=1)
+    state = require_session(home)
+    with open_client(home, state) as client:
+        rotated = rotate_keys_of(client, passphrase)
+    console.print(
+        f"Vos clés sont changées ({len(rotated.revoked_memberships)} certificat(s) révoqué(s)).\n"
+        f"Code de votre nouvelle clé, à comparer en face à face avec l'administrateur ou "
+        f"l'administratrice de votre structure : {rotated.pin}\n"
+        f"Votre nouveau code de récupération (à garder en lieu sûr, l'ancien ne sert "
+        f"plus) : {rotated.recovery_code}"
+    )

@@ -10,6 +10,10 @@
   period (the old passphrase or kit can cancel meanwhile), and the old documents
   are destroyed then.
 - ``delete_account``: erasure, confirmed by the current passphrase.
+- ``rotate_keys``: a professional's new keys (device lost or stolen, key possibly
+  seen): a brand-new bundle under the same login and passphrase, proven by the
+  current passphrase; the certificates of the old key are revoked at once and the
+  new key waits for the structure admin's certification, face to face.
 
 A reset code travels to the server, a recovery code must never: ``reset_code``
 refuses to pass on anything that is not shaped like a reset code (32 hexadecimal
@@ -18,6 +22,7 @@ digits), and says so when it is a recovery code.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +30,7 @@ from client.api import ApiError, CoffreClient, LoginOutcome, ResetOutcome
 from client.bundle import account_bundle
 from client.kdf import derive, read_kdf, rewrap_v2
 from crypto import (
+    AccountKeys,
     b64decode,
     b64encode,
     derive_recovery_keys,
@@ -34,6 +40,7 @@ from crypto import (
     unwrap_master_key,
 )
 from crypto.errors import InvalidInputError
+from crypto.pins import pin_spoken
 
 _HEX = frozenset("0123456789ABCDEF")
 _IGNORED = frozenset(" \t\r\n-")
@@ -160,3 +167,40 @@ def delete_account(client: CoffreClient, passphrase: str) -> None:
     auth_key = derive(passphrase, params, territory=client.territory, login=login).auth_key
     client.call("DELETE", "/me", json={"auth_key": b64encode(auth_key)})
     client.token = None
+
+
+@dataclass(frozen=True)
+class RotatedKeys:
+    """A professional's new keys: the pin to compare face to face with the structure
+    admin, the new recovery code to keep (the old one opens nothing any more), and
+    the memberships whose certificate now waits for the new key's certification."""
+
+    keys: AccountKeys
+    pin: str
+    recovery_code: str
+    revoked_memberships: list[str]
+
+
+def rotate_keys(client: CoffreClient, passphrase: str) -> RotatedKeys:
+    """Replace the account's keys (POST /me/keys/rotate): a new master key, keyring and
+    recovery code, the same passphrase under a fresh salt (SPEC §3–§6, §19). A wrong
+    passphrase fails here (``DecryptionError``) before anything is sent."""
+    me = client.call("GET", "/me").json()
+    keyring, login = me["keyring"], client.salt_login(me["account"]["login"])
+    params = read_kdf(keyring["kdf"])  # refused below the floor (SPEC §3, §19.1)
+    current = derive(passphrase, params, territory=client.territory, login=login)
+    unwrap_master_key(
+        b64decode(keyring["wrapped_master_passphrase"]), current.wrap_key, "passphrase"
+    )
+    body, new = account_bundle(login, passphrase, client.territory)
+    answer = client.call(
+        "POST",
+        "/me/keys/rotate",
+        json={"current_auth_key": b64encode(current.auth_key), **body},
+    ).json()
+    return RotatedKeys(
+        keys=new.keys,
+        pin=pin_spoken(new.keys.sign_public),
+        recovery_code=format_recovery_code(new.recovery_secret),
+        revoked_memberships=[str(m) for m in answer["revoked_memberships"]],
+    )

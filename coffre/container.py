@@ -31,6 +31,7 @@ from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
 from coffre.structures.bulk import BulkInvitations
 from coffre.structures.certificates import CertificateService
+from coffre.structures.rotation import KeyRotation
 from coffre.structures.service import StructureService
 from coffre.vault.doctor import Doctor
 from coffre.vault.service import VaultService
@@ -49,6 +50,7 @@ class Coffre:
     doctor: Doctor
     structures: StructureService
     certificates: CertificateService
+    key_rotation: KeyRotation
     recovery: RecoveryService
     resets: ResetService
     erasure: ErasureService
@@ -95,6 +97,7 @@ class Coffre:
         # (its old master key wrapped, or a share sealed to its old key) end.
         referents = ReferentService(db, clock)
         resets = ResetService(db, clock, credentials, vault, settings, (contacts.end_for_reset,))
+        certificates = CertificateService(db, clock)
         return cls(
             settings=settings,
             db=db,
@@ -114,7 +117,11 @@ class Coffre:
                 (referents.end_for_membership,),
                 certificate_days=settings.certificate_days,
             ),
-            certificates=CertificateService(db, clock),
+            certificates=certificates,
+            # A professional's new keys end, as a reset does, what was made with the old.
+            key_rotation=KeyRotation(
+                db, clock, credentials, certificates, (contacts.end_for_reset,)
+            ),
             recovery=RecoveryService(db, clock, credentials),
             resets=resets,
             # A reset waiting for an erased account ends with it (its new keys wiped).

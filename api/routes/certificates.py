@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ActorDep, CoffreDep
+from api.deps import ActorDep, CoffreDep, client_address
+from api.schemas.accounts import AccountBody, AccountBundle
+from api.schemas.common import B64Bytes
 from api.types import CleanBefore, JsonObject, PathId
 from coffre.structures.certificates import RevocationStatus, RootChain
 
@@ -86,6 +88,22 @@ class HeldGrantList(BaseModel):
     grants: list[HeldGrantBody]
 
 
+class RotateKeysRequest(AccountBundle):
+    """A professional's new keys: a whole new bundle, as at sign-up or for a reset
+    (same login, same passphrase with a fresh salt, a new recovery code), and the
+    current login value re-proving the passphrase, as for a passphrase change."""
+
+    current_auth_key: B64Bytes
+
+
+class RotatedBody(BaseModel):
+    account: AccountBody
+    # The memberships whose certificate was revoked (key_rotated): each waits for
+    # the new key's certification, face to face.
+    revoked_memberships: list[str]
+    revoked_sessions: int
+
+
 def _list(status: RevocationStatus) -> RevocationListBody:
     return RevocationListBody(
         list=status.envelope, sequence=status.sequence, next_update=status.next_update
@@ -112,6 +130,23 @@ def revoke_certificate(
         membership_id=membership.id,
         account_id=membership.account_id,
         revoked_at=membership.revoked_at,
+    )
+
+
+@router.post("/me/keys/rotate")
+def rotate_keys(
+    body: RotateKeysRequest, request: Request, actor: ActorDep, coffre: CoffreDep
+) -> RotatedBody:
+    """A professional replaces their keys (device lost or stolen, key possibly seen):
+    their certificates are revoked at once and wait for the new key's certification;
+    the persons whose grants the old key held are asked to share again."""
+    rotated = coffre.key_rotation.rotate(
+        actor, body.current_auth_key, body.data(), address=client_address(request)
+    )
+    return RotatedBody(
+        account=AccountBody.of(rotated.account),
+        revoked_memberships=rotated.revoked,
+        revoked_sessions=rotated.sessions_revoked,
     )
 
 

@@ -138,5 +138,21 @@ def current_certified(db: DbSession, account_id: str) -> Membership | None:
     return db.scalars(query).first()
 
 
+def live_certified(db: DbSession, account_id: str) -> Sequence[Membership]:
+    """The account's memberships in force holding a certificate not revoked yet (an
+    expired one too: it names the account's key as much as a valid one)."""
+    query = (
+        select(Membership)
+        .where(
+            Membership.account_id == account_id,
+            Membership.left_at.is_(None),
+            Membership.certificate.is_not(None),
+            Membership.revoked_at.is_(None),
+        )
+        .order_by(Membership.id)
+    )
+    return db.scalars(query).all()
+
+
 def trust_root(db: DbSession) -> TrustRoot | None:
     return db.scalars(select(TrustRoot).order_by(TrustRoot.created_at)).first()

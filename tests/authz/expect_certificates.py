@@ -12,12 +12,34 @@ the v2 flows themselves are tests/structures/test_certificate_life.py's.
 
 from __future__ import annotations
 
+from crypto import b64encode
 from tests.authz.matrix import Case, expect
 from tests.authz.scene import Scene
 from tests.structures.world import certify_member, invite, join, material
 
 NOT_ALLOWED = (403, "not_allowed")
 NO_MEMBERSHIP = (404, "membership_not_found")
+# A professional's key rotation with a box key one byte short: refused before anything
+# (a professional: invalid_key_material; anyone else: not_allowed), nothing changes.
+_SHORT = {
+    "login": "pro-cles",
+    "kdf": {
+        "v": 2,
+        "alg": "argon2id13",
+        "salt_random": b64encode(bytes(16)),
+        "opslimit": 3,
+        "memlimit": 67108864,
+    },
+    "current_auth_key": b64encode(bytes(32)),
+    "auth_key": b64encode(b"\x01" * 32),
+    "recovery_auth_key": b64encode(b"\x02" * 32),
+    "wrapped_master_passphrase": b64encode(b"\x01" * 73),
+    "wrapped_master_recovery": b64encode(b"\x01" * 73),
+    "wrapped_keyring": b64encode(b"\x01" * 105),
+    "box_public_key": b64encode(b"\x03" * 31),
+    "sign_public_key": b64encode(b"\x04" * 32),
+}
+BAD_KEYS = (422, "invalid_key_material")
 
 
 def _certified_member(scene: Scene) -> str:
@@ -70,6 +92,20 @@ CASES = [
         expect(NOT_ALLOWED, territory_admin=(422, "invalid_trust_root")),
         state="a first root that is not a signed root",
         json={"root": {"statement": {}}},
+    ),
+    Case(
+        "POST",
+        "/api/v1/me/keys/rotate",
+        expect(
+            NOT_ALLOWED,
+            pro_active=BAD_KEYS,
+            pro_revoked=BAD_KEYS,
+            pro_expired=BAD_KEYS,
+            pro_none=BAD_KEYS,
+            structure_admin=BAD_KEYS,
+        ),
+        state="new keys with a box key one byte short",
+        json=_SHORT,
     ),
     Case(
         "GET",
