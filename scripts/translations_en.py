@@ -2492,6 +2492,75 @@ EN = {
     ),
     "C'est fait : la liste n° {sequence} est signée et publiée, valable jusqu'au {date} à "
     "{time}.": "Done: list no. {sequence} is signed and published, valid until {date} at {time}.",
+    # A professional's "Changer mes clés" (web/templates/vault/_pro_keys.html).
+    "Cochez la case pour dire que vous avez lu ce qui va se passer.": (
+        "Tick the box to say you have read what will happen."
+    ),
+    "Tapez votre phrase secrète actuelle.": "Type your current passphrase.",
+    "Cette phrase secrète n'est pas la bonne. Rien n'a été changé.": (
+        "This is not the right passphrase. Nothing was changed."
+    ),
+    "Création de vos nouvelles clés sur cet appareil… Cela prend quelques secondes.": (
+        "Making your new keys on this device… This takes a few seconds."
+    ),
+    "Vos clés sont changées. Faites maintenant certifier votre nouvelle clé.": (
+        "Your keys are replaced. Now have your new key certified."
+    ),
+    "Vos clés n'ont pas pu être changées. Rien n'a été changé : réessayez.": (
+        "Your keys could not be replaced. Nothing was changed: try again."
+    ),
+    "Changer mes clés": "Replace my keys",
+    "À faire si votre téléphone ou votre ordinateur a été perdu ou volé, ou si quelqu'un a "
+    "pu voir votre phrase secrète ou votre clé.": (
+        "To do if your phone or computer was lost or stolen, or if someone may have seen "
+        "your passphrase or your key."
+    ),
+    "Ce qui va se passer": "What will happen",
+    "Votre clé actuelle est retirée tout de suite : plus personne ne peut vous partager de "
+    "document ni vous en confier un, même avec l'ancienne.": (
+        "Your current key is withdrawn at once: nobody can share or entrust a document to "
+        "you any more, even with the old one."
+    ),
+    "L'administrateur·rice de votre structure doit certifier votre nouvelle clé, face à "
+    "face, en comparant son code avec vous. Jusque-là, rien de nouveau ne vous est "
+    "partagé.": (
+        "Your structure's admin must certify your new key, face to face, comparing its "
+        "code with you. Until then, nothing new is shared with you."
+    ),
+    "Les personnes qui vous avaient partagé des documents seront invitées à les partager à "
+    "nouveau lors de leur prochaine visite. Ce qu'elles vous avaient partagé avec "
+    "l'ancienne clé ne s'ouvre plus.": (
+        "The persons who shared documents with you will be asked to share them again at "
+        "their next visit. What they shared with you under the old key no longer opens."
+    ),
+    "Votre phrase secrète reste la même. Vous recevez un nouveau code de récupération : "
+    "l'ancien ne sert plus.": (
+        "Your passphrase stays the same. You get a new recovery code: the old one no longer works."
+    ),
+    "Vos autres sessions ouvertes (sur un appareil perdu par exemple) sont fermées.": (
+        "Your other open sessions (on a lost device, for example) are closed."
+    ),
+    "J'ai lu ce qui va se passer": "I have read what will happen",
+    "Votre phrase secrète actuelle": "Your current passphrase",
+    "Votre nouvelle clé": "Your new key",
+    "Montrez ce code à l'administrateur·rice de votre structure, face à face, ou laissez-le "
+    "ou la scanner le QR code : il ou elle le compare avec celui de son écran, puis "
+    "certifie votre nouvelle clé.": (
+        "Show this code to your structure's admin, face to face, or let them scan the QR "
+        "code: they compare it with the one on their screen, then certify your new key."
+    ),
+    "Les personnes qui vous avaient partagé des documents verront à leur prochaine visite "
+    "qu'elles peuvent les partager à nouveau, une fois votre nouvelle clé certifiée.": (
+        "The persons who shared documents with you will see at their next visit that they "
+        "can share them again, once your new key is certified."
+    ),
+    "Noter mon nouveau code de récupération": "Write down my new recovery code",
+    "Appareil perdu ou volé ?": "Device lost or stolen?",
+    "Si votre téléphone ou votre ordinateur a été perdu ou volé, ou si votre clé a pu être "
+    "vue, changez vos clés.": (
+        "If your phone or computer was lost or stolen, or if your key may have been seen, "
+        "replace your keys."
+    ),
 }
 
 PO = Path(__file__).resolve().parent.parent / "web/locale/en/LC_MESSAGES/messages.po"

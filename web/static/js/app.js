@@ -529,6 +529,9 @@ async function boot() {
     openDocument: documents.openDocument,
     home,
     startAdd: (/** @type {any} */ target) => adding.start(target),
+    // A professional's "Changer mes clés" (pro-keys.js): the KDF worker, the new kit.
+    kdf,
+    showRecoveryKit,
   };
   adding = createAddDocument(helpers);
   // The trusted contact's side serves persons and professionals alike (SPEC §28).

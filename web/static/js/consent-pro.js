@@ -24,6 +24,7 @@ import { createPersonKeys, createProV2, headerText } from "./pro-v2.js";
 import { createProPin } from "./pro-pin.js";
 import { createProNetwork } from "./pro-network.js";
 import { createProOnboarding } from "./pro-onboarding.js";
+import { createProKeys } from "./pro-keys.js";
 
 const HOUR_MS = 3600000;
 const DAY_MS = 86400000;
@@ -46,6 +47,8 @@ export function createProConsent(ctx) {
   const notices = createProNotifications(ctx);
   // "Inviter une personne" and "Mon certificat" (issue 17, pro-onboarding.js).
   const onboarding = createProOnboarding(ctx);
+  // "Changer mes clés": device lost or stolen, key possibly seen (pro-keys.js).
+  const keys = createProKeys(ctx);
   /** @type {ReturnType<typeof createProV2> | null} */
   let v2 = null;
   const pro = () => (v2 ||= createProV2(sodium, C));
@@ -475,9 +478,9 @@ export function createProConsent(ctx) {
 
   return {
     kind: "professional",
-    screens: ["shared", "pull-reason", "shared-document", "ask", ...pin.screens, ...deposit.screens, ...notices.screens, ...network.screens, ...onboarding.screens],
-    enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter, ...network.enter, ...onboarding.enter },
-    actions: { ...deposit.actions, ...notices.actions, ...onboarding.actions },
+    screens: ["shared", "pull-reason", "shared-document", "ask", ...pin.screens, ...deposit.screens, ...notices.screens, ...network.screens, ...onboarding.screens, ...keys.screens],
+    enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter, ...network.enter, ...onboarding.enter, ...keys.enter },
+    actions: { ...deposit.actions, ...notices.actions, ...onboarding.actions, ...keys.actions },
     async home(status = "") {
       if (!(await network.fromGuide())) await showShared(status);
       notices.refreshCount();
@@ -489,6 +492,7 @@ export function createProConsent(ctx) {
       notices.wipe();
       pin.wipe();
       onboarding.wipe();
+      keys.wipe();
       verdicts.clear();
       pending = null;
       profile = null;
