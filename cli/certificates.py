@@ -22,8 +22,8 @@ import typer
 from cli.options import DEFAULT_HOME, HomeOption, PassphraseOption
 from cli.state import open_client, require_session
 from client import network
-from client.api import CoffreClient
-from crypto import AccountKeys, generate_account_keys
+from client.api import ApiError, CoffreClient
+from crypto import AccountKeys, b64decode, generate_account_keys
 from crypto.keyring import account_keys_from_secrets
 from crypto.pins import pin_spoken
 
@@ -54,14 +54,33 @@ def _territory(client: CoffreClient) -> str:
     return str(client.call("GET", "/trust/root/v2").json()["root"]["statement"]["territory"])
 
 
+def _published_root(client: CoffreClient) -> bytes | None:
+    """The sign key of the v2 root in force, None before the first is published."""
+    try:
+        chain = client.call("GET", "/trust/root/v2").json()
+    except ApiError as exc:
+        if exc.code == "trust_root_missing":
+            return None
+        raise
+    return b64decode(str(chain["root"]["statement"]["sign_public_key"]))
+
+
 def publish_root(
     passphrase: PassphraseOption,
     territory: Annotated[str, typer.Option("--territory", help="Code du territoire (ex. : 63)")],
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
-    """Publish the territory's v2 trust root, signed by your own key (once)."""
+    """Publish the territory's v2 trust root, signed by your own key (once: a
+    territory made by ``coffre territory bootstrap`` has it already)."""
     state = require_session(home)
     with open_client(home, state) as client:
+        published = _published_root(client)
+        if published is not None:
+            typer.echo(
+                "La racine de confiance (format 2) de ce territoire est déjà publiée "
+                f"(code : {pin_spoken(published)}) : rien n'a été changé."
+            )
+            return
         keys = client.unlock(passphrase)
         network.publish_root_v2(client, keys, territory)
     typer.echo("Racine de confiance (format 2) publiée. Code à publier :")

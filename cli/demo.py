@@ -2,9 +2,10 @@
 
 Two parts, each in the layer it belongs to. On the server's database (the settings'
 ``COFFRE_*``, as ``coffre territory bootstrap``): the territory admin and the trust
-root, the one step with no API, made only if the server has no territory yet. Then,
-over HTTP with the real client (client/demo/): structures, the directory through the
-data·inclusion import, the charter, professionals with certified keys, persons with
+roots (v1, and v2 with its first revocation list), the one step with no API, made only
+if the server has no territory yet. Then, over HTTP with the real client (client/demo/):
+structures, the directory through the data·inclusion import, the charter, professionals
+with v2 certificates that end (a year, COFFRE_CERTIFICATE_DAYS), persons with
 encrypted documents, requests, grants, pulls, a deposit. Loading twice changes nothing
 the second time. Every demo account shares the public passphrase of client/demo/cast.py.
 The server's modules are imported inside the functions that use them, so that the other
@@ -22,13 +23,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.options import DEFAULT_SERVER, ServerOption
+from cli.territory import make_territory
 from client import ApiError, CoffreClient
 from client.demo import cast
 from client.demo.build import Demo, DemoRefused, Summary
 from client.demo.totp import TotpBook
 from coffre.errors import CoffreError
-from crypto import create_account
-from crypto.certificates import root_statement, sign_root
 
 if TYPE_CHECKING:
     from coffre.settings import Settings
@@ -45,38 +45,18 @@ StateOption = Annotated[
 
 
 def bootstrap(settings: Settings, now: datetime) -> None:
-    """Create the demo's territory admin and trust root (the operator's ``coffre
-    territory bootstrap``, with the demo's login and passphrase); ``TerritoryExists``
-    if the database has a territory already."""
-    from coffre.accounts.service import SignupData
-    from coffre.container import Coffre
-
-    coffre = Coffre.build(settings)
-    try:
-        new = create_account(cast.DEMO_PASSPHRASE)
-        root = sign_root(
-            root_statement(
-                territory=cast.TERRITORY,
-                box_public=new.keys.box_public,
-                sign_public=new.keys.sign_public,
-                issued_at=now.isoformat(timespec="seconds"),
-            ),
-            new.keys.sign_seed,
-        )
-        data = SignupData(
-            login=cast.TERRITORY_ADMIN_LOGIN,
-            kdf=new.kdf_params,
-            auth_key=new.auth_key,
-            recovery_auth_key=new.recovery_auth_key,
-            wrapped_master_passphrase=new.wrapped_master_passphrase,
-            wrapped_master_recovery=new.wrapped_master_recovery,
-            wrapped_keyring=new.wrapped_keyring,
-            box_public_key=new.keys.box_public,
-            sign_public_key=new.keys.sign_public,
-        )
-        coffre.structures.bootstrap_territory(data, cast.TERRITORY_NAME, cast.TERRITORY, root)
-    finally:
-        coffre.close()
+    """Create the demo's territory admin and trust roots (the operator's ``coffre
+    territory bootstrap``, with the demo's login and passphrase: a v2 root and its
+    first revocation list, so the demo's certificates end and can be revoked);
+    ``TerritoryExists`` if the database has a territory already."""
+    make_territory(
+        settings,
+        login=cast.TERRITORY_ADMIN_LOGIN,
+        name=cast.TERRITORY_NAME,
+        territory=cast.TERRITORY,
+        passphrase=cast.DEMO_PASSPHRASE,
+        now=now,
+    )
 
 
 def server_has_root(server: str) -> bool:

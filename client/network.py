@@ -194,18 +194,47 @@ def publish_root_v2(
     client: CoffreClient, root_keys: AccountKeys, territory: str, now: datetime | None = None
 ) -> dict[str, Any]:
     """The territory admin's client publishes the first v2 root, self-signed by the
-    root key (the territory admin's own sign key), and signs the first revocation list."""
+    root key (the territory admin's own sign key), and signs the first revocation list.
+    For a territory made before v2: ``coffre territory bootstrap`` now publishes both."""
+    root = first_root_v2(root_keys, territory, now)
+    result: dict[str, Any] = client.call("PUT", "/trust/root/v2", json={"root": root}).json()
+    # Clients check a v2 chain against a list signed by the root: sign the first one.
+    sign_revocations(client, root_keys, now=now)
+    return result
+
+
+def first_root_v2(
+    root_keys: AccountKeys, territory: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """A territory's first v2 root (SPEC §26.1), self-signed by the root key."""
     statement = root_statement_v2(
         territory=territory,
         box_public=root_keys.box_public,
         sign_public=root_keys.sign_public,
         issued_at=(now or datetime.now(UTC)).replace(microsecond=0),
     )
-    root = sign_statement_v2(statement, root_keys.sign_seed)
-    result: dict[str, Any] = client.call("PUT", "/trust/root/v2", json={"root": root}).json()
-    # Clients check a v2 chain against a list signed by the root: sign the first one.
-    sign_revocations(client, root_keys, now=now)
-    return result
+    return sign_statement_v2(statement, root_keys.sign_seed)
+
+
+def revocation_list(
+    root_keys: AccountKeys,
+    *,
+    territory: str,
+    sequence: int,
+    revoked: list[str],
+    days: int = 31,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """A revocation list (SPEC §26.3) signed by the root key, valid ``days`` (<= 31)."""
+    issued_at = (now or datetime.now(UTC)).replace(microsecond=0)
+    statement = revocation_list_statement(
+        territory=territory,
+        sequence=sequence,
+        issued_at=issued_at,
+        next_update=issued_at + timedelta(days=days),
+        revoked=sorted(revoked),
+    )
+    return sign_statement_v2(statement, root_keys.sign_seed)
 
 
 def rotate_root(
@@ -246,15 +275,14 @@ def sign_revocations(
     the root key: every certificate the server knows revoked and not yet ended, a
     larger sequence, valid ``days`` (at most 31); uploads it and returns the answer."""
     status = client.call("GET", "/trust/revocations/status").json()
-    issued_at = (now or datetime.now(UTC)).replace(microsecond=0)
-    statement = revocation_list_statement(
+    envelope = revocation_list(
+        root_keys,
         territory=client.call("GET", "/trust/root/v2").json()["root"]["statement"]["territory"],
         sequence=int(status["sequence"]) + 1,
-        issued_at=issued_at,
-        next_update=issued_at + timedelta(days=days),
         revoked=list(status["revoked"]),
+        days=days,
+        now=now,
     )
-    envelope = sign_statement_v2(statement, root_keys.sign_seed)
     result: dict[str, Any] = client.call(
         "PUT", "/trust/revocations", json={"list": envelope}
     ).json()

@@ -9,8 +9,10 @@ file name, grants by professional and purpose, requests by professional, purpose
 category. The territory admin is logged in only when something of theirs is missing.
 
 The one step that cannot go through the API, creating the territory admin (the trust
-root), is the operator's command (``coffre territory bootstrap``); ``coffre demo``
-(cli/demo.py) does it before calling ``load``.
+roots: v2, with its first revocation list), is the operator's command (``coffre
+territory bootstrap``); ``coffre demo`` (cli/demo.py) does it before calling ``load``.
+The certificates are then v2 ones (they end; the structure admins' signed by the root),
+and the load signs a new revocation list whenever the one in force ends within a week.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ SERVICES_FILE = DATA / "services.json"
 # The charter lives with the others (charters/); the demo runs from the repository.
 CHARTER_FILE = Path(__file__).resolve().parents[2] / "charters" / "demo-clermont-ferrand.toml"
 Say = Callable[[str], None]
+# The territory admin signs the next revocation list when the one in force ends within
+# this (the server's own notice, coffre/structures/certificates.py LIST_DUE_NOTICE).
+LIST_NOTICE = timedelta(days=7)
 
 
 class DemoRefused(Exception):
@@ -164,6 +169,7 @@ class Demo:
                 "dépôt."
             )
         self.check_root()
+        self.keep_trust()
         admin_work = self._admin_work_left()
         if not admin_work and self._last_step_done():
             self.say("Démo : déjà chargée sur ce serveur, rien à refaire.")
@@ -199,6 +205,32 @@ class Demo:
                 f"Ce serveur sert le territoire « {root['territory']} », pas le territoire "
                 f"de démonstration « {cast.TERRITORY} » : la démo ne s'y charge pas."
             )
+
+    def keep_trust(self) -> None:
+        """The territory's v2 root and a revocation list that does not end within the
+        week (SPEC §26.3: at most 31 days), so the demo's v2 certificates keep
+        verifying on a demo served again weeks later: the territory admin signs the
+        next list here, as they would with ``coffre territory revocations sign``. A
+        demo loaded before the bootstrap published the v2 root gets it now."""
+        with self._client() as client:
+            try:
+                client.call("GET", "/trust/root/v2")
+            except ApiError as exc:
+                if exc.code != "trust_root_missing":
+                    raise
+                published = False
+            else:
+                published = True
+                ends = client.call("GET", "/trust/revocations").json()["next_update"]
+                if ends is not None and datetime.fromisoformat(ends) - self.now() > LIST_NOTICE:
+                    return
+        admin = self.session(cast.TERRITORY_ADMIN_LOGIN)
+        if published:
+            network.sign_revocations(admin.client, admin.keys, now=self.now())
+        else:
+            network.publish_root_v2(admin.client, admin.keys, cast.TERRITORY, now=self.now())
+        self.summary.add("revocation lists")
+        self.say("Démo : liste de révocation signée par la racine du territoire.")
 
     def _admin_work_left(self) -> bool:
         """Something only the territory admin does is missing: the officer (made last),

@@ -22,7 +22,7 @@ from coffre.accounts.models import Account
 from coffre.accounts.service import AccountService, SignupData
 from coffre.audit import trail as audit
 from coffre.clock import Clock
-from coffre.db.engine import Database
+from coffre.db.engine import Database, hold
 from coffre.errors import Conflict
 from coffre.ids import is_valid_id, new_id
 from coffre.policy import Action, Actor, MembershipTarget, Role, Standing, can
@@ -46,6 +46,7 @@ from coffre.structures.errors import (
     SiretTaken,
     StructureNotFound,
 )
+from coffre.structures.first_root import FirstTrust, first_list_row, first_root_row
 from coffre.structures.kinds import PROFESSIONS, STRUCTURE_KINDS
 from coffre.structures.models import (
     Invitation,
@@ -58,6 +59,7 @@ from coffre.structures.standing import standing_of
 from coffre.text import check_text
 from crypto import CryptoError, b64encode, fingerprint, verify_statement
 from crypto.certificates import ROOT_TYPE, certificate_statement
+from crypto.pins import pin_qr_payload
 
 PROFESSIONAL_INVITATION_DAYS = 7
 PERSON_INVITATION_DAYS = 3
@@ -124,9 +126,19 @@ class StructureService:
 
     # -- the root ------------------------------------------------------------
     def bootstrap_territory(
-        self, data: SignupData, display_name: str, territory: str, root: dict[str, Any]
+        self,
+        data: SignupData,
+        display_name: str,
+        territory: str,
+        root: dict[str, Any],
+        v2: FirstTrust | None = None,
     ) -> Account:
-        """Create the territory admin and publish their self-signed root (operator command)."""
+        """Create the territory admin and publish their self-signed root (operator command).
+
+        ``v2``: the first v2 root and revocation list, self-signed by the same key
+        (``coffre territory bootstrap`` always sends them: a new territory's
+        certificates end and can be revoked from the start). Without it, a territory
+        as made before v2 (v1 root only; ``coffre territory publish-root`` adds v2)."""
         if not _TERRITORY.match(territory):
             raise InvalidStructure()
         # From the command line, not through the API's schemas: the same text rule.
@@ -141,7 +153,10 @@ class StructureService:
             or statement.get("box_public_key") != b64encode(data.box_public_key)
         ):
             raise InvalidCertificate()
-        with self._db.unit_of_work() as db:
+        # Decided by the database: of parallel bootstraps, one makes the territory
+        # (held before the check), the others find it made.
+        with self._db.unit_of_work(write=True) as db:
+            hold(db, "territory.bootstrap")
             if repository.trust_root(db) is not None:
                 raise TerritoryExists()
             account = self._accounts.add_account(db, data, Role.TERRITORY_ADMIN)
@@ -150,16 +165,45 @@ class StructureService:
                     account_id=account.id, display_name=display_name, profession="autre"
                 )
             )
+            now = self._clock.now()
             db.add(
                 TrustRoot(
                     account_id=account.id,
                     territory=territory,
                     statement=json.dumps(root),
                     fingerprint=fingerprint(data.sign_public_key),
-                    created_at=self._clock.now(),
+                    created_at=now,
                 )
             )
+            if v2 is not None:
+                self._first_trust(db, account, territory, v2, now)
             return account
+
+    def _first_trust(
+        self, db: DbSession, account: Account, territory: str, v2: FirstTrust, now: datetime
+    ) -> None:
+        """The v2 root (rotation 0) and the first revocation list, with the admin."""
+        key = account.sign_public_key
+        db.add(first_root_row(v2.root, sign_public=key, territory=territory, now=now))
+        listed = first_list_row(
+            v2.revocations,
+            root_sign_public=key,
+            territory=territory,
+            now=now,
+            uploaded_by=account.id,
+        )
+        db.add(listed)
+        for action, details in (
+            ("trust_root.publish", {"sequence": 0, "pin": pin_qr_payload(key)}),
+            ("revocations.publish", {"sequence": listed.sequence, "revoked": 0}),
+        ):
+            entry = audit.Entry(
+                action,
+                actor_id=account.id,
+                actor_role=Role.TERRITORY_ADMIN.value,
+                details=details,
+            )
+            audit.append(db, entry, now)
 
     def trust_root(self) -> TrustRoot:
         with self._db.unit_of_work() as db:

@@ -12,6 +12,11 @@ can be in towards the person is a role of its own, so one territory holds them a
   (``pro_active`` also holds an exhausted grant: one pull allowed, made);
 - ``structure_admin``, ``territory_admin``, ``charter_officer``; ``anonymous``.
 
+The territory is one made before v2 (``build_world``: v1 root and certificates, no v2
+root published), on purpose: the trust routes' expectations (``trust_root_missing``, a
+first root refused as unsigned) are those of such a territory; ``coffre territory
+bootstrap`` now makes territories with their v2 root (tests/structures/test_bootstrap_v2.py).
+
 Objects are named (``Scene.ids``): the expectations refer to them by name, never by
 value. ``Scene.make(name)`` makes a fresh one for calls that consume their target.
 """

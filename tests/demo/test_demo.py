@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from contextlib import ExitStack
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -84,13 +85,17 @@ def test_the_demo_loads_once_and_every_role_logs_in(
     assert officer.account()["kind"] == "charter_officer"
 
     # Every professional is a certified member of their structure (as its admin, or the
-    # territory admin for the structure admins, certified them).
+    # territory admin for the structure admins, certified them), with a v2 certificate
+    # that ends (the territory started on a v2 root with its first revocation list).
     members = 0
     for structure in structures:
         listing = admin.call("GET", f"/structures/{structure['id']}/members").json()["members"]
         assert listing and all(m["certified"] for m in listing), structure["name"]
+        assert all(m["certificate_state"] == "valid" and m["not_after"] for m in listing)
         members += len(listing)
     assert members == len(cast.PROFESSIONALS)
+    assert admin.call("GET", "/trust/root/v2").json()["sequence"] == 0
+    assert admin.call("GET", "/trust/revocations").json()["sequence"] == 1
 
     # Persons: their papers (decrypted here) and the deposit, their shares.
     ines = opened.enter_context(CoffreClient(live_server))
@@ -161,6 +166,16 @@ def test_the_demo_loads_once_and_every_role_logs_in(
     again_a = log_in(opened, live_server, "monsieur.a")  # the old sessions timed out
     states = sorted(r["state"] for r in relays.list_relays(again_a))
     assert states == ["declined", "expired"]
+
+    # A month later the revocation list has ended: served again, the demo signs the
+    # next one (the territory admin's TOTP from the book), so its certificates keep
+    # verifying; nothing else is made again.
+    later = run(settings, live_server, state, now=clock.now, say=said.append)
+    assert later.created == {"revocation lists": 1}
+    with httpx.Client(base_url=live_server) as public:
+        listed = public.get("/api/v1/trust/revocations").json()
+    assert listed["sequence"] == 2
+    assert datetime.fromisoformat(listed["next_update"]) > clock.now() + timedelta(days=30)
 
 
 def test_the_demo_refuses_a_server_without_its_territory(

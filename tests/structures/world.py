@@ -12,9 +12,17 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from client import CoffreClient
-from client.network import certify, certify_v2, members, sign_revocations
+from client.network import (
+    certify,
+    certify_v2,
+    first_root_v2,
+    members,
+    revocation_list,
+    sign_revocations,
+)
 from coffre.accounts.service import SignupData
 from coffre.container import Coffre
+from coffre.structures.first_root import FirstTrust
 from crypto import AccountKeys, KdfParams, b64encode
 from crypto.certificates import root_statement, sign_root
 from crypto.pins import pin_spoken
@@ -70,9 +78,19 @@ def log_in(api: TestClient, who: Who) -> Who:
     return who
 
 
-def bootstrap_territory(coffre: Coffre, slot: int = 10) -> Who:
-    """What `coffre admin bootstrap` does: the territory admin and their self-signed root."""
-    admin = material(slot, "admin-63")
+def bootstrap_territory(
+    coffre: Coffre,
+    slot: int = 10,
+    *,
+    v2: bool = False,
+    now: datetime | None = None,
+    login: str = "admin-63",
+) -> Who:
+    """The territory admin and their self-signed root. ``v2=True``: what `coffre
+    territory bootstrap` does now (also the v2 root and a first revocation list,
+    signed at ``now``); ``v2=False``: a territory made before v2 (v1 root only), the
+    start of the tests of v1 certificates and of ``publish-root``."""
+    admin = material(slot, login)
     new, _ = _material(slot)
     data = SignupData(
         login=admin.login,
@@ -99,8 +117,17 @@ def bootstrap_territory(coffre: Coffre, slot: int = 10) -> Who:
         ),
         new.keys.sign_seed,
     )
+    first = None
+    if v2:
+        moment = now or datetime.now(UTC)
+        first = FirstTrust(
+            root=first_root_v2(new.keys, TERRITORY, moment),
+            revocations=revocation_list(
+                new.keys, territory=TERRITORY, sequence=1, revoked=[], now=moment
+            ),
+        )
     account = coffre.structures.bootstrap_territory(
-        data, "Département du Puy-de-Dôme", TERRITORY, root
+        data, "Département du Puy-de-Dôme", TERRITORY, root, first
     )
     admin.account_id = account.id
     return admin
@@ -201,8 +228,11 @@ def go_v2(
 
 
 def build_world(api: TestClient) -> World:
+    """A territory made before v2 (v1 root, v1 certificates): the authorisation
+    matrix's scene and the v1 tests expect it (``trust_root_missing`` until
+    ``publish_root_v2``; ``go_v2`` moves it to v2 certificates)."""
     coffre: Coffre = api.app.state.coffre  # type: ignore[attr-defined]
-    admin = log_in(api, bootstrap_territory(coffre))
+    admin = log_in(api, bootstrap_territory(coffre, v2=False))
     structure_id = admit(api, admin)
     structure_admin = join(
         api,
