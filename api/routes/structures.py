@@ -31,7 +31,7 @@ from api.schemas.structures import (
     TrustRootBody,
 )
 from api.types import PathId
-from coffre.structures.certificates import certificate_state
+from coffre.structures.certificates import awaiting_new_key, certificate_state
 from coffre.structures.service import IssuedInvitation, NewStructure
 from crypto import b64decode, fingerprint
 from crypto.pins import pin_qr_payload, pin_spoken
@@ -98,6 +98,7 @@ def list_members(structure_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Me
                 not_after=m.membership.not_after,
                 revoked_at=m.membership.revoked_at,
                 certificate_state=certificate_state(m.membership, coffre.clock.now()),
+                new_key=awaiting_new_key(m.membership, m.account),
             )
             for m in members
         ]

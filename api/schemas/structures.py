@@ -86,6 +86,9 @@ class MemberBody(BaseModel):
     not_after: datetime | None = None
     revoked_at: datetime | None = None
     certificate_state: Literal["none", "valid", "ending", "expired", "revoked"] = "none"
+    # Revoked, and the member has new keys since (a key rotation, POST /me/keys/rotate):
+    # the new key waits to be certified face to face (the same certification call).
+    new_key: bool = False
 
 
 class BulkInvitationItem(BaseModel):

@@ -140,6 +140,15 @@ def certified_keys(certificate: str | None) -> tuple[bytes, bytes] | None:
         return None
 
 
+def awaiting_new_key(membership: Membership, member: Account) -> bool:
+    """The membership's certificate was revoked and the member has other keys since
+    (a key rotation): the new key waits for its certification, face to face."""
+    if membership.revoked_at is None or membership.left_at is not None:
+        return False
+    certified = certified_keys(membership.certificate)
+    return certified is not None and certified != (member.box_public_key, member.sign_public_key)
+
+
 def revoked_since(db: DbSession, membership: Membership, made_at: datetime) -> bool:
     """A key of this membership was revoked at or after ``made_at``: what was sealed
     then (a grant) was sealed to a revoked key."""

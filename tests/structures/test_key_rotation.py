@@ -166,7 +166,7 @@ def test_a_rotation_revokes_at_once_then_the_new_key_is_certified_and_the_person
     member = member_row(api, w.structure_admin, w.structure_id, pro)
     assert rotated.revoked_memberships == [member["membership_id"]]
     assert member["sign_public_key"] == crypto.b64encode(rotated.keys.sign_public)
-    assert member["certificate_state"] == "revoked"
+    assert member["certificate_state"] == "revoked" and member["new_key"] is True
     assert rotated.pin == pin_spoken(rotated.keys.sign_public)
     coffre = _coffre(api)
     with coffre.db.unit_of_work() as db:
@@ -202,7 +202,8 @@ def test_a_rotation_revokes_at_once_then_the_new_key_is_certified_and_the_person
         territory=TERRITORY,
         now=clock.now(),
     )
-    assert member_row(api, w.structure_admin, w.structure_id, pro)["certificate_state"] == "valid"
+    recertified = member_row(api, w.structure_admin, w.structure_id, pro)
+    assert recertified["certificate_state"] == "valid" and recertified["new_key"] is False
     certified = trusted_keys(_person_client(cw, clock), pro.account_id, pinned_root(w.admin))
     assert certified.box_public == rotated.keys.box_public
 
