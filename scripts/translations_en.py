@@ -1640,7 +1640,6 @@ EN = {
     "Personne (référence)": "Person (reference)",
     "Personne concernée : {person}": "Person concerned: {person}",
     "Phrase secrète changée": "Passphrase changed",
-    "Clés changées par le ou la professionnel·le": "Keys replaced by the professional",
     "Plus": "More",
     "Professionnel·le": "Professional",
     "Professionnel·le : {who}": "Professional: {who}",

@@ -118,7 +118,6 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "account.login": _("Connexion"),
             "account.logout": _("Déconnexion"),
             "account.passphrase": _("Phrase secrète changée"),
-            "account.keys_rotate": _("Clés changées par le ou la professionnel·le"),
             "account.recover": _("Accès retrouvé avec le code de récupération"),
             "account.reset_code": _("Code de réinitialisation donné"),
             "account.reset_request": _("Réinitialisation demandée (délai d'attente)"),
