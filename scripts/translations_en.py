@@ -2491,6 +2491,28 @@ EN = {
     ),
     "C'est fait : la liste n° {sequence} est signée et publiée, valable jusqu'au {date} à "
     "{time}.": "Done: list no. {sequence} is signed and published, valid until {date} at {time}.",
+    # The territory admin certifies a structure's admins (admin-certify.js).
+    "Ses administrateur·rices": "Its admins",
+    "Structure : {name}": "Organisation: {name}",
+    "Personne n'a encore rejoint cette structure comme administrateur·rice : invitez-en un·e.": (
+        "Nobody has joined this organisation as its admin yet: invite one."
+    ),
+    "La clé du territoire a changé et n'est pas celle de votre compte : renouvelez ce "
+    "certificat avec la commande « coffre certificate renew » et la nouvelle clé "
+    "(--root-file). Rien n'a été signé.": (
+        "The territory's key changed and is not your account's: renew this certificate with "
+        "the command “coffre certificate renew” and the new key (--root-file). Nothing was "
+        "signed."
+    ),
+    "Administrateur·rices de la structure": "The organisation's admins",
+    "Administrateur·rices": "Admins",
+    "Leur certificat est signé par la clé du territoire, la vôtre : il dit aux "
+    "professionnel·les et aux personnes que leur clé est bien la leur. Il a une fin : "
+    "renouvelez-le avant, en vérifiant de nouveau leur code face à face.": (
+        "Their certificate is signed by the territory's key, yours: it tells professionals and "
+        "persons that their key really is theirs. It ends: renew it before, checking their "
+        "code face to face again."
+    ),
     # A professional's "Changer mes clés" (web/templates/vault/_pro_keys.html).
     "Cochez la case pour dire que vous avez lu ce qui va se passer.": (
         "Tick the box to say you have read what will happen."

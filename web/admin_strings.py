@@ -6,11 +6,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from web.console_strings import login_strings
+from web.structure_strings import certification_strings
 
 
 def admin_strings(_: Callable[[str], str]) -> dict[str, str]:
     # The log-in's and the session's texts are the console's (console-login.js).
     return login_strings(_) | {
+        # A certificate's state and the face-to-face certification: the structure page's.
+        **certification_strings(_),
+        # The structure admins, certified with the root key (admin-certify.js).
+        "admins_of_button": _("Ses administrateur·rices"),
+        "admins_of": _("Structure : {name}"),
+        "admins_none": _(
+            "Personne n'a encore rejoint cette structure comme administrateur·rice : "
+            "invitez-en un·e."
+        ),
+        "certify_not_root": _(
+            "La clé du territoire a changé et n'est pas celle de votre compte : renouvelez ce "
+            "certificat avec la commande « coffre certificate renew » et la nouvelle clé "
+            "(--root-file). Rien n'a été signé."
+        ),
         # The revocation list (admin-revocations.js, crypto/SPEC.md §26.3).
         "revocations_none": _(
             "Aucun certificat n'est révoqué : il n'y a pas encore de liste à signer."

@@ -9,8 +9,9 @@ from web.console_strings import login_strings
 
 
 def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
-    # The log-in's and the session's texts are the console's (console-login.js).
-    return login_strings(_) | {
+    # The log-in's and the session's texts are the console's (console-login.js); the
+    # certificates' and the face-to-face certification's are shared with /administration.
+    page = {
         "not_officer": _(
             "Cette page est réservée aux administrateur·rices de structure. Votre compte n'y a "
             "pas accès : vous avez été déconnecté·e. Pour vos documents, allez sur la page "
@@ -22,6 +23,34 @@ def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
         ),
         # Members and their certificates.
         "members_none": _("Aucun·e professionnel·le pour l'instant : invitez-les."),
+        "end_membership": _("Retirer"),
+        # Inviting.
+        "display_name_missing": _("Écrivez le nom de la personne invitée."),
+        "profession_missing": _("Choisissez la catégorie professionnelle."),
+        "invitation_for": _("Invitation pour {name}, à lui donner en main propre."),
+        "invitation_expires": _("À utiliser avant le {date} à {time}, une seule fois."),
+        "bulk_no_file": _("Choisissez d'abord le fichier CSV."),
+        "bulk_too_big": _("Ce fichier est trop gros (48 Kio et 200 lignes au plus) : découpez-le."),
+        "bulk_line": _("Ligne {row}"),
+        "bulk_link_of": _("Lien pour {name}"),
+        "bulk_done": _("{n} invitation(s) créée(s)."),
+        "revoke": _("Révoquer le certificat"),
+        "revoke_who": _("Révoquer le certificat de {name}."),
+        "reason_missing": _("Choisissez la raison."),
+        "revoked": _(
+            "Le certificat de {name} est révoqué : plus rien ne peut être partagé à cette clé. "
+            "L'administration du territoire en est avertie pour signer la liste."
+        ),
+        "end_who": _("Retirer {name} de la structure ?"),
+        "ended": _("{name} ne fait plus partie de la structure."),
+    }
+    return login_strings(_) | certification_strings(_) | page
+
+
+def certification_strings(_: Callable[[str], str]) -> dict[str, str]:
+    """A member's certificate state and the face-to-face certification (desk-certify.js):
+    the structure admin's page, and the territory admin's for the structure admins."""
+    return {
         "cert_none": _("Pas encore certifié·e : vérifiez son code face à face."),
         "cert_valid": _("Certificat valable."),
         "cert_valid_until": _("Certificat valable jusqu'au {date}."),
@@ -34,17 +63,6 @@ def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
         ),
         "certify": _("Certifier"),
         "renew": _("Renouveler"),
-        "end_membership": _("Retirer"),
-        # Inviting.
-        "display_name_missing": _("Écrivez le nom de la personne invitée."),
-        "profession_missing": _("Choisissez la catégorie professionnelle."),
-        "invitation_for": _("Invitation pour {name}, à lui donner en main propre."),
-        "invitation_expires": _("À utiliser avant le {date} à {time}, une seule fois."),
-        "bulk_no_file": _("Choisissez d'abord le fichier CSV."),
-        "bulk_too_big": _("Ce fichier est trop gros (48 Kio et 200 lignes au plus) : découpez-le."),
-        "bulk_line": _("Ligne {row}"),
-        "bulk_link_of": _("Lien pour {name}"),
-        "bulk_done": _("{n} invitation(s) créée(s)."),
         # Certifying.
         "certify_who": _("Certifier la clé de {name}."),
         "certify_type_pin": _("Écrivez le code que la personne lit sur son écran."),
@@ -64,13 +82,4 @@ def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Cette phrase secrète n'ouvre pas votre clé. Rien n'a été signé. Réessayez."
         ),
         "certified": _("{name} est certifié·e."),
-        "revoke": _("Révoquer le certificat"),
-        "revoke_who": _("Révoquer le certificat de {name}."),
-        "reason_missing": _("Choisissez la raison."),
-        "revoked": _(
-            "Le certificat de {name} est révoqué : plus rien ne peut être partagé à cette clé. "
-            "L'administration du territoire en est avertie pour signer la liste."
-        ),
-        "end_who": _("Retirer {name} de la structure ?"),
-        "ended": _("{name} ne fait plus partie de la structure."),
     }

@@ -70,10 +70,11 @@ adhesion = 2026-01-01
 """
 
 
-def admin_with_code(api: TestClient, clock: FrozenClock) -> tuple[Who, str]:
+def admin_with_code(api: TestClient, clock: FrozenClock, *, v2: bool = False) -> tuple[Who, str]:
     """What `coffre territory bootstrap` makes, with TOTP on (the secret kept, as the
-    admin's authenticator app keeps it)."""
-    admin = bootstrap_territory(coffre_of(api), ADMIN_SLOT)
+    admin's authenticator app keeps it). ``v2``: with the v2 root and its first
+    revocation list, as the command makes a territory now; without, one made before."""
+    admin = bootstrap_territory(coffre_of(api), ADMIN_SLOT, v2=v2, now=clock.now())
     response = login(api, admin.login, admin.auth_key)
     assert response.status_code == 200, response.text
     admin.token = response.json()["token"]

@@ -1,12 +1,13 @@
 """Issue 17's "Done when" journey, in a browser at desk size and at 360 px, axe on the
 new screens:
 
-1. the territory admin (/administration, helper A's screens) publishes the charter
-   after its preview (differences with no charter in force shown), admits a structure
-   and invites its admin (link + QR);
-2. the structure admin joins with that link and is certified by the root (through the
-   API and the Python client: the root's certification screen is not built yet — see
-   the report), then on /structure invites three professionals from a CSV file; one
+1. the territory admin (/administration) of a territory made by `coffre territory
+   bootstrap` (v2 root) publishes the charter after its preview (differences with no
+   charter in force shown), admits a structure and invites its admin (link + QR);
+2. the structure admin joins with that link and reads the pin of "Mon certificat" on
+   their own device; the territory admin certifies them face to face on
+   /administration (the root key opened by the passphrase in the page: a v2
+   certificate); then on /structure they invite three professionals from a CSV file; one
    of them opens her link on her own device and signs up there (a professional's code
    on the vault page joins the structure); the admin certifies her face to face: her
    "Mon certificat" screen shows the pin, the admin types the groups read aloud;
@@ -29,9 +30,9 @@ from coffre.clock import FrozenClock
 from tests.accounts.factories import enrol_totp
 from tests.consent.charters import charter_text
 from tests.factories import PASSPHRASE
-from tests.structures.world import certify_member, join, material
+from tests.structures.world import join, material
 from tests.web.conftest import PHONE, PageProblems, assert_accessible
-from tests.web.journeys import enter_code, visible_screen
+from tests.web.journeys import enter_code, log_in, visible_screen
 from tests.web.test_structure_admin import go as go_structure
 from tests.web.test_structure_admin import (
     log_in_structure_admin,
@@ -71,7 +72,7 @@ def contexts(
     """One browser context per person (each their own device)."""
     made: list[BrowserContext] = []
     pages: dict[str, Page] = {}
-    for who in ("admin", "structure", "pro", "person"):
+    for who in ("admin", "structure", "sa-vault", "pro", "person"):
         context = chromium.new_context(
             viewport=DESK if size == "desk" else PHONE, locale="fr-FR", has_touch=size == "phone"
         )
@@ -102,11 +103,13 @@ def test_a_territory_is_run_from_the_pages(
     # Her code is a professional's: tried first as a person's sign-up (403
     # invalid_invitation), the page then joins the structure with it.
     problems["pro"].allow("status of 403")
+    # The same for the structure admin's "Mon certificat" before the root certifies him.
+    problems["sa-vault"].allow("status of 404")
     width = DESK["width"] if size == "desk" else PHONE["width"]
 
     # -- 1. the territory admin: charter (preview, differences), admit, invite ------------
     page = contexts["admin"]
-    admin, secret = admin_with_code(api, clock)
+    admin, secret = admin_with_code(api, clock, v2=True)
     log_in_admin(page, live_server, admin.login, f"{PASSPHRASE} {ADMIN_SLOT}")
     enter_code(page, pyotp.TOTP(secret).at(clock.now()))
     visible_screen(page, "structures")
@@ -140,9 +143,29 @@ def test_a_territory_is_run_from_the_pages(
         if s["name"] == CCAS
     )
 
-    # -- 2. the structure admin joins (API), is certified by the root (client) -------------
+    # -- 2. the structure admin joins (API), is certified by the root face to face -------
     sa = join(api, link.split("#invitation=")[1], material(SA_SLOT, "bernard-roche"))
-    certify_member(api, admin, structure_id, sa.account_id)
+    sa_vault = contexts["sa-vault"]
+    log_in(sa_vault, live_server, sa.login, f"{PASSPHRASE} {SA_SLOT}", "shared")
+    sa_vault.get_by_role("button", name="Mon certificat").click()
+    visible_screen(sa_vault, "pro-certificate")
+    sa_pin = sa_vault.locator("#pro-certificate-pin").inner_text()
+    visible_screen(page, "invitation").get_by_role("button", name="Retour aux structures").click()
+    visible_screen(page, "structures")
+    page.locator(f"[data-admins-for='{structure_id}']").click()
+    visible_screen(page, "admins")
+    page.locator(f"[data-certify-for='{sa.account_id}']").click()
+    certify = visible_screen(page, "certify")
+    expect(page.locator("#certify-pin")).to_have_text(sa_pin)
+    certify.locator("#certify-typed").fill(sa_pin)
+    certify.locator("#certify-passphrase").fill(f"{PASSPHRASE} {ADMIN_SLOT}")
+    certify.get_by_role("button", name="Certifier").click()
+    visible_screen(page, "admins")
+    sa_item = page.locator(f"#admins-list > li[data-member='{sa.account_id}']")
+    expect(sa_item).to_contain_text("Certificat valable jusqu'au")
+    assert_accessible(page, f"journey-{size}-admins", width)
+    sa_vault.get_by_role("button", name="Mon certificat").click()
+    expect(sa_vault.locator("#pro-certificate-state")).not_to_contain_text("pas encore certifié·e")
     sa_secret = enrol_totp(api, sa.headers, clock)
     clock.advance(seconds=31)
 

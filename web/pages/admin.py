@@ -3,10 +3,11 @@ admins and the charter officer, see who adheres since when, end an adhesion, and
 publish the charter from its TOML file after a preview (docs/CHARTER.md).
 
 A page of its own, like the officer's console: the territory admin logs in with
-the passphrase and the 6-digit code the role always needs (console-login.js), and
-nothing here needs a key (admitting, inviting and publishing are not signed by the
-page), so the page keeps none. Every text is rendered through gettext; the script
-reads its strings and labels from JSON blocks.
+the passphrase and the 6-digit code the role always needs (console-login.js). Admitting,
+inviting and publishing are not signed; certifying a structure admin and signing the
+revocation list are, with the root key opened by the passphrase for that signature
+only (admin-certify.js, admin-revocations.js): the page keeps no key. Every text is
+rendered through gettext; the script reads its strings and labels from JSON blocks.
 """
 
 from __future__ import annotations
@@ -58,8 +59,10 @@ def admin_page(request: Request) -> Response:
             "territory": settings.territory,
             "department": department,
             # libsodium.js, loaded when the admin signs the revocation list
-            # (admin-revocations.js).
+            # (admin-revocations.js) or certifies a structure admin (admin-certify.js),
+            # and jsQR, when the admin photographs a structure admin's pin QR code.
             "sodium": vendored_libraries()["sodium"],
+            "jsqr": vendored_libraries()["jsqr"],
         },
     }
     response: Response = TEMPLATES.TemplateResponse(request, "admin/admin.html", context)

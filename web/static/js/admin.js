@@ -3,11 +3,13 @@
 // charter, admitting a structure (typed, or picked from the directory of services),
 // inviting its admin or the charter officer (link + QR code, single use, expiring),
 // publishing the charter from its TOML file after a preview (differences with the
-// latest version, errors located in the file), and ending an adhesion as a new charter
-// version through the same preview.
+// latest version, errors located in the file), ending an adhesion as a new charter
+// version through the same preview, certifying a structure's admins face to face
+// (admin-certify.js) and signing the revocation list (admin-revocations.js).
 //
-// No key is needed here: the log-in is the officer console's (console-login.js,
-// passphrase then the 6-digit code), the login value is wiped once the session is open.
+// The log-in is the officer console's (console-login.js, passphrase then the 6-digit
+// code), the login value is wiped once the session is open. Only the two signatures
+// open the admin's key (the root key), with the passphrase asked at that moment.
 // What the admin previewed is what is published: the exact bytes are kept in memory and
 // sent with their SHA-256 and the version they were compared with (charter_changed
 // otherwise). Nothing is written to storage; log-out or inactivity empties every screen.
@@ -19,6 +21,7 @@ import { byId, createDesk, createIdleLogout, el, formOf, putQr } from "./desk.js
 import { siretProblem, normaliseSiret } from "./admin-siret.js";
 import { createRevocations } from "./admin-revocations.js";
 import { createCharterScreens } from "./admin-charter.js";
+import { createAdminCertify } from "./admin-certify.js";
 
 export const TERRITORY_ADMIN = "territory_admin";
 
@@ -98,9 +101,11 @@ function wipe() {
   }
   /** @type {HTMLInputElement} */ (byId("invitation-link")).value = "";
   for (const form of document.querySelectorAll("form")) form.reset();
-  for (const id of ["login-error", "code-error", "adhesions-error", "directory-error", "admit-error", "invite-error", "charter-error", "preview-error", "end-error"]) {
+  for (const id of ["login-error", "code-error", "adhesions-error", "directory-error", "admit-error", "invite-error", "charter-error", "preview-error", "end-error", "admins-error", "certify-error"]) {
     showError(id, "");
   }
+  certify.forget();
+  for (const id of ["certify-who", "certify-pin"]) byId(id).textContent = "";
 }
 
 /** @param {string} message */
@@ -156,6 +161,11 @@ async function showStructures() {
     item.append(el("p", { className: "adhesion-state", text: adhesionText(line) }));
     if (line.structure) {
       const actions = el("div", { className: "actions" });
+      const admins = el("button", { text: STRINGS.admins_of_button });
+      admins.type = "button";
+      admins.dataset.adminsFor = line.structure.id;
+      admins.setAttribute("aria-label", `${STRINGS.admins_of_button} — ${line.name}`);
+      actions.append(admins);
       const invite = el("button", { text: STRINGS.invite_admin_of });
       invite.type = "button";
       invite.dataset.inviteFor = line.structure.id;
@@ -355,9 +365,19 @@ async function guarded(step) {
 
 // The revocation list, signed here with the root key (admin-revocations.js).
 const revocations = createRevocations({ strings: STRINGS, config: CONFIG, api, show, showError, busy, problem });
+// The structure admins, certified face to face with the root key (admin-certify.js).
+const certify = createAdminCertify({ strings: STRINGS, config: CONFIG, api, show, showError, busy, problem });
+
+/** @param {string} structureId */
+function showAdminsOf(structureId) {
+  const structure = state.structures.find((s) => s.id === structureId);
+  return certify.showAdmins(structure || null);
+}
 
 function wire() {
   formOf("revocations-form").addEventListener("submit", revocations.onSign);
+  formOf("certify-form").addEventListener("submit", certify.onCertify);
+  byId("certify-photo").addEventListener("change", () => guarded(certify.onPhoto));
   formOf("login-form").addEventListener("submit", login.onLogin);
   formOf("code-form").addEventListener("submit", login.onCode);
   formOf("directory-form").addEventListener("submit", onDirectory);
@@ -381,6 +401,7 @@ function wire() {
     invite: () => showInvite(),
     charter: showCharter,
     revocations: () => revocations.showRevocations(),
+    admins: () => certify.showAdmins(),
   };
   document.addEventListener("click", (event) => {
     const clicked = /** @type {Element} */ (event.target);
@@ -388,6 +409,10 @@ function wire() {
     if (inviteFor) return void guarded(() => showInvite(inviteFor.dataset.inviteFor));
     const endFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-end-for]"));
     if (endFor) return void guarded(() => showEnd(endFor.dataset.endFor || ""));
+    const adminsFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-admins-for]"));
+    if (adminsFor) return void guarded(() => showAdminsOf(adminsFor.dataset.adminsFor || ""));
+    const certifyFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-certify-for]"));
+    if (certifyFor) return void guarded(() => certify.showCertify(certifyFor.dataset.certifyFor || ""));
     const go = /** @type {HTMLElement | null} */ (clicked.closest("[data-go]"));
     if (go) {
       const target = go.dataset.go || "";
@@ -404,6 +429,7 @@ function wire() {
     dropPending();
     endWorker();
     revocations.end();
+    certify.end();
   });
 }
 

@@ -16,11 +16,8 @@ import { createLogin } from "./console-login.js";
 import { day, time } from "./dates.js";
 import { fill } from "./consent-common.js";
 import { byId, createDesk, createIdleLogout, el, formOf, putQr } from "./desk.js";
-import { createCoffreCrypto } from "./coffre-crypto.js";
-import { createCoffreCryptoV2 } from "./coffre-crypto-v2.js";
-import { createCoffreStatementsV2 } from "./coffre-statements-v2.js";
-import { createCertificatesV2 } from "./certificates-v2.js";
 import { createDeskSigning } from "./desk-signing.js";
+import { createFaceToFace, makeCertificate } from "./desk-certify.js";
 
 const PROFESSIONAL = "professional";
 const MAX_CSV_BYTES = 48 * 1024;
@@ -38,7 +35,6 @@ const CONFIG = JSON.parse(byId("admin-config").textContent || "{}");
 const state = { signedIn: false, pending: null, me: "", structure: "", members: [], target: null };
 // Certifying signs with this admin's own key, opened for that signature only.
 const signing = createDeskSigning(CONFIG);
-const { loadSodium } = signing;
 
 const { setStatus, show, showError, busy, api, problem } = createDesk({ STRINGS, state, endSession });
 const idle = createIdleLogout(state, CONFIG.idleSeconds, () => logout(STRINGS.idle_logout));
@@ -52,6 +48,7 @@ function wipe() {
   dropPending();
   idle.stop();
   Object.assign(state, { signedIn: false, me: "", structure: "", members: [], target: null });
+  faceToFace.forget();
   for (const id of ["members-list", "bulk-rejected", "bulk-links", "invitation-qr"]) byId(id).replaceChildren();
   for (const id of ["members-structure", "invitation-who", "invitation-code", "invitation-expires", "bulk-summary", "certify-who", "certify-pin", "end-who", "revoke-who"]) {
     byId(id).textContent = "";
@@ -228,158 +225,37 @@ async function onBulk(event) {
 
 // ---------------------------------------------------------------------------- certify
 
-/** @param {string} text */
-const normal = (text) => text.toUpperCase().replace(/[^0-9A-Z]/g, "");
-
-/** @param {string} url */
-function loadScript(url) {
-  return new Promise((resolve, reject) => {
-    if (document.querySelector(`script[src="${url}"]`)) return resolve(undefined);
-    const script = document.createElement("script");
-    script.src = url;
-    script.onload = () => resolve(undefined);
-    script.onerror = () => reject(new Error("script"));
-    document.head.append(script);
-  });
-}
-
-/**
- * The text of the QR code in a photo (jsQR on the image's pixels), or "".
- * @param {File} file
- */
-async function readQr(file) {
-  await loadScript(CONFIG.jsqr);
-  const url = URL.createObjectURL(file);
-  try {
-    const image = new Image();
-    image.src = url;
-    await image.decode();
-    // A phone's photo is large: jsQR reads a smaller copy as well, and faster.
-    const scale = Math.min(1, 1600 / Math.max(image.naturalWidth, image.naturalHeight));
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
-    canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
-    const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d", { willReadFrequently: true }));
-    context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
-    const found = /** @type {any} */ (window).jsQR(pixels.data, canvas.width, canvas.height);
-    return found ? String(found.data) : "";
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}
-
-/** The professional's pin QR code, photographed: compared with the served key's. */
-async function onPhoto() {
-  const input = /** @type {HTMLInputElement} */ (byId("certify-photo"));
-  const file = input.files?.[0];
-  const result = byId("certify-photo-result");
-  showError("certify-error", "");
-  result.hidden = true;
-  if (!file || !state.target) return;
-  const text = await readQr(file).catch(() => "");
-  input.value = "";
-  if (!text) return showError("certify-error", STRINGS.certify_no_qr);
-  const na = await loadSodium();
-  const st = createCoffreStatementsV2(na, createCoffreCryptoV2(na));
-  const expected = st.pinQrPayload(createCoffreCrypto(na).b64decode(state.target.sign_public_key));
-  if (text.trim().toUpperCase() !== expected.toUpperCase()) return showError("certify-error", STRINGS.certify_mismatch);
-  /** @type {HTMLInputElement} */ (byId("certify-typed")).value = byId("certify-pin").textContent || "";
-  result.textContent = STRINGS.certify_qr_ok;
-  result.hidden = false;
-}
+// Face to face (desk-certify.js): the pin computed here, compared as a QR code or read
+// aloud, then signed with this admin's own key.
+const faceToFace = createFaceToFace({
+  strings: STRINGS, config: CONFIG, signing, api, show, showError, busy, problem, certificate, done: certified,
+});
 
 /** @param {string} accountId */
 async function showCertify(accountId) {
   const member = state.members.find((m) => m.account_id === accountId);
-  if (!member) return;
-  state.target = member;
-  const na = await loadSodium();
-  const st = createCoffreStatementsV2(na, createCoffreCryptoV2(na));
-  const C = createCoffreCrypto(na);
-  byId("certify-who").textContent = fill(STRINGS.certify_who, { name: member.display_name });
-  byId("certify-pin").textContent = st.pinSpoken(C.b64decode(member.sign_public_key));
-  formOf("certify-form").reset();
-  byId("certify-photo-result").hidden = true;
-  showError("certify-error", "");
-  show("certify");
-}
-
-/** @param {SubmitEvent} event */
-async function onCertify(event) {
-  event.preventDefault();
-  const form = formOf("certify-form");
-  const member = state.target;
-  if (!member) return;
-  showError("certify-error", "");
-  const expected = byId("certify-pin").textContent || "";
-  if (!normal(form.typed.value)) return showError("certify-error", STRINGS.certify_type_pin);
-  if (normal(form.typed.value) !== normal(expected)) return showError("certify-error", STRINGS.certify_mismatch);
-  const passphrase = form.passphrase.value;
-  if (!passphrase) return showError("certify-error", STRINGS.certify_passphrase);
-  busy(form, true);
-  /** @type {Uint8Array | null} */
-  let signSeed = null;
-  let done = "";
-  try {
-    const na = await loadSodium();
-    const C = createCoffreCrypto(na);
-    const me = await (await api("GET", "/me")).json();
-    signSeed = await signing.openSignSeed(passphrase, me);
-    form.passphrase.value = "";
-    if (!signSeed) return showError("certify-error", STRINGS.certify_wrong_passphrase);
-    const envelope = await makeCertificate(na, C, member, signSeed);
-    await api("POST", `/memberships/${member.membership_id}/certificate`, { json: { certificate: envelope } });
-    done = fill(STRINGS.certified, { name: member.display_name });
-  } catch (error) {
-    showError("certify-error", problem(error));
-  } finally {
-    signing.wipe(signSeed);
-    form.passphrase.value = "";
-    busy(form, false);
-  }
-  if (done) await showMembers(done).catch((error) => showError("members-error", problem(error)));
+  if (member) await faceToFace.open(member);
 }
 
 /**
- * A v2 certificate (helper E's certificates-v2.js, SPEC §26.2) when the territory
- * published its v2 root and this admin's own certificate is v2 (a chain never mixes
- * formats); otherwise the v1 certificate of SPEC §15.
- * @param {any} na @param {any} C @param {Record<string, any>} member @param {Uint8Array} signSeed
+ * A v2 certificate (SPEC §26.2) when the territory published its v2 root and this
+ * admin's own certificate is v2 (a chain never mixes formats); otherwise v1 (SPEC §15).
+ * @param {Record<string, any>} member @param {Uint8Array} signSeed @param {any} na
  */
-async function makeCertificate(na, C, member, signSeed) {
+async function certificate(member, signSeed, na) {
   const mine = await (await api("GET", `/professionals/${state.me}/keys`)).json();
   const v2Admin = mine.certificates.length && mine.certificates[0].statement.v === 2;
+  let v2 = null;
   if (v2Admin) {
     const chain = await (await api("GET", "/trust/root/v2")).json();
-    const certs = createCertificatesV2(na);
-    return certs.issueCertificate({
-      territory: chain.root.statement.territory,
-      subject: member.account_id,
-      role: member.role,
-      structure: state.structure,
-      displayName: member.display_name,
-      profession: member.profession,
-      boxPublic: C.b64decode(member.box_public_key),
-      signPublic: C.b64decode(member.sign_public_key),
-      issuer: state.me,
-      days: chain.certificate_days || 365,
-    }, signSeed);
+    v2 = { territory: chain.root.statement.territory, days: chain.certificate_days || 365 };
   }
-  const statement = {
-    v: 1,
-    type: "coffre/key-certificate",
-    subject: member.account_id,
-    role: member.role,
-    structure: state.structure,
-    display_name: member.display_name,
-    profession: member.profession,
-    box_public_key: member.box_public_key,
-    sign_public_key: member.sign_public_key,
-    issuer: state.me,
-    issued_at: new Date().toISOString().replace(/\.\d{3}Z$/, "+00:00"),
-  };
-  return C.signStatement(statement, signSeed);
+  return makeCertificate(na, member, { structure: state.structure, issuer: state.me, v2 }, signSeed);
+}
+
+/** @param {Record<string, any>} member */
+async function certified(member) {
+  await showMembers(fill(STRINGS.certified, { name: member.display_name })).catch((error) => showError("members-error", problem(error)));
 }
 
 // ---------------------------------------------------------------------------- revoke
@@ -453,9 +329,9 @@ function wire() {
   idle.listen();
   formOf("invite-form").addEventListener("submit", onInvite);
   formOf("bulk-form").addEventListener("submit", onBulk);
-  formOf("certify-form").addEventListener("submit", onCertify);
+  formOf("certify-form").addEventListener("submit", faceToFace.onCertify);
   formOf("revoke-form").addEventListener("submit", onRevoke);
-  byId("certify-photo").addEventListener("change", () => guarded(onPhoto));
+  byId("certify-photo").addEventListener("change", () => guarded(faceToFace.onPhoto));
   /** @type {Record<string, () => unknown>} */
   const actions = { logout: () => logout(), "cancel-code": () => backToLogin(), "end-confirm": endConfirm };
   /** @type {Record<string, () => unknown>} */
