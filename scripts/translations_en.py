@@ -1616,6 +1616,9 @@ EN = {
     "Nouvelles clés d'un·e professionnel·le (rotation)": "New keys for a professional (rotation)",
     "Connexion avec ProConnect": "Login with ProConnect",
     "Compte lié à une identité ProConnect": "Account linked to a ProConnect identity",
+    "Lien avec ProConnect défait par le ou la professionnel·le": (
+        "ProConnect link undone by the professional"
+    ),
     "Annuaire des services importé": "Directory of services imported",
     "Fiche de l'annuaire vérifiée par la structure": "Directory entry checked by the organisation",
     "Accès à un document refusé": "Access to a document refused",

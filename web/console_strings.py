@@ -144,6 +144,7 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             # ProConnect (docs/PROCONNECT.md).
             "proconnect.login": _("Connexion avec ProConnect"),
             "proconnect.link": _("Compte lié à une identité ProConnect"),
+            "proconnect.unlink": _("Lien avec ProConnect défait par le ou la professionnel·le"),
             # The directory of services, storage, the trail itself.
             "directory.import": _("Annuaire des services importé"),
             "directory.verify": _("Fiche de l'annuaire vérifiée par la structure"),

@@ -4,7 +4,12 @@ The browser's login in progress is named by an HttpOnly cookie whose token only 
 browser holds (its hash is in the flow row). The cookie is SameSite=Lax: the
 provider sends the browser back with a top-level GET from another site, which a
 Strict cookie would not survive; a cross-site POST (``complete``) does not carry it.
-All four routes answer 404 (``proconnect_disabled``) when ProConnect is not configured.
+Every route answers 404 (``proconnect_disabled``) when ProConnect is not configured.
+
+Once a session opens, the ID token stays in the browser only, in a second HttpOnly
+cookie (SameSite=Strict, the same path): it is the ``id_token_hint`` the provider
+needs to end the agent's ProConnect session when they log out of Coffre
+(``/auth/proconnect/logout``). Coffre's server keeps no copy.
 """
 
 from __future__ import annotations
@@ -15,26 +20,37 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api.cookies import set_session_cookie
-from api.deps import CoffreDep, client_address, user_agent
+from api.deps import ActorDep, CoffreDep, client_address, user_agent
 from api.schemas.accounts import MeResponse
 from api.schemas.proconnect import (
     ProConnectCompleteRequest,
+    ProConnectJoinRequest,
+    ProConnectLinkBody,
     ProConnectPending,
     ProConnectStarted,
     ProConnectStartRequest,
+    ProConnectUnlinkRequest,
 )
-from coffre.accounts.proconnect import FLOW_SECONDS, ProConnectService
+from coffre.accounts.proconnect import FLOW_SECONDS, OpenedLogin, ProConnectService
 from coffre.accounts.proconnect_errors import ProConnectDisabled
 from coffre.errors import CoffreError
 
 router = APIRouter(tags=["proconnect"])
 
 FLOW_COOKIE = "coffre_proconnect"
+LOGOUT_COOKIE = "coffre_proconnect_logout"
 _COOKIE_PATH = "/api/v1/auth/proconnect"
 
 
 def _service(request: Request) -> ProConnectService:
     service: ProConnectService = request.app.state.proconnect
+    return service
+
+
+def _enabled(request: Request) -> ProConnectService:
+    service = _service(request)
+    if not service.enabled:
+        raise ProConnectDisabled()
     return service
 
 
@@ -56,6 +72,24 @@ def _set_flow(response: Response, token: str, secure: bool) -> None:
         httponly=True,
         samesite="lax",
     )
+
+
+def _opened(response: Response, opened: OpenedLogin, coffre: CoffreDep) -> MeResponse:
+    """The session cookie, the ID token kept for the logout, the flow forgotten."""
+    settings = coffre.settings
+    set_session_cookie(response, opened.login.token, settings)
+    _forget_flow(response, settings.cookie_secure)
+    if opened.id_token:
+        response.set_cookie(
+            LOGOUT_COOKIE,
+            opened.id_token,
+            max_age=settings.session_ttl_seconds,
+            path=_COOKIE_PATH,
+            secure=settings.cookie_secure,
+            httponly=True,
+            samesite="strict",
+        )
+    return MeResponse.of(opened.login.account, restricted=opened.login.restricted)
 
 
 @router.get("/auth/proconnect/start")
@@ -115,7 +149,7 @@ def complete(
 ) -> MeResponse:
     """The passphrase's login value (derived in the page): the session opens only now,
     in an HttpOnly cookie as at a passphrase login; a first login links the identity."""
-    result = _service(request).complete(
+    opened = _service(request).complete(
         _flow_cookie(request),
         auth_key=body.auth_key,
         login=body.login,
@@ -123,6 +157,45 @@ def complete(
         address=client_address(request),
         user_agent=user_agent(request),
     )
-    set_session_cookie(response, result.token, coffre.settings)
-    _forget_flow(response, coffre.settings.cookie_secure)
-    return MeResponse.of(result.account, restricted=result.restricted)
+    return _opened(response, opened, coffre)
+
+
+@router.post("/auth/proconnect/join", status_code=201)
+def join(
+    body: ProConnectJoinRequest, request: Request, coffre: CoffreDep, response: Response
+) -> MeResponse:
+    """A professional invited by their structure, without an account yet: the account
+    the page made (keys and passphrase chosen on the device), its membership and the
+    link, at once; the session opens as at a sign-up."""
+    opened = _service(request).join(
+        _flow_cookie(request),
+        body.account.data(),
+        address=client_address(request),
+        user_agent=user_agent(request),
+    )
+    return _opened(response, opened, coffre)
+
+
+@router.get("/auth/proconnect/logout")
+def logout(request: Request, coffre: CoffreDep) -> Response:
+    """After the page has ended the Coffre session: to ProConnect's logout (which comes
+    back to the home page), or straight home when this browser holds no ID token."""
+    url = _enabled(request).logout_url(request.cookies.get(LOGOUT_COOKIE))
+    response = RedirectResponse(url or "/", status_code=303)
+    response.delete_cookie(
+        LOGOUT_COOKIE, path=_COOKIE_PATH, secure=coffre.settings.cookie_secure, httponly=True
+    )
+    return response
+
+
+@router.get("/auth/proconnect/link")
+def link_status(request: Request, actor: ActorDep) -> ProConnectLinkBody:
+    """Whether the caller's account is linked to a ProConnect identity."""
+    return ProConnectLinkBody.of(_enabled(request).links.status(actor))
+
+
+@router.post("/auth/proconnect/unlink", status_code=204)
+def unlink(body: ProConnectUnlinkRequest, request: Request, actor: ActorDep) -> Response:
+    """Undo the caller's link, the passphrase proven again (its login value)."""
+    _enabled(request).links.unlink(actor, body.auth_key, address=client_address(request))
+    return Response(status_code=204)

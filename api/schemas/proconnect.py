@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from datetime import datetime
 
-from api.schemas.accounts import KdfParamsBody
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.accounts import AccountBundle, KdfParamsBody
 from api.schemas.common import B64Bytes
 from api.types import Text
 from coffre.accounts.proconnect import PendingLogin
+from coffre.accounts.proconnect_links import LinkStatus
 
 
 class ProConnectPending(BaseModel):
@@ -20,6 +23,9 @@ class ProConnectPending(BaseModel):
     usual_name: str
     login: str | None = None
     kdf: KdfParamsBody | None = None
+    # A first login whose invitation can make a new account: the page offers to
+    # choose a pseudonym and a passphrase (``/auth/proconnect/join``).
+    joining: bool = False
 
     @classmethod
     def of(cls, pending: PendingLogin) -> ProConnectPending:
@@ -29,6 +35,7 @@ class ProConnectPending(BaseModel):
             usual_name=pending.usual_name,
             login=pending.login,
             kdf=pending.kdf,
+            joining=pending.joining,
         )
 
 
@@ -48,3 +55,34 @@ class ProConnectStarted(BaseModel):
     """Where the page sends the browser (the provider's authorization endpoint)."""
 
     authorization_url: str
+
+
+class ProConnectJoinRequest(BaseModel):
+    """A new professional's account, made on the device as at any sign-up (the keys
+    wrapped by the passphrase chosen there); the invitation is the one of the login."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account: AccountBundle
+
+
+class ProConnectLinkBody(BaseModel):
+    linked: bool
+    siret: str | None = None
+    created_at: datetime | None = None
+    last_login_at: datetime | None = None
+
+    @classmethod
+    def of(cls, status: LinkStatus) -> ProConnectLinkBody:
+        return cls(
+            linked=status.linked,
+            siret=status.siret,
+            created_at=status.created_at,
+            last_login_at=status.last_login_at,
+        )
+
+
+class ProConnectUnlinkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    auth_key: B64Bytes

@@ -20,6 +20,15 @@ The flow (docs/PROCONNECT.md):
    the login value here; ``AccountService.login`` checks it (throttled, second factor
    included) and only then opens the session and the keyring. A first login links
    the identity to the account in the same step, consuming the invitation.
+3'. ``join``: a professional invited by their structure who has no account yet
+   (the invitation page's "Rejoindre avec ProConnect"): back from ProConnect, the
+   page makes their keys and passphrase on the device as at any sign-up; the account,
+   its membership and the link are made in one transaction, the invitation spent.
+
+The ``siret`` claim must be the SIRET of the structure the login is for (the
+invitation's, or one the linked account is a member of): checked at the callback,
+before any passphrase (coffre/accounts/proconnect_links.py). The ID token is kept,
+for the browser only, as the ``id_token_hint`` of ProConnect's logout.
 
 The HTTP exchange with the provider sits behind ``ProviderClient`` (api/ implements it
 with authlib's httpx client): the domain holds the rules, not the transport.
@@ -36,8 +45,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from authlib.common.security import generate_token
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc import jwt
@@ -49,6 +60,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts import repository as accounts_repository
+from coffre.accounts.credentials import Credentials
 from coffre.accounts.kdf import AccountKdf, kdf_of
 from coffre.accounts.proconnect_errors import (
     ProConnectAudienceInvalid,
@@ -60,12 +72,18 @@ from coffre.accounts.proconnect_errors import (
     ProConnectNotLinked,
     ProConnectProviderRefused,
     ProConnectSignatureInvalid,
+    ProConnectSiretMismatch,
     ProConnectStateInvalid,
     ProConnectTokenExpired,
     ProConnectTokenInvalid,
 )
+from coffre.accounts.proconnect_links import (
+    ProConnectLinks,
+    siret_fits_account,
+    siret_fits_structure,
+)
 from coffre.accounts.proconnect_models import ProConnectFlow, ProConnectLink
-from coffre.accounts.service import AccountService, LoginResult
+from coffre.accounts.service import AccountService, LoginResult, SignupData
 from coffre.accounts.sessions import SessionKind, token_hash
 from coffre.audit import trail as audit
 from coffre.clock import Clock
@@ -76,6 +94,7 @@ from coffre.policy import Role
 from coffre.settings import Settings
 from coffre.structures import repository as structures_repository
 from coffre.structures.codes import code_hash
+from coffre.structures.joining import MEMBER_INVITATIONS, add_member, usable_member_invitation
 from coffre.structures.models import Invitation
 
 # ProConnect's scopes for the claims we use (docs/PROCONNECT.md).
@@ -84,8 +103,6 @@ ALGORITHMS = ("RS256", "ES256")
 FLOW_SECONDS = 10 * 60  # from the click to the passphrase; then start again
 LEEWAY_SECONDS = 60  # clock skew tolerated on exp / iat
 _SIRET = re.compile(r"^[0-9]{14}$")
-# Invitations that make professionals (coffre/structures): only they may link.
-_LINKING_KINDS = frozenset({"professional", "structure_admin"})
 
 
 class ProviderClient(Protocol):
@@ -134,6 +151,16 @@ class PendingLogin:
     usual_name: str
     login: str | None
     kdf: AccountKdf | None
+    # A first login whose invitation can still make a new account (``join``).
+    joining: bool = False
+
+
+@dataclass(frozen=True)
+class OpenedLogin:
+    """A session opened after ProConnect, and the ID token for ProConnect's logout."""
+
+    login: LoginResult
+    id_token: str
 
 
 def browser_hash(token: str) -> bytes:
@@ -154,6 +181,7 @@ class ProConnectService:
         self._clock = clock
         self._accounts = accounts
         self._provider = provider
+        self.links = ProConnectLinks(db, Credentials(accounts, settings), clock)
 
     @property
     def enabled(self) -> bool:
@@ -276,19 +304,36 @@ class ProConnectService:
             link = _link_of(db, expected_issuer, subject)
             if link is None and flow.invitation_hash is None:
                 raise ProConnectNotLinked()
+            self._check_siret(db, link, flow, identity["siret"])
             row = db.get(ProConnectFlow, flow.id)
             if row is None:
                 raise ProConnectStateInvalid()
             row.issuer = expected_issuer
             row.subject = subject
             row.account_id = link.account_id if link is not None else None
-            row.claims = json.dumps(identity)
+            # The names for the page, and the ID token for the browser's logout cookie
+            # once a session opens; deleted at the last step (``_finish``, ``join``).
+            row.claims = json.dumps({**identity, "id_token": id_token})
             row.expires_at = now + timedelta(seconds=FLOW_SECONDS)
         return ReturnedLogin(
             linking=link is None,
             given_name=identity["given_name"],
             usual_name=identity["usual_name"],
         )
+
+    def _check_siret(
+        self, db: DbSession, link: ProConnectLink | None, flow: ProConnectFlow, siret: str
+    ) -> None:
+        """The organisation ProConnect names must be the structure's (docs/PROCONNECT.md)."""
+        if link is not None:
+            fits = siret_fits_account(db, link.account_id, siret)
+        else:
+            invitation = _invitation(db, flow.invitation_hash)
+            if invitation is None or invitation.structure_id is None:
+                return  # refused at the link, as an unusable invitation
+            fits = siret_fits_structure(db, invitation.structure_id, siret)
+        if not fits:
+            raise ProConnectSiretMismatch()
 
     def _record_refusal(self, refusal: CoffreError) -> None:
         with self._db.unit_of_work() as db:
@@ -382,6 +427,9 @@ class ProConnectService:
             identity = json.loads(flow.claims or "{}")
             login: str | None = None
             kdf: AccountKdf | None = None
+            joining = flow.account_id is None and usable_member_invitation(
+                _invitation(db, flow.invitation_hash), self._clock.now()
+            )
             if flow.account_id is not None:
                 account = accounts_repository.account_by_id(db, flow.account_id)
                 if account is None or account.deleted_at is not None:
@@ -393,6 +441,7 @@ class ProConnectService:
                 usual_name=str(identity.get("usual_name", "")),
                 login=login,
                 kdf=kdf,
+                joining=joining,
             )
 
     def complete(
@@ -404,7 +453,7 @@ class ProConnectService:
         totp_code: str | None = None,
         address: str | None = None,
         user_agent: str | None = None,
-    ) -> LoginResult:
+    ) -> OpenedLogin:
         """The passphrase's login value for the account ProConnect named (or, for a
         first login, the account the professional names): the session opens only if
         ``AccountService.login`` accepts it; a first login links in the same step."""
@@ -428,7 +477,7 @@ class ProConnectService:
             kind=SessionKind.WEB,
         )
         try:
-            self._finish(flow_id, result)
+            id_token = self._finish(flow_id, result)
         except CoffreError as refusal:
             # The session was opened by the login check: end it, nothing is kept.
             self._revoke(result.token)
@@ -438,9 +487,9 @@ class ProConnectService:
             self._revoke(result.token)
             self._record_refusal(ProConnectLinkRefused())
             raise ProConnectLinkRefused() from exc
-        return result
+        return OpenedLogin(result, id_token)
 
-    def _finish(self, flow_id: str, result: LoginResult) -> None:
+    def _finish(self, flow_id: str, result: LoginResult) -> str:
         now = self._clock.now()
         account = result.account
         with self._db.unit_of_work(write=True) as db:
@@ -455,18 +504,10 @@ class ProConnectService:
             elif link.account_id != account.id:
                 raise ProConnectStateInvalid()
             link.last_login_at = now
+            link.siret = str(identity.get("siret") or "") or link.siret
             flow.claims = None  # the names were for the page only
-            audit.append(
-                db,
-                audit.Entry(
-                    action="proconnect.login",
-                    actor_id=account.id,
-                    actor_role=account.kind,
-                    object_type="proconnect_link",
-                    object_id=link.id,
-                ),
-                now,
-            )
+            audit.append(db, _login_entry(account.id, account.kind, link.id), now)
+            return str(identity.get("id_token") or "")
 
     def _link(
         self,
@@ -485,7 +526,7 @@ class ProConnectService:
             account is None
             or account.kind != Role.PROFESSIONAL.value
             or invitation is None
-            or invitation.kind not in _LINKING_KINDS
+            or invitation.kind not in MEMBER_INVITATIONS
             or invitation.structure_id is None
             or invitation.expires_at <= now
         ):
@@ -500,31 +541,85 @@ class ProConnectService:
                 raise ProConnectLinkRefused()
         elif invitation.used_by != account_id:
             raise ProConnectLinkRefused()
-        link = ProConnectLink(
-            id=new_id(),
-            account_id=account_id,
-            issuer=flow.issuer or "",
-            subject=flow.subject or "",
-            invitation_id=invitation.id,
-            siret=str(identity.get("siret") or "") or None,
-            created_at=now,
+        return _add_link(db, flow, account_id, invitation, identity, now)
+
+    # -- 3'. a new professional: their account, made here -------------------
+    def join(
+        self,
+        browser_token: str | None,
+        data: SignupData,
+        *,
+        address: str | None = None,
+        user_agent: str | None = None,
+    ) -> OpenedLogin:
+        """Back from ProConnect with a member invitation and no account yet: the
+        account the page made on the device (keys wrapped by the passphrase chosen
+        there), its membership and the link, in one transaction; then the session, by
+        the login value as at any login. Nothing is made if any step is refused."""
+        self._client()
+        now = self._clock.now()
+        try:
+            with self._db.unit_of_work(write=True) as db:
+                flow = self._returned_flow(db, browser_token)
+                # Decided first, by the row's lock: of parallel joins of one login,
+                # one goes on and the others are replays (whatever they read before).
+                if not _mark(db, ProConnectFlow.done_at, flow.id, now):
+                    raise ProConnectFlowUsed()
+                invitation = _invitation(db, flow.invitation_hash)
+                if flow.account_id is not None or invitation is None:
+                    raise ProConnectLinkRefused()
+                if not usable_member_invitation(invitation, now):
+                    raise ProConnectLinkRefused()
+                identity = json.loads(flow.claims or "{}")
+                self._check_siret(db, None, flow, str(identity.get("siret") or ""))
+                account = add_member(db, self._accounts, invitation, data, now)
+                link = _add_link(db, flow, account.id, invitation, identity, now, joined=True)
+                link.last_login_at = now
+                flow.claims = None
+                audit.append(db, _login_entry(account.id, account.kind, link.id), now)
+                id_token = str(identity.get("id_token") or "")
+        except IntegrityError as exc:
+            self._record_refusal(ProConnectLinkRefused())
+            raise ProConnectLinkRefused() from exc
+        except CoffreError as refusal:
+            if refusal.code.startswith("proconnect_"):
+                self._record_refusal(refusal)
+            raise
+        result = self._accounts.login(
+            data.login,
+            data.auth_key,
+            address=address,
+            user_agent=user_agent,
+            kind=SessionKind.WEB,
         )
-        db.add(link)
-        db.flush()  # a second link of the account or the invitation: IntegrityError
-        audit.append(
-            db,
-            audit.Entry(
-                action="proconnect.link",
-                actor_id=account_id,
-                actor_role=account.kind,
-                structure_id=invitation.structure_id,
-                object_type="proconnect_link",
-                object_id=link.id,
-                details={"invitation": invitation.id},
-            ),
-            now,
+        return OpenedLogin(result, id_token)
+
+    # -- logout: ProConnect's too ----------------------------------------------
+    def logout_url(self, id_token: str | None) -> str | None:
+        """Where to send the browser to end its ProConnect session (OpenID Connect
+        RP-Initiated Logout 1.0, as ProConnect documents it: ``id_token_hint``,
+        ``state``, ``post_logout_redirect_uri``); None when there is nothing to end.
+        The provider comes back to Coffre's home page, registered with ProConnect."""
+        if not self.enabled or not id_token or len(id_token) > 4096:
+            return None
+        endpoint = self._client().metadata().get("end_session_endpoint")
+        if not isinstance(endpoint, str) or not endpoint:
+            return None
+        url: str = add_params_to_uri(
+            endpoint,
+            [
+                ("id_token_hint", id_token),
+                ("state", generate_token(32)),
+                ("post_logout_redirect_uri", self.post_logout_redirect_uri),
+            ],
         )
-        return link
+        return url
+
+    @property
+    def post_logout_redirect_uri(self) -> str:
+        """Coffre's home page: the origin of the registered redirect URI, then ``/``."""
+        redirect = urlsplit(self._settings.proconnect_redirect_uri)
+        return urlunsplit((redirect.scheme, redirect.netloc, "/", "", ""))
 
     def _returned_flow(self, db: DbSession, browser_token: str | None) -> ProConnectFlow:
         flow = _flow_of(db, browser_token)
@@ -572,6 +667,56 @@ def _mark(db: DbSession, column: Any, flow_id: str, now: datetime) -> bool:
     result = db.execute(query)
     assert isinstance(result, CursorResult)
     return result.rowcount == 1
+
+
+def _add_link(
+    db: DbSession,
+    flow: ProConnectFlow,
+    account_id: str,
+    invitation: Invitation,
+    identity: Mapping[str, Any],
+    now: datetime,
+    *,
+    joined: bool = False,
+) -> ProConnectLink:
+    link = ProConnectLink(
+        id=new_id(),
+        account_id=account_id,
+        issuer=flow.issuer or "",
+        subject=flow.subject or "",
+        invitation_id=invitation.id,
+        siret=str(identity.get("siret") or "") or None,
+        created_at=now,
+    )
+    db.add(link)
+    db.flush()  # a second link of the account or the invitation: IntegrityError
+    details: dict[str, Any] = {"invitation": invitation.id}
+    if joined:
+        details["joined"] = True  # the account was made by this ProConnect login
+    audit.append(
+        db,
+        audit.Entry(
+            action="proconnect.link",
+            actor_id=account_id,
+            actor_role=Role.PROFESSIONAL.value,
+            structure_id=invitation.structure_id,
+            object_type="proconnect_link",
+            object_id=link.id,
+            details=details,
+        ),
+        now,
+    )
+    return link
+
+
+def _login_entry(account_id: str, role: str, link_id: str) -> audit.Entry:
+    return audit.Entry(
+        action="proconnect.login",
+        actor_id=account_id,
+        actor_role=role,
+        object_type="proconnect_link",
+        object_id=link_id,
+    )
 
 
 def _refusal_entry(refusal: CoffreError) -> audit.Entry:

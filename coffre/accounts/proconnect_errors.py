@@ -110,3 +110,24 @@ class ProConnectLinkRefused(Refused):
         "a déjà servi, ou concerne une autre structure). Demandez une nouvelle invitation "
         "à l'administrateur de votre structure."
     )
+
+
+class ProConnectSiretMismatch(Refused):
+    """The organisation ProConnect names (its ``siret`` claim) is not the structure's:
+    an agent of another administration, or the right agent logged in for another of
+    their organisations. Checked at the callback, before the passphrase."""
+
+    code = "proconnect_siret_mismatch"
+    message_fr = (
+        "Dans ProConnect, vous vous êtes connecté·e pour un autre organisme (SIRET) que la "
+        "structure de ce coffre. Reconnectez-vous en choisissant l'organisme de votre "
+        "structure, ou demandez à son administrateur de vérifier le SIRET enregistré."
+    )
+
+
+class ProConnectLinkNotFound(NotFound):
+    code = "proconnect_link_not_found"
+    message_fr = (
+        "Votre compte n'est lié à aucune identité ProConnect : il n'y a rien à délier. "
+        "Vous vous connectez avec votre identifiant et votre phrase secrète."
+    )

@@ -13,6 +13,8 @@ from tests.authz.matrix import Case, expect
 
 OFF = (404, "proconnect_disabled")
 DISABLED = expect(OFF, anonymous=OFF)
+# The professional's own link (status, undo): a session first, then ProConnect on.
+SIGNED_IN = expect(OFF)
 
 CASES = [
     Case("GET", "/api/v1/auth/proconnect/start", DISABLED),
@@ -20,4 +22,8 @@ CASES = [
     Case("GET", "/api/v1/auth/proconnect/callback", DISABLED),
     Case("GET", "/api/v1/auth/proconnect/pending", DISABLED),
     Case("POST", "/api/v1/auth/proconnect/complete", DISABLED, json={"auth_key": "A" * 43}),
+    Case("POST", "/api/v1/auth/proconnect/join", DISABLED, json={"account": "{taken_signup}"}),
+    Case("GET", "/api/v1/auth/proconnect/logout", DISABLED),
+    Case("GET", "/api/v1/auth/proconnect/link", SIGNED_IN),
+    Case("POST", "/api/v1/auth/proconnect/unlink", SIGNED_IN, json={"auth_key": "A" * 43}),
 ]

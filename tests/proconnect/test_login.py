@@ -56,6 +56,7 @@ def test_a_professional_links_proconnect_with_an_invitation_then_logs_in_with_it
         "usual_name": "Martin",
         "login": None,
         "kdf": None,
+        "joining": True,  # the invitation could also make a new account (test_join.py)
     }
     assert "coffre_session" not in browser.client.cookies
     assert browser.client.get(f"{pc_server}/api/v1/me").status_code == 401

@@ -13,7 +13,12 @@
 //
 // One difference: the client is registered as a "native" client so that any
 // loopback port is accepted in its redirect URI (RFC 8252 §7.3): one provider
-// serves every test's server, each on its own free port.
+// serves every test's server, each on its own free port. The same goes for the
+// post-logout redirect URI (http://127.0.0.1:<any port>/).
+//
+// Accounts: any login typed at the provider's form is an agent of SIRET
+// 21630113500010, unless the login says another: "agent-…-siret-<14 digits>" (an
+// agent who logged in for another organisation).
 //
 // Test knobs (loopback only, never in ProConnect): POST /__test/forge with a body
 // of "none" | "wrong_audience" | "foreign_key" | "expired" makes the next token
@@ -77,12 +82,20 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: true },
     userinfo: { enabled: true },
     jwtUserinfo: { enabled: true },
-    rpInitiatedLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      // ProConnect ends the session without asking: the confirmation form is sent at once.
+      async logoutSource(ctx, form) {
+        const submit = form.replace("</form>", '<input type="hidden" name="logout" value="yes"><button type="submit">Se déconnecter</button></form>');
+        ctx.body = `<!doctype html><html lang="fr"><head><title>Déconnexion</title></head><body>${submit}<script>document.forms[0].submit()</script></body></html>`;
+      },
+    },
   },
   cookies: { keys: ["oidc-provider-test-cookie-key"] },
   ttl: { AccessToken: 60, AuthorizationCode: 60, IdToken: 60, Interaction: 600, Session: 600, Grant: 600 },
   async findAccount(_ctx, sub) {
     // Any login typed at the test login form is an agent: the tests use a fresh one each.
+    const siret = /-siret-([0-9]{14})$/.exec(sub)?.[1] ?? "21630113500010";
     return {
       accountId: sub,
       async claims() {
@@ -92,13 +105,22 @@ const provider = new Provider(issuer, {
           email: `${sub}@agents.example.test`,
           given_name: "Claire",
           usual_name: "Martin",
-          siret: "21630113500010",
+          siret,
         };
       },
     };
   },
 });
 provider.proxy = false;
+// Any loopback port, as for the redirect URI (see above): only http://127.0.0.1:<port>/.
+provider.Client.prototype.postLogoutRedirectUriAllowed = function allowed(value) {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" && url.hostname === "127.0.0.1" && url.pathname === "/" && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+};
 
 // Re-make the ID token of a token answer as asked by the test knob.
 provider.use(async (ctx, next) => {
