@@ -2540,10 +2540,10 @@ EN = {
         "your passphrase or your key."
     ),
     "Ce qui va se passer": "What will happen",
-    "Votre clé actuelle est retirée tout de suite : plus personne ne peut vous partager de "
-    "document ni vous en confier un, même avec l'ancienne.": (
-        "Your current key is withdrawn at once: nobody can share or entrust a document to "
-        "you any more, even with the old one."
+    "Votre clé actuelle est retirée tout de suite : plus personne ne peut s'en servir pour "
+    "vous partager ou vous confier un document.": (
+        "Your current key is withdrawn at once: nobody can use it any more to share or "
+        "entrust a document to you."
     ),
     "L'administrateur·rice de votre structure doit certifier votre nouvelle clé, face à "
     "face, en comparant son code avec vous. Jusque-là, rien de nouveau ne vous est "

@@ -95,6 +95,7 @@ def test_a_professional_changes_keys_is_certified_again_and_the_person_shares_ag
     expect(keys).to_contain_text("doit certifier votre nouvelle clé, face à face")
     expect(keys).to_contain_text("invitées à les partager à nouveau")
     assert_accessible(pro, "pro keys")
+    screenshot(pro, "pro-keys")
     # Nothing sent without saying she read it, nor with a wrong passphrase.
     keys.get_by_label("Votre phrase secrète actuelle").fill(PRO_PASSPHRASE)
     keys.get_by_role("button", name="Changer mes clés").click()
