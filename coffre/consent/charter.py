@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from coffre.ids import is_valid_id
 from coffre.structures.kinds import PROFESSIONS, STRUCTURE_KINDS
+from coffre.structures.siret import siret_problem
 from coffre.text import is_clean_text
 from coffre.vault.categories import CATEGORIES
 
@@ -96,6 +97,10 @@ def _version(value: int) -> int:
 def _siret(value: str) -> str:
     if not _SIRET.match(value):
         raise _refuse("doit avoir 14 chiffres, sans espace")
+    if siret_problem(value) is not None:  # the rule a structure is admitted with
+        raise _refuse(
+            "n'est pas un SIRET : sa clé de contrôle ne correspond pas (un chiffre est faux)"
+        )
     return value
 
 

@@ -14,7 +14,18 @@ class InvalidStructure(Invalid):
     code = "invalid_structure"
     message_fr = (
         "Les informations de la structure sont incomplètes : nom, type, adresse et territoire "
-        "sont obligatoires ; le SIRET, s'il est donné, a 14 chiffres."
+        "sont obligatoires."
+    )
+
+
+class InvalidSiret(Invalid):
+    # The rule of coffre/structures/siret.py (and of the page and the client).
+    code = "invalid_siret"
+    message_fr = (
+        "Ce SIRET n'existe pas : un SIRET a 14 chiffres (les espaces sont acceptés) et le "
+        "dernier est une clé de contrôle, qui ne correspond pas ici ; un chiffre est sans "
+        "doute faux. Vérifiez-le chiffre par chiffre sur un document de la structure, ou "
+        "laissez ce champ vide."
     )
 
 

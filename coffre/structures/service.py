@@ -39,6 +39,7 @@ from coffre.structures.errors import (
     InvalidCertificate,
     InvalidInvitation,
     InvalidProfession,
+    InvalidSiret,
     InvalidStructure,
     MembershipNotFound,
     NotAllowed,
@@ -55,6 +56,8 @@ from coffre.structures.models import (
     Structure,
     TrustRoot,
 )
+from coffre.structures.siret import normalise as normalise_siret
+from coffre.structures.siret import siret_problem
 from coffre.structures.standing import standing_of
 from coffre.text import check_text
 from crypto import CryptoError, b64encode, fingerprint, verify_statement
@@ -64,7 +67,6 @@ from crypto.pins import pin_qr_payload
 PROFESSIONAL_INVITATION_DAYS = 7
 PERSON_INVITATION_DAYS = 3
 MEMBER_KINDS = {"professional", "structure_admin"}
-_SIRET = re.compile(r"^[0-9]{14}$")
 _TERRITORY = re.compile(r"^[0-9][0-9AB][0-9]?$")  # département codes: 01..95, 2A, 2B, 971..976
 
 
@@ -216,15 +218,18 @@ class StructureService:
     def admit(self, actor: Actor, new: NewStructure) -> Structure:
         if not can(actor, Action.STRUCTURE_ADMIT):
             raise NotAllowed()
-        siret = (new.siret or "").replace(" ", "") or None
+        siret = normalise_siret(new.siret or "") or None
         if (
             not new.name.strip()
             or not new.address.strip()
             or new.kind not in STRUCTURE_KINDS
             or not _TERRITORY.match(new.territory)
-            or (siret is not None and not _SIRET.match(siret))
         ):
             raise InvalidStructure()
+        # 14 digits and the Luhn key (La Poste's establishments: the sum of the digits),
+        # the page's and the client's rule: a mistyped digit never becomes a structure.
+        if siret is not None and siret_problem(siret) is not None:
+            raise InvalidSiret()
         with self._db.unit_of_work() as db:
             if siret is not None and repository.structure_by_siret(db, siret) is not None:
                 raise SiretTaken()

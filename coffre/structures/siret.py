@@ -5,9 +5,12 @@ exception: La Poste's establishments (SIREN 356 000 000) are too many for the ke
 so INSEE numbers them so that the sum of the 14 digits is a multiple of 5 instead
 (the head office, 356 000 000 00048, keeps a Luhn key: either is accepted).
 
-Used where a territory admin types a SIRET (``coffre territory admit``, the
-administration page mirrors it in web/static/js/admin-siret.js) to catch a
-mistyped digit before it becomes a structure nobody can find.
+The server refuses a structure whose SIRET fails it (``StructureService.admit``:
+``invalid_siret``, whatever sent it: the API, ``coffre territory admit``, the
+administration page, a pick from the directory) and a charter naming one; the page
+(web/static/js/admin-siret.js) and the client (client/territory.py) check it first,
+on the same vectors (tests/admin/siret_cases.json), to catch a mistyped digit before
+it becomes a structure nobody can find.
 """
 
 from __future__ import annotations

@@ -1,41 +1,35 @@
-"""The SIRET check of the territory admin's page, CLI and client: 14 digits and a Luhn
-key, La Poste's establishments by the sum of their digits; the three implementations
-(coffre/structures/siret.py, client/territory.py, web/static/js/admin-siret.js) agree."""
+"""One SIRET rule, the same vectors everywhere (tests/admin/siret_cases.json): 14 digits
+and a Luhn key, La Poste's establishments (SIREN 356 000 000) by the sum of their digits.
+The server's module (coffre/structures/siret.py) and the client's (client/territory.py)
+agree here, the page's (web/static/js/admin-siret.js) in web/tests-js/siret.test.mjs,
+and the server refuses to admit a structure with a SIRET the rule refuses
+(``invalid_siret``), whatever sent it: the page, the CLI, the API. Both backends."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from client.territory import siret_problem as client_problem
+from coffre.structures.models import Structure
 from coffre.structures.siret import luhn_ok, siret_problem
+from tests.consent.charters import charter_text
+from tests.structures.world import TERRITORY, World, build_world
 
-ROOT = Path(__file__).resolve().parents[2]
-
-CASES = {
-    "73282932000074": None,  # a real SIRET
-    "732 829 320 00074": None,  # as people write it
-    "732.829.320.00074": None,
-    "73282932000075": "key",  # one digit off
-    "73282932000047": "key",  # two digits swapped
-    "35600000000048": None,  # La Poste's head office (a Luhn key too)
-    "35600000049837": None,  # a La Poste establishment: digits sum to a multiple of 5
-    "35600000049838": "key",
-    "99999999900011": "key",
-    "7328293200007": "format",  # 13 digits
-    "732829320000741": "format",
-    "7328293200007A": "format",
-    "": "format",
-}
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).with_name("siret_cases.json")).read_text(encoding="utf-8")
+)["cases"]
 
 
-@pytest.mark.parametrize(("siret", "expected"), list(CASES.items()))
-def test_the_server_module_and_the_client_agree(siret: str, expected: str | None) -> None:
-    assert siret_problem(siret) == expected
-    assert client_problem(siret) == expected
+@pytest.mark.parametrize("case", CASES, ids=[c["why"] for c in CASES])
+def test_the_server_module_and_the_client_agree(case: dict[str, Any]) -> None:
+    assert siret_problem(case["siret"]) == case["expected"]
+    assert client_problem(case["siret"]) == case["expected"]
 
 
 def test_la_poste_exception_is_only_for_la_poste() -> None:
@@ -46,16 +40,62 @@ def test_la_poste_exception_is_only_for_la_poste() -> None:
     assert siret_problem("12300000049835") == "key"
 
 
-def test_the_page_module_agrees(tmp_path: Path) -> None:
-    script = tmp_path / "check.mjs"
-    module = (ROOT / "web/static/js/admin-siret.js").as_uri()
-    script.write_text(
-        f'import {{ siretProblem }} from "{module}";\n'
-        f"const cases = {json.dumps(list(CASES) + ['12300000049835'])};\n"
-        "console.log(JSON.stringify(cases.map((c) => siretProblem(c))));\n",
-        encoding="utf-8",
+def _admit(api: TestClient, world: World, siret: str, name: str) -> tuple[int, str]:
+    answer = api.post(
+        "/api/v1/structures",
+        json={
+            "name": name,
+            "kind": "ccas",
+            "address": "1 place de la Mairie, 63200 Riom",
+            "territory": TERRITORY,
+            "siret": siret,
+        },
+        headers=world.admin.headers,
     )
-    result = subprocess.run(
-        ["node", str(script)], capture_output=True, text=True, check=True, timeout=60
+    code = "" if answer.status_code < 300 else answer.json()["error"]["code"]
+    return answer.status_code, code
+
+
+def _structures(api: TestClient) -> int:
+    coffre = api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as db:
+        return int(db.scalar(select(func.count(Structure.id))) or 0)
+
+
+def test_the_server_admits_a_structure_only_with_a_siret_the_rule_accepts(
+    api: TestClient,
+) -> None:
+    world = build_world(api)
+    before = _structures(api)
+    refused = [c for c in CASES if c["expected"] is not None and c["siret"]]
+    for case in refused:
+        assert _admit(api, world, case["siret"], f"Refusée {case['why']}") == (
+            422,
+            "invalid_siret",
+        ), case
+    assert _structures(api) == before
+    # The valid ones, each written its own way, once each (the same SIRET twice: taken).
+    admitted = {}
+    for case in (c for c in CASES if c["expected"] is None):
+        digits = "".join(ch for ch in case["siret"] if ch.isdigit())
+        status, code = _admit(api, world, case["siret"], f"Admise {case['why']}")
+        assert (status, code) == ((409, "siret_taken") if digits in admitted else (201, ""))
+        admitted.setdefault(digits, case["siret"])
+    assert _structures(api) == before + len(admitted)
+    listed = api.get("/api/v1/structures", headers=world.admin.headers).json()["structures"]
+    assert set(admitted) <= {s["siret"] for s in listed}
+
+
+def test_a_charter_naming_a_siret_the_rule_refuses_is_not_published(api: TestClient) -> None:
+    world = build_world(api)
+    adhesion = '[[structures]]\nsiret = "73282932000075"\nnom = "CCAS"\nadhesion = 2026-01-01'
+    text = charter_text(version=1, structures=f"\n{adhesion}\n")
+    answer = api.post(
+        "/api/v1/charters/preview",
+        content=text.encode(),
+        headers={**world.admin.headers, "Content-Type": "text/plain; charset=utf-8"},
     )
-    assert json.loads(result.stdout) == [*CASES.values(), "key"]
+    body = answer.json()
+    assert body["valid"] is False
+    [problem] = [p for p in body["problems"] if "siret" in p["location"]]
+    assert "clé de contrôle" in problem["message"]

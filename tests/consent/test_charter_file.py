@@ -37,7 +37,7 @@ def test_the_example_charter_loads_with_the_purposes_of_the_seeds() -> None:
     ]
     assert charter.max_duration("domiciliation") == timedelta(days=365)
     assert charter.reason_required("dossier-mdph")
-    assert charter.adheres("0" * 32, date(2026, 3, 1), siret="99999999900029")
+    assert charter.adheres("0" * 32, date(2026, 3, 1), siret="99999999900025")
 
 
 def test_the_example_sends_health_documents_only_to_professionals_bound_by_secrecy() -> None:

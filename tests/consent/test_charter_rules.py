@@ -93,7 +93,7 @@ adhesion = 2026-02-01
 fin = 2026-06-01
 
 [[structures]]
-siret = "99999999900011"
+siret = "99999999900017"
 nom = "SIAO"
 adhesion = 2026-01-01
 """,
@@ -101,5 +101,5 @@ adhesion = 2026-01-01
     assert not charter.adheres(structure_id, date(2026, 1, 31))
     assert charter.adheres(structure_id, date(2026, 2, 1))
     assert not charter.adheres(structure_id, date(2026, 6, 1))
-    assert charter.adheres("b" * 32, date(2026, 1, 1), siret="99999999900011")
+    assert charter.adheres("b" * 32, date(2026, 1, 1), siret="99999999900017")
     assert not charter.adheres("b" * 32, date(2026, 1, 1), siret=None)

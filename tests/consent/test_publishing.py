@@ -40,7 +40,7 @@ def test_the_territory_admin_publishes_the_example_and_anyone_reads_it(
     purposes = {p["code"]: p for p in current.json()["purposes"]}
     assert purposes["dossier-mdph"]["reason_required"] is True
     assert purposes["domiciliation"]["max_days"] == 365
-    assert current.json()["structures"][0]["siret"] == "99999999900011"
+    assert current.json()["structures"][0]["siret"] == "99999999900017"
     assert api.get("/api/v1/charters/1").json() == published
 
 

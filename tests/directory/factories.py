@@ -53,8 +53,8 @@ def service(
 def territory(**overrides: Any) -> dict[str, list[dict[str, Any]]]:
     """Five services of four structures: shelter, housing, food aid, health, jobs."""
     structures = [
-        structure("siao", "SIAO du Puy-de-Dôme", siret="11111111100011"),
-        structure("ccas", "CCAS de Clermont-Ferrand", siret="22222222200022"),
+        structure("siao", "SIAO du Puy-de-Dôme", siret="11111111100014"),
+        structure("ccas", "CCAS de Clermont-Ferrand", siret="22222222200028"),
         structure("epicerie", "Épicerie solidaire des Vergnes"),
         structure(
             "csapa", "CSAPA Clermont", commune="Riom", code_postal="63200", code_insee="63300"

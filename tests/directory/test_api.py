@@ -259,7 +259,7 @@ def test_a_structure_admitted_after_the_import_is_linked_at_the_next_one(
             "kind": "siao",
             "address": "1 place de Jaude, 63000 Clermont-Ferrand",
             "territory": "63",
-            "siret": "11111111100011",  # the SIAO's SIRET in the file
+            "siret": "11111111100014",  # the SIAO's SIRET in the file
         },
         headers=world.admin.headers,
     )

@@ -37,7 +37,7 @@ from tests.structures.world import (
     pinned_root,
 )
 
-CAF_SIRET = "33333333300033"
+CAF_SIRET = "33333333300032"
 RELAIS = """
 [relais]
 finalites = ["{rsa}"]

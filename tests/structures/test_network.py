@@ -232,7 +232,7 @@ def test_structures_are_admitted_with_clear_errors(api: TestClient, world) -> No
         "kind": "caf",
         "address": "b",
         "territory": TERRITORY,
-        "siret": "534 083 466 00013",
+        "siret": "534 083 466 00019",
     }
     assert api.post("/api/v1/structures", json=body, headers=world.admin.headers).status_code == 201
     twice = api.post("/api/v1/structures", json=body, headers=world.admin.headers)

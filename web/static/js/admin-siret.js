@@ -1,7 +1,9 @@
 // @ts-check
 // A SIRET as the territory admin types it: 14 digits whose Luhn key checks, La Poste's
 // establishments (SIREN 356 000 000) by the sum of their digits (a multiple of 5)
-// instead. The same rule as coffre/structures/siret.py; tests/admin checks both.
+// instead. The same rule as coffre/structures/siret.py (the server refuses the rest:
+// invalid_siret), on the same vectors: tests/admin/siret_cases.json, read by
+// tests/admin/test_siret.py and web/tests-js/siret.test.mjs.
 
 export const LA_POSTE_SIREN = "356000000";
 
