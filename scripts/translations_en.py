@@ -2534,6 +2534,10 @@ EN = {
         "Your keys could not be replaced. Nothing was changed: try again."
     ),
     "Changer mes clés": "Replace my keys",
+    "Nouvelle clé à certifier : son ancienne clé est révoquée. Comparez son code face à "
+    "face, puis certifiez.": (
+        "New key to certify: their old key is revoked. Compare its code face to face, then certify."
+    ),
     "À faire si votre téléphone ou votre ordinateur a été perdu ou volé, ou si quelqu'un a "
     "pu voir votre phrase secrète ou votre clé.": (
         "To do if your phone or computer was lost or stolen, or if someone may have seen "

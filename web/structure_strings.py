@@ -61,6 +61,10 @@ def certification_strings(_: Callable[[str], str]) -> dict[str, str]:
         "cert_revoked": _(
             "Certificat révoqué : plus rien ne peut lui être partagé avec cette clé."
         ),
+        "cert_new_key": _(
+            "Nouvelle clé à certifier : son ancienne clé est révoquée. Comparez son code face "
+            "à face, puis certifiez."
+        ),
         "certify": _("Certifier"),
         "renew": _("Renouveler"),
         # Certifying.

@@ -138,6 +138,9 @@ def test_a_professional_changes_keys_is_certified_again_and_the_person_shares_ag
         enter_code(admin, pyotp.TOTP(secret).at(clock.now()))
         visible_screen(admin, "members")
         dupont = admin.locator(f"#members-list > li[data-member='{world.professional.account_id}']")
+        expect(dupont).to_contain_text("Nouvelle clé à certifier")
+        expect(dupont.get_by_role("button", name="Certifier — Mme Dupont")).to_be_visible()
+        assert_accessible(admin, "structure admin, a new key to certify")
         admin.locator(f"[data-certify-for='{world.professional.account_id}']").click()
         certify = visible_screen(admin, "certify")
         assert admin.locator("#certify-pin").inner_text() == pin

@@ -96,7 +96,8 @@ function stateLine(m) {
     case "valid": return m.not_after ? fill(STRINGS.cert_valid_until, until) : STRINGS.cert_valid;
     case "ending": return fill(STRINGS.cert_ending, until);
     case "expired": return fill(STRINGS.cert_expired, until);
-    case "revoked": return STRINGS.cert_revoked;
+    // A key rotation (POST /me/keys/rotate): the new key waits, compared face to face.
+    case "revoked": return m.new_key ? STRINGS.cert_new_key : STRINGS.cert_revoked;
     default: return STRINGS.cert_none;
   }
 }
@@ -117,7 +118,7 @@ async function showMembers(status = "") {
     if (m.role === PROFESSIONAL) {
       const actions = el("div", { className: "actions" });
       if (m.certificate_state !== "valid") {
-        const certify = el("button", { text: m.certificate_state === "none" ? STRINGS.certify : STRINGS.renew });
+        const certify = el("button", { text: m.certificate_state === "none" || m.new_key ? STRINGS.certify : STRINGS.renew });
         certify.type = "button";
         certify.dataset.certifyFor = m.account_id;
         certify.setAttribute("aria-label", `${certify.textContent} — ${m.display_name}`);
