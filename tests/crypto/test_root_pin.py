@@ -32,6 +32,7 @@ ENVELOPE = sign_root(
         pin_qr_payload(ROOT.sign_public),
         fingerprint(ROOT.sign_public),
     ],
+    ids=["spoken", "spoken-lowercase-dashes", "qr", "v1-fingerprint"],
 )
 def test_the_root_is_pinned_by_its_v2_pin_or_a_kept_v1_fingerprint(pin: str) -> None:
     assert root_pinned(ROOT.sign_public, pin)
@@ -45,6 +46,7 @@ def test_the_root_is_pinned_by_its_v2_pin_or_a_kept_v1_fingerprint(pin: str) -> 
         pin_qr_payload(OTHER.sign_public),
         fingerprint(OTHER.sign_public),
     ],
+    ids=["spoken", "qr", "v1-fingerprint"],
 )
 def test_another_key_s_pin_is_refused(pin: str) -> None:
     with pytest.raises(SignatureError):
