@@ -121,6 +121,14 @@ class InvalidTrustRoot(Invalid):
     )
 
 
+class TrustRootExists(Conflict):
+    code = "trust_root_exists"
+    message_fr = (
+        "La racine de confiance (format 2) de ce territoire est déjà publiée : rien n'a "
+        "été changé. Pour la remplacer, faites une rotation (coffre territory rotate-root)."
+    )
+
+
 def v1_certificate_id(certificate: str) -> str:
     """The id a v1 certificate is revoked by: SHA-256 of its stored JSON."""
     return hashlib.sha256(certificate.encode("utf-8")).hexdigest()
@@ -592,7 +600,9 @@ class CertificateService:
                         raise InvalidTrustRoot()
                     sign_public = me.sign_public_key
                 else:
-                    if link is None or link.get("root") != root:
+                    if link is None:  # a second first root (bootstrap published one)
+                        raise TrustRootExists()
+                    if link.get("root") != root:
                         raise InvalidTrustRoot()
                     followed = follow_root_rotations(
                         pin=pin_qr_payload(current.sign_public_key),
@@ -619,8 +629,8 @@ class CertificateService:
             )
             try:
                 db.flush()
-            except IntegrityError as exc:
-                raise InvalidTrustRoot() from exc
+            except IntegrityError as exc:  # the same sequence published at once
+                raise (InvalidTrustRoot() if link is not None else TrustRootExists()) from exc
             audit.append(
                 db,
                 audit.by(

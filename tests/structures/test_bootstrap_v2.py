@@ -18,6 +18,7 @@ from cli.main import app
 from cli.state import CliState, save_state
 from cli.territory import make_territory
 from client import CoffreClient
+from client.network import first_root_v2
 from coffre.accounts.models import Account
 from coffre.audit.models import AuditEntry
 from coffre.clock import FrozenClock
@@ -124,6 +125,14 @@ def test_publish_root_after_bootstrap_says_so_and_changes_nothing(
     assert "déjà publiée" in result.output and "rien n'a été changé" in result.output
     assert api.get("/api/v1/trust/root/v2").json() == before
     assert api.get("/api/v1/trust/revocations").json()["sequence"] == 1
+    # Sent anyway (an older client): refused as such, nothing changed.
+    again = api.put(
+        "/api/v1/trust/root/v2",
+        json={"root": first_root_v2(admin.keys, TERRITORY, clock.now())},
+        headers=admin.headers,
+    )
+    assert again.status_code == 409 and again.json()["error"]["code"] == "trust_root_exists"
+    assert api.get("/api/v1/trust/root/v2").json() == before
 
 
 def test_a_bootstrap_on_a_territory_that_exists_is_refused_and_adds_nothing(
