@@ -31,14 +31,21 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from client import CoffreClient
-from client.network import certify_v2, trusted_keys
+from client.network import certify_v2, publish_root_v2, rotate_root, trusted_keys
 from coffre.clock import FrozenClock
+from crypto import generate_account_keys
 from crypto.pins import pin_qr_payload, pin_spoken
 from tests.factories import PASSPHRASE, make_person
 from tests.structures.world import TERRITORY, Who, invite, join, material, member_row
 from tests.web.conftest import PHONE, PageProblems, assert_accessible
 from tests.web.journeys import enter_code, visible_screen
-from tests.web.test_territory_admin import ADMIN_SLOT, DESK, admin_with_code, log_in_admin
+from tests.web.test_territory_admin import (
+    ADMIN_SLOT,
+    DESK,
+    MENU,
+    admin_with_code,
+    log_in_admin,
+)
 
 BERNARD_SLOT, CLAIRE_SLOT = 41, 42
 
@@ -174,3 +181,63 @@ def test_the_territory_admin_certifies_and_renews_structure_admins_in_the_page(
     client = CoffreClient("http://testserver", http=api, token=person.token)  # type: ignore[arg-type]
     checked = trusted_keys(client, claire.account_id, pin_spoken(admin.keys.sign_public))
     assert checked.sign_public == claire.keys.sign_public
+
+
+def test_a_territory_made_before_v2_gets_v1_and_a_rotated_root_signs_nothing_here(
+    api: TestClient,
+    clock: FrozenClock,
+    live_server: str,
+    page: Page,
+    problems: dict[str, PageProblems],
+) -> None:
+    """Before the v2 root, the page certifies with the v1 certificate of SPEC §15 (no
+    end), as the client does; once the root was rotated to a key kept offline, the page
+    signs nothing and says to use the CLI."""
+    # GET /trust/root/v2 answers 404 trust_root_missing before the v2 root: how the page
+    # knows the territory was made before v2.
+    problems["page"].allow("status of 404")
+    admin, secret = admin_with_code(api, clock)
+    structure_id = _structure(api, admin)
+    bernard = join(
+        api,
+        invite(api, admin, structure_id, "structure_admin", "M. Bernard"),
+        material(BERNARD_SLOT, "bernard"),
+    )
+    log_in_admin(page, live_server, admin.login, f"{PASSPHRASE} {ADMIN_SLOT}")
+    enter_code(page, pyotp.TOTP(secret).at(clock.now()))
+    visible_screen(page, "structures")
+    page.locator(f"[data-admins-for='{structure_id}']").click()
+    visible_screen(page, "admins")
+    page.locator(f"[data-certify-for='{bernard.account_id}']").click()
+    screen = visible_screen(page, "certify")
+    screen.locator("#certify-typed").fill(pin_spoken(bernard.keys.sign_public))
+    screen.locator("#certify-passphrase").fill(f"{PASSPHRASE} {ADMIN_SLOT}")
+    screen.get_by_role("button", name="Certifier").click()
+    visible_screen(page, "admins")
+    item = page.locator(f"#admins-list > li[data-member='{bernard.account_id}']")
+    expect(item).to_contain_text("Certificat valable.")
+    keys = api.get(f"/api/v1/professionals/{bernard.account_id}/keys", headers=admin.headers)
+    assert keys.json()["certificates"][0]["statement"]["v"] == 1
+    assert member_row(api, admin, structure_id, bernard)["not_after"] is None
+
+    # The v2 root, then a rotation to a key this account does not hold.
+    publish_root_v2(admin.client(api), admin.keys, TERRITORY, now=clock.now())
+    rotate_root(admin.client(api), admin.keys, generate_account_keys(), now=clock.now())
+    claire = join(
+        api,
+        invite(api, admin, structure_id, "structure_admin", "Mme Claire"),
+        material(CLAIRE_SLOT, "claire"),
+    )
+    page.get_by_role("navigation", name=MENU).get_by_role("button", name="Structures").click()
+    visible_screen(page, "structures")
+    page.locator(f"[data-admins-for='{structure_id}']").click()
+    visible_screen(page, "admins")
+    page.locator(f"[data-certify-for='{claire.account_id}']").click()
+    screen = visible_screen(page, "certify")
+    screen.locator("#certify-typed").fill(pin_spoken(claire.keys.sign_public))
+    screen.locator("#certify-passphrase").fill(f"{PASSPHRASE} {ADMIN_SLOT}")
+    screen.get_by_role("button", name="Certifier").click()
+    expect(page.locator("#certify-error")).to_contain_text("coffre certificate renew")
+    expect(page.locator("#certify-error")).to_contain_text("Rien n'a été signé")
+    assert member_row(api, admin, structure_id, claire)["certificate_state"] == "none"
+    assert_accessible(page, "admin-certify-not-root")
