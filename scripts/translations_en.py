@@ -2339,11 +2339,65 @@ EN = {
         "login and passphrase."
     ),
     "Votre identité ProConnect n'est liée à aucun compte du coffre. Demandez une invitation à "
-    "l'administrateur de votre structure, puis ouvrez son lien et choisissez « Se connecter "
+    "l'administrateur de votre structure, puis ouvrez son lien et choisissez « Rejoindre "
     "avec ProConnect ».": (
         "Your ProConnect identity is not linked to any account of this vault. Ask your "
-        "organisation's admin for an invitation, then open its link and choose “Log in with "
+        "organisation's admin for an invitation, then open its link and choose “Join with "
         "ProConnect”."
+    ),
+    # Joining with ProConnect, its SIRET, the professional's "ProConnect" screen.
+    "Professionnel·le d'un service public, invité·e par votre structure ? ProConnect confirme "
+    "qui vous êtes, puis vous choisissez ici votre phrase secrète.": (
+        "Working for a public service, invited by your organisation? ProConnect confirms who "
+        "you are, then you choose your passphrase here."
+    ),
+    "Rejoindre avec ProConnect": "Join with ProConnect",
+    "ProConnect a confirmé qui vous êtes. Choisissez maintenant votre pseudonyme et votre "
+    "phrase secrète : elle ouvre votre coffre et ne quitte pas cet appareil.": (
+        "ProConnect confirmed who you are. Now choose your username and your passphrase: it "
+        "opens your vault and never leaves this device."
+    ),
+    "J'ai déjà un compte dans ce coffre": "I already have an account in this vault",
+    "ProConnect": "ProConnect",
+    "Défaire le lien avec ProConnect": "Undo the link with ProConnect",
+    "Vous vous connecterez alors avec votre pseudonyme et votre phrase secrète. Pour lier "
+    "ProConnect de nouveau, il faudra une nouvelle invitation de votre structure.": (
+        "You will then log in with your username and passphrase. To link ProConnect again, "
+        "you will need a new invitation from your organisation."
+    ),
+    "Défaire le lien": "Undo the link",
+    "Dans ProConnect, vous vous êtes connecté·e pour un autre organisme que votre structure. "
+    "Recommencez en choisissant l'organisme de votre structure, ou demandez à son "
+    "administrateur de vérifier le SIRET enregistré dans le coffre.": (
+        "In ProConnect, you logged in for another organisation than yours. Start again and "
+        "choose your organisation, or ask its admin to check the SIRET recorded in the vault."
+    ),
+    "Ce lien d'invitation ne permet pas de rejoindre avec ProConnect (il a expiré, ou il est "
+    "destiné à une personne accompagnée). Demandez une nouvelle invitation à "
+    "l'administrateur de votre structure.": (
+        "This invitation link cannot be used to join with ProConnect (it has expired, or it is "
+        "meant for a person being supported). Ask your organisation's admin for a new "
+        "invitation."
+    ),
+    "Votre compte est lié à ProConnect depuis le {date}. Vous pouvez vous connecter avec "
+    "ProConnect, puis votre phrase secrète.": (
+        "Your account has been linked to ProConnect since {date}. You can log in with "
+        "ProConnect, then your passphrase."
+    ),
+    "Votre compte n'est pas lié à ProConnect : vous vous connectez avec votre pseudonyme et "
+    "votre phrase secrète. Pour le lier, demandez une invitation à l'administrateur de votre "
+    "structure, ouvrez-la et choisissez « Rejoindre avec ProConnect ».": (
+        "Your account is not linked to ProConnect: you log in with your username and "
+        "passphrase. To link it, ask your organisation's admin for an invitation, open it and "
+        "choose “Join with ProConnect”."
+    ),
+    "C'est fait : votre compte n'est plus lié à ProConnect. Vous vous connectez avec votre "
+    "pseudonyme et votre phrase secrète.": (
+        "Done: your account is no longer linked to ProConnect. You log in with your username "
+        "and passphrase."
+    ),
+    "Ce n'est pas la bonne phrase secrète. Le lien avec ProConnect est toujours là.": (
+        "That is not the right passphrase. The link with ProConnect is still there."
     ),
     "le relais a expiré sans être pris": "the relay expired without being taken",
     "le relais est fermé": "the relay is closed",

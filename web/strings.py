@@ -41,7 +41,35 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "proconnect_not_linked": _(
             "Votre identité ProConnect n'est liée à aucun compte du coffre. Demandez une "
             "invitation à l'administrateur de votre structure, puis ouvrez son lien et "
-            "choisissez « Se connecter avec ProConnect »."
+            "choisissez « Rejoindre avec ProConnect »."
+        ),
+        "proconnect_siret_mismatch": _(
+            "Dans ProConnect, vous vous êtes connecté·e pour un autre organisme que votre "
+            "structure. Recommencez en choisissant l'organisme de votre structure, ou "
+            "demandez à son administrateur de vérifier le SIRET enregistré dans le coffre."
+        ),
+        "proconnect_invitation_refused": _(
+            "Ce lien d'invitation ne permet pas de rejoindre avec ProConnect (il a expiré, "
+            "ou il est destiné à une personne accompagnée). Demandez une nouvelle invitation "
+            "à l'administrateur de votre structure."
+        ),
+        # The professional's "ProConnect" screen (proconnect.js).
+        "proconnect_linked": _(
+            "Votre compte est lié à ProConnect depuis le {date}. Vous pouvez vous connecter "
+            "avec ProConnect, puis votre phrase secrète."
+        ),
+        "proconnect_unlinked": _(
+            "Votre compte n'est pas lié à ProConnect : vous vous connectez avec votre "
+            "pseudonyme et votre phrase secrète. Pour le lier, demandez une invitation à "
+            "l'administrateur de votre structure, ouvrez-la et choisissez « Rejoindre avec "
+            "ProConnect »."
+        ),
+        "proconnect_unlink_done": _(
+            "C'est fait : votre compte n'est plus lié à ProConnect. Vous vous connectez "
+            "avec votre pseudonyme et votre phrase secrète."
+        ),
+        "proconnect_wrong_passphrase": _(
+            "Ce n'est pas la bonne phrase secrète. Le lien avec ProConnect est toujours là."
         ),
         "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
         # A script's own error (never shown as is: it is English and says nothing to the person).

@@ -215,6 +215,17 @@ class ProConnectService:
             expires_at=now + timedelta(seconds=FLOW_SECONDS),
         )
         with self._db.unit_of_work() as db:
+            if invitation_hash is not None:
+                # Said now, not after the trip to ProConnect: a person's invitation, or
+                # one that has ended, will link nobody (a used one may still link the
+                # account it made: checked at the last step).
+                invitation = _invitation(db, invitation_hash)
+                if (
+                    invitation is None
+                    or invitation.kind not in MEMBER_INVITATIONS
+                    or invitation.expires_at <= now
+                ):
+                    raise ProConnectLinkRefused()
             # Logins abandoned on the way are removed here: they hold no secret of use.
             db.execute(delete(ProConnectFlow).where(ProConnectFlow.expires_at <= now))
             db.add(flow)

@@ -96,7 +96,7 @@ class ProConnectNotLinked(Refused):
     message_fr = (
         "Votre identité ProConnect n'est liée à aucun compte professionnel du coffre. "
         "Demandez une invitation à l'administrateur de votre structure, puis ouvrez le "
-        "lien d'invitation et choisissez « Se connecter avec ProConnect »."
+        "lien d'invitation et choisissez « Rejoindre avec ProConnect »."
     )
 
 

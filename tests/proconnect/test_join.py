@@ -293,3 +293,17 @@ def test_a_professional_undoes_her_proconnect_link_with_her_passphrase(
     # ProConnect alone opens nothing any more; the passphrase login still works.
     again = browsers(browser.agent)
     assert again.through() == "/#proconnect-error=proconnect_not_linked"
+
+
+def test_a_persons_invitation_cannot_start_a_proconnect_join(
+    pc_api: TestClient, pc_server: str, browsers: Callable[..., Browser]
+) -> None:
+    world = build_world(pc_api)
+    person_code = pc_api.post(
+        "/api/v1/invitations/person", headers=world.professional.headers
+    ).json()["code"]
+    started = browsers().client.post(
+        f"{pc_server}/api/v1/auth/proconnect/start", json={"invitation": person_code}
+    )
+    assert started.status_code == 403
+    assert started.json()["error"]["code"] == "proconnect_link_refused"

@@ -1,4 +1,4 @@
-/* global process, console */
+/* global process, console, URL */
 // A local OpenID provider configured like ProConnect, for the tests only (loopback).
 //
 // Started by tests/servers/oidc_provider.py with:

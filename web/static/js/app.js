@@ -21,7 +21,7 @@ import { createProConsent } from "./consent-pro.js";
 import { createContactHelper } from "./contact-helper.js";
 import { createResetNotice } from "./person-reset.js";
 import { createRegainAccess } from "./regain-access.js";
-import { createProConnect } from "./proconnect.js";
+import { createProConnect, endProConnectSession } from "./proconnect.js";
 import { byId } from "./consent-common.js";
 import { createAddDocument } from "./add-document.js";
 import { createDocuments } from "./documents.js";
@@ -223,14 +223,19 @@ function wipeKeys() {
   kdfClient.end();
 }
 
-/** @param {string} [message] */
-async function logout(message = STRINGS.keys_wiped) {
+/**
+ * @param {string} [message]
+ * @param {boolean} [everywhere] an explicit "Se déconnecter": a session opened through
+ *   ProConnect ends ProConnect's session too (the idle lock does not leave the page)
+ */
+async function logout(message = STRINGS.keys_wiped, everywhere = false) {
   try {
     await api("POST", "/auth/logout");
   } catch {
     // The keys go anyway; an expired session is already over on the server.
   }
   wipeKeys();
+  if (everywhere && endProConnectSession()) return;
   history.replaceState({ screen: "welcome" }, "", "#welcome");
   show("welcome", { push: false, status: message });
 }
@@ -318,13 +323,7 @@ async function onSignup(event) {
     const response = await api("POST", "/auth/web-login", {
       json: { login, auth_key: C.b64encode(account.authKey) },
     });
-    const me = await response.json();
-    state.keys = account.keys;
-    setAccount(me.account);
-    touch();
-    const code = C.formatRecoveryCode(account.recoverySecret);
-    sodium.memzero(account.recoverySecret);
-    await showRecoveryKit(code, me.account.login);
+    await signedUp(account, await response.json());
   } catch (error) {
     showError("signup-error", messageFor(error, STRINGS.unexpected_error));
     setStatus("");
@@ -333,6 +332,21 @@ async function onSignup(event) {
     form.passphrase.value = "";
     form.confirm.value = "";
   }
+}
+
+/**
+ * A new account's session is open: its keys (made here) in memory, then its recovery
+ * kit. Also after a professional joins with ProConnect (proconnect.js).
+ * @param {any} account createAccountV2's result
+ * @param {any} me the session's answer ({account})
+ */
+async function signedUp(account, me) {
+  state.keys = account.keys;
+  setAccount(me.account);
+  touch();
+  const code = C.formatRecoveryCode(account.recoverySecret);
+  sodium.memzero(account.recoverySecret);
+  await showRecoveryKit(code, me.account.login);
 }
 
 /**
@@ -469,7 +483,7 @@ function wire() {
   });
   /** @type {Record<string, () => unknown>} */
   const actions = {
-    logout: () => logout(),
+    logout: () => logout(STRINGS.keys_wiped, true),
     print: () => window.print(),
     // After a reset the new vault is not open yet: back to the welcome screen.
     "recovery-done": () => (state.keys ? home() : show("welcome")),
@@ -535,11 +549,11 @@ async function boot() {
   };
   adding = createAddDocument(helpers);
   // The trusted contact's side serves persons and professionals alike (SPEC §28).
-  consent = [createPersonConsent(helpers), createProConsent(helpers), createContactHelper(helpers)];
+  // Back from ProConnect: the passphrase still opens the vault; joining, it is chosen
+  // here; the professional's "ProConnect" screen (proconnect.js).
+  const proconnect = createProConnect({ STRINGS, CONFIG, C, sodium, state, api, kdf, saltFor, busy, showError, setStatus, show, openVault, home, signedUp });
+  consent = [createPersonConsent(helpers), createProConsent(helpers), createContactHelper(helpers), proconnect];
   wire();
-  // Back from ProConnect: the passphrase still opens the vault (proconnect.js).
-  const proconnect = createProConnect({ STRINGS, CONFIG, C, sodium, api, kdf, saltFor, busy, showError, setStatus, show, openVault, home });
-  byId("proconnect-form").addEventListener("submit", proconnect.onSubmit);
   let session;
   try {
     await api("GET", "/me");
@@ -553,6 +567,8 @@ async function boot() {
   if (invitation && !session) {
     state.invitation = invitation[1];
     byId("signup-invited").hidden = false;
+    const join = document.getElementById("signup-proconnect"); // ProConnect on (app.html)
+    if (join) join.hidden = false;
     history.replaceState({ screen: "signup" }, "", "#signup");
     show("signup", { push: false });
     return;
