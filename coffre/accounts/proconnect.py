@@ -31,7 +31,8 @@ before any passphrase (coffre/accounts/proconnect_links.py). The ID token is kep
 for the browser only, as the ``id_token_hint`` of ProConnect's logout.
 
 The HTTP exchange with the provider sits behind ``ProviderClient`` (api/ implements it
-with authlib's httpx client): the domain holds the rules, not the transport.
+with authlib's httpx client): the domain holds the rules, not the transport. The
+checks of the ID token and the userinfo answer are coffre/accounts/proconnect_tokens.py's.
 """
 
 from __future__ import annotations
@@ -39,21 +40,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from authlib.common.security import generate_token
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from joserfc import jwt
-from joserfc.errors import BadSignatureError, JoseError, MissingKeyError
-from joserfc.jwk import KeySet
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
@@ -63,18 +60,14 @@ from coffre.accounts import repository as accounts_repository
 from coffre.accounts.credentials import Credentials
 from coffre.accounts.kdf import AccountKdf, kdf_of
 from coffre.accounts.proconnect_errors import (
-    ProConnectAudienceInvalid,
     ProConnectDisabled,
     ProConnectFlowUsed,
     ProConnectIssuerInvalid,
     ProConnectLinkRefused,
-    ProConnectNonceInvalid,
     ProConnectNotLinked,
     ProConnectProviderRefused,
-    ProConnectSignatureInvalid,
     ProConnectSiretMismatch,
     ProConnectStateInvalid,
-    ProConnectTokenExpired,
     ProConnectTokenInvalid,
 )
 from coffre.accounts.proconnect_links import (
@@ -83,6 +76,7 @@ from coffre.accounts.proconnect_links import (
     siret_fits_structure,
 )
 from coffre.accounts.proconnect_models import ProConnectFlow, ProConnectLink
+from coffre.accounts.proconnect_tokens import ProviderClient, check_id_token, userinfo_identity
 from coffre.accounts.service import AccountService, LoginResult, SignupData
 from coffre.accounts.sessions import SessionKind, token_hash
 from coffre.audit import trail as audit
@@ -99,31 +93,7 @@ from coffre.structures.models import Invitation
 
 # ProConnect's scopes for the claims we use (docs/PROCONNECT.md).
 SCOPES = "openid given_name usual_name email siret uid"
-ALGORITHMS = ("RS256", "ES256")
 FLOW_SECONDS = 10 * 60  # from the click to the passphrase; then start again
-LEEWAY_SECONDS = 60  # clock skew tolerated on exp / iat
-_SIRET = re.compile(r"^[0-9]{14}$")
-
-
-class ProviderClient(Protocol):
-    """The HTTP side of the provider (api/proconnect_http.py). Errors are raised as
-    ``ProConnectUnavailable`` (no answer) or ``ProConnectProviderRefused``."""
-
-    def metadata(self) -> Mapping[str, Any]:
-        """The provider's /.well-known/openid-configuration (its issuer checked)."""
-        ...
-
-    def jwks(self, *, refresh: bool = False) -> Mapping[str, Any]:
-        """The provider's signing keys; ``refresh`` fetches them again (rotation)."""
-        ...
-
-    def exchange_code(self, *, code: str, code_verifier: str) -> Mapping[str, Any]:
-        """The token endpoint's answer for an authorization code."""
-        ...
-
-    def userinfo(self, access_token: str) -> tuple[str, bytes]:
-        """The userinfo answer: its content type and body."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -307,9 +277,9 @@ class ProConnectService:
         access_token = tokens.get("access_token")
         if not isinstance(id_token, str) or not isinstance(access_token, str):
             raise ProConnectTokenInvalid()
-        claims = self._check_id_token(provider, id_token, flow.nonce)
+        claims = check_id_token(provider, self._settings, id_token, flow.nonce, self._clock.now())
         subject = str(claims["sub"])
-        identity = self._userinfo(provider, access_token, subject)
+        identity = userinfo_identity(provider, self._settings, access_token, subject)
         now = self._clock.now()
         with self._db.unit_of_work() as db:
             link = _link_of(db, expected_issuer, subject)
@@ -349,85 +319,6 @@ class ProConnectService:
     def _record_refusal(self, refusal: CoffreError) -> None:
         with self._db.unit_of_work() as db:
             audit.append(db, _refusal_entry(refusal), self._clock.now())
-
-    def _decode(self, provider: ProviderClient, token: str) -> dict[str, Any]:
-        """A JWT signed by one of the provider's keys (RS256/ES256), its claims."""
-        for refresh in (False, True):
-            keys = KeySet.import_key_set(dict(provider.jwks(refresh=refresh)))  # type: ignore[arg-type]
-            try:
-                decoded = jwt.decode(token, keys, algorithms=list(ALGORITHMS))
-            except (BadSignatureError, MissingKeyError):
-                continue  # the provider may have rotated its keys: fetch them once more
-            except (JoseError, ValueError) as exc:
-                raise ProConnectTokenInvalid() from exc
-            return dict(decoded.claims)
-        raise ProConnectSignatureInvalid()
-
-    def _check_id_token(
-        self, provider: ProviderClient, id_token: str, nonce: str
-    ) -> dict[str, Any]:
-        claims = self._decode(provider, id_token)
-        if claims.get("iss") != self._settings.proconnect_issuer:
-            raise ProConnectIssuerInvalid()
-        self._check_audience(claims)
-        now = int(self._clock.now().timestamp())
-        exp, iat = claims.get("exp"), claims.get("iat")
-        if not isinstance(exp, int) or not isinstance(iat, int):
-            raise ProConnectTokenInvalid()
-        if exp + LEEWAY_SECONDS <= now:
-            raise ProConnectTokenExpired()
-        if iat - LEEWAY_SECONDS > now:
-            raise ProConnectTokenInvalid()
-        given = claims.get("nonce")
-        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), nonce.encode()):
-            raise ProConnectNonceInvalid()
-        sub = claims.get("sub")
-        if not isinstance(sub, str) or not sub or len(sub) > 255:
-            raise ProConnectTokenInvalid()
-        return claims
-
-    def _check_audience(self, claims: Mapping[str, Any]) -> None:
-        client_id = self._settings.proconnect_client_id
-        aud = claims.get("aud")
-        audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
-        if client_id not in audiences:
-            raise ProConnectAudienceInvalid()
-        # OpenID Connect Core §3.1.3.7: several audiences need azp to name us.
-        if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != client_id:
-            raise ProConnectAudienceInvalid()
-
-    def _userinfo(
-        self, provider: ProviderClient, access_token: str, subject: str
-    ) -> dict[str, str]:
-        content_type, body = provider.userinfo(access_token)
-        if content_type.split(";")[0].strip().lower() == "application/jwt":
-            # ProConnect signs its userinfo answer: same keys, same issuer and audience.
-            info = self._decode(provider, body.decode("ascii", "replace").strip())
-            if info.get("iss") != self._settings.proconnect_issuer:
-                raise ProConnectIssuerInvalid()
-            self._check_audience(info)
-        else:
-            try:
-                parsed = json.loads(body)
-            except ValueError as exc:
-                raise ProConnectTokenInvalid() from exc
-            if not isinstance(parsed, dict):
-                raise ProConnectTokenInvalid()
-            info = parsed
-        if info.get("sub") != subject:
-            # OpenID Connect Core §5.3.2: another subject's answer must not be used.
-            raise ProConnectTokenInvalid()
-        identity: dict[str, str] = {}
-        for name, limit in (("given_name", 120), ("usual_name", 120), ("email", 254)):
-            value = info.get(name)
-            if not isinstance(value, str) or not value.strip() or len(value) > limit:
-                raise ProConnectTokenInvalid()
-            identity[name] = value.strip()
-        siret = info.get("siret")
-        if not isinstance(siret, str) or not _SIRET.match(siret):
-            raise ProConnectTokenInvalid()
-        identity["siret"] = siret
-        return identity
 
     # -- 3. the page: who is this, then the passphrase -----------------------
     def pending(self, browser_token: str | None) -> PendingLogin:
