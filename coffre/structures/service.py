@@ -48,6 +48,7 @@ from coffre.structures.errors import (
     StructureNotFound,
 )
 from coffre.structures.first_root import FirstTrust, first_list_row, first_root_row
+from coffre.structures.joining import MEMBER_INVITATIONS, add_member
 from coffre.structures.kinds import PROFESSIONS, STRUCTURE_KINDS
 from coffre.structures.models import (
     Invitation,
@@ -330,10 +331,10 @@ class StructureService:
             invitation = self._usable(
                 db, code, {"professional", "structure_admin", "charter_officer"}
             )
-            kind = (
-                Role.CHARTER_OFFICER if invitation.kind == "charter_officer" else Role.PROFESSIONAL
-            )
-            account = self._accounts.add_account(db, data, kind)
+            if invitation.kind in MEMBER_INVITATIONS:
+                # The same as a join with ProConnect (coffre/structures/joining.py).
+                return add_member(db, self._accounts, invitation, data, self._clock.now())
+            account = self._accounts.add_account(db, data, Role.CHARTER_OFFICER)
             db.add(
                 ProfessionalProfile(
                     account_id=account.id,
@@ -341,16 +342,6 @@ class StructureService:
                     profession=invitation.profession or "autre",
                 )
             )
-            if invitation.structure_id is not None:
-                db.add(
-                    Membership(
-                        id=new_id(),
-                        structure_id=invitation.structure_id,
-                        account_id=account.id,
-                        role=invitation.kind,
-                        joined_at=self._clock.now(),
-                    )
-                )
             self._consume(db, invitation, account)
             return account
 
