@@ -184,21 +184,26 @@ class ProConnectService:
             created_at=now,
             expires_at=now + timedelta(seconds=FLOW_SECONDS),
         )
+        refused = False
         with self._db.unit_of_work() as db:
             if invitation_hash is not None:
                 # Said now, not after the trip to ProConnect: a person's invitation, or
                 # one that has ended, will link nobody (a used one may still link the
                 # account it made: checked at the last step).
                 invitation = _invitation(db, invitation_hash)
-                if (
+                refused = (
                     invitation is None
                     or invitation.kind not in MEMBER_INVITATIONS
                     or invitation.expires_at <= now
-                ):
-                    raise ProConnectLinkRefused()
-            # Logins abandoned on the way are removed here: they hold no secret of use.
-            db.execute(delete(ProConnectFlow).where(ProConnectFlow.expires_at <= now))
-            db.add(flow)
+                )
+            if refused:  # audited, and no flow is made
+                audit.append(db, _refusal_entry(ProConnectLinkRefused()), now)
+            else:
+                # Logins abandoned on the way are removed here: they hold no secret of use.
+                db.execute(delete(ProConnectFlow).where(ProConnectFlow.expires_at <= now))
+                db.add(flow)
+        if refused:
+            raise ProConnectLinkRefused()
         url = prepare_grant_uri(
             endpoint,
             client_id=self._settings.proconnect_client_id,

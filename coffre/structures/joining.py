@@ -2,8 +2,9 @@
 of work: the account, its profile and its membership of the invitation's structure,
 the invitation spent, all in one transaction with whatever the caller adds.
 
-Used by a professional who joins with ProConnect (coffre/accounts/proconnect.py):
-the account and its ProConnect link are made together or not at all. The invitation
+Used by a professional who joins with an invitation (``StructureService.accept``)
+or with ProConnect (coffre/accounts/proconnect.py: the account and its ProConnect link
+are made together or not at all). The invitation
 is checked by the caller (``usable_member_invitation``) and spent here, by the
 database (``use_invitation``'s conditional UPDATE): of parallel joins with one
 code, one succeeds and the others are rolled back with their account.

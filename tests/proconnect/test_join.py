@@ -307,3 +307,6 @@ def test_a_persons_invitation_cannot_start_a_proconnect_join(
     )
     assert started.status_code == 403
     assert started.json()["error"]["code"] == "proconnect_link_refused"
+    assert "coffre_proconnect" not in started.cookies  # no login in progress was made
+    refused = [e for e in _entries(pc_api, "proconnect.login") if e.outcome == "refused"]
+    assert ["proconnect_link_refused" in e.body for e in refused] == [True]
