@@ -18,6 +18,7 @@ checked again by the same models before it leaves.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ import data_inclusion.schema.v1 as di
 from pydantic import ValidationError
 
 from coffre.directory.errors import MalformedFile, RejectedRow
+from coffre.structures.siret import siret_problem
 from coffre.text import is_clean_text
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -80,6 +82,11 @@ _MESSAGES = {
 CONTROL_MESSAGE = "Ce texte contient un caractère invisible ou de contrôle, qui n'est pas accepté."
 TOO_LONG_MESSAGE = "Ce texte est trop long pour l'annuaire ({limit} caractères au plus)."
 DUPLICATE_MESSAGE = "Cet identifiant apparaît deux fois dans le fichier."
+SIRET_DIGITS = re.compile(r"[0-9]{14}")
+SIRET_KEY_MESSAGE = (
+    "Ce SIRET n'existe pas : sa clé de contrôle ne correspond pas (un chiffre est faux). "
+    "Corrigez-le dans le fichier, ou retirez-le."
+)
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,16 @@ def _own_rules(table: str, number: int, row: Mapping[str, Any]) -> RejectedRow |
         value = row.get(name)
         if isinstance(value, str) and len(value) > limit:
             return RejectedRow(table, number, name, TOO_LONG_MESSAGE.format(limit=limit))
+    # 14 digits is the schema's rule; the key is the one a structure is admitted with
+    # (coffre/structures/siret.py): a SIRET picked from the directory is admissible.
+    siret = row.get("siret")
+    if (
+        table == "structures"
+        and isinstance(siret, str)
+        and SIRET_DIGITS.fullmatch(siret)
+        and siret_problem(siret) == "key"
+    ):
+        return RejectedRow(table, number, "siret", SIRET_KEY_MESSAGE)
     return None
 
 

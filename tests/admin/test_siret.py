@@ -19,6 +19,7 @@ from client.territory import siret_problem as client_problem
 from coffre.structures.models import Structure
 from coffre.structures.siret import luhn_ok, siret_problem
 from tests.consent.charters import charter_text
+from tests.directory.factories import as_bytes, structure
 from tests.structures.world import TERRITORY, World, build_world
 
 CASES: list[dict[str, Any]] = json.loads(
@@ -99,3 +100,31 @@ def test_a_charter_naming_a_siret_the_rule_refuses_is_not_published(api: TestCli
     assert body["valid"] is False
     [problem] = [p for p in body["problems"] if "siret" in p["location"]]
     assert "clé de contrôle" in problem["message"]
+
+
+def test_a_directory_file_naming_a_siret_the_rule_refuses_imports_nothing(
+    api: TestClient,
+) -> None:
+    # What the page picks from the directory to admit a structure must be admissible.
+    world = build_world(api)
+    document = {
+        "structures": [
+            structure("ccas", "CCAS de Riom", siret="73282932000074"),
+            structure("siao", "SIAO du Puy-de-Dôme", siret="73282932000075"),
+        ],
+        "services": [],
+    }
+    response = api.post(
+        "/api/v1/directory/imports",
+        content=as_bytes(document),
+        headers={**world.admin.headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "directory_rows_rejected"
+    [row] = error["rows"]
+    assert (row["table"], row["row"], row["field"]) == ("structures", 2, "siret")
+    assert "clé de contrôle" in row["message"]
+    assert (
+        api.get("/api/v1/directory/export", headers=world.admin.headers).json()["structures"] == []
+    )
