@@ -168,3 +168,46 @@ def test_parallel_bootstraps_make_one_territory(api: TestClient, clock: FrozenCl
         assert (
             db.scalar(select(func.count(Account.id)).where(Account.kind == "territory_admin")) == 1
         )
+
+
+_SETTINGS_ENV = (
+    "environment",
+    "secret_key",
+    "database_url",
+    "max_document_bytes",
+    "storage_backend",
+    "storage_dir",
+    "s3_endpoint",
+    "s3_access_key",
+    "s3_secret_key",
+    "s3_bucket",
+    "s3_secure",
+    "s3_region",
+)
+
+
+def test_the_bootstrap_command_prints_the_pin_and_the_first_list(
+    api: TestClient, settings: Settings
+) -> None:
+    env = {
+        f"COFFRE_{name.upper()}": str(value)
+        for name in _SETTINGS_ENV
+        if (value := getattr(settings, name)) is not None
+    }
+    result = CliRunner().invoke(
+        app,
+        ["territory", "bootstrap", "--login", "admin-63", "--name", "Puy-de-Dôme"]
+        + ["--territory", TERRITORY],
+        env={**env, "COFFRE_PASSPHRASE": PASSPHRASE},
+    )
+    assert result.exit_code == 0, result.output
+    chain = api.get("/api/v1/trust/root/v2").json()
+    assert f"QR : {chain['pin_qr']}" in result.output
+    assert "première liste de révocation publiées" in result.output
+    again = CliRunner().invoke(
+        app,
+        ["territory", "bootstrap", "--login", "autre", "--name", "Autre", "--territory", "63"],
+        env={**env, "COFFRE_PASSPHRASE": PASSPHRASE},
+    )
+    assert again.exit_code == 1
+    assert "déjà son administrateur" in again.output
