@@ -222,6 +222,10 @@ def test_logging_out_of_coffre_ends_the_proconnect_session(
     assert browser.through(invitation=code) == "/#proconnect"
     done = browser.complete({"login": pro.login, "auth_key": b64encode(pro.auth_key)})
     assert done.status_code == 200, done.text
+    # The ID token stays in the browser only, out of the page's scripts' reach.
+    [hint] = [c for c in done.headers.get_list("set-cookie") if "proconnect_logout=" in c]
+    assert "httponly" in hint.lower() and "samesite=strict" in hint.lower()
+    assert "Path=/api/v1/auth/proconnect" in hint
     # Logged in at ProConnect: another login there would not ask again.
     assert not _needs_login(browser, browser.start())
 
