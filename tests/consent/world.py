@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from client import consent
-from tests.structures.world import World, build_world, pinned_root
+from tests.structures.world import TERRITORY, World, build_world, go_v2, pinned_root
 
 TOML = {"Content-Type": "text/plain; charset=utf-8"}
 RSA = "ouverture-droits-rsa"
@@ -130,3 +130,14 @@ def build_consent_world(api: TestClient, tmp_path: Path) -> ConsentWorld:
             path, category, box_public_key=world.person.keys.box_public, mime="text/plain"
         )
     return ConsentWorld(api, world, ids["identite"], ids["domicile"], ids["sante"])
+
+
+def build_v2_consent_world(api: TestClient, tmp_path: Path, now: datetime) -> ConsentWorld:
+    """The consent world on a v2 trust root: the root published, then v2 certificates
+    for the structure admin and the professional and a signed revocation list."""
+    from client.network import publish_root_v2
+
+    world = build_consent_world(api, tmp_path)
+    publish_root_v2(world.world.admin.client(api), world.world.admin.keys, TERRITORY, now)
+    go_v2(api, world.world, now)
+    return world

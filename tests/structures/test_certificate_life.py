@@ -27,7 +27,6 @@ import crypto.fields
 from client.api import ApiError
 from client.network import (
     certify_v2,
-    publish_root_v2,
     renew,
     revoke,
     rotate_root,
@@ -45,7 +44,7 @@ from crypto.certificates_v2 import revocation_list_statement
 from crypto.errors import SignatureError, StaleError
 from crypto.statements_v2 import sign_statement_v2
 from tests.concurrency import burst
-from tests.consent.world import ConsentWorld, build_consent_world
+from tests.consent.world import ConsentWorld, build_v2_consent_world
 from tests.structures.world import (
     TERRITORY,
     Who,
@@ -57,6 +56,7 @@ from tests.structures.world import (
     material,
     member_row,
     pinned_root,
+    sessions_outlive_certificates,
 )
 
 
@@ -66,19 +66,12 @@ def _coffre(api: TestClient) -> Coffre:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    # The clock moves past a certificate's end (a year): sessions outlive it (the
-    # territory admin cannot log in again without their authenticator).
-    return settings.model_copy(
-        update={"session_ttl_seconds": 500 * 86400, "session_idle_seconds": 500 * 86400}
-    )
+    return sessions_outlive_certificates(settings)
 
 
 @pytest.fixture
 def cw(api: TestClient, tmp_path: Path, clock: FrozenClock) -> ConsentWorld:
-    world = build_consent_world(api, tmp_path)
-    publish_root_v2(world.world.admin.client(api), world.world.admin.keys, TERRITORY, clock.now())
-    go_v2(api, world.world, clock.now())
-    return world
+    return build_v2_consent_world(api, tmp_path, clock.now())
 
 
 def _share(cw: ConsentWorld, clock: FrozenClock, client: Any = None) -> dict[str, Any]:

@@ -39,16 +39,16 @@ from crypto import b64decode, b64encode, open_sealed_key, seal_document_key, sig
 from crypto.consent import ConsentReceipt, SharedDocument
 from crypto.pins import pin_spoken
 from tests.concurrency import answer, burst, parallel_client
-from tests.consent.world import ConsentWorld, build_consent_world
+from tests.consent.world import ConsentWorld, build_v2_consent_world
 from tests.factories import PASSPHRASE
 from tests.structures.world import (
     TERRITORY,
     Who,
-    go_v2,
     log_in,
     material,
     member_row,
     pinned_root,
+    sessions_outlive_certificates,
 )
 
 PRO_PASSPHRASE = f"{PASSPHRASE} 12"  # the world's professional (slot 12)
@@ -60,19 +60,12 @@ def _coffre(api: TestClient) -> Coffre:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={"session_ttl_seconds": 500 * 86400, "session_idle_seconds": 500 * 86400}
-    )
+    return sessions_outlive_certificates(settings)
 
 
 @pytest.fixture
 def cw(api: TestClient, tmp_path: Path, clock: FrozenClock) -> ConsentWorld:
-    from client.network import publish_root_v2
-
-    world = build_consent_world(api, tmp_path)
-    publish_root_v2(world.world.admin.client(api), world.world.admin.keys, TERRITORY, clock.now())
-    go_v2(api, world.world, clock.now())
-    return world
+    return build_v2_consent_world(api, tmp_path, clock.now())
 
 
 def _person_client(cw: ConsentWorld, clock: FrozenClock) -> Any:

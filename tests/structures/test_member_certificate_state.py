@@ -4,30 +4,26 @@ within 30 days, expired, revoked. Both backends; the clock moves, nothing sleeps
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-from client.network import certify_v2, members, publish_root_v2, revoke
+from client.network import certify_v2, publish_root_v2, revoke
 from coffre.clock import FrozenClock
 from coffre.settings import Settings
-from tests.structures.world import TERRITORY, Who, World, build_world, invite, join, material
+from tests.structures.world import (
+    TERRITORY,
+    build_world,
+    invite,
+    join,
+    material,
+    member_row,
+    sessions_outlive_certificates,
+)
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    # The clock moves past a certificate's end: sessions outlive it.
-    return settings.model_copy(
-        update={"session_ttl_seconds": 500 * 86400, "session_idle_seconds": 500 * 86400}
-    )
-
-
-def _member(api: TestClient, by: Who, world: World, who: Who) -> dict[str, Any]:
-    [member] = [
-        m for m in members(by.client(api), world.structure_id) if m["account_id"] == who.account_id
-    ]
-    return member
+    return sessions_outlive_certificates(settings)
 
 
 def test_valid_ending_expired_revoked_and_none(api: TestClient, clock: FrozenClock) -> None:
@@ -39,7 +35,7 @@ def test_valid_ending_expired_revoked_and_none(api: TestClient, clock: FrozenClo
         admin.account_id,
         admin.keys,
         world.structure_id,
-        _member(api, admin, world, sa),
+        member_row(api, admin, world.structure_id, sa),
         territory=TERRITORY,
         days=365,
         now=clock.now(),
@@ -49,7 +45,7 @@ def test_valid_ending_expired_revoked_and_none(api: TestClient, clock: FrozenClo
         sa.account_id,
         sa.keys,
         world.structure_id,
-        _member(api, sa, world, pro),
+        member_row(api, sa, world.structure_id, pro),
         territory=TERRITORY,
         days=100,
         now=clock.now(),
@@ -57,25 +53,29 @@ def test_valid_ending_expired_revoked_and_none(api: TestClient, clock: FrozenClo
     newcomer = join(
         api, invite(api, sa, world.structure_id, "professional", "M. Neuf"), material(23, "neuf")
     )
-    assert _member(api, sa, world, newcomer)["certificate_state"] == "none"
-    listed = _member(api, sa, world, pro)
+    assert member_row(api, sa, world.structure_id, newcomer)["certificate_state"] == "none"
+    listed = member_row(api, sa, world.structure_id, pro)
     assert listed["certificate_state"] == "valid" and listed["not_after"]
 
     clock.advance(days=71)  # 29 days left
-    assert _member(api, sa, world, pro)["certificate_state"] == "ending"
+    assert member_row(api, sa, world.structure_id, pro)["certificate_state"] == "ending"
     clock.advance(days=30)  # ended a day ago
-    assert _member(api, sa, world, pro)["certificate_state"] == "expired"
+    assert member_row(api, sa, world.structure_id, pro)["certificate_state"] == "expired"
 
     certify_v2(
         sa.client(api),
         sa.account_id,
         sa.keys,
         world.structure_id,
-        _member(api, sa, world, pro),
+        member_row(api, sa, world.structure_id, pro),
         territory=TERRITORY,
         days=100,
         now=clock.now(),
     )
-    assert _member(api, sa, world, pro)["certificate_state"] == "valid"
-    revoke(sa.client(api), _member(api, sa, world, pro)["membership_id"], "device_stolen")
-    assert _member(api, sa, world, pro)["certificate_state"] == "revoked"
+    assert member_row(api, sa, world.structure_id, pro)["certificate_state"] == "valid"
+    revoke(
+        sa.client(api),
+        member_row(api, sa, world.structure_id, pro)["membership_id"],
+        "device_stolen",
+    )
+    assert member_row(api, sa, world.structure_id, pro)["certificate_state"] == "revoked"

@@ -14,25 +14,22 @@ from client.trust import NOT_LIVE_FR, CertificateNotLive, memory_for
 from coffre.clock import FrozenClock
 from coffre.settings import Settings
 from crypto.errors import StaleError
-from tests.consent.world import ConsentWorld, build_consent_world
-from tests.structures.world import TERRITORY, go_v2, member_row, pinned_root
+from tests.consent.world import ConsentWorld, build_v2_consent_world
+from tests.structures.world import (
+    member_row,
+    pinned_root,
+    sessions_outlive_certificates,
+)
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={"session_ttl_seconds": 500 * 86400, "session_idle_seconds": 500 * 86400}
-    )
+    return sessions_outlive_certificates(settings)
 
 
 @pytest.fixture
 def cw(api: TestClient, tmp_path: Path, clock: FrozenClock) -> ConsentWorld:
-    from client.network import publish_root_v2
-
-    world = build_consent_world(api, tmp_path)
-    publish_root_v2(world.world.admin.client(api), world.world.admin.keys, TERRITORY, clock.now())
-    go_v2(api, world.world, clock.now())
-    return world
+    return build_v2_consent_world(api, tmp_path, clock.now())
 
 
 def test_a_share_to_a_revoked_key_is_refused_in_words_that_say_what_to_do(

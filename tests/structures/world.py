@@ -22,6 +22,7 @@ from client.network import (
 )
 from coffre.accounts.service import SignupData
 from coffre.container import Coffre
+from coffre.settings import Settings
 from coffre.structures.first_root import FirstTrust
 from crypto import AccountKeys, KdfParams, b64encode
 from crypto.certificates import root_statement, sign_root
@@ -225,6 +226,15 @@ def go_v2(
         now=now,
     )
     sign_revocations(admin_client, root_keys, now=now)
+
+
+def sessions_outlive_certificates(settings: Settings) -> Settings:
+    """The test's settings with sessions that outlive a certificate (a year and more):
+    the clock moves past a certificate's end and the territory admin cannot log in
+    again without their authenticator."""
+    return settings.model_copy(
+        update={"session_ttl_seconds": 500 * 86400, "session_idle_seconds": 500 * 86400}
+    )
 
 
 def build_world(api: TestClient) -> World:
