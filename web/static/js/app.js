@@ -26,6 +26,7 @@ import { byId } from "./consent-common.js";
 import { createAddDocument } from "./add-document.js";
 import { createDocuments } from "./documents.js";
 import { passphraseProblem } from "./passphrase.js";
+import { drawQr } from "./qr-draw.js";
 
 const STRINGS = JSON.parse(byId("coffre-strings").textContent);
 const CONFIG = JSON.parse(byId("coffre-config").textContent);
@@ -357,23 +358,8 @@ async function signedUp(account, me) {
 async function showRecoveryKit(code, login, status = "") {
   byId("recovery-code").textContent = code;
   byId("recovery-login").textContent = login;
-  const holder = byId("recovery-qr");
-  holder.replaceChildren();
-  try {
-    await loadScript(CONFIG.qrcode);
-  } catch {
-    // The code is written out in full above; the QR code is a convenience.
-  }
-  if (window.qrcode) {
-    const qr = window.qrcode(0, "M");
-    qr.addData(code);
-    qr.make();
-    const svg = new DOMParser().parseFromString(qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }), "image/svg+xml");
-    const node = document.importNode(svg.documentElement, true);
-    node.setAttribute("aria-hidden", "true");
-    node.setAttribute("focusable", "false");
-    holder.append(node);
-  }
+  // The code is written out in full above; the QR code is a convenience.
+  await drawQr(code, byId("recovery-qr"), "Byte", { loadScript, src: CONFIG.qrcode });
   const kept = /** @type {HTMLInputElement} */ (byId("recovery-kept"));
   kept.checked = false;
   /** @type {HTMLButtonElement} */ (element("[data-action=recovery-done]")).disabled = true;

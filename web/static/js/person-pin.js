@@ -5,6 +5,7 @@
 // scanned (§25.2, alphanumeric mode), or the 27 characters read aloud in 9 groups of 3
 // (§25.3). Nothing secret: it is computed here from the person's public key.
 import { documentsV2 } from "./documents-v2.js";
+import { drawQr } from "./qr-draw.js";
 
 /** @param {import("./types/page").PersonHelpers} P */
 export function createPin(P) {
@@ -20,20 +21,11 @@ export function createPin(P) {
     const holder = byId("pin-qr");
     holder.replaceChildren();
     show("pin");
-    try {
-      await loadScript(CONFIG.qrcode);
-    } catch {
-      return; // the code is written out above; the QR code is a convenience
-    }
-    if (!window.qrcode || state.keys !== keys) return;
-    const qr = window.qrcode(0, "M");
-    qr.addData(st.pinQrPayload(keys.signPublic), "Alphanumeric");
-    qr.make();
-    const svg = new DOMParser().parseFromString(qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }), "image/svg+xml");
-    const node = document.importNode(svg.documentElement, true);
-    node.setAttribute("aria-hidden", "true");
-    node.setAttribute("focusable", "false");
-    holder.append(node);
+    await drawQr(st.pinQrPayload(keys.signPublic), holder, "Alphanumeric", {
+      loadScript,
+      src: CONFIG.qrcode,
+      stillWanted: () => state.keys === keys,
+    });
   }
 
   return {

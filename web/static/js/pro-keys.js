@@ -18,6 +18,7 @@
 import { documentsV2 } from "./documents-v2.js";
 import { canonicalLogin, signupBodyV2 } from "./kdf-v2.js";
 import { messageFor } from "./http.js";
+import { drawQr } from "./qr-draw.js";
 
 /** @param {any} ctx the professional's helpers (consent-pro.js, from app.js) */
 export function createProKeys(ctx) {
@@ -104,22 +105,7 @@ export function createProKeys(ctx) {
     show("pro-keys-done", { status: T.done });
     const { st } = documentsV2(ctx);
     byId("pro-keys-pin").textContent = st.pinSpoken(keys.signPublic);
-    const holder = byId("pro-keys-qr");
-    holder.replaceChildren();
-    try {
-      await loadScript(CONFIG.qrcode);
-    } catch {
-      return; // the code is written out; the QR code is a convenience
-    }
-    if (!window.qrcode) return;
-    const qr = window.qrcode(0, "M");
-    qr.addData(st.pinQrPayload(keys.signPublic), "Alphanumeric");
-    qr.make();
-    const svg = new DOMParser().parseFromString(qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }), "image/svg+xml");
-    const node = document.importNode(svg.documentElement, true);
-    node.setAttribute("aria-hidden", "true");
-    node.setAttribute("focusable", "false");
-    holder.append(node);
+    await drawQr(st.pinQrPayload(keys.signPublic), byId("pro-keys-qr"), "Alphanumeric", { loadScript, src: CONFIG.qrcode });
   }
 
   async function showKit() {

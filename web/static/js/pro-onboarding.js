@@ -8,6 +8,7 @@ import { documentsV2 } from "./documents-v2.js";
 import { day, time } from "./dates.js";
 import { fill } from "./consent-common.js";
 import { messageFor } from "./http.js";
+import { drawQr } from "./qr-draw.js";
 
 const ENDING_MS = 30 * 24 * 3600 * 1000;
 
@@ -27,21 +28,7 @@ export function createProOnboarding(ctx) {
 
   /** @param {string} data @param {HTMLElement} holder @param {"Byte" | "Alphanumeric"} mode */
   async function qrInto(data, holder, mode) {
-    holder.replaceChildren();
-    try {
-      await loadScript(CONFIG.qrcode);
-    } catch {
-      return; // the code is written out; the QR code is a convenience
-    }
-    if (!window.qrcode) return;
-    const qr = window.qrcode(0, "M");
-    qr.addData(data, mode);
-    qr.make();
-    const svg = new DOMParser().parseFromString(qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }), "image/svg+xml");
-    const node = document.importNode(svg.documentElement, true);
-    node.setAttribute("aria-hidden", "true");
-    node.setAttribute("focusable", "false");
-    holder.append(node);
+    await drawQr(data, holder, mode, { loadScript, src: CONFIG.qrcode });
   }
 
   function showInvitePerson() {
