@@ -18,10 +18,14 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 from api.app import create_app
 from coffre.clock import FrozenClock
@@ -102,6 +106,16 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """One Chromium, through one Playwright, for every page test of the session, in
+    whatever package and order they run (pytest-xdist reorders test files): the sync
+    API refuses a second Playwright in the same process while one is running."""
+    from tests.web.conftest import launch_chromium
+
+    yield from launch_chromium()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser as PlaywrightBrowser
 
 from api.app import create_app
 from coffre.clock import FrozenClock
@@ -19,14 +18,7 @@ from tests.proconnect.browser import Browser
 from tests.servers.app_server import serving
 from tests.servers.oidc_provider import OidcProvider, running_provider
 from tests.servers.ports import free_port
-from tests.web.conftest import launch_chromium, page, phone, problems  # noqa: F401 - page fixtures
-
-
-@pytest.fixture(scope="package")
-def chromium() -> Iterator[PlaywrightBrowser]:
-    """Chromium for this package's page tests, stopped when the package ends: tests/web
-    starts its own for the session, and two Playwrights cannot run at once."""
-    yield from launch_chromium()
+from tests.web.conftest import page, phone, problems  # noqa: F401 - page fixtures
 
 
 @pytest.fixture(scope="session")

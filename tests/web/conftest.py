@@ -39,8 +39,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 def launch_chromium() -> Iterator[Browser]:
     """Playwright and Debian's Chromium, stopped when the generator ends. Only one
     Playwright may run at a time in the test process (the sync API refuses to start
-    inside another's event loop): a package that needs a browser outside tests/web
-    uses this in a package-scoped fixture, closed before tests/web starts its own."""
+    inside another's event loop): the session's ``chromium`` fixture (tests/conftest.py)
+    is the one every package's page tests use."""
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: scripts/test installs it (apt-get install chromium)")
     with sync_playwright() as playwright:
@@ -49,11 +49,6 @@ def launch_chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    yield from launch_chromium()
 
 
 def _phone_context(chromium: Browser) -> Iterator[BrowserContext]:
