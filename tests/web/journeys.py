@@ -132,6 +132,25 @@ def open_document(page: Page, name: str) -> None:
     visible_screen(page, "document")
 
 
+def click_to_screen(page: Page, control: Locator, name: str) -> Locator:
+    """Click ``control`` on a screen that shows a PDF and return the screen ``name`` it
+    leads to. Chromium's PDF viewer runs in frames of its own, which it builds and
+    lays out while the page goes on; on a loaded machine a click sent meanwhile was
+    sometimes routed to those frames and lost (the screen did not change, the page
+    had received no click). The click is sent again, at most three times in all,
+    only while the screen has not appeared: a click that never leads there fails."""
+    section = page.locator(f'[data-screen="{name}"]')
+    for _ in range(2):
+        control.click()
+        try:
+            expect(section).to_be_visible(timeout=5_000)
+        except AssertionError:
+            continue
+        return section
+    control.click()
+    return visible_screen(page, name)
+
+
 def download(page: Page, control: Locator) -> tuple[str, bytes]:
     """Click `control` and return the file the browser saves: its suggested name, its bytes."""
     with page.expect_download() as info:

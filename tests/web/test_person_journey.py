@@ -17,7 +17,13 @@ from playwright.sync_api import Page, expect
 
 from client import CoffreClient
 from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
-from tests.web.journeys import describe_document, log_in, pick_pages, visible_screen
+from tests.web.journeys import (
+    click_to_screen,
+    describe_document,
+    log_in,
+    pick_pages,
+    visible_screen,
+)
 
 PASSPHRASE = "girafe orange tram lundi pluie"  # not the hint's example: that one is refused
 
@@ -217,16 +223,14 @@ def test_renaming_and_deleting_a_document(page: Page, live_server: str, tmp_path
     visible_screen(page, "document")
     # The preview is in place (no button moves under the finger any more).
     expect(page.locator("#doc-download")).to_have_attribute("href", re.compile("^blob:"))
-    page.get_by_role("button", name="Renommer").click()
-    rename = visible_screen(page, "rename")
+    rename = click_to_screen(page, page.get_by_role("button", name="Renommer"), "rename")
     assert_accessible(page, "rename")
     rename.get_by_label("Nouveau nom").fill("CNI recto verso.pdf")
     rename.get_by_role("button", name="Enregistrer").click()
     visible_screen(page, "documents")
     page.get_by_role("button", name=re.compile("CNI recto verso.pdf")).click()
     visible_screen(page, "document")
-    page.get_by_role("button", name="Supprimer").click()
-    visible_screen(page, "delete")
+    click_to_screen(page, page.get_by_role("button", name="Supprimer"), "delete")
     assert_accessible(page, "delete")
     screenshot(page, "07-delete")
     page.get_by_role("button", name="Oui, supprimer").click()

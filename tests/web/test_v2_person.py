@@ -45,6 +45,7 @@ from tests.web.conftest import assert_accessible, png, screenshot
 from tests.web.journeys import (
     add_identity_card,
     check_territory_key,
+    click_to_screen,
     confirm_share,
     log_in_person,
     next_step,
@@ -220,8 +221,9 @@ def test_a_vault_of_v1_documents_is_bound_at_unlock_without_sending_content_agai
     for n, (doc_id, plaintext) in enumerate(vault.items()):
         open_document(page, f"avis-{n}.pdf")
         assert downloaded(page) == plaintext, doc_id
-        page.get_by_role("button", name="Mes documents", exact=True).click()
-        visible_screen(page, "documents")
+        click_to_screen(
+            page, page.get_by_role("button", name="Mes documents", exact=True), "documents"
+        )
 
 
 def test_a_document_whose_binding_is_swapped_is_refused_and_not_shown(
