@@ -181,5 +181,31 @@ export function createLogin(ctx) {
     }
   }
 
-  return { onLogin, onCode, backToLogin, dropPending, quietLogout, endWorker };
+  /**
+   * At the page's start: a session still open for this page's kind of account enters
+   * the page; an account that must enrol its authenticator first is sent there;
+   * anything else shows the log-in.
+   */
+  async function resume() {
+    let me = null;
+    try {
+      me = await (await api("GET", "/me")).json();
+    } catch (error) {
+      if (/** @type {any} */ (error).code === "totp_enrolment_required") {
+        await quietLogout();
+        return show("enrol");
+      }
+    }
+    if (me && me.account.kind === (ctx.kind || OFFICER)) {
+      try {
+        await enterConsole();
+        return;
+      } catch {
+        // Fall back to the login below.
+      }
+    }
+    backToLogin();
+  }
+
+  return { onLogin, onCode, backToLogin, dropPending, quietLogout, endWorker, resume };
 }

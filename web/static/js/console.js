@@ -8,7 +8,7 @@
 // written to localStorage, sessionStorage or any cookie the page can read; log-out
 // (or inactivity) empties every list and form. Every text comes from the server.
 
-import { OFFICER, createLogin } from "./console-login.js";
+import { createLogin } from "./console-login.js";
 import { createReports } from "./console-reports.js";
 import { day, dayKey, dayStart, pageLocale, time } from "./dates.js";
 import { fill } from "./consent-common.js";
@@ -402,24 +402,7 @@ function wire() {
 
 async function boot() {
   wire();
-  let me = null;
-  try {
-    me = await (await api("GET", "/me")).json();
-  } catch (error) {
-    if (error.code === "totp_enrolment_required") {
-      await quietLogout();
-      return show("enrol");
-    }
-  }
-  if (me && me.account.kind === OFFICER) {
-    try {
-      await enterConsole();
-      return;
-    } catch {
-      // Fall back to the login below.
-    }
-  }
-  backToLogin();
+  await login.resume();
 }
 
 boot();

@@ -370,24 +370,7 @@ function wire() {
 
 async function boot() {
   wire();
-  let me = null;
-  try {
-    me = await (await api("GET", "/me")).json();
-  } catch (error) {
-    if (/** @type {any} */ (error).code === "totp_enrolment_required") {
-      await quietLogout();
-      return show("enrol");
-    }
-  }
-  if (me && me.account.kind === PROFESSIONAL) {
-    try {
-      await enterConsole();
-      return;
-    } catch {
-      // Fall back to the login below.
-    }
-  }
-  backToLogin();
+  await login.resume();
 }
 
 boot();
