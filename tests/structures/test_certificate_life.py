@@ -57,6 +57,7 @@ from tests.structures.world import (
     member_row,
     pinned_root,
     sessions_outlive_certificates,
+    structure_admin_certificate,
 )
 
 
@@ -277,7 +278,7 @@ def test_twenty_parallel_revocations_and_renewals_settle_to_one_state(
     member = member_row(api, w.structure_admin, w.structure_id, w.professional)
     renewals = []
     for k in range(10):
-        envelope = _v2_envelope(w, member, clock, minutes=k)
+        envelope = structure_admin_certificate(w, member, clock, minutes=k)
         renewals.append(envelope)
 
     def call(index: int) -> int:
@@ -307,29 +308,6 @@ def test_twenty_parallel_revocations_and_renewals_settle_to_one_state(
             select(func.count(AuditEntry.seq)).where(AuditEntry.action == "certificate.revoke")
         )
         assert entries == 1
-
-
-def _v2_envelope(
-    w: Any, member: dict[str, Any], clock: FrozenClock, minutes: int
-) -> dict[str, Any]:
-    from crypto import b64decode
-    from crypto.certificates_v2 import certificate_statement_v2
-
-    issued = clock.now() - timedelta(minutes=minutes)
-    statement = certificate_statement_v2(
-        territory=TERRITORY,
-        subject=member["account_id"],
-        role=member["role"],
-        structure=w.structure_id,
-        display_name=member["display_name"],
-        profession=member["profession"],
-        box_public=b64decode(member["box_public_key"]),
-        sign_public=b64decode(member["sign_public_key"]),
-        issuer=w.structure_admin.account_id,
-        issued_at=issued,
-        not_after=issued + timedelta(days=365),
-    )
-    return sign_statement_v2(statement, w.structure_admin.keys.sign_seed)
 
 
 def test_a_professional_key_rotation_is_certified_and_old_grants_listed_for_resharing(

@@ -49,6 +49,7 @@ from tests.structures.world import (
     member_row,
     pinned_root,
     sessions_outlive_certificates,
+    structure_admin_certificate,
 )
 
 PRO_PASSPHRASE = f"{PASSPHRASE} 12"  # the world's professional (slot 12)
@@ -328,7 +329,7 @@ def test_twenty_parallel_rotations_and_renewals_settle_to_one_state(
     _share(cw, clock)
     member = member_row(api, w.structure_admin, w.structure_id, pro)
     bundles = [material(70 + k, pro.login) for k in range(10)]
-    renewals = [_renewal(w, member, clock, minutes=k + 1) for k in range(10)]
+    renewals = [structure_admin_certificate(w, member, clock, minutes=k + 1) for k in range(10)]
 
     with parallel_client(live_server) as http:
 
@@ -377,28 +378,6 @@ def test_twenty_parallel_rotations_and_renewals_settle_to_one_state(
         assert told == 1
         sessions = db.scalars(select(Session).where(Session.account_id == pro.account_id)).all()
         assert [s for s in sessions if s.revoked_at is None]  # the caller's stays
-
-
-def _renewal(w: Any, member: dict[str, Any], clock: FrozenClock, minutes: int) -> dict[str, Any]:
-    from crypto import b64decode
-    from crypto.certificates_v2 import certificate_statement_v2
-    from crypto.statements_v2 import sign_statement_v2
-
-    issued = clock.now() - timedelta(minutes=minutes)
-    statement = certificate_statement_v2(
-        territory=TERRITORY,
-        subject=member["account_id"],
-        role=member["role"],
-        structure=w.structure_id,
-        display_name=member["display_name"],
-        profession=member["profession"],
-        box_public=b64decode(member["box_public_key"]),
-        sign_public=b64decode(member["sign_public_key"]),
-        issuer=w.structure_admin.account_id,
-        issued_at=issued,
-        not_after=issued + timedelta(days=365),
-    )
-    return sign_statement_v2(statement, w.structure_admin.keys.sign_seed)
 
 
 def test_the_cli_rotates_a_professional_keys(

@@ -6,7 +6,7 @@ session: Argon2id is slow by design) and a session token.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -21,6 +21,7 @@ from client.network import (
     sign_revocations,
 )
 from coffre.accounts.service import SignupData
+from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.settings import Settings
 from coffre.structures.first_root import FirstTrust
@@ -235,6 +236,32 @@ def sessions_outlive_certificates(settings: Settings) -> Settings:
     return settings.model_copy(
         update={"session_ttl_seconds": 500 * 86400, "session_idle_seconds": 500 * 86400}
     )
+
+
+def structure_admin_certificate(
+    w: World, member: dict[str, Any], clock: FrozenClock, minutes: int
+) -> dict[str, Any]:
+    """A v2 certificate for ``member`` (a members-list row) signed by the world's
+    structure admin, issued ``minutes`` ago, for a year."""
+    from crypto import b64decode
+    from crypto.certificates_v2 import certificate_statement_v2
+    from crypto.statements_v2 import sign_statement_v2
+
+    issued = clock.now() - timedelta(minutes=minutes)
+    statement = certificate_statement_v2(
+        territory=TERRITORY,
+        subject=member["account_id"],
+        role=member["role"],
+        structure=w.structure_id,
+        display_name=member["display_name"],
+        profession=member["profession"],
+        box_public=b64decode(member["box_public_key"]),
+        sign_public=b64decode(member["sign_public_key"]),
+        issuer=w.structure_admin.account_id,
+        issued_at=issued,
+        not_after=issued + timedelta(days=365),
+    )
+    return sign_statement_v2(statement, w.structure_admin.keys.sign_seed)
 
 
 def build_world(api: TestClient) -> World:
