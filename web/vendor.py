@@ -20,6 +20,13 @@ PATTERNS = {
     # The API docs (/docs): Swagger UI's bundle and stylesheet.
     "swagger_js": "swagger-ui-bundle-*.js",
     "swagger_css": "swagger-ui-style-*.css",
+    # pdf.js (pdf-view.js, pdf-lighter.js): its module and worker; for the directories pdf.js
+    # fetches from on demand (decoders, standard fonts), one file each: the page takes its
+    # directory (a directory URL itself would serve nothing).
+    "pdfjs": "pdfjs-main-*.min.mjs",
+    "pdfjs_worker": "pdfjs-worker-*.min.mjs",
+    "pdfjs_wasm": "pdfjs-wasm-*/openjpeg.wasm",
+    "pdfjs_fonts": "pdfjs-fonts-*/LiberationSans-Regular.ttf",
 }
 
 
@@ -35,5 +42,5 @@ def vendored_libraries() -> dict[str, str]:
         matches = sorted(VENDOR_DIR.glob(pattern))
         if not matches:
             raise VendorMissing(f"{pattern} is missing from {VENDOR_DIR}: run scripts/install")
-        found[name] = f"/static/vendor/{matches[-1].name}"
+        found[name] = f"/static/vendor/{matches[-1].relative_to(VENDOR_DIR).as_posix()}"
     return found
