@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from coffre.consent.service import TERRITORY_ZONE
 from coffre.vault.categories import CATEGORIES
-from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
+from web.i18n import LANG_COOKIE, LANGUAGES, direction, negotiate, translations
 from web.pins import root_pin
 from web.pro_network_strings import pro_network_strings
 from web.strings import PASSPHRASE_EXAMPLE, passphrase_examples, script_strings
@@ -32,6 +32,9 @@ TEMPLATES = Jinja2Templates(
         extensions=["jinja2.ext.i18n"],
     )
 )
+# <html dir> of every page (layout.html, charter, guide): right to left for Arabic, Dari
+# and Pashto, so the browser and the CSS's logical properties mirror the layout.
+TEMPLATES.env.globals["direction"] = direction
 
 router = APIRouter(include_in_schema=False)
 

@@ -20,7 +20,7 @@ from coffre.consent.errors import NoCharterInForce
 from coffre.consent.service import CharterRecord
 from coffre.structures.kinds import PROFESSIONS
 from coffre.vault.categories import CATEGORIES
-from web.i18n import LANG_COOKIE, negotiate, translations
+from web.i18n import LANG_COOKIE, locale_name, negotiate, translations
 from web.pages.app import TEMPLATES
 from web.pins import root_pin
 
@@ -40,7 +40,7 @@ def charter_page(request: Request) -> Response:
     pin = root_pin(coffre)
 
     def long_date(day: date) -> str:
-        return format_date(day, format="long", locale=language)
+        return format_date(day, format="long", locale=locale_name(language))
 
     context = {
         "lang": language,
@@ -86,7 +86,7 @@ def charter_text_html(charter: Charter, language: str) -> str:
     catalogue = translations(language)
 
     def long_date(day: date) -> str:
-        return format_date(day, format="long", locale=language)
+        return format_date(day, format="long", locale=locale_name(language))
 
     template = TEMPLATES.get_template("charter/_text.html")
     return template.render(

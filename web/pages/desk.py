@@ -11,17 +11,19 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from web.i18n import LANG_COOKIE, LANGUAGES, negotiate, translations
+from web.i18n import DESK_LANGUAGES, LANG_COOKIE, negotiate, translations
 
 
 def desk_context(request: Request) -> tuple[Callable[[str], str], dict[str, Any]]:
     """The request's gettext and the template context every desk page starts from."""
-    language = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    language = negotiate(
+        request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"), DESK_LANGUAGES
+    )
     catalogue = translations(language)
     gettext = catalogue.gettext
     context: dict[str, Any] = {
         "lang": language,
-        "languages": LANGUAGES,
+        "languages": DESK_LANGUAGES,
         "_": gettext,
         "gettext": gettext,
         "ngettext": catalogue.ngettext,
@@ -30,8 +32,11 @@ def desk_context(request: Request) -> tuple[Callable[[str], str], dict[str, Any]
 
 
 def choose_language(page: str, lang: str) -> Response:
-    """Back to ``page`` in ``lang`` (an unknown language leaves the cookie as it was)."""
+    """Back to ``page`` in ``lang`` (an unknown language leaves the cookie as it was).
+
+    The cookie is shared with the person's page, which offers more languages: a desk
+    page shown with a cookie it does not offer falls back to the browser's language."""
     response = RedirectResponse(page, status_code=303)
-    if lang in LANGUAGES:
+    if lang in DESK_LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
     return response

@@ -24,7 +24,7 @@ from coffre.directory.errors import ServiceNotFound
 from coffre.directory.service import MAX_QUERY_CHARS, Found, SearchQuery
 from coffre.errors import CoffreError
 from coffre.policy import Action, Actor, can
-from web.i18n import LANG_COOKIE, negotiate, translations
+from web.i18n import LANG_COOKIE, locale_name, negotiate, translations
 from web.pages.app import TEMPLATES
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +58,7 @@ def _render(request: Request, template: str, status: int = 200, **values: object
     catalogue = translations(language)
 
     def long_date(day: date) -> str:
-        return format_date(day, format="long", locale=language)
+        return format_date(day, format="long", locale=locale_name(language))
 
     context = {
         "lang": language,
