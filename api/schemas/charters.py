@@ -13,6 +13,9 @@ class PurposeBody(FromDomain):
     code: str
     label: str
     description: str
+    # Optional (docs/CHARTER.md): the everyday name and a one-line example for persons.
+    everyday_name: str | None = None
+    example: str | None = None
     categories: list[str]
     professions: list[str]
     max_days: int

@@ -146,6 +146,10 @@ class Purpose(_Strict):
     code: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_slug)]
     label: Text = Field(alias="libelle")
     description: LongText
+    # For persons who read little (issue 18): a short everyday name ("Demander le RSA")
+    # and a one-line example spelling acronyms out, shown beside the official label.
+    everyday_name: Text | None = Field(default=None, alias="nom_courant")
+    example: Text | None = Field(default=None, alias="exemple")
     categories: list[Annotated[str, AfterValidator(_category)]] = Field(min_length=1)
     professions: list[Annotated[str, AfterValidator(_profession)]] = Field(min_length=1)
     max_days: Annotated[int, AfterValidator(_days)] = Field(alias="duree_max_jours")
