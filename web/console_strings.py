@@ -118,6 +118,7 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "account.login": _("Connexion"),
             "account.logout": _("Déconnexion"),
             "account.passphrase": _("Phrase secrète changée"),
+            "account.recovery_code": _("Nouveau kit de récupération (l'ancien ne marche plus)"),
             "account.recover": _("Accès retrouvé avec le code de récupération"),
             "account.reset_code": _("Code de réinitialisation donné"),
             "account.reset_request": _("Réinitialisation demandée (délai d'attente)"),

@@ -15,6 +15,7 @@ from api.schemas.accounts import AccountBody, LoginResponse, MeResponse
 from api.schemas.credentials import (
     ChangePassphraseRequest,
     ChangePassphraseResponse,
+    ChangeRecoveryCodeRequest,
     EraseRequest,
     KdfUpgradeResponse,
     NewPassphraseBody,
@@ -30,7 +31,7 @@ from api.schemas.reset import (
     ResetCancelledResponse,
     ResetRequestedResponse,
 )
-from coffre.accounts.recovery import NewPassphrase
+from coffre.accounts.recovery import NewPassphrase, NewRecoveryCode
 from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
 
@@ -103,6 +104,23 @@ def change_passphrase(
         actor, body.current_auth_key, _new_passphrase(body), address=client_address(request)
     )
     return ChangePassphraseResponse(revoked_sessions=revoked)
+
+
+@router.post("/me/recovery-code", status_code=204)
+def change_recovery_code(
+    body: ChangeRecoveryCodeRequest, request: Request, actor: ActorDep, coffre: CoffreDep
+) -> Response:
+    """A new recovery kit while logged in ("Refaire mon kit de récupération"): the new
+    recovery login value and wrapped master key replace the old ones at once, so the
+    old kit no longer opens the account; the passphrase and the sessions stay."""
+    new = NewRecoveryCode(
+        recovery_auth_key=body.recovery_auth_key,
+        wrapped_master_recovery=body.wrapped_master_recovery,
+    )
+    coffre.recovery.change_recovery_code(
+        actor, body.current_auth_key, new, address=client_address(request)
+    )
+    return Response(status_code=204)
 
 
 @router.post("/me/kdf-upgrade")

@@ -54,6 +54,16 @@ class ChangePassphraseRequest(NewPassphraseBody):
     current_auth_key: B64Bytes
 
 
+class ChangeRecoveryCodeRequest(BaseModel):
+    """A new recovery code (SPEC §4, §5.2), proven by the passphrase's login value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_auth_key: B64Bytes
+    recovery_auth_key: B64Bytes
+    wrapped_master_recovery: B64Bytes
+
+
 class ChangePassphraseResponse(BaseModel):
     revoked_sessions: int
 

@@ -22,6 +22,13 @@ A passphrase change while logged in (``change_passphrase``) is step 2 without th
 kit: the current login value stands in for the token (a stolen session alone
 cannot change the passphrase), and the other sessions are revoked.
 
+A new recovery code while logged in (``change_recovery_code``, "Refaire mon kit de
+récupération"): the client proves the passphrase with its login value, draws a new
+recovery secret, wraps the same master key under it (SPEC §4, §5.2) and sends the new
+recovery login value and wrapped master key. Both are replaced together in one
+transaction, so the old kit stops working at that commit (a recovery started with it
+ends too); the passphrase and the sessions stay.
+
 The KDF upgrade (``upgrade_kdf``) is the same step with the same passphrase: a v1
 account's client, having just unlocked it, wraps the master key again under v2
 keys (SPEC §19) and sends them proven by the v1 login value. The sessions stay
@@ -54,7 +61,7 @@ from coffre.accounts.errors import (
 from coffre.accounts.kdf import KDF_V2, AccountKdf, refuse_downgrade, version_of
 from coffre.accounts.login import normalise_login
 from coffre.accounts.models import Account, RecoveryToken
-from coffre.accounts.service import LoginResult
+from coffre.accounts.service import KEY_SIZE, WRAPPED_MASTER_KEY_SIZE, LoginResult
 from coffre.accounts.sessions import SessionKind
 from coffre.audit import trail as audit
 from coffre.clock import Clock
@@ -83,6 +90,15 @@ class NewPassphrase:
     kdf: AccountKdf
     auth_key: bytes
     wrapped_master_passphrase: bytes
+
+
+@dataclass(frozen=True)
+class NewRecoveryCode:
+    """A new recovery code as the server sees it (SPEC §4, §5.2): its login value and the
+    master key wrapped under it, never the code itself."""
+
+    recovery_auth_key: bytes
+    wrapped_master_recovery: bytes
 
 
 class RecoveryService:
@@ -252,6 +268,58 @@ class RecoveryService:
         if wrong:
             raise WrongPassphrase()
         return True
+
+    def change_recovery_code(
+        self,
+        actor: Actor,
+        current_auth_key: bytes,
+        new: NewRecoveryCode,
+        *,
+        address: str | None = None,
+    ) -> None:
+        """Replace the caller's recovery code: the old kit no longer opens the account.
+
+        Proven by the passphrase's current login value, counted like a login when wrong
+        (``wrong_passphrase``); ``invalid_key_material`` for a value or blob of the wrong
+        shape, or a recovery login value equal to the passphrase's. The verifier and the
+        wrapped master key change in one write, under the login throttle's lock: of
+        parallel changes the last to commit is the kit in force, never half of two.
+        """
+        if (
+            len(new.recovery_auth_key) != KEY_SIZE
+            or len(new.wrapped_master_recovery) != WRAPPED_MASTER_KEY_SIZE
+            or new.wrapped_master_recovery[0] != 1
+        ):
+            raise InvalidKeyMaterial()
+        credentials = self._credentials
+        now = self._clock.now()
+        # write=True: the login's throttle is checked and charged under its lock.
+        with self._db.unit_of_work(write=True) as db:
+            account = repository.account_by_id(db, actor.account_id)
+            if account is None or account.deleted_at is not None:
+                raise NotAuthenticated()
+            attempt = credentials.attempt(account.login, address)
+            credentials.check(db, attempt, now)
+            # Read again under the throttle's lock (a parallel change may have committed).
+            db.refresh(account)
+            if account.deleted_at is not None:
+                raise NotAuthenticated()
+            wrong = not credentials.matches(account.auth_verifier, current_auth_key)
+            if wrong:
+                credentials.failed(db, attempt, now)
+            else:
+                verifier = credentials.verifier(new.recovery_auth_key)
+                # The two login values must differ, as at sign-up.
+                if hmac.compare_digest(verifier, account.auth_verifier):
+                    raise InvalidKeyMaterial()
+                credentials.succeeded(db, attempt)
+                account.recovery_verifier = verifier
+                account.wrapped_master_recovery = new.wrapped_master_recovery
+                # A recovery started with the old kit ends here.
+                tokens.delete_recovery_tokens(db, account.id)
+                audit.append(db, audit.by(actor, "account.recovery_code"), now)
+        if wrong:
+            raise WrongPassphrase()
 
     def _replace_passphrase(self, account: Account, new: NewPassphrase) -> None:
         verifier = self._credentials.verifier(new.auth_key)

@@ -83,6 +83,7 @@ SHOWN = frozenset(
         "account.signup",
         "account.login",
         "account.passphrase",
+        "account.recovery_code",
         "account.recover",
         "account.reset_code",
         "account.reset_request",

@@ -181,6 +181,9 @@ def _own(item: HistoryItem, who: str, doc: str) -> str:
         "account.export": "Vous avez exporté tout votre coffre (documents et historique).",
         "account.signup": "Votre coffre a été créé.",
         "account.passphrase": "Vous avez changé votre phrase secrète.",
+        "account.recovery_code": (
+            "Vous avez refait votre kit de récupération. L'ancien code ne marche plus."
+        ),
         "account.recover": (
             "Vous avez choisi une nouvelle phrase secrète avec votre code de récupération."
         ),
