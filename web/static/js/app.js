@@ -27,6 +27,7 @@ import { createAddDocument } from "./add-document.js";
 import { createDocuments } from "./documents.js";
 import { passphraseProblem } from "./passphrase.js";
 import { drawQr } from "./qr-draw.js";
+import { createUi } from "./ui.js";
 
 const STRINGS = JSON.parse(byId("coffre-strings").textContent);
 const CONFIG = JSON.parse(byId("coffre-config").textContent);
@@ -80,70 +81,21 @@ function loadScript(url) {
 
 // ---------------------------------------------------------------------------- screens
 
-/** @param {string} name */
-function screen(name) {
-  const section = document.querySelector(`[data-screen="${name}"]`);
-  if (!section) throw new Error(`no screen ${name}`);
-  return section;
-}
-
-/** @param {string} selector */
-function element(selector) {
-  const node = /** @type {HTMLElement | null} */ (document.querySelector(selector));
-  if (!node) throw new Error(`${selector} is missing`);
-  return node;
-}
-
-/**
- * @param {string} name
- * @param {{push?: boolean, status?: string}} [options]
- */
-function show(name, { push = true, status = "" } = {}) {
-  for (const section of document.querySelectorAll("[data-screen]")) {
-    const screenSection = /** @type {HTMLElement} */ (section);
-    screenSection.hidden = screenSection.dataset.screen !== name;
-  }
-  element("[data-action=logout]").hidden = !state.keys;
-  const menu = byId("menu");
-  menu.hidden = !state.keys || name === "recovery" || !["person", "professional"].includes(state.kind);
-  for (const node of document.querySelectorAll("[data-role]")) {
-    const item = /** @type {HTMLElement} */ (node);
-    item.hidden = item.dataset.role !== state.kind;
-  }
-  for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
-    if (button.dataset.go === name) button.setAttribute("aria-current", "page");
-    else button.removeAttribute("aria-current");
-  }
-  setStatus(status);
-  if (push && history.state?.screen !== name) history.pushState({ screen: name }, "", `#${name}`);
-  const heading = /** @type {HTMLElement | null} */ (screen(name).querySelector("h1"));
-  if (heading) heading.focus();
-  window.scrollTo(0, 0);
-}
-
-/** @param {string} [text] */
-function setStatus(text) {
-  byId("status").textContent = text || "";
-}
-
-/**
- * @param {string} id
- * @param {string} text
- */
-function showError(id, text) {
-  const el = byId(id);
-  el.textContent = text;
-  el.hidden = !text;
-}
-
-/**
- * @param {HTMLFormElement} form
- * @param {boolean} on
- */
-function busy(form, on) {
-  for (const el of form.querySelectorAll("button, input")) /** @type {HTMLInputElement} */ (el).disabled = on;
-  if (on) setStatus(STRINGS.working);
-}
+// The screens, the status line, errors and busy forms (ui.js); every screen shown is a
+// history entry, so the phone's back button goes to the previous screen (popstate below).
+const ui = createUi(document, {
+  working: STRINGS.working,
+  signedIn: () => Boolean(state.keys),
+  menuShown: (name) => Boolean(state.keys) && name !== "recovery" && ["person", "professional"].includes(state.kind),
+  onShow: () => {
+    for (const node of document.querySelectorAll("[data-role]")) {
+      const item = /** @type {HTMLElement} */ (node);
+      item.hidden = item.dataset.role !== state.kind;
+    }
+  },
+  push: true,
+});
+const { element, show, setStatus, showError, busy } = ui;
 
 // ------------------------------------------------------------------------------- HTTP
 

@@ -1,11 +1,12 @@
 // @ts-check
 // What the desk pages share: the officer's console (console.js), the territory admin's
 // page (admin.js) and the structure admin's (structure-admin.js). One screen shown at a
-// time with the menu and the status line, a form's error line, a form made busy, the API
+// time with the menu and the status line, a form's error line, a form made busy (ui.js), the API
 // with "your session is over" on a 401, a script's error in plain words, and the log-out
 // after a moment without activity. The log-in itself is console-login.js; each page keeps
 // its own screens, its wipe and its end of session.
 import { messageFor, request } from "./http.js";
+import { createUi } from "./ui.js";
 
 /**
  * The element of id `id` (the template has every one the page uses).
@@ -70,52 +71,12 @@ export function putQr(svgText, into) {
 
 /** @param {DeskContext} ctx */
 export function createDesk({ STRINGS, state, endSession, clearStatusAfterBusy = true }) {
-  /** @param {string} [text] */
-  function setStatus(text) {
-    byId("status").textContent = text || "";
-  }
-
-  /**
-   * Show the screen `name` alone; the menu and the log-out button only once signed in.
-   * @param {string} name
-   * @param {{status?: string}} [options]
-   */
-  function show(name, { status = "" } = {}) {
-    for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-screen]"))) {
-      section.hidden = section.dataset.screen !== name;
-    }
-    /** @type {HTMLElement} */ (document.querySelector("[data-action=logout]")).hidden = !state.signedIn;
-    const menu = byId("menu");
-    menu.hidden = !state.signedIn;
-    for (const button of /** @type {NodeListOf<HTMLElement>} */ (menu.querySelectorAll("[data-go]"))) {
-      if (button.dataset.go === name) button.setAttribute("aria-current", "page");
-      else button.removeAttribute("aria-current");
-    }
-    setStatus(status);
-    const screen = /** @type {HTMLElement} */ (document.querySelector(`[data-screen="${name}"]`));
-    /** @type {HTMLElement} */ (screen.querySelector("h1")).focus();
-    window.scrollTo(0, 0);
-  }
-
-  /**
-   * @param {string} id
-   * @param {string} text
-   */
-  function showError(id, text) {
-    const node = byId(id);
-    node.textContent = text;
-    node.hidden = !text;
-  }
-
-  /**
-   * @param {HTMLElement} form
-   * @param {boolean} on
-   */
-  function busy(form, on) {
-    for (const node of /** @type {NodeListOf<HTMLButtonElement>} */ (form.querySelectorAll("button, input, select"))) node.disabled = on;
-    if (on) setStatus(STRINGS.working);
-    else if (clearStatusAfterBusy) setStatus("");
-  }
+  // The screens, the status line, errors and busy forms (ui.js), no history entries.
+  const { setStatus, show, showError, busy } = createUi(document, {
+    working: STRINGS.working,
+    signedIn: () => state.signedIn,
+    clearStatusAfterBusy,
+  });
 
   /**
    * @param {string} method
