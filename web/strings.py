@@ -24,14 +24,16 @@ def passphrase_examples() -> list[str]:
 def script_strings(_: Callable[[str], str]) -> dict[str, str]:
     return {
         "working": _("Un instant…"),
-        "keys_wiped": _("Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."),
-        "idle_logout": _("Vous avez été déconnecté·e après un moment sans activité."),
-        "passphrase_mismatch": _("Les deux phrases secrètes ne sont pas pareilles."),
-        "passphrase_short": _(
-            "Votre phrase secrète est trop courte : au moins 4 mots ou 16 signes."
+        "keys_wiped": _("Votre coffre est fermé. Rien n'est resté sur cet appareil."),
+        "idle_logout": _(
+            "Votre coffre s'est fermé, car personne ne l'a utilisé pendant un moment."
         ),
+        "passphrase_mismatch": _("Les deux phrases secrètes ne sont pas pareilles."),
+        "passphrase_short": _("Votre phrase secrète est trop courte. Mettez au moins 4 mots."),
         "login_missing": _("Écrivez votre pseudonyme ou votre numéro de téléphone."),
-        "wrong_credentials": _("Identifiant ou phrase secrète incorrects."),
+        "wrong_credentials": _(
+            "L'identifiant ou la phrase secrète n'est pas bon. Vérifiez, puis réessayez."
+        ),
         # Back from ProConnect (proconnect.js, docs/PROCONNECT.md).
         "proconnect_hello": _("Bonjour {name}."),
         "proconnect_refused": _(
@@ -74,16 +76,14 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "network_error": _("Pas de connexion. Vérifiez le réseau et réessayez."),
         # A script's own error (never shown as is: it is English and says nothing to the person).
         "unexpected_error": _(
-            "Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page."
+            "Cela n'a pas marché. Réessayez. Si cela recommence, rechargez la page."
         ),
-        "upload_failed": _(
-            "L'envoi n'a pas abouti. Rien n'a été enregistré. Vous pouvez réessayer."
-        ),
+        "upload_failed": _("L'envoi n'a pas marché. Rien n'est enregistré. Vous pouvez réessayer."),
         "upload_done": _("C'est fait : votre document est dans votre coffre."),
         "no_pages": _("Ajoutez au moins une page (photo ou fichier)."),
         "bad_file": _("Ce fichier n'est pas une photo ni un PDF."),
         "too_large": _(
-            "Ce document est trop lourd. Enlevez des pages ou choisissez un fichier plus petit."
+            "Ce document est trop gros. Enlevez des pages, ou choisissez un fichier plus petit."
         ),
         "page": _("Page"),
         "remove": _("Retirer"),
@@ -93,25 +93,22 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "added_on": _("Ajouté le"),
         "empty_vault": _("Votre coffre est vide. Ajoutez votre premier document."),
         "renamed": _("Le nom a été changé."),
-        "rename_keeps_extension": _(
-            "La fin « {ext} » reste : elle dit quel type de fichier c'est."
-        ),
+        "rename_keeps_extension": _("Écrivez seulement le nom. Le type du fichier ne change pas."),
         "rename_missing": _("Écrivez le nouveau nom du document."),
         "deleted": _("Le document a été supprimé."),
         "decrypt_failed": _("Ce document ne peut pas être ouvert. Il a peut-être été abîmé."),
         # Format v2 on the person's side (documents-v2.js, migrate-v2.js): a document
         # whose parts do not belong together, or an older version than one seen.
         "my_document_refused": _(
-            "Ce document a été modifié par quelqu'un d'autre que vous. Il n'est pas "
-            "affiché. Ne l'utilisez pas."
+            "Quelqu'un d'autre que vous a changé ce document. Il n'est pas montré. Ne l'utilisez "
+            "pas."
         ),
         "migration_later": _(
-            "La mise à jour de sécurité de votre coffre n'a pas pu se faire. Vos documents "
-            "sont toujours là. Elle sera refaite la prochaine fois que vous ouvrirez votre "
-            "coffre."
+            "La mise à jour de sécurité de votre coffre n'a pas pu se faire. Vos documents sont "
+            "toujours là. Elle sera refaite la prochaine fois que vous ouvrirez votre coffre."
         ),
         "preparing": _("Préparation des pages…"),
-        "encrypting": _("Chiffrement…"),
+        "encrypting": _("Protection du document…"),
         "sending": _("Envoi…"),
         "opening": _("Ouverture…"),
         "percent": _("{n} %"),
@@ -128,7 +125,7 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Le document n'a pas pu être chargé. Vérifiez le réseau, puis appuyez sur "
             "« Réessayer »."
         ),
-        "waiting_answer": _("Envoyé. Attente de la réponse du serveur…"),
+        "waiting_answer": _("C'est envoyé. Attendez la réponse…"),
         "pull_stalled": _(
             "Le document n'arrive plus : plus rien ne passe depuis un moment. La connexion est "
             "peut-être coupée. Vérifiez le réseau, puis ouvrez-le de nouveau."
@@ -140,40 +137,39 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "error_prefix": _("Erreur"),
         # Regaining access (the "forgot" and "reset" screens).
         "recovery_code_invalid": _(
-            "Ce code de récupération n'est pas valable. Vérifiez chaque caractère sur votre kit."
+            "Ce code de récupération n'est pas bon. Vérifiez chaque lettre et chaque chiffre sur "
+            "votre kit."
         ),
-        "wrong_recovery": _("Identifiant ou code de récupération incorrects."),
+        "wrong_recovery": _("L'identifiant ou le code de récupération n'est pas bon."),
         "recovered": _(
-            "Votre nouvelle phrase secrète est enregistrée. Tous vos documents sont là. "
-            "Vos autres sessions ont été fermées."
+            "Votre nouvelle phrase secrète est enregistrée. Tous vos documents sont là. Votre "
+            "coffre est fermé sur vos autres appareils."
         ),
         "reset_code_invalid": _(
-            "Ce code de réinitialisation est mal écrit : 32 chiffres ou lettres de A à F."
+            "Ce code de réinitialisation est mal écrit. Il a 32 chiffres ou lettres, de A à F."
         ),
         "not_a_reset_code": _(
-            "Ceci est votre code de récupération, pas un code de réinitialisation. Utilisez-le "
-            "sur l'écran précédent : vous garderez tous vos documents."
+            "Ceci est votre code de récupération. Ce n'est pas un code de réinitialisation. "
+            "Utilisez-le sur l'écran d'avant : vous garderez tous vos documents."
         ),
         "reset_not_understood": _("Cochez la case pour confirmer que vous avez compris."),
         # A reset waits before it replaces anything (person-reset.js, coffre/accounts/reset.py).
         "reset_requested": _(
-            "C'est enregistré. Votre nouveau coffre sera prêt le {date} à {time}, vide : vos "
-            "anciens documents seront détruits ce jour-là et personne ne pourra plus jamais les "
-            "ouvrir. D'ici là, vous ne pouvez pas encore y entrer, et la personne qui a "
-            "l'ancienne phrase secrète ou l'ancien code de récupération peut tout annuler. "
-            "Gardez bien ce nouveau code de récupération : il servira à partir de cette date."
+            "C'est enregistré. Votre nouveau coffre sera prêt le {date} à {time}. Il sera vide. Ce "
+            "jour-là, vos anciens documents seront détruits. Personne ne pourra plus jamais les "
+            "ouvrir. D'ici là, vous ne pouvez pas entrer dans votre coffre. La personne qui a "
+            "l'ancienne phrase secrète ou l'ancien code de récupération peut tout annuler. Gardez "
+            "bien ce nouveau code de récupération. Il servira à partir de cette date."
         ),
         "reset_waiting": _(
             "Le {since}, quelqu'un a utilisé un code de réinitialisation pour votre compte. Le "
-            "{date} à {time}, votre coffre sera remplacé par un coffre vide : vos documents "
-            "seront détruits, et votre phrase secrète et votre code de récupération ne "
-            "serviront plus."
+            "{date} à {time}, votre coffre sera remplacé par un coffre vide. Vos documents seront "
+            "détruits. Votre phrase secrète et votre code de récupération ne serviront plus."
         ),
         "reset_code_pending": _(
-            "Le {since}, un code de réinitialisation a été créé pour votre compte. Il vaut "
-            "jusqu'au {date} à {time}. Celui ou celle qui l'utilise pourra remplacer votre "
-            "coffre par un coffre vide, après quelques jours pendant lesquels vous pourrez "
-            "encore annuler."
+            "Le {since}, un code de réinitialisation a été créé pour votre compte. Il marche "
+            "jusqu'au {date} à {time}. Avec ce code, quelqu'un peut remplacer votre coffre par un "
+            "coffre vide. Vous aurez quelques jours pour annuler."
         ),
         "reset_cancelled": _(
             "C'est annulé. Votre coffre, vos documents, votre phrase secrète et votre code de "
@@ -187,7 +183,7 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Choisissez la démarche pour laquelle vous partagez, puis « Suivant »."
         ),
         "choose_professional": _(
-            "Choisissez le ou la professionnel·le qui pourra voir vos documents, puis « Suivant »."
+            "Choisissez la personne qui pourra voir vos documents, puis « Suivant »."
         ),
         "choose_duration": _("Choisissez combien de temps dure le partage, puis « Suivant »."),
         "choose_category": _("Choisissez le type de document, puis « Suivant »."),
@@ -200,7 +196,7 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Ces documents peuvent aussi servir pour « {purpose} ». Cochez ceux à partager."
         ),
         "max_pulls_range": _(
-            "Le nombre de consultations est un nombre de 1 à 100, ou rien pour ne pas limiter."
+            "Écrivez un nombre de 1 à 100. Ou laissez vide : il n'y aura pas de limite."
         ),
         "share_summary_many": _(
             "{professional}, {structure}, pourra voir vos {n} documents « {document} » pendant "
@@ -209,11 +205,10 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "share_summary_pulls": _("Ouvertures permises en tout : {n} au plus."),
         "share_document": _("Document : « {document} »"),
         "share_no_purpose": _(
-            "La charte du territoire ne permet pas de partager ce type de document par Coffre."
+            "Ce type de document ne peut pas être partagé ici. Ce sont les règles de votre "
+            "territoire."
         ),
-        "share_no_professional": _(
-            "Aucun·e professionnel·le ne peut recevoir ce document pour cette démarche."
-        ),
+        "share_no_professional": _("Personne ne peut recevoir ce document pour cette démarche."),
         "duration_day": _("1 jour"),
         "duration_week": _("1 semaine"),
         "duration_month": _("1 mois"),
@@ -230,47 +225,47 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "sharing": _("Partage en cours…"),
         "share_done": _("C'est fait : {professional} peut voir « {document} »."),
         "share_failed": _(
-            "Le partage n'a pas abouti. Rien n'a été partagé. Vous pouvez réessayer."
+            "Le partage n'a pas marché. Rien n'a été partagé. Vous pouvez réessayer."
         ),
         "keys_not_certified": _(
-            "Les clés de ce ou cette professionnel·le ne sont pas certifiées par votre territoire. "
-            "Par sécurité, rien n'a été partagé. Prévenez votre structure ou le ou la "
-            "référent·e de la charte."
+            "Votre territoire n'a pas validé l'accès de cette personne au coffre. Par sécurité, "
+            "rien n'a été partagé. Prévenez votre structure, ou la personne responsable de la "
+            "charte."
         ),
         "root_changed": _(
-            "La clé de votre territoire n'est plus celle que vous avez vérifiée. Par sécurité, "
-            "rien n'a été partagé. Prévenez le ou la référent·e de la charte."
+            "Le code de votre territoire a changé depuis votre vérification. Par sécurité, rien "
+            "n'a été partagé. Prévenez la personne responsable de la charte."
         ),
         "root_mismatch": _(
-            "La clé de votre territoire ne peut pas être vérifiée pour l'instant. Par sécurité, "
-            "rien n'a été partagé. Prévenez le ou la référent·e de la charte."
+            "Le code de votre territoire ne peut pas être vérifié pour le moment. Par sécurité, "
+            "rien n'a été partagé. Prévenez la personne responsable de la charte."
         ),
         # Certificates with a life (trust-v2.js, grant-send.js, person-held.js): what a
         # refusal means for the person, in plain words.
         "pro_revoked": _(
-            "Ce ou cette professionnel·le n'a plus accès au coffre : sa structure ou le "
-            "territoire le lui a retiré. Par sécurité, rien n'a été partagé. Demandez à votre "
-            "structure à qui vous adresser."
+            "Cette personne n'a plus accès au coffre. Sa structure ou le territoire le lui a "
+            "retiré. Par sécurité, rien n'a été partagé. Demandez à votre structure à qui vous "
+            "adresser."
         ),
         "pro_expired": _(
-            "L'accès au coffre de ce ou cette professionnel·le a pris fin et sa structure ne "
-            "l'a pas encore renouvelé. Par sécurité, rien n'a été partagé. Vous pourrez "
-            "partager quand ce sera fait."
+            "L'accès au coffre de cette personne est fini. Sa structure ne l'a pas encore "
+            "renouvelé. Par sécurité, rien n'a été partagé. Vous pourrez partager quand ce sera "
+            "fait."
         ),
         "revocations_stale": _(
-            "Votre coffre ne peut pas vérifier pour l'instant que ce ou cette professionnel·le "
-            "a toujours accès au coffre. Par sécurité, rien n'a été partagé. Réessayez plus "
-            "tard ; si cela dure, prévenez le ou la référent·e de la charte."
+            "Votre coffre ne peut pas vérifier pour le moment que cette personne a toujours accès "
+            "au coffre. Par sécurité, rien n'a été partagé. Réessayez plus tard. Si cela dure, "
+            "prévenez la personne responsable de la charte."
         ),
         "root_unchained": _(
-            "Attention : le coffre présente un code de territoire qui n'a pas été validé par "
-            "celui que vous aviez vérifié. Par sécurité, rien n'a été partagé. Ne confiez rien "
-            "et prévenez le ou la référent·e de la charte."
+            "Attention : le code de votre territoire a changé, et ce changement n'est pas validé. "
+            "Ce n'est peut-être pas le vrai coffre. Par sécurité, rien n'a été partagé. Ne confiez "
+            "rien. Prévenez la personne responsable de la charte."
         ),
         "notice_access_withdrawn": _(
-            "Le {date} à {time}, un ou une professionnel·le à qui vous avez partagé des "
-            "documents n'a plus accès au coffre ({n} partage(s)). Voyez « Mes partages » pour "
-            "savoir qui, et partager à nouveau si c'est possible."
+            "Le {date} à {time}, une personne qui voyait vos documents a perdu son accès au "
+            "coffre. Cela touche {n} partage(s). Regardez « Mes partages » pour savoir qui. Vous "
+            "pourrez peut-être partager à nouveau."
         ),
         "held_reshare_title": _("{professional} ({structure}) a un nouvel accès au coffre"),
         "held_reshare_text": _(
@@ -285,8 +280,8 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "held_gone_title": _("{professional} ({structure}) n'a plus accès au coffre"),
         "held_gone_text": _(
             "Sa structure ou le territoire lui a retiré son accès. Cette personne ne peut plus "
-            "ouvrir ce que vous lui aviez partagé pour « {purpose} », ni rien recevoir de vous. "
-            "Vous pouvez arrêter ce partage."
+            "ouvrir ce que vous lui aviez partagé pour « {purpose} ». Elle ne peut plus rien "
+            "recevoir de vous. Vous pouvez arrêter ce partage."
         ),
         "held_stop": _("Arrêter ce partage"),
         "grant_purpose": _("Pour « {purpose} »"),
@@ -300,33 +295,32 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "grant_pulls": _("Ouvert {n} fois"),
         "no_grants": _("Vous n'avez encore rien partagé."),
         "revoke": _("Arrêter le partage"),
-        "revoke_reencrypt": _("Arrêter et re-chiffrer"),
+        "revoke_reencrypt": _("Arrêter et changer la serrure"),
         "reencrypt_hint": _(
-            "« Arrêter et re-chiffrer » change aussi la clé de vos documents : une copie de "
-            "l'ancienne clé ne servira plus à rien. Les autres partages de ces documents "
-            "s'arrêtent aussi."
+            "« Arrêter et changer la serrure » : si quelqu'un a gardé de quoi ouvrir vos "
+            "documents, cela ne marchera plus. Les autres partages de ces documents s'arrêtent "
+            "aussi."
         ),
-        "reencrypting": _("Nouvelle clé pour « {document} »…"),
+        "reencrypting": _("Nouvelle serrure pour « {document} »…"),
         "reencrypt_stalled": _(
-            "La nouvelle clé n'a pas pu être posée : plus rien ne passe depuis un moment. La "
-            "connexion est peut-être coupée. Vérifiez le réseau, puis appuyez sur "
-            "« Re-chiffrer ces documents »."
+            "La nouvelle serrure n'a pas pu être posée. Plus rien ne passe depuis un moment. La "
+            "connexion est peut-être coupée. Vérifiez le réseau, puis appuyez sur « Changer la "
+            "serrure de ces documents »."
         ),
-        "reencrypt_ended": _("Re-chiffrer ces documents"),
+        "reencrypt_ended": _("Changer la serrure de ces documents"),
         "reencrypt_ended_hint": _(
-            "Ce partage est fini. Si quelqu'un a gardé une copie de l'ancienne clé, une "
-            "nouvelle clé la rend inutile. Ce qui a déjà été ouvert ne peut pas être repris."
+            "Ce partage est fini. Si quelqu'un a gardé de quoi ouvrir vos documents, une nouvelle "
+            "serrure l'en empêche. Ce qui a déjà été ouvert ne peut pas être repris."
         ),
         "reencrypted_done": _(
-            "Vos documents ont une nouvelle clé : une clé gardée par {professional} ne les "
-            "ouvre plus."
+            "Vos documents ont une nouvelle serrure. {professional} ne peut plus les ouvrir."
         ),
         "revoked_done": _(
             "Le partage est arrêté : {professional} ne peut plus ouvrir vos documents."
         ),
         "revoked_reencrypted": _(
-            "Le partage est arrêté et vos documents ont une nouvelle clé : {professional} ne "
-            "peut plus les ouvrir."
+            "Le partage est arrêté. Vos documents ont une nouvelle serrure. {professional} ne peut "
+            "plus les ouvrir."
         ),
         "request_asks": _("vous demande : {category}"),
         "request_message": _("Son message : « {message} »"),
@@ -336,7 +330,8 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "request_decline": _("Refuser"),
         "no_requests": _("Aucune demande en attente."),
         "request_purpose_gone": _(
-            "La charte ne prévoit plus cette démarche : cette demande ne peut plus être acceptée."
+            "Cette démarche n'est plus dans les règles du territoire. Vous ne pouvez plus accepter "
+            "cette demande."
         ),
         "pick_intro": _("{professional} demande : {category}."),
         "pick_none": _(
@@ -344,12 +339,12 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "puis revenez à cette demande."
         ),
         "decline_intro": _("{professional} vous a demandé : {category}."),
-        "declined_done": _("Demande refusée. {professional} sera prévenu·e."),
+        "declined_done": _("Demande refusée. {professional} va recevoir un message."),
         "notice_pulled": _(
             "{professional} ({structure}) a ouvert votre document « {document} » le {date} à "
             "{time}, pour « {purpose} »."
         ),
-        "notice_reason": _("Motif donné : « {reason} »."),
+        "notice_reason": _("La raison donnée : « {reason} »."),
         "notice_request": _(
             "{professional} vous a demandé un document ({category}) le {date}. Répondez dans "
             "« Demandes reçues »."
@@ -361,12 +356,13 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "notice_other": _("Un évènement le {date} à {time}."),
         "notice_reset_code": _(
             "Le {date} à {time}, {issuer} a créé un code de réinitialisation pour votre compte. "
-            "Si vous n'avez rien demandé, annulez-le : « Annuler la réinitialisation » "
-            "s'affiche quand vous ouvrez votre coffre."
+            "Vous n'avez rien demandé ? Alors annulez-le. Le bouton « Annuler la réinitialisation "
+            "» est là quand vous ouvrez votre coffre."
         ),
         "notice_reset_requested": _(
-            "Le {date} à {time}, un code de réinitialisation a été utilisé pour votre compte : "
-            "le {until}, votre coffre sera remplacé par un coffre vide, sauf si vous annulez."
+            "Le {date} à {time}, quelqu'un a utilisé un code de réinitialisation pour votre "
+            "compte. Le {until}, votre coffre sera remplacé par un coffre vide, sauf si vous "
+            "annulez."
         ),
         "reset_by_territory": _("l'administration du territoire"),
         "reset_by_operator": _("l'exploitant du service"),
@@ -438,12 +434,12 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "hist_some_document": _("un de vos documents"),
         "hist_purpose": _(", pour « {purpose} »"),
         "hist_pulled": _("{who} a ouvert {documents}{purpose_part}."),
-        "hist_reason": _("Motif indiqué : « {reason} »."),
+        "hist_reason": _("La raison donnée : « {reason} »."),
         "hist_pull_refused": _("{who} a essayé d'ouvrir {documents} : c'est refusé, {refusal}."),
         "hist_refusal_revoked": _("vous aviez arrêté ce partage"),
         "hist_refusal_expired": _("le partage était fini"),
         "hist_refusal_exhausted": _("le nombre d'ouvertures prévu était atteint"),
-        "hist_refusal_conditions": _("la charte ne le permettait plus"),
+        "hist_refusal_conditions": _("les règles de la charte ne le permettaient plus"),
         "hist_shared": _("Vous avez partagé {documents} avec {who}{purpose_part}."),
         "hist_revoked": _("Vous avez arrêté le partage avec {who}{purpose_part}."),
         "hist_deposit": _("{who} a déposé {documents} dans votre coffre."),
@@ -451,12 +447,12 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "hist_declined": _("Vous avez refusé la demande de {who}{purpose_part}."),
         "hist_upload": _("Vous avez ajouté {documents}."),
         "hist_download": _("Vous avez ouvert {documents}."),
-        "hist_reencrypt": _("Vous avez donné une nouvelle clé à {documents}."),
+        "hist_reencrypt": _("Vous avez changé la serrure de {documents}."),
         "hist_delete": _("Vous avez supprimé {documents}."),
         "hist_export": _("Vous avez récupéré tout votre coffre."),
         "hist_login": _("Connexion à votre coffre."),
         "hist_login_failed": _(
-            "Une connexion à votre coffre a été refusée (phrase secrète ou code faux)."
+            "Quelqu'un n'a pas pu entrer dans votre coffre (phrase secrète ou code faux)."
         ),
         "hist_all_documents": _("Tous les documents"),
         "hist_all_professionals": _("Tous les professionnels"),
@@ -467,21 +463,21 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         # words, as the CLI's export writes them (client/export.py).
         "export_asking": _("Préparation de l'export…"),
         "export_document": _("Document {n} sur {total}…"),
-        "export_writing": _("Écriture du fichier ZIP…"),
+        "export_writing": _("Préparation du fichier…"),
         "export_done": _(
-            "C'est prêt : {n} document(s) et l'historique. Enregistrez le fichier ZIP."
+            "C'est prêt : {n} document(s) et l'historique. Appuyez sur « Enregistrer le fichier »."
         ),
-        "export_failed": _("L'export n'a pas abouti. Vous pouvez réessayer."),
+        "export_failed": _("La récupération n'a pas marché. Vous pouvez réessayer."),
         "export_stalled": _(
-            "L'export n'a pas abouti : plus rien ne passe depuis un moment. La connexion est "
+            "La récupération n'a pas marché. Plus rien ne passe depuis un moment. La connexion est "
             "peut-être coupée. Vérifiez le réseau, puis appuyez sur « Tout récupérer » pour "
             "recommencer."
         ),
-        "export_integrity": _("Un document reçu ne correspond pas. L'export est arrêté."),
+        "export_integrity": _("Un document reçu n'est pas le bon. La récupération est arrêtée."),
         "export_file_name": _("coffre-{date}.zip"),
         "export_deposit_warning": _(
-            "Attention : la signature d'un document déposé n'a pas pu être vérifiée "
-            "(voir manifest.json)."
+            "Attention : pour un document déposé par un professionnel, on n'a pas pu vérifier qui "
+            "l'a envoyé. La liste des documents, dans le fichier, dit lequel."
         ),
         "export_deposit_keys": _(
             "les clés du déposant n'ont pas pu être vérifiées jusqu'à la racine du territoire "
@@ -498,18 +494,15 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "ce contenu"
         ),
         "export_readme": _(
-            "Export de votre coffre Coffre\n"
-            "=============================\n\n"
-            "Ce fichier contient tous vos documents, déchiffrés sur votre appareil, et\n"
-            "l'historique de votre coffre. Gardez-le en lieu sûr : il n'est pas chiffré.\n\n"
-            "- documents/ : vos documents, rangés par catégorie ;\n"
-            "- history.csv : l'historique (qui a ouvert vos documents, quand, pour quoi,\n"
-            "  vos partages, dépôts, demandes, connexions), lisible dans un tableur ;\n"
-            "- history.json : le même historique, pour un programme ;\n"
-            "- manifest.json : la liste des documents avec leur empreinte SHA-256, vos\n"
-            "  partages, et la preuve d'origine des documents déposés par un·e\n"
-            '  professionnel·le ("verified": true quand la signature a été vérifiée).\n\n'
-            "Exporté le {exported_at} pour le compte {login}.\n"
+            "Tout votre coffre\n=================\n\nCe fichier contient tous vos documents et "
+            "l'historique de votre coffre.\nVos documents sont ouverts : tout le monde peut les "
+            "lire.\nGardez ce fichier en lieu sûr.\n\n- documents/ : vos documents, rangés par "
+            "type ;\n- history.csv : l'historique (qui a ouvert vos documents, quand, pour quoi,\n "
+            "vos partages, les dépôts, les demandes, les connexions), à ouvrir dans un tableur "
+            ";\n- history.json : le même historique, pour un programme ;\n- manifest.json : la "
+            "liste des documents, vos partages, et d'où viennent les\n  documents déposés par un "
+            'professionnel ("verified": true quand c\'est vérifié).\n\nRécupéré le {exported_at} '
+            "pour le compte {login}.\n"
         ),
         # The professional's notifications (pro-notifications.js).
         "someone": _("Une personne"),
@@ -529,18 +522,17 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         # deposit (pro-deposit.js) through the add screens (app.js).
         "put_in_vault": _("Mettre dans mon coffre"),
         "deposited_by": _("Déposé par {professional} ({structure})"),
-        "deposit_checking": _("Vérification de la signature…"),
+        "deposit_checking": _("On vérifie d'où vient ce document…"),
         "deposit_verified": _(
-            "Signature vérifiée : ce document vient bien de {professional} ({structure}) et "
-            "n'a pas été modifié."
+            "C'est vérifié : ce document vient bien de {professional} ({structure}). Personne ne "
+            "l'a changé."
         ),
         "deposit_check_first": _(
-            "Pour vérifier la signature, comparez d'abord la clé de votre territoire."
+            "Pour savoir d'où vient ce document, vérifiez d'abord le code de votre territoire."
         ),
         "deposit_not_verified": _(
-            "Attention : la signature de ce dépôt n'est pas valable. Ce document ne vient "
-            "peut-être pas de la personne indiquée. Ne vous y fiez pas et prévenez votre "
-            "structure."
+            "Attention : ce document ne vient peut-être pas de la personne indiquée. Ne lui faites "
+            "pas confiance. Prévenez votre structure."
         ),
         # The professional's own certificate, checked before a deposit (pro-deposit.js).
         "deposit_own_expired": _(
@@ -557,21 +549,21 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Réessayez plus tard ; si cela dure, prévenez votre structure."
         ),
         "deposit_keys_not_certified": _(
-            "Attention : les clés de la personne qui a déposé ce document ne sont pas "
-            "certifiées par votre territoire (elle a peut-être quitté sa structure). La "
-            "signature ne peut pas être vérifiée."
+            "Attention : la personne qui a déposé ce document n'est pas validée par votre "
+            "territoire. Elle a peut-être quitté sa structure. On ne peut pas vérifier d'où vient "
+            "ce document."
         ),
         "deposit_reencrypted": _(
-            "Ce document a reçu une nouvelle clé depuis son dépôt : la signature d'origine ne "
-            "le couvre plus."
+            "Ce document a changé de serrure après son dépôt. On ne peut plus vérifier d'où il "
+            "vient."
         ),
         "deposit_root_changed": _(
-            "La clé de votre territoire n'est plus celle que vous avez vérifiée : la signature "
-            "ne peut pas être vérifiée. Prévenez le ou la référent·e de la charte."
+            "Le code de votre territoire a changé depuis votre vérification. On ne peut pas "
+            "vérifier d'où vient ce document. Prévenez la personne responsable de la charte."
         ),
         "deposit_root_unknown": _(
-            "La clé de votre territoire ne peut pas être vérifiée pour l'instant : la "
-            "signature non plus."
+            "Le code de votre territoire ne peut pas être vérifié pour le moment. On ne peut donc "
+            "pas vérifier d'où vient ce document."
         ),
         "deposit_for": _("Pour le coffre de {person}"),
         "deposit_for_button": _("Déposer un document pour {person}"),
@@ -582,9 +574,9 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         ),
         # A trusted contact (person-contact.js, contact-helper.js; crypto/SPEC.md §28).
         "contact_request_pending": _(
-            "{contact} a demandé l'accès de secours à votre coffre le {asked}. Si vous ne "
-            "refusez pas, cette personne pourra ouvrir tout votre coffre à partir du {date} à "
-            "{time}. Si vous n'êtes pas d'accord, refusez."
+            "{contact} a demandé l'accès de secours à votre coffre, le {asked}. Si vous ne dites "
+            "rien, cette personne pourra ouvrir tout votre coffre le {date} à {time}. Si vous "
+            "n'êtes pas d'accord, appuyez sur « Refuser »."
         ),
         "contact_current": _(
             "Votre personne de confiance : {contact}, depuis le {since}. Délai d'attente : "
@@ -594,17 +586,17 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "contact_change": _("Changer de personne de confiance"),
         "contact_choose": _("Choisir une personne de confiance"),
         "contact_choose_kind": _(
-            "Choisissez une personne que vous connaissez, ou un·e professionnel·le."
+            "Choisissez une personne que vous connaissez, ou un professionnel qui vous aide."
         ),
         "contact_pin_invalid": _(
-            "Ce code n'a pas la bonne forme : il a 27 lettres et chiffres. Relisez-le ensemble."
+            "Ce code est mal écrit. Il a 27 lettres et chiffres. Relisez-le ensemble."
         ),
         "contact_pin_mismatch": _(
-            "Ce n'est pas le même code. Vérifiez l'identifiant et relisez le code ensemble. Si "
-            "c'est bien le code de son téléphone, ne la choisissez pas et prévenez votre "
+            "Ce n'est pas le même code. Vérifiez l'identifiant et relisez le code ensemble. C'est "
+            "bien le code de son téléphone ? Alors ne la choisissez pas, et prévenez votre "
             "structure."
         ),
-        "contact_choose_pro": _("Choisissez un·e professionnel·le dans la liste."),
+        "contact_choose_pro": _("Choisissez une personne dans la liste."),
         "contact_warning": _(
             "Cette personne pourra, avec votre accord ou après {days} jours sans réponse de "
             "votre part, ouvrir tout votre coffre."
@@ -623,7 +615,7 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "est prévenue."
         ),
         "contact_removed": _("Vous n'avez plus de personne de confiance."),
-        "contact_named_me": _("{person} vous a choisi·e comme personne de confiance le {since}."),
+        "contact_named_me": _("Le {since}, {person} a fait de vous sa personne de confiance."),
         "contact_open": _(
             "Le délai est passé sans refus : vous pouvez aider {person} à retrouver son coffre, "
             "avec elle à côté de vous."
@@ -639,7 +631,7 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "sera prévenue tout de suite et pourra refuser pendant {days} jours."
         ),
         "contact_ask": _("Demander l'accès de secours"),
-        "contact_nobody": _("Personne ne vous a choisi·e comme personne de confiance."),
+        "contact_nobody": _("Pour le moment, vous n'êtes la personne de confiance d'aucun coffre."),
         "contact_asked": _("C'est demandé. {person} est prévenue."),
         "contact_recover_title": _("Nouvelle phrase secrète pour {person}"),
         "contact_done": _(
@@ -647,8 +639,8 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Tous ses documents sont là. Voici son nouveau code de récupération :"
         ),
         "contact_keys_refused": _(
-            "Les clés reçues ne s'ouvrent pas : rien n'a été modifié. Prévenez la personne et "
-            "sa structure."
+            "Ce qui a été reçu ne permet pas d'ouvrir le coffre. Rien n'a été changé. Prévenez la "
+            "personne et sa structure."
         ),
         "notice_contact_requested": _(
             "Le {date} à {time}, {contact} a demandé l'accès de secours à votre coffre. Sans "
@@ -660,7 +652,7 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "de récupération ont été choisis pour votre coffre."
         ),
         "notice_contact_named": _(
-            "Le {date} à {time}, {person} vous a choisi·e comme personne de confiance."
+            "Le {date} à {time}, {person} a fait de vous sa personne de confiance."
         ),
         "notice_contact_refused": _(
             "Le {date} à {time}, {person} a refusé votre demande d'accès de secours."
@@ -680,54 +672,53 @@ def network_person_strings(_: Callable[[str], str]) -> dict[str, str]:
         "referent_before": _("{who}, du {from} au {until}"),
         "referent_choose": _("Choisir mon référent"),
         "referent_change": _("Changer de référent"),
-        "referent_proposes": _("{professional} propose d'être votre référent·e."),
+        "referent_proposes": _("{professional} propose d'être votre référent."),
         "referent_accept": _("Accepter"),
         "referent_decline": _("Refuser"),
-        "referent_accepted": _("C'est fait : {professional} est votre référent·e."),
-        "referent_declined": _("C'est noté : {professional} ne sera pas votre référent·e."),
-        "referent_chosen": _("C'est fait : {professional} est votre référent·e."),
+        "referent_accepted": _("C'est fait : {professional} est votre référent."),
+        "referent_declined": _("C'est noté : {professional} ne sera pas votre référent."),
+        "referent_chosen": _("C'est fait : {professional} est votre référent."),
         "referent_ended": _(
-            "C'est fait : {professional} n'est plus votre référent·e. Ce que vous lui "
-            "montrez encore s'arrête à la date prévue ; vous pouvez l'arrêter avant dans "
-            "« Mes partages »."
+            "C'est fait : {professional} n'est plus votre référent. Ce que vous lui montrez encore "
+            "s'arrête à la date prévue. Vous pouvez l'arrêter avant dans « Mes partages »."
         ),
         "referent_expiry_on": _(
-            "C'est enregistré : votre référent·e verra combien de vos papiers arrivent "
-            "bientôt à leur fin."
+            "C'est enregistré : votre référent verra combien de vos papiers arrivent bientôt à "
+            "leur fin."
         ),
-        "referent_expiry_off": _("C'est enregistré : votre référent·e ne verra pas ce nombre."),
+        "referent_expiry_off": _("C'est enregistré : votre référent ne verra pas ce nombre."),
         "referent_pick_missing": _("Choisissez une personne dans la liste."),
-        "referent_pick_change": _("{professional} ne sera plus votre référent·e."),
+        "referent_pick_change": _("{professional} ne sera plus votre référent."),
         "handover_left": _(
-            "Votre référent·e {from} part. {successor}, {structure}, prend sa place."
+            "Votre référent {from} s'en va. {successor}, {structure}, prend sa place."
         ),
         "handover_replaced": _(
-            "Votre référent·e {from} est remplacé·e par {successor}, {structure}."
+            "Votre référent change : {successor}, {structure}, remplace {from}."
         ),
         "handover_absent": _(
-            "Votre référent·e {from} est absent·e jusqu'au {date}. {successor}, "
-            "{structure}, prend sa place."
+            "Votre référent {from} ne travaille pas jusqu'au {date}. {successor}, {structure}, "
+            "prend sa place."
         ),
         "handover_back": _(
-            "L'absence de {successor} est finie. {successor}, {structure}, peut redevenir "
-            "votre référent·e à la place de {from}."
+            "{successor}, {structure}, est de retour. {successor} peut redevenir votre référent à "
+            "la place de {from}."
         ),
         "handover_ask": _(
-            "Voulez-vous que {successor} soit votre référent·e, et lui montrer les mêmes "
-            "papiers qu'à {from}, pour les mêmes démarches et jusqu'aux mêmes dates ?"
+            "Voulez-vous que {successor} soit votre référent ? {successor} verra alors les mêmes "
+            "papiers que {from}, pour les mêmes démarches et jusqu'aux mêmes dates."
         ),
-        "handover_ask_alone": _("Voulez-vous que {successor} soit votre référent·e ?"),
+        "handover_ask_alone": _("Voulez-vous que {successor} soit votre référent ?"),
         "handover_regrant": _("{documents} : {purpose}, jusqu'au {date} à {time}"),
         "handover_done": _(
-            "C'est fait : {successor} est votre référent·e et voit les mêmes papiers que "
+            "C'est fait : {successor} est votre référent. {successor} voit les mêmes papiers que "
             "{from}, jusqu'aux mêmes dates."
         ),
         "handover_done_missed": _(
-            "{successor} est votre référent·e. Mais {n} de vos partages n'ont pas pu être "
-            "refaits : vous pouvez les refaire depuis vos documents."
+            "{successor} est votre référent. Mais {n} de vos partages n'ont pas pu être refaits. "
+            "Vous pouvez les refaire depuis vos documents."
         ),
         "handover_refused": _("C'est noté : rien n'a changé. {successor} ne voit rien."),
-        "relays_none": _("Personne ne vous a orienté·e vers un autre service pour le moment."),
+        "relays_none": _("Pour le moment, on ne vous a envoyé vers aucun autre service."),
         "relay_where": _("{service}, {structure}"),
         "relay_by": _("Proposé par {professional}, {structure}"),
         "relay_needs": _("Papiers demandés : {categories}"),
@@ -759,8 +750,8 @@ def network_person_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Vous n'avez pas ce papier dans votre coffre. Vous pourrez l'ajouter plus tard."
         ),
         "relay_agreed": _(
-            "C'est noté : vous êtes d'accord. {service} va recevoir la demande. Vous "
-            "serez prévenu·e quand quelqu'un s'occupera de vous."
+            "C'est noté : vous êtes d'accord. {service} va recevoir la demande. Vous aurez un "
+            "message quand quelqu'un s'occupera de vous."
         ),
         "relay_refused": _("C'est noté : vous avez dit non. {service} ne recevra rien."),
         "relay_share_title": _("{professional} a pris le relais"),
@@ -775,24 +766,25 @@ def network_person_strings(_: Callable[[str], str]) -> dict[str, str]:
         "relay_note_heading": _("Le mot de {professional}"),
         "relay_return_heading": _("La réponse de {professional}"),
         "notice_referent_proposed": _(
-            "Le {date} à {time}, {professional} ({structure}) a proposé d'être votre "
-            "référent·e. Vous répondez dans « Mon référent »."
+            "Le {date} à {time}, {professional} ({structure}) a proposé d'être votre référent. "
+            "Vous répondez dans « Mon référent »."
         ),
         "notice_referent_handover": _(
-            "Le {date} à {time} : votre référent·e {professional} ne peut plus vous suivre. "
-            "{successor} peut prendre sa place si vous êtes d'accord : « Mon référent »."
+            "Le {date} à {time} : votre référent {professional} ne peut plus vous suivre. "
+            "{successor} peut prendre sa place si vous êtes d'accord. Vous répondez dans « Mon "
+            "référent »."
         ),
         "notice_referent_back": _(
-            "Le {date} à {time} : l'absence de {successor} est finie. Voulez-vous qu'il ou "
-            "elle redevienne votre référent·e ? Vous répondez dans « Mon référent »."
+            "Le {date} à {time} : {successor} est de retour. Voulez-vous que {successor} "
+            "redevienne votre référent ? Vous répondez dans « Mon référent »."
         ),
         "notice_referent_ended": _(
-            "Le {date} à {time} : votre référent·e a quitté sa structure. Vous pouvez en "
-            "choisir un autre dans « Mon référent »."
+            "Le {date} à {time} : votre référent a quitté sa structure. Vous pouvez en choisir un "
+            "autre dans « Mon référent »."
         ),
         "notice_relay_proposed": _(
-            "Le {date} à {time}, un·e professionnel·le vous a proposé d'aller vers un "
-            "service. Vous répondez dans « Mes orientations »."
+            "Le {date} à {time}, un professionnel vous a proposé d'aller vers un service. Vous "
+            "répondez dans « Mes orientations »."
         ),
         "notice_relay_taken": _(
             "Le {date} à {time}, quelqu'un du service a pris le relais. Vous pouvez lui "
@@ -814,6 +806,6 @@ def network_person_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Le {date} à {time}, une de vos orientations a changé. Voir « Mes orientations »."
         ),
         "relay_note_refused": _(
-            "Ce mot a été modifié par quelqu'un d'autre que son auteur. Il n'est pas affiché."
+            "Quelqu'un d'autre que son auteur a changé ce mot. Il n'est pas montré."
         ),
     }

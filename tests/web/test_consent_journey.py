@@ -237,9 +237,9 @@ def test_stop_and_re_encrypt_gives_the_document_a_new_key(
     log_in_person(page, live_server, world)
     shares = my_shares(page)
     expect(shares.locator(".card")).to_contain_text("Ouvert 1 fois")
-    shares.get_by_role("button", name="Arrêter et re-chiffrer").click()
+    shares.get_by_role("button", name="Arrêter et changer la serrure").click()
     expect(page.locator("#status")).to_have_text(
-        "Le partage est arrêté et vos documents ont une nouvelle clé : Mme Dupont ne peut "
+        "Le partage est arrêté. Vos documents ont une nouvelle serrure. Mme Dupont ne peut "
         "plus les ouvrir.",
         timeout=30_000,
     )
@@ -318,8 +318,8 @@ def test_nothing_is_sealed_when_the_territorys_key_is_not_the_one_the_person_che
     next_step(page, "share-duration", "1 semaine")
     visible_screen(page, "share-stop")
     expect(page.locator("#share-stop-text")).to_have_text(
-        "La clé de votre territoire n'est plus celle que vous avez vérifiée. Par sécurité, "
-        "rien n'a été partagé. Prévenez le ou la référent·e de la charte."
+        "Le code de votre territoire a changé depuis votre vérification. Par sécurité, rien "
+        "n'a été partagé. Prévenez la personne responsable de la charte."
     )
     assert_accessible(page, "share-stop")
     with person_client(live_server, world) as (client, _):

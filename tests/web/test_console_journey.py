@@ -273,7 +273,7 @@ def test_the_officer_logs_in_with_a_code_filters_follows_a_flag_and_exports(
     page.get_by_role("button", name="Me déconnecter").click()
     visible_screen(page, "login")
     expect(page.locator("#status")).to_have_text(
-        "Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."
+        "Votre coffre est fermé. Rien n'est resté sur cet appareil."
     )
     assert page.locator("#journal-list > li, #flags-list > *").count() == 0
     assert page.locator("#audit-key").inner_text() == ""
@@ -325,7 +325,7 @@ def test_the_console_logs_out_by_itself_after_a_while_without_activity(
     page.clock.fast_forward(idle * 1000 + 1000)
     visible_screen(page, "login")
     expect(page.locator("#status")).to_have_text(
-        "Vous avez été déconnecté·e après un moment sans activité."
+        "Votre coffre s'est fermé, car personne ne l'a utilisé pendant un moment."
     )
     expect(rows(page)).to_have_count(0)
     expect(page.locator("#menu")).to_be_hidden()

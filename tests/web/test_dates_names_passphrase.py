@@ -99,7 +99,7 @@ def test_renaming_keeps_the_extension_and_the_download_has_it(
     field = rename.get_by_label("Nouveau nom")
     expect(field).to_have_value("Carte d'identité")
     expect(page.locator("#rename-ext")).to_have_text(
-        "La fin « .jpg » reste : elle dit quel type de fichier c'est."
+        "Écrivez seulement le nom. Le type du fichier ne change pas."
     )
     assert_accessible(page, "rename-extension")
     screenshot(page, "64-rename-extension")

@@ -38,8 +38,8 @@ from tests.web.journeys import (
 )
 
 CHECKED = (
-    "Signature vérifiée : ce document vient bien de Mme Dupont (CCAS de Clermont-Ferrand) "
-    "et n'a pas été modifié."
+    "C'est vérifié : ce document vient bien de Mme Dupont (CCAS de Clermont-Ferrand). "
+    "Personne ne l'a changé."
 )
 
 
@@ -108,7 +108,7 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
     )
     # No territory key compared yet on this phone: the person is asked to.
     expect(page.locator("#doc-origin-check")).to_have_text(
-        "Pour vérifier la signature, comparez d'abord la clé de votre territoire."
+        "Pour savoir d'où vient ce document, vérifiez d'abord le code de votre territoire."
     )
     assert_accessible(page, "deposit-check-first")
     page.get_by_role("button", name="Vérifier la signature").click()
@@ -157,8 +157,8 @@ def test_with_another_territory_key_pinned_the_deposit_is_not_called_verified(
     pin_root(page, OTHER_ROOT)
     open_document(page, "Attestation de domiciliation.jpg")
     expect(page.locator("#doc-origin-check")).to_have_text(
-        "La clé de votre territoire n'est plus celle que vous avez vérifiée : la signature "
-        "ne peut pas être vérifiée. Prévenez le ou la référent·e de la charte."
+        "Le code de votre territoire a changé depuis votre vérification. On ne peut pas "
+        "vérifier d'où vient ce document. Prévenez la personne responsable de la charte."
     )
     expect(page.locator("#doc-origin-check")).to_have_class("warning")
     expect(page.get_by_role("button", name="Vérifier la signature")).to_be_hidden()

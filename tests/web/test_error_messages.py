@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.web.conftest import PageProblems
 from tests.web.test_person_journey import sign_up
 
-FALLBACK = "Erreur : Cela n'a pas marché. Réessayez ; si cela recommence, rechargez la page."
+FALLBACK = "Erreur : Cela n'a pas marché. Réessayez. Si cela recommence, rechargez la page."
 
 
 def test_a_broken_answer_or_a_failed_fetch_is_said_in_french(

@@ -41,9 +41,10 @@ from tests.web.journeys import (
 
 DUPONT = "Mme Dupont (CCAS de Clermont-Ferrand)"
 WHEN = re.compile(r"^Le \d\d/\d\d/\d{4} à \d\d:\d\d$")
-EXPORT_DONE = "C'est prêt : 3 document(s) et l'historique. Enregistrez le fichier ZIP."
+EXPORT_DONE = "C'est prêt : 3 document(s) et l'historique. Appuyez sur « Enregistrer le fichier »."
 DEPOSIT_WARNING = (
-    "Attention : la signature d'un document déposé n'a pas pu être vérifiée (voir manifest.json)."
+    "Attention : pour un document déposé par un professionnel, on n'a pas pu vérifier qui l'a "
+    "envoyé. La liste des documents, dans le fichier, dit lequel."
 )
 ATTESTATION = b"%PDF-1.4\n% attestation de domiciliation\n" * 30
 
@@ -81,7 +82,7 @@ def test_the_history_says_who_opened_what_when_and_why(
         f"{DUPONT} a essayé d'ouvrir {doc} : c'est refusé, vous aviez arrêté ce partage.",
         f"Vous avez arrêté le partage avec {DUPONT}, pour « Dossier MDPH ».",
         f"{DUPONT} a ouvert {doc}, pour « Dossier MDPH ». "
-        "Motif indiqué : « Constitution du dossier MDPH ».",
+        "La raison donnée : « Constitution du dossier MDPH ».",
         f"Vous avez partagé {doc} avec {DUPONT}, pour « Dossier MDPH ».",
     ]
     # Log-ins (the person's and the client's) are lines too, between the others.
@@ -273,7 +274,7 @@ def test_an_export_that_breaks_says_so_in_french_not_with_the_script_error(
     screen = visible_screen(page, "export")
     screen.get_by_role("button", name="Tout récupérer").click()
     expect(page.locator("#export-error")).to_have_text(
-        "L'export n'a pas abouti. Vous pouvez réessayer."
+        "La récupération n'a pas marché. Vous pouvez réessayer."
     )
     expect(page.locator("#export-progress")).to_be_hidden()
     expect(screen.get_by_role("link", name="Enregistrer le fichier ZIP")).to_be_hidden()

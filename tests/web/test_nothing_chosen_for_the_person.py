@@ -100,7 +100,7 @@ def test_suivant_without_a_choice_goes_nowhere_and_the_summary_names_every_choic
         who,
         "share-professional",
         "professional",
-        "Choisissez le ou la professionnel·le qui pourra voir vos documents, puis « Suivant ».",
+        "Choisissez la personne qui pourra voir vos documents, puis « Suivant ».",
     )
     choose(who, "professional", "Mme Dupont")
 

@@ -169,7 +169,9 @@ def test_reloading_the_page_asks_for_the_passphrase_again(page: Page, live_serve
     assert_accessible(page, "unlock")
     unlock.get_by_label("Phrase secrète").fill("not the passphrase at all")
     unlock.get_by_role("button", name="Déverrouiller").click()
-    expect(page.locator("#unlock-error")).to_have_text("Identifiant ou phrase secrète incorrects.")
+    expect(page.locator("#unlock-error")).to_have_text(
+        "L'identifiant ou la phrase secrète n'est pas bon. Vérifiez, puis réessayez."
+    )
     unlock.get_by_label("Phrase secrète").fill(PASSPHRASE)
     unlock.get_by_role("button", name="Déverrouiller").click()
     visible_screen(page, "documents")
@@ -267,7 +269,7 @@ def test_a_dropped_connection_saves_nothing_and_the_upload_can_be_retried(
     page.get_by_role("button", name="Mettre dans mon coffre").click()
     sending = visible_screen(page, "sending")
     expect(page.locator("#send-error")).to_have_text(
-        "L'envoi n'a pas abouti. Rien n'a été enregistré. Vous pouvez réessayer."
+        "L'envoi n'a pas marché. Rien n'est enregistré. Vous pouvez réessayer."
     )
     assert_accessible(page, "upload-failed")
     screenshot(page, "08-upload-failed")
@@ -286,7 +288,7 @@ def test_keys_are_wiped_after_a_while_without_activity(page: Page, live_server: 
     page.clock.fast_forward("31:00")  # the server's idle limit is 30 minutes
     welcome = visible_screen(page, "welcome")
     expect(
-        page.get_by_text("Vous avez été déconnecté·e après un moment sans activité.")
+        page.get_by_text("Votre coffre s'est fermé, car personne ne l'a utilisé pendant un moment.")
     ).to_be_visible()
     expect(welcome.get_by_role("button", name="Créer mon coffre")).to_be_visible()
     page.goto(live_server)

@@ -83,7 +83,7 @@ def test_the_person_chooses_a_referent_among_those_they_share_with_then_ends_it(
     pick.get_by_role("button", name="Choisir cette personne").click()
 
     screen = visible_screen(page, "referent")
-    expect(page.locator("#status")).to_have_text("C'est fait : Mme Dupont est votre référent·e.")
+    expect(page.locator("#status")).to_have_text("C'est fait : Mme Dupont est votre référent.")
     expect(screen.locator("#referent-current")).to_contain_text(
         "Mme Dupont, CCAS de Clermont-Ferrand"
     )
@@ -134,11 +134,11 @@ def test_a_hand_over_is_accepted_and_the_documents_reshared_in_one_tap(
     expect(page.locator("#referent-count")).to_have_text(" (1)")
     screen = open_referent(page)
     expect(screen.locator("#referent-proposals")).to_contain_text(
-        "Mme Dupont propose d'être votre référent·e."
+        "Mme Dupont propose d'être votre référent."
     )
     assert_accessible(page, "referent-proposal")
     screen.get_by_role("button", name="Accepter").click()
-    expect(page.locator("#status")).to_have_text("C'est fait : Mme Dupont est votre référent·e.")
+    expect(page.locator("#status")).to_have_text("C'est fait : Mme Dupont est votre référent.")
 
     # Mme Dupont leaves; M. Martin of the same CCAS takes over.
     martin = join(
@@ -167,10 +167,10 @@ def test_a_hand_over_is_accepted_and_the_documents_reshared_in_one_tap(
     log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "referent-handover")
     ask = visible_screen(page, "referent-handover")
     expect(ask.locator("#handover-text")).to_have_text(
-        "Votre référent·e Mme Dupont part. M. Martin, CCAS de Clermont-Ferrand, prend sa place."
+        "Votre référent Mme Dupont s'en va. M. Martin, CCAS de Clermont-Ferrand, prend sa place."
     )
     expect(ask.locator("#handover-ask")).to_contain_text(
-        "lui montrer les mêmes papiers qu'à Mme Dupont"
+        "M. Martin verra alors les mêmes papiers que Mme Dupont"
     )
     expect(ask.locator("#handover-regrants")).to_contain_text("Ouverture de droits au RSA")
     assert_accessible(page, "referent-handover")
@@ -180,7 +180,7 @@ def test_a_hand_over_is_accepted_and_the_documents_reshared_in_one_tap(
 
     visible_screen(page, "referent")
     expect(page.locator("#status")).to_have_text(
-        "C'est fait : M. Martin est votre référent·e et voit les mêmes papiers que "
+        "C'est fait : M. Martin est votre référent. M. Martin voit les mêmes papiers que "
         "Mme Dupont, jusqu'aux mêmes dates.",
         timeout=30_000,
     )

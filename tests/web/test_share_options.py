@@ -78,7 +78,7 @@ def test_several_documents_shared_at_once_with_a_limit_on_openings(
     limit.fill("500")
     duration.get_by_role("button", name="Suivant").click()
     expect(page.locator("#share-duration-error")).to_have_text(
-        "Le nombre de consultations est un nombre de 1 à 100, ou rien pour ne pas limiter."
+        "Écrivez un nombre de 1 à 100. Ou laissez vide : il n'y aura pas de limite."
     )
     limit.fill("2")
     assert_accessible(page, "share-duration-limit")
@@ -125,9 +125,9 @@ def test_the_documents_of_an_ended_share_get_a_new_key(
     expect(shares.locator(".card")).to_contain_text("Arrêté par vous le ")
     expect(shares.get_by_role("button", name="Arrêter le partage")).to_have_count(0)
     assert_accessible(page, "grants-ended")
-    shares.get_by_role("button", name="Re-chiffrer ces documents").click()
+    shares.get_by_role("button", name="Changer la serrure de ces documents").click()
     expect(page.locator("#status")).to_have_text(
-        "Vos documents ont une nouvelle clé : une clé gardée par Mme Dupont ne les ouvre plus.",
+        "Vos documents ont une nouvelle serrure. Mme Dupont ne peut plus les ouvrir.",
         timeout=30_000,
     )
     with person_client(live_server, world) as (client, keys):

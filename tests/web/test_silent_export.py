@@ -7,7 +7,7 @@ Once nothing has moved for COFFRE_WEB_STALL_SECONDS (2 s in these tests) the exp
 stops in plain French, offers no link to a half-written ZIP, and "Tout récupérer"
 starts it again and finishes once the network is back. A re-encryption (download,
 then upload under a new key) whose upload gets no answer says so and offers
-"Re-chiffrer ces documents" again.
+"Changer la serrure de ces documents" again.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def test_an_export_whose_answers_stop_coming_stops_in_french_and_starts_again(
     start = screen.get_by_role("button", name="Tout récupérer")
     start.click()
     expect(page.locator("#export-error")).to_have_text(
-        "L'export n'a pas abouti : plus rien ne passe depuis un moment. La connexion est "
-        "peut-être coupée. Vérifiez le réseau, puis appuyez sur « Tout récupérer » pour "
+        "La récupération n'a pas marché. Plus rien ne passe depuis un moment. La connexion "
+        "est peut-être coupée. Vérifiez le réseau, puis appuyez sur « Tout récupérer » pour "
         "recommencer.",
         timeout=STALL_SECONDS * 1000 + 15_000,
     )
@@ -71,7 +71,7 @@ def test_an_export_whose_answers_stop_coming_stops_in_french_and_starts_again(
     expect(save).to_be_visible(timeout=30_000)
     expect(page.locator("#export-error")).to_be_hidden()
     expect(page.locator("#export-step")).to_have_text(
-        "C'est prêt : 1 document(s) et l'historique. Enregistrez le fichier ZIP."
+        "C'est prêt : 1 document(s) et l'historique. Appuyez sur « Enregistrer le fichier »."
     )
 
 
@@ -102,11 +102,11 @@ def test_a_re_encryption_whose_upload_gets_no_answer_says_so_and_can_be_done_aga
         before = client.call("GET", f"/documents/{card}").json()
     shares = my_shares(page)
     page.route("**/api/v1/documents/*/content", hold_uploads)
-    shares.get_by_role("button", name="Re-chiffrer ces documents").click()
+    shares.get_by_role("button", name="Changer la serrure de ces documents").click()
     expect(page.locator("#status")).to_have_text(
-        "Erreur : La nouvelle clé n'a pas pu être posée : plus rien ne passe depuis un "
+        "Erreur : La nouvelle serrure n'a pas pu être posée. Plus rien ne passe depuis un "
         "moment. La connexion est peut-être coupée. Vérifiez le réseau, puis appuyez sur "
-        "« Re-chiffrer ces documents ».",
+        "« Changer la serrure de ces documents ».",
         timeout=STALL_SECONDS * 1000 + 15_000,
     )
     assert len(held_uploads) == 1
@@ -114,9 +114,9 @@ def test_a_re_encryption_whose_upload_gets_no_answer_says_so_and_can_be_done_aga
         assert client.call("GET", f"/documents/{card}").json() == before
 
     page.unroute("**/api/v1/documents/*/content")
-    shares.get_by_role("button", name="Re-chiffrer ces documents").click()
+    shares.get_by_role("button", name="Changer la serrure de ces documents").click()
     expect(page.locator("#status")).to_have_text(
-        "Vos documents ont une nouvelle clé : une clé gardée par Mme Dupont ne les ouvre plus.",
+        "Vos documents ont une nouvelle serrure. Mme Dupont ne peut plus les ouvrir.",
         timeout=30_000,
     )
     with person_client(live_server, world) as (client, keys):

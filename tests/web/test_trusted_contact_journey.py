@@ -132,7 +132,7 @@ def test_named_asked_refused_asked_again_waited_out_and_recovered(
     # Paul asks; Nadia is told and refuses in one tap.
     _menu(contact, "Ils m'ont choisi·e")
     named = visible_screen(contact, "contact-named-me")
-    expect(named.get_by_text("nadia vous a choisi·e comme personne de confiance")).to_be_visible()
+    expect(named.get_by_text("nadia a fait de vous sa personne de confiance")).to_be_visible()
     assert_accessible(contact, "contact-named-me")
     named.get_by_role("button", name="Demander l'accès de secours").click()
     expect(named.get_by_text("Il s'ouvrira le")).to_be_visible()
@@ -246,6 +246,6 @@ def test_a_certified_professional_is_named_once_the_territory_key_is_checked(
     pro.get_by_role("button", name=re.compile("^Mes notifications")).click()
     notices = visible_screen(pro, "pro-notifications")
     expect(
-        notices.get_by_text(f"{world.person.login} vous a choisi·e comme personne de confiance")
+        notices.get_by_text(f"{world.person.login} a fait de vous sa personne de confiance")
     ).to_be_visible()
     assert problems["pro"].items == []

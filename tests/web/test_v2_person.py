@@ -56,8 +56,7 @@ from tests.web.journeys import (
 )
 
 REFUSED = (
-    "Ce document a été modifié par quelqu'un d'autre que vous. Il n'est pas affiché. "
-    "Ne l'utilisez pas."
+    "Quelqu'un d'autre que vous a changé ce document. Il n'est pas montré. Ne l'utilisez pas."
 )
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
