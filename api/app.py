@@ -52,6 +52,7 @@ from web.pages import app as vault_page
 from web.pages import charter as charter_page
 from web.pages import console as console_page
 from web.pages import guide as guide_page
+from web.pages import poster as poster_page
 from web.pages import structure as structure_page
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ def create_app(
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
     app.include_router(charter_page.router)
+    app.include_router(poster_page.router)
     app.include_router(console_page.router)
     app.include_router(admin_page.router)
     app.include_router(structure_page.router)

@@ -30,10 +30,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# No powerful feature for anyone, this origin included: the page never asks for one.
-# Photographing a document goes through the file input's capture attribute (the phone's
-# own camera app hands back a file), which needs no camera permission; fullscreen stays
-# for the page itself (a PDF preview's own button).
+# No powerful feature for anyone, this origin included (but the camera on the person's
+# page, below). Photographing a document goes through the file input's capture
+# attribute (the phone's own camera app hands back a file), which needs no camera
+# permission; fullscreen stays for the page itself (a PDF preview's own button).
 PERMISSIONS_POLICY = ", ".join(
     [
         "accelerometer=()",
@@ -58,6 +58,11 @@ PERMISSIONS_POLICY = ", ".join(
         "xr-spatial-tracking=()",
     ]
 )
+# The person's page (/) alone may ask for the camera, for one thing: scanning the
+# territory's QR code on the trust screen (web/static/js/trust-scan.js; the stream is
+# read in the page and never sent). Every other page and answer keeps camera=().
+CAMERA_PATHS = frozenset({"/"})
+CAMERA_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
 
 
 def strict_transport_security(settings: Settings) -> bytes | None:
@@ -85,7 +90,6 @@ class SecurityHeaders:
         self.app = app
         fixed = [
             (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-            (b"permissions-policy", PERMISSIONS_POLICY.encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"x-frame-options", b"DENY"),
             (b"referrer-policy", b"no-referrer"),
@@ -95,7 +99,7 @@ class SecurityHeaders:
         if hsts is not None:
             fixed.append((b"strict-transport-security", hsts))
         self._headers = fixed
-        self._names = {name for name, _ in fixed} | {b"cache-control"}
+        self._names = {name for name, _ in fixed} | {b"cache-control", b"permissions-policy"}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -108,6 +112,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", []) if h[0].lower() not in self._names]
                 headers.append((b"cache-control", _cache_control(path)))
+                policy = CAMERA_PERMISSIONS_POLICY if path in CAMERA_PATHS else PERMISSIONS_POLICY
+                headers.append((b"permissions-policy", policy.encode()))
                 headers += self._headers
                 message["headers"] = headers
             await send(message)

@@ -26,6 +26,12 @@ class RootPin:
     qr_payload: str
     qr_svg: str
     v2: bool = False  # a v2 root (SPEC §26.1) is published: the page follows its rotations
+    territory: str = ""  # the root statement's territory code (SPEC §26.1)
+
+    def poster_svg(self) -> str:
+        """The same QR code for the printed desk poster (/charte/affiche): no fixed size,
+        a viewBox only, so the print stylesheet makes it as large as the page allows."""
+        return _qr_svg(self.qr_payload, scale=1, sized=False)
 
 
 def root_pin(coffre: Coffre) -> RootPin | None:
@@ -33,22 +39,38 @@ def root_pin(coffre: Coffre) -> RootPin | None:
     v2 root after its rotations (SPEC §26.5) once one is published, else the root."""
     v2 = True
     try:
-        key = coffre.certificates.root_chain().root["statement"]["sign_public_key"]
+        statement = coffre.certificates.root_chain().root["statement"]
     except NotFound:
         v2 = False
         try:
             root = coffre.structures.trust_root()
         except NotFound:
             return None
-        key = json.loads(root.statement)["statement"]["sign_public_key"]
-    key = b64decode(str(key))
+        statement = json.loads(root.statement)["statement"]
+    key = b64decode(str(statement["sign_public_key"]))
     payload = pin_qr_payload(key)
-    return RootPin(spoken=pin_spoken(key), qr_payload=payload, qr_svg=_qr_svg(payload), v2=v2)
+    return RootPin(
+        spoken=pin_spoken(key),
+        qr_payload=payload,
+        qr_svg=_qr_svg(payload),
+        v2=v2,
+        territory=str(statement.get("territory", "")),
+    )
 
 
-def _qr_svg(payload: str) -> str:
-    # Every character of the payload is in the QR alphanumeric set (SPEC §25.2).
+def _qr_svg(payload: str, scale: int = 4, *, sized: bool = True) -> str:
+    # Every character of the payload is in the QR alphanumeric set (SPEC §25.2). The
+    # quiet zone (4 modules) is part of the code: a camera needs it to find the corners.
     qr = segno.make(payload, error="m", mode="alphanumeric")
     out = io.BytesIO()
-    qr.save(out, kind="svg", scale=4, border=4, dark="#000", light="#fff", xmldecl=False)
+    qr.save(
+        out,
+        kind="svg",
+        scale=scale,
+        border=4,
+        dark="#000",
+        light="#fff",
+        xmldecl=False,
+        omitsize=not sized,
+    )
     return out.getvalue().decode()

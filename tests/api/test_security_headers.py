@@ -46,16 +46,27 @@ def test_every_answer_carries_the_permissions_policy_and_the_csp(
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-def test_the_page_does_not_need_the_camera_permission_to_photograph_a_document(
+def test_only_the_persons_page_may_ask_for_the_camera_and_only_to_scan_the_trust_qr_code(
     api: TestClient,
 ) -> None:
-    # The camera is reached through the file input (the phone's camera app returns a
-    # file); no script asks for getUserMedia, so camera=() takes nothing away.
+    # Photographing a document goes through the file input (the phone's camera app
+    # returns a file). The one script that asks for getUserMedia scans the territory's
+    # QR code on the trust screen, and only the person's page (/) lets it.
     from pathlib import Path
 
     scripts = Path(__file__).resolve().parents[2] / "web" / "static" / "js"
-    assert not [p.name for p in scripts.glob("*.js") if "getUserMedia" in p.read_text()]
-    assert 'capture="environment"' in api.get("/").text
+    assert [p.name for p in scripts.glob("*.js") if "getUserMedia" in p.read_text()] == [
+        "trust-scan.js"
+    ]
+    page = api.get("/")
+    assert 'capture="environment"' in page.text
+    policy = _permissions(page.headers["permissions-policy"])
+    assert policy["camera"] == "(self)"
+    for feature in DENIED:
+        if feature != "camera":
+            assert policy[feature] == "()", feature
+    for path in ("/charte", "/charte/affiche", "/structure", "/api/v1/health"):
+        assert _permissions(api.get(path).headers["permissions-policy"])["camera"] == "()"
 
 
 def test_no_hsts_by_default_outside_production(api: TestClient) -> None:

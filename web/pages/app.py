@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from coffre.consent.service import TERRITORY_ZONE
 from coffre.vault.categories import CATEGORIES
+from web.check_strings import check_strings
 from web.i18n import LANG_COOKIE, LANGUAGES, direction, negotiate, translations
 from web.pins import root_pin
 from web.pro_network_strings import pro_network_strings
@@ -60,7 +61,11 @@ def vault_page(request: Request) -> Response:
         "gettext": gettext,
         "ngettext": catalogue.ngettext,
         "categories": categories,
-        "strings": {**script_strings(gettext), **pro_network_strings(gettext)},
+        "strings": {
+            **script_strings(gettext),
+            **pro_network_strings(gettext),
+            **check_strings(gettext),
+        },
         "vendor": vendored_libraries(),
         "max_document_bytes": settings.max_document_bytes,
         "idle_seconds": settings.session_idle_seconds,

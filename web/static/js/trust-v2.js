@@ -252,12 +252,21 @@ export function createTrustV2(sodium, api, published = () => true, onRotated = (
     }
   }
 
-  /** The spoken pin of the root in force as the server serves it (null: no v2 root yet), for a first comparison. */
-  async function pinInForce() {
+  /**
+   * The sign key of the root in force as the server serves it (null: no v2 root yet), for
+   * a first comparison: its spoken pin (SPEC §25.3) or, scanned, its QR payload (§25.2).
+   */
+  async function rootKeyInForce() {
     const chain = await rootChain();
     if (!chain) return null;
-    return String(st.pinSpoken(sodium.from_base64(chain.root.statement.sign_public_key, sodium.base64_variants.URLSAFE_NO_PADDING)));
+    return sodium.from_base64(chain.root.statement.sign_public_key, sodium.base64_variants.URLSAFE_NO_PADDING);
   }
 
-  return { snapshot, rootInForce, pinInForce, checkChain, minSequence: () => minOf(MIN_SEQUENCE_KEY), minRotation: () => minOf(MIN_ROTATION_KEY) };
+  /** The spoken pin of the root in force as the server serves it (null: no v2 root yet), for a first comparison. */
+  async function pinInForce() {
+    const key = await rootKeyInForce();
+    return key ? String(st.pinSpoken(key)) : null;
+  }
+
+  return { snapshot, rootInForce, rootKeyInForce, pinInForce, checkChain, minSequence: () => minOf(MIN_SEQUENCE_KEY), minRotation: () => minOf(MIN_ROTATION_KEY) };
 }

@@ -18,6 +18,9 @@
 // (no account id). The page config's `rootPin` (rendered by the server like /charte)
 // is what is offered for comparison the first time; it comes from the same server, so
 // the person's comparison with the published pin is what makes it a pin.
+// The person may scan the published QR code instead of reading the pin (trust-scan.js,
+// imported when asked): the whole 256-bit QR payload (SPEC §25.2) is compared with the
+// root's key, and a match pins the same spoken pin as "Le code est le même".
 import { createCoffreCryptoV2 } from "./coffre-crypto-v2.js";
 import { createCoffreStatementsV2 } from "./coffre-statements-v2.js";
 import { verifyChain } from "./network.js";
@@ -62,11 +65,12 @@ export function verifyChainToPin(C, sodium, keys, pin) {
  * @property {string} fingerprint
  * @property {() => unknown} onConfirm
  * @property {() => unknown} [onBack]
+ * @property {boolean} [scanned] the QR code scanned matched: pinned, "Continuer" goes on
  */
 
 /** @param {import("./types/page").PageHelpers} ctx */
 export function createTrust(ctx) {
-  const { CONFIG, C, sodium, api, show } = ctx;
+  const { CONFIG, C, sodium, api, show, S, loadScript } = ctx;
   let rotatedUntold = false; // a rotation followed on this visit, not yet shown to the person
   const v2 = createTrustV2(
     sodium,
@@ -83,6 +87,10 @@ export function createTrust(ctx) {
   let memoryPin = null; // when the browser refuses storage (private mode): this visit only
   /** @type {Asking | null} */
   let asking = null; // {fingerprint, onConfirm, onBack} while the trust screen is shown
+  /** @type {Map<string, Uint8Array>} */
+  const keyOf = new Map(); // spoken pin -> the root's sign key it was computed from (check)
+  /** @type {Promise<ReturnType<import("./trust-scan.js").createTrustScan>> | null} */
+  let scanning = null; // trust-scan.js, imported the first time the person scans
   const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const sameBox = () => /** @type {HTMLInputElement} */ (document.getElementById("share-trust-same"));
   const trustButton = () => /** @type {HTMLButtonElement} */ (document.querySelector("[data-action=share-trust]"));
@@ -135,14 +143,19 @@ export function createTrust(ctx) {
         throw error;
       }
     } else if (!stored()) {
-      const inForce = await v2.pinInForce();
-      if (inForce) return { state: inForce === CONFIG.rootPin ? "first" : "mismatch", fingerprint: inForce };
+      const key = await v2.rootKeyInForce();
+      if (key) {
+        const inForce = pinOf(key);
+        keyOf.set(inForce, key);
+        return { state: inForce === CONFIG.rootPin ? "first" : "mismatch", fingerprint: inForce };
+      }
     }
     /** @type {{root: {statement: Record<string, any>}}} */
     const trust = await (await api("GET", "/trust/root")).json();
     // The pin is computed here from the root's own key, not taken on trust.
     const signPublic = C.b64decode(trust.root.statement.sign_public_key);
     const fingerprint = pinOf(signPublic);
+    keyOf.set(fingerprint, signPublic);
     const pinned = stored();
     if (pinned && SPOKEN_PIN.test(pinned)) return { state: pinned === fingerprint ? "pinned" : "changed", fingerprint };
     if (pinned && V1_FINGERPRINT.test(pinned)) {
@@ -163,6 +176,7 @@ export function createTrust(ctx) {
    */
   function ask(fingerprint, { onConfirm, onBack, showScreen = () => show("share-trust") }) {
     asking = { fingerprint, onConfirm, onBack };
+    stopScan(true);
     byId("share-trust-fingerprint").textContent = fingerprint;
     sameBox().checked = false;
     trustButton().disabled = true;
@@ -187,9 +201,10 @@ export function createTrust(ctx) {
   }
 
   async function onTrusted() {
-    if (!asking || !sameBox().checked) return;
+    if (!asking || !(sameBox().checked || asking.scanned)) return;
     const { fingerprint, onConfirm } = asking;
     asking = null;
+    stopScan(false);
     writePin(fingerprint);
     await onConfirm();
   }
@@ -197,7 +212,71 @@ export function createTrust(ctx) {
   function onBack() {
     const back = asking ? asking.onBack : null;
     asking = null;
+    stopScan(true);
     if (back) back();
+  }
+
+  /** trust-scan.js on this screen's elements, imported on first use. */
+  function scanner() {
+    scanning ||= import("./trust-scan.js").then(({ createTrustScan }) =>
+      createTrustScan({
+        S,
+        loadScript,
+        jsqr: String(CONFIG.jsqr),
+        elements: {
+          view: byId("trust-scan-view"),
+          video: /** @type {HTMLVideoElement} */ (byId("trust-scan-video")),
+          result: byId("trust-scan-result"),
+          start: /** @type {HTMLButtonElement} */ (document.querySelector("[data-action=trust-scan]")),
+        },
+      }),
+    );
+    scanning.catch(() => {
+      scanning = null; // not loaded (the network): the next tap tries again
+    });
+    return scanning;
+  }
+
+  /**
+   * Whether a scanned QR payload names the root the person is asked about: the whole
+   * 256-bit digest (SPEC §25.2, §25.4), never the shorter spoken form.
+   * @param {string} payload
+   */
+  function matchesAsked(payload) {
+    const key = asking ? keyOf.get(asking.fingerprint) : undefined;
+    return Boolean(key) && pinsOf(sodium).matchesPin(key, payload);
+  }
+
+  /** The scanned code is the root's: pinned now, as "Le code est le même" then "Continuer" would. */
+  function onScannedGood() {
+    if (!asking) return;
+    asking.scanned = true;
+    writePin(asking.fingerprint);
+    trustButton().disabled = false;
+  }
+
+  /** Stop the camera (and, with `clear`, forget what the last scan said). @param {boolean} clear */
+  function stopScan(clear) {
+    if (!scanning) return;
+    scanning.then((scan) => (clear ? scan.reset() : scan.stop())).catch(() => {});
+  }
+
+  async function onScan() {
+    if (!asking) return;
+    (await scanner()).scan(matchesAsked, onScannedGood);
+  }
+
+  async function onScanStop() {
+    stopScan(false);
+  }
+
+  /** A photo of the code (no camera, or refused): read with jsQR. @param {Event} event */
+  async function onPhoto(event) {
+    const input = /** @type {HTMLInputElement} */ (event.target);
+    const file = input.files && input.files[0];
+    input.value = "";
+    if (!file || !asking) return;
+    (await scanner()).photo(file, matchesAsked, onScannedGood);
   }
 
   /**
@@ -243,8 +322,9 @@ export function createTrust(ctx) {
   }
 
   sameBox().addEventListener("change", (event) => {
-    trustButton().disabled = !(/** @type {HTMLInputElement} */ (event.target).checked);
+    trustButton().disabled = !(/** @type {HTMLInputElement} */ (event.target).checked || asking?.scanned);
   });
+  document.getElementById("trust-scan-photo")?.addEventListener("change", onPhoto);
 
   return {
     readPin,
@@ -257,9 +337,10 @@ export function createTrust(ctx) {
     snapshot: v2.snapshot,
     screens: ["share-trust", "trust-rotated"],
     enter: {},
-    actions: { "share-trust": onTrusted, "trust-back": onBack, "trust-rotated-ok": onRotatedSeen },
+    actions: { "share-trust": onTrusted, "trust-back": onBack, "trust-rotated-ok": onRotatedSeen, "trust-scan": onScan, "trust-scan-stop": onScanStop },
     wipe() {
       asking = null;
+      stopScan(true);
       byId("share-trust-fingerprint").textContent = "";
     },
   };
