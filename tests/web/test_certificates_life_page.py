@@ -57,7 +57,7 @@ from tests.web.journeys import (
 REVOKED = "n'a plus accès au coffre : sa structure ou le territoire le lui a retiré"
 EXPIRED = "a pris fin et sa structure ne l'a pas encore renouvelé"
 UNCHAINED = "n'a pas été validé par celui que vous aviez vérifié"
-ROTATED = "Le coffre a une nouvelle clé de confiance, validée par l'ancienne"
+ROTATED = "Le code de votre territoire a changé"
 # The person's screens about a professional say what it means, never these words.
 TECHNICAL = ("clé", "certificat", "empreinte")
 

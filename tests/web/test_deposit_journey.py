@@ -111,7 +111,7 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
         "Pour savoir d'où vient ce document, vérifiez d'abord le code de votre territoire."
     )
     assert_accessible(page, "deposit-check-first")
-    page.get_by_role("button", name="Vérifier la signature").click()
+    page.get_by_role("button", name="Vérifier d'où vient ce document").click()
     visible_screen(page, "share-trust")
     expect(page.locator("#share-trust-fingerprint")).to_have_text(root_pin(world.admin))
     check_territory_key(page)
@@ -161,6 +161,6 @@ def test_with_another_territory_key_pinned_the_deposit_is_not_called_verified(
         "vérifier d'où vient ce document. Prévenez la personne responsable de la charte."
     )
     expect(page.locator("#doc-origin-check")).to_have_class("warning")
-    expect(page.get_by_role("button", name="Vérifier la signature")).to_be_hidden()
+    expect(page.get_by_role("button", name="Vérifier d'où vient ce document")).to_be_hidden()
     assert_accessible(page, "deposit-warning")
     screenshot(page, "43-deposit-warning")

@@ -94,11 +94,11 @@ def test_the_history_says_who_opened_what_when_and_why(
     screenshot(page, "60-history")
 
     # -- filters: one professional, then one document --------------------------------
-    history.get_by_label("Quel ou quelle professionnel·le ?").select_option(label=DUPONT)
+    history.get_by_label("Quel professionnel ?").select_option(label=DUPONT)
     history.get_by_role("button", name="Afficher").click()
     expect(page.locator("#status")).to_have_text("4 ligne(s) affichée(s).")
     expect(lines).to_have_count(4)
-    history.get_by_label("Quel ou quelle professionnel·le ?").select_option(index=0)
+    history.get_by_label("Quel professionnel ?").select_option(index=0)
     history.get_by_label("Quel document ?").select_option(label="notice (CAF)")
     history.get_by_role("button", name="Afficher").click()
     expect(lines).to_have_count(1)
@@ -109,7 +109,7 @@ def test_the_history_says_who_opened_what_when_and_why(
     history.get_by_role("button", name="Afficher").click()
     expect(lines).to_have_count(len(sentences))
     name, raw = download(
-        page, history.get_by_role("link", name="Télécharger ces lignes (tableur CSV)")
+        page, history.get_by_role("link", name="Enregistrer ces lignes pour un tableur")
     )
     assert name == "historique-coffre.csv"
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -147,7 +147,7 @@ def export_in_page(page: Page) -> Locator:
     screen = visible_screen(page, "export")
     assert_accessible(page, "export")
     screen.get_by_role("button", name="Tout récupérer").click()
-    save = screen.get_by_role("link", name="Enregistrer le fichier ZIP")
+    save = screen.get_by_role("link", name="Enregistrer le fichier")
     expect(save).to_be_visible(timeout=30_000)
     expect(page.locator("#export-step")).to_have_text(EXPORT_DONE)
     return save
@@ -277,5 +277,5 @@ def test_an_export_that_breaks_says_so_in_french_not_with_the_script_error(
         "La récupération n'a pas marché. Vous pouvez réessayer."
     )
     expect(page.locator("#export-progress")).to_be_hidden()
-    expect(screen.get_by_role("link", name="Enregistrer le fichier ZIP")).to_be_hidden()
+    expect(screen.get_by_role("link", name="Enregistrer le fichier")).to_be_hidden()
     expect(screen.get_by_role("button", name="Tout récupérer")).to_be_enabled()

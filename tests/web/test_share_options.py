@@ -74,7 +74,7 @@ def test_several_documents_shared_at_once_with_a_limit_on_openings(
     next_step(page, "share-professional", "Mme Dupont")
     duration = visible_screen(page, "share-duration")
     duration.get_by_text("1 semaine").click()
-    limit = duration.get_by_label("Nombre de consultations (facultatif)")
+    limit = duration.get_by_label("Nombre d'ouvertures (facultatif)")
     limit.fill("500")
     duration.get_by_role("button", name="Suivant").click()
     expect(page.locator("#share-duration-error")).to_have_text(

@@ -58,7 +58,7 @@ def test_an_export_whose_answers_stop_coming_stops_in_french_and_starts_again(
         timeout=STALL_SECONDS * 1000 + 15_000,
     )
     assert len(routes) == 1
-    save = screen.get_by_role("link", name="Enregistrer le fichier ZIP")
+    save = screen.get_by_role("link", name="Enregistrer le fichier")
     expect(save).to_be_hidden()
     expect(page.locator("#export-progress")).to_be_hidden()
     expect(start).to_be_enabled()

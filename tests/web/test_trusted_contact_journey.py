@@ -214,7 +214,7 @@ def test_a_certified_professional_is_named_once_the_territory_key_is_checked(
         "button", name="Choisir une personne de confiance"
     ).click()
     kind = visible_screen(page, "contact-kind")
-    kind.get_by_label("Un·e professionnel·le qui m'accompagne").check()
+    kind.get_by_label("Un professionnel qui m'aide").check()
     kind.get_by_role("button", name="Continuer").click()
     pros = visible_screen(page, "contact-pro")
     for radio in pros.get_by_role("radio").all():
