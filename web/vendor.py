@@ -17,6 +17,10 @@ PATTERNS = {
     "jsqr": "jsqr-*.js",
     "pdflib": "pdf-lib-*.min.js",
     "fflate": "fflate-*.mjs",
+    # The passphrase strength meter (passphrase-meter.js): zxcvbn-ts and its dictionaries.
+    "zxcvbn_core": "zxcvbn-core-*.js",
+    "zxcvbn_common": "zxcvbn-common-*.js",
+    "zxcvbn_fr": "zxcvbn-fr-*.js",
     # The API docs (/docs): Swagger UI's bundle and stylesheet.
     "swagger_js": "swagger-ui-bundle-*.js",
     "swagger_css": "swagger-ui-style-*.css",
