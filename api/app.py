@@ -10,9 +10,9 @@ import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.gzip import GZipMiddleware
 
 from api.body_limits import BodyLimits
+from api.compression import Compression
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
 from api.proconnect_http import proconnect_service
@@ -46,6 +46,7 @@ from coffre.errors import CoffreError
 from coffre.settings import Settings
 from coffre.storage import ObjectStore
 from web import STATIC_DIR
+from web.assets import VersionedStatic, static_version
 from web.pages import admin as admin_page
 from web.pages import api_docs
 from web.pages import app as vault_page
@@ -163,15 +164,19 @@ def create_app(
     app.include_router(structure_page.router)
     app.include_router(guide_page.router)
     app.include_router(api_docs.router)
-    # Compressed: libsodium.js alone is ~535 KB, ~190 KB gzipped (prepaid data plans).
-    static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
-    app.mount("/static", static, name="static")
+    # The page's own files under their content's version, cached for a year; the same
+    # files without it (revalidated), and the vendored libraries (web/assets.py).
+    app.state.static_prefix = f"/static/{static_version(STATIC_DIR)}"
+    app.mount(app.state.static_prefix, VersionedStatic(directory=STATIC_DIR), name="assets")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Body size by route, read timeout and minimum rate (api/body_limits.py); uploads on
     # threads of their own, capped per account and address (api/upload.py).
     app.add_middleware(BodyLimits, settings=settings)
     app.state.upload_slots = UploadSlots(settings)
     app.add_middleware(CoffreCSRFMiddleware, **csrf_middleware_options(settings))  # type: ignore[arg-type]
-    app.add_middleware(SecurityHeaders, settings=settings)
+    # gzip on pages, JSON, scripts and styles; never on ciphertext (api/compression.py).
+    app.add_middleware(Compression)
+    app.add_middleware(SecurityHeaders, settings=settings, static_prefix=app.state.static_prefix)
     return app
 
 

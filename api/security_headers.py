@@ -73,11 +73,18 @@ def strict_transport_security(settings: Settings) -> bytes | None:
     return f"max-age={seconds}; includeSubDomains".encode()
 
 
-def _cache_control(path: str) -> bytes:
-    if path.startswith("/static/vendor/"):
-        # Versioned file names: a new version is a new URL (prepaid data plans).
-        return b"public, max-age=31536000, immutable"
+# Kept for a year and never asked for again: a new content is a new URL (prepaid data).
+IMMUTABLE = b"public, max-age=31536000, immutable"
+
+
+def _cache_control(path: str, status: int, static_prefix: str) -> bytes:
     if path.startswith("/static/"):
+        versioned = path.startswith(("/static/vendor/", static_prefix + "/"))
+        # Vendored file names carry their version (web/vendor.py), the page's own files
+        # the hash of their content (web/assets.py). Only what was found is kept: a 404
+        # under such a URL (a version no longer served) must be asked again.
+        if versioned and (200 <= status < 300 or status == 304):
+            return IMMUTABLE
         return b"no-cache"
     # Pages and API answers may hold decrypted-to-be data or keys: never cached.
     return b"no-store"
@@ -86,8 +93,9 @@ def _cache_control(path: str) -> bytes:
 class SecurityHeaders:
     """Adds the headers above to every HTTP response (pages, API, static files, errors)."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, *, settings: Settings, static_prefix: str) -> None:
         self.app = app
+        self.static_prefix = static_prefix  # "/static/<version>" (web/assets.py)
         fixed = [
             (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
             (b"x-content-type-options", b"nosniff"),
@@ -111,7 +119,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", []) if h[0].lower() not in self._names]
-                headers.append((b"cache-control", _cache_control(path)))
+                cache = _cache_control(path, message["status"], self.static_prefix)
+                headers.append((b"cache-control", cache))
                 policy = CAMERA_PERMISSIONS_POLICY if path in CAMERA_PATHS else PERMISSIONS_POLICY
                 headers.append((b"permissions-policy", policy.encode()))
                 headers += self._headers

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from coffre.consent.service import TERRITORY_ZONE
 from coffre.vault.categories import CATEGORIES
+from web.assets import static_url
 from web.check_strings import check_strings
 from web.i18n import LANG_COOKIE, LANGUAGES, direction, negotiate, translations
 from web.pins import root_pin
@@ -36,6 +37,8 @@ TEMPLATES = Jinja2Templates(
 # <html dir> of every page (layout.html, charter, guide): right to left for Arabic, Dari
 # and Pashto, so the browser and the CSS's logical properties mirror the layout.
 TEMPLATES.env.globals["direction"] = direction
+# {{ static_url("js/app.js") }}: the page's own files under their version (web/assets.py).
+TEMPLATES.env.globals["static_url"] = static_url
 
 router = APIRouter(include_in_schema=False)
 

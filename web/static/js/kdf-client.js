@@ -26,7 +26,8 @@ export function createKdfClient() {
    */
   function call(op, ...args) {
     if (!worker) {
-      worker = new Worker("/static/js/kdf-worker.js", { type: "module" });
+      // Beside this module, under the same versioned prefix (web/assets.py).
+      worker = new Worker(new URL("./kdf-worker.js", import.meta.url), { type: "module" });
       worker.addEventListener("message", ({ data }) => {
         const pending = calls.get(data.id);
         if (!pending) return;

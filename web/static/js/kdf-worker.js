@@ -1,7 +1,7 @@
 // @ts-check
 // Module Web Worker running Argon2id (64 MiB) off the main thread: SPEC §3, §19.
 //
-//   const worker = new Worker("/static/js/kdf-worker.js", { type: "module" });
+//   const worker = new Worker(new URL("./kdf-worker.js", import.meta.url), { type: "module" });
 //   worker.postMessage({ id: 1, op: "derivePassphraseKeysAny", args: [passphrase, kdfJson, who] });
 //   worker.onmessage = ({ data }) => ...  // {id, ok: true, result} | {id, ok: false, error: {name, message}}
 //
@@ -12,14 +12,21 @@
 // errorFromJson(error). The page's CSP needs 'wasm-unsafe-eval'.
 // The vendored file name follows the libsodium-wrappers-sumo version in
 // package-lock.json (scripts/install-js; a test checks that they agree).
-import sodium from "../vendor/libsodium-wrappers-sumo-0.8.4.mjs";
 import { createCoffreCrypto, handleWorkerRequest } from "./coffre-crypto.js";
 import { createKdfOpsV2, handleKdfV2Request, KDF_V2_OPS } from "./kdf-v2.js";
 
+// libsodium at its one URL under /static/vendor/: this worker runs under the page's
+// versioned prefix (/static/<version>/js/, web/assets.py), where vendor/ is not served,
+// and the page imports this same URL, so the file is downloaded once and kept.
+const SODIUM = "/static/vendor/libsodium-wrappers-sumo-0.8.4.mjs";
 // The vendored file is the package's ESM build; its types are the package's (types/vendor.d.ts).
-const typedSodium = /** @type {import("./types/vendor").Sodium} */ (/** @type {unknown} */ (sodium));
-const coffre = sodium.ready.then(() => createCoffreCrypto(typedSodium));
-const opsV2 = sodium.ready.then(() => /** @type {Record<string, (...args: any[]) => unknown>} */ (createKdfOpsV2(typedSodium)));
+const sodium = import(SODIUM).then(async (module) => {
+  const typed = /** @type {import("./types/vendor").Sodium} */ (module.default);
+  await typed.ready;
+  return typed;
+});
+const coffre = sodium.then((typed) => createCoffreCrypto(typed));
+const opsV2 = sodium.then((typed) => /** @type {Record<string, (...args: any[]) => unknown>} */ (createKdfOpsV2(typed)));
 
 self.addEventListener("message", async (event) => {
   const request = event.data;
