@@ -16,7 +16,7 @@ from api.security_headers import IMMUTABLE
 from web import STATIC_DIR
 from web.assets import VERSION_LENGTH, static_version
 
-PAGES = ["/", "/charte", "/console", "/administration", "/structure", "/docs", "/guide"]
+PAGES = ["/", "/charte", "/charte/affiche", "/console", "/administration", "/structure", "/docs", "/guide"]
 
 
 class _Links(HTMLParser):
