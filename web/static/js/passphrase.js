@@ -2,7 +2,8 @@
 // What a new passphrase must be, checked in the page (the server never sees it: only a
 // key derived from it). At least 4 words or 16 signs, and not the example the sign-up
 // hint gives (web/strings.py PASSPHRASE_EXAMPLE): everyone who read the page knows it,
-// in any case, spacing, accents or punctuation.
+// in any case, spacing, accents or punctuation. Under each new passphrase, a strength
+// meter informs (passphrase-meter.js, imported when such a field is first focused).
 
 /**
  * The words of `text` only: lower case, accents and everything but letters and digits
@@ -44,4 +45,29 @@ export function passphraseProblem(passphrase, confirm, S, examples) {
   if (isExample(passphrase, examples)) return S.passphrase_example;
   if (passphrase !== confirm) return S.passphrase_mismatch;
   return "";
+}
+
+/** The new-passphrase fields that get a strength meter. */
+export const NEW_PASSPHRASE = 'input[name="passphrase"][autocomplete="new-password"]';
+
+/**
+ * Give each new-passphrase field of the page a strength meter when it gets the focus
+ * (passphrase-meter.js and zxcvbn-ts are fetched then, never before).
+ * @param {{S: Record<string, string>, CONFIG: Record<string, any>, loadScript: (url: string) => Promise<unknown>}} page
+ */
+export function watchNewPassphrases({ S, CONFIG, loadScript }) {
+  document.addEventListener("focusin", (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.matches(NEW_PASSPHRASE) || input.dataset.meter) return;
+    import("./passphrase-meter.js")
+      .then(({ attachMeter }) =>
+        attachMeter(input, {
+          S,
+          loadScript,
+          urls: Array.isArray(CONFIG.zxcvbn) ? CONFIG.zxcvbn.map(String) : [],
+          known: Array.isArray(CONFIG.passphraseExamples) ? CONFIG.passphraseExamples.map(String) : [],
+        }),
+      )
+      .catch(() => {}); // no meter (the network): the minimum rule still applies
+  });
 }
