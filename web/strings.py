@@ -24,6 +24,8 @@ def passphrase_examples() -> list[str]:
 def script_strings(_: Callable[[str], str]) -> dict[str, str]:
     return {
         "working": _("Un instant…"),
+        # "Écouter" (listen.js) when the phone has no voice for the page's language.
+        "listen_no_voice": _("Ce téléphone n'a pas de voix pour lire cette langue."),
         "keys_wiped": _("Votre coffre est fermé. Rien n'est resté sur cet appareil."),
         "idle_logout": _(
             "Votre coffre s'est fermé, car personne ne l'a utilisé pendant un moment."

@@ -28,6 +28,7 @@ import { createDocuments } from "./documents.js";
 import { passphraseProblem } from "./passphrase.js";
 import { drawQr } from "./qr-draw.js";
 import { createUi } from "./ui.js";
+import { wireListen } from "./listen.js";
 
 const STRINGS = JSON.parse(byId("coffre-strings").textContent);
 const CONFIG = JSON.parse(byId("coffre-config").textContent);
@@ -96,6 +97,8 @@ const ui = createUi(document, {
   push: true,
 });
 const { element, show, setStatus, showError, busy } = ui;
+// "Écouter" on every screen: the screen read aloud in the page's language (listen.js).
+wireListen({ S: STRINGS, say: setStatus });
 
 // ------------------------------------------------------------------------------- HTTP
 
