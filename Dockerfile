@@ -39,6 +39,7 @@ COPY web ./web
 COPY cli ./cli
 COPY --from=js /src/web/static/vendor ./web/static/vendor
 RUN pybabel compile -d web/locale -D messages \
+    && pybabel compile -d cli/locale -D cli \
     && pip wheel --no-cache-dir --wheel-dir /wheels -c /tmp/constraints.txt .
 
 FROM python:3.11-slim-bookworm

@@ -21,6 +21,7 @@ from cli import (
 from cli.audit import audit_app
 from cli.demo import demo
 from cli.directory import directory_app
+from cli.i18n import _
 from cli.structure import structure_app
 from cli.territory import territory_app
 from cli.territory_admin import register as register_territory_admin
@@ -30,19 +31,28 @@ from crypto.errors import BindingError, CryptoError, DecryptionError, StaleError
 
 app = typer.Typer(
     name="coffre",
-    help="Coffre : votre coffre-fort numérique, chiffré de bout en bout.",
+    help=_("Coffre : votre coffre-fort numérique. Personne d'autre ne peut lire vos documents."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.command("signup")(person.signup)
-app.command("login")(person.login)
-app.command("logout")(person.logout)
-app.command("upload")(person.upload)
-app.command("list")(person.list_documents)
-app.command("download")(person.download)
-app.command("rename")(person.rename)
+# The person's commands, their help in the person's language (cli/i18n.py).
+app.command("signup", help=_("Créer votre coffre (sans adresse e-mail) et vous connecter."))(
+    person.signup
+)
+app.command("login", help=_("Vous connecter à votre coffre."))(person.login)
+app.command("logout", help=_("Fermer la session. Rien n'est gardé sur cet ordinateur."))(
+    person.logout
+)
+app.command(
+    "upload", help=_("Mettre un fichier dans votre coffre. Il est protégé sur cet ordinateur.")
+)(person.upload)
+app.command("list", help=_("Voir la liste de vos documents."))(person.list_documents)
+app.command("download", help=_("Enregistrer un de vos documents sur cet ordinateur."))(
+    person.download
+)
+app.command("rename", help=_("Changer le nom d'un document."))(person.rename)
 app.command("migrate")(person.migrate)
-app.command("delete")(person.delete)
+app.command("delete", help=_("Supprimer un document pour toujours."))(person.delete)
 app.command("history")(export.history)
 app.command("export")(export.export)
 app.command("shared")(professional.shared)
@@ -80,37 +90,47 @@ def main() -> None:
     try:
         app()
     except ApiError as exc:
-        typer.echo(f"Erreur : {exc.message} ({exc.code})", err=True)
+        typer.echo(
+            _("Erreur : {message} ({code})").format(message=exc.message, code=exc.code), err=True
+        )
         sys.exit(1)
     except (CertificateNotLive, RootNotTrusted) as exc:
         # The client's trust check, before sealing: its message says what to do.
-        typer.echo(f"Erreur : {exc}", err=True)
+        typer.echo(_("Erreur : {message}").format(message=exc), err=True)
         sys.exit(1)
     except DecryptionError:
         typer.echo(
-            "Erreur : impossible de déchiffrer. Vérifiez votre phrase secrète "
-            "(ou le document a été altéré).",
+            _(
+                "Erreur : impossible d'ouvrir. Vérifiez votre phrase secrète "
+                "(ou le document a été altéré)."
+            ),
             err=True,
         )
         sys.exit(1)
     except BindingError:
         typer.echo(
-            "Erreur : ce document ne correspond pas à ce que vous (ou la personne qui l'a "
-            "partagé ou déposé) avez signé : il a pu être échangé ou modifié sur le serveur. "
-            "Rien n'a été écrit. Signalez-le.",
+            _(
+                "Erreur : ce document ne correspond pas à ce que vous (ou la personne qui "
+                "l'a partagé ou déposé) avez signé : il a pu être échangé ou modifié sur le "
+                "serveur. Rien n'a été écrit. Signalez-le."
+            ),
             err=True,
         )
         sys.exit(1)
     except StaleError:
         typer.echo(
-            "Erreur : le serveur présente une version de ce document plus ancienne que "
-            "celle déjà vue sur cet ordinateur. Rien n'a été écrit. Signalez-le.",
+            _(
+                "Erreur : le serveur présente une version de ce document plus ancienne que "
+                "celle déjà vue sur cet ordinateur. Rien n'a été écrit. Signalez-le."
+            ),
             err=True,
         )
         sys.exit(1)
     except CryptoError as exc:
-        typer.echo(f"Erreur de chiffrement : {type(exc).__name__}", err=True)
+        typer.echo(_("Erreur de chiffrement : {kind}").format(kind=type(exc).__name__), err=True)
         sys.exit(1)
     except httpx.TransportError:
-        typer.echo("Erreur : le serveur ne répond pas. Vérifiez l'adresse et le réseau.", err=True)
+        typer.echo(
+            _("Erreur : le serveur ne répond pas. Vérifiez l'adresse et le réseau."), err=True
+        )
         sys.exit(1)

@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from cli.account import show_pending_reset
+from cli.i18n import _
 from cli.options import (
     DEFAULT_HOME,
     DEFAULT_SERVER,
@@ -76,8 +77,10 @@ def ensure_v2(client: CoffreClient, keys: AccountKeys, *, quiet: bool = False) -
     summary = client.migrate_to_v2(keys)
     if summary.bound and not quiet:
         console.print(
-            f"Votre coffre est passé au format 2 : {summary.bound} document(s) signé(s), "
-            "sans rien renvoyer."
+            _(
+                "Votre coffre est passé au format 2 : {count} document(s) signé(s), "
+                "sans rien renvoyer."
+            ).format(count=summary.bound)
         )
 
 
@@ -89,15 +92,17 @@ def unlock(client: CoffreClient, passphrase: str) -> AccountKeys:
 
 
 def signup(
-    login: Annotated[str, typer.Option("--login", "-l", help="Pseudonyme ou numéro de téléphone")],
+    login: Annotated[
+        str, typer.Option("--login", "-l", help=_("Pseudonyme ou numéro de téléphone"))
+    ],
     passphrase: Annotated[
         str,
         typer.Option(
-            prompt="Choisissez votre phrase secrète",
-            confirmation_prompt="Répétez la phrase secrète",
+            prompt=_("Choisissez votre phrase secrète"),
+            confirmation_prompt=_("Répétez la phrase secrète"),
             hide_input=True,
             envvar="COFFRE_PASSPHRASE",
-            help="Phrase secrète (demandée si absente ; jamais envoyée au serveur)",
+            help=_("Phrase secrète (demandée si absente ; jamais envoyée au serveur)"),
         ),
     ],
     server: ServerOption = DEFAULT_SERVER,
@@ -110,23 +115,29 @@ def signup(
         if not logged.totp_enrolment_required:
             ensure_v2(client, logged.keys, quiet=True)  # an empty vault starts in v2
     remember_login(home, server, logged)
-    console.print("Votre coffre est créé.")
+    console.print(_("Votre coffre est créé."))
     console.print(
-        "Voici votre [bold]code de récupération[/bold]. Écrivez-le sur papier et gardez-le "
-        "en lieu sûr : sans lui, si vous oubliez votre phrase secrète, personne ne pourra "
-        "ouvrir vos documents."
+        _(
+            "Voici votre [bold]code de récupération[/bold]. Écrivez-le sur papier et "
+            "gardez-le en lieu sûr : sans lui, si vous oubliez votre phrase secrète, "
+            "personne ne pourra ouvrir vos documents."
+        )
     )
     console.print(f"\n    [bold]{outcome.recovery_code}[/bold]\n")
 
 
 def login(
-    login: Annotated[str, typer.Option("--login", "-l", help="Pseudonyme ou numéro de téléphone")],
+    login: Annotated[
+        str, typer.Option("--login", "-l", help=_("Pseudonyme ou numéro de téléphone"))
+    ],
     passphrase: PassphraseOption,
     server: ServerOption = DEFAULT_SERVER,
     home: HomeOption = DEFAULT_HOME,
     totp: Annotated[
         str | None,
-        typer.Option("--totp", help="Code à 6 chiffres, si la double authentification est active"),
+        typer.Option(
+            "--totp", help=_("Code à 6 chiffres, si la double authentification est active")
+        ),
     ] = None,
 ) -> None:
     """Log in to your vault."""
@@ -137,17 +148,19 @@ def login(
             # Asked only once the passphrase was right: then prompt for the code.
             if exc.code != "totp_required":
                 raise
-            code = typer.prompt("Code à 6 chiffres de votre application")
+            code = typer.prompt(_("Code à 6 chiffres de votre application"))
             logged = client.login(login, passphrase, totp_code=code)
         if not logged.totp_enrolment_required:
             ensure_v2(client, logged.keys)
     remember_login(home, server, logged)
-    console.print(f"Connecté·e en tant que {logged.login}.")
+    console.print(_("Connexion réussie : {login}.").format(login=logged.login))
     show_pending_reset(server, logged.token)
     if logged.totp_enrolment_required:
         console.print(
-            "Ce compte doit d'abord activer la double authentification : "
-            "lancez coffre totp enable, puis coffre totp confirm CODE."
+            _(
+                "Ce compte doit d'abord activer la double authentification : "
+                "lancez coffre totp enable, puis coffre totp confirm CODE."
+            )
         )
 
 
@@ -158,22 +171,31 @@ def logout(home: HomeOption = DEFAULT_HOME) -> None:
         with CoffreClient(state.server, token=state.token) as client:
             client.logout()
     clear_state(home)
-    console.print("Déconnecté·e. Rien n'est gardé sur cet ordinateur.")
+    console.print(_("Session fermée. Rien n'est gardé sur cet ordinateur."))
 
 
 def upload(
     file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Le fichier")
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help=_("Le fichier"))
     ],
     category: Annotated[
-        str, typer.Option("--category", "-c", help="Catégorie : " + ", ".join(CATEGORY_CODES))
+        str,
+        typer.Option(
+            "--category",
+            "-c",
+            help=_("Catégorie : {codes}").format(codes=", ".join(CATEGORY_CODES)),
+        ),
     ],
     passphrase: PassphraseOption,
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
     """Encrypt a file on this computer, sign it and put it in your vault."""
     if category not in CATEGORY_CODES:
-        console.print(f"Catégorie inconnue. Choisissez parmi : {', '.join(CATEGORY_CODES)}")
+        console.print(
+            _("Catégorie inconnue. Choisissez parmi : {codes}").format(
+                codes=", ".join(CATEGORY_CODES)
+            )
+        )
         raise typer.Exit(code=2)
     state = require_session(home)
     size = file.stat().st_size
@@ -181,11 +203,11 @@ def upload(
         keys = unlock(client, passphrase)
         total = ciphertext_size_v2(size) if client.crypto_format() == 2 else size
         with _progress() as bar:
-            task = bar.add_task("Chiffrement et envoi", total=total)
+            task = bar.add_task(_("Chiffrement et envoi"), total=total)
             document_id = client.upload(
                 file, category, keys=keys, progress=lambda n: bar.advance(task, n)
             )
-    console.print(f"Document ajouté : {document_id}")
+    console.print(_("Document ajouté : {id}").format(id=document_id))
 
 
 def list_documents(passphrase: PassphraseOption, home: HomeOption = DEFAULT_HOME) -> None:
@@ -195,9 +217,9 @@ def list_documents(passphrase: PassphraseOption, home: HomeOption = DEFAULT_HOME
         keys = unlock(client, passphrase)
         entries = client.list_documents(keys)
     if not entries:
-        console.print("Votre coffre est vide.")
+        console.print(_("Votre coffre est vide."))
         return
-    table = Table("Identifiant", "Catégorie", "Nom", "Taille", "Ajouté le")
+    table = Table(_("Identifiant"), _("Catégorie"), _("Nom"), _("Taille"), _("Ajouté le"))
     for entry in entries:
         table.add_row(
             entry.id,
@@ -210,8 +232,8 @@ def list_documents(passphrase: PassphraseOption, home: HomeOption = DEFAULT_HOME
 
 
 def download(
-    document_id: Annotated[str, typer.Argument(help="Identifiant du document")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier à écrire")],
+    document_id: Annotated[str, typer.Argument(help=_("Identifiant du document"))],
+    output: Annotated[Path, typer.Option("--output", "-o", help=_("Fichier à écrire"))],
     passphrase: PassphraseOption,
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
@@ -221,14 +243,14 @@ def download(
         keys = unlock(client, passphrase)
         entry = client.document(document_id, keys)
         with _progress() as bar:
-            task = bar.add_task("Téléchargement", total=entry.ciphertext_size)
+            task = bar.add_task(_("Téléchargement"), total=entry.ciphertext_size)
             client.download(document_id, output, keys, progress=lambda n: bar.advance(task, n))
-    console.print(f"Document enregistré dans {output}")
+    console.print(_("Document enregistré dans {path}").format(path=output))
 
 
 def rename(
-    document_id: Annotated[str, typer.Argument(help="Identifiant du document")],
-    name: Annotated[str, typer.Argument(help="Nouveau nom")],
+    document_id: Annotated[str, typer.Argument(help=_("Identifiant du document"))],
+    name: Annotated[str, typer.Argument(help=_("Nouveau nom"))],
     passphrase: PassphraseOption,
     home: HomeOption = DEFAULT_HOME,
 ) -> None:
@@ -236,7 +258,7 @@ def rename(
     state = require_session(home)
     with open_client(home, state) as client:
         client.rename(document_id, name, unlock(client, passphrase))
-    console.print("Document renommé.")
+    console.print(_("Document renommé."))
 
 
 def migrate(passphrase: PassphraseOption, home: HomeOption = DEFAULT_HOME) -> None:
@@ -246,25 +268,30 @@ def migrate(passphrase: PassphraseOption, home: HomeOption = DEFAULT_HOME) -> No
     with open_client(home, state) as client:
         keys = client.unlock(passphrase)
         if "crypto_format" not in client.account():
-            console.print("Ce serveur ne connaît pas encore le format 2.")
+            console.print(_("Ce serveur ne connaît pas encore le format 2."))
             raise typer.Exit(code=1)
         summary = client.migrate_to_v2(keys)
     console.print(
-        f"Votre coffre est au format 2 : {summary.bound} document(s) signé(s) maintenant, "
-        f"{summary.deposits_kept_v1} dépôt(s) gardé(s) tels quels, "
-        f"{summary.content_bytes_downloaded} octets lus, aucun renvoyé."
+        _(
+            "Votre coffre est au format 2 : {signed} document(s) signé(s) maintenant, "
+            "{kept} dépôt(s) gardé(s) tels quels, {read} octets lus, aucun renvoyé."
+        ).format(
+            signed=summary.bound,
+            kept=summary.deposits_kept_v1,
+            read=summary.content_bytes_downloaded,
+        )
     )
 
 
 def delete(
-    document_id: Annotated[str, typer.Argument(help="Identifiant du document")],
+    document_id: Annotated[str, typer.Argument(help=_("Identifiant du document"))],
     home: HomeOption = DEFAULT_HOME,
-    yes: Annotated[bool, typer.Option("--yes", help="Ne pas demander de confirmation")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help=_("Ne pas demander de confirmation"))] = False,
 ) -> None:
     """Delete a document for good (its key is destroyed)."""
     state = require_session(home)
-    if not yes and not typer.confirm("Supprimer ce document pour toujours ?"):
+    if not yes and not typer.confirm(_("Supprimer ce document pour toujours ?")):
         raise typer.Exit(code=1)
     with CoffreClient(state.server, token=state.token) as client:
         client.delete(document_id)
-    console.print("Document supprimé.")
+    console.print(_("Document supprimé."))

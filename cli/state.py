@@ -67,9 +67,11 @@ def require_session(home: Path) -> CliState:
     """The saved session, or a French message and exit code 1 when there is none."""
     import typer
 
+    from cli.i18n import _
+
     state = load_state(home)
     if state is None or not state.token:
-        typer.echo("Vous n'êtes pas connecté·e. Lancez d'abord : coffre login")
+        typer.echo(_("Aucune session ouverte sur cet ordinateur. Lancez d'abord : coffre login"))
         raise typer.Exit(code=1)
     return state
 

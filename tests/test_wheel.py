@@ -76,6 +76,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Runtime packages only, as in the image (the linters and test tools are not vendored).
     _run(["bash", "scripts/install-js"], cwd=source, env=_clean_env(npm_config_omit="dev"))
     _run([str(BIN / "pybabel"), "compile", "-d", "web/locale", "-D", "messages"], cwd=source)
+    _run([str(BIN / "pybabel"), "compile", "-d", "cli/locale", "-D", "cli"], cwd=source)
     dist = work / "dist"
     # The build backend (setuptools, wheel) is in the hash-pinned lock: no index needed.
     pip_wheel = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
@@ -271,4 +272,5 @@ def test_the_image_builds_its_wheel_from_the_same_inputs() -> None:
     assert packages <= copied, packages - copied
     assert "bash scripts/install-js" in dockerfile
     assert "pybabel compile -d web/locale -D messages" in dockerfile
+    assert "pybabel compile -d cli/locale -D cli" in dockerfile
     assert "COPY --from=js /src/web/static/vendor ./web/static/vendor" in dockerfile

@@ -15,10 +15,10 @@ kind cannot slip past by being computed.
 from __future__ import annotations
 
 import ast
-import runpy
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.catalogues import translated
 from web.console_strings import console_labels
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,6 +170,6 @@ def test_every_audit_kind_written_in_coffre_has_a_console_label_in_french_and_en
     labels = console_labels(lambda text: text)["actions"]
     missing = sorted(f"{kind} ({where})" for kind, where in kinds.items() if kind not in labels)
     assert missing == []
-    english = runpy.run_path(str(ROOT / "scripts/translations_en.py"))["EN"]
+    english = translated("en")
     untranslated = sorted(kind for kind in kinds if labels[kind] not in english)
     assert untranslated == []

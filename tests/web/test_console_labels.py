@@ -5,9 +5,9 @@ and the relays' (``relay.*``) entries are not shown as raw codes."""
 from __future__ import annotations
 
 import re
-import runpy
 from pathlib import Path
 
+from tests.catalogues import translated
 from web.console_strings import console_labels
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +30,6 @@ def test_every_referent_and_relay_audit_kind_has_a_plain_label_in_french_and_eng
     assert {"referent.designated", "referent.handover_accepted", "relay.taken"} <= kinds
     labels = console_labels(lambda text: text)["actions"]
     assert sorted(kinds - set(labels)) == []
-    english = runpy.run_path(str(ROOT / "scripts/translations_en.py"))["EN"]
+    english = translated("en")
     assert sorted(labels[kind] for kind in kinds if labels[kind] not in english) == []
     assert all(not labels[kind].startswith(("referent.", "relay.")) for kind in kinds)
