@@ -143,6 +143,26 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "votre kit."
         ),
         "wrong_recovery": _("L'identifiant ou le code de récupération n'est pas bon."),
+        # The recovery kit kept as an image, checked, made again (recovery-kit.js).
+        "kit_image_title": _("Mon code de récupération (Coffre)"),
+        "kit_image_line": _(
+            "Si vous oubliez votre phrase secrète, ce code ouvre votre coffre. Gardez-le "
+            "caché. Ne le donnez à personne."
+        ),
+        "kit_image_login": _("Identifiant :"),
+        "kit_image_file": _("code-recuperation-coffre.png"),
+        "kit_image_saved": _("L'image est dans vos téléchargements. Ne la montrez à personne."),
+        "kit_image_failed": _(
+            "L'image n'a pas pu être faite. Écrivez le code sur un papier, ou imprimez-le."
+        ),
+        "kit_check_group": _("Écrivez les 4 caractères du groupe n°{n}"),
+        "kit_check_wrong": _(
+            "Ce n'est pas le bon code. Regardez bien votre kit, puis essayez encore."
+        ),
+        "kit_check_done": _("C'est bon : vous avez gardé votre code de récupération."),
+        "kit_again_passphrase_missing": _("Écrivez votre phrase secrète."),
+        "kit_again_wrong": _("Ce n'est pas la bonne phrase secrète. Rien n'a changé."),
+        "kit_again_done": _("Voici votre nouveau code. L'ancien code ne marche plus."),
         "recovered": _(
             "Votre nouvelle phrase secrète est enregistrée. Tous vos documents sont là. Votre "
             "coffre est fermé sur vos autres appareils."

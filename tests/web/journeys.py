@@ -191,9 +191,63 @@ def confirm_share(page: Page) -> Locator:
 
 
 def my_shares(page: Page) -> Locator:
-    """Open "Mes partages" from the menu; returns the "grants" screen."""
-    page.get_by_role("button", name="Mes partages").click()
-    return visible_screen(page, "grants")
+    """Open "Partages" on the bottom bar; returns the "grants" screen."""
+    return go(page, "Partages", "grants")
+
+
+# The person's bottom bar (issue 18): its four places, by the screen each opens.
+BAR = {"Documents": "documents", "Partages": "grants", "Historique": "history", "Plus": "more"}
+
+
+def bottom_bar(page: Page) -> Locator:
+    bar = page.locator("#person-nav")
+    expect(bar).to_be_visible()
+    return bar
+
+
+def go(page: Page, place: str, screen: str | None = None) -> Locator:
+    """A place of the bottom bar ("Documents", "Partages", "Historique", "Plus");
+    returns the screen it opens (`screen`, or the place's own)."""
+    item = bottom_bar(page).get_by_role("button", name=re.compile(f"^{place}"))
+    return click_to_screen(page, item, screen or BAR[place])
+
+
+def go_more(page: Page, item: str, screen: str) -> Locator:
+    """An item of "Plus" (e.g. "Mon référent", "Tout récupérer"); returns its screen."""
+    more = go(page, "Plus")
+    control = more.get_by_role("button", name=re.compile(f"^{re.escape(item)}"))
+    return click_to_screen(page, control, screen)
+
+
+def shares_requests(page: Page) -> Locator:
+    """ "Partages", then its "Demandes reçues" part; returns the "requests" screen."""
+    shares = go(page, "Partages")
+    control = shares.get_by_role("button", name=re.compile("^Demandes reçues"))
+    return click_to_screen(page, control, "requests")
+
+
+def log_out_person(page: Page) -> Locator:
+    """ "Plus" → "Me déconnecter"; returns the welcome screen."""
+    more = go(page, "Plus")
+    more.get_by_role("button", name="Me déconnecter").click()
+    return visible_screen(page, "welcome")
+
+
+def keep_recovery_kit(page: Page) -> str:
+    """On the kit's screen: "J'ai gardé mon code", then the two groups asked typed back
+    (the kit check, issue 18); returns the code. Leaves the page where the kit leads."""
+    kit = visible_screen(page, "recovery")
+    code = kit.locator("#recovery-code").inner_text()
+    kit.get_by_role("button", name="J'ai gardé mon code").click()
+    check = visible_screen(page, "recovery-check")
+    groups = code.split("-")
+    for field in ("#recovery-check-1", "#recovery-check-2"):
+        label = check.locator(f'label[for="{field[1:]}"]').inner_text()
+        number = int(re.findall(r"\d+", label)[-1])
+        check.locator(field).fill(groups[number - 1])
+    check.get_by_role("button", name="Vérifier").click()
+    expect(check).to_be_hidden()
+    return code
 
 
 # -- through the Python client and the API ------------------------------------------------

@@ -20,7 +20,9 @@ from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
 from tests.web.journeys import (
     click_to_screen,
     describe_document,
+    keep_recovery_kit,
     log_in,
+    log_out_person,
     pick_pages,
     visible_screen,
 )
@@ -53,10 +55,7 @@ def sign_up(page: Page, base: str, login: str) -> str:
     form.get_by_label("Phrase secrète", exact=True).fill(PASSPHRASE)
     form.get_by_label("La même phrase secrète, encore une fois").fill(PASSPHRASE)
     form.get_by_role("button", name="Créer mon coffre").click()
-    visible_screen(page, "recovery")
-    code = page.locator("#recovery-code").inner_text()
-    page.get_by_label("J'ai écrit ou imprimé mon code").check()
-    page.get_by_role("button", name="Continuer").click()
+    code = keep_recovery_kit(page)
     visible_screen(page, "documents")
     return code
 
@@ -100,10 +99,10 @@ def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
     expect(page.locator("#recovery-qr svg")).to_be_visible()
     assert_accessible(page, "recovery")
     screenshot(page, "03-recovery-kit")
-    continue_button = page.get_by_role("button", name="Continuer")
-    expect(continue_button).to_be_disabled()
-    page.get_by_label("J'ai écrit ou imprimé mon code").check()
-    continue_button.click()
+    # No way out of the kit but keeping it: no bar, no log-out (issue 18).
+    expect(page.locator("#person-nav")).to_be_hidden()
+    expect(page.get_by_role("button", name="Me déconnecter")).to_be_hidden()
+    assert keep_recovery_kit(page) == code
 
     visible_screen(page, "documents")
     expect(page.get_by_text("Votre coffre est vide")).to_be_visible()
@@ -144,8 +143,7 @@ def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
         "migrated": True,
         "seen": {},
     }
-    page.get_by_role("button", name="Me déconnecter").click()
-    visible_screen(page, "welcome")
+    log_out_person(page)
     expect(page.get_by_text("Vous avez été déconnecté·e.")).to_be_visible()
     assert all(c["name"] != "coffre_session" for c in page.context.cookies())
 

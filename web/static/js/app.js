@@ -25,13 +25,17 @@ import { createProConnect, endProConnectSession } from "./proconnect.js";
 import { byId } from "./consent-common.js";
 import { createAddDocument } from "./add-document.js";
 import { createDocuments } from "./documents.js";
-import { passphraseProblem } from "./passphrase.js";
-import { drawQr } from "./qr-draw.js";
+import { clearCiphertexts } from "./doc-cache.js";
+import { passphraseProblem, watchNewPassphrases } from "./passphrase.js";
+import { createPersonNav } from "./person-nav.js";
+import { createRecoveryKit } from "./recovery-kit.js";
 import { createUi } from "./ui.js";
 import { wireListen } from "./listen.js";
 
-const STRINGS = JSON.parse(byId("coffre-strings").textContent);
 const CONFIG = JSON.parse(byId("coffre-config").textContent);
+// The page's texts in its language: a file the browser keeps a year (web/page_strings.py),
+// preloaded by the page; a second visit does not download them again.
+const STRINGS = await (await fetch(CONFIG.strings)).json();
 
 /** @type {any} */
 let C = null; // createCoffreCrypto(sodium)
@@ -57,6 +61,8 @@ let consent = []; // the consent modules: {screens, enter, actions, wipe, home?}
 let adding = null; // add-document.js: the add screens and the upload
 /** @type {any} */
 let documents = null; // documents.js: the list, one document, rename, delete
+/** @type {any} */
+let kit = null; // recovery-kit.js: the kit shown, saved, checked, made again
 
 // Libraries the first screens do not need are fetched only when used (prepaid data).
 const loaded = new Map();
@@ -87,16 +93,24 @@ function loadScript(url) {
 const ui = createUi(document, {
   working: STRINGS.working,
   signedIn: () => Boolean(state.keys),
-  menuShown: (name) => Boolean(state.keys) && name !== "recovery" && ["person", "professional"].includes(state.kind),
-  onShow: () => {
+  // The professional's menu; a person has the bottom bar (person-nav.js).
+  menuShown: (name) => Boolean(state.keys) && !KIT_SCREENS.has(name) && state.kind === "professional",
+  onShow: (name) => {
     for (const node of document.querySelectorAll("[data-role]")) {
       const item = /** @type {HTMLElement} */ (node);
       item.hidden = item.dataset.role !== state.kind;
     }
+    // A person logs out from "Plus"; nobody from the kit being kept (issue 18).
+    const headerLogout = document.querySelector("header [data-action=logout]");
+    if (headerLogout) /** @type {HTMLElement} */ (headerLogout).hidden = !state.keys || state.kind === "person" || KIT_SCREENS.has(name);
+    nav.update(name, Boolean(state.keys) && state.kind === "person");
   },
   push: true,
 });
-const { element, show, setStatus, showError, busy } = ui;
+const { show, setStatus, showError, busy } = ui;
+// The screens of a recovery kit being kept: no menu, no bar, no log-out there.
+const KIT_SCREENS = new Set(["recovery", "recovery-check"]);
+const nav = createPersonNav();
 // "Écouter" on every screen: the screen read aloud in the page's language (listen.js).
 wireListen({ S: STRINGS, say: setStatus });
 
@@ -168,6 +182,7 @@ function wipeKeys() {
   for (const doc of state.documents) if (doc.docKey && sodium) sodium.memzero(doc.docKey);
   for (const url of state.objectUrls) URL.revokeObjectURL(url);
   for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
+  clearCiphertexts(); // the documents' ciphertext kept while the vault was open (doc-cache.js)
   Object.assign(state, {
     keys: null, login: null, documents: [], current: null, pages: [], pendingUpload: null, objectUrls: [],
     accountId: null, kind: null, addTarget: null,
@@ -311,14 +326,8 @@ async function signedUp(account, me) {
  * @param {string} [status]
  */
 async function showRecoveryKit(code, login, status = "") {
-  byId("recovery-code").textContent = code;
-  byId("recovery-login").textContent = login;
-  // The code is written out in full above; the QR code is a convenience.
-  await drawQr(code, byId("recovery-qr"), "Byte", { loadScript, src: CONFIG.qrcode });
-  const kept = /** @type {HTMLInputElement} */ (byId("recovery-kept"));
-  kept.checked = false;
-  /** @type {HTMLButtonElement} */ (element("[data-action=recovery-done]")).disabled = true;
-  show("recovery", { status });
+  // Kept as an image or on paper, then checked (recovery-kit.js).
+  await kit.showKit(code, login, status);
 }
 
 /** @param {SubmitEvent} event */
@@ -400,7 +409,7 @@ function categoryOrder() {
 
 // ---------------------------------------------------------------------------- wiring
 
-const NEEDS_KEYS = new Set(["documents", "add-kind", "add-pages", "sending", "document", "rename", "delete", "recovery"]);
+const NEEDS_KEYS = new Set(["documents", "add-kind", "add-pages", "sending", "document", "rename", "delete", "recovery", "more"]);
 
 // A screen a consent module fills before showing it (its list is fetched again).
 /** @param {string} name */
@@ -418,16 +427,10 @@ function wire() {
   });
   byId("forgot-form").addEventListener("submit", access.onForgot);
   byId("reset-form").addEventListener("submit", access.onReset);
-  byId("recovery-kept").addEventListener("change", (event) => {
-    const kept = /** @type {HTMLInputElement} */ (event.target);
-    /** @type {HTMLButtonElement} */ (element("[data-action=recovery-done]")).disabled = !kept.checked;
-  });
   /** @type {Record<string, () => unknown>} */
   const actions = {
     logout: () => logout(STRINGS.keys_wiped, true),
     print: () => window.print(),
-    // After a reset the new vault is not open yet: back to the welcome screen.
-    "recovery-done": () => (state.keys ? home() : show("welcome")),
     add: () => adding.start(),
     send: () => adding.send(),
     retry: () => adding.retry(),
@@ -465,11 +468,14 @@ function wire() {
 }
 
 async function boot() {
+  // A strength meter under each new passphrase, fetched when one is first focused.
+  watchNewPassphrases({ S: STRINGS, CONFIG, loadScript });
   const module = await import(CONFIG.sodium);
   sodium = module.default;
   await sodium.ready;
   C = createCoffreCrypto(sodium);
   const base = { S: STRINGS, CONFIG, C, sodium, state, api, show, setStatus, showError, busy, loadScript, categoryLabel };
+  kit = createRecoveryKit({ ...base, kdf, home });
   documents = createDocuments({
     ...base,
     categoryOrder,
@@ -493,7 +499,7 @@ async function boot() {
   // Back from ProConnect: the passphrase still opens the vault; joining, it is chosen
   // here; the professional's "ProConnect" screen (proconnect.js).
   const proconnect = createProConnect({ STRINGS, CONFIG, C, sodium, state, api, kdf, saltFor, busy, showError, setStatus, show, openVault, home, signedUp });
-  consent = [createPersonConsent(helpers), createProConsent(helpers), createContactHelper(helpers), proconnect];
+  consent = [createPersonConsent(helpers), createProConsent(helpers), createContactHelper(helpers), proconnect, kit];
   wire();
   let session;
   try {
@@ -502,6 +508,8 @@ async function boot() {
   } catch {
     session = false;
   }
+  // No session: what a tab closed without log-out may have left (a shared computer).
+  if (!session) await clearCiphertexts();
   if (!session && (await proconnect.resume())) return;
   // Assisted sign-up: a professional's QR code opens /#invitation=CODE on the person's phone.
   const invitation = /^#invitation=([A-Za-z0-9-]{20,40})$/.exec(location.hash);

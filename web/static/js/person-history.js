@@ -7,6 +7,7 @@
 // file (the same columns as history.csv in the full export, client/export.py).
 import { day, el, fill, time } from "./consent-common.js";
 import { messageFor } from "./http.js";
+import { purposeNameOf } from "./purpose-words.js";
 
 // Columns of history.csv (client/export.py CSV_HEADERS): a spreadsheet reads them.
 export const CSV_HEADERS = [
@@ -141,7 +142,9 @@ export function createHistory(P) {
       who: someone(item.professional || item.who),
       documents: documentWords(item),
       category: item.category_label || "",
-      purpose_part: item.purpose_label ? fill(S.hist_purpose, { purpose: item.purpose_label }) : "",
+      purpose_part: item.purpose_label
+        ? fill(S.hist_purpose, { purpose: purposeNameOf(P.charter(), item.purpose || "", item.purpose_label) })
+        : "",
     };
     switch (item.action) {
       case "grant.pull": {
@@ -258,6 +261,8 @@ export function createHistory(P) {
   async function showHistory(status = "", options = {}) {
     try {
       await P.refreshDocuments();
+      // The purposes' everyday names (purpose-words.js); without them, the labels.
+      if (!P.charter()) await P.loadCharter().catch(() => null);
       items = await fetchItems();
       fillFilters(items, {});
       render();
@@ -287,8 +292,10 @@ export function createHistory(P) {
   return {
     sentence,
     fetchItems,
+    // Shown under the new notices (person-notifications.js: "Historique" is one place).
+    show: showHistory,
     screens: ["history"],
-    enter: { history: showHistory },
+    enter: {},
     actions: {},
     wipe() {
       items = [];

@@ -1,15 +1,24 @@
 // @ts-check
 // "Qui a ouvert mes documents": the person's notifications in plain sentences (a pull,
-// a request, a deposit, the référent and the relays), marked read once seen; the
-// counts in the menu.
+// a request, a deposit, the référent and the relays), at the top of "Historique" (one
+// place since issue 18), marked read once seen; the counts on the bottom bar.
 import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
 import { messageFor } from "./http.js";
 
 /** A notification as GET /notifications lists it. @typedef {{id: number, kind: string, created_at: string, read: boolean, data?: Record<string, any>}} Notice */
 
+/**
+ * Whether the screen `name` is not on view (the history failed to load, say).
+ * @param {string} name
+ */
+function byIdHidden(name) {
+  const section = /** @type {HTMLElement | null} */ (document.querySelector(`[data-screen="${name}"]`));
+  return !section || section.hidden;
+}
+
 /** @param {import("./types/page").PersonHelpers} P */
 export function createNotifications(P) {
-  const { S, api, show, setStatus, categoryLabel } = P;
+  const { S, api, categoryLabel } = P;
 
   // Who issued a reset code for the person's login, as the server recorded it.
   /** @param {Record<string, any>} data */
@@ -93,21 +102,41 @@ export function createNotifications(P) {
   }
 
   /**
-   * @param {string} [status]
-   * @param {Record<string, unknown>} [options]
+   * Put the notices in their list (the new ones marked); returns what marks them read,
+   * to run once the screen showing them is on view.
+   * @returns {Promise<() => Promise<void>>}
    */
-  async function showNotifications(status = "", options = {}) {
-    try {
-      if (!P.state.documents.length) await P.refreshDocuments();
-      const { notifications, unread } = await (await api("GET", "/notifications")).json();
-      renderNotices("notification-list", notifications, sentence, S.no_notifications, S.new_notice);
-      show("notifications", { status, ...options });
+  async function renderNotifications() {
+    if (!P.state.documents.length) await P.refreshDocuments();
+    const { notifications, unread } = await (await api("GET", "/notifications")).json();
+    renderNotices("notification-list", notifications, sentence, S.no_notifications, S.new_notice);
+    return async () => {
       if (unread && notifications.length) {
         await api("POST", "/notifications/read", { json: { up_to: notifications[0].id } });
         setCount("notifications-count", 0);
       }
+    };
+  }
+
+  /**
+   * "Historique": the notices on top, then the whole history with its filters
+   * (person-history.js); the notices are marked read once on view.
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options]
+   */
+  async function showWithHistory(status = "", options = {}) {
+    /** @type {(() => Promise<void>) | null} */
+    let markRead = null;
+    try {
+      markRead = await renderNotifications();
     } catch (error) {
-      setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
+      status = `${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`;
+    }
+    await P.history.show(status, options);
+    try {
+      if (markRead && !byIdHidden("history")) await markRead();
+    } catch {
+      // Marked read at the next visit.
     }
   }
 
@@ -125,8 +154,9 @@ export function createNotifications(P) {
 
   return {
     refreshCounts,
-    screens: ["notifications"],
-    enter: { notifications: showNotifications },
+    // "notifications" is kept as a name (an old link, the back button): it is "Historique".
+    screens: ["notifications", "history"],
+    enter: { notifications: showWithHistory, history: showWithHistory },
     actions: {},
     wipe() {
       /** @type {HTMLElement} */ (document.getElementById("notification-list")).replaceChildren();
