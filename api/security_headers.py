@@ -79,9 +79,10 @@ IMMUTABLE = b"public, max-age=31536000, immutable"
 
 def _cache_control(path: str, status: int, static_prefix: str) -> bytes:
     if path.startswith("/static/"):
-        versioned = path.startswith(("/static/vendor/", static_prefix + "/"))
+        versioned = path.startswith(("/static/vendor/", "/static/strings/", static_prefix + "/"))
         # Vendored file names carry their version (web/vendor.py), the page's own files
-        # the hash of their content (web/assets.py). Only what was found is kept: a 404
+        # and its texts the hash of their content (web/assets.py, web/page_strings.py).
+        # Only what was found is kept: a 404
         # under such a URL (a version no longer served) must be asked again.
         if versioned and (200 <= status < 300 or status == 304):
             return IMMUTABLE

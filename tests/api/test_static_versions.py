@@ -16,7 +16,16 @@ from api.security_headers import IMMUTABLE
 from web import STATIC_DIR
 from web.assets import VERSION_LENGTH, static_version
 
-PAGES = ["/", "/charte", "/charte/affiche", "/console", "/administration", "/structure", "/docs", "/guide"]
+PAGES = [
+    "/",
+    "/charte",
+    "/charte/affiche",
+    "/console",
+    "/administration",
+    "/structure",
+    "/docs",
+    "/guide",
+]
 
 
 class _Links(HTMLParser):
@@ -48,7 +57,10 @@ def test_every_page_names_its_own_files_under_the_running_version(api: TestClien
     seen = set()
     for path in PAGES:
         for url in _static_urls(api, path):
-            assert url.startswith((prefix + "/", "/static/vendor/")), (path, url)
+            assert url.startswith((prefix + "/", "/static/vendor/", "/static/strings/")), (
+                path,
+                url,
+            )
             seen.add(url)
     assert f"{prefix}/js/app.js" in seen
     assert f"{prefix}/css/coffre.css" in seen
@@ -126,3 +138,45 @@ def test_no_module_names_another_by_an_absolute_static_url() -> None:
             if absolute.search(code):
                 offenders.append(f"{path.name}:{number}")
     assert offenders == []
+
+
+def _strings_url(api: TestClient, language: str = "fr") -> str:
+    page = api.get("/", headers={"Accept-Language": language})
+    found = re.search(r'<link rel="preload" href="(/static/strings/[^"]+)"', page.text)
+    assert found, "the page preloads its texts"
+    return found.group(1)
+
+
+def test_the_pages_texts_are_a_file_the_browser_keeps(api: TestClient) -> None:
+    url = _strings_url(api)
+    texts = api.get(url)
+
+    assert re.fullmatch(r"/static/strings/fr-[0-9a-f]{16}\.json", url)
+    assert texts.status_code == 200
+    assert texts.headers["content-type"].startswith("application/json")
+    assert texts.headers["cache-control"] == IMMUTABLE.decode()
+    assert texts.json()["network_error"]  # the script's texts, in French
+    assert texts.json()["network_error"] not in api.get("/").text  # no longer in the page
+    assert f'"strings": "{url}"' in api.get("/").text  # the script's configuration names it
+
+
+def test_each_language_has_its_own_texts_url(api: TestClient) -> None:
+    french = _strings_url(api)
+    english = _strings_url(api, "en")
+
+    assert english.startswith("/static/strings/en-")
+    assert api.get(english).json()["network_error"] != api.get(french).json()["network_error"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["fr-0123456789abcdef.json", "xx-0123456789abcdef.json", "fr.json", "{url}x", "{url}.gz"],
+)
+def test_texts_of_a_version_not_served_are_a_404_nobody_keeps(api: TestClient, name: str) -> None:
+    path = name.format(url=_strings_url(api))
+    if not path.startswith("/"):
+        path = f"/static/strings/{path}"
+    response = api.get(path)
+
+    assert response.status_code == 404
+    assert response.headers["cache-control"] == "no-cache"

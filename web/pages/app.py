@@ -4,7 +4,7 @@ One HTML document holds every screen of the person's journey; the script shows
 one at a time (one action per screen) so that the unwrapped keys stay in the
 page's memory only, never in storage, and are wiped on log-out or inactivity.
 The server renders every text through gettext; the script reads its own strings
-from a JSON block, so no text is hard-coded in JavaScript.
+from a JSON file (web/page_strings.py), so no text is hard-coded in JavaScript.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from coffre.consent.service import TERRITORY_ZONE
 from coffre.vault.categories import CATEGORIES
 from web.assets import static_url
-from web.check_strings import check_strings
 from web.i18n import LANG_COOKIE, LANGUAGES, direction, negotiate, translations
+from web.page_strings import PATH as STRINGS_PATH
+from web.page_strings import page_strings, served
 from web.pins import root_pin
-from web.pro_network_strings import pro_network_strings
-from web.strings import PASSPHRASE_EXAMPLE, passphrase_examples, script_strings
+from web.strings import PASSPHRASE_EXAMPLE, passphrase_examples
 from web.vendor import vendored_libraries
 
 TEMPLATES = Jinja2Templates(
@@ -64,11 +64,8 @@ def vault_page(request: Request) -> Response:
         "gettext": gettext,
         "ngettext": catalogue.ngettext,
         "categories": categories,
-        "strings": {
-            **script_strings(gettext),
-            **pro_network_strings(gettext),
-            **check_strings(gettext),
-        },
+        # The script's texts: a file of their own, kept by the browser (web/page_strings.py).
+        "strings_url": page_strings(language).url(language),
         "vendor": vendored_libraries(),
         "max_document_bytes": settings.max_document_bytes,
         "idle_seconds": settings.session_idle_seconds,
@@ -88,6 +85,14 @@ def vault_page(request: Request) -> Response:
     }
     response: Response = TEMPLATES.TemplateResponse(request, "vault/app.html", context)
     return response
+
+
+@router.get(STRINGS_PATH + "/{name}")
+def vault_page_strings(name: str) -> Response:
+    body = served(name)
+    if body is None:
+        return Response(status_code=404)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/langue")
