@@ -257,8 +257,17 @@ test("errors are named after their kind and carry no secret", () => {
   }
 });
 
-test("the module logs nothing and imports nothing", () => {
-  const source = readFileSync(new URL("../static/js/coffre-crypto.js", import.meta.url), "utf8");
-  assert.doesNotMatch(source, /\bconsole\./);
-  assert.doesNotMatch(source, /^\s*import\b/m);
+test("the crypto modules log nothing and import only each other (not libsodium: it is passed in)", () => {
+  const parts = ["crypto-base.js", "crypto-keys.js", "crypto-accounts.js", "crypto-documents.js", "crypto-sharing.js"];
+  for (const name of ["coffre-crypto.js", ...parts]) {
+    const source = readFileSync(new URL(`../static/js/${name}`, import.meta.url), "utf8");
+    assert.doesNotMatch(source, /\bconsole\./, name);
+    for (const [, from] of source.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom "([^"]+)";$/gms)) {
+      assert.ok(parts.includes(from.replace(/^\.\//, "")), `${name} imports ${from}`);
+    }
+    // import("…") appears in JSDoc types only: the parts, and libsodium's declarations.
+    for (const [, from] of source.matchAll(/\bimport\("([^"]+)"\)/g)) {
+      assert.ok(parts.includes(from.replace(/^\.\//, "")) || from === "./types/vendor", `${name} imports ${from}`);
+    }
+  }
 });

@@ -11,6 +11,12 @@ import { REPO } from "./helpers.mjs";
 const JS = join(REPO, "web/static/js");
 const TYPED = [
   "coffre-crypto.js",
+  "crypto-base.js",
+  "crypto-keys.js",
+  "crypto-accounts.js",
+  "crypto-documents.js",
+  "crypto-sharing.js",
+  "ui.js",
   "kdf-client.js",
   "kdf-worker.js",
   "network.js",

@@ -4,50 +4,17 @@
 // coffre-crypto-v2.js and coffre-statements-v2.js; mirrors crypto/padding.py.
 
 import { InvalidInputError } from "./coffre-crypto.js";
+import { concat } from "./crypto-base.js";
+import { CHUNK_OVERHEAD, CHUNK_SIZE_MAX, CHUNK_SIZE_MIN, DEFAULT_CHUNK_SIZE } from "./crypto-documents.js";
 import { readInt } from "./coffre-json.js";
 
 export const CONTENT_SIZE_MAX = 2 ** 50;
 export const METADATA_BUCKETS = Object.freeze([256, 512, 1024]);
 export const PREFIX_BYTES_V2 = 41; // magic, version, chunk size, key commitment
 export const HEADER_BYTES_V2 = 65;
-export const CHUNK_OVERHEAD = 17;
-export const DEFAULT_CHUNK_SIZE = 65536;
-export const [CHUNK_SIZE_MIN, CHUNK_SIZE_MAX] = [1024, 4 * 1024 * 1024];
-export const EMPTY = new Uint8Array(0);
-
-/**
- * @param {unknown} value
- * @param {string} name
- * @returns {Uint8Array}
- */
-export function asBytes(value, name) {
-  if (value instanceof Uint8Array) return value;
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  throw new InvalidInputError(`${name} must be bytes`);
-}
-
-/**
- * @param {unknown} value
- * @param {string} name
- * @param {number} length
- */
-export function requireBytes(value, name, length) {
-  const bytes = asBytes(value, name);
-  if (bytes.length !== length) throw new InvalidInputError(`${name} must be ${length} bytes, got ${bytes.length}`);
-  return bytes;
-}
-
-/** @param {...Uint8Array} parts */
-export function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
+// The byte helpers and the stream sizes v2 shares with v1 (crypto-base.js, crypto-documents.js).
+export { asBytes, concat, EMPTY, requireBytes } from "./crypto-base.js";
+export { CHUNK_OVERHEAD, CHUNK_SIZE_MAX, CHUNK_SIZE_MIN, DEFAULT_CHUNK_SIZE } from "./crypto-documents.js";
 
 /** @param {number} n */
 export const uint32be = (n) => {

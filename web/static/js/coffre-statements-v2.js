@@ -2,15 +2,17 @@
 // Coffre crypto format v2, signed statements and what rests on them (crypto/SPEC.md
 // §23–§26): statements, document bindings and deposits (opening a document),
 // consent receipts v2, key pins, and the trust chain v2 with revocation lists.
-// Mirrors crypto/statements_v2.py, binding.py, consent_v2.py, pins.py and
+// Mirrors crypto/statements_v2.py, binding.py, consent_v2.py, pins.py (crypto-pins-v2.js) and
 // certificates_v2.py. Only libsodium.js functions (SPEC §14.5).
 //
 //     const v2 = createCoffreCryptoV2(sodium);
 //     const statements = createCoffreStatementsV2(sodium, v2);
 
 import { canonicalJson, InvalidInputError, SignatureError } from "./coffre-crypto.js";
+import { utf8 } from "./crypto-base.js";
 import { BindingError, StaleError } from "./coffre-crypto-v2.js";
 import { asBytes, concat, requireBytes } from "./coffre-bytes-v2.js";
+import { createKeyPins } from "./crypto-pins-v2.js";
 import { CLOCK_SKEW_MS, V2, checkNow, formatTime, isObject, hasExactly, readCode, readId, readInt, readObject, readSha256, readText, readTime } from "./coffre-json.js";
 
 /** @typedef {import("./types/vendor").Sodium} Sodium */
@@ -32,12 +34,6 @@ export const TYPES = Object.freeze({
 /** @type {Set<string>} */
 const ALL_TYPES = new Set(Object.values(TYPES));
 const STATEMENT_PREFIX_V2 = "coffre/v2/statement\n";
-const KEY_PIN_PREFIX = "coffre/v2/key-pin\n";
-export const PIN_QR_PREFIX = "COFFRE:V2:PIN:";
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-const PIN_IGNORED = new Set([" ", "\t", "\r", "\n", "-"]);
-/** @type {Record<string, string>} */
-const PIN_FORGIVEN = { 0: "O", 1: "I", 8: "B" };
 const VERSION_MAX = 2 ** 31 - 1;
 const DAY_MS = 86400 * 1000;
 const ENVELOPE = ["statement", "signer", "signature"];
@@ -50,27 +46,6 @@ const ROOT_MEMBERS = ["v", "type", "territory", "box_public_key", "sign_public_k
 const CERTIFICATE_MEMBERS = ["v", "type", "territory", "subject", "role", "structure", "display_name", "profession", "box_public_key", "sign_public_key", "issuer", "issued_at", "not_after"];
 const REVOCATION_MEMBERS = ["v", "type", "territory", "sequence", "issued_at", "next_update", "revoked"];
 const ROOT_CERTIFIES = ["structure_admin", "charter_officer"];
-const utf8 = (/** @type {string} */ text) => new TextEncoder().encode(text);
-
-/**
- * Base32 (RFC 4648 §6) without padding, most significant bits first.
- * @param {Uint8Array} bytes
- */
-function base32(bytes) {
-  let out = "";
-  let value = 0;
-  let bits = 0;
-  for (const b of bytes) {
-    value = ((value << 8) | b) & 0xfff;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
 
 /**
  * Statement functions of format v2, over a createCoffreCryptoV2 object.
@@ -79,6 +54,8 @@ function base32(bytes) {
  */
 export function createCoffreStatementsV2(sodium, v2) {
   const { v1, readKey } = v2;
+  // §25: the key pins (crypto-pins-v2.js); a trust root is checked by its pin (§26.4).
+  const { pinDigest, pinQrPayload, pinSpoken, parsePinQr, parsePinSpoken, matchesPin } = createKeyPins(sodium);
   /** @param {BytesLike} data */
   const sha256Hex = (data) => sodium.to_hex(sodium.crypto_hash_sha256(asBytes(data, "data")));
 
@@ -148,75 +125,6 @@ export function createCoffreStatementsV2(sodium, v2) {
     }
     if (!valid) throw new SignatureError("statement signature does not verify");
     return statement;
-  }
-
-  // §25 ---------------------------------------------------------------------------
-
-  /** d = BLAKE2b-256("coffre/v2/key-pin\n" || key) (SPEC §25.1). @param {BytesLike} signPublicKey */
-  const pinDigest = (signPublicKey) => sodium.crypto_generichash(32, concat(utf8(KEY_PIN_PREFIX), requireBytes(signPublicKey, "sign public key", 32)), null);
-  /** @param {string} body */
-  const checkChar = (body) => ALPHABET[sodium.crypto_generichash(32, utf8(body), null)[0] % 32];
-  /** "COFFRE:V2:PIN:" || Base32(d) (SPEC §25.2). @param {BytesLike} signPublicKey */
-  const pinQrPayload = (signPublicKey) => PIN_QR_PREFIX + base32(pinDigest(signPublicKey));
-
-  /**
-   * The 27 characters to read aloud, in 9 groups of 3 (SPEC §25.3).
-   * @param {BytesLike} signPublicKey
-   */
-  function pinSpoken(signPublicKey) {
-    const body = base32(pinDigest(signPublicKey)).slice(0, 26);
-    return /** @type {RegExpMatchArray} */ ((body + checkChar(body)).match(/.{3}/g)).join(" ");
-  }
-
-  /**
-   * The 32-byte digest of a QR payload (SPEC §25.2).
-   * @param {string} payload
-   */
-  function parsePinQr(payload) {
-    if (typeof payload !== "string" || !payload.startsWith(PIN_QR_PREFIX)) throw new InvalidInputError("not a Coffre v2 pin");
-    const body = payload.slice(PIN_QR_PREFIX.length);
-    if (body.length !== 52 || [...body].some((c) => !ALPHABET.includes(c))) throw new InvalidInputError("a pin QR payload holds 52 Base32 characters");
-    const digest = new Uint8Array(32);
-    let value = 0;
-    let bits = 0;
-    let i = 0;
-    for (const c of body) {
-      value = ((value << 5) | ALPHABET.indexOf(c)) & 0xfff;
-      bits += 5;
-      if (bits >= 8) {
-        if (i < 32) digest[i++] = (value >>> (bits - 8)) & 0xff;
-        bits -= 8;
-      }
-    }
-    if (base32(digest) !== body) throw new InvalidInputError("pin QR payload is not canonical");
-    return digest;
-  }
-
-  /**
-   * The 26 body characters of a typed pin (SPEC §25.3).
-   * @param {string} text
-   */
-  function parsePinSpoken(text) {
-    if (typeof text !== "string") throw new InvalidInputError("pin must be a string");
-    const kept = [...text].filter((c) => !PIN_IGNORED.has(c)).join("");
-    // eslint-disable-next-line no-control-regex -- every character outside ASCII
-    if (/[^\u0000-\u007f]/.test(kept)) throw new InvalidInputError("a pin is written with ASCII letters and digits only");
-    const cleaned = Array.from(kept.toUpperCase(), (c) => PIN_FORGIVEN[c] ?? c).join("");
-    if (cleaned.length !== 27 || [...cleaned].some((c) => !ALPHABET.includes(c))) throw new InvalidInputError("a pin has 27 characters of A-Z and 2-7");
-    const body = cleaned.slice(0, 26);
-    if (checkChar(body) !== cleaned[26]) throw new InvalidInputError("pin check character does not match");
-    return body;
-  }
-
-  /**
-   * True when `pin` (QR payload or spoken form) names this key (SPEC §25.4); malformed pins: InvalidInputError.
-   * @param {BytesLike} signPublicKey
-   * @param {string} pin
-   */
-  function matchesPin(signPublicKey, pin) {
-    const digest = pinDigest(signPublicKey);
-    if (typeof pin === "string" && pin.startsWith(PIN_QR_PREFIX)) return sodium.memcmp(parsePinQr(pin), digest);
-    return sodium.memcmp(utf8(parsePinSpoken(pin)), utf8(base32(digest).slice(0, 26)));
   }
 
   // §24 ---------------------------------------------------------------------------
