@@ -11,6 +11,12 @@ of the owner's binding envelope, JSON text) and, for an upload, ``Coffre-Documen
 (the id the client chose and signed); a rename sends ``binding`` in its body; a v1
 document is bound in place by ``PUT /documents/{id}/binding``. A download may ask for
 ``Range: bytes=0-N`` (its first bytes, a header).
+
+A download carries a strong ``ETag``: the SHA-256 of the stored ciphertext, which the
+list already gives (``ciphertext_sha256``), so it names the bytes and nothing secret.
+``If-None-Match`` naming it answers 304 without a body: the page keeps a document's
+ciphertext while the person is logged in (web/static/js/doc-cache.js). Who may read the
+document is decided first, as for a 200: a refused request is "not found" either way.
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ from coffre.vault.errors import (
     InvalidMetadata,
     InvalidSealedKey,
 )
-from coffre.vault.service import DocumentChange, DocumentView, NewContent
+from coffre.vault.service import HELD_ANY, DocumentChange, DocumentView, NewContent
 
 router = APIRouter(tags=["documents"])
 
@@ -144,17 +150,51 @@ def _range_end(value: str | None) -> int | None:
     return int(match.group(1))
 
 
-@router.get("/documents/{document_id}/content")
+# An entity tag of ours: the ciphertext's SHA-256 in hex, quoted (a strong validator).
+_ETAG = re.compile(r'(?:W/)?"([0-9a-f]{64})"')
+
+
+def _etag(sha256_hex: str) -> str:
+    return f'"{sha256_hex}"'
+
+
+def _held(value: str | None) -> frozenset[str]:
+    """The ciphertext hashes an ``If-None-Match`` names (RFC 9110 §13.1.2: ``*`` or a
+    list of entity tags, compared weakly); any other tag is nobody's, so ignored."""
+    if value is None:
+        return frozenset()
+    held: set[str] = set()
+    for tag in value.split(","):
+        tag = tag.strip()
+        match = _ETAG.fullmatch(tag)
+        if tag == "*":
+            held.add(HELD_ANY)
+        elif match is not None:
+            held.add(match.group(1))
+    return frozenset(held)
+
+
+@router.get("/documents/{document_id}/content", response_model=None)
 def download_document(
     document_id: PathId,
     actor: ActorDep,
     coffre: CoffreDep,
     range_: Annotated[Text | None, Header(alias="Range", max_length=100)] = None,
-) -> StreamingResponse:
+    if_none_match: Annotated[Text | None, Header(alias="If-None-Match", max_length=1000)] = None,
+) -> StreamingResponse | Response:
     end = _range_end(range_)
     first = None if end is None else end + 1
-    document, stream = coffre.vault.open_content(actor, document_id, first=first)
-    headers = {"Coffre-Ciphertext-Sha256": document.ciphertext_sha256, "Accept-Ranges": "bytes"}
+    document, stream = coffre.vault.open_content(
+        actor, document_id, first=first, held=_held(if_none_match)
+    )
+    etag = _etag(document.ciphertext_sha256)
+    if stream is None:  # the client holds these very bytes (RFC 9110 §15.4.5)
+        return Response(status_code=304, headers={"ETag": etag})
+    headers = {
+        "Coffre-Ciphertext-Sha256": document.ciphertext_sha256,
+        "Accept-Ranges": "bytes",
+        "ETag": etag,
+    }
     if first is None or document.ciphertext_size == 0:
         headers["Content-Length"] = str(document.ciphertext_size)
         return StreamingResponse(stream, media_type="application/octet-stream", headers=headers)

@@ -58,6 +58,7 @@ from crypto.statements_v2 import DOCUMENT_BINDING
 log = logging.getLogger(__name__)
 
 SEALED_KEY_SIZE = 80  # crypto_box_seal of a 32-byte key, SPEC §10
+HELD_ANY = "*"  # open_content(held=...): the client holds some version (If-None-Match: *)
 MIN_METADATA_SIZE = 1 + 24 + 16  # version + nonce + tag, SPEC §9
 MAX_METADATA_SIZE = 4096
 DOWNLOAD_CHUNK = 1024 * 1024
@@ -293,10 +294,20 @@ class VaultService:
                 return DocumentView(row[0], row[1].sealed_key)
 
     def open_content(
-        self, actor: Actor, document_id: str, *, first: int | None = None
-    ) -> tuple[Document, Iterator[bytes]]:
+        self,
+        actor: Actor,
+        document_id: str,
+        *,
+        first: int | None = None,
+        held: frozenset[str] = frozenset(),
+    ) -> tuple[Document, Iterator[bytes] | None]:
         """The document and a stream of its ciphertext, opened before the first byte is sent;
-        only its ``first`` bytes if given (a reader looking at a header)."""
+        only its ``first`` bytes if given (a reader looking at a header).
+
+        ``held``: the ciphertext hashes the client already holds (``HELD_ANY`` for any):
+        when the document's is one of them, no stream is opened (None) and the client
+        reads its own copy. Access is decided, and kept in the trail, exactly as for a
+        download first: holding a copy opens nothing that was refused."""
         with self._refusals(actor, document_id, refusals.DOWNLOAD):
             with self._db.unit_of_work() as db:
                 document, _ = self._visible(db, actor, document_id, Action.DOCUMENT_DOWNLOAD)
@@ -308,6 +319,8 @@ class VaultService:
                     audit.append(db, _entry(actor, action, document), self._clock.now())
             if document.object_key is None:
                 raise DocumentNotFound()
+        if HELD_ANY in held or document.ciphertext_sha256 in held:
+            return document, None
         if first is not None:  # at most a few MiB, read without the rest (a ranged GET)
             return document, iter([self._store.read_head(document.object_key, first)])
         # Large reads: each chunk is one hop through the server's thread pool.
