@@ -98,6 +98,11 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "rename_keeps_extension": _("Écrivez seulement le nom. Le type du fichier ne change pas."),
         "rename_missing": _("Écrivez le nouveau nom du document."),
         "deleted": _("Le document a été supprimé."),
+        # A row of the list and its actions, without opening the document (documents.js).
+        "doc_actions": _("Actions"),
+        "rename": _("Renommer"),
+        "share": _("Partager"),
+        "delete": _("Supprimer"),
         "decrypt_failed": _("Ce document ne peut pas être ouvert. Il a peut-être été abîmé."),
         # Format v2 on the person's side (documents-v2.js, migrate-v2.js): a document
         # whose parts do not belong together, or an older version than one seen.

@@ -4,12 +4,19 @@
 // and deleting. Dates are on the territory's clock (dates.js); the bytes come through
 // transfer.js's watchdog (a silent connection ends with "Réessayer"); a rename keeps
 // the extension (names.js).
+//
+// Each row of the list has its actions (rename, share, delete) behind "⋯ Actions": they
+// need the list's data only (name, category, expiry, keys), so nothing is downloaded
+// before the person opens the document. A document opened once is read again from the
+// ciphertext this device keeps while the vault is open (doc-cache.js), revalidated by
+// its ETag.
 import { byId, fill } from "./consent-common.js";
 import { calendarDay, day, dayKey } from "./dates.js";
 import { messageFor } from "./http.js";
 import { baseName, extensionFor, withExtension } from "./names.js";
-import { StallError, download as fetchDocument, stallMs } from "./transfer.js";
+import { StallError, stallMs } from "./transfer.js";
 import { documentsV2, refusedError } from "./documents-v2.js";
+import { createDocCache } from "./doc-cache.js";
 
 const SOON_DAYS = 60;
 
@@ -20,6 +27,9 @@ const SOON_DAYS = 60;
 export function createDocuments(ctx) {
   const { S, CONFIG, C, sodium, state, api, show, showError, setStatus, busy, categoryLabel, categoryOrder } = ctx;
   const V2 = documentsV2(ctx);
+  const cache = createDocCache({ api, accountId: () => state.accountId });
+  /** The screen the rename or delete screen was reached from ("document" or "documents"). */
+  let from = "documents";
 
   // A validity date is a calendar day; "today" is the territory's (dates.js).
   /** @param {string | null} expiresOn */
@@ -104,13 +114,113 @@ export function createDocuments(ctx) {
         const badge = expiryBadge(doc.expiresOn);
         if (badge) button.append(badge);
         button.addEventListener("click", () => openDocument(doc.id));
-        item.append(button);
+        item.append(button, ...rowActions(doc, name));
         items.append(item);
       }
       group.append(heading, items);
       list.append(group);
     }
     show("documents", { status });
+  }
+
+  // "⋯ Actions" under a row: a disclosure button (aria-expanded) showing the row's
+  // rename, share and delete buttons; their data-action is app.js's, run once the
+  // document is chosen here (its listener runs before the page's).
+  /**
+   * @param {any} doc
+   * @param {HTMLElement} name the row's name, which describes its "Actions" button
+   * @returns {HTMLElement[]}
+   */
+  function rowActions(doc, name) {
+    name.id = `doc-name-${doc.id}`;
+    const panel = document.createElement("div");
+    panel.className = "doc-actions";
+    panel.id = `doc-actions-${doc.id}`;
+    panel.hidden = true;
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "doc-more";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-controls", panel.id);
+    toggle.setAttribute("aria-describedby", name.id);
+    const dots = document.createElement("span");
+    dots.setAttribute("aria-hidden", "true");
+    dots.textContent = "⋯ ";
+    toggle.append(dots, S.doc_actions);
+    toggle.addEventListener("click", () => expand(toggle, panel, panel.hidden));
+    // Escape, on "Actions" or one of its buttons, closes them; the focus goes to "Actions".
+    for (const part of /** @type {HTMLElement[]} */ ([toggle, panel])) {
+      part.addEventListener("keydown", (event) => {
+        if (event.key !== "Escape" || panel.hidden) return;
+        expand(toggle, panel, false);
+        toggle.focus();
+      });
+    }
+    /** @type {[string, string, string?][]} */
+    const buttons = [
+      ["rename", S.rename],
+      ["share", S.share, "person"],
+      ["ask-delete", S.delete],
+    ];
+    for (const [action, label, role] of buttons) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.action = action;
+      if (role) button.dataset.role = role;
+      if (action === "ask-delete") button.className = "danger";
+      button.textContent = label;
+      button.addEventListener("click", () => choose(doc));
+      panel.append(button);
+    }
+    return [toggle, panel];
+  }
+
+  /**
+   * Show or hide a row's actions; one row's at a time.
+   * @param {HTMLElement} toggle
+   * @param {HTMLElement} panel
+   * @param {boolean} open
+   */
+  function expand(toggle, panel, open) {
+    if (open) {
+      for (const other of byId("document-list").querySelectorAll(".doc-more[aria-expanded=true]")) {
+        const shown = document.getElementById(String(other.getAttribute("aria-controls")));
+        if (shown) expand(/** @type {HTMLElement} */ (other), shown, false);
+      }
+    }
+    toggle.setAttribute("aria-expanded", String(open));
+    panel.hidden = !open;
+  }
+
+  /**
+   * The document an action of the list is about, without opening it: the document
+   * screen (reachable by the phone's history) is pointed at it with no content, so
+   * its buttons never act on another document than the one it names.
+   * @param {any} doc
+   */
+  function choose(doc) {
+    if (state.current === doc) return;
+    state.current = doc;
+    byId("doc-title").textContent = doc.meta.name;
+    byId("doc-facts").textContent = [categoryLabel(doc.category), `${S.added_on} ${day(doc.createdAt)}`].join(" · ");
+    byId("doc-preview").replaceChildren();
+    byId("doc-origin").hidden = true;
+    byId("doc-retry").hidden = true;
+    showError("doc-error", "");
+    const download = /** @type {HTMLAnchorElement} */ (byId("doc-download"));
+    download.removeAttribute("href");
+    download.hidden = true;
+  }
+
+  /** The screen on view now: where "Annuler" of rename and delete goes back to. */
+  function screenShown() {
+    const documentScreen = /** @type {HTMLElement | null} */ (document.querySelector('[data-screen="document"]'));
+    return documentScreen && !documentScreen.hidden ? "document" : "documents";
+  }
+
+  function back() {
+    if (from === "document" && state.current) return show("document");
+    return showDocuments();
   }
 
   /** "Déposé par Mme Dupont (CCAS de Clermont-Ferrand)": who says they put it there. */
@@ -141,7 +251,29 @@ export function createDocuments(ctx) {
   }
 
   // The document's bytes, decrypted here; a connection that goes silent ends after
-  // CONFIG.stallSeconds with a plain message and "Réessayer" (transfer.js).
+  // CONFIG.stallSeconds with a plain message and "Réessayer" (transfer.js). The
+  // ciphertext kept from an earlier opening is used when the server says it is still
+  // the document's (doc-cache.js); a kept copy that does not decrypt goes, and the
+  // document is downloaded once more.
+  /**
+   * @param {any} doc
+   * @returns {Promise<{chunks: Uint8Array[], sha256: string}>}
+   */
+  async function readContent(doc) {
+    const ciphertext = await cache.read(doc.id, stallMs(CONFIG));
+    let opened;
+    try {
+      opened = await V2.openContent(doc, ciphertext.body);
+      if (opened.sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
+    } catch (error) {
+      await ciphertext.discard();
+      if (ciphertext.kept && !(error instanceof StallError)) return readContent(doc);
+      throw error;
+    }
+    await ciphertext.keep();
+    return opened;
+  }
+
   /** @param {any} doc */
   async function loadContent(doc) {
     const preview = byId("doc-preview");
@@ -155,9 +287,7 @@ export function createDocuments(ctx) {
     byId("doc-retry").hidden = true;
     setStatus(S.opening);
     try {
-      const { body } = await fetchDocument((signal) => api("GET", `/documents/${doc.id}/content`, { signal }), stallMs(CONFIG));
-      const { chunks, sha256 } = await V2.openContent(doc, body);
-      if (sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
+      const { chunks } = await readContent(doc);
       const blob = new Blob(/** @type {BlobPart[]} */ (chunks), { type: doc.meta.mime });
       if (state.current !== doc) return; // the person went elsewhere meanwhile
       const url = URL.createObjectURL(blob);
@@ -202,6 +332,7 @@ export function createDocuments(ctx) {
     hint.hidden = !ext;
     form.expiry.value = state.current.expiresOn || "";
     showError("rename-error", "");
+    from = screenShown();
     show("rename");
   }
 
@@ -233,13 +364,16 @@ export function createDocuments(ctx) {
 
   function askDelete() {
     byId("delete-name").textContent = state.current.meta.name;
+    from = screenShown();
     show("delete");
   }
 
   async function onDelete() {
     try {
-      await api("DELETE", `/documents/${state.current.id}`);
+      const { id } = state.current;
+      await api("DELETE", `/documents/${id}`);
       state.current = null;
+      await cache.forget(id);
       await showDocuments(S.deleted);
     } catch (error) {
       setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
@@ -256,6 +390,7 @@ export function createDocuments(ctx) {
       rename: startRename,
       "ask-delete": askDelete,
       delete: onDelete,
+      "doc-back": back,
       "doc-retry": () => state.current && loadContent(state.current),
     },
   };

@@ -1,6 +1,7 @@
 // @ts-check
 // Sharing (docs/CONSENT.md): documents to a named professional, for one purpose of the
-// charter, for a limited time. From a document ("Partager") or from a request.
+// charter, for a limited time. From a document ("Partager" on its screen or in its row
+// of the list: the list's data is all a share needs) or from a request.
 //
 // Nothing is chosen for the person (issue 14): no purpose, professional, duration or
 // document is ticked in advance (only the document "Partager" was pressed on, which the
@@ -63,7 +64,11 @@ export function createShare(P) {
     }
     const purposes = P.charter().purposes.filter((/** @type {any} */ p) => p.categories.includes(doc.category));
     if (!purposes.length) return setStatus(S.share_no_purpose);
-    flow = { origin: "document", documents: [doc.id], request: null, purpose: null, professional: null, days: null, steps: [] };
+    // From the document's screen, or from its row in the list (nothing downloaded):
+    // "Retour" at the first step goes back there.
+    const onDocument = !(/** @type {HTMLElement} */ (document.querySelector('[data-screen="document"]')).hidden);
+    const origin = onDocument ? "document" : "documents";
+    flow = { origin, documents: [doc.id], request: null, purpose: null, professional: null, days: null, steps: [] };
     byId("share-purpose-doc").textContent = fill(S.share_document, { document: P.docTitle(doc) });
     const list = byId("share-purpose-list");
     list.replaceChildren(...purposes.map((/** @type {any} */ p) => choice("purpose", p.code, p.label, p.description, false)));

@@ -12,6 +12,7 @@
 import { ApiError } from "./http.js";
 import { download, stallMs, upload } from "./transfer.js";
 import { documentsV2 } from "./documents-v2.js";
+import { forgetCiphertext } from "./doc-cache.js";
 
 /**
  * The ApiError of a refused upload (the one error shape of api/errors.py).
@@ -53,6 +54,7 @@ export async function rekeyDocument(P, doc) {
     });
     if (answer.status < 200 || answer.status >= 300) throw refused(answer, S.network_error);
     V2.see(doc.id, version);
+    await forgetCiphertext(P.state.accountId, doc.id); // the old stream is no longer the document's
   } finally {
     sodium.memzero(newKey);
     for (const chunk of chunks) sodium.memzero(chunk);
