@@ -28,16 +28,18 @@ STRUCTURE_KINDS: Final[dict[str, str]] = {
 }
 
 PROFESSIONS: Final[dict[str, str]] = {
-    "assistant-service-social": N_("Assistant·e de service social"),
-    "conseiller-insertion": N_("Conseiller·e en insertion"),
-    "conseiller-esf": N_("Conseiller·e en économie sociale et familiale"),
-    "educateur-specialise": N_("Éducateur·rice spécialisé·e"),
+    "assistant-service-social": N_("Assistante ou assistant de service social"),
+    "conseiller-insertion": N_("Conseillère ou conseiller en insertion"),
+    "conseiller-esf": N_("Conseillère ou conseiller en économie sociale et familiale"),
+    "educateur-specialise": N_("Éducatrice ou éducateur spécialisé"),
     "agent-accueil": N_("Agent d'accueil"),
     "agent-instructeur": N_("Agent instructeur (CAF, CPAM, MDPH…)"),
-    "infirmier": N_("Infirmier·e"),
+    "infirmier": N_("Infirmière ou infirmier"),
     "medecin": N_("Médecin"),
-    "mandataire-judiciaire": N_("Mandataire judiciaire (curateur·rice, tuteur·rice)"),
-    "conseiller-penitentiaire": N_("Conseiller·e pénitentiaire d'insertion et de probation"),
+    "mandataire-judiciaire": N_("Mandataire judiciaire (curatelle, tutelle)"),
+    "conseiller-penitentiaire": N_(
+        "Conseillère ou conseiller pénitentiaire d'insertion et de probation"
+    ),
     "benevole": N_("Bénévole"),
     "autre": N_("Autre"),
 }

@@ -7,6 +7,7 @@ import { StallError } from "./transfer.js";
 import { refusedError } from "./documents-v2.js";
 import { rekeyDocument } from "./rekey-v2.js";
 import { createHeld } from "./person-held.js";
+import { purposeParagraph } from "./purpose-words.js";
 
 /** A share as GET /grants lists it. @typedef {Record<string, any>} Grant */
 /** A document a share names. @typedef {{id: string, category: string}} SharedDocument */
@@ -49,7 +50,7 @@ export function createGrants(P) {
       "li",
       { className: "card" },
       el("h2", { id: headingId, text: `${grant.professional_name}, ${grant.structure_name}` }),
-      el("p", { text: fill(S.grant_purpose, { purpose: grant.purpose_label }) }),
+      purposeParagraph(P.charter(), grant.purpose, grant.purpose_label, (purpose) => fill(S.grant_purpose, { purpose })),
       el("p", {
         text: grant.documents.length
           ? fill(S.grant_documents, { documents: grant.documents.map(sharedTitle).join(", ") })
@@ -80,6 +81,8 @@ export function createGrants(P) {
   async function showGrants(status = "", options = {}) {
     try {
       await P.refreshDocuments();
+      // The purposes' everyday names and examples (purpose-words.js); without them, the labels.
+      if (!P.charter()) await P.loadCharter().catch(() => null);
       const { grants } = await (await api("GET", "/grants")).json();
       const list = /** @type {HTMLElement} */ (document.getElementById("grant-list"));
       const notices = await held.cards(grants);

@@ -4,6 +4,7 @@
 import { button, byId, day, el, fill, setCount } from "./consent-common.js";
 import { calendarDay } from "./dates.js";
 import { messageFor } from "./http.js";
+import { purposeParagraph } from "./purpose-words.js";
 
 /** @param {any} P the helpers of consent-person.js */
 export function createRequests(P) {
@@ -22,7 +23,7 @@ export function createRequests(P) {
       { className: "card" },
       el("h2", { id: headingId, text: `${request.professional_name}, ${request.structure_name}` }),
       el("p", { text: fill(S.request_asks, { category: categoryLabel(request.category) }) }),
-      el("p", { text: fill(S.grant_purpose, { purpose: request.purpose_label }) }),
+      purposeParagraph(P.charter(), request.purpose, request.purpose_label, (purpose) => fill(S.grant_purpose, { purpose })),
     );
     if (request.message) card.append(el("p", { text: fill(S.request_message, { message: request.message }) }));
     if (request.due_on) card.append(el("p", { text: fill(S.request_due, { date: calendarDay(request.due_on) }) }));
@@ -36,6 +37,8 @@ export function createRequests(P) {
 
   async function showRequests(status = "", options = {}) {
     try {
+      // The purposes' everyday names and examples (purpose-words.js); without them, the labels.
+      if (!P.charter()) await P.loadCharter().catch(() => null);
       const { requests } = await (await api("GET", "/requests")).json();
       const list = byId("request-list");
       if (!requests.length) list.replaceChildren(el("p", { text: S.no_requests }));

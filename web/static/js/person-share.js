@@ -17,6 +17,7 @@ import { messageFor } from "./http.js";
 import { refusedError } from "./documents-v2.js";
 import { refusalMessage, sendGrant } from "./grant-send.js";
 import { TrustRefused } from "./trust-v2.js";
+import { purposeChoice, purposeName } from "./purpose-words.js";
 
 const DAY_MS = 86400000;
 const PRESET_DAYS = [1, 7, 30];
@@ -71,7 +72,7 @@ export function createShare(P) {
     flow = { origin, documents: [doc.id], request: null, purpose: null, professional: null, days: null, steps: [] };
     byId("share-purpose-doc").textContent = fill(S.share_document, { document: P.docTitle(doc) });
     const list = byId("share-purpose-list");
-    list.replaceChildren(...purposes.map((/** @type {any} */ p) => choice("purpose", p.code, p.label, p.description, false)));
+    list.replaceChildren(...purposes.map((/** @type {any} */ p) => purposeChoice(p)));
     showError("share-purpose-error", "");
     go("share-purpose");
   }
@@ -85,7 +86,7 @@ export function createShare(P) {
     flow.purpose = P.charter().purposes.find((/** @type {any} */ p) => p.code === code) || null;
     if (!flow.purpose) return askToChoose(form, "purpose", "share-purpose-error", S.choose_purpose);
     showError("share-purpose-error", "");
-    if (eligible().length > 1) return showPick(fill(S.pick_more, { purpose: flow.purpose.label }), flow.documents);
+    if (eligible().length > 1) return showPick(fill(S.pick_more, { purpose: purposeName(flow.purpose) }), flow.documents);
     await showProfessionals(form, "share-purpose-error");
   }
 
@@ -263,7 +264,7 @@ export function createShare(P) {
       document: titles(docs),
       n: docs.length,
       duration: durationLabel(flow.days),
-      purpose: flow.purpose.label,
+      purpose: purposeName(flow.purpose),
     });
     if (flow.maxPulls) summary += ` ${fill(S.share_summary_pulls, { n: flow.maxPulls })}`;
     byId("share-summary").textContent = summary;
@@ -272,7 +273,7 @@ export function createShare(P) {
     // Each choice on its own line, in large words, before "Oui, partager".
     byId("share-recap-who").textContent = flow.verified.name;
     byId("share-recap-structure").textContent = pro.structure.name;
-    byId("share-recap-purpose").textContent = flow.purpose.label;
+    byId("share-recap-purpose").textContent = purposeName(flow.purpose);
     byId("share-recap-documents").replaceChildren(
       el("ul", {}, ...docs.map((/** @type {any} */ doc) => el("li", { text: P.docTitle(doc) }))),
     );
