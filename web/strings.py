@@ -118,6 +118,36 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "encrypting": _("Protection du document…"),
         "sending": _("Envoi…"),
         "opening": _("Ouverture…"),
+        # A PDF shown page by page (pdf-view.js): Android phones have no PDF viewer.
+        "pdf_page_of": _("Page {n} sur {total}"),
+        "pdf_page_label": _("{name}, page {n} sur {total}"),
+        "pdf_zoom_group": _("Taille des pages"),
+        "pdf_zoom_in": _("Plus grand"),
+        "pdf_zoom_out": _("Plus petit"),
+        "pdf_page_failed": _("Cette page ne s'affiche pas."),
+        "pdf_not_shown": _(
+            "Ce document ne s'affiche pas ici. Touchez « Télécharger » pour l'ouvrir "
+            "sur votre téléphone."
+        ),
+        # A heavy PDF of scanned pages made lighter before it leaves (pdf-lighter.js),
+        # only if the person asks for it.
+        "lighter_offer": _(
+            "Ce document est lourd : {size}. Il peut devenir plus léger. Il partira plus "
+            "vite et utilisera moins d'internet. Les pages restent lisibles."
+        ),
+        "lighter_button": _("Rendre ce document plus léger"),
+        "lighter_working": _("Le document devient plus léger : page {n} sur {total}…"),
+        "lighter_done": _("Avant : {before}. Après : {after}."),
+        "lighter_keep_original": _("Garder le document d'origine"),
+        "lighter_kept": _("Vous gardez le document d'origine : {size}."),
+        "lighter_no_gain": _(
+            "Ce document ne devient pas plus léger. Vous gardez le document d'origine."
+        ),
+        "lighter_failed": _(
+            "Ce document n'a pas pu devenir plus léger. Vous gardez le document d'origine."
+        ),
+        "size_kb": _("{n} Ko"),
+        "size_mb": _("{n} Mo"),
         "percent": _("{n} %"),
         # A transfer with no progress for a while (CONFIG.stallSeconds): said, with "Réessayer".
         "upload_stalled": _(

@@ -168,7 +168,7 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
         f"pour Ouverture de droits au RSA le {today}"
     )
     expect(pro.locator("#shared-doc-mark")).to_have_text(mark)
-    expect(pro.locator("#shared-doc-preview iframe")).to_be_visible()
+    expect(pro.locator("#shared-doc-preview .pdf-view canvas").first).to_be_visible()
     download = pro.locator("#shared-doc-download")
     expect(download).to_have_attribute("href", re.compile("^blob:"))
     expect(download).to_have_attribute("download", "Carte d'identité - copie marquée.pdf")

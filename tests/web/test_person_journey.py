@@ -122,7 +122,8 @@ def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
 
     entry.click()
     visible_screen(page, "document")
-    expect(page.locator("#doc-preview iframe")).to_be_visible()
+    # pdf.js draws the PDF in the page (Android has no PDF viewer): tests/web/test_pdf_view.py.
+    expect(page.locator("#doc-preview .pdf-view canvas").first).to_be_visible(timeout=30_000)
     expect(page.locator("#doc-download")).to_have_attribute("href", re.compile("^blob:"))
     assert_accessible(page, "document")
     screenshot(page, "06-document")

@@ -157,7 +157,7 @@ def test_a_v2_share_opens_after_the_professional_compares_the_persons_pin(
     page.get_by_role("button", name="Ouvrir « cni »").click()
     visible_screen(page, "shared-document")
     expect(page.locator("#shared-doc-mark")).to_contain_text("Copie transmise à Mme Dupont")
-    expect(page.locator("#shared-doc-preview iframe")).to_be_visible()
+    expect(page.locator("#shared-doc-preview .pdf-view canvas").first).to_be_visible()
     assert_accessible(page, "v2-shared-document")
 
 
@@ -346,7 +346,7 @@ def test_a_v2_deposit_the_person_shares_back_opens_under_the_depositors_certifie
     page.get_by_role("button", name="Ouvrir « Attestation de domiciliation »").click()
     visible_screen(page, "shared-document")
     expect(page.locator("#shared-doc-title")).to_have_text("Attestation de domiciliation")
-    expect(page.locator("#shared-doc-preview iframe")).to_be_visible()
+    expect(page.locator("#shared-doc-preview .pdf-view canvas").first).to_be_visible()
     # On a browser that confirmed another territory root, her chain does not verify:
     # the deposit is refused, nothing shown.
     pin_root(page, OTHER_ROOT)

@@ -247,7 +247,7 @@ def test_a_document_whose_binding_is_swapped_is_refused_and_not_shown(
     fresh_list(page)
     open_document(page, "avis-0.pdf")
     expect(page.locator("#doc-error")).to_have_text(REFUSED, timeout=30_000)
-    expect(page.locator("#doc-preview img, #doc-preview iframe")).to_have_count(0)
+    expect(page.locator("#doc-preview img, #doc-preview .pdf-view")).to_have_count(0)
     assert page.locator("#doc-download").get_attribute("href") is None
     expect(page.locator("#doc-download")).to_be_hidden()
     expect(page.locator("#doc-retry")).to_be_hidden()
@@ -294,7 +294,7 @@ def test_an_older_version_or_a_binding_taken_away_is_refused(
     fresh_list(page)
     open_document(page, "avis-0.pdf")
     expect(page.locator("#doc-error")).to_have_text(REFUSED, timeout=30_000)
-    expect(page.locator("#doc-preview iframe")).to_have_count(0)
+    expect(page.locator("#doc-preview .pdf-view")).to_have_count(0)
 
     # Or it takes the binding away, as if the document were still an unbound v1 one:
     # this device knows the vault was migrated.
@@ -307,7 +307,7 @@ def test_an_older_version_or_a_binding_taken_away_is_refused(
     fresh_list(page)
     open_document(page, "avis-0.pdf")
     expect(page.locator("#doc-error")).to_have_text(REFUSED, timeout=30_000)
-    expect(page.locator("#doc-preview iframe")).to_have_count(0)
+    expect(page.locator("#doc-preview .pdf-view")).to_have_count(0)
 
 
 def v1_deposit(api: TestClient, world: World, content: bytes) -> str:

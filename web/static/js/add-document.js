@@ -6,7 +6,7 @@
 // answers). Into one's own vault (format v2: documents-v2.js), or (a professional's
 // deposit, pro-deposit.js) into the vault of `target` = {intro, sendLabel, path,
 // encrypt(…) for a v2 deposit or headers(…) for a v1 one, done()}.
-import { askToChoose, byId, checked, choiceMade } from "./consent-common.js";
+import { askToChoose, byId, checked, choiceMade, fill } from "./consent-common.js";
 import { messageFor } from "./http.js";
 import { StallError, stallMs, upload } from "./transfer.js";
 import { documentsV2 } from "./documents-v2.js";
@@ -15,9 +15,24 @@ const MAX_SIDE = 1600; // px: a phone photo of a page stays readable and weighs 
 const JPEG_QUALITY = 0.82;
 
 /**
+ * A heavy scanned PDF may be made lighter (pdf-lighter.js), if the person asks: `lighter`
+ * says where that stands, `original` keeps the bytes picked, `work` a change under way.
  * @typedef {{kind: "image" | "pdf", bytes: Uint8Array, width?: number, height?: number,
- *   thumbUrl?: string, name?: string}} Page
+ *   thumbUrl?: string, name?: string, original?: Uint8Array, work?: Promise<void>,
+ *   lighter?: "offer" | "working" | "done" | "kept" | "no_gain" | "failed", step?: string}} Page
  */
+
+/**
+ * A size as people read it: "850 Ko", "2,4 Mo" (in the page's language).
+ * @param {Record<string, string>} S
+ * @param {number} bytes
+ */
+export function sizeText(S, bytes) {
+  const format = (/** @type {number} */ n, /** @type {number} */ digits) =>
+    new Intl.NumberFormat(document.documentElement.lang || "fr", { maximumFractionDigits: digits }).format(n);
+  if (bytes < 1_000_000) return S.size_kb.replace("{n}", format(Math.max(1, Math.round(bytes / 1000)), 0));
+  return S.size_mb.replace("{n}", format(bytes / 1_000_000, 1));
+}
 
 /** @param {any} ctx the helpers app.js gives */
 export function createAddDocument(ctx) {
@@ -82,7 +97,10 @@ export function createAddDocument(ctx) {
     try {
       for (const file of input.files || []) {
         if (file.type === "application/pdf") {
-          state.pages.push({ kind: "pdf", bytes: new Uint8Array(await file.arrayBuffer()), name: file.name });
+          /** @type {Page} */
+          const page = { kind: "pdf", bytes: new Uint8Array(await file.arrayBuffer()), name: file.name };
+          state.pages.push(page);
+          offerLighter(page);
         } else if (file.type.startsWith("image/")) {
           const image = await downscale(file);
           state.pages.push({
@@ -105,9 +123,12 @@ export function createAddDocument(ctx) {
     }
   }
 
-  function renderPages() {
+  /** @param {Page} [focus] a page whose "plus léger" part takes the focus (its button, else its text) */
+  function renderPages(focus) {
     const list = byId("page-list");
     list.replaceChildren();
+    /** @type {{box: HTMLElement | null}} */
+    const focusLater = { box: null };
     state.pages.forEach((/** @type {Page} */ page, /** @type {number} */ index) => {
       const item = document.createElement("li");
       const label = `${S.page} ${index + 1}`;
@@ -120,6 +141,11 @@ export function createAddDocument(ctx) {
         const text = document.createElement("span");
         text.textContent = `${label} — PDF`;
         item.append(text);
+        if (page.lighter) {
+          const box = lighterBox(page);
+          item.append(box);
+          if (page === focus) focusLater.box = box;
+        }
       }
       const remove = document.createElement("button");
       remove.type = "button";
@@ -132,6 +158,102 @@ export function createAddDocument(ctx) {
       item.append(remove);
       list.append(item);
     });
+    if (focusLater.box) {
+      const target = focusLater.box.querySelector("button") || /** @type {HTMLElement} */ (focusLater.box.firstElementChild);
+      if (!(target instanceof HTMLButtonElement)) target.tabIndex = -1;
+      target.focus();
+    }
+  }
+
+  // A heavy PDF of scanned pages (pdf-lighter.js, imported only for one): the offer to
+  // make it lighter, with its size. Nothing is done unless the person asks; the
+  // original is kept and can be taken back.
+  /** @param {Page} page */
+  async function offerLighter(page) {
+    if (page.bytes.length <= 1_000_000) return; // pdf-lighter.js HEAVY_BYTES
+    try {
+      const { mostlyScanned } = await import("./pdf-lighter.js");
+      if (!(await mostlyScanned(CONFIG, page.bytes)) || !state.pages.includes(page)) return;
+      page.lighter = "offer";
+      renderPages();
+    } catch {
+      // pdf.js could not read it (or not load): no offer, the PDF goes as it is.
+    }
+  }
+
+  /** @param {Page} page */
+  function lighten(page) {
+    page.original = page.original || page.bytes;
+    page.lighter = "working";
+    page.step = "";
+    renderPages(page);
+    page.work = (async () => {
+      try {
+        const { makeLighter } = await import("./pdf-lighter.js");
+        await loadScript(CONFIG.pdflib);
+        const lighter = await makeLighter(CONFIG, window.PDFLib, /** @type {Uint8Array} */ (page.original), (n, total) => {
+          page.step = fill(S.lighter_working, { n, total });
+          const step = document.querySelector(`[data-lighter-step="${state.pages.indexOf(page)}"]`);
+          if (step) step.textContent = page.step;
+        });
+        if (lighter.length < /** @type {Uint8Array} */ (page.original).length) {
+          page.bytes = lighter;
+          page.lighter = "done";
+        } else {
+          page.lighter = "no_gain";
+        }
+      } catch {
+        page.bytes = /** @type {Uint8Array} */ (page.original);
+        page.lighter = "failed";
+      } finally {
+        page.work = undefined;
+        renderPages(page);
+      }
+    })();
+  }
+
+  /** @param {Page} page */
+  function keepOriginal(page) {
+    page.bytes = /** @type {Uint8Array} */ (page.original);
+    page.lighter = "kept";
+    renderPages(page);
+  }
+
+  /**
+   * What the person reads and can do about a heavy scanned PDF.
+   * @param {Page} page
+   */
+  function lighterBox(page) {
+    const box = document.createElement("div");
+    box.className = "lighter";
+    box.style.flexBasis = "100%"; // its own line under "Page n — PDF" (CSSOM: allowed by the CSP)
+    const text = document.createElement("p");
+    const original = page.original || page.bytes;
+    /** @type {[string, () => void] | null} */
+    let action = null;
+    if (page.lighter === "offer" || page.lighter === "kept") {
+      text.textContent = page.lighter === "offer" ? fill(S.lighter_offer, { size: sizeText(S, original.length) }) : fill(S.lighter_kept, { size: sizeText(S, original.length) });
+      action = [S.lighter_button, () => lighten(page)];
+    } else if (page.lighter === "working") {
+      text.setAttribute("role", "status");
+      text.dataset.lighterStep = String(state.pages.indexOf(page));
+      text.textContent = page.step || S.preparing;
+    } else if (page.lighter === "done") {
+      text.textContent = fill(S.lighter_done, { before: sizeText(S, original.length), after: sizeText(S, page.bytes.length) });
+      action = [S.lighter_keep_original, () => keepOriginal(page)];
+    } else {
+      text.textContent = page.lighter === "no_gain" ? S.lighter_no_gain : S.lighter_failed;
+    }
+    box.append(text);
+    if (action) {
+      const [label, onClick] = action;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.addEventListener("click", onClick);
+      box.append(button);
+    }
+    return box;
   }
 
   /**
@@ -171,6 +293,8 @@ export function createAddDocument(ctx) {
 
   async function onSend() {
     if (!state.pages.length) return showError("pages-error", S.no_pages);
+    // A PDF being made lighter is finished first (the person asked for it).
+    await Promise.all(state.pages.map((/** @type {Page} */ page) => page.work));
     const { C, sodium } = ctx;
     const category = checked(kindForm, "category");
     show("sending");

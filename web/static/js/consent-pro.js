@@ -300,7 +300,7 @@ export function createProConsent(ctx) {
       const url = URL.createObjectURL(new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (stamped)], { type: "application/pdf" }));
       state.objectUrls.push(url);
       const left = response.headers.get("Coffre-Pulls-Left");
-      showCopy({ name: name || title(meta.name), mark, url, left });
+      await showCopy({ name: name || title(meta.name), mark, url, left, stamped });
     } catch (error) {
       setStatus("");
       // In a v2 share every failure of the crypto is the server's doing or a broken copy:
@@ -345,15 +345,22 @@ export function createProConsent(ctx) {
     }
   }
 
-  /** @param {{name: string, mark: string, url: string, left: string | null}} copy */
-  function showCopy({ name, mark, url, left }) {
+  // The stamped copy is drawn page by page by pdf.js (pdf-view.js, imported only now),
+  // since Chrome on Android has no PDF viewer; the download stays either way.
+  /** @param {{name: string, mark: string, url: string, left: string | null, stamped: Uint8Array}} copy */
+  async function showCopy({ name, mark, url, left, stamped }) {
     byId("shared-doc-title").textContent = name;
     byId("shared-doc-mark").textContent = mark;
     byId("shared-doc-facts").textContent = left === null ? "" : fill(S.pulls_left, { n: left });
-    const frame = el("iframe");
-    frame.src = url;
-    frame.title = fill(S.stamped_copy_of, { document: name });
-    byId("shared-doc-preview").replaceChildren(frame);
+    const preview = byId("shared-doc-preview");
+    try {
+      const { showPdf } = await import("./pdf-view.js");
+      const view = await showPdf(CONFIG, stamped, { S, name: fill(S.stamped_copy_of, { document: name }) });
+      preview.replaceChildren(view.element);
+    } catch {
+      preview.replaceChildren(el("p", { text: S.pdf_not_shown }));
+    }
+    setStatus("");
     const download = /** @type {HTMLAnchorElement} */ (byId("shared-doc-download"));
     download.href = url;
     download.download = fill(S.stamped_file_name, { document: name });

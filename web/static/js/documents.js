@@ -300,10 +300,7 @@ export function createDocuments(ctx) {
         img.alt = doc.meta.name;
         preview.append(img);
       } else if (doc.meta.mime === "application/pdf") {
-        const frame = document.createElement("iframe");
-        frame.src = url;
-        frame.title = doc.meta.name;
-        preview.append(frame);
+        await showPdfIn(preview, blob, doc);
       }
       setStatus("");
     } catch (error) {
@@ -317,6 +314,27 @@ export function createDocuments(ctx) {
       if (error instanceof C.CryptoError) return showError("doc-error", S.decrypt_failed);
       showError("doc-error", error instanceof StallError ? S.download_stalled : S.download_failed);
       byId("doc-retry").hidden = false;
+    }
+  }
+
+  // A PDF is drawn page by page by pdf.js (pdf-view.js, imported only now: prepaid data),
+  // since Chrome on Android has no PDF viewer. One it cannot draw is said plainly; the
+  // "Télécharger" link stays either way.
+  /**
+   * @param {HTMLElement} preview
+   * @param {Blob} blob
+   * @param {any} doc
+   */
+  async function showPdfIn(preview, blob, doc) {
+    try {
+      const { showPdf } = await import("./pdf-view.js");
+      const view = await showPdf(CONFIG, new Uint8Array(await blob.arrayBuffer()), { S, name: doc.meta.name });
+      if (state.current !== doc) return view.destroy();
+      preview.append(view.element);
+    } catch {
+      const note = document.createElement("p");
+      note.textContent = S.pdf_not_shown;
+      preview.append(note);
     }
   }
 
