@@ -1,4 +1,5 @@
-"""Translations: every French text of the pages has an English translation, none stale."""
+"""Translations: every French text of the pages has an English translation, none stale;
+the person's screens are translated in every complete language; placeholders are kept."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
+
+from tests.catalogues import catalogue, person_msgids, placeholders, translated
+from web.i18n import LANGUAGES, locale_name
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,3 +46,35 @@ def test_every_text_of_the_pages_is_in_the_catalogue_and_translated(tmp_path: Pa
     # French. scripts/catalogues updates without fuzzy matching; none may be left.
     assert [m.id for m in catalogue if m.id and m.fuzzy] == []
     assert len(extracted) > 80
+
+
+# The languages whose catalogue covers every text of the person's screens (docs/
+# TRANSLATIONS.md). A language joins this list once its person's screens are translated.
+COMPLETE = ("en", "ar", "fa_AF", "ps", "uk")
+EVERY_LANGUAGE = sorted(
+    path.name for path in (ROOT / "web/locale").iterdir() if (path / "LC_MESSAGES").is_dir()
+)
+
+
+@pytest.mark.parametrize("language", COMPLETE)
+def test_every_text_of_the_person_screens_is_translated(language: str) -> None:
+    person = person_msgids()
+    assert len(person) > 300  # the scan finds the person's screens
+    missing = sorted(person - set(translated(language)))
+    assert missing == [], f"{language}: {len(missing)} untranslated, first: {missing[:5]}"
+
+
+@pytest.mark.parametrize("language", EVERY_LANGUAGE)
+def test_every_translation_keeps_its_placeholders_and_none_is_fuzzy(language: str) -> None:
+    messages = [m for m in catalogue(language) if m.id and isinstance(m.id, str)]
+    assert [m.id for m in messages if m.fuzzy] == []
+    changed = [
+        m.id for m in messages if m.string and placeholders(m.id) != placeholders(str(m.string))
+    ]
+    assert changed == [], f"{language}: placeholders lost or added in {changed[:5]}"
+
+
+def test_the_new_languages_are_offered_with_their_catalogues() -> None:
+    offered = {locale_name(code) for code in LANGUAGES} - {"fr"}
+    assert offered <= set(EVERY_LANGUAGE)
+    assert set(COMPLETE) <= offered
