@@ -19,8 +19,7 @@
 // the camera refused: the spoken pin stays, and a photo of the code (the file input's
 // capture attribute: the phone's camera app, no permission) is read with jsQR.
 
-/** The prefix of a pin's QR payload (SPEC §25.2). */
-export const PIN_QR_PREFIX = "COFFRE:V2:PIN:";
+import { PIN_QR_PREFIX } from "./crypto-pins-v2.js"; // "COFFRE:V2:PIN:" (SPEC §25.2)
 
 /** Frames are read this often while the camera runs (a low-end phone keeps up). */
 const FRAME_EVERY_MS = 250;
