@@ -57,8 +57,9 @@ NOT_PERSON_SCRIPTS = re.compile(
 def person_msgids() -> set[str]:
     """Every French string a person can read on the vault page: the person's templates,
     the script texts a person's module uses (web/strings.py script_strings, by the keys
-    the non-professional scripts name), the person's network texts and the trust scan's
-    and passphrase meter's (web/check_strings.py)."""
+    the non-professional scripts name), the person's network texts, the trust scan's and
+    passphrase meter's (web/check_strings.py) and the kinds of document."""
+    from coffre.vault.categories import CATEGORIES
     from web.check_strings import check_strings
     from web.strings import network_person_strings, script_strings
 
@@ -80,6 +81,7 @@ def person_msgids() -> set[str]:
     found |= {text for key, text in script_strings(lambda s: s).items() if key in keys}
     found |= set(network_person_strings(lambda s: s).values())
     found |= set(check_strings(lambda s: s).values())
+    found |= set(CATEGORIES.values())  # the kinds of document, on the list and the add screen
     return found
 
 
