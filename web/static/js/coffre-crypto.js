@@ -3,7 +3,7 @@
 //
 // Mirrors the Python package `crypto/` (PyNaCl) function by function, in
 // camelCase, on top of libsodium.js (`libsodium-wrappers-sumo`). This module
-// does not import libsodium: the caller passes the ready `sodium` object. This module
+// does not import libsodium: the caller passes the ready `sodium` object. It
 // puts together the parts, one per group of SPEC sections: crypto-base.js (types,
 // errors, canonical JSON), crypto-keys.js (§1–§6), crypto-accounts.js (the account
 // flows), crypto-documents.js (§7–§9) and crypto-sharing.js (§10–§12); and it answers
@@ -53,23 +53,13 @@ export {
 export { HEADER_BYTES, CHUNK_OVERHEAD, DEFAULT_CHUNK_SIZE, CHUNK_SIZE_MIN, CHUNK_SIZE_MAX } from "./crypto-documents.js";
 export { SEALED_KEY_BYTES } from "./crypto-sharing.js";
 
-// --- Types (JSDoc, checked by tsc: tsconfig.json; defined in crypto-base.js) ------------
+// --- Types (JSDoc, checked by tsc: tsconfig.json; defined in crypto-base.js, those the
+// page names through this module) ------------------------------------------------------
 
 /** @typedef {import("./crypto-base.js").Sodium} Sodium */
-/** @typedef {import("./crypto-base.js").StateAddress} StateAddress */
-/** @typedef {import("./crypto-base.js").BytesLike} BytesLike */
-/** @typedef {import("./crypto-base.js").ByteSource} ByteSource */
-/** @typedef {import("./crypto-base.js").KdfParams} KdfParams */
-/** @typedef {import("./crypto-base.js").KdfParamsJson} KdfParamsJson */
-/** @typedef {import("./crypto-base.js").DerivedKeys} DerivedKeys */
 /** @typedef {import("./crypto-base.js").AccountKeys} AccountKeys */
 /** @typedef {import("./crypto-base.js").DocumentMeta} DocumentMeta */
 /** @typedef {import("./crypto-base.js").Statement} Statement */
-/** @typedef {import("./crypto-base.js").Envelope} Envelope */
-/** @typedef {import("./crypto-base.js").NonceOption} NonceOption */
-/** @typedef {import("./crypto-base.js").Sha256} Sha256 */
-/** @typedef {import("./crypto-base.js").EncryptingStream} EncryptingStream */
-/** @typedef {import("./crypto-base.js").NewAccount} NewAccount */
 /** The object createCoffreCrypto returns. @typedef {ReturnType<typeof createCoffreCrypto>} CoffreCrypto */
 /** The KDF worker's answer. @typedef {{id: unknown, ok: true, result: unknown} | {id: unknown, ok: false, error: {name: string, message: string}}} WorkerAnswer */
 
@@ -99,102 +89,17 @@ export function createCoffreCrypto(sodium) {
     }
   }
   const keys = createKeyCrypto(sodium);
-  const accounts = createAccountCrypto(sodium, keys);
-  const documents = createDocumentCrypto(sodium, keys);
-  const sharing = createSharingCrypto(sodium, keys);
-  const {
-    b64encode, b64decode, subkey, newKdfParams, kdfParamsToJson, kdfParamsFromJson,
-    checkKdfParams, encodePassphrase, passphraseRoot, derivePassphraseKeys, newRecoverySecret,
-    deriveRecoveryKeys, formatRecoveryCode, parseRecoveryCode, newMasterKey, wrapMasterKey,
-    unwrapMasterKey, accountKeysFromSecrets, generateAccountKeys, wrapKeyring, unwrapKeyring,
-  } = keys;
-  const {
-    createAccount, signupBody, openMasterKey, openAccount, openAccountWithWrapKey,
-    openAccountWithRecovery, rewrapForNewPassphrase,
-  } = accounts;
-  const {
-    newDocumentKey, contentKey, metadataKey, createSha256, sha256Hex, ciphertextSize,
-    createStreamEncryptor, encryptStream, encryptToBlob, encryptBytes, createStreamDecryptor,
-    decryptStream, decryptToChunks, decryptToBlob, decryptBytes, documentMetadata,
-    metadataPlaintext, encryptMetadata, decryptMetadata,
-  } = documents;
-  const {
-    sealDocumentKey, openSealedKey, signedMessage, signStatement, verifyStatement, fingerprint,
-  } = sharing;
-
   return Object.freeze({
     FORMAT_NAME,
     FORMAT_VERSION,
     DEFAULT_CHUNK_SIZE,
     ...ERROR_CLASSES,
-    // §1
-    b64encode,
-    b64decode,
-    canonicalJson,
+    canonicalJson, // §1 (b64encode, b64decode: crypto-keys.js)
     canonicalJsonText,
-    // §2
-    subkey,
-    // §3
-    newKdfParams,
-    kdfParamsToJson,
-    kdfParamsFromJson,
-    checkKdfParams,
-    encodePassphrase,
-    passphraseRoot,
-    derivePassphraseKeys,
-    // §4
-    newRecoverySecret,
-    deriveRecoveryKeys,
-    formatRecoveryCode,
-    parseRecoveryCode,
-    // §5, §6
-    newMasterKey,
-    wrapMasterKey,
-    unwrapMasterKey,
-    accountKeysFromSecrets,
-    generateAccountKeys,
-    wrapKeyring,
-    unwrapKeyring,
-    // accounts
-    createAccount,
-    signupBody,
-    openMasterKey,
-    openAccount,
-    openAccountWithWrapKey,
-    openAccountWithRecovery,
-    rewrapForNewPassphrase,
-    // §7
-    newDocumentKey,
-    contentKey,
-    metadataKey,
-    // SHA-256
-    createSha256,
-    sha256Hex,
-    // §8
-    ciphertextSize,
-    createStreamEncryptor,
-    encryptStream,
-    encryptToBlob,
-    encryptBytes,
-    createStreamDecryptor,
-    decryptStream,
-    decryptToChunks,
-    decryptToBlob,
-    decryptBytes,
-    // §9
-    documentMetadata,
-    metadataPlaintext,
-    encryptMetadata,
-    decryptMetadata,
-    // §10
-    sealDocumentKey,
-    openSealedKey,
-    // §11
-    signedMessage,
-    signStatement,
-    verifyStatement,
-    // §12
-    fingerprint,
+    ...keys, // §1–§6
+    ...createAccountCrypto(sodium, keys), // the account flows (§3–§6)
+    ...createDocumentCrypto(sodium, keys), // §7–§9
+    ...createSharingCrypto(sodium, keys), // §10–§12
   });
 }
 

@@ -8,6 +8,7 @@
 // raising the error kinds of coffre-crypto.js. No libsodium here.
 
 import { InvalidInputError, UnsupportedVersionError } from "./coffre-crypto.js";
+import { isPlainObject } from "./crypto-base.js";
 
 /** A JSON value as parseStrictJson returns it (objects and arrays of JSON values). @typedef {null | boolean | number | string | any[] | {[name: string]: any}} JsonValue */
 
@@ -199,15 +200,8 @@ export function parseStrictJson(data) {
 
 // --- Member syntax (SPEC §18.3, §18.4) -------------------------------------------------
 
-/**
- * @param {unknown} value
- * @returns {value is Record<string, any>}
- */
-export function isObject(value) {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+// A JSON object: a plain object, not an array, null or a class instance (as v1's).
+export { isPlainObject as isObject };
 
 /**
  * True when `obj` has exactly the members `names` (any order).
@@ -230,7 +224,7 @@ export function hasExactly(obj, names) {
  * @returns {Record<string, any>}
  */
 export function readObject(value, members, kind, version = V2) {
-  if (!isObject(value)) throw new InvalidInputError("expected a JSON object");
+  if (!isPlainObject(value)) throw new InvalidInputError("expected a JSON object");
   const v = Object.prototype.hasOwnProperty.call(value, "v") ? value.v : undefined;
   if (typeof v !== "number" || !Number.isInteger(v)) throw new InvalidInputError('object must contain an integer "v"');
   if (v !== version) throw new UnsupportedVersionError(`unsupported version ${v}`);

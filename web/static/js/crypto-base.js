@@ -201,6 +201,28 @@ export function base32(bytes) {
 }
 
 /**
+ * The `length` bytes of Base32 `text` (characters of BASE32_ALPHABET, checked by the
+ * caller), most significant bits first; the caller checks the text was canonical.
+ * @param {string} text
+ * @param {number} length
+ */
+export function unbase32(text, length) {
+  const out = new Uint8Array(length);
+  let value = 0;
+  let bits = 0;
+  let i = 0;
+  for (const c of text) {
+    value = ((value << 5) | BASE32_ALPHABET.indexOf(c)) & 0xfff;
+    bits += 5;
+    if (bits >= 8) {
+      if (i < length) out[i++] = (value >>> (bits - 8)) & 0xff;
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+/**
  * RFC 8785 (JCS) text of a JSON value: objects (plain, string keys sorted by
  * UTF-16 code units), arrays, strings, finite numbers, booleans, null (SPEC §1).
  * Integers beyond ±(2^53 − 1), NaN, infinities, lone surrogates, undefined and

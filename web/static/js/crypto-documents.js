@@ -3,7 +3,7 @@
 // the content stream (§8), the metadata (§9). One part of createCoffreCrypto
 // (coffre-crypto.js).
 import { asBytes, ByteQueue, canonicalJson, concat, DecryptionError, EMPTY, hasExactly, InvalidInputError, isPlainObject, iterateBytes, KEY_BYTES, requireBytes, requireInt, SIZE_MAX, UnsupportedVersionError, utf8, sodiumTools } from "./crypto-base.js";
-import { PURPOSES } from "./crypto-keys.js";
+import { createBlobs, PURPOSES } from "./crypto-keys.js";
 
 /** @typedef {import("./crypto-base.js").ByteSource} ByteSource */
 /** @typedef {import("./crypto-base.js").BytesLike} BytesLike */
@@ -36,7 +36,8 @@ export function createDocumentCrypto(sodium, keys) {
   const TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
   const TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
   const { wipe, random, hex } = sodiumTools(sodium);
-  const { subkey, sealBlob, openBlob } = keys;
+  const { subkey } = keys;
+  const { sealBlob, openBlob } = createBlobs(sodium);
 
   // §7 -------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 // Coffre crypto format v1, the keys (crypto/SPEC.md): base64url (§1), subkeys (§2), the
 // passphrase KDF (§3), the recovery code (§4), the versioned AEAD blob and the master
 // key's wraps (§5), the keyring (§6). One part of createCoffreCrypto (coffre-crypto.js).
-import { asBytes, base32, BASE32_ALPHABET, concat, KEY_BYTES, DecryptionError, hasExactly, InvalidInputError, isPlainObject, isWellFormed, requireBytes, requireInt, UnsupportedVersionError, utf8, WeakParametersError, sodiumTools } from "./crypto-base.js";
+import { asBytes, base32, BASE32_ALPHABET, unbase32, concat, KEY_BYTES, DecryptionError, hasExactly, InvalidInputError, isPlainObject, isWellFormed, requireBytes, requireInt, UnsupportedVersionError, utf8, WeakParametersError, sodiumTools } from "./crypto-base.js";
 
 /** @typedef {import("./crypto-base.js").AccountKeys} AccountKeys */
 /** @typedef {import("./crypto-base.js").BytesLike} BytesLike */
@@ -51,6 +51,60 @@ const BLOB_OVERHEAD = 41; // version 1 + nonce 24 + tag 16
 export const WRAPPED_MASTER_KEY_BYTES = 73;
 export const WRAPPED_KEYRING_BYTES = 105;
 
+// §5.1 ---------------------------------------------------------------------------
+
+/**
+ * The versioned AEAD blob (SPEC §5.1) that wraps the master key (§5), the keyring (§6)
+ * and a document's metadata (§9), bound to a ready libsodium.js.
+ * @param {Sodium} sodium
+ */
+export function createBlobs(sodium) {
+  const { random } = sodiumTools(sodium);
+
+  /**
+   * @param {BytesLike} key
+   * @param {BytesLike} plaintext
+   * @param {Uint8Array} ad
+   * @param {NonceOption} [options]
+   */
+  function sealBlob(key, plaintext, ad, { nonce = null } = {}) {
+    const k = requireBytes(key, "key", KEY_BYTES);
+    const n = nonce == null ? random(NONCE_BYTES) : requireBytes(nonce, "nonce", NONCE_BYTES);
+    const body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(asBytes(plaintext, "plaintext"), ad, null, n, k);
+    return concat(Uint8Array.of(BLOB_VERSION), n, body);
+  }
+
+  /**
+   * @param {BytesLike} key
+   * @param {BytesLike} blob
+   * @param {Uint8Array} ad
+   * @param {number | null} [plaintextBytes]
+   * @returns {Uint8Array}
+   */
+  function openBlob(key, blob, ad, plaintextBytes = null) {
+    const k = requireBytes(key, "key", KEY_BYTES);
+    const data = asBytes(blob, "blob");
+    if (data.length < BLOB_OVERHEAD) throw new InvalidInputError("blob is too short");
+    if (data[0] !== BLOB_VERSION) throw new UnsupportedVersionError(`unsupported blob version ${data[0]}`);
+    if (plaintextBytes !== null && data.length !== BLOB_OVERHEAD + plaintextBytes) {
+      throw new InvalidInputError(`blob must be ${BLOB_OVERHEAD + plaintextBytes} bytes`);
+    }
+    try {
+      return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        data.subarray(1 + NONCE_BYTES),
+        ad,
+        data.subarray(1, 1 + NONCE_BYTES),
+        k,
+      );
+    } catch {
+      throw new DecryptionError("blob does not authenticate: wrong key or tampered");
+    }
+  }
+
+  return { sealBlob, openBlob };
+}
+
 /**
  * The key functions (SPEC §1–§6) bound to a ready libsodium.js.
  * @param {Sodium} sodium
@@ -58,6 +112,7 @@ export const WRAPPED_KEYRING_BYTES = 105;
 export function createKeyCrypto(sodium) {
   const B64 = sodium.base64_variants.URLSAFE_NO_PADDING;
   const { wipe, random } = sodiumTools(sodium);
+  const { sealBlob, openBlob } = createBlobs(sodium);
 
   // §1 -------------------------------------------------------------------------
 
@@ -218,26 +273,6 @@ export function createKeyCrypto(sodium) {
   // §4 -------------------------------------------------------------------------
 
   /**
-   * @param {string} text
-   * @param {number} length
-   */
-  function unbase32(text, length) {
-    const out = new Uint8Array(length);
-    let value = 0;
-    let bits = 0;
-    let i = 0;
-    for (const c of text) {
-      value = ((value << 5) | RECOVERY_ALPHABET.indexOf(c)) & 0xfff;
-      bits += 5;
-      if (bits >= 8) {
-        if (i < length) out[i++] = (value >>> (bits - 8)) & 0xff;
-        bits -= 8;
-      }
-    }
-    return out;
-  }
-
-  /**
    * @param {Uint8Array} secret
    */
   function checkChar(secret) {
@@ -295,49 +330,6 @@ export function createKeyCrypto(sodium) {
     if (base32(secret) !== body) throw new InvalidInputError("recovery code is not canonical");
     if (checkChar(secret) !== cleaned[26]) throw new InvalidInputError("recovery code check character does not match");
     return secret;
-  }
-
-  // §5.1 -----------------------------------------------------------------------
-
-  /**
-   * @param {BytesLike} key
-   * @param {BytesLike} plaintext
-   * @param {Uint8Array} ad
-   * @param {NonceOption} [options]
-   */
-  function sealBlob(key, plaintext, ad, { nonce = null } = {}) {
-    const k = requireBytes(key, "key", KEY_BYTES);
-    const n = nonce == null ? random(NONCE_BYTES) : requireBytes(nonce, "nonce", NONCE_BYTES);
-    const body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(asBytes(plaintext, "plaintext"), ad, null, n, k);
-    return concat(Uint8Array.of(BLOB_VERSION), n, body);
-  }
-
-  /**
-   * @param {BytesLike} key
-   * @param {BytesLike} blob
-   * @param {Uint8Array} ad
-   * @param {number | null} [plaintextBytes]
-   * @returns {Uint8Array}
-   */
-  function openBlob(key, blob, ad, plaintextBytes = null) {
-    const k = requireBytes(key, "key", KEY_BYTES);
-    const data = asBytes(blob, "blob");
-    if (data.length < BLOB_OVERHEAD) throw new InvalidInputError("blob is too short");
-    if (data[0] !== BLOB_VERSION) throw new UnsupportedVersionError(`unsupported blob version ${data[0]}`);
-    if (plaintextBytes !== null && data.length !== BLOB_OVERHEAD + plaintextBytes) {
-      throw new InvalidInputError(`blob must be ${BLOB_OVERHEAD + plaintextBytes} bytes`);
-    }
-    try {
-      return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        null,
-        data.subarray(1 + NONCE_BYTES),
-        ad,
-        data.subarray(1, 1 + NONCE_BYTES),
-        k,
-      );
-    } catch {
-      throw new DecryptionError("blob does not authenticate: wrong key or tampered");
-    }
   }
 
   // §5 -------------------------------------------------------------------------
@@ -484,8 +476,6 @@ export function createKeyCrypto(sodium) {
     deriveRecoveryKeys,
     formatRecoveryCode,
     parseRecoveryCode,
-    sealBlob,
-    openBlob,
     newMasterKey,
     wrapMasterKey,
     unwrapMasterKey,

@@ -3,7 +3,7 @@
 // digest of a signing key, its QR payload (what a camera scans), its spoken form (what
 // people read aloud or type), and matching a pin against a key. Part of
 // createCoffreStatementsV2 (coffre-statements-v2.js), which checks a trust root by its pin.
-import { base32, BASE32_ALPHABET as ALPHABET, concat, InvalidInputError, requireBytes, utf8 } from "./crypto-base.js";
+import { base32, BASE32_ALPHABET as ALPHABET, concat, InvalidInputError, requireBytes, unbase32, utf8 } from "./crypto-base.js";
 
 /** @typedef {import("./types/vendor").Sodium} Sodium */
 /** @typedef {import("./crypto-base.js").BytesLike} BytesLike */
@@ -43,18 +43,7 @@ export function createKeyPins(sodium) {
     if (typeof payload !== "string" || !payload.startsWith(PIN_QR_PREFIX)) throw new InvalidInputError("not a Coffre v2 pin");
     const body = payload.slice(PIN_QR_PREFIX.length);
     if (body.length !== 52 || [...body].some((c) => !ALPHABET.includes(c))) throw new InvalidInputError("a pin QR payload holds 52 Base32 characters");
-    const digest = new Uint8Array(32);
-    let value = 0;
-    let bits = 0;
-    let i = 0;
-    for (const c of body) {
-      value = ((value << 5) | ALPHABET.indexOf(c)) & 0xfff;
-      bits += 5;
-      if (bits >= 8) {
-        if (i < 32) digest[i++] = (value >>> (bits - 8)) & 0xff;
-        bits -= 8;
-      }
-    }
+    const digest = unbase32(body, 32);
     if (base32(digest) !== body) throw new InvalidInputError("pin QR payload is not canonical");
     return digest;
   }
