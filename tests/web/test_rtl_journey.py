@@ -172,3 +172,16 @@ def test_the_journey_in_arabic_right_to_left_at_360_px(
     html_is(page, "ar", "rtl")
     assert_accessible(page, "ar-grants")
     screenshot(page, "96-grants-ar")
+
+
+def test_the_charter_page_in_pashto_is_right_to_left_at_360_px(
+    world: World, page: Page, live_server: str
+) -> None:
+    page.goto(f"{live_server}/langue?lang=ps")
+    page.goto(f"{live_server}/charte")
+    html_is(page, "ps", "rtl")
+    expect(page.locator("h2").first).to_be_visible()
+    # Its own words in Pashto; the charter's text is the territory's, in French.
+    expect(page.locator("body")).to_contain_text("د شريکولو منشور")
+    assert_accessible(page, "ps-charter")
+    screenshot(page, "97-charter-ps")
