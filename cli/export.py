@@ -22,6 +22,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from cli.i18n import N_, _
 from cli.options import DEFAULT_HOME, HomeOption, PassphraseOption
 from cli.state import require_session
 from client import CoffreClient
@@ -29,16 +30,18 @@ from client.export import OUTCOMES_FR, export_vault
 from client.export import history as fetch_history
 
 console = Console()
+# client/export.py's OUTCOMES_FR, marked here for the CLI's catalogue (domain cli).
+OUTCOMES = (N_("effectué"), N_("refusé"), N_("échoué"))
 
 
 def history(
     home: HomeOption = DEFAULT_HOME,
     document: Annotated[
-        str | None, typer.Option("--document", help="Seulement ce document (identifiant)")
+        str | None, typer.Option("--document", help=_("Seulement ce document (identifiant)"))
     ] = None,
     professional: Annotated[
         str | None,
-        typer.Option("--professional", help="Seulement ce·tte professionnel·le (identifiant)"),
+        typer.Option("--professional", help=_("Seulement ce professionnel (identifiant)")),
     ] = None,
 ) -> None:
     """Show who opened your documents, your shares, deposits, requests and logins."""
@@ -46,39 +49,45 @@ def history(
     with CoffreClient(state.server, token=state.token) as client:
         items = fetch_history(client, document=document, professional=professional)
     if not items:
-        console.print("Rien à afficher.")
+        console.print(_("Rien à afficher."))
         return
-    table = Table("Date", "Ce qui s'est passé", "Résultat")
+    table = Table(_("Date"), _("Ce qui s'est passé"), _("Résultat"))
     for item in items:
         at = datetime.fromisoformat(str(item["at"])).astimezone()
         outcome = str(item["outcome"])
         table.add_row(
             at.strftime("%d/%m/%Y %H:%M"),
             str(item["summary"]),
-            OUTCOMES_FR.get(outcome, outcome),
+            _(OUTCOMES_FR[outcome]) if outcome in OUTCOMES_FR else outcome,
         )
     console.print(table)
 
 
 def export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier ZIP à écrire")],
+    output: Annotated[Path, typer.Option("--output", "-o", help=_("Fichier à écrire (.zip)"))],
     passphrase: PassphraseOption,
     home: HomeOption = DEFAULT_HOME,
     root: Annotated[
         str | None,
         typer.Option(
             "--root",
-            help="Empreinte de la racine du territoire, telle que publiée avec la charte "
-            "(pour vérifier l'origine des documents déposés)",
+            help=_(
+                "Code du territoire, tel que publié avec la charte "
+                "(pour vérifier d'où viennent les documents déposés)"
+            ),
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Remplacer le fichier s'il existe déjà")
+        bool, typer.Option("--force", help=_("Remplacer le fichier s'il existe déjà"))
     ] = False,
 ) -> None:
     """Export your whole vault: every document decrypted here, and your history, in one ZIP."""
     if output.exists() and not force:
-        console.print(f"{output} existe déjà. Choisissez un autre nom, ou ajoutez --force.")
+        console.print(
+            _("{path} existe déjà. Choisissez un autre nom, ou ajoutez --force.").format(
+                path=output
+            )
+        )
         raise typer.Exit(code=1)
     state = require_session(home)
     with CoffreClient(state.server, token=state.token) as client:
@@ -91,7 +100,7 @@ def export(
             TimeRemainingColumn(),
             console=console,
         ) as bar:
-            task = bar.add_task("Téléchargement et déchiffrement", total=None)
+            task = bar.add_task(_("Téléchargement et ouverture des documents"), total=None)
             summary = export_vault(
                 client,
                 keys,
@@ -100,13 +109,19 @@ def export(
                 pinned_root=root,
             )
     console.print(
-        f"Export écrit dans {summary.path} : {summary.documents} document(s). "
-        "Ce fichier n'est pas chiffré : gardez-le en lieu sûr."
+        _(
+            "Tout est dans {path} : {n} document(s). Dans ce fichier, tout le monde peut "
+            "lire vos documents : gardez-le en lieu sûr."
+        ).format(path=summary.path, n=summary.documents)
     )
     if summary.deposits:
         console.print(
-            f"Documents déposés par un·e professionnel·le : {summary.deposits}, "
-            f"dont {summary.deposits_verified} à l'origine vérifiée."
+            _(
+                "Documents déposés par un professionnel : {n}, dont {verified} dont "
+                "l'origine est vérifiée."
+            ).format(n=summary.deposits, verified=summary.deposits_verified)
         )
     if summary.deposits_verified < summary.deposits:
-        console.print("Voir manifest.json (« problem ») pour ceux qui n'ont pas pu être vérifiés.")
+        console.print(
+            _("Voir manifest.json (« problem ») pour ceux qui n'ont pas pu être vérifiés.")
+        )

@@ -53,8 +53,12 @@ app.command("download", help=_("Enregistrer un de vos documents sur cet ordinate
 app.command("rename", help=_("Changer le nom d'un document."))(person.rename)
 app.command("migrate")(person.migrate)
 app.command("delete", help=_("Supprimer un document pour toujours."))(person.delete)
-app.command("history")(export.history)
-app.command("export")(export.export)
+app.command(
+    "history", help=_("Voir qui a ouvert vos documents, vos partages, dépôts et demandes.")
+)(export.history)
+app.command(
+    "export", help=_("Récupérer tout votre coffre : vos documents et l'historique, en un fichier.")
+)(export.export)
 app.command("shared")(professional.shared)
 app.command("pull")(professional.pull)
 app.command("confirm-person")(professional.confirm_person)
