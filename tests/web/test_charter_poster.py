@@ -55,7 +55,7 @@ def read_qr(png: Path) -> str:
 def test_the_poster_carries_the_roots_qr_code_and_spoken_pin_on_one_a4_page(
     world: World, page: Page, live_server: str, tmp_path: Path
 ) -> None:
-    html = unescape(httpx.get(f"{live_server}/charte/affiche").text)
+    html = unescape(httpx.get(f"{live_server}/charte/affiche", timeout=60).text)
     assert root_pin(world.admin) in html
     assert LINE in html
     page.goto(f"{live_server}/charte/affiche")
@@ -77,11 +77,11 @@ def test_the_poster_carries_the_roots_qr_code_and_spoken_pin_on_one_a4_page(
 def test_the_charter_page_and_the_structure_page_link_to_the_poster(
     world: World, live_server: str
 ) -> None:
-    assert 'href="/charte/affiche"' in httpx.get(f"{live_server}/charte").text
-    assert 'href="/charte/affiche"' in httpx.get(f"{live_server}/structure").text
+    assert 'href="/charte/affiche"' in httpx.get(f"{live_server}/charte", timeout=60).text
+    assert 'href="/charte/affiche"' in httpx.get(f"{live_server}/structure", timeout=60).text
 
 
 def test_before_the_root_is_published_the_poster_says_so(live_server: str) -> None:
-    html = unescape(httpx.get(f"{live_server}/charte/affiche").text)
+    html = unescape(httpx.get(f"{live_server}/charte/affiche", timeout=60).text)
     assert "n'est pas encore publiée" in html
     assert "<svg" not in html

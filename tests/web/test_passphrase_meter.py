@@ -78,7 +78,7 @@ def test_the_suggested_words_are_shown_and_nothing_is_written_for_the_person(
     expect(field).to_have_value("")
     # Typed by the person, the suggestion is solid (four words from the list).
     field.press_sequentially(words.group(1))
-    expect(page.locator("#signup-passphrase-meter-text")).to_contain_text("Solide")
+    expect(page.locator("#signup-passphrase-meter-text")).to_contain_text("Solide", timeout=30_000)
     assert_accessible(page, "passphrase-suggestion")
 
 
