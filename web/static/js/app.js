@@ -12,23 +12,16 @@
 // professional's shared documents, deposits and notifications) lives in
 // consent-person.js and consent-pro.js and the modules they put together; this file
 // gives them its helpers (the add screens also serve a professional's deposit).
-import { createCoffreCrypto } from "./coffre-crypto.js";
+// The welcome screen needs only the small modules imported here. libsodium (~190 KB
+// compressed), the crypto and the screens after log-in come when the person goes on to
+// sign up, log in or unlock (loadVault), the professionals' modules only for a
+// professional (loadProModules): prepaid data, tests/web/test_data_budget.py.
 import { ApiError, messageFor, request } from "./http.js";
-import { createKdfClient } from "./kdf-client.js";
-import { canonicalLogin, signupBodyV2 } from "./kdf-v2.js";
-import { createPersonConsent } from "./consent-person.js";
-import { createProConsent } from "./consent-pro.js";
-import { createContactHelper } from "./contact-helper.js";
 import { createResetNotice } from "./person-reset.js";
-import { createRegainAccess } from "./regain-access.js";
-import { createProConnect, endProConnectSession } from "./proconnect.js";
 import { byId } from "./consent-common.js";
-import { createAddDocument } from "./add-document.js";
-import { createDocuments } from "./documents.js";
 import { clearCiphertexts } from "./doc-cache.js";
 import { passphraseProblem, watchNewPassphrases } from "./passphrase.js";
 import { createPersonNav } from "./person-nav.js";
-import { createRecoveryKit } from "./recovery-kit.js";
 import { createUi } from "./ui.js";
 import { wireListen } from "./listen.js";
 
@@ -63,6 +56,14 @@ let adding = null; // add-document.js: the add screens and the upload
 let documents = null; // documents.js: the list, one document, rename, delete
 /** @type {any} */
 let kit = null; // recovery-kit.js: the kit shown, saved, checked, made again
+/** @type {any} */
+let M = null; // the vault's modules once loaded (loadVault): {canonicalLogin, signupBodyV2, …}
+/** @type {any} */
+let helpers = null; // what the screens' modules are given (loadVault)
+/** @type {Record<string, () => unknown>} */
+let actions = {}; // data-action name -> what it does (wire)
+/** @type {any} */
+let proconnect = null; // proconnect.js, when ProConnect is on (the page has its forms)
 
 // Libraries the first screens do not need are fetched only when used (prepaid data).
 const loaded = new Map();
@@ -127,8 +128,15 @@ function api(method, path, options) {
 
 // ------------------------------------------------------------------------ KDF worker
 
-const kdfClient = createKdfClient();
-const kdf = kdfClient.call;
+/** @type {any} */
+let kdfClient = null; // kdf-client.js, made with the vault's modules
+/**
+ * @param {string} op
+ * @param {...unknown} args
+ */
+function kdf(op, ...args) {
+  return kdfClient.call(op, ...args);
+}
 
 // Who a v2 passphrase salt is for (SPEC §19.2): the territory of the page's
 // configuration and the login as the server keeps it, from what the person typed
@@ -136,7 +144,7 @@ const kdf = kdfClient.call;
 // prelogin, whose answer says why in the person's words.
 /** @param {string} login */
 async function saltFor(login) {
-  const canonical = canonicalLogin(login);
+  const canonical = M.canonicalLogin(login);
   if (!canonical) {
     await api("POST", "/auth/prelogin", { json: { login } });
     throw new ApiError(422, "invalid_login", STRINGS.unexpected_error);
@@ -191,7 +199,7 @@ function wipeKeys() {
   byId("doc-preview").replaceChildren();
   byId("document-list").replaceChildren();
   for (const form of document.querySelectorAll("form")) form.reset();
-  kdfClient.end();
+  if (kdfClient) kdfClient.end();
 }
 
 /**
@@ -206,7 +214,7 @@ async function logout(message = STRINGS.keys_wiped, everywhere = false) {
     // The keys go anyway; an expired session is already over on the server.
   }
   wipeKeys();
-  if (everywhere && endProConnectSession()) return;
+  if (everywhere && M && M.endProConnectSession()) return;
   history.replaceState({ screen: "welcome" }, "", "#welcome");
   show("welcome", { push: false, status: message });
 }
@@ -232,6 +240,7 @@ const resetNotice = createResetNotice({ S: STRINGS, state, api, show, setStatus,
 
 // The first screen after the vault opens: a professional's shared documents, or the vault.
 async function home(status = "") {
+  if (state.kind === "professional") await loadProModules();
   if (await resetNotice.interrupts(status)) return;
   const module = consent.find((m) => m.home && m.kind === state.kind);
   if (module) return module.home(status);
@@ -278,7 +287,7 @@ async function onSignup(event) {
   busy(form, true);
   try {
     const account = await kdf("createAccountV2", passphrase, await saltFor(login));
-    const body = signupBodyV2(C, login, account);
+    const body = M.signupBodyV2(C, login, account);
     if (state.invitation) body.invitation_code = state.invitation; // assisted sign-up
     try {
       await api("POST", "/accounts", { json: body });
@@ -376,7 +385,7 @@ async function onUnlock(event) {
     const me = await (await api("GET", "/me")).json();
     // Only the wrap key is derived here (nothing is sent), so the server's word for the
     // login is enough; a v1 account moves to v2 at its next log-in, where it is typed.
-    const who = { territory: CONFIG.territory, login: canonicalLogin(me.account.login) || me.account.login };
+    const who = { territory: CONFIG.territory, login: M.canonicalLogin(me.account.login) || me.account.login };
     const keys = await kdf("derivePassphraseKeysAny", form.passphrase.value, me.keyring.kdf, who);
     sodium.memzero(keys.authKey);
     await openVault(me.keyring, keys.wrapKey, me.account);
@@ -418,17 +427,17 @@ function enterHandler(name) {
   return null;
 }
 
+// The forms and the actions, once the vault's modules are loaded.
 function wire() {
   byId("signup-form").addEventListener("submit", onSignup);
   byId("login-form").addEventListener("submit", onLogin);
   byId("unlock-form").addEventListener("submit", onUnlock);
-  const access = createRegainAccess({
+  const access = M.createRegainAccess({
     STRINGS, CONFIG, C, sodium, state, api, kdf, saltFor, busy, showError, setStatus, setAccount, touch, home, showRecoveryKit,
   });
   byId("forgot-form").addEventListener("submit", access.onForgot);
   byId("reset-form").addEventListener("submit", access.onReset);
-  /** @type {Record<string, () => unknown>} */
-  const actions = {
+  actions = {
     logout: () => logout(STRINGS.keys_wiped, true),
     print: () => window.print(),
     add: () => adding.start(),
@@ -437,6 +446,20 @@ function wire() {
     ...documents.actions,
   };
   for (const module of consent) Object.assign(actions, module.actions);
+}
+
+// What works from the first screen on: going from screen to screen, the back button,
+// the idle timer. A form sent or an action asked for before the vault's modules are
+// there waits for them (they were most likely fetched while the person typed).
+function wireEarly() {
+  document.addEventListener("submit", (event) => {
+    if (M) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const form = /** @type {HTMLFormElement} */ (event.target);
+    setStatus(STRINGS.working);
+    loadVault().then(() => form.requestSubmit(), () => setStatus(STRINGS.network_error));
+  }, { capture: true });
   document.addEventListener("click", (event) => {
     const target = /** @type {Element} */ (event.target);
     const go = /** @type {HTMLElement | null} */ (target.closest("[data-go]"));
@@ -447,33 +470,89 @@ function wire() {
       else if (to === "documents" && state.keys && state.kind === "professional") home();
       else if (to === "documents" && state.keys) documents.showDocuments();
       else show(to);
+      if (to !== "welcome") prefetchVault();
       return;
     }
     const action = /** @type {HTMLElement | null} */ (target.closest("[data-action]"));
-    const run = action ? actions[String(action.dataset.action)] : undefined;
-    if (run) run();
+    if (!action) return;
+    const name = String(action.dataset.action);
+    if (actions[name]) actions[name]();
+    else if (!M) loadVault().then(() => actions[name]?.(), () => setStatus(STRINGS.network_error));
   });
   for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
   window.addEventListener("popstate", (event) => {
     const target = event.state?.screen || "welcome";
-    const enter = enterHandler(target);
-    const needsKeys = NEEDS_KEYS.has(target) || consent.some((m) => m.screens.includes(target));
-    if (needsKeys && !state.keys) show("welcome", { push: false });
-    else if (enter) enter("", { push: false });
-    else if (target === "documents") documents.showDocuments();
-    else show(target, { push: false });
+    if (!M && target !== "welcome") {
+      loadVault().then(() => backTo(target), () => show("welcome", { push: false }));
+      return;
+    }
+    backTo(target);
   });
   // Leaving the page (closing the tab on a shared computer) wipes the keys.
   window.addEventListener("pagehide", wipeKeys);
 }
 
-async function boot() {
-  // A strength meter under each new passphrase, fetched when one is first focused.
-  watchNewPassphrases({ S: STRINGS, CONFIG, loadScript });
-  const module = await import(CONFIG.sodium);
-  sodium = module.default;
+/** @param {string} target a screen of the history (the back or forward button) */
+function backTo(target) {
+  const enter = enterHandler(target);
+  const needsKeys = NEEDS_KEYS.has(target) || consent.some((m) => m.screens.includes(target));
+  if (needsKeys && !state.keys) show("welcome", { push: false });
+  else if (enter) enter("", { push: false });
+  else if (target === "documents") documents.showDocuments();
+  else show(target, { push: false });
+}
+
+/** @type {Promise<void> | null} */
+let vaultLoading = null;
+
+/** The vault's modules and libsodium, fetched once (a failed fetch is tried again). */
+function loadVault() {
+  if (!vaultLoading) {
+    vaultLoading = openModules().catch((error) => {
+      vaultLoading = null;
+      throw error;
+    });
+  }
+  return vaultLoading;
+}
+
+/** Fetched ahead, while the person reads or types (sign-up, log-in screens). */
+function prefetchVault() {
+  loadVault().catch(() => {
+    // Said when a form is sent or an action asked for (the submit and click handlers).
+  });
+}
+
+async function openModules() {
+  const hasProConnect = Boolean(document.getElementById("proconnect-form") || document.getElementById("proconnect-join-form"));
+  const [sodiumModule, crypto, kdfClientModule, kdfV2, personConsent, contactHelper, regainAccess, addDocument, docs, recoveryKit, proconnectModule] = await Promise.all([
+    import(CONFIG.sodium),
+    import("./coffre-crypto.js"),
+    import("./kdf-client.js"),
+    import("./kdf-v2.js"),
+    import("./consent-person.js"),
+    import("./contact-helper.js"),
+    import("./regain-access.js"),
+    import("./add-document.js"),
+    import("./documents.js"),
+    import("./recovery-kit.js"),
+    hasProConnect ? import("./proconnect.js") : null,
+  ]);
+  sodium = sodiumModule.default;
   await sodium.ready;
-  C = createCoffreCrypto(sodium);
+  C = crypto.createCoffreCrypto(sodium);
+  kdfClient = kdfClientModule.createKdfClient();
+  const modules = {
+    canonicalLogin: kdfV2.canonicalLogin,
+    signupBodyV2: kdfV2.signupBodyV2,
+    createRegainAccess: regainAccess.createRegainAccess,
+    endProConnectSession: proconnectModule ? proconnectModule.endProConnectSession : () => false,
+  };
+  const createRecoveryKit = recoveryKit.createRecoveryKit;
+  const createDocuments = docs.createDocuments;
+  const createAddDocument = addDocument.createAddDocument;
+  const createPersonConsent = personConsent.createPersonConsent;
+  const createContactHelper = contactHelper.createContactHelper;
   const base = { S: STRINGS, CONFIG, C, sodium, state, api, show, setStatus, showError, busy, loadScript, categoryLabel };
   kit = createRecoveryKit({ ...base, kdf, home });
   documents = createDocuments({
@@ -483,7 +562,7 @@ async function boot() {
       for (const module of consent) if (module.documentOpened) module.documentOpened(doc);
     },
   });
-  const helpers = {
+  helpers = {
     ...base,
     loadDocuments: documents.loadDocuments,
     showDocuments: documents.showDocuments,
@@ -498,9 +577,36 @@ async function boot() {
   // The trusted contact's side serves persons and professionals alike (SPEC §28).
   // Back from ProConnect: the passphrase still opens the vault; joining, it is chosen
   // here; the professional's "ProConnect" screen (proconnect.js).
-  const proconnect = createProConnect({ STRINGS, CONFIG, C, sodium, state, api, kdf, saltFor, busy, showError, setStatus, show, openVault, home, signedUp });
-  consent = [createPersonConsent(helpers), createProConsent(helpers), createContactHelper(helpers), proconnect, kit];
+  proconnect = proconnectModule
+    ? proconnectModule.createProConnect({ STRINGS, CONFIG, C, sodium, state, api, kdf, saltFor, busy, showError, setStatus, show, openVault, home, signedUp })
+    : null;
+  consent = [createPersonConsent(helpers), createContactHelper(helpers), ...(proconnect ? [proconnect] : []), kit];
+  M = modules;
   wire();
+}
+
+/** @type {Promise<void> | null} */
+let proLoading = null;
+
+/** A professional's screens (consent-pro.js and the modules it puts together), once. */
+function loadProModules() {
+  if (!proLoading) {
+    proLoading = import("./consent-pro.js").then(({ createProConsent }) => {
+      const pro = createProConsent(helpers);
+      consent.push(pro);
+      Object.assign(actions, pro.actions);
+    });
+    proLoading.catch(() => {
+      proLoading = null;
+    });
+  }
+  return proLoading;
+}
+
+async function boot() {
+  // A strength meter under each new passphrase, fetched when one is first focused.
+  watchNewPassphrases({ S: STRINGS, CONFIG, loadScript });
+  wireEarly();
   let session;
   try {
     await api("GET", "/me");
@@ -510,7 +616,11 @@ async function boot() {
   }
   // No session: what a tab closed without log-out may have left (a shared computer).
   if (!session) await clearCiphertexts();
-  if (!session && (await proconnect.resume())) return;
+  // Back from ProConnect (proconnect.js says what the URL means).
+  if (!session && /^#proconnect/.test(location.hash)) {
+    await loadVault();
+    if (proconnect && (await proconnect.resume())) return;
+  }
   // Assisted sign-up: a professional's QR code opens /#invitation=CODE on the person's phone.
   const invitation = /^#invitation=([A-Za-z0-9-]{20,40})$/.exec(location.hash);
   if (invitation && !session) {
@@ -520,10 +630,12 @@ async function boot() {
     if (join) join.hidden = false;
     history.replaceState({ screen: "signup" }, "", "#signup");
     show("signup", { push: false });
+    prefetchVault();
     return;
   }
   history.replaceState({ screen: session ? "unlock" : "welcome" }, "", session ? "#unlock" : "#welcome");
   show(session ? "unlock" : "welcome", { push: false });
+  if (session) prefetchVault(); // the unlock screen derives the key
 }
 
 boot();
