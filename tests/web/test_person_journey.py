@@ -145,7 +145,7 @@ def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
         "seen": {},
     }
     log_out_person(page)
-    expect(page.get_by_text("Vous avez été déconnecté·e.")).to_be_visible()
+    expect(page.get_by_text("Votre coffre est fermé.")).to_be_visible()
     assert all(c["name"] != "coffre_session" for c in page.context.cookies())
 
     log_in(page, live_server, "amina", PASSPHRASE, "documents")
