@@ -195,6 +195,25 @@ def test_a_document_opened_again_is_not_downloaded_again_and_log_out_empties_the
     assert kept["size"] == listed["ciphertext_size"]
     assert kept["head"] != list(b"\x89PNG\r\n\x1a\n")
 
+    # A kept copy changed on the device: refused by the checks, dropped, downloaded again.
+    page.evaluate(
+        """async () => {
+            const names = (await caches.keys()).filter((n) => n.startsWith('coffre-'));
+            const cache = await caches.open(names[0]);
+            const [key] = await cache.keys();
+            const copy = await cache.match(key);
+            const bytes = new Uint8Array(await copy.arrayBuffer());
+            bytes[bytes.length - 1] ^= 1;
+            await cache.put(key, new Response(bytes, {headers: {ETag: copy.headers.get('ETag')}}));
+        }"""
+    )
+    page.get_by_role("button", name="Retour à mes documents").click()
+    visible_screen(page, "documents")
+    _open(page, "avis-impot.png")
+    assert [r.status for r in responses] == [200, 304, 304, 200]
+    assert page.evaluate("document.querySelector('#doc-preview img').naturalWidth") == 600
+    expect(page.locator("#doc-error")).to_be_hidden()
+
     page.locator("[data-action=logout]").first.dispatch_event("click")  # wherever the menu puts it
     visible_screen(page, "welcome")
     page.wait_for_function(NOTHING_KEPT)
