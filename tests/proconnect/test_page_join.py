@@ -20,7 +20,12 @@ from tests.consent.world import consent_charter, publish
 from tests.proconnect.browser import Browser
 from tests.structures.world import build_world, invite
 from tests.web.conftest import PageProblems, assert_accessible, screenshot
-from tests.web.journeys import PRO_PASSPHRASE, log_in_professional, visible_screen
+from tests.web.journeys import (
+    PRO_PASSPHRASE,
+    keep_recovery_kit,
+    log_in_professional,
+    visible_screen,
+)
 
 NEW_PASSPHRASE = "lampe orange vélo tranquille montagne"
 
@@ -69,8 +74,7 @@ def test_an_invited_professional_joins_with_proconnect_then_logs_out_of_both(
 
     kit = visible_screen(page, "recovery")
     expect(kit.locator("#recovery-login")).to_have_text("roux")
-    kit.get_by_label("J'ai écrit ou imprimé mon code").check()
-    kit.get_by_role("button", name="Continuer").click()
+    keep_recovery_kit(page)
     visible_screen(page, "shared")
     with _coffre(pc_api).db.unit_of_work() as db:
         [link] = db.scalars(select(ProConnectLink))

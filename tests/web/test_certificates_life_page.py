@@ -42,6 +42,7 @@ from tests.web.journeys import (
     PIN_KEY,
     add_identity_card,
     confirm_share,
+    go,
     log_in_person,
     log_in_professional,
     my_shares,
@@ -227,7 +228,7 @@ def test_my_shares_say_which_professional_no_longer_has_access(
     member = member_row(api, world.structure_admin, world.structure_id, world.professional)
     revoke(world.structure_admin.client(api), member["membership_id"], "left")
     sign_revocations(world.admin.client(api), world.admin.keys, now=clock.now())
-    page.get_by_role("button", name="Mes documents").first.click()
+    go(page, "Documents")
     shares = my_shares(page)
     notice = shares.locator("#grant-held li")
     expect(notice).to_have_count(1)
@@ -241,8 +242,7 @@ def test_my_shares_say_which_professional_no_longer_has_access(
     [grant] = _grants(api, world)
     assert grant["state"] == "revoked"
     # The notification says it too, in plain words, and where to look.
-    page.get_by_role("button", name="Qui a ouvert mes documents").click()
-    told = visible_screen(page, "notifications").locator("#notification-list")
+    told = go(page, "Historique").locator("#notification-list")
     expect(told).to_contain_text("n'a plus accès au coffre (1 partage(s))")
     _plain(told.inner_text())
 
@@ -305,7 +305,7 @@ def test_after_a_professional_s_key_rotation_the_person_is_asked_to_share_again(
     [old] = _grants(api, world)
     clock.advance(seconds=60)  # a minute later, Mme Dupont gets new keys
     _rotate_professional_keys(api, world, clock)
-    page.get_by_role("button", name="Mes documents").first.click()
+    go(page, "Documents")
     shares = my_shares(page)
     prompt = shares.locator("#grant-held li")
     expect(prompt).to_have_count(1)

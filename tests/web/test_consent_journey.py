@@ -29,6 +29,7 @@ from tests.web.journeys import (
     add_identity_card,
     check_territory_key,
     confirm_share,
+    go,
     log_in_person,
     log_in_professional,
     my_shares,
@@ -38,6 +39,7 @@ from tests.web.journeys import (
     pull,
     root_pin,
     share,
+    shares_requests,
     start_sharing,
     visible_screen,
 )
@@ -185,8 +187,7 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     visible_screen(pro, "shared")
 
     # -- the person sees who opened it, and stops the share ------------------------------
-    page.get_by_role("button", name=re.compile("^Qui a ouvert mes documents")).click()
-    notices = visible_screen(page, "notifications")
+    notices = go(page, "Historique").locator("#notification-list")
     expect(notices.locator(".notice")).to_have_count(1)
     expect(notices.locator(".notice")).to_contain_text(
         re.compile(
@@ -281,9 +282,8 @@ def test_a_request_is_asked_in_the_page_and_approved_by_sharing(
 
     log_in_person(page, live_server, world)
     add_identity_card(page, tmp_path)
-    expect(page.locator("#requests-count")).to_have_text(" (1)")
-    page.get_by_role("button", name=re.compile("^Demandes reçues")).click()
-    inbox = visible_screen(page, "requests")
+    expect(page.locator('#person-nav [data-badge="shares"]')).to_have_text("1")
+    inbox = shares_requests(page)
     expect(inbox.locator(".card")).to_contain_text("vous demande : Identité")
     expect(inbox.locator(".card")).to_contain_text("Son message : « Pour votre dossier RSA. »")
     assert_accessible(page, "requests")

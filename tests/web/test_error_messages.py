@@ -23,7 +23,7 @@ def test_a_broken_answer_or_a_failed_fetch_is_said_in_french(
     for fragment in ("502", "net::ERR_FAILED", "net::ERR_INTERNET_DISCONNECTED"):
         problems["page"].allow(fragment)
     sign_up(page, live_server, "lucie")
-    shares = page.get_by_role("button", name="Mes partages")
+    shares = page.locator("#person-nav").get_by_role("button", name="Partages")
     status = page.locator("#status")
 
     # The answer stops half-way through its JSON.

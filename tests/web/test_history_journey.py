@@ -30,13 +30,14 @@ from tests.web.journeys import (
     PRO_LOGIN,
     PRO_PASSPHRASE,
     download,
+    go,
+    go_more,
     log_in_person,
     person_client,
     pin_root,
     pull,
     root_pin,
     share,
-    visible_screen,
 )
 
 DUPONT = "Mme Dupont (CCAS de Clermont-Ferrand)"
@@ -70,8 +71,7 @@ def test_the_history_says_who_opened_what_when_and_why(
     world: World, story: dict[str, Path], page: Page, live_server: str
 ) -> None:
     log_in_person(page, live_server, world)
-    page.get_by_role("button", name="Historique").click()
-    history = visible_screen(page, "history")
+    history = go(page, "Historique")
     lines = history.locator(".history li")
     texts = [t.split("\n", 1) for t in lines.all_inner_texts()]
     for when, _ in texts:
@@ -142,9 +142,8 @@ def deposit_attestation(live_server: str, world: World) -> None:
 
 
 def export_in_page(page: Page) -> Locator:
-    """ "Tout récupérer" from the menu, then the button: waits for the ZIP's link."""
-    page.locator("#menu").get_by_role("button", name="Tout récupérer").click()
-    screen = visible_screen(page, "export")
+    """ "Tout récupérer" from "Plus", then the button: waits for the ZIP's link."""
+    screen = go_more(page, "Tout récupérer", "export")
     assert_accessible(page, "export")
     screen.get_by_role("button", name="Tout récupérer").click()
     save = screen.get_by_role("link", name="Enregistrer le fichier")
@@ -270,8 +269,7 @@ def test_an_export_that_breaks_says_so_in_french_not_with_the_script_error(
     problems["page"].allow("net::ERR_FAILED")
     page.route("**/static/vendor/fflate-*.mjs", lambda route: route.abort())
     log_in_person(page, live_server, world)
-    page.locator("#menu").get_by_role("button", name="Tout récupérer").click()
-    screen = visible_screen(page, "export")
+    screen = go_more(page, "Tout récupérer", "export")
     screen.get_by_role("button", name="Tout récupérer").click()
     expect(page.locator("#export-error")).to_have_text(
         "La récupération n'a pas marché. Vous pouvez réessayer."

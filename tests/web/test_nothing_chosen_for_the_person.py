@@ -23,10 +23,12 @@ from tests.web.conftest import assert_accessible, png, screenshot
 from tests.web.journeys import (
     check_territory_key,
     confirm_share,
+    go,
     log_in_person,
     log_in_professional,
     person_client,
     share,
+    shares_requests,
     start_sharing,
     visible_screen,
 )
@@ -157,8 +159,7 @@ def test_approving_a_request_and_adding_a_document_start_with_nothing_ticked(
     assert asked.status_code == 202, asked.text
     log_in_person(page, live_server, world)
 
-    page.get_by_role("button", name=re.compile("^Demandes reçues")).click()
-    inbox = visible_screen(page, "requests")
+    inbox = shares_requests(page)
     inbox.get_by_role("button", name="Choisir le document à envoyer").click()
     pick = visible_screen(page, "share-pick")
     next_goes_nowhere(page, pick, "share-pick", "document", "Cochez au moins un document.")
@@ -169,8 +170,7 @@ def test_approving_a_request_and_adding_a_document_start_with_nothing_ticked(
     visible_screen(page, "share-pick").get_by_role("button", name="Retour").click()
 
     visible_screen(page, "requests")
-    page.get_by_role("button", name="Mes documents", exact=True).click()
-    visible_screen(page, "documents").get_by_role("button", name="Ajouter un document").click()
+    go(page, "Documents").get_by_role("button", name="Ajouter un document").click()
     kind = visible_screen(page, "add-kind")
     next_goes_nowhere(
         page, kind, "add-kind", "category", "Choisissez le type de document, puis « Suivant »."

@@ -11,7 +11,6 @@ successor really holds a grant whose key opens.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,10 @@ from tests.web.conftest import assert_accessible, screenshot
 from tests.web.journeys import (
     PERSON_PASSPHRASE,
     check_territory_key,
+    go_more,
     log_in,
     log_in_person,
+    log_out_person,
     person_client,
     share,
     visible_screen,
@@ -53,8 +54,7 @@ def shared_document(base: str, world: World, tmp_path: Path) -> tuple[str, dict[
 
 
 def open_referent(page: Page) -> Any:
-    page.get_by_role("button", name=re.compile("^Mon référent")).click()
-    return visible_screen(page, "referent")
+    return go_more(page, "Mon référent", "referent")
 
 
 def test_the_person_chooses_a_referent_among_those_they_share_with_then_ends_it(
@@ -162,8 +162,7 @@ def test_a_hand_over_is_accepted_and_the_documents_reshared_in_one_tap(
     assert before.json()["grants"] == []
 
     # At the next opening the person is asked first, in plain words.
-    page.get_by_role("button", name="Me déconnecter").click()
-    visible_screen(page, "welcome")
+    log_out_person(page)
     log_in(page, live_server, world.person.login, PERSON_PASSPHRASE, "referent-handover")
     ask = visible_screen(page, "referent-handover")
     expect(ask.locator("#handover-text")).to_have_text(

@@ -11,7 +11,6 @@ reads the note and the CAF's return, each checked against its author's certified
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,15 @@ from crypto import b64decode
 from crypto.sealed import open_sealed_key
 from tests.relays.world import RelayWorld, build_relay_world
 from tests.web.conftest import assert_accessible, screenshot
-from tests.web.journeys import PERSON_PASSPHRASE, log_in, pin_root, root_pin, visible_screen
+from tests.web.journeys import (
+    PERSON_PASSPHRASE,
+    go,
+    log_in,
+    log_out_person,
+    pin_root,
+    root_pin,
+    visible_screen,
+)
 
 NOTE = "Madame vient de perdre son logement.\nElle préfère être appelée le matin."
 RETURN = "Rendez-vous pris le 14 à 10 h."
@@ -80,8 +87,7 @@ def test_the_person_agrees_to_a_relay_then_shows_the_taker_their_papers(
     relay_client.take(rw.agent.client(api), relay["id"])
     assert api.get("/api/v1/shared-with-me", headers=rw.agent.headers).json()["grants"] == []
 
-    page.get_by_role("button", name="Me déconnecter").click()
-    visible_screen(page, "welcome")
+    log_out_person(page)
     open_vault_on(page, live_server, rw, "relay-share")
     ask = visible_screen(page, "relay-share")
     expect(ask.locator("h1")).to_have_text("Mme Lefèvre a pris le relais")
@@ -141,15 +147,14 @@ def test_the_person_agrees_to_a_relay_then_shows_the_taker_their_papers(
     assert_accessible(page, "relay")
     screenshot(page, "network-relay-detail")
 
-    # The person was told of the taking in plain words, with no name in the notice.
-    page.get_by_role("button", name=re.compile("^Qui a ouvert mes documents")).click()
-    notices = visible_screen(page, "notifications")
+    # The person was told of the taking in plain words, with no name in the notice,
+    # on top of the history ("Historique", one place since issue 18).
+    history = go(page, "Historique")
+    notices = history.locator("#notification-list")
     expect(notices).to_contain_text("quelqu'un du service a pris le relais")
     expect(notices).to_contain_text("le service a envoyé une réponse")
 
     # The history says each step in plain words (the server's sentences).
-    page.get_by_role("button", name="Historique").click()
-    history = visible_screen(page, "history")
     expect(history.locator("#history-list")).to_contain_text("Vous avez accepté le relais")
     expect(history.locator("#history-list")).to_contain_text("a pris le relais")
 

@@ -35,6 +35,7 @@ from tests.web.journeys import (
     add_identity_card,
     confirm_share,
     enter_code,
+    go,
     log_in_person,
     log_in_professional,
     log_in_staff,
@@ -163,7 +164,7 @@ def test_a_professional_changes_keys_is_certified_again_and_the_person_shares_ag
     clock.advance(seconds=60)
 
     # At her next visit, the person is asked to share again, and does.
-    page.get_by_role("button", name="Mes documents").first.click()
+    go(page, "Documents")
     shares = my_shares(page)
     prompt = shares.locator("#grant-held li")
     expect(prompt).to_have_count(1)

@@ -22,7 +22,14 @@ from coffre.settings import Settings
 from tests.consent.world import RSA
 from tests.structures.world import World
 from tests.web.conftest import assert_accessible, png
-from tests.web.journeys import log_in_person, my_shares, person_client, share, visible_screen
+from tests.web.journeys import (
+    go_more,
+    log_in_person,
+    my_shares,
+    person_client,
+    share,
+    visible_screen,
+)
 from tests.web.test_person_journey import sign_up
 from tests.web.test_silent_connection import STALL_SECONDS, add_a_photo, held
 
@@ -47,8 +54,7 @@ def test_an_export_whose_answers_stop_coming_stops_in_french_and_starts_again(
     routes: list[Route] = []
     page.route(silent, held(routes))
 
-    page.locator("#menu").get_by_role("button", name="Tout récupérer").click()
-    screen = visible_screen(page, "export")
+    screen = go_more(page, "Tout récupérer", "export")
     start = screen.get_by_role("button", name="Tout récupérer")
     start.click()
     expect(page.locator("#export-error")).to_have_text(

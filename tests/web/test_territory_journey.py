@@ -32,7 +32,7 @@ from tests.consent.charters import charter_text
 from tests.factories import PASSPHRASE
 from tests.structures.world import join, material
 from tests.web.conftest import PHONE, PageProblems, assert_accessible
-from tests.web.journeys import enter_code, log_in, visible_screen
+from tests.web.journeys import enter_code, keep_recovery_kit, log_in, visible_screen
 from tests.web.test_structure_admin import go as go_structure
 from tests.web.test_structure_admin import (
     log_in_structure_admin,
@@ -193,9 +193,7 @@ def test_a_territory_is_run_from_the_pages(
     signup.get_by_label("Phrase secrète", exact=True).fill(ALICE_PASSPHRASE)
     signup.get_by_label("La même phrase secrète, encore une fois").fill(ALICE_PASSPHRASE)
     signup.get_by_role("button", name="Créer mon coffre").click()
-    visible_screen(pro_page, "recovery")
-    pro_page.get_by_label("J'ai écrit ou imprimé mon code").check()
-    pro_page.get_by_role("button", name="Continuer").click()
+    keep_recovery_kit(pro_page)
     visible_screen(pro_page, "shared")
     members = api.get(f"/api/v1/structures/{structure_id}/members", headers=sa.headers).json()
     alice_id = next(

@@ -44,9 +44,11 @@ from tests.structures.world import World
 from tests.web.conftest import assert_accessible, png, screenshot
 from tests.web.journeys import (
     add_identity_card,
+    bottom_bar,
     check_territory_key,
-    click_to_screen,
     confirm_share,
+    go,
+    go_more,
     log_in_person,
     next_step,
     open_document,
@@ -55,9 +57,7 @@ from tests.web.journeys import (
     visible_screen,
 )
 
-REFUSED = (
-    "Quelqu'un d'autre que vous a changé ce document. Il n'est pas montré. Ne l'utilisez pas."
-)
+REFUSED = "Quelqu'un d'autre que vous a changé ce document. Il n'est pas montré. Ne l'utilisez pas."
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -104,11 +104,11 @@ def remembered(page: Page, world: World) -> dict[str, Any]:
 
 
 def fresh_list(page: Page) -> None:
-    """ "Mes documents" again; waits for the list fetched anew, not the one on screen."""
+    """ "Documents" again; waits for the list fetched anew, not the one on screen."""
     page.evaluate(
         "document.querySelectorAll('#document-list button').forEach(b => b.dataset.stale = '1')"
     )
-    page.get_by_role("button", name="Mes documents", exact=True).click()
+    bottom_bar(page).get_by_role("button", name="Documents").click()
     expect(page.locator("#document-list button[data-stale]")).to_have_count(0, timeout=30_000)
     visible_screen(page, "documents")
 
@@ -220,9 +220,7 @@ def test_a_vault_of_v1_documents_is_bound_at_unlock_without_sending_content_agai
     for n, (doc_id, plaintext) in enumerate(vault.items()):
         open_document(page, f"avis-{n}.pdf")
         assert downloaded(page) == plaintext, doc_id
-        click_to_screen(
-            page, page.get_by_role("button", name="Mes documents", exact=True), "documents"
-        )
+        go(page, "Documents")
 
 
 def test_a_document_whose_binding_is_swapped_is_refused_and_not_shown(
@@ -393,8 +391,7 @@ def test_my_verification_code_is_the_pin_of_my_key_at_360_px(
     world: World, page: Page, live_server: str
 ) -> None:
     log_in_person(page, live_server, world)
-    page.get_by_role("button", name="Mon code de vérification").click()
-    screen = visible_screen(page, "pin")
+    screen = go_more(page, "Mon code de vérification", "pin")
     expect(screen).to_contain_text(
         "Montrez ce code au professionnel pour qu'il vérifie que c'est bien vous."
     )
