@@ -11,11 +11,24 @@ export function territoryZone() {
   return document.documentElement.dataset.timeZone || "Europe/Paris";
 }
 
-/** The page's language as Intl wants it ("fr", "en-GB"). */
+/**
+ * The page's language as Intl wants it ("fr", "en-GB", "fa-AF"), with the Gregorian
+ * calendar and Latin digits in every language: a date on the screen reads like the one on
+ * the person's French papers (Dari would otherwise get the Solar Hijri calendar, Arabic
+ * and Pashto other digits; docs/TRANSLATIONS.md).
+ */
 export function pageLocale() {
   const lang = document.documentElement.lang || "fr";
-  return lang === "en" ? "en-GB" : lang; // day before month, as on French papers
+  return `${DAY_FIRST[lang] || lang}-u-ca-gregory-nu-latn`;
 }
+
+/**
+ * Languages whose own numeric date puts the month or the year first (English "06/30",
+ * Dari "06/30/2031", Pashto "2031-06-30"): their dates are written day first, as on
+ * French papers, with en-GB's numbers (dates here are digits only, no month names).
+ * @type {Record<string, string>}
+ */
+const DAY_FIRST = { en: "en-GB", "fa-AF": "en-GB", ps: "en-GB" };
 
 /** @param {string | number | Date} value */
 function instant(value) {
@@ -34,7 +47,8 @@ export function day(/** @type {string | number | Date} */ value) {
 
 /** "HH:MM" on the territory's clock. */
 export function time(/** @type {string | number | Date} */ value) {
-  return new Intl.DateTimeFormat(pageLocale(), { hour: "2-digit", minute: "2-digit", timeZone: territoryZone() }).format(
+  // 24-hour clock in every language, as in France (Arabic would say "12:30 ص").
+  return new Intl.DateTimeFormat(pageLocale(), { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: territoryZone() }).format(
     instant(value),
   );
 }
