@@ -78,7 +78,7 @@ def test_rename_and_share_from_the_list_download_nothing(
         box = button.bounding_box()
         assert box is not None and box["height"] >= 44 and box["width"] >= 44, (action, box)
     assert_accessible(page, "documents, a row's actions")
-    screenshot(page, "40-row-actions")
+    screenshot(page, "60-documents-row-actions")
     page.keyboard.press("Escape")  # closes the row's actions, the focus stays on "Actions"
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_be_focused()
@@ -134,7 +134,7 @@ def test_delete_from_the_list_asks_first_and_downloads_nothing(
     delete = visible_screen(page, "delete")
     expect(page.locator("#delete-name")).to_have_text("quittance.png")
     assert_accessible(page, "delete from the list")
-    screenshot(page, "41-delete-from-the-list")
+    screenshot(page, "61-delete-from-the-list")
     delete.get_by_role("button", name="Non, garder").click()
     visible_screen(page, "documents")
     expect(_row(page, "quittance.png")).to_have_count(1)
