@@ -254,6 +254,15 @@ def test_a_kit_made_again_from_plus_replaces_the_old_one_and_saves_as_an_image(
     expect(page.locator("#status")).to_have_text(
         "L'image est dans vos téléchargements. Ne la montrez à personne."
     )
+    # Printed at the association: the kit alone (code, QR code, login), no buttons.
+    page.emulate_media(media="print")
+    expect(kit.locator("#recovery-code")).to_be_visible()
+    expect(kit.locator("#recovery-qr svg")).to_be_visible()
+    expect(kit.locator("#recovery-login")).to_be_visible()
+    for name in ("Garder en image", "Imprimer", "J'ai gardé mon code"):
+        expect(kit.get_by_role("button", name=name)).to_be_hidden()
+    expect(page.locator("header")).to_be_hidden()
+    page.emulate_media(media="screen")
     assert keep_recovery_kit(page) == new_code
     visible_screen(page, "documents")
 
