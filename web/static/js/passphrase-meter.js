@@ -11,9 +11,11 @@
 // and French dictionaries, ~550 KB gzipped together, the French dictionary alone ~300
 // KB), loaded the first time such a field gets the focus (passphrase.js
 // watchNewPassphrases imports this module then), never on the first visit of the home
-// page. zxcvbn's own score calls anything above 10^10 guesses strong (an online attack);
-// a passphrase here can be attacked offline by whoever holds the server's data, at the
-// Argon2id cost (crypto/SPEC.md §14.2), so the levels are set on its log10 guesses:
+// page, and run in a Web Worker (passphrase-meter-worker.js: building the dictionaries
+// takes seconds on a slow phone, typing must not wait). zxcvbn's own score calls
+// anything above 10^10 guesses strong (an online attack); a passphrase here can be
+// attacked offline by whoever holds the server's data, at the Argon2id cost
+// (crypto/SPEC.md §14.2), so the levels are set on its log10 guesses:
 // Faible below 10^12, Moyenne below 10^14, Solide from 10^14. The page's example
 // passphrases and the pseudonym are given to zxcvbn as known words: they count as weak.
 // Nothing typed leaves the page or is kept.
@@ -84,24 +86,39 @@ export function suggestWords(count = SUGGESTED_WORDS, words = EVERYDAY_WORDS) {
   return chosen;
 }
 
-/** @type {Promise<(text: string, known: string[]) => number> | null} */
+/** @type {Promise<(text: string, known: string[]) => Promise<number>> | null} */
 let estimator = null;
 
 /**
- * zxcvbn-ts with the common and French dictionaries, loaded once: a function giving
- * log10(guesses) of a text, `known` words counting as the first guesses.
- * @param {(url: string) => Promise<unknown>} loadScript
- * @param {string[]} urls the vendored core, common and French builds (any order)
+ * zxcvbn-ts with the common and French dictionaries, in a Web Worker made once
+ * (passphrase-meter-worker.js): a function giving log10(guesses) of a text, `known`
+ * words counting as the first guesses.
+ * @param {string[]} urls the vendored core, common and French builds
  */
-export function loadEstimator(loadScript, urls) {
-  estimator ||= Promise.all(urls.map((url) => loadScript(url))).then(() => {
-    const z = /** @type {any} */ (window).zxcvbnts;
-    const common = z["language-common"];
-    const factory = new z.core.ZxcvbnFactory({
-      dictionary: { ...common.dictionary, ...z["language-fr"].dictionary },
-      graphs: common.adjacencyGraphs,
+export function loadEstimator(urls) {
+  estimator ||= new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./passphrase-meter-worker.js", import.meta.url));
+    /** @type {Map<number, (value: number) => void>} */
+    const waiting = new Map();
+    let next = 0;
+    worker.addEventListener("message", (event) => {
+      const message = event.data || {};
+      if (message.error) {
+        worker.terminate();
+        reject(new Error(message.error));
+      } else if (message.ready) {
+        resolve((text, known) => new Promise((answer) => {
+          next += 1;
+          waiting.set(next, answer);
+          worker.postMessage({ id: next, text, known });
+        }));
+      } else if (waiting.has(message.id)) {
+        /** @type {(value: number) => void} */ (waiting.get(message.id))(Number(message.guessesLog10));
+        waiting.delete(message.id);
+      }
     });
-    return (/** @type {string} */ text, /** @type {string[]} */ known) => Number(factory.check(text, known).guessesLog10);
+    worker.addEventListener("error", () => reject(new Error("worker failed")));
+    worker.postMessage({ urls });
   });
   estimator.catch(() => {
     estimator = null; // not loaded (the network): the next focus tries again
@@ -114,7 +131,6 @@ const METER_VALUE = { weak: 1, medium: 2, strong: 3 };
 /**
  * @typedef {object} MeterOptions
  * @property {Record<string, string>} S the page's strings (web/check_strings.py)
- * @property {(url: string) => Promise<unknown>} loadScript
  * @property {string[]} urls the vendored zxcvbn-ts builds
  * @property {string[]} known words that count as weak (the page's examples)
  */
@@ -124,7 +140,7 @@ const METER_VALUE = { weak: 1, medium: 2, strong: 3 };
  * @param {HTMLInputElement} input
  * @param {MeterOptions} options
  */
-export function attachMeter(input, { S, loadScript, urls, known }) {
+export function attachMeter(input, { S, urls, known }) {
   if (input.dataset.meter) return;
   input.dataset.meter = "on";
   const id = input.id || "passphrase";
@@ -177,12 +193,14 @@ export function attachMeter(input, { S, loadScript, urls, known }) {
     }
     let estimate;
     try {
-      estimate = await loadEstimator(loadScript, urls);
+      estimate = await loadEstimator(urls);
     } catch {
       return; // no meter without its library: the minimum rule still applies
     }
     if (mine !== asked || input.value !== text) return;
-    const level = levelOf(estimate(text, knownNow()));
+    const guessesLog10 = await estimate(text, knownNow());
+    if (mine !== asked || input.value !== text) return;
+    const level = levelOf(guessesLog10);
     meter.value = METER_VALUE[level];
     meter.hidden = false;
     said.replaceChildren(`${S.meter_label} `, Object.assign(document.createElement("strong"), { textContent: S[`meter_${level}`] }), `. ${S[`meter_${level}_advice`]}`);
@@ -197,6 +215,6 @@ export function attachMeter(input, { S, loadScript, urls, known }) {
   // A form emptied (log-out, a screen shown again) empties its meter too.
   if (input.form) input.form.addEventListener("reset", () => setTimeout(update));
   // Loading starts now (the focus), so the first estimate is ready when typing starts.
-  loadEstimator(loadScript, urls).catch(() => {});
+  loadEstimator(urls).catch(() => {});
   if (input.value) update();
 }

@@ -53,9 +53,10 @@ export const NEW_PASSPHRASE = 'input[name="passphrase"][autocomplete="new-passwo
 /**
  * Give each new-passphrase field of the page a strength meter when it gets the focus
  * (passphrase-meter.js and zxcvbn-ts are fetched then, never before).
- * @param {{S: Record<string, string>, CONFIG: Record<string, any>, loadScript: (url: string) => Promise<unknown>}} page
+ * @param {{S: Record<string, string>, CONFIG: Record<string, any>, loadScript?: unknown}} page
+ *   (`loadScript` is not needed: the meter's worker loads zxcvbn-ts itself)
  */
-export function watchNewPassphrases({ S, CONFIG, loadScript }) {
+export function watchNewPassphrases({ S, CONFIG }) {
   document.addEventListener("focusin", (event) => {
     const input = event.target;
     if (!(input instanceof HTMLInputElement) || !input.matches(NEW_PASSPHRASE) || input.dataset.meter) return;
@@ -63,7 +64,6 @@ export function watchNewPassphrases({ S, CONFIG, loadScript }) {
       .then(({ attachMeter }) =>
         attachMeter(input, {
           S,
-          loadScript,
           urls: Array.isArray(CONFIG.zxcvbn) ? CONFIG.zxcvbn.map(String) : [],
           known: Array.isArray(CONFIG.passphraseExamples) ? CONFIG.passphraseExamples.map(String) : [],
         }),
