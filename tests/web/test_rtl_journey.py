@@ -185,3 +185,22 @@ def test_the_charter_page_in_pashto_is_right_to_left_at_360_px(
     expect(page.locator("body")).to_contain_text("د شريکولو منشور")
     assert_accessible(page, "ps-charter")
     screenshot(page, "97-charter-ps")
+
+
+def test_the_header_fits_360_px_with_the_log_out_button_in_every_language(
+    page: Page, live_server: str
+) -> None:
+    """A professional's header shows the language menu and "Me déconnecter" side by side
+    (a person's has it in "Plus"): in no language may it push the page sideways."""
+    for code in LANGUAGES:
+        page.goto(f"{live_server}/langue?lang={code}")
+        visible_screen(page, "welcome")
+        page.evaluate("document.querySelector('header .logout').hidden = false")
+        expect(page.locator("header .logout")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{code}: the header is {width} px wide"
+        if code in ("fr", "ar"):
+            screenshot(page, f"98-header-logout-{code}")
+        for control in ("header .lang-menu summary", "header .logout"):
+            box = page.locator(control).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360, code
