@@ -61,7 +61,7 @@ def person_msgids() -> set[str]:
     passphrase meter's (web/check_strings.py) and the kinds of document."""
     from coffre.vault.categories import CATEGORIES
     from web.check_strings import check_strings
-    from web.strings import network_person_strings, script_strings
+    from web.strings import PASSPHRASE_EXAMPLE, network_person_strings, script_strings
 
     found: set[str] = set()
     environment = Environment(extensions=["jinja2.ext.i18n"])
@@ -82,6 +82,7 @@ def person_msgids() -> set[str]:
     found |= set(network_person_strings(lambda s: s).values())
     found |= set(check_strings(lambda s: s).values())
     found |= set(CATEGORIES.values())  # the kinds of document, on the list and the add screen
+    found.add(PASSPHRASE_EXAMPLE)  # the sign-up hint's example, refused in every language
     return found
 
 
