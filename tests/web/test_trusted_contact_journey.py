@@ -195,7 +195,9 @@ def test_named_asked_refused_asked_again_waited_out_and_recovered(
     screenshot(contact, "42-contact-done")
     done.get_by_role("button", name="C'est fait").click()
     expect(
-        visible_screen(contact, "contact-named-me").get_by_text("Personne ne vous a choisi")
+        visible_screen(contact, "contact-named-me").get_by_text(
+            "vous n'êtes la personne de confiance d'aucun coffre"
+        )
     ).to_be_visible()
 
     # Nadia's vault opens with the new passphrase, every document intact.
@@ -254,7 +256,9 @@ def test_a_certified_professional_is_named_once_the_territory_key_is_checked(
     log_in_professional(pro, live_server)
     _menu(pro, "Ils m'ont choisi·e")
     named = visible_screen(pro, "contact-named-me")
-    expect(named.get_by_text(f"{world.person.login} vous a choisi·e")).to_be_visible()
+    expect(
+        named.get_by_text(f"{world.person.login} a fait de vous sa personne de confiance")
+    ).to_be_visible()
     assert_accessible(pro, "contact-named-me")
     pro.get_by_role("button", name=re.compile("^Mes notifications")).click()
     notices = visible_screen(pro, "pro-notifications")

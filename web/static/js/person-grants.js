@@ -7,7 +7,7 @@ import { StallError } from "./transfer.js";
 import { refusedError } from "./documents-v2.js";
 import { rekeyDocument } from "./rekey-v2.js";
 import { createHeld } from "./person-held.js";
-import { purposeParagraph } from "./purpose-words.js";
+import { purposeParagraph, withPurposes } from "./purpose-words.js";
 
 /** A share as GET /grants lists it. @typedef {Record<string, any>} Grant */
 /** A document a share names. @typedef {{id: string, category: string}} SharedDocument */
@@ -81,9 +81,8 @@ export function createGrants(P) {
   async function showGrants(status = "", options = {}) {
     try {
       await P.refreshDocuments();
-      // The purposes' everyday names and examples (purpose-words.js); without them, the labels.
-      if (!P.charter()) await P.loadCharter().catch(() => null);
       const { grants } = await (await api("GET", "/grants")).json();
+      await withPurposes(P, grants); // their everyday names and examples (purpose-words.js)
       const list = /** @type {HTMLElement} */ (document.getElementById("grant-list"));
       const notices = await held.cards(grants);
       const heldList = notices.length ? [el("ul", { className: "cards", id: "grant-held" }, ...notices)] : [];

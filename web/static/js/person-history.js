@@ -7,7 +7,7 @@
 // file (the same columns as history.csv in the full export, client/export.py).
 import { day, el, fill, time } from "./consent-common.js";
 import { messageFor } from "./http.js";
-import { purposeNameOf } from "./purpose-words.js";
+import { purposeNameOf, withPurposes } from "./purpose-words.js";
 
 // Columns of history.csv (client/export.py CSV_HEADERS): a spreadsheet reads them.
 export const CSV_HEADERS = [
@@ -261,9 +261,8 @@ export function createHistory(P) {
   async function showHistory(status = "", options = {}) {
     try {
       await P.refreshDocuments();
-      // The purposes' everyday names (purpose-words.js); without them, the labels.
-      if (!P.charter()) await P.loadCharter().catch(() => null);
       items = await fetchItems();
+      await withPurposes(P, items); // their everyday names (purpose-words.js)
       fillFilters(items, {});
       render();
       show("history", { status, ...options });

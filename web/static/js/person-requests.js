@@ -4,7 +4,7 @@
 import { button, byId, day, el, fill, setCount } from "./consent-common.js";
 import { calendarDay } from "./dates.js";
 import { messageFor } from "./http.js";
-import { purposeParagraph } from "./purpose-words.js";
+import { purposeParagraph, withPurposes } from "./purpose-words.js";
 
 /** @param {any} P the helpers of consent-person.js */
 export function createRequests(P) {
@@ -37,9 +37,8 @@ export function createRequests(P) {
 
   async function showRequests(status = "", options = {}) {
     try {
-      // The purposes' everyday names and examples (purpose-words.js); without them, the labels.
-      if (!P.charter()) await P.loadCharter().catch(() => null);
       const { requests } = await (await api("GET", "/requests")).json();
+      await withPurposes(P, requests); // their everyday names and examples (purpose-words.js)
       const list = byId("request-list");
       if (!requests.length) list.replaceChildren(el("p", { text: S.no_requests }));
       else list.replaceChildren(el("ul", { className: "cards" }, ...requests.map(requestCard)));

@@ -90,3 +90,16 @@ export function purposeParagraph(charter, code, fallback, sentence) {
   const name = purpose ? purposeName(purpose) : fallback || code;
   return el("p", { className: "purpose" }, el("span", { className: "purpose-name", text: sentence(name) }), ...purposeDetails(purpose));
 }
+
+/**
+ * Load the charter (GET /charters/current) once, when `items` (shares, requests, history
+ * lines) name a purpose and the page does not have it yet: only then is there a name to
+ * find, and a vault with nothing shared asks nothing (no charter may be published yet).
+ * A failure leaves the labels the server sent.
+ * @param {{charter: () => unknown, loadCharter: () => Promise<unknown>}} P
+ * @param {ReadonlyArray<{purpose?: string | null}>} items
+ */
+export async function withPurposes(P, items) {
+  if (P.charter() || !items.some((item) => item.purpose)) return;
+  await P.loadCharter().catch(() => null);
+}
