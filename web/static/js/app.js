@@ -1,11 +1,12 @@
 // @ts-check
-// The person's vault in the page: sign up, log in, the screens and the session; the
-// documents (list, open, rename, delete) live in documents.js, adding one (pages,
-// encryption, upload) in add-document.js, regaining access (recovery code, reset
-// code) in regain-access.js.
+// The person's vault in the page: the screens, the session and the modules put
+// together (one `vault` object holds what the page keeps); the way in (sign up, log in,
+// unlock) lives in person-entry.js, the documents (list, open, rename, delete) in
+// documents.js, adding one (pages, encryption, upload) in add-document.js, regaining
+// access (recovery code, reset code) in regain-access.js.
 //
-// Keys live in this module's memory only: never in localStorage, sessionStorage or
-// a cookie. They are wiped on log-out, after inactivity, and when the page goes.
+// Keys live in the page's memory only (vault.state): never in localStorage,
+// sessionStorage or a cookie. They are wiped on log-out, after inactivity, and when the page goes.
 // Argon2id runs in a Web Worker (kdf-worker.js); everything else uses
 // coffre-crypto.js (crypto/SPEC.md). Every text comes from the server (gettext).
 // Consent (sharing, requests, notifications, deposits, history, the full export; a
@@ -16,11 +17,11 @@
 // compressed), the crypto and the screens after log-in come when the person goes on to
 // sign up, log in or unlock (loadVault), the professionals' modules only for a
 // professional (loadProModules): prepaid data, tests/web/test_data_budget.py.
-import { ApiError, messageFor, request } from "./http.js";
+import { ApiError, request } from "./http.js";
 import { createResetNotice } from "./person-reset.js";
 import { byId } from "./consent-common.js";
 import { clearCiphertexts } from "./doc-cache.js";
-import { passphraseProblem, watchNewPassphrases } from "./passphrase.js";
+import { watchNewPassphrases } from "./passphrase.js";
 import { createPersonNav } from "./person-nav.js";
 import { createUi } from "./ui.js";
 import { wireListen } from "./listen.js";
@@ -30,40 +31,62 @@ const CONFIG = JSON.parse(byId("coffre-config").textContent);
 // preloaded by the page; a second visit does not download them again.
 const STRINGS = await (await fetch(CONFIG.strings)).json();
 
-/** @type {any} */
-let C = null; // createCoffreCrypto(sodium)
-/** @type {any} */
-let sodium = null;
-/** @type {any} */
-const state = {
-  keys: null, // {boxPublic, boxSecret, signPublic, signSeed}
-  login: null,
-  documents: [], // [{id, category, createdAt, expiresOn, docKey, meta}]
-  current: null,
-  pages: [], // [{kind: "image"|"pdf", bytes, thumbUrl}]
-  pendingUpload: null, // {blob, headers, path, done}
-  addTarget: null, // adding into someone else's vault (a deposit): see add-document.js
-  objectUrls: [],
-  invitation: null, // assisted sign-up code from the URL
-  accountId: null,
-  kind: null, // "person" | "professional" | … (GET /me: account.kind)
+/**
+ * What the page holds while it runs, in one object: the session (state, wiped at log-out)
+ * and, once the vault's modules are loaded (loadVault), the crypto and the modules made
+ * from them. Each module is given what it needs of it (its ctx), never the whole.
+ * @typedef {object} Vault
+ * @property {import("./types/page").PageState} state the session in memory
+ * @property {any} C createCoffreCrypto(sodium)
+ * @property {any} sodium libsodium.js, ready
+ * @property {any} kdfClient kdf-client.js: Argon2id in the worker
+ * @property {any} entry person-entry.js: sign up, log in, unlock, the vault opened
+ * @property {any} access regain-access.js: the recovery and reset codes
+ * @property {() => boolean} endProConnectSession proconnect.js (false without ProConnect)
+ * @property {any[]} consent the screens' modules: {screens, enter, actions, wipe, home?}
+ * @property {any} adding add-document.js: the add screens and the upload
+ * @property {any} documents documents.js: the list, one document, rename, delete
+ * @property {any} kit recovery-kit.js: the kit shown, saved, checked, made again
+ * @property {any} helpers what the screens' modules are given
+ * @property {Record<string, () => unknown>} actions data-action name -> what it does (wire)
+ * @property {any} proconnect proconnect.js, when ProConnect is on (the page has its forms)
+ * @property {Promise<void> | null} loading the vault's modules being fetched (loadVault)
+ * @property {Promise<void> | null} proLoading the professional's modules being fetched
+ * @property {ReturnType<typeof setTimeout> | undefined} idleTimer the idle log-out
+ */
+/** @type {Vault} */
+const vault = {
+  state: {
+    keys: null, // {boxPublic, boxSecret, signPublic, signSeed}
+    login: null,
+    documents: [], // [{id, category, createdAt, expiresOn, docKey, meta}]
+    current: null,
+    pages: [], // [{kind: "image"|"pdf", bytes, thumbUrl}]
+    pendingUpload: null, // {blob, headers, path, done}
+    addTarget: null, // adding into someone else's vault (a deposit): see add-document.js
+    objectUrls: [],
+    invitation: null, // assisted sign-up code from the URL
+    accountId: null,
+    kind: null, // "person" | "professional" | … (GET /me: account.kind)
+  },
+  C: null,
+  sodium: null,
+  kdfClient: null,
+  entry: null,
+  access: null,
+  endProConnectSession: () => false,
+  consent: [],
+  adding: null,
+  documents: null,
+  kit: null,
+  helpers: null,
+  actions: {},
+  proconnect: null,
+  loading: null,
+  proLoading: null,
+  idleTimer: undefined,
 };
-/** @type {any[]} */
-let consent = []; // the consent modules: {screens, enter, actions, wipe, home?}
-/** @type {any} */
-let adding = null; // add-document.js: the add screens and the upload
-/** @type {any} */
-let documents = null; // documents.js: the list, one document, rename, delete
-/** @type {any} */
-let kit = null; // recovery-kit.js: the kit shown, saved, checked, made again
-/** @type {any} */
-let M = null; // the vault's modules once loaded (loadVault): {canonicalLogin, signupBodyV2, …}
-/** @type {any} */
-let helpers = null; // what the screens' modules are given (loadVault)
-/** @type {Record<string, () => unknown>} */
-let actions = {}; // data-action name -> what it does (wire)
-/** @type {any} */
-let proconnect = null; // proconnect.js, when ProConnect is on (the page has its forms)
+const { state } = vault; // the session (read everywhere below)
 
 // Libraries the first screens do not need are fetched only when used (prepaid data).
 const loaded = new Map();
@@ -128,60 +151,18 @@ function api(method, path, options) {
 
 // ------------------------------------------------------------------------ KDF worker
 
-/** @type {any} */
-let kdfClient = null; // kdf-client.js, made with the vault's modules
 /**
  * @param {string} op
  * @param {...unknown} args
  */
 function kdf(op, ...args) {
-  return kdfClient.call(op, ...args);
-}
-
-// Who a v2 passphrase salt is for (SPEC §19.2): the territory of the page's
-// configuration and the login as the server keeps it, from what the person typed
-// (never the server's word for it). A login the server would refuse goes to
-// prelogin, whose answer says why in the person's words.
-/** @param {string} login */
-async function saltFor(login) {
-  const canonical = M.canonicalLogin(login);
-  if (!canonical) {
-    await api("POST", "/auth/prelogin", { json: { login } });
-    throw new ApiError(422, "invalid_login", STRINGS.unexpected_error);
-  }
-  return { territory: CONFIG.territory, login: canonical };
-}
-
-// A v1 account opened with its passphrase moves to KDF v2 now (SPEC §19): the master
-// key is wrapped again under v2 keys of the same passphrase and sent with the v1
-// login value; the sessions stay. A failure changes nothing: it is tried again at
-// the next log-in, and the vault opens anyway.
-/**
- * @param {Uint8Array} masterKey
- * @param {Uint8Array} v1AuthKey
- * @param {string} passphrase
- * @param {{territory: string, login: string}} who
- */
-async function moveToKdfV2(masterKey, v1AuthKey, passphrase, who) {
-  try {
-    const rewrap = await kdf("rewrapV2", masterKey, passphrase, who);
-    await api("POST", "/me/kdf-upgrade", {
-      json: {
-        current_auth_key: C.b64encode(v1AuthKey),
-        kdf: rewrap.kdf,
-        auth_key: C.b64encode(rewrap.authKey),
-        wrapped_master_passphrase: C.b64encode(rewrap.wrappedMasterPassphrase),
-      },
-    });
-    sodium.memzero(rewrap.authKey);
-  } catch {
-    // Kept as v1 until the next log-in.
-  }
+  return vault.kdfClient.call(op, ...args);
 }
 
 // --------------------------------------------------------------------------- session
 
 function wipeKeys() {
+  const { sodium } = vault;
   if (state.keys && sodium) {
     for (const value of Object.values(state.keys)) {
       if (value instanceof Uint8Array) sodium.memzero(value);
@@ -195,11 +176,11 @@ function wipeKeys() {
     keys: null, login: null, documents: [], current: null, pages: [], pendingUpload: null, objectUrls: [],
     accountId: null, kind: null, addTarget: null,
   });
-  for (const module of consent) module.wipe();
+  for (const module of vault.consent) module.wipe();
   byId("doc-preview").replaceChildren();
   byId("document-list").replaceChildren();
   for (const form of document.querySelectorAll("form")) form.reset();
-  if (kdfClient) kdfClient.end();
+  if (vault.kdfClient) vault.kdfClient.end();
 }
 
 /**
@@ -214,17 +195,15 @@ async function logout(message = STRINGS.keys_wiped, everywhere = false) {
     // The keys go anyway; an expired session is already over on the server.
   }
   wipeKeys();
-  if (everywhere && M && M.endProConnectSession()) return;
+  if (everywhere && vault.endProConnectSession()) return;
   history.replaceState({ screen: "welcome" }, "", "#welcome");
   show("welcome", { push: false, status: message });
 }
 
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let idleTimer;
 function touch() {
   if (!state.keys) return;
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => logout(STRINGS.idle_logout), CONFIG.idleSeconds * 1000);
+  clearTimeout(vault.idleTimer);
+  vault.idleTimer = setTimeout(() => logout(STRINGS.idle_logout), CONFIG.idleSeconds * 1000);
 }
 
 /** @param {any} account GET /me's account */
@@ -242,92 +221,12 @@ const resetNotice = createResetNotice({ S: STRINGS, state, api, show, setStatus,
 async function home(status = "") {
   if (state.kind === "professional") await loadProModules();
   if (await resetNotice.interrupts(status)) return;
-  const module = consent.find((m) => m.home && m.kind === state.kind);
+  const module = vault.consent.find((m) => m.home && m.kind === state.kind);
   if (module) return module.home(status);
-  return documents.showDocuments(status);
+  return vault.documents.showDocuments(status);
 }
 
-/**
- * @param {any} keyring
- * @param {Uint8Array} wrapKey
- * @param {any} account
- * @param {((masterKey: Uint8Array) => Promise<void>) | null} [then] with the master key, before it is wiped
- */
-async function openVault(keyring, wrapKey, account, then = null) {
-  const opened = C.openAccountWithWrapKey(
-    wrapKey,
-    C.b64decode(keyring.wrapped_master_passphrase),
-    C.b64decode(keyring.wrapped_keyring),
-    C.b64decode(keyring.box_public_key),
-    C.b64decode(keyring.sign_public_key),
-  );
-  sodium.memzero(wrapKey);
-  try {
-    if (then) await then(opened.masterKey);
-  } finally {
-    sodium.memzero(opened.masterKey);
-  }
-  state.keys = opened.keys;
-  setAccount(account);
-  touch();
-}
-
-// ------------------------------------------------------------------- sign up, log in
-
-/** @param {SubmitEvent} event */
-async function onSignup(event) {
-  event.preventDefault();
-  const form = /** @type {HTMLFormElement} */ (event.target);
-  const login = form.login.value.trim();
-  const passphrase = form.passphrase.value;
-  showError("signup-error", "");
-  if (!login) return showError("signup-error", STRINGS.login_missing);
-  const problem = passphraseProblem(passphrase, form.confirm.value, STRINGS, CONFIG.passphraseExamples || []);
-  if (problem) return showError("signup-error", problem);
-  busy(form, true);
-  try {
-    const account = await kdf("createAccountV2", passphrase, await saltFor(login));
-    const body = M.signupBodyV2(C, login, account);
-    if (state.invitation) body.invitation_code = state.invitation; // assisted sign-up
-    try {
-      await api("POST", "/accounts", { json: body });
-    } catch (error) {
-      // Not a person's code: a professional's invitation to join a structure (a link
-      // or a CSV file's link from the structure admin's page) makes a professional's
-      // account in that structure (POST /invitations/accept), same keys, same kit.
-      if (!state.invitation || error.code !== "invalid_invitation") throw error;
-      const { invitation_code: code, ...account } = body;
-      await api("POST", "/invitations/accept", { json: { code, account } });
-    }
-    state.invitation = null;
-    const response = await api("POST", "/auth/web-login", {
-      json: { login, auth_key: C.b64encode(account.authKey) },
-    });
-    await signedUp(account, await response.json());
-  } catch (error) {
-    showError("signup-error", messageFor(error, STRINGS.unexpected_error));
-    setStatus("");
-  } finally {
-    busy(form, false);
-    form.passphrase.value = "";
-    form.confirm.value = "";
-  }
-}
-
-/**
- * A new account's session is open: its keys (made here) in memory, then its recovery
- * kit. Also after a professional joins with ProConnect (proconnect.js).
- * @param {any} account createAccountV2's result
- * @param {any} me the session's answer ({account})
- */
-async function signedUp(account, me) {
-  state.keys = account.keys;
-  setAccount(me.account);
-  touch();
-  const code = C.formatRecoveryCode(account.recoverySecret);
-  sodium.memzero(account.recoverySecret);
-  await showRecoveryKit(code, me.account.login);
-}
+// The way in (sign up, log in, unlock, the vault opened) is person-entry.js.
 
 /**
  * @param {string} code
@@ -336,72 +235,7 @@ async function signedUp(account, me) {
  */
 async function showRecoveryKit(code, login, status = "") {
   // Kept as an image or on paper, then checked (recovery-kit.js).
-  await kit.showKit(code, login, status);
-}
-
-/** @param {SubmitEvent} event */
-async function onLogin(event) {
-  event.preventDefault();
-  const form = /** @type {HTMLFormElement} */ (event.target);
-  const login = form.login.value.trim();
-  const passphrase = form.passphrase.value;
-  showError("login-error", "");
-  if (!login) return showError("login-error", STRINGS.login_missing);
-  busy(form, true);
-  try {
-    const who = await saltFor(login);
-    const pre = await (await api("POST", "/auth/prelogin", { json: { login } })).json();
-    // Checked in the worker before Argon2id (SPEC §3.1, §19.1); v2: the salt is derived there.
-    const keys = await kdf("derivePassphraseKeysAny", passphrase, pre.kdf, who);
-    const response = await api("POST", "/auth/web-login", {
-      json: { login, auth_key: C.b64encode(keys.authKey) },
-    });
-    const me = await response.json();
-    const move = keys.version === 1 && !me.totp_enrolment_required
-      ? (/** @type {Uint8Array} */ masterKey) => moveToKdfV2(masterKey, keys.authKey, passphrase, who)
-      : null;
-    try {
-      await openVault(me.keyring, keys.wrapKey, me.account, move);
-    } finally {
-      sodium.memzero(keys.authKey);
-    }
-    await home();
-  } catch (error) {
-    showError("login-error", error.code === "invalid_credentials" ? STRINGS.wrong_credentials : messageFor(error, STRINGS.unexpected_error));
-    setStatus("");
-  } finally {
-    busy(form, false);
-    form.passphrase.value = "";
-  }
-}
-
-/** @param {SubmitEvent} event */
-async function onUnlock(event) {
-  event.preventDefault();
-  const form = /** @type {HTMLFormElement} */ (event.target);
-  showError("unlock-error", "");
-  busy(form, true);
-  try {
-    const me = await (await api("GET", "/me")).json();
-    // Only the wrap key is derived here (nothing is sent), so the server's word for the
-    // login is enough; a v1 account moves to v2 at its next log-in, where it is typed.
-    const who = { territory: CONFIG.territory, login: M.canonicalLogin(me.account.login) || me.account.login };
-    const keys = await kdf("derivePassphraseKeysAny", form.passphrase.value, me.keyring.kdf, who);
-    sodium.memzero(keys.authKey);
-    await openVault(me.keyring, keys.wrapKey, me.account);
-    await home();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      wipeKeys();
-      show("welcome");
-    } else {
-      showError("unlock-error", error instanceof C.DecryptionError ? STRINGS.wrong_credentials : messageFor(error, STRINGS.unexpected_error));
-      setStatus("");
-    }
-  } finally {
-    busy(form, false);
-    form.passphrase.value = "";
-  }
+  await vault.kit.showKit(code, login, status);
 }
 
 // ---------------------------------------------------------------------- my documents
@@ -423,29 +257,27 @@ const NEEDS_KEYS = new Set(["documents", "add-kind", "add-pages", "sending", "do
 // A screen a consent module fills before showing it (its list is fetched again).
 /** @param {string} name */
 function enterHandler(name) {
-  for (const module of consent) if (module.enter[name]) return module.enter[name];
+  for (const module of vault.consent) if (module.enter[name]) return module.enter[name];
   return null;
 }
 
 // The forms and the actions, once the vault's modules are loaded.
 function wire() {
-  byId("signup-form").addEventListener("submit", onSignup);
-  byId("login-form").addEventListener("submit", onLogin);
-  byId("unlock-form").addEventListener("submit", onUnlock);
-  const access = M.createRegainAccess({
-    STRINGS, CONFIG, C, sodium, state, api, kdf, saltFor, busy, showError, setStatus, setAccount, touch, home, showRecoveryKit,
-  });
+  const { entry, access, adding } = vault;
+  byId("signup-form").addEventListener("submit", entry.onSignup);
+  byId("login-form").addEventListener("submit", entry.onLogin);
+  byId("unlock-form").addEventListener("submit", entry.onUnlock);
   byId("forgot-form").addEventListener("submit", access.onForgot);
   byId("reset-form").addEventListener("submit", access.onReset);
-  actions = {
+  vault.actions = {
     logout: () => logout(STRINGS.keys_wiped, true),
     print: () => window.print(),
     add: () => adding.start(),
     send: () => adding.send(),
     retry: () => adding.retry(),
-    ...documents.actions,
+    ...vault.documents.actions,
   };
-  for (const module of consent) Object.assign(actions, module.actions);
+  for (const module of vault.consent) Object.assign(vault.actions, module.actions);
 }
 
 // What works from the first screen on: going from screen to screen, the back button,
@@ -453,7 +285,7 @@ function wire() {
 // there waits for them (they were most likely fetched while the person typed).
 function wireEarly() {
   document.addEventListener("submit", (event) => {
-    if (M) return;
+    if (vault.entry) return;
     event.preventDefault();
     event.stopPropagation();
     const form = /** @type {HTMLFormElement} */ (event.target);
@@ -468,7 +300,7 @@ function wireEarly() {
       const enter = enterHandler(to);
       if (enter && state.keys) enter();
       else if (to === "documents" && state.keys && state.kind === "professional") home();
-      else if (to === "documents" && state.keys) documents.showDocuments();
+      else if (to === "documents" && state.keys) vault.documents.showDocuments();
       else show(to);
       if (to !== "welcome") prefetchVault();
       return;
@@ -476,13 +308,13 @@ function wireEarly() {
     const action = /** @type {HTMLElement | null} */ (target.closest("[data-action]"));
     if (!action) return;
     const name = String(action.dataset.action);
-    if (actions[name]) actions[name]();
-    else if (!M) loadVault().then(() => actions[name]?.(), () => setStatus(STRINGS.network_error));
+    if (vault.actions[name]) vault.actions[name]();
+    else if (!vault.entry) loadVault().then(() => vault.actions[name]?.(), () => setStatus(STRINGS.network_error));
   });
   for (const kind of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(kind, touch, { passive: true });
   window.addEventListener("popstate", (event) => {
     const target = event.state?.screen || "welcome";
-    if (!M && target !== "welcome") {
+    if (!vault.entry && target !== "welcome") {
       loadVault().then(() => backTo(target), () => show("welcome", { push: false }));
       return;
     }
@@ -495,25 +327,22 @@ function wireEarly() {
 /** @param {string} target a screen of the history (the back or forward button) */
 function backTo(target) {
   const enter = enterHandler(target);
-  const needsKeys = NEEDS_KEYS.has(target) || consent.some((m) => m.screens.includes(target));
+  const needsKeys = NEEDS_KEYS.has(target) || vault.consent.some((m) => m.screens.includes(target));
   if (needsKeys && !state.keys) show("welcome", { push: false });
   else if (enter) enter("", { push: false });
-  else if (target === "documents") documents.showDocuments();
+  else if (target === "documents") vault.documents.showDocuments();
   else show(target, { push: false });
 }
 
-/** @type {Promise<void> | null} */
-let vaultLoading = null;
-
 /** The vault's modules and libsodium, fetched once (a failed fetch is tried again). */
 function loadVault() {
-  if (!vaultLoading) {
-    vaultLoading = openModules().catch((error) => {
-      vaultLoading = null;
+  if (!vault.loading) {
+    vault.loading = openModules().catch((error) => {
+      vault.loading = null;
       throw error;
     });
   }
-  return vaultLoading;
+  return vault.loading;
 }
 
 /** Fetched ahead, while the person reads or types (sign-up, log-in screens). */
@@ -525,11 +354,11 @@ function prefetchVault() {
 
 async function openModules() {
   const hasProConnect = Boolean(document.getElementById("proconnect-form") || document.getElementById("proconnect-join-form"));
-  const [sodiumModule, crypto, kdfClientModule, kdfV2, personConsent, contactHelper, regainAccess, addDocument, docs, recoveryKit, proconnectModule] = await Promise.all([
+  const [sodiumModule, crypto, kdfClientModule, personEntry, personConsent, contactHelper, regainAccess, addDocument, docs, recoveryKit, proconnectModule] = await Promise.all([
     import(CONFIG.sodium),
     import("./coffre-crypto.js"),
     import("./kdf-client.js"),
-    import("./kdf-v2.js"),
+    import("./person-entry.js"),
     import("./consent-person.js"),
     import("./contact-helper.js"),
     import("./regain-access.js"),
@@ -538,69 +367,62 @@ async function openModules() {
     import("./recovery-kit.js"),
     hasProConnect ? import("./proconnect.js") : null,
   ]);
-  sodium = sodiumModule.default;
+  const sodium = sodiumModule.default;
   await sodium.ready;
-  C = crypto.createCoffreCrypto(sodium);
-  kdfClient = kdfClientModule.createKdfClient();
-  const modules = {
-    canonicalLogin: kdfV2.canonicalLogin,
-    signupBodyV2: kdfV2.signupBodyV2,
-    createRegainAccess: regainAccess.createRegainAccess,
-    endProConnectSession: proconnectModule ? proconnectModule.endProConnectSession : () => false,
-  };
-  const createRecoveryKit = recoveryKit.createRecoveryKit;
-  const createDocuments = docs.createDocuments;
-  const createAddDocument = addDocument.createAddDocument;
-  const createPersonConsent = personConsent.createPersonConsent;
-  const createContactHelper = contactHelper.createContactHelper;
+  const C = crypto.createCoffreCrypto(sodium);
+  Object.assign(vault, { sodium, C, kdfClient: kdfClientModule.createKdfClient() });
   const base = { S: STRINGS, CONFIG, C, sodium, state, api, show, setStatus, showError, busy, loadScript, categoryLabel };
-  kit = createRecoveryKit({ ...base, kdf, home });
-  documents = createDocuments({
+  const entry = personEntry.createEntry({ ...base, kdf, home, setAccount, touch, wipeKeys, showRecoveryKit });
+  const { saltFor, openVault, signedUp } = entry;
+  const access = regainAccess.createRegainAccess({
+    STRINGS, CONFIG, C, sodium, state, api, kdf, saltFor, busy, showError, setStatus, setAccount, touch, home, showRecoveryKit,
+  });
+  const kit = recoveryKit.createRecoveryKit({ ...base, kdf, home });
+  const documents = docs.createDocuments({
     ...base,
     categoryOrder,
     opened: (/** @type {any} */ doc) => {
-      for (const module of consent) if (module.documentOpened) module.documentOpened(doc);
+      for (const module of vault.consent) if (module.documentOpened) module.documentOpened(doc);
     },
   });
-  helpers = {
+  const helpers = {
     ...base,
     loadDocuments: documents.loadDocuments,
     showDocuments: documents.showDocuments,
     openDocument: documents.openDocument,
     home,
-    startAdd: (/** @type {any} */ target) => adding.start(target),
+    startAdd: (/** @type {any} */ target) => vault.adding.start(target),
     // A professional's "Changer mes clés" (pro-keys.js): the KDF worker, the new kit.
     kdf,
     showRecoveryKit,
   };
-  adding = createAddDocument(helpers);
+  const adding = addDocument.createAddDocument(helpers);
   // The trusted contact's side serves persons and professionals alike (SPEC §28).
   // Back from ProConnect: the passphrase still opens the vault; joining, it is chosen
   // here; the professional's "ProConnect" screen (proconnect.js).
-  proconnect = proconnectModule
+  const proconnect = proconnectModule
     ? proconnectModule.createProConnect({ STRINGS, CONFIG, C, sodium, state, api, kdf, saltFor, busy, showError, setStatus, show, openVault, home, signedUp })
     : null;
-  consent = [createPersonConsent(helpers), createContactHelper(helpers), ...(proconnect ? [proconnect] : []), kit];
-  M = modules;
+  const consent = [personConsent.createPersonConsent(helpers), contactHelper.createContactHelper(helpers), ...(proconnect ? [proconnect] : []), kit];
+  Object.assign(vault, { access, kit, documents, helpers, adding, proconnect, consent });
+  if (proconnectModule) vault.endProConnectSession = proconnectModule.endProConnectSession;
+  vault.entry = entry; // last: the page's forms wait for it (wireEarly)
   wire();
 }
 
-/** @type {Promise<void> | null} */
-let proLoading = null;
-
 /** A professional's screens (consent-pro.js and the modules it puts together), once. */
 function loadProModules() {
-  if (!proLoading) {
-    proLoading = import("./consent-pro.js").then(({ createProConsent }) => {
-      const pro = createProConsent(helpers);
-      consent.push(pro);
-      Object.assign(actions, pro.actions);
+  if (!vault.proLoading) {
+    vault.proLoading = import("./consent-pro.js").then(({ createProConsent }) => {
+      const pro = createProConsent(vault.helpers);
+      vault.consent.push(pro);
+      Object.assign(vault.actions, pro.actions);
     });
-    proLoading.catch(() => {
-      proLoading = null;
+    vault.proLoading.catch(() => {
+      vault.proLoading = null;
     });
   }
-  return proLoading;
+  return vault.proLoading;
 }
 
 async function boot() {
@@ -619,7 +441,7 @@ async function boot() {
   // Back from ProConnect (proconnect.js says what the URL means).
   if (!session && /^#proconnect/.test(location.hash)) {
     await loadVault();
-    if (proconnect && (await proconnect.resume())) return;
+    if (vault.proconnect && (await vault.proconnect.resume())) return;
   }
   // Assisted sign-up: a professional's QR code opens /#invitation=CODE on the person's phone.
   const invitation = /^#invitation=([A-Za-z0-9-]{20,40})$/.exec(location.hash);
