@@ -96,7 +96,7 @@ export function purposeParagraph(charter, code, fallback, sentence) {
  * lines) name a purpose and the page does not have it yet: only then is there a name to
  * find, and a vault with nothing shared asks nothing (no charter may be published yet).
  * A failure leaves the labels the server sent.
- * @param {{charter: () => unknown, loadCharter: () => Promise<unknown>}} P
+ * @param {any} P the person's page helpers (consent-person.js: charter, loadCharter)
  * @param {ReadonlyArray<{purpose?: string | null}>} items
  */
 export async function withPurposes(P, items) {
