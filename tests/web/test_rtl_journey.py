@@ -173,6 +173,16 @@ def test_the_journey_in_arabic_right_to_left_at_360_px(
     assert_accessible(page, "ar-grants")
     screenshot(page, "96-grants-ar")
 
+    # The other places of the bottom bar, in Arabic too.
+    for place, screen in (("history", "history"), ("more", "more")):
+        button = page.locator(f"#person-nav [data-place={place}]")
+        click_to_screen(page, button, screen)
+        assert_accessible(page, f"ar-{screen}")
+        screenshot(page, f"96-{screen}-ar")
+    # "Plus" offers the language switch too (_language_switch.html).
+    more = visible_screen(page, "more")
+    expect(more.locator(".languages a[lang=fa-AF]")).to_have_text("دری")
+
 
 def test_the_charter_page_in_pashto_is_right_to_left_at_360_px(
     world: World, page: Page, live_server: str
