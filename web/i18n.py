@@ -38,6 +38,9 @@ LANGUAGES: dict[str, str] = {
 # professionals: their screens are translated into English only.
 DESK_LANGUAGES: dict[str, str] = {code: LANGUAGES[code] for code in ("fr", "en")}
 RIGHT_TO_LEFT = frozenset({"ar", "fa-AF", "ps"})
+# Written by an AI model and not yet reviewed by a native speaker (docs/TRANSLATIONS.md):
+# the language list says so, in the language itself. Remove a language once reviewed.
+MACHINE_TRANSLATED = frozenset({"ar", "fa-AF", "ps", "uk", "ru", "ro", "es", "pt"})
 LANG_COOKIE = "coffre_lang"
 
 # Accept-Language tags (lower case) that name one of our languages other than by its own

@@ -127,3 +127,16 @@ def test_a_desk_page_offers_its_own_languages_through_its_own_switch(api: TestCl
     assert (
         api.get("/console/langue?lang=ar", follow_redirects=False).cookies.get(LANG_COOKIE) is None
     )
+
+
+def test_a_machine_translated_language_says_so_in_its_own_words(api: TestClient) -> None:
+    notice = "machine-translated"
+    arabic = api.get("/", headers={"accept-language": "ar"}).text
+    welcome = arabic.split('data-screen="welcome"', 1)[1].split("</section>", 1)[0]
+    assert notice in welcome
+    assert "Personne ne l'a encore relue" not in welcome  # said in Arabic, not in French
+    header = arabic.split("<header", 1)[1].split("</header>", 1)[0]
+    assert notice not in header  # the header's menu stays a list
+    for reviewed in ("fr", "en"):
+        page = api.get("/", headers={"accept-language": reviewed}).text
+        assert notice not in page

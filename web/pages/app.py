@@ -20,7 +20,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from coffre.consent.service import TERRITORY_ZONE
 from coffre.vault.categories import CATEGORIES
 from web.assets import static_url
-from web.i18n import LANG_COOKIE, LANGUAGES, direction, negotiate, translations
+from web.i18n import (
+    LANG_COOKIE,
+    LANGUAGES,
+    MACHINE_TRANSLATED,
+    direction,
+    negotiate,
+    translations,
+)
 from web.page_strings import PATH as STRINGS_PATH
 from web.page_strings import page_strings, served
 from web.pins import root_pin
@@ -37,6 +44,7 @@ TEMPLATES = Jinja2Templates(
 # <html dir> of every page (layout.html, charter, guide): right to left for Arabic, Dari
 # and Pashto, so the browser and the CSS's logical properties mirror the layout.
 TEMPLATES.env.globals["direction"] = direction
+TEMPLATES.env.globals["machine_translated"] = MACHINE_TRANSLATED
 # {{ static_url("js/app.js") }}: the page's own files under their version (web/assets.py).
 TEMPLATES.env.globals["static_url"] = static_url
 
