@@ -20,6 +20,7 @@ is reloaded, rather than mixing two versions of the crypto code.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
+
+from web import STATIC_DIR
 
 # Sub-folders of web/static/ not versioned by the hash (they version themselves).
 UNVERSIONED = frozenset({"vendor"})
@@ -61,3 +64,39 @@ def static_url(context: Any, path: str) -> str:
     for the app that renders the page (``app.state.static_prefix``)."""
     prefix: str = context["request"].app.state.static_prefix
     return f"{prefix}/{path.lstrip('/')}"
+
+
+_STATIC_IMPORT = re.compile(r'^import\s[^;]*?from\s+"\./([a-z0-9-]+\.js)";', re.MULTILINE)
+
+
+def static_imports(static_dir: Path, entry: str) -> list[str]:
+    """The modules ``entry`` (``js/app.js``) imports statically, directly or not, as
+    paths under web/static/ (``js/http.js``), in a stable order: the page names them in
+    ``<link rel="modulepreload">`` so the browser fetches them at once, not one level of
+    imports per round trip (150 ms each on the issue's mobile network)."""
+    found: list[str] = []
+    pending = [entry]
+    while pending:
+        current = pending.pop(0)
+        source = (static_dir / current).read_text(encoding="utf-8")
+        folder = current.rsplit("/", 1)[0]
+        for name in _STATIC_IMPORT.findall(source):
+            path = f"{folder}/{name}"
+            if path not in found and path != entry:
+                found.append(path)
+                pending.append(path)
+    return found
+
+
+@pass_context
+def module_preloads(context: Any, entry: str) -> list[str]:
+    """Template helper: the versioned URLs of what ``entry`` imports statically (see
+    ``static_imports``), worked out once per app."""
+    state = context["request"].app.state
+    known: dict[str, list[str]] | None = getattr(state, "module_preloads", None)
+    if known is None:
+        known = state.module_preloads = {}
+    if entry not in known:
+        prefix: str = state.static_prefix
+        known[entry] = [f"{prefix}/{path}" for path in static_imports(STATIC_DIR, entry)]
+    return known[entry]

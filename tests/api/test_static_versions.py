@@ -180,3 +180,14 @@ def test_texts_of_a_version_not_served_are_a_404_nobody_keeps(api: TestClient, n
 
     assert response.status_code == 404
     assert response.headers["cache-control"] == "no-cache"
+
+
+def test_the_page_preloads_the_modules_of_its_first_screens_and_no_other(api: TestClient) -> None:
+    prefix = _prefix(api)
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', api.get("/").text)
+
+    assert f"{prefix}/js/http.js" in preloaded  # imported by app.js
+    assert f"{prefix}/js/transfer.js" in preloaded  # imported by what app.js imports
+    assert all(url.startswith(prefix + "/js/") for url in preloaded)
+    heavy = ("coffre-crypto", "consent-p", "documents", "kdf-", "proconnect", "pro-")
+    assert [url for url in preloaded if any(name in url for name in heavy)] == []

@@ -11,7 +11,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.factories import PASSPHRASE
 from tests.web.conftest import PHONE
+from tests.web.journeys import keep_recovery_kit, visible_screen
 from tests.web.transfer import Meter
 
 FIRST_VISIT = 200_000
@@ -66,3 +68,25 @@ def test_the_welcome_screen_costs_under_200_kb_then_under_20_kb_once_cached(
     assert second.total < SECOND_VISIT, second.table()
     # Only the page itself and the session check travel again.
     assert all(not path.startswith("/static/") for path in second.fetched()), second.table()
+
+
+def test_a_person_never_loads_the_professionals_modules(
+    live_server: str, fresh_phone: BrowserContext
+) -> None:
+    page = fresh_phone.new_page()
+    meter = Meter(fresh_phone, page)
+
+    _welcome(page, live_server)
+    page.get_by_role("button", name="Créer mon coffre").click()
+    form = visible_screen(page, "signup")
+    form.get_by_label("Pseudonyme ou numéro de téléphone").fill("nadia")
+    form.get_by_label("Phrase secrète", exact=True).fill(PASSPHRASE)
+    form.get_by_label("La même phrase secrète, encore une fois").fill(PASSPHRASE)
+    form.get_by_role("button", name="Créer mon coffre").click()
+    keep_recovery_kit(page)
+    visible_screen(page, "documents")
+    page.wait_for_load_state("networkidle")
+    paths = meter.take().paths()
+
+    assert any("libsodium" in path for path in paths)  # the vault did load, on the way
+    assert [path for path in paths if "/js/pro-" in path or "consent-pro" in path] == []

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from coffre.consent.service import TERRITORY_ZONE
 from coffre.vault.categories import CATEGORIES
-from web.assets import static_url
+from web.assets import module_preloads, static_url
 from web.i18n import (
     LANG_COOKIE,
     LANGUAGES,
@@ -47,6 +47,7 @@ TEMPLATES.env.globals["direction"] = direction
 TEMPLATES.env.globals["machine_translated"] = MACHINE_TRANSLATED
 # {{ static_url("js/app.js") }}: the page's own files under their version (web/assets.py).
 TEMPLATES.env.globals["static_url"] = static_url
+TEMPLATES.env.globals["module_preloads"] = module_preloads
 
 router = APIRouter(include_in_schema=False)
 
