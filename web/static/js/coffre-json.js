@@ -8,7 +8,7 @@
 // raising the error kinds of coffre-crypto.js. No libsodium here.
 
 import { InvalidInputError, UnsupportedVersionError } from "./coffre-crypto.js";
-import { isPlainObject } from "./crypto-base.js";
+import { isPlainObject, isWellFormed } from "./crypto-base.js";
 
 /** A JSON value as parseStrictJson returns it (objects and arrays of JSON values). @typedef {null | boolean | number | string | any[] | {[name: string]: any}} JsonValue */
 
@@ -28,23 +28,8 @@ const CONTROLS = /[\u0000-\u001f\u007f]/;
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
-/**
- * True when `text` holds no lone surrogate (it is Unicode text, SPEC §18.1).
- * @param {string} text
- */
-export function isWellFormed(text) {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      return false;
-    }
-  }
-  return true;
-}
+// True when a text holds no lone surrogate (it is Unicode text, SPEC §18.1): v1's rule.
+export { isWellFormed };
 
 /** @param {string} message */
 const refuse = (message) => new InvalidInputError(`not strict JSON: ${message}`);
