@@ -77,7 +77,8 @@ def recovery_answer(base: str, login: str, code: str) -> int:
 
 @pytest.fixture
 def busy_vault(world: World, live_server: str, tmp_path: Path, api: TestClient) -> None:
-    """A document opened by Mme Dupont (a notice) and one request from her waiting."""
+    """A document opened by Mme Dupont (a notice), one request from her waiting, and her
+    proposal to be the person's référent."""
     with person_client(live_server, world) as (client, keys):
         card = png(tmp_path / "certificat.png", 400, 300, seed=5)
         doc_id = client.upload(card, "sante", box_public_key=keys.box_public, keys=keys)
@@ -90,8 +91,15 @@ def busy_vault(world: World, live_server: str, tmp_path: Path, api: TestClient) 
         purpose=RSA,
         category="domicile",
     )
+    proposed = api.post(
+        "/api/v1/referent/proposals",
+        json={"person_id": world.person.account_id, "structure_id": world.structure_id},
+        headers=world.professional.headers,
+    )
+    assert proposed.status_code == 201, proposed.text
 
 
+@pytest.mark.both_backends
 def test_the_bottom_bar_leads_to_four_places_with_their_counts(
     world: World, busy_vault: None, page: Page, live_server: str, api: TestClient
 ) -> None:
@@ -110,11 +118,13 @@ def test_the_bottom_bar_leads_to_four_places_with_their_counts(
     # Logging out lives in "Plus": not in the header of a person's screens.
     expect(page.locator("header").get_by_role("button", name="Me déconnecter")).to_be_hidden()
     expect(items.nth(0)).to_have_attribute("aria-current", "page")
-    # Counts: the request waiting on "Partages", the new notices on "Historique".
+    # Counts: the request waiting on "Partages", the new notices on "Historique", the
+    # référent's proposal on "Plus".
     unread = api.get("/api/v1/notifications", headers=world.person.headers).json()["unread"]
     assert unread >= 1
     expect(bar.locator('[data-badge="shares"]')).to_have_text("1")
     expect(bar.locator('[data-badge="history"]')).to_have_text(str(unread))
+    expect(bar.locator('[data-badge="more"]')).to_have_text("1")
     assert_accessible(page, "nav-documents")
     screenshot(page, "nav-01-documents")
 
@@ -143,6 +153,7 @@ def test_the_bottom_bar_leads_to_four_places_with_their_counts(
 
     more = go(page, "Plus")
     expect(items.nth(3)).to_have_attribute("aria-current", "page")
+    expect(more.get_by_role("button", name=re.compile("^Mon référent"))).to_contain_text("1")
     for item in (
         "Mon référent",
         "Mes orientations",
@@ -216,6 +227,7 @@ def test_the_kit_check_refuses_wrong_characters_and_lets_the_person_try_again(
     expect(page.locator("#status")).to_contain_text("vous avez gardé votre code")
 
 
+@pytest.mark.both_backends
 def test_a_kit_made_again_from_plus_replaces_the_old_one_and_saves_as_an_image(
     page: Page, live_server: str
 ) -> None:
