@@ -114,8 +114,29 @@ export function createDocCache({ api, accountId }) {
    * @returns {Promise<Ciphertext>}
    */
   async function read(id, stallMs) {
+    return fetchCiphertext(id, stallMs, true);
+  }
+
+  /**
+   * The document `id`'s ciphertext downloaded whole, whatever this device kept (kept by
+   * `keep()` in place of that copy): after a kept copy failed its checks.
+   * @param {string} id
+   * @param {number} stallMs
+   * @returns {Promise<Ciphertext>}
+   */
+  async function downloadWhole(id, stallMs) {
+    return fetchCiphertext(id, stallMs, false);
+  }
+
+  /**
+   * @param {string} id
+   * @param {number} stallMs
+   * @param {boolean} useCopy
+   * @returns {Promise<Ciphertext>}
+   */
+  async function fetchCiphertext(id, stallMs, useCopy) {
     const cache = await open();
-    const copy = cache ? await cache.match(keyOf(id)).catch(() => undefined) : undefined;
+    const copy = cache && useCopy ? await cache.match(keyOf(id)).catch(() => undefined) : undefined;
     const etag = copy?.headers.get("ETag") || "";
     /** @type {Record<string, string>} */
     const headers = copy && etag && copy.body ? { "If-None-Match": etag } : {};
@@ -181,5 +202,5 @@ export function createDocCache({ api, accountId }) {
     }
   }
 
-  return { read, forget };
+  return { read, download: downloadWhole, forget };
 }

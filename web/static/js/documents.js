@@ -257,17 +257,19 @@ export function createDocuments(ctx) {
   // document is downloaded once more.
   /**
    * @param {any} doc
+   * @param {boolean} [again] false for the download after a kept copy failed (once only,
+   *   even if the browser did not let that copy go)
    * @returns {Promise<{chunks: Uint8Array[], sha256: string}>}
    */
-  async function readContent(doc) {
-    const ciphertext = await cache.read(doc.id, stallMs(CONFIG));
+  async function readContent(doc, again = true) {
+    const ciphertext = again ? await cache.read(doc.id, stallMs(CONFIG)) : await cache.download(doc.id, stallMs(CONFIG));
     let opened;
     try {
       opened = await V2.openContent(doc, ciphertext.body);
       if (opened.sha256 !== doc.meta.sha256) throw new C.DecryptionError("sha256 mismatch");
     } catch (error) {
       await ciphertext.discard();
-      if (ciphertext.kept && !(error instanceof StallError)) return readContent(doc);
+      if (ciphertext.kept && again) return readContent(doc, false);
       throw error;
     }
     await ciphertext.keep();
