@@ -44,7 +44,7 @@ class ContactRecoveryRefused(Refused):
     # The authenticator does not match what the person's client left (SPEC §28.3).
     code = "contact_recovery_refused"
     message_fr = (
-        "La clé de secours ne correspond pas. Rien n'a été modifié. Demandez à la personne "
+        "L'accès de secours ne s'ouvre pas. Rien n'a été changé. Demandez à la personne "
         "de vous choisir à nouveau comme personne de confiance."
     )
 
@@ -52,6 +52,6 @@ class ContactRecoveryRefused(Refused):
 class InvalidContactMaterial(Invalid):
     code = "invalid_contact_material"
     message_fr = (
-        "Les clés envoyées pour la personne de confiance sont mal formées. Rien n'a été "
-        "modifié. Rechargez la page et recommencez."
+        "Ce qui a été envoyé pour la personne de confiance est abîmé. Rien n'a été changé. "
+        "Rechargez la page et recommencez."
     )

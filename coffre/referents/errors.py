@@ -14,35 +14,26 @@ from coffre.errors import Conflict, Invalid, NotFound
 class ReferentNotFound(NotFound):
     code = "referent_not_found"
     message_fr = (
-        "Vous n'avez pas de référent·e de parcours en ce moment. Vous pouvez en choisir un·e "
-        "parmi les professionnel·les certifié·es."
+        "Vous n'avez pas de référent en ce moment. Vous pouvez en choisir un parmi les "
+        "professionnels de votre territoire."
     )
 
 
 class ReferentProposalNotFound(NotFound):
     code = "referent_proposal_not_found"
-    message_fr = (
-        "Cette proposition de référent·e de parcours n'existe pas ou n'est plus valable. "
-        "Rechargez la page."
-    )
+    message_fr = "Cette proposition de référent n'existe pas, ou elle est finie. Rechargez la page."
 
 
 class ReferentHandoverNotFound(NotFound):
     code = "referent_handover_not_found"
-    message_fr = (
-        "Ce changement de référent·e de parcours n'existe pas ou n'est plus valable. "
-        "Rechargez la page."
-    )
+    message_fr = "Ce changement de référent n'existe pas, ou il est fini. Rechargez la page."
 
 
 class ReferentAlreadyActive(Conflict):
     # Also the answer when the database refuses a second active link (the partial
     # unique index decides, whatever raced).
     code = "referent_already_active"
-    message_fr = (
-        "Ce ou cette professionnel·le est déjà votre référent·e de parcours : rien n'a changé. "
-        "Rechargez la page."
-    )
+    message_fr = "Cette personne est déjà votre référent : rien n'a changé. Rechargez la page."
 
 
 class ReferentAlreadyProposed(Conflict):
@@ -60,8 +51,8 @@ class ReferentProposalAlreadyAnswered(Conflict):
 class ReferentHandoverAlreadyAnswered(Conflict):
     code = "referent_handover_already_answered"
     message_fr = (
-        "Vous avez déjà répondu à ce changement de référent·e de parcours : rien de plus n'a "
-        "changé. Rechargez la page."
+        "Vous avez déjà répondu à ce changement de référent : rien de plus n'a changé. "
+        "Rechargez la page."
     )
 
 
