@@ -20,6 +20,7 @@ from pathlib import Path
 
 import fpdf
 import pikepdf
+import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page, expect
 
@@ -235,6 +236,7 @@ def stored_copy(page: Page, name: str) -> bytes:
     return blob_bytes(page, "#doc-download")
 
 
+@pytest.mark.both_backends  # the smaller document goes through the real upload and storage
 def test_a_heavy_scan_made_lighter_with_the_persons_agreement_is_smaller_and_opens(
     world: World, page: Page, live_server: str, tmp_path: Path
 ) -> None:

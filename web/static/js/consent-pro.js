@@ -257,6 +257,10 @@ export function createProConsent(ctx) {
     if (pulling) return;
     pulling = true;
     setStatus(S.opening);
+    // The copy opened before goes (its pdf.js view ends with it): a refused document
+    // never shows behind the refusal what another one showed.
+    byId("shared-doc-preview").replaceChildren();
+    byId("shared-doc-download").removeAttribute("href");
     /** @type {Uint8Array | null} */
     let plain = null;
     let v2Share = false;

@@ -325,8 +325,18 @@ function build(doc, S, name) {
       else if (slot.canvas) forget(slot);
     }
   }
+  // Taken off the page (another document, log-out: the caller empties its box), the
+  // view ends itself: pdf.js's worker holds the document's plain bytes.
+  /** @type {MutationObserver | null} */
+  let removed = null;
   let lastWidth = 0;
   const resized = new ResizeObserver(() => {
+    if (!removed && element.parentElement) {
+      removed = new MutationObserver(() => {
+        if (!element.isConnected) destroy();
+      });
+      removed.observe(element.parentElement, { childList: true });
+    }
     if (list.clientWidth === lastWidth) return;
     lastWidth = list.clientWidth;
     relayout();
@@ -352,18 +362,17 @@ function build(doc, S, name) {
   resized.observe(list);
   sayPage();
 
-  return {
-    element,
-    pages: total,
-    destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      near.disconnect();
-      onScreen.disconnect();
-      resized.disconnect();
-      for (const slot of slots) forget(slot);
-      doc.loadingTask.destroy(); // ends pdf.js's worker and its copy of the bytes
-      if (current && current.element === element) current = null;
-    },
-  };
+  function destroy() {
+    if (destroyed) return;
+    destroyed = true;
+    near.disconnect();
+    onScreen.disconnect();
+    resized.disconnect();
+    if (removed) removed.disconnect();
+    for (const slot of slots) forget(slot);
+    doc.loadingTask.destroy(); // ends pdf.js's worker and its copy of the bytes
+    if (current && current.element === element) current = null;
+  }
+
+  return { element, pages: total, destroy };
 }

@@ -17,6 +17,12 @@ export interface PageConfig {
   qrcode: string;
   pdflib: string;
   fflate: string;
+  /** pdf.js (pdf-view.js): its module, its worker, and one file of each directory it
+   * fetches from on demand (WebAssembly decoders, standard fonts). */
+  pdfjs: string;
+  pdfjsWorker: string;
+  pdfjsWasm: string;
+  pdfjsFonts: string;
   /** The territory's root fingerprint as the server shows it (compared once by the person). */
   rootFingerprint: string;
   idleSeconds: number;
