@@ -17,7 +17,7 @@
 // compressed), the crypto and the screens after log-in come when the person goes on to
 // sign up, log in or unlock (loadVault), the professionals' modules only for a
 // professional (loadProModules): prepaid data, tests/web/test_data_budget.py.
-import { ApiError, request } from "./http.js";
+import { ApiError, csrfToken, request } from "./http.js";
 import { createResetNotice } from "./person-reset.js";
 import { byId } from "./consent-common.js";
 import { clearCiphertexts } from "./doc-cache.js";
@@ -429,12 +429,16 @@ async function boot() {
   // A strength meter under each new passphrase, fetched when one is first focused.
   watchNewPassphrases({ S: STRINGS, CONFIG, loadScript });
   wireEarly();
-  let session;
-  try {
-    await api("GET", "/me");
-    session = true;
-  } catch {
-    session = false;
+  // The CSRF cookie comes and goes with the session cookie (api/cookies.py): without
+  // it there is no session to ask about (one request and round trip fewer on a first visit).
+  let session = false;
+  if (csrfToken()) {
+    try {
+      await api("GET", "/me");
+      session = true;
+    } catch {
+      session = false;
+    }
   }
   // No session: what a tab closed without log-out may have left (a shared computer).
   if (!session) await clearCiphertexts();
