@@ -169,6 +169,12 @@ def test_a_person_reads_a_pdf_page_by_page_with_zoom_and_nothing_leaves_the_orig
     visible_screen(page, "documents")
     open_document(page, "Relevé de compte")
     expect(preview.locator(".pdf-count")).to_have_text("Page 1 sur 9")
+    # The first document's view ended with it: one pdf.js worker (holding one document).
+    for _ in range(50):
+        if len([w for w in page.workers if "pdfjs-worker" in w.url]) == 1:
+            break
+        page.wait_for_timeout(100)
+    assert len([w for w in page.workers if "pdfjs-worker" in w.url]) == 1
     expect(preview.get_by_role("img", name="Relevé de compte.pdf, page 1 sur 9")).to_be_visible()
     for number in range(2, 10):
         preview.locator(f'.pdf-page[data-page="{number}"]').scroll_into_view_if_needed()
