@@ -263,3 +263,35 @@ def test_the_share_names_the_purpose_in_everyday_words_with_the_official_label_s
     expect(card.locator(".purpose-example")).to_have_text(EXAMPLE)
     expect(card.locator(".purpose-official")).to_have_text(OFFICIAL)
     assert_accessible(page, "grants-purpose-words")
+
+
+# -- the translations of the person's screens -----------------------------------------
+
+LOCALE = ROOT / "web" / "locale"
+
+
+@pytest.mark.parametrize("language", ["ru", "ro", "es", "pt"])
+def test_translations_keep_the_placeholders_and_have_no_point_median(language: str) -> None:
+    from babel.messages.pofile import read_po
+
+    with (LOCALE / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    translated = [m for m in catalogue if m.id and m.string]
+    assert len(translated) > 500  # the person's screens, at least
+    placeholder = re.compile(r"\{\w+\}")
+    wrong = [
+        m.id
+        for m in translated
+        if sorted(placeholder.findall(str(m.id))) != sorted(placeholder.findall(str(m.string)))
+        or "·" in str(m.string)
+    ]
+    assert wrong == []
+
+
+def test_the_persons_page_in_russian_is_translated(api: TestClient) -> None:
+    response = api.get("/", headers={"Accept-Language": "ru"})
+    page = response.text
+    assert '<html lang="ru"' in page
+    assert "Добро пожаловать в ваш сейф" in page
+    assert "Слушать" in page
+    assert "Bienvenue dans votre coffre" not in page
