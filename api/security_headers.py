@@ -79,7 +79,9 @@ IMMUTABLE = b"public, max-age=31536000, immutable"
 
 def _cache_control(path: str, status: int, static_prefix: str) -> bytes:
     if path.startswith("/static/"):
-        versioned = path.startswith(("/static/vendor/", "/static/strings/", static_prefix + "/"))
+        versioned = path.startswith(
+            ("/static/vendor/", "/static/strings/", "/static/screens/", static_prefix + "/")
+        )
         # Vendored file names carry their version (web/vendor.py), the page's own files
         # and its texts the hash of their content (web/assets.py, web/page_strings.py).
         # Only what was found is kept: a 404

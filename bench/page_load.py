@@ -262,10 +262,10 @@ of the welcome screen cost 583 KB (the page 121 KB uncompressed, libsodium 190 K
 every module of the page, the professionals' included), a second visit 188 KB (the
 page again, and a revalidation of each of ~65 modules).
 
-Where the second visit's bytes go now: the page itself (~16 KB compressed, every
-screen of the journey, the professionals' ~4 KB of it: the next saving, if the page
-grows, is to fetch those screens with the professionals' modules) and the session
-check. The first visit waits on round trips more than on bytes: the page names the
+Where the second visit's bytes go now: the page itself (every screen of the person's
+journey; the professionals' screens, ~4 KB compressed, are a file of their own fetched
+with their modules, web/pages/app.py `pro_screens`); there is no session check
+without a session (the CSRF cookie comes with it). The first visit waits on round trips more than on bytes: the page names the
 modules of its first screens in `<link rel="modulepreload">` (web/assets.py), so they
 come together rather than one level of imports per 150 ms round trip.
 

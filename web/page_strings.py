@@ -21,6 +21,8 @@ from web.pro_network_strings import pro_network_strings
 from web.strings import script_strings
 
 PATH = "/static/strings"
+# The professionals' screens of the vault page, fetched with their modules (app.js).
+SCREENS_PATH = "/static/screens"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ def page_strings(language: str) -> PageStrings:
     body = json.dumps(strings, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     encoded = body.encode("utf-8")
     return PageStrings(encoded, hashlib.sha256(encoded).hexdigest()[:16])
+
+
+def content_addressed(body: bytes) -> PageStrings:
+    """Bytes and the hash that names them."""
+    return PageStrings(body, hashlib.sha256(body).hexdigest()[:16])
 
 
 def served(name: str) -> bytes | None:

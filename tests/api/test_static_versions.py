@@ -191,3 +191,25 @@ def test_the_page_preloads_the_modules_of_its_first_screens_and_no_other(api: Te
     assert all(url.startswith(prefix + "/js/") for url in preloaded)
     heavy = ("coffre-crypto", "consent-p", "documents", "kdf-", "proconnect", "pro-")
     assert [url for url in preloaded if any(name in url for name in heavy)] == []
+
+
+def test_the_professionals_screens_are_a_file_fetched_with_their_modules(api: TestClient) -> None:
+    page = api.get("/").text
+    found = re.search(r'"proScreens": "(/static/screens/fr-[0-9a-f]{16}\.html)"', page)
+    assert found, "the script's configuration names the professionals' screens"
+    screens = api.get(found.group(1))
+
+    assert 'data-screen="shared"' not in page  # a person's page does not carry them
+    assert 'data-screen="documents"' in page
+    assert screens.status_code == 200
+    assert screens.headers["content-type"].startswith("text/html")
+    assert screens.headers["cache-control"] == IMMUTABLE.decode()
+    assert 'data-screen="shared"' in screens.text
+    assert "Partagés avec moi" in screens.text
+    english = re.search(
+        r'"proScreens": "([^"]+)"', api.get("/", headers={"Accept-Language": "en"}).text
+    )
+    assert english and english.group(1) != found.group(1)
+    stale = api.get("/static/screens/fr-0123456789abcdef.html")
+    assert stale.status_code == 404
+    assert stale.headers["cache-control"] == "no-cache"

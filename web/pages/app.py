@@ -9,6 +9,7 @@ from a JSON file (web/page_strings.py), so no text is hard-coded in JavaScript.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +30,7 @@ from web.i18n import (
     translations,
 )
 from web.page_strings import PATH as STRINGS_PATH
-from web.page_strings import page_strings, served
+from web.page_strings import SCREENS_PATH, PageStrings, content_addressed, page_strings, served
 from web.pins import root_pin
 from web.strings import PASSPHRASE_EXAMPLE, passphrase_examples
 from web.vendor import vendored_libraries
@@ -75,6 +76,8 @@ def vault_page(request: Request) -> Response:
         "categories": categories,
         # The script's texts: a file of their own, kept by the browser (web/page_strings.py).
         "strings_url": page_strings(language).url(language),
+        # The professionals' screens: fetched with their modules, kept by the browser.
+        "pro_screens_url": f"{SCREENS_PATH}/{language}-{pro_screens(language).version}.html",
         "vendor": vendored_libraries(),
         "max_document_bytes": settings.max_document_bytes,
         "idle_seconds": settings.session_idle_seconds,
@@ -102,6 +105,30 @@ def vault_page_strings(name: str) -> Response:
     if body is None:
         return Response(status_code=404)
     return Response(body, media_type="application/json")
+
+
+@cache
+def pro_screens(language: str) -> PageStrings:
+    """The professionals' screens of the vault page (vault/_pro_vault.html) in
+    ``language``: ~4 KB compressed a person's page no longer carries on every visit; the
+    page's script inserts them when a professional's vault opens (app.js)."""
+    catalogue = translations(language)
+    html = TEMPLATES.get_template("vault/_pro_vault.html").render(
+        lang=language, _=catalogue.gettext, gettext=catalogue.gettext, ngettext=catalogue.ngettext
+    )
+    return content_addressed(html.encode("utf-8"))
+
+
+@router.get(SCREENS_PATH + "/{name}")
+def vault_pro_screens(name: str) -> Response:
+    stem, _, suffix = name.rpartition(".")
+    language, _, version = stem.rpartition("-")
+    if suffix != "html" or language not in LANGUAGES or len(name) > 40:
+        return Response(status_code=404)
+    screens = pro_screens(language)
+    if screens.version != version:
+        return Response(status_code=404)
+    return Response(screens.body, media_type="text/html")
 
 
 @router.get("/langue")

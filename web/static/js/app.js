@@ -410,10 +410,23 @@ async function openModules() {
   wire();
 }
 
+/**
+ * The professionals' screens (vault/_pro_vault.html, a file the browser keeps) put at
+ * the end of the page's main part: a person's page does not carry them.
+ */
+async function insertProScreens() {
+  if (document.querySelector('[data-screen="shared"]')) return; // inserted by an earlier try
+  const response = await fetch(CONFIG.proScreens);
+  if (!response.ok) throw new ApiError(response.status, "network_error", STRINGS.network_error);
+  const template = document.createElement("template");
+  template.innerHTML = await response.text();
+  byId("main").append(template.content);
+}
+
 /** A professional's screens (consent-pro.js and the modules it puts together), once. */
 function loadProModules() {
   if (!vault.proLoading) {
-    vault.proLoading = import("./consent-pro.js").then(({ createProConsent }) => {
+    vault.proLoading = Promise.all([import("./consent-pro.js"), insertProScreens()]).then(([{ createProConsent }]) => {
       const pro = createProConsent(vault.helpers);
       vault.consent.push(pro);
       Object.assign(vault.actions, pro.actions);
