@@ -154,19 +154,27 @@ export function createRecoveryKit(h) {
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.fillStyle = "#000000";
     ctx.textBaseline = "top";
+    // The sentences in the page's direction (Arabic, Dari, Pashto from the right); the
+    // code always from the left, as it is printed and typed.
+    const rtl = document.documentElement.dir === "rtl";
+    ctx.direction = rtl ? "rtl" : "ltr";
+    ctx.textAlign = "start";
+    const x = rtl ? width - margin : margin;
     let y = margin;
     ctx.font = "bold 34px sans-serif";
-    ctx.fillText(S.kit_image_title, margin, y);
+    ctx.fillText(S.kit_image_title, x, y);
     y += 50;
     ctx.font = textFont;
     for (const line of intro) {
-      ctx.fillText(line, margin, y);
+      ctx.fillText(line, x, y);
       y += 38;
     }
     y += 10;
-    ctx.fillText(`${S.kit_image_login} ${kit.login}`, margin, y);
+    ctx.fillText(`${S.kit_image_login} ${kit.login}`, x, y);
     y += 50;
     // Four groups on the first line, three on the second: large enough to read aloud.
+    ctx.direction = "ltr";
+    ctx.textAlign = "left";
     ctx.font = "bold 48px monospace";
     const groups = kit.code.split("-");
     for (const part of [groups.slice(0, 4), groups.slice(4)]) {
