@@ -293,13 +293,13 @@ export function createAddDocument(ctx) {
 
   async function onSend() {
     if (!state.pages.length) return showError("pages-error", S.no_pages);
-    // A PDF being made lighter is finished first (the person asked for it).
-    await Promise.all(state.pages.map((/** @type {Page} */ page) => page.work));
     const { C, sodium } = ctx;
     const category = checked(kindForm, "category");
     show("sending");
     progress(S.preparing, 0);
     try {
+      // A PDF being made lighter is finished first (the person asked for it).
+      await Promise.all(state.pages.map((/** @type {Page} */ page) => page.work));
       const doc = await assemble(state.pages);
       progress(S.encrypting, 0);
       const docKey = C.newDocumentKey();
