@@ -15,6 +15,7 @@ import { button, byId, checked, choice, day, el, fill, setCount, time } from "./
 import { calendarDay } from "./dates.js";
 import { messageFor } from "./http.js";
 import { rootPinned, sendGrant, verifiedProfessional } from "./grant-send.js";
+import { purposeNameOf } from "./purpose-words.js";
 
 /**
  * A référent link as GET /referent gives it.
@@ -276,10 +277,8 @@ export function createReferent(P) {
     } catch {
       // The purposes' names are a help: their codes are shown without them.
     }
-    const label = (/** @type {string} */ code) => {
-      const purpose = charter ? charter.purposes.find((/** @type {any} */ p) => p.code === code) : null;
-      return purpose ? purpose.label : code;
-    };
+    // The everyday name when the charter gives one (purpose-words.js), else the label.
+    const label = (/** @type {string} */ code) => purposeNameOf(charter, code, code);
     byId("handover-text").textContent = handoverSentence(h);
     const shared = h.regrants.filter((r) => r.document_ids.some((id) => P.documentById(id)));
     byId("handover-ask").textContent = fill(shared.length ? S.handover_ask : S.handover_ask_alone, {

@@ -14,6 +14,7 @@ import { button, byId, checkedAll, choice, day, el, fill, setCount, time } from 
 import { ApiError, ShownError, allPages, messageFor } from "./http.js";
 import { rootPinned, sendGrant, verifiedProfessional } from "./grant-send.js";
 import { createRelayNote } from "./relay-note.js";
+import { purposeNameOf } from "./purpose-words.js";
 
 const DAY_MS = 86400000;
 const PRESET_DAYS = [7, 30];
@@ -60,9 +61,8 @@ export function createRelays(P) {
   /** @param {string} code */
   function purposeLabel(code) {
     const listed = relays.find((r) => r.purpose === code && r.purpose_label);
-    if (listed) return String(listed.purpose_label);
-    const purpose = charter ? charter.purposes.find((/** @type {any} */ p) => p.code === code) : null;
-    return purpose ? String(purpose.label) : code;
+    // The everyday name when the charter gives one (purpose-words.js), else the label.
+    return purposeNameOf(charter, code, listed ? String(listed.purpose_label) : code);
   }
 
   /** Waiting for the person's "d'accord". @param {Relay} r */
