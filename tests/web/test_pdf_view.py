@@ -314,3 +314,23 @@ def test_a_small_or_text_pdf_is_not_offered_to_be_made_lighter(
     pick_pages(page, [heavy_text, small_scan])
     page.wait_for_timeout(3_000)  # time for pdf.js to read the heavy one
     expect(page.locator("#page-list .lighter")).to_have_count(0)
+
+
+def test_a_pdf_pdfjs_cannot_read_is_said_plainly_and_can_still_be_downloaded(
+    world: World, page: Page, live_server: str, tmp_path: Path
+) -> None:
+    broken = tmp_path / "Notice CAF.pdf"
+    broken.write_bytes(b"%PDF-1.4\n% notice CAF\n" * 40)
+    with person_client(live_server, world) as (client, keys):
+        client.upload(broken, "caf", keys=keys)
+    log_in_person(page, live_server, world)
+    open_document(page, "Notice CAF")
+    preview = page.locator("#doc-preview")
+    expect(preview).to_contain_text(
+        "Ce document ne s'affiche pas ici. Touchez « Télécharger » pour l'ouvrir sur votre "
+        "téléphone.",
+        timeout=30_000,
+    )
+    expect(preview.locator("canvas")).to_have_count(0)
+    expect(page.locator("#doc-download")).to_have_attribute("href", re.compile("^blob:"))
+    assert blob_bytes(page, "#doc-download") == broken.read_bytes()
