@@ -122,7 +122,10 @@ def _sign_up(page: Page, step: Callable[[str, Callable[[], float | None]], None]
         "sign-up screen (libsodium and the vault's modules fetched meanwhile)", to_form_and_prefetch
     )
     step("sign-up sent, until the recovery kit (Argon2id at 4x CPU)", send)
-    step("kit kept, until the documents (empty)", lambda: _kit_then_documents(page))
+    step(
+        "kit kept (two groups typed back by the driver), until the documents (empty)",
+        lambda: _kit_then_documents(page),
+    )
 
 
 def _is_libsodium(request: Request) -> bool:
