@@ -268,9 +268,10 @@ page again, and a revalidation of each of ~65 modules).
 Where the second visit's bytes go now: the page itself (every screen of the person's
 journey; the professionals' screens, ~4 KB compressed, are a file of their own fetched
 with their modules, web/pages/app.py `pro_screens`); there is no session check
-without a session (the CSRF cookie comes with it). The first visit waits on round trips more than on bytes: the page names the
-modules of its first screens in `<link rel="modulepreload">` (web/assets.py), so they
-come together rather than one level of imports per 150 ms round trip.
+without a session (the CSRF cookie comes with it). The first visit waits on round
+trips more than on bytes: the page names the modules of its first screens in
+`<link rel="modulepreload">` (web/assets.py), so they come together rather than one
+level of imports per 150 ms round trip.
 
 The times move by tens of per cent from run to run: the machine was shared with other
 work while it ran (two cores). "A document opened" counted 0 bytes in the run above:
