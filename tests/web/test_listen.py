@@ -140,3 +140,23 @@ def test_without_speech_synthesis_there_is_no_button(page: Page, live_server: st
     welcome = visible_screen(page, "welcome")
     expect(welcome.get_by_role("button", name="Écouter")).to_have_count(0)
     expect(welcome.locator("button[data-action=listen]")).to_be_hidden()
+
+
+def test_a_kits_code_is_never_read_aloud(page: Page, live_server: str) -> None:
+    """The recovery code (class kit-code, vault/_person_entry.html) is a secret: said
+    aloud, it could be heard. Put on a screen, it is left out of what is read."""
+    fake_voices(page, ["fr-FR"])
+    page.goto(live_server)
+    welcome = visible_screen(page, "welcome")
+    page.evaluate(
+        """() => {
+          const code = document.createElement("p");
+          code.className = "kit-code";
+          code.textContent = "ABCD-EFG-HIJK";
+          document.querySelector("[data-screen=welcome] .actions").before(code);
+        }"""
+    )
+    expect(welcome.get_by_text("ABCD-EFG-HIJK")).to_be_visible()
+    welcome.get_by_role("button", name="Écouter").click()
+    texts = [item["text"] for item in spoken(page)]
+    assert texts and not any("ABCD" in text for text in texts)

@@ -10,8 +10,9 @@
 // When the phone has no voice for the page's language, the page says so and the button
 // is disabled: a voice of another language would read French words as nonsense.
 
-/** Elements whose text is never read (what the person types, secrets, the button itself). */
-const SKIPPED = "input, textarea, select, script, style, template, svg, [data-listen-skip], [data-action=listen]";
+/** Elements whose text is never read: what the person types, the codes of a kit (the
+ * recovery code is a secret: said aloud, it could be heard), the button itself. */
+const SKIPPED = "input, textarea, select, script, style, template, svg, .kit-code, .kit-qr, [data-listen-skip], [data-action=listen]";
 /** Elements that end a block: what is read after them is a new utterance. */
 const BLOCKS = new Set(["P", "H1", "H2", "H3", "LI", "LABEL", "LEGEND", "BUTTON", "A", "DT", "DD", "DIV", "SECTION", "FIELDSET", "FORM", "UL", "OL", "DL", "PROGRESS", "TR", "TD", "TH", "TIME"]);
 
