@@ -55,9 +55,9 @@ from tests.web.journeys import (
     visible_screen,
 )
 
-REVOKED = "n'a plus accès au coffre : sa structure ou le territoire le lui a retiré"
-EXPIRED = "a pris fin et sa structure ne l'a pas encore renouvelé"
-UNCHAINED = "n'a pas été validé par celui que vous aviez vérifié"
+REVOKED = "n'a plus accès au coffre. Sa structure ou le territoire le lui a retiré"
+EXPIRED = "est fini. Sa structure ne l'a pas encore renouvelé"
+UNCHAINED = "ce changement n'est pas validé"
 ROTATED = "Le code de votre territoire a changé"
 # The person's screens about a professional say what it means, never these words.
 TECHNICAL = ("clé", "certificat", "empreinte")
@@ -160,7 +160,7 @@ def test_a_root_rotated_by_the_old_key_is_shown_to_the_person_and_pinned(
     _choose_share(page, tmp_path)
     rotated = visible_screen(page, "trust-rotated")
     expect(rotated.get_by_role("heading")).to_have_text(ROTATED)
-    expect(rotated).to_contain_text("vous n'avez rien à faire")
+    expect(rotated).to_contain_text("Vous n'avez rien à faire")
     assert page.evaluate(f"localStorage.getItem('{PIN_KEY}')") == pin_spoken(new_root.sign_public)
     assert page.evaluate("localStorage.getItem('coffre.rotationSequence')") == "1"
     assert_accessible(page, "root rotated")
@@ -243,7 +243,7 @@ def test_my_shares_say_which_professional_no_longer_has_access(
     assert grant["state"] == "revoked"
     # The notification says it too, in plain words, and where to look.
     told = go(page, "Historique").locator("#notification-list")
-    expect(told).to_contain_text("n'a plus accès au coffre (1 partage(s))")
+    expect(told).to_contain_text("a perdu son accès au coffre. Cela touche 1 partage(s)")
     _plain(told.inner_text())
 
 

@@ -107,7 +107,7 @@ def test_the_person_chooses_a_referent_among_those_they_share_with_then_ends_it(
     # Ending is one tap.
     visible_screen(page, "referent").get_by_role("button", name="Arrêter avec mon référent").click()
     expect(page.locator("#status")).to_contain_text(
-        "C'est fait : Mme Dupont n'est plus votre référent·e."
+        "C'est fait : Mme Dupont n'est plus votre référent."
     )
     assert referent_of(api, world)["current"] is None
     # The history is kept: who, and from when to when.

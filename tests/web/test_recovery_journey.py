@@ -73,7 +73,7 @@ def test_a_mistyped_recovery_code_is_caught_in_the_page(page: Page, live_server:
     form.get_by_label("Nouvelle phrase secrète").fill(NEW_PASSPHRASE)
     form.get_by_label("La même phrase secrète, encore une fois").fill(NEW_PASSPHRASE)
     form.get_by_role("button", name="Choisir ma nouvelle phrase secrète").click()
-    expect(page.locator("#forgot-error")).to_contain_text("code de récupération n'est pas valable")
+    expect(page.locator("#forgot-error")).to_contain_text("code de récupération n'est pas bon")
 
 
 def test_without_the_kit_a_reset_code_gives_a_new_kit_and_the_empty_vault_waits(
@@ -97,8 +97,8 @@ def test_without_the_kit_a_reset_code_gives_a_new_kit_and_the_empty_vault_waits(
     _forgot_screen(page, live_server)
     page.get_by_role("button", name="Je n'ai plus mon code de récupération").click()
     form = visible_screen(page, "reset")
-    expect(form.get_by_text("C'est le prix du chiffrement de bout en bout.")).to_be_visible()
-    expect(form.get_by_text("quelques jours d'attente")).to_be_visible()
+    expect(form.get_by_text("personne d'autre que vous ne peut les lire")).to_be_visible()
+    expect(form.get_by_text("il faut attendre quelques jours")).to_be_visible()
     assert_accessible(page, "reset")
     screenshot(page, "21-reset")
     form.get_by_label("Pseudonyme ou numéro de téléphone").fill("karim")
@@ -155,7 +155,9 @@ def test_a_person_who_logs_in_during_the_wait_sees_the_reset_and_cancels_it(
     notices = go(page, "Historique").locator("#notification-list")
     expect(notices.locator(".notice")).to_have_count(2)
     expect(notices).to_contain_text("l'exploitant du service a créé un code de réinitialisation")
-    expect(notices).to_contain_text("un code de réinitialisation a été utilisé pour votre compte")
+    expect(notices).to_contain_text(
+        "quelqu'un a utilisé un code de réinitialisation pour votre compte"
+    )
     with CoffreClient(live_server) as client:
         client.login("sofia", OLD_PASSPHRASE)
         assert client.pending_reset() is None
