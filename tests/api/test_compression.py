@@ -160,3 +160,17 @@ def test_no_page_carries_the_session_or_its_csrf_token(api: TestClient) -> None:
     me = api.get("/api/v1/me", headers=GZIP).text
     assert session not in me
     assert csrf not in me
+
+
+def test_a_download_revalidated_by_its_etag_is_a_bare_304_under_gzip(api: TestClient) -> None:
+    owner, document_id, ciphertext = _document(api)
+    url = f"/api/v1/documents/{document_id}/content"
+    first = _raw(api, url, {**GZIP, **owner.headers})
+
+    again = _raw(api, url, {**GZIP, **owner.headers, "If-None-Match": first.headers["etag"]})
+
+    assert first.content == ciphertext
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == first.headers["etag"]
+    assert "content-encoding" not in again.headers
