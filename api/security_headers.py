@@ -77,7 +77,7 @@ def strict_transport_security(settings: Settings) -> bytes | None:
 IMMUTABLE = b"public, max-age=31536000, immutable"
 
 
-def _cache_control(path: str, status: int, static_prefix: str) -> bytes:
+def _cache_control(path: str, status: int, static_prefix: str, *, keep: bool = True) -> bytes:
     if path.startswith("/static/"):
         versioned = path.startswith(
             ("/static/vendor/", "/static/strings/", "/static/screens/", static_prefix + "/")
@@ -86,7 +86,7 @@ def _cache_control(path: str, status: int, static_prefix: str) -> bytes:
         # and its texts the hash of their content (web/assets.py, web/page_strings.py).
         # Only what was found is kept: a 404
         # under such a URL (a version no longer served) must be asked again.
-        if versioned and (200 <= status < 300 or status == 304):
+        if keep and versioned and (200 <= status < 300 or status == 304):
             return IMMUTABLE
         return b"no-cache"
     # Pages and API answers may hold decrypted-to-be data or keys: never cached.
@@ -99,6 +99,9 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, settings: Settings, static_prefix: str) -> None:
         self.app = app
         self.static_prefix = static_prefix  # "/static/<version>" (web/assets.py)
+        # In development a script edited under a running server keeps its version's URL:
+        # revalidated there, kept a year everywhere else.
+        self.keep_static = settings.environment != "development"
         fixed = [
             (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
             (b"x-content-type-options", b"nosniff"),
@@ -122,7 +125,9 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", []) if h[0].lower() not in self._names]
-                cache = _cache_control(path, message["status"], self.static_prefix)
+                cache = _cache_control(
+                    path, message["status"], self.static_prefix, keep=self.keep_static
+                )
                 headers.append((b"cache-control", cache))
                 policy = CAMERA_PERMISSIONS_POLICY if path in CAMERA_PATHS else PERMISSIONS_POLICY
                 headers.append((b"permissions-policy", policy.encode()))

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.security_headers import IMMUTABLE
+from coffre.settings import Settings
 from web import STATIC_DIR
 from web.assets import VERSION_LENGTH, static_version
 
@@ -213,3 +215,13 @@ def test_the_professionals_screens_are_a_file_fetched_with_their_modules(api: Te
     stale = api.get("/static/screens/fr-0123456789abcdef.html")
     assert stale.status_code == 404
     assert stale.headers["cache-control"] == "no-cache"
+
+
+def test_in_development_the_versioned_files_are_revalidated(settings: Settings) -> None:
+    # A script edited under a running development server keeps its version's URL.
+    development = settings.model_copy(update={"environment": "development"})
+    with TestClient(create_app(development)) as client:
+        response = client.get(f"{_prefix(client)}/js/http.js")
+
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-cache"
