@@ -13,8 +13,9 @@ deploy of our own code download libsodium (~190 KB gzipped) again.
 
 ``/static/…`` without a version keeps working, revalidated on each use, for a page
 loaded before an upgrade or a bookmark. A version that is not the running one is a
-404 (never cached): after an upgrade, an old page's late import fails and the page
-is reloaded, rather than mixing two versions of the crypto code.
+404 (never cached): after an upgrade, an old page's late import fails (the page says
+the connection failed; a reload fixes it) rather than mixing two versions of the
+crypto code.
 """
 
 from __future__ import annotations
