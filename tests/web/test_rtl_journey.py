@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.catalogues import translated
 from tests.structures.world import World
 from tests.web.conftest import assert_accessible, png, screenshot
 from tests.web.journeys import click_to_screen, pick_pages, visible_screen
-from web.i18n import LANGUAGES
+from web.i18n import LANGUAGES, locale_name
 
 
 def html_is(page: Page, lang: str, direction: str) -> None:
@@ -78,110 +79,139 @@ def test_a_person_switches_language_from_the_first_screen_and_from_the_header(
 
 
 PASSPHRASE = "girafe orange tram lundi pluie"
+KIT_CHECK_GROUP = "Écrivez les 4 caractères du groupe n°{n}"  # web/strings.py kit_check_group
 
 
-def sign_up_in_page(page: Page, login: str) -> None:
+def sign_up_in_page(page: Page, login: str, lang: str) -> None:
     """Sign up through the page's controls (no French words), keep and check the kit."""
     visible_screen(page, "welcome").locator("[data-go=signup]").click()
     form = visible_screen(page, "signup")
-    assert_accessible(page, "ar-signup")
+    assert_accessible(page, f"{lang}-signup")
     form.locator("#signup-login").fill(login)
     form.locator("#signup-passphrase").fill(PASSPHRASE)
     form.locator("#signup-confirm").fill(PASSPHRASE)
     form.locator("button[type=submit]").click()
     kit = visible_screen(page, "recovery")
     code = kit.locator("#recovery-code").inner_text()
-    assert_accessible(page, "ar-recovery")
-    screenshot(page, "92-recovery-ar")
+    assert_accessible(page, f"{lang}-recovery")
+    screenshot(page, f"92-recovery-{lang}")
     kit.locator("[data-action=recovery-done]").click()
     check = visible_screen(page, "recovery-check")
-    assert_accessible(page, "ar-recovery-check")
+    assert_accessible(page, f"{lang}-recovery-check")
     groups = code.split("-")
+    # Which group each field asks for: its label is the language's sentence with {n}.
+    sentence = translated(locale_name(lang))[KIT_CHECK_GROUP]
+    pattern = re.escape(sentence).replace(re.escape("{n}"), "([0-9]+)")
     for field in ("recovery-check-1", "recovery-check-2"):
         label = check.locator(f'label[for="{field}"]').inner_text()
-        number = int(re.findall(r"\d+", label)[-1])
-        check.locator(f"#{field}").fill(groups[number - 1])
+        found = re.search(pattern, label)
+        assert found is not None, (sentence, label)
+        check.locator(f"#{field}").fill(groups[int(found.group(1)) - 1])
     check.locator("button[type=submit]").click()
     visible_screen(page, "documents")
+
+
+# Per language: its direction, a document name written in it, and a word the share's
+# summary says in it ("will be able to").
+JOURNEYS = {
+    "ar": ("rtl", "بطاقة الهوية", "سيستطيع"),
+    "fa-AF": ("rtl", "تذکره", "می‌تواند"),
+    "ps": ("rtl", "تذکره", "وکولی شي"),
+    "uk": ("ltr", "Паспорт", "зможе"),
+}
+
+
+def journey(page: Page, live_server: str, tmp_path: Path, lang: str) -> None:
+    """Sign up, add a document, share it with Mme Dupont, then History and "Plus": all
+    in `lang`, at 360 px, axe and no sideways scrolling on every screen."""
+    direction, name, will_see = JOURNEYS[lang]
+    page.goto(f"{live_server}/langue?lang={lang}")
+    html_is(page, lang, direction)
+    visible_screen(page, "welcome")
+    assert_accessible(page, f"{lang}-welcome")
+    sign_up_in_page(page, "layla", lang)
+    documents = visible_screen(page, "documents")
+    html_is(page, lang, direction)
+    assert_accessible(page, f"{lang}-documents-empty")
+
+    # Add a document: its kind, then a photo as its page.
+    documents.locator("[data-action=add]").first.click()
+    kind = visible_screen(page, "add-kind")
+    kind.locator('label[for="category-identite"]').click()
+    kind.locator("#add-title").fill(name)
+    assert_accessible(page, f"{lang}-add-kind")
+    kind.locator("button[type=submit]").click()
+    visible_screen(page, "add-pages")
+    pick_pages(page, [png(tmp_path / "id.png", 900, 600, seed=3)])
+    assert_accessible(page, f"{lang}-add-pages")
+    screenshot(page, f"93-add-pages-{lang}")
+    page.locator("#send-button").click()
+    documents = visible_screen(page, "documents")
+    entry = documents.locator("#document-list").get_by_role(
+        "button", name=re.compile(re.escape(name))
+    )
+    expect(entry.first).to_be_visible(timeout=30_000)
+    assert_accessible(page, f"{lang}-documents")
+    screenshot(page, f"94-documents-{lang}")
+
+    # Share it: open it, then the share steps, each checked right to left.
+    entry.first.click()
+    document = visible_screen(page, "document")
+    assert_accessible(page, f"{lang}-document")
+    click_to_screen(page, document.locator("[data-action=share]"), "share-purpose")
+    purpose = visible_screen(page, "share-purpose")
+    assert_accessible(page, f"{lang}-share-purpose")
+    purpose.locator(".choice label").first.click()
+    purpose.locator("button[type=submit]").click()
+    professional = visible_screen(page, "share-professional")
+    assert_accessible(page, f"{lang}-share-professional")
+    professional.get_by_text("Mme Dupont").click()
+    professional.locator("button[type=submit]").click()
+    duration = visible_screen(page, "share-duration")
+    assert_accessible(page, f"{lang}-share-duration")
+    duration.locator(".choice label").first.click()
+    duration.locator("button[type=submit]").click()
+    trust = visible_screen(page, "share-trust")
+    assert_accessible(page, f"{lang}-share-trust")
+    trust.locator("#share-trust-same").check()
+    trust.locator("[data-action=share-trust]").click()
+    confirm = visible_screen(page, "share-confirm")
+    assert_accessible(page, f"{lang}-share-confirm")
+    screenshot(page, f"95-share-confirm-{lang}")
+    # The summary is in the language, with the professional's name as it is.
+    summary = confirm.locator("#share-summary").inner_text()
+    assert "Mme Dupont" in summary and will_see in summary, summary
+    confirm.locator("[data-action=share-confirm]").click()
+    shares = visible_screen(page, "grants")
+    expect(shares.locator(".card")).to_have_count(1)
+    expect(shares.locator(".card")).to_contain_text("Mme Dupont")
+    html_is(page, lang, direction)
+    assert_accessible(page, f"{lang}-grants")
+    screenshot(page, f"96-grants-{lang}")
+
+    # The other places of the bottom bar.
+    for place, screen in (("history", "history"), ("more", "more")):
+        button = page.locator(f"#person-nav [data-place={place}]")
+        click_to_screen(page, button, screen)
+        assert_accessible(page, f"{lang}-{screen}")
+        screenshot(page, f"96-{screen}-{lang}")
+    # "Plus" offers the language switch too (_language_switch.html).
+    more = visible_screen(page, "more")
+    expect(more.locator(".languages a[lang=fa-AF]")).to_have_text("دری")
 
 
 @pytest.mark.both_backends
 def test_the_journey_in_arabic_right_to_left_at_360_px(
     world: World, page: Page, live_server: str, tmp_path: Path
 ) -> None:
-    page.goto(f"{live_server}/langue?lang=ar")
-    html_is(page, "ar", "rtl")
-    visible_screen(page, "welcome")
-    assert_accessible(page, "ar-welcome")
-    sign_up_in_page(page, "layla")
-    documents = visible_screen(page, "documents")
-    html_is(page, "ar", "rtl")
-    assert_accessible(page, "ar-documents-empty")
+    journey(page, live_server, tmp_path, "ar")
 
-    # Add a document: its kind, then a photo as its page.
-    documents.locator("[data-action=add]").first.click()
-    kind = visible_screen(page, "add-kind")
-    kind.locator('label[for="category-identite"]').click()
-    kind.locator("#add-title").fill("بطاقة الهوية")
-    assert_accessible(page, "ar-add-kind")
-    kind.locator("button[type=submit]").click()
-    visible_screen(page, "add-pages")
-    pick_pages(page, [png(tmp_path / "id.png", 900, 600, seed=3)])
-    assert_accessible(page, "ar-add-pages")
-    screenshot(page, "93-add-pages-ar")
-    page.locator("#send-button").click()
-    documents = visible_screen(page, "documents")
-    entry = documents.locator("#document-list").get_by_role(
-        "button", name=re.compile("بطاقة الهوية")
-    )
-    expect(entry.first).to_be_visible(timeout=30_000)
-    assert_accessible(page, "ar-documents")
-    screenshot(page, "94-documents-ar")
 
-    # Share it: open it, then the share steps, each checked right to left.
-    entry.first.click()
-    document = visible_screen(page, "document")
-    assert_accessible(page, "ar-document")
-    click_to_screen(page, document.locator("[data-action=share]"), "share-purpose")
-    purpose = visible_screen(page, "share-purpose")
-    assert_accessible(page, "ar-share-purpose")
-    purpose.locator(".choice label").first.click()
-    purpose.locator("button[type=submit]").click()
-    professional = visible_screen(page, "share-professional")
-    assert_accessible(page, "ar-share-professional")
-    professional.get_by_text("Mme Dupont").click()
-    professional.locator("button[type=submit]").click()
-    duration = visible_screen(page, "share-duration")
-    assert_accessible(page, "ar-share-duration")
-    duration.locator(".choice label").first.click()
-    duration.locator("button[type=submit]").click()
-    trust = visible_screen(page, "share-trust")
-    assert_accessible(page, "ar-share-trust")
-    trust.locator("#share-trust-same").check()
-    trust.locator("[data-action=share-trust]").click()
-    confirm = visible_screen(page, "share-confirm")
-    assert_accessible(page, "ar-share-confirm")
-    screenshot(page, "95-share-confirm-ar")
-    # The summary is Arabic, with the professional's name as it is.
-    summary = confirm.locator("#share-summary").inner_text()
-    assert "Mme Dupont" in summary and "سيستطيع" in summary, summary
-    confirm.locator("[data-action=share-confirm]").click()
-    shares = visible_screen(page, "grants")
-    expect(shares.locator(".card")).to_have_count(1)
-    expect(shares.locator(".card")).to_contain_text("Mme Dupont")
-    html_is(page, "ar", "rtl")
-    assert_accessible(page, "ar-grants")
-    screenshot(page, "96-grants-ar")
-
-    # The other places of the bottom bar, in Arabic too.
-    for place, screen in (("history", "history"), ("more", "more")):
-        button = page.locator(f"#person-nav [data-place={place}]")
-        click_to_screen(page, button, screen)
-        assert_accessible(page, f"ar-{screen}")
-        screenshot(page, f"96-{screen}-ar")
-    # "Plus" offers the language switch too (_language_switch.html).
-    more = visible_screen(page, "more")
-    expect(more.locator(".languages a[lang=fa-AF]")).to_have_text("دری")
+@pytest.mark.parametrize("lang", ["fa-AF", "ps", "uk"])
+def test_the_journey_in_dari_pashto_and_ukrainian_at_360_px(
+    world: World, page: Page, live_server: str, tmp_path: Path, lang: str
+) -> None:
+    journey(page, live_server, tmp_path, lang)
 
 
 def test_the_charter_page_in_pashto_is_right_to_left_at_360_px(
