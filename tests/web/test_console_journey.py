@@ -339,6 +339,7 @@ def test_the_console_speaks_english_too(page: Page, live_server: str) -> None:
     expect(login_screen.get_by_role("heading", level=1)).to_have_text("Charter console")
     expect(login_screen.get_by_role("button", name="Continue")).to_be_visible()
     assert_accessible(page, "console-login-en")
+    page.locator("header .lang-menu summary").click()  # the header's one language menu
     page.get_by_role("link", name="Français").click()
     expect(visible_screen(page, "login").get_by_role("heading", level=1)).to_have_text(
         "Console de la charte"
