@@ -35,7 +35,8 @@ LANGUAGES: dict[str, str] = {
     "pt": "Português",
 }
 # The desks (officer's console, territory and structure admin pages) are for
-# professionals: their screens are translated into English only.
+# professionals: their screens are translated into English only. The public guide
+# (/guide) too: its texts and the directory's labels are in French and English.
 DESK_LANGUAGES: dict[str, str] = {code: LANGUAGES[code] for code in ("fr", "en")}
 RIGHT_TO_LEFT = frozenset({"ar", "fa-AF", "ps"})
 # Written by an AI model and not yet reviewed by a native speaker (docs/TRANSLATIONS.md):

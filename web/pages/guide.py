@@ -24,7 +24,7 @@ from coffre.directory.errors import ServiceNotFound
 from coffre.directory.service import MAX_QUERY_CHARS, Found, SearchQuery
 from coffre.errors import CoffreError
 from coffre.policy import Action, Actor, can
-from web.i18n import LANG_COOKIE, locale_name, negotiate, translations
+from web.i18n import DESK_LANGUAGES, LANG_COOKIE, locale_name, negotiate, translations
 from web.pages.app import TEMPLATES
 
 router = APIRouter(include_in_schema=False)
@@ -54,7 +54,12 @@ def _actor(request: Request) -> Actor | None:
 
 
 def _render(request: Request, template: str, status: int = 200, **values: object) -> Response:
-    language = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    # The guide's texts and the directory's labels exist in French and English only: a
+    # person whose page is in Arabic reads the guide in French, left to right, rather than
+    # French words laid out right to left (docs/TRANSLATIONS.md).
+    language = negotiate(
+        request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"), DESK_LANGUAGES
+    )
     catalogue = translations(language)
 
     def long_date(day: date) -> str:
