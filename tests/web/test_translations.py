@@ -3,6 +3,7 @@ the person's screens are translated in every complete language; placeholders are
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,19 @@ def test_the_new_languages_are_offered_with_their_catalogues() -> None:
     offered = {locale_name(code) for code in LANGUAGES} - {"fr"}
     assert offered <= set(EVERY_LANGUAGE)
     assert set(COMPLETE) == offered  # every offered language covers the person's screens
+
+
+# A word split by gender, the French point médian's cousins: "відкрив(ла)", "Положил(а)",
+# "مساعد(ة)". Hard for weak readers and screen readers in any language: neutral wording.
+GENDER_SPLIT = re.compile(r"\w\((а|ла|лась|ась|лася|ة)\)")
+
+
+@pytest.mark.parametrize("language", [code for code in COMPLETE if code != "en"])
+def test_no_person_screen_splits_a_word_by_gender(language: str) -> None:
+    person = person_msgids()
+    split = sorted(
+        str(m.string)
+        for m in catalogue(language)
+        if m.id in person and m.string and GENDER_SPLIT.search(str(m.string))
+    )
+    assert split == [], f"{language}: {len(split)} texts, first: {split[:3]}"
