@@ -146,7 +146,7 @@ def test_the_hints_example_is_refused_as_a_passphrase(
     visible_screen(page, "welcome").get_by_role("button", name="Créer mon coffre").click()
     form = visible_screen(page, "signup")
     expect(page.locator("#signup-passphrase-hint")).to_contain_text(
-        "par exemple : vélo bleu marché dimanche soleil."
+        "Par exemple : vélo bleu marché dimanche soleil."
     )
     form.get_by_label("Pseudonyme ou numéro de téléphone").fill("rayan")
     form.get_by_label("Phrase secrète", exact=True).fill(passphrase)
@@ -175,7 +175,7 @@ def test_the_english_page_gives_and_refuses_its_own_example(page: Page, live_ser
     visible_screen(page, "welcome").get_by_role("button", name="Create my vault").click()
     form = visible_screen(page, "signup")
     expect(page.locator("#signup-passphrase-hint")).to_contain_text(
-        "for example: blue bike Sunday market sun."
+        "For example: blue bike Sunday market sun."
     )
     for passphrase in ["Blue bike sunday market sun", "vélo bleu marché dimanche soleil"]:
         form.locator("#signup-login").fill("rayan")
