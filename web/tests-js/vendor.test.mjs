@@ -1,4 +1,7 @@
 // The KDF worker's libsodium import matches the installed, vendored version.
+// The worker runs under the page's versioned prefix (/static/<hash>/js/, web/assets.py),
+// where vendor/ is not served: it imports libsodium from the one absolute URL
+// /static/vendor/libsodium-wrappers-sumo-<version>.mjs (web/vendor.py's URL, the page's too).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -9,6 +12,7 @@ import { REPO, VECTORS_DOCUMENT, coffre, module, toHex, h } from "./helpers.mjs"
 const installed = JSON.parse(readFileSync(join(REPO, "node_modules/libsodium-wrappers-sumo/package.json"), "utf8")).version;
 const worker = readFileSync(join(REPO, "web/static/js/kdf-worker.js"), "utf8");
 const vendored = join(REPO, "web/static/vendor", `libsodium-wrappers-sumo-${installed}.mjs`);
+const SODIUM_URL = `/static/vendor/libsodium-wrappers-sumo-${installed}.mjs`;
 
 test("package.json pins libsodium-wrappers-sumo to the installed version", () => {
   const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
@@ -16,8 +20,14 @@ test("package.json pins libsodium-wrappers-sumo to the installed version", () =>
 });
 
 test("the KDF worker imports the vendored libsodium of the installed version", () => {
+  // Static imports: only its own modules, relative (they follow the versioned prefix).
   const imports = [...worker.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-  assert.deepEqual(imports, [`../vendor/libsodium-wrappers-sumo-${installed}.mjs`, "./coffre-crypto.js", "./kdf-v2.js"]);
+  assert.deepEqual(imports, ["./coffre-crypto.js", "./kdf-v2.js"]);
+  // libsodium: one dynamic import of exactly the vendored file's URL, nothing else imported.
+  const urls = [...worker.matchAll(/^const SODIUM = "([^"]+)";$/gm)].map((m) => m[1]);
+  assert.deepEqual(urls, [SODIUM_URL]);
+  const code = worker.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, ""); // JSDoc types name import("…") too
+  assert.deepEqual([...code.matchAll(/\bimport\(([^)]*)\)/g)].map((m) => m[1]), ["SODIUM"]);
 });
 
 test("the vendored libsodium loads as a plain ES module and computes a vector", { skip: !existsSync(vendored) && "run scripts/install-js to vendor libsodium" }, async () => {
@@ -30,9 +40,18 @@ test("the vendored libsodium loads as a plain ES module and computes a vector", 
   assert.equal(toHex(vendoredCoffre.subkey(h(vector.inputs.parent), vector.inputs.purpose)), vector.expected.subkey);
 });
 
-// worker_threads stands in for a browser's module worker: `self` is shimmed onto parentPort.
+// worker_threads stands in for a browser's module worker: `self` is shimmed onto parentPort,
+// and a resolve hook serves the absolute /static/vendor/ URLs from web/static/vendor/ as the
+// app's /static mount does (any other absolute URL stays unresolvable, as it is not served).
+const VENDOR_HOOKS = `
+const VENDOR = ${JSON.stringify(pathToFileURL(join(REPO, "web/static/vendor")).href)};
+export async function resolve(specifier, context, next) {
+  if (specifier.startsWith("/static/vendor/")) return next(VENDOR + specifier.slice("/static/vendor".length), context);
+  return next(specifier, context);
+}`;
 const WORKER_SHIM = `
 const { parentPort, workerData } = require("node:worker_threads");
+require("node:module").register("data:text/javascript," + encodeURIComponent(workerData.hooks));
 globalThis.self = {
   addEventListener: (type, listener) => parentPort.on(type, (data) => listener({ data })),
   postMessage: (message) => parentPort.postMessage(message),
@@ -43,7 +62,7 @@ import(workerData.url);
 test("the KDF worker answers derivePassphraseKeys, createAccount and the v2 requests", { skip: !existsSync(vendored) && "run scripts/install-js to vendor libsodium" }, async () => {
   const { Worker } = await import("node:worker_threads");
   const url = pathToFileURL(join(REPO, "web/static/js/kdf-worker.js")).href;
-  const thread = new Worker(WORKER_SHIM, { eval: true, workerData: { url } });
+  const thread = new Worker(WORKER_SHIM, { eval: true, workerData: { url, hooks: VENDOR_HOOKS } });
   const answers = new Map();
   const waiters = new Map();
   thread.on("message", (message) => {
