@@ -272,8 +272,9 @@ def test_the_officer_logs_in_with_a_code_filters_follows_a_flag_and_exports(
     # -- log out: nothing left -------------------------------------------------------
     page.get_by_role("button", name="Me déconnecter").click()
     visible_screen(page, "login")
+    # The console's own words to the officer (web/console_strings.py), not the person's vault's.
     expect(page.locator("#status")).to_have_text(
-        "Votre coffre est fermé. Rien n'est resté sur cet appareil."
+        "Vous avez été déconnecté·e. Rien n'est resté sur cet appareil."
     )
     assert page.locator("#journal-list > li, #flags-list > *").count() == 0
     assert page.locator("#audit-key").inner_text() == ""
@@ -325,7 +326,7 @@ def test_the_console_logs_out_by_itself_after_a_while_without_activity(
     page.clock.fast_forward(idle * 1000 + 1000)
     visible_screen(page, "login")
     expect(page.locator("#status")).to_have_text(
-        "Votre coffre s'est fermé, car personne ne l'a utilisé pendant un moment."
+        "Vous avez été déconnecté·e après un moment sans activité."
     )
     expect(rows(page)).to_have_count(0)
     expect(page.locator("#menu")).to_be_hidden()
