@@ -18,7 +18,7 @@ from coffre.accounts.login import normalise_login
 from crypto import b64encode
 from tests.factories import person_material
 from tests.kdf_factories import TERRITORY
-from tests.web.journeys import log_in, open_login, visible_screen
+from tests.web.journeys import log_in, log_out_person, open_login, visible_screen
 from tests.web.test_person_journey import PASSPHRASE, sign_up
 
 V2_MEMBERS = {"v", "alg", "salt_random", "opslimit", "memlimit"}
@@ -52,8 +52,7 @@ def test_a_v1_account_moves_to_v2_at_its_page_login_and_opens_again_in_v2(
         old = {"login": "margot.v1", "auth_key": b64encode(person.auth_key)}
         assert http.post("/api/v1/auth/login", json=old).status_code == 401
 
-    page.locator("[data-action=logout]").click()
-    visible_screen(page, "welcome")
+    log_out_person(page)
     log_in(page, live_server, "margot.v1", person.passphrase, "documents")
     assert _kdf(live_server, "margot.v1") == moved  # moved once
 

@@ -67,7 +67,10 @@ def test_a_v1_fingerprint_of_another_key_stops_the_share(
     pin_root(page, "1111 2222 3333 4444 5555 6666")
     _share_until_the_key_check(page, tmp_path)
     visible_screen(page, "share-stop")
-    expect(page.locator("#share-stop-text")).to_contain_text("n'est plus celle")
+    # The "root_changed" sentence (web/strings.py), not the one of a check that failed.
+    stop = page.locator("#share-stop-text")
+    expect(stop).to_contain_text("a changé depuis votre vérification")
+    expect(stop).to_contain_text("rien n'a été partagé")
     assert page.evaluate(f"localStorage.getItem('{PIN_KEY}')") == "1111 2222 3333 4444 5555 6666"
 
 
