@@ -66,6 +66,9 @@ const vault = {
     addTarget: null, // adding into someone else's vault (a deposit): see add-document.js
     objectUrls: [],
     invitation: null, // assisted sign-up code from the URL
+    // The URL's #… as the page opened, before boot() replaces it: the guide's
+    // /#orienter=<service> link, read by pro-orient.js once a professional's vault opens.
+    startHash: location.hash,
     accountId: null,
     kind: null, // "person" | "professional" | … (GET /me: account.kind)
   },

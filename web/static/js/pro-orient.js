@@ -29,8 +29,11 @@ export function createProOrient(ctx, hooks) {
   let persons = [];
   /** @type {any[]} */
   let purposes = []; // the charter's purposes that may carry a relay
-  // A service named by the guide's link, opened once the vault is open.
-  const asked = ORIENT_HASH.exec(location.hash);
+  // A service named by the guide's link, opened once the vault is open. This module is
+  // loaded only then (app.js loadProModules), after boot() replaced the URL's hash: the
+  // hash the page opened with is kept in state.startHash, read once.
+  const asked = ORIENT_HASH.exec(state.startHash || "");
+  state.startHash = null;
   /** @type {string | null} */
   let waiting = asked ? asked[1] : null;
 
