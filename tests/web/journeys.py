@@ -123,13 +123,29 @@ def add_identity_card(page: Page, tmp_path: Path) -> None:
     pick_pages(page, [png(tmp_path / "cni.png", 900, 600, 4)])
     page.get_by_role("button", name="Mettre dans mon coffre").click()
     visible_screen(page, "documents")
-    expect(page.get_by_role("button", name=re.compile("Carte d'identité.jpg"))).to_be_visible()
+    expect(document_button(page, "Carte d'identité.jpg")).to_be_visible()
+
+
+def shown_name(name: str) -> str:
+    """The name the person reads for the file `name`: without its extension (issue 18)."""
+    return re.sub(r"\.(pdf|jpe?g|png|txt)$", "", name, flags=re.IGNORECASE)
+
+
+def document_button(page: Page, name: str) -> Locator:
+    """The button of the documents list whose shown name is exactly `name` without its
+    extension ("Carte d'identité.jpg" → the row reading "Carte d'identité", never
+    "Carte d'identité.jpg")."""
+    exact = re.compile(f"^{re.escape(shown_name(name))}$")
+    return page.locator("#document-list li.doc button").filter(
+        has=page.locator(".doc-name", has_text=exact)
+    )
 
 
 def open_document(page: Page, name: str) -> None:
-    """Open the document whose button matches `name` (a regular expression)."""
-    page.get_by_role("button", name=re.compile(name)).click()
+    """Open the document `name` (its file name; the list shows it without extension)."""
+    document_button(page, name).click()
     visible_screen(page, "document")
+    expect(page.locator("#doc-title")).to_have_text(shown_name(name))
 
 
 def click_to_screen(page: Page, control: Locator, name: str) -> Locator:
@@ -163,7 +179,7 @@ def download(page: Page, control: Locator) -> tuple[str, bytes]:
 
 
 def start_sharing(page: Page, name: str) -> None:
-    """Open the document `name` (a regular expression) and press "Partager"."""
+    """Open the document `name` (its file name) and press "Partager"."""
     open_document(page, name)
     page.get_by_role("button", name="Partager", exact=True).click()
 

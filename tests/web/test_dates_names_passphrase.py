@@ -20,7 +20,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from coffre.clock import FrozenClock
 from tests.web.conftest import PHONE, PageProblems, assert_accessible, png, screenshot
-from tests.web.journeys import describe_document, download, pick_pages, visible_screen
+from tests.web.journeys import (
+    describe_document,
+    document_button,
+    download,
+    pick_pages,
+    visible_screen,
+)
 from tests.web.test_person_journey import sign_up
 
 # 23:30 UTC on 5 December is 00:30 on 6 December in Paris (UTC+1 in winter).
@@ -67,7 +73,7 @@ class TestTheTerritorysClock:
         assert page.evaluate("new Date('2026-12-05T23:30:00Z').getDate()") == 5  # device: UTC
         sign_up(page, live_server, "lina")
         add_photo(page, tmp_path, "Carte d'identité")
-        entry = page.get_by_role("button", name=re.compile("Carte d'identité.jpg"))
+        entry = document_button(page, "Carte d'identité.jpg")
         expect(entry).to_contain_text("Ajouté le 06/12/2026")
         entry.click()
         visible_screen(page, "document")
@@ -91,7 +97,7 @@ def test_renaming_keeps_the_extension_and_the_download_has_it(
 ) -> None:
     sign_up(page, live_server, "salome")
     add_photo(page, tmp_path, "Carte d'identité")
-    page.get_by_role("button", name=re.compile("Carte d'identité.jpg")).click()
+    document_button(page, "Carte d'identité.jpg").click()
     visible_screen(page, "document")
     expect(page.locator("#doc-download")).to_have_attribute("href", re.compile("^blob:"))
     page.get_by_role("button", name="Renommer").click()
@@ -107,7 +113,7 @@ def test_renaming_keeps_the_extension_and_the_download_has_it(
     rename.get_by_role("button", name="Enregistrer").click()
     visible_screen(page, "documents")
     entry = page.get_by_role("button", name=re.compile("CNI recto"))
-    expect(entry.locator(".doc-name")).to_have_text("CNI recto.jpg")
+    expect(entry.locator(".doc-name")).to_have_text("CNI recto")  # shown without ".jpg"
     entry.click()
     visible_screen(page, "document")
     expect(page.locator("#doc-download")).to_have_attribute("href", re.compile("^blob:"))
@@ -121,7 +127,7 @@ def test_renaming_keeps_the_extension_and_the_download_has_it(
     rename.get_by_label("Nouveau nom").fill("Pièce d'identité.JPG")
     rename.get_by_role("button", name="Enregistrer").click()
     visible_screen(page, "documents")
-    expect(page.locator("#document-list .doc-name")).to_have_text(["Pièce d'identité.jpg"])
+    expect(page.locator("#document-list .doc-name")).to_have_text(["Pièce d'identité"])
 
 
 EXAMPLE_REFUSED = (

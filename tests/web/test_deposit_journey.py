@@ -11,7 +11,6 @@ ones deposited; the depositor cannot read them.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from tests.web.journeys import (
     OTHER_ROOT,
     check_territory_key,
     describe_document,
+    document_button,
     log_in_person,
     log_in_professional,
     next_step,
@@ -98,7 +98,7 @@ def test_a_professional_deposits_a_document_the_person_sees_its_verified_origin(
 
     # -- the person sees who deposited it, and checks the signature ----------------------
     log_in_person(page, live_server, world)
-    item = page.get_by_role("button", name=re.compile("Attestation de domiciliation.jpg"))
+    item = document_button(page, "Attestation de domiciliation.jpg")
     expect(item).to_contain_text("Déposé par Mme Dupont (CCAS de Clermont-Ferrand)")
     assert_accessible(page, "documents-with-deposit")
     item.click()

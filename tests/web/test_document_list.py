@@ -15,11 +15,13 @@ from playwright.sync_api import Locator, Page, Response, expect
 from tests.structures.world import World
 from tests.web.conftest import assert_accessible, png, screenshot
 from tests.web.journeys import (
+    document_button,
     log_in_person,
     next_step,
     person_client,
     pin_root,
     root_pin,
+    shown_name,
     visible_screen,
 )
 
@@ -45,7 +47,11 @@ def _contents(page: Page) -> list[str]:
 
 
 def _row(page: Page, name: str) -> Locator:
-    return page.locator('[data-screen="documents"] li.doc', has_text=name)
+    """The row of the list whose name reads exactly `name` without its extension."""
+    exact = re.compile(f"^{re.escape(shown_name(name))}$")
+    return page.locator('[data-screen="documents"] li.doc').filter(
+        has=page.locator(".doc-name", has_text=exact)
+    )
 
 
 def _row_action(page: Page, name: str, action: str) -> None:
@@ -69,7 +75,7 @@ def test_rename_and_share_from_the_list_download_nothing(
     row = _row(page, "attestation-caf.png")
     toggle = row.get_by_role("button", name="Actions", exact=True)
     expect(toggle).to_have_attribute("aria-expanded", "false")
-    expect(toggle).to_have_accessible_description("attestation-caf.png")
+    expect(toggle).to_have_accessible_description("attestation-caf")  # no ".png" shown
     expect(row.get_by_role("button", name="Renommer")).to_be_hidden()
     toggle.click()
     for action in ("Renommer", "Partager", "Supprimer"):
@@ -132,7 +138,7 @@ def test_delete_from_the_list_asks_first_and_downloads_nothing(
 
     _row_action(page, "quittance.png", "Supprimer")
     delete = visible_screen(page, "delete")
-    expect(page.locator("#delete-name")).to_have_text("quittance.png")
+    expect(page.locator("#delete-name")).to_have_text("quittance")  # no ".png" shown
     assert_accessible(page, "delete from the list")
     screenshot(page, "61-delete-from-the-list")
     delete.get_by_role("button", name="Non, garder").click()
@@ -150,7 +156,7 @@ def test_delete_from_the_list_asks_first_and_downloads_nothing(
 
 
 def _open(page: Page, name: str) -> None:
-    page.get_by_role("button", name=re.compile(name)).click()
+    document_button(page, name).click()
     visible_screen(page, "document")
     expect(page.locator("#doc-preview img")).to_be_visible()
 

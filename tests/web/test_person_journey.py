@@ -20,6 +20,7 @@ from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
 from tests.web.journeys import (
     click_to_screen,
     describe_document,
+    document_button,
     keep_recovery_kit,
     log_in,
     log_out_person,
@@ -114,7 +115,7 @@ def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
     page.get_by_role("button", name="Mettre dans mon coffre").click()
     visible_screen(page, "documents")
     expect(page.get_by_text("C'est fait : votre document est dans votre coffre.")).to_be_visible()
-    entry = page.get_by_role("button", name=re.compile("Carte d'identité.pdf"))
+    entry = document_button(page, "Carte d'identité.pdf")
     expect(entry).to_be_visible()
     expect(entry).to_contain_text("Valable jusqu'au 30/06/2031")
     assert_accessible(page, "documents")
@@ -150,7 +151,7 @@ def test_a_person_signs_up_adds_a_two_page_document_and_finds_it_again(
 
     log_in(page, live_server, "amina", PASSPHRASE, "documents")
     assert_accessible(page, "login-documents")
-    expect(page.get_by_role("button", name=re.compile("Carte d'identité.pdf"))).to_be_visible()
+    expect(document_button(page, "Carte d'identité.pdf")).to_be_visible()
 
 
 def test_the_session_cookie_is_out_of_the_scripts_reach(page: Page, live_server: str) -> None:
@@ -183,7 +184,7 @@ def test_a_document_uploaded_in_the_browser_comes_out_of_the_python_client_byte_
     sign_up(page, live_server, "noor")
     add_two_pages(page, tmp_path)
     page.get_by_role("button", name="Mettre dans mon coffre").click()
-    entry = page.get_by_role("button", name=re.compile("Carte d'identité.pdf"))
+    entry = document_button(page, "Carte d'identité.pdf")
     entry.click()
     visible_screen(page, "document")
     from_browser = downloaded_bytes(page)
@@ -208,7 +209,7 @@ def test_a_document_uploaded_by_the_python_client_opens_in_the_browser(
         photo = png(tmp_path / "attestation-caf.png", 300, 200, seed=3)
         client.upload(photo, "caf", box_public_key=logged.keys.box_public, keys=logged.keys)
     log_in(page, live_server, "yusuf", PASSPHRASE, "documents")
-    page.get_by_role("button", name=re.compile("attestation-caf.png")).click()
+    document_button(page, "attestation-caf.png").click()
     visible_screen(page, "document")
     image = page.locator("#doc-preview img")
     expect(image).to_be_visible()
@@ -220,7 +221,7 @@ def test_renaming_and_deleting_a_document(page: Page, live_server: str, tmp_path
     sign_up(page, live_server, "ines")
     add_two_pages(page, tmp_path)
     page.get_by_role("button", name="Mettre dans mon coffre").click()
-    page.get_by_role("button", name=re.compile("Carte d'identité.pdf")).click()
+    document_button(page, "Carte d'identité.pdf").click()
     visible_screen(page, "document")
     # The preview is in place (no button moves under the finger any more).
     expect(page.locator("#doc-download")).to_have_attribute("href", re.compile("^blob:"))
@@ -229,7 +230,7 @@ def test_renaming_and_deleting_a_document(page: Page, live_server: str, tmp_path
     rename.get_by_label("Nouveau nom").fill("CNI recto verso.pdf")
     rename.get_by_role("button", name="Enregistrer").click()
     visible_screen(page, "documents")
-    page.get_by_role("button", name=re.compile("CNI recto verso.pdf")).click()
+    document_button(page, "CNI recto verso.pdf").click()
     visible_screen(page, "document")
     click_to_screen(page, page.get_by_role("button", name="Supprimer"), "delete")
     assert_accessible(page, "delete")
@@ -277,7 +278,7 @@ def test_a_dropped_connection_saves_nothing_and_the_upload_can_be_retried(
         assert client.list_documents(logged.keys) == []
     sending.get_by_role("button", name="Réessayer").click()
     visible_screen(page, "documents")
-    expect(page.get_by_role("button", name=re.compile("Carte d'identité.pdf"))).to_be_visible()
+    expect(document_button(page, "Carte d'identité.pdf")).to_be_visible()
     assert len(dropped) == 1
 
 

@@ -10,7 +10,6 @@ document whose bytes stop coming.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from playwright.sync_api import Page, Route, expect
 
 from coffre.settings import Settings
 from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
-from tests.web.journeys import describe_document, pick_pages, visible_screen
+from tests.web.journeys import describe_document, document_button, pick_pages, visible_screen
 from tests.web.test_person_journey import sign_up
 
 STALL_SECONDS = 2
@@ -88,7 +87,7 @@ def test_an_upload_that_gets_no_answer_ends_with_a_message_and_retry(
     page.evaluate("window.seenPercents = []")
     retry.click()
     visible_screen(page, "documents")
-    expect(page.get_by_role("button", name=re.compile("Carte d'identité.jpg"))).to_be_visible()
+    expect(document_button(page, "Carte d'identité.jpg")).to_be_visible()
     seen = page.evaluate("window.seenPercents")
     # 100 % came with the server's answer, and only as the last step.
     assert seen[-1] == "100 %", seen
@@ -104,7 +103,7 @@ def test_a_document_whose_bytes_stop_coming_can_be_opened_again(
     visible_screen(page, "documents")
     routes: list[Route] = []
     page.route("**/api/v1/documents/*/content", held(routes))
-    page.get_by_role("button", name=re.compile("Carte d'identité.jpg")).click()
+    document_button(page, "Carte d'identité.jpg").click()
 
     document = visible_screen(page, "document")
     expect(page.locator("#doc-error")).to_have_text(

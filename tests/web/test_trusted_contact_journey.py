@@ -28,6 +28,7 @@ from tests.web.conftest import PageProblems, assert_accessible, png, screenshot
 from tests.web.journeys import PERSON_PASSPHRASE as PERSON_PASSPHRASE_WORLD
 from tests.web.journeys import (
     check_territory_key,
+    document_button,
     go,
     go_more,
     log_in,
@@ -202,7 +203,7 @@ def test_named_asked_refused_asked_again_waited_out_and_recovered(
 
     # Nadia's vault opens with the new passphrase, every document intact.
     log_in(page, live_server, "nadia", NEW_PASSPHRASE, "documents")
-    page.get_by_role("button", name=re.compile("livret-famille.png")).click()
+    document_button(page, "livret-famille.png").click()
     visible_screen(page, "document")
     assert downloaded_bytes(page) == photo.read_bytes()
     # The old passphrase no longer opens anything.

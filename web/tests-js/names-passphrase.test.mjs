@@ -2,7 +2,7 @@
 // example passphrase is refused however it is written (issue 14, item 7).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { baseName, extensionFor, withExtension } from "../static/js/names.js";
+import { baseName, extensionFor, shownName, withExtension } from "../static/js/names.js";
 import { isExample, passphraseProblem } from "../static/js/passphrase.js";
 
 test("a rename edits the words and keeps the type's extension", () => {
@@ -33,4 +33,12 @@ test("the hint's example is refused in any case, spacing, accents or punctuation
   assert.equal(passphraseProblem("Vélo bleu marché dimanche soleil", "Vélo bleu marché dimanche soleil", S, examples), "example");
   assert.equal(passphraseProblem("girafe orange tram lundi", "girafe orange tram mardi", S, examples), "mismatch");
   assert.equal(passphraseProblem("girafe orange tram lundi", "girafe orange tram lundi", S, examples), "");
+});
+
+test("a person reads a document's name without its extension (issue 18)", () => {
+  assert.equal(shownName({ name: "Carte d'identité.jpg", mime: "image/jpeg" }), "Carte d'identité");
+  assert.equal(shownName({ name: "Avis.2025.pdf", mime: "application/pdf" }), "Avis.2025");
+  assert.equal(shownName({ name: "Facture EDF.PDF", mime: "application/pdf" }), "Facture EDF");
+  assert.equal(shownName({ name: "Attestation", mime: "application/pdf" }), "Attestation");
+  assert.equal(shownName({ name: "Avis.2025", mime: "application/pdf" }), "Avis.2025");
 });

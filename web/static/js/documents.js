@@ -13,7 +13,7 @@
 import { byId, fill } from "./consent-common.js";
 import { calendarDay, day, dayKey } from "./dates.js";
 import { messageFor } from "./http.js";
-import { baseName, extensionFor, withExtension } from "./names.js";
+import { baseName, extensionFor, shownName, withExtension } from "./names.js";
 import { StallError, stallMs } from "./transfer.js";
 import { documentsV2, refusedError } from "./documents-v2.js";
 import { createDocCache } from "./doc-cache.js";
@@ -105,7 +105,7 @@ export function createDocuments(ctx) {
         button.dataset.documentId = doc.id;
         const name = document.createElement("span");
         name.className = "doc-name";
-        name.textContent = doc.meta.name;
+        name.textContent = shownName(doc.meta);
         const facts = document.createElement("span");
         facts.className = "doc-meta";
         facts.textContent = `${S.added_on} ${day(doc.createdAt)}`;
@@ -201,7 +201,7 @@ export function createDocuments(ctx) {
   function choose(doc) {
     if (state.current === doc) return;
     state.current = doc;
-    byId("doc-title").textContent = doc.meta.name;
+    byId("doc-title").textContent = shownName(doc.meta);
     byId("doc-facts").textContent = [categoryLabel(doc.category), `${S.added_on} ${day(doc.createdAt)}`].join(" · ");
     byId("doc-preview").replaceChildren();
     byId("doc-origin").hidden = true;
@@ -242,7 +242,7 @@ export function createDocuments(ctx) {
     const doc = state.documents.find((/** @type {any} */ d) => d.id === id);
     if (!doc) return;
     state.current = doc;
-    byId("doc-title").textContent = doc.meta.name;
+    byId("doc-title").textContent = shownName(doc.meta);
     const facts = [categoryLabel(doc.category), `${S.added_on} ${day(doc.createdAt)}`];
     byId("doc-facts").textContent = facts.join(" · ");
     show("document", { status: S.opening });
@@ -299,7 +299,7 @@ export function createDocuments(ctx) {
       if (doc.meta.mime.startsWith("image/")) {
         const img = document.createElement("img");
         img.src = url;
-        img.alt = doc.meta.name;
+        img.alt = shownName(doc.meta);
         preview.append(img);
       } else if (doc.meta.mime === "application/pdf") {
         await showPdfIn(preview, blob, doc);
@@ -330,7 +330,7 @@ export function createDocuments(ctx) {
   async function showPdfIn(preview, blob, doc) {
     try {
       const { showPdf } = await import("./pdf-view.js");
-      const view = await showPdf(CONFIG, new Uint8Array(await blob.arrayBuffer()), { S, name: doc.meta.name });
+      const view = await showPdf(CONFIG, new Uint8Array(await blob.arrayBuffer()), { S, name: shownName(doc.meta) });
       if (state.current !== doc) return view.destroy();
       preview.append(view.element);
     } catch {
@@ -383,7 +383,7 @@ export function createDocuments(ctx) {
   }
 
   function askDelete() {
-    byId("delete-name").textContent = state.current.meta.name;
+    byId("delete-name").textContent = shownName(state.current.meta);
     from = screenShown();
     show("delete");
   }

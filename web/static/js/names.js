@@ -50,3 +50,13 @@ export function withExtension(words, mime, previous = "") {
   else if (ext === ".jpg" && /\.jpeg$/i.test(base)) base = base.slice(0, -5).trim();
   return `${base}${ext}`;
 }
+
+/**
+ * The name a person reads on their screens: the words without the extension (issue 18:
+ * no file extensions on the person's screens). "Avis.2025.pdf" → "Avis.2025"; a name
+ * without extension is shown as it is. The downloaded file keeps its full name.
+ * @param {{name: string, mime: string}} meta
+ */
+export function shownName({ name, mime }) {
+  return baseName(name, mime);
+}
