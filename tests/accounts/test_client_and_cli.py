@@ -119,4 +119,4 @@ def test_the_cli_logs_out_when_its_own_session_is_revoked(live_server: str, tmp_
 
     assert revoked.returncode == 0, revoked.stderr
     assert "vous êtes déconnecté·e" in revoked.stdout
-    assert "pas connecté" in _cli(live_server, home, "sessions").stdout
+    assert "Aucune session ouverte sur cet ordinateur" in _cli(live_server, home, "sessions").stdout

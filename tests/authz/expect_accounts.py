@@ -91,6 +91,16 @@ CASES = [
     ),
     Case(
         "POST",
+        "/api/v1/me/recovery-code",
+        expect(BAD_KEYS),
+        json={
+            "current_auth_key": WRONG_KEY,
+            "recovery_auth_key": WRONG_KEY,
+            "wrapped_master_recovery": "A" * 96,
+        },
+    ),
+    Case(
+        "POST",
         "/api/v1/me/kdf-upgrade",
         expect(BAD_KEYS),
         json={**NEW_PASSPHRASE, "current_auth_key": WRONG_KEY},

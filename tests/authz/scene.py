@@ -40,6 +40,8 @@ from tests.consent.world import ConsentWorld, build_consent_world
 from tests.directory.factories import SOURCE, as_bytes, territory
 from tests.factories import Person, encrypted_document
 from tests.structures.world import Who, certify_member, invite, join, log_in, material, pinned_root
+from web.page_strings import page_strings
+from web.pages.app import pro_screens
 
 ROLES = (
     "anonymous",
@@ -289,6 +291,8 @@ def build_scene(api: TestClient, clock: FrozenClock, tmp_path: Path) -> Scene:
         person_login=w.person.login,
         taken_signup={**w.person.signup_body},
         static_file="favicon.svg",
+        strings_file=page_strings("fr").url("fr").rpartition("/")[2],
+        screens_file=f"fr-{pro_screens('fr').version}.html",
         pro_none_login=none.login,
         unknown=UNKNOWN_ID,
         **_directory(api, cw),
