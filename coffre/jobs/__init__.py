@@ -1,0 +1,1 @@
+"""Background work: one registry of jobs, run in-process (SQLite) or by `coffre worker` (PostgreSQL)."""

@@ -1,0 +1,1 @@
+"""The ways out of Coffre: Web Push, SMS, e-mail, and a log for development."""
