@@ -1,0 +1,54 @@
+"""The one list of background jobs: what runs, how often. Both runners read it.
+
+The in-process loop (coffre/jobs/inprocess.py, COFFRE_JOBS=inprocess, SQLite's
+default) and the procrastinate worker (coffre/jobs/queue.py, ``coffre worker``,
+COFFRE_JOBS=worker on PostgreSQL) run the same functions at the same intervals.
+
+Every job here is idempotent and safe to run at the same time in several processes:
+it claims its rows with one ``UPDATE ... WHERE state`` (or a unique key, or
+``ON CONFLICT DO NOTHING``), so a job run twice (a crash, two workers, an app and a
+worker) changes nothing the second time (docs/JOBS.md says how each one is).
+
+To add a job: one line in ``jobs()`` (a name that stays stable: the queue's task
+and its periodic lock are named after it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from coffre.container import Coffre
+
+
+@dataclass(frozen=True)
+class Job:
+    """One background job: ``run()`` does one round of it; ``every_seconds`` apart."""
+
+    name: str
+    run: Callable[[], object]
+    every_seconds: int
+
+
+def jobs(coffre: Coffre) -> list[Job]:
+    """Every background job, in the order one round runs them."""
+    settings = coffre.settings
+    every = settings.audit_checkpoint_seconds
+    return [
+        # Signs the audit log's head when it grew (and at start: entries written while
+        # the server was stopped are signed at once; coffre/jobs/inprocess.py).
+        Job("audit.checkpoint", coffre.audit.checkpoint, every),
+        # Deletes the sealed keys of expired grants (pulls after expiry are refused anyway).
+        Job("grants.clean_expired", coffre.grants.clean_expired, every),
+        # Completes the resets whose waiting period has passed.
+        Job("resets.complete_due", coffre.resets.complete_due, every),
+        # Relay reminders and expiry (coffre/relays/).
+        Job("relays.run_sweep", coffre.relays.run_sweep, every),
+        # The end of a référent's absence (coffre/referents/).
+        Job("referents.run_sweep", coffre.referents.run_sweep, every),
+        # The stored objects of deleted documents whose purge could not run at once
+        # (the store was down); their keys were already shredded.
+        Job("vault.purge_deleted", coffre.vault.purge_deleted_objects, every),
+        # What crashes left between the store and the database (coffre/vault/doctor.py).
+        Job("doctor.run_job", coffre.doctor.run_job, settings.doctor_interval_seconds),
+    ]
