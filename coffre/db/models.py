@@ -8,7 +8,12 @@ from coffre.consent.models import AccessRequest, Grant, GrantDocument, Published
 from coffre.contacts.models import ContactRequest, TrustedContact
 from coffre.db.base import Base
 from coffre.directory.models import DirectoryService, DirectoryStructure, DirectoryWord
-from coffre.notifications.models import Notification
+from coffre.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationSettings,
+    PushSubscription,
+)
 from coffre.referents.models import ReferentHandover, ReferentLink
 from coffre.relays.models import Relay, RelayDocument, RelayNoteKey
 from coffre.structures.models import (
@@ -37,7 +42,10 @@ __all__ = [
     "Invitation",
     "LoginFailure",
     "Membership",
+    "Delivery",
     "Notification",
+    "NotificationSettings",
+    "PushSubscription",
     "PendingReset",
     "ProConnectFlow",
     "ProConnectLink",
