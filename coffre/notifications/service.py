@@ -63,6 +63,15 @@ class Kind(StrEnum):
     # root-signed revocation list is due (a revocation waits, or the list ends soon).
     GRANT_KEY_REVOKED = "grant.key_revoked"
     REVOCATIONS_DUE = "revocations.due"
+    # Reminders (coffre/reminders/, docs/REMINDERS.md), each sent once per occurrence:
+    # the person's own reminder is due ({reminder_id}: the page opens its sealed text);
+    # a document's validity ends soon ({document_id, expires_on}); a grant the person
+    # made ends soon ({grant_id, expires_at}); a request waits for the person's answer
+    # ({request_id}).
+    REMINDER_DUE = "reminder.due"
+    DOCUMENT_EXPIRING = "document.expiring"
+    GRANT_ENDING = "grant.ending"
+    REQUEST_WAITING = "request.waiting"
 
 
 def notify(db: DbSession, account_id: str, kind: Kind, data: dict[str, Any], now: datetime) -> None:
