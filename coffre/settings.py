@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     audit_origin: str = Field(default="coffre.local/audit", pattern=r"^[A-Za-z0-9._/-]{3,100}$")
     # How often the server signs a checkpoint of the audit log (when it grew), seconds.
     audit_checkpoint_seconds: int = Field(default=300, ge=10)
+    # Who runs the background jobs (coffre/jobs/, docs/JOBS.md): the app's own loop
+    # ("inprocess", SQLite or PostgreSQL), or `coffre worker` processes through the
+    # PostgreSQL job queue ("worker": the app then runs none).
+    jobs: Literal["inprocess", "worker"] = "inprocess"
+    # A worker silent (no heartbeat) for this long is taken for dead: another retries
+    # the job it was running (coffre/jobs/queue.py).
+    jobs_stalled_seconds: int = Field(default=30, ge=3, le=3600)
     # How long an audit entry's body is kept before `coffre audit retention` removes it
     # (CNIL délibération 2021-122: 6 months to 1 year, longer only when justified).
     audit_retention_days: int = Field(default=365, ge=183)
