@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coffre.policy import accounts, consent, directory, referents, relays, structures, vault
+from coffre.policy import (
+    accounts,
+    consent,
+    directory,
+    notifications,
+    referents,
+    relays,
+    structures,
+    vault,
+)
 from coffre.policy.core import (
     ANY_ROLE,
     TOTP_ALLOWED,
@@ -53,7 +62,7 @@ __all__ = [
     "scope",
 ]
 
-_AREAS = (vault, accounts, consent, directory, structures, referents, relays)
+_AREAS = (vault, accounts, consent, directory, structures, referents, relays, notifications)
 
 
 def _merge(*tables: Mapping[Action, Rule]) -> Mapping[Action, Rule]:

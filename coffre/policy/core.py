@@ -122,6 +122,11 @@ class Action(StrEnum):
     RELAY_CLOSE = "relay.close"  # the person, the orienting or responsible professional
     RELAY_NOTE_KEY = "relay.note_key"  # a holder of the note key adds a reader
     RELAY_RETURN = "relay.return"  # the taker sends a return
+    # Reaching an account outside the app (coffre/notifications/, policy/notifications.py).
+    NOTIFY_SETTINGS = "notify.settings"  # one's own channels, quiet hours, reminders
+    NOTIFY_SUBSCRIPTION = "notify.subscription"  # one of one's own push subscriptions
+    NOTIFY_DELIVERIES = "notify.deliveries"  # one's own delivery log
+    NOTIFY_CONSOLE = "notify.console"  # the territory's delivery log (charter officer)
 
 
 @dataclass(frozen=True)

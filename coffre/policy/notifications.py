@@ -1,0 +1,32 @@
+"""Decision table: reaching an account outside the app (coffre/notifications/).
+
+Every account chooses its own channels, quiet hours and reminders, owns its push
+subscriptions (one per device) and reads its own delivery log; the charter officer
+reads the territory's delivery log, persons shown by pseudonym as in the console.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from coffre.policy.core import ANY_ROLE, Action, Actor, Role, Rule, owns
+
+
+def _any_account(actor: Actor, target: object | None) -> bool:
+    return actor.role in ANY_ROLE
+
+
+def _own(actor: Actor, target: object | None) -> bool:
+    return owns(actor, target)
+
+
+def _officer(actor: Actor, target: object | None) -> bool:
+    return actor.role is Role.CHARTER_OFFICER
+
+
+RULES: Mapping[Action, Rule] = {
+    Action.NOTIFY_SETTINGS: _any_account,
+    Action.NOTIFY_DELIVERIES: _any_account,
+    Action.NOTIFY_SUBSCRIPTION: _own,
+    Action.NOTIFY_CONSOLE: _officer,
+}
