@@ -19,6 +19,7 @@ from coffre.policy import (
     notifications,
     referents,
     relays,
+    reminders,
     structures,
     vault,
 )
@@ -62,7 +63,17 @@ __all__ = [
     "scope",
 ]
 
-_AREAS = (vault, accounts, consent, directory, structures, referents, relays, notifications)
+_AREAS = (
+    vault,
+    accounts,
+    consent,
+    directory,
+    structures,
+    referents,
+    relays,
+    notifications,
+    reminders,
+)
 
 
 def _merge(*tables: Mapping[Action, Rule]) -> Mapping[Action, Rule]:

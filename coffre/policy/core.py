@@ -122,6 +122,10 @@ class Action(StrEnum):
     RELAY_CLOSE = "relay.close"  # the person, the orienting or responsible professional
     RELAY_NOTE_KEY = "relay.note_key"  # a holder of the note key adds a reader
     RELAY_RETURN = "relay.return"  # the taker sends a return
+    # The person's own reminders (coffre/reminders/, coffre/policy/reminders.py).
+    REMINDER_CREATE = "reminder.create"
+    REMINDER_LIST = "reminder.list"  # scope: the person
+    REMINDER_MANAGE = "reminder.manage"  # read, change or delete one
     # Reaching an account outside the app (coffre/notifications/, policy/notifications.py).
     NOTIFY_SETTINGS = "notify.settings"  # one's own channels, quiet hours, reminders
     NOTIFY_SUBSCRIPTION = "notify.subscription"  # one of one's own push subscriptions
