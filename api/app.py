@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
-import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -42,7 +41,8 @@ from api.security_headers import SecurityHeaders
 from api.upload import UploadSlots
 from coffre.clock import Clock
 from coffre.container import Coffre
-from coffre.errors import CoffreError
+from coffre.jobs.inprocess import run_jobs
+from coffre.jobs.registry import jobs
 from coffre.settings import Settings
 from coffre.storage import ObjectStore
 from web import STATIC_DIR
@@ -61,44 +61,6 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 
 
-async def _background_jobs(coffre: Coffre, every: int) -> None:
-    """At regular intervals: sign the audit log's head (when it grew), delete the
-    sealed keys of expired grants (pulls after expiry are refused anyway), and complete
-    the resets whose waiting period has passed."""
-    # A checkpoint at start-up too: entries written while the server was stopped
-    # (operator commands) are signed at once, not one interval later
-    # (`coffre audit verify` wants every entry older than the interval signed).
-    try:
-        await anyio.to_thread.run_sync(coffre.audit.checkpoint)
-    except CoffreError:
-        log.warning("background job deferred: database unavailable")
-    while True:
-        await anyio.sleep(every)
-        for job in (
-            coffre.audit.checkpoint,
-            coffre.grants.clean_expired,
-            coffre.resets.complete_due,
-            coffre.relays.run_sweep,  # relay reminders and expiry (coffre/relays/)
-            coffre.referents.run_sweep,  # the end of an absence (coffre/referents/)
-        ):
-            try:
-                await anyio.to_thread.run_sync(job)
-            except CoffreError:
-                log.warning("background job deferred: database unavailable")
-
-
-async def _doctor_job(coffre: Coffre, every: int) -> None:
-    """Every ``every`` seconds: remove what crashes left between the store and the
-    database (coffre/vault/doctor.py; start-up already sweeps old temp files and
-    multipart uploads, this keeps doing it while the server runs)."""
-    while True:
-        await anyio.sleep(every)
-        try:
-            await anyio.to_thread.run_sync(coffre.doctor.run_job)
-        except CoffreError:
-            log.warning("doctor deferred: database or storage unavailable")
-
-
 def create_app(
     settings: Settings | None = None,
     *,
@@ -115,8 +77,10 @@ def create_app(
         app.state.proconnect = proconnect_service(coffre)
         try:
             async with anyio.create_task_group() as tasks:
-                tasks.start_soon(_background_jobs, coffre, settings.audit_checkpoint_seconds)
-                tasks.start_soon(_doctor_job, coffre, settings.doctor_interval_seconds)
+                # The background jobs (coffre/jobs/): here, or in `coffre worker`
+                # processes when COFFRE_JOBS=worker (then the app runs none).
+                if settings.jobs == "inprocess":
+                    tasks.start_soon(run_jobs, jobs(coffre))
                 yield
                 tasks.cancel_scope.cancel()
         finally:

@@ -1,0 +1,139 @@
+"""The in-process job loop (COFFRE_JOBS=inprocess): the app runs every registry job at
+its interval; a failing job is logged without secrets and the others keep running;
+with COFFRE_JOBS=worker the app runs none (coffre/jobs/inprocess.py, api/app.py)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+
+import anyio
+import anyio.to_thread
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from api.app import create_app
+from coffre.audit.models import AuditCheckpoint, AuditHead
+from coffre.clock import FrozenClock
+from coffre.container import Coffre
+from coffre.jobs.inprocess import run_jobs
+from coffre.jobs.registry import Job, jobs
+from coffre.settings import Settings
+from tests.factories import make_person
+from tests.servers.ports import free_port
+
+
+def _checkpoints(coffre: Coffre) -> tuple[int, int]:
+    """(how many checkpoints are signed, the size the last one covers)."""
+    with coffre.db.unit_of_work() as db:
+        count = db.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0
+        size = db.scalar(select(func.max(AuditCheckpoint.size))) or 0
+    return count, size
+
+
+def _head_size(coffre: Coffre) -> int:
+    with coffre.db.unit_of_work() as db:
+        return db.scalars(select(AuditHead.size)).one()
+
+
+def _wait_for(condition: object, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_app_signs_a_checkpoint_at_start_when_it_runs_the_jobs(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    assert settings.jobs == "inprocess"  # the default
+    coffre = Coffre.build(settings, clock=clock)
+    try:
+        assert _checkpoints(coffre)[0] == 0
+        with TestClient(create_app(settings, clock=clock)):
+            assert _wait_for(lambda: _checkpoints(coffre)[0] == 1)
+    finally:
+        coffre.close()
+
+
+def test_the_app_runs_no_job_when_workers_run_them(settings: Settings, clock: FrozenClock) -> None:
+    worker_mode = settings.model_copy(update={"jobs": "worker"})
+    coffre = Coffre.build(settings, clock=clock)
+    try:
+        with TestClient(create_app(worker_mode, clock=clock)) as api:
+            make_person(api)  # audit entries the in-process loop would sign at start
+            time.sleep(1.0)
+        assert _checkpoints(coffre) == (0, 0)
+    finally:
+        coffre.close()
+
+
+def test_the_registry_jobs_run_again_at_their_interval(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    coffre = Coffre.build(settings, clock=clock)
+    every_second = [replace(job, every_seconds=1) for job in jobs(coffre)]
+    try:
+        with TestClient(create_app(settings.model_copy(update={"jobs": "worker"}))) as api:
+
+            async def main() -> None:
+                async with anyio.create_task_group() as tasks:
+                    tasks.start_soon(run_jobs, every_second)
+                    # Signed at start (nothing written yet).
+                    with anyio.fail_after(5):
+                        while _checkpoints(coffre)[0] == 0:
+                            await anyio.sleep(0.05)
+                    # Written after the start: signed at the checkpoint's next turn.
+                    await anyio.to_thread.run_sync(make_person, api)
+                    size = _head_size(coffre)
+                    assert size > 0
+                    with anyio.fail_after(5):
+                        while _checkpoints(coffre)[1] < size:
+                            await anyio.sleep(0.05)
+                    tasks.cancel_scope.cancel()
+
+            anyio.run(main)
+        assert _checkpoints(coffre) == (2, _head_size(coffre))
+    finally:
+        coffre.close()
+
+
+def test_a_failing_job_is_logged_without_secrets_and_the_others_keep_running(
+    settings: Settings, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    password = "mot-de-passe-qui-ne-doit-pas-fuiter"  # noqa: S105 - a test value
+    unreachable = Settings(
+        environment="test",
+        database_url=f"postgresql+psycopg://coffre:{password}@127.0.0.1:{free_port()}/coffre",
+        storage_dir=settings.storage_dir,
+    )
+    down = Coffre.build(unreachable, clock=clock)
+    coffre = Coffre.build(settings, clock=clock)
+    runs: list[float] = []
+    try:
+
+        async def main() -> None:
+            with anyio.move_on_after(2.6):
+                await run_jobs(
+                    [
+                        Job("grants.clean_expired", down.grants.clean_expired, 1),
+                        Job("counted", lambda: runs.append(time.monotonic()), 1),
+                        Job("audit.checkpoint", coffre.audit.checkpoint, 1),
+                    ]
+                )
+
+        with caplog.at_level(logging.WARNING, logger="coffre.jobs"):
+            anyio.run(main)
+        assert _checkpoints(coffre)[0] == 1  # signed at start, by its own schedule
+    finally:
+        down.close()
+        coffre.close()
+    deferred = [r for r in caplog.records if "grants.clean_expired" in r.getMessage()]
+    assert len(deferred) == 2  # at 1 s and 2 s, each time deferred, never fatal
+    assert all(r.getMessage().endswith("database_unavailable") for r in deferred)
+    assert password not in caplog.text
+    assert len(runs) == 2  # the other jobs kept their own schedule
