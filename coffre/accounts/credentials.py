@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts import repository
-from coffre.accounts.errors import InvalidKeyMaterial
+from coffre.accounts.credential_errors import WrongPassphrase
+from coffre.accounts.errors import InvalidKeyMaterial, NotAuthenticated
 from coffre.accounts.kdf import AccountKdf, check_kdf, store_kdf
 from coffre.accounts.models import Account
 from coffre.accounts.service import (
@@ -28,6 +32,7 @@ from coffre.accounts.service import (
 )
 from coffre.accounts.sessions import SessionKind, open_session
 from coffre.accounts.throttle import Attempt
+from coffre.db.engine import Database
 from coffre.errors import CoffreError
 from coffre.policy import TOTP_REQUIRED, Role
 from coffre.settings import Settings
@@ -35,6 +40,18 @@ from coffre.settings import Settings
 # A login placeholder of erased accounts starts with a character no login may hold
 # (coffre.accounts.login), so no one can sign up, log in or recover with it.
 ERASED_LOGIN_PREFIX = "~erased~"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Proven:
+    """What an act proven by the passphrase works with: the unit of work it runs in,
+    the account read again under the throttle's lock, and the throttle's attempt."""
+
+    db: DbSession
+    account: Account
+    attempt: Attempt
 
 
 class Credentials:
@@ -72,6 +89,56 @@ class Credentials:
 
     def succeeded(self, db: DbSession, attempt: Attempt) -> None:
         self._throttle.clear_account(db, attempt)
+
+    # -- an act proven by the passphrase ----------------------------------------
+    def proven(
+        self,
+        database: Database,
+        account_id: str,
+        auth_key: bytes,
+        act: Callable[[Proven], T],
+        *,
+        address: str | None,
+        now: datetime,
+        unless: Callable[[Account], bool] | None = None,
+        on_wrong: Callable[[DbSession, Account], None] | None = None,
+    ) -> T | None:
+        """Run ``act`` once the account's current login value ``auth_key`` is proven,
+        in one write unit of work, under the login throttle's lock: the throttle is
+        checked first (``too_many_attempts``), the account read again under the lock (a
+        parallel change or erasure may have committed since: PostgreSQL, READ COMMITTED),
+        and a wrong value counted like a failed login and refused with
+        ``wrong_passphrase`` once the failure is committed (``on_wrong`` adds what the
+        act records of a refusal, in the same unit of work). ``act`` decides itself
+        whether a success clears the throttle (``succeeded``).
+
+        ``unless``: a state of the account, read under the lock, in which there is
+        nothing to do: None is returned before the passphrase is compared (a parallel
+        act already did the work, with which the caller's value may no longer match).
+        An account gone or erased is ``not_authenticated``."""
+        wrong = False
+        result: T | None = None
+        with database.unit_of_work(write=True) as db:
+            account = repository.account_by_id(db, account_id)
+            if account is None or account.deleted_at is not None:
+                raise NotAuthenticated()
+            attempt = self.attempt(account.login, address)
+            self.check(db, attempt, now)
+            db.refresh(account)
+            if account.deleted_at is not None:
+                raise NotAuthenticated()
+            if unless is not None and unless(account):
+                return None
+            wrong = not self.matches(account.auth_verifier, auth_key)
+            if wrong:
+                self.failed(db, attempt, now)
+                if on_wrong is not None:
+                    on_wrong(db, account)
+            else:
+                result = act(Proven(db, account, attempt))
+        if wrong:
+            raise WrongPassphrase()
+        return result
 
     # -- second factor: asked exactly as at login -----------------------------
     def second_factor(

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts import credential_repository as rows
 from coffre.accounts import repository
-from coffre.accounts.credential_errors import ErasureRefused, WrongPassphrase
-from coffre.accounts.credentials import ERASED_LOGIN_PREFIX, Credentials
+from coffre.accounts.credential_errors import ErasureRefused
+from coffre.accounts.credentials import ERASED_LOGIN_PREFIX, Credentials, Proven
 from coffre.accounts.errors import NotAuthenticated
 from coffre.accounts.models import Account
 from coffre.audit import trail as audit
@@ -71,40 +71,30 @@ class ErasureService:
             raise ErasureRefused()
         credentials = self._credentials
         now = self._clock.now()
-        shredded: Sequence[str] = ()
-        # write=True: the login's throttle is checked and charged under its lock.
-        with self._db.unit_of_work(write=True) as db:
-            account = repository.account_by_id(db, actor.account_id)
-            if account is None or account.deleted_at is not None:
+
+        def erase(proven: Proven) -> Sequence[str]:
+            db, account = proven.db, proven.account
+            # Decided by the database: of parallel erasures, one shreds and records;
+            # the others answer as for an erased account.
+            if not repository.mark_erased(db, account.id, now):
                 raise NotAuthenticated()
-            attempt = credentials.attempt(account.login, address)
-            credentials.check(db, attempt, now)
-            # Read again under the throttle's lock: a parallel erasure of this account
-            # may have committed since the first read (PostgreSQL, READ COMMITTED).
-            db.refresh(account)
-            if account.deleted_at is not None:
-                raise NotAuthenticated()
-            wrong = not credentials.matches(account.auth_verifier, auth_key)
-            if wrong:
-                credentials.failed(db, attempt, now)
-            else:
-                # Decided by the database: of parallel erasures, one shreds and records;
-                # the others answer as for an erased account.
-                if not repository.mark_erased(db, account.id, now):
-                    raise NotAuthenticated()
-                shredded = self._vault.shred_account(db, account.id)
-                rows.delete_sessions(db, account.id)
-                rows.delete_recovery_tokens(db, account.id)
-                rows.delete_reset_codes(db, account.id)
-                rows.delete_totp_credential(db, account.id)
-                credentials.succeeded(db, attempt)
-                for eraser in self._erasers:
-                    eraser(db, account.id, now)
-                entry = audit.by(actor, "account.erase", details={"documents": len(shredded)})
-                audit.append(db, entry, now)
-                _tombstone(account, now)
-        if wrong:
-            raise WrongPassphrase()
+            shredded = self._vault.shred_account(db, account.id)
+            rows.delete_sessions(db, account.id)
+            rows.delete_recovery_tokens(db, account.id)
+            rows.delete_reset_codes(db, account.id)
+            rows.delete_totp_credential(db, account.id)
+            credentials.succeeded(db, proven.attempt)
+            for eraser in self._erasers:
+                eraser(db, account.id, now)
+            entry = audit.by(actor, "account.erase", details={"documents": len(shredded)})
+            audit.append(db, entry, now)
+            _tombstone(account, now)
+            return shredded
+
+        proven = credentials.proven(
+            self._db, actor.account_id, auth_key, erase, address=address, now=now
+        )
+        shredded = proven or ()
         purged = self._vault.purge_objects(shredded)
         return ErasureOutcome(documents_destroyed=len(shredded), objects_purged=purged)
 

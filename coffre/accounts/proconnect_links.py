@@ -22,10 +22,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from coffre.accounts import repository as accounts_repository
-from coffre.accounts.credential_errors import WrongPassphrase
-from coffre.accounts.credentials import Credentials
-from coffre.accounts.errors import NotAuthenticated
+from coffre.accounts.credentials import Credentials, Proven
 from coffre.accounts.proconnect_errors import ProConnectLinkNotFound
 from coffre.accounts.proconnect_models import ProConnectLink
 from coffre.audit import trail as audit
@@ -92,38 +89,31 @@ class ProConnectLinks:
         passphrase still opens the account, which the professional just proved."""
         credentials = self._credentials
         now = self._clock.now()
-        # write=True: the login's throttle is checked and charged under its lock.
-        with self._db.unit_of_work(write=True) as db:
-            account = accounts_repository.account_by_id(db, actor.account_id)
-            if account is None or account.deleted_at is not None:
-                raise NotAuthenticated()
-            attempt = credentials.attempt(account.login, address)
-            credentials.check(db, attempt, now)
-            wrong = not credentials.matches(account.auth_verifier, auth_key)
-            if wrong:
-                credentials.failed(db, attempt, now)
-                refused = audit.by(
-                    actor,
-                    "proconnect.unlink",
-                    outcome="refused",
-                    details={"code": "wrong_passphrase"},
-                )
-                audit.append(db, refused, now)
-            else:
-                credentials.succeeded(db, attempt)
-                link = link_of_account(db, account.id)
-                if link is None:
-                    raise ProConnectLinkNotFound()
-                db.delete(link)
-                audit.append(
-                    db,
-                    audit.by(
-                        actor,
-                        "proconnect.unlink",
-                        object_type="proconnect_link",
-                        object_id=link.id,
-                    ),
-                    now,
-                )
-        if wrong:
-            raise WrongPassphrase()
+
+        def refused(db: DbSession, _account: object) -> None:
+            entry = audit.by(
+                actor, "proconnect.unlink", outcome="refused", details={"code": "wrong_passphrase"}
+            )
+            audit.append(db, entry, now)
+
+        def unlink(proven: Proven) -> None:
+            db = proven.db
+            credentials.succeeded(db, proven.attempt)
+            link = link_of_account(db, proven.account.id)
+            if link is None:
+                raise ProConnectLinkNotFound()
+            db.delete(link)
+            entry = audit.by(
+                actor, "proconnect.unlink", object_type="proconnect_link", object_id=link.id
+            )
+            audit.append(db, entry, now)
+
+        credentials.proven(
+            self._db,
+            actor.account_id,
+            auth_key,
+            unlink,
+            address=address,
+            now=now,
+            on_wrong=refused,
+        )

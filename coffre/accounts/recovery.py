@@ -45,9 +45,10 @@ from datetime import timedelta
 
 from coffre.accounts import credential_repository as tokens
 from coffre.accounts import repository
-from coffre.accounts.credential_errors import InvalidRecoveryToken, WrongPassphrase
+from coffre.accounts.credential_errors import InvalidRecoveryToken
 from coffre.accounts.credentials import (
     Credentials,
+    Proven,
     check_passphrase_material,
     set_passphrase,
     token_hash,
@@ -56,7 +57,6 @@ from coffre.accounts.errors import (
     InvalidCredentials,
     InvalidKeyMaterial,
     InvalidTotp,
-    NotAuthenticated,
 )
 from coffre.accounts.kdf import KDF_V2, AccountKdf, refuse_downgrade, version_of
 from coffre.accounts.login import normalise_login
@@ -198,33 +198,22 @@ class RecoveryService:
         check_passphrase_material(new.kdf, new.auth_key, new.wrapped_master_passphrase)
         credentials = self._credentials
         now = self._clock.now()
-        revoked = 0
-        # write=True: the login's throttle is checked and charged under its lock.
-        with self._db.unit_of_work(write=True) as db:
-            account = repository.account_by_id(db, actor.account_id)
-            if account is None or account.deleted_at is not None:
-                raise NotAuthenticated()
-            attempt = credentials.attempt(account.login, address)
-            credentials.check(db, attempt, now)
-            # Read again under the throttle's lock: a parallel change may have committed
-            # since the first read (PostgreSQL), and the old passphrase is then wrong.
-            db.refresh(account)
-            if account.deleted_at is not None:
-                raise NotAuthenticated()
+
+        def change(proven: Proven) -> int:
+            db, account = proven.db, proven.account
             refuse_downgrade(account, new.kdf)
-            wrong = not credentials.matches(account.auth_verifier, current_auth_key)
-            if wrong:
-                credentials.failed(db, attempt, now)
-            else:
-                credentials.succeeded(db, attempt)
-                self._replace_passphrase(account, new)
-                revoked = credentials.revoke_sessions(db, account.id, now, keep=actor.session_id)
-                # A recovery under way was for the old passphrase: it ends here.
-                tokens.delete_recovery_tokens(db, account.id)
-                audit.append(db, audit.by(actor, "account.passphrase"), now)
-        if wrong:
-            raise WrongPassphrase()
-        return revoked
+            credentials.succeeded(db, proven.attempt)
+            self._replace_passphrase(account, new)
+            revoked = credentials.revoke_sessions(db, account.id, now, keep=actor.session_id)
+            # A recovery under way was for the old passphrase: it ends here.
+            tokens.delete_recovery_tokens(db, account.id)
+            audit.append(db, audit.by(actor, "account.passphrase"), now)
+            return revoked
+
+        revoked = credentials.proven(
+            self._db, actor.account_id, current_auth_key, change, address=address, now=now
+        )
+        return revoked or 0
 
     def upgrade_kdf(
         self,
@@ -243,31 +232,25 @@ class RecoveryService:
         if version_of(new.kdf) != KDF_V2:
             raise InvalidKeyMaterial()
         check_passphrase_material(new.kdf, new.auth_key, new.wrapped_master_passphrase)
-        credentials = self._credentials
         now = self._clock.now()
-        # write=True: the login's throttle is checked and charged under its lock.
-        with self._db.unit_of_work(write=True) as db:
-            account = repository.account_by_id(db, actor.account_id)
-            if account is None or account.deleted_at is not None:
-                raise NotAuthenticated()
-            attempt = credentials.attempt(account.login, address)
-            credentials.check(db, attempt, now)
-            # Read again under the throttle's lock: of parallel upgrades (two devices
-            # unlocking at once), the first to commit wins; the others find v2.
-            db.refresh(account)
-            if account.deleted_at is not None:
-                raise NotAuthenticated()
-            if account.kdf_version >= KDF_V2:
-                return False
-            wrong = not credentials.matches(account.auth_verifier, current_auth_key)
-            if wrong:
-                credentials.failed(db, attempt, now)
-            else:
-                self._replace_passphrase(account, new)
-                audit.append(db, audit.by(actor, "account.kdf_upgrade"), now)
-        if wrong:
-            raise WrongPassphrase()
-        return True
+
+        def upgrade(proven: Proven) -> bool:
+            self._replace_passphrase(proven.account, new)
+            audit.append(proven.db, audit.by(actor, "account.kdf_upgrade"), now)
+            return True
+
+        # Of parallel upgrades (two devices unlocking at once), the first to commit
+        # wins; the others find v2 under the throttle's lock and have nothing to do.
+        upgraded = self._credentials.proven(
+            self._db,
+            actor.account_id,
+            current_auth_key,
+            upgrade,
+            address=address,
+            now=now,
+            unless=lambda account: account.kdf_version >= KDF_V2,
+        )
+        return bool(upgraded)
 
     def change_recovery_code(
         self,
@@ -293,33 +276,23 @@ class RecoveryService:
             raise InvalidKeyMaterial()
         credentials = self._credentials
         now = self._clock.now()
-        # write=True: the login's throttle is checked and charged under its lock.
-        with self._db.unit_of_work(write=True) as db:
-            account = repository.account_by_id(db, actor.account_id)
-            if account is None or account.deleted_at is not None:
-                raise NotAuthenticated()
-            attempt = credentials.attempt(account.login, address)
-            credentials.check(db, attempt, now)
-            # Read again under the throttle's lock (a parallel change may have committed).
-            db.refresh(account)
-            if account.deleted_at is not None:
-                raise NotAuthenticated()
-            wrong = not credentials.matches(account.auth_verifier, current_auth_key)
-            if wrong:
-                credentials.failed(db, attempt, now)
-            else:
-                verifier = credentials.verifier(new.recovery_auth_key)
-                # The two login values must differ, as at sign-up.
-                if hmac.compare_digest(verifier, account.auth_verifier):
-                    raise InvalidKeyMaterial()
-                credentials.succeeded(db, attempt)
-                account.recovery_verifier = verifier
-                account.wrapped_master_recovery = new.wrapped_master_recovery
-                # A recovery started with the old kit ends here.
-                tokens.delete_recovery_tokens(db, account.id)
-                audit.append(db, audit.by(actor, "account.recovery_code"), now)
-        if wrong:
-            raise WrongPassphrase()
+
+        def change(proven: Proven) -> None:
+            db, account = proven.db, proven.account
+            verifier = credentials.verifier(new.recovery_auth_key)
+            # The two login values must differ, as at sign-up.
+            if hmac.compare_digest(verifier, account.auth_verifier):
+                raise InvalidKeyMaterial()
+            credentials.succeeded(db, proven.attempt)
+            account.recovery_verifier = verifier
+            account.wrapped_master_recovery = new.wrapped_master_recovery
+            # A recovery started with the old kit ends here.
+            tokens.delete_recovery_tokens(db, account.id)
+            audit.append(db, audit.by(actor, "account.recovery_code"), now)
+
+        credentials.proven(
+            self._db, actor.account_id, current_auth_key, change, address=address, now=now
+        )
 
     def _replace_passphrase(self, account: Account, new: NewPassphrase) -> None:
         verifier = self._credentials.verifier(new.auth_key)
