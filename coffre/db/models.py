@@ -16,6 +16,7 @@ from coffre.notifications.models import (
 )
 from coffre.referents.models import ReferentHandover, ReferentLink
 from coffre.relays.models import Relay, RelayDocument, RelayNoteKey
+from coffre.reminders.models import Reminder, ReminderCount, ReminderSent
 from coffre.structures.models import (
     Invitation,
     Membership,
@@ -55,6 +56,9 @@ __all__ = [
     "Relay",
     "RelayDocument",
     "RelayNoteKey",
+    "Reminder",
+    "ReminderCount",
+    "ReminderSent",
     "ProfessionalProfile",
     "Pull",
     "SealedKey",
