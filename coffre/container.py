@@ -27,6 +27,7 @@ from coffre.directory.service import Directory
 from coffre.notifications.service import NotificationService
 from coffre.referents.service import ReferentService
 from coffre.relays.service import RelayService
+from coffre.reminders.service import ReminderService
 from coffre.settings import Settings
 from coffre.storage import ObjectStore, make_object_store
 from coffre.structures.bulk import BulkInvitations
@@ -67,6 +68,7 @@ class Coffre:
     directory: Directory
     referents: ReferentService
     relays: RelayService
+    reminders: ReminderService
     bulk_invitations: BulkInvitations
 
     @classmethod
@@ -96,7 +98,16 @@ class Coffre:
         # A completed reset gives the account new keys: its trusted-contact arrangements
         # (its old master key wrapped, or a share sealed to its old key) end.
         referents = ReferentService(db, clock)
-        resets = ResetService(db, clock, credentials, vault, settings, (contacts.end_for_reset,))
+        # The person's reminders end with the account, and with a reset (sealed to old keys).
+        reminders = ReminderService(db, clock, max_per_person=settings.reminders_per_person)
+        resets = ResetService(
+            db,
+            clock,
+            credentials,
+            vault,
+            settings,
+            (contacts.end_for_reset, reminders.end_for_reset),
+        )
         certificates = CertificateService(db, clock)
         return cls(
             settings=settings,
@@ -131,7 +142,12 @@ class Coffre:
                 clock,
                 credentials,
                 vault,
-                (resets.void_for_erased, contacts.end_for_erased, referents.end_for_erased),
+                (
+                    resets.void_for_erased,
+                    contacts.end_for_erased,
+                    referents.end_for_erased,
+                    reminders.end_for_erased,  # the person's reminders go
+                ),
             ),
             charters=CharterService(db, clock),
             grants=grants,
@@ -146,6 +162,7 @@ class Coffre:
             directory=Directory(db, settings, clock),
             referents=referents,
             relays=RelayService(db, clock),
+            reminders=reminders,
             bulk_invitations=BulkInvitations(db, clock),
         )
 

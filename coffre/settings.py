@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(default=365, ge=183)
     # How many requests one professional may send to one login per day (docs/CONSENT.md).
     requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
+    # Reminders (coffre/reminders/, docs/REMINDERS.md): how often the job looks for
+    # what is due, and how many reminders of their own a person may keep.
+    reminders_interval_seconds: int = Field(default=300, ge=10, le=3600)
+    reminders_per_person: int = Field(default=100, ge=1, le=1000)
     # A directory entry not verified for this many days is flagged to its structure's
     # admin (coffre/directory/, docs/DIRECTORY.md).
     directory_stale_days: int = Field(default=365, ge=30, le=3650)
