@@ -46,6 +46,9 @@ def jobs(coffre: Coffre) -> list[Job]:
         Job("relays.run_sweep", coffre.relays.run_sweep, every),
         # The end of a référent's absence (coffre/referents/).
         Job("referents.run_sweep", coffre.referents.run_sweep, every),
+        # Reminders due: the person's own, documents expiring, grants ending, requests
+        # waiting (coffre/reminders/; each occurrence once, by its key).
+        Job("reminders.run", coffre.reminders.run_job, settings.reminders_interval_seconds),
         # The stored objects of deleted documents whose purge could not run at once
         # (the store was down); their keys were already shredded.
         Job("vault.purge_deleted", coffre.vault.purge_deleted_objects, every),
