@@ -31,6 +31,7 @@ from api.routes import (
     proconnect,
     referents,
     relays,
+    reminders,
     requests,
     sessions,
     structures,

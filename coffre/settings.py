@@ -87,6 +87,20 @@ class Settings(BaseSettings):
     # its share of the key (crypto/SPEC.md §28); the person is told and can refuse.
     # Fixed on each arrangement when the person names the contact (docs/THREATS.md).
     contact_waiting_days: int = Field(default=7, ge=1, le=60)
+    # The notification outbox (coffre/notifications/outbox.py, docs/NOTIFICATIONS.md):
+    # how often the deliverer runs, how many deliveries one run claims, how long a claim
+    # (lease) lasts before another deliverer may take the delivery again, the first
+    # retry's wait (doubled at each attempt, at most 6 hours), and when a delivery is
+    # given up (attempts, or hours since the event). The professionals' daily digest
+    # leaves at this hour of their timezone. At most this many devices per account.
+    notifications_deliver_seconds: int = Field(default=30, ge=5, le=3600)
+    notifications_batch: int = Field(default=50, ge=1, le=1000)
+    notifications_lease_seconds: int = Field(default=300, ge=30, le=3600)
+    notifications_retry_seconds: int = Field(default=60, ge=1, le=3600)
+    notifications_max_attempts: int = Field(default=8, ge=1, le=30)
+    notifications_give_up_hours: int = Field(default=48, ge=1, le=14 * 24)
+    notifications_digest_hour: int = Field(default=17, ge=0, le=23)
+    push_max_devices: int = Field(default=10, ge=1, le=50)
     # The territory's identifier (a CODE of crypto/SPEC.md §18.4: lowercase letters,
     # digits, "_" and "-"; e.g. the département "63"). Clients put it in every v2
     # passphrase salt (SPEC §19.2): it must never change once v2 accounts exist.

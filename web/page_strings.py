@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
+from web.alerts_strings import alerts_strings
 from web.check_strings import check_strings
 from web.i18n import LANGUAGES, translations
 from web.pro_network_strings import pro_network_strings
@@ -43,6 +44,7 @@ def page_strings(language: str) -> PageStrings:
         **script_strings(gettext),
         **pro_network_strings(gettext),
         **check_strings(gettext),
+        **alerts_strings(gettext),
     }
     body = json.dumps(strings, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     encoded = body.encode("utf-8")

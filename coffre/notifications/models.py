@@ -125,4 +125,7 @@ class NotificationSettings(Base):
     remind_requests_waiting: Mapped[bool] = mapped_column(Boolean)
     remind_relays_not_taken: Mapped[bool] = mapped_column(Boolean)
     remind_own: Mapped[bool] = mapped_column(Boolean)
+    # The fields the account ever set, comma-separated: the page ticks nothing the
+    # person did not choose (the others show the defaults as suggestions).
+    chosen: Mapped[str] = mapped_column(String(400), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -70,7 +70,7 @@ DEFAULTS = Preferences()
 def get(db: DbSession, account_id: str) -> Preferences:
     """The account's choices, or the defaults when it made none."""
     row = db.get(NotificationSettings, account_id)
-    return DEFAULTS if row is None else _of_row(row)
+    return DEFAULTS if row is None else of_row(row)
 
 
 def reminder_enabled(prefs: Preferences, which: str) -> bool:
@@ -176,7 +176,7 @@ def with_changes(prefs: Preferences, **changes: object) -> Preferences:
 _COLUMNS = {name: f"remind_{name}" for name in REMINDERS}
 
 
-def _of_row(row: NotificationSettings) -> Preferences:
+def of_row(row: NotificationSettings) -> Preferences:
     values = {f.name: getattr(row, _COLUMNS.get(f.name, f.name)) for f in fields(Preferences)}
     return Preferences(**values)
 

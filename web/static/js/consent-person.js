@@ -24,6 +24,8 @@ import { createContact } from "./person-contact.js";
 import { createReferent } from "./person-referent.js";
 import { createRelays } from "./person-relays.js";
 import { createTrust } from "./trust.js";
+import { createAlerts } from "./person-alerts.js";
+import { createReminders } from "./person-reminders.js";
 
 /** @param {import("./types/page").PageHelpers} ctx */
 export function createPersonConsent(ctx) {
@@ -71,9 +73,12 @@ export function createPersonConsent(ctx) {
   const contact = createContact(P); // "Une personne de confiance" (SPEC §28)
   const referent = createReferent(P); // "Mon référent" and the hand-over (issue 16)
   const relays = createRelays(P); // "Mes orientations": relays, their notes (SPEC §29)
+  // "Être prévenu" and "Mes rappels" (issue 19); the reminders' texts open the notices.
+  const alerts = createAlerts(P);
+  P.reminders = createReminders(P);
   // Format v2 at unlock (migrate-v2.js): before the vault's first screen, once.
   const migration = createMigration(P);
-  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter, pin, contact, referent, relays, migration];
+  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter, pin, contact, referent, relays, alerts, P.reminders, migration];
 
   return {
     kind: "person",

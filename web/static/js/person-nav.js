@@ -18,6 +18,8 @@ const PLACES = /** @type {Record<string, string[]>} */ ({
     "more", "export", "pin", "referent", "relays", "recovery-again",
     "contact", "contact-kind", "contact-person", "contact-pro", "contact-confirm", "contact-named-me",
     "contact-recover", "contact-done",
+    "alerts", "alerts-phone", "alerts-sms", "alerts-quiet", "alerts-reminders", "alerts-log",
+    "reminders", "reminder-add", "reminder-form", "reminder-delete",
   ],
 });
 

@@ -4,6 +4,7 @@
 // place since issue 18), marked read once seen; the counts on the bottom bar.
 import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
 import { messageFor } from "./http.js";
+import { calendarDay } from "./dates.js";
 
 /** A notification as GET /notifications lists it. @typedef {{id: number, kind: string, created_at: string, read: boolean, data?: Record<string, any>}} Notice */
 
@@ -96,6 +97,21 @@ export function createNotifications(P) {
         };
         return fill(events[data.event] || S.notice_relay_changed, at);
       }
+      // Reminders (issue 19): the phone said only "vous avez un rappel"; the page says
+      // what about (the person's own text, opened here: person-reminders.js).
+      case "reminder.due": {
+        const text = P.reminders ? P.reminders.textOf(data.reminder_id) : undefined;
+        if (text) return fill(S.notice_reminder, { ...at, text });
+        return fill(text === "" ? S.notice_reminder_unreadable : S.notice_reminder_gone, at);
+      }
+      case "document.expiring": {
+        const doc = P.documentById(data.document_id);
+        return fill(S.notice_expiring, { ...at, document: doc ? P.docTitle(doc) : S.notice_expiring_doc, until: calendarDay(String(data.expires_on || "")) });
+      }
+      case "grant.ending":
+        return fill(S.notice_grant_ending, { ...at, until: day(data.expires_at) });
+      case "request.waiting":
+        return fill(S.notice_request_waiting, at);
       default:
         return fill(S.notice_other, at);
     }
@@ -109,6 +125,13 @@ export function createNotifications(P) {
   async function renderNotifications() {
     if (!P.state.documents.length) await P.refreshDocuments();
     const { notifications, unread } = await (await api("GET", "/notifications")).json();
+    if (P.reminders && notifications.some((/** @type {Notice} */ n) => n.kind === "reminder.due")) {
+      try {
+        await P.reminders.load();
+      } catch {
+        // Said as a reminder deleted since; the list is on "Mes rappels".
+      }
+    }
     renderNotices("notification-list", notifications, sentence, S.no_notifications, S.new_notice);
     return async () => {
       if (unread && notifications.length) {

@@ -9,6 +9,7 @@
 // professional sent (GET /requests), the charter's purpose labels.
 import { day, fill, renderNotices, setCount, time } from "./consent-common.js";
 import { messageFor } from "./http.js";
+import { createProAlerts } from "./pro-alerts.js";
 
 /** A notification as GET /notifications lists it. @typedef {{id: number, kind: string, created_at: string, read: boolean, data?: Record<string, any>}} Notice */
 /**
@@ -22,6 +23,8 @@ import { messageFor } from "./http.js";
 /** @param {import("./types/page").PageHelpers} ctx */
 export function createProNotifications(ctx) {
   const { S, api, show, setStatus, categoryLabel } = ctx;
+  // "Être prévenu par e-mail", reached from this screen (issue 19).
+  const alerts = createProAlerts(ctx);
 
   /**
    * @param {Notice[]} notifications
@@ -125,10 +128,11 @@ export function createProNotifications(ctx) {
 
   return {
     refreshCount,
-    screens: ["pro-notifications"],
-    enter: { "pro-notifications": showNotices },
-    actions: {},
+    screens: ["pro-notifications", ...alerts.screens],
+    enter: { "pro-notifications": showNotices, ...alerts.enter },
+    actions: { ...alerts.actions },
     wipe() {
+      alerts.wipe();
       /** @type {HTMLElement} */ (document.getElementById("pro-notice-list")).replaceChildren();
       setCount("pro-notifications-count", 0);
     },

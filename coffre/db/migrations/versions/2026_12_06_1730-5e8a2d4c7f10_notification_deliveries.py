@@ -118,6 +118,7 @@ def upgrade() -> None:
         sa.Column("remind_requests_waiting", sa.Boolean(), nullable=False),
         sa.Column("remind_relays_not_taken", sa.Boolean(), nullable=False),
         sa.Column("remind_own", sa.Boolean(), nullable=False),
+        sa.Column("chosen", sa.String(length=400), nullable=False),
         sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
