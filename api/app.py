@@ -117,6 +117,7 @@ def create_app(
         directory,
         referents,
         relays,
+        reminders,
         proconnect,
         certificates,
     ):
