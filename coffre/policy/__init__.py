@@ -17,6 +17,7 @@ from coffre.policy import (
     consent,
     directory,
     notifications,
+    organiser,
     referents,
     relays,
     reminders,
@@ -73,6 +74,7 @@ _AREAS = (
     relays,
     notifications,
     reminders,
+    organiser,
 )
 
 

@@ -126,6 +126,10 @@ class Action(StrEnum):
     REMINDER_CREATE = "reminder.create"
     REMINDER_LIST = "reminder.list"  # scope: the person
     REMINDER_MANAGE = "reminder.manage"  # read, change or delete one
+    # The person's organiser: notes, contacts, appointments (coffre/organiser/).
+    ORGANISER_LIST = "organiser.list"  # anyone asks; scope: the person's own
+    ORGANISER_CREATE = "organiser.create"
+    ORGANISER_MANAGE = "organiser.manage"  # change or delete one
     # Reaching an account outside the app (coffre/notifications/, policy/notifications.py).
     NOTIFY_SETTINGS = "notify.settings"  # one's own channels, quiet hours, reminders
     NOTIFY_SUBSCRIPTION = "notify.subscription"  # one of one's own push subscriptions
