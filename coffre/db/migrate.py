@@ -39,10 +39,12 @@ def current_heads(database_url: str) -> tuple[str, ...]:
 
 # Objects no model describes: the directory's full-text index (FTS5 tables and their
 # shadow tables on SQLite, a tsvector table and GIN indexes on PostgreSQL), built by
-# the directory's migration and kept by coffre/directory/search.py.
+# the directory's migration and kept by coffre/directory/search.py; the job queue's
+# tables on PostgreSQL (procrastinate's schema, coffre/jobs/queue.py).
 UNMODELLED_PREFIX = "directory_search"
+UNMODELLED_PREFIXES = (UNMODELLED_PREFIX, "procrastinate_")
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
     """For autogenerate and the schema-matches-models test: leave those objects out."""
-    return not (name or "").startswith(UNMODELLED_PREFIX)
+    return not (name or "").startswith(UNMODELLED_PREFIXES)
