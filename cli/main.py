@@ -17,6 +17,7 @@ from cli import (
     person,
     professional,
     security,
+    worker,
 )
 from cli.audit import audit_app
 from cli.demo import demo
@@ -65,6 +66,7 @@ app.command("confirm-person")(professional.confirm_person)
 app.command("rotate-keys")(professional.rotate_keys)
 app.command("serve")(admin.serve)
 app.command("doctor")(doctor.doctor)
+app.command("worker")(worker.worker)
 app.command("demo")(demo)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.jobs_app, name="jobs")
