@@ -1,0 +1,569 @@
+// @ts-check
+// "Mon carnet" (issue 19): the person's organiser — notes, contacts and appointments —
+// reached from "Plus" (vault/_person_organiser.html). This module keeps the carnet
+// (its items, opened in the page's memory), writes and deletes them, and holds the
+// screens every kind shares: the carnet's first screen, the notes, "Supprimer ?" and
+// the conflict screen; the contacts are organiser-contacts.js, the appointments and
+// their reminders organiser-appointments.js.
+//
+// Each item is sealed in the page before it leaves (crypto-organiser.js, crypto/SPEC.md
+// §30): the server keeps ciphertext, a version and its own dates, never the kind of an
+// item nor a word of it (GET/POST /organiser/items, PUT/DELETE /organiser/items/{id}).
+//
+// Nothing is lost: a text not yet saved stays in the form, and in this module's memory
+// (`drafts`) when the person goes to another screen and comes back; never in
+// localStorage, sessionStorage or IndexedDB (a shared phone keeps nothing: wiped at
+// log-out, like the keys). A save that fails says so and keeps the text; a save refused
+// because the item changed elsewhere meanwhile (409) shows both texts and the person
+// chooses: both kept, theirs replaced, or the other one kept.
+import { byId, day, el, fill, setCount } from "./consent-common.js";
+import { ApiError, messageFor } from "./http.js";
+import { createOrganiser as createOrganiserCrypto } from "./crypto-organiser.js";
+import { createOrganiserContacts } from "./organiser-contacts.js";
+import { createOrganiserAppointments } from "./organiser-appointments.js";
+
+/** @typedef {import("./crypto-organiser.js").NoteItem} NoteData */
+/** @typedef {import("./crypto-organiser.js").ContactItem} ContactData */
+/** @typedef {import("./crypto-organiser.js").AppointmentItem} AppointmentData */
+/** What a sealed item holds (SPEC §30.2): the kind is inside. @typedef {import("./crypto-organiser.js").OrganiserItem} ItemData */
+/**
+ * An item of the carnet, opened.
+ * @typedef {object} Item
+ * @property {string} id
+ * @property {number} version the server's, sent back with a change (optimistic concurrency)
+ * @property {ItemData} data
+ * @property {string | null} updatedAt
+ */
+/**
+ * How a kind's screens write: `commit` saves `values` (the form's, as a draft holds
+ * them) over `existing` (null: a new item) and returns the saved item; `describe` turns
+ * values or an item's data into the text the conflict and delete screens show; `shown`
+ * is the kind's list screen, opened again after a save; `edit` shows the kind's form
+ * with `values` over `existing`.
+ * @typedef {object} KindHandler
+ * @property {(existing: Item | null, values: any) => Promise<Item>} commit
+ * @property {(values: any) => string} describe
+ * @property {(item: Item) => any} valuesOf the form's values of a saved item
+ * @property {(status?: string) => void} shown
+ * @property {(existing: Item | null, values: any) => void} edit
+ * @property {(item: Item) => Promise<void>} [removed] after the item is deleted (its reminder)
+ */
+
+/**
+ * What the kinds' modules (organiser-contacts.js, organiser-appointments.js) are given.
+ * @typedef {object} OrganiserShared
+ * @property {import("./types/page").PersonHelpers} P
+ * @property {(kind: string) => Item[]} ofKind
+ * @property {(existing: Item | null, data: ItemData) => Promise<Item>} write
+ * @property {(kind: string, form: HTMLFormElement, errorId: string, existing: Item | null, values: any, doneText: string) => Promise<void>} submit
+ * @property {(kind: string, item: Item) => void} askDelete
+ * @property {(kind: string, existing: Item | null) => any} draftOf
+ * @property {(kind: string, existing: Item | null, values: any) => void} keepDraft
+ * @property {(kind: string, existing: Item | null) => void} dropDraft
+ * @property {(showIt: () => void) => Promise<void>} entering
+ * @property {(text: string) => string} sealReminder a reminder's text sealed to the person
+ *   (SPEC §31), base64url as the API takes it
+ */
+
+/** @param {import("./types/page").PersonHelpers} P */
+export function createOrganiser(P) {
+  const { S, api, show, setStatus, showError, busy } = P;
+
+  /** @type {Map<string, Item>} */
+  let items = new Map();
+  let loaded = false;
+  /** Items the page could not open (a damaged one): said, never hidden. */
+  let unreadable = 0;
+  /** Texts not yet saved, by `${kind}:${id | "new"}` (memory only, wiped at log-out). */
+  const drafts = new Map();
+  const org = createOrganiserCrypto(P.sodium);
+  /** @type {Item | null} the note on screen */
+  let currentNote = null;
+  /** @type {Item | null} the note being changed (null: a new one) */
+  let editingNote = null;
+  /** @type {{kind: string, item: Item} | null} */
+  let deleting = null;
+  /** @type {{kind: string, existing: Item, values: any, theirs: Item | null} | null} */
+  let conflict = null;
+
+  // The person's keys and account, as the vault opened them (app.js state).
+  function owner() {
+    const { keys, accountId } = P.state;
+    if (!keys || !accountId) throw new Error("the vault is not open");
+    return { keys, ownerId: accountId };
+  }
+
+  /**
+   * GET /organiser/items's item, opened: its signature checked under the person's key
+   * and its place (owner, id), then its content (SPEC §30.4).
+   * @param {{id: string, ciphertext: string, version: number, created_at?: string, updated_at?: string}} raw
+   * @returns {Item}
+   */
+  function open(raw) {
+    const { keys, ownerId } = owner();
+    const data = org.openItem({
+      data: P.C.b64decode(raw.ciphertext),
+      ownerId,
+      itemId: raw.id,
+      signPublic: keys.signPublic,
+      boxPublic: keys.boxPublic,
+      boxSecret: keys.boxSecret,
+    });
+    return { id: raw.id, version: raw.version, data, updatedAt: raw.updated_at || raw.created_at || null };
+  }
+
+  /**
+   * @param {string} itemId
+   * @param {ItemData} item
+   */
+  function sealItem(itemId, item) {
+    const { keys, ownerId } = owner();
+    return P.C.b64encode(org.sealItem({ item, ownerId, itemId, boxPublic: keys.boxPublic, signSeed: keys.signSeed }));
+  }
+
+  /** @param {string} text */
+  function sealReminder(text) {
+    const { keys } = owner();
+    return P.C.b64encode(org.sealReminderText({ text, boxPublic: keys.boxPublic, signSeed: keys.signSeed }));
+  }
+
+  // ---------------------------------------------------------------------- the store
+
+  /**
+   * The carnet from the server, every item opened here (an item that does not open is
+   * counted and said, the others shown).
+   */
+  async function load() {
+    const answer = await (await api("GET", "/organiser/items")).json();
+    /** @type {Map<string, Item>} */
+    const next = new Map();
+    unreadable = 0;
+    for (const raw of answer.items || []) {
+      try {
+        next.set(raw.id, open(raw));
+      } catch {
+        unreadable += 1;
+      }
+    }
+    items = next;
+    loaded = true;
+    counts();
+  }
+
+  async function ensureLoaded() {
+    if (!loaded) await load();
+  }
+
+  /**
+   * The items of one kind.
+   * @param {string} kind
+   * @returns {Item[]}
+   */
+  function ofKind(kind) {
+    return [...items.values()].filter((item) => item.data.kind === kind);
+  }
+
+  function counts() {
+    setCount("organiser-notes-count", ofKind("note").length);
+    setCount("organiser-contacts-count", ofKind("contact").length);
+    setCount("organiser-appointments-count", appointments.upcoming().length);
+  }
+
+  /**
+   * Seal `data` and write it: a new item (POST), or a change of `existing` (PUT, with
+   * the version the page read: 409 if it changed meanwhile). Returns the saved item.
+   * @param {Item | null} existing
+   * @param {ItemData} data
+   * @returns {Promise<Item>}
+   */
+  async function write(existing, data) {
+    // A new item's id is drawn here: it is bound in the person's signature (SPEC §30.3).
+    const id = existing ? existing.id : org.newItemId();
+    const ciphertext = sealItem(id, data);
+    const response = existing
+      ? await api("PUT", `/organiser/items/${id}`, { json: { ciphertext, version: existing.version } })
+      : await api("POST", "/organiser/items", { json: { id, ciphertext } });
+    const saved = await response.json();
+    /** @type {Item} */
+    const item = { id: saved.id, version: saved.version, data, updatedAt: saved.updated_at || saved.created_at || null };
+    items.set(item.id, item);
+    counts();
+    return item;
+  }
+
+  /**
+   * Delete `item`.
+   * @param {Item} item
+   */
+  async function erase(item) {
+    await api("DELETE", `/organiser/items/${item.id}`);
+    items.delete(item.id);
+    counts();
+  }
+
+  // ------------------------------------------------------------- saving, nothing lost
+
+  /**
+   * The draft's key of a kind's form over `existing`.
+   * @param {string} kind
+   * @param {Item | null} existing
+   */
+  function draftKey(kind, existing) {
+    return `${kind}:${existing ? existing.id : "new"}`;
+  }
+
+  /**
+   * The draft kept for this form, if any (and the status line says it came back).
+   * @param {string} kind
+   * @param {Item | null} existing
+   */
+  function draftOf(kind, existing) {
+    return drafts.get(draftKey(kind, existing)) || null;
+  }
+
+  /**
+   * Keep the form's values in memory while the person types.
+   * @param {string} kind
+   * @param {Item | null} existing
+   * @param {any} values
+   */
+  function keepDraft(kind, existing, values) {
+    drafts.set(draftKey(kind, existing), values);
+  }
+
+  /**
+   * Forget a draft (saved, or "Annuler").
+   * @param {string} kind
+   * @param {Item | null} existing
+   */
+  function dropDraft(kind, existing) {
+    drafts.delete(draftKey(kind, existing));
+  }
+
+  /**
+   * A form sent: the kind's commit, then its list with `doneText`; a failure keeps the
+   * text and says it is not saved; a 409 goes to the conflict screen.
+   * @param {string} kind
+   * @param {HTMLFormElement} form
+   * @param {string} errorId
+   * @param {Item | null} existing
+   * @param {any} values
+   * @param {string} doneText
+   */
+  async function submit(kind, form, errorId, existing, values, doneText) {
+    const handler = handlers[kind];
+    keepDraft(kind, existing, values);
+    showError(errorId, "");
+    busy(form, true);
+    try {
+      const saved = await handler.commit(existing, values);
+      dropDraft(kind, existing);
+      afterSave(kind, saved, doneText);
+    } catch (error) {
+      setStatus("");
+      if (existing && error instanceof ApiError && error.status === 409) return await showConflict(kind, existing, values);
+      if (existing && error instanceof ApiError && error.status === 404) {
+        // Deleted elsewhere meanwhile: the text is kept as a new item (nothing lost).
+        return await submit(kind, form, errorId, null, values, doneText);
+      }
+      showError(errorId, fill(S.organiser_not_saved, { why: messageFor(error, S.network_error) }));
+    } finally {
+      busy(form, false);
+    }
+  }
+
+  /**
+   * @param {string} kind
+   * @param {Item} saved
+   * @param {string} doneText
+   */
+  function afterSave(kind, saved, doneText) {
+    if (kind === "note") return showNote(saved, doneText);
+    handlers[kind].shown(doneText);
+  }
+
+  // -------------------------------------------------------------------- conflict (409)
+
+  /**
+   * The item changed elsewhere since the page read it: both texts, the person chooses.
+   * @param {string} kind
+   * @param {Item} existing
+   * @param {any} values
+   */
+  async function showConflict(kind, existing, values) {
+    /** @type {Item | null} */
+    let theirs = null;
+    try {
+      await load();
+      theirs = items.get(existing.id) || null;
+    } catch {
+      // Not reached now: mine is shown alone, and "Garder les deux" keeps it.
+    }
+    conflict = { kind, existing, values, theirs };
+    const handler = handlers[kind];
+    byId("organiser-conflict-mine").textContent = handler.describe(values);
+    byId("organiser-conflict-theirs").textContent = theirs ? handler.describe(theirs.data) : S.organiser_conflict_gone;
+    showError("organiser-conflict-error", "");
+    show("organiser-conflict");
+  }
+
+  /** @param {"both" | "mine" | "theirs"} choice */
+  async function resolve(choice) {
+    if (!conflict) return home();
+    const { kind, existing, values, theirs } = conflict;
+    const handler = handlers[kind];
+    if (choice === "theirs") {
+      conflict = null;
+      dropDraft(kind, existing);
+      return handler.shown(S.organiser_kept_theirs);
+    }
+    setStatus(S.working);
+    try {
+      // "both": mine as a new item beside theirs; "mine": over theirs (its version now).
+      const over = choice === "mine" ? theirs : null;
+      const saved = await handler.commit(over, values);
+      conflict = null;
+      dropDraft(kind, existing);
+      afterSave(kind, saved, choice === "both" ? S.organiser_kept_both : S.organiser_saved);
+    } catch (error) {
+      setStatus("");
+      if (error instanceof ApiError && error.status === 409) return await showConflict(kind, existing, values);
+      showError("organiser-conflict-error", fill(S.organiser_not_saved, { why: messageFor(error, S.network_error) }));
+    }
+  }
+
+  // ----------------------------------------------------------------- the carnet
+
+  /** @param {string} [status] */
+  async function home(status = "") {
+    showError("organiser-error", "");
+    try {
+      await load();
+    } catch (error) {
+      show("organiser", { status });
+      return showError("organiser-error", messageFor(error, S.network_error));
+    }
+    show("organiser", { status: status || (unreadable ? S.organiser_unreadable : "") });
+  }
+
+  /**
+   * A kind's screen entered from elsewhere: the carnet is fetched first if the page
+   * does not hold it yet.
+   * @param {() => void} showIt
+   */
+  async function entering(showIt) {
+    try {
+      await ensureLoaded();
+    } catch (error) {
+      show("organiser");
+      return showError("organiser-error", messageFor(error, S.network_error));
+    }
+    showIt();
+  }
+
+  // ------------------------------------------------------------------------- notes
+
+  /** @param {NoteData} data */
+  function firstLine(data) {
+    const line = data.text.trim().split("\n")[0] || "";
+    return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+  }
+
+  /** @param {string} [status] */
+  function showNotes(status = "") {
+    const notes = ofKind("note").sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
+    const list = byId("organiser-note-list");
+    if (!notes.length) list.replaceChildren(el("p", { text: S.organiser_no_notes }));
+    else {
+      list.replaceChildren(
+        el(
+          "ul",
+          { className: "docs" },
+          ...notes.map((note) => {
+            const open = el(
+              "button",
+              {},
+              el("span", { className: "doc-name", text: firstLine(/** @type {NoteData} */ (note.data)) || S.organiser_note_empty }),
+              note.updatedAt ? el("span", { className: "doc-meta", text: fill(S.organiser_written_on, { date: day(note.updatedAt) }) }) : null,
+            );
+            open.type = "button";
+            open.addEventListener("click", () => showNote(note));
+            return el("li", { className: "doc organiser-row" }, open);
+          }),
+        ),
+      );
+    }
+    show("organiser-notes", { status });
+  }
+
+  /**
+   * @param {Item} note
+   * @param {string} [status]
+   */
+  function showNote(note, status = "") {
+    currentNote = note;
+    byId("organiser-note-when").textContent = note.updatedAt ? fill(S.organiser_written_on, { date: day(note.updatedAt) }) : "";
+    byId("organiser-note-text").textContent = /** @type {NoteData} */ (note.data).text;
+    show("organiser-note", { status });
+  }
+
+  /**
+   * The note's form: a new note, or `existing` changed; the draft comes back if any.
+   * @param {Item | null} existing
+   * @param {{text: string} | null} [values]
+   */
+  function editNote(existing, values = null) {
+    editingNote = existing;
+    const draft = values || draftOf("note", existing);
+    const form = /** @type {HTMLFormElement} */ (byId("organiser-note-form"));
+    form.reset();
+    const input = /** @type {HTMLTextAreaElement} */ (byId("organiser-note-input"));
+    input.value = draft ? draft.text : existing ? /** @type {NoteData} */ (existing.data).text : "";
+    byId("organiser-note-edit-title").textContent = existing ? S.organiser_note_change_title : S.organiser_note_new_title;
+    showError("organiser-note-error", "");
+    show("organiser-note-edit", { status: draft && !values ? S.organiser_draft_back : "" });
+  }
+
+  /** @param {SubmitEvent} event */
+  async function onNote(event) {
+    event.preventDefault();
+    const form = /** @type {HTMLFormElement} */ (event.target);
+    const text = /** @type {HTMLTextAreaElement} */ (byId("organiser-note-input")).value;
+    if (!text.trim()) return showError("organiser-note-error", S.organiser_note_missing);
+    await submit("note", form, "organiser-note-error", editingNote, { text }, S.organiser_saved);
+  }
+
+  /** @type {KindHandler} */
+  const noteHandler = {
+    async commit(existing, values) {
+      return write(existing, { v: 1, kind: "note", text: values.text });
+    },
+    describe: (values) => values.text,
+    valuesOf: (item) => ({ text: /** @type {NoteData} */ (item.data).text }),
+    shown: showNotes,
+    edit: editNote,
+  };
+
+  // ---------------------------------------------------------------------- deleting
+
+  /**
+   * "Supprimer ?" for `item`, its text shown.
+   * @param {string} kind
+   * @param {Item} item
+   */
+  function askDelete(kind, item) {
+    deleting = { kind, item };
+    byId("organiser-delete-title").textContent = S[`organiser_delete_${kind}`] || S.organiser_delete_note;
+    byId("organiser-delete-what").textContent = handlers[kind].describe(handlers[kind].valuesOf(item));
+    showError("organiser-delete-error", "");
+    show("organiser-delete");
+  }
+
+  async function confirmDelete() {
+    if (!deleting) return home();
+    const { kind, item } = deleting;
+    setStatus(S.working);
+    try {
+      await erase(item);
+      deleting = null;
+      const after = handlers[kind].removed;
+      if (after) await after(item);
+      handlers[kind].shown(S.organiser_deleted);
+    } catch (error) {
+      setStatus("");
+      if (error instanceof ApiError && error.status === 404) {
+        // Already deleted elsewhere: what the person wanted is done.
+        deleting = null;
+        items.delete(item.id);
+        counts();
+        const after = handlers[kind].removed;
+        if (after) await after(item);
+        return handlers[kind].shown(S.organiser_deleted);
+      }
+      showError("organiser-delete-error", messageFor(error, S.network_error));
+    }
+  }
+
+  /** "Annuler" / "Non, garder": back to the list of what was being written or deleted. */
+  function cancel() {
+    if (deleting) {
+      const { kind, item } = deleting;
+      deleting = null;
+      return kind === "note" ? showNote(item) : handlers[kind].shown();
+    }
+    const screen = document.querySelector("[data-screen]:not([hidden])");
+    const name = screen ? /** @type {HTMLElement} */ (screen).dataset.screen : "";
+    if (name === "organiser-note-edit") {
+      dropDraft("note", editingNote);
+      return editingNote ? showNote(editingNote) : showNotes();
+    }
+    if (name === "organiser-contact-edit") return contacts.cancel();
+    if (name === "organiser-appointment-edit") return appointments.cancel();
+    return home();
+  }
+
+  // ------------------------------------------------------------------ put together
+
+  /** @type {OrganiserShared} */
+  const shared = {
+    P,
+    ofKind,
+    write,
+    submit,
+    askDelete,
+    draftOf,
+    keepDraft,
+    dropDraft,
+    entering,
+    sealReminder,
+  };
+  const contacts = createOrganiserContacts(shared);
+  const appointments = createOrganiserAppointments(shared);
+  /** @type {Record<string, KindHandler>} */
+  const handlers = { note: noteHandler, contact: contacts.handler, appointment: appointments.handler };
+
+  byId("organiser-note-form").addEventListener("submit", onNote);
+  byId("organiser-note-input").addEventListener("input", (event) => {
+    keepDraft("note", editingNote, { text: /** @type {HTMLTextAreaElement} */ (event.target).value });
+  });
+
+  return {
+    screens: [
+      "organiser", "organiser-notes", "organiser-note", "organiser-note-edit", "organiser-delete", "organiser-conflict",
+      ...contacts.screens, ...appointments.screens,
+    ],
+    enter: {
+      organiser: home,
+      "organiser-notes": () => entering(() => showNotes()),
+      ...contacts.enter,
+      ...appointments.enter,
+    },
+    actions: {
+      "organiser-note-new": () => editNote(null),
+      "organiser-note-change": () => currentNote && editNote(currentNote),
+      "organiser-note-delete": () => currentNote && askDelete("note", currentNote),
+      "organiser-delete-yes": confirmDelete,
+      "organiser-cancel": cancel,
+      "organiser-keep-both": () => resolve("both"),
+      "organiser-keep-mine": () => resolve("mine"),
+      "organiser-keep-theirs": () => resolve("theirs"),
+      ...contacts.actions,
+      ...appointments.actions,
+    },
+    wipe() {
+      items = new Map();
+      loaded = false;
+      unreadable = 0;
+      drafts.clear();
+      currentNote = null;
+      editingNote = null;
+      deleting = null;
+      conflict = null;
+      for (const id of ["organiser-note-list", "organiser-note-text", "organiser-delete-what", "organiser-conflict-mine", "organiser-conflict-theirs"]) {
+        byId(id).replaceChildren();
+      }
+      contacts.wipe();
+      appointments.wipe();
+    },
+  };
+}
