@@ -71,6 +71,7 @@ def alerts_strings(_: Callable[[str], str]) -> dict[str, str]:
         "reminder_repeat_quarterly": _("Tous les 3 mois."),
         "reminder_repeat_yearly": _("Tous les ans."),
         "reminder_off": _("Arrêté : Coffre ne vous préviendra pas."),
+        "reminder_done": _("Passé : le message est parti ce jour-là."),
         "reminder_unreadable": _("Ce rappel ne s'ouvre pas sur cette page."),
         "reminder_stop": _("Arrêter ce rappel"),
         "reminder_restart": _("Remettre ce rappel"),

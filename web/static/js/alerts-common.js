@@ -27,6 +27,7 @@ export const REMINDER_KINDS = ["documents_expiring", "grants_ending", "requests_
  * @property {"each" | "daily" | null} digest a professional's rhythm
  * @property {Record<string, boolean | null>} reminders which reminders, by REMINDER_KINDS
  * @property {string | null} language the language messages are written in
+ * @property {boolean | null} smsPossible the server offers SMS to this account (a phone login)
  */
 
 /**
@@ -51,26 +52,36 @@ const flag = (value) => (value === true || value === false ? value : null);
  */
 export function settingsFrom(body) {
   const s = body.settings || body;
-  const from = hourOf(s.quiet_start ?? s.quiet_from);
-  const to = hourOf(s.quiet_end ?? s.quiet_to);
+  // The fields the account ever set (H2's `chosen`); the others are the server's
+  // defaults, which the page does not show as the person's answer.
+  /** @type {Set<string> | null} */
+  const chosenSet = Array.isArray(s.chosen) ? new Set(s.chosen.map(String)) : null;
+  const chosen = (/** @type {string[]} */ ...names) => !chosenSet || names.some((name) => chosenSet.has(name));
+  const from = hourOf(s.quiet_start);
+  const to = hourOf(s.quiet_end);
   /** @type {Settings["quiet"]} */
   let quiet = null;
-  if (from !== null && to !== null && from !== to) quiet = from === NIGHT.from && to === NIGHT.to ? "night" : "own";
-  else if (s.quiet_hours === false || s.quiet === "none") quiet = "none";
+  if (chosen("quiet_start", "quiet_end", "quiet")) {
+    if (from !== null && to !== null && from !== to) quiet = from === NIGHT.from && to === NIGHT.to ? "night" : "own";
+    else if (chosenSet && s.quiet_start === null) quiet = "none";
+  }
   const wanted = s.reminders || {};
   /** @type {Record<string, boolean | null>} */
   const reminders = {};
-  for (const which of REMINDER_KINDS) reminders[which] = flag(wanted[which] ?? s[`remind_${which}`]);
-  const digest = s.digest === "daily" || s.digest === "each" ? s.digest : null;
+  for (const which of REMINDER_KINDS) {
+    reminders[which] = chosen(which, `reminders.${which}`, `remind_${which}`) ? flag(wanted[which] ?? s[which]) : null;
+  }
+  const digest = chosen("digest") && (s.digest === "daily" || s.digest === "each") ? s.digest : null;
   return {
     quiet,
     from: quiet === "night" || quiet === "own" ? from : null,
     to: quiet === "night" || quiet === "own" ? to : null,
-    sms: flag(s.sms),
+    sms: chosen("sms") ? flag(s.sms) : null,
     email: typeof s.email === "string" && s.email ? s.email : null,
     digest,
     reminders,
     language: typeof s.language === "string" ? s.language : null,
+    smsPossible: flag(s.sms_possible),
   };
 }
 
@@ -85,7 +96,7 @@ export function settingsBody(changed) {
   if (changed.quiet === "none") Object.assign(body, { quiet_start: null, quiet_end: null });
   else if (changed.quiet) Object.assign(body, { quiet_start: hh(changed.from ?? 0), quiet_end: hh(changed.to ?? 0) });
   if (changed.sms !== undefined && changed.sms !== null) body.sms = changed.sms;
-  if (changed.email !== undefined) body.email = changed.email;
+  if (changed.email !== undefined) Object.assign(body, { email: changed.email, email_on: Boolean(changed.email) });
   if (changed.digest) body.digest = changed.digest;
   if (changed.reminders) {
     /** @type {Record<string, boolean>} */

@@ -46,7 +46,8 @@ export function createAlerts(P) {
   /** @type {import("./alerts-common.js").Settings | null} */
   let settings = null;
 
-  const phoneLogin = () => (state.login && PHONE_LOGIN.test(state.login) ? state.login : "");
+  // SMS is offered when the login is a phone number (the server says so too: sms_possible).
+  const phoneLogin = () => (state.login && PHONE_LOGIN.test(state.login) && settings?.smsPossible !== false ? state.login : "");
 
   async function load() {
     settings = settingsFrom(await (await api("GET", "/notifications/settings")).json());
@@ -105,11 +106,13 @@ export function createAlerts(P) {
    * @param {Record<string, unknown>} [options]
    */
   async function showAlerts(status = "", options = {}) {
+    if (!status) settings = null; // fetched afresh when the person comes from "Plus"
     const summary = byId("alerts-summary");
     summary.replaceChildren();
-    const phone = phoneLogin();
-    byId("alerts-sms-item").hidden = !phone;
+    byId("alerts-sms-item").hidden = true;
     await enterWith("alerts", "alerts-error", async (s) => {
+      const phone = phoneLogin();
+      byId("alerts-sms-item").hidden = !phone;
       const lines = [phoneSentence(await phoneState())];
       if (phone) {
         const sms = s.sms === null ? S.alerts_sms_unset : s.sms ? S.alerts_sms_on : S.alerts_sms_off;

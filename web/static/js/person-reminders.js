@@ -18,7 +18,7 @@ const MORNING = 9;
 
 /**
  * A reminder as GET /reminders lists it (H4).
- * @typedef {{id: string, due_at: string, repeat: string, sealed: string, active: boolean, last_sent_at?: string | null}} Reminder
+ * @typedef {{id: string, due_at: string, repeat: string, sealed: string, active: boolean, done?: boolean, last_sent_at?: string | null}} Reminder
  */
 
 /**
@@ -108,7 +108,7 @@ export function createReminders(P) {
   /** GET /reminders, each text opened. */
   async function load() {
     const body = await (await api("GET", "/reminders")).json();
-    reminders = Array.isArray(body) ? body : body.reminders || [];
+    reminders = Array.isArray(body) ? body : body.items || body.reminders || [];
     texts.clear();
     for (const reminder of reminders) texts.set(reminder.id, await open(reminder));
     return reminders;
@@ -136,13 +136,12 @@ export function createReminders(P) {
       el("p", { className: "choice-label", text: text || S.reminder_unreadable }),
       el("p", { text: `${fill(S.reminder_when, { date: day(reminder.due_at) })}. ${repeat}` }),
     );
-    if (!reminder.active) item.append(el("p", { className: "hint", text: S.reminder_off }));
-    const actions = el(
-      "div",
-      { className: "actions" },
-      button(reminder.active ? S.reminder_stop : S.reminder_restart, () => switchOne(reminder, !reminder.active)),
-      button(S.reminder_delete, () => askDelete(reminder), "danger"),
-    );
+    if (reminder.done) item.append(el("p", { className: "hint", text: S.reminder_done }));
+    else if (!reminder.active) item.append(el("p", { className: "hint", text: S.reminder_off }));
+    const actions = el("div", { className: "actions" });
+    // A reminder already sent once and for all cannot come back: it can only go.
+    if (!reminder.done) actions.append(button(reminder.active ? S.reminder_stop : S.reminder_restart, () => switchOne(reminder, !reminder.active)));
+    actions.append(button(S.reminder_delete, () => askDelete(reminder), "danger"));
     item.append(actions);
     return item;
   }
@@ -175,7 +174,9 @@ export function createReminders(P) {
     const list = byId("reminders-list");
     busy(list, true);
     try {
-      await api("PUT", `/reminders/${encodeURIComponent(reminder.id)}`, { json: { active } });
+      // The server replaces the whole reminder: its date (even past), repeat and text as they are.
+      const { due_at, repeat, sealed } = reminder;
+      await api("PUT", `/reminders/${encodeURIComponent(reminder.id)}`, { json: { due_at, repeat, sealed, active } });
       busy(list, false);
       await showList(active ? S.reminder_restarted : S.reminder_stopped);
     } catch (error) {

@@ -1,0 +1,160 @@
+"""Being told outside the app (issue 19), in a 360 px wide browser: the person's
+"Être prévenu" (hours without message, which reminders: nothing ticked until chosen,
+saved and shown again after the vault is opened anew; what Coffre sent them) and
+"Mes rappels" (the CAF declaration every three months, its text sealed in the page so
+the server cannot read it, opened again in the notice of "Historique"); a professional
+chooses a daily summary by e-mail. Bad input is refused with a plain French sentence.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import select
+
+from coffre.clock import FrozenClock
+from coffre.container import Coffre
+from coffre.reminders.models import Reminder
+from tests.structures.world import World
+from tests.web.conftest import assert_accessible, screenshot
+from tests.web.journeys import (
+    PERSON_PASSPHRASE,
+    go,
+    go_more,
+    log_in_person,
+    visible_screen,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+CAF = "Faire ma déclaration de ressources à la CAF"
+
+
+def coffre_of(api: TestClient) -> Coffre:
+    coffre: Coffre = api.app.state.coffre  # type: ignore[attr-defined]
+    return coffre
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def open_again(page: Page, base: str, world: World) -> None:
+    """The page loaded again and the vault opened anew: unlocked with the passphrase
+    while the session lasts, else logged in (a session ends when the clock moves on)."""
+    page.reload()
+    page.locator('[data-screen="unlock"]:visible, [data-screen="welcome"]:visible').wait_for()
+    unlock = page.locator('[data-screen="unlock"]')
+    if unlock.is_visible():
+        unlock.get_by_label("Phrase secrète").fill(PERSON_PASSPHRASE)
+        unlock.get_by_role("button", name="Déverrouiller").click()
+        visible_screen(page, "documents")
+    else:
+        log_in_person(page, base, world)
+
+
+def stored_reminders(api: TestClient, account_id: str) -> list[Reminder]:
+    """The person's reminders as the database holds them (the sessions of the test's
+    API client end when the clock moves on; the page logged in again)."""
+    with coffre_of(api).db.unit_of_work() as db:
+        rows = db.scalars(select(Reminder).where(Reminder.account_id == account_id)).all()
+        db.expunge_all()
+    return list(rows)
+
+
+def refused(screen: Locator, error: str, message: str) -> None:
+    """The screen stays, and says `message` on its error line."""
+    expect(screen.locator(f"#{error}")).to_have_text(message)
+    expect(screen).to_be_visible()
+
+
+# -- Mes rappels -----------------------------------------------------------------------
+
+
+@pytest.mark.both_backends
+def test_a_quarterly_caf_reminder_is_sealed_in_the_page_and_its_notice_opens_the_text(
+    world: World, page: Page, live_server: str, api: TestClient, clock: FrozenClock
+) -> None:
+    log_in_person(page, live_server, world)
+    reminders = go_more(page, "Mes rappels", "reminders")
+    expect(reminders.locator("#reminders-list")).to_have_text("Vous n'avez pas encore de rappel.")
+    reminders.get_by_role("button", name="Ajouter un rappel").click()
+    add = visible_screen(page, "reminder-add")
+    add.get_by_role("button", name="Déclaration CAF tous les 3 mois").click()
+
+    # The preset the person pressed fills the text and the repeat; the day is theirs.
+    form = visible_screen(page, "reminder-form")
+    expect(form.get_by_label("De quoi voulez-vous vous souvenir ?")).to_have_value(CAF)
+    expect(form.get_by_label("Tous les 3 mois")).to_be_checked()
+    expect(form.get_by_label("Quel jour ?")).to_have_value("")
+    save = form.get_by_role("button", name="Enregistrer le rappel")
+    save.click()
+    refused(form, "reminder-form-error", "Choisissez le jour du rappel.")
+    expect(form.get_by_label("Quel jour ?")).to_have_attribute("aria-invalid", "true")
+    today = clock.now().astimezone(PARIS).date()
+    form.get_by_label("Quel jour ?").fill((today - timedelta(days=1)).isoformat())
+    save.click()
+    refused(form, "reminder-form-error", "Choisissez un jour à partir de demain.")
+    assert_accessible(page, "reminder-form-refused")
+    screenshot(page, "alerts-reminder-form")
+
+    due_day = today + timedelta(days=1)
+    form.get_by_label("Quel jour ?").fill(due_day.isoformat())
+    save.click()
+    listed = visible_screen(page, "reminders")
+    shown_day = due_day.strftime("%d/%m/%Y")
+    expect(page.locator("#status")).to_have_text(
+        f"C'est fait : Coffre vous préviendra le {shown_day}."
+    )
+    expect(listed.locator("#reminders-list")).to_contain_text(CAF)
+    expect(listed.locator("#reminders-list")).to_contain_text(f"Le {shown_day}. Tous les 3 mois.")
+    assert_accessible(page, "reminders-list")
+    screenshot(page, "alerts-reminders")
+
+    # The server keeps the day (9:00 in Paris), the repeat, and bytes it cannot read.
+    person = world.person
+    items = api.get("/api/v1/reminders", headers=person.headers).json()["items"]
+    assert len(items) == 1
+    (reminder,) = items
+    assert reminder["repeat"] == "quarterly" and reminder["active"]
+    due = datetime.combine(due_day, time(9, 0), PARIS)
+    assert datetime.fromisoformat(reminder["due_at"]) == due
+    sealed = b64url_decode(reminder["sealed"])
+    for word in ("CAF", "déclaration", "ressources"):
+        assert word.encode() not in sealed and word.lower().encode() not in sealed.lower()
+
+    # The day comes: the phone said "vous avez un rappel"; the page says what about.
+    clock.advance(seconds=(due.astimezone(UTC) - clock.now()).total_seconds() + 60)
+    assert coffre_of(api).reminders.run().own == 1
+    open_again(page, live_server, world)
+    history = go(page, "Historique")
+    expect(history.locator("#notification-list")).to_contain_text(f"votre rappel : « {CAF} »")
+    screenshot(page, "alerts-reminder-notice")
+
+    # It comes back three months later; it can be stopped, then deleted.
+    reminders = go_more(page, "Mes rappels", "reminders")
+    next_day = reminders.locator("#reminders-list")
+    expect(next_day).not_to_contain_text(f"Le {shown_day}.")
+    reminders.get_by_role("button", name="Arrêter ce rappel").click()
+    expect(page.locator("#status")).to_have_text("C'est fait : ce rappel est arrêté.")
+    expect(reminders.locator("#reminders-list")).to_contain_text(
+        "Arrêté : Coffre ne vous préviendra pas."
+    )
+    open_again(page, live_server, world)
+    reminders = go_more(page, "Mes rappels", "reminders")
+    expect(reminders.locator("#reminders-list")).to_contain_text(
+        "Arrêté : Coffre ne vous préviendra pas."
+    )
+    assert [r.active for r in stored_reminders(api, person.account_id)] == [False]
+    reminders.get_by_role("button", name="Supprimer").click()
+    delete = visible_screen(page, "reminder-delete")
+    expect(delete).to_contain_text(f"Le rappel « {CAF} » sera supprimé.")
+    delete.get_by_role("button", name="Oui, supprimer").click()
+    reminders = visible_screen(page, "reminders")
+    expect(page.locator("#status")).to_have_text("C'est fait : le rappel est supprimé.")
+    expect(reminders.locator("#reminders-list")).to_have_text("Vous n'avez pas encore de rappel.")
+    assert stored_reminders(api, person.account_id) == []
