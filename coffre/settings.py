@@ -138,6 +138,35 @@ class Settings(BaseSettings):
     proconnect_client_id: str = ""
     proconnect_client_secret: str = ""
     proconnect_redirect_uri: str = ""
+    # The ways out (coffre/notifications/channels/, docs/CHANNELS.md). Each send gives up
+    # after this long with no answer and is retried later by the outbox.
+    channel_timeout_seconds: float = Field(default=10, gt=0, le=120)
+    # Web Push: the VAPID private key (PEM); development and test generate one there
+    # when it is absent, production refuses to start without it.
+    push_vapid_key_file: Path = Path("var/vapid-private.pem")
+    # Who the push services may contact about this server (mailto: or https: URL).
+    push_vapid_subject: str = Field(
+        default="mailto:contact@coffre.invalid", pattern=r"^(mailto:[^@\s]+@[^@\s]+|https://\S+)$"
+    )
+    push_ttl_seconds: int = Field(default=4 * 24 * 3600, ge=0, le=28 * 24 * 3600)
+    push_urgency: Literal["very-low", "low", "normal", "high"] = "normal"
+    # SMS: "log" (development: logs that an SMS went, never the number or the text) or
+    # "brevo" (Brevo's transactional SMS API; the key from Brevo's SMTP & API page).
+    sms_provider: Literal["log", "brevo"] = "log"
+    sms_api_key: str = ""
+    sms_api_url: str = "https://api.brevo.com/v3"
+    # The sender name the phone shows: up to 11 letters or digits, or 15 digits.
+    sms_sender: str = Field(default="Coffre", pattern=r"^([A-Za-z0-9]{1,11}|[0-9]{1,15})$")
+    # E-mail (professionals, admins): empty host = the log channel stands in.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_security: Literal["none", "starttls", "tls"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "Coffre <ne-pas-repondre@coffre.invalid>"
+    # Extra certificate authority to trust for the SMTP server (a private relay).
+    smtp_ca_file: Path | None = None
+
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

@@ -423,7 +423,7 @@ class Mail:
 
     @property
     def message(self) -> EmailMessage:
-        parsed = message_from_bytes(self.raw, policy=policy.default)
+        parsed = message_from_bytes(self.raw.replace(b"\r\n", b"\n"), policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         return parsed
 

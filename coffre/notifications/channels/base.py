@@ -53,6 +53,11 @@ class Sent:
     retry_after_seconds: int | None = None
 
 
+class ChannelSetupError(RuntimeError):
+    """A channel cannot be made from the settings (start-up); the message says what to
+    set. Raised by ``make_channels`` (coffre/notifications/channels/registry.py)."""
+
+
 class Channel(Protocol):
     """One way out. ``name`` is the channel's stored name: push, sms, email, log."""
 
