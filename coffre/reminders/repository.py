@@ -44,7 +44,8 @@ def count_one_more(db: DbSession, account_id: str, limit: int) -> bool:
         set_={"n": ReminderCount.n + 1},
         where=ReminderCount.n < limit,
     )
-    return _changed(db.execute(statement)) == 1
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT.
+    return db.execute(statement.returning(ReminderCount.n)).first() is not None
 
 
 def count_one_less(db: DbSession, account_id: str) -> None:
@@ -139,8 +140,9 @@ def claim_key(db: DbSession, key: str, account_id: str, kind: str, now: datetime
         _insert(db, ReminderSent)
         .values(key=key, account_id=account_id, kind=kind, sent_at=now)
         .on_conflict_do_nothing(index_elements=[ReminderSent.key])
+        .returning(ReminderSent.key)
     )
-    return _changed(db.execute(statement)) == 1
+    return db.execute(statement).first() is not None
 
 
 def sent_keys(db: DbSession, keys: Collection[str]) -> set[str]:
