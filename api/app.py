@@ -54,6 +54,7 @@ from web.pages import app as vault_page
 from web.pages import charter as charter_page
 from web.pages import console as console_page
 from web.pages import guide as guide_page
+from web.pages import installed_app as installed_app_page
 from web.pages import poster as poster_page
 from web.pages import structure as structure_page
 
@@ -130,6 +131,7 @@ def create_app(
     app.include_router(structure_page.router)
     app.include_router(guide_page.router)
     app.include_router(api_docs.router)
+    app.include_router(installed_app_page.router)  # manifest and service worker (issue 19)
     # The page's own files under their content's version, cached for a year; the same
     # files without it (revalidated), and the vendored libraries (web/assets.py).
     app.state.static_prefix = f"/static/{static_version(STATIC_DIR)}"

@@ -24,6 +24,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' blob:",
         "frame-src blob:",
         "font-src 'self'",
+        # The web app manifest (/manifest.webmanifest: web/pages/installed_app.py).
+        "manifest-src 'self'",
         "form-action 'self'",
         "base-uri 'none'",
         "frame-ancestors 'none'",

@@ -317,7 +317,8 @@ export function createAddDocument(ctx) {
         const made = documentsV2(ctx).newDocument({ docKey, plaintext: [doc.bytes], meta, category, expiresOn });
         sodium.memzero(docKey);
         if (made.blob.size > CONFIG.maxDocumentBytes) return sendFailed(S.too_large, false);
-        state.pendingUpload = { blob: made.blob, path: "/api/v1/documents", done: () => ctx.showDocuments(S.upload_done), headers: made.headers };
+        // NOTE H7 (issue 19): `waitId` lets it wait for the network (sendPending).
+        state.pendingUpload = { blob: made.blob, path: "/api/v1/documents", done: () => ctx.showDocuments(S.upload_done), headers: made.headers, waitId: made.id };
         return await sendPending();
       }
       if (typeof target.encrypt === "function") {
@@ -388,6 +389,12 @@ export function createAddDocument(ctx) {
         onProgress: (percent, sent) => progress(sent && percent < 100 ? S.waiting_answer : S.sending, percent),
       });
     } catch (error) {
+      // NOTE H7 (issue 19): no connection at all (the browser says offline): the person's
+      // own document waits on the phone as it would have left, ciphertext only, and
+      // leaves by itself when the network returns (offline-queue.js; progress said by app.js).
+      if (!(error instanceof StallError) && navigator.onLine === false && state.pendingUpload?.waitId && ctx.offlineQueue) {
+        if (await ctx.offlineQueue.keep({ id: state.pendingUpload.waitId, path, headers, blob })) return waitForNetwork();
+      }
       return sendFailed(error instanceof StallError ? S.upload_stalled : S.upload_failed, true);
     }
     if (answer.status === 201) {
@@ -405,6 +412,16 @@ export function createAddDocument(ctx) {
       // keep the generic message
     }
     sendFailed(message, answer.status >= 500 || answer.status === 0);
+  }
+
+  // The upload waits in offline-queue.js now: nothing of it stays in the page's memory.
+  function waitForNetwork() {
+    state.pendingUpload = null;
+    state.addTarget = null;
+    for (const page of state.pages) if (page.thumbUrl) URL.revokeObjectURL(page.thumbUrl);
+    state.pages = [];
+    byId("send-retry").hidden = true;
+    showError("send-error", "");
   }
 
   kindForm.addEventListener("submit", onKind);

@@ -25,6 +25,10 @@ import { watchNewPassphrases } from "./passphrase.js";
 import { createPersonNav } from "./person-nav.js";
 import { createUi } from "./ui.js";
 import { wireListen } from "./listen.js";
+// The page as an installed app (issue 19, H7): its service worker (the shell kept for
+// offline, the pushes) and the uploads waiting for the network.
+import { pushSupported, registerWorker } from "./push.js";
+import { createOfflineQueue, dropWaiting } from "./offline-queue.js";
 
 const CONFIG = JSON.parse(byId("coffre-config").textContent);
 // The page's texts in its language: a file the browser keeps a year (web/page_strings.py),
@@ -131,6 +135,7 @@ const ui = createUi(document, {
     const headerLogout = document.querySelector("header [data-action=logout]");
     if (headerLogout) /** @type {HTMLElement} */ (headerLogout).hidden = !state.keys || state.kind === "person" || KIT_SCREENS.has(name);
     nav.update(name, Boolean(state.keys) && state.kind === "person");
+    showQueue(); // NOTE H7 (issue 19): an upload waiting for the network, on every screen
   },
   push: true,
 });
@@ -140,6 +145,73 @@ const KIT_SCREENS = new Set(["recovery", "recovery-check"]);
 const nav = createPersonNav();
 // "Écouter" on every screen: the screen read aloud in the page's language (listen.js).
 wireListen({ S: STRINGS, say: setStatus });
+
+// ------------------------------------------------------- installed app (issue 19, H7)
+
+// The account of the session this browser holds (GET /me, or the vault opened): kept
+// past the idle lock, for an upload that waits for the network leaves with that
+// session's cookie alone; forgotten when the server ended the session (logout below).
+/** @type {string | null} */
+let sessionAccount = null;
+// Uploads that could not leave (no connection) wait as ciphertext and leave by
+// themselves (offline-queue.js); what they do is said in #queue-note on every screen.
+const queue = createOfflineQueue({ CONFIG, account: () => sessionAccount, onChange: queueChanged });
+
+/** @type {import("./offline-queue.js").QueueEvent} what the queue said last */
+let queueEvent = { kind: "idle" };
+
+/** @param {import("./offline-queue.js").QueueEvent} event */
+function queueChanged(event) {
+  queueEvent = event;
+  if (event.kind === "sent") {
+    // The person waiting on the sending screen, or looking at the list, sees it there.
+    const screen = shownScreen();
+    if (state.keys && state.kind === "person" && (screen === "sending" || screen === "documents")) {
+      queueEvent = { kind: "idle" };
+      vault.documents.showDocuments(STRINGS.upload_done);
+      return;
+    }
+  }
+  showQueue();
+}
+
+/** @returns {string} the screen shown now */
+function shownScreen() {
+  const shown = document.querySelector("[data-screen]:not([hidden])");
+  return shown instanceof HTMLElement ? String(shown.dataset.screen) : "";
+}
+
+/**
+ * What the queue said, in plain words: on the sending screen in its own step line and
+ * bar (the document the person just sent is the one waiting), elsewhere in #queue-note.
+ */
+function showQueue() {
+  // "Arrivé" is said until the person sees the list, where the document now is.
+  if (queueEvent.kind === "sent" && shownScreen() === "documents") queueEvent = { kind: "idle" };
+  const event = queueEvent;
+  let text = "";
+  if (event.kind === "waiting") text = event.count > 1 ? STRINGS.queue_waiting_many : STRINGS.queue_waiting_one;
+  else if (event.kind === "sending") text = STRINGS.queue_sending.replace("{n}", String(Math.floor(event.percent)));
+  else if (event.kind === "sent") text = STRINGS.queue_sent;
+  else if (event.kind === "refused") text = STRINGS.queue_refused;
+  const percent = event.kind === "sending" ? event.percent : 0;
+  const onSending = shownScreen() === "sending" && Boolean(text);
+  if (onSending) {
+    byId("send-step").textContent = text;
+    /** @type {HTMLProgressElement} */ (byId("send-progress")).value = percent;
+    byId("send-percent").textContent = STRINGS.percent.replace("{n}", String(Math.floor(percent)));
+  }
+  byId("queue-note").hidden = !text || onSending;
+  byId("queue-text").textContent = text;
+  const bar = /** @type {HTMLProgressElement} */ (byId("queue-progress"));
+  bar.hidden = event.kind !== "sending";
+  bar.value = percent;
+}
+
+/** Says whether the phone has a connection (the page may have opened from the kept copy). */
+function connectionChanged() {
+  byId("connection-note").hidden = navigator.onLine !== false;
+}
 
 // ------------------------------------------------------------------------------- HTTP
 
@@ -192,10 +264,19 @@ function wipeKeys() {
  *   ProConnect ends ProConnect's session too (the idle lock does not leave the page)
  */
 async function logout(message = STRINGS.keys_wiped, everywhere = false) {
+  // NOTE H7 (issue 19): an upload waiting for the network is sent first; one that
+  // cannot leave is dropped only if the person says so (the "logout-waiting" screen).
+  // The idle lock asks no one: what waits leaves later with the session's cookie.
+  if (everywhere && state.keys && !(await queue.flush())) {
+    show("logout-waiting");
+    return;
+  }
   try {
     await api("POST", "/auth/logout");
-  } catch {
+    sessionAccount = null;
+  } catch (error) {
     // The keys go anyway; an expired session is already over on the server.
+    if (!(error instanceof ApiError && error.status === 0)) sessionAccount = null;
   }
   wipeKeys();
   if (everywhere && vault.endProConnectSession()) return;
@@ -214,6 +295,8 @@ function setAccount(account) {
   state.login = account.login;
   state.accountId = account.id;
   state.kind = account.kind;
+  sessionAccount = account.id;
+  queue.flush(); // what waited for this account leaves now
 }
 
 // A reset of the person's own account that waits (or a reset code issued for it) is
@@ -255,7 +338,7 @@ function categoryOrder() {
 
 // ---------------------------------------------------------------------------- wiring
 
-const NEEDS_KEYS = new Set(["documents", "add-kind", "add-pages", "sending", "document", "rename", "delete", "recovery", "more"]);
+const NEEDS_KEYS = new Set(["documents", "add-kind", "add-pages", "sending", "document", "rename", "delete", "recovery", "more", "logout-waiting"]);
 
 // A screen a consent module fills before showing it (its list is fetched again).
 /** @param {string} name */
@@ -274,6 +357,8 @@ function wire() {
   byId("reset-form").addEventListener("submit", access.onReset);
   vault.actions = {
     logout: () => logout(STRINGS.keys_wiped, true),
+    // The person agreed: what could not leave goes from this phone, then the log-out.
+    "drop-waiting-logout": () => queue.drop().then(() => logout(STRINGS.keys_wiped, true)),
     print: () => window.print(),
     add: () => adding.start(),
     send: () => adding.send(),
@@ -395,6 +480,8 @@ async function openModules() {
     openDocument: documents.openDocument,
     home,
     startAdd: (/** @type {any} */ target) => vault.adding.start(target),
+    // An upload that cannot leave (no connection) waits here (offline-queue.js).
+    offlineQueue: queue,
     // A professional's "Changer mes clés" (pro-keys.js): the KDF worker, the new kit.
     kdf,
     showRecoveryKit,
@@ -441,6 +528,24 @@ function loadProModules() {
   return vault.proLoading;
 }
 
+/**
+ * The service worker (the shell kept for offline, the pushes: sw.js), registered once the
+ * page is up; the connection said; what waits for the network leaves.
+ * @param {boolean} offline GET /me found no connection
+ */
+function startInstalledApp(offline) {
+  connectionChanged();
+  if (offline) byId("connection-note").hidden = false;
+  window.addEventListener("online", connectionChanged);
+  window.addEventListener("offline", connectionChanged);
+  if (pushSupported() || ("serviceWorker" in navigator && isSecureContext)) {
+    registerWorker().catch(() => {
+      // No service worker (refused, private mode): the page works online as before.
+    });
+  }
+  queue.flush();
+}
+
 async function boot() {
   // A strength meter under each new passphrase, fetched when one is first focused.
   watchNewPassphrases({ S: STRINGS, CONFIG, loadScript });
@@ -448,16 +553,23 @@ async function boot() {
   // The CSRF cookie comes and goes with the session cookie (api/cookies.py): without
   // it there is no session to ask about (one request and round trip fewer on a first visit).
   let session = false;
+  let offline = false;
   if (csrfToken()) {
     try {
-      await api("GET", "/me");
+      const me = await (await api("GET", "/me")).json();
+      sessionAccount = me.account?.id ?? null;
       session = true;
-    } catch {
+    } catch (error) {
       session = false;
+      offline = error instanceof ApiError && error.status === 0;
     }
   }
   // No session: what a tab closed without log-out may have left (a shared computer).
   if (!session) await clearCiphertexts();
+  // NOTE H7 (issue 19): uploads waiting for the network leave with this session; with no
+  // session (and a server that answered) they never can: they go. Another account's go.
+  if (!offline) await dropWaiting(sessionAccount);
+  startInstalledApp(offline);
   // Back from ProConnect (proconnect.js says what the URL means).
   if (!session && /^#proconnect/.test(location.hash)) {
     await loadVault();
