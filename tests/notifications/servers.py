@@ -216,6 +216,8 @@ class _PushHandler(_Handler):
         with endpoint.far.lock:
             endpoint.refused.append((token, status))
         extra = {"Retry-After": retry_after} if retry_after else {}
+        if 300 <= status < 400:  # a redirect elsewhere (a push service never sends one)
+            extra["Location"] = f"{endpoint.origin}/elsewhere"
         self.reply_json(status, {"code": status, "errno": 0, "message": "refused"}, extra)
 
     def _check(

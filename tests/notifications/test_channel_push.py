@@ -163,6 +163,18 @@ def test_any_other_refusal_fails_at_once(
     assert (sent.outcome, sent.reason) == (Outcome.FAILED, f"http_{status}")
 
 
+@pytest.mark.parametrize("status", [301, 307, 308])
+def test_a_redirect_is_never_followed(
+    channel: WebPushChannel, push_endpoint: PushEndpoint, status: int
+) -> None:
+    push_endpoint.answer(status)
+
+    sent = channel.send(json.dumps(push_endpoint.subscribe()), MESSAGE)
+
+    assert (sent.outcome, sent.reason) == (Outcome.FAILED, "redirected")
+    assert push_endpoint.received == 1
+
+
 def test_a_slow_endpoint_is_given_up_within_the_timeout_and_retried(
     channel: WebPushChannel, push_endpoint: PushEndpoint
 ) -> None:
