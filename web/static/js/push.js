@@ -75,7 +75,7 @@ export function keyBytes(text) {
 }
 
 /**
- * A short name for this device in the person's list ("Chrome · Android"): browser and
+ * A short name for this device in the person's list ("Chrome, Android"): browser and
  * system names only, nothing that identifies the person.
  */
 export function deviceLabel() {
@@ -102,7 +102,7 @@ export function deviceLabel() {
           : /Safari\//.test(agent)
             ? "Safari"
             : "";
-  return [browser, system].filter(Boolean).join(" · ").slice(0, 60) || "Web";
+  return [browser, system].filter(Boolean).join(", ").slice(0, 60) || "Web";
 }
 
 /**
