@@ -24,6 +24,7 @@ import { createContact } from "./person-contact.js";
 import { createReferent } from "./person-referent.js";
 import { createRelays } from "./person-relays.js";
 import { createTrust } from "./trust.js";
+import { createOrganiser } from "./person-organiser.js";
 import { createAlerts } from "./person-alerts.js";
 import { createReminders } from "./person-reminders.js";
 
@@ -79,6 +80,7 @@ export function createPersonConsent(ctx) {
   // Format v2 at unlock (migrate-v2.js): before the vault's first screen, once.
   const migration = createMigration(P);
   const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter, pin, contact, referent, relays, alerts, P.reminders, migration];
+  parts.push(createOrganiser(P)); // "Mon carnet": notes, contacts, appointments (issue 19)
 
   return {
     kind: "person",

@@ -33,7 +33,7 @@ const NO_BAR = new Set(["recovery", "recovery-check"]);
 export function placeOf(screen) {
   for (const [place, screens] of Object.entries(PLACES)) if (screens.includes(screen)) return place;
   // The person's network screens (_person_network.html) are reached from "Plus".
-  if (screen.startsWith("referent-") || screen.startsWith("relay")) return "more";
+  if (screen.startsWith("referent-") || screen.startsWith("relay") || screen.startsWith("organiser")) return "more";
   return "";
 }
 
