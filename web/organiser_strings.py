@@ -51,7 +51,6 @@ def organiser_strings(_: Callable[[str], str]) -> dict[str, str]:
         "organiser_relation_professional": _("Un professionnel"),
         "organiser_relation_other": _("Autre"),
         "organiser_call": _("Appeler le {phone}"),
-        "organiser_call_who": _("Appeler {name} au {phone}"),
         "organiser_add_to_contacts": _("Ajouter à mes contacts"),
         "organiser_pro_referent": _("Votre référent, {structure}"),
         # Appointments.

@@ -71,7 +71,7 @@ export function createOrganiserContacts(O) {
     if (href) {
       const call = el("a", { className: "button primary", text: fill(S.organiser_call, { phone: data.phone }) });
       call.href = href;
-      call.setAttribute("aria-label", fill(S.organiser_call_who, { name: data.name, phone: data.phone }));
+      call.setAttribute("aria-describedby", headingId); // whom: the card's heading
       node.append(el("div", { className: "actions" }, call));
     } else if (data.phone) {
       node.append(el("p", { text: data.phone }));
