@@ -73,10 +73,14 @@ class _Far:
             self.stopping.wait(self.delay_seconds)
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the outbox's parallel deliverers connect at once
+
+
 class _LoopbackHTTP:
     def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
         self.port = free_port()
-        self.httpd = ThreadingHTTPServer((LOOPBACK, self.port), handler)
+        self.httpd = _Server((LOOPBACK, self.port), handler)
         self.httpd.daemon_threads = True
         self.httpd.owner = self  # type: ignore[attr-defined]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
