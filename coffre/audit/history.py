@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
@@ -57,6 +57,15 @@ RELAY_ACTIONS = (
     "relay.expired",
     "relay.closed",
     "relay.returned",
+)
+
+# Reminders sent to the person (coffre/reminders/): their own, and the system's about
+# a document, a grant or a request (the object the entry names).
+REMINDER_ACTIONS = (
+    "reminder.own",
+    "reminder.document_expiring",
+    "reminder.grant_ending",
+    "reminder.request_waiting",
 )
 
 # What a person cares about (docs/AUDIT.md, "History and export"): every access to
@@ -112,6 +121,8 @@ SHOWN = frozenset(
         "referent.absence_ended",
         # Relays between structures (coffre/relays/service.py): every change.
         *RELAY_ACTIONS,
+        # Each reminder sent (docs/REMINDERS.md).
+        *REMINDER_ACTIONS,
     }
 )
 
@@ -142,6 +153,9 @@ _TOWARDS_PROFESSIONAL = frozenset(
         "referent.membership_ended",
         "referent.absence_ended",
         *RELAY_ACTIONS,
+        # The grant's professional, or the one waiting for the answer.
+        "reminder.grant_ending",
+        "reminder.request_waiting",
     }
 )
 
@@ -362,6 +376,8 @@ def _item(db: DbSession, names: _Names, entry: AuditEntry, person_id: str) -> Hi
     purpose = entry.purpose or (grant.purpose if grant is not None else None)
     version = grant.charter_version if grant is not None else details.get("charter_version")
     until = grant.not_after if grant is not None and action.startswith("grant.") else None
+    if action in ("reminder.grant_ending", "reminder.document_expiring"):
+        until = _until(details, grant)
     refusal = None
     if action == "grant.pull" and entry.outcome != "ok":
         state = _text(details.get("state"))
@@ -391,6 +407,19 @@ def _item(db: DbSession, names: _Names, entry: AuditEntry, person_id: str) -> Hi
         until=until,
     )
     return replace(item, summary=describe(item))
+
+
+def _until(details: Mapping[str, Any], grant: Grant | None) -> datetime | None:
+    """A reminder's end: the grant's, or the document's expiry date the reminder named
+    (noon in the territory, so the day reads the same in every French time zone)."""
+    if grant is not None:
+        return grant.not_after
+    text = _text(details.get("expires_on"))
+    try:
+        day = date.fromisoformat(text) if text is not None else None
+    except ValueError:
+        return None
+    return datetime.combine(day, time(12), TERRITORY_ZONE) if day is not None else None
 
 
 def _grant(db: DbSession, entry: AuditEntry, details: Mapping[str, Any]) -> Grant | None:

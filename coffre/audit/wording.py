@@ -101,7 +101,35 @@ def describe(item: HistoryItem) -> str:
         return _referent(action, pro)
     if action.startswith("relay."):
         return _relay(item, pro, doc)
+    if action.startswith("reminder."):
+        return _reminder(item, pro, doc)
     return _own(item, who, doc)
+
+
+def _on(item: HistoryItem) -> str:
+    if item.until is None:
+        return ""
+    day = item.until.astimezone(TERRITORY_ZONE)
+    return f" le {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _reminder(item: HistoryItem, pro: str, doc: str) -> str:
+    """A reminder Coffre sent the person (coffre/reminders/, docs/REMINDERS.md)."""
+    kind = f" « {item.category_label} »" if item.category_label else ""
+    sentences = {
+        "reminder.own": "Coffre vous a envoyé un de vos rappels.",
+        "reminder.document_expiring": (
+            f"Coffre vous a rappelé que {doc} arrive à sa date de fin{_on(item)}."
+        ),
+        "reminder.grant_ending": (
+            f"Coffre vous a rappelé que votre partage avec {pro}{_purpose(item)} se "
+            f"termine{_on(item)}."
+        ),
+        "reminder.request_waiting": (
+            f"Coffre vous a rappelé que {pro} attend votre réponse à sa demande de document{kind}."
+        ),
+    }
+    return sentences.get(item.action, item.action)
 
 
 def _relay(item: HistoryItem, pro: str, doc: str) -> str:
