@@ -573,7 +573,7 @@ class ReferentService:
         return handovers.sweep_absences(self._db, now or self._clock.now(), batch)
 
     def run_sweep(self) -> None:
-        """The background job's entry (api/app.py ``_background_jobs``)."""
+        """The background job's entry (coffre/jobs/registry.py)."""
         self.sweep()
 
     def followed(self, actor: Actor, cursor: str | None, limit: int) -> view.FollowedPage:

@@ -500,7 +500,7 @@ class RelayService:
         return SweepReport(reminded, expired)
 
     def run_sweep(self) -> None:
-        """The background job's entry (api/app.py ``_background_jobs``)."""
+        """The background job's entry (coffre/jobs/registry.py)."""
         self.sweep()
 
     # -- internals -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The end of an absence (issue 16, docs/NETWORK.md "Fin d'une absence"): when the date
 of an ``absent`` hand-over the person accepted has come, the person is asked, in plain
 words, whether the absent référent takes the link back; nothing moves without them.
-Run by the referents' sweep (api/app.py ``_background_jobs``) on a moved clock; asked
+Run by the referents' sweep (coffre/jobs/registry.py) on a moved clock; asked
 once, even by parallel sweeps. On both backends."""
 
 from __future__ import annotations
