@@ -9,6 +9,7 @@ chooses a daily summary by e-mail. Bad input is refused with a plain French sent
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,9 @@ from sqlalchemy import select
 
 from coffre.clock import FrozenClock
 from coffre.container import Coffre
+from coffre.notifications.service import Kind, notify
 from coffre.reminders.models import Reminder
+from tests.notifications.servers import PushEndpoint, push_endpoint  # noqa: F401
 from tests.structures.world import World
 from tests.web.conftest import assert_accessible, screenshot
 from tests.web.journeys import (
@@ -27,6 +30,7 @@ from tests.web.journeys import (
     go,
     go_more,
     log_in_person,
+    log_in_professional,
     visible_screen,
 )
 
@@ -158,3 +162,178 @@ def test_a_quarterly_caf_reminder_is_sealed_in_the_page_and_its_notice_opens_the
     expect(page.locator("#status")).to_have_text("C'est fait : le rappel est supprimé.")
     expect(reminders.locator("#reminders-list")).to_have_text("Vous n'avez pas encore de rappel.")
     assert stored_reminders(api, person.account_id) == []
+
+
+# -- Être prévenu ----------------------------------------------------------------------
+
+
+def radios(screen: Locator, name: str) -> Locator:
+    return screen.locator(f"input[name={name}]")
+
+
+def test_the_person_chooses_hours_and_reminders_nothing_ticked_before_and_sees_what_was_sent(
+    world: World,
+    page: Page,
+    live_server: str,
+    api: TestClient,
+    clock: FrozenClock,
+    push_endpoint: PushEndpoint,  # noqa: F811 - the fixture imported above
+) -> None:
+    log_in_person(page, live_server, world)
+    alerts = go_more(page, "Être prévenu", "alerts")
+    summary = alerts.locator("#alerts-summary")
+    expect(summary).to_contain_text("Heures sans message : pas encore choisi.")
+    expect(summary).to_contain_text("Langue des messages : Français, la langue de cette page.")
+    # A pseudonym is no phone number: no SMS offered.
+    expect(alerts.get_by_role("button", name="Par SMS")).to_be_hidden()
+    assert_accessible(page, "alerts")
+    screenshot(page, "alerts")
+
+    # The hours without message: nothing ticked, and a question left unanswered says so.
+    alerts.get_by_role("button", name="Les heures sans message").click()
+    quiet = visible_screen(page, "alerts-quiet")
+    expect(quiet.locator("input[name=quiet]:checked")).to_have_count(0)
+    expect(quiet.locator("#alerts-quiet-hours")).to_be_hidden()
+    save = quiet.get_by_role("button", name="Enregistrer")
+    save.click()
+    refused(
+        quiet,
+        "alerts-quiet-error",
+        "Choisissez quand vous ne voulez pas de message, puis « Enregistrer ».",
+    )
+    quiet.get_by_text("Je choisis les heures").click()
+    expect(quiet.locator("#alerts-quiet-hours")).to_be_visible()
+    quiet.get_by_label("Pas de message à partir de").select_option("22")
+    quiet.get_by_label("Jusqu'à").select_option("22")
+    save.click()
+    refused(quiet, "alerts-quiet-error", "Choisissez deux heures différentes.")
+    assert_accessible(page, "alerts-quiet-refused")
+    quiet.get_by_text("Pas de message entre 21 h et 8 h").click()
+    expect(quiet.locator("#alerts-quiet-hours")).to_be_hidden()
+    save.click()
+    alerts = visible_screen(page, "alerts")
+    expect(page.locator("#status")).to_have_text("C'est enregistré.")
+    expect(alerts.locator("#alerts-summary")).to_contain_text("Pas de message entre 21 h et 8 h.")
+
+    # Which reminders: one yes/no question each, none answered for the person.
+    alerts.get_by_role("button", name="Les rappels que je veux").click()
+    wanted = visible_screen(page, "alerts-reminders")
+    expect(wanted.locator("input[type=radio]:checked")).to_have_count(0)
+    wanted.get_by_role("button", name="Enregistrer").click()
+    refused(
+        wanted,
+        "alerts-reminders-error",
+        "Répondez oui ou non pour au moins un rappel, puis « Enregistrer ».",
+    )
+    wanted.locator('label[for="alerts-rem-documents_expiring-no"]').click()
+    wanted.locator('label[for="alerts-rem-own-yes"]').click()
+    assert_accessible(page, "alerts-reminders")
+    screenshot(page, "alerts-reminders-chosen")
+    wanted.get_by_role("button", name="Enregistrer").click()
+    visible_screen(page, "alerts")
+    expect(page.locator("#status")).to_have_text("C'est enregistré.")
+
+    # Saved on the server, in the page's language, only what was answered.
+    settings = api.get("/api/v1/notifications/settings", headers=world.person.headers).json()
+    assert (settings["quiet_start"], settings["quiet_end"]) == ("21:00", "08:00")
+    assert settings["language"] == "fr"
+    assert settings["reminders"]["documents_expiring"] is False
+    assert settings["reminders"]["own"] is True
+    assert "grants_ending" not in settings["chosen"]
+    assert "requests_waiting" not in settings["chosen"]
+
+    # The vault opened again: the answers are there, the unanswered still unanswered.
+    open_again(page, live_server, world)
+    alerts = go_more(page, "Être prévenu", "alerts")
+    expect(alerts.locator("#alerts-summary")).to_contain_text("Pas de message entre 21 h et 8 h.")
+    alerts.get_by_role("button", name="Les heures sans message").click()
+    quiet = visible_screen(page, "alerts-quiet")
+    expect(quiet.get_by_label("Pas de message entre 21 h et 8 h")).to_be_checked()
+    quiet.get_by_role("button", name="Retour").click()
+    visible_screen(page, "alerts").get_by_role("button", name="Les rappels que je veux").click()
+    wanted = visible_screen(page, "alerts-reminders")
+    expect(wanted.locator("#alerts-rem-documents_expiring-no")).to_be_checked()
+    expect(wanted.locator("#alerts-rem-own-yes")).to_be_checked()
+    for which in ("grants_ending", "requests_waiting"):
+        expect(radios(wanted, which).and_(wanted.locator(":checked"))).to_have_count(0)
+
+    # What Coffre sent: one message to this phone's subscription, at a time not quiet.
+    subscription = push_endpoint.subscribe()
+    added = api.post(
+        "/api/v1/notifications/push-subscriptions",
+        json={"endpoint": subscription["endpoint"], "keys": subscription["keys"]},
+        headers=world.person.headers,
+    )
+    assert added.status_code == 201, added.text
+    noon = datetime.combine(
+        clock.now().astimezone(PARIS).date() + timedelta(days=1), time(12, 0), PARIS
+    )
+    clock.advance(seconds=(noon.astimezone(UTC) - clock.now()).total_seconds())
+    coffre = coffre_of(api)
+    with coffre.db.unit_of_work() as db:
+        notify(
+            db, world.person.account_id, Kind.REQUEST_WAITING, {"request_id": "0" * 32}, clock.now()
+        )
+    coffre.outbox.deliver()
+    assert len(push_endpoint.messages_for(subscription)) == 1
+    open_again(page, live_server, world)
+    alerts = go_more(page, "Être prévenu", "alerts")
+    alerts.get_by_role("button", name="Ce qui vous a été envoyé").click()
+    log = visible_screen(page, "alerts-log")
+    at = noon.strftime("%d/%m/%Y")
+    expect(log.locator("#alerts-log-list")).to_have_text(
+        f"Le {at} à 12:00 : une demande qui attend, sur le téléphone. Envoyé."
+    )
+    assert_accessible(page, "alerts-log")
+    screenshot(page, "alerts-log")
+
+
+# -- a professional --------------------------------------------------------------------
+
+
+def test_a_professional_chooses_a_daily_summary_by_e_mail(
+    world: World, page: Page, live_server: str, api: TestClient
+) -> None:
+    log_in_professional(page, live_server)
+    page.locator("#menu").get_by_role("button", name=re.compile("^Mes notifications")).click()
+    notices = visible_screen(page, "pro-notifications")
+    notices.get_by_role("button", name="Être prévenu par e-mail").click()
+    form = visible_screen(page, "pro-alerts")
+    expect(form.locator("input[type=radio]:checked")).to_have_count(0)
+    save = form.get_by_role("button", name="Enregistrer")
+    save.click()
+    refused(
+        form,
+        "pro-alerts-error",
+        "Écrivez votre adresse e-mail, par exemple nom@structure.fr.",
+    )
+    email = form.get_by_label("Votre adresse e-mail")
+    email.fill("dupont@ccas")
+    save.click()
+    refused(
+        form,
+        "pro-alerts-error",
+        "Cette adresse e-mail n'est pas complète. Exemple : nom@structure.fr.",
+    )
+    expect(email).to_have_attribute("aria-invalid", "true")
+    email.fill("dupont@ccas-clermont.fr")
+    save.click()
+    refused(
+        form,
+        "pro-alerts-error",
+        "Choisissez : un e-mail à chaque nouvelle, ou un résumé par jour.",
+    )
+    form.get_by_text("Un résumé par jour", exact=True).click()
+    form.get_by_text("Pas d'e-mail entre 21 h et 8 h", exact=True).click()
+    assert_accessible(page, "pro-alerts")
+    save.click()
+    expect(page.locator("#status")).to_have_text(
+        "C'est enregistré : un résumé par jour, à dupont@ccas-clermont.fr."
+    )
+    expect(form.get_by_label("Un résumé par jour")).to_be_checked()
+    expect(form.locator("#pro-alerts-log")).to_have_text("Coffre ne vous a encore rien envoyé.")
+    screenshot(page, "pro-alerts")
+    settings = api.get("/api/v1/notifications/settings", headers=world.professional.headers).json()
+    assert settings["email"] == "dupont@ccas-clermont.fr" and settings["email_on"]
+    assert settings["digest"] == "daily"
+    assert (settings["quiet_start"], settings["quiet_end"]) == ("21:00", "08:00")

@@ -288,6 +288,10 @@ export function createAlerts(P) {
   byId("alerts-quiet-form").addEventListener("submit", onQuiet);
   byId("alerts-quiet-form").addEventListener("change", quietHoursShown);
   byId("alerts-reminders-form").addEventListener("submit", onReminderChoices);
+  // An answer given: the sentence asking for it goes.
+  for (const id of ["alerts-sms", "alerts-quiet", "alerts-reminders"]) {
+    byId(`${id}-form`).addEventListener("change", () => showError(`${id}-error`, ""));
+  }
 
   return {
     screens: ["alerts", "alerts-phone", "alerts-sms", "alerts-quiet", "alerts-reminders", "alerts-log"],

@@ -92,6 +92,7 @@ export function createProAlerts(ctx) {
 
   form().addEventListener("submit", onSubmit);
   form().addEventListener("change", hoursShown);
+  form().addEventListener("change", () => showError("pro-alerts-error", ""));
 
   return {
     screens: ["pro-alerts"],
