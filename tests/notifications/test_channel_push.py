@@ -203,7 +203,9 @@ def test_a_malformed_subscription_fails_without_a_request(
 ) -> None:
     good = push_endpoint.subscribe()
     bad_keys = {**good, "keys": {"p256dh": good["keys"]["auth"], "auth": good["keys"]["auth"]}}
-    for target in ("not json", json.dumps({"endpoint": good["endpoint"]}), json.dumps(bad_keys)):
+    ipv6 = {**good, "endpoint": "http://[::1]:9/push/x"}
+    targets = ("not json", json.dumps({"endpoint": good["endpoint"]}), json.dumps(bad_keys))
+    for target in (*targets, json.dumps(ipv6)):
         assert channel.send(target, MESSAGE).outcome is Outcome.FAILED
     assert push_endpoint.received == 0
 

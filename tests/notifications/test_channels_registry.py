@@ -141,3 +141,10 @@ def test_the_log_channel_logs_that_a_message_went_and_nothing_of_it(
     assert "channel email" in text
     for secret in ("camille", message.body, message.key):
         assert secret not in text
+
+
+def test_a_vapid_subject_push_services_would_refuse_refuses_to_start(tmp_path: Path) -> None:
+    settings = Settings(push_vapid_key_file=tmp_path / "vapid.pem", push_vapid_subject="mailto:a@b")
+
+    with pytest.raises(ChannelSetupError, match="COFFRE_PUSH_VAPID_SUBJECT"):
+        make_channels(settings)

@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from py_vapid import Vapid02
+from py_vapid import Vapid02, VapidException
 from pywebpush import WebPusher, WebPushException
 
 from coffre.notifications.channels.answers import retry_after_seconds
@@ -214,6 +214,13 @@ class WebPushChannel:
         self._urgency = settings.push_urgency
         self._timeout = settings.channel_timeout_seconds
         self._production = settings.environment == "production"
+        try:  # py_vapid's own rule for ``sub`` is stricter than the setting's pattern
+            self._vapid.sign({"sub": self._subject, "aud": "https://push.example"})
+        except VapidException as error:
+            raise ChannelSetupError(
+                "COFFRE_PUSH_VAPID_SUBJECT must be mailto:<address with a domain> or an "
+                "https:// URL (docs/SETTINGS.md)."
+            ) from error
 
     def send(self, target: str, message: Outgoing) -> Sent:
         try:
@@ -232,13 +239,16 @@ class WebPushChannel:
         ).encode()
         if len(payload) > MAX_PAYLOAD_BYTES:
             return self._done(message, Sent(Outcome.FAILED, "too_large"))
-        headers = self._vapid.sign(
-            {
-                "sub": self._subject,
-                "aud": f"{parts.scheme}://{parts.netloc}",
-                "exp": int(time.time()) + VAPID_LIFETIME_SECONDS,
-            }
-        )
+        try:
+            headers = self._vapid.sign(
+                {
+                    "sub": self._subject,
+                    "aud": f"{parts.scheme}://{parts.netloc}",
+                    "exp": int(time.time()) + VAPID_LIFETIME_SECONDS,
+                }
+            )
+        except VapidException:  # an audience py_vapid cannot sign for (an IPv6 literal)
+            return self._done(message, Sent(Outcome.FAILED, "invalid_subscription"))
         headers["Urgency"] = self._urgency
         headers["Topic"] = topic(message.key)
         return self._done(message, self._post(subscription, payload, headers))
