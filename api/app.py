@@ -28,6 +28,7 @@ from api.routes import (
     documents,
     health,
     history,
+    organiser,
     proconnect,
     referents,
     relays,
@@ -119,6 +120,7 @@ def create_app(
         referents,
         relays,
         reminders,
+        organiser,
         proconnect,
         certificates,
     ):

@@ -25,6 +25,7 @@ from coffre.contacts.service import ContactService
 from coffre.db.engine import Database, make_engine
 from coffre.directory.service import Directory
 from coffre.notifications.service import NotificationService
+from coffre.organiser.service import OrganiserService
 from coffre.referents.service import ReferentService
 from coffre.relays.service import RelayService
 from coffre.reminders.service import ReminderService
@@ -69,6 +70,7 @@ class Coffre:
     referents: ReferentService
     relays: RelayService
     reminders: ReminderService
+    organiser: OrganiserService
     bulk_invitations: BulkInvitations
 
     @classmethod
@@ -100,13 +102,15 @@ class Coffre:
         referents = ReferentService(db, clock)
         # The person's reminders end with the account, and with a reset (sealed to old keys).
         reminders = ReminderService(db, clock, max_per_person=settings.reminders_per_person)
+        # The person's organiser too: its items were sealed to the keys a reset replaces.
+        organiser = OrganiserService(db, clock, max_per_person=settings.organiser_items_per_person)
         resets = ResetService(
             db,
             clock,
             credentials,
             vault,
             settings,
-            (contacts.end_for_reset, reminders.end_for_reset),
+            (contacts.end_for_reset, reminders.end_for_reset, organiser.end_for_reset),
         )
         certificates = CertificateService(db, clock)
         return cls(
@@ -147,6 +151,7 @@ class Coffre:
                     contacts.end_for_erased,
                     referents.end_for_erased,
                     reminders.end_for_erased,  # the person's reminders go
+                    organiser.end_for_erased,  # and their organiser's items
                 ),
             ),
             charters=CharterService(db, clock),
@@ -163,6 +168,7 @@ class Coffre:
             referents=referents,
             relays=RelayService(db, clock),
             reminders=reminders,
+            organiser=organiser,
             bulk_invitations=BulkInvitations(db, clock),
         )
 

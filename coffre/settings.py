@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     # what is due, and how many reminders of their own a person may keep.
     reminders_interval_seconds: int = Field(default=300, ge=10, le=3600)
     reminders_per_person: int = Field(default=100, ge=1, le=1000)
+    # The person's organiser (coffre/organiser/, docs/ORGANISER.md): how many notes,
+    # contacts and appointments a person may keep.
+    organiser_items_per_person: int = Field(default=500, ge=1, le=5000)
     # A directory entry not verified for this many days is flagged to its structure's
     # admin (coffre/directory/, docs/DIRECTORY.md).
     directory_stale_days: int = Field(default=365, ge=30, le=3650)

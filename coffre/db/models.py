@@ -14,6 +14,7 @@ from coffre.notifications.models import (
     NotificationSettings,
     PushSubscription,
 )
+from coffre.organiser.models import OrganiserCount, OrganiserItem
 from coffre.referents.models import ReferentHandover, ReferentLink
 from coffre.relays.models import Relay, RelayDocument, RelayNoteKey
 from coffre.reminders.models import Reminder, ReminderCount, ReminderSent
@@ -38,6 +39,8 @@ __all__ = [
     "DirectoryStructure",
     "DirectoryWord",
     "Document",
+    "OrganiserCount",
+    "OrganiserItem",
     "Grant",
     "GrantDocument",
     "Invitation",

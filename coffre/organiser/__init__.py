@@ -1,0 +1,1 @@
+"""The person's organiser: notes, contacts and appointments, end-to-end encrypted (SPEC §30)."""
