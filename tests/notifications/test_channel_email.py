@@ -159,6 +159,7 @@ def test_a_server_nobody_listens_on_is_retried() -> None:
         "Camille <camille@cias.example>",
         "a@cias.example, b@cias.example",
         "a@cias.example\r\nBcc: x@evil.example",
+        "amélie@cias.example",
         "",
     ],
 )

@@ -171,9 +171,13 @@ def test_a_provider_nobody_listens_on_is_retried(sms_provider: SmsProvider) -> N
     assert (sent.outcome, sent.reason) == (Outcome.RETRY, "unreachable")
 
 
-def test_brevo_without_a_key_refuses_to_start() -> None:
+def test_brevo_without_a_key_or_a_url_refuses_to_start() -> None:
     with pytest.raises(ChannelSetupError, match="COFFRE_SMS_API_KEY"):
         BrevoSmsChannel(Settings(sms_provider="brevo"))
+    with pytest.raises(ChannelSetupError, match="COFFRE_SMS_API_URL"):
+        BrevoSmsChannel(
+            Settings(sms_provider="brevo", sms_api_key="k", sms_api_url="api.brevo.com")
+        )
 
 
 def test_the_log_never_holds_the_number_nor_the_text(

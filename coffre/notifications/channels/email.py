@@ -42,9 +42,16 @@ def message_id(key: str, domain: str) -> str:
     return f"<coffre.{digest}@{domain}>"
 
 
+class _StartTlsUnavailable(smtplib.SMTPException):
+    """The server does not offer STARTTLS: the message would go in clear."""
+
+
 def valid_address(target: str) -> bool:
-    """One plain ``local@domain`` address: no name, no list, no line break."""
-    if not target or len(target) > MAX_ADDRESS_LENGTH or any(c.isspace() for c in target):
+    """One plain ASCII ``local@domain`` address: no name, no list, no line break (an
+    internationalised address would need SMTPUTF8, which relays rarely offer)."""
+    if not target or len(target) > MAX_ADDRESS_LENGTH or not target.isascii():
+        return False
+    if any(c.isspace() for c in target):
         return False
     found = getaddresses([target])
     if len(found) != 1 or found[0][1] != target or found[0][0]:
@@ -110,7 +117,7 @@ class EmailChannel:
             sent = _answer(codes[0] if codes else 0)
         except smtplib.SMTPAuthenticationError as refused:
             sent = Sent(Outcome.RETRY, f"smtp_auth_{refused.smtp_code}")
-        except smtplib.SMTPNotSupportedError:
+        except _StartTlsUnavailable:
             sent = Sent(Outcome.RETRY, "starttls_unavailable")
         except smtplib.SMTPResponseException as refused:
             sent = _answer(refused.smtp_code)
@@ -142,7 +149,7 @@ class EmailChannel:
             client.ehlo()
             if self._security == "starttls":
                 if not client.has_extn("starttls"):
-                    raise smtplib.SMTPNotSupportedError("STARTTLS not offered")
+                    raise _StartTlsUnavailable("STARTTLS not offered")
                 client.starttls(context=self._context)
                 client.ehlo()
             if self._username:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import ssl
+from urllib.parse import urlsplit
 
 import httpx
 from brevo import Brevo
@@ -100,6 +101,11 @@ class BrevoSmsChannel:
             )
         self._api_key = settings.sms_api_key
         self._base_url = settings.sms_api_url.rstrip("/")
+        parts = urlsplit(self._base_url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ChannelSetupError(
+                "COFFRE_SMS_API_URL must be Brevo's API URL, e.g. https://api.brevo.com/v3."
+            )
         self._sender = settings.sms_sender
         self._timeout = settings.channel_timeout_seconds
         # Made once: loading the authorities costs ~25 ms, a client per send ~0.1 ms.
