@@ -24,6 +24,9 @@ from coffre.consent.service import CharterService
 from coffre.contacts.service import ContactService
 from coffre.db.engine import Database, make_engine
 from coffre.directory.service import Directory
+from coffre.notifications.channels.registry import make_channels
+from coffre.notifications.outbox import Outbox
+from coffre.notifications.reach import Reach
 from coffre.notifications.service import NotificationService
 from coffre.organiser.service import OrganiserService
 from coffre.referents.service import ReferentService
@@ -61,6 +64,8 @@ class Coffre:
     requests: RequestService
     deposits: DepositService
     notifications: NotificationService
+    outbox: Outbox
+    reach: Reach
     audit: AuditLog
     console: AuditConsole
     history: History
@@ -100,6 +105,15 @@ class Coffre:
         # A completed reset gives the account new keys: its trusted-contact arrangements
         # (its old master key wrapped, or a share sealed to its old key) end.
         referents = ReferentService(db, clock)
+        # The ways out (Web Push, SMS, e-mail), made once; the outbox sends through them.
+        channels = make_channels(settings)
+        reach = Reach(
+            db,
+            clock,
+            settings,
+            lambda: getattr(channels.get("push"), "public_key", None),
+            AuditConsole(db, settings, clock).pseudonym,
+        )
         # The person's reminders end with the account, and with a reset (sealed to old keys).
         reminders = ReminderService(db, clock, max_per_person=settings.reminders_per_person)
         # The person's organiser too: its items were sealed to the keys a reset replaces.
@@ -150,6 +164,7 @@ class Coffre:
                     resets.void_for_erased,
                     contacts.end_for_erased,
                     referents.end_for_erased,
+                    reach.end_for_erased,  # its e-mail address and devices go
                     reminders.end_for_erased,  # the person's reminders go
                     organiser.end_for_erased,  # and their organiser's items
                 ),
@@ -159,6 +174,8 @@ class Coffre:
             requests=RequestService(db, clock, settings.requests_per_person_per_day),
             deposits=DepositService(db, clock, vault),
             notifications=NotificationService(db, clock),
+            outbox=Outbox(db, clock, settings, channels),
+            reach=reach,
             audit=audit_log,
             console=AuditConsole(db, settings, clock),
             history=history,

@@ -49,6 +49,10 @@ def jobs(coffre: Coffre) -> list[Job]:
         # Reminders due: the person's own, documents expiring, grants ending, requests
         # waiting (coffre/reminders/; each occurrence once, by its key).
         Job("reminders.run", coffre.reminders.run_job, settings.reminders_interval_seconds),
+        # Notifications out of the app: dispatch, then send what is due, with retries
+        # (coffre/notifications/outbox.py); the desks' daily digests (keyed per day).
+        Job("notifications.deliver", coffre.outbox.deliver, settings.notifications_deliver_seconds),
+        Job("notifications.digest", coffre.outbox.digest, settings.notifications_deliver_seconds),
         # The stored objects of deleted documents whose purge could not run at once
         # (the store was down); their keys were already shredded.
         Job("vault.purge_deleted", coffre.vault.purge_deleted_objects, every),

@@ -85,3 +85,11 @@ class PushUnavailable(Invalid):
         "Les notifications sur téléphone ne sont pas proposées par ce service. "
         "Choisissez un autre moyen d'être prévenu."
     )
+
+
+class InvalidDeliveryFilter(Invalid):
+    code = "invalid_delivery_filter"
+    message_fr = (
+        "Ce filtre n'est pas valable : choisissez un état (pending, sending, sent, failed, "
+        "given_up) et un nombre de lignes de 1 à 100."
+    )

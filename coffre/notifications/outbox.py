@@ -148,12 +148,12 @@ class Outbox:
             return len(rows)
 
     def digest(self) -> int:
-        """The daily digests due now: for each desk account that chose it, once its
-        local ``notifications_digest_hour`` has passed, one message per way out saying
+        """The daily digests due now (returns how many deliveries were added): for each
+        desk account that chose it, once its local ``notifications_digest_hour`` has
+        passed, one message per way out saying
         how many notifications it had in the 24 hours before that hour (none if none).
         Keyed by (account, local day, channel, recipient): run it as often as you like."""
         now = self._clock.now()
-        made = 0
         with self._db.unit_of_work(write=True) as db:
             accounts = repo.daily_digest_accounts(db)
             recipients = repo.recipients(db, accounts)
@@ -178,9 +178,7 @@ class Outbox:
                     row = self._new(key, account_id, DIGEST, channel, target, due, now)
                     row["count"] = count
                     values.append(row)
-                    made += 1
-            repo.insert_deliveries(db, values)
-        return made
+            return repo.insert_deliveries(db, values)
 
     # -- claiming, sending, recording --------------------------------------------------
     def _claim(self) -> list[_Claim]:

@@ -119,7 +119,7 @@ def save(db: DbSession, account_id: str, prefs: Preferences, now: datetime) -> N
     """Write the account's (already ``checked``) choices in the caller's unit of work."""
     row = db.get(NotificationSettings, account_id)
     if row is None:
-        row = NotificationSettings(account_id=account_id)
+        row = NotificationSettings(account_id=account_id, chosen="")
         db.add(row)
     for field in fields(Preferences):
         column = _COLUMNS.get(field.name, field.name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
@@ -116,16 +116,24 @@ def undispatched(db: DbSession, limit: int) -> Sequence[Any]:
     return db.execute(query).all()
 
 
-def insert_deliveries(db: DbSession, values: list[dict[str, Any]]) -> None:
-    """Insert deliveries; one whose key exists already is left as it is (ON CONFLICT DO
-    NOTHING on both backends). Sorted by key: two deliverers inserting the same rows
-    wait for each other in the same order, never in a cycle."""
+def insert_deliveries(db: DbSession, values: list[dict[str, Any]]) -> int:
+    """Insert deliveries and say how many were new: one whose key exists already is
+    left as it is (ON CONFLICT DO NOTHING on both backends). Sorted by key: two
+    deliverers inserting the same rows wait for each other in the same order, never in
+    a cycle."""
     if not values:
-        return
+        return 0
     values = sorted(values, key=lambda v: str(v["key"]))
     insert = postgresql.insert if _dialect(db) == "postgresql" else sqlite.insert
-    statement = insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["key"])
-    db.execute(statement)
+    statement = (
+        insert(Delivery)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Delivery.id)
+    )
+    # RETURNING names the rows inserted (a key already there returns nothing): the
+    # rowcount of a multi-row insert is not reliable on every driver.
+    return len(db.execute(statement).all())
 
 
 def due(now: datetime) -> ColumnElement[bool]:
@@ -174,6 +182,17 @@ def daily_digest_accounts(db: DbSession) -> list[str]:
 
 def remove_subscription(db: DbSession, subscription_id: str) -> None:
     db.execute(delete(PushSubscription).where(PushSubscription.id == subscription_id))
+
+
+def forget_account(db: DbSession, account_id: str, now: datetime) -> None:
+    db.execute(delete(NotificationSettings).where(NotificationSettings.account_id == account_id))
+    db.execute(delete(PushSubscription).where(PushSubscription.account_id == account_id))
+    db.execute(
+        update(Delivery)
+        .where(Delivery.account_id == account_id, Delivery.state.in_((PENDING, SENDING)))
+        .values(state=FAILED, reason="account_gone", lease_until=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def deliveries_of(db: DbSession, account_id: str, limit: int) -> Sequence[Delivery]:
