@@ -4,5 +4,6 @@ from tests.notifications.servers import (  # noqa: F401 - fixtures
     push_endpoint,
     sms_provider,
     smtp_server,
+    smtp_server_implicit_tls,
     smtp_server_tls,
 )

@@ -483,7 +483,9 @@ class _SmtpHandler:
 class SmtpServer:
     """aiosmtpd on loopback; see the module's docstring."""
 
-    def __init__(self, tmp: Path, *, tls: bool = False) -> None:
+    def __init__(self, tmp: Path, *, tls: bool = False, implicit: bool = False) -> None:
+        """``tls``: STARTTLS required, then a login; ``implicit`` (with ``tls``): TLS from
+        the first byte instead (port 465's way)."""
         self.lock = threading.Lock()
         self.behaviour = _SmtpBehaviour()
         self.username = "coffre"
@@ -497,16 +499,18 @@ class SmtpServer:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(cert, key)
             self.ca_file = cert
+        self.implicit = implicit
         self.port = free_port()
         self.controller = Controller(
             _SmtpHandler(self.behaviour, self.lock),
             hostname=LOOPBACK,
             port=self.port,
             server_hostname="localhost",
-            tls_context=context,
-            require_starttls=tls,
+            ssl_context=context if implicit else None,
+            tls_context=None if implicit else context,
+            require_starttls=tls and not implicit,
             authenticator=self._authenticate,
-            auth_require_tls=tls,
+            auth_require_tls=tls and not implicit,
             decode_data=False,
         )
         self.controller.start()
@@ -525,7 +529,7 @@ class SmtpServer:
         fields: dict[str, Any] = {
             "smtp_host": self.host,
             "smtp_port": self.port,
-            "smtp_security": "starttls" if self.ca_file else "none",
+            "smtp_security": "tls" if self.implicit else "starttls" if self.ca_file else "none",
             "smtp_from": "Coffre <ne-pas-repondre@coffre.test>",
         }
         if self.ca_file:
@@ -616,6 +620,16 @@ def sms_provider() -> Iterator[SmsProvider]:
 def smtp_server(tmp_path: Path) -> Iterator[SmtpServer]:
     """Plain SMTP (no TLS), login offered but not required."""
     server = SmtpServer(tmp_path)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def smtp_server_implicit_tls(tmp_path: Path) -> Iterator[SmtpServer]:
+    """TLS from the first byte (port 465's way), then a login."""
+    server = SmtpServer(tmp_path, tls=True, implicit=True)
     try:
         yield server
     finally:

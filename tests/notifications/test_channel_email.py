@@ -78,6 +78,14 @@ def test_starttls_and_a_login_when_the_server_wants_them(smtp_server_tls: SmtpSe
     assert mail.tls and mail.login == smtp_server_tls.username
 
 
+def test_tls_from_the_first_byte_and_a_login(smtp_server_implicit_tls: SmtpServer) -> None:
+    sent = _channel(smtp_server_implicit_tls).send(ADDRESS, MESSAGE)
+
+    assert sent.outcome is Outcome.SENT
+    [mail] = smtp_server_implicit_tls.mails
+    assert mail.login == smtp_server_implicit_tls.username
+
+
 def test_starttls_is_never_skipped_when_the_server_does_not_offer_it(
     smtp_server: SmtpServer,
 ) -> None:
