@@ -385,7 +385,7 @@ def test_a_person_logging_out_with_an_upload_waiting_drops_it_only_when_they_say
     assert_accessible(page, "logout-waiting")
     screenshot(page, "installed-app-logout-waiting")
     asked.get_by_role("button", name="Revenir et attendre la connexion").click()
-    visible_screen(page, "documents")
+    visible_screen(page, "more")
     assert len(waiting_records(page)) == 1
 
     # Asked again, the person agrees: it goes from the phone, and the vault closes.
