@@ -111,9 +111,15 @@ export function createOrganiserAppointments(O) {
     return fill(S.organiser_when_at, { weekday: weekday(a.date), date: calendarDay(a.date), time: a.time });
   }
 
+  /** A sentence's start: "Mardi 12/05/2026 à 14:30" (a card's heading). @param {string} text */
+  function capital(text) {
+    const [first = "", ...rest] = Array.from(text);
+    return first.toLocaleUpperCase(document.documentElement.lang || "fr") + rest.join("");
+  }
+
   /** @param {AppointmentValues} a the form's values (or an item's: valuesOf) */
   function describe(a) {
-    const lines = [a.date && a.time ? when(a) : ""];
+    const lines = [a.date && a.time ? capital(when(a)) : ""];
     if (a.place) lines.push(fill(S.organiser_place, { place: a.place }));
     if (a.with) lines.push(fill(S.organiser_with, { who: a.with }));
     if (a.note) lines.push(a.note);
@@ -145,7 +151,7 @@ export function createOrganiserAppointments(O) {
   function card(item) {
     const a = valuesOf(item);
     const headingId = `organiser-appointment-${(index += 1)}`;
-    const node = el("li", { className: "card" }, el("h2", { id: headingId, text: when(a) }));
+    const node = el("li", { className: "card" }, el("h2", { id: headingId, text: capital(when(a)) }));
     if (a.place) node.append(el("p", { text: fill(S.organiser_place, { place: a.place }) }));
     if (a.with) node.append(el("p", { text: fill(S.organiser_with, { who: a.with }) }));
     if (a.note) node.append(el("p", { className: "organiser-text", text: a.note }));
@@ -252,14 +258,14 @@ export function createOrganiserAppointments(O) {
 
   /**
    * The reminder's text: one line of at most 200 characters (SPEC §31.1), sealed to the
-   * person. "Rendez-vous mardi 12/05/2026 à 14:30, lieu : CCAS, avec : Mme Dupont"
+   * person. "Rendez-vous mardi 12/05/2026 à 14:30. Lieu : CCAS. Avec : Mme Dupont"
    * @param {AppointmentValues} v
    */
   function sealedText(v) {
     const parts = [fill(S.organiser_reminder_text, { when: when(v) })];
     if (v.place.trim()) parts.push(fill(S.organiser_place, { place: v.place.trim() }));
     if (v.with.trim()) parts.push(fill(S.organiser_with, { who: v.with.trim() }));
-    const line = Array.from(parts.join(", ").replace(/\s+/g, " "));
+    const line = Array.from(parts.join(". ").replace(/\s+/g, " "));
     return O.sealReminder(line.length > 200 ? `${line.slice(0, 199).join("")}…` : line.join(""));
   }
 

@@ -69,7 +69,9 @@ export function createOrganiserContacts(O) {
     const node = el("li", { className: "card" }, el("h2", { id: headingId, text: data.name }), el("p", { text: who }));
     const href = telHref(data.phone || "");
     if (href) {
-      const call = el("a", { className: "button primary", text: fill(S.organiser_call, { phone: data.phone }) });
+      // The number kept on one line: "Appeler le" then the number as it was written.
+      const [before, after = ""] = S.organiser_call.split("{phone}");
+      const call = el("a", { className: "button primary organiser-call" }, before, el("span", { className: "organiser-phone", text: data.phone }), after);
       call.href = href;
       call.setAttribute("aria-describedby", headingId); // whom: the card's heading
       node.append(el("div", { className: "actions" }, call));
