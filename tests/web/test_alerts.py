@@ -22,13 +22,16 @@ from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.notifications.service import Kind, notify
 from coffre.reminders.models import Reminder
+from crypto import b64encode
+from tests.factories import PASSPHRASE
 from tests.notifications.servers import PushEndpoint, push_endpoint  # noqa: F401
-from tests.structures.world import World
+from tests.structures.world import World, material
 from tests.web.conftest import assert_accessible, screenshot
 from tests.web.journeys import (
     PERSON_PASSPHRASE,
     go,
     go_more,
+    log_in,
     log_in_person,
     log_in_professional,
     visible_screen,
@@ -337,3 +340,44 @@ def test_a_professional_chooses_a_daily_summary_by_e_mail(
     assert settings["email"] == "dupont@ccas-clermont.fr" and settings["email_on"]
     assert settings["digest"] == "daily"
     assert (settings["quiet_start"], settings["quiet_end"]) == ("21:00", "08:00")
+
+
+def test_a_person_whose_login_is_a_phone_number_chooses_sms_and_reads_what_the_phone_shows(
+    world: World, page: Page, live_server: str, api: TestClient
+) -> None:
+    person = material(15, "0612345678")
+    assert api.post("/api/v1/accounts", json=person.signup_body).status_code == 201
+    # A session for the checks below (the page may change the login's key at its unlock).
+    token = api.post(
+        "/api/v1/auth/login",
+        json={"login": person.login, "auth_key": b64encode(person.auth_key)},
+    ).json()["token"]
+    log_in(page, live_server, person.login, f"{PASSPHRASE} 15", "documents")
+    alerts = go_more(page, "Être prévenu", "alerts")
+    summary = alerts.locator("#alerts-summary")
+    expect(summary).to_contain_text("Par SMS au 06 12 34 56 78 : pas encore choisi.")
+
+    # What a locked phone will show is said before the person agrees to anything.
+    alerts.get_by_role("button", name="Sur ce téléphone").click()
+    phone = visible_screen(page, "alerts-phone")
+    expect(phone).to_contain_text("Jamais le nom d'un document. Jamais le nom d'une personne.")
+    assert_accessible(page, "alerts-phone")
+    phone.get_by_role("button", name="Retour").click()
+
+    visible_screen(page, "alerts").get_by_role("button", name="Par SMS").click()
+    sms = visible_screen(page, "alerts-sms")
+    expect(sms.locator("#alerts-sms-number")).to_have_text("Votre numéro : 06 12 34 56 78.")
+    expect(sms.locator("input[name=sms]:checked")).to_have_count(0)
+    sms.get_by_role("button", name="Enregistrer").click()
+    refused(sms, "alerts-sms-error", "Choisissez oui ou non, puis « Enregistrer ».")
+    sms.get_by_text("Oui, m'envoyer un SMS").click()
+    expect(sms.locator("#alerts-sms-error")).to_be_hidden()
+    assert_accessible(page, "alerts-sms")
+    screenshot(page, "alerts-sms")
+    sms.get_by_role("button", name="Enregistrer").click()
+    alerts = visible_screen(page, "alerts")
+    expect(alerts.locator("#alerts-summary")).to_contain_text("Par SMS au 06 12 34 56 78 : oui.")
+    settings = api.get(
+        "/api/v1/notifications/settings", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert settings["sms"] is True and "sms" in settings["chosen"]
