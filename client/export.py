@@ -12,6 +12,9 @@ failure nothing is left behind. Layout (docs/AUDIT.md, "History and export"):
                                     size, SHA-256, category, dates, deposit and
                                     whether its signature verified), grants, audit key
     history.json, history.csv       the history (CSV: French headers, ";" separated)
+    organiser.json                  the organiser's notes, contacts and appointments,
+                                    opened here (SPEC §30; client/organiser.py)
+    rendez-vous.ics                 the appointments, for a calendar (RFC 5545)
     documents/<category>/<name>     each document, decrypted, under a safe file name
 
 A deposited document carries its depositor's signed statement (SPEC §16): it is
@@ -43,6 +46,7 @@ from urllib.parse import quote
 from client.api import ApiError, CoffreClient
 from client.documents_v2 import OwnerReader
 from client.network import trusted_keys
+from client.organiser import appointments_ics, read_items
 from crypto import (
     AccountKeys,
     CryptoError,
@@ -214,6 +218,9 @@ l'historique de votre coffre. Gardez-le en lieu sûr : il n'est pas chiffré.
 - history.csv : l'historique (qui a ouvert vos documents, quand, pour quoi,
   vos partages, dépôts, demandes, connexions), lisible dans un tableur ;
 - history.json : le même historique, pour un programme ;
+- organiser.json : votre carnet (notes, contacts, rendez-vous), en clair ;
+- rendez-vous.ics : vos rendez-vous, à ouvrir avec un agenda (téléphone,
+  ordinateur) ;
 - manifest.json : la liste des documents avec leur empreinte SHA-256, vos
   partages, et la preuve d'origine des documents déposés par un·e professionnel·le
   ("verified": true quand la signature a été vérifiée).
@@ -469,6 +476,7 @@ class _Writer:
             "documents": listed,
             "grants": data["grants"],
             "history": {"json": "history.json", "csv": "history.csv"},
+            "organiser": {"json": "organiser.json", "ics": "rendez-vous.ics"},
             "trust_root": (
                 {"fingerprint": root, "pinned": self._root_pinned} if root is not None else None
             ),
@@ -492,6 +500,12 @@ class _Writer:
             table.writerows(history_rows(data["history"]))
             text.flush()
             text.detach()
+        organiser = read_items(self._client, self._keys, str(account["id"]))
+        self._json("organiser.json", organiser)
+        self._archive.writestr(
+            _member("rendez-vous.ics", self._exported_at),
+            appointments_ics(organiser, self._exported_at),
+        )
         readme = README_FR.format(exported_at=data["exported_at"], login=account["login"])
         self._archive.writestr(_member("LISEZMOI.txt", self._exported_at), readme)
 

@@ -18,8 +18,9 @@ from functools import cache
 from web.alerts_strings import alerts_strings
 from web.check_strings import check_strings
 from web.i18n import LANGUAGES, translations
-from web.organiser_strings import organiser_strings
 from web.installed_app_strings import installed_app_strings
+from web.organiser_export_strings import organiser_export_strings
+from web.organiser_strings import organiser_strings
 from web.pro_network_strings import pro_network_strings
 from web.strings import script_strings
 
@@ -46,6 +47,7 @@ def page_strings(language: str) -> PageStrings:
         **script_strings(gettext),
         **pro_network_strings(gettext),
         **organiser_strings(gettext),
+        **organiser_export_strings(gettext),
         **check_strings(gettext),
         **installed_app_strings(gettext),
         **alerts_strings(gettext),

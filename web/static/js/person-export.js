@@ -10,6 +10,8 @@
 //                                     size, SHA-256, category, dates, deposit and
 //                                     whether its signature verified), grants, audit key
 //     history.json, history.csv       the history
+//     organiser.json                  the organiser's items, opened here (SPEC §30)
+//     rendez-vous.ics                 the appointments, for a calendar (organiser-ics.js)
 //     documents/<category>/<name>     each document, decrypted, under a safe file name
 //
 // The ZIP is built in memory (zip.js) and offered as a link: nothing is written
@@ -23,10 +25,13 @@ import { fill } from "./consent-common.js";
 import { historyCsv } from "./person-history.js";
 import { createZip } from "./zip.js";
 import { documentsV2, refusedError } from "./documents-v2.js";
+import { createOrganiser } from "./crypto-organiser.js";
+import { icsCalendar } from "./organiser-ics.js";
 
 const FORMAT = "coffre-export";
 const VERSION = 1;
 const HISTORY_FORMAT = "coffre-history";
+const ORGANISER_FORMAT = "coffre-organiser";
 /** @type {Record<string, string>} */
 const EXTENSIONS = { "image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf", "text/plain": ".txt" };
 // Names Windows refuses for a file, with or without an extension (client/export.py).
@@ -343,6 +348,33 @@ export function createExport(P) {
     }
   }
 
+  /**
+   * The organiser's items (GET /organiser/items), each opened with the person's keys
+   * (SPEC §30.4); one that does not open is listed under `unreadable` with its error's
+   * kind, not dropped: organiser.json as the CLI writes it (client/organiser.py).
+   * @param {string} accountId
+   */
+  async function organiserOf(accountId) {
+    const keys = /** @type {import("./coffre-crypto.js").AccountKeys} */ (state.keys); // logged in
+    const organiser = createOrganiser(sodium);
+    const { items: rows } = await downloadJson((signal) => api("GET", "/organiser/items", { signal }), stallMs(CONFIG));
+    /** @type {{id: string, version: number, created_at: string, updated_at: string, item: import("./crypto-organiser.js").OrganiserItem}[]} */
+    const items = [];
+    /** @type {{id: string, version: number, created_at: string, updated_at: string, error: string}[]} */
+    const unreadable = [];
+    for (const row of rows) {
+      const about = { id: row.id, version: row.version, created_at: row.created_at, updated_at: row.updated_at };
+      try {
+        const data = C.b64decode(row.ciphertext);
+        const item = organiser.openItem({ data, ownerId: accountId, itemId: row.id, signPublic: keys.signPublic, boxPublic: keys.boxPublic, boxSecret: keys.boxSecret });
+        items.push({ ...about, item });
+      } catch (error) {
+        unreadable.push({ ...about, error: error instanceof Error ? error.constructor.name : "Error" });
+      }
+    }
+    return { format: ORGANISER_FORMAT, version: 1, items, unreadable };
+  }
+
   // What the person reads when the export stops: the server's words, ours, or the
   // plain "did not work"; never a script error's own (English, meaningless) message.
   /**
@@ -388,6 +420,7 @@ export function createExport(P) {
         );
       }
       progress(S.export_writing, total, total);
+      const organiser = await organiserOf(data.account.id);
       const account = { id: data.account.id, login: data.account.login };
       const manifest = {
         format: FORMAT,
@@ -397,6 +430,7 @@ export function createExport(P) {
         documents: listed,
         grants: data.grants,
         history: { json: "history.json", csv: "history.csv" },
+        organiser: { json: "organiser.json", ics: "rendez-vous.ics" },
         trust_root: run.root ? { fingerprint: run.root.fingerprint, pinned: run.root.pinned } : null,
         audit: data.audit,
       };
@@ -405,6 +439,9 @@ export function createExport(P) {
       const history = { format: HISTORY_FORMAT, version: VERSION, account, items: data.history };
       run.zip.add("history.json", encoder.encode(jsonText(history)), exportedAt, { deflate: true });
       run.zip.add("history.csv", encoder.encode(historyCsv(data.history, P.history.sentence)), exportedAt, { deflate: true });
+      run.zip.add("organiser.json", encoder.encode(jsonText(organiser)), exportedAt, { deflate: true });
+      const words = { summary: S.export_ics_summary, summaryWith: S.export_ics_summary_with };
+      run.zip.add("rendez-vous.ics", encoder.encode(icsCalendar(organiser.items, exportedAt, words)), exportedAt, { deflate: true });
       const readme = fill(S.export_readme, { exported_at: data.exported_at, login: data.account.login });
       run.zip.add("LISEZMOI.txt", encoder.encode(readme), exportedAt, { deflate: true });
       url = URL.createObjectURL(run.zip.finish());
