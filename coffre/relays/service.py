@@ -39,6 +39,7 @@ from coffre.consent.service import TERRITORY_ZONE
 from coffre.db.engine import Database
 from coffre.directory import repository as directory
 from coffre.ids import is_valid_id
+from coffre.notifications import preferences
 from coffre.notifications.service import Kind, notify
 from coffre.policy import Action, Actor, PersonLink, Role, can, scope
 from coffre.policy.relays import RelayFacts
@@ -540,7 +541,11 @@ class RelayService:
     def _reminded(self, db: DbSession, relay: Relay, now: datetime) -> None:
         audit.append(db, _entry(None, relay, "relay.reminded"), now)
         data = _data(relay, "reminded")
-        notify(db, relay.responsible_id, Kind.RELAY_REMINDER, data, now)
+        # The responsible professional may turn relay reminders off (docs/REMINDERS.md):
+        # the relay is still marked reminded and the entry written; nothing is sent.
+        wants = preferences.get(db, relay.responsible_id)
+        if preferences.reminder_enabled(wants, "relays_not_taken"):
+            notify(db, relay.responsible_id, Kind.RELAY_REMINDER, data, now)
         referent = _referent_of(db, relay.person_id)
         if referent is not None and referent != relay.responsible_id:
             notify(db, referent, Kind.RELAY_CHANGED, data, now)
