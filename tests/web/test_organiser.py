@@ -434,3 +434,48 @@ def test_the_full_export_carries_the_carnet(
         ics = archive.read(calendar).decode("utf-8")
     assert "Apporter la quittance de loyer" in carnet
     assert "BEGIN:VEVENT" in ics and "CCAS de Clermont" in ics.replace("\r\n ", "")
+
+
+def test_a_reminder_refused_when_an_appointment_is_changed_is_said_and_the_change_kept(
+    world: World, page: Page, live_server: str, api: TestClient, problems: dict[str, PageProblems]
+) -> None:
+    problems["page"].allow("409 (Conflict)")  # the refused reminder, on purpose
+    log_in_person(page, live_server, world)
+    day = datetime.now(PARIS).date() + timedelta(days=10)
+    screen = carnet_part(page, "Mes rendez-vous", "organiser-appointments")
+    screen.get_by_role("button", name="Ajouter un rendez-vous").click()
+    edit = visible_screen(page, "organiser-appointment-edit")
+    fill_appointment(edit, day, "14:30")
+    edit.get_by_role("button", name="Enregistrer").click()
+    screen = visible_screen(page, "organiser-appointments")
+
+    # The server refuses one more reminder (a 409 that is not "changed elsewhere").
+    refusal = "Vous avez déjà le nombre de rappels le plus grand. Supprimez-en un."
+
+    def full(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        body = {"error": {"code": "reminder_limit_reached", "message": refusal}}
+        route.fulfill(status=409, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/api/v1/reminders", full)
+    screen.locator("li.card").get_by_role("button", name="Modifier").click()
+    edit = visible_screen(page, "organiser-appointment-edit")
+    edit.get_by_label("Où ? (facultatif)").fill(PLACE)
+    edit.get_by_label("Me le rappeler la veille").check()
+    edit.get_by_role("button", name="Enregistrer").click()
+    # Said as the server says it, the change still in the form; nothing half-saved.
+    expect(edit.locator("#organiser-appointment-error")).to_contain_text(refusal)
+    expect(edit.get_by_label("Où ? (facultatif)")).to_have_value(PLACE)
+    expect(page.locator('[data-screen="organiser-conflict"]')).to_be_hidden()
+    [item] = opened_items(api, world)
+    assert item["place"] == "" and item["reminder_id"] is None
+    # Once the server takes it, the change and its reminder are saved together.
+    page.unroute("**/api/v1/reminders")
+    edit.get_by_role("button", name="Enregistrer").click()
+    appointments = visible_screen(page, "organiser-appointments")
+    expect(appointments.locator("li.card")).to_contain_text("Rappel la veille")
+    [item] = opened_items(api, world)
+    [reminder] = reminders(api, world)
+    assert item["place"] == PLACE and item["reminder_id"] == reminder["id"]

@@ -261,8 +261,8 @@ export function createOrganiser(P) {
       afterSave(kind, saved, doneText);
     } catch (error) {
       setStatus("");
-      if (existing && error instanceof ApiError && error.status === 409) return await showConflict(kind, existing, values);
-      if (existing && error instanceof ApiError && error.status === 404) {
+      if (existing && changedElsewhere(error)) return await showConflict(kind, existing, values);
+      if (existing && error instanceof ApiError && error.code === "organiser_item_not_found") {
         // Deleted elsewhere meanwhile: the text is kept as a new item (nothing lost).
         return await submit(kind, form, errorId, null, values, doneText);
       }
@@ -283,6 +283,15 @@ export function createOrganiser(P) {
   }
 
   // -------------------------------------------------------------------- conflict (409)
+
+  /**
+   * The item changed since the page read it (its version): not any 409 (a full carnet,
+   * too many reminders: their messages are said as they are).
+   * @param {unknown} error
+   */
+  function changedElsewhere(error) {
+    return error instanceof ApiError && error.code === "organiser_item_version_conflict";
+  }
 
   /**
    * The item changed elsewhere since the page read it: both texts, the person chooses.
@@ -327,7 +336,7 @@ export function createOrganiser(P) {
       afterSave(kind, saved, choice === "both" ? S.organiser_kept_both : S.organiser_saved);
     } catch (error) {
       setStatus("");
-      if (error instanceof ApiError && error.status === 409) return await showConflict(kind, existing, values);
+      if (changedElsewhere(error)) return await showConflict(kind, existing, values);
       showError("organiser-conflict-error", fill(S.organiser_not_saved, { why: messageFor(error, S.network_error) }));
     }
   }
@@ -471,7 +480,7 @@ export function createOrganiser(P) {
       handlers[kind].shown(S.organiser_deleted);
     } catch (error) {
       setStatus("");
-      if (error instanceof ApiError && error.status === 404) {
+      if (error instanceof ApiError && error.code === "organiser_item_not_found") {
         // Already deleted elsewhere: what the person wanted is done.
         deleting = null;
         items.delete(item.id);
