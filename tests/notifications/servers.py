@@ -24,6 +24,7 @@ import asyncio
 import base64
 import datetime as dt
 import ipaddress
+import itertools
 import json
 import re
 import secrets
@@ -66,6 +67,7 @@ class _Far:
         self.status: int | None = None  # None: answer as the real service would
         self.retry_after: str | None = None
         self.delay_seconds = 0.0
+        self.dribble_seconds = 0.0  # > 0: answer one byte at a time, this far apart
         self.stopping = threading.Event()
 
     def wait(self) -> None:
@@ -190,6 +192,11 @@ class PushEndpoint:
         """Wait this long before answering each next request (0: no wait)."""
         self.far.delay_seconds = seconds
 
+    def dribble(self, seconds_per_byte: float) -> None:
+        """Answer each next request one byte at a time (a status line that never ends),
+        so no single read waits long: per-read timeouts never fire."""
+        self.far.dribble_seconds = seconds_per_byte
+
     def messages_for(self, subscription: dict[str, Any]) -> list[PushMessage]:
         token = subscription["endpoint"].rsplit("/", 1)[1]
         with self.far.lock:
@@ -210,6 +217,9 @@ class _PushHandler(_Handler):
             forced, retry_after = endpoint.far.status, endpoint.far.retry_after
             subscriber = endpoint._subscribers.get(token)
         endpoint.far.wait()
+        if endpoint.far.dribble_seconds:
+            self._dribble(endpoint.far)
+            return
         status = forced or self._check(headers, subscriber, body)
         if isinstance(status, PushMessage):
             with endpoint.far.lock:
@@ -223,6 +233,18 @@ class _PushHandler(_Handler):
         if 300 <= status < 400:  # a redirect elsewhere (a push service never sends one)
             extra["Location"] = f"{endpoint.origin}/elsewhere"
         self.reply_json(status, {"code": status, "errno": 0, "message": "refused"}, extra)
+
+    def _dribble(self, far: _Far) -> None:
+        self.close_connection = True
+        try:
+            deadline = time.monotonic() + 30
+            for byte in itertools.chain(b"HTTP/1.1 201", itertools.repeat(32)):
+                if time.monotonic() > deadline or far.stopping.wait(far.dribble_seconds):
+                    return
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+        except OSError:
+            return  # the client hung up: what a deadline does
 
     def _check(
         self, headers: dict[str, str], subscriber: _Subscriber | None, body: bytes

@@ -187,6 +187,20 @@ def test_a_slow_endpoint_is_given_up_within_the_timeout_and_retried(
     assert (sent.outcome, sent.reason) == (Outcome.RETRY, "timeout")
 
 
+def test_an_endpoint_answering_a_byte_at_a_time_is_cut_at_the_deadline(
+    channel: WebPushChannel, push_endpoint: PushEndpoint
+) -> None:
+    # Each byte comes well within the 1 s read timeout: only the whole-exchange
+    # deadline (twice the setting) ends it.
+    push_endpoint.dribble(0.2)
+    started = time.monotonic()
+
+    sent = channel.send(json.dumps(push_endpoint.subscribe()), MESSAGE)
+
+    assert time.monotonic() - started < 3.5
+    assert (sent.outcome, sent.reason) == (Outcome.RETRY, "timeout")
+
+
 def test_an_endpoint_nobody_listens_on_is_retried(
     channel: WebPushChannel, push_endpoint: PushEndpoint
 ) -> None:

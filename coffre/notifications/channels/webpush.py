@@ -5,7 +5,8 @@ server its ``PushSubscription.toJSON()``: an endpoint URL at the browser's push 
 and two keys (``p256dh``, ``auth``). The message (JSON ``{title, body, url}``) is
 encrypted to those keys with RFC 8291's ``aes128gcm``, so the push service carries
 ciphertext only; the request is signed with the VAPID key (RFC 8292) so the service
-knows which server may push to that subscription. ``pywebpush`` does both.
+knows which server may push to that subscription. ``pywebpush`` encrypts, ``py_vapid``
+signs; the POST is ours, so that its whole exchange has a deadline (see ``_post``).
 
 Headers: ``TTL`` and ``Urgency`` from the settings; ``Topic`` from the delivery's key,
 so a second copy of the same delivery (the outbox is at least once) replaces the first
@@ -15,7 +16,7 @@ The endpoint comes from the client: in production it must be an ``https`` URL wh
 host resolves to public addresses only, so a subscription cannot make the server post
 to its own network. Answers: 2xx sent; 404/410 the subscription is gone (the outbox
 removes it); 429, 5xx, a timeout or no connection: retry later (``Retry-After``);
-any other 4xx: failed.
+a redirect (never followed) or any other 4xx: failed.
 
 The VAPID key is a PEM file (``COFFRE_PUSH_VAPID_KEY_FILE``); development and test
 make one there when it is absent; production refuses to start without it.
@@ -32,14 +33,18 @@ import logging
 import os
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
+import urllib3
+import urllib3.connection
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02, VapidException
@@ -197,6 +202,84 @@ def vapid_public_key(settings: Settings) -> str:
     return public_key_of(load_vapid_key(settings))
 
 
+# --- a deadline over one exchange -------------------------------------------------
+
+_current = threading.local()
+
+
+class _Deadline:
+    """Shuts the exchange's sockets down once ``seconds`` have passed, wherever it is
+    (connecting, sending, waiting for the status line, reading headers)."""
+
+    def __init__(self, session: requests.Session, seconds: float) -> None:
+        self.passed = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+        for adapter in session.adapters.values():
+            if isinstance(adapter, requests.adapters.HTTPAdapter):
+                adapter.poolmanager.pool_classes_by_scheme = {
+                    "http": _WatchedHTTPPool,
+                    "https": _WatchedHTTPSPool,
+                }
+                # Pools made before this change would not watch their sockets.
+                adapter.poolmanager.clear()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if not self.passed:
+                return
+        _shut(sock)
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.passed = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def __enter__(self) -> _Deadline:
+        _current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+        _current.deadline = None
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(sock: socket.socket) -> socket.socket:
+    deadline: _Deadline | None = getattr(_current, "deadline", None)
+    if deadline is not None:
+        deadline.watch(sock)
+    return sock
+
+
+class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _watched(super()._new_conn())
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _watched(super()._new_conn())
+
+
+class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
 # --- the channel ----------------------------------------------------------------------
 
 
@@ -254,40 +337,45 @@ class WebPushChannel:
         return self._done(message, self._post(subscription, payload, headers))
 
     def _post(self, subscription: Subscription, payload: bytes, headers: dict[str, str]) -> Sent:
-        session = requests.Session()
-        # A push service answers; it never redirects. Following one would post the
-        # message where the subscription did not say.
-        session.max_redirects = 0
         try:
             pusher = WebPusher(
                 {
                     "endpoint": subscription.endpoint,
                     "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
-                },
-                requests_session=session,
+                }
             )
-            response = pusher.send(
-                payload,
-                headers,
-                ttl=self._ttl,
-                content_encoding="aes128gcm",
-                timeout=(self._timeout, self._timeout),
-            )
-        except WebPushException:
+            body = pusher.encode(payload, content_encoding="aes128gcm")["body"]
+        except (WebPushException, ValueError):
             return Sent(Outcome.FAILED, "invalid_subscription")
-        except requests.Timeout:
-            return Sent(Outcome.RETRY, "timeout")
-        except requests.TooManyRedirects:
-            return Sent(Outcome.FAILED, "redirected")
-        except requests.ConnectionError:
-            return Sent(Outcome.RETRY, "unreachable")
-        except requests.RequestException:
-            return Sent(Outcome.RETRY, "network_error")
-        finally:
-            session.close()
-        response = cast(requests.Response, response)  # a Response unless curl=True
-        with contextlib.closing(response):
-            return _answer(response.status_code, response.headers.get("Retry-After"))
+        headers = {
+            **headers,
+            "Content-Encoding": "aes128gcm",
+            "TTL": str(self._ttl),
+        }
+        # The endpoint's server is the client's choice: the whole exchange is cut at a
+        # deadline (a server answering one byte at a time defeats per-read timeouts),
+        # its body is never read (only the status counts), and a redirect is not
+        # followed (it would post the message where the subscription did not say).
+        with requests.Session() as session, _Deadline(session, 2 * self._timeout) as deadline:
+            # No proxy or .netrc from the environment: the host is the client's choice.
+            session.trust_env = False
+            try:
+                response = session.post(
+                    subscription.endpoint,
+                    data=body,
+                    headers=headers,
+                    timeout=(self._timeout, self._timeout),
+                    allow_redirects=False,
+                    stream=True,
+                )
+            except requests.RequestException as error:
+                if deadline.passed or isinstance(error, requests.Timeout):
+                    return Sent(Outcome.RETRY, "timeout")
+                if isinstance(error, requests.ConnectionError):
+                    return Sent(Outcome.RETRY, "unreachable")
+                return Sent(Outcome.RETRY, "network_error")
+            with contextlib.closing(response):
+                return _answer(response.status_code, response.headers.get("Retry-After"))
 
     def _done(self, message: Outgoing, sent: Sent) -> Sent:
         # Never the endpoint (it names the person's browser) nor the text.
@@ -304,6 +392,8 @@ class WebPushChannel:
 def _answer(status: int, retry_after: str | None) -> Sent:
     if 200 <= status < 300:
         return Sent(Outcome.SENT, f"http_{status}")
+    if 300 <= status < 400:
+        return Sent(Outcome.FAILED, "redirected")
     if status in (404, 410):
         return Sent(Outcome.GONE, f"http_{status}")
     if status == 429 or status >= 500:
