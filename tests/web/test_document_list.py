@@ -25,10 +25,13 @@ from tests.web.journeys import (
     visible_screen,
 )
 
-# What the page may have kept of the documents, in the browser's Cache Storage.
-KEPT = "async () => (await caches.keys()).filter((name) => name.startsWith('coffre-'))"
+# What the page may have kept of the documents, in the browser's Cache Storage (doc-cache.js;
+# the service worker's "coffre-shell-<version>" holds the public page and its static files
+# only, and stays: tests/web/test_installed_app.py).
+KEPT = "async () => (await caches.keys()).filter((name) => name.startsWith('coffre-ciphertexts-'))"
 NOTHING_KEPT = (
-    "async () => (await caches.keys()).filter((name) => name.startsWith('coffre-')).length === 0"
+    "async () => (await caches.keys())"
+    ".filter((name) => name.startsWith('coffre-ciphertexts-')).length === 0"
 )
 
 
@@ -185,7 +188,7 @@ def test_a_document_opened_again_is_not_downloaded_again_and_log_out_empties_the
     assert page.evaluate("document.querySelector('#doc-preview img').naturalWidth") == 600
     kept = page.evaluate(
         """async () => {
-            const names = (await caches.keys()).filter((n) => n.startsWith('coffre-'));
+            const names = (await caches.keys()).filter((n) => n.startsWith('coffre-ciphertexts-'));
             const cache = await caches.open(names[0]);
             const [key] = await cache.keys();
             const copy = await cache.match(key);
@@ -204,7 +207,7 @@ def test_a_document_opened_again_is_not_downloaded_again_and_log_out_empties_the
     # A kept copy changed on the device: refused by the checks, dropped, downloaded again.
     page.evaluate(
         """async () => {
-            const names = (await caches.keys()).filter((n) => n.startsWith('coffre-'));
+            const names = (await caches.keys()).filter((n) => n.startsWith('coffre-ciphertexts-'));
             const cache = await caches.open(names[0]);
             const [key] = await cache.keys();
             const copy = await cache.match(key);
