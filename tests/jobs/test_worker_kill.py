@@ -182,3 +182,31 @@ def test_a_worker_killed_while_sending_loses_nothing_once_its_claims_lapse(
     assert max(tags.values()) <= 2
     assert len(twice) <= in_flight_at_kill
     assert second.poll() is None
+
+
+def test_two_workers_deliver_each_notification_once(
+    sms_settings: Settings,
+    sms_provider: SmsProvider,  # noqa: F811
+    workers: Workers,
+) -> None:
+    account_id = _person_on_sms(sms_settings)
+    workers.settings = sms_settings
+    one, two = workers.start(), workers.start()
+    wait_until(
+        lambda: queue_rows(sms_settings, "SELECT count(*) FROM procrastinate_workers") == [(2,)],
+        30,
+        "both workers",
+    )
+    # Written while both run, in four batches: either worker's turn may take any.
+    for _ in range(4):
+        _notify(sms_settings, account_id, NOTIFICATIONS // 4)
+    wait_until(lambda: len(sms_provider.messages) >= NOTIFICATIONS, 30, "every SMS sent")
+    wait_until(
+        lambda: all(state == "sent" for _, state, _ in _deliveries(sms_settings)), 10, "recorded"
+    )
+    deliveries = _deliveries(sms_settings)
+    tags = Counter(str(message.body["tag"]) for message in sms_provider.messages)
+    assert len(deliveries) == NOTIFICATIONS
+    assert set(tags) == {key for key, _, _ in deliveries}
+    assert max(tags.values()) == 1
+    assert one.poll() is None and two.poll() is None
