@@ -92,7 +92,10 @@ export function createProAlerts(ctx) {
 
   form().addEventListener("submit", onSubmit);
   form().addEventListener("change", hoursShown);
-  form().addEventListener("change", () => showError("pro-alerts-error", ""));
+  // A choice made: the sentence asking for it goes (a typed address is checked when sent).
+  form().addEventListener("change", (event) => {
+    if (/** @type {HTMLElement} */ (event.target).matches("input[type=radio], select")) showError("pro-alerts-error", "");
+  });
 
   return {
     screens: ["pro-alerts"],
