@@ -511,6 +511,19 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "hist_login_failed": _(
             "Quelqu'un n'a pas pu entrer dans votre coffre (phrase secrète ou code faux)."
         ),
+        # Reminders Coffre sent (coffre/reminders/, docs/REMINDERS.md).
+        "hist_reminder_own": _("Coffre vous a envoyé un de vos rappels."),
+        "hist_reminder_document": _(
+            "Coffre vous a rappelé que {documents} arrive à sa date de fin, le {date}."
+        ),
+        "hist_reminder_grant": _(
+            "Coffre vous a rappelé que votre partage avec {who}{purpose_part} se termine le "
+            "{date}."
+        ),
+        "hist_reminder_request": _(
+            "Coffre vous a rappelé que {who} attend votre réponse à sa demande de document "
+            "({category})."
+        ),
         "hist_all_documents": _("Tous les documents"),
         "hist_all_professionals": _("Tous les professionnels"),
         "hist_empty": _("Rien à afficher."),

@@ -177,6 +177,15 @@ export function createHistory(P) {
         return S.hist_export;
       case "account.login":
         return item.outcome === "ok" ? S.hist_login : S.hist_login_failed;
+      // Reminders Coffre sent (docs/REMINDERS.md): `until` is the date they recalled.
+      case "reminder.own":
+        return S.hist_reminder_own;
+      case "reminder.document_expiring":
+        return item.until ? fill(S.hist_reminder_document, { ...values, date: day(item.until) }) : item.summary;
+      case "reminder.grant_ending":
+        return item.until ? fill(S.hist_reminder_grant, { ...values, date: day(item.until) }) : item.summary;
+      case "reminder.request_waiting":
+        return fill(S.hist_reminder_request, values);
       default:
         return item.summary;
     }
