@@ -2,9 +2,9 @@
 // "Mon carnet" (issue 19): the person's organiser — notes, contacts and appointments —
 // reached from "Plus" (vault/_person_organiser.html). This module keeps the carnet
 // (its items, opened in the page's memory), writes and deletes them, and holds the
-// screens every kind shares: the carnet's first screen, the notes, "Supprimer ?" and
-// the conflict screen; the contacts are organiser-contacts.js, the appointments and
-// their reminders organiser-appointments.js.
+// screens every kind shares: the carnet's first screen, "Supprimer ?" and the conflict
+// screen; the notes are organiser-notes.js, the contacts organiser-contacts.js, the
+// appointments and their reminders organiser-appointments.js.
 //
 // Each item is sealed in the page before it leaves (crypto-organiser.js, crypto/SPEC.md
 // §30): the server keeps ciphertext, a version and its own dates, never the kind of an
@@ -16,9 +16,10 @@
 // log-out, like the keys). A save that fails says so and keeps the text; a save refused
 // because the item changed elsewhere meanwhile (409) shows both texts and the person
 // chooses: both kept, theirs replaced, or the other one kept.
-import { byId, day, el, fill, setCount } from "./consent-common.js";
+import { byId, fill, setCount } from "./consent-common.js";
 import { ApiError, messageFor } from "./http.js";
 import { createOrganiser as createOrganiserCrypto } from "./crypto-organiser.js";
+import { createOrganiserNotes } from "./organiser-notes.js";
 import { createOrganiserContacts } from "./organiser-contacts.js";
 import { createOrganiserAppointments } from "./organiser-appointments.js";
 
@@ -45,6 +46,8 @@ import { createOrganiserAppointments } from "./organiser-appointments.js";
  * @property {(values: any) => string} describe
  * @property {(item: Item) => any} valuesOf the form's values of a saved item
  * @property {(status?: string) => void} shown
+ * @property {(item: Item, status: string) => void} [saved] what shows after `item` is saved
+ *   (or kept by "Non, garder"): the item itself for a note; the kind's list by default
  * @property {(existing: Item | null, values: any) => void} edit
  * @property {(item: Item) => Promise<void>} [removed] after the item is deleted (its reminder)
  */
@@ -77,10 +80,6 @@ export function createOrganiser(P) {
   /** Texts not yet saved, by `${kind}:${id | "new"}` (memory only, wiped at log-out). */
   const drafts = new Map();
   const org = createOrganiserCrypto(P.sodium);
-  /** @type {Item | null} the note on screen */
-  let currentNote = null;
-  /** @type {Item | null} the note being changed (null: a new one) */
-  let editingNote = null;
   /** @type {{kind: string, item: Item} | null} */
   let deleting = null;
   /** @type {{kind: string, existing: Item, values: any, theirs: Item | null} | null} */
@@ -278,8 +277,9 @@ export function createOrganiser(P) {
    * @param {string} doneText
    */
   function afterSave(kind, saved, doneText) {
-    if (kind === "note") return showNote(saved, doneText);
-    handlers[kind].shown(doneText);
+    const handler = handlers[kind];
+    if (handler.saved) return handler.saved(saved, doneText);
+    handler.shown(doneText);
   }
 
   // -------------------------------------------------------------------- conflict (409)
@@ -370,89 +370,6 @@ export function createOrganiser(P) {
     showIt();
   }
 
-  // ------------------------------------------------------------------------- notes
-
-  /** @param {NoteData} data */
-  function firstLine(data) {
-    const line = data.text.trim().split("\n")[0] || "";
-    return line.length > 80 ? `${line.slice(0, 79)}…` : line;
-  }
-
-  /** @param {string} [status] */
-  function showNotes(status = "") {
-    const notes = ofKind("note").sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
-    const list = byId("organiser-note-list");
-    if (!notes.length) list.replaceChildren(el("p", { text: S.organiser_no_notes }));
-    else {
-      list.replaceChildren(
-        el(
-          "ul",
-          { className: "docs" },
-          ...notes.map((note) => {
-            const open = el(
-              "button",
-              {},
-              el("span", { className: "doc-name", text: firstLine(/** @type {NoteData} */ (note.data)) || S.organiser_note_empty }),
-              note.updatedAt ? el("span", { className: "doc-meta", text: fill(S.organiser_written_on, { date: day(note.updatedAt) }) }) : null,
-            );
-            open.type = "button";
-            open.addEventListener("click", () => showNote(note));
-            return el("li", { className: "doc organiser-row" }, open);
-          }),
-        ),
-      );
-    }
-    show("organiser-notes", { status });
-  }
-
-  /**
-   * @param {Item} note
-   * @param {string} [status]
-   */
-  function showNote(note, status = "") {
-    currentNote = note;
-    byId("organiser-note-when").textContent = note.updatedAt ? fill(S.organiser_written_on, { date: day(note.updatedAt) }) : "";
-    byId("organiser-note-text").textContent = /** @type {NoteData} */ (note.data).text;
-    show("organiser-note", { status });
-  }
-
-  /**
-   * The note's form: a new note, or `existing` changed; the draft comes back if any.
-   * @param {Item | null} existing
-   * @param {{text: string} | null} [values]
-   */
-  function editNote(existing, values = null) {
-    editingNote = existing;
-    const draft = values || draftOf("note", existing);
-    const form = /** @type {HTMLFormElement} */ (byId("organiser-note-form"));
-    form.reset();
-    const input = /** @type {HTMLTextAreaElement} */ (byId("organiser-note-input"));
-    input.value = draft ? draft.text : existing ? /** @type {NoteData} */ (existing.data).text : "";
-    byId("organiser-note-edit-title").textContent = existing ? S.organiser_note_change_title : S.organiser_note_new_title;
-    showError("organiser-note-error", "");
-    show("organiser-note-edit", { status: draft && !values ? S.organiser_draft_back : "" });
-  }
-
-  /** @param {SubmitEvent} event */
-  async function onNote(event) {
-    event.preventDefault();
-    const form = /** @type {HTMLFormElement} */ (event.target);
-    const text = /** @type {HTMLTextAreaElement} */ (byId("organiser-note-input")).value;
-    if (!text.trim()) return showError("organiser-note-error", S.organiser_note_missing);
-    await submit("note", form, "organiser-note-error", editingNote, { text }, S.organiser_saved);
-  }
-
-  /** @type {KindHandler} */
-  const noteHandler = {
-    async commit(existing, values) {
-      return write(existing, { v: 1, kind: "note", text: values.text });
-    },
-    describe: (values) => values.text,
-    valuesOf: (item) => ({ text: /** @type {NoteData} */ (item.data).text }),
-    shown: showNotes,
-    edit: editNote,
-  };
-
   // ---------------------------------------------------------------------- deleting
 
   /**
@@ -498,14 +415,12 @@ export function createOrganiser(P) {
     if (deleting) {
       const { kind, item } = deleting;
       deleting = null;
-      return kind === "note" ? showNote(item) : handlers[kind].shown();
+      const handler = handlers[kind];
+      return handler.saved ? handler.saved(item, "") : handler.shown();
     }
     const screen = document.querySelector("[data-screen]:not([hidden])");
     const name = screen ? /** @type {HTMLElement} */ (screen).dataset.screen : "";
-    if (name === "organiser-note-edit") {
-      dropDraft("note", editingNote);
-      return editingNote ? showNote(editingNote) : showNotes();
-    }
+    if (name === "organiser-note-edit") return notes.cancel();
     if (name === "organiser-contact-edit") return contacts.cancel();
     if (name === "organiser-appointment-edit") return appointments.cancel();
     return home();
@@ -526,36 +441,30 @@ export function createOrganiser(P) {
     entering,
     sealReminder,
   };
+  const notes = createOrganiserNotes(shared);
   const contacts = createOrganiserContacts(shared);
   const appointments = createOrganiserAppointments(shared);
   /** @type {Record<string, KindHandler>} */
-  const handlers = { note: noteHandler, contact: contacts.handler, appointment: appointments.handler };
-
-  byId("organiser-note-form").addEventListener("submit", onNote);
-  byId("organiser-note-input").addEventListener("input", (event) => {
-    keepDraft("note", editingNote, { text: /** @type {HTMLTextAreaElement} */ (event.target).value });
-  });
+  const handlers = { note: notes.handler, contact: contacts.handler, appointment: appointments.handler };
 
   return {
     screens: [
-      "organiser", "organiser-notes", "organiser-note", "organiser-note-edit", "organiser-delete", "organiser-conflict",
-      ...contacts.screens, ...appointments.screens,
+      "organiser", "organiser-delete", "organiser-conflict",
+      ...notes.screens, ...contacts.screens, ...appointments.screens,
     ],
     enter: {
       organiser: home,
-      "organiser-notes": () => entering(() => showNotes()),
+      ...notes.enter,
       ...contacts.enter,
       ...appointments.enter,
     },
     actions: {
-      "organiser-note-new": () => editNote(null),
-      "organiser-note-change": () => currentNote && editNote(currentNote),
-      "organiser-note-delete": () => currentNote && askDelete("note", currentNote),
       "organiser-delete-yes": confirmDelete,
       "organiser-cancel": cancel,
       "organiser-keep-both": () => resolve("both"),
       "organiser-keep-mine": () => resolve("mine"),
       "organiser-keep-theirs": () => resolve("theirs"),
+      ...notes.actions,
       ...contacts.actions,
       ...appointments.actions,
     },
@@ -564,13 +473,12 @@ export function createOrganiser(P) {
       loaded = false;
       unreadable = 0;
       drafts.clear();
-      currentNote = null;
-      editingNote = null;
       deleting = null;
       conflict = null;
-      for (const id of ["organiser-note-list", "organiser-note-text", "organiser-delete-what", "organiser-conflict-mine", "organiser-conflict-theirs"]) {
+      for (const id of ["organiser-delete-what", "organiser-conflict-mine", "organiser-conflict-theirs"]) {
         byId(id).replaceChildren();
       }
+      notes.wipe();
       contacts.wipe();
       appointments.wipe();
     },
