@@ -135,3 +135,47 @@ def test_the_pages_calendar_file_reads_as_the_clis_does() -> None:
     assert str(calendar["prodid"]) == "-//Coffre//Carnet//FR"
     [event] = [e for e in calendar.walk("VEVENT") if str(e["uid"]).startswith("a")]
     assert int(event["sequence"]) == 1
+
+
+SEAL_SCRIPT = """
+import sodium from "libsodium-wrappers-sumo";
+import { createOrganiser } from "%s";
+await sodium.ready;
+const org = createOrganiser(sodium);
+const input = JSON.parse(await new Promise((done) => {
+  let text = "";
+  process.stdin.on("data", (chunk) => (text += chunk));
+  process.stdin.on("end", () => done(text));
+}));
+const itemId = org.newItemId();
+const data = org.sealItem({ item: input.item, ownerId: input.owner, itemId,
+  boxPublic: sodium.from_hex(input.box_public), signSeed: sodium.from_hex(input.sign_seed) });
+process.stdout.write(JSON.stringify({ id: itemId,
+  ciphertext: sodium.to_base64(data, sodium.base64_variants.URLSAFE_NO_PADDING) }));
+"""
+
+
+def test_an_item_the_page_wrote_is_in_the_clis_export(api: TestClient, tmp_path: Path) -> None:
+    """The page's module seals an appointment (random key, its own nonce and header);
+    the server keeps it; the CLI's export opens it and puts it in the calendar."""
+    person = make_person(api)
+    owner = account_id(api, person)
+    body = run_module(
+        "crypto-organiser.js",
+        SEAL_SCRIPT,
+        {
+            "item": APPOINTMENT,
+            "owner": owner,
+            "box_public": person.keys.box_public.hex(),
+            "sign_seed": person.keys.sign_seed.hex(),
+        },
+    )
+    assert api.post(ITEMS, json=body, headers=person.headers).status_code == 201
+    client = CoffreClient("http://testserver", http=api, token=person.token)  # type: ignore[arg-type]
+    dest = tmp_path / "coffre.zip"
+    export_vault(client, person.keys, dest)
+    with zipfile.ZipFile(dest) as archive:
+        organiser = json.loads(archive.read("organiser.json"))
+        ics = archive.read("rendez-vous.ics")
+    assert organiser["items"][0]["item"] == APPOINTMENT and organiser["unreadable"] == []
+    assert set(_events(ics)) == {f"{body['id']}@organiser.coffre"}
