@@ -13,9 +13,7 @@ def organiser_strings(_: Callable[[str], str]) -> dict[str, str]:
     return {
         # Saving, and what is never lost.
         "organiser_saved": _("C'est enregistré."),
-        "organiser_not_saved": _(
-            "Ce n'est pas enregistré : {why} Votre texte est toujours là. Réessayez."
-        ),
+        "organiser_not_saved": _("Ce n'est pas enregistré : {why} Votre texte est toujours là."),
         "organiser_draft_back": _("Votre texte pas encore enregistré est revenu."),
         "organiser_unreadable": _("Une partie de votre carnet ne s'ouvre pas. Le reste est là."),
         "organiser_change": _("Modifier"),
