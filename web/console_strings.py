@@ -183,6 +183,11 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "relay.expired": _("Orientation expirée sans réponse"),
             "relay.closed": _("Orientation close"),
             "relay.returned": _("Retour du service au ou à la référent·e"),
+            # Reminders (issue 19, docs/REMINDERS.md).
+            "reminder.own": _("Rappel de la personne envoyé"),
+            "reminder.document_expiring": _("Rappel envoyé : document bientôt à sa date de fin"),
+            "reminder.grant_ending": _("Rappel envoyé : partage bientôt fini"),
+            "reminder.request_waiting": _("Rappel envoyé : demande en attente de réponse"),
             "audit.console": _("Lecture de cette console"),
         },
         "outcomes": {
