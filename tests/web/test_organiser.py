@@ -427,13 +427,21 @@ def test_the_full_export_carries_the_carnet(
     expect(save).to_be_visible(timeout=30_000)
     _, raw = download(page, save)
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        names = archive.namelist()
-        organiser = next(n for n in names if n.endswith(".json") and "organiser" in n)
-        calendar = next(n for n in names if n.endswith(".ics"))
-        carnet = archive.read(organiser).decode("utf-8")
-        ics = archive.read(calendar).decode("utf-8")
-    assert "Apporter la quittance de loyer" in carnet
-    assert "BEGIN:VEVENT" in ics and "CCAS de Clermont" in ics.replace("\r\n ", "")
+        carnet = json.loads(archive.read("organiser.json"))
+        ics = archive.read("rendez-vous.ics").decode("utf-8")
+    # Everything written in the page, opened, beside its id and version.
+    items = {entry["item"]["kind"]: entry["item"] for entry in carnet["items"]}
+    assert carnet["unreadable"] == []
+    assert items["note"]["text"] == NOTE
+    appointment = items["appointment"]
+    starts = datetime.combine(day, time(14, 30), PARIS).astimezone(UTC)
+    assert appointment["starts_at"] == starts.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert appointment["place"] == PLACE and appointment["with_whom"] == WITH
+    # The calendar has the appointment at its time, with its place.
+    unfolded = ics.replace("\r\n ", "")
+    assert unfolded.count("BEGIN:VEVENT") == 1
+    assert f"DTSTART:{starts.strftime('%Y%m%dT%H%M%SZ')}" in unfolded
+    assert "CCAS de Clermont" in unfolded
 
 
 def test_a_reminder_refused_when_an_appointment_is_changed_is_said_and_the_change_kept(
