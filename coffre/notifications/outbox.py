@@ -119,6 +119,10 @@ class Outbox:
     def dispatch(self) -> int:
         """Turn the oldest undispatched notifications into deliveries (one batch)."""
         now = self._clock.now()
+        with self._db.unit_of_work() as db:
+            # A read first: most runs find nothing, and take no write lock for it.
+            if not repo.any_undispatched(db):
+                return 0
         with self._db.unit_of_work(write=True) as db:
             rows = repo.undispatched(db, self._batch)
             if not rows:
@@ -183,6 +187,9 @@ class Outbox:
     # -- claiming, sending, recording --------------------------------------------------
     def _claim(self) -> list[_Claim]:
         now = self._clock.now()
+        with self._db.unit_of_work() as db:
+            if not repo.any_due(db, now):
+                return []
         with self._db.unit_of_work(write=True) as db:
             candidates = repo.select_due(db, now, self._batch)
             statement = (
@@ -202,9 +209,13 @@ class Outbox:
 
     def _prepare(self, claims: list[_Claim], report: Report) -> list[_Ready]:
         """The target and text of each claimed delivery, read in one short unit of work;
-        a delivery without a target any more ends here, one now in quiet hours waits."""
+        a delivery without a target any more ends, one now in quiet hours waits (both
+        written afterwards in a unit of work of their own that writes first: SQLite
+        refuses a read-then-write transaction when another writer committed between)."""
         now = self._clock.now()
         ready: list[_Ready] = []
+        ended: list[tuple[_Claim, str]] = []
+        waiting: list[tuple[_Claim, datetime]] = []
         with self._db.unit_of_work() as db:
             ids = [claim.id for claim in claims]
             rows = {d.id: d for d in db.scalars(select(Delivery).where(Delivery.id.in_(ids)))}
@@ -215,21 +226,30 @@ class Outbox:
                     continue
                 recipient = recipients.get(delivery.account_id)
                 if recipient is None:
-                    self._finish(db, claim, repo.FAILED, "account_gone", now, report)
+                    ended.append((claim, "account_gone"))
                     continue
                 prefs = recipient.prefs
                 wait = preferences.quiet_until(prefs, now)
                 if wait is not None:
-                    self._postpone(db, claim, wait, now)
-                    report.count("quiet")
+                    waiting.append((claim, wait))
                     continue
                 target = self._target(db, recipient, delivery)
                 if target is None:
-                    self._finish(db, claim, repo.FAILED, "turned_off", now, report)
+                    ended.append((claim, "turned_off"))
                     continue
                 text = text_for(delivery.kind, prefs.language, delivery.count)
                 message = Outgoing(key=delivery.key, title=text.title, body=text.body, url="/")
                 ready.append(_Ready(claim, target, message, prefs))
+        if ended or waiting:
+            with self._db.unit_of_work(write=True) as db:
+                for claim, reason in ended:
+                    if self._update(db, claim, repo.FAILED, reason, now, {}):
+                        report.count(repo.FAILED)
+                for claim, until in waiting:
+                    # Not an attempt: the claim's count is given back.
+                    values = {"next_attempt_at": until, "attempts": claim.attempts - 1}
+                    if self._update(db, claim, repo.PENDING, "quiet_hours", now, values):
+                        report.count("quiet")
         return ready
 
     def _target(self, db: DbSession, recipient: repo.Recipient, delivery: Delivery) -> str | None:
@@ -298,23 +318,6 @@ class Outbox:
             wait = max(wait, timedelta(seconds=min(sent.retry_after_seconds, 86400)))
         at = now + wait
         return preferences.quiet_until(ready.prefs, at) or at
-
-    def _finish(
-        self, db: DbSession, claim: _Claim, state: str, reason: str, now: datetime, report: Report
-    ) -> None:
-        if self._update(db, claim, state, reason, now, {}):
-            report.count(state)
-
-    def _postpone(self, db: DbSession, claim: _Claim, until: datetime, now: datetime) -> None:
-        # Not an attempt: the claim's count is given back.
-        self._update(
-            db,
-            claim,
-            repo.PENDING,
-            "quiet_hours",
-            now,
-            {"next_attempt_at": until, "attempts": claim.attempts - 1},
-        )
 
     @staticmethod
     def _update(

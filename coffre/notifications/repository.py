@@ -102,6 +102,15 @@ def recipients(db: DbSession, account_ids: Iterable[str]) -> dict[str, Recipient
     return found
 
 
+def any_undispatched(db: DbSession) -> bool:
+    found = db.scalar(select(Notification.id).where(Notification.dispatched_at.is_(None)).limit(1))
+    return found is not None
+
+
+def any_due(db: DbSession, now: datetime) -> bool:
+    return db.scalar(select(Delivery.id).where(due(now)).limit(1)) is not None
+
+
 def undispatched(db: DbSession, limit: int) -> Sequence[Any]:
     """The oldest notifications not yet turned into deliveries (PostgreSQL: rows another
     deliverer is dispatching are skipped, not waited for)."""

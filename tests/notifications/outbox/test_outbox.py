@@ -229,10 +229,18 @@ def test_twenty_deliverers_at_once_send_each_delivery_exactly_once(
     reach_api: TestClient, push_endpoint: PushEndpoint, sms_provider: SmsProvider
 ) -> None:
     amina = person(reach_api)
-    phones = [subscribe(reach_api, amina, push_endpoint, f"Téléphone {i}") for i in range(2)]
+    phones = [subscribe(reach_api, amina, push_endpoint, f"Téléphone {i}") for i in range(3)]
     choose(reach_api, amina, sms=True)
-    tell(reach_api, amina, n=10)  # 10 notifications x (2 devices + SMS) = 30 deliveries
+    tell(reach_api, amina, n=10)  # 10 notifications x (3 devices + SMS) = 40 deliveries
     outbox = coffre_of(reach_api).outbox
+    assert outbox.dispatch() == 10
+    # One device is removed before they leave: its 10 deliveries end, unsent.
+    [_, _, removed] = reach_api.get(
+        "/api/v1/notifications/push-subscriptions", headers=amina.headers
+    ).json()["subscriptions"]
+    reach_api.delete(
+        f"/api/v1/notifications/push-subscriptions/{removed['id']}", headers=amina.headers
+    )
     start = threading.Barrier(20)
     errors: list[BaseException] = []
 
@@ -252,7 +260,8 @@ def test_twenty_deliverers_at_once_send_each_delivery_exactly_once(
 
     assert errors == []
     rows = deliveries(reach_api)
-    assert len(rows) == 30 and {d.state for d in rows} == {"sent"}
+    assert Counter(d.state for d in rows) == {"sent": 30, "failed": 10}
+    assert {d.reason for d in rows if d.state == "failed"} == {"turned_off"}
     assert {d.attempts for d in rows} == {1}
     topics = Counter(
         m.headers["topic"] for phone in phones for m in push_endpoint.messages_for(phone)
