@@ -214,13 +214,23 @@ def database_url(backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
             copies.give_back(url)
 
 
+@pytest.fixture(scope="session")
+def vapid_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the apps of the tests keep their Web Push key (made at the first app's start),
+    instead of the repository's var/."""
+    return tmp_path_factory.mktemp("vapid") / "vapid.pem"
+
+
 @pytest.fixture
-def settings(backend: str, database_url: str, request: pytest.FixtureRequest) -> Iterator[Settings]:
+def settings(
+    backend: str, database_url: str, vapid_key_file: Path, request: pytest.FixtureRequest
+) -> Iterator[Settings]:
     common = {
         "environment": "test",
         "secret_key": secrets.token_urlsafe(40),
         "database_url": database_url,
         "max_document_bytes": 8 * 1024 * 1024,
+        "push_vapid_key_file": vapid_key_file,
     }
     if backend.endswith("local"):
         objects = request.getfixturevalue("data_dir") / "objects"
