@@ -19,11 +19,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select, text
 
+from api.app import create_app
+from coffre.accounts.models import Account
+from coffre.container import Coffre
+from coffre.notifications import preferences
+from coffre.notifications.models import Delivery
+from coffre.notifications.service import Kind, notify
 from coffre.settings import Settings
+from tests.factories import make_person
+from tests.notifications.servers import sms_provider  # noqa: F401 - fixture
 from tests.servers.pools import DatabaseCopies
 
+NOTIFICATIONS = 20
+PHONE = "0612345678"
 # A worker silent this long is taken for dead (heartbeat every second).
 STALLED_SECONDS = 3
 COFFRE = Path(sys.executable).parent / "coffre"
@@ -135,3 +146,38 @@ def wait_until(condition: object, timeout: float, what: str) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"not within {timeout} s: {what}")
+
+
+def person_on_sms(settings: Settings) -> str:
+    """A person whose login is a mobile number and who chose SMS; their account id."""
+    with TestClient(create_app(settings)) as api:
+        person = make_person(api, login=PHONE)
+    coffre = Coffre.build(settings)
+    try:
+        with coffre.db.unit_of_work() as db:
+            account = db.scalars(select(Account).where(Account.login == person.login)).one()
+            prefs = preferences.with_changes(preferences.get(db, account.id), sms=True)
+            preferences.save(db, account.id, prefs, coffre.clock.now())
+            return account.id
+    finally:
+        coffre.close()
+
+
+def notify_many(settings: Settings, account_id: str, count: int) -> None:
+    coffre = Coffre.build(settings)
+    try:
+        with coffre.db.unit_of_work() as db:
+            for _ in range(count):
+                notify(db, account_id, Kind.DOCUMENT_PULLED, {}, coffre.clock.now())
+    finally:
+        coffre.close()
+
+
+def deliveries_of(settings: Settings) -> list[tuple[str, str, int]]:
+    coffre = Coffre.build(settings)
+    try:
+        with coffre.db.unit_of_work() as db:
+            rows = db.execute(select(Delivery.key, Delivery.state, Delivery.attempts)).all()
+            return [(row.key, row.state, row.attempts) for row in rows]
+    finally:
+        coffre.close()

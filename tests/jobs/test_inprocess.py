@@ -22,6 +22,8 @@ from coffre.jobs.inprocess import run_jobs
 from coffre.jobs.registry import Job, jobs
 from coffre.settings import Settings
 from tests.factories import make_person
+from tests.jobs.conftest import NOTIFICATIONS, deliveries_of, notify_many, person_on_sms
+from tests.notifications.servers import SmsProvider
 from tests.servers.ports import free_port
 
 
@@ -137,3 +139,20 @@ def test_a_failing_job_is_logged_without_secrets_and_the_others_keep_running(
     assert all(r.getMessage().endswith("database_unavailable") for r in deferred)
     assert password not in caplog.text
     assert len(runs) == 2  # the other jobs kept their own schedule
+
+
+def test_the_app_delivers_notifications_itself(
+    settings: Settings, sms_provider: SmsProvider
+) -> None:
+    """The README's first command alone (COFFRE_JOBS=inprocess): the server's own loop
+    sends the outbox's messages, each once."""
+    alone = settings.model_copy(
+        update={**sms_provider.settings(), "notifications_deliver_seconds": 5}
+    )
+    account_id = person_on_sms(alone)
+    with TestClient(create_app(alone)):
+        notify_many(alone, account_id, NOTIFICATIONS)
+        assert _wait_for(lambda: len(sms_provider.messages) >= NOTIFICATIONS, 20)
+        assert _wait_for(lambda: {s for _, s, _ in deliveries_of(alone)} == {"sent"})
+    tags = [str(message.body["tag"]) for message in sms_provider.messages]
+    assert sorted(tags) == sorted(key for key, _, _ in deliveries_of(alone))

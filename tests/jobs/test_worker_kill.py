@@ -11,60 +11,22 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
-from api.app import create_app
-from coffre.accounts.models import Account
-from coffre.container import Coffre
-from coffre.notifications import preferences
-from coffre.notifications.models import Delivery
-from coffre.notifications.service import Kind, notify
 from coffre.settings import Settings
-from tests.factories import make_person
-from tests.jobs.conftest import Workers, queue_rows, wait_until
-from tests.notifications.servers import SmsProvider, sms_provider  # noqa: F401 - fixture
-
-NOTIFICATIONS = 20
-PHONE = "0612345678"
-
-
-def _person_on_sms(settings: Settings) -> str:
-    """A person whose login is a mobile number and who chose SMS; their account id."""
-    with TestClient(create_app(settings)) as api:
-        person = make_person(api, login=PHONE)
-    coffre = Coffre.build(settings)
-    try:
-        with coffre.db.unit_of_work() as db:
-            account = db.scalars(select(Account).where(Account.login == person.login)).one()
-            prefs = preferences.with_changes(preferences.get(db, account.id), sms=True)
-            preferences.save(db, account.id, prefs, coffre.clock.now())
-            return account.id
-    finally:
-        coffre.close()
+from tests.jobs.conftest import (
+    NOTIFICATIONS,
+    Workers,
+    deliveries_of,
+    notify_many,
+    person_on_sms,
+    queue_rows,
+    wait_until,
+)
+from tests.notifications.servers import SmsProvider
 
 
-def _notify(settings: Settings, account_id: str, count: int) -> None:
-    coffre = Coffre.build(settings)
-    try:
-        with coffre.db.unit_of_work() as db:
-            for _ in range(count):
-                notify(db, account_id, Kind.DOCUMENT_PULLED, {}, coffre.clock.now())
-    finally:
-        coffre.close()
-
-
-def _deliveries(settings: Settings) -> list[tuple[str, str, int]]:
-    coffre = Coffre.build(settings)
-    try:
-        with coffre.db.unit_of_work() as db:
-            rows = db.execute(select(Delivery.key, Delivery.state, Delivery.attempts)).all()
-            return [(row.key, row.state, row.attempts) for row in rows]
-    finally:
-        coffre.close()
-
-
-def _waiting_on_deliveries(settings: Settings) -> int:
+def _waiting_ondeliveries_of(settings: Settings) -> int:
     """How many sessions wait for the lock the test holds on the deliveries table."""
     query = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'deliveries'::regclass"
     return _count(settings, query)
@@ -82,7 +44,7 @@ def _count(settings: Settings, query: str, **params: object) -> int:
 
 
 @pytest.fixture
-def sms_settings(queue_settings: Settings, sms_provider: SmsProvider) -> Settings:  # noqa: F811
+def sms_settings(queue_settings: Settings, sms_provider: SmsProvider) -> Settings:
     # Deliveries every 5 s (the shortest); a claim's lease as short as allowed.
     return queue_settings.model_copy(
         update={**sms_provider.settings(), "notifications_deliver_seconds": 5}
@@ -91,12 +53,12 @@ def sms_settings(queue_settings: Settings, sms_provider: SmsProvider) -> Setting
 
 def test_a_worker_killed_mid_job_loses_nothing_and_sends_nothing_twice(
     sms_settings: Settings,
-    sms_provider: SmsProvider,  # noqa: F811
+    sms_provider: SmsProvider,
     workers: Workers,
 ) -> None:
     workers.settings = sms_settings
-    account_id = _person_on_sms(sms_settings)
-    _notify(sms_settings, account_id, NOTIFICATIONS)
+    account_id = person_on_sms(sms_settings)
+    notify_many(sms_settings, account_id, NOTIFICATIONS)
 
     engine = create_engine(sms_settings.database_url)
     holder = engine.connect()
@@ -105,7 +67,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_sends_nothing_twice(
         # reads the 20 notifications and waits there to write their deliveries.
         holder.execute(text("LOCK TABLE deliveries IN SHARE MODE"))
         first = workers.start()
-        wait_until(lambda: _waiting_on_deliveries(sms_settings) >= 1, 30, "the job mid-way")
+        wait_until(lambda: _waiting_ondeliveries_of(sms_settings) >= 1, 30, "the job mid-way")
         assert _running(sms_settings, "notifications.deliver") == 1
         second = workers.start()
         wait_until(
@@ -127,9 +89,9 @@ def test_a_worker_killed_mid_job_loses_nothing_and_sends_nothing_twice(
     # job back in the queue, and delivers every notification, once.
     wait_until(lambda: len(sms_provider.messages) >= NOTIFICATIONS, 30, "every SMS sent")
     wait_until(
-        lambda: all(state == "sent" for _, state, _ in _deliveries(sms_settings)), 10, "recorded"
+        lambda: all(state == "sent" for _, state, _ in deliveries_of(sms_settings)), 10, "recorded"
     )
-    deliveries = _deliveries(sms_settings)
+    deliveries = deliveries_of(sms_settings)
     assert len(deliveries) == NOTIFICATIONS
     assert all(attempts == 1 for _, _, attempts in deliveries)
     tags = Counter(str(message.body["tag"]) for message in sms_provider.messages)
@@ -142,7 +104,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_sends_nothing_twice(
 
 def test_a_worker_killed_while_sending_loses_nothing_once_its_claims_lapse(
     sms_settings: Settings,
-    sms_provider: SmsProvider,  # noqa: F811
+    sms_provider: SmsProvider,
     workers: Workers,
 ) -> None:
     """Killed with messages in flight: the provider may have taken some of them while
@@ -153,8 +115,8 @@ def test_a_worker_killed_while_sending_loses_nothing_once_its_claims_lapse(
     lease = 30  # the shortest the settings allow
     settings = sms_settings.model_copy(update={"notifications_lease_seconds": lease})
     workers.settings = settings
-    account_id = _person_on_sms(settings)
-    _notify(settings, account_id, NOTIFICATIONS)
+    account_id = person_on_sms(settings)
+    notify_many(settings, account_id, NOTIFICATIONS)
     sms_provider.slow(2.0)
     first = workers.start()
     wait_until(lambda: sms_provider.received >= 1, 30, "the first sends in flight")
@@ -169,13 +131,13 @@ def test_a_worker_killed_while_sending_loses_nothing_once_its_claims_lapse(
     wait_until(
         lambda: (
             {str(m.body["tag"]) for m in sms_provider.messages}
-            == {key for key, _, _ in _deliveries(settings)}
-            and all(state == "sent" for _, state, _ in _deliveries(settings))
+            == {key for key, _, _ in deliveries_of(settings)}
+            and all(state == "sent" for _, state, _ in deliveries_of(settings))
         ),
         lease + 30,
         "every message sent after the lease",
     )
-    deliveries = _deliveries(settings)
+    deliveries = deliveries_of(settings)
     assert len(deliveries) == NOTIFICATIONS
     tags = Counter(str(message.body["tag"]) for message in sms_provider.messages)
     twice = [tag for tag, count in tags.items() if count > 1]
@@ -186,10 +148,10 @@ def test_a_worker_killed_while_sending_loses_nothing_once_its_claims_lapse(
 
 def test_two_workers_deliver_each_notification_once(
     sms_settings: Settings,
-    sms_provider: SmsProvider,  # noqa: F811
+    sms_provider: SmsProvider,
     workers: Workers,
 ) -> None:
-    account_id = _person_on_sms(sms_settings)
+    account_id = person_on_sms(sms_settings)
     workers.settings = sms_settings
     one, two = workers.start(), workers.start()
     wait_until(
@@ -199,12 +161,12 @@ def test_two_workers_deliver_each_notification_once(
     )
     # Written while both run, in four batches: either worker's turn may take any.
     for _ in range(4):
-        _notify(sms_settings, account_id, NOTIFICATIONS // 4)
+        notify_many(sms_settings, account_id, NOTIFICATIONS // 4)
     wait_until(lambda: len(sms_provider.messages) >= NOTIFICATIONS, 30, "every SMS sent")
     wait_until(
-        lambda: all(state == "sent" for _, state, _ in _deliveries(sms_settings)), 10, "recorded"
+        lambda: all(state == "sent" for _, state, _ in deliveries_of(sms_settings)), 10, "recorded"
     )
-    deliveries = _deliveries(sms_settings)
+    deliveries = deliveries_of(sms_settings)
     tags = Counter(str(message.body["tag"]) for message in sms_provider.messages)
     assert len(deliveries) == NOTIFICATIONS
     assert set(tags) == {key for key, _, _ in deliveries}
