@@ -97,7 +97,10 @@ def alerts_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Le {date} à {time} : « {document} » ne sera plus valable le {until}. "
             "Pensez à le refaire."
         ),
-        "notice_expiring_doc": _("un de vos papiers"),
+        "notice_expiring_other": _(
+            "Le {date} à {time} : un de vos papiers ne sera plus valable le {until}. "
+            "Pensez à le refaire."
+        ),
         "notice_grant_ending": _(
             "Le {date} à {time} : un de vos partages finit le {until}. "
             "Vous le voyez dans « Partages »."

@@ -290,6 +290,26 @@ def test_the_person_chooses_hours_and_reminders_nothing_ticked_before_and_sees_w
     assert_accessible(page, "alerts-log")
     screenshot(page, "alerts-log")
 
+    # In "Historique", the reminders the server sends are said in plain words (the page
+    # names what the phone's message could not).
+    with coffre.db.unit_of_work() as db:
+        for kind, data in (
+            (Kind.DOCUMENT_EXPIRING, {"document_id": "1" * 32, "expires_on": "2027-02-01"}),
+            (Kind.GRANT_ENDING, {"grant_id": "2" * 32, "expires_at": "2027-01-20T11:00:00Z"}),
+        ):
+            notify(db, world.person.account_id, kind, data, clock.now())
+    history = go(page, "Historique")
+    notices = history.locator("#notification-list")
+    expect(notices).to_contain_text(
+        "une demande de document attend votre réponse, dans « Partages »."
+    )
+    expect(notices).to_contain_text(
+        "un de vos papiers ne sera plus valable le 01/02/2027. Pensez à le refaire."
+    )
+    expect(notices).to_contain_text(
+        "un de vos partages finit le 20/01/2027. Vous le voyez dans « Partages »."
+    )
+
 
 # -- a professional --------------------------------------------------------------------
 

@@ -106,7 +106,8 @@ export function createNotifications(P) {
       }
       case "document.expiring": {
         const doc = P.documentById(data.document_id);
-        return fill(S.notice_expiring, { ...at, document: doc ? P.docTitle(doc) : S.notice_expiring_doc, until: calendarDay(String(data.expires_on || "")) });
+        const until = calendarDay(String(data.expires_on || ""));
+        return doc ? fill(S.notice_expiring, { ...at, document: P.docTitle(doc), until }) : fill(S.notice_expiring_other, { ...at, until });
       }
       case "grant.ending":
         return fill(S.notice_grant_ending, { ...at, until: day(data.expires_at) });
