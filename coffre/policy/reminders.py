@@ -4,14 +4,14 @@ A person's reminders are theirs alone (the server cannot read them anyway: the t
 is sealed to the person). ``reminders_of`` names whose reminders an actor sees; the
 rules on one reminder, like the list's scope, are built from it. Other roles have no
 reminders of their own (a professional's appointments live in their structure's
-tools): they are refused creating, and see none.
+tools): they are refused creating, and list none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coffre.policy.core import Action, Actor, Role, Rule, Scope
+from coffre.policy.core import ANY_ROLE, Action, Actor, Role, Rule, Scope
 
 
 def reminders_of(actor: Actor) -> str | None:
@@ -28,9 +28,14 @@ def _own(actor: Actor, target: object | None) -> bool:
     return owner is not None and getattr(target, "owner_id", None) == owner
 
 
+def _list(actor: Actor, target: object | None) -> bool:
+    # Anyone may ask; the scope decides what they see (nothing, for a non-person).
+    return actor.role in ANY_ROLE
+
+
 RULES: Mapping[Action, Rule] = {
     Action.REMINDER_CREATE: _create,
-    Action.REMINDER_LIST: _create,
+    Action.REMINDER_LIST: _list,
     Action.REMINDER_MANAGE: _own,
 }
 

@@ -85,10 +85,13 @@ def change(db: DbSession, reminder: Reminder, updated_at: datetime, **values: An
     return _changed(result) == 1
 
 
-def erase_account(db: DbSession, account_id: str) -> None:
+def erase_account(db: DbSession, account_id: str, *, sent_keys: bool = True) -> None:
+    """The account's reminders and their count; its sent keys too unless ``sent_keys``
+    is False (a reset keeps them: a request still waiting is not recalled twice)."""
     db.execute(delete(Reminder).where(Reminder.account_id == account_id))
     db.execute(delete(ReminderCount).where(ReminderCount.account_id == account_id))
-    db.execute(delete(ReminderSent).where(ReminderSent.account_id == account_id))
+    if sent_keys:
+        db.execute(delete(ReminderSent).where(ReminderSent.account_id == account_id))
 
 
 # -- the job -------------------------------------------------------------------------

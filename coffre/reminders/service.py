@@ -35,7 +35,7 @@ from coffre.db.engine import Database
 from coffre.ids import is_valid_id, new_id
 from coffre.notifications import preferences
 from coffre.notifications.service import Kind, notify
-from coffre.policy import Action, Actor, can
+from coffre.policy import Action, Actor, can, scope
 from coffre.reminders import repository, system
 from coffre.reminders.errors import (
     ReminderLimitReached,
@@ -88,11 +88,12 @@ class ReminderService:
 
     # -- the person ------------------------------------------------------------------
     def list(self, actor: Actor) -> Sequence[Reminder]:
-        """The caller's reminders, by due time (``not_allowed`` for non-persons)."""
-        if not can(actor, Action.REMINDER_LIST):
-            raise NotAllowed()
+        """The caller's reminders, by due time (none for other roles: the list's scope)."""
+        owner = scope(actor, Action.REMINDER_LIST)
+        if owner is None:
+            return []
         with self._db.unit_of_work() as db:
-            return repository.of_account(db, actor.account_id)
+            return repository.of_account(db, owner)
 
     def create(self, actor: Actor, new: ReminderInput) -> Reminder:
         if not can(actor, Action.REMINDER_CREATE):
@@ -163,8 +164,8 @@ class ReminderService:
 
     def end_for_reset(self, db: DbSession, account_id: str, now: datetime) -> None:
         """A completed reset's hook: the texts were sealed to the old keys, which are
-        gone; the reminders go with the old vault."""
-        repository.erase_account(db, account_id)
+        gone; the reminders go with the old vault (the keys of what was sent stay)."""
+        repository.erase_account(db, account_id, sent_keys=False)
 
     # -- the job ---------------------------------------------------------------------
     def run(self, now: datetime | None = None) -> RunReport:
