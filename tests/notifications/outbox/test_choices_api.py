@@ -15,6 +15,7 @@ from sqlalchemy import select
 from coffre.audit.models import AuditEntry
 from tests.concurrency import answer, burst
 from tests.notifications.outbox.reach import choose, coffre_of, person, subscribe, tell
+from tests.notifications.outbox.reach import deliveries as deliveries_of
 from tests.notifications.servers import PushEndpoint
 from tests.structures.world import Who, log_in, material
 
@@ -268,3 +269,31 @@ def test_the_delivery_logs_of_the_person_and_of_the_charter_officer(
             for e in db.scalars(select(AuditEntry).where(AuditEntry.action == "audit.console"))
         ]
     assert (world.officer.account_id, "ok") in views and (fatou.account_id, "refused") in views
+
+
+def test_an_erased_persons_devices_and_choices_go_and_nothing_more_leaves(
+    reach_api: TestClient, push_endpoint: PushEndpoint
+) -> None:
+    from coffre.notifications.models import NotificationSettings, PushSubscription
+    from crypto import b64encode
+
+    fatou = person(reach_api)
+    phone = subscribe(reach_api, fatou, push_endpoint)
+    choose(reach_api, fatou, sms=True)
+    tell(reach_api, fatou)
+    coffre = coffre_of(reach_api)
+    coffre.outbox.dispatch()
+    erased = reach_api.request(
+        "DELETE",
+        "/api/v1/me",
+        json={"auth_key": b64encode(fatou.auth_key)},
+        headers=fatou.headers,
+    )
+    assert erased.status_code in (200, 204), erased.text
+    with coffre.db.unit_of_work() as db:
+        assert db.scalars(select(PushSubscription)).all() == []
+        assert db.get(NotificationSettings, fatou.account_id) is None
+    assert coffre.outbox.deliver().claimed == 0
+    assert push_endpoint.messages_for(phone) == []
+    states = {(d.state, d.reason) for d in deliveries_of(reach_api)}
+    assert states == {("failed", "account_gone")}
