@@ -30,9 +30,17 @@ def worker(
     ] = 4,
 ) -> None:
     """Run the background jobs from the job queue until stopped (SIGTERM, Ctrl+C)."""
+    from pydantic import ValidationError
+
     from coffre.settings import Settings
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # Settings that cannot go together (COFFRE_JOBS=worker on SQLite): their sentence.
+        for error in exc.errors():
+            typer.echo(str(error.get("ctx", {}).get("error", error["msg"])), err=True)
+        raise typer.Exit(2) from None
     if settings.is_sqlite:
         typer.echo(REFUSED_SQLITE, err=True)
         raise typer.Exit(2)

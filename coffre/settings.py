@@ -170,7 +170,6 @@ class Settings(BaseSettings):
     # Extra certificate authority to trust for the SMTP server (a private relay).
     smtp_ca_file: Path | None = None
 
-
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:
         if self.environment == "production" and (
@@ -180,6 +179,18 @@ class Settings(BaseSettings):
                 "COFFRE_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production (for example: python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))')."
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_job_workers_on_sqlite(self) -> Settings:
+        # Workers need the job queue in PostgreSQL; an app on SQLite told to leave the
+        # jobs to workers would run them nowhere (docs/JOBS.md).
+        if self.jobs == "worker" and self.is_sqlite:
+            raise ValueError(
+                "COFFRE_JOBS=worker demande PostgreSQL. Avec la base SQLite intégrée, le "
+                "serveur exécute déjà lui-même les tâches de fond : laissez COFFRE_JOBS à "
+                "« inprocess » (la valeur par défaut)."
             )
         return self
 

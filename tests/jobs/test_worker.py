@@ -6,7 +6,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from api.app import create_app
@@ -19,10 +21,10 @@ from tests.factories import make_person
 from tests.jobs.conftest import COFFRE, Workers, queue_rows, wait_until, worker_environment
 
 
-def _run_worker(settings: Settings, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run_worker(settings: Settings, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own command, fixed argv
         [str(COFFRE), "worker"],
-        env=worker_environment(settings),
+        env=worker_environment(settings, **extra),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -31,13 +33,21 @@ def _run_worker(settings: Settings, cwd: Path) -> subprocess.CompletedProcess[st
     )
 
 
-def test_the_worker_refuses_sqlite_saying_the_server_runs_the_jobs(data_dir: Path) -> None:
-    settings = Settings(
-        environment="test", database_url=f"sqlite:///{data_dir}/c.sqlite3", jobs="worker"
-    )
-    done = _run_worker(settings, data_dir)
+@pytest.mark.parametrize("jobs", ["inprocess", "worker"])
+def test_the_worker_refuses_sqlite_saying_the_server_runs_the_jobs(
+    data_dir: Path, jobs: str
+) -> None:
+    settings = Settings(environment="test", database_url=f"sqlite:///{data_dir}/c.sqlite3")
+    done = _run_worker(settings, data_dir, COFFRE_JOBS=jobs)
     assert done.returncode == 2
     assert "le serveur exécute déjà lui-même les tâches de fond" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_settings_refuse_leaving_the_jobs_to_workers_on_sqlite(data_dir: Path) -> None:
+    # The app would run them nowhere: refused when the settings are made, at start-up.
+    with pytest.raises(ValidationError, match="COFFRE_JOBS=worker demande PostgreSQL"):
+        Settings(database_url=f"sqlite:///{data_dir}/c.sqlite3", jobs="worker")
 
 
 def test_the_worker_refuses_when_the_server_runs_the_jobs_itself(
