@@ -28,4 +28,7 @@ CASES = [
     # The vault page's script texts and the professionals' screens (web/page_strings.py).
     Case("GET", "/static/strings/{name}", PUBLIC, ids={"name": "strings_file"}),
     Case("GET", "/static/screens/{name}", PUBLIC, ids={"name": "screens_file"}),
+    # The page as an installed app (web/pages/installed_app.py): manifest, service worker.
+    Case("GET", "/manifest.webmanifest", PUBLIC),
+    Case("GET", "/sw.js", PUBLIC),
 ]
