@@ -487,3 +487,20 @@ def test_a_reminder_refused_when_an_appointment_is_changed_is_said_and_the_chang
     [item] = opened_items(api, world)
     [reminder] = reminders(api, world)
     assert item["place"] == PLACE and item["reminder_id"] == reminder["id"]
+
+
+def test_the_phones_back_button_after_a_save_shows_the_list_not_the_form_again(
+    world: World, page: Page, live_server: str, api: TestClient
+) -> None:
+    log_in_person(page, live_server, world)
+    write_note(page, NOTE).get_by_role("button", name="Enregistrer").click()
+    visible_screen(page, "organiser-note")
+    page.go_back()  # to the form's moment: the notes as they are now
+    notes = visible_screen(page, "organiser-notes")
+    expect(notes.locator("#organiser-note-list li")).to_have_count(1)
+    expect(page.locator('[data-screen="organiser-note-edit"]')).to_be_hidden()
+    page.go_forward()  # the note itself, as it is now
+    expect(visible_screen(page, "organiser-note").locator("#organiser-note-text")).to_have_text(
+        NOTE
+    )
+    assert len(opened_items(api, world)) == 1

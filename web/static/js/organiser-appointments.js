@@ -163,8 +163,11 @@ export function createOrganiserAppointments(O) {
     return node;
   }
 
-  /** @param {string} [status] */
-  function showAppointments(status = "") {
+  /**
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options] show()'s (push: false from the back button)
+   */
+  function showAppointments(status = "", options = {}) {
     const next = upcoming();
     const today = dayKey(new Date());
     const past = O.ofKind("appointment").filter((item) => dayOf(item) < today).sort(byTime).reverse();
@@ -173,7 +176,7 @@ export function createOrganiserAppointments(O) {
       next.length ? el("ul", { className: "cards" }, ...next.map(card)) : el("p", { text: S.organiser_no_appointments }),
       ...(past.length ? [el("h2", { text: S.organiser_past }), el("ul", { className: "cards" }, ...past.map(card))] : []),
     );
-    show("organiser-appointments", { status: notice || status });
+    show("organiser-appointments", { status: notice || status, ...options });
     notice = "";
   }
 
@@ -357,7 +360,13 @@ export function createOrganiserAppointments(O) {
     handler,
     upcoming,
     screens: ["organiser-appointments", "organiser-appointment-edit"],
-    enter: { "organiser-appointments": () => O.entering(() => showAppointments()) },
+    enter: {
+      "organiser-appointments": (/** @type {string} */ status, /** @type {Record<string, unknown>} */ options) =>
+        O.entering(() => showAppointments(status, options)),
+      // Back to the form once left: the list as it is now (a draft comes back from "Ajouter").
+      "organiser-appointment-edit": (/** @type {string} */ status, /** @type {Record<string, unknown>} */ options) =>
+        O.entering(() => showAppointments(status, options)),
+    },
     actions: { "organiser-appointment-new": () => edit(null) },
     cancel() {
       O.dropDraft("appointment", editing);

@@ -127,8 +127,11 @@ export function createOrganiserContacts(O) {
     );
   }
 
-  /** @param {string} [status] */
-  async function showContacts(status = "") {
+  /**
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options] show()'s (push: false from the back button)
+   */
+  async function showContacts(status = "", options = {}) {
     const mine = O.ofKind("contact").sort((a, b) =>
       /** @type {any} */ (a.data).name.localeCompare(/** @type {any} */ (b.data).name, document.documentElement.lang || "fr"),
     );
@@ -137,7 +140,7 @@ export function createOrganiserContacts(O) {
     const pros = await professionals(mine);
     byId("organiser-pro-list").replaceChildren(...pros.map(proCard));
     byId("organiser-pros").hidden = !pros.length;
-    show("organiser-contacts", { status });
+    show("organiser-contacts", { status, ...options });
   }
 
   function form() {
@@ -232,7 +235,13 @@ export function createOrganiserContacts(O) {
   return {
     handler,
     screens: ["organiser-contacts", "organiser-contact-edit"],
-    enter: { "organiser-contacts": () => O.entering(() => void showContacts()) },
+    enter: {
+      "organiser-contacts": (/** @type {string} */ status, /** @type {Record<string, unknown>} */ options) =>
+        O.entering(() => void showContacts(status, options)),
+      // Back to the form once left: the list as it is now (a draft comes back from "Ajouter").
+      "organiser-contact-edit": (/** @type {string} */ status, /** @type {Record<string, unknown>} */ options) =>
+        O.entering(() => void showContacts(status, options)),
+    },
     actions: { "organiser-contact-new": () => edit(null, null) },
     cancel() {
       O.dropDraft("contact", editing);

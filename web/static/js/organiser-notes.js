@@ -23,8 +23,11 @@ export function createOrganiserNotes(O) {
     return line.length > 80 ? `${line.slice(0, 79)}…` : line;
   }
 
-  /** @param {string} [status] */
-  function showNotes(status = "") {
+  /**
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options] show()'s (push: false from the back button)
+   */
+  function showNotes(status = "", options = {}) {
     const notes = ofKind("note").sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
     const list = byId("organiser-note-list");
     if (!notes.length) list.replaceChildren(el("p", { text: S.organiser_no_notes }));
@@ -47,18 +50,19 @@ export function createOrganiserNotes(O) {
         ),
       );
     }
-    show("organiser-notes", { status });
+    show("organiser-notes", { status, ...options });
   }
 
   /**
    * @param {Item} note
    * @param {string} [status]
+   * @param {Record<string, unknown>} [options]
    */
-  function showNote(note, status = "") {
+  function showNote(note, status = "", options = {}) {
     currentNote = note;
     byId("organiser-note-when").textContent = note.updatedAt ? fill(S.organiser_written_on, { date: day(note.updatedAt) }) : "";
     byId("organiser-note-text").textContent = /** @type {NoteData} */ (note.data).text;
-    show("organiser-note", { status });
+    show("organiser-note", { status, ...options });
   }
 
   /**
@@ -107,7 +111,19 @@ export function createOrganiserNotes(O) {
   return {
     handler: noteHandler,
     screens: ["organiser-notes", "organiser-note", "organiser-note-edit"],
-    enter: { "organiser-notes": () => entering(() => showNotes()) },
+    enter: {
+      "organiser-notes": (/** @type {string} */ status, /** @type {Record<string, unknown>} */ options) =>
+        entering(() => showNotes(status, options)),
+      // Back to a note: as it is now (or the list, if it is gone); back to its form once
+      // left: the list (a form shown again after its save would write the note twice).
+      "organiser-note": (/** @type {string} */ status, /** @type {Record<string, unknown>} */ options) =>
+        entering(() => {
+          const fresh = currentNote && ofKind("note").find((item) => item.id === currentNote?.id);
+          return fresh ? showNote(fresh, status, options) : showNotes(status, options);
+        }),
+      "organiser-note-edit": (/** @type {string} */ status, /** @type {Record<string, unknown>} */ options) =>
+        entering(() => showNotes(status, options)),
+    },
     actions: {
       "organiser-note-new": () => editNote(null),
       "organiser-note-change": () => currentNote && editNote(currentNote),

@@ -343,16 +343,19 @@ export function createOrganiser(P) {
 
   // ----------------------------------------------------------------- the carnet
 
-  /** @param {string} [status] */
-  async function home(status = "") {
+  /**
+   * @param {string} [status]
+   * @param {Record<string, unknown>} [options] show()'s (push: false from the back button)
+   */
+  async function home(status = "", options = {}) {
     showError("organiser-error", "");
     try {
       await load();
     } catch (error) {
-      show("organiser", { status });
+      show("organiser", { status, ...options });
       return showError("organiser-error", messageFor(error, S.network_error));
     }
-    show("organiser", { status: status || (unreadable ? S.organiser_unreadable : "") });
+    show("organiser", { status: status || (unreadable ? S.organiser_unreadable : ""), ...options });
   }
 
   /**
@@ -454,6 +457,10 @@ export function createOrganiser(P) {
     ],
     enter: {
       organiser: home,
+      // Back (or forward) to a screen of a past moment (a delete asked, two texts): the
+      // carnet as it is now, not that moment again.
+      "organiser-delete": (/** @type {string} */ status, /** @type {Record<string, unknown>} */ options) => home(status, options),
+      "organiser-conflict": (/** @type {string} */ status, /** @type {Record<string, unknown>} */ options) => home(status, options),
       ...notes.enter,
       ...contacts.enter,
       ...appointments.enter,
