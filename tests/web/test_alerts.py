@@ -382,6 +382,17 @@ def test_a_person_whose_login_is_a_phone_number_chooses_sms_and_reads_what_the_p
     phone = visible_screen(page, "alerts-phone")
     expect(phone).to_contain_text("Jamais le nom d'un document. Jamais le nom d'une personne.")
     assert_accessible(page, "alerts-phone")
+    # This browser refuses notifications (as a person may have): the page says so and
+    # where to change it, and offers nothing that cannot work.
+    expect(phone.locator("#alerts-phone-state")).to_have_text("Sur ce téléphone : non.")
+    phone.get_by_role("button", name="Recevoir les messages sur ce téléphone").click()
+    expect(phone.locator("#alerts-phone-state")).to_have_text(
+        "Sur ce téléphone : non. Le téléphone refuse les messages de Coffre. Vous pouvez "
+        "changer cela dans les réglages du navigateur."
+    )
+    expect(
+        phone.get_by_role("button", name="Recevoir les messages sur ce téléphone")
+    ).to_be_hidden()
     phone.get_by_role("button", name="Retour").click()
 
     visible_screen(page, "alerts").get_by_role("button", name="Par SMS").click()
