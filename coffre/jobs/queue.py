@@ -13,7 +13,7 @@ jobs in ``coffre worker`` processes, as many as the operator starts.
   claim their rows themselves (coffre/jobs/registry.py): the lock saves work, it is
   not what keeps a thing from being done twice.
 - A failed run is retried with exponential back-off (2, 4, 8, 16 s), then left
-  failed in the queue for the operator; its next periodic turn runs it anew.
+  failed in the queue for the operator; the job's next periodic run starts anew.
 - A worker killed mid-job (SIGKILL, a crash, a lost machine) stops sending its
   heartbeat; after COFFRE_JOBS_STALLED_SECONDS every other worker's watch (``watch``)
   puts the job it was running back in the queue, and one of them runs it.
@@ -38,8 +38,9 @@ from coffre.jobs.registry import Job, jobs
 log = logging.getLogger(__name__)
 
 QUEUE = "coffre"
-# 2, 4, 8, 16 s between the attempts (procrastinate waits exponential_wait ** attempt).
-RETRY = RetryStrategy(max_attempts=5, exponential_wait=2)
+# A failed run is tried again after 2, 4, 8 then 16 s (procrastinate waits
+# exponential_wait ** (attempts + 1)); after the fourth retry it stays failed.
+RETRY = RetryStrategy(max_attempts=4, exponential_wait=2)
 # Run once when a worker starts (as the in-process loop does, coffre/jobs/inprocess.py).
 AT_START = ("audit.checkpoint",)
 # How many jobs one worker runs at once (each on a thread): a slow one (the doctor)

@@ -4,6 +4,7 @@ run by several worker processes without doing anything twice (coffre/jobs/queue.
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from sqlalchemy import select
 from api.app import create_app
 from coffre.audit.models import AuditCheckpoint, AuditHead
 from coffre.container import Coffre
-from coffre.jobs.queue import cron_for
+from coffre.errors import Unavailable
+from coffre.jobs.queue import cron_for, make_app
 from coffre.jobs.registry import jobs
 from coffre.settings import Settings
 from tests.factories import make_person
@@ -67,6 +69,34 @@ def test_every_interval_becomes_a_cron_line_never_running_less_often() -> None:
     assert cron_for(3600) == "0 */1 * * *"
     assert cron_for(7 * 3600) == "0 */6 * * *"
     assert cron_for(86400 * 2) == "0 0 * * *"
+
+
+def test_each_job_is_a_periodic_task_run_once_at_a_time_and_retried_with_back_off(
+    queue_settings: Settings,
+) -> None:
+    coffre = Coffre.build(queue_settings)
+    try:
+        app = make_app(coffre)  # no connection is opened
+        registry = jobs(coffre)
+        periodic = {
+            task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()
+        }
+        assert periodic == {job.name: cron_for(job.every_seconds) for job in registry}
+        for job in registry:
+            task = app.tasks[job.name]
+            assert (task.queue, task.lock, task.queueing_lock) == ("coffre", job.name, None)
+            assert task.retry_strategy is not None
+            waits: list[int | None] = []
+            for attempts in range(6):
+                run = task.configure(task_kwargs={"timestamp": 0}).job.evolve(attempts=attempts)
+                decision = task.retry_strategy.get_retry_decision(exception=Unavailable(), job=run)
+                if decision is None or decision.retry_at is None:
+                    waits.append(None)
+                else:
+                    waits.append(round((decision.retry_at - datetime.now(UTC)).total_seconds()))
+            assert waits == [2, 4, 8, 16, None, None]
+    finally:
+        coffre.close()
 
 
 def _checkpoints(coffre: Coffre) -> list[int]:
