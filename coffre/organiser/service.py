@@ -122,7 +122,8 @@ class OrganiserService:
         """Replace an item's ciphertext if it is still at ``version`` (the one read)."""
         data = _check_ciphertext(ciphertext)
         now = self._clock.now()
-        with self._db.unit_of_work() as db:
+        # write=True: it reads, then writes (SQLite: BEGIN IMMEDIATE, no lock upgrade).
+        with self._db.unit_of_work(write=True) as db:
             self._own(db, actor, item_id)
             if not 1 <= version <= VERSION_MAX or not repository.change(
                 db, actor.account_id, item_id, version, data, now

@@ -39,12 +39,15 @@ def test_every_associated_data_and_prefix_appears_in_the_spec() -> None:
     assert '"coffre/v1/statement\\n"' in SPEC
     assert '"coffre/v1/fingerprint\\n"' in SPEC
     assert '"coffre/relay-note/v1\\n"' in SPEC  # SPEC §29.3, crypto/relay_note.py
+    assert '"coffre/organiser/v1\\n"' in SPEC  # SPEC §30.3, crypto/organiser.py
+    assert '"coffre/reminder-text/v1\\n"' in SPEC  # SPEC §31.2, crypto/organiser.py
 
 
 def test_every_spec_section_cited_by_the_code_exists() -> None:
     sections = set(re.findall(r"^## (\d+)\. ", SPEC, flags=re.MULTILINE))
-    # v1: 1-16, v2: 17-28, 29: the liaison notes of relays.
-    assert sections == {str(n) for n in range(1, 30)}
+    # v1: 1-16, v2: 17-28, 29: the liaison notes of relays, 30-31: the organiser and
+    # the reminder texts.
+    assert sections == {str(n) for n in range(1, 32)}
     for path in CRYPTO_DIR.rglob("*.py"):
         for cited in re.findall(r"SPEC §(\d+)", path.read_text(encoding="utf-8")):
             assert cited in sections, f"{path.name} cites missing SPEC §{cited}"
