@@ -3,6 +3,7 @@ run by several worker processes without doing anything twice (coffre/jobs/queue.
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,20 @@ def test_the_worker_refuses_sqlite_saying_the_server_runs_the_jobs(
     done = _run_worker(settings, data_dir, COFFRE_JOBS=jobs)
     assert done.returncode == 2
     assert "le serveur exécute déjà lui-même les tâches de fond" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_worker_stops_with_a_sentence_when_the_queue_was_never_migrated(
+    postgres_server: object, queue_settings: Settings, data_dir: Path
+) -> None:
+    name = "unmigrated_" + secrets.token_hex(4)
+    url = postgres_server.create_database(name)  # type: ignore[attr-defined]
+    try:
+        done = _run_worker(queue_settings.model_copy(update={"database_url": url}), data_dir)
+    finally:
+        postgres_server.drop_database(name)  # type: ignore[attr-defined]
+    assert done.returncode == 1
+    assert "Lancez `coffre db upgrade`, puis relancez le worker." in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -155,5 +170,8 @@ def test_two_workers_run_every_periodic_job_each_turn_once(
         assert queue_rows(queue_settings, failed) == [(0,)]
         assert one.poll() is None and two.poll() is None
         assert _checkpoints(coffre) == [first, second]
+        # SIGTERM: each worker finishes what it runs and leaves cleanly.
+        workers.stop_all()
+        assert (one.returncode, two.returncode) == (0, 0)
     finally:
         coffre.close()
