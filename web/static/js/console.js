@@ -8,6 +8,7 @@
 // written to localStorage, sessionStorage or any cookie the page can read; log-out
 // (or inactivity) empties every list and form. Every text comes from the server.
 
+import { createDeliveries } from "./console-deliveries.js";
 import { createLogin } from "./console-login.js";
 import { createReports } from "./console-reports.js";
 import { day, dayKey, dayStart, pageLocale, time } from "./dates.js";
@@ -86,6 +87,7 @@ function wipe() {
   state.structures.clear();
   state.purposes.clear();
   for (const id of ["journal-list", "flags-list"]) byId(id).replaceChildren();
+  deliveries.clear();
   for (const id of ["journal-summary", "flags-summary", "journal-filters", "export-filters", "audit-key", "verify-command"]) {
     byId(id).textContent = "";
   }
@@ -349,6 +351,8 @@ const reports = createReports({
   STRINGS, stallMs: stallMs(CONFIG), state, api, show, showError, setStatus, busy, query, when, day, learn, entryRow, setForm, search, guarded, el,
 });
 
+const deliveries = createDeliveries({ STRINGS, state, api, show, showError, busy, query, when, el });
+
 // Runs a step, and shows its failure (if the session is still there to show it).
 /** @param {() => unknown} step */
 async function guarded(step) {
@@ -378,6 +382,7 @@ function wire() {
     journal: () => show("journal"),
     flags: () => reports.showFlags(),
     export: reports.showExport,
+    deliveries: () => deliveries.showDeliveries(),
   };
   document.addEventListener("click", (event) => {
     const clicked = /** @type {Element} */ (event.target);
