@@ -96,6 +96,7 @@ export function createPersonConsent(ctx) {
       const interrupted = (await contact.interrupts(first)) || (await referent.interrupts()) || (await relays.interrupts());
       if (!interrupted) await ctx.showDocuments(first);
       notifications.refreshCounts();
+      alerts.syncLanguage(); // messages outside the app in the language the person reads
     },
     wipe() {
       charter = null;

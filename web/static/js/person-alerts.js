@@ -99,6 +99,21 @@ export function createAlerts(P) {
     return lines[phone] || S.alerts_phone_off;
   }
 
+  /**
+   * The messages outside the app go in the language the person reads Coffre in: the
+   * page's, sent when the server has another (once the vault is open, and on the summary).
+   * A convenience: a failure is tried again next time.
+   */
+  async function syncLanguage() {
+    const page = document.documentElement.lang || "fr";
+    try {
+      const current = settings || (await load());
+      if (current.language !== page) await save({});
+    } catch {
+      // Tried again at the next opening of the vault.
+    }
+  }
+
   // ------------------------------------------------------------------ the summary
 
   /**
@@ -118,6 +133,7 @@ export function createAlerts(P) {
         const sms = s.sms === null ? S.alerts_sms_unset : s.sms ? S.alerts_sms_on : S.alerts_sms_off;
         lines.push(fill(sms, { phone: spaced(phone) }));
       }
+      if (s.language !== (document.documentElement.lang || "fr")) await syncLanguage();
       lines.push(quietSentence(s, S), fill(S.alerts_language, { language: languageName() }));
       summary.replaceChildren(...lines.map((text) => el("li", { className: "notice", text })));
     }, status, options);
@@ -294,6 +310,7 @@ export function createAlerts(P) {
   }
 
   return {
+    syncLanguage,
     screens: ["alerts", "alerts-phone", "alerts-sms", "alerts-quiet", "alerts-reminders", "alerts-log"],
     enter: {
       alerts: showAlerts,
