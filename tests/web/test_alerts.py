@@ -412,3 +412,19 @@ def test_a_person_whose_login_is_a_phone_number_chooses_sms_and_reads_what_the_p
         "/api/v1/notifications/settings", headers={"Authorization": f"Bearer {token}"}
     ).json()
     assert settings["sms"] is True and "sms" in settings["chosen"]
+
+
+def test_the_messages_follow_the_language_the_person_reads_coffre_in(
+    world: World, page: Page, live_server: str, api: TestClient
+) -> None:
+    headers = world.person.headers
+    moved = api.put("/api/v1/notifications/settings", json={"language": "uk"}, headers=headers)
+    assert moved.status_code == 200 and moved.json()["language"] == "uk"
+    log_in_person(page, live_server, world)  # the page in French
+    language = ""
+    for _ in range(50):
+        language = api.get("/api/v1/notifications/settings", headers=headers).json()["language"]
+        if language == "fr":
+            break
+        page.wait_for_timeout(100)
+    assert language == "fr"
