@@ -55,3 +55,21 @@ test("a save sends only what was answered, with the page's language", () => {
   });
   assert.deepEqual(settingsBody({ email: "a@b.fr", digest: "daily" }), { language: "uk", email: "a@b.fr", email_on: true, digest: "daily" });
 });
+
+test("the delivery log says each delivery in plain words", async () => {
+  const { deliverySentence } = await import("../static/js/alerts-common.js");
+  const S = {
+    alerts_log_line: "Le {date} à {time} : {what}, {channel}. {state}",
+    alerts_log_push: "sur le téléphone", alerts_log_sms: "par SMS", alerts_log_email: "par e-mail", alerts_log_other: "autrement",
+    alerts_log_sent: "Envoyé.", alerts_log_waiting: "Pas encore envoyé.", alerts_log_given_up: "Abandonné.", alerts_log_gone: "Téléphone parti.",
+    alerts_what_reminder: "un rappel", alerts_what_digest: "le résumé du jour", alerts_what_other: "une nouvelle",
+  };
+  const at = "2027-01-15T08:00:00Z";
+  const line = (/** @type {Record<string, string>} */ d) => deliverySentence({ created_at: at, updated_at: at, sent_at: null, ...d }, S);
+  globalThis.document.documentElement.lang = "fr";
+  assert.equal(line({ kind: "reminder.due", channel: "sms", state: "sent", sent_at: at }), "Le 15/01/2027 à 09:00 : un rappel, par SMS. Envoyé.");
+  assert.equal(line({ kind: "digest", channel: "email", state: "pending" }), "Le 15/01/2027 à 09:00 : le résumé du jour, par e-mail. Pas encore envoyé.");
+  assert.equal(line({ kind: "x", channel: "push", state: "sending" }), "Le 15/01/2027 à 09:00 : une nouvelle, sur le téléphone. Pas encore envoyé.");
+  assert.equal(line({ kind: "x", channel: "push", state: "failed", reason: "http_410" }), "Le 15/01/2027 à 09:00 : une nouvelle, sur le téléphone. Téléphone parti.");
+  assert.equal(line({ kind: "x", channel: "sms", state: "given_up", reason: "timeout" }), "Le 15/01/2027 à 09:00 : une nouvelle, par SMS. Abandonné.");
+});

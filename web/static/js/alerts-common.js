@@ -192,7 +192,9 @@ export function deliverySentence(delivery, S) {
     failed: S.alerts_log_given_up,
     gone: S.alerts_log_gone,
   };
-  const state = String(delivery.state || delivery.status || delivery.outcome || "");
+  let state = String(delivery.state || delivery.status || delivery.outcome || "");
+  // A push service that answered 404/410: the phone left (its subscription is removed).
+  if (state === "failed" && delivery.channel === "push" && /^http_(404|410)$/.test(String(delivery.reason || ""))) state = "gone";
   const at = delivery.sent_at || delivery.updated_at || delivery.created_at;
   return fill(S.alerts_log_line, {
     date: day(at),
