@@ -504,3 +504,31 @@ def test_the_phones_back_button_after_a_save_shows_the_list_not_the_form_again(
         NOTE
     )
     assert len(opened_items(api, world)) == 1
+
+
+def test_a_reminder_deleted_elsewhere_is_no_longer_shown_and_ticking_it_again_makes_one(
+    world: World, page: Page, live_server: str, api: TestClient, problems: dict[str, PageProblems]
+) -> None:
+    problems["page"].allow("404 (Not Found)")  # the gone reminder, asked once
+    log_in_person(page, live_server, world)
+    day = datetime.now(PARIS).date() + timedelta(days=10)
+    add_appointment(page, day)
+    [first] = reminders(api, world)
+    # The person deletes it in "Mes rappels" (through the API here).
+    gone = api.delete(f"/api/v1/reminders/{first['id']}", headers=world.person.headers)
+    assert gone.status_code == 204, gone.text
+    screen = carnet_part(page, "Mes rendez-vous", "organiser-appointments")
+    expect(screen.locator("li.card")).to_contain_text(PLACE)
+    expect(screen.locator("li.card")).not_to_contain_text("Rappel la veille")
+    screen.locator("li.card").get_by_role("button", name="Modifier").click()
+    edit = visible_screen(page, "organiser-appointment-edit")
+    expect(edit.get_by_label("Me le rappeler la veille")).not_to_be_checked()
+    edit.get_by_label("Me le rappeler la veille").check()
+    edit.get_by_role("button", name="Enregistrer").click()
+    screen = visible_screen(page, "organiser-appointments")
+    expect(screen.locator("li.card")).to_contain_text("Rappel la veille")
+    expect(page.locator("#status")).to_have_text("C'est enregistré.")
+    [again] = reminders(api, world)
+    [item] = opened_items(api, world)
+    assert again["id"] != first["id"] and item["reminder_id"] == again["id"]
+    assert datetime.fromisoformat(again["due_at"]) == due_the_day_before(day)

@@ -99,6 +99,24 @@ export function createOrganiserAppointments(O) {
   let index = 0;
   /** What the last save has to say besides "Enregistré" (a reminder not changed). */
   let notice = "";
+  /** @type {Set<string> | null} the person's reminders that exist (null: not known) */
+  let reminderIds = null;
+
+  // A reminder the person deleted in "Mes rappels" is no longer shown here (nor ticked on
+  // the form); ticking it again makes a new one (commit).
+  async function lookUpReminders() {
+    try {
+      const answer = await (await api("GET", "/reminders")).json();
+      reminderIds = new Set((answer.items || []).map((/** @type {{id: string}} */ r) => String(r.id)));
+    } catch {
+      reminderIds = null; // said by the appointment itself, as it was saved
+    }
+  }
+
+  /** @param {import("./person-organiser.js").AppointmentData} a */
+  function hasReminder(a) {
+    return Boolean(a.reminder_id) && (!reminderIds || reminderIds.has(String(a.reminder_id)));
+  }
 
   /** @param {string} date */
   function weekday(date) {
@@ -167,7 +185,8 @@ export function createOrganiserAppointments(O) {
    * @param {string} [status]
    * @param {Record<string, unknown>} [options] show()'s (push: false from the back button)
    */
-  function showAppointments(status = "", options = {}) {
+  async function showAppointments(status = "", options = {}) {
+    await lookUpReminders();
     const next = upcoming();
     const today = dayKey(new Date());
     const past = O.ofKind("appointment").filter((item) => dayOf(item) < today).sort(byTime).reverse();
@@ -210,7 +229,7 @@ export function createOrganiserAppointments(O) {
       place: a.place,
       with: a.with_whom,
       note: a.note,
-      remind: Boolean(a.reminder_id),
+      remind: hasReminder(a),
     };
   }
 
@@ -328,8 +347,20 @@ export function createOrganiserAppointments(O) {
     try {
       if (old && due) await api("PUT", `/reminders/${old}`, { json: reminderBody(v, due) });
       else if (old) await deleteReminder(old);
-    } catch {
-      notice = S.organiser_reminder_not_changed;
+    } catch (error) {
+      if (!(due && error instanceof ApiError && error.code === "reminder_not_found")) {
+        notice = S.organiser_reminder_not_changed;
+        return saved;
+      }
+      // Deleted meanwhile (in "Mes rappels"), still wanted here: a new one, kept by the
+      // appointment (written again, at the version just saved).
+      try {
+        const answer = await (await api("POST", "/reminders", { json: reminderBody(v, due) })).json();
+        const data = /** @type {import("./person-organiser.js").AppointmentData} */ (saved.data);
+        saved = await O.write(saved, { ...data, reminder_id: String(answer.id) });
+      } catch {
+        notice = S.organiser_reminder_not_changed;
+      }
     }
     return saved;
   }
@@ -339,7 +370,7 @@ export function createOrganiserAppointments(O) {
     commit,
     describe,
     valuesOf,
-    shown: showAppointments,
+    shown: (status) => void showAppointments(status),
     edit: (existing) => edit(existing),
     async removed(item) {
       const id = dataOf(item).reminder_id;
@@ -371,11 +402,12 @@ export function createOrganiserAppointments(O) {
     cancel() {
       O.dropDraft("appointment", editing);
       editing = null;
-      showAppointments();
+      return showAppointments();
     },
     wipe() {
       editing = null;
       notice = "";
+      reminderIds = null;
       byId("organiser-appointment-list").replaceChildren();
       byId("organiser-appointment-people").replaceChildren();
     },

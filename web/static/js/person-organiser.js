@@ -138,6 +138,13 @@ export function createOrganiser(P) {
     const next = new Map();
     unreadable = 0;
     for (const raw of answer.items || []) {
+      // An item the page already opened, at the same version, is not opened again (200
+      // items take ~0.4 s to open on a laptop, more on a cheap phone): only what changed.
+      const known = items.get(raw.id);
+      if (known && known.version === raw.version) {
+        next.set(raw.id, known);
+        continue;
+      }
       try {
         next.set(raw.id, open(raw));
       } catch {
