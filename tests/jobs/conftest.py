@@ -34,6 +34,9 @@ from tests.notifications.servers import sms_provider  # noqa: F401 - fixture
 from tests.servers.pools import DatabaseCopies
 
 NOTIFICATIONS = 20
+# How long a test waits for what workers do: they answer in seconds, but a loaded test
+# machine (the suite runs beside other work) can take far longer to start a process.
+PATIENCE = 60
 PHONE = "0612345678"
 # A worker silent this long is taken for dead (heartbeat every second).
 STALLED_SECONDS = 3

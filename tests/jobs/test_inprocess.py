@@ -40,7 +40,7 @@ def _head_size(coffre: Coffre) -> int:
         return db.scalars(select(AuditHead.size)).one()
 
 
-def _wait_for(condition: object, timeout: float = 10.0) -> bool:
+def _wait_for(condition: object, timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():  # type: ignore[operator]
@@ -92,7 +92,7 @@ def test_the_registry_jobs_run_again_at_their_interval(
                     for _ in range(2):  # two turns, each signing what came after the last
                         await anyio.to_thread.run_sync(make_person, api)
                         size = _head_size(coffre)
-                        with anyio.fail_after(5):
+                        with anyio.fail_after(30):
                             while _checkpoints(coffre)[1] < size:
                                 await anyio.sleep(0.05)
                     tasks.cancel_scope.cancel()
@@ -118,7 +118,7 @@ def test_a_failing_job_is_logged_without_secrets_and_the_others_keep_running(
     try:
 
         async def main() -> None:
-            with anyio.move_on_after(2.6):
+            with anyio.move_on_after(3.5):
                 await run_jobs(
                     [
                         Job("grants.clean_expired", down.grants.clean_expired, 1),
@@ -134,10 +134,10 @@ def test_a_failing_job_is_logged_without_secrets_and_the_others_keep_running(
         down.close()
         coffre.close()
     deferred = [r for r in caplog.records if "grants.clean_expired" in r.getMessage()]
-    assert len(deferred) == 2  # at 1 s and 2 s, each time deferred, never fatal
+    assert len(deferred) >= 2  # at 1 s, 2 s (, 3 s): each time deferred, never fatal
     assert all(r.getMessage().endswith("database_unavailable") for r in deferred)
     assert password not in caplog.text
-    assert len(runs) == 2  # the other jobs kept their own schedule
+    assert len(runs) >= 2  # the other jobs kept their own schedule
 
 
 def test_the_app_delivers_notifications_itself(
@@ -151,7 +151,7 @@ def test_the_app_delivers_notifications_itself(
     account_id = person_on_sms(alone)
     with TestClient(create_app(alone)):
         notify_many(alone, account_id, NOTIFICATIONS)
-        assert _wait_for(lambda: len(sms_provider.messages) >= NOTIFICATIONS, 20)
+        assert _wait_for(lambda: len(sms_provider.messages) >= NOTIFICATIONS, 60)
         assert _wait_for(lambda: {s for _, s, _ in deliveries_of(alone)} == {"sent"})
     tags = [str(message.body["tag"]) for message in sms_provider.messages]
     assert sorted(tags) == sorted(key for key, _, _ in deliveries_of(alone))

@@ -21,7 +21,14 @@ from coffre.jobs.queue import cron_for, make_app
 from coffre.jobs.registry import jobs
 from coffre.settings import Settings
 from tests.factories import make_person
-from tests.jobs.conftest import COFFRE, Workers, queue_rows, wait_until, worker_environment
+from tests.jobs.conftest import (
+    COFFRE,
+    PATIENCE,
+    Workers,
+    queue_rows,
+    wait_until,
+    worker_environment,
+)
 
 
 def _run_worker(settings: Settings, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
@@ -135,13 +142,13 @@ def test_two_workers_run_every_periodic_job_each_turn_once(
         assert _checkpoints(coffre) == []  # the app (COFFRE_JOBS=worker) signed nothing
         one, two = workers.start(), workers.start()
         # Each worker signs at start: the first signs, the second finds it signed.
-        wait_until(lambda: _checkpoints(coffre) == [first], 30, "the start checkpoint")
+        wait_until(lambda: _checkpoints(coffre) == [first], PATIENCE, "the start checkpoint")
         # Written now: signed at the next periodic turn (every 10 s), once.
         with TestClient(create_app(queue_settings)) as api:
             make_person(api)
         second = _head(coffre)
         assert second > first
-        wait_until(lambda: second in _checkpoints(coffre), 15, "the periodic checkpoint")
+        wait_until(lambda: second in _checkpoints(coffre), PATIENCE, "the periodic checkpoint")
         # Every job's turn deferred once: one row per (job, scheduled time) in the
         # queue's table, whoever deferred it; every job of the registry has turns.
         defers = queue_rows(

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from coffre.settings import Settings
 from tests.jobs.conftest import (
     NOTIFICATIONS,
+    PATIENCE,
     Workers,
     deliveries_of,
     notify_many,
@@ -26,7 +27,7 @@ from tests.jobs.conftest import (
 from tests.notifications.servers import SmsProvider
 
 
-def _waiting_ondeliveries_of(settings: Settings) -> int:
+def _waiting_on_deliveries(settings: Settings) -> int:
     """How many sessions wait for the lock the test holds on the deliveries table."""
     query = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'deliveries'::regclass"
     return _count(settings, query)
@@ -67,14 +68,14 @@ def test_a_worker_killed_mid_job_loses_nothing_and_sends_nothing_twice(
         # reads the 20 notifications and waits there to write their deliveries.
         holder.execute(text("LOCK TABLE deliveries IN SHARE MODE"))
         first = workers.start()
-        wait_until(lambda: _waiting_ondeliveries_of(sms_settings) >= 1, 30, "the job mid-way")
+        wait_until(lambda: _waiting_on_deliveries(sms_settings) >= 1, PATIENCE, "the job mid-way")
         assert _running(sms_settings, "notifications.deliver") == 1
         second = workers.start()
         wait_until(
             lambda: (
                 queue_rows(sms_settings, "SELECT count(*) FROM procrastinate_workers") == [(2,)]
             ),
-            30,
+            PATIENCE,
             "the second worker",
         )
         workers.kill(first)
@@ -87,9 +88,11 @@ def test_a_worker_killed_mid_job_loses_nothing_and_sends_nothing_twice(
     # The second worker takes the killed one for dead (no heartbeat for
     # COFFRE_JOBS_STALLED_SECONDS, 3 s here), puts its
     # job back in the queue, and delivers every notification, once.
-    wait_until(lambda: len(sms_provider.messages) >= NOTIFICATIONS, 30, "every SMS sent")
+    wait_until(lambda: len(sms_provider.messages) >= NOTIFICATIONS, PATIENCE, "every SMS sent")
     wait_until(
-        lambda: all(state == "sent" for _, state, _ in deliveries_of(sms_settings)), 10, "recorded"
+        lambda: all(state == "sent" for _, state, _ in deliveries_of(sms_settings)),
+        PATIENCE,
+        "recorded",
     )
     deliveries = deliveries_of(sms_settings)
     assert len(deliveries) == NOTIFICATIONS
@@ -119,7 +122,7 @@ def test_a_worker_killed_while_sending_loses_nothing_once_its_claims_lapse(
     notify_many(settings, account_id, NOTIFICATIONS)
     sms_provider.slow(2.0)
     first = workers.start()
-    wait_until(lambda: sms_provider.received >= 1, 30, "the first sends in flight")
+    wait_until(lambda: sms_provider.received >= 1, PATIENCE, "the first sends in flight")
     workers.kill(first)
     # Everything the killed worker sent had arrived by now (it sends no more): an upper
     # bound of what was in flight, taken or not by the provider.
@@ -134,7 +137,7 @@ def test_a_worker_killed_while_sending_loses_nothing_once_its_claims_lapse(
             == {key for key, _, _ in deliveries_of(settings)}
             and all(state == "sent" for _, state, _ in deliveries_of(settings))
         ),
-        lease + 30,
+        lease + PATIENCE,
         "every message sent after the lease",
     )
     deliveries = deliveries_of(settings)
@@ -156,15 +159,17 @@ def test_two_workers_deliver_each_notification_once(
     one, two = workers.start(), workers.start()
     wait_until(
         lambda: queue_rows(sms_settings, "SELECT count(*) FROM procrastinate_workers") == [(2,)],
-        30,
+        PATIENCE,
         "both workers",
     )
     # Written while both run, in four batches: either worker's turn may take any.
     for _ in range(4):
         notify_many(sms_settings, account_id, NOTIFICATIONS // 4)
-    wait_until(lambda: len(sms_provider.messages) >= NOTIFICATIONS, 30, "every SMS sent")
+    wait_until(lambda: len(sms_provider.messages) >= NOTIFICATIONS, PATIENCE, "every SMS sent")
     wait_until(
-        lambda: all(state == "sent" for _, state, _ in deliveries_of(sms_settings)), 10, "recorded"
+        lambda: all(state == "sent" for _, state, _ in deliveries_of(sms_settings)),
+        PATIENCE,
+        "recorded",
     )
     deliveries = deliveries_of(sms_settings)
     tags = Counter(str(message.body["tag"]) for message in sms_provider.messages)
