@@ -188,3 +188,39 @@ def test_the_cap_per_person_holds_under_parallel_creations(
         response = http.delete(f"/api/v1/reminders/{items[0]['id']}", headers=headers)
         assert response.status_code == 204
         expected_created = 1
+
+
+def test_a_reminder_deleted_by_20_parallel_calls_is_deleted_and_uncounted_once(
+    http: httpx.Client, clock: FrozenClock
+) -> None:
+    person = person_material(1)
+    assert http.post("/api/v1/accounts", json=person.signup_body).status_code == 201
+    login = http.post(
+        "/api/v1/auth/login", json={"login": person.login, "auth_key": b64encode(person.auth_key)}
+    )
+    headers = {"Authorization": f"Bearer {login.json()['token']}"}
+    payload = body(person, clock.now() + timedelta(days=7))
+    for round_ in range(3):
+        kept = http.post("/api/v1/reminders", json=payload, headers=headers)
+        assert kept.status_code == 201, kept.text
+        made = http.post("/api/v1/reminders", json=payload, headers=headers).json()
+        outcomes = Counter(
+            burst(
+                PARALLEL,
+                lambda _, url=f"/api/v1/reminders/{made['id']}": answer(
+                    http.delete(url, headers=headers)
+                ),
+            )
+        )
+        assert outcomes == {(204, ""): 1, (404, "reminder_not_found"): PARALLEL - 1}, round_
+        # Counted once: the cap (5) still leaves exactly the places it should.
+        listed = http.get("/api/v1/reminders", headers=headers).json()["items"]
+        assert len(listed) == round_ + 1
+    free = CAP - 3
+    outcomes = Counter(
+        burst(
+            PARALLEL,
+            lambda _: answer(http.post("/api/v1/reminders", json=payload, headers=headers)),
+        )
+    )
+    assert outcomes[(201, "")] == free
