@@ -517,8 +517,7 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Coffre vous a rappelé que {documents} arrive à sa date de fin, le {date}."
         ),
         "hist_reminder_grant": _(
-            "Coffre vous a rappelé que votre partage avec {who}{purpose_part} se termine le "
-            "{date}."
+            "Coffre vous a rappelé que votre partage avec {who}{purpose_part} se termine le {date}."
         ),
         "hist_reminder_request": _(
             "Coffre vous a rappelé que {who} attend votre réponse à sa demande de document "
