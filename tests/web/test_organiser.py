@@ -255,6 +255,10 @@ def test_a_note_a_contact_and_an_appointment_with_its_reminder_are_kept_sealed_a
     said = reminder_text(world, reminder)
     assert f"{day.strftime('%d/%m/%Y')} à 14:30" in said and PLACE in said and WITH in said
 
+    # "Mes rappels" (H8's screen) opens it in the page too.
+    own = go_more(page, "Mes rappels", "reminders")
+    expect(own).to_contain_text(f"Lieu : {PLACE}")
+
     nothing_kept_on_the_phone(page)
 
     # Reloaded (the keys are gone): everything comes back after the passphrase.
