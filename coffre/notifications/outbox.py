@@ -154,22 +154,33 @@ class Outbox:
     def digest(self) -> int:
         """The daily digests due now (returns how many deliveries were added): for each
         desk account that chose it, once its local ``notifications_digest_hour`` has
-        passed, one message per way out saying
-        how many notifications it had in the 24 hours before that hour (none if none).
-        Keyed by (account, local day, channel, recipient): run it as often as you like."""
+        passed, one message per way out saying how many notifications it had in the 24
+        hours before that hour (none if none). Keyed by (account, local day, channel,
+        recipient): run it as often as you like. Read first; the write lock is taken
+        only when a digest is to be added."""
         now = self._clock.now()
-        with self._db.unit_of_work(write=True) as db:
+        values: list[dict[str, Any]] = []
+        with self._db.unit_of_work() as db:
             accounts = repo.daily_digest_accounts(db)
             recipients = repo.recipients(db, accounts)
-            values: list[dict[str, Any]] = []
             for account_id in accounts:
                 recipient = recipients.get(account_id)
                 if recipient is None or not recipient.daily:
                     continue
                 prefs = recipient.prefs
                 local = now.astimezone(prefs.zone)
-                day = local.date() if local.hour >= self._digest_hour else None
-                if day is None:
+                if local.hour < self._digest_hour:
+                    continue
+                day = local.date()
+                targets = {
+                    repo.delivery_key("digest", account_id, day.isoformat(), channel, to): (
+                        channel,
+                        target,
+                    )
+                    for channel, target, to in recipient.targets(self._channels)
+                }
+                missing = set(targets) - repo.existing_keys(db, list(targets))
+                if not missing:
                     continue
                 end = preferences.local_moment(prefs, day, self._digest_hour)
                 start = preferences.local_moment(prefs, day - timedelta(days=1), self._digest_hour)
@@ -177,11 +188,14 @@ class Outbox:
                 if count == 0:
                     continue
                 due = preferences.quiet_until(prefs, now) or now
-                for channel, target, to in recipient.targets(self._channels):
-                    key = repo.delivery_key("digest", account_id, day.isoformat(), channel, to)
+                for key in sorted(missing):
+                    channel, target = targets[key]
                     row = self._new(key, account_id, DIGEST, channel, target, due, now)
                     row["count"] = count
                     values.append(row)
+        if not values:
+            return 0
+        with self._db.unit_of_work(write=True) as db:
             return repo.insert_deliveries(db, values)
 
     # -- claiming, sending, recording --------------------------------------------------

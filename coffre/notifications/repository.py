@@ -145,6 +145,12 @@ def insert_deliveries(db: DbSession, values: list[dict[str, Any]]) -> int:
     return len(db.execute(statement).all())
 
 
+def existing_keys(db: DbSession, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(db.scalars(select(Delivery.key).where(Delivery.key.in_(keys))))
+
+
 def due(now: datetime) -> ColumnElement[bool]:
     """A delivery to (re)try now: pending and due, or claimed by a deliverer whose lease
     ran out (it was killed, or stopped before recording the outcome)."""
