@@ -143,6 +143,13 @@ class ReminderService:
                 reminder.occurrence = 0
             if moved:
                 reminder.done_at = None
+            if not moved and new.active and not reminder.active and due_at <= now:
+                # Turned on again after its time passed while off: a repeating reminder
+                # goes on at its next occurrence to come (not at once, for a date gone).
+                zone = preferences.get(db, reminder.account_id).zone
+                following = next_after(reminder.anchor_at, repeat, reminder.occurrence, now, zone)
+                if following is not None:
+                    reminder.occurrence, due_at = following
             reminder.due_at = due_at
             reminder.repeat = repeat
             reminder.sealed = new.sealed

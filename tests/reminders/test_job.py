@@ -341,3 +341,33 @@ def test_twenty_runs_at_once_send_each_occurrence_once(api: TestClient, clock: F
             for reminder_id in reminders:
                 row = db.get(Reminder, reminder_id)
                 assert row is not None and row.occurrence == 1 and row.due_at > clock.now()
+
+
+def test_a_repeating_reminder_turned_on_again_after_its_time_goes_on_at_its_next_occurrence(
+    api: TestClient, clock: FrozenClock
+) -> None:
+    coffre = coffre_of(api)
+    person = make_person(api)
+    me = _account_id(api, person)
+    first = clock.now() + timedelta(hours=1)
+    made = api.post(
+        "/api/v1/reminders",
+        json=body(person, first, "monthly", active=False),
+        headers=person.headers,
+    ).json()
+    clock.advance(hours=2)
+    assert coffre.reminders.run().own == 0  # off
+    person = again_logged_in(api, person)
+    on = api.put(
+        f"/api/v1/reminders/{made['id']}",
+        json=body(person, made["due_at"], "monthly", active=True),
+        headers=person.headers,
+    )
+    assert on.status_code == 200, on.text
+    assert coffre.reminders.run().own == 0  # not at once for a date gone
+    with coffre.db.unit_of_work() as db:
+        row = db.get(Reminder, made["id"])
+        assert row is not None and row.due_at == occurrence_at(row.anchor_at, "monthly", 1, PARIS)
+    clock.advance(seconds=(row.due_at - clock.now()).total_seconds())
+    assert coffre.reminders.run().own == 1
+    assert told(api, me, "reminder.due") == [{"reminder_id": made["id"]}]
