@@ -1,1 +1,2 @@
-"""Background work: one registry of jobs, run in-process (SQLite) or by `coffre worker` (PostgreSQL)."""
+"""Background work: one registry of jobs (registry.py), run in-process by the app
+(inprocess.py) or by `coffre worker` processes through procrastinate (queue.py)."""
