@@ -104,7 +104,10 @@ class Reach:
             if isinstance(value, str):
                 check_text(value)
         now = self._clock.now()
-        with self._db.unit_of_work() as db:
+        with self._db.unit_of_work(write=True) as db:
+            # One change of an account's choices at a time: the first one inserts the
+            # row, and parallel first changes (a double tap) would each insert it.
+            hold(db, "notification-settings", actor.account_id)
             found = repo.account_kind_and_login(db, actor.account_id)
             if found is None:
                 raise NotAllowed()
@@ -151,6 +154,9 @@ class Reach:
         with self._db.unit_of_work(write=True) as db:
             # One decision per account at a time: the count below is the database's.
             hold(db, "push-subscriptions", actor.account_id)
+            # And one decision per device: accounts sharing a phone may subscribe its
+            # browser at the same moment (every caller takes the account's lock first).
+            hold(db, "push-endpoint", checked.endpoint)
             row = repo.subscription_by_endpoint(db, checked.endpoint)
             if row is not None and row.account_id != actor.account_id:
                 db.delete(row)  # the device is this account's now (a shared phone)

@@ -41,7 +41,10 @@ def parse_due(text: str) -> datetime:
         raise ReminderDateInvalid() from exc
     if value.tzinfo is None or value.utcoffset() is None or "T" not in text.upper():
         raise ReminderDateInvalid()
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # "0001-01-01T00:00+01:00" is before year 1 in UTC
+        raise ReminderDateInvalid() from exc
 
 
 def check_due(due_at: datetime, now: datetime) -> None:

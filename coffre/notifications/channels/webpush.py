@@ -35,7 +35,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,8 @@ import requests
 import requests.adapters
 import urllib3
 import urllib3.connection
+import urllib3.exceptions
+import urllib3.util.connection
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02, VapidException
@@ -61,6 +63,8 @@ log = logging.getLogger(__name__)
 # bytes), the tag (16) and the padding delimiter (1), 3993 bytes of plaintext remain.
 MAX_PAYLOAD_BYTES = 3993
 MAX_ENDPOINT_LENGTH = 2048
+# parse_subscription's reason for an endpoint on the server's own machine or network.
+OWN_NETWORK = "own_network"
 TOPIC_LENGTH = 32  # RFC 8030 §5.4: at most 32 characters of the base64url alphabet
 VAPID_LIFETIME_SECONDS = 12 * 3600  # RFC 8292 §2: at most 24 hours
 
@@ -92,7 +96,9 @@ def parse_subscription(raw: str | Mapping[str, Any], *, production: bool) -> Sub
 
     Raises ``ValueError`` with a short reason when it is not one a browser makes:
     the endpoint not an https URL (http and loopback are allowed outside production,
-    for the tests' endpoint), keys not a P-256 point and a 16-byte secret.
+    for the tests' endpoint) or, in production, on the server's own machine or network
+    by its very URL (``OWN_NETWORK``: localhost, a private address), keys not a P-256
+    point and a 16-byte secret.
     """
     try:
         data = json.loads(raw) if isinstance(raw, str) else raw
@@ -109,6 +115,8 @@ def parse_subscription(raw: str | Mapping[str, Any], *, production: bool) -> Sub
     allowed = ("https",) if production else ("https", "http")
     if parts.scheme not in allowed or not parts.hostname or parts.username or parts.password:
         raise ValueError("endpoint")
+    if production and _own_network(parts.hostname):
+        raise ValueError(OWN_NETWORK)
     try:
         point = _b64url_decode(p256dh)
         secret = _b64url_decode(auth)
@@ -120,16 +128,44 @@ def parse_subscription(raw: str | Mapping[str, Any], *, production: bool) -> Sub
     return Subscription(endpoint=endpoint, p256dh=_b64url(point), auth=_b64url(secret))
 
 
-def _public_host(host: str, port: int) -> bool:
-    """Whether every address ``host`` resolves to is a public one (production's rule)."""
+def _own_network(host: str) -> bool:
+    """Whether ``host`` names the server's own machine or network without a look-up:
+    localhost, or an address written in the URL (in any form the resolver reads:
+    "127.1", "2130706433", "0x7f.1") that is not a public one. A name is checked
+    when a message is sent, on the addresses it resolves to then (``_public_address``)."""
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
+            name.split("%", 1)[0]
+        )
+    except ValueError:
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(name))
+        except (OSError, ValueError):
+            return False  # a name
+    return not address.is_global
+
+
+def _public_address(host: str, port: int) -> str | None:
+    """An address to connect to if every address ``host`` resolves to is a public one
+    (production's rule), else None."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        return False
-    addresses = {info[4][0] for info in infos}
-    return bool(addresses) and all(
-        ipaddress.ip_address(str(a).split("%", 1)[0]).is_global for a in addresses
-    )
+        return None
+    addresses = [str(info[4][0]) for info in infos]
+    if not addresses or not all(
+        ipaddress.ip_address(a.split("%", 1)[0]).is_global for a in addresses
+    ):
+        return None
+    return addresses[0]
+
+
+def _public_host(host: str, port: int) -> bool:
+    """Whether every address ``host`` resolves to is a public one (production's rule)."""
+    return _public_address(host, port) is not None
 
 
 def topic(key: str) -> str:
@@ -211,8 +247,13 @@ class _Deadline:
     """Shuts the exchange's sockets down once ``seconds`` have passed, wherever it is
     (connecting, sending, waiting for the status line, reading headers)."""
 
-    def __init__(self, session: requests.Session, seconds: float) -> None:
+    def __init__(self, session: requests.Session, seconds: float, *, public_only: bool) -> None:
         self.passed = False
+        # Production: connect only to the public address checked at that moment (a name
+        # checked once and resolved again to connect could be answered 127.0.0.1 the
+        # second time: DNS rebinding); ``refused`` says it did not.
+        self.public_only = public_only
+        self.refused = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._cut)
@@ -262,14 +303,41 @@ def _watched(sock: socket.socket) -> socket.socket:
     return sock
 
 
+def _open(
+    conn: urllib3.connection.HTTPConnection, connect: Callable[[], socket.socket]
+) -> socket.socket:
+    """The connection's socket: in production, to the one address resolved and checked
+    here (the TLS name and the Host header stay the endpoint's), never resolved again."""
+    deadline: _Deadline | None = getattr(_current, "deadline", None)
+    if deadline is None or not deadline.public_only:
+        return _watched(connect())
+    port = conn.port or 443
+    address = _public_address(conn.host, port)
+    if address is None:
+        deadline.refused = True
+        raise urllib3.exceptions.NewConnectionError(conn, "not a public address")
+    try:
+        sock = urllib3.util.connection.create_connection(
+            (address, port),
+            conn.timeout,
+            source_address=conn.source_address,
+            socket_options=conn.socket_options,
+        )
+    except TimeoutError as error:
+        raise urllib3.exceptions.ConnectTimeoutError(conn, "connection timed out") from error
+    except OSError as error:
+        raise urllib3.exceptions.NewConnectionError(conn, f"no connection: {error}") from error
+    return _watched(sock)
+
+
 class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
     def _new_conn(self) -> socket.socket:
-        return _watched(super()._new_conn())
+        return _open(self, super()._new_conn)
 
 
 class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
     def _new_conn(self) -> socket.socket:
-        return _watched(super()._new_conn())
+        return _open(self, super()._new_conn)
 
 
 class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
@@ -308,8 +376,9 @@ class WebPushChannel:
     def send(self, target: str, message: Outgoing) -> Sent:
         try:
             subscription = parse_subscription(target, production=self._production)
-        except ValueError:
-            return self._done(message, Sent(Outcome.FAILED, "invalid_subscription"))
+        except ValueError as error:
+            reason = "endpoint_refused" if str(error) == OWN_NETWORK else "invalid_subscription"
+            return self._done(message, Sent(Outcome.FAILED, reason))
         parts = urlsplit(subscription.endpoint)
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -356,7 +425,10 @@ class WebPushChannel:
         # deadline (a server answering one byte at a time defeats per-read timeouts),
         # its body is never read (only the status counts), and a redirect is not
         # followed (it would post the message where the subscription did not say).
-        with requests.Session() as session, _Deadline(session, 2 * self._timeout) as deadline:
+        with (
+            requests.Session() as session,
+            _Deadline(session, 2 * self._timeout, public_only=self._production) as deadline,
+        ):
             # No proxy or .netrc from the environment: the host is the client's choice.
             session.trust_env = False
             try:
@@ -369,6 +441,8 @@ class WebPushChannel:
                     stream=True,
                 )
             except requests.RequestException as error:
+                if deadline.refused:
+                    return Sent(Outcome.FAILED, "endpoint_refused")
                 if deadline.passed or isinstance(error, requests.Timeout):
                     return Sent(Outcome.RETRY, "timeout")
                 if isinstance(error, requests.ConnectionError):
