@@ -191,18 +191,19 @@ function showQueue() {
   const event = queueEvent;
   let text = "";
   if (event.kind === "waiting") text = event.count > 1 ? STRINGS.queue_waiting_many : STRINGS.queue_waiting_one;
-  else if (event.kind === "sending") text = STRINGS.queue_sending.replace("{n}", String(Math.floor(event.percent)));
+  // In steps of 10 %: the note is a live region, read aloud at each change.
+  else if (event.kind === "sending") text = STRINGS.queue_sending.replace("{n}", String(Math.floor(event.percent / 10) * 10));
   else if (event.kind === "sent") text = STRINGS.queue_sent;
   else if (event.kind === "refused") text = STRINGS.queue_refused;
   const percent = event.kind === "sending" ? event.percent : 0;
   const onSending = shownScreen() === "sending" && Boolean(text);
   if (onSending) {
-    byId("send-step").textContent = text;
+    if (byId("send-step").textContent !== text) byId("send-step").textContent = text;
     /** @type {HTMLProgressElement} */ (byId("send-progress")).value = percent;
     byId("send-percent").textContent = STRINGS.percent.replace("{n}", String(Math.floor(percent)));
   }
   byId("queue-note").hidden = !text || onSending;
-  byId("queue-text").textContent = text;
+  if (byId("queue-text").textContent !== text) byId("queue-text").textContent = text; // said once
   const bar = /** @type {HTMLProgressElement} */ (byId("queue-progress"));
   bar.hidden = event.kind !== "sending";
   bar.value = percent;
