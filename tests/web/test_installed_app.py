@@ -22,6 +22,11 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, CDPSession, Page, expect
 
 from client import CoffreClient
+from coffre.clock import FrozenClock
+from coffre.container import Coffre
+from coffre.notifications.service import Kind, notify
+from coffre.settings import Settings
+from tests.notifications.servers import PushEndpoint, push_endpoint  # noqa: F401 - fixture
 from tests.web.conftest import PageProblems, assert_accessible, screenshot
 from tests.web.journeys import (
     describe_document,
@@ -429,3 +434,125 @@ def test_logging_out_online_sends_what_waited_first(
         keys = client.login("lina", PASSPHRASE).keys
         [entry] = client.list_documents(keys)
     assert entry.metadata.name == "Avis d'imposition.pdf"
+
+
+# -- push on this phone, both halves ------------------------------------------------------
+
+# The browser's push service cannot be reached here (and Chromium offers none to an
+# off-the-record profile such as Playwright's): the page's PushManager answers with a
+# subscription the test's push endpoint made (tests/notifications/servers.py), as a phone's
+# browser would. Everything else is real: push.js, the server's routes, the outbox, Web
+# Push encryption (decrypted by the endpoint), the service worker showing the message.
+BROWSER_PUSH_SERVICE = """(() => {
+    const made = %s;
+    let current = null;
+    PushManager.prototype.subscribe = async function (options) {
+        window.subscribedWith = {
+            userVisibleOnly: options.userVisibleOnly,
+            key: Array.from(new Uint8Array(options.applicationServerKey)),
+        };
+        current = {
+            endpoint: made.endpoint,
+            options: {applicationServerKey: options.applicationServerKey},
+            toJSON: () => made,
+            unsubscribe: async () => { current = null; return true; },
+        };
+        return current;
+    };
+    PushManager.prototype.getSubscription = async function () { return current; };
+})();"""
+
+PUSH_JS = "document.querySelector('script[type=module]').src.replace('/app.js', '/push.js')"
+
+
+@pytest.mark.both_backends
+def test_this_phone_gets_pushes_from_the_server_and_stops_them(
+    phone: BrowserContext,
+    page: Page,
+    live_server: str,
+    settings: Settings,
+    clock: FrozenClock,
+    push_endpoint: PushEndpoint,  # noqa: F811 - the fixture imported above
+) -> None:
+    phone.grant_permissions(["notifications"], origin=live_server)
+    subscription = push_endpoint.subscribe()
+    phone.add_init_script(BROWSER_PUSH_SERVICE % json.dumps(subscription))
+    sign_up(page, live_server, "farah")
+    worker_controls(page)
+
+    turned = page.evaluate(
+        f"""async () => {{
+            const push = await import({PUSH_JS});
+            const before = await push.pushState();
+            const result = await push.enablePush("Téléphone de Farah");
+            const key = (await (await fetch('/api/v1/notifications/push-key')).json()).public_key;
+            const listed = await (await fetch('/api/v1/notifications/push-subscriptions')).json();
+            return {{before, result, after: await push.pushState(), key,
+                     expected: Array.from(push.keyBytes(key)), used: window.subscribedWith,
+                     listed, me: (await (await fetch('/api/v1/me')).json()).account.id}};
+        }}"""
+    )
+    assert (turned["before"], turned["result"], turned["after"]) == ("off", "on", "on")
+    assert turned["used"] == {"userVisibleOnly": True, "key": turned["expected"]}
+    assert len(turned["expected"]) == 65  # the server's VAPID key, an uncompressed P-256 point
+    [device] = turned["listed"]["subscriptions"]
+    assert device["endpoint"] == subscription["endpoint"]
+    assert device["label"] == "Téléphone de Farah"
+
+    # A document of hers opened: the outbox sends it to this phone's push service...
+    coffre = Coffre.build(settings, clock=clock)
+    try:
+        with coffre.db.unit_of_work() as db:
+            notify(db, turned["me"], Kind.DOCUMENT_PULLED, {"document": "x" * 32}, clock.now())
+        coffre.outbox.deliver()
+    finally:
+        coffre.close()
+    [message] = push_endpoint.messages_for(subscription)
+    sent = json.loads(message.plaintext)
+    assert sent["body"] == (
+        "Coffre : un professionnel a ouvert un de vos documents. Ouvrez Coffre pour voir."
+    )
+
+    # ...which hands it to the phone: the service worker shows exactly its text.
+    cdp = phone.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    assert _wait(page, lambda: bool(registrations))
+    [registration] = [r for r in registrations if not r["isDeleted"]]
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server + "/",
+            "registrationId": registration["registrationId"],
+            "data": message.plaintext.decode(),
+        },
+    )
+    shown = poll(
+        page,
+        """() => navigator.serviceWorker.ready.then(r => r.getNotifications())
+            .then(list => list.map(n => [n.title, n.body]))""",
+        timeout=15,
+    )
+    assert shown == [[sent["title"], sent["body"]]]
+
+    # Turned off: the server forgets this phone, and the browser drops the subscription.
+    stopped = page.evaluate(
+        f"""async () => {{
+            const push = await import({PUSH_JS});
+            await push.disablePush();
+            const listed = await (await fetch('/api/v1/notifications/push-subscriptions')).json();
+            return {{state: await push.pushState(), listed}};
+        }}"""
+    )
+    assert stopped == {"state": "off", "listed": {"subscriptions": []}}
+
+
+def _wait(page: Page, done: Any, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while not done() and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return bool(done())
