@@ -56,12 +56,13 @@ NOT_PERSON_SCRIPTS = re.compile(
 
 def person_msgids() -> set[str]:
     """Every French string a person can read on the vault page: the person's templates,
-    the script texts a person's module uses (web/strings.py script_strings, by the keys
-    the non-professional scripts name), the person's network texts, the trust scan's and
-    passphrase meter's (web/check_strings.py) and the kinds of document."""
+    the script texts a person's module uses (every module web/page_strings.py serves, by
+    the keys the non-professional scripts name), the person's network texts and the
+    kinds of document."""
     from coffre.vault.categories import CATEGORIES
     from web.check_strings import check_strings
-    from web.strings import PASSPHRASE_EXAMPLE, network_person_strings, script_strings
+    from web.page_strings import every_script_string
+    from web.strings import PASSPHRASE_EXAMPLE, network_person_strings
 
     found: set[str] = set()
     environment = Environment(extensions=["jinja2.ext.i18n"])
@@ -78,8 +79,12 @@ def person_msgids() -> set[str]:
         text = script.read_text(encoding="utf-8")
         keys |= set(re.findall(r"\b(?:S|STRINGS|strings|text)\.([a-z_0-9]+)", text))
         keys |= set(re.findall(r"[\"'`]([a-z][a-z_0-9]+)[\"'`]", text))
-    found |= {text for key, text in script_strings(lambda s: s).items() if key in keys}
+    # Every module of script texts the page serves (web/page_strings.py), by the keys the
+    # person's scripts name: the trust scan's and passphrase meter's, the carnet's, the
+    # alerts', the installed app's...
+    found |= {text for key, text in every_script_string(lambda s: s).items() if key in keys}
     found |= set(network_person_strings(lambda s: s).values())
+    # The trust scan's and passphrase meter's, whichever way their scripts name them.
     found |= set(check_strings(lambda s: s).values())
     found |= set(CATEGORIES.values())  # the kinds of document, on the list and the add screen
     found.add(PASSPHRASE_EXAMPLE)  # the sign-up hint's example, refused in every language

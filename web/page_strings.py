@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -38,12 +39,10 @@ class PageStrings:
         return f"{PATH}/{language}-{self.version}.json"
 
 
-@cache
-def page_strings(language: str) -> PageStrings:
-    """The texts of the vault page's script in ``language`` (one of LANGUAGES); the
-    catalogues are read once per process, so the bytes and their hash are fixed."""
-    gettext = translations(language).gettext
-    strings = {
+def every_script_string(gettext: Callable[[str], str]) -> dict[str, str]:
+    """Every text the vault page's script may show, by its key, through ``gettext``
+    (tests/catalogues.py reads the French ones to check each language has them all)."""
+    return {
         **script_strings(gettext),
         **pro_network_strings(gettext),
         **organiser_strings(gettext),
@@ -52,6 +51,13 @@ def page_strings(language: str) -> PageStrings:
         **installed_app_strings(gettext),
         **alerts_strings(gettext),
     }
+
+
+@cache
+def page_strings(language: str) -> PageStrings:
+    """The texts of the vault page's script in ``language`` (one of LANGUAGES); the
+    catalogues are read once per process, so the bytes and their hash are fixed."""
+    strings = every_script_string(translations(language).gettext)
     body = json.dumps(strings, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     encoded = body.encode("utf-8")
     return PageStrings(encoded, hashlib.sha256(encoded).hexdigest()[:16])
