@@ -109,6 +109,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a JSON body it could not read other than as a syntax
+            # error (a number of 5,000 digits: Python's limit on int digits): a malformed
+            # body, as any other (docs/ERRORS.md), not an English "http_error".
+            return JSONResponse(error_body("invalid_request", INVALID_REQUEST_FR), 422)
         code, message = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
         headers = dict(exc.headers or {})
         if exc.status_code == 405:

@@ -149,13 +149,13 @@ def quiet_until(prefs: Preferences, at: datetime) -> datetime | None:
     day = local.date()
     if start < end:  # e.g. 12:00 -> 14:00, the same day
         if start <= now < end:
-            return _at(day, end, zone)
+            return _end(day, end, zone, at)
         return None
     # Across midnight, e.g. 21:00 -> 08:00.
     if now >= start:
-        return _at(day + timedelta(days=1), end, zone)
+        return _end(day + timedelta(days=1), end, zone, at)
     if now < end:
-        return _at(day, end, zone)
+        return _end(day, end, zone, at)
     return None
 
 
@@ -184,6 +184,16 @@ def of_row(row: NotificationSettings) -> Preferences:
 def _time(text: str) -> time:
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))
+
+
+def _end(day: date, moment: time, zone: ZoneInfo, at: datetime) -> datetime:
+    """The end of quiet hours that ``at`` is in: always after ``at``. In the hour that
+    the autumn's change repeats (02:00-03:00 twice), an end read as its first pass is
+    already over for a moment in the second pass: then it is the second pass's."""
+    first = _at(day, moment, zone)
+    if first > at:
+        return first
+    return datetime.combine(day, moment, tzinfo=zone).replace(fold=1).astimezone(UTC)
 
 
 def _at(day: date, moment: time, zone: ZoneInfo) -> datetime:

@@ -16,7 +16,7 @@ import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from api.app import create_app
 from coffre.clock import FrozenClock
 from coffre.notifications.channels.base import Outcome, Outgoing
 from coffre.notifications.channels.webpush import WebPushChannel
+from coffre.notifications.preferences import Preferences, quiet_until
 from coffre.settings import Settings
 from crypto import b64encode
 from tests.concurrency import PARALLEL, answer, burst
@@ -364,3 +365,55 @@ def test_production_push_never_connects_to_a_private_address_a_name_turns_into(
 
     assert listener.accepted == 0
     assert (sent.outcome, sent.reason) == (Outcome.FAILED, "endpoint_refused")
+
+
+# -- odd JSON ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PUT", SETTINGS), ("POST", DEVICES), ("POST", REMINDERS), ("POST", ITEMS)],
+)
+def test_a_number_too_long_to_read_is_a_malformed_request_like_any_bad_json(
+    api: TestClient, method: str, path: str
+) -> None:
+    """A 5,000-digit number passes the body's size limit but not Python's limit on int
+    digits: the answer is the stable invalid_request, not an English 400."""
+    person = make_person(api)
+    raw = '{"version": 1' + "0" * 5000 + "}"
+
+    response = api.request(
+        method, path, content=raw, headers={**person.headers, "Content-Type": "application/json"}
+    )
+
+    assert answer(response) == (422, "invalid_request")
+    assert "There was an error" not in response.text
+
+
+# -- quiet hours across the autumn's change --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quiet", "at", "ends"),
+    [
+        # 01:15 UTC on 25 October 2026 is 02:15 in Paris the second time (CET).
+        (("21:00", "02:30"), "2026-10-25T01:15:00+00:00", "2026-10-25T01:30:00+00:00"),
+        (("02:00", "02:30"), "2026-10-25T01:15:00+00:00", "2026-10-25T01:30:00+00:00"),
+        # The first pass (CEST) ends at the first 02:30.
+        (("02:00", "02:30"), "2026-10-25T00:15:00+00:00", "2026-10-25T00:30:00+00:00"),
+        # Spring: 02:30 does not exist; the quiet hours end at 03:00 CEST.
+        (("01:00", "02:30"), "2026-03-29T00:30:00+00:00", "2026-03-29T01:30:00+00:00"),
+    ],
+)
+def test_quiet_hours_always_end_after_the_moment_they_hold(
+    quiet: tuple[str, str], at: str, ends: str
+) -> None:
+    """A delivery inside quiet hours waits until they end: never until a moment already
+    past (it would be claimed again and again, and a retry would lose its back-off)."""
+    prefs = Preferences(quiet_start=quiet[0], quiet_end=quiet[1])
+    moment = datetime.fromisoformat(at)
+
+    end = quiet_until(prefs, moment)
+
+    assert end is not None and end > moment
+    assert end == datetime.fromisoformat(ends)
