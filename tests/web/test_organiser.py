@@ -19,6 +19,7 @@ import json
 import re
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
 from crypto.organiser import open_item, open_reminder_text
+from tests.relays.world import build_relay_world
 from tests.structures.world import World
 from tests.web.conftest import PageProblems, assert_accessible, screenshot
 from tests.web.journeys import (
@@ -34,7 +36,10 @@ from tests.web.journeys import (
     download,
     go,
     go_more,
+    log_in,
     log_in_person,
+    pin_root,
+    root_pin,
     visible_screen,
 )
 
@@ -536,3 +541,18 @@ def test_a_reminder_deleted_elsewhere_is_no_longer_shown_and_ticking_it_again_ma
     [item] = opened_items(api, world)
     assert again["id"] != first["id"] and item["reminder_id"] == again["id"]
     assert datetime.fromisoformat(again["due_at"]) == due_the_day_before(day)
+
+
+def test_the_orienting_professional_of_a_relay_under_way_is_offered_as_a_contact(
+    page: Page, live_server: str, api: TestClient, tmp_path: Path
+) -> None:
+    rw = build_relay_world(api, tmp_path)
+    rw.propose(text="Besoin : RSA.")
+    page.goto(live_server)
+    pin_root(page, root_pin(rw.cw.world.admin))
+    # The vault opens on the relay to agree to (person-relays.js), then the carnet.
+    log_in(page, live_server, rw.person.login, PERSON_PASSPHRASE, "relay-agree")
+    contacts = carnet_part(page, "Mes contacts", "organiser-contacts")
+    pros = contacts.locator("#organiser-pro-list")
+    expect(pros.locator("li.card", has_text="Dupont")).to_contain_text("CCAS de Clermont-Ferrand")
+    assert_accessible(page, "organiser-contacts-relay")

@@ -2,11 +2,13 @@
 // "Mes contacts" of the carnet (person-organiser.js): the person's own circle — family,
 // a friend, a bénévole, a professional, another — each with a phone number the person
 // taps to call (a tel: link), and the professionals of the person's links the page
-// already knows (their référent: GET /referent; those they show papers to: GET /grants),
+// already knows (their référent: GET /referent; those they show papers to: GET /grants;
+// those who orient them, or took them in, on a relay under way: GET /relays),
 // which one tap adds to the contacts (the directory gives a person no professional's
 // number: the person writes it). Nothing is chosen for the person: no "Qui est-ce ?"
 // ticked on a new contact.
 import { askToChoose, button, byId, checked, choiceMade, el, fill } from "./consent-common.js";
+import { allPages } from "./http.js";
 
 /** The relations a contact may have, in the order of the form. */
 export const RELATIONS = ["family", "friend", "volunteer", "professional", "other"];
@@ -95,9 +97,10 @@ export function createOrganiserContacts(O) {
     const known = new Set(mine.map((item) => /** @type {any} */ (item.data).name.trim().toLowerCase()));
     /** @type {Map<string, {name: string, structure: string, referent: boolean}>} */
     const found = new Map();
-    const [referent, grants] = await Promise.all([
+    const [referent, grants, relays] = await Promise.all([
       api("GET", "/referent").then((r) => r.json()).catch(() => null),
       api("GET", "/grants").then((r) => r.json()).catch(() => null),
+      allPages(api, "/relays?box=mine", "relays").catch(() => []),
     ]);
     if (referent && referent.current) {
       const { professional, structure } = referent.current;
@@ -107,6 +110,15 @@ export function createOrganiserContacts(O) {
       if (grant.state !== "active" || !grant.professional_name) continue;
       const key = `${grant.professional_name}|${grant.structure_name || ""}`;
       if (!found.has(key)) found.set(key, { name: grant.professional_name, structure: grant.structure_name || "", referent: false });
+    }
+    for (const relay of relays) {
+      if (relay.state !== "proposed" && relay.state !== "taken") continue;
+      const people = [[relay.orienting, relay.orienting_structure], [relay.taker, relay.target_structure]];
+      for (const [who, where] of people) {
+        if (!who || !who.name) continue;
+        const key = `${who.name}|${(where && where.name) || ""}`;
+        if (!found.has(key)) found.set(key, { name: who.name, structure: (where && where.name) || "", referent: false });
+      }
     }
     return [...found.values()].filter((pro) => !known.has(pro.name.trim().toLowerCase()));
   }
