@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 MAX_WAIT = timedelta(hours=6)
 # Sends in flight at once per deliverer: each is bounded by the channel's timeout.
 SENDERS = 8
+# Batches one run dispatches and sends at most (COFFRE_NOTIFICATIONS_BATCH each).
+ROUNDS = 10
 
 
 @dataclass
@@ -103,18 +105,28 @@ class Outbox:
 
     # -- the job --------------------------------------------------------------------
     def deliver(self) -> Report:
-        """One run: dispatch what is new, then send what is due (one batch of each)."""
+        """One run: dispatch what is new, then send what is due, a batch of each at a
+        time, until a batch comes back short (at most ``ROUNDS`` batches: a burst of
+        events leaves in one run, and a run still ends)."""
         report = Report()
-        report.dispatched = self.dispatch()
+        for _ in range(ROUNDS):
+            dispatched = self.dispatch()
+            claimed = self._send_batch(report)
+            report.dispatched += dispatched
+            report.claimed += claimed
+            if dispatched < self._batch and claimed < self._batch:
+                break
+        return report
+
+    def _send_batch(self, report: Report) -> int:
         claims = self._claim()
-        report.claimed = len(claims)
         if claims:
             ready = self._prepare(claims, report)
             if ready:
                 with ThreadPoolExecutor(max_workers=min(SENDERS, len(ready))) as pool:
                     for state in pool.map(self._send_and_record, ready):
                         report.count(state)
-        return report
+        return len(claims)
 
     def dispatch(self) -> int:
         """Turn the oldest undispatched notifications into deliveries (one batch)."""

@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from coffre.accounts.models import Account
 from coffre.clock import FrozenClock
+from coffre.notifications.outbox import Outbox
 from coffre.notifications.service import Kind
 from tests.concurrency import burst
 from tests.notifications.outbox.reach import (
@@ -271,3 +272,19 @@ def test_twenty_deliverers_at_once_send_each_delivery_exactly_once(
     assert len(topics) == 20 and set(topics.values()) == {1}
     assert len(sms_provider.messages) == 10
     assert push_endpoint.received == 20 and sms_provider.received == 10
+
+
+def test_a_burst_of_events_leaves_in_one_run_a_batch_at_a_time(
+    reach_api: TestClient, sms_provider: SmsProvider, clock: FrozenClock
+) -> None:
+    amina = person(reach_api)
+    choose(reach_api, amina, sms=True, push=False)
+    tell(reach_api, amina, n=12)
+    coffre = coffre_of(reach_api)
+    small = coffre.settings.model_copy(update={"notifications_batch": 5})
+    outbox = Outbox(coffre.db, clock, small, coffre.outbox.channels)
+
+    report = outbox.deliver()
+
+    assert (report.dispatched, report.claimed, report.outcomes) == (12, 12, {"sent": 12})
+    assert len(sms_provider.messages) == 12
