@@ -44,6 +44,7 @@ import platform
 import secrets
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -54,7 +55,8 @@ from typing import Any
 from nacl.bindings import crypto_box_seal, crypto_box_seal_open
 from nacl.public import PrivateKey
 from nacl.signing import SigningKey
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, insert
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, event, insert
+from sqlalchemy.engine import Engine
 
 from bench import report
 from bench.report import database
@@ -100,6 +102,24 @@ RAW = Table(  # a notification's row, in a plain table: no index, no foreign key
     Column("data", Text()),
     Column("created_at", DateTime(timezone=True)),
 )
+
+
+class _Statements:
+    """Counts the SQL statements an engine sends (every thread), to say where the time
+    goes: on a loaded machine a round trip to the database costs more than the Python."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+        event.listen(engine, "before_cursor_execute", self._one)
+
+    def _one(self, *_args: object) -> None:
+        with self._lock:
+            self.count += 1
+
+    def stop(self, engine: Engine) -> int:
+        event.remove(engine, "before_cursor_execute", self._one)
+        return self.count
 
 
 # --- the world ------------------------------------------------------------------------
@@ -207,9 +227,11 @@ def measure_outbox(coffre: Coffre, second: Coffre, provider: SmsProvider, n: int
     outcomes: dict[str, int] = {}
     _tell(coffre, persons, n)
     since = len(provider.messages)
+    statements = _Statements(coffre.db.engine)
     t0 = time.perf_counter()
     runs = _drain(coffre, provider, since + n, outcomes)
     one = time.perf_counter() - t0
+    per_delivery = statements.stop(coffre.db.engine) / n
     _check_once(provider, since, n, "one deliverer")
 
     _tell(coffre, persons, n)
@@ -228,6 +250,7 @@ def measure_outbox(coffre: Coffre, second: Coffre, provider: SmsProvider, n: int
         "raw_par": raw_par,
         "one": one,
         "runs": runs,
+        "statements": per_delivery,
         "two": two,
         "outcomes": outcomes,
         "outcomes2": outcomes2,
@@ -307,9 +330,43 @@ def measure_notify(coffre: Coffre, n: int, samples: int) -> dict[str, Any]:
 
 
 def measure_reminders(coffre: Coffre, count: int) -> dict[str, Any]:
+    """Two halves, timed raw-then-job and job-then-raw, so that a change in the load
+    moves both sides alike."""
     persons = _persons(coffre, max(1, count // REMINDERS_PER_PERSON), 400_000, sms=False)
-    now = coffre.clock.now()
-    due = now - timedelta(minutes=5)
+    half = count // 2
+    raw = run = 0.0
+    statements = 0
+    for first_raw, size in ((True, half), (False, count - half)):
+        _due_reminders(coffre, persons, size)
+        steps = ("raw", "run") if first_raw else ("run", "raw")
+        for step in steps:
+            if step == "raw":
+                t0 = time.perf_counter()
+                for i in range(size):
+                    with coffre.db.unit_of_work() as db:
+                        account_id = persons[i % len(persons)][0]
+                        data = {"reminder_id": "r" * 32}
+                        notify(db, account_id, Kind.REMINDER_DUE, data, coffre.clock.now())
+                raw += time.perf_counter() - t0
+            else:
+                counter = _Statements(coffre.db.engine)
+                t0 = time.perf_counter()
+                done = coffre.reminders.run()
+                run += time.perf_counter() - t0
+                statements += counter.stop(coffre.db.engine)
+                if done.own != size:
+                    raise SystemExit(f"reminders.run sent {done.own} of {size}")
+    t0 = time.perf_counter()
+    again = coffre.reminders.run()
+    idle = time.perf_counter() - t0
+    if again.own:
+        raise SystemExit("reminders.run sent again")
+    return {"raw": raw, "run": run, "idle": idle, "statements": statements / count}
+
+
+def _due_reminders(coffre: Coffre, persons: list[tuple[str, str]], count: int) -> None:
+    """``count`` own reminders due five minutes ago, spread over ``persons``."""
+    due = coffre.clock.now() - timedelta(minutes=5)
     rows = [
         {
             "id": new_id(),
@@ -329,24 +386,6 @@ def measure_reminders(coffre: Coffre, count: int) -> dict[str, Any]:
     ]
     with coffre.db.unit_of_work() as db:
         db.execute(insert(Reminder), rows)
-
-    t0 = time.perf_counter()
-    for i in range(count):
-        with coffre.db.unit_of_work() as db:
-            notify(db, persons[i % len(persons)][0], Kind.REMINDER_DUE, {"reminder_id": "r"}, now)
-    raw = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    done = coffre.reminders.run()
-    run = time.perf_counter() - t0
-    if done.own != count:
-        raise SystemExit(f"reminders.run sent {done.own} of {count}")
-    t0 = time.perf_counter()
-    again = coffre.reminders.run()
-    idle = time.perf_counter() - t0
-    if again.own:
-        raise SystemExit("reminders.run sent again")
-    return {"raw": raw, "run": run, "idle": idle}
 
 
 # --- 4. organiser crypto --------------------------------------------------------------------
@@ -476,7 +515,8 @@ def _print_backend(backend: str, f: dict[str, Any], args: argparse.Namespace) ->
         f"notify {nt['notify'] * 1e3:.2f} ms vs raw {nt['raw'] * 1e3:.2f} ms; dispatch "
         f"{nt['dispatch_sms'] * 1e3:.2f} ms (SMS) / {nt['dispatch_none'] * 1e3:.2f} ms (none); "
         f"reminders {r['run'] / args.reminders * 1e3:.2f} ms each vs notify alone "
-        f"{r['raw'] / args.reminders * 1e3:.2f} ms (load {f['load']:.1f})"
+        f"{r['raw'] / args.reminders * 1e3:.2f} ms; SQL per delivery {o['statements']:.1f}, "
+        f"per reminder {r['statements']:.1f} (load {f['load']:.1f})"
     )
 
 
@@ -499,38 +539,55 @@ def write_section(
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d', time.gmtime())}: {n} "
         f"notifications (one SMS each, to a Brevo-like server on 127.0.0.1), {count} due "
         f"reminders, medians of {args.samples} for single operations. The load average "
-        "(1 min, the machine's, 2 cores shared with other work) is in the last column.",
+        "(1 min, the machine's, 2 cores shared with other work) is in the first table's "
+        "last column.",
         "",
-        "The outbox, deliveries per second (ratio: the raw channel's rate over the outbox's):",
+        "The outbox, deliveries per second (ratio: the outbox's time for the N deliveries "
+        "over the raw path's):",
         "",
-        "| backend | raw `send()` one by one (/s) | raw, 8 at a time (/s) | `deliver()`, "
-        "one deliverer (/s) | ratio to raw one by one | ratio to raw 8 at a time "
-        "| two deliverers (/s) | load |",
-        "|---|---|---|---|---|---|---|---|",
+        "| backend | raw `send()` one by one | raw, 8 at a time | `deliver()`, one deliverer "
+        "| ratio to raw one by one | ratio to raw 8 at a time | two deliverers "
+        "| SQL statements per delivery | load |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for backend, f in results:
         o = f["outbox"]
         lines.append(
             f"| {backend} | {n / o['raw_seq']:.0f} | {n / o['raw_par']:.0f} | {n / o['one']:.0f} "
             f"| {o['one'] / o['raw_seq']:.2f}× | {o['one'] / o['raw_par']:.2f}× "
-            f"| {n / o['two']:.0f} | {f['load']:.1f} |"
+            f"| {n / o['two']:.0f} | {o['statements']:.1f} | {f['load']:.1f} |"
         )
     lines += [
         "",
-        "The event's side and the reminders job, milliseconds:",
+        "The event's side (`notify()` and its raw insert each in its own transaction, "
+        "interleaved; dispatch: the deliverer turning a notification into its deliveries), "
+        "milliseconds:",
         "",
-        "| backend | raw insert, own transaction | `notify()`, own transaction | ratio "
-        "| dispatch per notification, SMS chosen | dispatch, nothing chosen "
-        f"| `reminders.run`, per reminder ({count}) | `notify()` alone, per reminder | ratio |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| backend | raw insert | `notify()` | ratio | dispatch per notification, SMS chosen "
+        "| dispatch per notification, nothing chosen |",
+        "|---|---|---|---|---|---|",
     ]
     for backend, f in results:
-        nt, r = f["notify"], f["reminders"]
+        nt = f["notify"]
         lines.append(
             f"| {backend} | {_ms(nt['raw'])} | {_ms(nt['notify'])} "
             f"| {nt['notify'] / nt['raw']:.2f}× | {_ms(nt['dispatch_sms'])} "
-            f"| {_ms(nt['dispatch_none'])} | {_ms(r['run'] / count)} | {_ms(r['raw'] / count)} "
-            f"| {r['run'] / r['raw']:.2f}× |"
+            f"| {_ms(nt['dispatch_none'])} |"
+        )
+    lines += [
+        "",
+        f"The reminders job over {count} due reminders (two halves, raw first then job "
+        "first), milliseconds per reminder:",
+        "",
+        "| backend | `notify()` alone, own transaction | `reminders.run` | ratio "
+        "| SQL statements per reminder | a run with nothing due (ms) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for backend, f in results:
+        r = f["reminders"]
+        lines.append(
+            f"| {backend} | {_ms(r['raw'] / count)} | {_ms(r['run'] / count)} "
+            f"| {r['run'] / r['raw']:.2f}× | {r['statements']:.1f} | {_ms(r['idle'])} |"
         )
     lines += [
         "",
