@@ -436,6 +436,43 @@ def test_logging_out_online_sends_what_waited_first(
     assert entry.metadata.name == "Avis d'imposition.pdf"
 
 
+def test_an_upload_waiting_when_the_tab_closed_leaves_from_the_next_one_opened_offline(
+    phone: BrowserContext,
+    page: Page,
+    problems: dict[str, PageProblems],
+    live_server: str,
+    tmp_path: Path,
+) -> None:
+    problems["page"].allow(OFFLINE_LOG)
+    sign_up(page, live_server, "amadou")
+    worker_controls(page)
+    phone.set_offline(True)
+    add_pdf_offline(page, small_pdf(tmp_path / "avis.pdf"))
+    expect(visible_screen(page, "sending").locator("#send-step")).to_have_text(WAITING)
+    page.close()  # the tab closed: the keys go (pagehide), the ciphertext waits
+
+    later = phone.new_page()
+    later_problems = PageProblems(later)
+    later_problems.allow(OFFLINE_LOG)
+    later.goto(live_server)  # still no network: the kept shell
+    visible_screen(later, "welcome")
+    expect(later.locator("#connection-note")).to_be_visible()
+    expect(later.locator("#queue-text")).to_have_text(WAITING)
+    assert len(waiting_records(later)) == 1
+
+    phone.set_offline(False)
+    expect(later.locator("#queue-text")).to_have_text(
+        "Le document qui attendait est arrivé dans votre coffre.", timeout=30_000
+    )
+    assert waiting_records(later) == []
+    with CoffreClient(live_server) as client:
+        keys = client.login("amadou", PASSPHRASE).keys
+        [entry] = client.list_documents(keys)
+    assert entry.metadata.name == "Avis d'imposition.pdf"
+    assert later_problems.items == []
+    later.close()
+
+
 # -- push on this phone, both halves ------------------------------------------------------
 
 # The browser's push service cannot be reached here (and Chromium offers none to an

@@ -538,12 +538,30 @@ function startInstalledApp(offline) {
   connectionChanged();
   if (offline) byId("connection-note").hidden = false;
   window.addEventListener("online", connectionChanged);
+  window.addEventListener("online", sessionCameBack);
   window.addEventListener("offline", connectionChanged);
   if (pushSupported() || ("serviceWorker" in navigator && isSecureContext)) {
     registerWorker().catch(() => {
       // No service worker (refused, private mode): the page works online as before.
     });
   }
+  queue.flush();
+}
+
+/**
+ * The page opened with no connection (GET /me unanswered): when the network returns, the
+ * session's account is learnt, so that what waited for it leaves (and what cannot, goes).
+ */
+async function sessionCameBack() {
+  if (sessionAccount) return;
+  if (csrfToken()) {
+    try {
+      sessionAccount = (await (await api("GET", "/me")).json()).account?.id ?? null;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 0) return; // still no network
+    }
+  }
+  await dropWaiting(sessionAccount);
   queue.flush();
 }
 

@@ -148,10 +148,15 @@ export function createOfflineQueue({ CONFIG, account, onChange }) {
     }
   }
 
-  /** The person's waiting records, for the current account only. */
+  /**
+   * The person's waiting records, for the current account only; every record while the
+   * account is not known yet (a page opened with no connection: it says what waits, and
+   * sends nothing until the server names the session's account).
+   */
   async function mine() {
     const who = account();
-    return who ? (await waitingUploads()).filter((record) => record.account === who) : [];
+    const all = await waitingUploads();
+    return who ? all.filter((record) => record.account === who) : all;
   }
 
   /**
@@ -202,7 +207,7 @@ export function createOfflineQueue({ CONFIG, account, onChange }) {
       flushing = (async () => {
         try {
           let records = await mine();
-          const tried = records.length > 0 && navigator.onLine !== false && Boolean(csrfToken());
+          const tried = records.length > 0 && navigator.onLine !== false && Boolean(csrfToken()) && Boolean(account());
           if (tried) {
             for (const record of records) if (!(await sendOne(record))) break;
             records = await mine();
