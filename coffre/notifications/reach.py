@@ -26,7 +26,7 @@ from coffre.db.engine import Database, hold
 from coffre.ids import is_valid_id, new_id
 from coffre.notifications import errors, preferences
 from coffre.notifications import repository as repo
-from coffre.notifications.channels.webpush import parse_subscription
+from coffre.notifications.channels.webpush import Subscription, parse_subscription
 from coffre.notifications.models import Delivery, NotificationSettings, PushSubscription
 from coffre.notifications.preferences import DESK_ROLES, Preferences
 from coffre.policy import Action, Actor, Role, can
@@ -179,13 +179,16 @@ class Reach:
             return row
 
     def unsubscribe(self, actor: Actor, subscription_id: str) -> None:
-        with self._db.unit_of_work() as db:
+        # write=True: it reads, then writes (SQLite: BEGIN IMMEDIATE, no lock upgrade).
+        with self._db.unit_of_work(write=True) as db:
             row = (
                 db.get(PushSubscription, subscription_id) if is_valid_id(subscription_id) else None
             )
             if row is None or not can(actor, Action.NOTIFY_SUBSCRIPTION, _Owned(row.account_id)):
                 raise errors.PushSubscriptionNotFound()
-            db.delete(row)
+            # One statement decides: of parallel removals, the others find nothing.
+            if not repo.remove_subscription(db, row.id):
+                raise errors.PushSubscriptionNotFound()
 
     # -- delivery logs -------------------------------------------------------------------
     def deliveries(self, actor: Actor) -> Sequence[Delivery]:
@@ -263,7 +266,7 @@ class Reach:
             desk=actor.role in DESK_ROLES,
         )
 
-    def _checked(self, subscription: Mapping[str, Any]) -> Any:
+    def _checked(self, subscription: Mapping[str, Any]) -> Subscription:
         for value in (
             subscription.get("endpoint"),
             *(subscription.get("keys") or {}).values(),
