@@ -195,8 +195,14 @@ def daily_digest_accounts(db: DbSession) -> list[str]:
     )
 
 
-def remove_subscription(db: DbSession, subscription_id: str) -> None:
-    db.execute(delete(PushSubscription).where(PushSubscription.id == subscription_id))
+def remove_subscription(db: DbSession, subscription_id: str) -> bool:
+    """Delete a device; True for the one caller that deleted it (of parallel ones)."""
+    result = db.execute(
+        delete(PushSubscription)
+        .where(PushSubscription.id == subscription_id)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 def forget_account(db: DbSession, account_id: str, now: datetime) -> None:
