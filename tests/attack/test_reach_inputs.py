@@ -417,3 +417,20 @@ def test_quiet_hours_always_end_after_the_moment_they_hold(
 
     assert end is not None and end > moment
     assert end == datetime.fromisoformat(ends)
+
+
+def test_one_device_removed_twenty_times_at_once_is_removed_once_the_others_not_found(
+    http: httpx.Client,
+) -> None:
+    """A double tap on "turn off on this phone", many times over: one 204, every other
+    answer exactly "not found", never a server error."""
+    amina = signed_up(http, 35, "amina-remove")
+    device = new_device(f"https://push.example.org/push/{secrets.token_urlsafe(16)}")
+    made = http.post(DEVICES, json=device, headers=amina.headers)
+    assert made.status_code == 201, made.text
+    path = f"{DEVICES}/{made.json()['id']}"
+
+    answers = burst(PARALLEL, lambda _i: answer(http.delete(path, headers=amina.headers)))
+
+    assert Counter(answers) == {(204, ""): 1, (404, "push_subscription_not_found"): PARALLEL - 1}
+    assert http.get(DEVICES, headers=amina.headers).json()["subscriptions"] == []
