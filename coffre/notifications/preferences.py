@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session as DbSession
 
 from coffre.notifications import errors
 from coffre.notifications.models import NotificationSettings
-from coffre.policy import Role
 
 DEFAULT_LANGUAGE = "fr"
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -31,9 +30,6 @@ DEFAULT_TIMEZONE = "Europe/Paris"
 LANGUAGES = ("fr", "en", "ar", "fa-AF", "ps", "uk", "ru", "ro", "es", "pt")
 REMINDERS = ("documents_expiring", "grants_ending", "requests_waiting", "relays_not_taken", "own")
 DIGESTS = ("each", "daily")
-# Who may have e-mail and a daily digest: the desks' accounts (persons have no e-mail
-# address here, and one message a day would hide what a person must know at once).
-DESK_ROLES = frozenset({Role.PROFESSIONAL, Role.TERRITORY_ADMIN, Role.CHARTER_OFFICER})
 
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _PHONE_LOGIN = re.compile(r"^\+?[0-9]{8,15}$")
@@ -85,8 +81,9 @@ def is_phone_login(login: str) -> bool:
     return _PHONE_LOGIN.match(login) is not None
 
 
-def checked(prefs: Preferences, *, role: Role, login: str) -> Preferences:
-    """``prefs`` if an account of ``role`` with ``login`` may choose them, else the error
+def checked(prefs: Preferences, *, desk: bool, login: str) -> Preferences:
+    """``prefs`` if an account with ``login`` may choose them (``desk``: one the policy
+    lets have e-mail and a daily digest, ``Action.NOTIFY_DESK``), else the error
     saying what to change (nothing is saved)."""
     if prefs.language not in LANGUAGES:
         raise errors.InvalidLanguage()
@@ -101,7 +98,6 @@ def checked(prefs: Preferences, *, role: Role, login: str) -> Preferences:
             raise errors.InvalidQuietHours()
     if prefs.sms and not is_phone_login(login):
         raise errors.SmsNeedsPhoneLogin()
-    desk = role in DESK_ROLES
     if (prefs.email is not None or prefs.email_on) and not desk:
         raise errors.EmailNotOffered()
     if prefs.email is not None and (len(prefs.email) > 254 or not _EMAIL.match(prefs.email)):

@@ -28,7 +28,7 @@ from coffre.notifications import errors, preferences
 from coffre.notifications import repository as repo
 from coffre.notifications.channels.webpush import Subscription, parse_subscription
 from coffre.notifications.models import Delivery, NotificationSettings, PushSubscription
-from coffre.notifications.preferences import DESK_ROLES, Preferences
+from coffre.notifications.preferences import Preferences
 from coffre.policy import Action, Actor, Role, can
 from coffre.settings import Settings
 from coffre.structures.errors import NotAllowed
@@ -119,7 +119,8 @@ class Reach:
             wanted = preferences.with_changes(
                 current, **{**changes, "email": email} if "email" in changes else changes
             )
-            preferences.checked(wanted, role=actor.role, login=login)
+            desk = can(actor, Action.NOTIFY_DESK)
+            preferences.checked(wanted, desk=desk, login=login)
             preferences.save(db, actor.account_id, wanted, now)
             row = db.get(NotificationSettings, actor.account_id)
             assert row is not None
@@ -263,7 +264,7 @@ class Reach:
             prefs=preferences.get(db, actor.account_id),
             chosen=tuple(filter(None, row.chosen.split(","))) if row is not None else (),
             sms_possible=preferences.is_phone_login(login),
-            desk=actor.role in DESK_ROLES,
+            desk=can(actor, Action.NOTIFY_DESK),
         )
 
     def _checked(self, subscription: Mapping[str, Any]) -> Subscription:

@@ -21,8 +21,8 @@ from coffre.notifications.models import (
     NotificationSettings,
     PushSubscription,
 )
-from coffre.notifications.preferences import DESK_ROLES, Preferences
-from coffre.policy import Role
+from coffre.notifications.preferences import Preferences
+from coffre.policy import Action, Actor, Role, can
 
 PENDING = "pending"
 SENDING = "sending"
@@ -44,7 +44,8 @@ class Recipient:
 
     @property
     def desk(self) -> bool:
-        return self.role in DESK_ROLES
+        # The account may be reached by e-mail and read a digest (the policy decides).
+        return can(Actor(self.account_id, self.role, ""), Action.NOTIFY_DESK)
 
     @property
     def daily(self) -> bool:

@@ -135,6 +135,7 @@ class Action(StrEnum):
     NOTIFY_SUBSCRIPTION = "notify.subscription"  # one of one's own push subscriptions
     NOTIFY_DELIVERIES = "notify.deliveries"  # one's own delivery log
     NOTIFY_CONSOLE = "notify.console"  # the territory's delivery log (charter officer)
+    NOTIFY_DESK = "notify.desk"  # e-mail and a daily digest (professionals and admins)
 
 
 @dataclass(frozen=True)
