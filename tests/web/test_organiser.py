@@ -556,3 +556,34 @@ def test_the_orienting_professional_of_a_relay_under_way_is_offered_as_a_contact
     pros = contacts.locator("#organiser-pro-list")
     expect(pros.locator("li.card", has_text="Dupont")).to_contain_text("CCAS de Clermont-Ferrand")
     assert_accessible(page, "organiser-contacts-relay")
+
+
+def test_a_note_whose_answer_was_lost_is_not_written_twice_when_saved_again(
+    world: World, page: Page, live_server: str, api: TestClient, problems: dict[str, PageProblems]
+) -> None:
+    # The lost answer and the server's "already there": on purpose.
+    for expected in ("ERR_", "409 (Conflict)"):
+        problems["page"].allow(expected)
+    log_in_person(page, live_server, world)
+    lost: list[int] = []
+
+    def lose_answer(route: Route) -> None:
+        if route.request.method == "POST" and not lost:
+            route.fetch()  # the server writes the note...
+            lost.append(1)
+            route.abort("connectionreset")  # ...and its answer never reaches the phone
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/organiser/items", lose_answer)
+    edit = write_note(page, NOTE)
+    edit.get_by_role("button", name="Enregistrer").click()
+    expect(edit.locator("#organiser-note-error")).to_contain_text("Ce n'est pas enregistré")
+    assert [item["text"] for item in opened_items(api, world)] == [NOTE]  # it was, though
+    edit.get_by_label("Votre note").fill(f"{NOTE}\net la carte Vitale")
+    edit.get_by_role("button", name="Enregistrer").click()
+    expect(visible_screen(page, "organiser-note").locator("#organiser-note-text")).to_have_text(
+        f"{NOTE}\net la carte Vitale"
+    )
+    # One note, with the last text.
+    assert [item["text"] for item in opened_items(api, world)] == [f"{NOTE}\net la carte Vitale"]

@@ -79,6 +79,15 @@ export function createOrganiser(P) {
   let unreadable = 0;
   /** Texts not yet saved, by `${kind}:${id | "new"}` (memory only, wiped at log-out). */
   const drafts = new Map();
+  /**
+   * The id a new item's form writes under, by draft key, kept until it is saved: a save
+   * whose answer was lost, tried again, finds its item (organiser_item_exists) instead
+   * of writing it twice.
+   * @type {Map<string, string>}
+   */
+  const pendingIds = new Map();
+  /** @type {string | null} the id the next new item is written under (submit sets it) */
+  let nextId = null;
   const org = createOrganiserCrypto(P.sodium);
   /** @type {{kind: string, item: Item} | null} */
   let deleting = null;
@@ -183,8 +192,9 @@ export function createOrganiser(P) {
    * @returns {Promise<Item>}
    */
   async function write(existing, data) {
-    // A new item's id is drawn here: it is bound in the person's signature (SPEC §30.3).
-    const id = existing ? existing.id : org.newItemId();
+    // A new item's id is drawn in the page: it is bound in the person's signature (SPEC §30.3).
+    const id = existing ? existing.id : nextId || org.newItemId();
+    if (!existing) nextId = null;
     const ciphertext = sealItem(id, data);
     const response = existing
       ? await api("PUT", `/organiser/items/${id}`, { json: { ciphertext, version: existing.version } })
@@ -244,6 +254,7 @@ export function createOrganiser(P) {
    */
   function dropDraft(kind, existing) {
     drafts.delete(draftKey(kind, existing));
+    pendingIds.delete(draftKey(kind, existing));
   }
 
   /**
@@ -259,6 +270,9 @@ export function createOrganiser(P) {
   async function submit(kind, form, errorId, existing, values, doneText) {
     const handler = handlers[kind];
     keepDraft(kind, existing, values);
+    const key = draftKey(kind, existing);
+    if (!existing && !pendingIds.has(key)) pendingIds.set(key, org.newItemId());
+    nextId = existing ? null : pendingIds.get(key) || null;
     showError(errorId, "");
     busy(form, true);
     try {
@@ -272,10 +286,33 @@ export function createOrganiser(P) {
         // Deleted elsewhere meanwhile: the text is kept as a new item (nothing lost).
         return await submit(kind, form, errorId, null, values, doneText);
       }
+      if (!existing && error instanceof ApiError && error.code === "organiser_item_exists") {
+        // An earlier try was written, its answer lost: this text goes over that item.
+        const there = await loadedItem(pendingIds.get(key));
+        if (there) {
+          dropDraft(kind, null);
+          return await submit(kind, form, errorId, there, values, doneText);
+        }
+      }
       showError(errorId, fill(S.organiser_not_saved, { why: messageFor(error, S.network_error) }));
     } finally {
+      nextId = null;
       busy(form, false);
     }
+  }
+
+  /**
+   * The item `id` as the server holds it now (null if it does not, or cannot be read).
+   * @param {string | undefined} id
+   */
+  async function loadedItem(id) {
+    if (!id) return null;
+    try {
+      await load();
+    } catch {
+      return null;
+    }
+    return items.get(id) || null;
   }
 
   /**
@@ -487,6 +524,8 @@ export function createOrganiser(P) {
       loaded = false;
       unreadable = 0;
       drafts.clear();
+      pendingIds.clear();
+      nextId = null;
       deleting = null;
       conflict = null;
       for (const id of ["organiser-delete-what", "organiser-conflict-mine", "organiser-conflict-theirs"]) {
