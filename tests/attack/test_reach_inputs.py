@@ -38,6 +38,7 @@ from tests.factories import Person, make_person, person_material
 from tests.notifications.servers import PushEndpoint, b64url
 from tests.organiser.helpers import CONTACT, new_body
 from tests.reminders.helpers import body as reminder_body
+from tests.reminders.helpers import coffre_of, told
 
 SETTINGS = "/api/v1/notifications/settings"
 DEVICES = "/api/v1/notifications/push-subscriptions"
@@ -446,3 +447,58 @@ def test_one_device_removed_twenty_times_at_once_is_removed_once_the_others_not_
 
     assert Counter(answers) == {(204, ""): 1, (404, "push_subscription_not_found"): PARALLEL - 1}
     assert http.get(DEVICES, headers=amina.headers).json()["subscriptions"] == []
+
+
+# -- reminders across the changes of time -----------------------------------------------
+
+
+def _night(start: str, hours: int = 6) -> list[datetime]:
+    """Every quarter of an hour for ``hours`` from ``start`` (UTC)."""
+    first = datetime.fromisoformat(start)
+    return [first + timedelta(minutes=15 * i) for i in range(hours * 4)]
+
+
+def test_a_monthly_reminder_at_half_past_two_is_sent_once_on_each_night_the_time_changes(
+    api: TestClient,
+) -> None:
+    """02:30 in Paris does not exist on 28 March 2027 and happens twice on 31 October
+    2027: the job, run every quarter of an hour through those nights, sends each of the
+    two reminders exactly once there, and moves each to the right next date."""
+    person = make_person(api)
+    owner = account_id(api, person)
+    coffre = coffre_of(api)
+    spring = api.post(
+        REMINDERS,
+        json=reminder_body(person, "2027-02-28T02:30:00+01:00", "monthly"),
+        headers=person.headers,
+    ).json()
+    autumn = api.post(
+        REMINDERS,
+        json=reminder_body(person, "2027-08-31T02:30:00+02:00", "monthly"),
+        headers=person.headers,
+    ).json()
+    sent: list[Counter[str]] = []
+    due: list[dict[str, str]] = []
+    # In time order: the occurrences before each night (28 February; 31 August and 30
+    # September, where the spring one's missed months are recalled once), then the night.
+    for earlier, night in (
+        (["2027-02-28T02:00:00+00:00"], "2027-03-27T22:00:00+00:00"),
+        (["2027-08-31T01:00:00+00:00", "2027-09-30T01:00:00+00:00"], "2027-10-30T22:00:00+00:00"),
+    ):
+        for moment in earlier:
+            coffre.reminders.run(datetime.fromisoformat(moment))
+        before = Counter(n["reminder_id"] for n in told(api, owner, "reminder.due"))
+        for moment in _night(night):
+            coffre.reminders.run(moment)
+        after = Counter(n["reminder_id"] for n in told(api, owner, "reminder.due"))
+        sent.append(after - before)
+        items = api.get(REMINDERS, headers=person.headers).json()["items"]
+        due.append({r["id"]: r["due_at"] for r in items})
+
+    # Spring: once that night, then 28 April 02:30 summer time (00:30 UTC).
+    assert sent[0] == {spring["id"]: 1}
+    assert due[0][spring["id"]] == "2027-04-28T00:30:00Z"
+    # Autumn: once that night, then 30 November 02:30 winter time (01:30 UTC). (The
+    # spring one's 28 October, already past at the night's first run, goes once too.)
+    assert sent[1] == {autumn["id"]: 1, spring["id"]: 1}
+    assert due[1][autumn["id"]] == "2027-11-30T01:30:00Z"
