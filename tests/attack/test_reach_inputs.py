@@ -44,6 +44,12 @@ SETTINGS = "/api/v1/notifications/settings"
 DEVICES = "/api/v1/notifications/push-subscriptions"
 REMINDERS = "/api/v1/reminders"
 ITEMS = "/api/v1/organiser/items"
+ORGANISER_CAP = 3
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"organiser_items_per_person": ORGANISER_CAP})
 
 
 def account_id(api: TestClient | httpx.Client, person: Person) -> str:
@@ -502,3 +508,27 @@ def test_a_monthly_reminder_at_half_past_two_is_sent_once_on_each_night_the_time
     # spring one's 28 October, already past at the night's first run, goes once too.)
     assert sent[1] == {autumn["id"]: 1, spring["id"]: 1}
     assert due[1][autumn["id"]] == "2027-11-30T01:30:00Z"
+
+
+# -- the organiser: one item sent twenty times at once ---------------------------------
+
+
+def test_one_item_posted_twenty_times_at_once_is_kept_once_and_counted_once(
+    http: httpx.Client,
+) -> None:
+    """A page that sends its POST again and again (a flaky network): one 201, the others
+    organiser_item_exists, never a server error; the count moved by one only."""
+    amina = signed_up(http, 36, "amina-carnet")
+    owner = account_id(http, amina)
+    item = new_body(amina, owner, CONTACT)
+
+    answers = burst(PARALLEL, lambda _i: answer(http.post(ITEMS, json=item, headers=amina.headers)))
+
+    assert Counter(answers) == {(201, ""): 1, (409, "organiser_item_exists"): PARALLEL - 1}
+    listed = http.get(ITEMS, headers=amina.headers).json()
+    assert [i["id"] for i in listed["items"]] == [item["id"]]
+    # Counted once: the cap (ORGANISER_CAP) leaves room for exactly two more.
+    assert listed["limit"] == ORGANISER_CAP
+    more = [new_body(amina, owner, CONTACT) for _ in range(ORGANISER_CAP)]
+    kept = [answer(http.post(ITEMS, json=b, headers=amina.headers)) for b in more]
+    assert kept == [(201, ""), (201, ""), (409, "organiser_full")]
