@@ -45,6 +45,8 @@ def alerts_strings(_: Callable[[str], str]) -> dict[str, str]:
             "Répondez oui ou non pour au moins un rappel, puis « Enregistrer »."
         ),
         "alerts_hour": _("{hour} h"),
+        "alerts_hour_pick": _("Choisir l'heure"),
+        "alerts_choose_hours": _("Choisissez les deux heures, puis « Enregistrer »."),
         # The delivery log in plain words (alerts-common.js).
         "alerts_log_empty": _("Coffre ne vous a encore rien envoyé."),
         "alerts_log_line": _("Le {date} à {time} : {what}, {channel}. {state}"),

@@ -113,13 +113,21 @@ function hh(hour) {
 }
 
 /**
- * The 24 hours as the options of `select` ("21 h"), `chosen` selected.
+ * The 24 hours as the options of `select` ("21 h"), `chosen` selected; first, an empty
+ * "Choisir l'heure", selected while nothing was chosen (a list with no option selected
+ * shows its first hour, "0 h", as if the person had picked it: DESIGN.md, nothing
+ * chosen on their behalf).
  * @param {HTMLSelectElement} select
  * @param {Record<string, string>} S
  * @param {number | null} chosen
  */
 export function hourOptions(select, S, chosen) {
+  const pick = el("option", { text: S.alerts_hour_pick });
+  pick.value = "";
+  pick.defaultSelected = true; // what a form's reset() comes back to
+  pick.selected = chosen === null;
   select.replaceChildren(
+    pick,
     ...Array.from({ length: 24 }, (_, hour) => {
       const option = el("option", { text: fill(S.alerts_hour, { hour }) });
       option.value = String(hour);
@@ -140,8 +148,11 @@ export function quietAnswer(form, S) {
   if (!picked) return { ok: false, message: S.alerts_choose_quiet };
   if (picked.value === "none") return { ok: true, quiet: "none", from: null, to: null };
   if (picked.value === "night") return { ok: true, quiet: "night", ...NIGHT };
-  const from = Number(/** @type {HTMLSelectElement} */ (form.elements.namedItem("from")).value);
-  const to = Number(/** @type {HTMLSelectElement} */ (form.elements.namedItem("to")).value);
+  const fromValue = /** @type {HTMLSelectElement} */ (form.elements.namedItem("from")).value;
+  const toValue = /** @type {HTMLSelectElement} */ (form.elements.namedItem("to")).value;
+  if (fromValue === "" || toValue === "") return { ok: false, message: S.alerts_choose_hours };
+  const from = Number(fromValue);
+  const to = Number(toValue);
   if (from === to) return { ok: false, message: S.alerts_same_hours };
   return { ok: true, quiet: "own", from, to };
 }
