@@ -23,7 +23,8 @@ tests use) and ``Coffre.build`` as the app and the worker build it:
    for a person who chose SMS against one who chose nothing (``notify`` looks up no
    channel, so any event's unit of work, a pull's included, should not depend on what
    the person chose); then ``dispatch`` per notification for persons who chose SMS and
-   for persons with no way out chosen (nothing to send: only marked dispatched).
+   for persons with no way out chosen (nothing to send: only marked dispatched), N
+   notifications each, best of the rounds.
 3. The reminders job: ``--reminders`` R own reminders due now (10 per person), sent by
    ``coffre.reminders.run()`` (advance, occurrence key, ``reminder.due`` notification
    and history entry, one unit of work each), in two halves; raw path: R units of work
@@ -282,7 +283,7 @@ def _paired(
     return statistics.median(timings[0]), statistics.median(timings[1])
 
 
-def measure_notify(coffre: Coffre, n: int, samples: int) -> dict[str, Any]:
+def measure_notify(coffre: Coffre, n: int, samples: int, rounds: int) -> dict[str, Any]:
     _raw.create_all(coffre.db.engine)
     with_sms = _persons(coffre, 50, 200_000, sms=True)
     without = _persons(coffre, 50, 300_000, sms=False)
@@ -332,13 +333,18 @@ def measure_notify(coffre: Coffre, n: int, samples: int) -> dict[str, Any]:
             raise SystemExit(f"dispatch: {done} of {n}")
         return elapsed / n
 
+    sms_runs: list[float] = []
+    none_runs: list[float] = []
+    for r in range(rounds):  # best of the rounds, the order alternating
+        for persons, runs in ((with_sms, sms_runs), (without, none_runs))[:: 1 if r % 2 else -1]:
+            runs.append(dispatch_all(persons))
     return {
         "raw": raw_s,
         "notify": notify_s,
         "notify_plain": plain_s,
         "notify_sms": sms_s,
-        "dispatch_sms": dispatch_all(with_sms),
-        "dispatch_none": dispatch_all(without),
+        "dispatch_sms": min(sms_runs),
+        "dispatch_none": min(none_runs),
     }
 
 
@@ -512,7 +518,9 @@ def measure_backend(backend: str, tmp: Path, args: argparse.Namespace) -> dict[s
                         coffre, second, provider, args.notifications, args.rounds
                     )
                 }
-                figures["notify"] = measure_notify(coffre, args.notifications, args.samples)
+                figures["notify"] = measure_notify(
+                    coffre, args.notifications, args.samples, args.rounds
+                )
                 figures["reminders"] = measure_reminders(coffre, args.reminders)
                 figures["load"] = (load + os.getloadavg()[0]) / 2
             finally:
