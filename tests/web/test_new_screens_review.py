@@ -16,20 +16,28 @@ The journey finds its controls by ids and data attributes, so it runs in any lan
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.notifications.service import Kind, notify
 from tests.notifications.servers import PushEndpoint, push_endpoint  # noqa: F401
 from tests.structures.world import World
-from tests.web.conftest import assert_accessible, screenshot
-from tests.web.journeys import PERSON_PASSPHRASE, PRO_LOGIN, PRO_PASSPHRASE, click_to_screen
+from tests.web.conftest import PageProblems, assert_accessible, screenshot
+from tests.web.journeys import (
+    PERSON_PASSPHRASE,
+    PRO_LOGIN,
+    PRO_PASSPHRASE,
+    click_to_screen,
+    pick_pages,
+)
+from tests.web.test_installed_app import OFFLINE_LOG, small_pdf, waiting_records
 from tests.web.test_listen import fake_voices
 from tests.web.test_plain_words import problems as plain_word_problems
 
@@ -70,8 +78,11 @@ READ_SCREEN = """(section) => {
       if (node.getAttribute(a)) texts.push(node.getAttribute(a));
     }
   }
-  const status = document.getElementById("status");
-  if (status && status.textContent) texts.push(status.textContent);
+  // The status line and the installed app's notes (no connection, a document waiting).
+  for (const id of ["status", "connection-note", "queue-note"]) {
+    const node = document.getElementById(id);
+    if (node && shown(node) && node.innerText) texts.push(node.innerText);
+  }
   const listen = section.querySelector(".screen-head button[data-action=listen]");
   return {
     focusedHeading: document.activeElement === section.querySelector("h1"),
@@ -305,6 +316,40 @@ def test_every_new_screen_of_the_person_is_accessible_plain_and_chooses_nothing_
     review = Review(page, lang)
     the_persons_new_screens(page, review, lang)
     assert len(review.seen) >= 30, review.seen
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_installed_apps_notes_and_its_log_out_question_offline(
+    world: World,
+    phone: BrowserContext,
+    page: Page,
+    problems: dict[str, PageProblems],
+    live_server: str,
+    tmp_path: Path,
+    lang: str,
+) -> None:
+    """Offline, a document waiting: the notes saying so on every screen, and the question
+    asked at log-out, reviewed like the other new screens."""
+    problems["page"].allow(OFFLINE_LOG)
+    fake_voices(page, ["fr-FR", "ar-SA"])
+    log_in_by_ids(page, live_server, lang, world.person.login, PERSON_PASSPHRASE, "documents")
+    review = Review(page, lang)
+    phone.set_offline(True)
+    click_to_screen(page, page.locator('[data-screen="documents"] [data-action=add]'), "add-kind")
+    page.locator('label[for="category-impots"]').click()
+    page.locator("#add-title").fill("Avis 2025")
+    click_to_screen(page, page.locator("#kind-form button[type=submit]"), "add-pages")
+    pick_pages(page, [small_pdf(tmp_path / "avis.pdf")])
+    page.locator("#send-button").click()
+    expect(page.locator("#connection-note")).to_be_visible(timeout=30_000)
+    more(page)
+    expect(page.locator("#queue-note")).to_be_visible()
+    assert len(waiting_records(page)) == 1
+    review("more", label="more-offline-waiting")
+    review.go("[data-action=logout]", "logout-waiting")
+    review.go("[data-go=more]", "more", label="more-still-waiting")
+    assert len(waiting_records(page)) == 1
+    phone.set_offline(False)
 
 
 def test_the_professionals_e_mail_settings_screen_at_360_px(
