@@ -1,10 +1,10 @@
 // @ts-check
 // "Mon carnet" (issue 19): the person's organiser — notes, contacts and appointments —
-// reached from "Plus" (vault/_person_organiser.html). This module keeps the carnet
-// (its items, opened in the page's memory), writes and deletes them, and holds the
-// screens every kind shares: the carnet's first screen, "Supprimer ?" and the conflict
-// screen; the notes are organiser-notes.js, the contacts organiser-contacts.js, the
-// appointments and their reminders organiser-appointments.js.
+// reached from "Plus" (vault/_person_organiser.html). This module saves and deletes
+// (nothing lost, below) and holds the screens every kind shares: the carnet's first
+// screen, "Supprimer ?" and the conflict screen. The items, fetched, opened and written
+// sealed, are organiser-store.js; the notes organiser-notes.js, the contacts
+// organiser-contacts.js, the appointments and their reminders organiser-appointments.js.
 //
 // Each item is sealed in the page before it leaves (crypto-organiser.js, crypto/SPEC.md
 // §30): the server keeps ciphertext, a version and its own dates, never the kind of an
@@ -18,7 +18,7 @@
 // chooses: both kept, theirs replaced, or the other one kept.
 import { byId, fill, setCount } from "./consent-common.js";
 import { ApiError, messageFor } from "./http.js";
-import { createOrganiser as createOrganiserCrypto } from "./crypto-organiser.js";
+import { createOrganiserStore } from "./organiser-store.js";
 import { createOrganiserNotes } from "./organiser-notes.js";
 import { createOrganiserContacts } from "./organiser-contacts.js";
 import { createOrganiserAppointments } from "./organiser-appointments.js";
@@ -70,13 +70,8 @@ import { createOrganiserAppointments } from "./organiser-appointments.js";
 
 /** @param {import("./types/page").PersonHelpers} P */
 export function createOrganiser(P) {
-  const { S, api, show, setStatus, showError, busy } = P;
+  const { S, show, setStatus, showError, busy } = P;
 
-  /** @type {Map<string, Item>} */
-  let items = new Map();
-  let loaded = false;
-  /** Items the page could not open (a damaged one): said, never hidden. */
-  let unreadable = 0;
   /** Texts not yet saved, by `${kind}:${id | "new"}` (memory only, wiped at log-out). */
   const drafts = new Map();
   /**
@@ -88,95 +83,13 @@ export function createOrganiser(P) {
   const pendingIds = new Map();
   /** @type {string | null} the id the next new item is written under (submit sets it) */
   let nextId = null;
-  const org = createOrganiserCrypto(P.sodium);
   /** @type {{kind: string, item: Item} | null} */
   let deleting = null;
   /** @type {{kind: string, existing: Item, values: any, theirs: Item | null} | null} */
   let conflict = null;
 
-  // The person's keys and account, as the vault opened them (app.js state).
-  function owner() {
-    const { keys, accountId } = P.state;
-    if (!keys || !accountId) throw new Error("the vault is not open");
-    return { keys, ownerId: accountId };
-  }
-
-  /**
-   * GET /organiser/items's item, opened: its signature checked under the person's key
-   * and its place (owner, id), then its content (SPEC §30.4).
-   * @param {{id: string, ciphertext: string, version: number, created_at?: string, updated_at?: string}} raw
-   * @returns {Item}
-   */
-  function open(raw) {
-    const { keys, ownerId } = owner();
-    const data = org.openItem({
-      data: P.C.b64decode(raw.ciphertext),
-      ownerId,
-      itemId: raw.id,
-      signPublic: keys.signPublic,
-      boxPublic: keys.boxPublic,
-      boxSecret: keys.boxSecret,
-    });
-    return { id: raw.id, version: raw.version, data, updatedAt: raw.updated_at || raw.created_at || null };
-  }
-
-  /**
-   * @param {string} itemId
-   * @param {ItemData} item
-   */
-  function sealItem(itemId, item) {
-    const { keys, ownerId } = owner();
-    return P.C.b64encode(org.sealItem({ item, ownerId, itemId, boxPublic: keys.boxPublic, signSeed: keys.signSeed }));
-  }
-
-  /** @param {string} text */
-  function sealReminder(text) {
-    const { keys } = owner();
-    return P.C.b64encode(org.sealReminderText({ text, boxPublic: keys.boxPublic, signSeed: keys.signSeed }));
-  }
-
-  // ---------------------------------------------------------------------- the store
-
-  /**
-   * The carnet from the server, every item opened here (an item that does not open is
-   * counted and said, the others shown).
-   */
-  async function load() {
-    const answer = await (await api("GET", "/organiser/items")).json();
-    /** @type {Map<string, Item>} */
-    const next = new Map();
-    unreadable = 0;
-    for (const raw of answer.items || []) {
-      // An item the page already opened, at the same version, is not opened again (200
-      // items take ~0.4 s to open on a laptop, more on a cheap phone): only what changed.
-      const known = items.get(raw.id);
-      if (known && known.version === raw.version) {
-        next.set(raw.id, known);
-        continue;
-      }
-      try {
-        next.set(raw.id, open(raw));
-      } catch {
-        unreadable += 1;
-      }
-    }
-    items = next;
-    loaded = true;
-    counts();
-  }
-
-  async function ensureLoaded() {
-    if (!loaded) await load();
-  }
-
-  /**
-   * The items of one kind.
-   * @param {string} kind
-   * @returns {Item[]}
-   */
-  function ofKind(kind) {
-    return [...items.values()].filter((item) => item.data.kind === kind);
-  }
+  const store = createOrganiserStore(P, counts);
+  const { load, ofKind } = store;
 
   function counts() {
     setCount("organiser-notes-count", ofKind("note").length);
@@ -185,36 +98,14 @@ export function createOrganiser(P) {
   }
 
   /**
-   * Seal `data` and write it: a new item (POST), or a change of `existing` (PUT, with
-   * the version the page read: 409 if it changed meanwhile). Returns the saved item.
+   * Write `data` (organiser-store.js); a new item under the id its form keeps (submit).
    * @param {Item | null} existing
    * @param {ItemData} data
-   * @returns {Promise<Item>}
    */
-  async function write(existing, data) {
-    // A new item's id is drawn in the page: it is bound in the person's signature (SPEC §30.3).
-    const id = existing ? existing.id : nextId || org.newItemId();
+  function write(existing, data) {
+    const id = existing ? null : nextId;
     if (!existing) nextId = null;
-    const ciphertext = sealItem(id, data);
-    const response = existing
-      ? await api("PUT", `/organiser/items/${id}`, { json: { ciphertext, version: existing.version } })
-      : await api("POST", "/organiser/items", { json: { id, ciphertext } });
-    const saved = await response.json();
-    /** @type {Item} */
-    const item = { id: saved.id, version: saved.version, data, updatedAt: saved.updated_at || saved.created_at || null };
-    items.set(item.id, item);
-    counts();
-    return item;
-  }
-
-  /**
-   * Delete `item`.
-   * @param {Item} item
-   */
-  async function erase(item) {
-    await api("DELETE", `/organiser/items/${item.id}`);
-    items.delete(item.id);
-    counts();
+    return store.write(existing, data, id);
   }
 
   // ------------------------------------------------------------- saving, nothing lost
@@ -271,7 +162,7 @@ export function createOrganiser(P) {
     const handler = handlers[kind];
     keepDraft(kind, existing, values);
     const key = draftKey(kind, existing);
-    if (!existing && !pendingIds.has(key)) pendingIds.set(key, org.newItemId());
+    if (!existing && !pendingIds.has(key)) pendingIds.set(key, store.newItemId());
     nextId = existing ? null : pendingIds.get(key) || null;
     showError(errorId, "");
     busy(form, true);
@@ -312,7 +203,7 @@ export function createOrganiser(P) {
     } catch {
       return null;
     }
-    return items.get(id) || null;
+    return store.get(id);
   }
 
   /**
@@ -348,7 +239,7 @@ export function createOrganiser(P) {
     let theirs = null;
     try {
       await load();
-      theirs = items.get(existing.id) || null;
+      theirs = store.get(existing.id);
     } catch {
       // Not reached now: mine is shown alone, and "Garder les deux" keeps it.
     }
@@ -399,7 +290,7 @@ export function createOrganiser(P) {
       show("organiser", { status, ...options });
       return showError("organiser-error", messageFor(error, S.network_error));
     }
-    show("organiser", { status: status || (unreadable ? S.organiser_unreadable : ""), ...options });
+    show("organiser", { status: status || (store.unreadable() ? S.organiser_unreadable : ""), ...options });
   }
 
   /**
@@ -409,7 +300,7 @@ export function createOrganiser(P) {
    */
   async function entering(showIt) {
     try {
-      await ensureLoaded();
+      await store.ensureLoaded();
     } catch (error) {
       show("organiser");
       return showError("organiser-error", messageFor(error, S.network_error));
@@ -437,7 +328,7 @@ export function createOrganiser(P) {
     const { kind, item } = deleting;
     setStatus(S.working);
     try {
-      await erase(item);
+      await store.erase(item);
       deleting = null;
       const after = handlers[kind].removed;
       if (after) await after(item);
@@ -447,8 +338,7 @@ export function createOrganiser(P) {
       if (error instanceof ApiError && error.code === "organiser_item_not_found") {
         // Already deleted elsewhere: what the person wanted is done.
         deleting = null;
-        items.delete(item.id);
-        counts();
+        store.forget(item.id);
         const after = handlers[kind].removed;
         if (after) await after(item);
         return handlers[kind].shown(S.organiser_deleted);
@@ -486,7 +376,7 @@ export function createOrganiser(P) {
     keepDraft,
     dropDraft,
     entering,
-    sealReminder,
+    sealReminder: store.sealReminder,
   };
   const notes = createOrganiserNotes(shared);
   const contacts = createOrganiserContacts(shared);
@@ -520,9 +410,7 @@ export function createOrganiser(P) {
       ...appointments.actions,
     },
     wipe() {
-      items = new Map();
-      loaded = false;
-      unreadable = 0;
+      store.wipe();
       drafts.clear();
       pendingIds.clear();
       nextId = null;
