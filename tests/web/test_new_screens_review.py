@@ -27,8 +27,9 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.notifications.service import Kind, notify
+from tests.factories import PASSPHRASE
 from tests.notifications.servers import PushEndpoint, push_endpoint  # noqa: F401
-from tests.structures.world import World
+from tests.structures.world import World, material
 from tests.web.conftest import PageProblems, assert_accessible, screenshot
 from tests.web.journeys import (
     PERSON_PASSPHRASE,
@@ -350,6 +351,27 @@ def test_the_installed_apps_notes_and_its_log_out_question_offline(
     review.go("[data-go=more]", "more", label="more-still-waiting")
     assert len(waiting_records(page)) == 1
     phone.set_offline(False)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_person_on_a_phone_number_sees_the_sms_choice_reviewed_like_the_others(
+    world: World, page: Page, live_server: str, api: TestClient, lang: str
+) -> None:
+    person = material(15, "0612345678")
+    assert api.post("/api/v1/accounts", json=person.signup_body).status_code == 201
+    fake_voices(page, ["fr-FR", "ar-SA"])
+    log_in_by_ids(page, live_server, lang, person.login, f"{PASSPHRASE} 15", "documents")
+    review = Review(page, lang)
+    more(page)
+    alerts = review.go("[data-go=alerts]", "alerts", label="alerts-phone-number")
+    expect(alerts.locator("#alerts-sms-item")).to_be_visible()
+    phone = review.go("[data-go=alerts-phone]", "alerts-phone", label="alerts-phone-refused")
+    # This browser refuses notifications: what the page says then, reviewed too.
+    phone.locator("#alerts-phone-on").click()
+    expect(phone.locator("#alerts-phone-on")).to_be_hidden()
+    review("alerts-phone", label="alerts-phone-refused-said", arrived=False)
+    review.go("[data-go=alerts]", "alerts", label="alerts-phone-number-again")
+    review.go("[data-go=alerts-sms]", "alerts-sms")
 
 
 def test_the_professionals_e_mail_settings_screen_at_360_px(
