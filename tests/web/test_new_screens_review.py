@@ -23,10 +23,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from sqlalchemy import select
 
 from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.notifications.service import Kind, notify
+from coffre.reminders.models import Reminder
 from tests.factories import PASSPHRASE
 from tests.notifications.servers import PushEndpoint, push_endpoint  # noqa: F401
 from tests.structures.world import World, material
@@ -198,7 +200,9 @@ def sent_to_this_phone_before(
     assert endpoint.messages_for(subscription)
 
 
-def the_persons_new_screens(page: Page, review: Review, lang: str) -> None:
+def the_persons_new_screens(
+    page: Page, review: Review, lang: str, api: TestClient, world: World, clock: FrozenClock
+) -> None:
     words = WRITTEN[lang]
     # -- Mon carnet ---------------------------------------------------------------------
     more(page)
@@ -293,10 +297,25 @@ def the_persons_new_screens(page: Page, review: Review, lang: str) -> None:
     expect(log.locator("#alerts-log-list li")).to_have_count(3)
 
     # -- Historique: the reminders Coffre sent, said in words -------------------------
+    # The appointment's reminder is due (its text opened by the page), and one deleted since.
+    with coffre_of(api).db.unit_of_work() as db:
+        due = db.scalars(
+            select(Reminder.id).where(Reminder.account_id == world.person.account_id)
+        ).all()
+        for reminder_id in (*due, "f" * 32):
+            notify(
+                db,
+                world.person.account_id,
+                Kind.REMINDER_DUE,
+                {"reminder_id": reminder_id},
+                clock.now(),
+            )
     history = page.locator("#person-nav [data-place=history]")
     click_to_screen(page, history, "history")
     notices = page.locator("#notification-list")
     expect(notices).to_contain_text("2027")
+    expect(notices).to_contain_text(words["place"])
+    expect(notices).to_contain_text(words["reminder"])
     review("history", label="history-reminders")
 
 
@@ -315,7 +334,7 @@ def test_every_new_screen_of_the_person_is_accessible_plain_and_chooses_nothing_
     log_in_by_ids(page, live_server, lang, world.person.login, PERSON_PASSPHRASE, "documents")
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
     review = Review(page, lang)
-    the_persons_new_screens(page, review, lang)
+    the_persons_new_screens(page, review, lang, api, world, clock)
     assert len(review.seen) >= 30, review.seen
 
 
