@@ -339,6 +339,77 @@ def test_every_new_screen_of_the_person_is_accessible_plain_and_chooses_nothing_
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_carnets_contact_from_a_professional_and_a_note_changed_elsewhere(
+    world: World,
+    page: Page,
+    second_phone: BrowserContext,
+    live_server: str,
+    api: TestClient,
+    problems: dict[str, PageProblems],
+    lang: str,
+) -> None:
+    """The carnet's screens the first journey does not reach: the professionals of the
+    person's links offered as contacts, a note changed and the two texts shown when
+    another phone changed it meanwhile."""
+    problems["page"].allow("409 (Conflict)")  # the server's refusal the page explains
+    response = api.post(
+        "/api/v1/referent",
+        json={"professional_id": world.professional.account_id, "structure_id": world.structure_id},
+        headers=world.person.headers,
+    )
+    assert response.status_code in (200, 201), response.text
+    fake_voices(page, ["fr-FR", "ar-SA"])
+    log_in_by_ids(page, live_server, lang, world.person.login, PERSON_PASSPHRASE, "documents")
+    review = Review(page, lang)
+    words = WRITTEN[lang]
+    more(page)
+    review.go("[data-go=organiser]", "organiser")
+    contacts = review.go(
+        "[data-go=organiser-contacts]", "organiser-contacts", label="organiser-contacts-pros"
+    )
+    expect(contacts.locator("#organiser-pros")).to_be_visible()
+    # The person pressed "Ajouter à mes contacts" on a professional's card: that says who.
+    review.go(
+        "#organiser-pro-list li.card button",
+        "organiser-contact-edit",
+        ticked_by_person=("organiser-relation-professional",),
+        label="organiser-contact-from-pro",
+    )
+    review.go("#organiser-contact-form button[type=submit]", "organiser-contacts")
+    review.go("[data-go=organiser]", "organiser", label="organiser-again")
+
+    review.go("[data-go=organiser-notes]", "organiser-notes")
+    review.go("[data-action=organiser-note-new]", "organiser-note-edit")
+    page.locator("#organiser-note-input").fill(words["note"])
+    review.go("#organiser-note-form button[type=submit]", "organiser-note")
+    review.go("[data-action=organiser-note-change]", "organiser-note-edit", label="note-change")
+    page.locator("#organiser-note-input").fill(words["note"] + " 2")
+
+    other = second_phone.new_page()
+    log_in_by_ids(other, live_server, lang, world.person.login, PERSON_PASSPHRASE, "documents")
+    click_to_screen(other, other.locator("#person-nav [data-place=more]"), "more")
+    click_to_screen(other, other.locator('[data-screen="more"] [data-go=organiser]'), "organiser")
+    click_to_screen(
+        other,
+        other.locator('[data-screen="organiser"] [data-go=organiser-notes]'),
+        "organiser-notes",
+    )
+    click_to_screen(other, other.locator("#organiser-note-list button").first, "organiser-note")
+    click_to_screen(
+        other, other.locator("[data-action=organiser-note-change]"), "organiser-note-edit"
+    )
+    other.locator("#organiser-note-input").fill(words["reminder"])
+    click_to_screen(
+        other, other.locator("#organiser-note-form button[type=submit]"), "organiser-note"
+    )
+    other.close()
+
+    conflict = review.go("#organiser-note-form button[type=submit]", "organiser-conflict")
+    expect(conflict.locator("#organiser-conflict-theirs")).to_have_text(words["reminder"])
+    review.go("[data-action=organiser-keep-both]", "organiser-note", label="note-both-kept")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_the_installed_apps_notes_and_its_log_out_question_offline(
     world: World,
     phone: BrowserContext,
