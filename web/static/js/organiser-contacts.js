@@ -51,7 +51,16 @@ export function createOrganiserContacts(O) {
 
   /** @param {string} relation */
   function relationLabel(relation) {
-    return S[`organiser_relation_${relation}`] || S.organiser_relation_other;
+    // Each text named outright (the translations' coverage reads the names the script uses).
+    /** @type {Record<string, string>} */
+    const labels = {
+      family: S.organiser_relation_family,
+      friend: S.organiser_relation_friend,
+      volunteer: S.organiser_relation_volunteer,
+      professional: S.organiser_relation_professional,
+      other: S.organiser_relation_other,
+    };
+    return labels[relation] || S.organiser_relation_other;
   }
 
   /** @param {any} data a contact's data or the form's values */

@@ -317,7 +317,10 @@ export function createOrganiser(P) {
    */
   function askDelete(kind, item) {
     deleting = { kind, item };
-    byId("organiser-delete-title").textContent = S[`organiser_delete_${kind}`] || S.organiser_delete_note;
+    // Each text named outright (the translations' coverage reads the names the script uses).
+    /** @type {Record<string, string>} */
+    const titles = { note: S.organiser_delete_note, contact: S.organiser_delete_contact, appointment: S.organiser_delete_appointment };
+    byId("organiser-delete-title").textContent = titles[kind] || S.organiser_delete_note;
     byId("organiser-delete-what").textContent = handlers[kind].describe(handlers[kind].valuesOf(item));
     showError("organiser-delete-error", "");
     show("organiser-delete");
