@@ -29,7 +29,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from coffre.clock import FrozenClock
 from coffre.notifications.channels.base import Outcome, Outgoing
-from coffre.notifications.channels.webpush import WebPushChannel
+from coffre.notifications.channels.webpush import WebPushChannel, load_vapid_key
 from coffre.notifications.preferences import Preferences, quiet_until
 from coffre.settings import Settings
 from crypto import b64encode
@@ -283,11 +283,18 @@ PRIVATE_ENDPOINTS = [
     "https://[fd00::1]/push/x",
     "https://2130706433/push/x",  # 127.0.0.1 as one decimal number
     "https://0x7f.1/push/x",
+    "https://127.1/push/x",
+    "https://0/push/x",
+    "https://LOCALHOST./push/x",
+    "https://127.0.0.1./push/x",
+    "https://[::ffff:7f00:1]/push/x",
+    "https://100.64.0.1/push/x",  # carrier-grade NAT
 ]
 
 
 @pytest.fixture
 def production_api(settings: Settings, clock: FrozenClock) -> Iterator[TestClient]:
+    load_vapid_key(settings)  # production never makes its key: made here as an operator would
     production = settings.model_copy(
         update={"environment": "production", "secret_key": secrets.token_urlsafe(40)}
     )
