@@ -467,14 +467,13 @@ def test_a_person_on_a_phone_number_sees_the_sms_choice_reviewed_like_the_others
 def test_the_professionals_e_mail_settings_screen_at_360_px(
     world: World, page: Page, live_server: str
 ) -> None:
-    """The same checks but "Écouter": a professional's screens come with their modules
-    once their vault opens (app.js loadProModules), after listen.js showed the buttons,
-    so none of them has it (issue 18's choice; not one of this issue's screens)."""
+    """A professional's screens come with their modules once their vault opens (app.js
+    insertProScreens), after the page showed its "Écouter" buttons: they need theirs too."""
     fake_voices(page, ["fr-FR"])
     log_in_by_ids(page, live_server, "fr", PRO_LOGIN, PRO_PASSPHRASE, "shared")
     review = Review(page, "fr")
     click_to_screen(page, page.locator("#menu [data-go=pro-notifications]"), "pro-notifications")
-    screen = review.go("[data-go=pro-alerts]", "pro-alerts", listen=False)
+    screen = review.go("[data-go=pro-alerts]", "pro-alerts")
     screen.locator('label[for="pro-alerts-quiet-own"]').click()
     expect(screen.locator("#pro-alerts-hours")).to_be_visible()
     review(
@@ -482,5 +481,4 @@ def test_the_professionals_e_mail_settings_screen_at_360_px(
         ticked_by_person=("pro-alerts-quiet-own",),
         label="pro-alerts-own-hours",
         arrived=False,
-        listen=False,
     )

@@ -174,4 +174,21 @@ export function wireListen({ S, say, doc = document, synth = window.speechSynthe
     if (reading) stop();
   });
   for (const button of buttons()) button.hidden = false;
+  // Screens put in the page later (a professional's, app.js insertProScreens) get their
+  // button shown and their reading stopped when hidden, like the others.
+  const main = doc.getElementById("main");
+  if (main) {
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (!(node instanceof Element)) continue;
+          const screens = node.matches("[data-screen]") ? [node] : [...node.querySelectorAll("[data-screen]")];
+          for (const screen of screens) {
+            observer.observe(screen, { attributes: true, attributeFilter: ["hidden"] });
+            for (const button of screen.querySelectorAll("button[data-action=listen]")) /** @type {HTMLButtonElement} */ (button).hidden = false;
+          }
+        }
+      }
+    }).observe(main, { childList: true });
+  }
 }
