@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, case, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.audit.models import AuditEntry, AuditPseudonym, AuditPseudonymScan
 from coffre.consent.models import PublishedCharter
+from coffre.db import statements
 from coffre.structures.models import ProfessionalProfile, Structure
 
 
@@ -118,15 +118,6 @@ def published_charters(db: DbSession) -> Sequence[PublishedCharter]:
     return db.scalars(select(PublishedCharter).order_by(PublishedCharter.version)).all()
 
 
-def _insert(
-    db: DbSession, table: type[AuditPseudonym] | type[AuditPseudonymScan]
-) -> postgresql.Insert | sqlite.Insert:
-    """INSERT with ON CONFLICT, spelled by the backend in use (both speak it)."""
-    if db.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
 def pseudonym_scan_start(db: DbSession, key_id: str) -> int:
     """The first ``seq`` not yet read for new persons under ``key_id`` (0: none read)."""
     statement = select(AuditPseudonymScan.next_seq).where(AuditPseudonymScan.key_id == key_id)
@@ -171,9 +162,9 @@ def add_pseudonyms(
         for person_id, reference in sorted(references.items())
     ]
     for offset in range(0, len(rows), 500):
-        statement = _insert(db, AuditPseudonym).values(rows[offset : offset + 500])
+        statement = statements.upsert_insert(db, AuditPseudonym).values(rows[offset : offset + 500])
         db.execute(statement.on_conflict_do_nothing())
-    scan = _insert(db, AuditPseudonymScan).values(key_id=key_id, next_seq=next_seq)
+    scan = statements.upsert_insert(db, AuditPseudonymScan).values(key_id=key_id, next_seq=next_seq)
     current = AuditPseudonymScan.next_seq
     db.execute(
         scan.on_conflict_do_update(

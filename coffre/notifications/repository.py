@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
 from coffre.audit import console_repository
+from coffre.db import statements
 from coffre.notifications import preferences
 from coffre.notifications.models import (
     Delivery,
@@ -134,9 +134,8 @@ def insert_deliveries(db: DbSession, values: list[dict[str, Any]]) -> int:
     if not values:
         return 0
     values = sorted(values, key=lambda v: str(v["key"]))
-    insert = postgresql.insert if _dialect(db) == "postgresql" else sqlite.insert
     statement = (
-        insert(Delivery)
+        statements.upsert_insert(db, Delivery)
         .values(values)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(Delivery.id)

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
+from coffre.db import statements
 from coffre.organiser.models import OrganiserCount, OrganiserItem
 
 
@@ -23,28 +23,13 @@ def _changed(result: Any) -> int:
 
 
 def count_one_more(db: DbSession, account_id: str, limit: int) -> bool:
-    """Count one more item for the account, in one statement, if under ``limit``.
-
-    ``INSERT … ON CONFLICT (account_id) DO UPDATE SET n = n + 1 WHERE n < limit``:
-    PostgreSQL makes a parallel writer wait for the row and re-checks the condition
-    on the committed count; SQLite writes one at a time. False: the cap is reached."""
-    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(OrganiserCount).values(account_id=account_id, n=1)
-    statement = insert.on_conflict_do_update(
-        index_elements=[OrganiserCount.account_id],
-        set_={"n": OrganiserCount.n + 1},
-        where=OrganiserCount.n < limit,
-    )
-    # RETURNING, not rowcount: the driver's rowcount of an upsert is not reliable.
-    return db.execute(statement.returning(OrganiserCount.n)).first() is not None
+    """Count one more item for the account, in one statement, if under ``limit``
+    (coffre/db/statements.py); False: the cap is reached."""
+    return statements.count_one_more(db, OrganiserCount, account_id, limit)
 
 
 def count_one_less(db: DbSession, account_id: str) -> None:
-    db.execute(
-        update(OrganiserCount)
-        .where(OrganiserCount.account_id == account_id, OrganiserCount.n > 0)
-        .values(n=OrganiserCount.n - 1)
-    )
+    statements.count_one_less(db, OrganiserCount, account_id)
 
 
 def of_account(db: DbSession, account_id: str) -> Sequence[OrganiserItem]:

@@ -8,21 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.consent.models import AccessRequest, Grant
+from coffre.db import statements
 from coffre.reminders.models import Reminder, ReminderCount, ReminderSent
 from coffre.vault.models import Document
-
-
-def _insert(
-    db: DbSession, table: type[ReminderCount] | type[ReminderSent]
-) -> postgresql.Insert | sqlite.Insert:
-    """INSERT with ON CONFLICT, spelled by the backend in use (both speak it)."""
-    if db.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def _changed(result: Any) -> int:
@@ -33,27 +24,13 @@ def _changed(result: Any) -> int:
 
 
 def count_one_more(db: DbSession, account_id: str, limit: int) -> bool:
-    """Count one more reminder for the account, in one statement, if under ``limit``.
-
-    ``INSERT … ON CONFLICT (account_id) DO UPDATE SET n = n + 1 WHERE n < limit``:
-    PostgreSQL makes a parallel writer wait for the row and re-checks the condition
-    on the committed count; SQLite writes one at a time. False: the cap is reached."""
-    insert = _insert(db, ReminderCount).values(account_id=account_id, n=1)
-    statement = insert.on_conflict_do_update(
-        index_elements=[ReminderCount.account_id],
-        set_={"n": ReminderCount.n + 1},
-        where=ReminderCount.n < limit,
-    )
-    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT.
-    return db.execute(statement.returning(ReminderCount.n)).first() is not None
+    """Count one more reminder for the account, in one statement, if under ``limit``
+    (coffre/db/statements.py); False: the cap is reached."""
+    return statements.count_one_more(db, ReminderCount, account_id, limit)
 
 
 def count_one_less(db: DbSession, account_id: str) -> None:
-    db.execute(
-        update(ReminderCount)
-        .where(ReminderCount.account_id == account_id, ReminderCount.n > 0)
-        .values(n=ReminderCount.n - 1)
-    )
+    statements.count_one_less(db, ReminderCount, account_id)
 
 
 def of_account(db: DbSession, account_id: str) -> Sequence[Reminder]:
@@ -140,7 +117,7 @@ def advance(
 def claim_key(db: DbSession, key: str, account_id: str, kind: str, now: datetime) -> bool:
     """Record an occurrence as sent; True only for the one run that inserted its key."""
     statement = (
-        _insert(db, ReminderSent)
+        statements.upsert_insert(db, ReminderSent)
         .values(key=key, account_id=account_id, kind=kind, sent_at=now)
         .on_conflict_do_nothing(index_elements=[ReminderSent.key])
         .returning(ReminderSent.key)
