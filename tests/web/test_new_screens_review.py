@@ -49,10 +49,12 @@ PARIS = ZoneInfo("Europe/Paris")
 # Per language: the words the person writes into the carnet and reminders.
 WRITTEN = {
     "fr": {
-        "note": "Apporter la quittance de loyer",
-        "contact": "Amina Benali",
-        "place": "CCAS, 2 rue Blatin",
-        "reminder": "Renouveler la carte de bus",
+        # Long words as people paste them (an address of a web page, an e-mail): they
+        # must wrap, not push the screen sideways.
+        "note": "Apporter la quittance de loyer https://www.caf.fr/allocataires/mes-services-en-ligne/faire-une-demande-de-prestation",
+        "contact": "Amina Benali-Ouattara-Dos-Santos-Kowalczyk",
+        "place": "CCAS, 2 rue Blatin, bureau-accueil-rez-de-chaussée-porte-B",
+        "reminder": "Renouveler la carte de bus sur https://www.t2c.fr/titres-et-tarifs/abonnements",
     },
     "ar": {
         "note": "إحضار إيصال الإيجار",
