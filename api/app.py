@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -59,8 +58,6 @@ from web.pages import guide as guide_page
 from web.pages import installed_app as installed_app_page
 from web.pages import poster as poster_page
 from web.pages import structure as structure_page
-
-log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 
