@@ -57,7 +57,7 @@ WRITTEN = {
         "reminder": "Renouveler la carte de bus sur https://www.t2c.fr/titres-et-tarifs/abonnements",
     },
     "ar": {
-        "note": "إحضار إيصال الإيجار",
+        "note": "إحضار إيصال الإيجار https://www.caf.fr/allocataires/mes-services-en-ligne/faire-une-demande",
         "contact": "أمينة بن علي",
         "place": "المركز الاجتماعي",
         "reminder": "تجديد بطاقة الحافلة",
