@@ -1,6 +1,8 @@
 """The screens issue 19 added, reviewed as a class (as their users and an auditor would),
-in a 360 px wide Chromium: "Mon carnet" (notes, contacts, appointments), "Mes rappels",
-"Être prévenu", the reminders in "Historique" and a professional's e-mail settings.
+in a 360 px wide Chromium: "Mon carnet" (notes, contacts, appointments, a note changed
+elsewhere), "Mes rappels", "Être prévenu" (SMS for a phone-number login too), the
+reminders in "Historique", the installed app's notes and log-out question offline, and
+a professional's e-mail settings.
 
 Every screen, once its texts are built by the page's script: axe finds no serious or
 critical WCAG 2.1 A/AA violation, nothing scrolls sideways, each field has a label, the
@@ -8,7 +10,8 @@ focus is on its heading, its "Écouter" button is there; nothing is ticked or se
 that the person did not choose themselves; and in French, none of the words
 tests/web/test_plain_words.py keeps off a person's screens (it reads the templates and
 the strings file; here the texts the script composes at run time). The same journey
-runs in Arabic, right to left: every screen dir=rtl and inside the phone's width.
+runs in Arabic, right to left: every screen dir=rtl and inside the phone's width. What
+the person writes holds long pasted words (web addresses): they wrap.
 
 The journey finds its controls by ids and data attributes, so it runs in any language.
 """
