@@ -25,8 +25,16 @@ def test_the_api_docs_render_from_our_origin_under_the_csp(
     try:
         page.goto(f"{live_server}/docs")
         page.locator(".swagger-ui .info .title").filter(has_text="Coffre").wait_for()
-        # One operation of each tag is listed (the schema was read and laid out).
-        page.locator(".opblock-summary-path", has_text="/api/v1/documents").first.wait_for()
+        # The schema was read and laid out: the documents' operations are listed. Swagger
+        # UI draws only what is near the screen (its lists are virtualized): scroll down
+        # until they are drawn.
+        documents = page.locator(".opblock-summary-path", has_text="/api/v1/documents")
+        for _ in range(60):
+            if documents.count():
+                break
+            page.mouse.wheel(0, 600)
+            page.wait_for_timeout(100)
+        documents.first.wait_for()
         scripts_loaded = page.evaluate(
             """() => performance.getEntriesByType("resource")
                  .filter((entry) => entry.initiatorType === "script").length"""

@@ -181,6 +181,9 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
             "history.json",
             "history.csv",
             "LISEZMOI.txt",
+            # The carnet, empty here (SPEC §30; tests/web/test_organiser.py fills it).
+            "organiser.json",
+            "rendez-vous.ics",
         }
         assert (
             archive.read("documents/sante/certificat.png") == story["certificat.png"].read_bytes()
