@@ -140,11 +140,23 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is calling: an authenticated account and the session it used."""
+    """Who is calling: an authenticated account and the session it used.
+
+    A professional's personal access token (coffre/accounts/tokens.py) is a session of
+    its own kind: ``token_id`` names it (and ``session_id == token_id``), ``scopes``
+    holds what it may do (``coffre.policy.tokens.Scope`` values). ``scopes`` is None for
+    a human session, which may do everything its role allows.
+    """
 
     account_id: str
     role: Role
     session_id: str
+    token_id: str | None = None
+    scopes: frozenset[str] | None = None
+
+    @property
+    def is_token(self) -> bool:
+        return self.token_id is not None
 
 
 class OwnedThing(Protocol):
