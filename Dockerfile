@@ -32,6 +32,7 @@ RUN sed -n 's/^\([A-Za-z0-9_.-]*==[^ ]*\).*/\1/p' requirements/dev.lock > /tmp/c
     && pip install --no-cache-dir -r /tmp/babel.txt
 COPY pyproject.toml README.md ./
 COPY crypto ./crypto
+COPY auditlog ./auditlog
 COPY coffre ./coffre
 COPY client ./client
 COPY api ./api
