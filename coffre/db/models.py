@@ -8,6 +8,7 @@ from coffre.consent.models import AccessRequest, Grant, GrantDocument, Published
 from coffre.contacts.models import ContactRequest, TrustedContact
 from coffre.db.base import Base
 from coffre.directory.models import DirectoryService, DirectoryStructure, DirectoryWord
+from coffre.idempotency.models import IdempotencyRecord
 from coffre.notifications.models import (
     Delivery,
     Notification,
@@ -43,6 +44,7 @@ __all__ = [
     "OrganiserItem",
     "Grant",
     "GrantDocument",
+    "IdempotencyRecord",
     "Invitation",
     "LoginFailure",
     "Membership",
