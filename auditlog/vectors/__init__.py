@@ -1,0 +1,1 @@
+"""Vectors of the audit log format (auditlog/SPEC.md) and their generators."""
