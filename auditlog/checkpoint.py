@@ -134,5 +134,5 @@ def verify_checkpoint(note: str | bytes, verifier: Verifier, *, origin: str) -> 
     """Verify a signed checkpoint by ``verifier`` for the log ``origin``; NoteError if not."""
     checkpoint = parse_checkpoint(verify_note(note, verifier))
     if checkpoint.origin != origin:
-        raise NoteError("checkpoint: unexpected origin")
+        raise NoteError("checkpoint: unexpected origin", "checkpoint_origin")
     return checkpoint

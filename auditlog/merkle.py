@@ -20,6 +20,7 @@ Every verification failure raises ``ProofError`` (never ``assert``): a wrong
 proof, a wrong size, a wrong index, a tampered, deleted or reordered leaf
 all look the same to the caller, "this does not verify". Pinned by the
 reference vectors of transparency-dev/merkle (tests/audit/vectors/rfc6962.json).
+Proofs made from stored hashes rather than the full list of leaves: ``auditlog.proofs``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,16 @@ _NODE_PREFIX = b"\x01"
 
 
 class ProofError(Exception):
-    """A proof, root, size or index does not verify. One type for every failure."""
+    """A proof, root, size, index, tile or bundle does not verify. One type for every failure.
+
+    ``code`` is stable (auditlog/SPEC.md §7): ``proof_invalid`` for a proof, an event or a
+    root that does not verify; ``tile_invalid`` and ``bundle_invalid`` for served data
+    that does not hash to what the checkpoint signs (``auditlog.tiles``).
+    """
+
+    def __init__(self, message: str, code: str = "proof_invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def leaf_hash(data: bytes) -> bytes:

@@ -45,7 +45,16 @@ _HEX8 = re.compile(r"[0-9a-f]{8}")
 
 
 class NoteError(Exception):
-    """A note, checkpoint or key string that does not parse or does not verify."""
+    """A note, checkpoint or key string that does not parse or does not verify.
+
+    ``code`` is stable (auditlog/SPEC.md §7): ``note_invalid`` (malformed, or a known
+    key's signature fails), ``note_unknown_key`` (no signature by a key the verifier
+    knows: a checkpoint signed by an unknown key), ``checkpoint_origin`` (another log).
+    """
+
+    def __init__(self, message: str, code: str = "note_invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 # --- text rules -----------------------------------------------------------------
@@ -333,7 +342,7 @@ def open_note(note: str | bytes, verifiers: Iterable[Verifier]) -> OpenedNote:
             raise NoteError(f"invalid signature for key {sig.name}+{sig.key_id:08x}")
         verified.append(sig)
     if not verified:
-        raise NoteError("note has no verifiable signatures")
+        raise NoteError("note has no verifiable signatures", "note_unknown_key")
     return OpenedNote(text, tuple(verified), tuple(unverified))
 
 
