@@ -55,9 +55,11 @@ _HTTP_CODES = {
 }
 
 
-def status_for(error: CoffreError) -> int:
+def status_for(error: CoffreError | type[CoffreError]) -> int:
+    """The status of an error, or of an error class (the OpenAPI document's examples)."""
+    kind = error if isinstance(error, type) else type(error)
     for family, status in _STATUS:
-        if isinstance(error, family):
+        if issubclass(kind, family):
             return status
     return 400
 
