@@ -13,6 +13,8 @@ from api.body_limits import BodyLimits
 from api.compression import Compression
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
+from api.idempotency import IdempotencyKeys
+from api.openapi_errors import install_openapi
 from api.proconnect_http import proconnect_service
 from api.routes import (
     accounts,
@@ -22,6 +24,7 @@ from api.routes import (
     consent,
     console,
     contacts,
+    cosign,
     credentials,
     directory,
     documents,
@@ -30,6 +33,7 @@ from api.routes import (
     notifications_out,
     organiser,
     proconnect,
+    receipts,
     referents,
     relays,
     reminders,
@@ -37,6 +41,7 @@ from api.routes import (
     sessions,
     structures,
     territory,
+    tokens,
     totp,
 )
 from api.security_headers import SecurityHeaders
@@ -98,6 +103,8 @@ def create_app(
         redoc_url=None,
     )
     install_error_handlers(app)
+    # /openapi.json: every operation's error answers in the one error shape (api/openapi_errors.py).
+    install_openapi(app, settings)
     for module in (
         health,
         accounts,
@@ -109,8 +116,10 @@ def create_app(
         charters,
         territory,
         consent,
+        receipts,
         requests,
         audit,
+        cosign,
         console,
         history,
         contacts,
@@ -122,6 +131,7 @@ def create_app(
         organiser,
         proconnect,
         certificates,
+        tokens,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
@@ -140,6 +150,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Body size by route, read timeout and minimum rate (api/body_limits.py); uploads on
     # threads of their own, capped per account and address (api/upload.py).
+    # Idempotency-Key on the creating POSTs (api/idempotency.py), inside the body limits.
+    app.add_middleware(IdempotencyKeys)
     app.add_middleware(BodyLimits, settings=settings)
     app.state.upload_slots = UploadSlots(settings)
     app.add_middleware(CoffreCSRFMiddleware, **csrf_middleware_options(settings))  # type: ignore[arg-type]

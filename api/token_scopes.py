@@ -18,6 +18,7 @@ SCOPES: dict[str, Scope] = {
     # Consent (api/routes/consent.py)
     "GET /api/v1/shared-with-me": Scope.READ_GRANTS,
     "POST /api/v1/grants/{grant_id}/documents/{document_id}/pull": Scope.PULL,
+    "GET /api/v1/grants/{grant_id}/receipt": Scope.READ_GRANTS,  # R: a grant's receipt
     # Requests for documents (api/routes/requests.py)
     "POST /api/v1/requests": Scope.REQUEST,
     "GET /api/v1/requests": Scope.REQUEST,

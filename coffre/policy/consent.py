@@ -63,6 +63,17 @@ def _grantee(actor: Actor, target: object | None) -> bool:
     return professional is not None and getattr(target, "grantee_id", None) == professional
 
 
+def _grant_party(actor: Actor, target: object | None) -> bool:
+    # One grant is read by its person, its grantee, and the territory's charter officer
+    # (one territory per deployment: every charter officer is the territory's), who
+    # answers for the charter and may have to check a receipt.
+    return (
+        _persons_own(actor, target)
+        or _grantee(actor, target)
+        or (target is not None and actor.role is Role.CHARTER_OFFICER)
+    )
+
+
 def _pull(actor: Actor, target: object | None) -> bool:
     return isinstance(target, GrantAccess) and _grantee(actor, target) and target.open
 
@@ -94,6 +105,7 @@ RULES: Mapping[Action, Rule] = {
     Action.REQUEST_LIST_SENT: _professional,
     Action.DEPOSIT_PERSONS: _professional,
     Action.GRANT_STATE: _grantee,
+    Action.GRANT_RECEIPT: _grant_party,  # the receipt: the same three (R)
     Action.GRANT_PULL: _pull,
     Action.REQUEST_CREATE: _request,
     Action.DEPOSIT_CREATE: _deposit,

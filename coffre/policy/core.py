@@ -82,6 +82,7 @@ class Action(StrEnum):
     SHARED_WITH_ME = "grant.shared_with_me"
     GRANT_LIST_OWN = "grant.list_own"  # the grants a person made
     GRANT_STATE = "grant.state"  # the grant's own professional learns why a pull fails
+    GRANT_RECEIPT = "grant.receipt"  # the receipt: its person, grantee, charter officer
     REQUEST_CREATE = "request.create"
     REQUEST_ANSWER = "request.answer"
     REQUEST_LIST_OWN = "request.list_own"  # a person's requests waiting for an answer
