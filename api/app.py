@@ -13,8 +13,6 @@ from api.body_limits import BodyLimits
 from api.compression import Compression
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
-from api.idempotency import IdempotencyKeys
-from api.openapi_errors import install_openapi
 from api.proconnect_http import proconnect_service
 from api.routes import (
     accounts,
@@ -24,7 +22,6 @@ from api.routes import (
     consent,
     console,
     contacts,
-    cosign,
     credentials,
     directory,
     documents,
@@ -41,7 +38,6 @@ from api.routes import (
     sessions,
     structures,
     territory,
-    tokens,
     totp,
 )
 from api.security_headers import SecurityHeaders
@@ -103,8 +99,6 @@ def create_app(
         redoc_url=None,
     )
     install_error_handlers(app)
-    # /openapi.json: every operation's error answers in the one error shape (api/openapi_errors.py).
-    install_openapi(app, settings)
     for module in (
         health,
         accounts,
@@ -119,7 +113,6 @@ def create_app(
         receipts,
         requests,
         audit,
-        cosign,
         console,
         history,
         contacts,
@@ -131,7 +124,6 @@ def create_app(
         organiser,
         proconnect,
         certificates,
-        tokens,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)
@@ -150,8 +142,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Body size by route, read timeout and minimum rate (api/body_limits.py); uploads on
     # threads of their own, capped per account and address (api/upload.py).
-    # Idempotency-Key on the creating POSTs (api/idempotency.py), inside the body limits.
-    app.add_middleware(IdempotencyKeys)
     app.add_middleware(BodyLimits, settings=settings)
     app.state.upload_slots = UploadSlots(settings)
     app.add_middleware(CoffreCSRFMiddleware, **csrf_middleware_options(settings))  # type: ignore[arg-type]

@@ -11,24 +11,20 @@ from coffre.accounts.recovery import RecoveryService
 from coffre.accounts.reset import ResetService
 from coffre.accounts.service import AccountService
 from coffre.accounts.sessions import SessionService
-from coffre.accounts.tokens import TokenService
 from coffre.accounts.totp import TotpService
 from coffre.audit.console import AuditConsole
-from coffre.audit.cosigning import Cosigning
 from coffre.audit.exports import Exports
 from coffre.audit.history import History
 from coffre.audit.log import AuditLog
 from coffre.clock import Clock, SystemClock
 from coffre.consent.deposits import DepositService
 from coffre.consent.grants import GrantService
-from coffre.consent.received import ReceivedGrants
 from coffre.consent.receipts import ReceiptService
 from coffre.consent.requests import RequestService
 from coffre.consent.service import CharterService
 from coffre.contacts.service import ContactService
 from coffre.db.engine import Database, make_engine
 from coffre.directory.service import Directory
-from coffre.idempotency.service import Idempotency
 from coffre.notifications.channels.registry import make_channels
 from coffre.notifications.outbox import Outbox
 from coffre.notifications.reach import Reach
@@ -45,8 +41,6 @@ from coffre.structures.rotation import KeyRotation
 from coffre.structures.service import StructureService
 from coffre.vault.doctor import Doctor
 from coffre.vault.service import VaultService
-from coffre.webhooks.delivery import Deliverer
-from coffre.webhooks.service import WebhookService
 
 
 @dataclass
@@ -57,7 +51,6 @@ class Coffre:
     clock: Clock
     accounts: AccountService
     sessions: SessionService
-    tokens: TokenService
     totp: TotpService
     vault: VaultService
     doctor: Doctor
@@ -69,7 +62,6 @@ class Coffre:
     erasure: ErasureService
     charters: CharterService
     grants: GrantService
-    received: ReceivedGrants
     receipts: ReceiptService
     requests: RequestService
     deposits: DepositService
@@ -78,7 +70,6 @@ class Coffre:
     reach: Reach
     audit: AuditLog
     console: AuditConsole
-    cosigning: Cosigning
     history: History
     exports: Exports
     contacts: ContactService
@@ -88,9 +79,6 @@ class Coffre:
     reminders: ReminderService
     organiser: OrganiserService
     bulk_invitations: BulkInvitations
-    webhooks: WebhookService
-    webhook_deliverer: Deliverer
-    idempotency: Idempotency
 
     @classmethod
     def build(
@@ -148,7 +136,6 @@ class Coffre:
             clock=clock,
             accounts=accounts,
             sessions=SessionService(db, settings, clock),
-            tokens=TokenService(db, settings, clock),
             totp=TotpService(db, settings, clock, accounts.throttle),
             vault=vault,
             doctor=Doctor(db, store, clock, timedelta(seconds=settings.doctor_grace_seconds)),
@@ -186,7 +173,6 @@ class Coffre:
             ),
             charters=CharterService(db, clock),
             grants=grants,
-            received=ReceivedGrants(db, clock, grants),
             receipts=ReceiptService(db, clock),
             requests=RequestService(db, clock, settings.requests_per_person_per_day),
             deposits=DepositService(db, clock, vault),
@@ -195,7 +181,6 @@ class Coffre:
             reach=reach,
             audit=audit_log,
             console=AuditConsole(db, settings, clock),
-            cosigning=Cosigning(db, settings, clock),
             history=history,
             exports=Exports(db, clock, history, grants, audit_log),
             contacts=contacts,
@@ -205,9 +190,6 @@ class Coffre:
             reminders=reminders,
             organiser=organiser,
             bulk_invitations=BulkInvitations(db, clock),
-            webhooks=WebhookService(db, clock, settings),
-            webhook_deliverer=Deliverer(db, clock, settings),
-            idempotency=Idempotency(db, clock, timedelta(hours=settings.idempotency_hours)),
         )
 
     def close(self) -> None:
