@@ -14,6 +14,7 @@ from cli import (
     doctor,
     export,
     officer,
+    partner,
     person,
     professional,
     security,
@@ -61,7 +62,13 @@ app.command(
     "export", help=_("Récupérer tout votre coffre : vos documents et l'historique, en un fichier.")
 )(export.export)
 app.command("shared")(professional.shared)
-app.command("pull")(professional.pull)
+app.command("pull")(partner.pull)
+app.command("grants")(partner.grants)
+app.command("outcome")(partner.outcome)
+app.command("request")(partner.request)
+app.command("deposit")(partner.deposit)
+app.add_typer(partner.receipt_app, name="receipt")
+app.add_typer(partner.key_app, name="key")
 app.command("confirm-person")(professional.confirm_person)
 app.command("rotate-keys")(professional.rotate_keys)
 app.command("serve")(admin.serve)
