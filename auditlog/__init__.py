@@ -13,6 +13,7 @@ format is written down in ``auditlog/SPEC.md``, with vectors in ``auditlog/vecto
 - ``checkpoint``: C2SP tlog-checkpoint text;
 - ``proofs``: inclusion and consistency proofs made from a source of stored hashes;
 - ``tiles``: C2SP tlog-tiles (tile paths, tiles, entry bundles, reading a tree back);
+- ``keys``: the log key's history (rotation statements signed by the old key and the new);
 - ``cosignature``: C2SP tlog-cosignature.
 
 Failures to verify raise ``ProofError`` (tree, event, tile) or ``NoteError`` (note,

@@ -113,8 +113,15 @@ def checkpoint_time(checkpoint: Checkpoint) -> datetime | None:
     lines = [e for e in checkpoint.extensions if e.startswith(TIMESTAMP_PREFIX)]
     if not lines:
         return None
-    value = lines[0][len(TIMESTAMP_PREFIX) :]
-    if len(lines) > 1 or _DECIMAL.fullmatch(value) is None:
+    if len(lines) > 1:
+        raise NoteError("malformed checkpoint: timestamp")
+    return parse_timestamp_line(lines[0])
+
+
+def parse_timestamp_line(line: str) -> datetime:
+    """The time of a ``Timestamp: <Unix ns>`` line; NoteError if it is not exactly one."""
+    value = line[len(TIMESTAMP_PREFIX) :] if line.startswith(TIMESTAMP_PREFIX) else ""
+    if _DECIMAL.fullmatch(value) is None:
         raise NoteError("malformed checkpoint: timestamp")
     try:
         return _EPOCH + timedelta(microseconds=int(value) // 1000)
