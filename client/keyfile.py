@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from client.api import ApiError
 from client.kdf import derive, read_kdf
 from crypto import (
     AccountKeys,
@@ -68,13 +69,12 @@ _MEMBERS: Final = frozenset(
 )
 
 
-class KeyFileError(Exception):
-    """The key file cannot be used: a stable ``code`` and a French message."""
+class KeyFileError(ApiError):
+    """The key file cannot be used: a stable ``code`` and a French message (raised
+    here, status 0: nothing was sent)."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
+        super().__init__(0, code, message)
 
 
 KEY_FILE_LOCKED_FR = (
