@@ -9,11 +9,22 @@ database lets exactly the missing number through.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import Select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
+
+_Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
+
+
+def skip_locked(db: DbSession, query: _Q) -> _Q:
+    """``query`` taking its rows FOR UPDATE SKIP LOCKED on PostgreSQL (rows another
+    worker is claiming are skipped, not waited for); as is on SQLite, whose write lock
+    serialises the claims. The outboxes' claims (notifications, webhooks) use it."""
+    if db.get_bind().dialect.name == "postgresql":
+        return query.with_for_update(skip_locked=True)
+    return query
 
 
 def upsert_insert(db: DbSession, table: Any) -> postgresql.Insert | sqlite.Insert:

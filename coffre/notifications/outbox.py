@@ -43,6 +43,7 @@ from coffre.db.engine import Database
 from coffre.ids import new_id
 from coffre.notifications import preferences
 from coffre.notifications import repository as repo
+from coffre.notifications.channels.answers import retry_wait
 from coffre.notifications.channels.base import Channel, Outcome, Outgoing, Sent
 from coffre.notifications.messages import DIGEST, text_for
 from coffre.notifications.models import Delivery, Notification, PushSubscription
@@ -50,7 +51,6 @@ from coffre.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_WAIT = timedelta(hours=6)
 # Sends in flight at once per deliverer: each is bounded by the channel's timeout.
 SENDERS = 8
 # Batches one run dispatches and sends at most (COFFRE_NOTIFICATIONS_BATCH each).
@@ -339,10 +339,7 @@ class Outbox:
         return state if changed else "lost_lease"
 
     def _next_attempt(self, ready: _Ready, sent: Sent, now: datetime) -> datetime:
-        wait = min(self._retry * (2 ** (ready.claim.attempts - 1)), MAX_WAIT)
-        if sent.retry_after_seconds is not None:
-            wait = max(wait, timedelta(seconds=min(sent.retry_after_seconds, 86400)))
-        at = now + wait
+        at = now + retry_wait(self._retry, ready.claim.attempts, sent.retry_after_seconds)
         return preferences.quiet_until(ready.prefs, at) or at
 
     @staticmethod

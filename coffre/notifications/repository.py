@@ -121,9 +121,7 @@ def undispatched(db: DbSession, limit: int) -> Sequence[Any]:
         .order_by(Notification.created_at, Notification.id)
         .limit(limit)
     )
-    if _dialect(db) == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return db.execute(query).all()
+    return db.execute(statements.skip_locked(db, query)).all()
 
 
 def insert_deliveries(db: DbSession, values: list[dict[str, Any]]) -> int:
@@ -164,9 +162,7 @@ def select_due(db: DbSession, now: datetime, limit: int) -> Select[str]:
     """The ids of at most ``limit`` due deliveries, oldest due first (PostgreSQL: rows
     another deliverer is claiming are skipped, not waited for)."""
     query = select(Delivery.id).where(due(now)).order_by(Delivery.next_attempt_at).limit(limit)
-    if _dialect(db) == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return query
+    return statements.skip_locked(db, query)
 
 
 def count_since(db: DbSession, account_id: str, start: datetime, end: datetime) -> int:
@@ -269,7 +265,3 @@ def account_kind_and_login(db: DbSession, account_id: str) -> tuple[str, str] | 
 
 def display_names(db: DbSession, account_ids: Iterable[str]) -> Mapping[str, str]:
     return console_repository.display_names(db, set(account_ids))
-
-
-def _dialect(db: DbSession) -> str:
-    return db.get_bind().dialect.name

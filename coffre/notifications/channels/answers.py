@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 MAX_RETRY_AFTER_SECONDS = 24 * 3600  # a far side asking for more is capped: the outbox decides
+# The longest back-off between two attempts (a Retry-After may ask for longer).
+MAX_WAIT = timedelta(hours=6)
+
+
+def retry_wait(first: timedelta, attempts: int, retry_after: int | None) -> timedelta:
+    """The wait before the next attempt after ``attempts`` failed ones: ``first``
+    doubled at each attempt, at most ``MAX_WAIT``; longer if the far side's
+    ``Retry-After`` (seconds, ``retry_after_seconds``) asked so. The notification
+    outbox and the webhooks' deliverer both wait this."""
+    wait: timedelta = min(first * (2 ** max(attempts - 1, 0)), MAX_WAIT)
+    if retry_after is not None:
+        wait = max(wait, timedelta(seconds=min(retry_after, MAX_RETRY_AFTER_SECONDS)))
+    return wait
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> int | None:

@@ -27,31 +27,23 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import ipaddress
 import json
 import logging
 import os
-import socket
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-import requests.adapters
-import urllib3
-import urllib3.connection
-import urllib3.exceptions
-import urllib3.util.connection
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02, VapidException
 from pywebpush import WebPusher, WebPushException
 
+from coffre import outbound
 from coffre.notifications.channels.answers import retry_after_seconds
 from coffre.notifications.channels.base import ChannelSetupError, Outcome, Outgoing, Sent
 from coffre.notifications.channels.log import key_digest
@@ -62,9 +54,9 @@ log = logging.getLogger(__name__)
 # RFC 8291 §4: push services accept 4096-byte bodies; minus the aes128gcm header (86
 # bytes), the tag (16) and the padding delimiter (1), 3993 bytes of plaintext remain.
 MAX_PAYLOAD_BYTES = 3993
-MAX_ENDPOINT_LENGTH = 2048
+MAX_ENDPOINT_LENGTH = outbound.MAX_URL_LENGTH
 # parse_subscription's reason for an endpoint on the server's own machine or network.
-OWN_NETWORK = "own_network"
+OWN_NETWORK = outbound.OWN_NETWORK
 TOPIC_LENGTH = 32  # RFC 8030 §5.4: at most 32 characters of the base64url alphabet
 VAPID_LIFETIME_SECONDS = 12 * 3600  # RFC 8292 §2: at most 24 hours
 
@@ -109,14 +101,10 @@ def parse_subscription(raw: str | Mapping[str, Any], *, production: bool) -> Sub
         raise ValueError("malformed") from error
     if not all(isinstance(v, str) for v in (endpoint, p256dh, auth)):
         raise ValueError("malformed")
-    if len(endpoint) > MAX_ENDPOINT_LENGTH or any(c.isspace() for c in endpoint):
-        raise ValueError("endpoint")
-    parts = urlsplit(endpoint)
-    allowed = ("https",) if production else ("https", "http")
-    if parts.scheme not in allowed or not parts.hostname or parts.username or parts.password:
-        raise ValueError("endpoint")
-    if production and _own_network(parts.hostname):
-        raise ValueError(OWN_NETWORK)
+    try:
+        outbound.check_url(endpoint, production=production)
+    except ValueError as error:
+        raise ValueError(str(error)) from None
     try:
         point = _b64url_decode(p256dh)
         secret = _b64url_decode(auth)
@@ -126,46 +114,6 @@ def parse_subscription(raw: str | Mapping[str, Any], *, production: bool) -> Sub
     if len(point) != 65 or point[0] != 4 or len(secret) != 16:
         raise ValueError("keys")
     return Subscription(endpoint=endpoint, p256dh=_b64url(point), auth=_b64url(secret))
-
-
-def _own_network(host: str) -> bool:
-    """Whether ``host`` names the server's own machine or network without a look-up:
-    localhost, or an address written in the URL (in any form the resolver reads:
-    "127.1", "2130706433", "0x7f.1") that is not a public one. A name is checked
-    when a message is sent, on the addresses it resolves to then (``_public_address``)."""
-    name = host.rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
-            name.split("%", 1)[0]
-        )
-    except ValueError:
-        try:
-            address = ipaddress.IPv4Address(socket.inet_aton(name))
-        except (OSError, ValueError):
-            return False  # a name
-    return not address.is_global
-
-
-def _public_address(host: str, port: int) -> str | None:
-    """An address to connect to if every address ``host`` resolves to is a public one
-    (production's rule), else None."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return None
-    addresses = [str(info[4][0]) for info in infos]
-    if not addresses or not all(
-        ipaddress.ip_address(a.split("%", 1)[0]).is_global for a in addresses
-    ):
-        return None
-    return addresses[0]
-
-
-def _public_host(host: str, port: int) -> bool:
-    """Whether every address ``host`` resolves to is a public one (production's rule)."""
-    return _public_address(host, port) is not None
 
 
 def topic(key: str) -> str:
@@ -238,116 +186,6 @@ def vapid_public_key(settings: Settings) -> str:
     return public_key_of(load_vapid_key(settings))
 
 
-# --- a deadline over one exchange -------------------------------------------------
-
-_current = threading.local()
-
-
-class _Deadline:
-    """Shuts the exchange's sockets down once ``seconds`` have passed, wherever it is
-    (connecting, sending, waiting for the status line, reading headers)."""
-
-    def __init__(self, session: requests.Session, seconds: float, *, public_only: bool) -> None:
-        self.passed = False
-        # Production: connect only to the public address checked at that moment (a name
-        # checked once and resolved again to connect could be answered 127.0.0.1 the
-        # second time: DNS rebinding); ``refused`` says it did not.
-        self.public_only = public_only
-        self.refused = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._cut)
-        self._timer.daemon = True
-        for adapter in session.adapters.values():
-            if isinstance(adapter, requests.adapters.HTTPAdapter):
-                adapter.poolmanager.pool_classes_by_scheme = {
-                    "http": _WatchedHTTPPool,
-                    "https": _WatchedHTTPSPool,
-                }
-                # Pools made before this change would not watch their sockets.
-                adapter.poolmanager.clear()
-
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            if not self.passed:
-                return
-        _shut(sock)
-
-    def _cut(self) -> None:
-        with self._lock:
-            self.passed = True
-            sockets = list(self._sockets)
-        for sock in sockets:
-            _shut(sock)
-
-    def __enter__(self) -> _Deadline:
-        _current.deadline = self
-        self._timer.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._timer.cancel()
-        _current.deadline = None
-
-
-def _shut(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
-
-
-def _watched(sock: socket.socket) -> socket.socket:
-    deadline: _Deadline | None = getattr(_current, "deadline", None)
-    if deadline is not None:
-        deadline.watch(sock)
-    return sock
-
-
-def _open(
-    conn: urllib3.connection.HTTPConnection, connect: Callable[[], socket.socket]
-) -> socket.socket:
-    """The connection's socket: in production, to the one address resolved and checked
-    here (the TLS name and the Host header stay the endpoint's), never resolved again."""
-    deadline: _Deadline | None = getattr(_current, "deadline", None)
-    if deadline is None or not deadline.public_only:
-        return _watched(connect())
-    port = conn.port or 443
-    address = _public_address(conn.host, port)
-    if address is None:
-        deadline.refused = True
-        raise urllib3.exceptions.NewConnectionError(conn, "not a public address")
-    try:
-        sock = urllib3.util.connection.create_connection(
-            (address, port),
-            conn.timeout,
-            source_address=conn.source_address,
-            socket_options=conn.socket_options,
-        )
-    except TimeoutError as error:
-        raise urllib3.exceptions.ConnectTimeoutError(conn, "connection timed out") from error
-    except OSError as error:
-        raise urllib3.exceptions.NewConnectionError(conn, f"no connection: {error}") from error
-    return _watched(sock)
-
-
-class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
-    def _new_conn(self) -> socket.socket:
-        return _open(self, super()._new_conn)
-
-
-class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        return _open(self, super()._new_conn)
-
-
-class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
 # --- the channel ----------------------------------------------------------------------
 
 
@@ -382,7 +220,7 @@ class WebPushChannel:
         parts = urlsplit(subscription.endpoint)
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        if self._production and not _public_host(host, port):
+        if self._production and not outbound.public_host(host, port):
             return self._done(message, Sent(Outcome.FAILED, "endpoint_refused"))
         payload = json.dumps(
             {"title": message.title, "body": message.body, "url": message.url},
@@ -421,35 +259,22 @@ class WebPushChannel:
             "Content-Encoding": "aes128gcm",
             "TTL": str(self._ttl),
         }
-        # The endpoint's server is the client's choice: the whole exchange is cut at a
-        # deadline (a server answering one byte at a time defeats per-read timeouts),
-        # its body is never read (only the status counts), and a redirect is not
-        # followed (it would post the message where the subscription did not say).
-        with (
-            requests.Session() as session,
-            _Deadline(session, 2 * self._timeout, public_only=self._production) as deadline,
-        ):
-            # No proxy or .netrc from the environment: the host is the client's choice.
-            session.trust_env = False
-            try:
-                response = session.post(
-                    subscription.endpoint,
-                    data=body,
-                    headers=headers,
-                    timeout=(self._timeout, self._timeout),
-                    allow_redirects=False,
-                    stream=True,
-                )
-            except requests.RequestException as error:
-                if deadline.refused:
-                    return Sent(Outcome.FAILED, "endpoint_refused")
-                if deadline.passed or isinstance(error, requests.Timeout):
-                    return Sent(Outcome.RETRY, "timeout")
-                if isinstance(error, requests.ConnectionError):
-                    return Sent(Outcome.RETRY, "unreachable")
-                return Sent(Outcome.RETRY, "network_error")
-            with contextlib.closing(response):
-                return _answer(response.status_code, response.headers.get("Retry-After"))
+        # The endpoint's server is the client's choice (coffre/outbound.py): the whole
+        # exchange is cut at a deadline, its body is never read (only the status counts),
+        # a redirect is not followed, production connects to the checked address only.
+        posted = outbound.post(
+            subscription.endpoint,
+            body,
+            headers,
+            timeout=self._timeout,
+            production=self._production,
+        )
+        if posted.status is None:
+            return Sent(
+                Outcome.FAILED if posted.failure == outbound.REFUSED else Outcome.RETRY,
+                posted.failure,
+            )
+        return _answer(posted.status, posted.retry_after)
 
     def _done(self, message: Outgoing, sent: Sent) -> Sent:
         # Never the endpoint (it names the person's browser) nor the text.
