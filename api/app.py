@@ -13,6 +13,7 @@ from api.body_limits import BodyLimits
 from api.compression import Compression
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
+from api.idempotency import IdempotencyKeys
 from api.proconnect_http import proconnect_service
 from api.routes import (
     accounts,
@@ -142,6 +143,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Body size by route, read timeout and minimum rate (api/body_limits.py); uploads on
     # threads of their own, capped per account and address (api/upload.py).
+    # Idempotency-Key on the creating POSTs (api/idempotency.py), inside the body limits.
+    app.add_middleware(IdempotencyKeys)
     app.add_middleware(BodyLimits, settings=settings)
     app.state.upload_slots = UploadSlots(settings)
     app.add_middleware(CoffreCSRFMiddleware, **csrf_middleware_options(settings))  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ from coffre.consent.service import CharterService
 from coffre.contacts.service import ContactService
 from coffre.db.engine import Database, make_engine
 from coffre.directory.service import Directory
+from coffre.idempotency.service import Idempotency
 from coffre.notifications.channels.registry import make_channels
 from coffre.notifications.outbox import Outbox
 from coffre.notifications.reach import Reach
@@ -79,6 +80,7 @@ class Coffre:
     reminders: ReminderService
     organiser: OrganiserService
     bulk_invitations: BulkInvitations
+    idempotency: Idempotency
 
     @classmethod
     def build(
@@ -190,6 +192,7 @@ class Coffre:
             reminders=reminders,
             organiser=organiser,
             bulk_invitations=BulkInvitations(db, clock),
+            idempotency=Idempotency(db, clock, timedelta(hours=settings.idempotency_hours)),
         )
 
     def close(self) -> None:

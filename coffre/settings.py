@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(default=365, ge=183)
     # How many requests one professional may send to one login per day (docs/CONSENT.md).
     requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
+    # How long the answer to a request sent with an Idempotency-Key is kept for a retry
+    # (api/idempotency.py, docs/PARTNERS.md).
+    idempotency_hours: int = Field(default=24, ge=1, le=168)
     # Reminders (coffre/reminders/, docs/REMINDERS.md): how often the job looks for
     # what is due, and how many reminders of their own a person may keep.
     reminders_interval_seconds: int = Field(default=300, ge=10, le=3600)

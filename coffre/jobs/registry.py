@@ -58,4 +58,6 @@ def jobs(coffre: Coffre) -> list[Job]:
         Job("vault.purge_deleted", coffre.vault.purge_deleted_objects, every),
         # What crashes left between the store and the database (coffre/vault/doctor.py).
         Job("doctor.run_job", coffre.doctor.run_job, settings.doctor_interval_seconds),
+        # Idempotency keys whose answers are no longer kept (coffre/idempotency/).
+        Job("idempotency.purge", coffre.idempotency.purge_expired, every),
     ]
