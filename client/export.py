@@ -12,6 +12,8 @@ failure nothing is left behind. Layout (docs/AUDIT.md, "History and export"):
                                     size, SHA-256, category, dates, deposit and
                                     whether its signature verified), grants, audit key
     history.json, history.csv       the history (CSV: French headers, ";" separated)
+    receipts/<grant_id>.json        each grant's consent receipt with what checks it
+                                    (docs/CONSENT.md; ``coffre receipt verify``)
     organiser.json                  the organiser's notes, contacts and appointments,
                                     opened here (SPEC §30; client/organiser.py)
     rendez-vous.ics                 the appointments, for a calendar (RFC 5545)
@@ -221,6 +223,8 @@ l'historique de votre coffre. Gardez-le en lieu sûr : il n'est pas chiffré.
 - organiser.json : votre carnet (notes, contacts, rendez-vous), en clair ;
 - rendez-vous.ics : vos rendez-vous, à ouvrir avec un agenda (téléphone,
   ordinateur) ;
+- receipts/ : le reçu de chacun de vos partages, signé par vous au moment de
+  partager (à qui, pour quoi, quels documents, jusqu'à quand) ;
 - manifest.json : la liste des documents avec leur empreinte SHA-256, vos
   partages, et la preuve d'origine des documents déposés par un·e professionnel·le
   ("verified": true quand la signature a été vérifiée).
@@ -475,6 +479,11 @@ class _Writer:
             "account": {"id": account["id"], "login": account["login"]},
             "documents": listed,
             "grants": data["grants"],
+            # Each grant's consent receipt, as GET /grants/{id}/receipt answers it: a file
+            # of its own that `coffre receipt verify` checks (docs/CONSENT.md).
+            "receipts": [
+                f"receipts/{receipt['grant_id']}.json" for receipt in data.get("receipts", [])
+            ],
             "history": {"json": "history.json", "csv": "history.csv"},
             "organiser": {"json": "organiser.json", "ics": "rendez-vous.ics"},
             "trust_root": (
@@ -483,6 +492,8 @@ class _Writer:
             "audit": data["audit"],
         }
         self._json("manifest.json", manifest)
+        for receipt in data.get("receipts", []):
+            self._json(f"receipts/{receipt['grant_id']}.json", receipt)
         self._json(
             "history.json",
             {

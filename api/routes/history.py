@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, CoffreDep
 from api.routes.consent import grant_body
+from api.routes.receipts import receipt_body
 from api.schemas.history import (
     AccountRefBody,
     AuditRefBody,
@@ -82,6 +83,7 @@ def export_everything(actor: ActorDep, coffre: CoffreDep) -> ExportBody:
         account=AccountRefBody(id=data.account_id, login=data.login),
         documents=[exported_body(d) for d in data.documents],
         grants=[grant_body(view) for view in data.grants],
+        receipts=[receipt_body(r) for r in coffre.receipts.receipts_of_person(actor)],
         history=[item_body(item) for item in data.history],
         audit=AuditRefBody(verifier_key=data.verifier_key, checkpoint=data.checkpoint),
     )

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from api.schemas.common import B64Bytes, FromDomain
 from api.schemas.consent import GrantBody
+from api.schemas.receipts import ReceiptBody
 
 
 class PartyBody(FromDomain):
@@ -94,5 +95,7 @@ class ExportBody(BaseModel):
     account: AccountRefBody
     documents: list[ExportedDocumentBody]
     grants: list[GrantBody]
+    # Every grant's receipt, as GET /grants/{id}/receipt gives it (docs/CONSENT.md).
+    receipts: list[ReceiptBody] = []
     history: list[HistoryItemBody]
     audit: AuditRefBody

@@ -28,12 +28,14 @@ from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
 from coffre.clock import Clock
+from coffre.consent import repository
 from coffre.consent.errors import GrantNotFound
 from coffre.consent.models import Grant
 from coffre.db.engine import Database
 from coffre.ids import is_valid_id
 from coffre.policy import Action, Actor, can
 from coffre.structures import repository as structures
+from coffre.structures.errors import NotAllowed
 from coffre.structures.models import TrustRootV2
 from crypto import CryptoError, b64encode, verify_statement
 from crypto.consent import read_receipt
@@ -129,6 +131,13 @@ class ReceiptService:
             ):
                 raise GrantNotFound()
             return receipt_of(db, grant)
+
+    def receipts_of_person(self, actor: Actor) -> list[GrantReceipt]:
+        """Every receipt of the person's own grants, newest first (the full export)."""
+        if not can(actor, Action.GRANT_LIST_OWN):
+            raise NotAllowed()
+        with self._db.unit_of_work() as db:
+            return [receipt_of(db, grant) for grant in repository.grants_of_person(db, actor)]
 
 
 def receipt_of(db: DbSession, grant: Grant) -> GrantReceipt:

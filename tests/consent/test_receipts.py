@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from client.export import export_vault
 from client.receipts import ReceiptInvalid, receipt_from_header, verify_receipt
 from coffre.clock import FrozenClock
 from coffre.consent.receipts import receipt_header
@@ -24,6 +26,7 @@ from tests.consent.world import RSA, ConsentWorld, build_consent_world, build_v2
 from tests.factories import make_person
 from tests.factories_v2 import DocumentV2, document_v2, receipt_v2, upload_v2
 from tests.structures.world import pinned_root
+
 
 def _get(api: TestClient, grant_id: str, headers: dict[str, str]) -> Any:
     return api.get(f"/api/v1/grants/{grant_id}/receipt", headers=headers)
@@ -264,3 +267,30 @@ def test_a_forged_or_replayed_v2_receipt_is_refused(cw2: ConsentWorld, clock: Fr
     assert _code({**body, "receipt": json.dumps(envelope)}) == "receipt_forged"
     assert _code({**body, "receipt": json.dumps(other_signer)}) == "receipt_forged"
     assert _code({**body, "grant_id": secrets.token_hex(16)}) == "receipt_replayed"
+
+
+def test_the_full_export_holds_every_receipt_and_each_verifies(
+    cw: ConsentWorld, tmp_path: Path
+) -> None:
+    first = cw.share()
+    second = cw.share([cw.address])
+    cw.api.post(f"/api/v1/grants/{first['id']}/revoke", headers=cw.person.headers)
+    dest = tmp_path / "export.zip"
+
+    export_vault(
+        cw.person.client(cw.api), cw.person.keys, dest, pinned_root=pinned_root(cw.world.admin)
+    )
+
+    with zipfile.ZipFile(dest) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        files = {name: json.loads(archive.read(name)) for name in manifest["receipts"]}
+    assert set(files) == {f"receipts/{g['id']}.json" for g in (first, second)}
+    for name, body in files.items():
+        verified = verify_receipt(
+            body,
+            pinned_root(cw.world.admin),
+            person_key=cw.person.keys.sign_public,
+            person_id=cw.person.account_id,
+        )
+        assert name == f"receipts/{verified.grant_id}.json"
+        assert verified.professional_certified is True

@@ -9,6 +9,7 @@
 //     manifest.json                   format, account, documents (path in the ZIP,
 //                                     size, SHA-256, category, dates, deposit and
 //                                     whether its signature verified), grants, audit key
+//     receipts/<grant_id>.json        each grant's consent receipt (docs/CONSENT.md)
 //     history.json, history.csv       the history
 //     organiser.json                  the organiser's items, opened here (SPEC §30)
 //     rendez-vous.ics                 the appointments, for a calendar (organiser-ics.js)
@@ -429,6 +430,8 @@ export function createExport(P) {
         account,
         documents: listed,
         grants: data.grants,
+        // Each grant's consent receipt, a file of its own (docs/CONSENT.md).
+        receipts: (data.receipts || []).map((r) => `receipts/${r.grant_id}.json`),
         history: { json: "history.json", csv: "history.csv" },
         organiser: { json: "organiser.json", ics: "rendez-vous.ics" },
         trust_root: run.root ? { fingerprint: run.root.fingerprint, pinned: run.root.pinned } : null,
@@ -436,6 +439,9 @@ export function createExport(P) {
       };
       const encoder = new TextEncoder();
       run.zip.add("manifest.json", encoder.encode(jsonText(manifest)), exportedAt, { deflate: true });
+      for (const receipt of data.receipts || []) {
+        run.zip.add(`receipts/${receipt.grant_id}.json`, encoder.encode(jsonText(receipt)), exportedAt, { deflate: true });
+      }
       const history = { format: HISTORY_FORMAT, version: VERSION, account, items: data.history };
       run.zip.add("history.json", encoder.encode(jsonText(history)), exportedAt, { deflate: true });
       run.zip.add("history.csv", encoder.encode(historyCsv(data.history, P.history.sentence)), exportedAt, { deflate: true });
