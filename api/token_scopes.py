@@ -19,6 +19,9 @@ SCOPES: dict[str, Scope] = {
     "GET /api/v1/shared-with-me": Scope.READ_GRANTS,
     "POST /api/v1/grants/{grant_id}/documents/{document_id}/pull": Scope.PULL,
     "GET /api/v1/grants/{grant_id}/receipt": Scope.READ_GRANTS,  # R: a grant's receipt
+    "GET /api/v1/grants/received": Scope.READ_GRANTS,  # B: the grants made to me
+    "GET /api/v1/grants/{grant_id}": Scope.READ_GRANTS,  # B: one grant
+    "POST /api/v1/grants/{grant_id}/outcome": Scope.REPORT,  # B: what came of it
     # Requests for documents (api/routes/requests.py)
     "POST /api/v1/requests": Scope.REQUEST,
     "GET /api/v1/requests": Scope.REQUEST,

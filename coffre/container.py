@@ -19,6 +19,7 @@ from coffre.audit.log import AuditLog
 from coffre.clock import Clock, SystemClock
 from coffre.consent.deposits import DepositService
 from coffre.consent.grants import GrantService
+from coffre.consent.received import ReceivedGrants
 from coffre.consent.receipts import ReceiptService
 from coffre.consent.requests import RequestService
 from coffre.consent.service import CharterService
@@ -63,6 +64,7 @@ class Coffre:
     erasure: ErasureService
     charters: CharterService
     grants: GrantService
+    received: ReceivedGrants
     receipts: ReceiptService
     requests: RequestService
     deposits: DepositService
@@ -175,6 +177,7 @@ class Coffre:
             ),
             charters=CharterService(db, clock),
             grants=grants,
+            received=ReceivedGrants(db, clock, grants),
             receipts=ReceiptService(db, clock),
             requests=RequestService(db, clock, settings.requests_per_person_per_day),
             deposits=DepositService(db, clock, vault),

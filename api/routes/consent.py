@@ -1,14 +1,17 @@
 """Consent: the directory, grants (share, list, revoke), shared-with-me and pulls,
-deposits and the box key a depositor seals to (docs/CONSENT.md)."""
+deposits and the box key a depositor seals to (docs/CONSENT.md); the partner grants API
+(grants received, one grant, outcomes: docs/PARTNERS.md)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api.deps import ActorDep, CoffreDep
+from api.etags import etag_json
+from api.openapi_errors import errors
 from api.schemas.consent import (
     BoxKeyBody,
     DepositedBody,
@@ -19,11 +22,15 @@ from api.schemas.consent import (
     LinkedPersonList,
     ListedProfessionalBody,
     NewGrantBody,
+    NewOutcomeBody,
+    OutcomeBody,
+    OutcomeReportBody,
     PullBody,
+    ReceivedGrantList,
     SharedDocumentBody,
     StructureRef,
 )
-from api.types import Count, PathId, Text
+from api.types import Count, DateTime, PathId, Text
 from api.upload import (
     BlockingBody,
     UploadActorDep,
@@ -31,8 +38,16 @@ from api.upload import (
     new_document,
     run_upload,
 )
-from coffre.consent.errors import InvalidDeposit
+from coffre.consent.errors import (
+    InvalidCursor,
+    InvalidDeposit,
+    InvalidGrantFilter,
+    InvalidOutcome,
+)
 from coffre.consent.grants import GrantView
+from coffre.consent.receipts import receipt_header
+from coffre.consent.received import PAGE, PAGE_MAX, ReceivedFilters
+from coffre.structures.errors import NotAllowed
 from coffre.structures.kinds import PROFESSIONS
 from coffre.vault.formats import signer_of
 from crypto import b64encode
@@ -87,6 +102,7 @@ def grant_body(view: GrantView, *, with_keys: bool = False) -> GrantBody:
         blocked=view.refusal_fr,
         receipt=grant.receipt if with_keys else None,
         person_sign_public_key=view.person_sign_public_key if with_keys else None,
+        outcomes=[OutcomeBody(outcome=o, reported_at=at) for o, at in view.outcomes],
     )
 
 
@@ -124,6 +140,64 @@ def list_grants(actor: ActorDep, coffre: CoffreDep) -> GrantList:
     return GrantList(grants=[grant_body(view) for view in coffre.grants.list_mine(actor)])
 
 
+# Before /grants/{grant_id}: "received" is no grant id.
+@router.get(
+    "/grants/received",
+    response_model=ReceivedGrantList,
+    responses=errors(NotAllowed, InvalidCursor, InvalidGrantFilter),
+)
+def received_grants(
+    request: Request,
+    actor: ActorDep,
+    coffre: CoffreDep,
+    person: Annotated[Text | None, Query(max_length=64)] = None,
+    purpose: Annotated[Text | None, Query(max_length=64)] = None,
+    state: Annotated[Text | None, Query(max_length=16)] = None,
+    ending_before: Annotated[DateTime | None, Query()] = None,
+    cursor: Annotated[Text | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = PAGE,
+) -> Response:
+    """The grants made to the caller (a professional), oldest first, a page at a time.
+
+    ``state``: ``active``, ``ended`` (expired or every pull made) or ``revoked``;
+    ``ending_before``: grants whose end is before that time (with its time zone);
+    ``cursor``: the previous page's ``next_cursor``. Tagged (``ETag``): send it back in
+    ``If-None-Match`` to get a 304 when nothing changed."""
+    filters = ReceivedFilters(
+        person=person, purpose=purpose, state=state, ending_before=ending_before
+    )
+    page = coffre.received.received(actor, filters, cursor, limit)
+    body = ReceivedGrantList(
+        items=[grant_body(view, with_keys=True) for view in page.items],
+        next_cursor=page.next_cursor,
+    )
+    return etag_json(request, body)
+
+
+@router.get("/grants/{grant_id}", response_model=GrantBody)
+def read_grant(grant_id: PathId, request: Request, actor: ActorDep, coffre: CoffreDep) -> Response:
+    """One grant: for its grantee (with the receipt, the person's key and the sealed
+    keys), its person, and the charter officer; anyone else as for an unknown id."""
+    found = coffre.received.get(actor, grant_id)
+    return etag_json(request, grant_body(found.view, with_keys=found.as_grantee))
+
+
+@router.post("/grants/{grant_id}/outcome", responses=errors(InvalidOutcome))
+def report_outcome(
+    grant_id: PathId, body: NewOutcomeBody, actor: ActorDep, coffre: CoffreDep
+) -> OutcomeReportBody:
+    """The grantee says what came of the grant; the person sees it in their history.
+    Each outcome is recorded once per grant (``recorded`` false on a repeat)."""
+    report = coffre.received.report_outcome(actor, grant_id, body.outcome)
+    return OutcomeReportBody(
+        grant_id=report.grant_id,
+        outcome=report.outcome,
+        reported_at=report.reported_at,
+        recorded=report.recorded,
+        outcomes=[OutcomeBody(outcome=o, reported_at=at) for o, at in report.outcomes],
+    )
+
+
 @router.post("/grants/{grant_id}/revoke")
 def revoke_grant(grant_id: PathId, actor: ActorDep, coffre: CoffreDep) -> GrantBody:
     return grant_body(coffre.grants.revoke(actor, grant_id))
@@ -147,6 +221,9 @@ def pull_document(
         "Coffre-Sealed-Key": b64encode(pulled.sealed_key),
         "Coffre-Category": document.category,
         "Coffre-Metadata": b64encode(document.encrypted_metadata or b""),
+        # The consent receipt as stored (the text the person signed): the partner's
+        # client verifies the person's signature before decrypting (docs/PARTNERS.md).
+        "Coffre-Receipt": receipt_header(pulled.receipt),
         "Cache-Control": "no-store",
     }
     if pulled.pulls_left is not None:

@@ -71,6 +71,14 @@ class SharedDocumentBody(BaseModel):
     binding_signer: str | None = None
 
 
+class OutcomeBody(BaseModel):
+    """What the grantee reported came of the grant: ``right_opened``,
+    ``document_unreadable`` or ``document_missing``."""
+
+    outcome: str
+    reported_at: datetime
+
+
 class GrantBody(BaseModel):
     id: str
     state: str
@@ -101,10 +109,41 @@ class GrantBody(BaseModel):
     # must verify under (base64url), which their client pins per person (SPEC §25.3).
     receipt: str | None = None
     person_sign_public_key: B64Bytes | None = None
+    # GET /grants/received and /grants/{id}: the outcomes the grantee reported, oldest first.
+    outcomes: list[OutcomeBody] = Field(default_factory=list)
 
 
 class GrantList(BaseModel):
     grants: list[GrantBody]
+
+
+class ReceivedGrantList(BaseModel):
+    """A page of the grants made to the caller, oldest first. ``next_cursor``: pass it as
+    ``cursor`` for the next page (opaque); null on the last page."""
+
+    items: list[GrantBody]
+    next_cursor: str | None
+
+
+class NewOutcomeBody(BaseModel):
+    """``outcome``: ``right_opened`` (droit ouvert), ``document_unreadable`` (pièce
+    illisible) or ``document_missing`` (pièce manquante). No free text: the person reads
+    it in their history."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Text = Field(max_length=32)
+
+
+class OutcomeReportBody(BaseModel):
+    """``recorded``: false when this outcome was already reported for the grant (a
+    repeat records nothing; ``reported_at`` is the first report's)."""
+
+    grant_id: str
+    outcome: str
+    reported_at: datetime
+    recorded: bool
+    outcomes: list[OutcomeBody]
 
 
 class PullBody(BaseModel):

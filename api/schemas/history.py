@@ -46,6 +46,8 @@ class HistoryItemBody(FromDomain):
     reason: str | None
     refusal: str | None
     until: datetime | None
+    # grant.outcome: right_opened | document_unreadable | document_missing.
+    report: str | None = None
     summary: str
 
 

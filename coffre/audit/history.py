@@ -77,6 +77,8 @@ SHOWN = frozenset(
         "grant.pull",
         "grant.create",
         "grant.revoke",
+        # The grantee reported what came of a grant (coffre/consent/received.py).
+        "grant.outcome",
         # A professional's key was revoked while it held the person's grants
         # (coffre/structures/certificates.py): the person is told which.
         "grant.key_revoked",
@@ -130,6 +132,7 @@ SHOWN = frozenset(
 _BY_PROFESSIONAL = frozenset(
     {
         "grant.pull",
+        "grant.outcome",
         "document.deposit",
         "request.create",
         "referent.proposed",
@@ -213,6 +216,9 @@ class HistoryItem:
     reason: str | None = None  # what the professional stated when pulling
     refusal: str | None = None  # a refused pull: revoked | expired | exhausted | conditions
     until: datetime | None = None  # a grant's end
+    # grant.outcome: what the grantee reported (right_opened | document_unreadable |
+    # document_missing).
+    report: str | None = None
     summary: str = field(default="", compare=False)
 
 
@@ -405,6 +411,7 @@ def _item(db: DbSession, names: _Names, entry: AuditEntry, person_id: str) -> Hi
         reason=entry.reason,
         refusal=refusal,
         until=until,
+        report=_text(details.get("outcome")) if action == "grant.outcome" else None,
     )
     return replace(item, summary=describe(item))
 

@@ -39,6 +39,19 @@ REFUSALS = {
 }
 
 
+# What the grantee reported came of a grant (coffre/consent/received.py, OUTCOMES), in
+# the words the person reads, and what they may do next.
+OUTCOME_WORDS = {
+    "right_opened": "droit ouvert",
+    "document_unreadable": "pièce illisible",
+    "document_missing": "pièce manquante",
+}
+OUTCOME_NEXT = {
+    "document_unreadable": " Vous pouvez lui partager une copie plus nette.",
+    "document_missing": " Vous pouvez lui partager la pièce qui manque.",
+}
+
+
 def _someone(party: Party | None) -> str:
     if party is None:
         return "un·e professionnel·le"
@@ -83,6 +96,12 @@ def describe(item: HistoryItem) -> str:
         return f"Vous avez partagé {doc} avec {pro}{_purpose(item)}{_day(item)}."
     if action == "grant.revoke":
         return f"Vous avez retiré le partage fait à {pro}{_purpose(item)}."
+    if action == "grant.outcome":
+        word = OUTCOME_WORDS.get(item.report or "", "suite donnée")
+        return (
+            f"{pro} a indiqué la suite donnée à votre partage{_purpose(item)} : {word}."
+            + OUTCOME_NEXT.get(item.report or "", "")
+        )
     if action == "grant.key_revoked":
         return (
             f"{pro} n'a plus accès au coffre (départ, téléphone perdu ou volé). "

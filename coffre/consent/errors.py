@@ -188,3 +188,30 @@ class InvalidAdhesionEnd(Invalid):
         "La date de fin doit être aujourd'hui ou plus tard, et après la date d'adhésion. "
         "Choisissez une autre date."
     )
+
+
+class InvalidCursor(Invalid):
+    """A ``cursor`` the list did not give (made up, cut, or of another list)."""
+
+    code = "invalid_cursor"
+    message_fr = (
+        "Cette page de la liste n'existe pas. Reprenez la liste depuis le début, sans "
+        "« cursor », puis suivez les « next_cursor » qu'elle donne."
+    )
+
+
+class InvalidGrantFilter(Invalid):
+    code = "invalid_grant_filter"
+    message_fr = (
+        "Ce filtre des partages n'est pas valable : « state » vaut active, ended ou revoked, "
+        "« person » est l'identifiant d'une personne, « ending_before » une date et heure "
+        "avec son fuseau (2026-12-31T00:00:00Z). Corrigez puis recommencez."
+    )
+
+
+class InvalidOutcome(Invalid):
+    code = "invalid_outcome"
+    message_fr = (
+        "Ce résultat n'existe pas : indiquez right_opened (droit ouvert), "
+        "document_unreadable (pièce illisible) ou document_missing (pièce manquante)."
+    )

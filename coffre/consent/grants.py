@@ -18,7 +18,7 @@ import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -103,6 +103,9 @@ class GrantView:
     # The key the receipt must verify under (the professional's client compares it with
     # what it remembers for this person and with the person's pin, SPEC §25.3).
     person_sign_public_key: bytes = b""
+    # What the grantee reported came of it (coffre/consent/received.py), oldest first:
+    # (outcome, reported_at). Filled by the partner routes only.
+    outcomes: tuple[tuple[str, datetime], ...] = ()
 
     @property
     def pulls_left(self) -> int | None:
@@ -117,6 +120,9 @@ class Pulled:
     sealed_key: bytes
     pulls_left: int | None
     content: Iterator[bytes]
+    # The consent receipt exactly as stored (the text the person signed, SPEC §16/§24.5):
+    # the partner's client verifies it before decrypting (header Coffre-Receipt).
+    receipt: str = ""
 
 
 class GrantService:
@@ -300,14 +306,7 @@ class GrantService:
                 view = self._view(db, grant, now)
                 if not view.documents:
                     continue
-                # Blocked when no document of the grant can be pulled now (a new charter
-                # version may narrow one category and not another).
-                refusals = [
-                    assess(db, grant, document.category, now, today).refusal_fr
-                    for _, document in view.documents
-                ]
-                refusal = refusals[0] if all(r is not None for r in refusals) else None
-                views.append(_with_refusal(view, refusal))
+                views.append(_with_refusal(view, blocked(db, view, now, today)))
         return views
 
     def pull(self, actor: Actor, grant_id: str, document_id: str, reason: str | None) -> Pulled:
@@ -423,7 +422,7 @@ class GrantService:
                 _close(content)
                 raise
             left = None if grant.max_pulls is None else max(0, grant.max_pulls - grant.pulls)
-            return Pulled(document, shared.sealed_key, left, content)
+            return Pulled(document, shared.sealed_key, left, content, grant.receipt)
 
     # -- jobs ---------------------------------------------------------------------
     def clean_expired(self, limit: int = 500) -> int:
@@ -471,6 +470,12 @@ class GrantService:
             )
         return charter
 
+    def view(
+        self, db: DbSession, grant: Grant, now: datetime, *, everything: bool = False
+    ) -> GrantView:
+        """The grant named, in the caller's unit of work (the partner routes')."""
+        return self._view(db, grant, now, everything=everything)
+
     def _view(
         self, db: DbSession, grant: Grant, now: datetime, *, everything: bool = False
     ) -> GrantView:
@@ -498,6 +503,16 @@ class GrantService:
             reason_required=purpose.reason_required if purpose else True,
             person_sign_public_key=person.sign_public_key if person else b"",
         )
+
+
+def blocked(db: DbSession, view: GrantView, now: datetime, today: date) -> str | None:
+    """Why no document of the grant can be pulled now (a new charter version may narrow
+    one category and not another), or None: the grantee's ``blocked``."""
+    refusals = [
+        assess(db, view.grant, document.category, now, today).refusal_fr
+        for _, document in view.documents
+    ]
+    return refusals[0] if refusals and all(r is not None for r in refusals) else None
 
 
 def _login(db: DbSession, account_id: str) -> str:

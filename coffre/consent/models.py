@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coffre.db.base import Base, UTCDateTime
@@ -37,6 +37,11 @@ class Grant(Base):
     columns copy what the server checks at each pull."""
 
     __tablename__ = "grants"
+    # The grants made to a professional, oldest first, a page at a time (GET
+    # /grants/received: coffre/consent/received.py).
+    __table_args__ = (
+        Index("ix_grants_professional_id_created_at_id", "professional_id", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # chosen by the client
     person_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -117,3 +122,19 @@ class AccessRequest(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     decline_word: Mapped[str | None] = mapped_column(String(300), nullable=True)
     grant_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class GrantOutcome(Base):
+    """What came of a grant, as its grantee reported it (docs/CONSENT.md, "Outcomes"):
+    ``right_opened``, ``document_unreadable`` or ``document_missing``. Each outcome is
+    recorded once per grant (the primary key): a partner's retry or a repeat of the same
+    report finds the row already there, and the person is told once."""
+
+    __tablename__ = "grant_outcomes"
+
+    grant_id: Mapped[str] = mapped_column(
+        ForeignKey("grants.id", ondelete="CASCADE"), primary_key=True
+    )
+    outcome: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reported_by: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,12 +9,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, CursorResult, Select, false, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
-from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter
+from coffre.consent.models import (
+    AccessRequest,
+    Grant,
+    GrantDocument,
+    GrantOutcome,
+    PublishedCharter,
+)
+from coffre.db.statements import upsert_insert
 from coffre.policy import Action, Actor, scope
 from coffre.referents.models import LinkStatus, ReferentLink
 from coffre.vault.models import Document
@@ -83,6 +100,84 @@ def grants_to(db: DbSession, actor: Actor, now: datetime) -> Sequence[Grant]:
     filtered by the caller, which knows the state rules)."""
     query = shared_visible_to(actor).where(Grant.revoked_at.is_(None), Grant.not_after > now)
     return db.scalars(query.order_by(Grant.not_after, Grant.id)).all()
+
+
+def received_visible_to(actor: Actor) -> Select[Grant]:
+    """The grants made to a professional (``GRANTS_RECEIVED``); none for anyone else."""
+    owner = scope(actor, Action.GRANTS_RECEIVED)
+    return select(Grant).where(_scoped(Grant.professional_id, owner))
+
+
+def _in_state(state: str, now: datetime) -> ColumnElement[bool]:
+    """The SQL of ``coffre.consent.gate.grant_state``'s states, as the partner list
+    groups them: ``active``; ``ended`` (expired, or every pull made); ``revoked``."""
+    exhausted = and_(Grant.max_pulls.is_not(None), Grant.pulls >= Grant.max_pulls)
+    if state == "revoked":
+        return Grant.revoked_at.is_not(None)
+    if state == "ended":
+        return and_(Grant.revoked_at.is_(None), or_(Grant.not_after <= now, exhausted))
+    return and_(Grant.revoked_at.is_(None), Grant.not_after > now, ~exhausted)
+
+
+def received_page(
+    db: DbSession,
+    actor: Actor,
+    now: datetime,
+    *,
+    person_id: str | None,
+    purpose: str | None,
+    state: str | None,
+    ending_before: datetime | None,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> Sequence[Grant]:
+    """One page of the grants made to the caller, oldest first then by id (a total
+    order: a grant's creation time and id never change), strictly after ``after``."""
+    query = received_visible_to(actor)
+    if person_id is not None:
+        query = query.where(Grant.person_id == person_id)
+    if purpose is not None:
+        query = query.where(Grant.purpose == purpose)
+    if state is not None:
+        query = query.where(_in_state(state, now))
+    if ending_before is not None:
+        query = query.where(Grant.not_after < ending_before)
+    if after is not None:
+        created_at, grant_id = after
+        query = query.where(
+            or_(
+                Grant.created_at > created_at,
+                and_(Grant.created_at == created_at, Grant.id > grant_id),
+            )
+        )
+    return db.scalars(query.order_by(Grant.created_at, Grant.id).limit(limit)).all()
+
+
+def add_outcome(db: DbSession, grant_id: str, outcome: str, by: str, now: datetime) -> bool:
+    """Record one outcome of a grant, once: True for the one caller whose INSERT made the
+    row (parallel identical reports: the primary key lets exactly one through)."""
+    statement = (
+        upsert_insert(db, GrantOutcome)
+        .values(grant_id=grant_id, outcome=outcome, reported_by=by, reported_at=now)
+        .on_conflict_do_nothing(index_elements=[GrantOutcome.grant_id, GrantOutcome.outcome])
+    )
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT.
+    return db.execute(statement.returning(GrantOutcome.grant_id)).first() is not None
+
+
+def outcomes_of(db: DbSession, grant_ids: Sequence[str]) -> dict[str, list[GrantOutcome]]:
+    """The outcomes reported for each grant named, oldest first."""
+    found: dict[str, list[GrantOutcome]] = {grant_id: [] for grant_id in grant_ids}
+    if not grant_ids:
+        return found
+    query = (
+        select(GrantOutcome)
+        .where(GrantOutcome.grant_id.in_(list(grant_ids)))
+        .order_by(GrantOutcome.reported_at, GrantOutcome.outcome)
+    )
+    for row in db.scalars(query):
+        found[row.grant_id].append(row)
+    return found
 
 
 def grant_documents(db: DbSession, grant_id: str) -> Sequence[GrantDocument]:

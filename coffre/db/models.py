@@ -4,7 +4,14 @@ from coffre.accounts.models import Account, LoginFailure, Session, TotpCredentia
 from coffre.accounts.proconnect_models import ProConnectFlow, ProConnectLink
 from coffre.accounts.reset_models import PendingReset
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
-from coffre.consent.models import AccessRequest, Grant, GrantDocument, PublishedCharter, Pull
+from coffre.consent.models import (
+    AccessRequest,
+    Grant,
+    GrantDocument,
+    GrantOutcome,
+    PublishedCharter,
+    Pull,
+)
 from coffre.contacts.models import ContactRequest, TrustedContact
 from coffre.db.base import Base
 from coffre.directory.models import DirectoryService, DirectoryStructure, DirectoryWord
@@ -44,6 +51,7 @@ __all__ = [
     "OrganiserItem",
     "Grant",
     "GrantDocument",
+    "GrantOutcome",
     "IdempotencyRecord",
     "Invitation",
     "LoginFailure",

@@ -47,6 +47,9 @@ BODIES: dict[str, str] = {
         "Coffre : des documents ont été partagés avec vous. Ouvrez Coffre pour voir."
     ),
     "grant.revoked": N_("Coffre : un partage a pris fin. Ouvrez Coffre pour voir."),
+    "grant.outcome": N_(
+        "Coffre : un professionnel a donné une suite à un partage. Ouvrez Coffre pour voir."
+    ),
     "reset.code_issued": N_(
         "Coffre : un code pour retrouver l'accès à votre coffre a été créé. "
         "Ouvrez Coffre pour voir."

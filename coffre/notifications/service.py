@@ -34,6 +34,9 @@ class Kind(StrEnum):
     DEPOSIT_RECEIVED = "deposit.received"
     GRANT_RECEIVED = "grant.received"
     GRANT_REVOKED = "grant.revoked"
+    # The grantee reported what came of a grant (coffre/consent/received.py): {grant,
+    # outcome, professional, structure, purpose, purpose_label}.
+    GRANT_OUTCOME = "grant.outcome"
     # Someone issued a reset code for the person's login; then someone used it (the
     # reset waits, and the person can cancel): coffre/accounts/reset.py.
     RESET_CODE_ISSUED = "reset.code_issued"

@@ -63,6 +63,10 @@ def _grantee(actor: Actor, target: object | None) -> bool:
     return professional is not None and getattr(target, "grantee_id", None) == professional
 
 
+def _charter_officer(actor: Actor, target: object | None) -> bool:
+    return actor.role is Role.CHARTER_OFFICER
+
+
 def _grant_party(actor: Actor, target: object | None) -> bool:
     # One grant is read by its person, its grantee, and the territory's charter officer
     # (one territory per deployment: every charter officer is the territory's), who
@@ -70,7 +74,7 @@ def _grant_party(actor: Actor, target: object | None) -> bool:
     return (
         _persons_own(actor, target)
         or _grantee(actor, target)
-        or (target is not None and actor.role is Role.CHARTER_OFFICER)
+        or (target is not None and _charter_officer(actor, target))
     )
 
 
@@ -106,6 +110,11 @@ RULES: Mapping[Action, Rule] = {
     Action.DEPOSIT_PERSONS: _professional,
     Action.GRANT_STATE: _grantee,
     Action.GRANT_RECEIPT: _grant_party,  # the receipt: the same three (R)
+    Action.GRANTS_RECEIVED: _professional,
+    Action.GRANT_READ: _grant_party,
+    # The grantee reports what came of the grant (a right opened, a document missing or
+    # unreadable), whatever its state now: a report reads nothing of the person's.
+    Action.GRANT_OUTCOME: _grantee,
     Action.GRANT_PULL: _pull,
     Action.REQUEST_CREATE: _request,
     Action.DEPOSIT_CREATE: _deposit,
@@ -115,6 +124,7 @@ SCOPES: Mapping[Action, Scope] = {
     Action.GRANT_LIST_OWN: persons_own,
     Action.REQUEST_LIST_OWN: persons_own,
     Action.SHARED_WITH_ME: professionals_own,
+    Action.GRANTS_RECEIVED: professionals_own,
     Action.REQUEST_LIST_SENT: professionals_own,
     Action.DEPOSIT_PERSONS: professionals_own,
 }

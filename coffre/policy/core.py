@@ -83,6 +83,12 @@ class Action(StrEnum):
     GRANT_LIST_OWN = "grant.list_own"  # the grants a person made
     GRANT_STATE = "grant.state"  # the grant's own professional learns why a pull fails
     GRANT_RECEIPT = "grant.receipt"  # the receipt: its person, grantee, charter officer
+    # The partner grants API (coffre/consent/received.py): the grants made to a
+    # professional, page by page; one grant (its person, its grantee, the charter
+    # officer); the grantee's report of what came of it.
+    GRANTS_RECEIVED = "grant.received_list"
+    GRANT_READ = "grant.read"
+    GRANT_OUTCOME = "grant.outcome"
     REQUEST_CREATE = "request.create"
     REQUEST_ANSWER = "request.answer"
     REQUEST_LIST_OWN = "request.list_own"  # a person's requests waiting for an answer
