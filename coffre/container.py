@@ -13,6 +13,7 @@ from coffre.accounts.service import AccountService
 from coffre.accounts.sessions import SessionService
 from coffre.accounts.totp import TotpService
 from coffre.audit.console import AuditConsole
+from coffre.audit.cosigning import Cosigning
 from coffre.audit.exports import Exports
 from coffre.audit.history import History
 from coffre.audit.log import AuditLog
@@ -73,6 +74,7 @@ class Coffre:
     reach: Reach
     audit: AuditLog
     console: AuditConsole
+    cosigning: Cosigning
     history: History
     exports: Exports
     contacts: ContactService
@@ -186,6 +188,7 @@ class Coffre:
             reach=reach,
             audit=audit_log,
             console=AuditConsole(db, settings, clock),
+            cosigning=Cosigning(db, settings, clock),
             history=history,
             exports=Exports(db, clock, history, grants, audit_log),
             contacts=contacts,

@@ -64,6 +64,9 @@ RULES: Mapping[Action, Rule] = {
     Action.AUDIT_HISTORY: _person,
     Action.ACCOUNT_EXPORT: _person,
     Action.AUDIT_CONSOLE: _charter_officer,
+    # Cosigning checkpoints (coffre/audit/cosigning.py): the officer states the log grew
+    # only by appending, as they checked it in their page.
+    Action.AUDIT_COSIGN: _charter_officer,
     Action.TOTP_ENROL: _totp_enrol,
     Action.TOTP_DISABLE: _totp_disable,
     # A trusted contact is named by a person for their own account (coffre/contacts/).

@@ -105,6 +105,7 @@ class Action(StrEnum):
     DIRECTORY_VERIFY = "directory.verify"
     # Traceability (coffre/audit/): the trail's views.
     AUDIT_CONSOLE = "audit.console"  # the territory's trail, metadata only
+    AUDIT_COSIGN = "audit.cosign"  # the charter officer cosigns the log's checkpoints
     AUDIT_HISTORY = "audit.history"  # a person's own history ("Qui a vu mes documents")
     ACCOUNT_EXPORT = "account.export"  # a person's full export
     # The référent de parcours (coffre/referents/, coffre/policy/referents.py).
