@@ -127,8 +127,12 @@ def pull_into(
     state = PullState.load(folder)
     chosen = grants if grants is not None else client.grants(state="active")
     for grant in chosen:
+        # Grants named by the caller are asked for even when closed: the server's refusal
+        # (ended, revoked, outside the charter) is then what the report says.
         wanted = [
-            d for d in grant.documents if d.open and (document_id is None or d.id == document_id)
+            d
+            for d in grant.documents
+            if (d.open or grants is not None) and (document_id is None or d.id == document_id)
         ]
         receipt_written = (folder / grant.id / "receipt.json").is_file()
         for document in wanted:

@@ -1,0 +1,279 @@
+"""Issue 20, "Done when" (partners' part), with the real `coffre` command against the real
+server on loopback: a partner is provisioned with a token and a key file, a person
+grants two documents, `coffre pull` pulls and decrypts them byte-identical with their
+receipts verified, while the person sees the pulls and the reported outcome; expired,
+revoked and out-of-purpose grants are refused; a pull interrupted half-way is resumed;
+a forged receipt stops the pull before anything is decrypted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from client import CoffreClient, consent
+from client.keyfile import write_key_file
+from coffre.clock import FrozenClock
+from coffre.settings import Settings
+from tests.client.hostile import client_on
+from tests.consent.world import (
+    RSA,
+    ConsentWorld,
+    build_consent_world,
+    consent_charter,
+    publish,
+)
+from tests.structures.world import TERRITORY, pinned_root
+
+COFFRE = Path(sys.executable).parent / "coffre"
+KEY_PASSPHRASE = "fichier clés caf tournesol"
+IDENTITY = b"carte d'identite" * 100  # the consent world's documents (tests/consent/world.py)
+ADDRESS = b"facture EDF" * 100
+ALL_SCOPES = ["grants:read", "grants:pull", "grants:report", "requests", "deposits"]
+
+
+@dataclass
+class Partner:
+    """The CAF agent's machine: a token, the professional's key file, a folder."""
+
+    cw: ConsentWorld
+    server: str
+    home: Path
+    key_file: Path
+    token: str
+    person: CoffreClient
+
+    def cli(self, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(self.home),
+            "COFFRE_SERVER": self.server,
+            "COFFRE_CLI_HOME": str(self.home / "cli"),
+            "COFFRE_TOKEN": token or self.token,
+            "COFFRE_KEY_FILE": str(self.key_file),
+            "COFFRE_KEY_PASSPHRASE": KEY_PASSPHRASE,
+            "COFFRE_LANG": "fr",
+            "COLUMNS": "200",
+        }
+        return subprocess.run(
+            [str(COFFRE), *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+
+    def share(self, documents: list[str], *, days: int = 30) -> str:
+        grant = consent.share(
+            self.person,
+            self.cw.person.keys,
+            person_id=self.cw.person.account_id,
+            professional_id=self.cw.professional.account_id,
+            pinned_root=pinned_root(self.cw.world.admin),
+            purpose=RSA,
+            document_ids=documents,
+            days=days,
+        )
+        return str(grant["id"])
+
+    def history(self, action: str) -> list[dict[str, Any]]:
+        items = self.cw.api.get("/api/v1/me/history", headers=self.cw.person.headers).json()
+        return [item for item in items["items"] if item["action"] == action]
+
+
+def make_token(api: TestClient, headers: dict[str, str], scopes: list[str] = ALL_SCOPES) -> str:
+    made = api.post(
+        "/api/v1/tokens", json={"label": "Agent CAF", "scopes": scopes, "days": 30}, headers=headers
+    )
+    assert made.status_code == 201, made.text
+    token = str(made.json()["token"])
+    assert token.startswith("coffre_pat_")
+    return token
+
+
+@pytest.fixture
+def partner(api: TestClient, live_server: str, tmp_path: Path) -> Iterator[Partner]:
+    cw = build_consent_world(api, tmp_path)
+    home = tmp_path / "partner"
+    home.mkdir()
+    key_file = home / "pro.key"
+    pro = cw.professional
+    write_key_file(
+        key_file,
+        pro.keys,
+        account_id=pro.account_id,
+        login=pro.login,
+        territory=TERRITORY,
+        passphrase=KEY_PASSPHRASE,
+    )
+    token = make_token(api, pro.headers)
+    with client_on(live_server, cw.person.token, tmp_path / "person.json") as person:
+        person.migrate_to_v2(cw.person.keys)  # format v2: receipts name versions and keys
+        yield Partner(cw, live_server, home, key_file, token, person)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in (".coffre-pull.json", "receipt.json")
+    }
+
+
+def test_the_cli_pulls_two_granted_documents_byte_identical_with_receipts_verified(
+    partner: Partner, tmp_path: Path
+) -> None:
+    cw = partner.cw
+    grant_id = partner.share([cw.identity, cw.address])
+    inbox = tmp_path / "inbox"
+
+    listed = partner.cli("grants", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [g["id"] for g in json.loads(listed.stdout)] == [grant_id]
+
+    pulled = partner.cli("pull", "--into", str(inbox))
+    assert pulled.returncode == 0, pulled.stderr + pulled.stdout
+    assert pulled.stdout.count("Reçu vérifié") == 2
+    files = _files(inbox)
+    assert files == {
+        f"{grant_id}/{cw.identity}-identite.txt": IDENTITY,
+        f"{grant_id}/{cw.address}-domicile.txt": ADDRESS,
+    }
+    receipt = inbox / grant_id / "receipt.json"
+    verified = partner.cli("receipt", "verify", str(receipt))
+    assert verified.returncode == 0, verified.stdout
+    assert f"signé par la personne {cw.person.account_id}" in verified.stdout
+    assert "Partage " + grant_id in verified.stdout
+
+    reported = partner.cli("outcome", grant_id, "right_opened")
+    assert reported.returncode == 0, reported.stderr
+    # The person sees both pulls and the outcome in their history.
+    pulls = partner.history("grant.pull")
+    assert all(item["outcome"] == "ok" and item["grant_id"] == grant_id for item in pulls)
+    pulled_ids = sorted(d["id"] for item in pulls for d in item["documents"])
+    assert pulled_ids == sorted([cw.identity, cw.address])
+    [outcome] = partner.history("grant.outcome")
+    assert "droit ouvert" in outcome["summary"]
+
+    again = partner.cli("pull", "--into", str(inbox))
+    assert again.returncode == 0, again.stderr
+    assert "0 document(s) récupéré(s), 2 déjà présent(s)" in again.stdout
+    assert len(partner.history("grant.pull")) == 2  # nothing pulled twice
+    assert outcome["report"] == "right_opened" and outcome["grant_id"] == grant_id
+
+
+def test_a_pull_interrupted_half_way_resumes_without_pulling_twice(
+    partner: Partner, tmp_path: Path
+) -> None:
+    cw = partner.cw
+    grant_id = partner.share([cw.identity, cw.address])
+    inbox = tmp_path / "inbox"
+    first = partner.cli("pull", grant_id, cw.identity, "--into", str(inbox))
+    assert first.returncode == 0, first.stderr + first.stdout
+    # What a run killed while writing the second document leaves: its temporary file.
+    partial = inbox / grant_id / ".coffre-k9x2.part"
+    partial.write_bytes(ADDRESS[:100])
+
+    resumed = partner.cli("pull", "--into", str(inbox))
+    assert resumed.returncode == 0, resumed.stderr + resumed.stdout
+    assert "1 document(s) récupéré(s), 1 déjà présent(s)" in resumed.stdout
+    assert not partial.exists()
+    assert sorted(_files(inbox).values()) == sorted([IDENTITY, ADDRESS])
+    assert len(partner.history("grant.pull")) == 2
+
+
+def _refused(partner: Partner, grant_id: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    run = partner.cli("pull", grant_id, "--into", str(folder))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert _files(folder) == {}
+    return run
+
+
+def test_revoked_expired_and_out_of_purpose_grants_are_refused(
+    partner: Partner, clock: FrozenClock, tmp_path: Path
+) -> None:
+    cw = partner.cw
+    revoked = partner.share([cw.identity])
+    consent.revoke(partner.person, revoked)
+    run = _refused(partner, revoked, tmp_path / "revoked")
+    assert "grant_not_active" in run.stdout or "not_found" in run.stdout
+
+    # A new charter version takes proof of address out of the RSA purpose.
+    outside = partner.share([cw.address])
+    narrowed = consent_charter(cw.world.structure_id, version=2).replace(
+        'categories = ["identite", "domicile"]', 'categories = ["identite"]'
+    )
+    publish(cw.api, cw.world, narrowed)
+    run = _refused(partner, outside, tmp_path / "outside")
+    assert "grant_not_active" in run.stdout
+
+    expiring = partner.share([cw.identity], days=1)
+    clock.advance(days=2)
+    run = _refused(partner, expiring, tmp_path / "expired")
+    assert "grant_not_active" in run.stdout or "expir" in run.stdout
+    assert partner.history("grant.pull") == [] or all(
+        item["outcome"] == "refused" for item in partner.history("grant.pull")
+    )
+
+
+def test_a_forged_receipt_stops_the_pull_before_anything_is_decrypted(
+    partner: Partner, settings: Settings, tmp_path: Path
+) -> None:
+    cw = partner.cw
+    grant_id = partner.share([cw.identity, cw.address])
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.begin() as conn:
+            stored = conn.execute(
+                text("SELECT receipt FROM grants WHERE id = :id"), {"id": grant_id}
+            ).scalar_one()
+            envelope = json.loads(stored)
+            # The server (or whoever holds its database) widens what the person signed.
+            envelope["statement"]["not_after"] = "2099-01-01T00:00:00Z"
+            conn.execute(
+                text("UPDATE grants SET receipt = :r WHERE id = :id"),
+                {"r": json.dumps(envelope, separators=(",", ":")), "id": grant_id},
+            )
+    finally:
+        engine.dispose()
+    inbox = tmp_path / "inbox"
+    run = partner.cli("pull", "--into", str(inbox))
+    assert run.returncode == 1
+    assert "receipt_forged" in run.stderr, run.stdout + run.stderr
+    assert _files(inbox) == {}
+    assert not list(inbox.rglob("*.part"))
+
+
+def test_the_example_partner_script_pulls_checks_and_reports_the_outcome(
+    partner: Partner, tmp_path: Path
+) -> None:
+    cw = partner.cw
+    grant_id = partner.share([cw.identity, cw.address])
+    inbox = tmp_path / "caf"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(partner.home),
+        "COFFRE_SERVER": partner.server,
+        "COFFRE_TOKEN": partner.token,
+        "COFFRE_KEY_FILE": str(partner.key_file),
+        "COFFRE_KEY_PASSPHRASE": KEY_PASSPHRASE,
+    }
+    script = Path(__file__).resolve().parents[2] / "examples" / "partner.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--inbox", str(inbox), "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"partage {grant_id} : 2 pièce(s), résultat right_opened" in run.stdout
+    assert sorted(_files(inbox).values()) == sorted([IDENTITY, ADDRESS])
+    [outcome] = partner.history("grant.outcome")
+    assert outcome["report"] == "right_opened"
