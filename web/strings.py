@@ -350,6 +350,19 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "grant_revoked": _("Arrêté par vous le {date}"),
         "grant_exhausted": _("Terminé : le nombre d'ouvertures prévu est atteint"),
         "grant_pulls": _("Ouvert {n} fois"),
+        # A share's receipt (person-receipt.js, docs/CONSENT.md).
+        "receipt_view": _("Voir le reçu"),
+        "receipt_with": _("Vous avez partagé avec {professional} ({structure})."),
+        "receipt_dates": _("Du {start_date} à {start_time} au {end_date} à {end_time}"),
+        "receipt_openings": _("Nombre d'ouvertures permis : {n}"),
+        "receipt_openings_free": _("Pas de limite au nombre d'ouvertures"),
+        "receipt_good": _(
+            "Ce reçu vient bien de vous. Il n'a pas été changé depuis votre partage."
+        ),
+        "receipt_bad": _(
+            "Attention : ce reçu a été changé, ou ne vient pas de vous. Ne vous y fiez pas et "
+            "prévenez l'administration du territoire."
+        ),
         "no_grants": _("Vous n'avez encore rien partagé."),
         "revoke": _("Arrêter le partage"),
         "revoke_reencrypt": _("Arrêter et changer la serrure"),

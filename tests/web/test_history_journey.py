@@ -173,7 +173,12 @@ def test_everything_comes_out_in_one_zip_built_in_the_page(
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         assert archive.testzip() is None  # every CRC right
         names = set(archive.namelist())
-        assert names == {
+        # The share's consent receipt, a file of its own (docs/CONSENT.md).
+        receipts = {n for n in names if n.startswith("receipts/")}
+        assert len(receipts) == 1
+        [receipt] = [json.loads(archive.read(n)) for n in receipts]
+        assert receipt["verified_by_server"] is True and receipt["format"] in (1, 2)
+        assert names - receipts == {
             "documents/sante/certificat.png",
             "documents/caf/notice.pdf",
             "documents/domicile/Attestation.pdf",

@@ -15,6 +15,7 @@ import { createDepositCheck } from "./person-deposits.js";
 import { createExport } from "./person-export.js";
 import { createHistory } from "./person-history.js";
 import { createGrants } from "./person-grants.js";
+import { createReceipt } from "./person-receipt.js";
 import { createNotifications } from "./person-notifications.js";
 import { createRequests } from "./person-requests.js";
 import { createShare } from "./person-share.js";
@@ -61,6 +62,7 @@ export function createPersonConsent(ctx) {
     },
   }));
   P.trust = createTrust(P);
+  P.receipt = createReceipt(P); // a share's receipt, checked here and printed
   const grants = createGrants(P);
   P.showGrants = grants.show;
   const requests = createRequests(P);
@@ -79,7 +81,7 @@ export function createPersonConsent(ctx) {
   P.reminders = createReminders(P);
   // Format v2 at unlock (migrate-v2.js): before the vault's first screen, once.
   const migration = createMigration(P);
-  const parts = [P.trust, P.share, grants, requests, notifications, deposits, P.history, exporter, pin, contact, referent, relays, alerts, P.reminders, migration];
+  const parts = [P.trust, P.share, grants, P.receipt, requests, notifications, deposits, P.history, exporter, pin, contact, referent, relays, alerts, P.reminders, migration];
   parts.push(createOrganiser(P)); // "Mon carnet": notes, contacts, appointments (issue 19)
 
   return {

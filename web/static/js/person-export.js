@@ -431,7 +431,7 @@ export function createExport(P) {
         documents: listed,
         grants: data.grants,
         // Each grant's consent receipt, a file of its own (docs/CONSENT.md).
-        receipts: (data.receipts || []).map((r) => `receipts/${r.grant_id}.json`),
+        receipts: (data.receipts || []).map((/** @type {{grant_id: string}} */ r) => `receipts/${r.grant_id}.json`),
         history: { json: "history.json", csv: "history.csv" },
         organiser: { json: "organiser.json", ics: "rendez-vous.ics" },
         trust_root: run.root ? { fingerprint: run.root.fingerprint, pinned: run.root.pinned } : null,

@@ -59,6 +59,7 @@ export function createGrants(P) {
       el("p", {}, el("span", { className: `state ${grant.state}`, text: stateWords(grant) })),
     );
     if (grant.pulls > 0) card.append(el("p", { text: fill(S.grant_pulls, { n: grant.pulls }) }));
+    card.append(el("p", {}, P.receipt.openButton(grant, headingId))); // person-receipt.js
     if (grant.state === "active") {
       const stopIt = button(S.revoke, () => revoke(grant, false, card), "danger");
       const rotate = button(S.revoke_reencrypt, () => revoke(grant, true, card));

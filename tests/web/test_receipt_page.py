@@ -1,0 +1,103 @@
+"""A share's receipt on the person's page (docs/CONSENT.md, "Receipts the person holds"):
+in plain words — with whom, for what, which documents by their own names, from when
+to when, how many openings — checked in the page under the person's own key, printed
+alone; a receipt changed on the server is said to be untrustworthy and not shown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+from sqlalchemy import update
+
+from coffre.consent.models import Grant
+from coffre.container import Coffre
+from tests.consent.world import MDPH, RSA
+from tests.structures.world import World
+from tests.web.conftest import assert_accessible, screenshot
+from tests.web.journeys import (
+    click_to_screen,
+    log_in_person,
+    my_shares,
+    person_client,
+    share,
+)
+
+GOOD = "Ce reçu vient bien de vous. Il n'a pas été changé depuis votre partage."
+BAD = "Attention : ce reçu a été changé, ou ne vient pas de vous."
+
+
+def _tamper(api: TestClient, grant_id: str) -> None:
+    """What a hostile server could do: raise the openings in the stored receipt."""
+    coffre: Coffre = api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as session:
+        grant = session.get(Grant, grant_id)
+        assert grant is not None
+        stored = grant.receipt
+        envelope = json.loads(stored)
+        envelope["statement"]["max_pulls"] = 100
+        session.execute(
+            update(Grant).where(Grant.id == grant_id).values(receipt=json.dumps(envelope))
+        )
+
+
+@pytest.mark.both_backends
+def test_the_person_reads_checks_and_prints_a_share_s_receipt(
+    world: World, live_server: str, api: TestClient, page: Page, tmp_path: Path
+) -> None:
+    with person_client(live_server, world) as (client, keys):
+        card = tmp_path / "Carte identité.txt"
+        card.write_bytes(b"carte d'identite" * 50)
+        caf = tmp_path / "Attestation CAF.txt"
+        caf.write_bytes(b"attestation caf" * 50)
+        card_id = client.upload(card, "identite", box_public_key=keys.box_public, keys=keys)
+        caf_id = client.upload(caf, "domicile", box_public_key=keys.box_public, keys=keys)
+        honest = share(client, keys, world, RSA, [card_id, caf_id], days=30, max_pulls=3)
+        changed = share(client, keys, world, MDPH, [card_id], days=30)
+    _tamper(api, str(changed["id"]))
+
+    log_in_person(page, live_server, world)
+    shares = my_shares(page)
+    cards = shares.locator("#grant-list .cards > li")
+    expect(cards).to_have_count(2)
+    # The honest share names both documents; the changed one the identity card only.
+    honest_card = cards.filter(has_text="Attestation CAF")
+    receipt = click_to_screen(
+        page, honest_card.get_by_role("button", name="Voir le reçu"), "receipt"
+    )
+
+    expect(receipt.locator("#receipt-state")).to_have_text(GOOD)
+    body = receipt.locator("#receipt-body")
+    expect(body).to_contain_text("Vous avez partagé avec Mme Dupont (CCAS de Clermont-Ferrand).")
+    expect(body).to_contain_text("« Carte identité »")
+    expect(body).to_contain_text("« Attestation CAF »")
+    expect(body).to_contain_text("Nombre d'ouvertures permis : 3")
+    expect(body).to_contain_text(" au ")  # from … to …
+    expect(receipt.get_by_role("button", name="Imprimer")).to_be_visible()
+    assert_accessible(page, "receipt")
+    screenshot(page, "receipt")
+
+    # Printed, the receipt is all there is on paper (no bar, no buttons).
+    page.emulate_media(media="print")
+    expect(receipt).to_be_visible()
+    expect(body).to_be_visible()
+    expect(page.locator("#person-nav")).to_be_hidden()
+    expect(receipt.get_by_role("button", name="Imprimer")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    shares = click_to_screen(page, receipt.get_by_role("button", name="Mes partages"), "grants")
+    bad = click_to_screen(
+        page,
+        shares.locator("#grant-list .cards > li")
+        .filter(has_not_text="Attestation CAF")
+        .get_by_role("button", name="Voir le reçu"),
+        "receipt",
+    )
+    expect(bad.locator("#receipt-state")).to_contain_text(BAD)
+    expect(bad.locator("#receipt-body")).to_be_empty()
+    expect(bad.get_by_role("button", name="Imprimer")).to_be_hidden()
+    assert_accessible(page, "receipt-changed")
+    assert honest["id"] != changed["id"]
