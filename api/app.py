@@ -40,6 +40,7 @@ from api.routes import (
     sessions,
     structures,
     territory,
+    tokens,
     totp,
 )
 from api.security_headers import SecurityHeaders
@@ -127,6 +128,7 @@ def create_app(
         organiser,
         proconnect,
         certificates,
+        tokens,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.routing import iter_route_contexts
 
 from api.cookies import session_cookie
+from api.token_scopes import scope_of
 from coffre.accounts.errors import NotAuthenticated
+from coffre.accounts.token_errors import TokenScopeRefused
+from coffre.accounts.tokens import is_access_token
 from coffre.container import Coffre
 from coffre.policy import Actor
 
@@ -34,8 +38,43 @@ def session_token(request: Request) -> str:
     return cookie
 
 
+def route_template(request: Request) -> str:
+    """The matched route's full path template (``/api/v1/grants/{grant_id}``, the
+    prefix it was included under too), or the raw path when no route matched.
+
+    FastAPI keeps an included router's routes as they were declared (without the
+    prefix): the full templates are read once from the application's route contexts,
+    as the OpenAPI document reads them (api/openapi_errors.py)."""
+    templates: dict[int, str] | None = getattr(request.app.state, "route_templates", None)
+    if templates is None:
+        templates = {
+            id(context.original_route): str(
+                context.path_format or getattr(context.original_route, "path_format", "")
+            )
+            for context in iter_route_contexts(request.app.routes)
+        }
+        request.app.state.route_templates = templates
+    return templates.get(id(request.scope.get("route")), request.url.path)
+
+
+def authenticate_request(
+    request: Request, coffre: Coffre, token: str, *, allow_restricted: bool = False
+) -> Actor:
+    """A session token: ``AccountService.authenticate``. A personal access token: the
+    route must be in api/token_scopes.py, decided here before any lookup (a route
+    missing there, or an enrolment-only route, answers 403 ``token_scope`` whatever the
+    token and the ids in the path); then the token service checks the token, its
+    scope and its rate."""
+    if is_access_token(token):
+        scope = None if allow_restricted else scope_of(request.method, route_template(request))
+        if scope is None:
+            raise TokenScopeRefused()
+        return coffre.tokens.authenticate(token, scope)
+    return coffre.accounts.authenticate(token, allow_restricted=allow_restricted)
+
+
 def current_actor(request: Request, coffre: CoffreDep) -> Actor:
-    return coffre.accounts.authenticate(session_token(request))
+    return authenticate_request(request, coffre, session_token(request))
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -46,7 +85,7 @@ def optional_actor(request: Request, coffre: CoffreDep) -> Actor | None:
     that show more to some roles (the directory's contacts)."""
     if request.headers.get("authorization") is None and not session_cookie(request):
         return None
-    return coffre.accounts.authenticate(session_token(request))
+    return authenticate_request(request, coffre, session_token(request))
 
 
 OptionalActorDep = Annotated[Actor | None, Depends(optional_actor)]
@@ -58,7 +97,7 @@ def enrolment_actor(request: Request, coffre: CoffreDep) -> Actor:
     Only the TOTP enrolment routes and log-out use it; every other route takes
     ``ActorDep``, which refuses such a session (``totp_enrolment_required``).
     """
-    return coffre.accounts.authenticate(session_token(request), allow_restricted=True)
+    return authenticate_request(request, coffre, session_token(request), allow_restricted=True)
 
 
 EnrolmentActorDep = Annotated[Actor, Depends(enrolment_actor)]

@@ -20,7 +20,7 @@ import anyio.to_thread
 from fastapi import Depends, Request
 from starlette.requests import ClientDisconnect
 
-from api.deps import client_address, session_token
+from api.deps import authenticate_request, client_address, session_token
 from coffre.accounts.throttle import address_identity
 from coffre.container import Coffre
 from coffre.errors import CoffreError, RateLimited, Unavailable
@@ -162,10 +162,11 @@ class UploadSlots:
         self._sessions = anyio.CapacityLimiter(UPLOAD_AUTH_THREADS)
         self._open: Counter[str] = Counter()
 
-    async def authenticate(self, coffre: Coffre, token: str) -> Actor:
-        """``coffre.accounts.authenticate(token)``, on the upload requests' own threads."""
+    async def authenticate(self, request: Request, coffre: Coffre, token: str) -> Actor:
+        """``api.deps.authenticate_request`` (a session or a personal access token, its
+        scope checked), on the upload requests' own threads."""
         return await anyio.to_thread.run_sync(
-            coffre.accounts.authenticate, token, limiter=self._sessions
+            authenticate_request, request, coffre, token, limiter=self._sessions
         )
 
     async def run(
@@ -213,7 +214,7 @@ async def upload_actor(request: Request) -> Actor:
     """
     coffre: Coffre = request.app.state.coffre
     slots: UploadSlots = request.app.state.upload_slots
-    return await slots.authenticate(coffre, session_token(request))
+    return await slots.authenticate(request, coffre, session_token(request))
 
 
 UploadActorDep = Annotated[Actor, Depends(upload_actor)]

@@ -11,6 +11,7 @@ from coffre.accounts.recovery import RecoveryService
 from coffre.accounts.reset import ResetService
 from coffre.accounts.service import AccountService
 from coffre.accounts.sessions import SessionService
+from coffre.accounts.tokens import TokenService
 from coffre.accounts.totp import TotpService
 from coffre.audit.console import AuditConsole
 from coffre.audit.cosigning import Cosigning
@@ -54,6 +55,7 @@ class Coffre:
     clock: Clock
     accounts: AccountService
     sessions: SessionService
+    tokens: TokenService
     totp: TotpService
     vault: VaultService
     doctor: Doctor
@@ -142,6 +144,7 @@ class Coffre:
             clock=clock,
             accounts=accounts,
             sessions=SessionService(db, settings, clock),
+            tokens=TokenService(db, settings, clock),
             totp=TotpService(db, settings, clock, accounts.throttle),
             vault=vault,
             doctor=Doctor(db, store, clock, timedelta(seconds=settings.doctor_grace_seconds)),

@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     # How long a v2 key certificate lasts when the structure admin (or the root)
     # issues or renews it (crypto/SPEC.md §26.2 caps it at 400 days).
     certificate_days: int = Field(default=365, ge=1, le=400)
+    # A professional's personal access tokens (coffre/accounts/tokens.py, docs/PARTNERS.md):
+    # how many requests one token may make per window (decided in the database, so the
+    # limit holds across server processes), the window, and how many tokens in force a
+    # professional may hold.
+    token_rate_limit: int = Field(default=120, ge=1, le=100_000)
+    token_rate_window_seconds: int = Field(default=60, ge=1, le=3600)
+    tokens_per_professional: int = Field(default=10, ge=1, le=100)
     # How long a reset with a reset code waits before it replaces the account's keys
     # and destroys the old documents; the person can cancel meanwhile (docs/THREATS.md).
     reset_waiting_days: int = Field(default=7, ge=1, le=30)

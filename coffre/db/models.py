@@ -3,6 +3,7 @@
 from coffre.accounts.models import Account, LoginFailure, Session, TotpCredential
 from coffre.accounts.proconnect_models import ProConnectFlow, ProConnectLink
 from coffre.accounts.reset_models import PendingReset
+from coffre.accounts.token_models import AccessToken, RateWindow
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from coffre.consent.models import (
     AccessRequest,
@@ -36,6 +37,8 @@ from coffre.structures.models import (
 from coffre.vault.models import Document, SealedKey
 
 __all__ = [
+    "AccessToken",
+    "RateWindow",
     "AuditCheckpoint",
     "AuditEntry",
     "AuditHead",

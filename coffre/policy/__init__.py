@@ -22,6 +22,7 @@ from coffre.policy import (
     relays,
     reminders,
     structures,
+    tokens,
     vault,
 )
 from coffre.policy.core import (
@@ -75,6 +76,7 @@ _AREAS = (
     notifications,
     reminders,
     organiser,
+    tokens,
 )
 
 

@@ -144,6 +144,11 @@ class Action(StrEnum):
     NOTIFY_DELIVERIES = "notify.deliveries"  # one's own delivery log
     NOTIFY_CONSOLE = "notify.console"  # the territory's delivery log (charter officer)
     NOTIFY_DESK = "notify.desk"  # e-mail and a daily digest (professionals and admins)
+    # A professional's personal access tokens (coffre/accounts/tokens.py,
+    # coffre/policy/tokens.py): made, listed and revoked from a human session only.
+    TOKEN_CREATE = "token.create"  # noqa: S105 (action names)
+    TOKEN_LIST = "token.list"  # noqa: S105
+    TOKEN_REVOKE = "token.revoke"  # noqa: S105
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ professional's own rights, and ``permits`` is asked first.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
-from coffre.policy.core import Actor
+from coffre.policy.core import Action, Actor, Role, Rule, Standing
 
 
 class Scope(StrEnum):
@@ -46,3 +47,29 @@ def parse_scopes(values: object) -> frozenset[Scope] | None:
             return None
         scopes.add(known[value])
     return frozenset(scopes)
+
+
+def _human_professional(actor: Actor) -> bool:
+    # A token never makes, lists or revokes tokens: only the professional's own session.
+    return actor.role is Role.PROFESSIONAL and actor.token_id is None
+
+
+def _create(actor: Actor, target: object | None) -> bool:
+    """A professional in a human session, certified member of the structure whose
+    membership the token will belong to (``target``: that standing)."""
+    return _human_professional(actor) and isinstance(target, Standing) and target.is_member
+
+
+def _list(actor: Actor, target: object | None) -> bool:
+    return _human_professional(actor)
+
+
+def _revoke(actor: Actor, target: object | None) -> bool:
+    return _human_professional(actor) and getattr(target, "owner_id", None) == actor.account_id
+
+
+RULES: Mapping[Action, Rule] = {
+    Action.TOKEN_CREATE: _create,
+    Action.TOKEN_LIST: _list,
+    Action.TOKEN_REVOKE: _revoke,
+}

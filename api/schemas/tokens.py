@@ -1,0 +1,42 @@
+"""Bodies of the personal access token routes (api/routes/tokens.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.common import FromDomain
+from api.types import Text
+from coffre.policy.tokens import Scope
+
+
+class TokenCreate(BaseModel):
+    """A new token: its label, the scopes it needs (at least one), its life in days."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: Text = Field(min_length=1, max_length=80)
+    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
+    days: int = Field(ge=1, le=90)
+
+
+class TokenBody(FromDomain):
+    id: str
+    label: str
+    scopes: list[str]
+    structure_id: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    expired: bool
+
+
+class TokenCreated(TokenBody):
+    """The new token's text, shown once: the server keeps only its SHA-256."""
+
+    token: str
+
+
+class TokenList(BaseModel):
+    tokens: list[TokenBody]
