@@ -36,14 +36,15 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from api.body_limits import RequestTooLarge, RequestTooSlow, route_limits
+from api.body_limits import BodyLimit, RequestTooLarge, RequestTooSlow, route_limits
 from api.cookies import CSRF_FAILED_FR
 from api.deps import current_actor, enrolment_actor, optional_actor
 from api.errors import INVALID_REQUEST_FR, error_body, status_for
 from api.token_scopes import scope_of
 from api.upload import TooManyUploads, UploadsBusy, upload_actor
-from coffre.accounts.errors import NotAuthenticated, TotpEnrolmentRequired
+from coffre.accounts.errors import NotAuthenticated, SessionNotFound, TotpEnrolmentRequired
 from coffre.accounts.proconnect_errors import ProConnectDisabled
+from coffre.accounts.token_errors import TokenNotFound, TokenRateLimited, TokenScopeRefused
 from coffre.consent.errors import (
     CharterNotFound,
     GrantNotFound,
@@ -125,6 +126,8 @@ NOT_FOUND_BY_PARAM: dict[str, type[CoffreError]] = {
     "person_id": PersonNotFound,
     "request_id": RequestNotFound,
     "version": CharterNotFound,
+    "session_id": SessionNotFound,
+    "token_id": TokenNotFound,
     "arrangement_id": ContactArrangementNotFound,
     "service_id": ServiceNotFound,
     "proposal_id": ReferentProposalNotFound,
@@ -182,6 +185,12 @@ def errors(*found: type[CoffreError] | CoffreError) -> dict[int | str, dict[str,
     return {status: _response(status, examples) for status, examples in by_status.items()}
 
 
+def body_of(media_type: str, *statuses: int) -> dict[int | str, dict[str, Any]]:
+    """For ``responses=``: answers whose body is not JSON (a ciphertext, a CSV file)."""
+    schema = {"type": "string", "format": "binary"}
+    return {status: {"content": {media_type: {"schema": schema}}} for status in statuses}
+
+
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
     for dependency in dependant.dependencies:
         if dependency.call is not None:
@@ -225,14 +234,15 @@ def derived_errors(
     if upload_actor in calls:
         found += [TooManyUploads, UploadsBusy, StorageUnavailable]
     if scope_of(method, route.path) is not None:
-        found += _token_errors()
+        found += [TokenScopeRefused, TokenRateLimited]
     parameters = operation.get("parameters", [])
-    has_body = "requestBody" in operation
+    limit = _limit(route, method, settings)
+    has_body = "requestBody" in operation or limit is not None
     if parameters or has_body:
         found.append((422, "invalid_request", INVALID_REQUEST_FR))
         found.append((422, InvalidText.code, INVALID_TEXT_FR))
     if has_body:
-        found += [_too_large(route, method, settings), RequestTooSlow]
+        found += [limit.too_large if limit is not None else RequestTooLarge, RequestTooSlow]
     for parameter in parameters:
         if parameter.get("in") == "path" and parameter["name"] in NOT_FOUND_BY_PARAM:
             found.append(NOT_FOUND_BY_PARAM[parameter["name"]])
@@ -241,18 +251,12 @@ def derived_errors(
     return [item if isinstance(item, tuple) else example_of(item) for item in found]
 
 
-def _too_large(route: Route, method: str, settings: Settings) -> type[CoffreError]:
+def _limit(route: Route, method: str, settings: Settings) -> BodyLimit | None:
+    """The route's own body limit (a streamed upload, a file read whole), if it has one."""
     for limit_method, path, limit in route_limits(settings):
         if limit_method == method and path == route.path:
-            return limit.too_large
-    return RequestTooLarge
-
-
-def _token_errors() -> list[type[CoffreError]]:
-    # Imported here: the token module is the partners' part (docs/PARTNERS.md).
-    from coffre.accounts.token_errors import TokenRateLimited, TokenScopeRefused
-
-    return [TokenScopeRefused, TokenRateLimited]
+            return limit
+    return None
 
 
 def document_errors(schema: dict[str, Any], app: FastAPI, settings: Settings) -> None:

@@ -15,10 +15,16 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import ActorDep, CoffreDep, client_address
+from api.openapi_errors import errors
 from api.schemas.accounts import AccountBody, AccountBundle
 from api.schemas.common import B64Bytes
 from api.types import CleanBefore, JsonObject, PathId
-from coffre.structures.certificates import RevocationStatus, RootChain
+from coffre.structures.certificates import (
+    RevocationStatus,
+    RootChain,
+    StaleRevocationList,
+    TrustRootMissing,
+)
 
 router = APIRouter(tags=["certificates"])
 
@@ -164,14 +170,14 @@ def revocation_status(actor: ActorDep, coffre: CoffreDep) -> RevocationStatusBod
     )
 
 
-@router.put("/trust/revocations")
+@router.put("/trust/revocations", responses=errors(TrustRootMissing, StaleRevocationList))
 def publish_revocation_list(
     body: RevocationListRequest, actor: ActorDep, coffre: CoffreDep
 ) -> RevocationListBody:
     return _list(coffre.certificates.publish_revocations(actor, dict(body.list)))
 
 
-@router.get("/trust/root/v2")
+@router.get("/trust/root/v2", responses=errors(TrustRootMissing))
 def root_chain(coffre: CoffreDep) -> RootChainBody:
     """Public: the v2 root in force and the rotations that lead to it (SPEC §26.5)."""
     return _chain(coffre.certificates.root_chain(), coffre.settings.certificate_days)

@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.routes.credentials import _new_passphrase
 from api.schemas.contacts import (
     ArrangementBody,
@@ -26,6 +27,7 @@ from api.schemas.contacts import (
     RecoveryMaterialBody,
 )
 from api.types import PathId, Text
+from coffre.contacts.errors import ContactArrangementNotFound, ContactNotFound
 from coffre.contacts.service import ArrangementView, NewContact, NewRecovery
 
 router = APIRouter(tags=["contacts"])
@@ -45,7 +47,7 @@ def my_contact(actor: ActorDep, coffre: CoffreDep) -> MyContactResponse:
     )
 
 
-@router.get("/contacts/candidates")
+@router.get("/contacts/candidates", responses=errors(ContactNotFound))
 def candidate(
     login: Annotated[Text, Query(min_length=1, max_length=64)],
     pin: Annotated[Text, Query(min_length=1, max_length=64)],
@@ -60,7 +62,7 @@ def candidate(
     )
 
 
-@router.put("/me/trusted-contact")
+@router.put("/me/trusted-contact", responses=errors(ContactNotFound))
 def name_contact(body: NameContactRequest, actor: ActorDep, coffre: CoffreDep) -> ArrangementBody:
     """Name (or replace, in one step) the caller's trusted contact (SPEC §28.2)."""
     view = coffre.contacts.name(
@@ -76,7 +78,7 @@ def name_contact(body: NameContactRequest, actor: ActorDep, coffre: CoffreDep) -
     return _arrangement(view)
 
 
-@router.delete("/me/trusted-contact", status_code=204)
+@router.delete("/me/trusted-contact", status_code=204, responses=errors(ContactArrangementNotFound))
 def remove_contact(actor: ActorDep, coffre: CoffreDep) -> Response:
     coffre.contacts.remove(actor)
     return Response(status_code=204)

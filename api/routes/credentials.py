@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.cookies import clear_session_cookie, set_session_cookie
 from api.deps import ActorDep, CoffreDep, client_address, user_agent
+from api.openapi_errors import errors
 from api.schemas.accounts import AccountBody, LoginResponse, MeResponse
 from api.schemas.credentials import (
     ChangePassphraseRequest,
@@ -31,6 +32,7 @@ from api.schemas.reset import (
     ResetCancelledResponse,
     ResetRequestedResponse,
 )
+from coffre.accounts.credential_errors import ResetNotPending
 from coffre.accounts.recovery import NewPassphrase, NewRecoveryCode
 from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
@@ -159,7 +161,7 @@ def pending_reset(actor: ActorDep, coffre: CoffreDep) -> PendingResetResponse:
     return PendingResetResponse(pending=body)
 
 
-@router.post("/me/reset/cancel")
+@router.post("/me/reset/cancel", responses=errors(ResetNotPending))
 def cancel_reset(actor: ActorDep, coffre: CoffreDep) -> ResetCancelledResponse:
     """Cancel the waiting reset (and withdraw a code not used yet): nothing changes."""
     cancelled = coffre.resets.cancel(actor)

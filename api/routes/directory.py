@@ -15,6 +15,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, Request
 
 from api.deps import ActorDep, CoffreDep, OptionalActorDep
+from api.openapi_errors import errors
 from api.schemas.directory import (
     Coded,
     ContactsBody,
@@ -25,7 +26,7 @@ from api.schemas.directory import (
 )
 from api.types import PathId, Text
 from coffre.directory.datainclusion import MAX_IMPORT_BYTES, label
-from coffre.directory.errors import MalformedFile
+from coffre.directory.errors import DirectoryNotFound, MalformedFile
 from coffre.directory.service import MAX_QUERY_CHARS, MAX_RESULTS, Found, SearchQuery
 
 router = APIRouter(tags=["directory"])
@@ -100,7 +101,7 @@ def get_service(service_id: PathId, actor: OptionalActorDep, coffre: CoffreDep) 
     return service_body(coffre.directory.get(actor, service_id))
 
 
-@router.post("/directory/imports")
+@router.post("/directory/imports", responses=errors(DirectoryNotFound))
 async def import_directory(request: Request, actor: ActorDep, coffre: CoffreDep) -> ImportBody:
     """The body is the data·inclusion file itself (application/json)."""
     raw = await request.body()
@@ -116,7 +117,7 @@ async def import_directory(request: Request, actor: ActorDep, coffre: CoffreDep)
     )
 
 
-@router.get("/directory/export")
+@router.get("/directory/export", responses=errors(DirectoryNotFound))
 def export_directory(actor: ActorDep, coffre: CoffreDep) -> dict[str, list[dict[str, Any]]]:
     return coffre.directory.export(actor)
 

@@ -29,6 +29,7 @@ from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import body_of, errors
 from api.schemas.accounts import AccountBody
 from api.schemas.documents import (
     BindingBody,
@@ -55,6 +56,7 @@ from coffre.vault.categories import CATEGORIES
 from coffre.vault.errors import (
     InvalidMetadata,
     InvalidSealedKey,
+    MigrationIncomplete,
 )
 from coffre.vault.service import HELD_ANY, DocumentChange, DocumentView, NewContent
 
@@ -174,7 +176,14 @@ def _held(value: str | None) -> frozenset[str]:
     return frozenset(held)
 
 
-@router.get("/documents/{document_id}/content", response_model=None)
+@router.get(
+    "/documents/{document_id}/content",
+    response_model=None,
+    responses={
+        **body_of("application/octet-stream", 200, 206),
+        304: {"description": "The client holds these very bytes (If-None-Match)"},
+    },
+)
 def download_document(
     document_id: PathId,
     actor: ActorDep,
@@ -254,7 +263,7 @@ def delete_document(document_id: PathId, actor: ActorDep, coffre: CoffreDep) -> 
     return Response(status_code=204)
 
 
-@router.post("/me/crypto-format")
+@router.post("/me/crypto-format", responses=errors(MigrationIncomplete))
 def switch_crypto_format(
     body: CryptoFormatRequest, actor: ActorDep, coffre: CoffreDep
 ) -> AccountBody:

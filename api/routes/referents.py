@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.schemas.referents import (
     CountResponse,
     DesignateRequest,
@@ -32,7 +33,10 @@ from api.schemas.referents import (
     RequestLineBody,
 )
 from api.types import PathId, Text
+from coffre.consent.errors import PersonNotFound
+from coffre.referents.errors import ReferentAlreadyActive, ReferentAlreadyProposed, ReferentNotFound
 from coffre.referents.service import FOLLOWED_PAGE, FOLLOWED_PAGE_MAX, NewHandover
+from coffre.structures.errors import ProfessionalNotFound
 
 router = APIRouter(tags=["referents"])
 
@@ -43,7 +47,9 @@ def my_referent(actor: ActorDep, coffre: CoffreDep) -> MyReferentResponse:
     return MyReferentResponse.model_validate(coffre.referents.mine(actor))
 
 
-@router.post("/referent", status_code=201)
+@router.post(
+    "/referent", status_code=201, responses=errors(ProfessionalNotFound, ReferentAlreadyActive)
+)
 def designate(body: DesignateRequest, actor: ActorDep, coffre: CoffreDep) -> LinkBody:
     """Choose (or change, in one step) one's référent among the certified professionals."""
     link = coffre.referents.designate(
@@ -52,18 +58,22 @@ def designate(body: DesignateRequest, actor: ActorDep, coffre: CoffreDep) -> Lin
     return LinkBody.model_validate(link)
 
 
-@router.patch("/referent")
+@router.patch("/referent", responses=errors(ReferentNotFound))
 def set_options(body: OptionsRequest, actor: ActorDep, coffre: CoffreDep) -> LinkBody:
     return LinkBody.model_validate(coffre.referents.set_options(actor, body.show_expiry_count))
 
 
-@router.delete("/referent", status_code=204)
+@router.delete("/referent", status_code=204, responses=errors(ReferentNotFound))
 def end(actor: ActorDep, coffre: CoffreDep) -> Response:
     coffre.referents.end(actor)
     return Response(status_code=204)
 
 
-@router.post("/referent/proposals", status_code=201)
+@router.post(
+    "/referent/proposals",
+    status_code=201,
+    responses=errors(PersonNotFound, ReferentAlreadyActive, ReferentAlreadyProposed),
+)
 def propose(body: ProposeRequest, actor: ActorDep, coffre: CoffreDep) -> LinkBody:
     """A professional offers to be a linked person's référent; the person answers."""
     return LinkBody.model_validate(

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.schemas.consent import (
     AcceptedRequest,
     DeclineBody,
@@ -17,6 +18,7 @@ from api.schemas.consent import (
     RequestList,
 )
 from api.types import PathId
+from coffre.consent.errors import NotificationNotFound
 from coffre.consent.requests import NewRequest, RequestView
 from coffre.notifications.service import data_of
 
@@ -92,7 +94,7 @@ def list_notifications(actor: ActorDep, coffre: CoffreDep) -> NotificationList:
     )
 
 
-@router.post("/notifications/read")
+@router.post("/notifications/read", responses=errors(NotificationNotFound))
 def mark_read(body: MarkReadBody, actor: ActorDep, coffre: CoffreDep) -> JSONResponse:
     marked = coffre.notifications.mark_read(actor, body.up_to)
     return JSONResponse({"marked": marked})

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.schemas.structures import (
     AcceptRequest,
     BulkInvitationItem,
@@ -32,6 +33,7 @@ from api.schemas.structures import (
 )
 from api.types import PathId
 from coffre.structures.certificates import awaiting_new_key, certificate_state
+from coffre.structures.errors import InvalidInvitation
 from coffre.structures.service import IssuedInvitation, NewStructure
 from crypto import b64decode, fingerprint
 from crypto.pins import pin_qr_payload, pin_spoken
@@ -173,7 +175,7 @@ def invite_person(request: Request, actor: ActorDep, coffre: CoffreDep) -> Invit
     return _invitation(coffre.structures.invite_person(actor), request)
 
 
-@router.post("/invitations/accept", status_code=201)
+@router.post("/invitations/accept", status_code=201, responses=errors(InvalidInvitation))
 def accept_invitation(body: AcceptRequest, coffre: CoffreDep) -> dict[str, str]:
     account = coffre.structures.accept(body.code, body.account.data())
     return {"id": account.id, "kind": account.kind, "login": account.login}
@@ -187,7 +189,7 @@ def certify_member(
     return Response(status_code=204)
 
 
-@router.post("/memberships/{membership_id}/end")
+@router.post("/memberships/{membership_id}/end", status_code=204)
 def end_membership(membership_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Response:
     coffre.structures.end_membership(actor, membership_id)
     return Response(status_code=204)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.routes.charters import TOML_BODY, bounded_body
 from api.schemas.territory import (
     AdhesionLineBody,
@@ -21,6 +22,7 @@ from api.schemas.territory import (
     EndAdhesionRequest,
     ProblemBody,
 )
+from coffre.structures.errors import StructureNotFound
 from web.i18n import LANG_COOKIE, negotiate
 from web.pages.charter import charter_text_html
 
@@ -86,7 +88,7 @@ def adhesions(actor: ActorDep, coffre: CoffreDep) -> AdhesionsBody:
     )
 
 
-@router.post("/charters/drafts/end-adhesion")
+@router.post("/charters/drafts/end-adhesion", responses=errors(StructureNotFound))
 def end_adhesion_draft(
     body: EndAdhesionRequest, actor: ActorDep, coffre: CoffreDep
 ) -> CharterDraftBody:
