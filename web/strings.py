@@ -415,6 +415,16 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "{time}, pour « {purpose} »."
         ),
         "notice_reason": _("La raison donnée : « {reason} »."),
+        # A professional said what came of a share (docs/CONSENT.md, "Outcomes").
+        "notice_outcome": _(
+            "{professional} ({structure}) a indiqué le {date} à {time} la suite donnée à "
+            "votre partage pour « {purpose} » : {outcome}."
+        ),
+        "outcome_right_opened": _("droit ouvert"),
+        "outcome_document_unreadable": _("pièce illisible"),
+        "outcome_document_missing": _("pièce manquante"),
+        "outcome_next_unreadable": _("Vous pouvez lui partager une copie plus nette."),
+        "outcome_next_missing": _("Vous pouvez lui partager la pièce qui manque."),
         "notice_request": _(
             "{professional} vous a demandé un document ({category}) le {date}. Répondez dans "
             "« Demandes reçues »."
@@ -512,6 +522,9 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "hist_refusal_conditions": _("les règles de la charte ne le permettaient plus"),
         "hist_shared": _("Vous avez partagé {documents} avec {who}{purpose_part}."),
         "hist_revoked": _("Vous avez arrêté le partage avec {who}{purpose_part}."),
+        "hist_outcome": _(
+            "{who} a indiqué la suite donnée à votre partage{purpose_part} : {outcome}."
+        ),
         "hist_deposit": _("{who} a déposé {documents} dans votre coffre."),
         "hist_request": _("{who} vous a demandé un document ({category}){purpose_part}."),
         "hist_declined": _("Vous avez refusé la demande de {who}{purpose_part}."),

@@ -133,6 +133,21 @@ export function createHistory(P) {
   });
 
   /**
+   * What a professional reported came of a share (`report` of a grant.outcome line), and
+   * what the person may do next.
+   * @param {string} report
+   */
+  function outcomeWords(report) {
+    /** @type {Record<string, [string, string]>} */
+    const words = {
+      right_opened: [S.outcome_right_opened, ""],
+      document_unreadable: [S.outcome_document_unreadable, S.outcome_next_unreadable],
+      document_missing: [S.outcome_document_missing, S.outcome_next_missing],
+    };
+    return words[report];
+  }
+
+  /**
    * The line as the person reads it (the server's `summary` for rarer actions).
    * @param {HistoryItem} item
    * @returns {string}
@@ -159,6 +174,12 @@ export function createHistory(P) {
         return fill(S.hist_shared, values);
       case "grant.revoke":
         return fill(S.hist_revoked, values);
+      case "grant.outcome": {
+        const words = outcomeWords(item.report);
+        if (!words) return item.summary;
+        const text = fill(S.hist_outcome, { ...values, outcome: words[0] });
+        return words[1] ? `${text} ${words[1]}` : text;
+      }
       case "document.deposit":
         return fill(S.hist_deposit, values);
       case "request.create":

@@ -113,6 +113,25 @@ export function createNotifications(P) {
         return fill(S.notice_grant_ending, { ...at, until: day(data.expires_at) });
       case "request.waiting":
         return fill(S.notice_request_waiting, at);
+      // A professional said what came of a share (docs/CONSENT.md, "Outcomes").
+      case "grant.outcome": {
+        /** @type {Record<string, [string, string]>} */
+        const words = {
+          right_opened: [S.outcome_right_opened, ""],
+          document_unreadable: [S.outcome_document_unreadable, S.outcome_next_unreadable],
+          document_missing: [S.outcome_document_missing, S.outcome_next_missing],
+        };
+        const [outcome, next] = words[data.outcome] || [];
+        if (!outcome) return fill(S.notice_other, at);
+        const text = fill(S.notice_outcome, {
+          ...at,
+          professional: data.professional,
+          structure: data.structure,
+          purpose: data.purpose_label || data.purpose,
+          outcome,
+        });
+        return next ? `${text} ${next}` : text;
+      }
       default:
         return fill(S.notice_other, at);
     }
