@@ -22,6 +22,8 @@ class CosignerBody(BaseModel):
     registered_at: datetime
     last_size: int | None
     last_time: datetime | None
+    # The last checkpoint this key cosigned, as a signed note with its cosignature lines.
+    last_checkpoint: str | None
 
     @classmethod
     def of(cls, info: CosignerInfo) -> CosignerBody:
@@ -31,6 +33,7 @@ class CosignerBody(BaseModel):
             registered_at=info.registered_at,
             last_size=info.last_size,
             last_time=info.last_time,
+            last_checkpoint=info.last_checkpoint,
         )
 
 

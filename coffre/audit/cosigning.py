@@ -78,6 +78,9 @@ class CosignerInfo:
     registered_at: datetime
     last_size: int | None
     last_time: datetime | None
+    # The last checkpoint this key cosigned, with its cosignature lines: the console
+    # checks its own line on it, then the consistency from it to the latest.
+    last_checkpoint: str | None
 
 
 @dataclass(frozen=True)
@@ -345,6 +348,10 @@ class Cosigning:
             .order_by(AuditCosignature.timestamp.desc())
             .limit(1)
         ).first()
+        note = None
+        if last is not None:
+            checkpoint = db.get(AuditCheckpoint, last.size)
+            note = with_cosignatures(db, last.size, checkpoint.note) if checkpoint else None
         return CosignerInfo(
             account_id=key.account_id,
             name=key.name,
@@ -352,6 +359,7 @@ class Cosigning:
             registered_at=key.created_at,
             last_size=last.size if last is not None else None,
             last_time=_time(last.timestamp) if last is not None else None,
+            last_checkpoint=note,
         )
 
 
