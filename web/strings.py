@@ -554,6 +554,32 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "hist_empty": _("Rien à afficher."),
         "hist_shown": _("{n} ligne(s) affichée(s)."),
         "hist_csv_name": _("historique-coffre.csv"),
+        # Under the history: its lines checked against the record the charter officer
+        # checked (history-proof.js, docs/AUDIT.md "The person's page"). Plain words.
+        "proof_checking": _("Nous vérifions que ces lignes sont bien dans le registre…"),
+        "proof_included": _(
+            "Ces {n} lignes sont bien dans le registre de Coffre. La personne qui veille au "
+            "respect de la charte a contrôlé ce registre le {date}. Personne ne peut plus les "
+            "changer ni les effacer sans que cela se voie."
+        ),
+        "proof_waiting": _(
+            "{n} lignes sont bien dans le registre contrôlé le {date}. Les {waiting} plus "
+            "récentes seront contrôlées bientôt : c'est normal."
+        ),
+        "proof_not_recent": _(
+            "Attention : le registre de Coffre n'a pas été contrôlé depuis plus d'une semaine "
+            "(dernier contrôle le {date}). Vos lignes sont là, mais personne ne l'a vérifié "
+            "récemment."
+        ),
+        "proof_never": _(
+            "Le registre de Coffre n'a pas encore été contrôlé par la personne qui veille au "
+            "respect de la charte."
+        ),
+        "proof_problem": _(
+            "Attention : ces lignes ne correspondent pas au registre contrôlé. Parlez-en à la "
+            "personne qui veille au respect de la charte sur votre territoire."
+        ),
+        "proof_unavailable": _("La vérification du registre n'a pas pu se faire pour le moment."),
         # The full export (person-export.js). The deposit problems are the manifest's
         # words, as the CLI's export writes them (client/export.py).
         "export_asking": _("Préparation de l'export…"),

@@ -29,6 +29,15 @@ class DocumentRefBody(FromDomain):
     category_label: str
 
 
+class EntryLeafBody(FromDomain):
+    """The entry as the log committed to it: the event (RFC 8785 JSON text) and its salt.
+    The page recomputes the leaf from them (auditlog/SPEC.md §1) and checks its inclusion
+    in a cosigned checkpoint (``GET /audit/proof/inclusion``)."""
+
+    body: str
+    salt: B64Bytes
+
+
 class HistoryItemBody(FromDomain):
     seq: int
     at: datetime
@@ -49,6 +58,7 @@ class HistoryItemBody(FromDomain):
     # grant.outcome: right_opened | document_unreadable | document_missing.
     report: str | None = None
     summary: str
+    leaf: EntryLeafBody | None = None
 
 
 class HistoryBody(BaseModel):

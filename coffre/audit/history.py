@@ -197,6 +197,15 @@ class DocumentRef:
 
 
 @dataclass(frozen=True)
+class EntryLeaf:
+    """What the person's page needs to recompute an entry's leaf (auditlog/SPEC.md §1)
+    and check it is in a cosigned checkpoint: the stored event and its salt."""
+
+    body: str
+    salt: bytes
+
+
+@dataclass(frozen=True)
 class HistoryItem:
     """One entry of the person's history, with everything named."""
 
@@ -220,6 +229,8 @@ class HistoryItem:
     # document_missing).
     report: str | None = None
     summary: str = field(default="", compare=False)
+    # None once retention removed the body (the entry then leaves the history anyway).
+    leaf: EntryLeaf | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -412,6 +423,11 @@ def _item(db: DbSession, names: _Names, entry: AuditEntry, person_id: str) -> Hi
         refusal=refusal,
         until=until,
         report=_text(details.get("outcome")) if action == "grant.outcome" else None,
+        leaf=(
+            EntryLeaf(entry.body, entry.salt)
+            if entry.body is not None and entry.salt is not None
+            else None
+        ),
     )
     return replace(item, summary=describe(item))
 

@@ -8,6 +8,7 @@
 // written to localStorage, sessionStorage or any cookie the page can read; log-out
 // (or inactivity) empties every list and form. Every text comes from the server.
 
+import { createCosign } from "./console-cosign.js";
 import { createDeliveries } from "./console-deliveries.js";
 import { createLogin } from "./console-login.js";
 import { createReports } from "./console-reports.js";
@@ -88,6 +89,7 @@ function wipe() {
   state.purposes.clear();
   for (const id of ["journal-list", "flags-list"]) byId(id).replaceChildren();
   deliveries.clear();
+  cosign.wipe();
   for (const id of ["journal-summary", "flags-summary", "journal-filters", "export-filters", "audit-key", "verify-command"]) {
     byId(id).textContent = "";
   }
@@ -353,6 +355,9 @@ const reports = createReports({
 
 const deliveries = createDeliveries({ STRINGS, state, api, show, showError, busy, query, when, el });
 
+// Cosigning the log (console-cosign.js): the officer's own key, opened for one signature.
+const cosign = createCosign({ STRINGS, config: CONFIG, state, api, show, showError, busy, when, el });
+
 // Runs a step, and shows its failure (if the session is still there to show it).
 /** @param {() => unknown} step */
 async function guarded(step) {
@@ -383,6 +388,7 @@ function wire() {
     flags: () => reports.showFlags(),
     export: reports.showExport,
     deliveries: () => deliveries.showDeliveries(),
+    cosign: () => cosign.showCosign(),
   };
   document.addEventListener("click", (event) => {
     const clicked = /** @type {Element} */ (event.target);

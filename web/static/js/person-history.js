@@ -8,6 +8,7 @@
 import { day, el, fill, time } from "./consent-common.js";
 import { messageFor } from "./http.js";
 import { purposeNameOf, withPurposes } from "./purpose-words.js";
+import { createHistoryProof } from "./history-proof.js";
 
 // Columns of history.csv (client/export.py CSV_HEADERS): a spreadsheet reads them.
 export const CSV_HEADERS = [
@@ -296,6 +297,7 @@ export function createHistory(P) {
       fillFilters(items, {});
       render();
       show("history", { status, ...options });
+      sayProof();
     } catch (error) {
       setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
@@ -311,9 +313,24 @@ export function createHistory(P) {
       items = await fetchItems(chosen);
       render();
       setStatus(fill(S.hist_shown, { n: items.length }));
+      sayProof();
     } catch (error) {
       setStatus(`${S.error_prefix} : ${messageFor(error, S.unexpected_error)}`);
     }
+  }
+
+  const proof = createHistoryProof(P);
+
+  /** Under the lines, in plain words: are they in the record the charter officer checked? */
+  async function sayProof() {
+    const note = byId("history-proof");
+    if (!note) return;
+    const shown = items;
+    note.textContent = S.proof_checking;
+    const { state: result, text } = await proof.check(shown);
+    if (shown !== items) return; // the list changed meanwhile: its own check will say
+    note.textContent = text;
+    note.dataset.proof = result;
   }
 
   byId("history-form").addEventListener("submit", onFilter);
