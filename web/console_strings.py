@@ -52,6 +52,26 @@ def console_strings(_: Callable[[str], str]) -> dict[str, str]:
         "professional_named": _("Professionnel·le concerné·e : {who}"),
         "structure_only": _("Structure : {structure}"),
         "seq": _("Ligne n° {n}"),
+        # A grant's receipt (console-receipt.js, docs/CONSENT.md).
+        "receipt_view": _("Voir le reçu de consentement"),
+        "receipt_professional": _("Partagé avec : {professional}, {structure}"),
+        "receipt_documents": _("Documents partagés : {n}"),
+        "receipt_period": _("Du {start} au {end}"),
+        "receipt_openings": _("Ouvertures permises : {n} au plus"),
+        "receipt_openings_free": _("Ouvertures permises : sans limite"),
+        "receipt_charter": _("Charte en vigueur : version {version}"),
+        "receipt_checked": _(
+            "Signature vérifiée : ce reçu (format {format}) a été signé par la clé de la "
+            "personne. Code de cette clé, que la personne peut comparer sur son téléphone : "
+            "{pin}."
+        ),
+        "receipt_not_checked": _(
+            "Signature non vérifiée : ce reçu a été modifié, ou n'a pas été signé par la clé "
+            "de la personne. Ne vous y fiez pas et signalez-le à l'administration du "
+            "territoire."
+        ),
+        "receipt_server_ok": _("Le serveur l'a aussi vérifié."),
+        "receipt_server_not_ok": _("Le serveur n'a pas pu le vérifier."),
         "shown": _("{n} ligne(s) affichée(s)."),
         "shown_more": _("{n} ligne(s) affichée(s). D'autres lignes plus anciennes suivent."),
         "empty": _("Aucune ligne ne correspond à ces filtres."),

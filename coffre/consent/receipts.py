@@ -27,13 +27,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
+from coffre.audit import trail as audit
+from coffre.audit.console import ACTION as CONSOLE_ACTION
 from coffre.clock import Clock
 from coffre.consent import repository
 from coffre.consent.errors import GrantNotFound
 from coffre.consent.models import Grant
 from coffre.db.engine import Database
 from coffre.ids import is_valid_id
-from coffre.policy import Action, Actor, can
+from coffre.policy import Action, Actor, Role, can
 from coffre.structures import repository as structures
 from coffre.structures.errors import NotAllowed
 from coffre.structures.models import TrustRootV2
@@ -130,6 +132,16 @@ class ReceiptService:
                 ReceiptHolders(owner_id=grant.person_id, grantee_id=grant.professional_id),
             ):
                 raise GrantNotFound()
+            if actor.role is Role.CHARTER_OFFICER:
+                # The officer's reading is a console view like the others: in the trail
+                # (docs/AUDIT.md, "Console"), naming the grant, in the same transaction.
+                entry = audit.by(
+                    actor,
+                    CONSOLE_ACTION,
+                    object_type="console",
+                    details={"view": "receipt", "grant": grant.id},
+                )
+                audit.append(db, entry, self._clock.now())
             return receipt_of(db, grant)
 
     def receipts_of_person(self, actor: Actor) -> list[GrantReceipt]:

@@ -294,3 +294,23 @@ def test_the_full_export_holds_every_receipt_and_each_verifies(
         )
         assert name == f"receipts/{verified.grant_id}.json"
         assert verified.professional_certified is True
+
+
+def test_the_officer_s_reading_of_a_receipt_is_in_the_trail_and_shows_a_button(
+    cw: ConsentWorld,
+) -> None:
+    grant = cw.share()
+    officer = cw.world.officer.headers
+    assert _get(cw.api, str(grant["id"]), officer).status_code == 200
+    _get(cw.api, str(grant["id"]), cw.professional.headers)  # not a console view
+
+    views = cw.api.get(
+        "/api/v1/console/entries", params={"action": "audit.console", "limit": 50}, headers=officer
+    ).json()["entries"]
+    read = [e for e in views if e["details"].get("view") == "receipt"]
+    assert [e["details"]["grant"] for e in read] == [grant["id"]]
+    # The share's own entry names the grant: the console's "Voir le reçu" opens from it.
+    created = cw.api.get(
+        "/api/v1/console/entries", params={"action": "grant.create"}, headers=officer
+    ).json()["entries"]
+    assert [(e["object_type"], e["object_id"]) for e in created] == [("grant", grant["id"])]

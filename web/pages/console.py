@@ -20,6 +20,7 @@ from coffre.vault.categories import CATEGORIES
 from web.console_strings import console_labels, console_strings
 from web.pages.app import TEMPLATES
 from web.pages.desk import choose_language, desk_context
+from web.vendor import vendored_libraries
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,6 +42,8 @@ def console_page(request: Request) -> Response:
             "timeZone": TERRITORY_ZONE.key,
             # In every v2 passphrase salt (crypto/SPEC.md §19.2, console-login.js).
             "territory": settings.territory,
+            # libsodium.js, loaded when a grant's receipt is checked (console-receipt.js).
+            "sodium": vendored_libraries()["sodium"],
         },
     }
     response: Response = TEMPLATES.TemplateResponse(request, "console/console.html", context)

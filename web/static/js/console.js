@@ -11,6 +11,7 @@
 import { createCosign } from "./console-cosign.js";
 import { createDeliveries } from "./console-deliveries.js";
 import { createLogin } from "./console-login.js";
+import { createConsoleReceipts } from "./console-receipt.js";
 import { createReports } from "./console-reports.js";
 import { day, dayKey, dayStart, pageLocale, time } from "./dates.js";
 import { fill } from "./consent-common.js";
@@ -90,6 +91,7 @@ function wipe() {
   for (const id of ["journal-list", "flags-list"]) byId(id).replaceChildren();
   deliveries.clear();
   cosign.wipe();
+  receipts.wipe();
   for (const id of ["journal-summary", "flags-summary", "journal-filters", "export-filters", "audit-key", "verify-command"]) {
     byId(id).textContent = "";
   }
@@ -344,6 +346,8 @@ function entryRow(entry, { filterPerson = false } = {}) {
     item.append(el("p", { text: fill(STRINGS.category, { category: LABELS.categories[details.category] || details.category }) }));
   }
   if (entry.reason) item.append(el("p", { text: fill(STRINGS.reason, { reason: entry.reason }) }));
+  const receipt = receipts.buttonFor(entry, guarded); // a grant's receipt (console-receipt.js)
+  if (receipt) item.append(receipt);
   return item;
 }
 
@@ -357,6 +361,8 @@ const deliveries = createDeliveries({ STRINGS, state, api, show, showError, busy
 
 // Cosigning the log (console-cosign.js): the officer's own key, opened for one signature.
 const cosign = createCosign({ STRINGS, config: CONFIG, state, api, show, showError, busy, when, el });
+
+const receipts = createConsoleReceipts({ STRINGS, config: CONFIG, state, api, show, when, el });
 
 // Runs a step, and shows its failure (if the session is still there to show it).
 /** @param {() => unknown} step */
