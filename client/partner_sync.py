@@ -44,6 +44,7 @@ from crypto import b64encode
 
 STATE_FILE = ".coffre-pull.json"
 PART_GLOB = ".coffre-*.part"  # crypto.stream.write_verified's temporary files
+NOT_ACTIVE_FR = "Ce partage n'est plus en cours : aucun document ne peut en être récupéré."
 
 
 @dataclass
@@ -134,6 +135,13 @@ def pull_into(
             for d in grant.documents
             if (d.open or grants is not None) and (document_id is None or d.id == document_id)
         ]
+        if grants is not None and not wanted and document_id is None:
+            # A grant named by the caller that covers nothing any more (revoked, or its
+            # documents withdrawn): the grantee's view lists no document to ask for.
+            report.refused.append(
+                (grant.id, "", "grant_not_active", grant.blocked or NOT_ACTIVE_FR)
+            )
+            continue
         receipt_written = (folder / grant.id / "receipt.json").is_file()
         for document in wanted:
             if state.has(folder, grant.id, document.id):
