@@ -26,6 +26,7 @@ from tests.consent.world import RSA, ConsentWorld, build_consent_world, build_v2
 from tests.factories import make_person
 from tests.factories_v2 import DocumentV2, document_v2, receipt_v2, upload_v2
 from tests.structures.world import pinned_root
+from tests.tokens.world import bearer, token_of
 
 
 def _get(api: TestClient, grant_id: str, headers: dict[str, str]) -> Any:
@@ -314,3 +315,19 @@ def test_the_officer_s_reading_of_a_receipt_is_in_the_trail_and_shows_a_button(
         "/api/v1/console/entries", params={"action": "grant.create"}, headers=officer
     ).json()["entries"]
     assert [(e["object_type"], e["object_id"]) for e in created] == [("grant", grant["id"])]
+
+
+def test_the_grantee_s_token_needs_the_grants_read_scope(cw: ConsentWorld) -> None:
+    grant = cw.share()
+    reader = token_of(cw, ["grants:read"], label="Lecture")
+    puller = token_of(cw, ["grants:pull"], label="Retrait")
+
+    read = _get(cw.api, str(grant["id"]), bearer(reader))
+    assert read.status_code == 200 and read.json()["grant_id"] == grant["id"]
+    verify_receipt(read.json(), professional_id=cw.professional.account_id)
+    refused = _get(cw.api, str(grant["id"]), bearer(puller))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "token_scope"
+    # Decided before any lookup: an unknown grant gets the same answer.
+    assert _get(cw.api, secrets.token_hex(16), bearer(puller)).json() == refused.json()
+    unknown = _get(cw.api, secrets.token_hex(16), bearer(reader))
+    assert unknown.status_code == 404
