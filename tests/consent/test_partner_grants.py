@@ -63,9 +63,10 @@ def test_the_grants_made_to_me_are_listed_oldest_first_with_each_filter(
     revoked = _share(cw, clock, days=30)
     exhausted = _share(cw, clock, max_pulls=1)
     assert cw.pull(exhausted, cw.identity).status_code == 200
-    assert cw.api.post(
-        f"/api/v1/grants/{revoked}/revoke", headers=cw.person.headers
-    ).status_code == 200
+    assert (
+        cw.api.post(f"/api/v1/grants/{revoked}/revoke", headers=cw.person.headers).status_code
+        == 200
+    )
 
     everything = _received(cw)
     assert _ids(everything) == [rsa, mdph, revoked, exhausted]
@@ -81,9 +82,7 @@ def test_the_grants_made_to_me_are_listed_oldest_first_with_each_filter(
     assert _ids(_received(cw, state="ended")) == [exhausted]
     soon = (clock.now() + timedelta(days=15)).isoformat()
     assert _ids(_received(cw, ending_before=soon)) == [mdph]
-    assert _ids(_received(cw, person=cw.person.account_id, state="active", purpose=MDPH)) == [
-        mdph
-    ]
+    assert _ids(_received(cw, person=cw.person.account_id, state="active", purpose=MDPH)) == [mdph]
     assert _ids(_received(cw, person="0" * 32)) == []
 
     # Time passing: the 10-day grant ends and moves from active to ended.
@@ -258,9 +257,10 @@ def test_an_outcome_is_reported_by_the_grantee_only_even_after_the_grant_ended(
     cw: ConsentWorld, clock: FrozenClock
 ) -> None:
     grant_id = _share(cw, clock)
-    assert cw.api.post(
-        f"/api/v1/grants/{grant_id}/revoke", headers=cw.person.headers
-    ).status_code == 200
+    assert (
+        cw.api.post(f"/api/v1/grants/{grant_id}/revoke", headers=cw.person.headers).status_code
+        == 200
+    )
     before = _trail(cw)
     unknown = _report(cw, "0" * 32, "right_opened")
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "grant_not_found")
@@ -292,3 +292,55 @@ def test_a_bad_outcome_is_refused_and_nothing_is_recorded(
     )
     assert (response.status_code, response.json()["error"]["code"]) == (422, code)
     assert _trail(cw) == before
+
+
+def test_a_partner_works_with_a_token_within_its_scopes(
+    cw: ConsentWorld, clock: FrozenClock
+) -> None:
+    from tests.tokens.world import bearer, token_of
+
+    grant_id = _share(cw, clock, documents=[cw.health], purpose=MDPH)
+    reader = bearer(token_of(cw, ["grants:read"]))
+    puller = bearer(token_of(cw, ["grants:pull"], label="Pull"))
+    reporter = bearer(token_of(cw, ["grants:report"], label="Report"))
+
+    listed = cw.api.get(RECEIVED, headers=reader)
+    assert listed.status_code == 200 and _ids(listed.json()) == [grant_id]
+    assert cw.api.get(f"/api/v1/grants/{grant_id}", headers=reader).status_code == 200
+    # The reason the charter requires, with a token as with a session.
+    path = f"/api/v1/grants/{grant_id}/documents/{cw.health}/pull"
+    refused = cw.api.post(path, json={"reason": None}, headers=puller)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "reason_required")
+    pulled = cw.api.post(path, json={"reason": "Dossier MDPH"}, headers=puller)
+    assert pulled.status_code == 200 and pulled.headers["coffre-receipt"]
+    reported = cw.api.post(
+        f"/api/v1/grants/{grant_id}/outcome", json={"outcome": "right_opened"}, headers=reporter
+    )
+    assert reported.status_code == 200 and reported.json()["recorded"] is True
+
+    # Each token only within its scopes, refused before any lookup.
+    before = _trail(cw)
+    for headers, method, route, body in (
+        (puller, "GET", RECEIVED, None),
+        (reporter, "GET", f"/api/v1/grants/{grant_id}", None),
+        (reader, "POST", f"/api/v1/grants/{grant_id}/outcome", {"outcome": "document_missing"}),
+        (reader, "POST", f"/api/v1/grants/{'0' * 32}/outcome", {"outcome": "document_missing"}),
+    ):
+        response = cw.api.request(method, route, json=body, headers=headers)
+        assert (response.status_code, response.json()["error"]["code"]) == (403, "token_scope")
+    assert _trail(cw) == before
+
+
+def test_an_outcome_retried_with_its_idempotency_key_gets_the_same_answer(
+    cw: ConsentWorld, clock: FrozenClock
+) -> None:
+    grant_id = _share(cw, clock)
+    path = f"/api/v1/grants/{grant_id}/outcome"
+    headers = {**cw.professional.headers, "Idempotency-Key": "rapport-rsa-1"}
+    first = cw.api.post(path, json={"outcome": "right_opened"}, headers=headers)
+    again = cw.api.post(path, json={"outcome": "right_opened"}, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and again.json()["recorded"] is True
+    other = cw.api.post(path, json={"outcome": "document_missing"}, headers=headers)
+    assert (other.status_code, other.json()["error"]["code"]) == (422, "idempotency_key_reused")
+    assert _trail(cw)[1] == 1

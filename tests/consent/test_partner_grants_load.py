@@ -115,9 +115,11 @@ def test_twenty_parallel_reports_record_each_outcome_once(
         clock.advance(seconds=1)
         grant_id = str(cw.share(now=clock.now())["id"])
 
-        def report(index: int, grant_id: str = grant_id) -> tuple[tuple[int, str], bool]:
+        def report(
+            index: int, grant_id: str = grant_id, mixed: bool = round_ > 0
+        ) -> tuple[tuple[int, str], bool]:
             # The same outcome from every thread in round 0; three outcomes mixed after.
-            outcome = OUTCOMES[0] if round_ == 0 else OUTCOMES[index % 3]
+            outcome = OUTCOMES[index % 3] if mixed else OUTCOMES[0]
             response = http.post(
                 f"/api/v1/grants/{grant_id}/outcome",
                 json={"outcome": outcome},
