@@ -73,7 +73,7 @@ def test_the_pages_give_every_grant_once_while_new_ones_arrive(
 
     sharer = threading.Thread(target=keep_sharing)
     sharer.start()
-    walks = []
+    walks: list[list[str]] = []
     while not done.is_set() or not walks:
         walks.append(_walk(http, cw, limit=3))
     sharer.join(timeout=120)
