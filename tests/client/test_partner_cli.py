@@ -52,17 +52,18 @@ class Partner:
     token: str
     person: CoffreClient
 
-    def cli(self, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
         env = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(self.home),
             "COFFRE_SERVER": self.server,
             "COFFRE_CLI_HOME": str(self.home / "cli"),
-            "COFFRE_TOKEN": token or self.token,
+            "COFFRE_TOKEN": self.token,
             "COFFRE_KEY_FILE": str(self.key_file),
             "COFFRE_KEY_PASSPHRASE": KEY_PASSPHRASE,
             "COFFRE_LANG": "fr",
             "COLUMNS": "200",
+            **extra,
         }
         return subprocess.run(
             [str(COFFRE), *args], env=env, capture_output=True, text=True, timeout=120, check=False
@@ -278,3 +279,80 @@ def test_the_example_partner_script_pulls_checks_and_reports_the_outcome(
     assert sorted(_files(inbox).values()) == sorted([IDENTITY, ADDRESS])
     [outcome] = partner.history("grant.outcome")
     assert outcome["report"] == "right_opened"
+
+
+def test_the_cli_asks_for_a_document_and_deposits_one_the_person_opens(
+    partner: Partner, tmp_path: Path
+) -> None:
+    cw = partner.cw
+    partner.share([cw.identity])  # the person is now linked to the professional
+    asked = partner.cli(
+        "request",
+        "--person",
+        cw.person.login,
+        "--structure",
+        cw.world.structure_id,
+        "--purpose",
+        RSA,
+        "--category",
+        "domicile",
+    )
+    assert asked.returncode == 0, asked.stdout + asked.stderr
+    waiting = cw.api.get("/api/v1/requests", headers=cw.person.headers).json()["requests"]
+    assert [(r["purpose"], r["category"]) for r in waiting] == [(RSA, "domicile")]
+    assert waiting[0]["id"] in asked.stdout
+
+    letter = tmp_path / "attestation-caf.pdf"
+    letter.write_bytes(b"%PDF-1.4 attestation de droits CAF " * 200)
+    deposited = partner.cli(
+        "deposit",
+        cw.person.account_id,
+        str(letter),
+        "--structure",
+        cw.world.structure_id,
+        "--category",
+        "caf",
+    )
+    assert deposited.returncode == 0, deposited.stdout + deposited.stderr
+    document_id = deposited.stdout.split("Document déposé : ")[1].split()[0]
+    opened = tmp_path / "ouvert.pdf"
+    partner.person.download(
+        document_id, opened, cw.person.keys, pinned_root=pinned_root(cw.world.admin)
+    )
+    assert opened.read_bytes() == letter.read_bytes()
+
+
+def test_the_key_file_is_exported_from_a_session_and_opens_for_the_pull(
+    partner: Partner, tmp_path: Path
+) -> None:
+    """`coffre key export` after `coffre login`: the account's passphrase unlocks the keys
+    on this machine, the file gets its own passphrase; the pull then opens with it."""
+    from tests.factories import PASSPHRASE
+
+    passphrase = f"{PASSPHRASE} 12"  # the professional's (tests/structures/world.py, slot 12)
+    cw = partner.cw
+    grant_id = partner.share([cw.identity])
+    own = "une autre phrase pour le fichier"
+    logged = partner.cli("login", "--login", cw.professional.login, COFFRE_PASSPHRASE=passphrase)
+    assert logged.returncode == 0, logged.stdout + logged.stderr
+    exported = tmp_path / "exported.key"
+    run = partner.cli(
+        "key",
+        "export",
+        "-o",
+        str(exported),
+        COFFRE_PASSPHRASE=passphrase,
+        COFFRE_KEY_PASSPHRASE=own,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    wrong = partner.cli("pull", "--into", str(tmp_path / "non"), COFFRE_KEY_FILE=str(exported))
+    assert wrong.returncode == 1 and "impossible d'ouvrir" in wrong.stderr
+    pulled = partner.cli(
+        "pull",
+        "--into",
+        str(tmp_path / "inbox"),
+        COFFRE_KEY_FILE=str(exported),
+        COFFRE_KEY_PASSPHRASE=own,
+    )
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    assert _files(tmp_path / "inbox") == {f"{grant_id}/{cw.identity}-identite.txt": IDENTITY}
