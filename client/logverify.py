@@ -232,7 +232,9 @@ class Server:
     def key_history(self) -> list[str]:
         try:
             data = self._ok("/log/keys").json()
-            return [str(item["statement"]) for item in data.get("history", [])]
+            # The first key has no statement (nothing vouched for it but being pinned).
+            history = data.get("history", [])
+            return [str(item["statement"]) for item in history if item.get("statement")]
         except (ValueError, KeyError, TypeError) as exc:
             raise Unreachable("/log/keys: unreadable") from exc
 

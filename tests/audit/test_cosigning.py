@@ -6,7 +6,6 @@ and nothing is kept; 20 cosignatures at once keep one per officer's time order."
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import httpx
 import pytest
