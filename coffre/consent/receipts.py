@@ -35,7 +35,7 @@ from coffre.consent.errors import GrantNotFound
 from coffre.consent.models import Grant
 from coffre.db.engine import Database
 from coffre.ids import is_valid_id
-from coffre.policy import Action, Actor, Role, can
+from coffre.policy import Action, Actor, can
 from coffre.structures import repository as structures
 from coffre.structures.errors import NotAllowed
 from coffre.structures.models import TrustRootV2
@@ -132,8 +132,9 @@ class ReceiptService:
                 ReceiptHolders(owner_id=grant.person_id, grantee_id=grant.professional_id),
             ):
                 raise GrantNotFound()
-            if actor.role is Role.CHARTER_OFFICER:
-                # The officer's reading is a console view like the others: in the trail
+            if actor.account_id not in (grant.person_id, grant.professional_id):
+                # Neither party: the charter officer (the policy let nobody else here).
+                # Their reading is a console view like the others: in the trail
                 # (docs/AUDIT.md, "Console"), naming the grant, in the same transaction.
                 entry = audit.by(
                     actor,
