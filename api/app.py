@@ -42,6 +42,7 @@ from api.routes import (
     territory,
     tokens,
     totp,
+    webhooks,
 )
 from api.security_headers import SecurityHeaders
 from api.upload import UploadSlots
@@ -129,6 +130,7 @@ def create_app(
         proconnect,
         certificates,
         tokens,
+        webhooks,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(vault_page.router)

@@ -45,6 +45,8 @@ from coffre.structures.rotation import KeyRotation
 from coffre.structures.service import StructureService
 from coffre.vault.doctor import Doctor
 from coffre.vault.service import VaultService
+from coffre.webhooks.delivery import Deliverer
+from coffre.webhooks.service import WebhookService
 
 
 @dataclass
@@ -86,6 +88,8 @@ class Coffre:
     reminders: ReminderService
     organiser: OrganiserService
     bulk_invitations: BulkInvitations
+    webhooks: WebhookService
+    webhook_deliverer: Deliverer
     idempotency: Idempotency
 
     @classmethod
@@ -201,6 +205,8 @@ class Coffre:
             reminders=reminders,
             organiser=organiser,
             bulk_invitations=BulkInvitations(db, clock),
+            webhooks=WebhookService(db, clock, settings),
+            webhook_deliverer=Deliverer(db, clock, settings),
             idempotency=Idempotency(db, clock, timedelta(hours=settings.idempotency_hours)),
         )
 

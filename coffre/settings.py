@@ -114,6 +114,19 @@ class Settings(BaseSettings):
     notifications_give_up_hours: int = Field(default=48, ge=1, le=14 * 24)
     notifications_digest_hour: int = Field(default=17, ge=0, le=23)
     push_max_devices: int = Field(default=10, ge=1, le=50)
+    # Webhooks per structure (coffre/webhooks/, docs/WEBHOOKS.md): how often the
+    # delivery job runs, how many deliveries one run claims, how long a claim (lease)
+    # lasts, the first retry's wait (doubled at each attempt, at most 6 hours, longer if
+    # the partner's Retry-After asks), the attempts after which a delivery is given up,
+    # how long one POST may take (the whole exchange is cut at twice this), and how many
+    # endpoints one structure may register.
+    webhooks_deliver_seconds: int = Field(default=10, ge=1, le=3600)
+    webhooks_batch: int = Field(default=50, ge=1, le=1000)
+    webhooks_lease_seconds: int = Field(default=120, ge=10, le=3600)
+    webhooks_retry_seconds: int = Field(default=30, ge=1, le=3600)
+    webhooks_max_attempts: int = Field(default=8, ge=1, le=30)
+    webhooks_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    webhooks_per_structure: int = Field(default=5, ge=1, le=50)
     # The territory's identifier (a CODE of crypto/SPEC.md §18.4: lowercase letters,
     # digits, "_" and "-"; e.g. the département "63"). Clients put it in every v2
     # passphrase salt (SPEC §19.2): it must never change once v2 accounts exist.

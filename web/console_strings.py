@@ -173,6 +173,9 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "storage.repair": _("Stockage réparé : fichiers orphelins supprimés"),
             "audit.retention": _("Anciennes entrées du journal purgées (durée de conservation)"),
             "membership.end": _("Membre retiré·e d'une structure"),
+            # A structure's webhooks (docs/WEBHOOKS.md).
+            "webhook.create": _("Adresse d'envoi automatique ajoutée par la structure"),
+            "webhook.delete": _("Adresse d'envoi automatique supprimée par la structure"),
             "charter.preview": _("Aperçu d'une charte avant publication"),
             "charter.draft_end_adhesion": _("Nouvelle version préparée pour une fin d'adhésion"),
             "charter.publish": _("Charte publiée"),

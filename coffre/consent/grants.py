@@ -69,6 +69,7 @@ from coffre.vault.errors import (
     InvalidSealedKey,
 )
 from coffre.vault.models import Document
+from coffre.webhooks import EventType, emit
 from crypto import CryptoError, verify_statement
 from crypto.consent import ConsentReceipt, read_receipt
 from crypto.consent_v2 import ConsentReceiptV2, SharedDocumentV2, read_receipt_v2
@@ -247,6 +248,19 @@ class GrantService:
                 receipt.professional,
                 Kind.GRANT_RECEIVED,
                 {"grant": grant.id, "person": person.login, "purpose": receipt.purpose},
+                now,
+            )
+            # The grantee's structure's webhooks, in this unit of work (ids and dates only).
+            emit(
+                db,
+                receipt.structure,
+                EventType.GRANT_CREATED,
+                {
+                    "grant_id": grant.id,
+                    "professional_id": receipt.professional,
+                    "created_at": now,
+                    "not_after": receipt.not_after,
+                },
                 now,
             )
             db.flush()
@@ -677,6 +691,18 @@ def _answer_request(db: DbSession, actor: Actor, receipt: Receipt, now: datetime
         db, request.id, now, status="approved", grant_id=receipt.grant
     ):
         raise RequestNotFound()
+    emit(
+        db,
+        request.structure_id,
+        EventType.REQUEST_ANSWERED,
+        {
+            "request_id": request.id,
+            "answer": "approved",
+            "grant_id": receipt.grant,
+            "answered_at": now,
+        },
+        now,
+    )
 
 
 def _checked_reason(reason: str | None, charter: Charter | None, purpose: str) -> str | None:

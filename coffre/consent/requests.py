@@ -41,6 +41,7 @@ from coffre.structures.errors import NotAllowed
 from coffre.structures.models import ProfessionalProfile, Structure
 from coffre.structures.standing import standing_of
 from coffre.vault.categories import is_category
+from coffre.webhooks import EventType, emit
 
 REQUEST_DAYS = 30
 MAX_DUE_DAYS = 90
@@ -224,6 +225,14 @@ class RequestService:
                     "person": _login_of(db, actor.account_id),
                     "category": request.category,
                 },
+                now,
+            )
+            # The requesting structure's webhooks (ids and dates only: never the word).
+            emit(
+                db,
+                request.structure_id,
+                EventType.REQUEST_ANSWERED,
+                {"request_id": request.id, "answer": "declined", "answered_at": now},
                 now,
             )
             db.flush()

@@ -35,6 +35,7 @@ from coffre.structures.models import (
     TrustRoot,
 )
 from coffre.vault.models import Document, SealedKey
+from coffre.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookMessage
 
 __all__ = [
     "AccessToken",
@@ -83,4 +84,7 @@ __all__ = [
     "TotpCredential",
     "TrustRoot",
     "TrustedContact",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookMessage",
 ]

@@ -53,6 +53,13 @@ def jobs(coffre: Coffre) -> list[Job]:
         # (coffre/notifications/outbox.py); the desks' daily digests (keyed per day).
         Job("notifications.deliver", coffre.outbox.deliver, settings.notifications_deliver_seconds),
         Job("notifications.digest", coffre.outbox.digest, settings.notifications_deliver_seconds),
+        # The structures' webhooks: due deliveries claimed with a lease, signed, posted,
+        # retried with back-off (coffre/webhooks/delivery.py).
+        Job(
+            "webhooks.deliver",
+            coffre.webhook_deliverer.deliver,
+            settings.webhooks_deliver_seconds,
+        ),
         # The stored objects of deleted documents whose purge could not run at once
         # (the store was down); their keys were already shredded.
         Job("vault.purge_deleted", coffre.vault.purge_deleted_objects, every),

@@ -24,6 +24,7 @@ from coffre.policy import (
     structures,
     tokens,
     vault,
+    webhooks,
 )
 from coffre.policy.core import (
     ANY_ROLE,
@@ -77,6 +78,7 @@ _AREAS = (
     reminders,
     organiser,
     tokens,
+    webhooks,
 )
 
 

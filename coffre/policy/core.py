@@ -144,6 +144,9 @@ class Action(StrEnum):
     NOTIFY_DELIVERIES = "notify.deliveries"  # one's own delivery log
     NOTIFY_CONSOLE = "notify.console"  # the territory's delivery log (charter officer)
     NOTIFY_DESK = "notify.desk"  # e-mail and a daily digest (professionals and admins)
+    # A structure's webhooks (coffre/webhooks/, coffre/policy/webhooks.py): its admin
+    # registers, lists and deletes endpoints, reads the delivery log, replays.
+    WEBHOOK_MANAGE = "webhook.manage"
     # A professional's personal access tokens (coffre/accounts/tokens.py,
     # coffre/policy/tokens.py): made, listed and revoked from a human session only.
     TOKEN_CREATE = "token.create"  # noqa: S105 (action names)

@@ -69,6 +69,7 @@ from coffre.structures.models import ProfessionalProfile, Structure
 from coffre.structures.standing import standing_of
 from coffre.text import is_clean_text
 from coffre.vault.models import Document
+from coffre.webhooks import EventType, emit
 from crypto import CryptoError
 from crypto.relay_note import ENVELOPE_SIZES, SEALED_NOTE_KEY_BYTES, verify_note
 
@@ -280,6 +281,14 @@ class RelayService:
                 db.add(RelayDocument(relay_id=relay.id, document_id=document_id))
             db.refresh(relay)
             self._record(db, actor, relay, "relay.agreed", now, details={"documents": chosen})
+            # The relay reaches its target structure: that structure's webhooks.
+            emit(
+                db,
+                relay.target_structure_id,
+                EventType.RELAY_ARRIVED,
+                {"relay_id": relay.id, "agreed_at": now, "expires_at": relay.expires_at},
+                now,
+            )
             db.flush()
             return self._view(db, actor, relay)
 

@@ -1,0 +1,3 @@
+"""The webhooks' tests: a partner's receiver on loopback (tests/webhooks/receiver.py)."""
+
+from tests.webhooks.receiver import receiver  # noqa: F401 - fixture
