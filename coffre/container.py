@@ -21,8 +21,8 @@ from coffre.audit.log import AuditLog
 from coffre.clock import Clock, SystemClock
 from coffre.consent.deposits import DepositService
 from coffre.consent.grants import GrantService
-from coffre.consent.received import ReceivedGrants
 from coffre.consent.receipts import ReceiptService
+from coffre.consent.received import ReceivedGrants
 from coffre.consent.requests import RequestService
 from coffre.consent.service import CharterService
 from coffre.contacts.service import ContactService
