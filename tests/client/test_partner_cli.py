@@ -356,3 +356,60 @@ def test_the_key_file_is_exported_from_a_session_and_opens_for_the_pull(
     )
     assert pulled.returncode == 0, pulled.stdout + pulled.stderr
     assert _files(tmp_path / "inbox") == {f"{grant_id}/{cw.identity}-identite.txt": IDENTITY}
+
+
+def test_a_token_without_the_pull_scope_lists_but_pulls_nothing(
+    partner: Partner, tmp_path: Path
+) -> None:
+    cw = partner.cw
+    grant_id = partner.share([cw.identity])
+    reader = make_token(cw.api, cw.professional.headers, scopes=["grants:read"])
+    listed = partner.cli("grants", "--json", COFFRE_TOKEN=reader)
+    assert listed.returncode == 0 and grant_id in listed.stdout
+    run = partner.cli("pull", "--into", str(tmp_path / "inbox"), COFFRE_TOKEN=reader)
+    assert run.returncode == 1 and "token_scope" in run.stdout, run.stdout + run.stderr
+    assert _files(tmp_path / "inbox") == {}
+    assert partner.history("grant.pull") == []
+
+
+def test_a_receipt_signed_by_another_key_than_the_remembered_one_opens_nothing(
+    partner: Partner, settings: Settings, tmp_path: Path
+) -> None:
+    """Trust on first use, then remembered: a server that later mints the person's
+    receipt with a key of its own (statement unchanged, signature valid under that key)
+    is caught before anything is decrypted, with the new key's code to compare."""
+    from nacl.signing import SigningKey
+
+    from client import PersonKeyChanged
+    from client.keyfile import open_key_file
+    from client.memory import ReaderMemory
+    from client.partner import PartnerClient
+    from crypto.pins import pin_spoken
+    from crypto.statements_v2 import sign_statement_v2
+
+    cw = partner.cw
+    grant_id = partner.share([cw.identity, cw.address])
+    keys = open_key_file(partner.key_file, KEY_PASSPHRASE)
+    memory = ReaderMemory(tmp_path / "memory.json")
+    with PartnerClient(partner.server, partner.token, keys, memory=memory) as coffre:
+        coffre.pull(grant_id, cw.identity, tmp_path)  # first use: the key is remembered
+        seed = SigningKey.generate()
+        engine = create_engine(settings.database_url)
+        try:
+            with engine.begin() as conn:
+                stored = conn.execute(
+                    text("SELECT receipt FROM grants WHERE id = :id"), {"id": grant_id}
+                ).scalar_one()
+                minted = sign_statement_v2(json.loads(stored)["statement"], bytes(seed))
+                conn.execute(
+                    text("UPDATE grants SET receipt = :r WHERE id = :id"),
+                    {"r": json.dumps(minted, separators=(",", ":")), "id": grant_id},
+                )
+        finally:
+            engine.dispose()
+        target = tmp_path / "second"
+        target.mkdir()
+        with pytest.raises(PersonKeyChanged) as changed:
+            coffre.pull(grant_id, cw.address, target)
+    assert pin_spoken(bytes(seed.verify_key)) in changed.value.message
+    assert list(target.iterdir()) == []
