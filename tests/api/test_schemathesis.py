@@ -1,0 +1,243 @@
+"""schemathesis over every operation of the OpenAPI document, as each kind of caller.
+
+The roles are those of the authorisation matrix's territory (tests/authz/scene.py, built
+through the real API): anonymous, a person, a professional the person shares with, the
+structure admin, the territory admin and the charter officer. For each role and each
+operation, schemathesis generates a few requests from the document (valid ones with the
+scene's real ids in the path, valid ones with any ids, and invalid ones) and sends them to
+the real application in process; every answer must pass:
+
+- ``not_a_server_error``: no 5xx, whatever was sent;
+- ``status_code_conformance``: the status is one the operation documents
+  (api/openapi_errors.py documents every error answer);
+- ``content_type_conformance`` and ``response_schema_conformance``: the body is what the
+  document says, error answers included (the one error shape).
+
+Bounded so the README's test command stays within minutes on two cores: ``EXAMPLES``
+requests per kind per operation and role, a fixed seed (``derandomize``), no shrinking
+(a failure is reported with the request that failed, as generated). SQLite + the local
+object store only: this walks the API's surface; both backends are the other tests' job.
+More examples, to look harder (docs/ERRORS.md, "Checking the API with schemathesis")::
+
+    COFFRE_SCHEMATHESIS_EXAMPLES=25 .venv/bin/python -m pytest tests/api/test_schemathesis.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, Phase
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from coffre.clock import FrozenClock
+from coffre.settings import Settings
+from tests.authz.scene import Scene, build_scene, scene_client
+
+EXAMPLES = int(os.environ.get("COFFRE_SCHEMATHESIS_EXAMPLES", "2"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+Operation = schemathesis.APIOperation[Any, Any, Any, Any]
+Case = schemathesis.Case[Any]
+# The roles of the issue, named as the scene names them.
+ROLES = (
+    "anonymous",
+    "person",
+    "pro_active",
+    "structure_admin",
+    "territory_admin",
+    "charter_officer",
+)
+# A path parameter's name -> the scene object a "real id" case puts there.
+SCENE_IDS = {
+    "document_id": "document",
+    "structure_id": "structure",
+    "membership_id": "membership_pro",
+    "account_id": "pro_active_id",
+    "grant_id": "grant_active",
+    "person_id": "person_id",
+    "request_id": "request",
+    "version": "version",
+    "service_id": "service",
+}
+
+
+@dataclass
+class Walk:
+    """The territory, its client and the document's operations, shared by the roles."""
+
+    api: TestClient
+    scene: Scene
+    operations: list[Operation]
+
+
+@pytest.fixture(scope="module")
+def walk(sqlite_template: Path, ram_disk: Path, vapid_key_file: Path) -> Iterator[Walk]:
+    data_dir = Path(tempfile.mkdtemp(dir=ram_disk))
+    database = data_dir / "coffre.sqlite3"
+    shutil.copyfile(sqlite_template, database)
+    settings = Settings(
+        environment="test",
+        secret_key=secrets.token_urlsafe(40),
+        database_url=f"sqlite:///{database}",
+        storage_backend="local",
+        storage_dir=data_dir / "objects",
+        max_document_bytes=8 * 1024 * 1024,
+        push_vapid_key_file=vapid_key_file,
+    )
+    clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
+    try:
+        with scene_client(settings, clock) as api:
+            scene = build_scene(api, clock, data_dir)
+            schema = schemathesis.openapi.from_dict(api.app.openapi())  # type: ignore[attr-defined]
+            yield Walk(api, scene, operations(schema))
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+# The last part of a path that ends or consumes its target (after the other changes).
+_ENDING = {"end", "revoke", "refuse", "decline", "cancel"}
+
+
+def _order(operation: Operation) -> tuple[int, str, str]:
+    """Reads first, then changes, deletions, and last what ends the caller's session
+    (so each role keeps its session for the rest of the walk)."""
+    path, method = operation.path, operation.method.upper()
+    if "logout" in path or path.endswith("/sessions/{session_id}") or path == "/me":
+        rank = 3
+    elif method == "DELETE" or path.rsplit("/", 1)[-1] in _ENDING:
+        rank = 2
+    elif method == "GET":
+        rank = 0
+    else:
+        rank = 1
+    return (rank, path, method)
+
+
+def operations(schema: Any) -> list[Operation]:
+    found = [result.ok() for result in schema.get_all_operations()]
+    return sorted(found, key=_order)
+
+
+def _send(api: TestClient, case: Case, headers: dict[str, str]) -> Any:
+    kwargs = case.as_transport_kwargs(base_url="http://testserver", headers=headers)
+    assert not kwargs.get("cookies"), "no operation takes a cookie parameter"
+    request: dict[str, Any] = {
+        "headers": kwargs.get("headers"),
+        "params": kwargs.get("params"),
+    }
+    if "json" in kwargs:
+        request["content"] = json.dumps(kwargs["json"]).encode()
+    elif isinstance(kwargs.get("data"), str | bytes):
+        data = kwargs["data"]
+        request["content"] = data.encode() if isinstance(data, str) else data
+    elif kwargs.get("data") is not None or kwargs.get("files") is not None:
+        request["data"] = kwargs.get("data")
+        request["files"] = kwargs.get("files")
+    return api.request(kwargs["method"], kwargs["url"], **request)
+
+
+def _real_ids(scene: Scene, operation: Operation) -> dict[str, str]:
+    names = [p.name for p in operation.path_parameters]
+    return {name: str(scene.ids[SCENE_IDS[name]]) for name in names if name in SCENE_IDS}
+
+
+def _strategies(
+    scene: Scene, operation: Operation
+) -> Iterator[tuple[str, st.SearchStrategy[Case]]]:
+    real = _real_ids(scene, operation)
+    if real:
+        yield "real ids", operation.as_strategy(path_parameters=real)
+    yield "valid", operation.as_strategy()
+    yield "invalid", operation.as_strategy(schemathesis.GenerationMode.NEGATIVE)
+
+
+def _walk(
+    api: TestClient,
+    role: str,
+    headers: dict[str, str],
+    operation: Operation,
+    kind: str,
+    strategy: st.SearchStrategy[Case],
+    failures: dict[str, str],
+    answers: Counter[int],
+) -> None:
+    @hypothesis.settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],  # no shrinking: the failing request is reported as sent
+        suppress_health_check=list(HealthCheck),
+    )
+    @hypothesis.given(case=strategy)
+    def run(case: Case) -> None:
+        response = _send(api, case, headers)
+        answers[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except FailureGroup as group:
+            for failure in group.exceptions:
+                key = f"{operation.method.upper()} {operation.path}: {failure.title}"
+                failures.setdefault(
+                    key,
+                    f"{key}\n    as {role} ({kind}): {response.status_code} "
+                    f"{response.text[:300]}\n    {failure.message[:600]}",
+                )
+
+    try:
+        run()
+    except hypothesis.errors.Unsatisfiable:
+        pass  # no case could be made (an operation without anything to vary)
+
+
+def test_the_walk_covers_every_operation(walk: Walk) -> None:
+    paths = {f"{op.method.upper()} {op.path}" for op in walk.operations}
+    assert len(paths) > 100
+    assert "POST /api/v1/grants/{grant_id}/documents/{document_id}/pull" in paths
+
+
+# One test per role (in this order: the person's deletions come before the others'
+# calls), each within the suite's per-test timeout.
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_keeps_to_the_document(walk: Walk, role: str) -> None:
+    started = time.monotonic()
+    failures: dict[str, str] = {}
+    answers: Counter[int] = Counter()
+    headers = walk.scene.headers(role)
+    for operation in walk.operations:
+        for kind, strategy in _strategies(walk.scene, operation):
+            _walk(walk.api, role, headers, operation, kind, strategy, failures, answers)
+    elapsed = time.monotonic() - started
+    # Seen with -s (or -rP): how many requests the role made, by status.
+    print(f"\nschemathesis as {role}: {sum(answers.values())} requests in {elapsed:.0f} s,")
+    print("  by status:", dict(sorted(answers.items())))
+    if failures:
+        pytest.fail(
+            f"{len(failures)} schemathesis failures as {role}:\n" + "\n".join(failures.values())
+        )
