@@ -13,15 +13,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from client.export import export_vault
 from client.receipts import ReceiptInvalid, receipt_from_header, verify_receipt
+from coffre.audit.models import AuditEntry
 from coffre.clock import FrozenClock
 from coffre.consent.receipts import receipt_header
+from coffre.container import Coffre
 from crypto import b64encode, seal_document_key, sign_statement
 from crypto.consent_v2 import ConsentReceiptV2, SharedDocumentV2
 from crypto.pins import pin_spoken
 from crypto.statements_v2 import sign_statement_v2
+from tests.concurrency import PARALLEL, burst, parallel_client
 from tests.consent.world import RSA, ConsentWorld, build_consent_world, build_v2_consent_world
 from tests.factories import make_person
 from tests.factories_v2 import DocumentV2, document_v2, receipt_v2, upload_v2
@@ -331,3 +335,28 @@ def test_the_grantee_s_token_needs_the_grants_read_scope(cw: ConsentWorld) -> No
     assert _get(cw.api, secrets.token_hex(16), bearer(puller)).json() == refused.json()
     unknown = _get(cw.api, secrets.token_hex(16), bearer(reader))
     assert unknown.status_code == 404
+
+
+def test_twenty_parallel_readings_answer_the_same_receipt_and_each_officer_view_is_kept(
+    cw: ConsentWorld, live_server: str
+) -> None:
+    grant_id = str(cw.share()["id"])
+    w = cw.world
+    readers = [w.officer.headers] * 10 + [w.professional.headers] * 5 + [w.person.headers] * 5
+
+    with parallel_client(live_server) as http:
+        answers = burst(
+            PARALLEL, lambda i: http.get(f"/api/v1/grants/{grant_id}/receipt", headers=readers[i])
+        )
+
+    assert [a.status_code for a in answers] == [200] * PARALLEL
+    assert len({a.content for a in answers}) == 1
+    coffre: Coffre = cw.api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as db:
+        views = db.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "audit.console", AuditEntry.body.contains(grant_id)
+            )
+        ).all()
+        assert len(views) == 10
+        assert len({v.seq for v in views}) == 10
