@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from client import consent
+from client import relays as relay_client
 from coffre.clock import FrozenClock
 from coffre.errors import CoffreError
 from coffre.policy import Actor, Role
@@ -26,6 +27,7 @@ from coffre.webhooks.delivery import Deliverer
 from coffre.webhooks.service import WebhookService
 from tests.concurrency import burst
 from tests.consent.world import ConsentWorld, build_consent_world
+from tests.relays.world import RSA, build_relay_world
 from tests.structures.world import Who, pinned_root
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.world import coffre_of
@@ -434,3 +436,27 @@ def test_twenty_deliverers_at_once_send_each_delivery_exactly_once(
     counted = Counter(r.id for r in receiver.accepted)
     assert len(counted) == 30 and set(counted.values()) == {1}
     assert receiver.forged == 0
+
+
+def test_a_relay_the_person_agreed_to_reaches_the_target_structure(
+    api: TestClient, tmp_path: Path, receiver: Receiver
+) -> None:
+    rw = build_relay_world(api, tmp_path)
+    made = api.post(
+        BASE.format(rw.caf_id),
+        json={"url": receiver.url, "events": ["relay.arrived"]},
+        headers=rw.caf_admin.headers,
+    )
+    assert made.status_code == 201, made.text
+    receiver.secret = made.json()["secret"]
+    proposed = rw.propose()
+    deliver = coffre_of(api).webhook_deliverer.deliver
+    assert deliver().claimed == 0  # not before the person agreed
+
+    relay_client.agree(rw.person.client(api), proposed["id"], [rw.cw.identity, rw.cw.address])
+    deliver()
+
+    [received] = receiver.accepted
+    assert received.payload["type"] == "relay.arrived"
+    assert received.payload["data"]["relay_id"] == proposed["id"]
+    assert RSA not in received.body.decode()  # never the purpose nor the liaison note
