@@ -28,10 +28,10 @@ from auditlog.note import (
     Verifier,
     b64decode,
     b64encode,
+    open_note,
     sign_note,
     valid_name,
     valid_text,
-    verify_note,
 )
 
 MAX_TREE_SIZE = 2**64 - 1
@@ -139,7 +139,16 @@ def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> str:
 
 def verify_checkpoint(note: str | bytes, verifier: Verifier, *, origin: str) -> Checkpoint:
     """Verify a signed checkpoint by ``verifier`` for the log ``origin``; NoteError if not."""
-    checkpoint = parse_checkpoint(verify_note(note, verifier))
+    return verify_checkpoint_by(note, (verifier,), origin=origin)
+
+
+def verify_checkpoint_by(
+    note: str | bytes, verifiers: Iterable[Verifier], *, origin: str
+) -> Checkpoint:
+    """Verify a signed checkpoint by any of ``verifiers`` (the log's key history,
+    ``auditlog.keys.follow``) for the log ``origin``; NoteError if none signed it, or
+    if one of them signed it and the signature fails."""
+    checkpoint = parse_checkpoint(open_note(note, verifiers).text)
     if checkpoint.origin != origin:
         raise NoteError("checkpoint: unexpected origin", "checkpoint_origin")
     return checkpoint

@@ -110,22 +110,42 @@ def verify_rotation(note: str, trusted: Verifier, *, origin: str) -> Rotation:
     return Rotation(origin, old, new, at, note)
 
 
+def _old_key_named(note: str) -> Verifier:
+    """The old key a statement names (not verified yet: ``verify_rotation`` does)."""
+    if not isinstance(note, str) or "\n\n" not in note:
+        raise _invalid("not a signed note")
+    lines = note[: note.rfind("\n\n")].split("\n")
+    if len(lines) != 5 or lines[0] != HEADER:
+        raise _invalid("not a rotation statement")
+    try:
+        return parse_verifier_key(lines[2])
+    except NoteError as exc:
+        raise _invalid(str(exc)) from exc
+
+
 def follow(trusted: Verifier, statements: Sequence[str], *, origin: str) -> tuple[Verifier, ...]:
-    """Every key reached from ``trusted`` through ``statements`` (oldest first), starting
-    with ``trusted`` itself. Statements before the trusted key's own (a verifier who
-    starts from a later key) are skipped; from there each must continue the chain.
-    NoteError (key_rotation_invalid) if one does not, or a key comes back."""
-    keys = [trusted]
-    started = False
+    """Every key of the log's history, oldest first, if ``trusted`` is one of them.
+
+    ``statements``: the whole history's rotation statements, oldest first. Each must be
+    signed by the key before it (which it names as its old key) and by the key after
+    it, and continue the previous one; no key may come back. As every statement carries
+    both keys' signatures, trusting any key of the chain — the first one kept, or the
+    current one published with the charter — reaches every other. No statement: the
+    trusted key alone. NoteError: ``key_rotation_invalid`` for a broken history,
+    ``note_unknown_key`` when the trusted key is not in it."""
+    if not statements:
+        return (trusted,)
+    keys: list[Verifier] = []
     for note in statements:
-        try:
-            rotation = verify_rotation(note, keys[-1], origin=origin)
-        except NoteError:
-            if started:
-                raise
-            continue  # an older statement than the key we start from
-        started = True
+        old = _old_key_named(note)
+        if keys and old != keys[-1]:
+            raise _invalid("a statement does not continue the previous one")
+        rotation = verify_rotation(note, old, origin=origin)
+        if not keys:
+            keys.append(rotation.old)
         if rotation.new in keys:
             raise _invalid("a key comes back in the history")
         keys.append(rotation.new)
+    if trusted not in keys:
+        raise NoteError("key history: the trusted key is not in it", "note_unknown_key")
     return tuple(keys)

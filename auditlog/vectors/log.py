@@ -382,6 +382,22 @@ def note_vectors() -> dict[str, Any]:
                 "expected": "note_unknown_key",
             },
             {
+                "name": "old_key_trusted_from_the_new_one",
+                "note": good,
+                "trusted": ["next"],
+                "history": [rotation],
+                "expected": "ok",
+                "size": 5,
+                "root": _hex(root),
+            },
+            {
+                "name": "stranger_trusted_with_a_history",
+                "note": good,
+                "trusted": ["stranger"],
+                "history": [rotation],
+                "expected": "note_unknown_key",
+            },
+            {
                 "name": "next_key_after_rotation",
                 "note": by_next,
                 "trusted": ["log"],
