@@ -116,6 +116,9 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "grant.pull": _("Ouverture d'un document partagé"),
             "grant.create": _("Partage accordé par la personne"),
             "grant.revoke": _("Partage arrêté"),
+            "grant.outcome": _(
+                "Suite donnée à un partage (droit ouvert, pièce illisible ou manquante)"
+            ),
             "request.create": _("Demande de document"),
             "request.decline": _("Demande refusée par la personne"),
             "document.deposit": _("Document déposé par un·e professionnel·le"),
