@@ -101,3 +101,21 @@ def test_the_person_reads_checks_and_prints_a_share_s_receipt(
     expect(bad.get_by_role("button", name="Imprimer")).to_be_hidden()
     assert_accessible(page, "receipt-changed")
     assert honest["id"] != changed["id"]
+
+    # The page bound the vault at unlock (format v2): a share made now has a v2 receipt,
+    # checked in the page the same way.
+    with person_client(live_server, world) as (client, keys):
+        assert client.crypto_format() == 2
+        newer = share(client, keys, world, RSA, [caf_id], days=10)
+    newer_body = api.get(f"/api/v1/grants/{newer['id']}/receipt", headers=world.person.headers)
+    assert newer_body.json()["format"] == 2
+    shares = my_shares(page)
+    v2_card = (
+        shares.locator("#grant-list .cards > li")
+        .filter(has_text="Attestation CAF")
+        .filter(has_not_text="Carte identité")
+    )
+    receipt = click_to_screen(page, v2_card.get_by_role("button", name="Voir le reçu"), "receipt")
+    expect(receipt.locator("#receipt-state")).to_have_text(GOOD)
+    expect(receipt.locator("#receipt-body")).to_contain_text("« Attestation CAF »")
+    expect(receipt.locator("#receipt-body")).to_contain_text("Pas de limite au nombre d'ouvertures")
