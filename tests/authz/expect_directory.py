@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from tests.authz.matrix import Case, expect
 
-PUBLIC = expect(200, anonymous=200)
+# Public, but a caller who sends credentials is authenticated (contacts show more to
+# professionals): a personal access token is refused there, as on every route not
+# listed in api/token_scopes.py.
+PUBLIC = expect(200, anonymous=200, pro_token=(403, "token_scope"))
 EMPTY_FILE = b'{"structures": [], "services": []}'
 JSON = {"Content-Type": "application/json"}
 

@@ -30,19 +30,50 @@ import httpx
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
-from tests.authz.scene import ROLES, UNKNOWN_ID, UNKNOWN_VERSION, Scene
+from api.token_scopes import scope_of
+from tests.authz.scene import ROLES, TOKEN, UNKNOWN_ID, UNKNOWN_VERSION, Scene
 
 Status = int | tuple[int, str]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
+# The ``pro_token`` role (a personal access token of ``pro_active`` holding every scope)
+# unless a case names it: derived from api/token_scopes.py by ``token_expectation``.
+FROM_SCOPES: Status = (0, "from_token_scopes")
+
+
 def expect(default: Status = 404, *, anonymous: Status = 401, **roles: Status) -> dict[str, Status]:
     """Every role's status: ``roles`` as given, ``anonymous`` 401 unless given, the
-    others ``default``."""
+    others ``default``; ``pro_token`` derived from the token scopes unless given."""
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}")
-    return {role: roles.get(role, anonymous if role == "anonymous" else default) for role in ROLES}
+    return {
+        role: roles.get(
+            role,
+            anonymous if role == "anonymous" else FROM_SCOPES if role == TOKEN else default,
+        )
+        for role in ROLES
+    }
+
+
+def _status(value: Status) -> int:
+    return value[0] if isinstance(value, tuple) else value
+
+
+def token_expectation(case: Case) -> Status:
+    """What a token of ``pro_active`` with every scope gets, unless the case says: on a
+    route listed in api/token_scopes.py, what ``pro_active`` gets; on any other route
+    that needs a session (anonymous: 401), ``token_scope`` before any lookup; on a
+    public route, what anonymous gets."""
+    wanted = case.expect[TOKEN]
+    if wanted != FROM_SCOPES:
+        return wanted
+    if scope_of(case.method, case.path) is not None:
+        return case.expect["pro_active"]
+    if _status(case.expect["anonymous"]) == 401:
+        return (403, "token_scope")
+    return case.expect["anonymous"]
 
 
 @dataclass(frozen=True)
@@ -184,7 +215,7 @@ def run(scene: Scene, cases: Iterable[Case], roles: Iterable[str] = ROLES) -> li
     failures: list[str] = []
     for case in cases:
         for role in roles:
-            wanted = case.expect[role]
+            wanted = token_expectation(case) if role == TOKEN else case.expect[role]
             names = {
                 param: str(
                     scene.make(name) if case.fresh and name in scene.makers else scene.ids[name]
@@ -199,7 +230,8 @@ def run(scene: Scene, cases: Iterable[Case], roles: Iterable[str] = ROLES) -> li
                 )
                 continue
             refused = response.status_code in (403, 404)
-            if refused and case.ids and role not in case.told:
+            told = case.told | ({TOKEN} if "pro_active" in case.told else set())
+            if refused and case.ids and role not in told:
                 missing = _call(scene, case, role, {p: _unknown(p) for p in case.ids})
                 if (missing.status_code, _body(missing)) != (response.status_code, _body(response)):
                     failures.append(

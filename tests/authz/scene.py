@@ -10,7 +10,10 @@ can be in towards the person is a role of its own, so one territory holds them a
 - ``pro_revoked`` / ``pro_expired``: the person's grant to them was revoked / expired;
 - ``pro_none``: a certified member of the same structure the person never shared with;
   (``pro_active`` also holds an exhausted grant: one pull allowed, made);
-- ``structure_admin``, ``territory_admin``, ``charter_officer``; ``anonymous``.
+- ``structure_admin``, ``territory_admin``, ``charter_officer``; ``anonymous``;
+- ``pro_token``: a personal access token of ``pro_active`` holding every scope (its
+  expectation is derived from api/token_scopes.py unless a case names it:
+  ``tests.authz.matrix.token_expectation``).
 
 The territory is one made before v2 (``build_world``: v1 root and certificates, no v2
 root published), on purpose: the trust routes' expectations (``trust_root_missing``, a
@@ -40,6 +43,8 @@ from tests.consent.world import ConsentWorld, build_consent_world
 from tests.directory.factories import SOURCE, as_bytes, territory
 from tests.factories import Person, encrypted_document
 from tests.structures.world import Who, certify_member, invite, join, log_in, material, pinned_root
+from tests.tokens.world import ALL as ALL_SCOPES
+from tests.tokens.world import make_token
 from web.page_strings import page_strings
 from web.pages.app import pro_screens
 
@@ -54,7 +59,9 @@ ROLES = (
     "structure_admin",
     "territory_admin",
     "charter_officer",
+    "pro_token",
 )
+TOKEN = "pro_token"
 
 # The value standing for "an id that does not exist", per kind of path parameter.
 UNKNOWN_ID = "0" * 32
@@ -76,6 +83,8 @@ class Scene:
     counter: int = 0
 
     def headers(self, role: str) -> dict[str, str]:
+        if role == TOKEN:
+            return {"Authorization": f"Bearer {self.ids[TOKEN]}"}
         who = self.who.get(role)
         return who.headers if who is not None else {}
 
@@ -95,6 +104,11 @@ def _long_sessions(settings: Settings) -> Settings:
             "session_ttl_seconds": 30 * 86400,
             "session_idle_seconds": 30 * 86400,
             "requests_per_person_per_day": 50,
+            # The token role's requests all fall in one window (the clock is frozen), and
+            # it is one more caller making fresh objects (one per role: push devices, tokens).
+            "token_rate_limit": 100_000,
+            "push_max_devices": 20,
+            "tokens_per_professional": 50,
         }
     )
 
@@ -258,6 +272,7 @@ def build_scene(api: TestClient, clock: FrozenClock, tmp_path: Path) -> Scene:
     }
     scene = Scene(api, clock, cw, who)
     ids = scene.ids
+    ids[TOKEN] = make_token(api, w.professional, list(ALL_SCOPES), days=90)["token"]
     ids["grant_expired"] = _share(scene, expired, [cw.identity], days=1)
     clock.advance(days=2)
     ids["grant_active"] = _share(scene, w.professional, [cw.identity, cw.address])
