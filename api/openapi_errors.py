@@ -4,11 +4,11 @@ with examples taken from the domain's error codes (docs/ERRORS.md), on every ope
 What an operation can answer is derived from what its route is, so a new route is
 documented without a hand list:
 
-- it needs a session (``ActorDep``, the upload's actor): 401 ``not_authenticated``,
-  403 ``totp_enrolment_required`` (and ``csrf_failed`` when it changes something);
-  ``OptionalActorDep``: 401 for a session that is not one;
-- a route a personal access token may call (api/token_scopes.py): 403 ``token_scope``
-  and 429 ``rate_limited``;
+- it reads a session (``ActorDep``, the upload's actor, ``OptionalActorDep``): 401
+  ``not_authenticated``, 403 ``token_scope`` (a personal access token on a route not in
+  api/token_scopes.py) and, on the routes of that table, 429 ``rate_limited``;
+- it needs one: 403 ``totp_enrolment_required`` (and ``csrf_failed`` when it changes
+  something);
 - it takes parameters or a body: 422 ``invalid_request`` / ``invalid_text``; a body:
   413 with its route's limit (api/body_limits.py) and 408 ``request_too_slow``;
 - each id in its path: 404 with the code of that kind of thing (``NOT_FOUND_BY_PARAM``);
@@ -223,18 +223,19 @@ def derived_errors(
     """The errors an operation can answer because of what its route is."""
     found: list[type[CoffreError] | CoffreError | Example] = [DatabaseUnavailable]
     calls = set(_calls(route.dependant))
+    if calls & {*_SESSION, optional_actor}:
+        # A personal access token is refused (token_scope) on any route but those of
+        # api/token_scopes.py, and counted (rate_limited) on those.
+        found += [NotAuthenticated, TokenScopeRefused]
+        if scope_of(method, route.path) is not None:
+            found.append(TokenRateLimited)
     if calls & set(_SESSION):
-        found.append(NotAuthenticated)
         if enrolment_actor not in calls:
             found.append(TotpEnrolmentRequired)
         if method in _UNSAFE:
             found.append((403, "csrf_failed", CSRF_FAILED_FR))
-    elif optional_actor in calls:
-        found.append(NotAuthenticated)
     if upload_actor in calls:
         found += [TooManyUploads, UploadsBusy, StorageUnavailable]
-    if scope_of(method, route.path) is not None:
-        found += [TokenScopeRefused, TokenRateLimited]
     parameters = operation.get("parameters", [])
     limit = _limit(route, method, settings)
     has_body = "requestBody" in operation or limit is not None
