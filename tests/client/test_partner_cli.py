@@ -413,3 +413,44 @@ def test_a_receipt_signed_by_another_key_than_the_remembered_one_opens_nothing(
             coffre.pull(grant_id, cw.address, target)
     assert pin_spoken(bytes(seed.verify_key)) in changed.value.message
     assert list(target.iterdir()) == []
+
+
+def test_a_pull_stopped_mid_stream_leaves_nothing_half_written_and_resumes(
+    partner: Partner, tmp_path: Path
+) -> None:
+    """Ctrl-C while the second document streams in: its temporary file is removed, the
+    first stays recorded; the next run pulls the second only. (The server counted the
+    interrupted pull: the person sees three pulls, which is what happened.)"""
+    from client.keyfile import open_key_file
+    from client.partner import PartnerClient
+    from client.partner_sync import pull_into
+
+    cw = partner.cw
+    grant_id = partner.share([cw.identity, cw.address])
+    inbox = tmp_path / "inbox"
+    keys = open_key_file(partner.key_file, KEY_PASSPHRASE)
+    started: list[str] = []
+
+    def stop_on_the_second(_grant: Any, document: Any) -> Any:
+        started.append(document.id)
+        if len(started) < 2:
+            return None
+
+        def interrupt(_n: int) -> None:
+            raise KeyboardInterrupt
+
+        return interrupt
+
+    with PartnerClient(partner.server, partner.token, keys) as coffre:
+        with pytest.raises(KeyboardInterrupt):
+            pull_into(coffre, inbox, on_document=stop_on_the_second)
+        assert len(_files(inbox)) == 1 and not list(inbox.rglob("*.part"))
+        report = pull_into(coffre, inbox)
+    assert (len(report.pulled), report.skipped) == (1, 1)
+    assert sorted(_files(inbox).values()) == sorted([IDENTITY, ADDRESS])
+    assert len(partner.history("grant.pull")) == 3
+
+    one = tmp_path / "un-seul.txt"
+    single = partner.cli("pull", grant_id, cw.address, "-o", str(one))
+    assert single.returncode == 0, single.stdout + single.stderr
+    assert one.read_bytes() == ADDRESS
