@@ -36,7 +36,11 @@ def receipt_body(found: GrantReceipt) -> ReceiptBody:
     )
 
 
-@router.get("/grants/{grant_id}/receipt", response_model=ReceiptBody)
+@router.get(
+    "/grants/{grant_id}/receipt",
+    response_model=ReceiptBody,
+    responses={304: {"description": "The caller holds this very answer (If-None-Match)"}},
+)
 def grant_receipt(
     grant_id: PathId, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> Response:
