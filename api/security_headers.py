@@ -77,6 +77,10 @@ def strict_transport_security(settings: Settings) -> bytes | None:
 
 # Kept for a year and never asked for again: a new content is a new URL (prepaid data).
 IMMUTABLE = b"public, max-age=31536000, immutable"
+# The public audit log (auditlog/SPEC.md §4: C2SP tlog-tiles) holds no secret and says
+# itself how long each answer may be kept (a full tile for ever, a partial one a minute,
+# the checkpoint revalidated): its successful answers keep their own Cache-Control.
+PUBLIC_LOG_PREFIX = "/api/v1/audit/log/"
 
 
 def _cache_control(path: str, status: int, static_prefix: str, *, keep: bool = True) -> bytes:
@@ -126,10 +130,14 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0].lower() not in self._names]
+                given = message.get("headers", [])
+                headers = [h for h in given if h[0].lower() not in self._names]
                 cache = _cache_control(
                     path, message["status"], self.static_prefix, keep=self.keep_static
                 )
+                if path.startswith(PUBLIC_LOG_PREFIX) and message["status"] in (200, 304):
+                    own = [v for k, v in given if k.lower() == b"cache-control"]
+                    cache = own[0] if own else cache
                 headers.append((b"cache-control", cache))
                 policy = CAMERA_PERMISSIONS_POLICY if path in CAMERA_PATHS else PERMISSIONS_POLICY
                 headers.append((b"permissions-policy", policy.encode()))

@@ -44,7 +44,14 @@ def _checked(report: Report, *, export: bool) -> list[str]:
     from coffre.audit.verification import MARGIN
 
     lines: list[str] = []
-    if export:
+    if not report.contents:
+        lines.append(
+            "chaque entrée de l'export : son empreinte publiée correspond à son empreinte "
+            "dans l'arbre, les numéros se suivent, la chaîne est continue. Cet export (celui "
+            "du responsable de la charte) ne contient ni le contenu des entrées ni leur sel : "
+            "ce qu'il montre de chaque entrée (personnes en pseudonymes) n'est pas prouvé ici"
+        )
+    elif export:
         lines.append(
             "chaque entrée de l'export : son contenu correspond à son empreinte, les numéros "
             "se suivent, la chaîne est continue (les colonnes de la base ne sont pas dans "
@@ -71,7 +78,9 @@ def _checked(report: Report, *, export: bool) -> list[str]:
         "couverte par un point de contrôle signé (aucun n'a été supprimé sans que cela se "
         "voie), et aucune n'est datée d'avant un point de contrôle qui ne la contient pas"
     )
-    if report.purged and report.retention is not None:
+    if not report.contents:
+        pass  # no bodies: the retention records cannot be read
+    elif report.purged and report.retention is not None:
         record = report.retention
         lines.append(
             f"{report.purged} entrée(s) anciennes n'ont plus de contenu : effacé à la fin de "
@@ -110,8 +119,9 @@ def _unseen(report: Report) -> list[str]:
             "gardez celui qu'écrit --save-checkpoint et donnez-le à la prochaine vérification"
         )
     lines.append(
-        "une opération qui n'a pas été inscrite ; ce que le détenteur de COFFRE_SECRET_KEY, "
-        "qui peut signer, a réécrit avant que quelqu'un garde un point de contrôle"
+        "une opération qui n'a pas été inscrite ; ce que le détenteur de la clé des points de "
+        "contrôle (COFFRE_AUDIT_KEY_FILE), qui peut signer, a réécrit avant que quelqu'un "
+        "garde un point de contrôle"
     )
     return lines
 
@@ -245,4 +255,71 @@ def retention() -> None:
         f"{purged.entries} entrée(s) de plus de {days} jours : contenu effacé (qui, quoi, "
         f"pourquoi) ; restent leur place dans le journal, leur date, leur action et leur "
         f"résultat. Opération enregistrée dans le journal (entrée(s) {records})."
+    )
+
+
+key_app = typer.Typer(
+    help="Clé des points de contrôle du journal : en créer une, en changer.",
+    no_args_is_help=True,
+)
+audit_app.add_typer(key_app, name="key")
+
+
+@key_app.command("new")
+def key_new(
+    path: Annotated[Path, typer.Argument(dir_okay=False, help="Fichier de clé à créer")],
+) -> None:
+    """Create the checkpoint key file of a new deployment (COFFRE_AUDIT_KEY_FILE)."""
+    from auditlog.note import format_verifier_key, generate_signer
+    from coffre.audit.keys import write_key_file
+    from coffre.settings import Settings
+
+    signer = generate_signer(Settings().audit_origin)
+    try:
+        write_key_file(path, signer)
+    except FileExistsError:
+        typer.echo(f"{path} existe déjà : il n'a pas été remplacé.", err=True)
+        raise typer.Exit(code=EXIT_CANNOT_CHECK) from None
+    verifier = signer.verifier
+    typer.echo(
+        f"Clé créée dans {path} (lisible par vous seul). Mettez COFFRE_AUDIT_KEY_FILE={path} "
+        "et publiez la clé de vérification avec la charte :\n"
+        + format_verifier_key(verifier.name, verifier.public_key)
+    )
+
+
+@key_app.command("rotate")
+def key_rotate(
+    path: Annotated[Path, typer.Argument(dir_okay=False, help="Fichier de la nouvelle clé")],
+) -> None:
+    """Pass the log to a new checkpoint key: a statement signed by the key in use and the
+    new one is added to the key history (docs/AUDIT.md, "The checkpoint key")."""
+    from auditlog.note import format_verifier_key, generate_signer
+    from coffre.audit.keys import write_key_file
+    from coffre.container import Coffre
+    from coffre.settings import Settings
+
+    settings = Settings()
+    coffre = Coffre.build(settings)
+    new = generate_signer(settings.audit_origin)
+    try:
+        write_key_file(path, new)
+    except FileExistsError:
+        coffre.close()
+        typer.echo(f"{path} existe déjà : il n'a pas été remplacé.", err=True)
+        raise typer.Exit(code=EXIT_CANNOT_CHECK) from None
+    try:
+        coffre.audit.rotate_key(new)
+    except CoffreError as exc:
+        path.unlink(missing_ok=True)  # not in the history: useless, and a secret
+        typer.echo(f"Erreur : {exc.message_fr} ({exc.code})", err=True)
+        raise typer.Exit(code=EXIT_CANNOT_CHECK) from None
+    finally:
+        coffre.close()
+    verifier = new.verifier
+    typer.echo(
+        f"Nouvelle clé dans {path}, annoncée dans l'historique des clés du journal (signée "
+        f"par l'ancienne clé et par la nouvelle). Mettez COFFRE_AUDIT_KEY_FILE={path}, "
+        "redémarrez le serveur, publiez la nouvelle clé de vérification, puis détruisez "
+        "l'ancienne clé :\n" + format_verifier_key(verifier.name, verifier.public_key)
     )

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     audit_origin: str = Field(default="coffre.local/audit", pattern=r"^[A-Za-z0-9._/-]{3,100}$")
     # How often the server signs a checkpoint of the audit log (when it grew), seconds.
     audit_checkpoint_seconds: int = Field(default=300, ge=10)
+    # The audit log's own Ed25519 checkpoint key (docs/AUDIT.md, "The checkpoint key"):
+    # development and test make one there when it is absent, production refuses to start
+    # without it. Changed only with `coffre audit key rotate`.
+    audit_key_file: Path = Path("var/audit-checkpoint.key")
     # Who runs the background jobs (coffre/jobs/, docs/JOBS.md): the app's own loop
     # ("inprocess", SQLite or PostgreSQL), or `coffre worker` processes through the
     # PostgreSQL job queue ("worker": the app then runs none).

@@ -221,9 +221,20 @@ def vapid_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("vapid") / "vapid.pem"
 
 
+@pytest.fixture(scope="session")
+def audit_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the apps of the tests keep the audit log's checkpoint key (made at the first
+    app's start), instead of the repository's var/."""
+    return tmp_path_factory.mktemp("audit-key") / "audit-checkpoint.key"
+
+
 @pytest.fixture
 def settings(
-    backend: str, database_url: str, vapid_key_file: Path, request: pytest.FixtureRequest
+    backend: str,
+    database_url: str,
+    vapid_key_file: Path,
+    audit_key_file: Path,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Settings]:
     common = {
         "environment": "test",
@@ -231,6 +242,7 @@ def settings(
         "database_url": database_url,
         "max_document_bytes": 8 * 1024 * 1024,
         "push_vapid_key_file": vapid_key_file,
+        "audit_key_file": audit_key_file,
     }
     if backend.endswith("local"):
         objects = request.getfixturevalue("data_dir") / "objects"

@@ -237,12 +237,45 @@ class AuditConsole:
         return self._csv_lines(checked, now)
 
     def signed_log(self, actor: Actor) -> Iterator[str]:
-        """The verifiable log (``AuditLog.export_lines``), recorded before it leaves."""
+        """The verifiable log without bodies (``AuditLog.export_lines`` with a view),
+        recorded before it leaves.
+
+        Each entry shows what the console's rows show — persons as their ``p-``
+        references, never an account id — with its commitment, leaf hash and chain, and
+        no salt: with the salt, a guessed account id put back in place of a reference
+        would hash to the commitment and confirm who it is. What it proves: the
+        commitments are the signed log's, complete and in order (``coffre audit verify
+        --file``); what entries say is the server's statement (docs/AUDIT.md)."""
         self._allowed(actor, "log")
         now = self._clock.now()
         with self._db.unit_of_work() as db:
             audit.append(db, self._entry(actor, "log", {}), now)
-        return self._log.export_lines()
+        return self._log.export_lines(view=self.pseudonymous)
+
+    def pseudonymous(self, entry: AuditEntry) -> dict[str, Any]:
+        """An entry as the console's rows show it, without names: persons (concerned,
+        acting, or the account a sign-up made) as their reference; professionals,
+        structures and objects by id; the details the console shows."""
+        pseudonym = self.pseudonym
+        is_person = entry.actor_role == Role.PERSON.value
+        persons = {entry.person_id, entry.actor_id if is_person else None} - {None}
+        object_id = entry.object_id
+        if object_id is not None and object_id in persons:
+            object_id = pseudonym(object_id)
+        actor = entry.actor_id
+        if actor is not None and is_person:
+            actor = pseudonym(actor)
+        return {
+            "actor_role": entry.actor_role,
+            "actor": actor,
+            "person": pseudonym(entry.person_id) if entry.person_id is not None else None,
+            "structure": entry.structure_id,
+            "object_type": entry.object_type,
+            "object_id": object_id,
+            "purpose": entry.purpose,
+            "reason": entry.reason,
+            "details": _shown_details(entry),
+        }
 
     def pseudonym(self, person_id: str) -> str:
         """The reference the console shows for a person (stable, not reversible)."""

@@ -1,12 +1,12 @@
 """The audit log as a service: signed checkpoints, the published key, verification,
 the verifiable export, and the retention purge.
 
-The checkpoint key is derived from ``COFFRE_SECRET_KEY`` (one secret fewer to keep):
-an Ed25519 seed = BLAKE2b-256 keyed by the secret over a fixed label. Its verifier
-key (Go sumdb/note format: ``name+keyid+base64``) is public at ``GET
-/api/v1/audit/key``; whoever keeps a copy can check any exported log and any
-checkpoint the server shows later. Someone who can write to the database but does not
-hold the secret cannot sign.
+The checkpoint key is the log's own key, in ``COFFRE_AUDIT_KEY_FILE``, with its
+history of rotations (``coffre.audit.keys``, auditlog/SPEC.md §6). Its verifier key
+(Go sumdb/note format: ``name+keyid+base64``) is public at ``GET /api/v1/audit/key``,
+the history at ``GET /api/v1/audit/log/keys``; whoever keeps a copy can check any
+exported log and any checkpoint the server shows later. Someone who can write to the
+database but does not hold the key cannot sign.
 
 A checkpoint is signed by ``checkpoint()`` (the server at start-up and every
 ``COFFRE_AUDIT_CHECKPOINT_SECONDS``, ``coffre jobs checkpoint``, and each export) when
@@ -19,9 +19,8 @@ the end of retention: ``coffre.audit.retention``.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,22 +28,24 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from coffre.audit import retention
-from coffre.audit import trail as audit
-from coffre.audit.checkpoint import (
+from auditlog.checkpoint import (
     Checkpoint,
-    NoteError,
-    Signer,
-    Verifier,
-    format_verifier_key,
-    parse_verifier_key,
     sign_checkpoint,
     timestamp_extension,
-    verify_checkpoint,
+    verify_checkpoint_by,
 )
-from coffre.audit.errors import AuditExportInvalid, AuditTrailAltered, KeptCheckpointInvalid
-from coffre.audit.merkle import CompactRange
+from auditlog.keys import follow
+from auditlog.merkle import CompactRange
+from auditlog.note import NoteError, Signer, Verifier, format_verifier_key, parse_verifier_key
+from coffre.audit import keys, retention
+from coffre.audit import trail as audit
+from coffre.audit.errors import (
+    AuditExportInvalid,
+    AuditTrailAltered,
+    KeptCheckpointInvalid,
+)
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
+from coffre.audit.served import ServedLog, fill_nodes
 from coffre.audit.trail import HEAD_ID, at_text
 from coffre.audit.verification import (
     Report,
@@ -63,8 +64,12 @@ from coffre.settings import Settings
 from crypto import b64decode, b64encode
 from crypto.errors import InvalidInputError
 
-_KEY_LABEL = b"coffre/audit/checkpoint-key/v1"
 EXPORT_FORMAT = "coffre-audit-log/v1"
+PSEUDONYMOUS = "pseudonymous"
+"""``contents`` of an export without bodies or salts (the charter officer's)."""
+
+EntryView = Callable[[AuditEntry], dict[str, Any]]
+"""What an export without bodies shows of an entry (coffre.audit.console)."""
 DEFAULT_COVER_SECONDS = 300
 """The checkpoint interval assumed when checking an export (the default setting)."""
 
@@ -92,10 +97,10 @@ class AuditLog:
         self.origin = settings.audit_origin
         self.cover_seconds = settings.audit_checkpoint_seconds
         self.retention_days = settings.audit_retention_days
-        seed = hashlib.blake2b(
-            _KEY_LABEL, key=settings.secret_key.encode("utf-8")[:64], digest_size=32
-        ).digest()
-        self._signer = Signer(self.origin, seed)
+        self._signer = keys.load_signer(settings)
+        self._legacy = keys.legacy_signer(settings)
+        # The tiles, bundles and proofs of the signed tree (the public routes).
+        self.served = ServedLog(db)
 
     @property
     def verifier(self) -> Verifier:
@@ -106,6 +111,34 @@ class AuditLog:
         """The public key to publish (``origin+keyid+base64``, Go sumdb/note format)."""
         verifier = self._signer.verifier
         return format_verifier_key(verifier.name, verifier.public_key)
+
+    @property
+    def signer(self) -> Signer:
+        """The key the log signs with (for ``coffre audit key rotate`` only)."""
+        return self._signer
+
+    def verifiers(self) -> tuple[Verifier, ...]:
+        """Every key of the log's history, followed from the first (auditlog/SPEC.md §6).
+
+        Before the history is written (no checkpoint signed since this version), the
+        key earlier versions derived and the key file's: checkpoints already signed stay
+        verifiable. AuditKeyInvalid if the stored history does not verify."""
+        with self._db.unit_of_work() as db:
+            found = keys.verifiers_of(keys.history(db), self.origin)
+        return found or (self._legacy.verifier, self._signer.verifier)
+
+    def key_history(self) -> list[tuple[str, str | None]]:
+        """``(verifier key, rotation statement)`` pairs, oldest first."""
+        with self._db.unit_of_work() as db:
+            return [(r.verifier_key, r.statement) for r in keys.history(db)]
+
+    def rotate_key(self, new: Signer) -> str:
+        """Record the rotation from the key file in use to ``new``; returns the statement."""
+        with self._db.unit_of_work() as db:
+            db.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(size=AuditHead.size))
+            now = self._clock.now()
+            keys.ensure_history(db, self._signer, self._legacy, now)
+            return keys.rotate(db, self._signer, new, now)
 
     def size(self) -> int:
         with self._db.unit_of_work() as db:
@@ -128,12 +161,18 @@ class AuditLog:
             ).first()
             if last is not None and last.size == head.size:
                 return SignedCheckpoint(last.size, last.root, last.note)
-            root = CompactRange.decode(head.frontier).root()
             now = self._clock.now()
+            keys.ensure_history(db, self._signer, self._legacy, now)
+            root = CompactRange.decode(head.frontier).root()
             checkpoint = Checkpoint(self.origin, head.size, root, (timestamp_extension(now),))
             note = sign_checkpoint(checkpoint, self._signer)
             db.add(AuditCheckpoint(size=head.size, root=root, note=note, created_at=now))
-            return SignedCheckpoint(head.size, root, note)
+            signed = SignedCheckpoint(head.size, root, note)
+        # The tiles' upper hashes, outside the head's lock (the leaves they cover never
+        # change): a cache the served tiles read (coffre.audit.served).
+        with self._db.unit_of_work() as db:
+            fill_nodes(db, signed.size)
+        return signed
 
     def latest_checkpoint(self) -> SignedCheckpoint:
         """The last signed checkpoint; the first one is signed when none exists yet."""
@@ -150,14 +189,15 @@ class AuditLog:
 
         ``kept``: the text of a checkpoint someone kept (``read_kept_checkpoint``); the
         trail must extend it. KeptCheckpointInvalid if it is not this log's."""
-        checkpoint = read_kept_checkpoint(kept, self.verifier, self.origin) if kept else None
+        verifiers = self.verifiers()
+        checkpoint = read_kept_checkpoint(kept, verifiers, self.origin) if kept else None
         with self._db.unit_of_work() as db:
             head = stored_head(db)
             checkpoints = stored_checkpoints(db)
             return verify(
                 stored_rows(db),
                 checkpoints,
-                self.verifier,
+                verifiers,
                 self.origin,
                 cover_seconds=self.cover_seconds,
                 expected_size=head.size,
@@ -165,39 +205,39 @@ class AuditLog:
                 kept=checkpoint,
             )
 
-    def export_lines(self) -> Iterator[str]:
+    def export_lines(self, view: EntryView | None = None) -> Iterator[str]:
         """The verifiable log as JSON lines: a header, every entry, every checkpoint.
 
         Signs a fresh checkpoint first, so the export is covered to its last entry.
+        The header names the log's keys and their rotation statements.
+
+        ``view``: an export without bodies or salts (the charter officer's): each entry
+        carries ``view(row)`` — what the console shows of it, persons as pseudonyms —
+        and its commitment, leaf hash and chain. Such an export proves that its entries'
+        commitments are the signed log, in order and complete; it cannot prove what an
+        entry says (``contents`` false in the report).
         """
         self.checkpoint()
+        verifiers = self.verifiers()
         with self._db.unit_of_work() as db:
             size = db.get_one(AuditHead, HEAD_ID).size
             checkpoints = stored_checkpoints(db)
-            yield _line(
-                {
-                    "format": EXPORT_FORMAT,
-                    "origin": self.origin,
-                    "verifier_key": self.verifier_key,
-                    "size": size,
-                }
-            )
-            for stored in stored_rows(db):
-                if stored.seq >= size:
-                    break
-                at = stored.columns["at"]
-                yield _line(
-                    {
-                        "seq": stored.seq,
-                        "at": at_text(at),
-                        "action": stored.columns["action"],
-                        "outcome": stored.columns["outcome"],
-                        "body": stored.body,
-                        "salt": b64encode(stored.salt) if stored.salt is not None else None,
-                        "leaf_hash": b64encode(stored.leaf_hash),
-                        "chain": b64encode(stored.chain),
-                    }
-                )
+            statements = [r.statement for r in keys.history(db) if r.statement]
+            header: dict[str, Any] = {
+                "format": EXPORT_FORMAT,
+                "origin": self.origin,
+                "verifier_key": self.verifier_key,
+                "verifier_keys": [format_verifier_key(v.name, v.public_key) for v in verifiers],
+                "key_statements": statements,
+                "size": size,
+            }
+            if view is not None:
+                header["contents"] = PSEUDONYMOUS
+                yield _line(header)
+                yield from _viewed_entries(db, size, view)
+            else:
+                yield _line(header)
+                yield from _full_entries(db, size)
             for checkpoint in checkpoints:
                 if checkpoint.size <= size:
                     yield _line({"checkpoint": checkpoint.size, "note": checkpoint.note})
@@ -283,8 +323,59 @@ def _latest_record(db: DbSession) -> retention.RetentionRecord | None:
         raise AuditTrailAltered() from exc
 
 
-def read_kept_checkpoint(text: str, verifier: Verifier, origin: str) -> Checkpoint:
-    """The checkpoint in a file someone kept, verified with the log's key.
+def _full_entries(db: DbSession, size: int) -> Iterator[str]:
+    """Every entry with its body and salt (the operator's export)."""
+    for stored in stored_rows(db):
+        if stored.seq >= size:
+            break
+        yield _line(
+            {
+                "seq": stored.seq,
+                "at": at_text(stored.columns["at"]),
+                "action": stored.columns["action"],
+                "outcome": stored.columns["outcome"],
+                "body": stored.body,
+                "salt": b64encode(stored.salt) if stored.salt is not None else None,
+                "leaf_hash": b64encode(stored.leaf_hash),
+                "chain": b64encode(stored.chain),
+            }
+        )
+
+
+def _viewed_entries(db: DbSession, size: int, view: EntryView) -> Iterator[str]:
+    """Every entry as ``view`` shows it, with its commitment: no body, no salt."""
+    last = -1
+    while last + 1 < size:
+        rows = db.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.seq > last, AuditEntry.seq < size)
+            .order_by(AuditEntry.seq)
+            .limit(1000)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield _line(
+                {
+                    "seq": row.seq,
+                    "at": at_text(row.at),
+                    "action": row.action,
+                    "outcome": row.outcome,
+                    "entry": view(row),
+                    "commitment": b64encode(row.commitment) if row.commitment else None,
+                    "leaf_hash": b64encode(row.leaf_hash),
+                    "chain": b64encode(row.chain),
+                }
+            )
+        last = rows[-1].seq
+        db.expunge_all()
+
+
+def read_kept_checkpoint(
+    text: str, verifier: Verifier | Sequence[Verifier], origin: str
+) -> Checkpoint:
+    """The checkpoint in a file someone kept, verified with the log's key (or any key of
+    its history).
 
     The file is a signed checkpoint note (``GET /api/v1/audit/checkpoint``), an export of
     the log (its largest checkpoint), or a person's export ``manifest.json``
@@ -306,7 +397,8 @@ def read_kept_checkpoint(text: str, verifier: Verifier, origin: str) -> Checkpoi
                 notes.append(str(manifest["audit"]["checkpoint"]))
         else:
             notes.append(text)
-        checkpoints = [verify_checkpoint(note, verifier, origin=origin) for note in notes]
+        verifiers = (verifier,) if isinstance(verifier, Verifier) else tuple(verifier)
+        checkpoints = [verify_checkpoint_by(note, verifiers, origin=origin) for note in notes]
     except (ValueError, KeyError, TypeError, NoteError) as exc:
         raise KeptCheckpointInvalid() from exc
     if not checkpoints:
@@ -321,18 +413,22 @@ def verify_export(
     cover_seconds: int = DEFAULT_COVER_SECONDS,
     kept: str | None = None,
 ) -> Report:
-    """Check an exported log. ``verifier_key``: the key you trust (default: the one
-    written in the export — then only the export's own consistency is proven).
-    ``kept``: a checkpoint you kept earlier (``read_kept_checkpoint``).
-    AuditExportInvalid if the file is not an export; KeptCheckpointInvalid."""
+    """Check an exported log. ``verifier_key``: the key you trust (default: the keys
+    written in the export — then only the export's own consistency is proven); the
+    export's rotation statements lead from it to the log's other keys (auditlog/SPEC.md
+    §6). ``kept``: a checkpoint you kept earlier (``read_kept_checkpoint``).
+    An export without bodies (``contents``: pseudonymous, the officer's) is checked for
+    its commitments, chain and checkpoints only. AuditExportInvalid if the file is not
+    an export; KeptCheckpointInvalid."""
     iterator = iter(lines)
     try:
         header = json.loads(next(iterator))
         if not isinstance(header, dict) or header.get("format") != EXPORT_FORMAT:
             raise AuditExportInvalid()
-        verifier = parse_verifier_key(verifier_key or header["verifier_key"])
         origin = str(header["origin"])
         size = int(header["size"])
+        contents = header.get("contents") != PSEUDONYMOUS
+        verifiers = _export_verifiers(header, verifier_key, origin)
         entries: list[Stored] = []
         checkpoints: list[StoredCheckpoint] = []
         for line in iterator:
@@ -341,28 +437,55 @@ def verify_export(
                 checkpoints.append(StoredCheckpoint(int(item["checkpoint"]), str(item["note"])))
                 continue
             columns = {k: item[k] for k in retention.KEPT_COLUMNS if k in item}
+            if contents:
+                body, salt, commitment = item["body"], item["salt"], None
+            else:  # never a body or a salt in such an export, whatever the file says
+                body, salt, commitment = None, None, item["commitment"]
             entries.append(
                 Stored(
                     seq=int(item["seq"]),
-                    body=item["body"],
-                    salt=b64decode(item["salt"]) if item["salt"] is not None else None,
+                    body=body,
+                    salt=b64decode(salt) if salt is not None else None,
                     leaf_hash=b64decode(item["leaf_hash"]),
                     chain=b64decode(item["chain"]),
                     columns=columns,
+                    commitment=b64decode(commitment) if commitment is not None else None,
                 )
             )
     except (StopIteration, ValueError, KeyError, TypeError, NoteError, InvalidInputError) as exc:
         raise AuditExportInvalid() from exc
-    checkpoint = read_kept_checkpoint(kept, verifier, origin) if kept else None
+    checkpoint = read_kept_checkpoint(kept, verifiers, origin) if kept else None
     return verify(
         entries,
         checkpoints,
-        verifier,
+        verifiers,
         origin,
         cover_seconds=cover_seconds,
         expected_size=size,
         kept=checkpoint,
+        contents=contents,
     )
+
+
+def _export_verifiers(
+    header: dict[str, Any], verifier_key: str | None, origin: str
+) -> tuple[Verifier, ...]:
+    """The keys an export is checked with: the one given (and the keys its rotation
+    statements lead to from it), or every key the export lists."""
+    statements = [str(s) for s in header.get("key_statements") or []]
+    if verifier_key is None:
+        listed = header.get("verifier_keys") or [header["verifier_key"]]
+        trusted = tuple(parse_verifier_key(str(k)) for k in listed)
+        if not statements:
+            return trusted
+        return follow(trusted[0], statements, origin=origin)
+    given = parse_verifier_key(verifier_key)
+    try:
+        return follow(given, statements, origin=origin)
+    except NoteError as exc:
+        if exc.code != "note_unknown_key":
+            raise
+        return (given,)  # not this log's key: the walk names the first checkpoint
 
 
 def _line(item: dict[str, Any]) -> str:

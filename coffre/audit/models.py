@@ -49,6 +49,10 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
     body: Mapped[str | None] = mapped_column(Text(), nullable=True)
     salt: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
+    # SHA-256(salt || event) (auditlog/SPEC.md §1): the leaf data the entry bundles serve.
+    # Kept after retention (it names no one without the salt); None only for entries
+    # purged before it was stored, which the bundles then cannot serve.
+    commitment: Mapped[bytes | None] = mapped_column(LargeBinary(32), nullable=True)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     chain: Mapped[bytes] = mapped_column(LargeBinary(32))
 
@@ -70,6 +74,33 @@ class AuditCheckpoint(Base):
     size: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=False)
     root: Mapped[bytes] = mapped_column(LargeBinary(32))
     note: Mapped[str] = mapped_column(Text())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditTreeNode(Base):
+    """A hash of tile level ``level`` >= 1 (auditlog/SPEC.md §5): the MTH of the leaves
+    [idx * 256**level, (idx + 1) * 256**level), kept once the signed tree covers them.
+
+    A cache: every value can be computed again from ``audit_entries.leaf_hash``, and the
+    served tiles are checked by their readers against the signed root anyway. Without it,
+    a tile of level 2 would hash 65,536 leaves per request."""
+
+    __tablename__ = "audit_tree_nodes"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class AuditKey(Base):
+    """The checkpoint key's history, oldest first (auditlog/SPEC.md §6): each key after the
+    first comes with its rotation statement, signed by the key before it and by itself."""
+
+    __tablename__ = "audit_keys"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    verifier_key: Mapped[str] = mapped_column(String(200), unique=True)
+    statement: Mapped[str | None] = mapped_column(Text(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

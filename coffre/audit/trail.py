@@ -6,7 +6,8 @@ the entry commits with the operation or not at all. Appending locks the one
 ``audit_head`` row (an UPDATE first), so sequence numbers follow commit order
 without gaps. Each entry stores:
 
-    leaf_hash = event_leaf_hash(event, salt)          (coffre.audit.events, RFC 9162)
+    commitment = SHA-256(salt || JCS(event))           (auditlog.events, auditlog/SPEC.md §1)
+    leaf_hash  = SHA-256(0x00 || "coffre/audit/v1" 0x00 || commitment)      (RFC 9162)
     chain     = SHA-256("coffre/audit/chain/v1\\n" || previous chain || leaf_hash)
 
 The event (canonical JSON) names its own ``seq``, so moving an entry changes its
@@ -28,8 +29,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
-from coffre.audit.events import event_leaf_hash, new_salt
-from coffre.audit.merkle import CompactRange
+from auditlog.events import commitment_leaf_hash, event_commitment, new_salt
+from auditlog.merkle import CompactRange
 from coffre.audit.models import AuditEntry, AuditHead
 from coffre.policy import Actor
 
@@ -130,7 +131,8 @@ def append(db: DbSession, entry: Entry, now: datetime) -> AuditEntry:
     seq = head.size - 1
     event = event_of(entry, seq, now)
     salt = new_salt()
-    leaf = event_leaf_hash(event, salt)
+    commitment = event_commitment(event, salt)
+    leaf = commitment_leaf_hash(commitment)
     chain = chain_next(head.chain, leaf)
     frontier = CompactRange.decode(head.frontier)
     frontier.append(leaf)
@@ -151,6 +153,7 @@ def append(db: DbSession, entry: Entry, now: datetime) -> AuditEntry:
         reason=entry.reason,
         body=json.dumps(event, ensure_ascii=False, sort_keys=True),
         salt=salt,
+        commitment=commitment,
         leaf_hash=leaf,
         chain=chain,
     )

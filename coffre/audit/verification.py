@@ -39,14 +39,15 @@ What no check here can see (the report and docs/AUDIT.md say so): entries after 
 last signed checkpoint are only chained, so anyone who can write to the database can
 change them or append new ones dated after that checkpoint — and the server then
 signs them like any other; an operation that was never written; anything the holder
-of ``COFFRE_SECRET_KEY`` (who can sign) rewrites before anyone kept a checkpoint.
+of the checkpoint key (``COFFRE_AUDIT_KEY_FILE``, who can sign) rewrites before anyone
+kept a checkpoint.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -54,16 +55,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from coffre.audit import retention
-from coffre.audit.checkpoint import (
+from auditlog.checkpoint import (
     Checkpoint,
-    NoteError,
-    Verifier,
     checkpoint_time,
-    verify_checkpoint,
+    verify_checkpoint_by,
 )
-from coffre.audit.events import event_leaf_hash
-from coffre.audit.merkle import EMPTY_ROOT, CompactRange, ProofError
+from auditlog.events import commitment_leaf_hash, event_leaf_hash
+from auditlog.merkle import EMPTY_ROOT, CompactRange, ProofError
+from auditlog.note import NoteError, Verifier
+from coffre.audit import retention
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from coffre.audit.retention import RetentionRecord
 from coffre.audit.trail import FORMAT, GENESIS, HEAD_ID, at_text, chain_next, parse_at
@@ -102,6 +102,9 @@ class Stored:
     leaf_hash: bytes
     chain: bytes
     columns: Mapping[str, Any]
+    # The leaf data's commitment the entry bundles serve (auditlog/SPEC.md §1); None for
+    # an entry purged before it was kept, and in exports.
+    commitment: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,9 @@ class Report:
     cover_seconds: int = 0  # entries older than newest_at - this (+ MARGIN) must be signed
     columns: bool = False  # True: every column compared; False: bodies only (an export)
     head: bool = False  # True: the head row (size, chain, Merkle frontier) compared
+    # False: an export without bodies (the officer's, pseudonymous): the published
+    # commitments, the chain and the checkpoints are checked, not what entries say.
+    contents: bool = True
 
 
 class _Broken(Exception):
@@ -157,13 +163,15 @@ class _Walk:
     def __init__(
         self,
         checkpoints: Iterable[StoredCheckpoint],
-        verifier: Verifier,
+        verifiers: Sequence[Verifier],
         origin: str,
         kept: Checkpoint | None,
         cover_seconds: int,
+        contents: bool = True,
     ) -> None:
+        self.contents = contents
         self.checkpoints = {c.size: c for c in checkpoints}
-        self.verifier = verifier
+        self.verifiers = verifiers
         self.origin = origin
         self.kept = kept
         self.cover_seconds = cover_seconds
@@ -196,13 +204,20 @@ class _Walk:
             raise _Broken(seq, f"l'entrée {seq} manque (la suivante porte le numéro {stored.seq})")
         if any(column not in stored.columns for column in DB_COLUMNS):
             self.columns_everywhere = False
-        if stored.body is None and stored.salt is None:
+        if not self.contents:
+            at = self._listed(stored)
+        elif stored.body is None and stored.salt is None:
             at = self._purged(stored)
         elif stored.body is None or stored.salt is None:
             raise _Broken(seq, f"l'entrée {seq} a perdu son contenu ou son sel, pas les deux")
         else:
             self.seen_body = True
             at = self._with_body(stored)
+        if stored.commitment is not None and not hmac.compare_digest(
+            commitment_leaf_hash(stored.commitment), stored.leaf_hash
+        ):
+            # What the entry bundles publish must be what the tree holds.
+            raise _Broken(seq, f"l'entrée {seq} a été modifiée (empreinte publiée)")
         if not hmac.compare_digest(chain_next(self.chain, stored.leaf_hash), stored.chain):
             raise _Broken(seq, f"la chaîne est rompue à l'entrée {seq}")
         self.chain = stored.chain
@@ -236,6 +251,17 @@ class _Walk:
                 f"précédente s'était arrêtée (entrée {self.record.upto})",
             )
         self.record = record
+
+    def _listed(self, stored: Stored) -> datetime | None:
+        """An entry of an export without contents: its date as listed (unproven but
+        used for the coverage and ordering checks, as for a purged entry)."""
+        raw_at = stored.columns.get("at")
+        if raw_at is None:
+            return None
+        try:
+            return parse_at(_column_at(raw_at))
+        except ValueError:
+            raise _Broken(stored.seq, f"l'entrée {stored.seq} a une date illisible") from None
 
     def _purged(self, stored: Stored) -> datetime | None:
         seq = stored.seq
@@ -305,7 +331,7 @@ class _Walk:
             return
         seq = max(count - 1, 0)
         try:
-            checkpoint = verify_checkpoint(stored.note, self.verifier, origin=self.origin)
+            checkpoint = verify_checkpoint_by(stored.note, self.verifiers, origin=self.origin)
             signed_at = checkpoint_time(checkpoint)
         except NoteError:
             raise _Broken(
@@ -370,7 +396,8 @@ class _Walk:
             )
         if head is not None:
             self._head(head)
-        self._retention()
+        if self.contents:  # without bodies, the retention records cannot be read
+            self._retention()
         self._coverage()
 
     def _head(self, head: StoredHead) -> None:
@@ -452,19 +479,22 @@ class _Walk:
 def verify(
     entries: Iterable[Stored],
     checkpoints: Iterable[StoredCheckpoint],
-    verifier: Verifier,
+    verifier: Verifier | Sequence[Verifier],
     origin: str,
     *,
     cover_seconds: int,
     expected_size: int | None = None,
     head: StoredHead | None = None,
     kept: Checkpoint | None = None,
+    contents: bool = True,
 ) -> Report:
     """Check every entry and every signed checkpoint; stop at the first broken link.
 
-    ``kept``: a checkpoint someone kept, already verified with the log's key
-    (``log.read_kept_checkpoint``)."""
-    walk = _Walk(checkpoints, verifier, origin, kept, cover_seconds)
+    ``verifier``: the log's key, or every key of its history (``auditlog.keys.follow``):
+    a checkpoint signed by any of them is the log's. ``kept``: a checkpoint someone
+    kept, already verified with the log's key (``log.read_kept_checkpoint``)."""
+    verifiers = (verifier,) if isinstance(verifier, Verifier) else tuple(verifier)
+    walk = _Walk(checkpoints, verifiers, origin, kept, cover_seconds, contents)
     try:
         walk.at_size()
         for stored in entries:
@@ -500,6 +530,7 @@ def _report(
         cover_seconds=walk.cover_seconds,
         columns=walk.columns_everywhere and walk.count > 0,
         head=head is not None,
+        contents=walk.contents,
     )
 
 
@@ -581,6 +612,7 @@ def stored_of(row: AuditEntry) -> Stored:
         leaf_hash=row.leaf_hash,
         chain=row.chain,
         columns={column: getattr(row, column) for column in DB_COLUMNS},
+        commitment=row.commitment,
     )
 
 

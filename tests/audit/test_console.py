@@ -24,6 +24,7 @@ from coffre.audit.log import verify_export
 from coffre.audit.models import AuditEntry
 from coffre.clock import FrozenClock
 from coffre.consent.service import TERRITORY_ZONE
+from crypto import b64encode
 from tests.accounts.factories import coffre_of, enrol_totp, login, totp_code
 from tests.consent.world import MDPH, RSA, build_consent_world, consent_charter, publish
 from tests.structures.world import (
@@ -502,6 +503,32 @@ def test_the_signed_log_verifies_with_the_published_key(trail: Trail) -> None:
     # Every entry up to the download's own record.
     assert report.entries == last_seq(trail.api) + 1
     assert json.loads(lines[0])["size"] == report.entries
+
+
+def test_the_signed_log_names_persons_only_by_their_reference(trail: Trail) -> None:
+    """The officer's export carries no body, no salt and no person's account id; it
+    still verifies (commitments, chain, checkpoints) and a changed commitment does not."""
+    response = trail.api.get(f"{CONSOLE}/log", headers=trail.officer.headers)
+    text = response.text
+    for person in trail.persons:
+        assert person.account_id not in text
+    lines = text.splitlines(keepends=True)
+    header = json.loads(lines[0])
+    assert header["contents"] == "pseudonymous"
+    entries = [json.loads(line) for line in lines[1:] if '"seq"' in line]
+    assert all("body" not in e and "salt" not in e for e in entries)
+    references = {e["entry"]["person"] for e in entries if e["entry"]["person"]}
+    assert references and all(ref.startswith("p-") for ref in references)
+    pulls = [e for e in entries if e["action"] == "grant.pull"]
+    assert {e["entry"]["actor"] for e in pulls} >= {trail.dupont.account_id}  # professionals
+    key = trail.api.get("/api/v1/audit/key").text.strip()
+    report = verify_export(lines, key)
+    assert report.ok and not report.contents, report.problem
+    changed = json.dumps(dict(entries[3], commitment=b64encode(bytes(32)))) + "\n"
+    tampered = [changed if line == lines[4] else line for line in lines]
+    assert entries[3]["seq"] == 3 and tampered != lines
+    report = verify_export(tampered, key)
+    assert not report.ok and report.problem_seq == 3, report.problem
 
 
 def test_every_reading_is_recorded_without_the_person(trail: Trail) -> None:

@@ -233,7 +233,7 @@ def test_a_rewrite_with_recomputed_hashes_is_caught_by_the_signed_checkpoint(
     """Someone with the database but not the checkpoint key recomputes every hash."""
     import json
 
-    from coffre.audit.events import event_leaf_hash
+    from coffre.audit.events import commitment_leaf_hash, event_commitment
 
     rows = entries(filled)
     chain = trail.GENESIS
@@ -243,7 +243,8 @@ def test_a_rewrite_with_recomputed_hashes_is_caught_by_the_signed_checkpoint(
             if row.seq == 2:
                 event["outcome"] = "failed"
             assert row.salt is not None
-            leaf = event_leaf_hash(event, row.salt)
+            commitment = event_commitment(event, row.salt)
+            leaf = commitment_leaf_hash(commitment)
             chain = trail.chain_next(chain, leaf)
             db.execute(
                 update(AuditEntry)
@@ -251,6 +252,7 @@ def test_a_rewrite_with_recomputed_hashes_is_caught_by_the_signed_checkpoint(
                 .values(
                     body=json.dumps(event, sort_keys=True, ensure_ascii=False),
                     outcome=event["outcome"],
+                    commitment=commitment,
                     leaf_hash=leaf,
                     chain=chain,
                 )

@@ -23,7 +23,7 @@ from coffre.audit.checkpoint import (
     Signer,
     sign_checkpoint,
 )
-from coffre.audit.events import event_leaf_hash
+from coffre.audit.events import event_commitment, event_leaf_hash
 from coffre.audit.merkle import CompactRange
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from coffre.audit.retention import CLEARED_COLUMNS
@@ -145,6 +145,7 @@ def rewrite(coffre: Coffre, seq: int, change: Callable[[dict[str, Any]], None]) 
                     change(event)
                 row.body = json.dumps(event, ensure_ascii=False, sort_keys=True)
                 row.outcome = event["outcome"]
+                row.commitment = event_commitment(event, row.salt)
                 row.leaf_hash = event_leaf_hash(event, row.salt)
                 row.chain = trail.chain_next(chain, row.leaf_hash)
             chain = row.chain
