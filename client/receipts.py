@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from crypto import b64decode, verify_statement
-from crypto.certificates import verify_chain
+from crypto.certificates import root_pinned, verify_chain
 from crypto.consent import ConsentReceipt, read_receipt
 from crypto.consent_v2 import ConsentReceiptV2, read_receipt_v2
 from crypto.errors import CryptoError, SignatureError, UnsupportedVersionError
@@ -135,9 +135,9 @@ def verify_receipt(
     """Verify one receipt offline (see the module's doc for the order and the codes).
 
     ``data``: the receipt answer (dict or JSON bytes/text), or the receipt alone as
-    stored (an envelope: then ``person_key`` or the file's absence of one must be made
-    up by the caller: a bare envelope needs ``person_key``). ``trust_root``: the pin the
-    client keeps for the territory (v2 spoken or QR form, or a v1 fingerprint)."""
+    stored (an envelope, e.g. from ``receipt_from_header``), which carries no person's
+    key: the caller gives ``person_key``. ``trust_root``: the pin the client keeps for
+    the territory (v2 spoken or QR form, or a v1 fingerprint)."""
     body = _body(data)
     stored = body.get("receipt")
     if not isinstance(stored, str):
@@ -307,8 +307,6 @@ def _certified(
 
 
 def _pinned(root: dict[str, Any], pin: str) -> bool:
-    from crypto.certificates import root_pinned
-
     try:
         return root_pinned(envelope_signer(root), pin)
     except CryptoError:
