@@ -154,6 +154,8 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "account.erase": _("Compte effacé"),
             "session.revoke": _("Session fermée"),
             "session.revoke_others": _("Autres sessions fermées"),
+            "token.create": _("Accès créé pour un logiciel partenaire"),
+            "token.revoke": _("Accès d'un logiciel partenaire retiré"),
             "structure.admit": _("Structure admise"),
             "invitation.create": _("Invitation créée"),
             "membership.certify": _("Certificat d'un membre délivré ou renouvelé"),

@@ -25,6 +25,7 @@ import { createProPin } from "./pro-pin.js";
 import { createProNetwork } from "./pro-network.js";
 import { createProOnboarding } from "./pro-onboarding.js";
 import { createProKeys } from "./pro-keys.js";
+import { createProTokens } from "./pro-tokens.js";
 
 const HOUR_MS = 3600000;
 const DAY_MS = 86400000;
@@ -49,6 +50,8 @@ export function createProConsent(ctx) {
   const onboarding = createProOnboarding(ctx);
   // "Changer mes clés": device lost or stolen, key possibly seen (pro-keys.js).
   const keys = createProKeys(ctx);
+  // "Accès des logiciels partenaires": personal access tokens (pro-tokens.js).
+  const tokens = createProTokens(ctx);
   /** @type {ReturnType<typeof createProV2> | null} */
   let v2 = null;
   const pro = () => (v2 ||= createProV2(sodium, C));
@@ -489,9 +492,9 @@ export function createProConsent(ctx) {
 
   return {
     kind: "professional",
-    screens: ["shared", "pull-reason", "shared-document", "ask", ...pin.screens, ...deposit.screens, ...notices.screens, ...network.screens, ...onboarding.screens, ...keys.screens],
-    enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter, ...network.enter, ...onboarding.enter, ...keys.enter },
-    actions: { ...deposit.actions, ...notices.actions, ...onboarding.actions, ...keys.actions },
+    screens: ["shared", "pull-reason", "shared-document", "ask", ...pin.screens, ...deposit.screens, ...notices.screens, ...network.screens, ...onboarding.screens, ...keys.screens, ...tokens.screens],
+    enter: { shared: showShared, ask: showAsk, ...deposit.enter, ...notices.enter, ...network.enter, ...onboarding.enter, ...keys.enter, ...tokens.enter },
+    actions: { ...deposit.actions, ...notices.actions, ...onboarding.actions, ...keys.actions, ...tokens.actions },
     async home(status = "") {
       if (!(await network.fromGuide())) await showShared(status);
       notices.refreshCount();
@@ -504,6 +507,7 @@ export function createProConsent(ctx) {
       pin.wipe();
       onboarding.wipe();
       keys.wipe();
+      tokens.wipe();
       verdicts.clear();
       pending = null;
       profile = null;
