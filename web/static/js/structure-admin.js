@@ -18,6 +18,7 @@ import { fill } from "./consent-common.js";
 import { byId, createDesk, createIdleLogout, el, formOf, putQr } from "./desk.js";
 import { createDeskSigning } from "./desk-signing.js";
 import { createFaceToFace, makeCertificate } from "./desk-certify.js";
+import { createWebhooks } from "./structure-webhooks.js";
 
 const PROFESSIONAL = "professional";
 const MAX_CSV_BYTES = 48 * 1024;
@@ -43,12 +44,15 @@ const login = createLogin({
   STRINGS, state, api, show, showError, setStatus, busy, formOf, enterConsole, kind: PROFESSIONAL, configId: "admin-config",
 });
 const { backToLogin, dropPending, endWorker, quietLogout } = login;
+// The automatic sendings (webhooks) section: its screens, its buttons.
+const webhooks = createWebhooks({ STRINGS, state, api, show, showError, busy, problem });
 
 function wipe() {
   dropPending();
   idle.stop();
   Object.assign(state, { signedIn: false, me: "", structure: "", members: [], target: null });
   faceToFace.forget();
+  webhooks.wipe();
   for (const id of ["members-list", "bulk-rejected", "bulk-links", "invitation-qr"]) byId(id).replaceChildren();
   for (const id of ["members-structure", "invitation-who", "invitation-code", "invitation-expires", "bulk-summary", "certify-who", "certify-pin", "end-who", "revoke-who"]) {
     byId(id).textContent = "";
@@ -332,15 +336,24 @@ function wire() {
   formOf("bulk-form").addEventListener("submit", onBulk);
   formOf("certify-form").addEventListener("submit", faceToFace.onCertify);
   formOf("revoke-form").addEventListener("submit", onRevoke);
+  formOf("webhook-form").addEventListener("submit", webhooks.onAdd);
   byId("certify-photo").addEventListener("change", () => guarded(faceToFace.onPhoto));
   /** @type {Record<string, () => unknown>} */
-  const actions = { logout: () => logout(), "cancel-code": () => backToLogin(), "end-confirm": endConfirm };
+  const actions = {
+    logout: () => logout(),
+    "cancel-code": () => backToLogin(),
+    "end-confirm": endConfirm,
+    "webhook-delete-confirm": webhooks.confirmDelete,
+    "webhook-log-refresh": webhooks.refreshLog,
+  };
   /** @type {Record<string, () => unknown>} */
   const screens = {
     members: () => showMembers(),
     invite: () => { showError("invite-error", ""); show("invite"); },
     bulk: () => { showError("bulk-error", ""); byId("bulk-rejected-block").hidden = true; show("bulk"); },
     login: () => backToLogin(),
+    webhooks: () => { webhooks.forgetSecret(); return webhooks.open(); },
+    "webhook-add": () => webhooks.openAdd(),
   };
   document.addEventListener("click", (event) => {
     const clicked = /** @type {Element} */ (event.target);
@@ -350,6 +363,7 @@ function wire() {
     if (revokeFor) return void guarded(() => showRevoke(revokeFor.dataset.revokeFor || ""));
     const endFor = /** @type {HTMLElement | null} */ (clicked.closest("[data-end-for]"));
     if (endFor) return void guarded(() => showEnd(endFor.dataset.endFor || ""));
+    if (state.signedIn && webhooks.onClick(clicked, guarded)) return;
     const go = /** @type {HTMLElement | null} */ (clicked.closest("[data-go]"));
     if (go) {
       const target = go.dataset.go || "";
