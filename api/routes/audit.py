@@ -15,11 +15,18 @@ from fastapi.responses import PlainTextResponse
 
 from api.deps import CoffreDep
 from api.etags import etag_bytes, etag_json
+from api.openapi_errors import errors
 from api.schemas.audit_log import (
     ConsistencyProofBody,
     InclusionProofBody,
     KeyBody,
     KeyHistoryBody,
+)
+from coffre.audit.errors import (
+    AuditEntriesPruned,
+    AuditTileNotFound,
+    AuditTreeSizeUnknown,
+    InvalidProofRequest,
 )
 from coffre.audit.served import MAX_INDEX
 
@@ -83,7 +90,10 @@ def audit_log_keys(request: Request, coffre: CoffreDep) -> Response:
 @router.get(
     "/audit/log/tile/{path:path}",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses={
+        **errors(AuditTileNotFound, AuditEntriesPruned),
+        200: {"content": {"application/octet-stream": {}}},
+    },
 )
 def audit_log_tile(path: str, coffre: CoffreDep) -> Response:
     """A tile ``<L>/<N>[.p/<W>]`` or an entry bundle ``entries/<N>[.p/<W>]`` of the
@@ -96,7 +106,11 @@ def audit_log_tile(path: str, coffre: CoffreDep) -> Response:
     )
 
 
-@router.get("/audit/proof/inclusion", response_model=InclusionProofBody)
+@router.get(
+    "/audit/proof/inclusion",
+    response_model=InclusionProofBody,
+    responses=errors(InvalidProofRequest, AuditTreeSizeUnknown),
+)
 def audit_proof_inclusion(
     coffre: CoffreDep,
     index: Annotated[int, Query(ge=0, le=MAX_INDEX)],
@@ -106,7 +120,11 @@ def audit_proof_inclusion(
     return InclusionProofBody.of(coffre.audit.served.inclusion(index, size))
 
 
-@router.get("/audit/proof/consistency", response_model=ConsistencyProofBody)
+@router.get(
+    "/audit/proof/consistency",
+    response_model=ConsistencyProofBody,
+    responses=errors(InvalidProofRequest, AuditTreeSizeUnknown),
+)
 def audit_proof_consistency(
     coffre: CoffreDep,
     old: Annotated[int, Query(ge=0, le=MAX_INDEX)],

@@ -361,3 +361,49 @@ def test_a_deployment_signed_by_the_derived_key_moves_to_the_key_file(
     lines = list(coffre.audit.export_lines())
     assert verify_export(lines, str(legacy.verifier)).ok  # the old key, kept by an officer
     assert not verify_export(lines, str(generate_signer(coffre.audit.origin).verifier)).ok
+
+
+def test_the_key_commands_make_a_key_and_hand_the_log_over_to_a_new_one(
+    grown: TestClient,
+    settings: Settings,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    for name, value in settings.model_dump().items():
+        if value is not None:
+            monkeypatch.setenv(f"COFFRE_{name.upper()}", str(value))
+    runner = CliRunner()
+    made = runner.invoke(app, ["audit", "key", "new", str(tmp_path / "fresh.key")])
+    assert made.exit_code == 0 and settings.audit_origin + "+" in made.output
+    again = runner.invoke(app, ["audit", "key", "new", str(tmp_path / "fresh.key")])
+    assert again.exit_code == 2  # never replaced
+    rotated = runner.invoke(app, ["audit", "key", "rotate", str(tmp_path / "next.key")])
+    assert rotated.exit_code == 0, rotated.output
+    new = keys.load_signer(settings.model_copy(update={"audit_key_file": tmp_path / "next.key"}))
+    assert str(new.verifier) in rotated.output
+    assert coffre_of(grown).audit.key_history()[-1][0] == str(new.verifier)
+    # The key in use is no longer the latest: rotating from it again is refused.
+    refused = runner.invoke(app, ["audit", "key", "rotate", str(tmp_path / "third.key")])
+    assert refused.exit_code == 2 and "audit_key_invalid" in refused.output
+    assert not (tmp_path / "third.key").exists()
+
+
+def test_the_migration_fills_the_commitment_of_every_entry_that_has_its_body(
+    api: TestClient, database_url: str
+) -> None:
+    from coffre.db import migrate
+
+    append(api, 5)
+    with coffre_of(api).db.unit_of_work() as db:
+        before = {r.seq: r.commitment for r in db.scalars(select(AuditEntry)).all()}
+    assert before and all(before.values())
+    migrate.downgrade(database_url, "d81c4e6b2f95")  # this revision's parent
+    migrate.upgrade(database_url)
+    with coffre_of(api).db.unit_of_work() as db:
+        after = {r.seq: r.commitment for r in db.scalars(select(AuditEntry)).all()}
+    assert after == before
