@@ -14,6 +14,7 @@ from api.compression import Compression
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyKeys
+from api.openapi_errors import install_openapi
 from api.proconnect_http import proconnect_service
 from api.routes import (
     accounts,
@@ -103,6 +104,8 @@ def create_app(
         redoc_url=None,
     )
     install_error_handlers(app)
+    # /openapi.json: every operation's error answers in the one error shape (api/openapi_errors.py).
+    install_openapi(app, settings)
     for module in (
         health,
         accounts,
