@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.schemas.webhooks import (
     WebhookBody,
     WebhookDeliveryBody,
@@ -16,17 +17,35 @@ from api.schemas.webhooks import (
     WebhookRequest,
 )
 from api.types import PathId
+from coffre.webhooks.errors import (
+    InvalidWebhookEvents,
+    InvalidWebhookUrl,
+    WebhookDeliveryInFlight,
+    WebhookLimitReached,
+    WebhookNotFound,
+    WebhookUrlRefused,
+)
 
 router = APIRouter(tags=["webhooks"])
 
 
-@router.get("/structures/{structure_id}/webhooks")
+@router.get("/structures/{structure_id}/webhooks", responses=errors(WebhookNotFound))
 def list_webhooks(structure_id: PathId, actor: ActorDep, coffre: CoffreDep) -> WebhookList:
     listed = coffre.webhooks.endpoints(actor, structure_id)
     return WebhookList(webhooks=[WebhookBody.model_validate(e) for e in listed])
 
 
-@router.post("/structures/{structure_id}/webhooks", status_code=201)
+@router.post(
+    "/structures/{structure_id}/webhooks",
+    status_code=201,
+    responses=errors(
+        WebhookNotFound,
+        WebhookLimitReached,
+        InvalidWebhookUrl,
+        WebhookUrlRefused,
+        InvalidWebhookEvents,
+    ),
+)
 def create_webhook(
     structure_id: PathId, body: WebhookRequest, actor: ActorDep, coffre: CoffreDep
 ) -> WebhookBody:
@@ -34,7 +53,11 @@ def create_webhook(
     return WebhookBody.model_validate(made)
 
 
-@router.delete("/structures/{structure_id}/webhooks/{webhook_id}", status_code=204)
+@router.delete(
+    "/structures/{structure_id}/webhooks/{webhook_id}",
+    status_code=204,
+    responses=errors(WebhookNotFound),
+)
 def delete_webhook(
     structure_id: PathId, webhook_id: PathId, actor: ActorDep, coffre: CoffreDep
 ) -> Response:
@@ -42,7 +65,10 @@ def delete_webhook(
     return Response(status_code=204)
 
 
-@router.get("/structures/{structure_id}/webhooks/{webhook_id}/deliveries")
+@router.get(
+    "/structures/{structure_id}/webhooks/{webhook_id}/deliveries",
+    responses=errors(WebhookNotFound),
+)
 def list_deliveries(
     structure_id: PathId, webhook_id: PathId, actor: ActorDep, coffre: CoffreDep
 ) -> WebhookDeliveryList:
@@ -52,6 +78,7 @@ def list_deliveries(
 
 @router.post(
     "/structures/{structure_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/replay",
+    responses=errors(WebhookNotFound, WebhookDeliveryInFlight),
 )
 def replay_delivery(
     structure_id: PathId,
