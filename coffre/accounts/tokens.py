@@ -137,11 +137,11 @@ class TokenService:
         and nowhere else."""
         label = _check_request(label, scopes, days)
         now = self._clock.now()
-        if actor.role is not Role.PROFESSIONAL or actor.token_id is not None:
-            raise TokensNotAllowed()
         # write=True: the count of tokens in force and the new one are decided together.
         with self._db.unit_of_work(write=True) as db:
             hold(db, "access_tokens", actor.account_id)
+            # The policy decides (a professional's own session, a certified member in
+            # force); anyone else has no membership in force and is refused alike.
             membership = repository.membership_in_force(db, actor.account_id, now)
             if membership is None or not can(actor, Action.TOKEN_CREATE, standing_of(membership)):
                 raise TokensNotAllowed()
