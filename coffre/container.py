@@ -141,6 +141,8 @@ class Coffre:
             (contacts.end_for_reset, reminders.end_for_reset, organiser.end_for_reset),
         )
         certificates = CertificateService(db, clock)
+        # A professional's personal access tokens; a key rotation ends them for good.
+        tokens = TokenService(db, settings, clock)
         return cls(
             settings=settings,
             db=db,
@@ -148,7 +150,7 @@ class Coffre:
             clock=clock,
             accounts=accounts,
             sessions=SessionService(db, settings, clock),
-            tokens=TokenService(db, settings, clock),
+            tokens=tokens,
             totp=TotpService(db, settings, clock, accounts.throttle),
             vault=vault,
             doctor=Doctor(db, store, clock, timedelta(seconds=settings.doctor_grace_seconds)),
@@ -164,7 +166,11 @@ class Coffre:
             certificates=certificates,
             # A professional's new keys end, as a reset does, what was made with the old.
             key_rotation=KeyRotation(
-                db, clock, credentials, certificates, (contacts.end_for_reset,)
+                db,
+                clock,
+                credentials,
+                certificates,
+                (contacts.end_for_reset, tokens.end_for_new_keys),
             ),
             recovery=RecoveryService(db, clock, credentials),
             resets=resets,

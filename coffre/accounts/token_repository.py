@@ -50,6 +50,16 @@ def revoke(db: DbSession, token_id: str, now: datetime) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+def revoke_all(db: DbSession, account_id: str, now: datetime) -> int:
+    """Revoke every token of the account not revoked yet; returns how many."""
+    result = db.execute(
+        update(AccessToken)
+        .where(AccessToken.account_id == account_id, AccessToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def membership_in_force(db: DbSession, account_id: str, now: datetime) -> Membership | None:
     """The account's most recently certified membership still in force: not left,
     certified, its certificate neither revoked nor expired."""

@@ -11,7 +11,8 @@ calls the API with a token instead of a human session with its idle timeout. A t
   its SHA-256 is stored;
 - belongs to the membership in force when it was made: it is dead at once when that
   membership ends or its certificate is revoked or expires (checked at each request,
-  nothing to clean up), when it expires, or when it is revoked;
+  nothing to clean up), when it expires, or when it is revoked; a key rotation
+  revokes the professional's tokens for good (``end_for_new_keys``);
 - makes at most ``token_rate_limit`` requests per ``token_rate_window_seconds``,
   counted by the database in one statement (``count_in_window``), so the limit holds
   across server processes.
@@ -25,6 +26,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts import repository as accounts_repository
 from coffre.accounts import token_repository as repository
@@ -196,6 +199,13 @@ class TokenService:
                 raise TokenNotFound()
             entry = audit.by(actor, "token.revoke", object_type="access_token", object_id=token_id)
             audit.append(db, entry, now)
+
+    def end_for_new_keys(self, db: DbSession, account_id: str, now: datetime) -> None:
+        """A key rotation's hook (coffre/structures/rotation.py): the professional's
+        keys were lost or seen, so their tokens (made on that device, perhaps) end for
+        good. Without it, certifying the new key would clear the membership's
+        revocation and bring the old tokens back to life."""
+        repository.revoke_all(db, account_id, now)
 
     def authenticate(self, token: str, scope: Scope) -> Actor:
         """Resolve a token used on a route that needs ``scope`` to its actor, and count

@@ -9,14 +9,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from client.network import publish_root_v2, revoke
+from client.credentials import rotate_keys
+from client.network import certify_v2, publish_root_v2, revoke
 from coffre.audit.models import AuditEntry
 from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.settings import Settings
 from tests.consent.world import ConsentWorld, build_consent_world
+from tests.factories import PASSPHRASE
 from tests.structures.world import TERRITORY, go_v2, member_row, sessions_outlive_certificates
 from tests.tokens.world import bearer, make_token, token_of
+
+PRO_PASSPHRASE = f"{PASSPHRASE} 12"  # the world's professional (slot 12)
 
 
 @pytest.fixture
@@ -105,3 +109,32 @@ def test_making_and_revoking_a_token_are_in_the_audit_trail_without_the_token(
     ]
     assert all(made["token"] not in str(event) for *_, event in entries)
     assert "grants:pull" in str(entries[0][3])
+
+
+def test_a_key_rotation_ends_the_tokens_for_good(cw: ConsentWorld, clock: FrozenClock) -> None:
+    """The device holding the keys (and perhaps the token) was lost: the tokens end with
+    the rotation and stay dead once the new key is certified."""
+    _v2(cw, clock, days=365)
+    w = cw.world
+    token = token_of(cw, ["grants:read"])
+    rotated = rotate_keys(w.professional.client(cw.api), PRO_PASSPHRASE)
+    refused = cw.api.get("/api/v1/shared-with-me", headers=bearer(token))
+    assert refused.status_code == 401 and _code(refused) == "token_revoked"
+    clock.advance(minutes=5)
+    member = member_row(cw.api, w.structure_admin, w.structure_id, w.professional)
+    certify_v2(
+        w.structure_admin.client(cw.api),
+        w.structure_admin.account_id,
+        w.structure_admin.keys,
+        w.structure_id,
+        member,
+        territory=TERRITORY,
+        now=clock.now(),
+    )
+    assert (
+        member_row(cw.api, w.structure_admin, w.structure_id, w.professional)["certificate_state"]
+        == "valid"
+    )
+    still = cw.api.get("/api/v1/shared-with-me", headers=bearer(token))
+    assert still.status_code == 401 and _code(still) == "token_revoked"
+    assert rotated.revoked_memberships == [member["membership_id"]]
