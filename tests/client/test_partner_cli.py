@@ -454,3 +454,35 @@ def test_a_pull_stopped_mid_stream_leaves_nothing_half_written_and_resumes(
     single = partner.cli("pull", grant_id, cw.address, "-o", str(one))
     assert single.returncode == 0, single.stdout + single.stderr
     assert one.read_bytes() == ADDRESS
+
+
+def test_a_receipt_saved_with_the_cli_verifies_offline_against_the_pinned_root(
+    partner: Partner, tmp_path: Path
+) -> None:
+    from crypto.pins import pin_spoken
+
+    cw = partner.cw
+    grant_id = partner.share([cw.identity])
+    saved = tmp_path / "recu.json"
+    got = partner.cli("receipt", "get", grant_id, "-o", str(saved))
+    assert got.returncode == 0, got.stdout + got.stderr
+    person_pin = pin_spoken(cw.person.keys.sign_public)
+    checked = partner.cli(
+        "receipt",
+        "verify",
+        str(saved),
+        "--root",
+        pinned_root(cw.world.admin),
+        "--person-pin",
+        person_pin,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Reçu valide" in checked.stdout and "non comparée" not in checked.stdout
+    assert "Professionnel certifié par la clé de confiance du territoire : Mme Dupont" in (
+        checked.stdout
+    )
+    body = json.loads(saved.read_text())
+    body["grant_id"] = "0" * 32  # presented for another grant
+    saved.write_text(json.dumps(body))
+    replayed = partner.cli("receipt", "verify", str(saved))
+    assert replayed.returncode == 1 and "receipt_replayed" in replayed.stdout
