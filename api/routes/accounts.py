@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.cookies import clear_session_cookie, set_session_cookie
 from api.deps import ActorDep, CoffreDep, EnrolmentActorDep, client_address, user_agent
+from api.openapi_errors import errors
 from api.schemas.accounts import (
     AccountBody,
     LoginRequest,
@@ -16,13 +17,30 @@ from api.schemas.accounts import (
     SignupRequest,
     TerritoryResponse,
 )
+from coffre.accounts.errors import (
+    InvalidCredentials,
+    InvalidKeyMaterial,
+    InvalidLogin,
+    InvalidTotp,
+    LoginTaken,
+    TooManyAttempts,
+    TotpRequired,
+    WeakKdfParameters,
+)
 from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
+
+# What a login can answer besides a malformed body.
+LOGIN_ERRORS = errors(InvalidCredentials, TotpRequired, InvalidTotp, TooManyAttempts, InvalidLogin)
 
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/accounts", status_code=201)
+@router.post(
+    "/accounts",
+    status_code=201,
+    responses=errors(LoginTaken, InvalidLogin, InvalidKeyMaterial, WeakKdfParameters),
+)
 def signup(body: SignupRequest, coffre: CoffreDep) -> AccountBody:
     """Create a person's account from what their client produced (no passphrase here).
 
@@ -63,13 +81,13 @@ def _login(
     )
 
 
-@router.post("/auth/login")
+@router.post("/auth/login", responses=LOGIN_ERRORS)
 def login(body: LoginRequest, request: Request, coffre: CoffreDep) -> LoginResponse:
     """Login for API clients (CLI, partners): the token is returned, for a bearer header."""
     return LoginResponse.of(_login(body, request, coffre, SessionKind.API))
 
 
-@router.post("/auth/web-login")
+@router.post("/auth/web-login", responses=LOGIN_ERRORS)
 def web_login(
     body: LoginRequest, request: Request, coffre: CoffreDep, response: Response
 ) -> MeResponse:

@@ -19,6 +19,8 @@ from api.openapi_errors import errors
 from api.schemas.accounts import AccountBody, AccountBundle
 from api.schemas.common import B64Bytes
 from api.types import CleanBefore, JsonObject, PathId
+from coffre.accounts.credential_errors import WrongPassphrase
+from coffre.accounts.errors import TooManyAttempts
 from coffre.structures.certificates import (
     RevocationStatus,
     RootChain,
@@ -139,7 +141,7 @@ def revoke_certificate(
     )
 
 
-@router.post("/me/keys/rotate")
+@router.post("/me/keys/rotate", responses=errors(WrongPassphrase, TooManyAttempts))
 def rotate_keys(
     body: RotateKeysRequest, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> RotatedBody:

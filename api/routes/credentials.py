@@ -32,7 +32,14 @@ from api.schemas.reset import (
     ResetCancelledResponse,
     ResetRequestedResponse,
 )
-from coffre.accounts.credential_errors import ResetNotPending
+from coffre.accounts.credential_errors import (
+    ErasureRefused,
+    InvalidRecoveryToken,
+    InvalidResetCode,
+    ResetNotPending,
+    WrongPassphrase,
+)
+from coffre.accounts.errors import InvalidCredentials, InvalidTotp, KdfV1Refused, TooManyAttempts
 from coffre.accounts.recovery import NewPassphrase, NewRecoveryCode
 from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
@@ -48,7 +55,7 @@ def _new_passphrase(body: NewPassphraseBody) -> NewPassphrase:
     )
 
 
-@router.post("/auth/recover")
+@router.post("/auth/recover", responses=errors(InvalidCredentials, InvalidTotp, TooManyAttempts))
 def recover(body: RecoverRequest, request: Request, coffre: CoffreDep) -> RecoverResponse:
     """Step 1 of recovery: the recovery login value, checked and throttled like a login."""
     start = coffre.recovery.begin(
@@ -79,7 +86,7 @@ def _complete(
     )
 
 
-@router.post("/auth/recover/passphrase")
+@router.post("/auth/recover/passphrase", responses=errors(InvalidRecoveryToken, KdfV1Refused))
 def recover_passphrase(
     body: RecoverPassphraseRequest, request: Request, coffre: CoffreDep
 ) -> LoginResponse:
@@ -87,7 +94,7 @@ def recover_passphrase(
     return LoginResponse.of(_complete(body, request, coffre, SessionKind.API))
 
 
-@router.post("/auth/web-recover/passphrase")
+@router.post("/auth/web-recover/passphrase", responses=errors(InvalidRecoveryToken, KdfV1Refused))
 def web_recover_passphrase(
     body: RecoverPassphraseRequest, request: Request, coffre: CoffreDep, response: Response
 ) -> MeResponse:
@@ -97,7 +104,7 @@ def web_recover_passphrase(
     return MeResponse.of(result.account)
 
 
-@router.post("/me/passphrase")
+@router.post("/me/passphrase", responses=errors(WrongPassphrase, TooManyAttempts, KdfV1Refused))
 def change_passphrase(
     body: ChangePassphraseRequest, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> ChangePassphraseResponse:
@@ -108,7 +115,9 @@ def change_passphrase(
     return ChangePassphraseResponse(revoked_sessions=revoked)
 
 
-@router.post("/me/recovery-code", status_code=204)
+@router.post(
+    "/me/recovery-code", status_code=204, responses=errors(WrongPassphrase, TooManyAttempts)
+)
 def change_recovery_code(
     body: ChangeRecoveryCodeRequest, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> Response:
@@ -125,7 +134,7 @@ def change_recovery_code(
     return Response(status_code=204)
 
 
-@router.post("/me/kdf-upgrade")
+@router.post("/me/kdf-upgrade", responses=errors(WrongPassphrase, TooManyAttempts, KdfV1Refused))
 def upgrade_kdf(
     body: ChangePassphraseRequest, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> KdfUpgradeResponse:
@@ -139,7 +148,7 @@ def upgrade_kdf(
     return KdfUpgradeResponse(upgraded=upgraded)
 
 
-@router.post("/auth/reset")
+@router.post("/auth/reset", responses=errors(InvalidResetCode, KdfV1Refused))
 def reset(body: ResetRequest, coffre: CoffreDep) -> ResetRequestedResponse:
     """Without the kit: the code is spent and the new keys wait (7 days by default);
     then they replace the old ones and the old documents are destroyed."""
@@ -172,7 +181,9 @@ def cancel_reset(actor: ActorDep, coffre: CoffreDep) -> ResetCancelledResponse:
     )
 
 
-@router.delete("/me", status_code=204)
+@router.delete(
+    "/me", status_code=204, responses=errors(WrongPassphrase, TooManyAttempts, ErasureRefused)
+)
 def erase_account(
     body: EraseRequest, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> Response:

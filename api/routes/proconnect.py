@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse
 
 from api.cookies import set_session_cookie
 from api.deps import ActorDep, CoffreDep, client_address, user_agent
+from api.openapi_errors import errors
 from api.schemas.accounts import MeResponse
 from api.schemas.proconnect import (
     ProConnectCompleteRequest,
@@ -31,8 +32,10 @@ from api.schemas.proconnect import (
     ProConnectStartRequest,
     ProConnectUnlinkRequest,
 )
+from coffre.accounts.credential_errors import WrongPassphrase
+from coffre.accounts.errors import TooManyAttempts
 from coffre.accounts.proconnect import FLOW_SECONDS, OpenedLogin, ProConnectService
-from coffre.accounts.proconnect_errors import ProConnectDisabled
+from coffre.accounts.proconnect_errors import ProConnectDisabled, ProConnectLinkNotFound
 from coffre.errors import CoffreError
 
 router = APIRouter(tags=["proconnect"])
@@ -194,7 +197,11 @@ def link_status(request: Request, actor: ActorDep) -> ProConnectLinkBody:
     return ProConnectLinkBody.of(_enabled(request).links.status(actor))
 
 
-@router.post("/auth/proconnect/unlink", status_code=204)
+@router.post(
+    "/auth/proconnect/unlink",
+    status_code=204,
+    responses=errors(WrongPassphrase, TooManyAttempts, ProConnectLinkNotFound),
+)
 def unlink(body: ProConnectUnlinkRequest, request: Request, actor: ActorDep) -> Response:
     """Undo the caller's link, the passphrase proven again (its login value)."""
     _enabled(request).links.unlink(actor, body.auth_key, address=client_address(request))

@@ -13,6 +13,7 @@ from api.openapi_errors import errors
 from api.schemas.sessions import TotpCodeRequest, TotpEnrolmentBody
 from coffre.accounts.errors import (
     InvalidTotp,
+    TooManyAttempts,
     TotpAlreadyEnabled,
     TotpMandatory,
     TotpNotAllowed,
@@ -32,7 +33,11 @@ def enrol(actor: EnrolmentActorDep, coffre: CoffreDep) -> TotpEnrolmentBody:
     )
 
 
-@router.post("/me/totp/confirm", status_code=204, responses=errors(TotpNotEnrolled, InvalidTotp))
+@router.post(
+    "/me/totp/confirm",
+    status_code=204,
+    responses=errors(TotpNotEnrolled, InvalidTotp, TooManyAttempts),
+)
 def confirm(body: TotpCodeRequest, actor: EnrolmentActorDep, coffre: CoffreDep) -> Response:
     """Turn TOTP on with a first code from the app; every later login asks for a code."""
     coffre.totp.confirm(actor, body.code)
@@ -40,7 +45,9 @@ def confirm(body: TotpCodeRequest, actor: EnrolmentActorDep, coffre: CoffreDep) 
 
 
 @router.delete(
-    "/me/totp", status_code=204, responses=errors(TotpNotEnabled, TotpMandatory, InvalidTotp)
+    "/me/totp",
+    status_code=204,
+    responses=errors(TotpNotEnabled, TotpMandatory, InvalidTotp, TooManyAttempts),
 )
 def disable(body: TotpCodeRequest, actor: ActorDep, coffre: CoffreDep) -> Response:
     """Turn TOTP off with a current code (not for roles that require it)."""
