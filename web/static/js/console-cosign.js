@@ -73,7 +73,7 @@ export function createCosign(ctx) {
     const facts = byId("cosign-facts");
     facts.replaceChildren();
     /** @param {string} line */
-    const fact = (line) => facts.append(el("dd", { text: line }));
+    const fact = (line) => facts.append(el("li", { text: line }));
     if (status.latest_at) fact(fill(S.latest, { size: status.latest_size, when: when(status.latest_at) }));
     const mine = status.cosigners.find((/** @type {any} */ c) => c.name === name);
     if (mine && mine.last_time) fact(fill(S.mine, { size: mine.last_size, when: when(mine.last_time) }));
