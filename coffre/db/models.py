@@ -4,6 +4,7 @@ from coffre.accounts.models import Account, LoginFailure, Session, TotpCredentia
 from coffre.accounts.proconnect_models import ProConnectFlow, ProConnectLink
 from coffre.accounts.reset_models import PendingReset
 from coffre.accounts.token_models import AccessToken, RateWindow
+from coffre.audit.cosign_models import AuditCosignature, AuditCosignerKey
 from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from coffre.consent.models import (
     AccessRequest,
@@ -41,6 +42,8 @@ __all__ = [
     "AccessToken",
     "RateWindow",
     "AuditCheckpoint",
+    "AuditCosignature",
+    "AuditCosignerKey",
     "AuditEntry",
     "AuditHead",
     "AccessRequest",
