@@ -22,7 +22,7 @@ from client import relays as relay_client
 from coffre.clock import FrozenClock
 from coffre.errors import CoffreError
 from coffre.policy import Actor, Role
-from coffre.webhooks import EventType, emit
+from coffre.webhooks import EventType, emit, repository
 from coffre.webhooks.delivery import Deliverer
 from coffre.webhooks.service import WebhookService
 from tests.concurrency import burst
@@ -460,3 +460,64 @@ def test_a_relay_the_person_agreed_to_reaches_the_target_structure(
     assert received.payload["type"] == "relay.arrived"
     assert received.payload["data"]["relay_id"] == proposed["id"]
     assert RSA not in received.body.decode()  # never the purpose nor the liaison note
+
+
+def test_twenty_admins_calls_at_once_register_no_more_than_the_limit(
+    api: TestClient, cw: ConsentWorld
+) -> None:
+    coffre = coffre_of(api)
+    admin = Actor(cw.world.structure_admin.account_id, Role.PROFESSIONAL, "session")
+
+    def create(n: int) -> str:
+        try:
+            coffre.webhooks.create(
+                admin, cw.world.structure_id, f"https://partner.example/{n}", ["grant.created"]
+            )
+        except CoffreError as error:
+            return error.code
+        return "created"
+
+    answers = Counter(burst(20, create))
+
+    assert answers == {"created": 5, "webhook_limit_reached": 15}
+    assert len(coffre.webhooks.endpoints(admin, cw.world.structure_id)) == 5
+
+
+def test_a_deliverer_killed_mid_send_leaves_a_lease_that_runs_out_then_it_is_sent_once(
+    api: TestClient, cw: ConsentWorld, receiver: Receiver, clock: FrozenClock
+) -> None:
+    hook = register(api, cw, receiver)
+    share(api, cw, clock)
+    coffre = coffre_of(api)
+    # A deliverer claims it and dies before posting (its claim is all that happened).
+    with coffre.db.unit_of_work(write=True) as db:
+        [claimed] = repository.claim(db, clock.now(), 10, clock.now() + timedelta(seconds=120))
+    assert coffre.webhook_deliverer.deliver().claimed == 0  # held by the lease
+
+    clock.advance(seconds=120)  # COFFRE_WEBHOOKS_LEASE_SECONDS
+    assert coffre.webhook_deliverer.deliver().outcomes == {"sent": 1}
+
+    assert len(receiver.accepted) == 1
+    [entry] = log(api, cw, hook["id"])
+    assert (entry["id"], entry["state"], entry["attempts"]) == (claimed.id, "sent", 2)
+
+
+def test_a_delivery_being_sent_cannot_be_replayed(
+    api: TestClient, cw: ConsentWorld, receiver: Receiver, clock: FrozenClock
+) -> None:
+    hook = register(api, cw, receiver)
+    share(api, cw, clock)
+    coffre = coffre_of(api)
+    with coffre.db.unit_of_work(write=True) as db:
+        [claimed] = repository.claim(db, clock.now(), 10, clock.now() + timedelta(seconds=120))
+    w = cw.world
+    answer = api.post(
+        BASE.format(w.structure_id) + f"/{hook['id']}/deliveries/{claimed.id}/replay",
+        headers=w.structure_admin.headers,
+    )
+    assert (answer.status_code, answer.json()["error"]["code"]) == (
+        409,
+        "webhook_delivery_in_flight",
+    )
+    [entry] = log(api, cw, hook["id"])
+    assert (entry["state"], entry["replays"]) == ("sending", 0)
