@@ -14,6 +14,11 @@ whole, recorded file or a temporary one that the next run removes first; the nex
 skips what the state file records and is still on disk, and pulls the rest. A pull
 that was counted by the server but never written (killed mid-stream) is pulled again.
 
+One run at a time per folder: a run holds an exclusive lock on ``.coffre-pull.lock``
+(``flock``, released by the system even when the process is killed); a second run on
+the same folder waits for it, then finds the documents recorded and skips them, so two
+runs started together never pull a document twice.
+
 What stops the run at once (nothing more is pulled, the state is kept): a receipt that
 does not verify, a person's key that changed, a document that is not the one the
 person signed (``ReceiptRefused``, ``PersonKeyChanged``, ``crypto.errors.CryptoError``:
@@ -25,7 +30,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +49,7 @@ from client.partner import (
 from crypto import b64encode
 
 STATE_FILE = ".coffre-pull.json"
+LOCK_FILE = ".coffre-pull.lock"
 PART_GLOB = ".coffre-*.part"  # crypto.stream.write_verified's temporary files
 NOT_ACTIVE_FR = "Ce partage n'est plus en cours : aucun document ne peut en être récupéré."
 
@@ -124,6 +131,38 @@ def pull_into(
     made to me) not already there; ``document_id``: only that one."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    with folder_lock(folder):
+        return _pull_into(client, folder, grants, document_id, reason, on_document)
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """The folder's exclusive lock (waits for a run already in it); POSIX ``flock``,
+    none where the system has no ``fcntl``."""
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: one run at a time is on the caller
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _pull_into(
+    client: PartnerClient,
+    folder: Path,
+    grants: Iterable[Grant] | None,
+    document_id: str | None,
+    reason: str | None,
+    on_document: OnDocument | None,
+) -> PullReport:
     report = PullReport(removed_parts=remove_partial_files(folder))
     state = PullState.load(folder)
     chosen = grants if grants is not None else client.grants(state="active")

@@ -486,3 +486,29 @@ def test_a_receipt_saved_with_the_cli_verifies_offline_against_the_pinned_root(
     saved.write_text(json.dumps(body))
     replayed = partner.cli("receipt", "verify", str(saved))
     assert replayed.returncode == 1 and "receipt_replayed" in replayed.stdout
+
+
+def test_twenty_runs_started_together_on_one_folder_pull_each_document_once(
+    partner: Partner, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from client.keyfile import open_key_file
+    from client.partner import PartnerClient
+    from client.partner_sync import PullReport, pull_into
+
+    cw = partner.cw
+    partner.share([cw.identity, cw.address])
+    inbox = tmp_path / "inbox"
+    keys = open_key_file(partner.key_file, KEY_PASSPHRASE)
+
+    def run(_: int) -> PullReport:
+        with PartnerClient(partner.server, partner.token, keys) as coffre:
+            return pull_into(coffre, inbox)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        reports = list(pool.map(run, range(20)))
+    assert sum(len(r.pulled) for r in reports) == 2
+    assert sum(r.skipped for r in reports) == 2 * 19
+    assert sorted(_files(inbox).values()) == sorted([IDENTITY, ADDRESS])
+    assert len(partner.history("grant.pull")) == 2
