@@ -62,11 +62,22 @@ app.command(
     "export", help=_("Récupérer tout votre coffre : vos documents et l'historique, en un fichier.")
 )(export.export)
 app.command("shared")(professional.shared)
-app.command("pull")(partner.pull)
-app.command("grants")(partner.grants)
-app.command("outcome")(partner.outcome)
-app.command("request")(partner.request)
-app.command("deposit")(partner.deposit)
+# The partners' commands (a token and a key file: docs/PARTNERS.md).
+app.command(
+    "pull",
+    help=_(
+        "Récupérer les documents partagés : avec un jeton, dans un dossier (reprend là où "
+        "il s'était arrêté) ; en session, une copie filigranée."
+    ),
+)(partner.pull)
+app.command("grants", help=_("Voir les partages que des personnes vous ont faits."))(partner.grants)
+app.command("outcome", help=_("Dire à la personne ce qu'il est advenu de ses documents."))(
+    partner.outcome
+)
+app.command("request", help=_("Demander un document à une personne."))(partner.request)
+app.command("deposit", help=_("Déposer un document signé dans le coffre d'une personne."))(
+    partner.deposit
+)
 app.add_typer(partner.receipt_app, name="receipt")
 app.add_typer(partner.key_app, name="key")
 app.command("confirm-person")(professional.confirm_person)
