@@ -241,7 +241,7 @@ def pull(
 ) -> None:
     """Pull granted documents: with a token, into a folder (resumable); in a session,
     one watermarked copy."""
-    if token is None:
+    if not token:
         # A professional's own session (coffre login): one copy, watermarked.
         from cli import professional
 
