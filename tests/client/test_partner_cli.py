@@ -512,3 +512,26 @@ def test_twenty_runs_started_together_on_one_folder_pull_each_document_once(
     assert sum(r.skipped for r in reports) == 2 * 19
     assert sorted(_files(inbox).values()) == sorted([IDENTITY, ADDRESS])
     assert len(partner.history("grant.pull")) == 2
+
+
+def test_the_library_follows_the_cursor_through_every_page_with_the_filters(
+    partner: Partner, clock: FrozenClock
+) -> None:
+    from client.partner import PartnerClient
+
+    cw = partner.cw
+    made = []
+    for _ in range(3):
+        made.append(partner.share([cw.identity]))
+        clock.advance(seconds=1)
+    consent.revoke(partner.person, made[1])
+    with PartnerClient(partner.server, partner.token) as coffre:
+        every = [g.id for g in coffre.grants(page_size=1)]
+        active = [g.id for g in coffre.grants(state="active", page_size=1)]
+        page, cursor = coffre.grants_page(limit=1)
+        one = coffre.grant(made[2])
+    assert sorted(every) == sorted(made) and len(every) == 3
+    assert sorted(active) == sorted([made[0], made[2]])
+    assert len(page) == 1 and cursor is not None
+    assert one.id == made[2] and one.purpose == RSA and one.person_id == cw.person.account_id
+    assert [d.id for d in one.documents] == [cw.identity]
