@@ -278,3 +278,15 @@ def test_the_console_script_exits_with_its_documented_codes(
         text=True,
     )
     assert down.returncode == logverify.EXIT_UNREACHABLE, down.stdout
+
+
+def test_without_a_recent_cosignature_by_a_pinned_cosigner_it_says_so(
+    live_server: str, log: tuple[Verify, ProxyControl]
+) -> None:
+    verify, _ = log
+    nobody = Cosigner("coffre.local/audit/cosigner/nobody", bytes(range(32)))
+    assert verify(live_server, "--cosigner", nobody.key.vkey) == logverify.EXIT_OK
+    assert "cosignature_missing" in verify.codes(), verify.lines
+    assert (
+        verify(live_server, "--require-cosigned") == logverify.EXIT_NOT_COSIGNED
+    )  # the pinned cosigner is kept in the state
