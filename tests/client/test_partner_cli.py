@@ -69,14 +69,14 @@ class Partner:
             [str(COFFRE), *args], env=env, capture_output=True, text=True, timeout=120, check=False
         )
 
-    def share(self, documents: list[str], *, days: int = 30) -> str:
+    def share(self, documents: list[str], *, days: int = 30, purpose: str = RSA) -> str:
         grant = consent.share(
             self.person,
             self.cw.person.keys,
             person_id=self.cw.person.account_id,
             professional_id=self.cw.professional.account_id,
             pinned_root=pinned_root(self.cw.world.admin),
-            purpose=RSA,
+            purpose=purpose,
             document_ids=documents,
             days=days,
         )
@@ -535,3 +535,21 @@ def test_the_library_follows_the_cursor_through_every_page_with_the_filters(
     assert len(page) == 1 and cursor is not None
     assert one.id == made[2] and one.purpose == RSA and one.person_id == cw.person.account_id
     assert [d.id for d in one.documents] == [cw.identity]
+
+
+def test_the_reason_the_charter_requires_is_given_with_the_pull(
+    partner: Partner, tmp_path: Path
+) -> None:
+    from tests.consent.world import MDPH
+
+    cw = partner.cw
+    grant_id = partner.share([cw.health], purpose=MDPH)
+    inbox = tmp_path / "inbox"
+    without = partner.cli("pull", "--into", str(inbox))
+    assert without.returncode == 1 and "reason_required" in without.stdout, without.stdout
+    assert _files(inbox) == {}
+    given = partner.cli("pull", "--into", str(inbox), "--reason", "Constitution du dossier MDPH")
+    assert given.returncode == 0, given.stdout + given.stderr
+    assert list(_files(inbox).values()) == [b"certificat medical" * 100]
+    [pulled] = [p for p in partner.history("grant.pull") if p["outcome"] == "ok"]
+    assert pulled["reason"] == "Constitution du dossier MDPH" and pulled["grant_id"] == grant_id
