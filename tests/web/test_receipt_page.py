@@ -86,6 +86,7 @@ def test_the_person_reads_checks_and_prints_a_share_s_receipt(
     expect(body).to_be_visible()
     expect(page.locator("#person-nav")).to_be_hidden()
     expect(receipt.get_by_role("button", name="Imprimer")).to_be_hidden()
+    screenshot(page, "receipt-print")
     page.emulate_media(media="screen")
 
     shares = click_to_screen(page, receipt.get_by_role("button", name="Mes partages"), "grants")
