@@ -6,9 +6,10 @@ documented without a hand list:
 
 - it reads a session (``ActorDep``, the upload's actor, ``OptionalActorDep``): 401
   ``not_authenticated``, 403 ``token_scope`` (a personal access token on a route not in
-  api/token_scopes.py) and, on the routes of that table, 429 ``rate_limited``;
-- it needs one: 403 ``totp_enrolment_required`` (and ``csrf_failed`` when it changes
-  something);
+  api/token_scopes.py) and, on the routes of that table, 401 ``token_expired``,
+  ``token_revoked``, ``token_membership_ended`` and 429 ``rate_limited``;
+- it needs one: 403 ``totp_enrolment_required``, ``not_allowed`` (and ``csrf_failed``
+  when it changes something);
 - it takes parameters or a body: 422 ``invalid_request`` / ``invalid_text``; a body:
   413 with its route's limit (api/body_limits.py) and 408 ``request_too_slow``;
 - each id in its path: 404 with the code of that kind of thing (``NOT_FOUND_BY_PARAM``);
@@ -44,7 +45,14 @@ from api.token_scopes import scope_of
 from api.upload import TooManyUploads, UploadsBusy, upload_actor
 from coffre.accounts.errors import NotAuthenticated, SessionNotFound, TotpEnrolmentRequired
 from coffre.accounts.proconnect_errors import ProConnectDisabled
-from coffre.accounts.token_errors import TokenNotFound, TokenRateLimited, TokenScopeRefused
+from coffre.accounts.token_errors import (
+    TokenExpired,
+    TokenHolderLeft,
+    TokenNotFound,
+    TokenRateLimited,
+    TokenRevoked,
+    TokenScopeRefused,
+)
 from coffre.consent.errors import (
     CharterNotFound,
     GrantNotFound,
@@ -61,7 +69,12 @@ from coffre.referents.errors import ReferentHandoverNotFound, ReferentProposalNo
 from coffre.relays.errors import RelayNotFound
 from coffre.reminders.errors import ReminderNotFound
 from coffre.settings import Settings
-from coffre.structures.errors import MembershipNotFound, ProfessionalNotFound, StructureNotFound
+from coffre.structures.errors import (
+    MembershipNotFound,
+    NotAllowed,
+    ProfessionalNotFound,
+    StructureNotFound,
+)
 from coffre.text import INVALID_TEXT_FR, InvalidText
 from coffre.vault.errors import DocumentNotFound
 
@@ -228,10 +241,12 @@ def derived_errors(
         # api/token_scopes.py, and counted (rate_limited) on those.
         found += [NotAuthenticated, TokenScopeRefused]
         if scope_of(method, route.path) is not None:
-            found.append(TokenRateLimited)
+            found += [TokenExpired, TokenRevoked, TokenHolderLeft, TokenRateLimited]
     if calls & set(_SESSION):
         if enrolment_actor not in calls:
-            found.append(TotpEnrolmentRequired)
+            # A role the route is not for (coffre/policy), when its refusal is not
+            # "not found" (the route then declares its own 404).
+            found += [TotpEnrolmentRequired, NotAllowed]
         if method in _UNSAFE:
             found.append((403, "csrf_failed", CSRF_FAILED_FR))
     if upload_actor in calls:

@@ -11,8 +11,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.schemas.organiser import ChangeItemRequest, ItemBody, ItemsResponse, NewItemRequest
 from api.types import PathId
+from coffre.organiser.errors import (
+    InvalidOrganiserItem,
+    OrganiserFull,
+    OrganiserItemExists,
+    OrganiserItemVersionConflict,
+)
 
 router = APIRouter(tags=["organiser"])
 
@@ -27,13 +34,20 @@ def list_items(actor: ActorDep, coffre: CoffreDep) -> ItemsResponse:
     )
 
 
-@router.post("/organiser/items", status_code=201)
+@router.post(
+    "/organiser/items",
+    status_code=201,
+    responses=errors(OrganiserItemExists, OrganiserFull, InvalidOrganiserItem),
+)
 def create_item(body: NewItemRequest, actor: ActorDep, coffre: CoffreDep) -> ItemBody:
     """Keep a new item (``organiser_full`` past the cap)."""
     return ItemBody.model_validate(coffre.organiser.create(actor, body.id, body.ciphertext))
 
 
-@router.put("/organiser/items/{item_id}")
+@router.put(
+    "/organiser/items/{item_id}",
+    responses=errors(OrganiserItemVersionConflict, InvalidOrganiserItem),
+)
 def change_item(
     item_id: PathId, body: ChangeItemRequest, actor: ActorDep, coffre: CoffreDep
 ) -> ItemBody:

@@ -34,7 +34,14 @@ from api.schemas.referents import (
 )
 from api.types import PathId, Text
 from coffre.consent.errors import PersonNotFound
-from coffre.referents.errors import ReferentAlreadyActive, ReferentAlreadyProposed, ReferentNotFound
+from coffre.referents.errors import (
+    InvalidHandover,
+    ReferentAlreadyActive,
+    ReferentAlreadyProposed,
+    ReferentHandoverAlreadyAnswered,
+    ReferentNotFound,
+    ReferentProposalAlreadyAnswered,
+)
 from coffre.referents.service import FOLLOWED_PAGE, FOLLOWED_PAGE_MAX, NewHandover
 from coffre.structures.errors import ProfessionalNotFound
 
@@ -81,17 +88,27 @@ def propose(body: ProposeRequest, actor: ActorDep, coffre: CoffreDep) -> LinkBod
     )
 
 
-@router.post("/referent/proposals/{proposal_id}/accept")
+@router.post(
+    "/referent/proposals/{proposal_id}/accept",
+    responses=errors(ReferentProposalAlreadyAnswered, ReferentAlreadyActive),
+)
 def accept_proposal(proposal_id: PathId, actor: ActorDep, coffre: CoffreDep) -> LinkBody:
     return LinkBody.model_validate(coffre.referents.accept_proposal(actor, proposal_id))
 
 
-@router.post("/referent/proposals/{proposal_id}/decline")
+@router.post(
+    "/referent/proposals/{proposal_id}/decline",
+    responses=errors(ReferentProposalAlreadyAnswered),
+)
 def decline_proposal(proposal_id: PathId, actor: ActorDep, coffre: CoffreDep) -> LinkBody:
     return LinkBody.model_validate(coffre.referents.decline_proposal(actor, proposal_id))
 
 
-@router.post("/referent/handovers", status_code=201)
+@router.post(
+    "/referent/handovers",
+    status_code=201,
+    responses=errors(ProfessionalNotFound, InvalidHandover),
+)
 def name_successor(body: NameSuccessorRequest, actor: ActorDep, coffre: CoffreDep) -> CountResponse:
     """The référent (or an admin of their structure) names a successor; each person
     followed (or each listed) is asked."""
@@ -108,7 +125,10 @@ def name_successor(body: NameSuccessorRequest, actor: ActorDep, coffre: CoffreDe
     return CountResponse(count=count)
 
 
-@router.post("/referent/handovers/{handover_id}/accept")
+@router.post(
+    "/referent/handovers/{handover_id}/accept",
+    responses=errors(ReferentHandoverAlreadyAnswered, ReferentAlreadyActive),
+)
 def accept_handover(
     handover_id: PathId, actor: ActorDep, coffre: CoffreDep
 ) -> HandoverAcceptedResponse:
@@ -120,7 +140,10 @@ def accept_handover(
     )
 
 
-@router.post("/referent/handovers/{handover_id}/refuse")
+@router.post(
+    "/referent/handovers/{handover_id}/refuse",
+    responses=errors(ReferentHandoverAlreadyAnswered),
+)
 def refuse_handover(handover_id: PathId, actor: ActorDep, coffre: CoffreDep) -> LinkBody:
     return LinkBody.model_validate(coffre.referents.refuse_handover(actor, handover_id))
 

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.schemas.relays import (
     AgreeBody,
     CloseBody,
@@ -24,6 +25,15 @@ from api.schemas.relays import (
     ReturnBody,
 )
 from api.types import PathId, Text
+from coffre.consent.errors import PersonNotFound
+from coffre.relays.errors import (
+    RelayAlreadyAnswered,
+    RelayExists,
+    RelayNoteInvalid,
+    RelayNoteTooBig,
+    RelayOutsideCharter,
+    ServiceNotFound,
+)
 from coffre.relays.service import RELAY_PAGE, RELAY_PAGE_MAX, NewRelay, RelayView
 
 router = APIRouter(tags=["relays"])
@@ -33,7 +43,13 @@ def _body(view: RelayView) -> RelayBody:
     return RelayBody.model_validate(view)
 
 
-@router.post("/relays", status_code=201)
+@router.post(
+    "/relays",
+    status_code=201,
+    responses=errors(
+        PersonNotFound, ServiceNotFound, RelayExists, RelayOutsideCharter, RelayNoteTooBig
+    ),
+)
 def propose(body: NewRelayBody, actor: ActorDep, coffre: CoffreDep) -> RelayBody:
     new = NewRelay(
         id=body.id,
@@ -66,32 +82,32 @@ def get_relay(relay_id: PathId, actor: ActorDep, coffre: CoffreDep) -> RelayBody
     return _body(coffre.relays.get(actor, relay_id))
 
 
-@router.post("/relays/{relay_id}/agree")
+@router.post("/relays/{relay_id}/agree", responses=errors(RelayAlreadyAnswered))
 def agree(relay_id: PathId, body: AgreeBody, actor: ActorDep, coffre: CoffreDep) -> RelayBody:
     return _body(coffre.relays.agree(actor, relay_id, body.document_ids))
 
 
-@router.post("/relays/{relay_id}/refuse")
+@router.post("/relays/{relay_id}/refuse", responses=errors(RelayAlreadyAnswered))
 def refuse(relay_id: PathId, actor: ActorDep, coffre: CoffreDep) -> RelayBody:
     return _body(coffre.relays.refuse(actor, relay_id))
 
 
-@router.post("/relays/{relay_id}/take")
+@router.post("/relays/{relay_id}/take", responses=errors(RelayAlreadyAnswered))
 def take(relay_id: PathId, actor: ActorDep, coffre: CoffreDep) -> RelayBody:
     return _body(coffre.relays.take(actor, relay_id))
 
 
-@router.post("/relays/{relay_id}/decline")
+@router.post("/relays/{relay_id}/decline", responses=errors(RelayAlreadyAnswered))
 def decline(relay_id: PathId, body: DeclineBody, actor: ActorDep, coffre: CoffreDep) -> RelayBody:
     return _body(coffre.relays.decline(actor, relay_id, body.reason))
 
 
-@router.post("/relays/{relay_id}/close")
+@router.post("/relays/{relay_id}/close", responses=errors(RelayAlreadyAnswered))
 def close(relay_id: PathId, body: CloseBody, actor: ActorDep, coffre: CoffreDep) -> RelayBody:
     return _body(coffre.relays.close(actor, relay_id, body.reason))
 
 
-@router.put("/relays/{relay_id}/note-keys")
+@router.put("/relays/{relay_id}/note-keys", responses=errors(RelayNoteInvalid))
 def add_note_key(
     relay_id: PathId, body: NoteKeyBody, actor: ActorDep, coffre: CoffreDep
 ) -> RelayBody:
@@ -101,7 +117,10 @@ def add_note_key(
     return _body(view)
 
 
-@router.post("/relays/{relay_id}/return")
+@router.post(
+    "/relays/{relay_id}/return",
+    responses=errors(RelayAlreadyAnswered, RelayNoteInvalid, RelayNoteTooBig),
+)
 def send_return(
     relay_id: PathId, body: ReturnBody, actor: ActorDep, coffre: CoffreDep
 ) -> RelayBody:

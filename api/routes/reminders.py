@@ -7,8 +7,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.schemas.reminders import ReminderBody, ReminderList, ReminderRequest
 from api.types import PathId
+from coffre.reminders.errors import ReminderDatePast, ReminderLimitReached, ReminderTextTooBig
 from coffre.reminders.models import Reminder
 from coffre.reminders.service import ReminderInput
 
@@ -42,14 +44,18 @@ def list_reminders(actor: ActorDep, coffre: CoffreDep) -> ReminderList:
     return ReminderList(items=items, max=coffre.reminders.max_per_person)
 
 
-@router.post("/reminders", status_code=201)
+@router.post(
+    "/reminders",
+    status_code=201,
+    responses=errors(ReminderLimitReached, ReminderTextTooBig, ReminderDatePast),
+)
 def create_reminder(body: ReminderRequest, actor: ActorDep, coffre: CoffreDep) -> ReminderBody:
     """A new reminder: ``due_at`` ISO 8601 with its offset, to come; ``repeat`` none,
     monthly, quarterly or yearly; ``sealed`` the SPEC §31 text."""
     return _body(coffre.reminders.create(actor, _input(body)))
 
 
-@router.put("/reminders/{reminder_id}")
+@router.put("/reminders/{reminder_id}", responses=errors(ReminderTextTooBig, ReminderDatePast))
 def update_reminder(
     reminder_id: PathId, body: ReminderRequest, actor: ActorDep, coffre: CoffreDep
 ) -> ReminderBody:

@@ -32,6 +32,7 @@ from api.schemas.structures import (
     TrustRootBody,
 )
 from api.types import PathId
+from coffre.accounts.credential_errors import AccountNotFound
 from coffre.structures.certificates import awaiting_new_key, certificate_state
 from coffre.structures.errors import InvalidInvitation
 from coffre.structures.service import IssuedInvitation, NewStructure
@@ -212,7 +213,7 @@ def professional_keys(account_id: PathId, actor: ActorDep, coffre: CoffreDep) ->
     )
 
 
-@router.post("/reset-codes", status_code=201)
+@router.post("/reset-codes", status_code=201, responses=errors(AccountNotFound))
 def issue_reset_code(body: ResetCodeRequest, actor: ActorDep, coffre: CoffreDep) -> ResetCodeBody:
     """For a person who lost both passphrase and kit: a code for a fresh, empty vault."""
     issued = coffre.resets.create_reset_code(actor, body.login)

@@ -17,6 +17,7 @@ from api.app import create_app
 from api.openapi_errors import ERROR_REF, ERROR_SCHEMA, errors
 from coffre.settings import Settings
 from coffre.vault.errors import DocumentNotFound, MigrationIncomplete
+from tests.authz.matrix import all_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTED_CODES = set(
@@ -135,3 +136,20 @@ def test_a_route_declares_its_own_codes_next_to_it() -> None:
 def _examples(op: dict[str, Any], status: int) -> set[str]:
     response = op["responses"].get(str(status), {})
     return set(response.get("content", {}).get("application/json", {}).get("examples", {}))
+
+
+def test_every_status_the_authorisation_matrix_expects_is_documented(
+    openapi: dict[str, Any],
+) -> None:
+    """The matrix's expectations (tests/authz/expect_*.py, written by hand per role) are
+    facts about what each route answers: each of their statuses is in the document."""
+    undocumented = set()
+    for case in all_cases():
+        op = openapi["paths"].get(case.path, {}).get(case.method.lower())
+        if op is None:
+            continue  # a page, a static file, HEAD
+        for expected in case.expect.values():
+            status = expected[0] if isinstance(expected, tuple) else expected
+            if status and str(status) not in op["responses"]:
+                undocumented.add(f"{case.method} {case.path}: {expected}")
+    assert sorted(undocumented) == []

@@ -2,7 +2,8 @@
 
 The roles are those of the authorisation matrix's territory (tests/authz/scene.py, built
 through the real API): anonymous, a person, a professional the person shares with, the
-structure admin, the territory admin and the charter officer. For each role and each
+structure admin, the territory admin and the charter officer; and that professional's
+personal access token with every scope (a partner's tool). For each role and each
 operation, schemathesis generates a few requests from the document (valid ones with the
 scene's real ids in the path, valid ones with any ids, and invalid ones) and sends them to
 the real application in process; every answer must pass:
@@ -52,6 +53,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from coffre.clock import FrozenClock
+from coffre.policy.tokens import Scope
 from coffre.settings import Settings
 from tests.authz.scene import Scene, build_scene, scene_client
 
@@ -67,6 +69,8 @@ Case = schemathesis.Case[Any]
 # The roles of the issue, named as the scene names them.
 ROLES = (
     "anonymous",
+    # The professional's personal access token (every scope), as a partner's tool calls.
+    "partner_token",
     "person",
     "pro_active",
     "structure_admin",
@@ -94,6 +98,12 @@ class Walk:
     api: TestClient
     scene: Scene
     operations: list[Operation]
+    token: str
+
+    def headers(self, role: str) -> dict[str, str]:
+        if role == "partner_token":
+            return {"Authorization": f"Bearer {self.token}"}
+        return self.scene.headers(role)
 
 
 @pytest.fixture(scope="module")
@@ -109,15 +119,27 @@ def walk(sqlite_template: Path, ram_disk: Path, vapid_key_file: Path) -> Iterato
         storage_dir=data_dir / "objects",
         max_document_bytes=8 * 1024 * 1024,
         push_vapid_key_file=vapid_key_file,
+        # The walk is not about the per-token limit (tests/accounts: the token tests).
+        token_rate_limit=100_000,
     )
     clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
     try:
         with scene_client(settings, clock) as api:
             scene = build_scene(api, clock, data_dir)
             schema = schemathesis.openapi.from_dict(api.app.openapi())  # type: ignore[attr-defined]
-            yield Walk(api, scene, operations(schema))
+            yield Walk(api, scene, operations(schema), _token(api, scene))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _token(api: TestClient, scene: Scene) -> str:
+    response = api.post(
+        "/api/v1/tokens",
+        json={"label": "schemathesis", "scopes": [scope.value for scope in Scope], "days": 30},
+        headers=scene.headers("pro_active"),
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["token"])
 
 
 # The last part of a path that ends or consumes its target (after the other changes).
@@ -128,7 +150,7 @@ def _order(operation: Operation) -> tuple[int, str, str]:
     """Reads first, then changes, deletions, and last what ends the caller's session
     (so each role keeps its session for the rest of the walk)."""
     path, method = operation.path, operation.method.upper()
-    if "logout" in path or path.endswith("/sessions/{session_id}") or path == "/me":
+    if "logout" in path or path.endswith(("/sessions/{session_id}", "/v1/me")):
         rank = 3
     elif method == "DELETE" or path.rsplit("/", 1)[-1] in _ENDING:
         rank = 2
@@ -229,7 +251,7 @@ def test_every_operation_keeps_to_the_document(walk: Walk, role: str) -> None:
     started = time.monotonic()
     failures: dict[str, str] = {}
     answers: Counter[int] = Counter()
-    headers = walk.scene.headers(role)
+    headers = walk.headers(role)
     for operation in walk.operations:
         for kind, strategy in _strategies(walk.scene, operation):
             _walk(walk.api, role, headers, operation, kind, strategy, failures, answers)
