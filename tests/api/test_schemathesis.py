@@ -110,7 +110,11 @@ class Walk:
 
 
 @pytest.fixture(scope="module")
-def walk(sqlite_template: Path, ram_disk: Path, vapid_key_file: Path) -> Iterator[Walk]:
+def walk(
+    request: pytest.FixtureRequest, sqlite_template: Path, ram_disk: Path, vapid_key_file: Path
+) -> Iterator[Walk]:
+    if request.config.getoption("--backend") == "postgres-s3":
+        pytest.skip("the walk runs on SQLite + local (with --backend all or sqlite-local)")
     data_dir = Path(tempfile.mkdtemp(dir=ram_disk))
     database = data_dir / "coffre.sqlite3"
     shutil.copyfile(sqlite_template, database)
