@@ -109,9 +109,45 @@ def assess(db: DbSession, grant: Grant, category: str, now: datetime, today: dat
     )
 
 
+def refusals_for(
+    db: DbSession, grant: Grant, categories: list[str], now: datetime, today: date
+) -> list[str | None]:
+    """``assess(...).refusal_fr`` for documents of each of ``categories`` under one
+    grant, the grant's own checks made once (a list of grants asks for every document
+    of each: the grantee's ``blocked``)."""
+    checked = _grant_checks(db, grant, grant_state(grant, now), today)
+    if isinstance(checked, str):
+        return [checked for _ in categories]
+    return [_category_refusal(checked, grant, category) for category in categories]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What a category's check needs once the grant's own checks passed."""
+
+    old: Charter
+    current: Charter
+    profession: str
+    days: int
+
+
 def _refusal(
     db: DbSession, grant: Grant, state: GrantState, category: str, today: date
 ) -> str | None:
+    checked = _grant_checks(db, grant, state, today)
+    return checked if isinstance(checked, str) else _category_refusal(checked, grant, category)
+
+
+def _category_refusal(checked: _Checked, grant: Grant, category: str) -> str | None:
+    decision = permitted_under_both(
+        checked.old, checked.current, grant.purpose, category, checked.profession, checked.days
+    )
+    return None if decision else decision.reason_fr
+
+
+def _grant_checks(db: DbSession, grant: Grant, state: GrantState, today: date) -> str | _Checked:
+    """The refusal that holds whatever the document (its state, the professional's
+    membership and key, the structure's adhesion), or the facts for each category."""
     if state is not GrantState.ACTIVE:
         return STATE_FR[state]
     membership = structures.active_membership(db, grant.professional_id, grant.structure_id)
@@ -132,7 +168,4 @@ def _refusal(
     if old_row is None or profile is None:
         return NOT_ADHERING_FR
     days = grant_days(grant.not_before, grant.not_after)
-    decision = permitted_under_both(
-        charter_of(old_row), current, grant.purpose, category, profile.profession, days
-    )
-    return None if decision else decision.reason_fr
+    return _Checked(charter_of(old_row), current, profile.profession, days)

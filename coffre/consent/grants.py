@@ -48,6 +48,7 @@ from coffre.consent.gate import (
     charter_of,
     grant_days,
     grant_state,
+    refusals_for,
 )
 from coffre.consent.models import AccessRequest, Grant, GrantDocument, Pull
 from coffre.consent.service import TERRITORY_ZONE
@@ -522,10 +523,8 @@ class GrantService:
 def blocked(db: DbSession, view: GrantView, now: datetime, today: date) -> str | None:
     """Why no document of the grant can be pulled now (a new charter version may narrow
     one category and not another), or None: the grantee's ``blocked``."""
-    refusals = [
-        assess(db, view.grant, document.category, now, today).refusal_fr
-        for _, document in view.documents
-    ]
+    categories = [document.category for _, document in view.documents]
+    refusals = refusals_for(db, view.grant, categories, now, today)
     return refusals[0] if refusals and all(r is not None for r in refusals) else None
 
 

@@ -146,6 +146,7 @@ class ReceivedGrants:
             more = len(rows) > limit
             rows = rows[:limit]
             outcomes = repository.outcomes_of(db, [grant.id for grant in rows])
+            held = repository.parties_of(db, rows)  # noqa: F841 (held while building)
             items = []
             for grant in rows:
                 view = self._grants.view(db, grant, now)

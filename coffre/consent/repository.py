@@ -34,6 +34,7 @@ from coffre.consent.models import (
 from coffre.db.statements import upsert_insert
 from coffre.policy import Action, Actor, scope
 from coffre.referents.models import LinkStatus, ReferentLink
+from coffre.structures.models import ProfessionalProfile, Structure
 from coffre.vault.models import Document
 
 
@@ -43,8 +44,16 @@ def latest_charter(db: DbSession) -> PublishedCharter | None:
 
 
 def charter_version(db: DbSession, version: int) -> PublishedCharter | None:
+    """A published version, read once per unit of work: a published version never
+    changes (a list of grants asks for the same few versions again and again)."""
+    known: dict[int, PublishedCharter] = db.info.setdefault("consent.charter_versions", {})
+    if version in known:
+        return known[version]
     query = select(PublishedCharter).where(PublishedCharter.version == version)
-    return db.scalars(query).one_or_none()
+    found = db.scalars(query).one_or_none()
+    if found is not None:
+        known[version] = found
+    return found
 
 
 def charter_in_force(db: DbSession, on: date) -> PublishedCharter | None:
@@ -163,6 +172,24 @@ def add_outcome(db: DbSession, grant_id: str, outcome: str, by: str, now: dateti
     )
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT.
     return db.execute(statement.returning(GrantOutcome.grant_id)).first() is not None
+
+
+def parties_of(db: DbSession, grants: Sequence[Grant]) -> list[object]:
+    """The accounts, professional profiles and structures a page of grants names, read
+    in three queries. The caller keeps the list while it builds the page: the session's
+    identity map holds objects weakly, and with them held each later ``db.get`` of one
+    of them is answered without a query."""
+    if not grants:
+        return []
+    accounts = {g.person_id for g in grants} | {g.professional_id for g in grants}
+    structures = {g.structure_id for g in grants}
+    held: list[object] = []
+    held += db.scalars(select(Account).where(Account.id.in_(accounts))).all()
+    held += db.scalars(
+        select(ProfessionalProfile).where(ProfessionalProfile.account_id.in_(accounts))
+    ).all()
+    held += db.scalars(select(Structure).where(Structure.id.in_(structures))).all()
+    return held
 
 
 def outcomes_of(db: DbSession, grant_ids: Sequence[str]) -> dict[str, list[GrantOutcome]]:
