@@ -359,6 +359,10 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
         "receipt_good": _(
             "Ce reçu vient bien de vous. Il n'a pas été changé depuis votre partage."
         ),
+        "receipt_other": _(
+            "Ce reçu n'a pas été fait avec votre coffre d'aujourd'hui (par exemple, avant qu'il "
+            "soit remplacé par un coffre vide). Il ne peut pas être vérifié ici."
+        ),
         "receipt_bad": _(
             "Attention : ce reçu a été changé, ou ne vient pas de vous. Ne vous y fiez pas et "
             "prévenez l'administration du territoire."

@@ -15,6 +15,7 @@ from sqlalchemy import update
 
 from coffre.consent.models import Grant
 from coffre.container import Coffre
+from crypto import sign_statement
 from tests.consent.world import MDPH, RSA
 from tests.structures.world import World
 from tests.web.conftest import assert_accessible, screenshot
@@ -28,6 +29,10 @@ from tests.web.journeys import (
 
 GOOD = "Ce reçu vient bien de vous. Il n'a pas été changé depuis votre partage."
 BAD = "Attention : ce reçu a été changé, ou ne vient pas de vous."
+OTHER = (
+    "Ce reçu n'a pas été fait avec votre coffre d'aujourd'hui (par exemple, avant qu'il soit "
+    "remplacé par un coffre vide). Il ne peut pas être vérifié ici."
+)
 
 
 def _tamper(api: TestClient, grant_id: str) -> None:
@@ -44,6 +49,18 @@ def _tamper(api: TestClient, grant_id: str) -> None:
         )
 
 
+def _resign(api: TestClient, grant_id: str, sign_seed: bytes) -> None:
+    """The same statement, signed by another key than the person's of today."""
+    coffre: Coffre = api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as session:
+        grant = session.get(Grant, grant_id)
+        assert grant is not None
+        resigned = sign_statement(json.loads(grant.receipt)["statement"], sign_seed)
+        session.execute(
+            update(Grant).where(Grant.id == grant_id).values(receipt=json.dumps(resigned))
+        )
+
+
 @pytest.mark.both_backends
 def test_the_person_reads_checks_and_prints_a_share_s_receipt(
     world: World, live_server: str, api: TestClient, page: Page, tmp_path: Path
@@ -57,12 +74,18 @@ def test_the_person_reads_checks_and_prints_a_share_s_receipt(
         caf_id = client.upload(caf, "domicile", box_public_key=keys.box_public, keys=keys)
         honest = share(client, keys, world, RSA, [card_id, caf_id], days=30, max_pulls=3)
         changed = share(client, keys, world, MDPH, [card_id], days=30)
+        health = tmp_path / "Certificat médical.txt"
+        health.write_bytes(b"certificat" * 50)
+        health_id = client.upload(health, "sante", box_public_key=keys.box_public, keys=keys)
+        older = share(client, keys, world, MDPH, [health_id], days=30)
     _tamper(api, str(changed["id"]))
+    # Signed by another key, as before the vault was replaced by an empty one (a reset).
+    _resign(api, str(older["id"]), world.professional.keys.sign_seed)
 
     log_in_person(page, live_server, world)
     shares = my_shares(page)
     cards = shares.locator("#grant-list .cards > li")
-    expect(cards).to_have_count(2)
+    expect(cards).to_have_count(3)
     # The honest share names both documents; the changed one the identity card only.
     honest_card = cards.filter(has_text="Attestation CAF")
     receipt = click_to_screen(
@@ -93,6 +116,7 @@ def test_the_person_reads_checks_and_prints_a_share_s_receipt(
     bad = click_to_screen(
         page,
         shares.locator("#grant-list .cards > li")
+        .filter(has_text="Carte identité")
         .filter(has_not_text="Attestation CAF")
         .get_by_role("button", name="Voir le reçu"),
         "receipt",
@@ -101,6 +125,18 @@ def test_the_person_reads_checks_and_prints_a_share_s_receipt(
     expect(bad.locator("#receipt-body")).to_be_empty()
     expect(bad.get_by_role("button", name="Imprimer")).to_be_hidden()
     assert_accessible(page, "receipt-changed")
+
+    shares = click_to_screen(page, bad.get_by_role("button", name="Mes partages"), "grants")
+    other = click_to_screen(
+        page,
+        shares.locator("#grant-list .cards > li")
+        .filter(has_text="Certificat médical")
+        .get_by_role("button", name="Voir le reçu"),
+        "receipt",
+    )
+    expect(other.locator("#receipt-state")).to_have_text(OTHER)
+    expect(other.locator("#receipt-body")).to_be_empty()
+    expect(other.get_by_role("button", name="Imprimer")).to_be_hidden()
     assert honest["id"] != changed["id"]
 
     # The page bound the vault at unlock (format v2): a share made now has a v2 receipt,

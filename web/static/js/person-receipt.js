@@ -32,22 +32,20 @@ export function createReceipt(P) {
   const st = () => (statements ||= createCoffreStatementsV2(P.sodium, createCoffreCryptoV2(P.sodium)));
 
   /**
-   * The receipt as stored, checked under the person's own key; null when it does not
-   * verify or is about another share (the screen then says so, and shows nothing of it).
-   * @param {string} text
+   * The receipt as stored, checked under `signer`; null when it does not verify or is
+   * about another share.
+   * @param {any} envelope the receipt's envelope, read strictly
+   * @param {Uint8Array} signer
    * @param {Grant} grant
    * @returns {ReceiptWords | null}
    */
-  function checked(text, grant) {
-    const keys = state.keys;
-    if (!keys) return null;
+  function checkedUnder(envelope, signer, grant) {
     try {
-      const envelope = /** @type {any} */ (parseStrictJson(text));
       const statement = isObject(envelope) ? envelope.statement : null;
       /** @type {ReceiptWords} */
       let said;
       if (isObject(statement) && statement.v === 1) {
-        const s = C.verifyStatement(envelope, keys.signPublic);
+        const s = C.verifyStatement(envelope, signer);
         if (s.type !== TYPES.CONSENT_RECEIPT) return null;
         said = {
           grant: String(s.grant),
@@ -61,7 +59,7 @@ export function createReceipt(P) {
           maxPulls: s.max_pulls === null ? null : Number(s.max_pulls),
         };
       } else {
-        const r = st().readReceiptV2(st().verifyStatementV2(envelope, keys.signPublic, TYPES.CONSENT_RECEIPT));
+        const r = st().readReceiptV2(st().verifyStatementV2(envelope, signer, TYPES.CONSENT_RECEIPT));
         said = { ...r, documents: r.documents.map((d) => d.id) }; // times: ms since 1970
       }
       const same =
@@ -75,6 +73,37 @@ export function createReceipt(P) {
       if (error instanceof C.CryptoError) return null;
       throw error;
     }
+  }
+
+  /**
+   * What the page can say of the receipt: "good" (it verifies under the person's OWN
+   * key and is this share's, with what it says), "other" (it verifies only under
+   * another key, e.g. signed before the vault was replaced by an empty one: it cannot
+   * be checked here, nothing of it is shown), or "bad" (changed, or about another share).
+   * @param {string} text the receipt as stored
+   * @param {Grant} grant
+   * @returns {{state: "good", said: ReceiptWords} | {state: "other" | "bad"}}
+   */
+  function checked(text, grant) {
+    const keys = state.keys;
+    if (!keys) return { state: "bad" };
+    let envelope;
+    try {
+      envelope = /** @type {any} */ (parseStrictJson(text));
+    } catch (error) {
+      if (error instanceof C.CryptoError) return { state: "bad" };
+      throw error;
+    }
+    const said = checkedUnder(envelope, keys.signPublic, grant);
+    if (said) return { state: "good", said };
+    let signer = null;
+    try {
+      signer = isObject(envelope) && typeof envelope.signer === "string" ? C.b64decode(envelope.signer) : null;
+    } catch (error) {
+      if (!(error instanceof C.CryptoError)) throw error;
+    }
+    if (!signer || signer.length !== 32 || P.sodium.memcmp(signer, keys.signPublic)) return { state: "bad" };
+    return checkedUnder(envelope, signer, grant) ? { state: "other" } : { state: "bad" };
   }
 
   /** @param {string} id @param {Grant} grant */
@@ -115,19 +144,19 @@ export function createReceipt(P) {
     try {
       const body = await (await api("GET", `/grants/${grant.id}/receipt`)).json();
       if (!P.charter()) await P.loadCharter(); // the purpose's everyday words
-      const said = checked(String(body.receipt), grant);
+      const found = checked(String(body.receipt), grant);
       const box = /** @type {HTMLElement} */ (document.getElementById("receipt-body"));
       const verdict = /** @type {HTMLElement} */ (document.getElementById("receipt-state"));
       const print = /** @type {HTMLButtonElement} */ (document.getElementById("receipt-print"));
-      if (said) {
-        box.replaceChildren(...words(said, grant));
+      if (found.state === "good") {
+        box.replaceChildren(...words(found.said, grant));
         verdict.className = "receipt-state good";
         verdict.textContent = S.receipt_good;
         print.hidden = false;
       } else {
         box.replaceChildren();
-        verdict.className = "receipt-state warning";
-        verdict.textContent = S.receipt_bad;
+        verdict.className = found.state === "other" ? "receipt-state status-note" : "receipt-state warning";
+        verdict.textContent = found.state === "other" ? S.receipt_other : S.receipt_bad;
         print.hidden = true;
       }
       show("receipt");
