@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
+from auditlog import proofs
 from auditlog.cosignature import (
     Cosignature,
     CosignatureError,
@@ -35,6 +36,7 @@ from auditlog.cosignature import (
     parse_line,
     split_note,
 )
+from auditlog.tiles import TiledSource
 from coffre.audit import trail as audit
 from coffre.audit.cosign_errors import (
     CheckpointNotCosigned,
@@ -46,8 +48,10 @@ from coffre.audit.cosign_errors import (
     CosignerNotRegistered,
 )
 from coffre.audit.cosign_models import AuditCosignature, AuditCosignerKey
-from coffre.audit.merkle import ProofError, consistency_proof, verify_consistency
-from coffre.audit.models import AuditCheckpoint, AuditEntry
+from coffre.audit.errors import AuditTrailAltered
+from coffre.audit.merkle import ProofError, verify_consistency
+from coffre.audit.models import AuditCheckpoint
+from coffre.audit.served import DbLevels
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.ids import new_id
@@ -143,23 +147,17 @@ def with_cosignatures(db: DbSession, size: int, note: str) -> str:
     return note
 
 
-def _leaf_hashes(db: DbSession, size: int) -> list[bytes]:
-    return list(
-        db.scalars(
-            select(AuditEntry.leaf_hash).where(AuditEntry.seq < size).order_by(AuditEntry.seq)
-        )
-    )
-
-
 def _extends(db: DbSession, old: AuditCosignature, size: int, root: bytes) -> bool:
-    """True when the tree of ``size`` entries (root ``root``) extends ``old``'s tree."""
-    leaves = _leaf_hashes(db, size)
-    if len(leaves) != size:
-        return False
+    """True when the tree of ``size`` entries (root ``root``) extends ``old``'s tree.
+
+    The consistency proof is made from the stored hashes the served tiles read
+    (``coffre.audit.served.DbLevels``: O(log n) subtree hashes, the levels above 0
+    cached by ``fill_nodes``) and verified against the two signed roots (RFC 9162
+    §2.1.4.2): a rewritten entry under either checkpoint makes it fail."""
     try:
-        proof = consistency_proof(leaves, old.size)
+        proof = proofs.consistency_proof(TiledSource(DbLevels(db)), old.size, size)
         verify_consistency(old.size, size, old.root, root, proof)
-    except ProofError:
+    except (ProofError, AuditTrailAltered):
         return False
     return True
 
