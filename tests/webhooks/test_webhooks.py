@@ -8,6 +8,7 @@ URLs answer stable codes; 20 deliverers at once send each delivery exactly once.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections import Counter
 from datetime import timedelta
@@ -521,3 +522,48 @@ def test_a_delivery_being_sent_cannot_be_replayed(
     )
     [entry] = log(api, cw, hook["id"])
     assert (entry["state"], entry["replays"]) == ("sending", 0)
+
+
+def test_production_never_connects_to_a_partners_name_that_resolves_to_its_own_network(
+    api: TestClient, cw: ConsentWorld, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partner's name that resolves to 127.0.0.1 (registered outside production, or a
+    DNS record changed since): production resolves it once per send, refuses it and
+    connects nowhere. Only the DNS is faked (as tests/attack/test_reach_inputs.py does
+    for Web Push), so nothing leaves the machine."""
+    w = cw.world
+    made = api.post(
+        BASE.format(w.structure_id),
+        json={
+            "url": f"https://hook.rebind.test:{receiver.port}/coffre",
+            "events": ["grant.created"],
+        },
+        headers=w.structure_admin.headers,
+    )
+    assert made.status_code == 201, made.text
+    coffre = coffre_of(api)
+    with coffre.db.unit_of_work() as db:
+        emit(
+            db, w.structure_id, EventType.GRANT_CREATED, {"grant_id": "1" * 32}, coffre.clock.now()
+        )
+    real = socket.getaddrinfo
+    asked = Counter[str]()
+
+    def resolver(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "hook.rebind.test":
+            return real(host, port, *args, **kwargs)
+        asked[host] += 1
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", int(port)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    report = deliverer(api, environment="production").deliver()
+
+    assert report.outcomes == {"failed": 1}
+    assert asked["hook.rebind.test"] == 1  # resolved once, then refused
+    assert receiver.accepted == [] and receiver.refused == [] and receiver.forged == 0
+    [entry] = log(api, cw, made.json()["id"])
+    assert (entry["state"], entry["reason"], entry["last_status"]) == (
+        "failed",
+        "endpoint_refused",
+        None,
+    )
