@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -107,26 +109,24 @@ def test_full_tiles_are_immutable_and_partial_ones_short_lived(grown: TestClient
     assert bundle.headers["cache-control"].endswith("immutable")
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "tile/0/003",  # beyond the signed tree
-        "tile/0/002",  # not full yet
-        "tile/0/002.p/1",  # a width the tree does not have
-        "tile/2/000.p/1",  # a level the tree has not reached
-        "tile/0/x000/001",  # not canonical
-        "tile/00/001",
-        "tile/entries/005",
-        "tile/0/001.p/256",
-        "tile/abc",
-    ],
-)
-def test_a_tile_beyond_the_tree_or_with_a_bad_path_is_not_found(
-    grown: TestClient, path: str
-) -> None:
-    response = grown.get(f"{LOG}/{path}")
-    assert response.status_code == 404
-    assert error_code(response) == "audit_tile_not_found"
+BAD_PATHS = [
+    "tile/0/003",  # beyond the signed tree
+    "tile/0/002",  # not full yet
+    "tile/0/002.p/1",  # a width the tree does not have
+    "tile/2/000.p/1",  # a level the tree has not reached
+    "tile/0/x000/001",  # not canonical
+    "tile/00/001",
+    "tile/entries/005",
+    "tile/0/001.p/256",
+    "tile/abc",
+]
+
+
+def test_a_tile_beyond_the_tree_or_with_a_bad_path_is_not_found(grown: TestClient) -> None:
+    for path in BAD_PATHS:
+        response = grown.get(f"{LOG}/{path}")
+        assert response.status_code == 404, path
+        assert error_code(response) == "audit_tile_not_found", path
 
 
 def test_entries_appended_after_the_checkpoint_are_not_served_until_signed(
@@ -194,20 +194,18 @@ def test_consistency_proofs_link_two_signed_checkpoints(grown: TestClient) -> No
         merkle.verify_consistency(old.size - 1, new.size, old.root, new.root, proof)
 
 
-@pytest.mark.parametrize(
-    ("route", "params", "status", "code"),
-    [
-        ("inclusion", {"index": 5, "size": 5}, 422, "invalid_proof_request"),
-        ("inclusion", {"index": 0, "size": 10**9}, 422, "audit_tree_size_unknown"),
-        ("consistency", {"old": 9, "new": 8}, 422, "invalid_proof_request"),
-        ("consistency", {"old": 1, "new": 10**9}, 422, "audit_tree_size_unknown"),
-    ],
-)
-def test_bad_proof_requests_are_refused_with_stable_codes(
-    grown: TestClient, route: str, params: dict[str, int], status: int, code: str
-) -> None:
-    response = grown.get(f"{PROOF}/{route}", params=params)
-    assert response.status_code == status and error_code(response) == code
+BAD_PROOF_REQUESTS = [
+    ("inclusion", {"index": 5, "size": 5}, "invalid_proof_request"),
+    ("inclusion", {"index": 0, "size": 10**9}, "audit_tree_size_unknown"),
+    ("consistency", {"old": 9, "new": 8}, "invalid_proof_request"),
+    ("consistency", {"old": 1, "new": 10**9}, "audit_tree_size_unknown"),
+]
+
+
+def test_bad_proof_requests_are_refused_with_stable_codes(grown: TestClient) -> None:
+    for route, params, code in BAD_PROOF_REQUESTS:
+        response = grown.get(f"{PROOF}/{route}", params=params)
+        assert response.status_code == 422 and error_code(response) == code, (route, params)
 
 
 def test_parallel_checkpoints_fill_the_tile_cache_once(api: TestClient) -> None:
@@ -272,10 +270,14 @@ def test_a_key_file_for_another_origin_is_refused(tmp_path: Path) -> None:
         keys.load_signer(Settings(environment="test", audit_key_file=path))
 
 
-def restarted(settings: Settings, clock: FrozenClock, key_file: Path) -> AuditLog:
+@contextmanager
+def restarted(settings: Settings, clock: FrozenClock, key_file: Path) -> Iterator[AuditLog]:
     """The same database, served with another key file (a restart)."""
-    moved = settings.model_copy(update={"audit_key_file": key_file})
-    return Coffre.build(moved, clock=clock).audit
+    moved = Coffre.build(settings.model_copy(update={"audit_key_file": key_file}), clock=clock)
+    try:
+        yield moved.audit
+    finally:
+        moved.close()
 
 
 def test_a_rotated_key_signs_and_every_earlier_checkpoint_still_verifies(
@@ -292,18 +294,18 @@ def test_a_rotated_key_signs_and_every_earlier_checkpoint_still_verifies(
     # Restarted with the new key: it signs; the old checkpoints keep verifying.
     append(grown, 3)
     clock.advance(seconds=1)
-    moved = restarted(settings, clock, tmp_path / "new.key")
-    note = moved.checkpoint().note
-    with pytest.raises(NoteError) as caught:
-        verify_checkpoint(note, old_key, origin=audit.origin)
-    assert caught.value.code == "note_unknown_key"
-    assert verify_checkpoint_by(note, moved.verifiers(), origin=audit.origin)
-    report = moved.verify()
-    assert report.ok, report.problem
-    lines = list(moved.export_lines())
-    # Whoever kept the old key follows the statement to the new one.
-    assert verify_export(lines, str(old_key)).ok
-    assert verify_export(lines, moved.verifier_key).ok
+    with restarted(settings, clock, tmp_path / "new.key") as moved:
+        note = moved.checkpoint().note
+        with pytest.raises(NoteError) as caught:
+            verify_checkpoint(note, old_key, origin=audit.origin)
+        assert caught.value.code == "note_unknown_key"
+        assert verify_checkpoint_by(note, moved.verifiers(), origin=audit.origin)
+        report = moved.verify()
+        assert report.ok, report.problem
+        lines = list(moved.export_lines())
+        # Whoever kept the old key follows the statement to the new one.
+        assert verify_export(lines, str(old_key)).ok
+        assert verify_export(lines, moved.verifier_key).ok
 
 
 def test_a_key_file_replaced_by_hand_is_refused(
@@ -311,8 +313,9 @@ def test_a_key_file_replaced_by_hand_is_refused(
 ) -> None:
     keys.write_key_file(tmp_path / "other.key", generate_signer(settings.audit_origin))
     append(grown, 1)
-    with pytest.raises(AuditKeyInvalid):
-        restarted(settings, clock, tmp_path / "other.key").checkpoint()
+    with restarted(settings, clock, tmp_path / "other.key") as moved:
+        with pytest.raises(AuditKeyInvalid):
+            moved.checkpoint()
 
 
 def test_a_checkpoint_by_an_unknown_key_makes_verify_fail(grown: TestClient) -> None:
