@@ -20,8 +20,8 @@ declared next to it, with the domain's error classes::
 
     @router.post("/grants/{grant_id}/revoke", responses=errors(GrantAlreadyRevoked))
 
-A code declared for a status replaces the derived examples of that status only for 404
-(the route names its own "not found"); for the other statuses they are added together.
+A route's own codes and the derived ones are documented together, except that a route
+declaring a 404 replaces the "not found" its path ids would give (it names its own).
 tests/api/test_openapi_errors.py checks that every operation documents its errors with
 this schema; tests/api/test_schemathesis.py checks that the answers keep to it.
 """
@@ -151,6 +151,7 @@ NOT_FOUND_BY_PARAM: dict[str, type[CoffreError]] = {
     "item_id": OrganiserItemNotFound,
 }
 
+_BY_PARAM_CODES = frozenset(error.code for error in NOT_FOUND_BY_PARAM.values())
 _DESCRIPTIONS = {
     400: "Bad request",
     401: "No valid session, or wrong credentials",
@@ -301,8 +302,10 @@ def _merge(responses: dict[str, Any], derived: list[Example]) -> None:
         if "examples" not in declared or declared.get("schema") != ERROR_REF:
             # Not declared by the route (FastAPI's own 422 included): ours.
             responses[key] = _response(status, examples)
-        elif status != 404:
+        else:
             for _, code, message in examples:
+                if status == 404 and code in _BY_PARAM_CODES:
+                    continue  # the route named its own "not found" for its path ids
                 declared["examples"].setdefault(
                     code, {"summary": code, "value": error_body(code, message)}
                 )

@@ -20,11 +20,13 @@ from api.schemas.accounts import AccountBody, AccountBundle
 from api.schemas.common import B64Bytes
 from api.types import CleanBefore, JsonObject, PathId
 from coffre.accounts.credential_errors import WrongPassphrase
-from coffre.accounts.errors import TooManyAttempts
+from coffre.accounts.errors import InvalidKeyMaterial, TooManyAttempts
 from coffre.structures.certificates import (
+    InvalidTrustRoot,
     RevocationStatus,
     RootChain,
     StaleRevocationList,
+    TrustRootExists,
     TrustRootMissing,
 )
 
@@ -141,7 +143,9 @@ def revoke_certificate(
     )
 
 
-@router.post("/me/keys/rotate", responses=errors(WrongPassphrase, TooManyAttempts))
+@router.post(
+    "/me/keys/rotate", responses=errors(WrongPassphrase, TooManyAttempts, InvalidKeyMaterial)
+)
 def rotate_keys(
     body: RotateKeysRequest, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> RotatedBody:
@@ -185,7 +189,7 @@ def root_chain(coffre: CoffreDep) -> RootChainBody:
     return _chain(coffre.certificates.root_chain(), coffre.settings.certificate_days)
 
 
-@router.put("/trust/root/v2")
+@router.put("/trust/root/v2", responses=errors(InvalidTrustRoot, TrustRootExists, TrustRootMissing))
 def publish_root(body: RootRequest, actor: ActorDep, coffre: CoffreDep) -> RootChainBody:
     link = dict(body.link) if body.link is not None else None
     chain = coffre.certificates.publish_root(actor, dict(body.root), link)

@@ -15,11 +15,12 @@ from fastapi import APIRouter, Header, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.schemas.charters import AdhesionBody, CharterBody, PurposeBody, RelaySettingsBody
 from api.types import CleanBefore
 from coffre.consent.charter import MAX_VERSION
 from coffre.consent.charter_file import MAX_CHARTER_BYTES
-from coffre.consent.errors import CharterTooLarge
+from coffre.consent.errors import CharterTooLarge, CharterVersionConflict, InvalidCharter
 from coffre.consent.service import CharterRecord
 
 router = APIRouter(tags=["charter"])
@@ -71,7 +72,12 @@ SHA256_HEADER = "X-Coffre-Charter-Sha256"
 BASE_HEADER = "X-Coffre-Charter-Base"
 
 
-@router.post("/charters", status_code=201, openapi_extra=TOML_BODY)
+@router.post(
+    "/charters",
+    status_code=201,
+    openapi_extra=TOML_BODY,
+    responses=errors(InvalidCharter, CharterVersionConflict),
+)
 async def publish_charter(
     request: Request,
     actor: ActorDep,

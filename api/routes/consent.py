@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import ActorDep, CoffreDep
 from api.etags import etag_json
-from api.openapi_errors import errors
+from api.openapi_errors import body_of, errors
 from api.schemas.consent import (
     BoxKeyBody,
     DepositedBody,
@@ -39,10 +39,16 @@ from api.upload import (
     run_upload,
 )
 from coffre.consent.errors import (
+    GrantExists,
+    GrantNotActive,
+    GrantRefused,
     InvalidCursor,
     InvalidDeposit,
     InvalidGrantFilter,
     InvalidOutcome,
+    InvalidReceipt,
+    PersonNotFound,
+    ReasonRequired,
 )
 from coffre.consent.grants import GrantView
 from coffre.consent.receipts import receipt_header
@@ -129,7 +135,9 @@ def directory(
     )
 
 
-@router.post("/grants", status_code=201)
+@router.post(
+    "/grants", status_code=201, responses=errors(GrantRefused, GrantExists, InvalidReceipt)
+)
 def create_grant(body: NewGrantBody, actor: ActorDep, coffre: CoffreDep) -> GrantBody:
     """``receipt``: a v1 receipt's envelope; ``receipt_json``: a v2 receipt's JSON text."""
     return grant_body(coffre.grants.create(actor, body.envelope(), body.sealed_keys, body.relay_id))
@@ -209,7 +217,13 @@ def shared_with_me(actor: ActorDep, coffre: CoffreDep) -> GrantList:
     return GrantList(grants=[grant_body(view, with_keys=True) for view in views])
 
 
-@router.post("/grants/{grant_id}/documents/{document_id}/pull")
+@router.post(
+    "/grants/{grant_id}/documents/{document_id}/pull",
+    responses={
+        **body_of("application/octet-stream", 200),
+        **errors(GrantNotActive, ReasonRequired),
+    },
+)
 def pull_document(
     grant_id: PathId, document_id: PathId, body: PullBody, actor: ActorDep, coffre: CoffreDep
 ) -> StreamingResponse:
@@ -253,7 +267,7 @@ def person_box_key(person_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Box
     )
 
 
-@router.post("/deposits", status_code=201)
+@router.post("/deposits", status_code=201, responses=errors(PersonNotFound, InvalidDeposit))
 async def deposit_document(
     request: Request,
     actor: UploadActorDep,

@@ -27,7 +27,15 @@ from api.schemas.contacts import (
     RecoveryMaterialBody,
 )
 from api.types import PathId, Text
-from coffre.contacts.errors import ContactArrangementNotFound, ContactNotFound
+from coffre.accounts.errors import InvalidKeyMaterial
+from coffre.contacts.errors import (
+    ContactArrangementNotFound,
+    ContactNotFound,
+    ContactRecoveryNotOpen,
+    ContactRecoveryRefused,
+    ContactRequestNotFound,
+    InvalidContactMaterial,
+)
 from coffre.contacts.service import ArrangementView, NewContact, NewRecovery
 
 router = APIRouter(tags=["contacts"])
@@ -62,7 +70,7 @@ def candidate(
     )
 
 
-@router.put("/me/trusted-contact", responses=errors(ContactNotFound))
+@router.put("/me/trusted-contact", responses=errors(ContactNotFound, InvalidContactMaterial))
 def name_contact(body: NameContactRequest, actor: ActorDep, coffre: CoffreDep) -> ArrangementBody:
     """Name (or replace, in one step) the caller's trusted contact (SPEC §28.2)."""
     view = coffre.contacts.name(
@@ -84,7 +92,11 @@ def remove_contact(actor: ActorDep, coffre: CoffreDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/me/trusted-contact/requests/{request_id}/refuse", status_code=204)
+@router.post(
+    "/me/trusted-contact/requests/{request_id}/refuse",
+    status_code=204,
+    responses=errors(ContactRequestNotFound),
+)
 def refuse(request_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Response:
     """Refuse the contact's request: it ends; the contact may ask again later."""
     coffre.contacts.refuse(actor, request_id)
@@ -104,7 +116,10 @@ def ask(arrangement_id: PathId, actor: ActorDep, coffre: CoffreDep) -> Arrangeme
     return _arrangement(coffre.contacts.ask(actor, arrangement_id))
 
 
-@router.get("/contacts/named-me/{arrangement_id}/recovery")
+@router.get(
+    "/contacts/named-me/{arrangement_id}/recovery",
+    responses=errors(ContactRecoveryNotOpen, ContactRecoveryRefused),
+)
 def recovery_material(
     arrangement_id: PathId, actor: ActorDep, coffre: CoffreDep
 ) -> RecoveryMaterialBody:
@@ -123,7 +138,10 @@ def recovery_material(
     )
 
 
-@router.post("/contacts/named-me/{arrangement_id}/recovery")
+@router.post(
+    "/contacts/named-me/{arrangement_id}/recovery",
+    responses=errors(ContactRecoveryNotOpen, ContactRecoveryRefused, InvalidKeyMaterial),
+)
 def recover(
     arrangement_id: PathId, body: ContactRecoverRequest, actor: ActorDep, coffre: CoffreDep
 ) -> ContactRecoveredResponse:

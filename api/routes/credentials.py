@@ -39,7 +39,13 @@ from coffre.accounts.credential_errors import (
     ResetNotPending,
     WrongPassphrase,
 )
-from coffre.accounts.errors import InvalidCredentials, InvalidTotp, KdfV1Refused, TooManyAttempts
+from coffre.accounts.errors import (
+    InvalidCredentials,
+    InvalidKeyMaterial,
+    InvalidTotp,
+    KdfV1Refused,
+    TooManyAttempts,
+)
 from coffre.accounts.recovery import NewPassphrase, NewRecoveryCode
 from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
@@ -86,7 +92,10 @@ def _complete(
     )
 
 
-@router.post("/auth/recover/passphrase", responses=errors(InvalidRecoveryToken, KdfV1Refused))
+@router.post(
+    "/auth/recover/passphrase",
+    responses=errors(InvalidKeyMaterial, InvalidRecoveryToken, KdfV1Refused),
+)
 def recover_passphrase(
     body: RecoverPassphraseRequest, request: Request, coffre: CoffreDep
 ) -> LoginResponse:
@@ -94,7 +103,10 @@ def recover_passphrase(
     return LoginResponse.of(_complete(body, request, coffre, SessionKind.API))
 
 
-@router.post("/auth/web-recover/passphrase", responses=errors(InvalidRecoveryToken, KdfV1Refused))
+@router.post(
+    "/auth/web-recover/passphrase",
+    responses=errors(InvalidKeyMaterial, InvalidRecoveryToken, KdfV1Refused),
+)
 def web_recover_passphrase(
     body: RecoverPassphraseRequest, request: Request, coffre: CoffreDep, response: Response
 ) -> MeResponse:
@@ -104,7 +116,10 @@ def web_recover_passphrase(
     return MeResponse.of(result.account)
 
 
-@router.post("/me/passphrase", responses=errors(WrongPassphrase, TooManyAttempts, KdfV1Refused))
+@router.post(
+    "/me/passphrase",
+    responses=errors(InvalidKeyMaterial, WrongPassphrase, TooManyAttempts, KdfV1Refused),
+)
 def change_passphrase(
     body: ChangePassphraseRequest, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> ChangePassphraseResponse:
@@ -116,7 +131,9 @@ def change_passphrase(
 
 
 @router.post(
-    "/me/recovery-code", status_code=204, responses=errors(WrongPassphrase, TooManyAttempts)
+    "/me/recovery-code",
+    status_code=204,
+    responses=errors(InvalidKeyMaterial, WrongPassphrase, TooManyAttempts),
 )
 def change_recovery_code(
     body: ChangeRecoveryCodeRequest, request: Request, actor: ActorDep, coffre: CoffreDep
@@ -134,7 +151,10 @@ def change_recovery_code(
     return Response(status_code=204)
 
 
-@router.post("/me/kdf-upgrade", responses=errors(WrongPassphrase, TooManyAttempts, KdfV1Refused))
+@router.post(
+    "/me/kdf-upgrade",
+    responses=errors(InvalidKeyMaterial, WrongPassphrase, TooManyAttempts, KdfV1Refused),
+)
 def upgrade_kdf(
     body: ChangePassphraseRequest, request: Request, actor: ActorDep, coffre: CoffreDep
 ) -> KdfUpgradeResponse:

@@ -58,7 +58,7 @@ from coffre.vault.errors import (
     InvalidSealedKey,
     MigrationIncomplete,
 )
-from coffre.vault.service import HELD_ANY, DocumentChange, DocumentView, NewContent
+from coffre.vault.service import HELD_ANY, DocumentChange, DocumentView, NewContent, UploadRefused
 
 router = APIRouter(tags=["documents"])
 
@@ -100,7 +100,7 @@ def categories() -> CategoryList:
     )
 
 
-@router.post("/documents", status_code=201)
+@router.post("/documents", status_code=201, responses=errors(UploadRefused))
 async def upload_document(
     request: Request,
     actor: UploadActorDep,

@@ -18,7 +18,12 @@ from api.schemas.consent import (
     RequestList,
 )
 from api.types import PathId
-from coffre.consent.errors import NotificationNotFound
+from coffre.consent.errors import (
+    InvalidRequest,
+    NotificationNotFound,
+    RequestRefused,
+    TooManyRequests,
+)
 from coffre.consent.requests import NewRequest, RequestView
 from coffre.notifications.service import data_of
 
@@ -47,7 +52,11 @@ def request_body(view: RequestView) -> RequestBody:
     )
 
 
-@router.post("/requests", status_code=202)
+@router.post(
+    "/requests",
+    status_code=202,
+    responses=errors(RequestRefused, InvalidRequest, TooManyRequests),
+)
 def create_request(body: NewRequestBody, actor: ActorDep, coffre: CoffreDep) -> AcceptedRequest:
     """Accepted whether or not the login names a person: nothing about accounts leaks."""
     new = NewRequest(

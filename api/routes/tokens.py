@@ -9,8 +9,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.deps import ActorDep, CoffreDep
+from api.openapi_errors import errors
 from api.schemas.tokens import TokenBody, TokenCreate, TokenCreated, TokenList
 from api.types import PathId
+from coffre.accounts.token_errors import InvalidTokenRequest, TokensNotAllowed, TooManyTokens
 
 router = APIRouter(tags=["tokens"])
 
@@ -22,7 +24,11 @@ def list_tokens(actor: ActorDep, coffre: CoffreDep, response: Response) -> Token
     return TokenList(tokens=[TokenBody.model_validate(v) for v in coffre.tokens.list_tokens(actor)])
 
 
-@router.post("/tokens", status_code=201)
+@router.post(
+    "/tokens",
+    status_code=201,
+    responses=errors(TokensNotAllowed, InvalidTokenRequest, TooManyTokens),
+)
 def create_token(
     body: TokenCreate, actor: ActorDep, coffre: CoffreDep, response: Response
 ) -> TokenCreated:

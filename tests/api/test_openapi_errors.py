@@ -142,14 +142,17 @@ def test_every_status_the_authorisation_matrix_expects_is_documented(
     openapi: dict[str, Any],
 ) -> None:
     """The matrix's expectations (tests/authz/expect_*.py, written by hand per role) are
-    facts about what each route answers: each of their statuses is in the document."""
+    facts about what each route answers: each of their statuses is in the document, and
+    each code they name is one of its examples."""
     undocumented = set()
     for case in all_cases():
         op = openapi["paths"].get(case.path, {}).get(case.method.lower())
         if op is None:
             continue  # a page, a static file, HEAD
         for expected in case.expect.values():
-            status = expected[0] if isinstance(expected, tuple) else expected
+            status, code = expected if isinstance(expected, tuple) else (expected, None)
             if status and str(status) not in op["responses"]:
                 undocumented.add(f"{case.method} {case.path}: {expected}")
+            elif code is not None and status >= 400 and code not in _examples(op, status):
+                undocumented.add(f"{case.method} {case.path}: {expected} (no such example)")
     assert sorted(undocumented) == []
