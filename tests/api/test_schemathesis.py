@@ -37,10 +37,11 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import hypothesis
 import pytest
 import schemathesis
@@ -55,6 +56,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api.app import create_app
 from coffre.clock import FrozenClock
 from coffre.policy.tokens import Scope
 from coffre.settings import Settings
@@ -274,3 +276,37 @@ def test_every_operation_keeps_to_the_document(walk: Walk, role: str) -> None:
         pytest.fail(
             f"{len(failures)} schemathesis failures as {role}:\n" + "\n".join(failures.values())
         )
+
+
+@pytest.fixture(scope="module")
+def document() -> Any:
+    """The application's OpenAPI document, as schemathesis reads it."""
+    return schemathesis.openapi.from_dict(create_app().openapi())
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "failing"),
+    [
+        (401, {"error": {"code": "not_authenticated", "message": "m"}}, None),
+        (500, {"error": {"code": "internal", "message": "m"}}, "Server error"),
+        (418, {"error": {"code": "teapot", "message": "m"}}, "Undocumented status code"),
+        (401, {"detail": "Not authenticated"}, "Response violates schema"),
+        (401, {"error": {"code": "Not Authenticated", "message": "m"}}, "violates schema"),
+    ],
+)
+def test_the_checks_catch_an_answer_outside_the_document(
+    document: Any, status: int, body: dict[str, Any], failing: str | None
+) -> None:
+    """The walk's checks are not vacuous: an answer the document does not allow fails."""
+    case = document["/api/v1/documents"]["GET"].Case()
+    request = httpx.Request("GET", "http://testserver/api/v1/documents")
+    response = httpx.Response(status, json=body, request=request)
+    response.elapsed = timedelta(milliseconds=5)
+    if failing is None:
+        case.validate_response(response, checks=CHECKS)
+        return
+    with pytest.raises(FailureGroup) as caught:
+        case.validate_response(response, checks=CHECKS)
+    assert any(failing in failure.title for failure in caught.value.exceptions), [
+        failure.title for failure in caught.value.exceptions
+    ]
