@@ -4,7 +4,7 @@ deposits and the box key a depositor seals to (docs/CONSENT.md); the partner gra
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -59,6 +59,10 @@ from coffre.vault.formats import signer_of
 from crypto import b64encode
 
 router = APIRouter(tags=["consent"])
+# The partner's polled reads (api/etags.py).
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "The caller holds this very answer (If-None-Match)"}
+}
 
 
 def grant_body(view: GrantView, *, with_keys: bool = False) -> GrantBody:
@@ -152,7 +156,7 @@ def list_grants(actor: ActorDep, coffre: CoffreDep) -> GrantList:
 @router.get(
     "/grants/received",
     response_model=ReceivedGrantList,
-    responses=errors(NotAllowed, InvalidCursor, InvalidGrantFilter),
+    responses=errors(NotAllowed, InvalidCursor, InvalidGrantFilter) | NOT_MODIFIED,
 )
 def received_grants(
     request: Request,
@@ -182,7 +186,7 @@ def received_grants(
     return etag_json(request, body)
 
 
-@router.get("/grants/{grant_id}", response_model=GrantBody)
+@router.get("/grants/{grant_id}", response_model=GrantBody, responses=NOT_MODIFIED)
 def read_grant(grant_id: PathId, request: Request, actor: ActorDep, coffre: CoffreDep) -> Response:
     """One grant: for its grantee (with the receipt, the person's key and the sealed
     keys), its person, and the charter officer; anyone else as for an unknown id."""
