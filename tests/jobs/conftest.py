@@ -53,6 +53,9 @@ def queue_settings(postgres_copies: DatabaseCopies, data_dir: Path) -> Iterator[
             database_url=url,
             storage_backend="local",
             storage_dir=data_dir / "objects",
+            # One checkpoint key for the test and its workers (their own working
+            # directory would give each a development key of its own).
+            audit_key_file=data_dir / "audit-checkpoint.key",
             jobs="worker",
             jobs_stalled_seconds=STALLED_SECONDS,
             # The shortest intervals the settings allow: each job's first turn comes
