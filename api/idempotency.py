@@ -35,6 +35,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.cookies import session_cookie
 from api.errors import error_body, status_for
+from api.token_scopes import scope_of
+from coffre.accounts.token_errors import TokenScopeRefused
+from coffre.accounts.tokens import is_access_token
 from coffre.container import Coffre
 from coffre.errors import CoffreError
 from coffre.idempotency.errors import (
@@ -89,7 +92,7 @@ class IdempotencyKeys:
 
     def __init__(self, app: ASGIApp, routes: frozenset[str] = IDEMPOTENT) -> None:
         self.app = app
-        self._routes = [compile_path(path)[0] for path in sorted(routes)]
+        self._routes = [(path, compile_path(path)[0]) for path in sorted(routes)]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -98,11 +101,10 @@ class IdempotencyKeys:
         request = Request(scope)
         key = request.headers.get(HEADER)
         credential = _credential(request)
-        if (
-            key is None
-            or credential is None
-            or not any(route.fullmatch(scope["path"]) for route in self._routes)
-        ):
+        template = next(
+            (path for path, route in self._routes if route.fullmatch(scope["path"])), None
+        )
+        if key is None or credential is None or template is None:
             await self.app(scope, receive, send)
             return
         if not _KEY.fullmatch(key):
@@ -114,7 +116,7 @@ class IdempotencyKeys:
         if isinstance(claim, Pending):
             await _refuse(IdempotencyInProgress(), scope, receive, send, retry_after=1)
         elif isinstance(claim, Stored):
-            await self._replay(coffre, credential, claim, scope, receive, send)
+            await self._replay(coffre, credential, template, claim, scope, receive, send)
         else:
             assert isinstance(claim, Claimed)
             await self._first(coffre, principal, key, scope, receive, send)
@@ -193,15 +195,19 @@ class IdempotencyKeys:
         self,
         coffre: Coffre,
         credential: str,
+        template: str,
         stored: Stored,
         scope: Scope,
         receive: Receive,
         send: Send,
     ) -> None:
-        # The credential must still be good: an ended session or a revoked token is
-        # answered by the route (401), as it would be without a key.
+        # The credential must still be good, checked as api/deps.py checks it: an ended
+        # session, a revoked or expired token, a token without the route's scope or over
+        # its rate is answered by the route (401, 403, 429), as it would be without a
+        # key. A token is never a session: checked as one, it would always fail and the
+        # route would run again, making a second thing under the same key.
         try:
-            await anyio.to_thread.run_sync(coffre.accounts.authenticate, credential)
+            await anyio.to_thread.run_sync(_authenticate, coffre, credential, template)
         except CoffreError:
             await self.app(scope, receive, send)
             return
@@ -223,6 +229,18 @@ class IdempotencyKeys:
         raw.append((REPLAYED.lower().encode(), b"true"))
         await send({"type": "http.response.start", "status": stored.status, "headers": raw})
         await send({"type": "http.response.body", "body": stored.body})
+
+
+def _authenticate(coffre: Coffre, credential: str, template: str) -> None:
+    """Raise the refusal api/deps.py would give this credential on this POST route; a
+    token's request counts in its rate (a replay is a request)."""
+    if is_access_token(credential):
+        needed = scope_of("POST", template)
+        if needed is None:
+            raise TokenScopeRefused()
+        coffre.tokens.authenticate(credential, needed)
+    else:
+        coffre.accounts.authenticate(credential)
 
 
 def _credential(request: Request) -> str | None:
