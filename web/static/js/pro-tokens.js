@@ -137,10 +137,23 @@ export function createProTokens(ctx) {
 
   form.addEventListener("submit", onCreate);
   byId("pro-token-copy").addEventListener("click", onCopy);
+  // Shown once: the code leaves the page as soon as its screen is left, whichever way
+  // (a menu item, the back button, a log-out), not only by "J'ai copié le code".
+  const shownScreen = /** @type {HTMLElement} */ (document.querySelector('[data-screen="pro-token-shown"]'));
+  new MutationObserver(() => {
+    if (shownScreen.hidden) forget();
+  }).observe(shownScreen, { attributes: true, attributeFilter: ["hidden"] });
+
+  /** Back (or forward) to the code's screen: never again; the list instead. */
+  function backToShown() {
+    forget();
+    history.replaceState({ screen: "pro-tokens" }, "", "#pro-tokens");
+    return showTokens();
+  }
 
   return {
     screens: ["pro-tokens", "pro-token-new", "pro-token-shown"],
-    enter: { "pro-tokens": showTokens, "pro-token-new": showNew },
+    enter: { "pro-tokens": showTokens, "pro-token-new": showNew, "pro-token-shown": backToShown },
     actions: {},
     wipe() {
       forget();
