@@ -29,6 +29,7 @@ from coffre.accounts.errors import (
 )
 from coffre.accounts.service import LoginResult
 from coffre.accounts.sessions import SessionKind
+from coffre.structures.errors import InvalidInvitation
 
 # What a login can answer besides a malformed body.
 LOGIN_ERRORS = errors(InvalidCredentials, TotpRequired, InvalidTotp, TooManyAttempts, InvalidLogin)
@@ -39,7 +40,9 @@ router = APIRouter(tags=["accounts"])
 @router.post(
     "/accounts",
     status_code=201,
-    responses=errors(LoginTaken, InvalidLogin, InvalidKeyMaterial, WeakKdfParameters),
+    responses=errors(
+        LoginTaken, InvalidLogin, InvalidKeyMaterial, WeakKdfParameters, InvalidInvitation
+    ),
 )
 def signup(body: SignupRequest, coffre: CoffreDep) -> AccountBody:
     """Create a person's account from what their client produced (no passphrase here).
