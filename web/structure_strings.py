@@ -56,6 +56,10 @@ def structure_strings(_: Callable[[str], str]) -> dict[str, str]:
         "webhook_events_missing": _("Cochez au moins un cas où prévenir."),
         "webhook_secret_for": _("Adresse ajoutée : {url}"),
         "webhook_deleted": _("Adresse supprimée : {url}"),
+        "webhook_secret_copied": _("Clé copiée. Collez-la dans le logiciel qui reçoit."),
+        "webhook_secret_copy_failed": _(
+            "La copie n'a pas marché : sélectionnez la clé et copiez-la vous-même."
+        ),
         "delivery_sent": _("Reçu par le logiciel."),
         "delivery_pending": _("Pas encore reçu : nouvel essai le {date} à {time}."),
         "delivery_sending": _("Envoi en cours."),

@@ -101,8 +101,22 @@ export function createWebhooks({ STRINGS, state, api, show, showError, busy, pro
 
   function openAdd() {
     showError("webhook-add-error", "");
-    formOf("webhook-form").reset();
+    const form = formOf("webhook-form");
+    form.reset();
+    for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
     show("webhook-add");
+  }
+
+  /**
+   * A field refused: the sentence, the field marked and focused (what was typed stays).
+   * @param {string} fieldId
+   * @param {string} message
+   */
+  function refuse(fieldId, message) {
+    showError("webhook-add-error", message);
+    const field = byId(fieldId);
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
   }
 
   /** @param {SubmitEvent} event */
@@ -112,8 +126,9 @@ export function createWebhooks({ STRINGS, state, api, show, showError, busy, pro
     const url = /** @type {HTMLInputElement} */ (byId("webhook-url")).value.trim();
     const events = EVENTS.filter((name) => /** @type {HTMLInputElement} */ (form.querySelector(`input[value="${name}"]`)).checked);
     showError("webhook-add-error", "");
-    if (!url) return showError("webhook-add-error", STRINGS.webhook_url_missing);
-    if (!events.length) return showError("webhook-add-error", STRINGS.webhook_events_missing);
+    for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+    if (!url) return refuse("webhook-url", STRINGS.webhook_url_missing);
+    if (!events.length) return refuse("webhook-event-grant", STRINGS.webhook_events_missing);
     busy(form, true);
     try {
       /** @type {Webhook} */
@@ -133,7 +148,29 @@ export function createWebhooks({ STRINGS, state, api, show, showError, busy, pro
   function forgetSecret() {
     /** @type {HTMLInputElement} */ (byId("webhook-secret")).value = "";
     byId("webhook-secret-for").textContent = "";
+    byId("webhook-secret-copied").textContent = "";
   }
+
+  /** "Copier la clé": to the clipboard, or selected for the admin to copy. */
+  async function copySecret() {
+    const field = /** @type {HTMLInputElement} */ (byId("webhook-secret"));
+    const said = byId("webhook-secret-copied");
+    try {
+      await navigator.clipboard.writeText(field.value);
+      said.textContent = STRINGS.webhook_secret_copied;
+    } catch {
+      field.select();
+      said.textContent = STRINGS.webhook_secret_copy_failed;
+    }
+  }
+
+  byId("webhook-secret-copy").addEventListener("click", copySecret);
+  // Shown once: whichever way its screen is left (a menu item, "J'ai copié la clé",
+  // a log-out), the key leaves the page at once.
+  const secretScreen = /** @type {HTMLElement} */ (document.querySelector('[data-screen="webhook-secret"]'));
+  new MutationObserver(() => {
+    if (secretScreen.hidden) forgetSecret();
+  }).observe(secretScreen, { attributes: true, attributeFilter: ["hidden"] });
 
   /** @param {string} id */
   function askDelete(id) {
