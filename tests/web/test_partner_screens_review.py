@@ -1,0 +1,207 @@
+"""The screens issue 20 added, reviewed as their users meet them, in Chromium: the
+person's receipt of a share and its print view, the sentence under their history
+("registre" checked), in French and in Arabic at 360 px; the professional's
+"Accès des logiciels partenaires"; the structure admin's "Envois automatiques".
+
+On the person's screens (tests/web/test_new_screens_review.py's Review): the focus on
+the heading, every field labelled, nothing chosen for the person, axe (WCAG 2.1 A/AA,
+no sideways scrolling at 360 px), plain French words, right to left in Arabic. On the
+staff screens: a secret (an access code, a signing key) is shown once, with a way to
+copy it, and never again, not even with the browser's back button; a refused form
+keeps what was typed and says what to do next.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyotp
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+
+from coffre.clock import FrozenClock
+from tests.accounts.factories import enrol_totp
+from tests.consent.world import RSA
+from tests.factories import PASSPHRASE
+from tests.structures.world import World, build_world
+from tests.web.conftest import PageProblems, assert_accessible
+from tests.web.journeys import (
+    PERSON_PASSPHRASE,
+    click_to_screen,
+    enter_code,
+    log_in_professional,
+    person_client,
+    share,
+    visible_screen,
+)
+from tests.web.test_new_screens_review import Review, log_in_by_ids
+from tests.web.test_plain_words import problems as plain_word_problems
+from tests.web.test_structure_admin import (  # noqa: F401 - fixtures
+    SA_SLOT,
+    go,
+    log_in_structure_admin,
+    sa_page,
+    size,
+)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_person_s_receipt_print_view_and_history_sentence(
+    world: World, live_server: str, api: TestClient, page: Page, tmp_path: Path, lang: str
+) -> None:
+    with person_client(live_server, world) as (client, keys):
+        card = tmp_path / "Carte identité.txt"
+        card.write_bytes(b"carte d'identite" * 50)
+        card_id = client.upload(card, "identite", box_public_key=keys.box_public, keys=keys)
+        share(client, keys, world, RSA, [card_id], days=30, max_pulls=2)
+
+    review = Review(page, lang)
+    log_in_by_ids(page, live_server, lang, world.person.login, PERSON_PASSPHRASE, "documents")
+    click_to_screen(page, page.locator("#person-nav [data-place=shares]"), "grants")
+    opener = page.locator("#grant-list .cards > li > p > button.link").first
+    click_to_screen(page, opener, "receipt")
+    receipt = review("receipt")
+    expect(receipt.locator("#receipt-state")).to_have_class("receipt-state good")
+    expect(receipt.locator("#receipt-body h2")).to_have_count(1)
+    # The verdict is read out when it comes (a live region), and printing is one button.
+    assert receipt.locator("#receipt-state").get_attribute("role") == "status"
+    expect(receipt.locator("#receipt-print")).to_be_visible()
+    # Keyboard only: from the heading, Tab reaches "Imprimer" without leaving the screen.
+    reached = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement && document.activeElement.id"))
+        if reached[-1] == "receipt-print":
+            break
+    assert "receipt-print" in reached, f"Tab order on the receipt: {reached}"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    assert outline != "none" or shadow != "none", "the focused button shows no focus"
+
+    # Printed: the receipt alone, right to left in Arabic, nothing cut at the page's width.
+    page.emulate_media(media="print")
+    expect(receipt.locator("#receipt-body")).to_be_visible()
+    expect(receipt.locator("#receipt-state")).to_be_visible()
+    for hidden in ("#person-nav", "#receipt-print", "#status"):
+        expect(page.locator(hidden)).to_be_hidden()
+    for other in page.locator("main [data-screen]:not([data-screen=receipt])").all():
+        expect(other).to_be_hidden()
+    sideways = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert sideways <= 0, f"the printed receipt is {sideways} px too wide"
+    page.emulate_media(media="screen")
+
+    # Historique: under the lines, one sentence about the checked record, read out.
+    history = click_to_screen(page, page.locator("#person-nav [data-place=history]"), "history")
+    proof = history.locator("#history-proof")
+    expect(proof).to_have_attribute("data-proof", "never", timeout=30_000)
+    assert proof.get_attribute("aria-live") == "polite"
+    sentence = proof.inner_text()
+    assert sentence.strip()
+    if lang == "fr":
+        assert plain_word_problems(sentence) == []
+    assert_accessible(page, f"review-{lang}-history-proof")
+
+
+def test_the_access_code_is_never_shown_again_even_with_the_back_button(
+    api: TestClient, world: World, page: Page, live_server: str
+) -> None:
+    log_in_professional(page, live_server)
+    page.get_by_role("button", name="Accès des logiciels partenaires").click()
+    visible_screen(page, "pro-tokens").get_by_role("button", name="Créer un accès").click()
+    new = visible_screen(page, "pro-token-new")
+    new.get_by_label("Nom de l'accès").fill("Logiciel RSA de la CAF")
+    new.get_by_label("Voir les partages qu'on me fait").check()
+    new.get_by_label("30 jours").check()
+    new.get_by_role("button", name="Créer l'accès").click()
+    shown = visible_screen(page, "pro-token-shown")
+    code = page.locator("#pro-token-value").input_value()
+    assert code.startswith("coffre_pat_")
+    expect(shown.get_by_role("button", name="Copier le code")).to_be_visible()
+
+    # She leaves by the menu without pressing "J'ai copié le code", then comes back with
+    # the browser's (or the phone's) back button: the code is not shown again.
+    page.locator("#menu [data-go=shared]").click()
+    visible_screen(page, "shared")
+    expect(page.locator("#pro-token-value")).to_have_value("")
+    page.go_back()
+    expect(page.locator('[data-screen="pro-token-shown"]')).to_be_hidden()
+    visible_screen(page, "pro-tokens")
+    assert page.locator("#pro-token-value").input_value() == ""
+    assert code not in page.content()
+
+
+def test_a_refused_access_keeps_what_the_professional_typed(
+    api: TestClient,
+    world: World,
+    page: Page,
+    live_server: str,
+    problems: dict[str, PageProblems],
+) -> None:
+    log_in_professional(page, live_server)
+    page.get_by_role("button", name="Accès des logiciels partenaires").click()
+    visible_screen(page, "pro-tokens").get_by_role("button", name="Créer un accès").click()
+    new = visible_screen(page, "pro-token-new")
+    new.get_by_label("Nom de l'accès").fill("Logiciel RSA de la CAF")
+    new.get_by_label("Ouvrir les documents partagés").check()
+    # The connection fails: nothing typed is lost.
+    problems["page"].allow("net::ERR_FAILED")
+    page.route("**/api/v1/tokens", lambda route: route.abort())
+    new.get_by_label("7 jours").check()
+    new.get_by_role("button", name="Créer l'accès").click()
+    expect(page.locator("#pro-token-error")).to_be_visible()
+    assert plain_word_problems(page.locator("#pro-token-error").inner_text()) == []
+    expect(new.get_by_label("Nom de l'accès")).to_have_value("Logiciel RSA de la CAF")
+    expect(new.get_by_label("Ouvrir les documents partagés")).to_be_checked()
+    expect(new.get_by_label("7 jours")).to_be_checked()
+
+
+def test_the_webhook_key_is_shown_once_with_a_copy_button(
+    api: TestClient,
+    clock: FrozenClock,
+    live_server: str,
+    sa_page: Page,  # noqa: F811
+    size: str,  # noqa: F811
+    problems: dict[str, PageProblems],
+) -> None:
+    page = sa_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    world: World = build_world(api)
+    admin = world.structure_admin
+    secret = enrol_totp(api, admin.headers, clock)
+    clock.advance(seconds=31)
+    log_in_structure_admin(page, live_server, admin.login, f"{PASSPHRASE} {SA_SLOT}")
+    enter_code(page, pyotp.TOTP(secret).at(clock.now()))
+    visible_screen(page, "members")
+    go(page, "Envois automatiques")
+    visible_screen(page, "webhooks").get_by_role("button", name="Ajouter une adresse").click()
+    form = visible_screen(page, "webhook-add")
+
+    # A missing address: the sentence, and the field marked and focused.
+    form.get_by_label("une personne répond à une demande").check()
+    form.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.locator("#webhook-add-error")).to_be_visible()
+    expect(page.locator("#webhook-url")).to_be_focused()
+    expect(page.locator("#webhook-url")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("une personne répond à une demande")).to_be_checked()
+
+    form.locator("#webhook-url").fill("https://partenaire.example/coffre")
+    form.get_by_role("button", name="Ajouter", exact=True).click()
+    shown = visible_screen(page, "webhook-secret")
+    key = page.locator("#webhook-secret").input_value()
+    assert key.startswith("whsec_")
+    copy = shown.get_by_role("button", name="Copier la clé")
+    copy.click()
+    expect(shown.locator("#webhook-secret-copied")).to_contain_text("Clé copiée")
+    assert page.evaluate("navigator.clipboard.readText()") == key
+    assert_accessible(
+        page, f"review-webhook-secret-{size}", (page.viewport_size or {"width": 360})["width"]
+    )
+
+    # Left by the menu: the key is gone from the page at once.
+    go(page, "Professionnel·les")
+    visible_screen(page, "members")
+    assert page.locator("#webhook-secret").input_value() == ""
+    assert key not in page.content()
