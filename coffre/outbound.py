@@ -74,7 +74,38 @@ def own_network(host: str) -> bool:
             address = ipaddress.IPv4Address(socket.inet_aton(name))
         except (OSError, ValueError):
             return False  # a name
-    return not address.is_global
+    return not is_public(address)
+
+
+# IPv6 ranges that carry an IPv4 address in their last 32 bits: IPv4-compatible
+# (::a.b.c.d, deprecated), IPv4-translated (::ffff:0:a.b.c.d, SIIT) and NAT64's
+# well-known prefix (64:ff9b::/96, RFC 6052). A gateway translating them would post to
+# that IPv4 address, so they are as public as it is. NAT64's local-use prefix
+# (64:ff9b:1::/48, RFC 8215) is never public; 6to4 (2002::/16) carries its IPv4 in
+# bits 16 to 48 (``sixtofour``).
+_CARRY_IPV4 = (
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+    ipaddress.IPv6Network("64:ff9b::/96"),
+)
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether the server may post to ``address`` in production: a globally reachable
+    address, and for an IPv6 address carrying an IPv4 one (mapped, compatible,
+    translated, NAT64, 6to4), that IPv4 address too. Python's ``is_global`` alone
+    judges "::127.0.0.1" or "64:ff9b::a00:1" public."""
+    if not address.is_global:
+        return False
+    if isinstance(address, ipaddress.IPv4Address):
+        return True
+    if address in _LOCAL_NAT64:
+        return False
+    inner = address.ipv4_mapped or address.sixtofour
+    if inner is None and any(address in network for network in _CARRY_IPV4):
+        inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return inner is None or inner.is_global
 
 
 def public_address(host: str, port: int) -> str | None:
@@ -86,7 +117,7 @@ def public_address(host: str, port: int) -> str | None:
         return None
     addresses = [str(info[4][0]) for info in infos]
     if not addresses or not all(
-        ipaddress.ip_address(a.split("%", 1)[0]).is_global for a in addresses
+        is_public(ipaddress.ip_address(a.split("%", 1)[0])) for a in addresses
     ):
         return None
     return addresses[0]
