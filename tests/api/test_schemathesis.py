@@ -24,10 +24,14 @@ schemathesis")::
 
     COFFRE_SCHEMATHESIS_EXAMPLES=25 .venv/bin/python -m pytest tests/api/test_schemathesis.py \
         -s --timeout 0
+
+``COFFRE_SCHEMATHESIS_COVERAGE=40`` adds schemathesis's coverage phase (each schema's edge
+cases, deterministic) with up to 40 cases per operation and role.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import secrets
@@ -36,7 +40,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,7 +52,9 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.errors import SerializationNotPossible
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -63,6 +69,8 @@ from coffre.settings import Settings
 from tests.authz.scene import Scene, build_scene, scene_client
 
 EXAMPLES = int(os.environ.get("COFFRE_SCHEMATHESIS_EXAMPLES", "2"))
+# The coverage phase's cases per operation and role; 0 (the default): not run.
+COVERAGE = int(os.environ.get("COFFRE_SCHEMATHESIS_COVERAGE", "0"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -71,6 +79,7 @@ CHECKS = [
 ]
 Operation = schemathesis.APIOperation[Any, Any, Any, Any]
 Case = schemathesis.Case[Any]
+Strategy = st.SearchStrategy[Case]
 # The roles of the issue, named as the scene names them.
 ROLES = (
     "anonymous",
@@ -198,30 +207,46 @@ def _real_ids(scene: Scene, operation: Operation) -> dict[str, str]:
     return {name: str(scene.ids[SCENE_IDS[name]]) for name in names if name in SCENE_IDS}
 
 
-def _strategies(
-    scene: Scene, operation: Operation
-) -> Iterator[tuple[str, int, st.SearchStrategy[Case]]]:
+def _strategies(scene: Scene, operation: Operation) -> Iterator[tuple[str, int, Strategy]]:
     """(kind, how many examples, strategy). Invalid requests get half as many: nearly
     all of them stop at the same validation (422) whoever calls."""
     real = _real_ids(scene, operation)
     if real:
         yield "real ids", EXAMPLES, operation.as_strategy(path_parameters=real)
     yield "valid", EXAMPLES, operation.as_strategy()
-    negative = operation.as_strategy(schemathesis.GenerationMode.NEGATIVE)
+    negative = operation.as_strategy(GenerationMode.NEGATIVE)
     yield "invalid", max(1, EXAMPLES // 2), negative
 
 
-def _walk(
-    api: TestClient,
-    role: str,
-    headers: dict[str, str],
-    operation: Operation,
-    kind: str,
-    examples: int,
-    strategy: st.SearchStrategy[Case],
-    failures: dict[str, str],
-    answers: Counter[int],
-) -> None:
+@dataclass
+class Tally:
+    """One role's walk: the answers by status, and the first failure of each kind."""
+
+    api: TestClient
+    role: str
+    headers: dict[str, str]
+    failures: dict[str, str] = field(default_factory=dict)
+    answers: Counter[int] = field(default_factory=Counter)
+
+    def check(self, operation: Operation, kind: str, case: Case) -> None:
+        try:
+            response = _send(self.api, case, self.headers)
+        except SerializationNotPossible:
+            return  # a body type the client cannot write (the charter's application/toml)
+        self.answers[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except FailureGroup as group:
+            for failure in group.exceptions:
+                key = f"{operation.method.upper()} {operation.path}: {failure.title}"
+                self.failures.setdefault(
+                    key,
+                    f"{key}\n    as {self.role} ({kind}): {response.status_code} "
+                    f"{response.text[:300]}\n    {failure.message[:600]}",
+                )
+
+
+def _walk(tally: Tally, operation: Operation, kind: str, examples: int, strategy: Strategy) -> None:
     @hypothesis.settings(
         max_examples=examples,
         derandomize=True,
@@ -232,23 +257,25 @@ def _walk(
     )
     @hypothesis.given(case=strategy)
     def run(case: Case) -> None:
-        response = _send(api, case, headers)
-        answers[response.status_code] += 1
-        try:
-            case.validate_response(response, checks=CHECKS)
-        except FailureGroup as group:
-            for failure in group.exceptions:
-                key = f"{operation.method.upper()} {operation.path}: {failure.title}"
-                failures.setdefault(
-                    key,
-                    f"{key}\n    as {role} ({kind}): {response.status_code} "
-                    f"{response.text[:300]}\n    {failure.message[:600]}",
-                )
+        tally.check(operation, kind, case)
 
     try:
         run()
     except hypothesis.errors.Unsatisfiable:
         pass  # no case could be made (an operation without anything to vary)
+
+
+def _coverage(tally: Tally, operation: Operation) -> None:
+    """schemathesis's coverage phase: the schema's edge cases (bounds, missing or
+    extra fields, wrong types, other methods), deterministic; ``COVERAGE`` per operation."""
+    schema = operation.schema
+    cases = schema.iter_coverage_cases(
+        operation,
+        generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        generation_config=schema.config.generation_for(operation=operation),
+    )
+    for case in itertools.islice(cases, COVERAGE):
+        tally.check(operation, "coverage", case)
 
 
 def test_the_walk_covers_every_operation(walk: Walk) -> None:
@@ -262,12 +289,13 @@ def test_the_walk_covers_every_operation(walk: Walk) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_operation_keeps_to_the_document(walk: Walk, role: str) -> None:
     started = time.monotonic()
-    failures: dict[str, str] = {}
-    answers: Counter[int] = Counter()
-    headers = walk.headers(role)
+    tally = Tally(walk.api, role, walk.headers(role))
     for operation in walk.operations:
         for kind, examples, strategy in _strategies(walk.scene, operation):
-            _walk(walk.api, role, headers, operation, kind, examples, strategy, failures, answers)
+            _walk(tally, operation, kind, examples, strategy)
+        if COVERAGE:
+            _coverage(tally, operation)
+    failures, answers = tally.failures, tally.answers
     elapsed = time.monotonic() - started
     # Seen with -s (or -rP): how many requests the role made, by status.
     print(f"\nschemathesis as {role}: {sum(answers.values())} requests in {elapsed:.0f} s,")
