@@ -31,6 +31,7 @@ from api.app import create_app
 from coffre.clock import FrozenClock
 from coffre.db import migrate
 from coffre.settings import Settings
+from tests import scheduling
 from tests.servers.app_server import serving
 from tests.servers.pools import Buckets, DatabaseCopies
 from tests.servers.ports import assert_loopback
@@ -64,6 +65,14 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "both_backends: a browser test that also runs on PostgreSQL + S3 by default",
     )
+    scheduling.configure(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The files longest first, so the two workers of scripts/test finish together
+    # (tests/scheduling.py).
+    scheduling.order_longest_first(config, items)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
