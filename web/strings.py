@@ -566,6 +566,23 @@ def script_strings(_: Callable[[str], str]) -> dict[str, str]:
             "respect de la charte a contrôlé ce registre le {date}. Personne ne peut plus les "
             "changer ni les effacer sans que cela se voie."
         ),
+        "proof_included_one": _(
+            "Cette ligne est bien dans le registre de Coffre. La personne qui veille au "
+            "respect de la charte a contrôlé ce registre le {date}. Personne ne peut plus la "
+            "changer ni l'effacer sans que cela se voie."
+        ),
+        # One line waiting, or older lines fewer than two: said without a count.
+        "proof_waiting_one": _(
+            "Les lignes plus anciennes sont bien dans le registre contrôlé le {date}. La plus "
+            "récente sera contrôlée bientôt : c'est normal."
+        ),
+        "proof_waiting_older": _(
+            "Les lignes plus anciennes sont bien dans le registre contrôlé le {date}. Les "
+            "{waiting} plus récentes seront contrôlées bientôt : c'est normal."
+        ),
+        "proof_waiting_all": _(
+            "Ces lignes sont toutes récentes : elles seront contrôlées bientôt. C'est normal."
+        ),
         "proof_waiting": _(
             "{n} lignes sont bien dans le registre contrôlé le {date}. Les {waiting} plus "
             "récentes seront contrôlées bientôt : c'est normal."

@@ -76,19 +76,34 @@ export function createHistoryProof(P) {
       if (!times.length) return { state: "problem", text: S.proof_problem };
       const last = new Date(Math.max(...times) * 1000);
       const covered = items.filter((item) => item.leaf && item.seq < checkpoint.size);
+      // A line whose entry retention already removed (no leaf) is not waiting for anything.
+      const waiting = items.filter((item) => item.leaf && item.seq >= checkpoint.size).length;
       for (let i = 0; i < covered.length; i += PARALLEL) {
         await Promise.all(covered.slice(i, i + PARALLEL).map((item) => proveOne(item, checkpoint.size, checkpoint.root)));
       }
-      const waiting = items.length - covered.length;
       const date = last.toLocaleDateString(document.documentElement.lang || "fr");
       if (Date.now() - last.getTime() > RECENT_MS) return { state: "not_recent", text: fill(S.proof_not_recent, { date }) };
-      if (waiting) return { state: "waiting", text: fill(S.proof_waiting, { n: covered.length, waiting, date }) };
-      return { state: "included", text: fill(S.proof_included, { n: covered.length, date }) };
+      if (waiting) return { state: "waiting", text: waitingWords(covered.length, waiting, date) };
+      const included = covered.length === 1 ? S.proof_included_one : S.proof_included;
+      return { state: "included", text: fill(included, { n: covered.length, date }) };
     } catch (error) {
       // Something that does not verify is a problem to tell; a failed request is not.
       if (error instanceof TlogError) return { state: "problem", text: S.proof_problem };
       return { state: "unavailable", text: S.proof_unavailable };
     }
+  }
+
+  /**
+   * Some lines are newer than the checked record: said without "1 lignes" or "Les 1".
+   * @param {number} n lines in the checked record
+   * @param {number} waiting lines newer than it
+   * @param {string} date
+   */
+  function waitingWords(n, waiting, date) {
+    if (n === 0) return S.proof_waiting_all;
+    if (waiting === 1) return fill(S.proof_waiting_one, { date });
+    if (n === 1) return fill(S.proof_waiting_older, { waiting, date });
+    return fill(S.proof_waiting, { n, waiting, date });
   }
 
   return { check };
