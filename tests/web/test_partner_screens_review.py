@@ -13,6 +13,7 @@ keeps what was typed and says what to do next.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyotp
@@ -20,8 +21,9 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
+from auditlog.cosignature import Cosigner, derive_cosigner_seed, split_note
 from coffre.clock import FrozenClock
-from tests.accounts.factories import enrol_totp
+from tests.accounts.factories import coffre_of, enrol_totp, login
 from tests.consent.world import RSA
 from tests.factories import PASSPHRASE
 from tests.structures.world import World, build_world
@@ -30,11 +32,13 @@ from tests.web.journeys import (
     PERSON_PASSPHRASE,
     click_to_screen,
     enter_code,
+    log_in_person,
     log_in_professional,
     person_client,
     share,
     visible_screen,
 )
+from tests.web.test_console_journey import enrolled_officer
 from tests.web.test_new_screens_review import Review, log_in_by_ids
 from tests.web.test_plain_words import problems as plain_word_problems
 from tests.web.test_structure_admin import (  # noqa: F401 - fixtures
@@ -103,6 +107,57 @@ def test_the_person_s_receipt_print_view_and_history_sentence(
     if lang == "fr":
         assert plain_word_problems(sentence) == []
     assert_accessible(page, f"review-{lang}-history-proof")
+
+
+def cosign_now(api: TestClient, world: World, clock: FrozenClock) -> None:
+    """The charter officer cosigns the latest checkpoint (through the API)."""
+    officer, secret = enrolled_officer(api, world.admin, clock)
+    clock.advance(seconds=31)
+    code = pyotp.TOTP(secret).at(clock.now())
+    session = login(api, officer.login, officer.auth_key, totp_code=code).json()["token"]
+    headers = {"Authorization": f"Bearer {session}"}
+    name = api.get("/api/v1/audit/cosigner/name", headers=headers).text.strip()
+    cosigner = Cosigner(name, derive_cosigner_seed(officer.keys.sign_seed))
+    assert api.put("/api/v1/audit/cosigner", json={"key": cosigner.key.vkey}, headers=headers)
+    signed = coffre_of(api).audit.checkpoint()
+    line = cosigner.cosign(split_note(signed.note)[0], int(clock.now().timestamp())).line
+    answer = api.post(
+        "/api/v1/audit/cosignatures",
+        json={"size": signed.size, "cosignature": line.rstrip("\n")},
+        headers=headers,
+    )
+    assert answer.status_code == 201, answer.text
+
+
+def test_one_checked_line_is_said_in_the_singular(
+    world: World,
+    live_server: str,
+    api: TestClient,
+    page: Page,
+    clock: FrozenClock,
+    tmp_path: Path,
+) -> None:
+    with person_client(live_server, world) as (client, keys):
+        card = tmp_path / "Carte.txt"
+        card.write_bytes(b"carte" * 50)
+        card_id = client.upload(card, "identite", box_public_key=keys.box_public, keys=keys)
+        share(client, keys, world, RSA, [card_id], days=30)
+    cosign_now(api, world, clock)
+    log_in_person(page, live_server, world)
+    history = click_to_screen(page, page.locator("#person-nav [data-place=history]"), "history")
+    proof = history.locator("#history-proof")
+    # Her log-in came after the officer's check: one line waits, said without a count.
+    expect(proof).to_have_attribute("data-proof", "waiting", timeout=20_000)
+    expect(proof).to_have_text(
+        re.compile(r"^Les lignes plus anciennes .* La plus récente sera contrôlée bientôt")
+    )
+    # Only what concerns Mme Dupont: the share, one line, in the checked record.
+    history.locator("#history-professional").select_option(index=1)
+    history.locator("#history-form button[type=submit]").click()
+    expect(history.locator("#history-list li")).to_have_count(1)
+    expect(proof).to_have_attribute("data-proof", "included", timeout=20_000)
+    expect(proof).to_have_text(re.compile(r"^Cette ligne est bien dans le registre de Coffre\."))
+    assert plain_word_problems(proof.inner_text()) == []
 
 
 def test_the_access_code_is_never_shown_again_even_with_the_back_button(
