@@ -266,3 +266,17 @@ def test_a_token_and_a_webhook_secret_are_shown_once_and_never_logged(
     assert token not in listed.text and "token" not in listed.json()["tokens"][0]
     hooks = cw.api.get(WEBHOOKS.format(w.structure_id), headers=w.structure_admin.headers)
     assert secret not in hooks.text and hooks.json()["webhooks"][0]["secret"] is None
+
+
+def test_a_deposit_token_learns_nothing_of_a_person_not_linked_to_it(cw: ConsentWorld) -> None:
+    from tests.factories import make_person
+
+    stranger = make_person(cw.api, slot=7, login="inconnue-attaque")
+    me = cw.api.get("/api/v1/me", headers=stranger.headers).json()["account"]["id"]
+    token = bearer(token_of(cw, ["deposits"]))
+    real = cw.api.get(f"/api/v1/persons/{me}/box-key", headers=token)
+    unknown = cw.api.get(f"/api/v1/persons/{UNKNOWN}/box-key", headers=token)
+    assert real.status_code == 404, real.text
+    _same(real, unknown)
+    linked = cw.api.get("/api/v1/persons/linked", headers=token).json()["persons"]
+    assert me not in [p["person_id"] for p in linked]
