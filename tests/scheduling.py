@@ -50,9 +50,8 @@ def estimate(item: pytest.Item) -> float:
 
 def order_longest_first(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Group ``items`` by file, the files with the longest expected time first (stable)."""
-    known: dict[str, float] = {}
-    if config.cache is not None:
-        known = config.cache.get(CACHE_KEY, {})
+    cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
+    known: dict[str, float] = cache.get(CACHE_KEY, {}) if cache is not None else {}
     by_file: dict[str, list[pytest.Item]] = defaultdict(list)
     for item in items:
         by_file[item.nodeid.split("::", 1)[0]].append(item)
@@ -77,11 +76,12 @@ class DurationRecorder:
 
     @pytest.hookimpl
     def pytest_sessionfinish(self) -> None:
-        if self.config.cache is None or not self.seconds:
+        cache = getattr(self.config, "cache", None)  # None with -p no:cacheprovider
+        if cache is None or not self.seconds:
             return
-        durations: dict[str, float] = self.config.cache.get(CACHE_KEY, {})
+        durations: dict[str, float] = cache.get(CACHE_KEY, {})
         durations.update({nodeid: round(s, 3) for nodeid, s in self.seconds.items()})
-        self.config.cache.set(CACHE_KEY, durations)
+        cache.set(CACHE_KEY, durations)
 
 
 def configure(config: pytest.Config) -> None:
