@@ -137,14 +137,27 @@ export function createCosign(ctx) {
     return fill(first ? S.done_first : S.done, { size: latest.size });
   }
 
+  /**
+   * The passphrase is missing or does not open the key: said, the field marked and
+   * focused for another try (nothing else on the screen changes).
+   * @param {string} message
+   */
+  function refusePassphrase(message) {
+    busy(form, false); // a disabled field takes no focus
+    showError("cosign-error", message);
+    form.passphrase.setAttribute("aria-invalid", "true");
+    form.passphrase.focus();
+  }
+
   /** @param {SubmitEvent} event */
   async function onCosign(event) {
     event.preventDefault();
     showError("cosign-error", "");
     byId("cosign-done").textContent = "";
+    form.passphrase.removeAttribute("aria-invalid");
     const passphrase = form.passphrase.value;
     form.passphrase.value = "";
-    if (!passphrase) return;
+    if (!passphrase) return refusePassphrase(S.need_passphrase);
     busy(form, true);
     /** @type {any} */
     let cosigner = null;
@@ -154,7 +167,7 @@ export function createCosign(ctx) {
       const me = await json("/me");
       const seed = await signing.openSignSeed(passphrase, me);
       if (!seed) {
-        showError("cosign-error", S.wrong_passphrase);
+        refusePassphrase(S.wrong_passphrase);
         return;
       }
       const cosignerSeed = tlog.deriveCosignerSeed(seed);
