@@ -38,7 +38,7 @@ from tests.web.journeys import (
     share,
     visible_screen,
 )
-from tests.web.test_console_journey import enrolled_officer
+from tests.web.test_console_journey import OFFICER_LOGIN, OFFICER_SLOT, enrolled_officer
 from tests.web.test_new_screens_review import Review, log_in_by_ids
 from tests.web.test_plain_words import problems as plain_word_problems
 from tests.web.test_structure_admin import (  # noqa: F401 - fixtures
@@ -158,6 +158,38 @@ def test_one_checked_line_is_said_in_the_singular(
     expect(proof).to_have_attribute("data-proof", "included", timeout=20_000)
     expect(proof).to_have_text(re.compile(r"^Cette ligne est bien dans le registre de Coffre\."))
     assert plain_word_problems(proof.inner_text()) == []
+
+
+def test_the_cosign_screen_says_a_missing_or_wrong_passphrase_and_focuses_it(
+    world: World, api: TestClient, page: Page, live_server: str, clock: FrozenClock
+) -> None:
+    officer, secret = enrolled_officer(api, world.admin, clock)
+    clock.advance(seconds=31)
+    page.goto(f"{live_server}/console")
+    form = visible_screen(page, "login")
+    form.get_by_label("Identifiant").fill(OFFICER_LOGIN)
+    form.get_by_label("Phrase secrète").fill(f"{PASSPHRASE} {OFFICER_SLOT}")
+    form.get_by_role("button", name="Continuer").click()
+    enter_code(page, pyotp.TOTP(secret).at(clock.now()))
+    visible_screen(page, "journal")
+    page.get_by_role("button", name="Cosigner", exact=True).click()
+    screen = visible_screen(page, "cosign")
+    field = screen.get_by_label("Votre phrase secrète")
+    # Sent empty: a sentence, not silence; the field marked and focused.
+    screen.get_by_role("button", name="Vérifier puis cosigner").click()
+    expect(page.locator("#cosign-error")).to_contain_text("Écrivez votre phrase secrète")
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    # A wrong one: said, and the field ready for another try.
+    field.fill("pas la bonne phrase du tout")
+    screen.get_by_role("button", name="Vérifier puis cosigner").click()
+    expect(page.locator("#cosign-error")).to_contain_text("n'ouvre pas votre clé", timeout=60_000)
+    expect(field).to_be_focused()
+    expect(field).to_be_enabled()
+    assert api.get("/api/v1/audit/cosigners").json()["cosigned_size"] is None
+    assert_accessible(
+        page, "review-cosign-refused", (page.viewport_size or {"width": 360})["width"]
+    )
 
 
 def test_the_access_code_is_never_shown_again_even_with_the_back_button(
