@@ -181,6 +181,9 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             # A structure's webhooks (docs/WEBHOOKS.md).
             "webhook.create": _("Adresse d'envoi automatique ajoutée par la structure"),
             "webhook.delete": _("Adresse d'envoi automatique supprimée par la structure"),
+            # Cosignatures of the audit log (docs/AUDIT.md, "Cosignatures").
+            "audit.cosigner_key": _("Clé de cosignature du journal enregistrée"),
+            "audit.cosign": _("Journal vérifié et cosigné"),
             "charter.preview": _("Aperçu d'une charte avant publication"),
             "charter.draft_end_adhesion": _("Nouvelle version préparée pour une fin d'adhésion"),
             "charter.publish": _("Charte publiée"),

@@ -27,8 +27,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts.models import Account
+from coffre.audit import console
 from coffre.audit import trail as audit
-from coffre.audit.console import ACTION as CONSOLE_ACTION
 from coffre.clock import Clock
 from coffre.consent import repository
 from coffre.consent.errors import GrantNotFound
@@ -138,7 +138,7 @@ class ReceiptService:
                 # (docs/AUDIT.md, "Console"), naming the grant, in the same transaction.
                 entry = audit.by(
                     actor,
-                    CONSOLE_ACTION,
+                    console.ACTION,
                     object_type="console",
                     details={"view": "receipt", "grant": grant.id},
                 )
