@@ -107,3 +107,31 @@ def test_the_served_log_never_carries_an_account_id_a_login_or_a_body(
         assert text.encode() not in served, text
         if len(text) == 32:  # a hex id: its raw bytes too
             assert bytes.fromhex(text) not in served, text
+
+
+def test_twenty_parallel_sendings_of_one_tokens_report_make_one_and_answer_it_alike(
+    cw: ConsentWorld, clock: FrozenClock, http: httpx.Client
+) -> None:
+    from sqlalchemy import func, select
+
+    from coffre.consent.models import GrantOutcome
+
+    grant_id = str(cw.share(now=clock.now())["id"])
+    headers = {**bearer(token_of(cw, ["grants:report"])), "Idempotency-Key": "suite-parallele"}
+    path = f"/api/v1/grants/{grant_id}/outcome"
+    body = {"outcome": "right_opened"}
+
+    responses = burst(PARALLEL, lambda _: http.post(path, json=body, headers=headers))
+    # Then once more after the burst: the stored answer, whatever the burst did.
+    responses.append(http.post(path, json=body, headers=headers))
+
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {200, 409}, statuses
+    answered = [r for r in responses if r.status_code == 200]
+    firsts = [r for r in answered if r.headers.get("idempotent-replayed") != "true"]
+    assert len(firsts) == 1, statuses
+    assert all(r.json() == firsts[0].json() for r in answered)
+    assert responses[-1].headers.get("idempotent-replayed") == "true"
+    coffre = cw.api.app.state.coffre  # type: ignore[attr-defined]
+    with coffre.db.unit_of_work() as db:
+        assert db.scalar(select(func.count()).select_from(GrantOutcome)) == 1
