@@ -109,6 +109,13 @@ def test_the_person_s_receipt_print_view_and_history_sentence(
     assert_accessible(page, f"review-{lang}-history-proof")
 
 
+# An address as partners' software gives them: one long word, no space to break at.
+LONG_URL = (
+    "https://integrations.partenaire-departemental.example/api/v3/coffre/evenements/"
+    "recevoir?structure=ccas-clermont-ferrand-puy-de-dome&canal=principal"
+)
+
+
 def cosign_now(api: TestClient, world: World, clock: FrozenClock) -> None:
     """The charter officer cosigns the latest checkpoint (through the API)."""
     officer, secret = enrolled_officer(api, world.admin, clock)
@@ -220,6 +227,24 @@ def test_the_access_code_is_never_shown_again_even_with_the_back_button(
     assert code not in page.content()
 
 
+def test_a_long_access_name_wraps_at_360_px(
+    api: TestClient, world: World, page: Page, live_server: str
+) -> None:
+    label = "Logiciel-RSA-de-la-CAF-du-Puy-de-Dome-instruction-des-dossiers-2026"
+    made = api.post(
+        "/api/v1/tokens",
+        json={"label": label, "scopes": ["grants:read"], "days": 7},
+        headers=world.professional.headers,
+    )
+    assert made.status_code == 201, made.text
+    log_in_professional(page, live_server)
+    page.get_by_role("button", name="Accès des logiciels partenaires").click()
+    tokens = visible_screen(page, "pro-tokens")
+    expect(tokens).to_contain_text(label)
+    expect(tokens.locator("input:checked")).to_have_count(0)
+    assert_accessible(page, "review-pro-tokens-long")
+
+
 def test_a_refused_access_keeps_what_the_professional_typed(
     api: TestClient,
     world: World,
@@ -274,7 +299,7 @@ def test_the_webhook_key_is_shown_once_with_a_copy_button(
     expect(page.locator("#webhook-url")).to_have_attribute("aria-invalid", "true")
     expect(form.get_by_label("une personne répond à une demande")).to_be_checked()
 
-    form.locator("#webhook-url").fill("https://partenaire.example/coffre")
+    form.locator("#webhook-url").fill(LONG_URL)
     form.get_by_role("button", name="Ajouter", exact=True).click()
     shown = visible_screen(page, "webhook-secret")
     key = page.locator("#webhook-secret").input_value()
@@ -292,3 +317,13 @@ def test_the_webhook_key_is_shown_once_with_a_copy_button(
     visible_screen(page, "members")
     assert page.locator("#webhook-secret").input_value() == ""
     assert key not in page.content()
+
+    # The list and the log name the address: a long one wraps, nothing scrolls sideways.
+    width = (page.viewport_size or {"width": 360})["width"]
+    go(page, "Envois automatiques")
+    listed = visible_screen(page, "webhooks")
+    expect(listed).to_contain_text(LONG_URL)
+    assert_accessible(page, f"review-webhooks-long-{size}", width)
+    listed.get_by_role("button", name="Voir le journal").click()
+    visible_screen(page, "webhook-log")
+    assert_accessible(page, f"review-webhook-log-long-{size}", width)
