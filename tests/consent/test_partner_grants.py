@@ -134,28 +134,32 @@ def test_pages_follow_the_cursor_and_the_answer_is_tagged(
     assert changed.status_code == 200 and changed.headers["etag"] != tag
 
 
-@pytest.mark.parametrize(
-    ("params", "code"),
-    [
-        ({"cursor": "not-a-cursor"}, "invalid_cursor"),
-        ({"cursor": b64encode(b"g1.12.zz")}, "invalid_cursor"),
-        ({"cursor": "a" * 101}, "invalid_request"),
-        ({"limit": 0}, "invalid_request"),
-        ({"limit": 101}, "invalid_request"),
-        ({"limit": 2**63}, "invalid_request"),
-        ({"state": "expired"}, "invalid_grant_filter"),
-        ({"person": "Amina"}, "invalid_grant_filter"),
-        ({"ending_before": "2026-12-31T00:00:00"}, "invalid_grant_filter"),
-        ({"ending_before": "demain"}, "invalid_request"),
-        ({"purpose": "rsa\x00"}, "invalid_text"),
-        ({"cursor": "abc\x1b"}, "invalid_text"),
-    ],
-)
-def test_a_bad_list_request_is_refused_with_its_code(
-    cw: ConsentWorld, params: dict[str, Any], code: str
-) -> None:
-    response = cw.api.get(RECEIVED, params=params, headers=cw.professional.headers)
-    assert (response.status_code, response.json()["error"]["code"]) == (422, code)
+# Each bad request with the code it must be refused with. Checked in one test per
+# backend against one world (a world per case built 24 worlds, about a minute of the
+# suite, for requests that are refused before anything is read).
+BAD_LIST_REQUESTS: list[tuple[dict[str, Any], str]] = [
+    ({"cursor": "not-a-cursor"}, "invalid_cursor"),
+    ({"cursor": b64encode(b"g1.12.zz")}, "invalid_cursor"),
+    ({"cursor": "a" * 101}, "invalid_request"),
+    ({"limit": 0}, "invalid_request"),
+    ({"limit": 101}, "invalid_request"),
+    ({"limit": 2**63}, "invalid_request"),
+    ({"state": "expired"}, "invalid_grant_filter"),
+    ({"person": "Amina"}, "invalid_grant_filter"),
+    ({"ending_before": "2026-12-31T00:00:00"}, "invalid_grant_filter"),
+    ({"ending_before": "demain"}, "invalid_request"),
+    ({"purpose": "rsa\x00"}, "invalid_text"),
+    ({"cursor": "abc\x1b"}, "invalid_text"),
+]
+
+
+def test_a_bad_list_request_is_refused_with_its_code(cw: ConsentWorld) -> None:
+    answers = []
+    for params, code in BAD_LIST_REQUESTS:
+        response = cw.api.get(RECEIVED, params=params, headers=cw.professional.headers)
+        answers.append((params, code, response.status_code, response.json()["error"]["code"]))
+    wrong = [answer for answer in answers if answer[2:] != (422, answer[1])]
+    assert wrong == []
 
 
 def test_one_grant_is_read_by_its_grantee_its_person_and_the_officer_only(
