@@ -87,6 +87,25 @@ def test_a_revoked_token_gets_no_stored_answer_back(cw: ConsentWorld, clock: Fro
     assert "idempotent-replayed" not in again.headers
 
 
+def test_a_token_of_an_ended_membership_gets_no_stored_answer_back(
+    cw: ConsentWorld, clock: FrozenClock
+) -> None:
+    grant_id = _grant(cw, clock)
+    headers = {**bearer(token_of(cw, ["grants:report"])), "Idempotency-Key": "suite-rsa-4"}
+    path = f"/api/v1/grants/{grant_id}/outcome"
+    assert cw.api.post(path, json={"outcome": "right_opened"}, headers=headers).status_code == 200
+    ended = cw.api.post(
+        f"/api/v1/memberships/{cw.world.memberships['professional']}/end",
+        headers=cw.world.structure_admin.headers,
+    )
+    assert ended.status_code in (200, 204), ended.text
+
+    again = cw.api.post(path, json={"outcome": "right_opened"}, headers=headers)
+
+    assert (again.status_code, again.json()["error"]["code"]) == (401, "token_membership_ended")
+    assert "idempotent-replayed" not in again.headers
+
+
 def test_a_replayed_answer_counts_in_the_tokens_rate(
     settings: Settings, clock: FrozenClock, tmp_path: Path
 ) -> None:
