@@ -299,3 +299,24 @@ def test_a_deposit_token_learns_nothing_of_a_person_not_linked_to_it(cw: Consent
     _same(real, unknown)
     linked = cw.api.get("/api/v1/persons/linked", headers=token).json()["persons"]
     assert me not in [p["person_id"] for p in linked]
+
+
+def test_another_persons_grant_and_receipt_read_as_unknown_ones(
+    cw: ConsentWorld, clock: FrozenClock
+) -> None:
+    from tests.factories import make_person
+
+    grant_id = _grant(cw, clock)
+    other = make_person(cw.api, slot=8, login="autre-personne-attaque")
+    for template in ("/api/v1/grants/{}", "/api/v1/grants/{}/receipt"):
+        real = cw.api.get(template.format(grant_id), headers=other.headers)
+        unknown = cw.api.get(template.format(UNKNOWN), headers=other.headers)
+        assert real.status_code == 404, (template, real.text)
+        _same(real, unknown)
+    outcome = cw.api.post(
+        f"/api/v1/grants/{grant_id}/outcome",
+        json={"outcome": "right_opened"},
+        headers=cw.person.headers,  # the grant's own person cannot report for the grantee
+    )
+    assert outcome.status_code in (403, 404)
+    assert _outcomes(cw) == 0
