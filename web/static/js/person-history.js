@@ -331,6 +331,8 @@ export function createHistory(P) {
     if (shown !== items) return; // the list changed meanwhile: its own check will say
     note.textContent = text;
     note.dataset.proof = result;
+    // "Attention : …" looks like the other warnings, not like a quiet hint.
+    note.className = result === "problem" || result === "not_recent" ? "warning" : "hint";
   }
 
   byId("history-form").addEventListener("submit", onFilter);
