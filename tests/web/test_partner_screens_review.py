@@ -20,8 +20,10 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
+from sqlalchemy import update
 
 from auditlog.cosignature import Cosigner, derive_cosigner_seed, split_note
+from coffre.audit.models import AuditEntry
 from coffre.clock import FrozenClock
 from tests.accounts.factories import coffre_of, enrol_totp, login
 from tests.consent.world import RSA
@@ -165,6 +167,37 @@ def test_one_checked_line_is_said_in_the_singular(
     expect(proof).to_have_attribute("data-proof", "included", timeout=20_000)
     expect(proof).to_have_text(re.compile(r"^Cette ligne est bien dans le registre de Coffre\."))
     assert plain_word_problems(proof.inner_text()) == []
+
+
+def test_a_history_line_that_does_not_match_the_record_is_a_visible_warning(
+    world: World,
+    live_server: str,
+    api: TestClient,
+    page: Page,
+    clock: FrozenClock,
+    tmp_path: Path,
+) -> None:
+    with person_client(live_server, world) as (client, keys):
+        card = tmp_path / "Carte.txt"
+        card.write_bytes(b"carte" * 50)
+        card_id = client.upload(card, "identite", box_public_key=keys.box_public, keys=keys)
+        shared = share(client, keys, world, RSA, [card_id], days=30)
+    cosign_now(api, world, clock)
+    # What a dishonest server could do: serve the line with another salt than the one
+    # the checked record committed to.
+    with coffre_of(api).db.unit_of_work() as db:
+        db.execute(
+            update(AuditEntry)
+            .where(AuditEntry.object_id == shared["id"], AuditEntry.action == "grant.create")
+            .values(salt=bytes(32))
+        )
+    log_in_person(page, live_server, world)
+    history = click_to_screen(page, page.locator("#person-nav [data-place=history]"), "history")
+    proof = history.locator("#history-proof")
+    expect(proof).to_have_attribute("data-proof", "problem", timeout=20_000)
+    expect(proof).to_have_text(re.compile("^Attention"))
+    expect(proof).to_have_class("warning")
+    assert_accessible(page, "review-history-proof-problem")
 
 
 def test_the_cosign_screen_says_a_missing_or_wrong_passphrase_and_focuses_it(
