@@ -337,6 +337,9 @@ def test_the_webhook_key_is_shown_once_with_a_copy_button(
     shown = visible_screen(page, "webhook-secret")
     key = page.locator("#webhook-secret").input_value()
     assert key.startswith("whsec_")
+    # Whoever reads the key with a screen reader hears that it is shown once.
+    described = page.locator("#webhook-secret").get_attribute("aria-describedby") or ""
+    assert described and "plus jamais affichée" in page.locator(f"#{described}").inner_text()
     copy = shown.get_by_role("button", name="Copier la clé")
     copy.click()
     expect(shown.locator("#webhook-secret-copied")).to_contain_text("Clé copiée")
