@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from api.deps import CoffreDep
@@ -22,6 +22,7 @@ from api.schemas.audit_log import (
     KeyBody,
     KeyHistoryBody,
 )
+from api.types import Text
 from coffre.audit.errors import (
     AuditEntriesPruned,
     AuditTileNotFound,
@@ -95,7 +96,7 @@ def audit_log_keys(request: Request, coffre: CoffreDep) -> Response:
         200: {"content": {"application/octet-stream": {}}},
     },
 )
-def audit_log_tile(path: str, coffre: CoffreDep) -> Response:
+def audit_log_tile(path: Annotated[Text, Path(max_length=200)], coffre: CoffreDep) -> Response:
     """A tile ``<L>/<N>[.p/<W>]`` or an entry bundle ``entries/<N>[.p/<W>]`` of the
     signed tree (SPEC §5); 404 ``audit_tile_not_found`` for anything else."""
     tile = coffre.audit.served.tile("tile/" + path)

@@ -13,6 +13,7 @@ from api.openapi_errors import errors
 from api.schemas.tokens import TokenBody, TokenCreate, TokenCreated, TokenList
 from api.types import PathId
 from coffre.accounts.token_errors import InvalidTokenRequest, TokensNotAllowed, TooManyTokens
+from coffre.accounts.tokens import read_scopes
 
 router = APIRouter(tags=["tokens"])
 
@@ -33,7 +34,7 @@ def create_token(
     body: TokenCreate, actor: ActorDep, coffre: CoffreDep, response: Response
 ) -> TokenCreated:
     """Make a token; ``token`` in the answer is its only copy (keep it now)."""
-    issued = coffre.tokens.issue(actor, body.label, frozenset(body.scopes), body.days)
+    issued = coffre.tokens.issue(actor, body.label, read_scopes(body.scopes), body.days)
     response.headers["Cache-Control"] = "no-store"
     body_out = TokenBody.model_validate(issued.view)
     return TokenCreated(token=issued.token, **body_out.model_dump())

@@ -13,7 +13,9 @@ from coffre.audit.cosigning import CosignerInfo, CosignStatus
 class CosignerKeyRequest(BaseModel):
     # ``<name>+<8 hex key ID>+<base64(0x04 || Ed25519 public key)>`` (c2sp.org/signed-note
     # vkey, signature type 0x04), the name being the one ``GET /audit/cosigners`` gives.
-    key: Text = Field(min_length=10, max_length=400)
+    # No min_length: a short key is the domain's cosigner_key_invalid, and a control
+    # character is invalid_text whatever the length (api/types.py).
+    key: Text = Field(max_length=400)
 
 
 class CosignerBody(BaseModel):
@@ -69,7 +71,7 @@ class CosignRequest(BaseModel):
     size: Count
     # The cosignature line, without its final newline:
     # ``— <name> base64(key ID || time || signature)``.
-    cosignature: Text = Field(min_length=10, max_length=400)
+    cosignature: Text = Field(max_length=400)
 
 
 class CosignResponse(BaseModel):

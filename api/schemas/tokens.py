@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,7 +18,13 @@ class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: Text = Field(min_length=1, max_length=80)
-    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
+    # Texts, not the enum: a control character is invalid_text like in any text; an
+    # unknown scope is the domain's invalid_token_request. The document lists the scopes.
+    scopes: list[Annotated[Text, Field(max_length=32)]] = Field(
+        min_length=1,
+        max_length=len(Scope),
+        json_schema_extra={"items": {"type": "string", "enum": [s.value for s in Scope]}},
+    )
     days: int = Field(ge=1, le=90)
 
 

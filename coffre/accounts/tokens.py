@@ -24,6 +24,7 @@ Which routes a token may call, and with which scope, is the API's table
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -114,6 +115,14 @@ def _membership_alive(membership: Membership | None, now: datetime) -> bool:
         and membership.revoked_at is None
         and (membership.not_after is None or membership.not_after > now)
     )
+
+
+def read_scopes(names: Iterable[str]) -> frozenset[Scope]:
+    """The scopes a request names; an unknown one refuses the whole request."""
+    try:
+        return frozenset(Scope(name) for name in names)
+    except ValueError:
+        raise InvalidTokenRequest() from None
 
 
 def _check_request(label: str, scopes: frozenset[Scope], days: int) -> str:
