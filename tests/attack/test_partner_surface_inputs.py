@@ -152,10 +152,16 @@ TILE_PATHS = (
 )
 
 
-def test_a_tile_path_in_any_spelling_is_a_stable_404(api: TestClient, cw: ConsentWorld) -> None:
+def test_a_tile_path_in_any_spelling_is_a_stable_4xx(api: TestClient, cw: ConsentWorld) -> None:
     for path in TILE_PATHS:
-        status, code = _stable(api, "GET", "/api/v1/audit/log/tile/" + path)
-        assert status == 404, (path, code)
+        answer = _stable(api, "GET", "/api/v1/audit/log/tile/" + path)
+        # A control character: the text rule first. (A trailing "%0a" never reaches the
+        # route: Starlette's path pattern ends with "$", which matches before a final
+        # newline, so "0/000%0a" is read as "0/000", a tile not in the tree.)
+        if "%00" in path:
+            assert answer == (422, "invalid_text"), path
+        else:
+            assert answer == (404, "audit_tile_not_found"), path
 
 
 def test_control_characters_in_every_partner_text_are_refused_with_invalid_text(
