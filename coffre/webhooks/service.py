@@ -85,11 +85,15 @@ class WebhookService:
     ) -> EndpointView:
         """Register an endpoint; its secret is in this answer only."""
         chosen = sorted(set(events))
-        with self._db.unit_of_work(write=True) as db:
+        with self._db.unit_of_work() as db:
             self._allowed(db, actor, structure_id)
-            checked = self._checked_url(url)
-            if not chosen or not set(chosen) <= EVENT_TYPES:
-                raise InvalidWebhookEvents()
+        # Outside any transaction: production resolves the name here, and a slow name
+        # server would otherwise hold the write lock (SQLite: every write of the server).
+        checked = self._checked_url(url)
+        if not chosen or not set(chosen) <= EVENT_TYPES:
+            raise InvalidWebhookEvents()
+        with self._db.unit_of_work(write=True) as db:
+            self._allowed(db, actor, structure_id)  # again: the membership may have ended
             # Parallel creations for one structure are counted one at a time.
             hold(db, "webhooks", structure_id)
             if repo.count_endpoints(db, structure_id) >= self._per_structure:

@@ -154,3 +154,51 @@ def test_a_redirect_is_never_followed(
         assert len(log) == 5 and all(entry["state"] != "sent" for entry in log)
     finally:
         elsewhere.close()
+
+
+def test_a_slow_name_server_never_holds_the_database_while_a_webhook_is_registered(
+    api: TestClient, cw: ConsentWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Production resolves a new endpoint's name when it is registered. An attacker's
+    name server answering slowly must not hold a transaction open meanwhile: on SQLite
+    the registration's write lock would stop every other write of the server."""
+    import threading
+    import time
+
+    coffre = coffre_of(api)
+    production = WebhookService(
+        coffre.db, coffre.clock, coffre.settings.model_copy(update={"environment": "production"})
+    )
+    w = cw.world
+    admin = Actor(w.structure_admin.account_id, Role.PROFESSIONAL, "session")
+    real = socket.getaddrinfo
+    resolving = threading.Event()
+
+    def slow(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "slow.partner.test":
+            return real(host, port, *args, **kwargs)
+        resolving.set()
+        time.sleep(2.0)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", int(port)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    made: list[Any] = []
+    slow_one = threading.Thread(
+        target=lambda: made.append(
+            production.create(
+                admin, w.structure_id, "https://slow.partner.test/h", ["grant.created"]
+            )
+        )
+    )
+    slow_one.start()
+    try:
+        assert resolving.wait(timeout=10)
+        started = time.monotonic()
+        other = production.create(
+            admin, w.structure_id, "https://93.184.216.34/hook", ["grant.created"]
+        )
+        waited = time.monotonic() - started
+    finally:
+        slow_one.join(timeout=30)
+    assert other.id and len(made) == 1
+    assert waited < 1.0, f"another write waited {waited:.1f} s for a name server"
