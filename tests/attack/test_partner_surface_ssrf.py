@@ -202,3 +202,39 @@ def test_a_slow_name_server_never_holds_the_database_while_a_webhook_is_register
         slow_one.join(timeout=30)
     assert other.id and len(made) == 1
     assert waited < 1.0, f"another write waited {waited:.1f} s for a name server"
+
+
+@pytest.mark.parametrize("retry_after", ["\u00b2", "1" * 5000, "\u00b9\u00b2\u00b3"])
+def test_a_hostile_retry_after_is_read_as_unreadable_and_the_delivery_retried(
+    api: TestClient,
+    cw: ConsentWorld,
+    receiver: Receiver,  # noqa: F811 - fixture
+    retry_after: str,
+) -> None:
+    """A partner's Retry-After that str.isdigit() accepts but int() refuses (a
+    superscript digit, more digits than Python converts) must not stop the deliverer:
+    read as absent, the delivery is retried with the usual back-off."""
+    w = cw.world
+    made = api.post(
+        BASE.format(w.structure_id),
+        json={"url": receiver.url, "events": ["grant.created"]},
+        headers=w.structure_admin.headers,
+    )
+    assert made.status_code == 201, made.text
+    receiver.secret = made.json()["secret"]
+    with receiver.lock:
+        receiver._script.append((503, {"Retry-After": retry_after}, 0.0))
+    coffre = coffre_of(api)
+    with coffre.db.unit_of_work() as db:
+        emit(
+            db, w.structure_id, EventType.GRANT_CREATED, {"grant_id": "3" * 32}, coffre.clock.now()
+        )
+
+    report = Deliverer(coffre.db, coffre.clock, coffre.settings).deliver()
+
+    assert report.outcomes == {"pending": 1}
+    [entry] = api.get(
+        BASE.format(w.structure_id) + f"/{made.json()['id']}/deliveries",
+        headers=w.structure_admin.headers,
+    ).json()["deliveries"]
+    assert (entry["state"], entry["last_status"]) == ("pending", 503)

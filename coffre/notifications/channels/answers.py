@@ -27,7 +27,12 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> int |
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses; and more
+    # digits than any wait we honour are the cap, not int()'s 4,300-digit ValueError
+    # (a far side's header must never stop the outbox or the deliverer).
+    if text.isascii() and text.isdigit():
+        if len(text) > len(str(MAX_RETRY_AFTER_SECONDS)):
+            return MAX_RETRY_AFTER_SECONDS
         return min(int(text), MAX_RETRY_AFTER_SECONDS)
     try:
         when = parsedate_to_datetime(text)
