@@ -17,6 +17,21 @@ import { isObject, parseStrictJson } from "./coffre-json.js";
 import { purposeParagraph } from "./purpose-words.js";
 
 /** A share as GET /grants lists it. @typedef {Record<string, any>} Grant */
+
+/**
+ * A sentence of the page's language with names set in it, each in a <bdi> (the names
+ * are French: isolated, they keep their « » and parentheses on the right sides of an
+ * Arabic sentence). `{name}` as in fill().
+ * @param {string} template
+ * @param {Record<string, string>} names
+ * @returns {(string | HTMLElement)[]}
+ */
+function withNames(template, names) {
+  return template
+    .split(/\{(\w+)\}/)
+    .map((part, i) => (i % 2 === 0 ? part : part in names ? el("bdi", { text: names[part] }) : `{${part}}`))
+    .filter((part) => part !== "");
+}
 /**
  * What a checked receipt says, whatever its format.
  * @typedef {{grant: string, person: string, professional: string, structure: string,
@@ -106,12 +121,15 @@ export function createReceipt(P) {
     return checkedUnder(envelope, signer, grant) ? { state: "other" } : { state: "bad" };
   }
 
-  /** @param {string} id @param {Grant} grant */
+  /**
+   * @param {string} id @param {Grant} grant
+   * @returns {(string | HTMLElement)[]}
+   */
   function documentName(id, grant) {
     const doc = P.documentById(id);
-    if (doc) return `« ${P.docTitle(doc)} »`;
+    if (doc) return ["« ", el("bdi", { text: P.docTitle(doc) }), " »"];
     const listed = (grant.documents || []).find((/** @type {{id: string}} */ d) => d.id === id);
-    return fill(S.document_gone, { category: listed ? categoryLabel(listed.category) : "" });
+    return [fill(S.document_gone, { category: listed ? categoryLabel(listed.category) : "" })];
   }
 
   /**
@@ -121,10 +139,18 @@ export function createReceipt(P) {
   function words(said, grant) {
     const openings =
       said.maxPulls === null ? S.receipt_openings_free : fill(S.receipt_openings, { n: said.maxPulls });
+    let purposeName = "";
+    const purpose = purposeParagraph(P.charter(), grant.purpose, grant.purpose_label, (name) => {
+      purposeName = name;
+      return fill(S.grant_purpose, { purpose: name });
+    });
+    purpose.querySelector(".purpose-name")?.replaceChildren(...withNames(S.grant_purpose, { purpose: purposeName }));
+    const [before, after = ""] = S.grant_documents.split("{documents}");
+    const documents = said.documents.flatMap((id, i) => [...(i ? [", "] : []), ...documentName(id, grant)]);
     return [
-      el("h2", { text: fill(S.receipt_with, { professional: grant.professional_name, structure: grant.structure_name }) }),
-      purposeParagraph(P.charter(), grant.purpose, grant.purpose_label, (purpose) => fill(S.grant_purpose, { purpose })),
-      el("p", { text: fill(S.grant_documents, { documents: said.documents.map((id) => documentName(id, grant)).join(", ") }) }),
+      el("h2", {}, ...withNames(S.receipt_with, { professional: grant.professional_name, structure: grant.structure_name })),
+      purpose,
+      el("p", {}, before, ...documents, after),
       el("p", {
         text: fill(S.receipt_dates, {
           start_date: day(said.notBefore),
