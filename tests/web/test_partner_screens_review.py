@@ -60,7 +60,10 @@ def test_the_person_s_receipt_print_view_and_history_sentence(
         card = tmp_path / "Carte identité.txt"
         card.write_bytes(b"carte d'identite" * 50)
         card_id = client.upload(card, "identite", box_public_key=keys.box_public, keys=keys)
-        share(client, keys, world, RSA, [card_id], days=30, max_pulls=2)
+        tax = tmp_path / "2025 Avis d'impôt (revenus).txt"
+        tax.write_bytes(b"avis" * 50)
+        tax_id = client.upload(tax, "domicile", box_public_key=keys.box_public, keys=keys)
+        share(client, keys, world, RSA, [card_id, tax_id], days=30, max_pulls=2)
 
     review = Review(page, lang)
     log_in_by_ids(page, live_server, lang, world.person.login, PERSON_PASSPHRASE, "documents")
@@ -70,6 +73,19 @@ def test_the_person_s_receipt_print_view_and_history_sentence(
     receipt = review("receipt")
     expect(receipt.locator("#receipt-state")).to_have_class("receipt-state good")
     expect(receipt.locator("#receipt-body h2")).to_have_count(1)
+    # A French title with a year in brackets, read in an Arabic sentence: "(2025)", not
+    # ")2025(" (measured where the brackets are drawn).
+    opening, closing = page.evaluate(BRACKETS, "revenus")
+    assert opening < closing, f"brackets drawn the wrong way round ({lang})"
+    # A title that starts with a year: the year stays before the words (left of them).
+    year, words = page.evaluate(ORDER, ["2025", "Avis"])
+    assert year < words, f"the year is drawn after the title's words ({lang})"
+    # French names inside the sentence are isolated: in Arabic, their « » and
+    # parentheses stay on the right sides (each name in a <bdi>).
+    names = receipt.locator("#receipt-body bdi").all_inner_texts()
+    for name in ("Mme Dupont", "CCAS de Clermont-Ferrand", "Carte identité"):
+        assert name in names, f"{name} is not isolated: {names}"
+    assert len(names) == 5, names  # and the purpose's name
     # The verdict is read out when it comes (a live region), and printing is one button.
     assert receipt.locator("#receipt-state").get_attribute("role") == "status"
     expect(receipt.locator("#receipt-print")).to_be_visible()
@@ -110,6 +126,43 @@ def test_the_person_s_receipt_print_view_and_history_sentence(
         assert plain_word_problems(sentence) == []
     assert_accessible(page, f"review-{lang}-history-proof")
 
+
+# Where "(" and ")" around `year` are drawn on the receipt: the left edge of each.
+BRACKETS = """(year) => {
+  const body = document.getElementById("receipt-body");
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(`(${year})`);
+    if (at < 0) continue;
+    const edge = (i) => {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      return range.getBoundingClientRect().left;
+    };
+    return [edge(at), edge(at + year.length + 1)];
+  }
+  throw new Error("no bracketed year on the receipt");
+}"""
+
+# Where two parts of one text node of the receipt are drawn: the left edge of each.
+ORDER = """([first, second]) => {
+  const body = document.getElementById("receipt-body");
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const a = node.data.indexOf(first);
+    const b = node.data.indexOf(second);
+    if (a < 0 || b < 0) continue;
+    const edge = (i) => {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      return range.getBoundingClientRect().left;
+    };
+    return [edge(a), edge(b)];
+  }
+  throw new Error("not found on the receipt");
+}"""
 
 # An address as partners' software gives them: one long word, no space to break at.
 LONG_URL = (
