@@ -29,6 +29,7 @@ from typing import Any
 from client.api import ApiError, CoffreClient
 from client.documents_v2 import (
     OwnerReader,
+    SealedV2,
     envelope_text,
     header_envelope,
     read_envelope,
@@ -567,6 +568,41 @@ def _deposit_v1(
     return deposited
 
 
+def deposit_v2_headers(
+    sealed: SealedV2,
+    box_key: bytes,
+    sign_seed: bytes,
+    *,
+    depositor_id: str,
+    structure_id: str,
+    person_id: str,
+    category: str,
+    now: datetime | None,
+) -> dict[str, str]:
+    """The headers of a v2 deposit (SPEC §24.3): a fresh document id, the document key
+    sealed to the person's box key, and the deposit statement signed by the depositor.
+    The session client and the partner's client (client/partner.py) send the same."""
+    document_id = new_id()
+    statement = deposit_statement(
+        sealed.parts(document_id, 1, person_id),
+        depositor=depositor_id,
+        structure=structure_id,
+        category=category,
+        deposited_at=(now or datetime.now(UTC)).replace(microsecond=0),
+    )
+    envelope = sign_statement_v2(statement, sign_seed)
+    return {
+        "Content-Type": "application/octet-stream",
+        "Content-Length": str(sealed.stream.size),
+        "Coffre-Document-Id": document_id,
+        "Coffre-Person": person_id,
+        "Coffre-Category": category,
+        "Coffre-Metadata": b64encode(sealed.metadata_blob),
+        "Coffre-Sealed-Key": b64encode(seal_document_key(sealed.doc_key, box_key)),
+        "Coffre-Deposit": b64encode(envelope_text(envelope).encode("utf-8")),
+    }
+
+
 def _deposit_v2(
     client: CoffreClient,
     keys: AccountKeys,
@@ -582,25 +618,16 @@ def _deposit_v2(
 ) -> dict[str, Any]:
     sealed = seal_v2([content], metadata)
     try:
-        document_id = new_id()
-        statement = deposit_statement(
-            sealed.parts(document_id, 1, person_id),
-            depositor=depositor_id,
-            structure=structure_id,
+        headers = deposit_v2_headers(
+            sealed,
+            box_key,
+            keys.sign_seed,
+            depositor_id=depositor_id,
+            structure_id=structure_id,
+            person_id=person_id,
             category=category,
-            deposited_at=(now or datetime.now(UTC)).replace(microsecond=0),
+            now=now,
         )
-        envelope = sign_statement_v2(statement, keys.sign_seed)
-        headers = {
-            "Content-Type": "application/octet-stream",
-            "Content-Length": str(sealed.stream.size),
-            "Coffre-Document-Id": document_id,
-            "Coffre-Person": person_id,
-            "Coffre-Category": category,
-            "Coffre-Metadata": b64encode(sealed.metadata_blob),
-            "Coffre-Sealed-Key": b64encode(seal_document_key(sealed.doc_key, box_key)),
-            "Coffre-Deposit": b64encode(envelope_text(envelope).encode("utf-8")),
-        }
         deposited: dict[str, Any] = client.call(
             "POST", "/deposits", content=sealed.stream.chunks(), headers=headers
         ).json()

@@ -39,14 +39,15 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from client.documents_v2 import envelope_text, guess_mime, header_envelope, seal_v2, v2_metadata
+from client.consent import deposit_v2_headers
+from client.documents_v2 import guess_mime, header_envelope, seal_v2, v2_metadata
 from client.keyfile import PartnerKeys
 from client.memory import ReaderMemory
 from client.partner_http import RateLimited, RetryPolicy, TokenTransport
@@ -71,16 +72,14 @@ from crypto import (
     DocumentMetadata,
     DocumentMetadataV2,
     b64decode,
-    b64encode,
     decrypt_metadata,
     decrypt_stream,
     open_sealed_key,
-    seal_document_key,
 )
-from crypto.binding import deposit_statement, open_document_stream
+from crypto.binding import open_document_stream
 from crypto.consent_v2 import SharedDocumentV2
 from crypto.errors import BindingError, CryptoError
-from crypto.statements_v2 import envelope_signer, sign_statement_v2
+from crypto.statements_v2 import envelope_signer
 from crypto.stream import write_verified
 
 READ_SIZE = 256 * 1024
@@ -293,27 +292,16 @@ class PartnerClient:
         )
         sealed = seal_v2(_file_chunks(path), metadata)
         try:
-            from secrets import token_hex
-
-            document_id = token_hex(16)
-            statement = deposit_statement(
-                sealed.parts(document_id, 1, person_id),
-                depositor=partner.account_id,
-                structure=structure_id,
+            headers = deposit_v2_headers(
+                sealed,
+                box_key,
+                partner.keys.sign_seed,
+                depositor_id=partner.account_id,
+                structure_id=structure_id,
+                person_id=person_id,
                 category=category,
-                deposited_at=(now or datetime.now(UTC)).replace(microsecond=0),
+                now=now,
             )
-            envelope = sign_statement_v2(statement, partner.keys.sign_seed)
-            headers = {
-                "Content-Type": "application/octet-stream",
-                "Content-Length": str(sealed.stream.size),
-                "Coffre-Document-Id": document_id,
-                "Coffre-Person": person_id,
-                "Coffre-Category": category,
-                "Coffre-Metadata": b64encode(sealed.metadata_blob),
-                "Coffre-Sealed-Key": b64encode(seal_document_key(sealed.doc_key, box_key)),
-                "Coffre-Deposit": b64encode(envelope_text(envelope).encode("utf-8")),
-            }
             _, answer = self._transport.request(
                 "POST",
                 "/deposits",
