@@ -164,7 +164,7 @@ def test_a_person_shares_a_document_the_professional_opens_a_stamped_copy_then_l
     pro.get_by_role("button", name="Ouvrir « Carte d'identité »").click()
 
     visible_screen(pro, "shared-document")
-    today = pro.evaluate("new Date().toLocaleDateString('fr-FR')")
+    today = pro.evaluate("new Date().toLocaleDateString('fr-FR', {timeZone: 'Europe/Paris'})")
     mark = (
         "Copie transmise à Mme Dupont (CCAS de Clermont-Ferrand) "
         f"pour Ouverture de droits au RSA le {today}"
@@ -349,7 +349,7 @@ def test_the_professional_gives_a_reason_when_the_charter_asks_for_one(
     reason.get_by_role("button", name="Ouvrir le document").click()
     visible_screen(page, "shared-document")
     expect(page.locator("#shared-doc-facts")).to_have_text("Ouvertures restantes : 1")
-    today = page.evaluate("new Date().toLocaleDateString('fr-FR')")
+    today = page.evaluate("new Date().toLocaleDateString('fr-FR', {timeZone: 'Europe/Paris'})")
     mark = f"Copie transmise à Mme Dupont (CCAS de Clermont-Ferrand) pour Dossier MDPH le {today}"
     expect(page.locator("#shared-doc-mark")).to_have_text(mark)
     [content] = page_texts(blob_bytes(page, "#shared-doc-download"))
