@@ -2,6 +2,9 @@
 base64url / date headers that travel with it (documents, deposits), and the threads
 uploads run on, with how many one account or one address may have open.
 
+How many uploads one account or one address may have open is decided in the database,
+across every app process (``coffre.uploads.slots``); the threads are this process's own.
+
 The body's size and pace (read timeout, minimum rate) are ``api.body_limits``' rules:
 its ``receive()`` raises while ``BlockingBody`` reads, and the storage code removes
 the partial object on the way out.
@@ -9,7 +12,6 @@ the partial object on the way out.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
 from typing import Annotated, TypeVar
@@ -21,11 +23,11 @@ from fastapi import Depends, Request
 from starlette.requests import ClientDisconnect
 
 from api.deps import authenticate_request, client_address, session_token
-from coffre.accounts.throttle import address_identity
 from coffre.container import Coffre
-from coffre.errors import CoffreError, RateLimited, Unavailable
+from coffre.errors import CoffreError, Unavailable
 from coffre.policy import Actor
 from coffre.settings import Settings
+from coffre.uploads.slots import RENEW_SECONDS, TooManyUploads, UploadCaps
 from coffre.vault.errors import (
     InvalidBinding,
     InvalidExpiryDate,
@@ -112,19 +114,12 @@ class BlockingBody:
 
 T = TypeVar("T")
 
-# An upload lasts seconds to minutes; the refused one may try again soon.
-TOO_MANY_UPLOADS_RETRY_SECONDS = 10
 # Threads that check the sessions of upload requests (short database reads), apart
 # from the default pool: a burst of uploads queues its own authentications there.
 UPLOAD_AUTH_THREADS = 4
 
 
-class TooManyUploads(RateLimited):
-    code = "too_many_uploads"
-    message_fr = (
-        "Trop d'envois sont déjà en cours depuis ce compte ou cette connexion. "
-        "Attendez qu'ils se terminent, puis réessayez."
-    )
+__all__ = ["TooManyUploads", "UploadSlots", "UploadsBusy"]
 
 
 class UploadsBusy(Unavailable):
@@ -136,7 +131,7 @@ class UploadsBusy(Unavailable):
 
 
 class UploadSlots:
-    """The uploads open in this process, and the threads they run on.
+    """The threads uploads run on in this process, and the shared caps they pass first.
 
     An upload holds a thread for as long as its body streams to the object store, so
     uploads get threads of their own (``COFFRE_UPLOAD_THREADS``): however many are
@@ -146,21 +141,19 @@ class UploadSlots:
     one account or one address (IPv6: its /64) may have only so many uploads open,
     waiting or running (429 ``too_many_uploads``), so that no one takes them all.
 
-    Counts live in memory and are only touched from the event loop (no await between a
-    check and its increment), so they need no lock; several server processes each
-    count their own.
+    The threads are this process's; the caps are every process's: a slot is a row of
+    the database, taken by one deciding statement before the upload waits for a thread,
+    renewed while it streams and released when it ends (``coffre.uploads.slots``).
     """
 
     def __init__(self, settings: Settings) -> None:
-        self._per_account = settings.uploads_per_account
-        self._per_address = settings.uploads_per_address
+        self._settings = settings
         self._wait = settings.upload_wait_seconds
         # The semaphore gives the bounded wait; the limiter, of the same size, is what
         # anyio's threads need: a holder of a turn never waits for it.
         self._turns = anyio.Semaphore(settings.upload_threads)
         self._threads = anyio.CapacityLimiter(settings.upload_threads)
         self._sessions = anyio.CapacityLimiter(UPLOAD_AUTH_THREADS)
-        self._open: Counter[str] = Counter()
 
     async def authenticate(self, request: Request, coffre: Coffre, token: str) -> Actor:
         """``api.deps.authenticate_request`` (a session or a personal access token, its
@@ -170,39 +163,68 @@ class UploadSlots:
         )
 
     async def run(
-        self, account_id: str, address: str | None, work: Callable[..., T], *args: object
+        self,
+        coffre: Coffre,
+        account_id: str,
+        address: str | None,
+        work: Callable[..., T],
+        *args: object,
     ) -> T:
         """Run ``work(*args)`` on an upload thread, within the caps."""
-        keys = [f"account:{account_id}"]
-        caps = [self._per_account]
-        if address is not None:
-            keys.append(f"address:{address_identity(address)}")
-            caps.append(self._per_address)
-        if any(self._open[key] >= cap for key, cap in zip(keys, caps, strict=True)):
-            raise TooManyUploads(retry_after=TOO_MANY_UPLOADS_RETRY_SECONDS)
-        self._open.update(keys)
+        caps = UploadCaps(coffre.db, self._settings, coffre.clock)
+        # The database's short statements run on the upload requests' own threads too.
+        slot = await anyio.to_thread.run_sync(
+            caps.take, account_id, address, limiter=self._sessions
+        )
         try:
-            got_turn = False
-            with anyio.move_on_after(self._wait):
-                await self._turns.acquire()
-                got_turn = True
-            if not got_turn:
-                raise UploadsBusy()
-            try:
-                return await anyio.to_thread.run_sync(work, *args, limiter=self._threads)
-            finally:
-                self._turns.release()
+            failed: Exception | None = None
+            result: list[T] = []
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(self._renew, caps, slot)
+                try:
+                    result.append(await self._on_thread(work, *args))
+                # Re-raised unchanged below: raised inside the task group, anyio would
+                # wrap it in an ExceptionGroup and the error handlers would not know it.
+                except Exception as exc:  # noqa: BLE001
+                    failed = exc
+                tasks.cancel_scope.cancel()
+            if failed is not None:
+                raise failed
+            return result[0]
         finally:
-            self._open.subtract(keys)
-            for key in keys:
-                if self._open[key] <= 0:
-                    del self._open[key]
+            # Even when the request is cancelled (the client went away): shielded.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(caps.release, slot, limiter=self._sessions)
+
+    async def _on_thread(self, work: Callable[..., T], *args: object) -> T:
+        got_turn = False
+        with anyio.move_on_after(self._wait):
+            await self._turns.acquire()
+            got_turn = True
+        if not got_turn:
+            raise UploadsBusy()
+        try:
+            return await anyio.to_thread.run_sync(work, *args, limiter=self._threads)
+        finally:
+            self._turns.release()
+
+    async def _renew(self, caps: UploadCaps, slot: str) -> None:
+        """Keep the slot's lease while the upload runs (cancelled when it ends)."""
+        while True:
+            await anyio.sleep(RENEW_SECONDS)
+            try:
+                await anyio.to_thread.run_sync(caps.renew, slot, limiter=self._sessions)
+            except CoffreError:
+                # The database is away: the upload's own commit will say so; the lease
+                # is tried again at the next turn.
+                continue
 
 
 async def run_upload(request: Request, actor: Actor, work: Callable[..., T], *args: object) -> T:
     """Run an upload's ``work(*args)`` within the caller's caps, on an upload thread."""
     slots: UploadSlots = request.app.state.upload_slots
-    return await slots.run(actor.account_id, client_address(request), work, *args)
+    coffre: Coffre = request.app.state.coffre
+    return await slots.run(coffre, actor.account_id, client_address(request), work, *args)
 
 
 async def upload_actor(request: Request) -> Actor:

@@ -35,6 +35,7 @@ from coffre.structures.models import (
     Structure,
     TrustRoot,
 )
+from coffre.uploads.models import UploadSlot
 from coffre.vault.models import Document, SealedKey
 from coffre.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookMessage
 
@@ -87,6 +88,7 @@ __all__ = [
     "TotpCredential",
     "TrustRoot",
     "TrustedContact",
+    "UploadSlot",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookMessage",
