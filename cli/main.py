@@ -20,6 +20,7 @@ from cli import (
     security,
     worker,
 )
+from cli import backup as backups
 from cli.audit import audit_app
 from cli.demo import demo
 from cli.directory import directory_app
@@ -84,6 +85,8 @@ app.command("confirm-person")(professional.confirm_person)
 app.command("rotate-keys")(professional.rotate_keys)
 app.command("serve")(admin.serve)
 app.command("doctor")(doctor.doctor)
+app.command("backup")(backups.backup)
+app.command("restore")(backups.restore)
 app.command("worker")(worker.worker)
 app.command("demo")(demo)
 app.add_typer(admin.db_app, name="db")

@@ -58,6 +58,10 @@ class Checkup:
     findings: Sequence[Finding]
     removed: Sequence[Finding] = field(default_factory=tuple)
     failed: Sequence[Finding] = field(default_factory=tuple)
+    # Both directions, counted (after a restore the operator compares them with the
+    # backup's manifest): objects the store listed, live documents that name one.
+    objects: int = 0
+    documents: int = 0
 
     def count(self, kind: str, among: Iterable[Finding] | None = None) -> int:
         return sum(1 for f in (self.findings if among is None else among) if f.kind == kind)
@@ -95,8 +99,9 @@ class Doctor:
                 findings.append(
                     Finding(leftover.kind, leftover.name, leftover.started, handle=leftover.handle)
                 )
-        findings.extend(self._missing(listed, cutoff))
-        return Checkup(now, grace, tuple(findings))
+        missing, documents = self._missing(listed, cutoff)
+        findings.extend(missing)
+        return Checkup(now, grace, tuple(findings), objects=len(listed), documents=documents)
 
     def repair(self, grace: timedelta | None = None) -> Checkup:
         """Remove what ``examine`` finds that can be removed; audited, idempotent."""
@@ -125,7 +130,13 @@ class Doctor:
         if removed:
             self._record(removed, checkup)
         return Checkup(
-            checkup.checked_at, checkup.grace, checkup.findings, tuple(removed), tuple(failed)
+            checkup.checked_at,
+            checkup.grace,
+            checkup.findings,
+            tuple(removed),
+            tuple(failed),
+            checkup.objects,
+            checkup.documents,
         )
 
     def run_job(self) -> int:
@@ -152,10 +163,11 @@ class Doctor:
         with self._db.unit_of_work() as db:
             return not repository.referenced_object_keys(db, [key])
 
-    def _missing(self, listed: set[str], cutoff: datetime) -> list[Finding]:
+    def _missing(self, listed: set[str], cutoff: datetime) -> tuple[list[Finding], int]:
         with self._db.unit_of_work() as db:
             expected = repository.live_object_keys(db, created_before=cutoff)
-        return [Finding(MISSING_OBJECT, key, None) for key in expected if key not in listed]
+        missing = [Finding(MISSING_OBJECT, key, None) for key in expected if key not in listed]
+        return missing, len(expected)
 
     def _record(self, removed: Sequence[Finding], checkup: Checkup) -> None:
         details = {

@@ -1,0 +1,201 @@
+"""``coffre backup`` and ``coffre restore`` (coffre/backup/; docs/OPERATIONS.md, "Backup"
+and "Restore"). Operator commands: plain French, through ``coffre/``, imported inside
+the commands so that the other commands start fast (cli/main.py).
+
+Exit codes. backup: 0 written; 1 nothing written (the error says why); 3 written and
+usable, but some documents were already lost or damaged in the store (listed: restore
+them from an older backup). restore: 0 restored and ``coffre doctor``'s checks pass;
+1 nothing restored (the targets are left empty); 3 restored but a check fails (read
+what it prints), or the schema needs ``coffre db upgrade`` before the checks.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+EXIT_WITH_WARNINGS = 3
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    from coffre.errors import CoffreError
+
+    if isinstance(exc, CoffreError):
+        typer.echo(f"Erreur : {exc.message_fr} ({exc.code})", err=True)
+    return typer.Exit(code=1)
+
+
+def backup(
+    to: Annotated[
+        str,
+        typer.Option("--to", help="Dossier, ou s3://seau/préfixe, où écrire la sauvegarde."),
+    ],
+    recipient: Annotated[
+        list[str] | None,
+        typer.Option("--recipient", "-r", help="Clé publique age (age1…) ; répétable."),
+    ] = None,
+    recipients_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--recipients-file",
+            "-R",
+            exists=True,
+            dir_okay=False,
+            help="Fichier de clés publiques age, une par ligne.",
+        ),
+    ] = None,
+) -> None:
+    """Write one consistent, encrypted backup: the database, every document's object,
+    and a manifest of their hashes (written last)."""
+    from coffre.backup import places, streams
+    from coffre.backup.service import backup_name, take_backup
+    from coffre.clock import SystemClock
+    from coffre.db.engine import Database, make_engine
+    from coffre.errors import CoffreError
+    from coffre.settings import Settings
+    from coffre.storage import make_object_store
+
+    settings = Settings()
+    lines = list(recipient or [])
+    if recipients_file is not None:
+        lines += recipients_file.read_text(encoding="utf-8").splitlines()
+    now = SystemClock().now()
+    db = None
+    try:
+        recipients = streams.recipients_from(lines)
+        name = backup_name(now)
+        place = places.child(places.place_at(to, settings), name)
+        store = make_object_store(
+            settings.storage_backend,
+            local_dir=settings.storage_dir,
+            s3_endpoint=settings.s3_endpoint,
+            s3_access_key=settings.s3_access_key,
+            s3_secret_key=settings.s3_secret_key,
+            s3_bucket=settings.s3_bucket,
+            s3_secure=settings.s3_secure,
+            s3_region=settings.s3_region,
+            prepare=False,
+        )
+        db = Database(make_engine(settings.database_url))
+        place.create()
+        manifest = take_backup(
+            database_url=settings.database_url,
+            db=db,
+            store=store,
+            place=place,
+            recipients=recipients,
+            name=name,
+            now=now,
+        )
+    except CoffreError as exc:
+        raise _fail(exc) from None
+    finally:
+        if db is not None:
+            db.dispose()
+    counts = manifest.counts()
+    typer.echo(f"Sauvegarde écrite : {place.label}")
+    typer.echo(
+        f"  base {manifest.database_kind} (révision {manifest.alembic_head}) : "
+        f"{counts['database_bytes']} octets ; {counts['objects']} objet(s), "
+        f"{counts['object_bytes']} octets ; manifeste écrit en dernier."
+    )
+    if manifest.deleted_after_snapshot:
+        typer.echo(
+            f"  {len(manifest.deleted_after_snapshot)} document(s) supprimé(s) pendant la "
+            "copie : la restauration les supprimera de nouveau."
+        )
+    if manifest.missing or manifest.damaged:
+        typer.echo(
+            f"Attention : {len(manifest.missing)} document(s) n'avaient déjà plus leur objet "
+            f"et {len(manifest.damaged)} objet(s) ne correspondent plus à leur empreinte. "
+            "La sauvegarde est utilisable ; retrouvez ces objets dans une sauvegarde plus "
+            "ancienne :",
+            err=True,
+        )
+        for key in [*manifest.missing, *manifest.damaged]:
+            typer.echo(f"    {key}", err=True)
+        raise typer.Exit(code=EXIT_WITH_WARNINGS)
+
+
+def restore(
+    source: Annotated[
+        str,
+        typer.Option("--from", help="La sauvegarde : son dossier, ou s3://seau/préfixe/coffre-…"),
+    ],
+    identity: Annotated[
+        Path,
+        typer.Option(
+            "--identity",
+            "-i",
+            exists=True,
+            dir_okay=False,
+            help="Fichier de clé secrète age (AGE-SECRET-KEY-1…).",
+        ),
+    ],
+) -> None:
+    """Restore a backup into an EMPTY database and an EMPTY store (every hash checked
+    first), then run coffre doctor's checks."""
+    from cli.doctor import checkup
+    from coffre.backup import places, streams
+    from coffre.backup.service import apply_deletions
+    from coffre.backup.service import restore as restore_backup
+    from coffre.clock import SystemClock
+    from coffre.container import Coffre
+    from coffre.db import migrate
+    from coffre.db.engine import Database, make_engine
+    from coffre.errors import CoffreError
+    from coffre.settings import Settings
+    from coffre.storage import make_object_store
+
+    settings = Settings()
+    try:
+        identities = streams.identities_from(identity.read_text(encoding="utf-8"))
+        place = places.place_at(source, settings)
+        store = make_object_store(
+            settings.storage_backend,
+            local_dir=settings.storage_dir,
+            s3_endpoint=settings.s3_endpoint,
+            s3_access_key=settings.s3_access_key,
+            s3_secret_key=settings.s3_secret_key,
+            s3_bucket=settings.s3_bucket,
+            s3_secure=settings.s3_secure,
+            s3_region=settings.s3_region,
+        )
+        restored = restore_backup(
+            place=place, identities=identities, database_url=settings.database_url, store=store
+        )
+    except CoffreError as exc:
+        raise _fail(exc) from None
+    manifest = restored.manifest
+    typer.echo(
+        f"Sauvegarde {manifest.name} (du {manifest.created_at}) restaurée : toutes les "
+        f"empreintes vérifiées ; base {manifest.database_kind}, {restored.objects} objet(s), "
+        f"{restored.object_bytes} octets."
+    )
+    heads = migrate.current_heads(settings.database_url)
+    if manifest.alembic_head not in heads:
+        typer.echo(
+            f"La base est à la révision {manifest.alembic_head} ; cette version de Coffre "
+            f"attend {', '.join(heads)}. Lancez « coffre db upgrade » puis « coffre doctor »."
+        )
+        raise typer.Exit(code=EXIT_WITH_WARNINGS)
+    if manifest.deleted_after_snapshot:
+        db = Database(make_engine(settings.database_url))
+        try:
+            again = apply_deletions(db, manifest, SystemClock().now())
+        finally:
+            db.dispose()
+        typer.echo(
+            f"{again} document(s) supprimé(s) pendant la sauvegarde : supprimé(s) de nouveau."
+        )
+    coffre = Coffre.build(settings, store=store)
+    try:
+        # Nothing runs yet: every object is whole, so no grace period.
+        healthy = checkup(coffre, timedelta(0))
+    finally:
+        coffre.close()
+    if not healthy:
+        raise typer.Exit(code=EXIT_WITH_WARNINGS)

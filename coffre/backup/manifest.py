@@ -1,0 +1,151 @@
+"""The backup's manifest: what a whole backup holds, written last (``manifest.age``).
+
+JSON, encrypted to the same recipients as every other file::
+
+    {"format": "coffre-backup", "version": 1, "name": "coffre-20261207T013000Z",
+     "created_at": "2026-12-07T01:30:00Z",
+     "database": {"kind": "postgresql" | "sqlite", "alembic_head": "c3e7a2f4d9b6",
+                  "file": "database.age", "sha256": "…", "size": 123},
+     "objects": [{"key": "doc/…", "file": "objects/doc/….age", "sha256": "…", "size": 1}],
+     "deleted_after_snapshot": ["<document id>", …],
+     "missing": ["doc/…"], "damaged": ["doc/…"],
+     "counts": {"documents": 2, "objects": 2, "object_bytes": 3, …}}
+
+Every ``sha256``/``size`` is of the file's PLAINTEXT (the dump, the object's ciphertext
+exactly as the store holds it), measured while it was written; the restore measures
+it again before anything counts as restored. ``deleted_after_snapshot``: documents
+live in the snapshot whose object was gone when the copy reached it because the person
+deleted them meanwhile (the restore deletes them again: keys dropped, like the person
+did). ``missing``: live documents whose object was already lost in the store;
+``damaged``: objects whose bytes no longer match their row's hash (both are reported
+by ``coffre backup``, and restored as they are, so ``coffre doctor`` shows them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from coffre.backup.errors import BackupManifestInvalid
+
+FORMAT = "coffre-backup"
+VERSION = 1
+MANIFEST_FILE = "manifest.age"
+DATABASE_FILE = "database.age"
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+NAME_RE = re.compile(r"coffre-\d{8}T\d{6}Z(?:-[0-9a-z]{1,16})?")
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    file: str
+    sha256: str
+    size: int
+    key: str | None = None  # an object's key in the store
+
+
+@dataclass
+class Manifest:
+    name: str
+    created_at: str
+    database_kind: str
+    alembic_head: str | None
+    database: FileEntry
+    objects: list[FileEntry] = field(default_factory=list)
+    deleted_after_snapshot: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)
+    documents: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "documents": self.documents,
+            "objects": len(self.objects),
+            "object_bytes": sum(o.size for o in self.objects),
+            "database_bytes": self.database.size,
+            "deleted_after_snapshot": len(self.deleted_after_snapshot),
+            "missing": len(self.missing),
+            "damaged": len(self.damaged),
+        }
+
+    def to_json(self) -> bytes:
+        body: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "name": self.name,
+            "created_at": self.created_at,
+            "database": {
+                "kind": self.database_kind,
+                "alembic_head": self.alembic_head,
+                "file": self.database.file,
+                "sha256": self.database.sha256,
+                "size": self.database.size,
+            },
+            "objects": [asdict(o) for o in self.objects],
+            "deleted_after_snapshot": self.deleted_after_snapshot,
+            "missing": self.missing,
+            "damaged": self.damaged,
+            "counts": self.counts(),
+        }
+        return json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> Manifest:
+        """Parse and check a manifest; BackupManifestInvalid on anything unexpected."""
+        try:
+            body = json.loads(raw)
+            if body.get("format") != FORMAT or body.get("version") != VERSION:
+                raise ValueError("not a coffre backup manifest of a known version")
+            database = body["database"]
+            manifest = cls(
+                name=_text(body["name"]),
+                created_at=_text(body["created_at"]),
+                database_kind=_text(database["kind"]),
+                alembic_head=None
+                if database["alembic_head"] is None
+                else _text(database["alembic_head"]),
+                database=_entry(database),
+                objects=[_entry(o, with_key=True) for o in body["objects"]],
+                deleted_after_snapshot=[_text(i) for i in body["deleted_after_snapshot"]],
+                missing=[_text(k) for k in body["missing"]],
+                damaged=[_text(k) for k in body["damaged"]],
+                documents=int(body["counts"]["documents"]),
+            )
+            if manifest.database_kind not in ("postgresql", "sqlite"):
+                raise ValueError("unknown database kind")
+            if manifest.database.file != DATABASE_FILE:
+                raise ValueError("unexpected database file")
+            if len({o.key for o in manifest.objects}) != len(manifest.objects):
+                raise ValueError("an object listed twice")
+            if body["counts"] != manifest.counts():
+                raise ValueError("counts do not add up")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise BackupManifestInvalid(MANIFEST_FILE, f"({exc})") from None
+        return manifest
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("a text member is missing")
+    return value
+
+
+def _entry(item: dict[str, Any], *, with_key: bool = False) -> FileEntry:
+    sha = _text(item["sha256"])
+    size = item["size"]
+    if not _HEX64.fullmatch(sha) or not isinstance(size, int) or size < 0:
+        raise ValueError("a file's hash or size is malformed")
+    if not with_key:
+        return FileEntry(_text(item["file"]), sha, size)
+    from coffre.storage import validate_key
+
+    key = validate_key(_text(item["key"]))
+    if item["file"] != object_file(key):
+        raise ValueError("an object's file is not named after its key")
+    return FileEntry(_text(item["file"]), sha, size, key)
+
+
+def object_file(key: str) -> str:
+    return f"objects/{key}.age"

@@ -1,0 +1,224 @@
+"""``coffre backup`` and ``coffre restore``: the steps, in the order that keeps them safe.
+
+Backup: the database's snapshot (coffre.backup.database) is written first, then every
+object the snapshot's live documents name, read through the ObjectStore interface,
+then the manifest LAST. Each file is age-encrypted to the operator's recipients as it
+streams (coffre.backup.streams): nothing is held whole in memory, no plaintext touches
+the backup's location. Any failure (store or database down, disk full, pg_dump) removes
+what was written; a backup cut harder than that (the process killed) has no manifest.
+
+Restore: the manifest is opened and checked; the database and the store must be empty;
+the database file is decrypted to a private staging file and its hash checked; each
+object is decrypted into the store through a stream whose hash and size are checked at
+its end — a mismatch raises inside ``put_stream``, so that object never appears; the
+database is loaded last (all or nothing). If anything fails, the objects already put
+are removed: the targets are back to empty and nothing counts as restored.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pyrage import x25519
+from sqlalchemy import select
+
+from coffre.backup import database
+from coffre.backup.errors import (
+    BackupHashMismatch,
+    BackupManifestInvalid,
+    RestoreTargetNotEmpty,
+)
+from coffre.backup.manifest import (
+    DATABASE_FILE,
+    MANIFEST_FILE,
+    FileEntry,
+    Manifest,
+    object_file,
+)
+from coffre.backup.places import Place
+from coffre.backup.streams import Hashed, decrypted, encrypted
+from coffre.db.engine import Database
+from coffre.errors import ObjectNotFound
+from coffre.storage import ObjectStore
+
+log = logging.getLogger(__name__)
+
+
+def backup_name(at: datetime) -> str:
+    return "coffre-" + at.strftime("%Y%m%dT%H%M%SZ")
+
+
+def take_backup(
+    *,
+    database_url: str,
+    db: Database,
+    store: ObjectStore,
+    place: Place,
+    recipients: Sequence[x25519.Recipient],
+    name: str,
+    now: datetime,
+) -> Manifest:
+    """Write one whole backup into ``place`` (which the caller has created, empty)."""
+    try:
+        return _write(database_url, db, store, place, recipients, name, now)
+    except BaseException:
+        try:
+            place.remove_all()
+        except Exception:  # noqa: BLE001 - the first failure is the one to report
+            log.warning("backup: could not remove the files of the failed backup")
+        raise
+
+
+def _write(
+    database_url: str,
+    db: Database,
+    store: ObjectStore,
+    place: Place,
+    recipients: Sequence[x25519.Recipient],
+    name: str,
+    now: datetime,
+) -> Manifest:
+    with database.snapshot(database_url) as taken:
+        dump = Hashed(taken.chunks)
+        place.write(DATABASE_FILE, encrypted(dump, recipients))
+    manifest = Manifest(
+        name=name,
+        created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        database_kind=taken.kind,
+        alembic_head=taken.alembic_head,
+        database=FileEntry(DATABASE_FILE, dump.sha256_hex, dump.size),
+        documents=len(taken.objects),
+    )
+    gone: list[database.ObjectRow] = []
+    for row in taken.objects:
+        try:
+            content = store.open_stream(row.key)
+        except ObjectNotFound:
+            gone.append(row)
+            continue
+        hashed = Hashed(content)
+        place.write(object_file(row.key), encrypted(hashed, recipients))
+        manifest.objects.append(
+            FileEntry(object_file(row.key), hashed.sha256_hex, hashed.size, row.key)
+        )
+        if not hmac.compare_digest(hashed.sha256_hex, row.sha256) or hashed.size != row.size:
+            manifest.damaged.append(row.key)
+    if gone:
+        deleted = _deleted_since(db, [row.document_id for row in gone])
+        manifest.deleted_after_snapshot = sorted(
+            r.document_id for r in gone if r.document_id in deleted
+        )
+        manifest.missing = sorted(r.key for r in gone if r.document_id not in deleted)
+    place.write(MANIFEST_FILE, encrypted([manifest.to_json()], recipients))
+    return manifest
+
+
+def _deleted_since(db: Database, document_ids: list[str]) -> set[str]:
+    """Of documents live in the snapshot, those deleted (or erased) since."""
+    from coffre.vault.models import Document
+
+    with db.unit_of_work() as session:
+        live = set(
+            session.scalars(
+                select(Document.id).where(
+                    Document.id.in_(document_ids), Document.deleted_at.is_(None)
+                )
+            ).all()
+        )
+    return set(document_ids) - live
+
+
+# -- restore --------------------------------------------------------------------------
+def read_manifest(place: Place, identities: Sequence[x25519.Identity]) -> Manifest:
+    if not place.exists(MANIFEST_FILE):
+        raise BackupManifestInvalid(MANIFEST_FILE)
+    raw = b"".join(decrypted(place.read(MANIFEST_FILE), identities, MANIFEST_FILE))
+    return Manifest.from_json(raw)
+
+
+@dataclass(frozen=True)
+class Restored:
+    manifest: Manifest
+    objects: int
+    object_bytes: int
+
+
+def restore(
+    *,
+    place: Place,
+    identities: Sequence[x25519.Identity],
+    database_url: str,
+    store: ObjectStore,
+) -> Restored:
+    """Bring a whole backup back into an empty database and an empty store."""
+    manifest = read_manifest(place, identities)
+    if manifest.database_kind != database.kind_of(database_url):
+        raise BackupManifestInvalid(
+            MANIFEST_FILE,
+            f"(sauvegarde d'une base {manifest.database_kind} : restaurez-la dans une base "
+            "du même type)",
+        )
+    database.ensure_empty(database_url)
+    if next(iter(store.list_objects()), None) is not None:
+        raise RestoreTargetNotEmpty("stockage")
+    staging = database.staging_dir(database_url)
+    put: list[str] = []
+    try:
+        staged = staging / "database"
+        checked = _checked(
+            decrypted(place.read(DATABASE_FILE), identities, DATABASE_FILE), manifest.database
+        )
+        with staged.open("wb") as handle:
+            for chunk in checked:
+                handle.write(chunk)
+        total = 0
+        for entry in manifest.objects:
+            assert entry.key is not None
+            chunks = _checked(decrypted(place.read(entry.file), identities, entry.file), entry)
+            put.append(entry.key)
+            store.put_stream(entry.key, chunks)
+            total += entry.size
+        database.load(database_url, staged)
+    except BaseException:
+        for key in put:
+            try:
+                store.delete(key)
+            except Exception:  # noqa: BLE001 - the first failure is the one to report
+                log.warning("restore: could not remove an object put before the failure")
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Restored(manifest, len(put), total)
+
+
+def _checked(chunks: Iterable[bytes], entry: FileEntry) -> Iterator[bytes]:
+    """Pass the plaintext through; at its end, BackupHashMismatch (naming the file) unless
+    size and SHA-256 are the manifest's. Raised inside put_stream: nothing is kept."""
+    hashed = Hashed(chunks)
+    yield from hashed
+    if hashed.size != entry.size or not hmac.compare_digest(hashed.sha256_hex, entry.sha256):
+        raise BackupHashMismatch(entry.file)
+
+
+def apply_deletions(db: Database, manifest: Manifest, now: datetime) -> int:
+    """Delete again the documents the persons deleted while the backup was being copied:
+    their keys go, like at the person's own delete (their objects are not in the backup)."""
+    from coffre.vault import repository
+    from coffre.vault.models import Document
+
+    done = 0
+    with db.unit_of_work() as session:
+        for document_id in manifest.deleted_after_snapshot:
+            document = session.get(Document, document_id)
+            if document is None or not repository.mark_deleted(session, document_id, now):
+                continue
+            repository.delete_sealed_keys(session, document_id)
+            repository.withdraw_grant_keys(session, document_id, now)
+            repository.mark_purged(session, document_id, now)
+            done += 1
+    return done
