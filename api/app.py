@@ -14,6 +14,7 @@ from api.compression import Compression
 from api.cookies import CoffreCSRFMiddleware, csrf_middleware_options
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyKeys
+from api.observability import Observability
 from api.openapi_errors import install_openapi
 from api.proconnect_http import proconnect_service
 from api.routes import (
@@ -51,6 +52,7 @@ from coffre.clock import Clock
 from coffre.container import Coffre
 from coffre.jobs.inprocess import run_jobs
 from coffre.jobs.registry import jobs
+from coffre.metrics import STATE as METRICS_STATE
 from coffre.settings import Settings
 from coffre.storage import ObjectStore
 from web import STATIC_DIR
@@ -82,6 +84,8 @@ def create_app(
         app.state.coffre = coffre
         # Built here, not in Coffre.build: its HTTP client lives in api/ (import contracts).
         app.state.proconnect = proconnect_service(coffre)
+        # The checkpoint's age and the job queue's depth, read at each scrape (coffre/metrics.py).
+        METRICS_STATE.watch(coffre.db, coffre.clock, queue=not settings.is_sqlite)
         try:
             async with anyio.create_task_group() as tasks:
                 # The background jobs (coffre/jobs/): here, or in `coffre worker`
@@ -91,6 +95,7 @@ def create_app(
                 yield
                 tasks.cancel_scope.cancel()
         finally:
+            METRICS_STATE.unwatch(coffre.db)
             coffre.close()
 
     app = FastAPI(
@@ -160,6 +165,9 @@ def create_app(
     # gzip on pages, JSON, scripts and styles; never on ciphertext (api/compression.py).
     app.add_middleware(Compression)
     app.add_middleware(SecurityHeaders, settings=settings, static_prefix=app.state.static_prefix)
+    # Outermost: the request id, the metrics and the access-log line of every answer
+    # (api/observability.py).
+    app.add_middleware(Observability)
     return app
 
 

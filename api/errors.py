@@ -28,6 +28,7 @@ from coffre.errors import (
     Unauthenticated,
     Unavailable,
 )
+from coffre.metrics import REFUSALS
 from coffre.text import INVALID_TEXT_FR, InvalidText, is_clean_text
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             log.warning("service unavailable: %s", exc.code)
+        else:
+            REFUSALS.labels(exc.code).inc()
         headers = None
         if status in (429, 503):
             retry_after = exc.retry_after if isinstance(exc, RateLimited) else None

@@ -14,9 +14,11 @@ ignored: the connection's peer is the client (docs/OPERATIONS.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
+from prometheus_client import start_http_server
 
 from coffre.settings import Settings
 
@@ -35,15 +37,47 @@ def server_config(
         proxy_headers=bool(proxies),
         # Always given, so uvicorn never falls back to $FORWARDED_ALLOW_IPS or 127.0.0.1.
         forwarded_allow_ips=proxies,
+        # Logging is Coffre's (coffre/logs.py, set up by ``run``): uvicorn installs no
+        # handler of its own, and its access log, which writes the path as sent (ids)
+        # and the client's address, is off: api/observability.py writes the route's
+        # template instead.
+        log_config=None,
+        access_log=False,
         **options,
     )
 
 
+def serve_metrics(settings: Settings) -> Callable[[], None]:
+    """Serve the process's Prometheus metrics (coffre/metrics.py) at /metrics on
+    COFFRE_METRICS_HOST:COFFRE_METRICS_PORT, on a thread of its own, apart from the
+    public app (nothing of it is reachable through the proxy); returns what stops it.
+    COFFRE_METRICS_PORT=0: nothing is served."""
+    if not settings.metrics_port:
+        return lambda: None
+    import coffre.metrics  # noqa: F401  (its collectors registered before the first scrape)
+
+    server, thread = start_http_server(settings.metrics_port, addr=settings.metrics_host)
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+    return stop
+
+
 def run(settings: Settings, *, host: str, port: int) -> bool:
     """Serve ``api.app:create_app_from_env`` until stopped; False if it never started."""
+    from coffre.logs import configure
+
+    configure(settings.log_output, level=settings.log_level)
     config = server_config(
         settings, "api.app:create_app_from_env", host=host, port=port, factory=True
     )
     server = uvicorn.Server(config)
-    server.run()
+    stop_metrics = serve_metrics(settings)
+    try:
+        server.run()
+    finally:
+        stop_metrics()
     return server.started

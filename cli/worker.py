@@ -49,19 +49,26 @@ def worker(
         raise typer.Exit(2)
 
     import asyncio
-    import logging
 
+    from cli.server import serve_metrics
     from coffre.container import Coffre
     from coffre.jobs import queue
+    from coffre.logs import configure
+    from coffre.metrics import STATE
 
     # Job names and error codes only (coffre/jobs/); procrastinate's own lines name
     # tasks and job ids, never a job's data (periodic jobs carry a timestamp only).
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure(settings.log_output, level=settings.log_level)
     coffre = Coffre.build(settings)
+    # The worker's own metrics (job failures, the queue's depth) on its private port.
+    STATE.watch(coffre.db, coffre.clock, queue=True)
+    stop_metrics = serve_metrics(settings)
     try:
         asyncio.run(queue.work(coffre, concurrency=concurrency))
     except queue.QueueNotReady as exc:
         typer.echo(exc.message_fr, err=True)
         raise typer.Exit(1) from None
     finally:
+        stop_metrics()
+        STATE.unwatch(coffre.db)
         coffre.close()

@@ -160,6 +160,16 @@ class Settings(BaseSettings):
     # docs/OPERATIONS.md): addresses or networks, comma-separated. Empty, the default:
     # nobody; the connection's peer is the client (per-address login limits count it).
     forwarded_allow_ips: str = ""
+    # Metrics and logs (coffre/metrics.py, coffre/logs.py; docs/OPERATIONS.md, "Metrics
+    # and logs"). Each process (app, worker) serves its Prometheus metrics on a private
+    # port of its own, never through the public app or the proxy: 0 = off. The host to
+    # listen on: loopback by default; in compose the container's internal address
+    # (0.0.0.0 with no published port). Log lines: one JSON object each ("json"), or
+    # plain text ("console"); None = by environment: plain text in development only.
+    metrics_port: int = Field(default=0, ge=0, lt=65536)
+    metrics_host: str = Field(default="127.0.0.1", min_length=1)
+    log_format: Literal["json", "console"] | None = None
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
     # ProConnect (docs/PROCONNECT.md): professionals log in through the state's OpenID
     # federation. Off unless all four are set; the issuer is the provider's base URL
     # (its /.well-known/openid-configuration is read), the redirect URI ends with
@@ -231,6 +241,13 @@ class Settings(BaseSettings):
                 self.proconnect_redirect_uri,
             )
         )
+
+    @property
+    def log_output(self) -> Literal["json", "console"]:
+        """The log lines' format: COFFRE_LOG_FORMAT, else plain text in development only."""
+        if self.log_format is not None:
+            return self.log_format
+        return "console" if self.environment == "development" else "json"
 
     @property
     def is_sqlite(self) -> bool:

@@ -40,6 +40,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session as DbSession
 
+from coffre import metrics
 from coffre.accounts import repository
 from coffre.accounts.errors import TooManyAttempts
 from coffre.db.engine import hold
@@ -174,6 +175,7 @@ class LoginThrottle:
             )
             longest = max(longest, wait)
         if longest > 0:
+            metrics.LOGINS_THROTTLED.inc()
             raise TooManyAttempts(retry_after=math.ceil(longest))
 
     def record_failure(self, db: DbSession, attempt: Attempt, now: datetime) -> None:

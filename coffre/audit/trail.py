@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from auditlog.events import commitment_leaf_hash, event_commitment, new_salt
 from auditlog.merkle import CompactRange
+from coffre import metrics
 from coffre.audit.models import AuditEntry, AuditHead
 from coffre.policy import Actor
 
@@ -159,4 +160,5 @@ def append(db: DbSession, entry: Entry, now: datetime) -> AuditEntry:
     )
     db.add(row)
     db.flush()
+    metrics.audit_appended(db)  # counted when the transaction commits
     return row

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
+from coffre import metrics
 from coffre.accounts.models import Account
 from coffre.audit import refusals
 from coffre.audit import trail as audit
@@ -328,8 +329,9 @@ class GrantService:
         """Open one granted document: checked, recorded and told to the person, or refused."""
         now = self._clock.now()
         try:
-            return self._pull(actor, grant_id, document_id, reason, now)
+            pulled = self._pull(actor, grant_id, document_id, reason, now)
         except _RefusedPull as refused:
+            metrics.PULLS.labels("refused").inc()
             # The refused attempt is kept (the officer's console looks for them). It
             # changed nothing, so its entry has a transaction of its own.
             with self._db.unit_of_work() as db:
@@ -340,8 +342,11 @@ class GrantService:
             # cover: "not found" to the caller, an attempt for the officer
             # (coffre.audit.refusals). The grantee asking for a document of their own
             # grant that is gone (deleted) is no attempt on anyone.
+            metrics.PULLS.labels("not_found").inc()
             self._record_refused_pull(actor, grant_id, document_id, now)
             raise
+        metrics.PULLS.labels("ok").inc()
+        return pulled
 
     def _record_refused_pull(
         self, actor: Actor, grant_id: str, document_id: str, now: datetime

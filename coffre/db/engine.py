@@ -70,7 +70,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         database = url.split("///", 1)[1] if "///" in url else ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False},
+            # An SQL error's message (logged with its traceback) names no value: a login,
+            # an id or a key would otherwise reach the log (coffre/logs.py).
+            hide_parameters=True,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -78,6 +85,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         url,
         echo=echo,
         pool_pre_ping=True,
+        hide_parameters=True,  # as above: no value in a logged SQL error
         connect_args={"connect_timeout": 5} if url.startswith("postgresql") else {},
     )
 

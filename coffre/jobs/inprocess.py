@@ -21,6 +21,7 @@ import anyio.to_thread
 
 from coffre.errors import CoffreError
 from coffre.jobs.registry import Job
+from coffre.metrics import JOB_FAILURES
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,12 @@ async def run_once(job: Job) -> bool:
     except CoffreError as exc:
         # The database or the store is unavailable: the next turn tries again.
         log.warning("background job %s deferred: %s", job.name, exc.code)
+        JOB_FAILURES.labels(job.name).inc()
         return False
     except Exception:
         # A fault in one job must not stop the others (nor the server): logged with its
         # traceback (code lines, no values), then tried again at its next turn.
         log.exception("background job %s failed", job.name)
+        JOB_FAILURES.labels(job.name).inc()
         return False
     return True

@@ -34,10 +34,11 @@ from sqlalchemy.engine import make_url
 from coffre.container import Coffre
 from coffre.errors import Unavailable
 from coffre.jobs.registry import Job, jobs
+from coffre.metrics import JOB_FAILURES, QUEUE_NAME
 
 log = logging.getLogger(__name__)
 
-QUEUE = "coffre"
+QUEUE = QUEUE_NAME  # "coffre"; the metrics read its depth (coffre/metrics.py)
 # A failed run is tried again after 2, 4, 8 then 16 s (procrastinate waits
 # exponential_wait ** (attempts + 1)); after the fourth retry it stays failed.
 RETRY = RetryStrategy(max_attempts=4, exponential_wait=2)
@@ -93,7 +94,11 @@ def make_app(coffre: Coffre) -> App:
 def _register(app: App, job: Job) -> None:
     def run(timestamp: int) -> None:
         # ``timestamp``: the scheduled time procrastinate passes to periodic tasks.
-        job.run()
+        try:
+            job.run()
+        except Exception:
+            JOB_FAILURES.labels(job.name).inc()  # then procrastinate retries it (RETRY)
+            raise
 
     task = app.task(
         name=job.name,
