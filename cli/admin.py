@@ -23,8 +23,34 @@ def db_upgrade(
     from coffre.settings import Settings
 
     settings = Settings()
+    # Under a lock: several processes may run it at once, one migrates (coffre/db/migrate.py).
     migrate.upgrade(settings.database_url, revision)
     typer.echo(f"Base de données à jour ({revision}).")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Exit 0 if the database's schema is at the code's head, else 1 (says which)."""
+    from coffre.db import migrate
+    from coffre.db.engine import make_engine
+    from coffre.settings import Settings
+
+    engine = make_engine(Settings().database_url)
+    try:
+        with engine.connect() as connection:
+            found = migrate.schema_revisions(connection)
+    finally:
+        engine.dispose()
+    expected = migrate.code_heads()
+    if found == expected:
+        typer.echo(f"Base de données à jour ({', '.join(sorted(found))}).")
+        return
+    typer.echo(
+        f"Base de données pas à jour : elle est à {', '.join(sorted(found)) or 'aucune révision'}, "
+        f"le code attend {', '.join(sorted(expected))}. Lancez « coffre db upgrade ».",
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 @jobs_app.command("purge-deleted")

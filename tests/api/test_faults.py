@@ -79,8 +79,11 @@ def test_storage_down_gets_a_503_and_nothing_is_written(
         assert response.json()["error"]["code"] == "storage_unavailable"
         assert response.headers["retry-after"]
         assert api.get("/api/v1/documents", headers=owner.headers).json()["documents"] == []
-        health = api.get("/api/v1/health")
-        assert health.status_code == 503
+        # Alive, not ready: /ready names the store (tests/processes/test_health.py).
+        assert api.get("/api/v1/health").status_code == 200
+        ready = api.get("/api/v1/ready")
+        assert ready.status_code == 503
+        assert ready.json()["error"]["code"] == "storage_unavailable"
     assert _document_rows(settings) == 0
 
 
