@@ -32,15 +32,17 @@ def database(backend: str, tmp: Path, name: str) -> Iterator[str]:
         server.close()
 
 
-def write_section(marker: str, heading: str, lines: list[str], note: str = "") -> None:
+def write_section(
+    marker: str, heading: str, lines: list[str], note: str = "", path: Path = PERFORMANCE
+) -> None:
     """Replace the text between ``<!-- marker:start -->`` and ``<!-- marker:end -->`` in
-    docs/PERFORMANCE.md with ``lines``; the first time, append it under ``## heading``
-    (then ``note``)."""
+    ``path`` (docs/PERFORMANCE.md) with ``lines``; the first time, append it under
+    ``## heading`` (then ``note``)."""
     start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     block = "\n".join([start, *lines, end])
-    content = PERFORMANCE.read_text(encoding="utf-8")
+    content = path.read_text(encoding="utf-8")
     if start in content:
         content = content[: content.index(start)] + block + content[content.index(end) + len(end) :]
     else:
         content += f"\n## {heading}\n\n" + block + "\n" + note
-    PERFORMANCE.write_text(content, encoding="utf-8")
+    path.write_text(content, encoding="utf-8")
