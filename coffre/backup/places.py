@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from coffre.backup.errors import BackupExists, BackupLocationInvalid
 from coffre.backup.streams import CHUNK
 from coffre.errors import ObjectNotFound, StorageUnavailable
+from coffre.storage.base import started
 
 if TYPE_CHECKING:
     from minio import Minio
@@ -84,12 +85,7 @@ class DirectoryPlace:
         return size
 
     def read(self, name: str) -> Iterator[bytes]:
-        path = self.root / checked_name(name)
-        try:
-            handle = path.open("rb")
-        except FileNotFoundError:
-            raise ObjectNotFound() from None
-        return _file_chunks(handle)
+        return started(_file_chunks(self.root / checked_name(name)))
 
     def exists(self, name: str) -> bool:
         return (self.root / checked_name(name)).is_file()
@@ -105,8 +101,15 @@ class DirectoryPlace:
         self.root.rmdir()
 
 
-def _file_chunks(handle: BinaryIO) -> Iterator[bytes]:
+def _file_chunks(path: Path) -> Generator[bytes, None, None]:
+    # Opened, then b"" (storage.base.started): a missing file fails at call time, and
+    # closing the generator closes the file even if nobody read from it.
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise ObjectNotFound() from None
     with handle:
+        yield b""
         while chunk := handle.read(CHUNK):
             yield chunk
 
@@ -165,11 +168,20 @@ class S3Place:
         return reader.size
 
     def read(self, name: str) -> Iterator[bytes]:
+        return started(self._chunks(self._key(name)))
+
+    def _chunks(self, key: str) -> Generator[bytes, None, None]:
         from coffre.storage.s3 import _translated_faults
 
         with _translated_faults():
-            response = self._client.get_object(self.bucket, self._key(name))
-        return _response_chunks(response)
+            response = self._client.get_object(self.bucket, key)
+        try:
+            yield b""
+            with _translated_faults():
+                yield from response.stream(CHUNK)
+        finally:
+            response.close()
+            response.release_conn()
 
     def exists(self, name: str) -> bool:
         from minio.error import S3Error
@@ -195,17 +207,6 @@ class S3Place:
                 self.bucket, prefix=self.prefix + "/", recursive=True
             ):
                 self._client.remove_object(self.bucket, item.object_name)
-
-
-def _response_chunks(response: Any) -> Iterator[bytes]:
-    from coffre.storage.s3 import _translated_faults
-
-    try:
-        with _translated_faults():
-            yield from response.stream(CHUNK)
-    finally:
-        response.close()
-        response.release_conn()
 
 
 def place_at(location: str, settings: Settings) -> DirectoryPlace | S3Place:

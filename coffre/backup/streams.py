@@ -95,6 +95,12 @@ class _ChunkReader(io.RawIOBase):
         self._pending = b""
         self.error: BaseException | None = None  # the source's own failure
 
+    def close_source(self) -> None:
+        """Close the source (a file, an S3 response) even when pyrage stopped early."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
     def readable(self) -> bool:
         return True
 
@@ -131,6 +137,10 @@ def _piped(
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
             failure.append(exc)
         finally:
+            try:
+                source_reader.close_source()
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+                failure.append(exc)
             try:
                 writer.close()
             except OSError:  # the consumer closed its end first
