@@ -48,6 +48,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 COPY --from=build /wheels /wheels
+# pg_dump and pg_restore for `coffre backup` / `coffre restore` on PostgreSQL: the client
+# of the server's major version (15, bookworm's own: pg_dump refuses a newer server).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-15=15.* \
+    && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/coffre-*.whl \
     && rm -rf /wheels \
     && groupadd --system --gid 10001 coffre \
