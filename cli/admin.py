@@ -109,6 +109,49 @@ def complete_resets() -> None:
     typer.echo(f"{completed} réinitialisation(s) terminée(s).")
 
 
+# The French name of each kind of data the retention job removes (coffre/retention/).
+_RETENTION_KINDS = {
+    "login_failures": "tentatives de connexion échouées",
+    "sessions": "sessions expirées",
+    "notification_deliveries": "envois de notifications terminés",
+    "webhook_deliveries": "envois automatiques (webhooks) terminés",
+    "erased_accounts": "restes de comptes supprimés (notifications, envois)",
+}
+
+
+@jobs_app.command("retention")
+def retention() -> None:
+    """Remove what has been kept long enough (audit bodies, failed logins, sessions,
+    deliveries, erased accounts' notifications), recorded in the audit trail."""
+    from coffre.container import Coffre
+    from coffre.errors import CoffreError
+    from coffre.retention.service import Retention
+    from coffre.settings import Settings
+
+    settings = Settings()
+    coffre = Coffre.build(settings)
+    try:
+        run = Retention(coffre.db, settings, coffre.clock, coffre.audit).run()
+    except CoffreError as exc:
+        typer.echo(f"Erreur : {exc.message_fr} ({exc.code})", err=True)
+        raise typer.Exit(code=1) from None
+    finally:
+        coffre.close()
+    days = settings.audit_retention_days
+    typer.echo(
+        f"Journal d'audit : {run.audit.entries} entrée(s) de plus de {days} jours "
+        "vidée(s) de leur contenu."
+    )
+    for kind in run.removed:
+        typer.echo(f"{_RETENTION_KINDS[kind].capitalize()} : {run.removed[kind]} supprimé(s).")
+    seqs = [*run.audit.records, *run.records]
+    if seqs:
+        listed = ", ".join(str(seq) for seq in seqs)
+        typer.echo(f"Opération enregistrée dans le journal d'audit (entrée(s) {listed}).")
+    else:
+        typer.echo("Rien n'était arrivé en fin de conservation : rien n'a été enregistré.")
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port d'écoute")] = 8000,

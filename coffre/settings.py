@@ -69,9 +69,21 @@ class Settings(BaseSettings):
     # A worker silent (no heartbeat) for this long is taken for dead: another retries
     # the job it was running (coffre/jobs/queue.py).
     jobs_stalled_seconds: int = Field(default=30, ge=3, le=3600)
-    # How long an audit entry's body is kept before `coffre audit retention` removes it
-    # (CNIL délibération 2021-122: 6 months to 1 year, longer only when justified).
-    audit_retention_days: int = Field(default=365, ge=183)
+    # How long an audit entry's body is kept before the retention job (`coffre jobs
+    # retention`, hourly) removes it (CNIL délibération 2021-122: 6 months to 1 year).
+    audit_retention_days: int = Field(default=365, ge=183, le=365)
+    # The other traces the same job removes, in whole days (coffre/retention/,
+    # docs/OPERATIONS.md "Retention"): failed logins (never inside the throttling
+    # window), sessions after they expired, notification and webhook deliveries after
+    # they ended, and what an erased account leaves (its notifications) after erasure.
+    login_failures_retention_days: int = Field(default=1, ge=1, le=30)
+    sessions_retention_days: int = Field(default=30, ge=1, le=365)
+    notification_deliveries_retention_days: int = Field(default=30, ge=1, le=365)
+    webhook_deliveries_retention_days: int = Field(default=30, ge=1, le=365)
+    erased_accounts_retention_days: int = Field(default=30, ge=1, le=365)
+    # How often the retention job runs (its cutoffs move once a day: see
+    # coffre/audit/retention.py cutoff_of).
+    retention_interval_seconds: int = Field(default=3600, ge=60, le=86400)
     # How many requests one professional may send to one login per day (docs/CONSENT.md).
     requests_per_person_per_day: int = Field(default=3, gt=0, le=50)
     # How long the answer to a request sent with an Idempotency-Key is kept for a retry

@@ -177,6 +177,9 @@ def console_labels(_: Callable[[str], str]) -> dict[str, dict[str, str]]:
             "document.access": _("Accès à un document refusé"),
             "storage.repair": _("Stockage réparé : fichiers orphelins supprimés"),
             "audit.retention": _("Anciennes entrées du journal purgées (durée de conservation)"),
+            "retention.data": _(
+                "Données en fin de conservation supprimées (connexions, sessions, envois)"
+            ),
             "membership.end": _("Membre retiré·e d'une structure"),
             # A structure's webhooks (docs/WEBHOOKS.md).
             "webhook.create": _("Adresse d'envoi automatique ajoutée par la structure"),

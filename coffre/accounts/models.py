@@ -49,7 +49,8 @@ class Account(Base):
     # Set when the account is erased (GDPR): the row stays as a tombstone without
     # personal data (login replaced by a placeholder, keys and verifiers wiped) so the
     # rows pointing to it keep their foreign keys. See coffre/accounts/erasure.py.
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Indexed for the retention job (coffre/retention/: erased accounts' remains).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     # The crypto format the account writes (1 or 2): once 2, every v1 write for or by
     # it is refused (coffre.vault.formats).
     crypto_format: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -73,7 +74,8 @@ class Session(Base):
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed for the retention job (coffre/retention/: expired sessions go).
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # Existing rows (before devices were recorded) read as an unknown API session.
     label: Mapped[str] = mapped_column(String(64), server_default=UNKNOWN_DEVICE)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -242,6 +242,12 @@ class AuditLog:
                 if checkpoint.size <= size:
                     yield _line({"checkpoint": checkpoint.size, "note": checkpoint.note})
 
+    def purge_batch(self, db: DbSession, now: datetime, limit: int = retention.BATCH) -> Purged:
+        """One batch of ``purge_expired`` in the caller's unit of work (the retention job,
+        coffre/retention/, which holds its own lock around it and the other kinds)."""
+        entries, record, upto = _purge_batch(db, now, self.retention_days, limit)
+        return Purged(entries, (record,) if entries else (), upto)
+
     def purge_expired(self, limit: int = retention.BATCH) -> Purged:
         """Remove the content of every entry older than the retention period, recording
         each batch in the trail (``coffre.audit.retention``). AuditTrailAltered, and
@@ -269,7 +275,7 @@ def _purge_batch(
     previous = _latest_record(db)
     start = previous.upto if previous is not None else 0
     digest = previous.kept_digest if previous is not None else retention.GENESIS
-    cutoff = now - timedelta(days=retention_days)
+    cutoff = retention.cutoff_of(now, retention_days)
     # In sequence order from where the last purge stopped: reads the old entries only
     # (a min() over ``at >= cutoff`` would read the whole retention window).
     first_kept = db.scalar(

@@ -3,16 +3,17 @@
 CNIL délibération 2021-122 keeps such traces 6 months to 1 year (longer only when
 justified), then they must go. An entry's leaf commits to a salted hash of its event
 (``coffre.audit.events``), so the event body and its salt can be deleted and every
-root, inclusion and consistency proof stays valid. A purge (``AuditLog.purge_expired``,
-``coffre audit retention``) is the ONLY legitimate way a body disappears:
+root, inclusion and consistency proof stays valid. A purge (the retention job,
+coffre/retention/, ``coffre jobs retention``; ``AuditLog.purge_expired``, ``coffre audit
+retention``) is the ONLY legitimate way a body disappears:
 
 - it takes the oldest entries, a prefix ``[from, upto)`` of the trail, all dated before
-  ``cutoff = now - retention_days`` (``upto`` is the first entry dated at or after the
-  cutoff), checks each one (body against its leaf, columns against its body), and
-  deletes the body, the salt and every column copied from the body that names someone
-  or something (``CLEARED_COLUMNS``): after retention the trail keeps an entry's place
-  (``seq``, ``leaf_hash``, ``chain``), its date, its action and its outcome, nothing
-  that names a person;
+  the cutoff (``cutoff_of``: midnight UTC of today, minus ``retention_days``; ``upto`` is
+  the first entry dated at or after the cutoff), checks each one (body against its
+  leaf, columns against its body), and deletes the body, the salt and every column
+  copied from the body that names someone or something (``CLEARED_COLUMNS``): after
+  retention the trail keeps an entry's place (``seq``, ``leaf_hash``, ``chain``), its
+  date, its action and its outcome, nothing that names a person;
 - in the same transaction it appends an ``audit.retention`` entry recording the rule
   and the range, with ``kept_digest``: a hash chain over what stays of every purged
   entry since the first (``seq``, ``at``, ``action``, ``outcome``). That entry is
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from coffre.audit.trail import at_text, parse_at
@@ -42,6 +43,9 @@ ACTION = "audit.retention"
 MIN_RETENTION_DAYS = 183
 """Six months, the shortest period of CNIL délibération 2021-122: a record with a
 shorter rule is refused by the verifier whatever the settings say."""
+MAX_RETENTION_DAYS = 365
+"""One year, the longest period of délibération 2021-122 without a particular reason
+(the settings refuse more: ``COFFRE_AUDIT_RETENTION_DAYS``)."""
 
 BATCH = 5000
 """Entries purged per transaction: the trail's head stays locked while they are checked."""
@@ -63,6 +67,16 @@ KEPT_COLUMNS = ("at", "action", "outcome")
 
 DIGEST_PREFIX = b"coffre/audit/retention/v1\n"
 GENESIS = bytes(32)
+
+
+def cutoff_of(now: datetime, days: int) -> datetime:
+    """The cutoff of a retention of ``days`` days run at ``now``: midnight UTC of today,
+    minus ``days``. Counted in whole days, the cutoff is the same for every run of one
+    day: the first run after midnight removes what expired, the others of the day (the
+    job runs hourly, in several processes) find nothing and record nothing. Something
+    dated on day D goes on day D + days + 1, never before ``days`` full days."""
+    day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=days)
 
 
 def kept_digest_next(previous: bytes, seq: int, at: str, action: str, outcome: str) -> bytes:

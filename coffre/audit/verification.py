@@ -10,8 +10,9 @@ link. For each entry:
   EVERY column of the row equals the event's field (``at``, ``action``, ``outcome``,
   actor, role, person, structure, object type and id, purpose, reason);
 - without a body: only a recorded retention purge may have removed it
-  (``coffre.audit.retention``): the purged entries form the prefix the newest
-  ``audit.retention`` entry names, their cleared columns are empty, and what they
+  (``coffre.audit.retention``); any other missing body is named, every one of them
+  (the walk goes on past it: its leaf still chains). The purged entries form the prefix
+  the newest ``audit.retention`` entry names, their cleared columns are empty, and what they
   keep (``at``, ``action``, ``outcome``) hashes to the digest that entry recorded;
   the record's rule is at least six months and every purged entry is older than its
   cutoff;
@@ -159,6 +160,17 @@ def _when(at: datetime) -> str:
     return at.strftime("%d/%m/%Y %H:%M:%S UTC")
 
 
+NAMED = 20
+"""Entries named one by one in a problem; past that, a count."""
+
+
+def _seqs(seqs: Sequence[int]) -> str:
+    """``entrées 4, 9, 12`` (the first NAMED, then how many more)."""
+    named = ", ".join(str(seq) for seq in seqs[:NAMED])
+    more = len(seqs) - NAMED
+    return f"entrées {named}" + (f" et {more} autre(s)" if more > 0 else "")
+
+
 class _Walk:
     def __init__(
         self,
@@ -195,6 +207,10 @@ class _Walk:
         self.seen_body = False
         self.record: RetentionRecord | None = None
         self.columns_everywhere = True
+        # Bodies missing after an entry that has one: no retention run removed them.
+        # The walk goes on (their leaves still chain) so the report names them all.
+        self.unrecorded: list[int] = []
+        self.uncleared: dict[int, str] = {}  # such an entry -> a column it kept
 
     # -- per entry -------------------------------------------------------------
 
@@ -265,20 +281,17 @@ class _Walk:
 
     def _purged(self, stored: Stored) -> datetime | None:
         seq = stored.seq
-        if self.seen_body:
-            raise _Broken(
-                seq,
-                f"l'entrée {seq} n'a plus de contenu, alors qu'aucune opération de "
-                "conservation enregistrée ne l'a effacée (seules les plus anciennes "
-                "entrées peuvent l'être)",
-            )
-        for column in retention.CLEARED_COLUMNS:
-            if stored.columns.get(column) is not None:
-                raise _Broken(
-                    seq,
-                    f"l'entrée {seq} n'a plus de contenu mais garde la colonne {column}, "
-                    "que rien ne permet de vérifier",
-                )
+        kept = [c for c in retention.CLEARED_COLUMNS if stored.columns.get(c) is not None]
+        if self.seen_body or kept:
+            # Not a purge's work: after a body, or with a column a purge clears.
+            self.unrecorded.append(seq)
+            if kept:
+                self.uncleared[seq] = kept[0]
+            raw_at = stored.columns.get("at")
+            try:
+                return parse_at(_column_at(raw_at)) if raw_at is not None else None
+            except ValueError:
+                raise _Broken(seq, f"l'entrée {seq} a été modifiée (date illisible)") from None
         self.purged += 1
         raw_at, action, outcome = (stored.columns.get(c) for c in retention.KEPT_COLUMNS)
         if raw_at is None or action is None or outcome is None:
@@ -396,9 +409,35 @@ class _Walk:
             )
         if head is not None:
             self._head(head)
+        self.missing_bodies()
         if self.contents:  # without bodies, the retention records cannot be read
             self._retention()
         self._coverage()
+
+    def missing_bodies(self) -> None:
+        """Every body missing where no recorded retention run removed it, named: past
+        the prefix the newest record names, after an entry with a body, or with a column
+        a purge clears."""
+        record = self.record
+        upto = record.upto if record is not None else 0
+        beyond = range(upto, self.purged) if self.contents else range(0)
+        seqs = sorted({*beyond, *self.unrecorded})
+        if not seqs:
+            return
+        first, others = seqs[0], seqs[1:]
+        if first in self.uncleared:
+            why = f"(elle garde la colonne {self.uncleared[first]}, qu'une telle opération vide)"
+        elif record is not None:
+            why = f"(la dernière, entrée {record.seq}, s'arrête avant l'entrée {record.upto})"
+        else:
+            why = "(seules les plus anciennes entrées peuvent l'être)"
+        message = (
+            f"l'entrée {first} n'a plus de contenu, alors qu'aucune opération de "
+            f"conservation enregistrée ne l'a effacée {why}"
+        )
+        if others:
+            message += f" ; de même : {_seqs(others)} ({len(seqs)} en tout)"
+        raise _Broken(first, message)
 
     def _head(self, head: StoredHead) -> None:
         try:
@@ -501,7 +540,13 @@ def verify(
             walk.entry(stored)
         walk.finish(expected_size, head)
     except _Broken as broken:
-        return _report(walk, head, ok=False, seq=broken.seq, problem=broken.message)
+        problem, seq = broken.message, broken.seq
+        if walk.unrecorded and walk.unrecorded[0] < seq:
+            try:  # bodies missing before the break: named first
+                walk.missing_bodies()
+            except _Broken as missing:
+                problem, seq = f"{missing.message} ; puis : {problem}", missing.seq
+        return _report(walk, head, ok=False, seq=seq, problem=problem)
     return _report(walk, head, ok=True)
 
 

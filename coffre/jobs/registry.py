@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coffre.container import Coffre
+from coffre.retention.service import Retention
 
 
 @dataclass(frozen=True)
@@ -67,4 +68,12 @@ def jobs(coffre: Coffre) -> list[Job]:
         Job("doctor.run_job", coffre.doctor.run_job, settings.doctor_interval_seconds),
         # Idempotency keys whose answers are no longer kept (coffre/idempotency/).
         Job("idempotency.purge", coffre.idempotency.purge_expired, every),
+        # The end of every trace's retention (coffre/retention/): the audit trail's
+        # bodies (CNIL délibération 2021-122), failed logins, sessions, deliveries,
+        # erased accounts' notifications; each run that removes something records it.
+        Job(
+            "retention.run",
+            Retention(coffre.db, settings, coffre.clock, coffre.audit).run,
+            settings.retention_interval_seconds,
+        ),
     ]

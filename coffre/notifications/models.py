@@ -75,7 +75,8 @@ class Delivery(Base):
     # A digest's count of notifications (the only figure it says); None otherwise.
     count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed for the retention job (coffre/retention/: ended deliveries go).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 

@@ -51,7 +51,8 @@ class WebhookMessage(Base):
     )
     event_type: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Text())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed for the retention job (coffre/retention/: messages left without delivery).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class WebhookDelivery(Base):
@@ -84,5 +85,6 @@ class WebhookDelivery(Base):
     # partner's answer itself.
     reason: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed for the retention job (coffre/retention/: ended deliveries go).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -432,7 +432,7 @@ def test_retention_removes_old_content_records_it_and_the_trail_still_verifies(
     built: Coffre, clock: FrozenClock
 ) -> None:
     built.audit.checkpoint()
-    clock.advance(days=366)
+    clock.advance(days=367)  # whole days (cutoff_of): past midnight whatever the hour
     grow(built, clock, 10, start=3000)
     purged = built.audit.purge_expired(limit=100)  # three records of 100, one of 5
     assert purged.entries == N + TAIL and len(purged.records) == 4
@@ -449,7 +449,7 @@ def test_retention_removes_old_content_records_it_and_the_trail_still_verifies(
     assert built.audit.purge_expired().entries == 0  # nothing more is old enough
     built.audit.checkpoint()  # the server's job, a few minutes later
     # A year later, the purge records themselves go; the newest covers them all.
-    clock.advance(days=366)
+    clock.advance(days=367)  # whole days (cutoff_of): past midnight whatever the hour
     grow(built, clock, 3, start=4000)
     again = built.audit.purge_expired()
     assert again.entries == 10 + len(purged.records)
@@ -464,7 +464,7 @@ def test_retention_removes_old_content_records_it_and_the_trail_still_verifies(
 
 def test_what_a_purged_entry_keeps_cannot_be_changed(built: Coffre, clock: FrozenClock) -> None:
     built.audit.checkpoint()
-    clock.advance(days=366)
+    clock.advance(days=367)  # whole days (cutoff_of): past midnight whatever the hour
     grow(built, clock, 3, start=3000)
     assert built.audit.purge_expired().entries == N + TAIL
     row = rows(built)[42]
@@ -489,7 +489,7 @@ def test_a_purge_refuses_to_remove_an_entry_that_does_not_verify(
     from coffre.audit.errors import AuditTrailAltered
 
     built.audit.checkpoint()
-    clock.advance(days=366)
+    clock.advance(days=367)  # whole days (cutoff_of): past midnight whatever the hour
     tamper(built, 10, person_id=PERSONS[1] if rows(built)[10].person_id != PERSONS[1] else None)
     with pytest.raises(AuditTrailAltered):
         built.audit.purge_expired()

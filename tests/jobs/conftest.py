@@ -63,6 +63,7 @@ def queue_settings(postgres_copies: DatabaseCopies, data_dir: Path) -> Iterator[
             audit_checkpoint_seconds=10,
             reminders_interval_seconds=10,
             doctor_interval_seconds=60,
+            retention_interval_seconds=60,
         )
     finally:
         postgres_copies.give_back(url)
