@@ -24,6 +24,7 @@ from client import CoffreClient, consent
 from client.keyfile import write_key_file
 from coffre.clock import FrozenClock
 from coffre.settings import Settings
+from tests import cli_in_process
 from tests.client.hostile import client_on
 from tests.consent.world import (
     RSA,
@@ -52,7 +53,12 @@ class Partner:
     token: str
     person: CoffreClient
 
-    def cli(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    def cli(
+        self, *args: str, process: bool = False, **extra: str
+    ) -> subprocess.CompletedProcess[str]:
+        """``coffre *args`` as the partner runs it: in this process (tests/cli_in_process.py:
+        same entry point, arguments, environment, output and exit code), or as the real
+        command in a process of its own with ``process=True``."""
         env = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(self.home),
@@ -65,6 +71,8 @@ class Partner:
             "COLUMNS": "200",
             **extra,
         }
+        if not process:
+            return cli_in_process.run(list(args), env)
         return subprocess.run(
             [str(COFFRE), *args], env=env, capture_output=True, text=True, timeout=120, check=False
         )
@@ -137,7 +145,8 @@ def test_the_cli_pulls_two_granted_documents_byte_identical_with_receipts_verifi
     assert listed.returncode == 0, listed.stderr
     assert [g["id"] for g in json.loads(listed.stdout)] == [grant_id]
 
-    pulled = partner.cli("pull", "--into", str(inbox))
+    # The real command, in a process of its own (the other calls run in this process).
+    pulled = partner.cli("pull", "--into", str(inbox), process=True)
     assert pulled.returncode == 0, pulled.stderr + pulled.stdout
     assert pulled.stdout.count("Reçu vérifié") == 2
     files = _files(inbox)
