@@ -47,6 +47,14 @@ def backup(
             help="Fichier de clés publiques age, une par ligne.",
         ),
     ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            "--keep",
+            min=1,
+            help="Après une sauvegarde réussie, n'en garder que les N plus récentes ici.",
+        ),
+    ] = None,
 ) -> None:
     """Write one consistent, encrypted backup: the database, every document's object,
     and a manifest of their hashes (written last)."""
@@ -67,7 +75,8 @@ def backup(
     try:
         recipients = streams.recipients_from(lines)
         name = backup_name(now)
-        place = places.child(places.place_at(to, settings), name)
+        root = places.place_at(to, settings)
+        place = places.child(root, name)
         store = make_object_store(
             settings.storage_backend,
             local_dir=settings.storage_dir,
@@ -95,6 +104,12 @@ def backup(
     finally:
         if db is not None:
             db.dispose()
+    pruned: list[str] = []
+    if keep is not None:
+        try:
+            pruned = places.prune(root, keep, name)
+        except CoffreError as exc:  # the new backup is whole: only the pruning failed
+            typer.echo(f"Attention : anciennes sauvegardes non supprimées : {exc.message_fr}")
     counts = manifest.counts()
     typer.echo(f"Sauvegarde écrite : {place.label}")
     typer.echo(
@@ -102,6 +117,8 @@ def backup(
         f"{counts['database_bytes']} octets ; {counts['objects']} objet(s), "
         f"{counts['object_bytes']} octets ; manifeste écrit en dernier."
     )
+    if pruned:
+        typer.echo(f"  {len(pruned)} sauvegarde(s) plus ancienne(s) supprimée(s) (--keep {keep}).")
     if manifest.deleted_after_snapshot:
         typer.echo(
             f"  {len(manifest.deleted_after_snapshot)} document(s) supprimé(s) pendant la "

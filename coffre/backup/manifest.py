@@ -35,7 +35,7 @@ VERSION = 1
 MANIFEST_FILE = "manifest.age"
 DATABASE_FILE = "database.age"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-NAME_RE = re.compile(r"coffre-\d{8}T\d{6}Z(?:-[0-9a-z]{1,16})?")
+NAME_RE = re.compile(r"coffre-\d{8}T\d{6}Z")
 
 
 @dataclass(frozen=True)

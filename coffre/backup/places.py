@@ -90,6 +90,12 @@ class DirectoryPlace:
     def exists(self, name: str) -> bool:
         return (self.root / checked_name(name)).is_file()
 
+    def children(self) -> list[str]:
+        """The backups directly inside this folder (named ``coffre-<UTC time>``)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and is_backup_name(p.name))
+
     def remove_all(self) -> None:
         if not self.root.is_dir():
             return
@@ -141,7 +147,7 @@ class S3Place:
         with _translated_faults():
             if not client.bucket_exists(self.bucket):
                 client.make_bucket(self.bucket)
-            existing = client.list_objects(self.bucket, prefix=self.prefix + "/")
+            existing = client.list_objects(self.bucket, prefix=self.prefix + "/", recursive=True)
             if next(iter(existing), None) is not None:
                 raise BackupExists(self.label)
 
@@ -199,6 +205,28 @@ class S3Place:
             raise
         return True
 
+    def children(self) -> list[str]:
+        from coffre.storage.s3 import _translated_faults
+
+        with _translated_faults():
+            listed = self._client.list_objects(self.bucket, prefix=self.prefix + "/")
+            names = [str(item.object_name).rstrip("/").rsplit("/", 1)[-1] for item in listed]
+            # Some servers (SeaweedFS) keep listing a folder emptied by remove_all.
+            return sorted(
+                name
+                for name in names
+                if is_backup_name(name)
+                and next(
+                    iter(
+                        self._client.list_objects(
+                            self.bucket, prefix=f"{self.prefix}/{name}/", recursive=True
+                        )
+                    ),
+                    None,
+                )
+                is not None
+            )
+
     def remove_all(self) -> None:
         from coffre.storage.s3 import _translated_faults
 
@@ -207,6 +235,23 @@ class S3Place:
                 self.bucket, prefix=self.prefix + "/", recursive=True
             ):
                 self._client.remove_object(self.bucket, item.object_name)
+
+
+def is_backup_name(name: str) -> bool:
+    from coffre.backup.manifest import NAME_RE
+
+    return NAME_RE.fullmatch(name) is not None
+
+
+def prune(place: DirectoryPlace | S3Place, keep: int, current: str) -> list[str]:
+    """Remove the backups of ``place`` older than ``current`` beyond the ``keep`` newest
+    (``current`` counts as one). Newer ones (another run still writing) are left alone;
+    so are names that are not backups'."""
+    older = [name for name in place.children() if name < current]
+    doomed = older[: max(0, len(older) - (keep - 1))]
+    for name in doomed:
+        child(place, name).remove_all()
+    return doomed
 
 
 def place_at(location: str, settings: Settings) -> DirectoryPlace | S3Place:

@@ -39,7 +39,7 @@ def test_backup_wipe_restore_doctor_then_the_person_and_the_grantee_get_their_do
         to = str(tmp_path / "backups")
     else:
         to = f"s3://{settings.s3_bucket}-backups/nuit"
-    made = command(settings)("backup", "--to", to, "--recipient", age_key.recipient)
+    made = command(settings)("backup", "--to", to, "--recipient", age_key.recipient, "--keep", "7")
     assert made.exit_code == 0, made.output
     assert "4 objet(s)" in made.output and "manifeste écrit en dernier" in made.output
     location = made.output.split("Sauvegarde écrite : ")[1].splitlines()[0]
