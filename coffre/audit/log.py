@@ -23,9 +23,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session as DbSession
 
 from auditlog.checkpoint import (
@@ -58,7 +58,7 @@ from coffre.audit.verification import (
     stored_rows,
     verify,
 )
-from coffre.clock import Clock
+from coffre.clock import Clock, as_utc
 from coffre.db.engine import Database
 from coffre.settings import Settings
 from crypto import b64decode, b64encode
@@ -72,6 +72,8 @@ EntryView = Callable[[AuditEntry], dict[str, Any]]
 """What an export without bodies shows of an entry (coffre.audit.console)."""
 DEFAULT_COVER_SECONDS = 300
 """The checkpoint interval assumed when checking an export (the default setting)."""
+CHECKPOINT_LEADER_LOCK = int.from_bytes(b"coffrecp", "big", signed=True)
+"""PostgreSQL advisory lock of the checkpoint job's leader (``checkpoint_if_due``)."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,27 @@ class AuditLog:
 
     def checkpoint(self) -> SignedCheckpoint:
         """Sign the log's current head if it grew since the last checkpoint."""
+        # Without an interval to check, it always signs or returns the last one.
+        return cast(SignedCheckpoint, self._sign(every_seconds=None))
+
+    def checkpoint_if_due(self) -> SignedCheckpoint | None:
+        """The checkpoint job's turn, in every app process or worker at once: sign the
+        head only if this process leads and the last checkpoint is at least one interval
+        (``COFFRE_AUDIT_CHECKPOINT_SECONDS``) old, so the processes together sign one
+        checkpoint per interval, not one each (issue 21). None when it declined.
+
+        Decided in the database, in the signing transaction itself: on PostgreSQL the
+        leader holds ``pg_try_advisory_xact_lock`` (the others do not wait: they
+        decline at once); everywhere, the head's row lock orders the signers and the
+        last checkpoint's time is read after it, so a second signer sees the first
+        one's checkpoint, young, and declines.
+        """
+        return self._sign(every_seconds=self.cover_seconds)
+
+    def _sign(self, every_seconds: int | None) -> SignedCheckpoint | None:
         with self._db.unit_of_work() as db:
+            if every_seconds is not None and not _lead(db):
+                return None
             # The head's lock first (as append does): two signers (replicas starting
             # together, the job and an export) take turns, and the second one finds
             # the first one's checkpoint instead of failing on its primary key.
@@ -162,6 +184,12 @@ class AuditLog:
             if last is not None and last.size == head.size:
                 return SignedCheckpoint(last.size, last.root, last.note)
             now = self._clock.now()
+            if (
+                every_seconds is not None
+                and last is not None
+                and (now - as_utc(last.created_at)).total_seconds() < every_seconds
+            ):
+                return None
             keys.ensure_history(db, self._signer, self._legacy, now)
             root = CompactRange.decode(head.frontier).root()
             checkpoint = Checkpoint(self.origin, head.size, root, (timestamp_extension(now),))
@@ -500,3 +528,14 @@ def _line(item: dict[str, Any]) -> str:
 
 def count_entries(db: DbSession) -> int:
     return int(db.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+
+def _lead(db: DbSession) -> bool:
+    """Whether this transaction leads the checkpoint job (PostgreSQL: the advisory lock,
+    released at commit; SQLite, one writer at a time: the head's lock decides alone)."""
+    if db.connection().dialect.name != "postgresql":
+        return True
+    return bool(
+        db.execute(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": CHECKPOINT_LEADER_LOCK}
+        ).scalar_one()
+    )

@@ -37,8 +37,9 @@ def jobs(coffre: Coffre) -> list[Job]:
     every = settings.audit_checkpoint_seconds
     return [
         # Signs the audit log's head when it grew (and at start: entries written while
-        # the server was stopped are signed at once; coffre/jobs/inprocess.py).
-        Job("audit.checkpoint", coffre.audit.checkpoint, every),
+        # the server was stopped are signed at once; coffre/jobs/inprocess.py). One
+        # leader among the processes, one checkpoint per interval (AuditLog.checkpoint_if_due).
+        Job("audit.checkpoint", coffre.audit.checkpoint_if_due, every),
         # Deletes the sealed keys of expired grants (pulls after expiry are refused anyway).
         Job("grants.clean_expired", coffre.grants.clean_expired, every),
         # Completes the resets whose waiting period has passed.

@@ -96,6 +96,9 @@ def test_the_registry_jobs_run_again_at_their_interval(
                         size = _head_size(coffre)
                         with anyio.fail_after(30):
                             while _checkpoints(coffre)[1] < size:
+                                # One checkpoint per interval at most (the leader's rule,
+                                # AuditLog.checkpoint_if_due): the interval passes.
+                                clock.advance(seconds=settings.audit_checkpoint_seconds)
                                 await anyio.sleep(0.05)
                     tasks.cancel_scope.cancel()
 
