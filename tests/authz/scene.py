@@ -109,6 +109,13 @@ def _long_sessions(settings: Settings) -> Settings:
             "token_rate_limit": 100_000,
             "push_max_devices": 20,
             "tokens_per_professional": 50,
+            # The delivery jobs are not what the matrix (nor the schemathesis walk) is
+            # about, and they would post to the scene's push endpoints and webhooks
+            # (example.org: each send waits for the name to fail, ~1 s) while the calls
+            # run, and the app's shutdown waits for a round in flight: 60-110 s of the
+            # matrix's time on a loaded machine. Their first round is an hour away.
+            "notifications_deliver_seconds": 3600,
+            "webhooks_deliver_seconds": 3600,
         }
     )
 
