@@ -9,8 +9,9 @@ Every shell block of the runbook is marked after its language (docs/OPERATIONS.m
   ``PATH``. The environment holds no ``COFFRE_*`` setting of the test suite: only what
   the blocks write to ``coffre.env`` (loaded before each block, as an operator loads
   it once per shell) and ``COFFRE_PASSPHRASE`` (so that a command asking for a
-  passphrase does not wait for a keyboard). The port ``8000`` is replaced by a free
-  port of this machine. Each block must exit 0; anything it left running is stopped.
+  passphrase does not wait for a keyboard). The ports ``8000`` (the app) and ``9100``
+  (its metrics) are replaced by free ports of this machine. Each block must exit 0;
+  anything it left running is stopped.
 - ```` ```sh not-run: <reason> ````: not run (Docker, a production host...), but every
   ``coffre`` command and option it names must exist in the command line's tree (the
   same tree ``coffre … --help`` prints, read in process).
@@ -42,7 +43,7 @@ SHELLS = {"sh", "bash", "shell"}
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 PASSPHRASE = "lampe velo nuage tiroir biscuit orange"
 # The only thing the test changes in a checked block (docs/OPERATIONS.md says so).
-PORT = re.compile(r"\b8000\b")
+PORTS = ("8000", "9100")
 # A simple command ends at these (shlex with punctuation_chars gives them as tokens).
 OPERATORS = {"|", "||", "&", "&&", ";", ";;", "(", ")", "|&", "<", ">", ">>", "<<"}
 
@@ -217,35 +218,51 @@ def test_the_checker_names_what_does_not_exist(coffre_tree: Any) -> None:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def _free_ports(count: int) -> list[int]:
+    """``count`` distinct ports nobody listens on (all held open while chosen)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def _run(
-    block: Block, folder: Path, env: dict[str, str], port: int
+    block: Block, folder: Path, env: dict[str, str], ports: dict[str, int]
 ) -> subprocess.CompletedProcess[str]:
     prelude = "if [ -f coffre.env ]; then set -a; . ./coffre.env; set +a; fi\n"
-    script = prelude + PORT.sub(str(port), block.text)
-    process = subprocess.Popen(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    script = block.text
+    for documented, free in ports.items():
+        script = re.sub(rf"\b{documented}\b", str(free), script)
+    script = prelude + script
+    # Output to files, not pipes: a server the block started in the background (and
+    # left running if the block failed half-way) must not hold the test waiting.
+    out_path, err_path = folder.parent / "block.out", folder.parent / "block.err"
+    with out_path.open("w") as out, err_path.open("w") as err:
+        process = subprocess.Popen(
+            ["bash", "-euo", "pipefail", "-c", script],
+            cwd=folder,
+            env=env,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+        try:
+            code = process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            code = -1
+        finally:
+            try:  # what the block left running (a server): its session, and only it
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            process.wait()
+    return subprocess.CompletedProcess(
+        process.args, code, out_path.read_text(), err_path.read_text()
     )
-    try:
-        out, err = process.communicate(timeout=120)
-    finally:
-        try:  # what the block left running (a server): its session, and only it
-            os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def test_the_checked_blocks_run_in_order_and_succeed(tmp_path: Path) -> None:
@@ -259,9 +276,9 @@ def test_the_checked_blocks_run_in_order_and_succeed(tmp_path: Path) -> None:
     env.pop("VIRTUAL_ENV", None)
     folder = tmp_path / "coffre"
     folder.mkdir()
-    port = _free_port()
+    ports = dict(zip(PORTS, _free_ports(len(PORTS)), strict=True))
     for block in CHECKED:
-        done = _run(block, folder, env, port)
+        done = _run(block, folder, env, ports)
         assert done.returncode == 0, (
             f"{block.where()} exited {done.returncode}\n{block.text}\n"
             f"--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
