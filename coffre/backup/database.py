@@ -94,11 +94,14 @@ def _sqlite_snapshot(path: Path) -> Iterator[Snapshot]:
     copy = workdir / "database.sqlite3"
     try:
         try:
-            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            source = sqlite3.connect(path)  # only read (a read-only URI trips on WAL files)
             try:
                 target = sqlite3.connect(copy)
                 try:
-                    source.backup(target, pages=4096)
+                    # One step (pages=-1): one read transaction, so a consistent snapshot
+                    # under WAL while the app keeps writing; in small steps, every write
+                    # of another connection would restart the copy.
+                    source.backup(target)
                     head = _sqlite_head(target)
                     objects = _rows(target.execute(_OBJECTS).fetchall())
                 finally:
