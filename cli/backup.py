@@ -6,7 +6,7 @@ Exit codes. backup: 0 written; 1 nothing written (the error says why); 3 written
 usable, but some documents were already lost or damaged in the store (listed: restore
 them from an older backup). restore: 0 restored and ``coffre doctor``'s checks pass;
 1 nothing restored (the targets are left empty); 3 restored but a check fails (read
-what it prints), or the schema needs ``coffre db upgrade`` before the checks.
+what it prints). A backup of an older version is migrated once loaded.
 """
 
 from __future__ import annotations
@@ -161,7 +161,6 @@ def restore(
     from coffre.backup.service import restore as restore_backup
     from coffre.clock import SystemClock
     from coffre.container import Coffre
-    from coffre.db import migrate
     from coffre.db.engine import Database, make_engine
     from coffre.errors import CoffreError
     from coffre.settings import Settings
@@ -192,13 +191,11 @@ def restore(
         f"empreintes vérifiées ; base {manifest.database_kind}, {restored.objects} objet(s), "
         f"{restored.object_bytes} octets."
     )
-    heads = migrate.current_heads(settings.database_url)
-    if manifest.alembic_head not in heads:
+    if restored.upgraded_from is not None:
         typer.echo(
-            f"La base est à la révision {manifest.alembic_head} ; cette version de Coffre "
-            f"attend {', '.join(heads)}. Lancez « coffre db upgrade » puis « coffre doctor »."
+            f"Base migrée de la révision {restored.upgraded_from} à celle de cette version "
+            "(comme « coffre db upgrade »)."
         )
-        raise typer.Exit(code=EXIT_WITH_WARNINGS)
     if manifest.deleted_after_snapshot:
         db = Database(make_engine(settings.database_url))
         try:

@@ -42,6 +42,7 @@ from coffre.backup.manifest import (
 )
 from coffre.backup.places import Place
 from coffre.backup.streams import Hashed, decrypted, encrypted
+from coffre.db import migrate
 from coffre.db.engine import Database
 from coffre.errors import ObjectNotFound
 from coffre.storage import ObjectStore
@@ -146,6 +147,7 @@ class Restored:
     manifest: Manifest
     objects: int
     object_bytes: int
+    upgraded_from: str | None = None  # the backup's schema revision, when migrated since
 
 
 def restore(
@@ -162,6 +164,13 @@ def restore(
             MANIFEST_FILE,
             f"(sauvegarde d'une base {manifest.database_kind} : restaurez-la dans une base "
             "du même type)",
+        )
+    heads = migrate.current_heads(database_url)
+    if manifest.alembic_head is None or not _known_revision(database_url, manifest.alembic_head):
+        raise BackupManifestInvalid(
+            MANIFEST_FILE,
+            f"(base à la révision {manifest.alembic_head}, inconnue de cette version de "
+            "Coffre : restaurez avec la version qui a fait la sauvegarde, ou une plus récente)",
         )
     database.ensure_empty(database_url)
     if next(iter(store.list_objects()), None) is not None:
@@ -193,7 +202,24 @@ def restore(
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Restored(manifest, len(put), total)
+    upgraded = None
+    if manifest.alembic_head not in heads:
+        # A backup of an older version: this version's migrations bring it to the schema
+        # the code (and the doctor that follows) reads, as `coffre db upgrade` would.
+        migrate.upgrade(database_url)
+        upgraded = manifest.alembic_head
+    return Restored(manifest, len(put), total, upgraded)
+
+
+def _known_revision(database_url: str, revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config(database_url))
+    try:
+        return scripts.get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _checked(chunks: Iterable[bytes], entry: FileEntry) -> Iterator[bytes]:

@@ -5,6 +5,7 @@ being copied is deleted again at the restore."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from coffre.backup import database
 from coffre.backup.manifest import MANIFEST_FILE, Manifest, object_file
 from coffre.backup.places import DirectoryPlace
 from coffre.backup.service import backup_name, read_manifest, take_backup
-from coffre.backup.streams import identities_from, recipients_from
+from coffre.backup.streams import decrypted, encrypted, identities_from, recipients_from
 from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.db.engine import Database, make_engine
@@ -128,6 +129,7 @@ def test_a_restore_that_cannot_be_whole_restores_nothing_then_a_whole_one_succee
     assert manifest.deleted_after_snapshot == [ids[3]]
     assert len(manifest.objects) == 3 and manifest.missing == [] and manifest.damaged == []
     restore = command(empty_target)
+    keys_ = identities_from(age_key.identity_file.read_text())
 
     def attempt(folder: Path, identity: Path = age_key.identity_file) -> str:
         result = restore("restore", "--from", str(folder), "--identity", str(identity))
@@ -167,7 +169,16 @@ def test_a_restore_that_cannot_be_whole_restores_nothing_then_a_whole_one_succee
     (cut / MANIFEST_FILE).unlink()
     assert "(backup_manifest_invalid)" in attempt(cut)
 
-    read_back = read_manifest(good, identities_from(age_key.identity_file.read_text()))
+    # A backup made by a newer version (a schema revision this code does not know).
+    newer = _copy(good.root, tmp_path / "newer")
+    body = json.loads(b"".join(decrypted([(newer / MANIFEST_FILE).read_bytes()], keys_, "m")))
+    body["database"]["alembic_head"] = "ffffffffffff"
+    forged = encrypted([json.dumps(body).encode()], recipients_from([age_key.recipient]))
+    (newer / MANIFEST_FILE).write_bytes(b"".join(forged))
+    output = attempt(newer)
+    assert "(backup_manifest_invalid)" in output and "ffffffffffff" in output
+
+    read_back = read_manifest(good, keys_)
     assert isinstance(read_back, Manifest) and read_back.counts() == manifest.counts()
     whole = restore("restore", "--from", str(good.root), "--identity", str(age_key.identity_file))
     assert whole.exit_code == 0, whole.output
