@@ -76,6 +76,27 @@ def test_a_run_removes_what_each_kind_kept_long_enough_records_it_and_the_trail_
     assert coffre.audit.size() == size
 
 
+def test_a_run_in_small_batches_removes_the_same_and_records_each_batch(
+    coffre: Coffre, clock: FrozenClock
+) -> None:
+    expected = build(coffre, clock)
+    run = Retention(coffre.db, coffre.settings, clock, coffre.audit, batch=1).run()
+    assert run.removed == expected.removed
+    assert run.audit.entries == OLD_AUDIT and len(run.audit.records) == OLD_AUDIT
+    # One record per batch that removed something: at least as many as the largest kind.
+    assert len(run.records) == len(entries(coffre, ACTION)) >= 2
+    assert (
+        sum(
+            json.loads(r.body or "{}")["details"]["removed"].get("sessions", 0)
+            for r in entries(coffre, ACTION)
+        )
+        == 1
+    )
+    coffre.audit.checkpoint()
+    report = coffre.audit.verify()
+    assert report.ok, report.problem
+
+
 def test_twenty_parallel_runs_make_one_effective_run(
     coffre: Coffre, settings: Settings, clock: FrozenClock
 ) -> None:
