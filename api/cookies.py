@@ -24,7 +24,9 @@ from crypto import b64encode
 SESSION_COOKIE = "coffre_session"
 CSRF_COOKIE = "coffre_csrf"
 CSRF_HEADER = "x-coffre-csrf"
-_CSRF_LABEL = b"coffre/csrf/v1\x00"  # the keyed hash's purpose; a new version, a new label
+# The CSRF key's purpose in the keyring (coffre/secrets/keyring.py): tokens are made
+# under the newest secret and accepted under any secret of the ring.
+CSRF_KEY_LABEL = "coffre/csrf/v2"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 CSRF_FAILED_FR = "La page a expiré. Rechargez-la puis recommencez : rien n'a été modifié."
 
@@ -42,7 +44,7 @@ def set_session_cookie(response: Response, token: str, settings: Settings) -> No
     )
     _set_csrf_cookie(
         response,
-        csrf_token(settings.secret_key, token),
+        csrf_token(settings.keyring.derive(CSRF_KEY_LABEL), token),
         secure=settings.cookie_secure,
         max_age=settings.session_ttl_seconds,
     )
@@ -74,11 +76,10 @@ def session_cookie(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
-def csrf_token(secret_key: str, session_token: str) -> str:
+def csrf_token(key: bytes, session_token: str) -> str:
     """The CSRF token of one session: a keyed hash of its session token, so that only
     the server can make it and it is worth nothing with any other session."""
-    mac = hmac.new(secret_key.encode("utf-8"), _CSRF_LABEL + session_token.encode(), "sha256")
-    return b64encode(mac.digest())
+    return b64encode(hmac.new(key, session_token.encode(), "sha256").digest())
 
 
 class CoffreCSRFMiddleware:
@@ -94,10 +95,17 @@ class CoffreCSRFMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, *, secret: str, cookie_secure: bool, exempt_urls: re.Pattern[str]
+        self,
+        app: ASGIApp,
+        *,
+        keys: list[bytes],
+        cookie_secure: bool,
+        exempt_urls: re.Pattern[str],
     ) -> None:
         self.app = app
-        self.secret = secret
+        # Newest first: the first makes tokens, every one verifies them (a secret added
+        # in front keeps the pages already open working; a retired one no longer does).
+        self.keys = keys
         self.cookie_secure = cookie_secure
         self.exempt_urls = exempt_urls
 
@@ -110,13 +118,17 @@ class CoffreCSRFMiddleware:
         if not session:
             await self.app(scope, receive, send)
             return
-        expected = csrf_token(self.secret, session)
+        valid = [csrf_token(key, session) for key in self.keys]
+        expected = valid[0]
         if request.method not in _SAFE_METHODS and not self.exempt_urls.match(request.url.path):
-            submitted = request.headers.get(CSRF_HEADER, "")
-            if not hmac.compare_digest(submitted.encode(), expected.encode()):
+            submitted = request.headers.get(CSRF_HEADER, "").encode()
+            # Every key compared (no early exit): the time does not tell which matched.
+            matches = [hmac.compare_digest(submitted, token.encode()) for token in valid]
+            if not any(matches):
                 refused = JSONResponse(error_body("csrf_failed", CSRF_FAILED_FR), status_code=403)
                 await refused(scope, receive, send)
                 return
+        # An older key's token still passes, but the cookie moves to the newest one.
         if request.cookies.get(CSRF_COOKIE) == expected:
             await self.app(scope, receive, send)
             return
@@ -141,7 +153,7 @@ class CoffreCSRFMiddleware:
 
 def csrf_middleware_options(settings: Settings) -> dict[str, object]:
     return {
-        "secret": settings.secret_key,
+        "keys": settings.keyring.derive_all(CSRF_KEY_LABEL),
         "cookie_secure": settings.cookie_secure,
         # Logging in sets the session cookie; there is none to abuse before that. The
         # ProConnect steps are bound to their own SameSite=Lax flow cookie instead.

@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import statistics
 import tempfile
 import time
@@ -142,7 +143,13 @@ def generate(size: int, seed: int = 7) -> Iterator[bytes]:
 
 def measure(url: str, size: int, searches: int) -> dict[str, Any]:
     migrate.upgrade(url)
-    settings = Settings(environment="test", database_url=url, storage_dir=Path(url).parent)
+    # A random secret: the development one is refused outside COFFRE_ENVIRONMENT=development.
+    settings = Settings(
+        environment="test",
+        secret_key=secrets.token_urlsafe(40),
+        database_url=url,
+        storage_dir=Path(url).parent,
+    )
     coffre = Coffre.build(settings, clock=FrozenClock(NOW))
     try:
         started = time.perf_counter()

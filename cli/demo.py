@@ -155,11 +155,25 @@ def demo(
         for login, code in found.items():
             typer.echo(f"{login:<12} {code}  (encore {left} s)")
         return
+    from pydantic import ValidationError
+
     from coffre.settings import Settings
 
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # The demo runs on a development server: its public secret needs the variable
+        # COFFRE_ENVIRONMENT=development set explicitly (scripts/serve sets it).
+        typer.echo(
+            "Erreur : réglages refusés. Pour la démo sur un serveur de développement, "
+            "lancez-la avec COFFRE_ENVIRONMENT=development (comme scripts/serve) ; sinon "
+            f"donnez le secret du serveur (COFFRE_SECRET_KEYS).\n{exc.errors()[0]['msg']}",
+            err=True,
+        )
+        raise typer.Exit(1) from None
     started = time.monotonic()
     try:
-        summary = run(Settings(), server, state)
+        summary = run(settings, server, state)
     except DemoRefused as exc:
         typer.echo(f"Erreur : {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -25,6 +25,7 @@ from cli.audit import audit_app
 from cli.demo import demo
 from cli.directory import directory_app
 from cli.i18n import _
+from cli.secrets import secrets_app
 from cli.structure import structure_app
 from cli.territory import territory_app
 from cli.territory_admin import register as register_territory_admin
@@ -91,6 +92,7 @@ app.command("worker")(worker.worker)
 app.command("demo")(demo)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.jobs_app, name="jobs")
+app.add_typer(secrets_app, name="secrets")
 app.add_typer(security.sessions_app, name="sessions")
 app.add_typer(security.totp_app, name="totp")
 register_territory_admin(territory_app)

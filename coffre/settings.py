@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from coffre.secrets.keyring import LEGACY_KID, Keyring, SecretKey, parse_keyring
+
 # The development secret is public (it is in this file): refused outside development.
 DEVELOPMENT_SECRET_KEY = "coffre-development-secret-key-not-for-production"  # noqa: S105
 
@@ -20,10 +22,18 @@ DEVELOPMENT_SECRET_KEY = "coffre-development-secret-key-not-for-production"  # n
 class Settings(BaseSettings):
     """Every knob of the server; see docs/SETTINGS.md."""
 
-    model_config = SettingsConfigDict(env_prefix="COFFRE_", extra="ignore", frozen=True)
+    # hide_input_in_errors: a refused setting's message must not print the values
+    # (the keyring's secrets, S3 and SMTP passwords would reach the start-up log).
+    model_config = SettingsConfigDict(
+        env_prefix="COFFRE_", extra="ignore", frozen=True, hide_input_in_errors=True
+    )
 
     environment: Literal["development", "test", "production"] = "development"
-    secret_key: str = DEVELOPMENT_SECRET_KEY
+    secret_key: str = Field(default=DEVELOPMENT_SECRET_KEY, repr=False)
+    # The keyring of server secrets (coffre/secrets/keyring.py, docs/THREATS.md):
+    # "kid:secret,kid:secret", newest first. When set it replaces COFFRE_SECRET_KEY,
+    # which otherwise stands for a one-entry ring with the id "k0".
+    secret_keys: str = Field(default="", repr=False)  # never in a printed Settings
     database_url: str = "sqlite:///var/coffre.sqlite3"
     storage_backend: Literal["local", "s3"] = "local"
     storage_dir: Path = Path("var/objects")
@@ -221,15 +231,41 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:
-        if self.environment == "production" and (
-            self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32
-        ):
-            raise ValueError(
-                "COFFRE_SECRET_KEY must be set to a random value of at least 32 characters "
-                "in production (for example: python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))')."
-            )
+        # The development secret is public: accepted only where COFFRE_ENVIRONMENT is
+        # *set* to "development" (environment variable or argument), never by default,
+        # and never in "test" (the tests use their own random secret).
+        explicit_development = (
+            self.environment == "development" and "environment" in self.model_fields_set
+        )
+        for entry in self.keyring_entries:
+            if explicit_development:
+                continue
+            if entry.secret == DEVELOPMENT_SECRET_KEY.encode() or len(entry.secret) < 32:
+                raise ValueError(
+                    f"COFFRE_SECRET_KEYS / COFFRE_SECRET_KEY (key {entry.kid!r}): a random value "
+                    "of at least 32 characters is required unless COFFRE_ENVIRONMENT=development "
+                    "is set (for example: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))')."
+                )
         return self
+
+    @property
+    def keyring_entries(self) -> list[SecretKey]:
+        """COFFRE_SECRET_KEYS, newest first; or COFFRE_SECRET_KEY as the entry "k0"."""
+        if self.secret_keys.strip():
+            return parse_keyring(self.secret_keys)
+        return [SecretKey(LEGACY_KID, self.secret_key.encode("utf-8"))]
+
+    @property
+    def keyring(self) -> Keyring:
+        return Keyring(self.keyring_entries)
+
+    @field_validator("secret_keys")
+    @classmethod
+    def _keyring_parses(cls, value: str) -> str:
+        if value.strip():
+            parse_keyring(value)  # its ValueError names the entry, never the secret
+        return value
 
     @model_validator(mode="after")
     def _refuse_job_workers_on_sqlite(self) -> Settings:

@@ -38,6 +38,12 @@ from tests.servers.ports import assert_loopback
 
 BACKENDS = ("sqlite-local", "postgres-s3")
 
+# The development secret is refused unless COFFRE_ENVIRONMENT=development is set
+# explicitly (coffre/settings.py): the tests' settings, and the commands and servers
+# they start, use a random secret of this run instead.
+os.environ["COFFRE_SECRET_KEY"] = secrets.token_urlsafe(40)
+os.environ.pop("COFFRE_SECRET_KEYS", None)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

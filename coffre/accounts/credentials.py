@@ -61,18 +61,19 @@ class Credentials:
         self._settings = settings
 
     # -- login values ---------------------------------------------------------
-    def verifier(self, auth_key: bytes) -> bytes:
-        """The keyed hash stored for a login value (the same as at sign-up and login)."""
-        return self._accounts._verifier(auth_key)
+    def verifier(self, auth_key: bytes, db: DbSession | None = None) -> bytes:
+        """The keyed hash stored for a login value (the same as at sign-up and login);
+        its key read in ``db``, the caller's unit of work, when given."""
+        return self._accounts._verifier(auth_key, db)
 
-    def matches(self, expected: bytes | None, auth_key: bytes) -> bool:
+    def matches(self, expected: bytes | None, auth_key: bytes, db: DbSession | None = None) -> bool:
         """Whether ``auth_key`` is the login value behind ``expected``.
 
         The same work when there is nothing to compare with (unknown login, erased
         account), so the answer's timing does not tell them apart.
         """
-        given = self.verifier(auth_key) if len(auth_key) == KEY_SIZE else b""
-        reference = expected if expected else self.verifier(b"")
+        given = self.verifier(auth_key, db) if len(auth_key) == KEY_SIZE else b""
+        reference = expected if expected else self.verifier(b"", db)
         same = hmac.compare_digest(reference, given)
         return same and bool(expected)
 
@@ -129,7 +130,7 @@ class Credentials:
                 raise NotAuthenticated()
             if unless is not None and unless(account):
                 return None
-            wrong = not self.matches(account.auth_verifier, auth_key)
+            wrong = not self.matches(account.auth_verifier, auth_key, db)
             if wrong:
                 self.failed(db, attempt, now)
                 if on_wrong is not None:

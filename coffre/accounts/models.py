@@ -107,8 +107,9 @@ class TotpCredential(Base):
     """An account's TOTP second factor (RFC 6238), see ``coffre.accounts.totp``.
 
     The shared secret is needed in clear to check codes, so it is kept encrypted at
-    rest (a SecretBox under a key derived from ``COFFRE_SECRET_KEY`` and the account
-    id): a database dump alone does not give the codes. ``last_used_step`` is the
+    rest (a SecretBox under a key derived from the keyring entry ``secret_kid`` and
+    the account id; NULL: sealed by an earlier version, see ``coffre.accounts.totp``):
+    a database dump alone does not give the codes. ``last_used_step`` is the
     last 30-second step a code was accepted for; a code of that step or an earlier
     one is refused (no replay within the validity window).
     """
@@ -119,6 +120,7 @@ class TotpCredential(Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
     )
     secret_box: Mapped[bytes] = mapped_column(LargeBinary(96))
+    secret_kid: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_used_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -128,7 +128,7 @@ class RecoveryService:
             account = repository.account_by_login(db, login)
             expected = account.recovery_verifier if account is not None else None
             # Compared in every case (a dummy for an unknown login): the same work.
-            right = credentials.matches(expected, recovery_auth_key)
+            right = credentials.matches(expected, recovery_auth_key, db)
             if account is None or not right:
                 credentials.failed(db, attempt, now)
                 refusal = InvalidCredentials()
@@ -279,7 +279,7 @@ class RecoveryService:
 
         def change(proven: Proven) -> None:
             db, account = proven.db, proven.account
-            verifier = credentials.verifier(new.recovery_auth_key)
+            verifier = credentials.verifier(new.recovery_auth_key, db)
             # The two login values must differ, as at sign-up.
             if hmac.compare_digest(verifier, account.auth_verifier):
                 raise InvalidKeyMaterial()

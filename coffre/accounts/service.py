@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,6 +41,7 @@ from coffre.db.engine import Database
 from coffre.errors import CoffreError
 from coffre.ids import new_id
 from coffre.policy import TOTP_REQUIRED, Actor, Role
+from coffre.secrets import stored as secret_store
 from coffre.settings import Settings
 
 # Sizes fixed by the crypto format (SPEC §5, §6): version byte + 24-byte nonce + AEAD.
@@ -86,14 +88,49 @@ class AccountService:
         self._totp = TotpCodes(settings)
         self._settings = settings
         self._clock = clock
-        self._secret = settings.secret_key.encode()
+        self._keyring = settings.keyring
+        # Fake salts must not change when a secret is added (an unknown login would
+        # then stand out): pinned to the ring's oldest entry (docs/THREATS.md).
+        self._fake_salt_secret = self._keyring.oldest.secret
+        # The login verifiers' key, stored sealed under the ring (coffre/secrets/);
+        # read once, kept for the process (re-sealing never changes it).
+        self._verifier_key: bytes | None = None
 
     # -- keyed hashes -------------------------------------------------------
-    def _keyed(self, purpose: bytes, value: bytes) -> bytes:
-        return hmac.new(self._secret, purpose + b"\n" + value, hashlib.sha256).digest()
+    def verifier_key(self, db: DbSession | None = None, *, create: bool = False) -> bytes:
+        """The key of the login verifiers (``coffre.secrets.stored.verifier_key``);
+        read in ``db`` when given, else in a unit of work of its own."""
+        if self._verifier_key is not None:
+            return self._verifier_key
+        if db is None:
+            # A unit of work of its own sees only what is committed: safe to keep.
+            with self._db.unit_of_work() as own:
+                key, stored = secret_store.verifier_key(
+                    own, self._keyring, self._clock.now(), create=False
+                )
+            if stored and key is not None:
+                self._verifier_key = key
+        else:
+            key, stored = secret_store.verifier_key(
+                db, self._keyring, self._clock.now(), create=create
+            )
+            # Kept unless this very unit of work made it (it may yet roll back).
+            if stored and key is not None and not secret_store.made_in(db):
+                self._verifier_key = key
+        if key is None:
+            # No account and no key yet: nothing can match; a throwaway key does the work.
+            return secrets.token_bytes(32)
+        return key
 
-    def _verifier(self, auth_key: bytes) -> bytes:
-        return self._keyed(b"coffre/v1/login-verifier", auth_key)
+    def _verifier(self, auth_key: bytes, db: DbSession | None = None) -> bytes:
+        return hmac.new(
+            self.verifier_key(db), b"coffre/v1/login-verifier\n" + auth_key, hashlib.sha256
+        ).digest()
+
+    def _new_verifier(self, db: DbSession, auth_key: bytes) -> bytes:
+        """A verifier to store: its key is made (and stored) if there is none yet."""
+        key = self.verifier_key(db, create=True)
+        return hmac.new(key, b"coffre/v1/login-verifier\n" + auth_key, hashlib.sha256).digest()
 
     # -- sign-up ----------------------------------------------------------
     def signup(self, data: SignupData) -> Account:
@@ -114,8 +151,8 @@ class AccountService:
             id=new_id(),
             kind=kind.value,
             login=login,
-            auth_verifier=self._verifier(data.auth_key),
-            recovery_verifier=self._verifier(data.recovery_auth_key),
+            auth_verifier=self._new_verifier(db, data.auth_key),
+            recovery_verifier=self._new_verifier(db, data.recovery_auth_key),
             wrapped_master_passphrase=data.wrapped_master_passphrase,
             wrapped_master_recovery=data.wrapped_master_recovery,
             wrapped_keyring=data.wrapped_keyring,
@@ -154,7 +191,7 @@ class AccountService:
             account = repository.account_by_login(db, login)
             if account is not None:
                 return kdf_of(account)
-        return fake_kdf(self._secret, login)
+        return fake_kdf(self._fake_salt_secret, login)
 
     def login(
         self,
@@ -184,8 +221,8 @@ class AccountService:
             self.throttle.check(db, attempt, now)
             account = repository.account_by_login(db, login)
             # Same work whether or not the account exists: compare against a dummy.
-            expected = account.auth_verifier if account is not None else self._verifier(b"")
-            given = self._verifier(auth_key) if len(auth_key) == KEY_SIZE else b""
+            expected = account.auth_verifier if account is not None else self._verifier(b"", db)
+            given = self._verifier(auth_key, db) if len(auth_key) == KEY_SIZE else b""
             if account is None or not hmac.compare_digest(expected, given):
                 self.throttle.record_failure(db, attempt, now)
                 refusal = InvalidCredentials()

@@ -130,7 +130,9 @@ class LoginThrottle:
     """
 
     def __init__(self, settings: Settings) -> None:
-        self._secret = settings.secret_key.encode()
+        # The newest key of the ring (coffre/secrets/keyring.py): adding a secret starts
+        # the counts afresh once, for at most one window (docs/THREATS.md).
+        self._secret = settings.keyring.derive("coffre/login-throttle/v2")
         self._window = timedelta(seconds=settings.login_window_seconds)
         self._base = settings.login_delay_base_seconds
         self._max_delay = settings.login_delay_max_seconds

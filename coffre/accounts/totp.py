@@ -6,9 +6,11 @@ off: it is never a wall for someone without a stable phone (DESIGN.md, deviation
 recorded in THREATS.md).
 
 The shared secret must be readable by the server to check codes, so it is stored
-in a SecretBox (XSalsa20-Poly1305, PyNaCl) under a key derived from
-``COFFRE_SECRET_KEY`` and the account id: a database dump alone gives no code, and
-a secret cannot be moved to another account's row. A code is accepted for the
+in a SecretBox (XSalsa20-Poly1305, PyNaCl) under a key derived from the newest entry
+of the keyring (``COFFRE_SECRET_KEYS``) and the account id, with that entry's key id
+(``coffre.secrets.stored``; ``coffre secrets rotate`` re-seals it under a newer one):
+a database dump alone gives no code, and a secret cannot be moved to another
+account's row. A code is accepted for the
 current 30-second step or one step either side (phone clocks drift), once: the
 step it matched is recorded and no code of that step or an earlier one is
 accepted again.
@@ -17,7 +19,6 @@ accepted again.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import io
 import re
@@ -27,7 +28,6 @@ from datetime import datetime
 
 import pyotp
 import segno
-from nacl.secret import SecretBox
 from sqlalchemy.orm import Session as DbSession
 
 from coffre.accounts import repository
@@ -47,6 +47,7 @@ from coffre.clock import Clock
 from coffre.db.engine import Database, hold
 from coffre.errors import CoffreError
 from coffre.policy import Action, Actor, can
+from coffre.secrets import stored as secret_store
 from coffre.settings import Settings
 
 DIGITS = 6
@@ -55,7 +56,6 @@ STEP_SECONDS = 30
 SECRET_BYTES = 20
 # Steps accepted either side of the current one.
 VALID_WINDOW = 1
-_SECRET_PURPOSE = b"coffre/v1/totp-secret"
 _CODE = re.compile(r"^[0-9]{6}$")
 
 
@@ -88,20 +88,19 @@ class TotpCodes:
     """Sealing secrets and checking codes; works inside the caller's unit of work."""
 
     def __init__(self, settings: Settings) -> None:
-        self._server_secret = settings.secret_key.encode()
+        self._keyring = settings.keyring
         self.issuer = settings.totp_issuer
 
-    def _box(self, account_id: str) -> SecretBox:
-        key = hmac.new(
-            self._server_secret, _SECRET_PURPOSE + b"\n" + account_id.encode(), hashlib.sha256
-        ).digest()
-        return SecretBox(key)
-
-    def seal(self, account_id: str, secret: bytes) -> bytes:
-        return bytes(self._box(account_id).encrypt(secret))
+    def seal(self, credential: TotpCredential, secret: bytes) -> None:
+        """Seal ``secret`` into the credential under the newest key of the ring."""
+        credential.secret_kid, credential.secret_box = secret_store.seal_totp(
+            self._keyring, credential.account_id, secret
+        )
 
     def totp(self, credential: TotpCredential) -> pyotp.TOTP:
-        raw = self._box(credential.account_id).decrypt(credential.secret_box)
+        raw = secret_store.open_totp(
+            self._keyring, credential.account_id, credential.secret_kid, credential.secret_box
+        )
         return pyotp.TOTP(_b32(raw), digits=DIGITS)
 
     def accept(self, db: DbSession, credential: TotpCredential, raw: str, now: datetime) -> bool:
@@ -161,7 +160,7 @@ class TotpService:
             if credential is None:
                 credential = TotpCredential(account_id=account.id)
                 db.add(credential)
-            credential.secret_box = self._codes.seal(account.id, raw)
+            self._codes.seal(credential, raw)
             credential.created_at = now
             credential.confirmed_at = None
             credential.last_used_step = None

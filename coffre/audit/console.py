@@ -4,7 +4,7 @@ Only the charter officer reads it (``Action.AUDIT_CONSOLE``), and only metadata:
 (professionals and structures by name), when, which action, for which purpose, with
 which outcome and stated reason. Never a document's title (the trail has none) and
 never who the person is: a person appears as a pseudonymous reference, a short HMAC of
-their account id under a key derived from ``COFFRE_SECRET_KEY``, the same on every
+their account id under a key derived from the keyring's oldest secret, the same on every
 page, so the officer can see "one person, many times" or "many persons" without
 learning who (DESIGN.md, "Traceability": the console serves security review and the
 persons' rights only).
@@ -173,8 +173,12 @@ class AuditConsole:
         # The signed log of this deployment (the same key as the container's AuditLog:
         # both derive it from the secret key).
         self._log = AuditLog(db, settings, clock)
+        # Pinned to the ring's oldest entry (COFFRE_SECRET_KEY, "k0", for a deployment
+        # from before the keyring): a secret added in front changes no pseudonym; retiring
+        # the oldest does, and the key id below tells the references apart
+        # (docs/THREATS.md, "Server secrets and their rotation").
         self._pseudonym_key = hashlib.blake2b(
-            _PSEUDONYM_LABEL, key=settings.secret_key.encode("utf-8")[:64], digest_size=32
+            _PSEUDONYM_LABEL, key=settings.keyring.oldest.secret[:64], digest_size=32
         ).digest()
         # Names the key in the stored references, without revealing it.
         self._pseudonym_key_id = hashlib.blake2b(

@@ -48,6 +48,7 @@ from auditlog.note import (
 )
 from coffre.audit.errors import AuditKeyInvalid
 from coffre.audit.models import AuditCheckpoint, AuditKey
+from coffre.secrets.keyring import LEGACY_KID
 from coffre.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,11 @@ LEGACY_KEY_LABEL = b"coffre/audit/checkpoint-key/v1"
 
 
 def legacy_signer(settings: Settings) -> Signer:
-    """The checkpoint key of earlier versions (only to sign the move to the key file)."""
-    seed = hashlib.blake2b(
-        LEGACY_KEY_LABEL, key=settings.secret_key.encode("utf-8")[:64], digest_size=32
-    ).digest()
+    """The checkpoint key of earlier versions (only to sign the move to the key file),
+    derived from COFFRE_SECRET_KEY: the ring's "k0" (its oldest entry if "k0" is gone)."""
+    ring = settings.keyring
+    legacy = ring.secret(LEGACY_KID) or ring.oldest.secret
+    seed = hashlib.blake2b(LEGACY_KEY_LABEL, key=legacy[:64], digest_size=32).digest()
     return Signer(settings.audit_origin, seed)
 
 

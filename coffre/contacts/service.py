@@ -417,8 +417,8 @@ class ContactService:
             if not rows.end_request(db, request.id, RequestState.RECOVERED, now):
                 raise ContactArrangementNotFound()
             rows.end_arrangements(db, now, EndReason.RECOVERED.value, arrangement_id=arrangement.id)
-            verifier = credentials.verifier(passphrase.auth_key)
-            recovery_verifier = credentials.verifier(recovery.recovery_auth_key)
+            verifier = credentials.verifier(passphrase.auth_key, db)
+            recovery_verifier = credentials.verifier(recovery.recovery_auth_key, db)
             # The two login values must differ, as at sign-up.
             if hmac.compare_digest(verifier, recovery_verifier):
                 raise InvalidKeyMaterial()

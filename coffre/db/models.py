@@ -28,6 +28,7 @@ from coffre.organiser.models import OrganiserCount, OrganiserItem
 from coffre.referents.models import ReferentHandover, ReferentLink
 from coffre.relays.models import Relay, RelayDocument, RelayNoteKey
 from coffre.reminders.models import Reminder, ReminderCount, ReminderSent
+from coffre.secrets.models import ServerSecret
 from coffre.structures.models import (
     Invitation,
     Membership,
@@ -83,6 +84,7 @@ __all__ = [
     "ProfessionalProfile",
     "Pull",
     "SealedKey",
+    "ServerSecret",
     "Session",
     "Structure",
     "TotpCredential",

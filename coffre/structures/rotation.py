@@ -119,7 +119,7 @@ class KeyRotation:
             db.refresh(account)
             if account.deleted_at is not None:
                 raise NotAuthenticated()
-            if not credentials.matches(account.auth_verifier, current_auth_key):
+            if not credentials.matches(account.auth_verifier, current_auth_key, db):
                 credentials.failed(db, attempt, now)
             else:
                 credentials.succeeded(db, attempt)
@@ -140,10 +140,10 @@ class KeyRotation:
             raise InvalidKeyMaterial()
         refuse_downgrade(account, data.kdf)
         verify = self._credentials.verifier
-        verifier = verify(data.auth_key)
+        verifier = verify(data.auth_key, db)
         store_kdf(account, data.kdf)
         account.auth_verifier = verifier
-        account.recovery_verifier = verify(data.recovery_auth_key)
+        account.recovery_verifier = verify(data.recovery_auth_key, db)
         account.wrapped_master_passphrase = data.wrapped_master_passphrase
         account.wrapped_master_recovery = data.wrapped_master_recovery
         account.wrapped_keyring = data.wrapped_keyring

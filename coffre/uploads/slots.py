@@ -60,7 +60,10 @@ class UploadCaps:
     def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._secret = settings.secret_key.encode()
+        # Derived from the newest secret of the keyring (coffre/secrets/keyring.py): a
+        # secret added in front only loses the count of slots already open (a lease of
+        # LEASE_SECONDS at most).
+        self._secret = settings.keyring.derive("coffre/upload-slot/v1")
         self._per_account = settings.uploads_per_account
         self._per_address = settings.uploads_per_address
 

@@ -39,6 +39,7 @@ from coffre import outbound
 from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.notifications.channels.answers import retry_after_seconds, retry_wait
+from coffre.secrets import stored as secret_store
 from coffre.settings import Settings
 from coffre.webhooks import repository as repo
 
@@ -108,6 +109,7 @@ class Deliverer:
         self._max_attempts = settings.webhooks_max_attempts
         self._timeout = settings.webhooks_timeout_seconds
         self._production = settings.environment == "production"
+        self._keyring = settings.keyring
 
     def deliver(self) -> Report:
         """One run: claim what is due and send it, a batch at a time, until a batch
@@ -144,7 +146,20 @@ class Deliverer:
     def _prepare(self, claims: dict[str, int]) -> list[_Ready]:
         with self._db.unit_of_work() as db:
             rows = repo.to_send(db, list(claims))
-        return [_Ready(r.id, claims[r.id], r.message_id, r.payload, r.url, r.secret) for r in rows]
+        return [
+            _Ready(
+                r.id,
+                claims[r.id],
+                r.message_id,
+                r.payload,
+                r.url,
+                # Opened here, kept in memory for this batch only (never logged).
+                secret_store.open_webhook(
+                    self._keyring, r.endpoint_id, r.secret_kid, r.secret_box, r.secret
+                ),
+            )
+            for r in rows
+        ]
 
     def _send_and_record(self, ready: _Ready) -> str:
         try:

@@ -13,7 +13,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coffre.db.base import Base, UTCDateTime
@@ -33,7 +42,12 @@ class WebhookEndpoint(Base):
     url: Mapped[str] = mapped_column(String(2048))
     # The event types chosen (coffre/webhooks/events.py), a sorted list.
     events: Mapped[list[Any]] = mapped_column(JSON())
-    secret: Mapped[str] = mapped_column(String(64))
+    # The signing secret sealed under the keyring (coffre/secrets/): ``secret_box``
+    # under the entry ``secret_kid``. ``secret`` in clear only for an endpoint made by
+    # an earlier version, until ``coffre secrets rotate`` seals it (then NULL).
+    secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    secret_kid: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    secret_box: Mapped[bytes | None] = mapped_column(LargeBinary(), nullable=True)
     created_by: Mapped[str | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )

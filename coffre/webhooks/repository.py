@@ -163,7 +163,10 @@ def to_send(db: DbSession, ids: Sequence[str]) -> Sequence[Any]:
             WebhookMessage.id.label("message_id"),
             WebhookMessage.payload,
             WebhookEndpoint.url,
+            WebhookEndpoint.id.label("endpoint_id"),
             WebhookEndpoint.secret,
+            WebhookEndpoint.secret_kid,
+            WebhookEndpoint.secret_box,
         )
         .join(WebhookMessage, WebhookMessage.id == WebhookDelivery.message_id)
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)

@@ -20,6 +20,7 @@ from coffre.clock import Clock, as_utc
 from coffre.db.engine import Database, hold
 from coffre.ids import is_valid_id, new_id
 from coffre.policy import Action, Actor, can
+from coffre.secrets import stored as secret_store
 from coffre.settings import Settings
 from coffre.structures import repository as structures
 from coffre.structures.standing import standing_of
@@ -79,6 +80,7 @@ class WebhookService:
         self._clock = clock
         self._production = settings.environment == "production"
         self._per_structure = settings.webhooks_per_structure
+        self._keyring = settings.keyring
 
     def create(
         self, actor: Actor, structure_id: str, url: str, events: Sequence[str]
@@ -99,19 +101,25 @@ class WebhookService:
             if repo.count_endpoints(db, structure_id) >= self._per_structure:
                 raise WebhookLimitReached()
             now = self._clock.now()
+            endpoint_id = new_id()
+            secret = new_secret()
+            # Kept sealed under the keyring (coffre/secrets/), shown in this answer only.
+            kid, box = secret_store.seal_webhook(self._keyring, endpoint_id, secret)
             endpoint = WebhookEndpoint(
-                id=new_id(),
+                id=endpoint_id,
                 structure_id=structure_id,
                 url=checked,
                 events=chosen,
-                secret=new_secret(),
+                secret=None,
+                secret_kid=kid,
+                secret_box=box,
                 created_by=actor.account_id,
                 created_at=now,
             )
             db.add(endpoint)
             db.flush()
             audit.append(db, _entry(actor, "webhook.create", endpoint), now)
-            return _view(endpoint, with_secret=True)
+            return _view(endpoint, secret=secret)
 
     def endpoints(self, actor: Actor, structure_id: str) -> list[EndpointView]:
         with self._db.unit_of_work() as db:
@@ -189,14 +197,14 @@ class WebhookService:
         return text
 
 
-def _view(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> EndpointView:
+def _view(endpoint: WebhookEndpoint, *, secret: str | None = None) -> EndpointView:
     return EndpointView(
         id=endpoint.id,
         structure_id=endpoint.structure_id,
         url=endpoint.url,
         events=list(endpoint.events),
         created_at=as_utc(endpoint.created_at),
-        secret=endpoint.secret if with_secret else None,
+        secret=secret,
     )
 
 
