@@ -45,6 +45,7 @@ PASSPHRASE = "lampe velo nuage tiroir biscuit orange"
 # The only thing the test changes in a checked block (docs/OPERATIONS.md says so).
 PORTS = ("8000", "9100")
 # A simple command ends at these (shlex with punctuation_chars gives them as tokens).
+ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 OPERATORS = {"|", "||", "&", "&&", ";", ";;", "(", ")", "|&", "<", ">", ">>", "<<"}
 
 
@@ -115,7 +116,10 @@ def _coffre_invocations(script: str, services: set[str]) -> list[list[str]]:
     """Each ``coffre …`` of a script: at a command's start, or after the service or image
     that ``docker compose run|exec`` / ``docker run`` starts."""
     found = []
-    for words in _commands(script):
+    for command in _commands(script):
+        words = list(command)
+        while words and ASSIGNMENT.match(words[0]):  # VAR=value coffre …
+            words.pop(0)
         for i, word in enumerate(words):
             if Path(word).name != "coffre":
                 continue
@@ -202,6 +206,7 @@ def test_the_checker_names_what_does_not_exist(coffre_tree: Any) -> None:
         "docker compose run --rm app coffre doctor --repare\n"
         "pg_dump -U coffre coffre > dump && coffre audit key new --force F\n"
         "coffre audit verify --save-checkpoint=F --checkpoint F\n"
+        'COFFRE_X="a b" COFFRE_Y=1 \\\n  coffre backup --to B --recipent R\n'
     )
     found = _coffre_invocations(script, services)
     assert found == [
@@ -209,12 +214,14 @@ def test_the_checker_names_what_does_not_exist(coffre_tree: Any) -> None:
         ["doctor", "--repare"],
         ["audit", "key", "new", "--force", "F"],
         ["audit", "verify", "--save-checkpoint=F", "--checkpoint", "F"],
+        ["backup", "--to", "B", "--recipent", "R"],
     ]
     assert [_problems(args, coffre_tree) for args in found] == [
         ["coffre db: no subcommand 'upgrad'"],
         ["coffre doctor: no option '--repare'"],
         ["coffre audit key new: no option '--force'"],
         [],
+        ["coffre backup: no option '--recipent'"],
     ]
 
 
