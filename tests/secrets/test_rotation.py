@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from nacl.secret import SecretBox
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as DbSession
 from typer.testing import CliRunner
 
@@ -29,6 +29,7 @@ from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.secrets import rotation, stored
 from coffre.secrets.keyring import Keyring, parse_keyring
+from coffre.secrets.models import ServerSecret
 from coffre.settings import Settings
 from coffre.webhooks.models import WebhookEndpoint
 from crypto import b64encode
@@ -249,3 +250,33 @@ def test_twenty_rotations_at_once_reseal_each_secret_once_and_lose_none(
 
 def _account_id(db: DbSession, login_name: str) -> str:
     return str(db.scalars(select(Account.id).where(Account.login == login_name)).one())
+
+
+def test_an_upgraded_deployment_keeps_its_logins_through_rotation_and_retirement(
+    api: TestClient, settings: Settings, clock: FrozenClock
+) -> None:
+    """Accounts made before the keyring: their verifiers are HMACs under COFFRE_SECRET_KEY
+    itself ("k0"), and no verifiers' key is stored yet."""
+    coffre = _coffre(api)
+    person = make_person(api, 30)
+    k0 = settings.keyring.secret("k0")
+    assert k0 is not None
+    with coffre.db.unit_of_work() as db:
+        db.execute(delete(ServerSecret))
+        account = db.scalars(select(Account).where(Account.login == person.login)).one()
+        account.auth_verifier = hmac.new(
+            k0, b"coffre/v1/login-verifier\n" + person.auth_key, hashlib.sha256
+        ).digest()
+    key_b = secrets.token_urlsafe(40)
+    both = _ring(settings, f"b:{key_b},k0:{k0.decode()}")
+    with _running(both, clock) as app:
+        assert login(app, person.login, person.auth_key).status_code == 200
+        status = _status(_coffre(app))
+        assert status.counts[rotation.SERVER] == {rotation.NOT_STORED: 1}
+        done = rotation.rotate(_coffre(app).db, both.keyring, clock)
+        assert done.resealed[rotation.SERVER] == 0  # stored under b at once: nothing to re-seal
+        assert _status(_coffre(app)).counts[rotation.SERVER] == {"b": 1}
+    with _running(_ring(settings, f"b:{key_b}"), clock) as app:
+        assert login(app, person.login, person.auth_key).status_code == 200
+        wrong = login(app, person.login, bytes(32))
+        assert wrong.json()["error"]["code"] == "invalid_credentials"
