@@ -57,6 +57,8 @@ class Observability:
         # id(route) -> its full template; read from the app's routes at the first request
         # (FastAPI keeps an included router's routes as declared, without their prefix).
         self._templates: dict[int, str] | None = None
+        # (route, method, status) -> its counter and histogram: labels() once per series.
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,8 +83,15 @@ class Observability:
             elapsed = time.perf_counter() - started
             route = self._template(scope)
             method = scope["method"] if scope["method"] in _METHODS else "other"
-            HTTP_REQUESTS.labels(route, method, str(status)).inc()
-            HTTP_SECONDS.labels(route, method).observe(elapsed)
+            series = self._series.get((route, method, status))
+            if series is None:
+                series = (
+                    HTTP_REQUESTS.labels(route, method, str(status)),
+                    HTTP_SECONDS.labels(route, method),
+                )
+                self._series[(route, method, status)] = series
+            series[0].inc()
+            series[1].observe(elapsed)
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     "request",

@@ -14,6 +14,7 @@ ignored: the connection's peer is the client (docs/OPERATIONS.md).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -75,7 +76,17 @@ def run(settings: Settings, *, host: str, port: int) -> bool:
         settings, "api.app:create_app_from_env", host=host, port=port, factory=True
     )
     server = uvicorn.Server(config)
-    stop_metrics = serve_metrics(settings)
+    try:
+        stop_metrics = serve_metrics(settings)
+    except OSError as exc:
+        # The metrics port taken (another process, a second server on this host).
+        logging.getLogger(__name__).error(
+            "metrics port %s:%d unavailable: %s",
+            settings.metrics_host,
+            settings.metrics_port,
+            exc.strerror,
+        )
+        return False
     try:
         server.run()
     finally:
