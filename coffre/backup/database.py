@@ -25,12 +25,15 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 
 from coffre.backup.errors import BackupDatabaseFailed, BackupToolMissing, RestoreTargetNotEmpty
 from coffre.backup.streams import CHUNK
+from coffre.db.engine import DatabaseUnavailable
 
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
@@ -176,35 +179,41 @@ def _postgres_snapshot(database_url: str) -> Iterator[Snapshot]:
             snapshot_id = str(conn.execute(text("SELECT pg_export_snapshot()")).scalar_one())
             head = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             objects = _rows(conn.execute(text(_OBJECTS)).all())
-            process = subprocess.Popen(  # noqa: S603 - a fixed tool, our own arguments
-                [find_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot_id}"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=libpq_environment(database_url),
-            )
-            try:
-                yield Snapshot(
-                    POSTGRESQL, str(head) if head else None, objects, _dump_chunks(process)
+            # stderr to a file: a pipe nobody reads until the end could fill and stall it.
+            with tempfile.TemporaryFile() as errors:
+                process = subprocess.Popen(  # noqa: S603 - a fixed tool, our own arguments
+                    [find_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot_id}"],
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
+                    env=libpq_environment(database_url),
                 )
-            finally:
-                if process.poll() is None:
-                    process.kill()
-                process.wait()
-                for stream in (process.stdout, process.stderr):
-                    if stream is not None:
-                        stream.close()
+                try:
+                    yield Snapshot(
+                        POSTGRESQL,
+                        str(head) if head else None,
+                        objects,
+                        _dump_chunks(process, errors),
+                    )
+                finally:
+                    if process.poll() is None:
+                        process.kill()
+                    process.wait()
+                    if process.stdout is not None:
+                        process.stdout.close()
             conn.rollback()
+    except OperationalError as exc:
+        raise DatabaseUnavailable() from exc
     finally:
         engine.dispose()
 
 
-def _dump_chunks(process: subprocess.Popen[bytes]) -> Iterator[bytes]:
-    assert process.stdout is not None and process.stderr is not None
+def _dump_chunks(process: subprocess.Popen[bytes], errors: IO[bytes]) -> Iterator[bytes]:
+    assert process.stdout is not None
     while chunk := process.stdout.read(CHUNK):
         yield chunk
-    errors = process.stderr.read().decode(errors="replace").strip()
     if process.wait() != 0:
-        raise BackupDatabaseFailed(detail=_last_line(errors))
+        errors.seek(0)
+        raise BackupDatabaseFailed(detail=_last_line(errors.read().decode(errors="replace")))
 
 
 def _last_line(errors: str) -> str:
@@ -241,6 +250,8 @@ def ensure_empty(database_url: str) -> None:
                     "NOT IN ('pg_catalog', 'information_schema')"
                 )
             ).scalar_one()
+    except OperationalError as exc:
+        raise DatabaseUnavailable() from exc
     finally:
         engine.dispose()
     if tables:
