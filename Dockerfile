@@ -61,6 +61,9 @@ RUN pip install --no-cache-dir --no-index --find-links=/wheels /wheels/coffre-*.
 USER 10001:10001
 WORKDIR /var/lib/coffre
 EXPOSE 8000
-# Migrate, then serve through `coffre serve`: it trusts X-Forwarded-For/-Proto only
-# from COFFRE_FORWARDED_ALLOW_IPS (default: nobody; docker-compose.yml names its proxy).
-CMD ["sh", "-c", "coffre db upgrade && exec coffre serve --host 0.0.0.0 --port 8000"]
+# Serve only, through `coffre serve`: it trusts X-Forwarded-For/-Proto only from
+# COFFRE_FORWARDED_ALLOW_IPS (default: nobody; docker-compose.yml names its proxy).
+# Migrate first, once, with `coffre db upgrade` (compose's one-shot `migrate` service;
+# safe if several run it: a lock): N app containers never migrate at their start.
+# Readiness: GET /api/v1/ready (database, schema at head, object store).
+CMD ["coffre", "serve", "--host", "0.0.0.0", "--port", "8000"]
