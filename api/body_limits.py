@@ -41,6 +41,7 @@ from coffre.consent.errors import CharterTooLarge
 from coffre.directory.datainclusion import MAX_IMPORT_BYTES
 from coffre.directory.errors import DirectoryFileTooLarge
 from coffre.errors import CoffreError, TooLarge, TooSlow
+from coffre.metrics import REFUSALS
 from coffre.settings import Settings
 from coffre.structures.bulk import MAX_BYTES as BULK_MAX_BYTES
 from coffre.structures.bulk import BulkFileTooLarge
@@ -207,6 +208,7 @@ def _framing(scope: Scope) -> tuple[int | None, bool]:
 
 
 async def _refuse(error: CoffreError, scope: Scope, receive: Receive, send: Send) -> None:
+    REFUSALS.labels(error.code).inc()
     response = JSONResponse(
         error_body(error.code, error.message_fr),
         status_for(error),

@@ -18,6 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
+from coffre.metrics import REFUSALS
 from coffre.settings import Settings
 from crypto import b64encode
 
@@ -125,6 +126,7 @@ class CoffreCSRFMiddleware:
             # Every key compared (no early exit): the time does not tell which matched.
             matches = [hmac.compare_digest(submitted, token.encode()) for token in valid]
             if not any(matches):
+                REFUSALS.labels("csrf_failed").inc()
                 refused = JSONResponse(error_body("csrf_failed", CSRF_FAILED_FR), status_code=403)
                 await refused(scope, receive, send)
                 return

@@ -110,6 +110,7 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             body = error_body("invalid_request", INVALID_REQUEST_FR)
         body["error"]["fields"] = ", ".join(fields)
+        REFUSALS.labels(body["error"]["code"]).inc()
         return JSONResponse(body, 422)
 
     @app.exception_handler(StarletteHTTPException)

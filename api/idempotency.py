@@ -46,6 +46,7 @@ from coffre.idempotency.errors import (
     IdempotencyKeyReused,
 )
 from coffre.idempotency.service import MAX_STORED_BYTES, Claimed, Pending, Stored
+from coffre.metrics import REFUSALS
 
 HEADER = "idempotency-key"
 REPLAYED = "Idempotent-Replayed"
@@ -275,6 +276,7 @@ async def _refuse(
     retry_after: int | None = None,
 ) -> None:
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    REFUSALS.labels(error.code).inc()
     response = JSONResponse(
         error_body(error.code, error.message_fr), status_for(error), headers=headers
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY, generate_latest
@@ -161,3 +162,22 @@ def test_every_answer_has_a_request_id_and_an_unknown_path_one_label(api: TestCl
     after = sample("coffre_http_requests_total", route="unmatched", method="GET", status="404")
     assert after == before + 2
     assert "01HZYXWV" not in generate_latest(REGISTRY).decode()
+
+
+def test_refusals_answered_outside_the_domain_are_counted_by_their_code(api: TestClient) -> None:
+    def refused(answer: httpx.Response, status: int) -> str:
+        assert answer.status_code == status
+        return str(answer.json()["error"]["code"])
+
+    before_invalid = sample("coffre_refusals_total", code="invalid_request")
+    code = refused(api.post("/api/v1/auth/login", json={"login": 3}), 422)
+    assert code == "invalid_request"
+    assert sample("coffre_refusals_total", code=code) == before_invalid + 1
+
+    # The body limits answer before any route (api/body_limits.py).
+    before_large = sample("coffre_refusals_total", code="request_too_large")
+    big = b"{" + b" " * (128 * 1024) + b"}"
+    headers = {"Content-Type": "application/json"}
+    answer = api.post("/api/v1/auth/login", content=big, headers=headers)
+    assert refused(answer, 413) == "request_too_large"
+    assert sample("coffre_refusals_total", code="request_too_large") == before_large + 1
