@@ -40,6 +40,7 @@ from coffre.clock import Clock
 from coffre.db.engine import Database
 from coffre.notifications.channels.answers import retry_after_seconds, retry_wait
 from coffre.secrets import stored as secret_store
+from coffre.secrets.keyring import SecretKeyRetired
 from coffre.settings import Settings
 from coffre.webhooks import repository as repo
 
@@ -146,20 +147,24 @@ class Deliverer:
     def _prepare(self, claims: dict[str, int]) -> list[_Ready]:
         with self._db.unit_of_work() as db:
             rows = repo.to_send(db, list(claims))
-        return [
-            _Ready(
-                r.id,
-                claims[r.id],
-                r.message_id,
-                r.payload,
-                r.url,
+        ready: list[_Ready] = []
+        for r in rows:
+            try:
                 # Opened here, kept in memory for this batch only (never logged).
-                secret_store.open_webhook(
+                secret = secret_store.open_webhook(
                     self._keyring, r.endpoint_id, r.secret_kid, r.secret_box, r.secret
-                ),
-            )
-            for r in rows
-        ]
+                )
+            except SecretKeyRetired as retired:
+                # Its key was retired too early: the others go; this one stays claimed
+                # until its lease ends and is tried again (the key put back, it leaves).
+                log.warning(
+                    "webhook delivery %s: secret sealed under key %s, not in COFFRE_SECRET_KEYS",
+                    r.id,
+                    retired.kid,
+                )
+                continue
+            ready.append(_Ready(r.id, claims[r.id], r.message_id, r.payload, r.url, secret))
+        return ready
 
     def _send_and_record(self, ready: _Ready) -> str:
         try:

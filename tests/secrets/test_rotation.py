@@ -116,14 +116,24 @@ def test_a_secret_added_then_the_old_one_retired_keeps_every_login_code_and_webh
         receiver.secret, hook_id = made.json()["secret"], made.json()["id"]
         assert _status(_coffre(api)).outside("a") == 0
 
+    # A retired too early (nothing re-sealed yet): refused by its code, nothing lost.
+    with _running(only_b, clock) as api:
+        clock.advance(seconds=30)
+        early = login(api, person.login, person.auth_key, totp_code=totp_code(totp_secret, clock))
+        assert (early.status_code, early.json()["error"]["code"]) == (503, "secret_key_retired")
+        one_delivery(api, world.structure_id, hook_id)
+        _coffre(api).webhook_deliverer.deliver()
+        assert receiver.accepted == []  # it waits for its key
+
     # B added in front: the page's token, the TOTP code and the webhook's secret still work.
     with _running(both, clock) as api:
         coffre = _coffre(api)
         assert _revoke_others(api, cookies, token_a) == (200, None)
         assert _log_in_with_code(api, person, totp_secret, clock) == 200
+        clock.advance(seconds=both.webhooks_lease_seconds + 1)  # the waiting one's claim ends
         one_delivery(api, world.structure_id, hook_id)
         coffre.webhook_deliverer.deliver()
-        assert (len(receiver.accepted), receiver.forged) == (1, 0)
+        assert (len(receiver.accepted), receiver.forged) == (2, 0)
         before = _status(coffre)
         # The TOTP seeds (the person's, the admins'), the webhook, the verifiers' key.
         assert before.counts[rotation.WEBHOOKS] == {"a": 1}
@@ -153,7 +163,7 @@ def test_a_secret_added_then_the_old_one_retired_keeps_every_login_code_and_webh
         assert _log_in_with_code(api, person, totp_secret, clock) == 200
         one_delivery(api, world.structure_id, hook_id)
         coffre.webhook_deliverer.deliver()
-        assert (len(receiver.accepted), receiver.forged) == (2, 0)
+        assert (len(receiver.accepted), receiver.forged) == (3, 0)
         sessions = _sessions(coffre)
         assert _revoke_others(api, cookies, token_a) == (403, "csrf_failed")
         assert _sessions(coffre) == sessions  # refused cleanly: nothing changed
