@@ -67,4 +67,7 @@ def configure(
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+    # Alembic names each of its plugins at every start (the readiness check reads the
+    # migrations' head): noise, not events.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     return handler
