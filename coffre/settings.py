@@ -168,8 +168,9 @@ class Settings(BaseSettings):
     body_read_timeout_seconds: float = Field(default=30, gt=0)
     body_min_bytes_per_second: int = Field(default=1024, gt=0)
     body_min_rate_grace_seconds: float = Field(default=10, ge=0)
-    # Uploads (api/upload.py): threads of their own, a bounded wait for one, and how many
-    # uploads one account or one address may have open at once (per server process).
+    # Uploads (api/upload.py): threads of their own (per server process), a bounded wait
+    # for one, and how many uploads one account or one address may have open at once
+    # (counted across every server process, in the database: coffre/uploads/slots.py).
     upload_threads: int = Field(default=16, gt=0, le=256)
     upload_wait_seconds: float = Field(default=15, gt=0)
     uploads_per_account: int = Field(default=4, gt=0)
