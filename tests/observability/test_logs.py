@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from coffre.logs import configure
+from coffre.logs import LogFormat, configure
 from coffre.settings import Settings
 from crypto import b64encode
 from tests.factories import PASSPHRASE
@@ -99,3 +99,24 @@ def test_a_line_written_during_a_request_carries_its_request_id(
     last = json.loads(captured.getvalue().splitlines()[-1])
     assert last["event"] == "after the requests"
     assert "request_id" not in last
+
+
+@pytest.mark.parametrize("log_format", ["json", "console"])
+def test_a_logged_traceback_shows_code_lines_never_the_frames_values(
+    captured: io.StringIO, log_format: LogFormat
+) -> None:
+    stream = io.StringIO()
+    configure(log_format, stream=stream)
+
+    def fails(passphrase: str) -> None:
+        raise ValueError("wrong")
+
+    secret = f"{PASSPHRASE} 7"  # not in the code line the traceback quotes
+    try:
+        fails(secret)
+    except ValueError:
+        logging.getLogger("coffre.test").exception("the job failed")
+    text = stream.getvalue()
+    assert "the job failed" in text and "ValueError: wrong" in text
+    assert "raise ValueError" in text  # the code line, with the traceback
+    assert PASSPHRASE not in text
