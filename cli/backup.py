@@ -124,6 +124,14 @@ def backup(
             f"  {len(manifest.deleted_after_snapshot)} document(s) supprimé(s) pendant la "
             "copie : la restauration les supprimera de nouveau."
         )
+    if manifest.replaced_after_snapshot:
+        typer.echo(
+            f"Attention : {len(manifest.replaced_after_snapshot)} document(s) ont été "
+            "re-chiffrés pendant la copie : leur ancien contenu n'existe plus et le nouveau "
+            "est postérieur à cette sauvegarde, qui ne les contient donc pas. Relancez "
+            "« coffre backup » (la restauration de celle-ci les signalerait manquants).",
+            err=True,
+        )
     if manifest.missing or manifest.damaged:
         typer.echo(
             f"Attention : {len(manifest.missing)} document(s) n'avaient déjà plus leur objet "
@@ -134,6 +142,7 @@ def backup(
         )
         for key in [*manifest.missing, *manifest.damaged]:
             typer.echo(f"    {key}", err=True)
+    if manifest.missing or manifest.damaged or manifest.replaced_after_snapshot:
         raise typer.Exit(code=EXIT_WITH_WARNINGS)
 
 

@@ -8,6 +8,7 @@ JSON, encrypted to the same recipients as every other file::
                   "file": "database.age", "sha256": "…", "size": 123},
      "objects": [{"key": "doc/…", "file": "objects/doc/….age", "sha256": "…", "size": 1}],
      "deleted_after_snapshot": ["<document id>", …],
+     "replaced_after_snapshot": ["<document id>", …],
      "missing": ["doc/…"], "damaged": ["doc/…"],
      "counts": {"documents": 2, "objects": 2, "object_bytes": 3, …}}
 
@@ -16,7 +17,10 @@ exactly as the store holds it), measured while it was written; the restore measu
 it again before anything counts as restored. ``deleted_after_snapshot``: documents
 live in the snapshot whose object was gone when the copy reached it because the person
 deleted them meanwhile (the restore deletes them again: keys dropped, like the person
-did). ``missing``: live documents whose object was already lost in the store;
+did). ``replaced_after_snapshot``: documents re-encrypted meanwhile (a revocation, a
+move to format 2): their old object is gone and their new one is after the snapshot,
+so this backup lacks them (``coffre backup`` exits 3 and says to run it again).
+``missing``: live documents whose object was already lost in the store;
 ``damaged``: objects whose bytes no longer match their row's hash (both are reported
 by ``coffre backup``, and restored as they are, so ``coffre doctor`` shows them).
 """
@@ -55,6 +59,7 @@ class Manifest:
     database: FileEntry
     objects: list[FileEntry] = field(default_factory=list)
     deleted_after_snapshot: list[str] = field(default_factory=list)
+    replaced_after_snapshot: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     damaged: list[str] = field(default_factory=list)
     documents: int = 0
@@ -66,6 +71,7 @@ class Manifest:
             "object_bytes": sum(o.size for o in self.objects),
             "database_bytes": self.database.size,
             "deleted_after_snapshot": len(self.deleted_after_snapshot),
+            "replaced_after_snapshot": len(self.replaced_after_snapshot),
             "missing": len(self.missing),
             "damaged": len(self.damaged),
         }
@@ -85,6 +91,7 @@ class Manifest:
             },
             "objects": [asdict(o) for o in self.objects],
             "deleted_after_snapshot": self.deleted_after_snapshot,
+            "replaced_after_snapshot": self.replaced_after_snapshot,
             "missing": self.missing,
             "damaged": self.damaged,
             "counts": self.counts(),
@@ -109,6 +116,7 @@ class Manifest:
                 database=_entry(database),
                 objects=[_entry(o, with_key=True) for o in body["objects"]],
                 deleted_after_snapshot=[_text(i) for i in body["deleted_after_snapshot"]],
+                replaced_after_snapshot=[_text(i) for i in body["replaced_after_snapshot"]],
                 missing=[_text(k) for k in body["missing"]],
                 damaged=[_text(k) for k in body["damaged"]],
                 documents=int(body["counts"]["documents"]),

@@ -110,28 +110,39 @@ def _write(
         if not hmac.compare_digest(hashed.sha256_hex, row.sha256) or hashed.size != row.size:
             manifest.damaged.append(row.key)
     if gone:
-        deleted = _deleted_since(db, [row.document_id for row in gone])
-        manifest.deleted_after_snapshot = sorted(
-            r.document_id for r in gone if r.document_id in deleted
-        )
-        manifest.missing = sorted(r.key for r in gone if r.document_id not in deleted)
+        now_naming = _current_keys(db, [row.document_id for row in gone])
+        for row in gone:
+            current = now_naming.get(row.document_id, _DELETED)
+            if current is _DELETED:
+                manifest.deleted_after_snapshot.append(row.document_id)
+            elif current != row.key:
+                # Re-encrypted since the snapshot: its old object is gone, its new one is
+                # not in this snapshot. Only another backup holds it (the CLI says so).
+                manifest.replaced_after_snapshot.append(row.document_id)
+            else:
+                manifest.missing.append(row.key)
+        manifest.deleted_after_snapshot.sort()
+        manifest.replaced_after_snapshot.sort()
+        manifest.missing.sort()
     place.write(MANIFEST_FILE, encrypted([manifest.to_json()], recipients))
     return manifest
 
 
-def _deleted_since(db: Database, document_ids: list[str]) -> set[str]:
-    """Of documents live in the snapshot, those deleted (or erased) since."""
+_DELETED = object()
+
+
+def _current_keys(db: Database, document_ids: list[str]) -> dict[str, str | None]:
+    """The object each of these documents names now, if still live (the others were
+    deleted or erased since the snapshot)."""
     from coffre.vault.models import Document
 
     with db.unit_of_work() as session:
-        live = set(
-            session.scalars(
-                select(Document.id).where(
-                    Document.id.in_(document_ids), Document.deleted_at.is_(None)
-                )
-            ).all()
-        )
-    return set(document_ids) - live
+        rows = session.execute(
+            select(Document.id, Document.object_key).where(
+                Document.id.in_(document_ids), Document.deleted_at.is_(None)
+            )
+        ).all()
+    return {str(document_id): key for document_id, key in rows}
 
 
 # -- restore --------------------------------------------------------------------------
