@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -45,6 +46,7 @@ PASSPHRASE = "lampe velo nuage tiroir biscuit orange"
 # The only thing the test changes in a checked block (docs/OPERATIONS.md says so).
 PORTS = ("8000", "9100")
 # A simple command ends at these (shlex with punctuation_chars gives them as tokens).
+HOST_TOOLS = ("bash", "curl", "openssl", "sed", "shred", "grep")
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 OPERATORS = {"|", "||", "&", "&&", ";", ";;", "(", ")", "|&", "<", ">", ">>", "<<"}
 
@@ -273,6 +275,9 @@ def _run(
 
 
 def test_the_checked_blocks_run_in_order_and_succeed(tmp_path: Path) -> None:
+    # The host tools the checked blocks use, as on an operator's Linux host.
+    missing = [tool for tool in HOST_TOOLS if shutil.which(tool) is None]
+    assert missing == [], f"the runbook's checked blocks need {missing} on this machine"
     env = {k: v for k, v in os.environ.items() if not k.startswith("COFFRE_")}
     env.update(
         PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
