@@ -283,7 +283,6 @@ def test_the_checked_blocks_run_in_order_and_succeed(tmp_path: Path) -> None:
         PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         HOME=str(tmp_path),
         COFFRE_PASSPHRASE=PASSPHRASE,
-        COFFRE_CLI_HOME=str(tmp_path / "cli"),
     )
     env.pop("VIRTUAL_ENV", None)
     folder = tmp_path / "coffre"
