@@ -150,8 +150,8 @@ def fill(coffre: Coffre, size: int) -> dict[str, Any]:
             )
             # The fill's grants start 100 days back; the charter caps a grant at 90.
             session.execute(
-                text("UPDATE grants SET not_before = :start WHERE id = :id"),
-                {"start": NOW - timedelta(days=1), "id": grant},
+                text("UPDATE grants SET not_before = :start, not_after = :end WHERE id = :id"),
+                {"start": NOW - timedelta(days=1), "end": NOW + timedelta(days=29), "id": grant},
             )
     person = audit_entries(coffre, size, structures, professionals, persons)
     return {
@@ -421,10 +421,10 @@ def main() -> None:
                     (size, directory_size, measure(url, size, args.calls, directory_size, work))
                 )
                 server.drop_database(f"scale{size}")
+                if not args.no_write:  # after each size: a stopped run keeps what it measured
+                    write_section(rows, args.calls, args.note)
         finally:
             server.close()
-    if not args.no_write:
-        write_section(rows, args.calls, args.note)
 
 
 if __name__ == "__main__":
