@@ -74,6 +74,7 @@ GROWING = (
     "directory_services",
 )
 _SEQ = re.compile(r"Seq Scan on (\w+)")
+_PAGES = re.compile(r"(?:hit|read)=(\d+)")
 VIEWS = (
     ("documents", "the person's documents"),
     ("shared", "shared with me"),
@@ -210,17 +211,25 @@ def captured(coffre: Coffre) -> Iterator[list[tuple[str, Any]]]:
         event.remove(coffre.db.engine, "before_cursor_execute", capture)
 
 
-def explain(coffre: Coffre, statements: list[tuple[str, Any]]) -> list[str]:
-    """``EXPLAIN (ANALYZE)`` of each statement, in a transaction rolled back."""
+def explain(coffre: Coffre, statements: list[tuple[str, Any]]) -> tuple[list[str], int]:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of each statement, in a transaction rolled back;
+    with the pages the statements touched (their top nodes' shared buffers, hit or
+    read): unlike a time, a count the machine's load does not change."""
     found = []
+    pages = 0
     with coffre.db.engine.connect() as connection:
         for statement, params in statements:
-            rows = connection.exec_driver_sql("EXPLAIN (ANALYZE) " + statement, params).all()
-            plan = [referent_view._short(str(r[0])) for r in rows]
+            rows = connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS) " + statement, params
+            ).all()
+            lines = [str(r[0]) for r in rows]
+            top = next((line for line in lines if "Buffers: shared" in line), "")
+            pages += sum(int(n) for n in _PAGES.findall(top))
+            plan = [referent_view._short(line) for line in lines if "Buffers:" not in line]
             first = " ".join(statement.split())[:100]
             found.append(first + "\n    " + "\n    ".join(plan))
         connection.rollback()
-    return found
+    return found, pages
 
 
 def growing_scans(plans: list[str]) -> list[str]:
@@ -310,14 +319,15 @@ def measure(
             calls_of["directory"] = lambda i: coffre.directory.search(
                 None, queries[i % len(queries)]
             )
-        figures: dict[str, Any] = {"fill": filled, "plans": {}, "scans": {}}
+        figures: dict[str, Any] = {"fill": filled, "plans": {}, "scans": {}, "pages": {}}
         for name, call in calls_of.items():
             call(0)  # warm the pool and the caches
             figures[name] = _timed(calls, call)
             with captured(coffre) as statements:
                 call(1)
-            plans = explain(coffre, statements)
+            plans, pages = explain(coffre, statements)
             figures["plans"][name] = plans
+            figures["pages"][name] = pages
             figures["scans"][name] = growing_scans(plans)
         figures["load"] = os.getloadavg()[0]
         print(
@@ -370,18 +380,35 @@ def write_section(
             + ", ".join(f"{d:,} services at S = {s:,}".replace(",", " ") for s, d in directory)
             + "; none at the sizes marked –.",
         ]
+    lines += [
+        "",
+        "Pages (8 KiB, shared buffers hit or read) that one call's SELECTs touched, from "
+        "`EXPLAIN (ANALYZE, BUFFERS)`: a count the machine's load does not change.",
+        "",
+        "| S | " + " | ".join(label for _, label in VIEWS) + " |",
+        "|---|" + "---|" * len(VIEWS),
+    ]
+    for size, _, f in rows:
+        pages = [str(f["pages"][name]) if name in f["pages"] else "–" for name, _ in VIEWS]
+        lines.append(f"| {size:,} | ".replace(",", " ") + " | ".join(pages) + " |")
     smallest, largest = rows[0], rows[-1]
-    lines += ["", f"From S = {smallest[0]:,} to S = {largest[0]:,}, median:".replace(",", " "), ""]
+    lines += [
+        "",
+        f"From S = {smallest[0]:,} to S = {largest[0]:,} (median time; pages):".replace(",", " "),
+        "",
+    ]
     for name, label in VIEWS:
         if name in smallest[2] and name in largest[2]:
             ratio = largest[2][name][0] / smallest[2][name][0]
+            grown = largest[2]["pages"][name] / max(1, smallest[2]["pages"][name])
             scans = largest[2]["scans"][name]
             seq = f"; sequential scan of {', '.join(scans)}" if scans else ""
-            lines.append(f"- {label}: {ratio:.1f}×{seq}")
+            lines.append(f"- {label}: {ratio:.1f}× the time, {grown:.1f}× the pages{seq}")
     size, _, f = largest
     lines += [
         "",
-        f"Plans at S = {size:,}, `EXPLAIN (ANALYZE)` of one call's SELECTs:".replace(",", " "),
+        f"Plans at S = {size:,}".replace(",", " ")
+        + ", `EXPLAIN (ANALYZE)` of one call's SELECTs (buffers left out):",
         "",
     ]
     lines.append("```")
