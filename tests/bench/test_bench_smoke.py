@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine, text
+
 from bench import audit_append, load, scale
 
 
@@ -60,15 +62,26 @@ def test_the_scale_bench_times_every_view_and_explains_its_queries(
     name = "scale_" + secrets.token_hex(4)
     url = postgres_server.create_database(name)
     try:
-        figures = scale.measure(url, 2000, 2, 40, tmp_path)
+        figures = scale.measure(url, 4000, 2, 40, tmp_path, factor=2)
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            counts = {
+                table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608
+                for table in ("documents", "sealed_keys", "grants", "audit_entries")
+            }
+            size = connection.execute(text("SELECT size FROM audit_head")).scalar_one()
+        engine.dispose()
     finally:
         postgres_server.drop_database(name)
+    # Half written from Python, the other half copied by SQL (bench.scale.multiply).
+    assert counts["documents"] == counts["sealed_keys"] == counts["grants"] == 4000
+    assert counts["audit_entries"] == size >= 4000
     for view, _ in scale.VIEWS:
         assert figures[view][0] > 0, view
         assert figures["plans"][view], view
     assert any("Index Scan" in plan for plan in figures["plans"]["pull"])
     path = _performance(tmp_path)
-    scale.write_section([(2000, 40, figures)], 2, "", path=path)
+    scale.write_section([(4000, 40, figures)], 2, "", path=path)
     assert "EXPLAIN (ANALYZE)" in path.read_text(encoding="utf-8")
 
 
