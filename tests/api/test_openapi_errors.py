@@ -106,6 +106,9 @@ def test_a_session_route_answers_401_and_a_public_one_does_not(openapi: dict[str
     assert "too_many_uploads" in _examples(upload, 429)
     health = openapi["paths"]["/api/v1/health"]["get"]
     assert set(_errors(health)) == {503}
+    ready = openapi["paths"]["/api/v1/ready"]["get"]
+    assert set(_errors(ready)) == {503}
+    assert {"database_unavailable", "schema_not_at_head"} <= _examples(ready, 503)
 
 
 def test_a_path_id_answers_404_with_its_own_code(openapi: dict[str, Any]) -> None:

@@ -43,6 +43,7 @@ def prepare(scene: Scene) -> None:
 
 CASES = [
     Case("GET", "/api/v1/health", ANYONE),
+    Case("GET", "/api/v1/ready", ANYONE),
     Case("GET", "/api/v1/territory", ANYONE),
     # Sign-up is open; a login in use is refused the same to everyone.
     Case(
