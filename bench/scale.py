@@ -92,8 +92,9 @@ def _id() -> str:
     return secrets.token_hex(16)
 
 
-def fill(coffre: Coffre, size: int) -> dict[str, Any]:
-    """The territory of ``size`` rows per table; returns who the calls act as."""
+def fill(coffre: Coffre, size: int, factor: int = 1) -> dict[str, Any]:
+    """The territory of ``size`` rows per table, times ``factor`` (``multiply``);
+    returns who the calls act as (drawn from the first copy)."""
     db = coffre.db
     referent_view.PROFESSIONALS = max(200, size // 100)
     referent, followed = referent_view.fill(db, size)
@@ -111,6 +112,13 @@ def fill(coffre: Coffre, size: int) -> dict[str, Any]:
                 "'\\x00'::bytea, :at FROM generate_series(1, :count) AS n"
             ),
             {"count": max(0, size - int(have)), "at": NOW},
+        )
+        # Each document's key sealed to its owner (the person's list joins them).
+        session.execute(
+            text(
+                "INSERT INTO sealed_keys (id, document_id, recipient_id, sealed_key, created_at) "
+                "SELECT md5(id || '-key'), id, owner_id, '\\x00'::bytea, created_at FROM documents"
+            )
         )
         persons = list(
             session.scalars(
@@ -155,6 +163,8 @@ def fill(coffre: Coffre, size: int) -> dict[str, Any]:
                 {"start": NOW - timedelta(days=1), "end": NOW + timedelta(days=29), "id": grant},
             )
     person = audit_entries(coffre, size, structures, professionals, persons)
+    if factor > 1:
+        multiply(coffre, factor)
     return {
         "referent": referent,
         "followed": followed,
@@ -163,6 +173,63 @@ def fill(coffre: Coffre, size: int) -> dict[str, Any]:
         "pullable": pullable,
         "audited_person": person,
     }
+
+
+# What ``multiply`` maps in each table: ids to new ids (md5 of the id and the copy's
+# number, consistent across tables), unique texts suffixed, unique keys left empty.
+# The référent's links and the structures stay as they are: one référent, 20 structures.
+_COPIED = {
+    "accounts": ({"id"}, {"login"}, set(), "kind IN ('person', 'professional')"),
+    "professional_profiles": ({"account_id"}, set(), set(), "true"),
+    "memberships": ({"id", "account_id"}, set(), set(), "true"),
+    "documents": ({"id", "owner_id"}, set(), {"object_key"}, "true"),
+    "sealed_keys": ({"id", "document_id", "recipient_id"}, set(), set(), "true"),
+    "grants": ({"id", "person_id", "professional_id"}, set(), set(), "true"),
+    "grant_documents": ({"grant_id", "document_id"}, set(), set(), "true"),
+    "access_requests": ({"id", "person_id", "professional_id"}, set(), set(), "true"),
+    "audit_entries": ({"actor_id", "person_id", "object_id"}, set(), set(), "true"),
+}
+
+
+def multiply(coffre: Coffre, factor: int) -> None:
+    """The territory ``factor`` times over, by SQL inside PostgreSQL (one INSERT ... SELECT
+    per table): copy k of a row has its ids mapped to md5(id || ':k'), so that every
+    copy is a territory of its own with the same shape (persons, their documents and
+    keys, grants, requests, professionals and their audit entries); audit entries take
+    the sequence numbers after the trail's. Used for 10^6 rows, which batched inserts
+    from Python take too long to write on a shared machine."""
+    with coffre.db.unit_of_work() as session:
+        size = int(session.get_one(AuditHead, HEAD_ID).size)
+        for table, (ids, unique, emptied, where) in _COPIED.items():
+            columns = list(
+                session.scalars(
+                    text(
+                        "SELECT column_name FROM information_schema.columns "
+                        "WHERE table_name = :t ORDER BY ordinal_position"
+                    ),
+                    {"t": table},
+                )
+            )
+            values = []
+            for column in columns:
+                if column in ids:
+                    values.append(f"md5({column} || ':' || k)")
+                elif column in unique:
+                    values.append(f"{column} || '-' || k")
+                elif column in emptied:
+                    values.append("NULL")
+                elif table == "audit_entries" and column == "seq":
+                    values.append(f"seq + k * {size}")
+                else:
+                    values.append(column)
+            session.execute(
+                text(
+                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608 - names from the catalogue
+                    f"FROM {table} CROSS JOIN generate_series(1, :copies) AS k WHERE {where}"
+                ),
+                {"copies": factor - 1},
+            )
+        session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(size=size * factor))
 
 
 def audit_entries(
@@ -254,7 +321,12 @@ def _drain(pulled: Any) -> None:
 
 
 def measure(
-    url: str, size: int, calls: int, directory_size: int | None, workdir: Path
+    url: str,
+    size: int,
+    calls: int,
+    directory_size: int | None,
+    workdir: Path,
+    factor: int = 1,
 ) -> dict[str, Any]:
     migrate.upgrade(url)
     settings = Settings(
@@ -268,7 +340,7 @@ def measure(
     coffre = Coffre.build(settings, clock=FrozenClock(NOW))
     try:
         started = time.perf_counter()
-        who = fill(coffre, size)
+        who = fill(coffre, size // factor, factor)
         if directory_size:
             for raw in directory_search.generate(directory_size):
                 coffre.directory.import_file(None, raw)
@@ -427,6 +499,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--directory-sizes", default="10000,100000")
     parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument(
+        "--copied-above",
+        type=int,
+        default=100_000,
+        help="sizes above this are a tenth written from Python, then copied by SQL (multiply)",
+    )
     parser.add_argument("--note", default="", help="a sentence for the report (the machine)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
@@ -444,9 +522,9 @@ def main() -> None:
                 directory_size = directory_sizes[i] if i < len(directory_sizes) else None
                 work = tmp / f"s{size}"
                 work.mkdir()
-                rows.append(
-                    (size, directory_size, measure(url, size, args.calls, directory_size, work))
-                )
+                factor = 10 if size > args.copied_above else 1
+                figures = measure(url, size, args.calls, directory_size, work, factor)
+                rows.append((size, directory_size, figures))
                 server.drop_database(f"scale{size}")
                 if not args.no_write:  # after each size: a stopped run keeps what it measured
                     write_section(rows, args.calls, args.note)
