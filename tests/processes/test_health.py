@@ -70,7 +70,10 @@ def test_ready_names_an_unreachable_database_and_health_does_not_care(
         assert "127.0.0.1" not in ready.text
 
 
-def test_ready_is_documented_with_its_errors(settings: Settings) -> None:
+def test_ready_is_documented_with_its_errors() -> None:
+    settings = Settings(
+        environment="test", secret_key=secrets.token_urlsafe(40), database_url="sqlite://"
+    )
     schema = create_app(settings).openapi()
     ready = schema["paths"]["/api/v1/ready"]["get"]["responses"]["503"]
     examples = ready["content"]["application/json"]["examples"]
