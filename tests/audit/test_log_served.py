@@ -28,6 +28,7 @@ from coffre.audit.models import AuditCheckpoint, AuditEntry, AuditKey, AuditTree
 from coffre.clock import FrozenClock
 from coffre.container import Coffre
 from coffre.settings import Settings
+from tests.module_world import ModuleApps
 
 LOG = "/api/v1/audit/log"
 PROOF = "/api/v1/audit/proof"
@@ -67,24 +68,57 @@ def error_code(response) -> str:  # type: ignore[no-untyped-def]
     return str(response.json()["error"]["code"])
 
 
-@pytest.fixture
-def grown(api: TestClient) -> TestClient:
+def grow(api: TestClient) -> None:
     append(api, 600)
     coffre_of(api).audit.checkpoint()
+
+
+@pytest.fixture
+def grown(api: TestClient) -> TestClient:
+    """A log of 600 entries, signed, of this test's own (for a test that changes it)."""
+    grow(api)
     return api
 
 
-def test_the_served_tiles_and_bundles_rebuild_the_signed_tree(grown: TestClient) -> None:
-    checkpoint = signed(grown)
+@pytest.fixture(scope="module")
+def grown_once(request: pytest.FixtureRequest) -> Iterator[ModuleApps]:
+    apps = ModuleApps(request, grow)
+    try:
+        yield apps
+    finally:
+        apps.close()
+
+
+def _as_found(api: TestClient) -> tuple[str, int, int]:
+    """The log: its entries, its checkpoints and the one served (the cache of upper
+    hashes, AuditTreeNode, may fill as tiles are read: it is derived, not the log)."""
+    with coffre_of(api).db.unit_of_work() as db:
+        entries = len(db.scalars(select(AuditEntry.seq)).all())
+        checkpoints = len(db.scalars(select(AuditCheckpoint.size)).all())
+    return (api.get(f"{LOG}/checkpoint").text, entries, checkpoints)
+
+
+@pytest.fixture
+def served(backend: str, grown_once: ModuleApps) -> Iterator[TestClient]:
+    """The same log as ``grown``, made once per backend for the tests that only read it
+    (tests/module_world.py); each must leave it as it found it."""
+    api, _ = grown_once.get(backend)
+    found = _as_found(api)
+    yield api
+    assert _as_found(api) == found, "a test that only reads changed the shared log"
+
+
+def test_the_served_tiles_and_bundles_rebuild_the_signed_tree(served: TestClient) -> None:
+    checkpoint = signed(served)
     assert checkpoint.size >= 600
-    leaves = tiles.read_tree(fetch(grown), checkpoint.size, checkpoint.root)
-    with coffre_of(grown).db.unit_of_work() as db:
+    leaves = tiles.read_tree(fetch(served), checkpoint.size, checkpoint.root)
+    with coffre_of(served).db.unit_of_work() as db:
         rows = db.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
         assert [r.leaf_hash for r in rows[: checkpoint.size]] == leaves
         persons = {r.person_id for r in rows if r.person_id} | {r.actor_id for r in rows}
         bodies = [r.body for r in rows if r.body]
     for bundle in tiles.bundles_of(checkpoint.size):
-        data = fetch(grown)(bundle.path())
+        data = fetch(served)(bundle.path())
         start = bundle.index * tiles.TILE_WIDTH
         entries = tiles.read_bundle(data, bundle, leaves[start : start + bundle.width])
         # Only the salted leaf data: the prefix and a 32-byte commitment, nothing else.
@@ -92,20 +126,20 @@ def test_the_served_tiles_and_bundles_rebuild_the_signed_tree(grown: TestClient)
         assert not any(p and p.encode() in data for p in persons)
         assert not any(body[:40].encode() in data for body in bodies)
     # The cache of upper hashes was filled by the checkpoint and agrees with the leaves.
-    with coffre_of(grown).db.unit_of_work() as db:
+    with coffre_of(served).db.unit_of_work() as db:
         node = db.get_one(AuditTreeNode, (1, 1))
         assert node.hash == tiles.perfect_root(leaves[256:512])
 
 
-def test_full_tiles_are_immutable_and_partial_ones_short_lived(grown: TestClient) -> None:
-    size = signed(grown).size
-    full = grown.get(f"{LOG}/tile/0/000")
+def test_full_tiles_are_immutable_and_partial_ones_short_lived(served: TestClient) -> None:
+    size = signed(served).size
+    full = served.get(f"{LOG}/tile/0/000")
     assert full.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert full.headers["content-type"] == "application/octet-stream"
     assert len(full.content) == 8192
-    partial = grown.get(f"{LOG}/tile/0/002.p/{size - 512}")
+    partial = served.get(f"{LOG}/tile/0/002.p/{size - 512}")
     assert partial.status_code == 200 and partial.headers["cache-control"] == "public, max-age=60"
-    bundle = grown.get(f"{LOG}/tile/entries/001")
+    bundle = served.get(f"{LOG}/tile/entries/001")
     assert bundle.headers["cache-control"].endswith("immutable")
 
 
@@ -122,9 +156,9 @@ BAD_PATHS = [
 ]
 
 
-def test_a_tile_beyond_the_tree_or_with_a_bad_path_is_not_found(grown: TestClient) -> None:
+def test_a_tile_beyond_the_tree_or_with_a_bad_path_is_not_found(served: TestClient) -> None:
     for path in BAD_PATHS:
-        response = grown.get(f"{LOG}/{path}")
+        response = served.get(f"{LOG}/{path}")
         assert response.status_code == 404, path
         assert error_code(response) == "audit_tile_not_found", path
 
@@ -140,12 +174,12 @@ def test_entries_appended_after_the_checkpoint_are_not_served_until_signed(
     assert grown.get(f"{LOG}/tile/0/002").status_code == 200
 
 
-def test_a_tampered_tile_is_refused_by_the_reader(grown: TestClient) -> None:
-    checkpoint = signed(grown)
-    served = fetch(grown)
+def test_a_tampered_tile_is_refused_by_the_reader(served: TestClient) -> None:
+    checkpoint = signed(served)
+    read = fetch(served)
 
     def forged(path: str) -> bytes:
-        data = served(path)
+        data = read(path)
         return data[:40] + bytes([data[40] ^ 1]) + data[41:] if path == "tile/0/001" else data
 
     with pytest.raises(ProofError) as caught:
@@ -153,17 +187,17 @@ def test_a_tampered_tile_is_refused_by_the_reader(grown: TestClient) -> None:
     assert caught.value.code == "tile_invalid"
 
 
-def test_the_checkpoint_answers_304_to_its_entity_tag(grown: TestClient) -> None:
-    first = grown.get(f"{LOG}/checkpoint")
+def test_the_checkpoint_answers_304_to_its_entity_tag(served: TestClient) -> None:
+    first = served.get(f"{LOG}/checkpoint")
     assert first.headers["content-type"].startswith("text/plain")
-    again = grown.get(f"{LOG}/checkpoint", headers={"If-None-Match": first.headers["etag"]})
+    again = served.get(f"{LOG}/checkpoint", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
 
 
-def test_inclusion_proofs_verify_against_the_signed_checkpoint(grown: TestClient) -> None:
-    checkpoint = signed(grown)
+def test_inclusion_proofs_verify_against_the_signed_checkpoint(served: TestClient) -> None:
+    checkpoint = signed(served)
     for index in (0, 1, 255, 256, 300, checkpoint.size - 1):
-        body = grown.get(
+        body = served.get(
             f"{PROOF}/inclusion", params={"index": index, "size": checkpoint.size}
         ).json()
         assert body["checkpoint"] is not None
@@ -172,7 +206,7 @@ def test_inclusion_proofs_verify_against_the_signed_checkpoint(grown: TestClient
         merkle.verify_inclusion(leaf, index, checkpoint.size, proof, checkpoint.root)
         if index < checkpoint.size - 1:
             # A proof made for another tree size does not verify against this checkpoint.
-            other = grown.get(
+            other = served.get(
                 f"{PROOF}/inclusion", params={"index": index, "size": checkpoint.size - 1}
             ).json()
             assert other["checkpoint"] is None  # no checkpoint was signed at that size
@@ -202,9 +236,9 @@ BAD_PROOF_REQUESTS = [
 ]
 
 
-def test_bad_proof_requests_are_refused_with_stable_codes(grown: TestClient) -> None:
+def test_bad_proof_requests_are_refused_with_stable_codes(served: TestClient) -> None:
     for route, params, code in BAD_PROOF_REQUESTS:
-        response = grown.get(f"{PROOF}/{route}", params=params)
+        response = served.get(f"{PROOF}/{route}", params=params)
         assert response.status_code == 422 and error_code(response) == code, (route, params)
 
 
