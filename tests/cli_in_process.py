@@ -11,8 +11,9 @@ was written to stdout and stderr. The environment is the one given, exactly: eve
 (as the subprocess's ``env=`` did), then put back.
 
 The process itself stays under test where it matters: tests/test_cli_startup.py (what
-the command imports), and the partner's pull through the real command in
-tests/client/test_partner_cli.py.
+the command imports), the partner's pull through the real command in
+tests/client/test_partner_cli.py, and the commands of tests/accounts that read their
+answers from a terminal's input (credential_helpers.run_cli).
 """
 
 from __future__ import annotations
@@ -47,15 +48,20 @@ def _environment(env: Mapping[str, str]) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def run(args: list[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-    """``coffre *args`` with ``env``, in this process (see the module's docstring)."""
+def run(
+    args: list[str], env: Mapping[str, str], stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """``coffre *args`` with ``env``, in this process (see the module's docstring);
+    ``stdin`` is what the command reads (nothing: end of input at once, as a process's
+    ``/dev/null`` under pytest)."""
     from cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
-    argv = sys.argv
+    argv, given = sys.argv, sys.stdin
     code: int = 0
     with _environment(env):
         sys.argv = ["coffre", *args]
+        sys.stdin = io.StringIO(stdin)
         try:
             with redirect_stdout(out), redirect_stderr(err):
                 main()
@@ -71,5 +77,5 @@ def run(args: list[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[
             err.write(traceback.format_exc())
             code = 1
         finally:
-            sys.argv = argv
+            sys.argv, sys.stdin = argv, given
     return subprocess.CompletedProcess(["coffre", *args], code, out.getvalue(), err.getvalue())

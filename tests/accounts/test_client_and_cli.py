@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pyotp
@@ -14,10 +13,10 @@ from fastapi.testclient import TestClient
 
 from client import ApiError, CoffreClient
 from coffre.clock import FrozenClock
+from tests import cli_in_process
 from tests.accounts.factories import totp_code
 from tests.factories import make_person
 
-COFFRE = Path(sys.executable).parent / "coffre"
 PASSPHRASE = "lampe velo nuage tiroir biscuit orange"
 
 
@@ -62,6 +61,8 @@ def test_the_client_lists_and_revokes_sessions(api: TestClient) -> None:
 
 
 def _cli(server: str, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``coffre *args`` in this process (tests/cli_in_process.py: same entry point,
+    arguments, environment, output and exit code as the real command's process)."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(home),
@@ -70,9 +71,7 @@ def _cli(server: str, home: Path, *args: str) -> subprocess.CompletedProcess[str
         "COFFRE_PASSPHRASE": PASSPHRASE,
         "COLUMNS": "200",
     }
-    return subprocess.run(
-        [str(COFFRE), *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+    return cli_in_process.run(list(args), env)
 
 
 def test_the_cli_shows_sessions_and_turns_totp_on(
