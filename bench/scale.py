@@ -299,6 +299,21 @@ def explain(coffre: Coffre, statements: list[tuple[str, Any]]) -> tuple[list[str
     return found, pages
 
 
+def distinct(plans: list[str]) -> list[str]:
+    """Each statement's plan once, with how many times the call ran it (shared with me
+    runs the same few statements for every grant it shows)."""
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for plan in plans:
+        head = plan.split("\n", 1)[0]
+        counts[head] = counts.get(head, 0) + 1
+        first.setdefault(head, plan)
+    return [
+        plan if counts[head] == 1 else plan.replace("\n", f"\n    (run {counts[head]} times)\n", 1)
+        for head, plan in first.items()
+    ]
+
+
 def growing_scans(plans: list[str]) -> list[str]:
     return sorted({t for plan in plans for t in _SEQ.findall(plan) if t in GROWING})
 
@@ -487,7 +502,7 @@ def write_section(
     for name, label in VIEWS:
         if name in f["plans"]:
             lines.append(f"-- {label}")
-            lines += f["plans"][name]
+            lines += distinct(f["plans"][name])
     lines.append("```")
     report.write_section(
         "scale", "Scale: 10^4 to 10^6 rows on PostgreSQL (`bench/scale.py`)", lines, path=path
