@@ -157,17 +157,18 @@ def demo(
         return
     from pydantic import ValidationError
 
-    from coffre.settings import Settings
+    from coffre.settings import Settings, WeakSecret
 
     try:
         settings = Settings()
-    except ValidationError as exc:
+        settings.keyring_entries  # noqa: B018 - the secret is checked before anything runs
+    except (ValidationError, WeakSecret) as exc:
         # The demo runs on a development server: its public secret needs the variable
         # COFFRE_ENVIRONMENT=development set explicitly (scripts/serve sets it).
         typer.echo(
             "Erreur : réglages refusés. Pour la démo sur un serveur de développement, "
             "lancez-la avec COFFRE_ENVIRONMENT=development (comme scripts/serve) ; sinon "
-            f"donnez le secret du serveur (COFFRE_SECRET_KEYS).\n{exc.errors()[0]['msg']}",
+            f"donnez le secret du serveur (COFFRE_SECRET_KEYS).\n{exc}",
             err=True,
         )
         raise typer.Exit(1) from None

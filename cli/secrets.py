@@ -4,11 +4,29 @@ secrets"). Operator commands: plain French, never a secret printed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from coffre.secrets.keyring import Keyring
+    from coffre.settings import Settings
 
 secrets_app = typer.Typer(
     help="Secrets du serveur : clés de COFFRE_SECRET_KEYS (exploitation).", no_args_is_help=True
 )
+
+
+def _keyring() -> tuple[Settings, Keyring]:
+    """The settings' keyring; a weak secret is said in one line, exit 2."""
+    from coffre.settings import Settings, WeakSecret
+
+    settings = Settings()
+    try:
+        return settings, settings.keyring
+    except WeakSecret as exc:
+        typer.echo(f"Erreur : {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _print_status(newest: str, counts: dict[str, dict[str, int]]) -> int:
@@ -38,10 +56,8 @@ def status() -> None:
     from coffre.clock import SystemClock
     from coffre.db.engine import Database, make_engine
     from coffre.secrets import rotation
-    from coffre.settings import Settings
 
-    settings = Settings()
-    keyring = settings.keyring
+    settings, keyring = _keyring()
     database = Database(make_engine(settings.database_url))
     try:
         with database.unit_of_work() as db:
@@ -60,10 +76,8 @@ def rotate() -> None:
     from coffre.clock import SystemClock
     from coffre.db.engine import Database, make_engine
     from coffre.secrets import rotation
-    from coffre.settings import Settings
 
-    settings = Settings()
-    keyring = settings.keyring
+    settings, keyring = _keyring()
     database = Database(make_engine(settings.database_url))
     try:
         done = rotation.rotate(database, keyring, SystemClock())

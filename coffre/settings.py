@@ -19,6 +19,11 @@ from coffre.secrets.keyring import LEGACY_KID, Keyring, SecretKey, parse_keyring
 DEVELOPMENT_SECRET_KEY = "coffre-development-secret-key-not-for-production"  # noqa: S105
 
 
+class WeakSecret(ValueError):
+    """A secret of the keyring is the public development one, or too short, outside an
+    explicit COFFRE_ENVIRONMENT=development. Names the key id, never the secret."""
+
+
 class Settings(BaseSettings):
     """Every knob of the server; see docs/SETTINGS.md."""
 
@@ -232,30 +237,39 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:
+        # Production refuses to start with a weak secret, whatever the command; elsewhere
+        # the refusal comes when a secret is used (``keyring_entries``), so a command that
+        # uses none (an officer's `coffre audit verify --file` on a laptop) still runs.
+        if self.environment == "production":
+            self._strong_entries(self._entries())
+        return self
+
+    def _entries(self) -> list[SecretKey]:
+        if self.secret_keys.strip():
+            return parse_keyring(self.secret_keys)
+        return [SecretKey(LEGACY_KID, self.secret_key.encode("utf-8"))]
+
+    def _strong_entries(self, entries: list[SecretKey]) -> list[SecretKey]:
         # The development secret is public: accepted only where COFFRE_ENVIRONMENT is
         # *set* to "development" (environment variable or argument), never by default,
         # and never in "test" (the tests use their own random secret).
-        explicit_development = (
-            self.environment == "development" and "environment" in self.model_fields_set
-        )
-        for entry in self.keyring_entries:
-            if explicit_development:
-                continue
+        if self.environment == "development" and "environment" in self.model_fields_set:
+            return entries
+        for entry in entries:
             if entry.secret == DEVELOPMENT_SECRET_KEY.encode() or len(entry.secret) < 32:
-                raise ValueError(
+                raise WeakSecret(
                     f"COFFRE_SECRET_KEYS / COFFRE_SECRET_KEY (key {entry.kid!r}): a random value "
                     "of at least 32 characters is required unless COFFRE_ENVIRONMENT=development "
                     "is set (for example: python -c 'import secrets; "
                     "print(secrets.token_urlsafe(48))')."
                 )
-        return self
+        return entries
 
     @property
     def keyring_entries(self) -> list[SecretKey]:
-        """COFFRE_SECRET_KEYS, newest first; or COFFRE_SECRET_KEY as the entry "k0"."""
-        if self.secret_keys.strip():
-            return parse_keyring(self.secret_keys)
-        return [SecretKey(LEGACY_KID, self.secret_key.encode("utf-8"))]
+        """COFFRE_SECRET_KEYS, newest first; or COFFRE_SECRET_KEY as the entry "k0".
+        WeakSecret when one is the development secret or short (see above)."""
+        return self._strong_entries(self._entries())
 
     @property
     def keyring(self) -> Keyring:

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from coffre.secrets.keyring import Keyring, SecretKeyRetired, parse_keyring
-from coffre.settings import DEVELOPMENT_SECRET_KEY, Settings
+from coffre.settings import DEVELOPMENT_SECRET_KEY, Settings, WeakSecret
 
 A, B = secrets.token_urlsafe(40), secrets.token_urlsafe(40)
 
@@ -20,11 +20,15 @@ def test_the_development_secret_needs_the_environment_set_to_development(
 ) -> None:
     monkeypatch.delenv("COFFRE_SECRET_KEY", raising=False)
     monkeypatch.delenv("COFFRE_ENVIRONMENT", raising=False)
-    with pytest.raises(ValidationError, match="COFFRE_ENVIRONMENT=development"):
-        Settings()  # "development" by default is not "development" set
-    for environment in ("test", "production"):
-        with pytest.raises(ValidationError, match="COFFRE_SECRET_KEY"):
-            Settings(environment=environment, secret_key=DEVELOPMENT_SECRET_KEY)
+    # "development" by default is not "development" set: refused once a secret is used
+    # (a command that uses none, `coffre audit verify --file`, still runs).
+    unset = Settings()
+    with pytest.raises(WeakSecret, match="COFFRE_ENVIRONMENT=development"):
+        unset.keyring  # noqa: B018
+    with pytest.raises(WeakSecret):
+        Settings(environment="test", secret_key=DEVELOPMENT_SECRET_KEY).keyring  # noqa: B018
+    with pytest.raises(ValidationError, match="COFFRE_SECRET_KEY"):
+        Settings(environment="production", secret_key=DEVELOPMENT_SECRET_KEY)  # at start
     monkeypatch.setenv("COFFRE_ENVIRONMENT", "development")
     assert Settings().keyring.kids == ("k0",)
     assert Settings(environment="development").keyring.kids == ("k0",)
