@@ -529,6 +529,7 @@ def _line(item: dict[str, Any]) -> str:
 def count_entries(db: DbSession) -> int:
     return int(db.scalar(select(func.count()).select_from(AuditEntry)) or 0)
 
+
 def _lead(db: DbSession) -> bool:
     """Whether this transaction leads the checkpoint job (PostgreSQL: the advisory lock,
     released at commit; SQLite, one writer at a time: the head's lock decides alone)."""
