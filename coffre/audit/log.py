@@ -181,16 +181,19 @@ class AuditLog:
             last = db.scalars(
                 select(AuditCheckpoint).order_by(AuditCheckpoint.size.desc()).limit(1)
             ).first()
+            now = self._clock.now()
+            # The key file is checked at every turn, even with nothing new to sign: a
+            # server started with a key that is not this log's says so at its first
+            # round, not at the first entry after it.
+            keys.ensure_history(db, self._signer, self._legacy, now)
             if last is not None and last.size == head.size:
                 return SignedCheckpoint(last.size, last.root, last.note)
-            now = self._clock.now()
             if (
                 every_seconds is not None
                 and last is not None
                 and (now - as_utc(last.created_at)).total_seconds() < every_seconds
             ):
                 return None
-            keys.ensure_history(db, self._signer, self._legacy, now)
             root = CompactRange.decode(head.frontier).root()
             checkpoint = Checkpoint(self.origin, head.size, root, (timestamp_extension(now),))
             note = sign_checkpoint(checkpoint, self._signer)
