@@ -33,6 +33,9 @@ class AuditEntry(Base):
         Index("ix_audit_entries_action_object_id", "action", "object_id", "outcome"),
         Index("ix_audit_entries_action_outcome_seq", "action", "outcome", "seq"),
         Index("ix_audit_entries_action_at", "action", "at"),
+        # A person's entries in order (history, the officer's one-person filter): one
+        # range read, whatever the person's history (docs/PERFORMANCE.md, scale curves).
+        Index("ix_audit_entries_person_id_seq", "person_id", "seq"),
     )
 
     seq: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=False)
@@ -41,7 +44,7 @@ class AuditEntry(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     actor_role: Mapped[str | None] = mapped_column(String(24), nullable=True)
-    person_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    person_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     structure_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     object_type: Mapped[str | None] = mapped_column(String(24), nullable=True)
     object_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
