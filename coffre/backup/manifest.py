@@ -143,7 +143,7 @@ def _text(value: object) -> str:
 def _entry(item: dict[str, Any], *, with_key: bool = False) -> FileEntry:
     sha = _text(item["sha256"])
     size = item["size"]
-    if not _HEX64.fullmatch(sha) or not isinstance(size, int) or size < 0:
+    if not _HEX64.fullmatch(sha) or type(size) is not int or size < 0:  # bool: not a size
         raise ValueError("a file's hash or size is malformed")
     if not with_key:
         return FileEntry(_text(item["file"]), sha, size)

@@ -235,9 +235,15 @@ def _known_revision(database_url: str, revision: str) -> bool:
 
 def _checked(chunks: Iterable[bytes], entry: FileEntry) -> Iterator[bytes]:
     """Pass the plaintext through; at its end, BackupHashMismatch (naming the file) unless
-    size and SHA-256 are the manifest's. Raised inside put_stream: nothing is kept."""
+    size and SHA-256 are the manifest's. Raised inside put_stream: nothing is kept.
+    A file longer than the manifest says is refused at its first byte too many, not at
+    its end: a hostile manifest (anyone with the public recipient can write one) saying
+    1 byte for an endless file must not fill the target's disk first."""
     hashed = Hashed(chunks)
-    yield from hashed
+    for chunk in hashed:
+        if hashed.size > entry.size:
+            raise BackupHashMismatch(entry.file)
+        yield chunk
     if hashed.size != entry.size or not hmac.compare_digest(hashed.sha256_hex, entry.sha256):
         raise BackupHashMismatch(entry.file)
 
