@@ -40,6 +40,11 @@ MANIFEST_FILE = "manifest.age"
 DATABASE_FILE = "database.age"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 NAME_RE = re.compile(r"coffre-\d{8}T\d{6}Z")
+# What coffre restore prints or looks up, from a manifest anyone with the public
+# recipient can write: each of a fixed shape (no escape sequence reaches the terminal).
+_AT_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_REVISION_RE = re.compile(r"[0-9a-z_]{1,64}")
+_ID_RE = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -106,19 +111,23 @@ class Manifest:
             if body.get("format") != FORMAT or body.get("version") != VERSION:
                 raise ValueError("not a coffre backup manifest of a known version")
             database = body["database"]
+            from coffre.storage import validate_key
+
             manifest = cls(
-                name=_text(body["name"]),
-                created_at=_text(body["created_at"]),
+                name=_shaped(body["name"], NAME_RE),
+                created_at=_shaped(body["created_at"], _AT_RE),
                 database_kind=_text(database["kind"]),
                 alembic_head=None
                 if database["alembic_head"] is None
-                else _text(database["alembic_head"]),
+                else _shaped(database["alembic_head"], _REVISION_RE),
                 database=_entry(database),
                 objects=[_entry(o, with_key=True) for o in body["objects"]],
-                deleted_after_snapshot=[_text(i) for i in body["deleted_after_snapshot"]],
-                replaced_after_snapshot=[_text(i) for i in body["replaced_after_snapshot"]],
-                missing=[_text(k) for k in body["missing"]],
-                damaged=[_text(k) for k in body["damaged"]],
+                deleted_after_snapshot=[_shaped(i, _ID_RE) for i in body["deleted_after_snapshot"]],
+                replaced_after_snapshot=[
+                    _shaped(i, _ID_RE) for i in body["replaced_after_snapshot"]
+                ],
+                missing=[validate_key(_text(k)) for k in body["missing"]],
+                damaged=[validate_key(_text(k)) for k in body["damaged"]],
                 documents=int(body["counts"]["documents"]),
             )
             if manifest.database_kind not in ("postgresql", "sqlite"):
@@ -138,6 +147,12 @@ def _text(value: object) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError("a text member is missing")
     return value
+
+
+def _shaped(value: object, shape: re.Pattern[str]) -> str:
+    if shape.fullmatch(_text(value)) is None:
+        raise ValueError("a member is not of its shape")
+    return str(value)
 
 
 def _entry(item: dict[str, Any], *, with_key: bool = False) -> FileEntry:

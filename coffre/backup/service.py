@@ -191,7 +191,7 @@ def restore(
     try:
         staged = staging / "database"
         checked = _checked(
-            decrypted(place.read(DATABASE_FILE), identities, DATABASE_FILE), manifest.database
+            decrypted(_read(place, DATABASE_FILE), identities, DATABASE_FILE), manifest.database
         )
         with staged.open("wb") as handle:
             for chunk in checked:
@@ -199,7 +199,7 @@ def restore(
         total = 0
         for entry in manifest.objects:
             assert entry.key is not None
-            chunks = _checked(decrypted(place.read(entry.file), identities, entry.file), entry)
+            chunks = _checked(decrypted(_read(place, entry.file), identities, entry.file), entry)
             put.append(entry.key)
             store.put_stream(entry.key, chunks)
             total += entry.size
@@ -231,6 +231,15 @@ def _known_revision(database_url: str, revision: str) -> bool:
         return scripts.get_revision(revision) is not None
     except CommandError:
         return False
+
+
+def _read(place: Place, name: str) -> Iterator[bytes]:
+    """A file the manifest names; BackupHashMismatch (naming it) if the backup lacks it
+    (copied in part): the backup is damaged, not the target store (object_not_found)."""
+    try:
+        return place.read(name)
+    except ObjectNotFound:
+        raise BackupHashMismatch(name) from None
 
 
 def _checked(chunks: Iterable[bytes], entry: FileEntry) -> Iterator[bytes]:

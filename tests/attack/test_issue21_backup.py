@@ -57,10 +57,11 @@ def _body(**changes: Any) -> dict[str, Any]:
             "objects": len(objects),
             "object_bytes": sum(s for s in sizes if isinstance(s, int)),
             "database_bytes": 1,
-            "deleted_after_snapshot": 0,
-            "replaced_after_snapshot": 0,
-            "missing": 0,
-            "damaged": 0,
+            **{
+                part: len(body[part]) if isinstance(body[part], list) else 0
+                for part in ("deleted_after_snapshot", "replaced_after_snapshot", "missing")
+            },
+            "damaged": len(body["damaged"]) if isinstance(body["damaged"], list) else 0,
         },
     )
     return body
@@ -105,6 +106,23 @@ HOSTILE: dict[str, dict[str, Any]] = {
         }
     ),
     "objects not a list": _body(objects={"a": 1}),
+    # Printed to the operator's terminal by coffre restore (the name, the date, the
+    # revision in an error, the keys and ids): no escape sequence, no line of its own.
+    "escape in name": _body(name="coffre-20261207T013000Z\x1b[2J"),
+    "newline in date": _body(created_at="2026-12-07T01:30:00Z\nRestauration réussie"),
+    "escape in revision": _body(
+        database={
+            "kind": "sqlite",
+            "alembic_head": "\x1b]0;coffre\x07",
+            "file": DATABASE_FILE,
+            "sha256": SHA,
+            "size": 1,
+        }
+    ),
+    "escape in missing": _body(missing=[KEY + "\x1b[31m"]),
+    "damaged not a key": _body(damaged=["../" + "a" * 32]),
+    "deleted not an id": _body(deleted_after_snapshot=["a" * 31 + "\n"]),
+    "replaced not an id": _body(replaced_after_snapshot=["x" * 2000]),
     "unknown kind": _body(
         database={
             "kind": "mysql",
@@ -150,6 +168,7 @@ def test_a_hostile_manifest_is_refused_before_anything_is_written(
             store=store,
         )
     assert refused.value.code == "backup_manifest_invalid"
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in refused.value.message_fr)
     assert _tree(tmp_path) == before
     assert next(iter(store.list_objects()), None) is None
 
@@ -178,3 +197,33 @@ def test_a_file_longer_than_its_manifest_says_is_refused_as_soon_as_it_is_longer
             pass
     assert refused.value.code == "backup_hash_mismatch"
     assert read <= 2, f"{read} chunks of 64 KiB read past a size of 1 byte"
+
+
+@pytest.mark.parametrize("missing", [DATABASE_FILE, f"objects/{KEY}.age"])
+def test_a_file_the_manifest_names_but_the_backup_lacks_is_a_backup_refusal(
+    missing: str, identity: x25519.Identity, tmp_path: Path
+) -> None:
+    """A backup folder copied in part (its database file, or one object's, left behind):
+    the restore says the backup is damaged (backup_hash_mismatch, naming the file), not
+    object_not_found ("this content is not in the store", about the target), and leaves
+    the target as it found it."""
+    place = _write_backup(tmp_path / "backup", identity, json.dumps(_body()).encode())
+    recipient = [identity.to_public()]
+    for name in (DATABASE_FILE, f"objects/{KEY}.age"):
+        if name != missing:
+            place.write(name, encrypted([b"x"], recipient))
+    target = tmp_path / "target"
+    target.mkdir()
+    store = LocalObjectStore(target / "objects")
+    before = _tree(tmp_path)
+    with pytest.raises(BackupHashMismatch) as refused:
+        restore(
+            place=place,
+            identities=[identity],
+            database_url=f"sqlite:///{target / 'coffre.db'}",
+            store=store,
+        )
+    assert refused.value.code == "backup_hash_mismatch"
+    assert getattr(refused.value, "file", None) == missing
+    assert _tree(tmp_path) == before
+    assert next(iter(store.list_objects()), None) is None
