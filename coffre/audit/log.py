@@ -188,10 +188,13 @@ class AuditLog:
             keys.ensure_history(db, self._signer, self._legacy, now)
             if last is not None and last.size == head.size:
                 return SignedCheckpoint(last.size, last.root, last.note)
+            # A last checkpoint dated AHEAD of the clock (signed while the host's clock ran
+            # ahead, then put right) is not "young": declining until the clock caught up
+            # with it would leave every entry unsigned for that long.
             if (
                 every_seconds is not None
                 and last is not None
-                and (now - as_utc(last.created_at)).total_seconds() < every_seconds
+                and 0 <= (now - as_utc(last.created_at)).total_seconds() < every_seconds
             ):
                 return None
             root = CompactRange.decode(head.frontier).root()
