@@ -25,7 +25,18 @@ import hashlib
 import hmac
 from datetime import timedelta
 
-from sqlalchemy import LargeBinary, String, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    LargeBinary,
+    String,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from coffre.accounts.throttle import address_identity
 from coffre.clock import Clock
@@ -88,9 +99,16 @@ class UploadCaps:
             mine = UploadSlot.account_key == account_key
             if address_key is not None:
                 mine = or_(mine, UploadSlot.address_key == address_key)
-            # The lapsed slots of a killed process, found by the next one of their keys.
-            db.execute(delete(UploadSlot).where(mine, UploadSlot.expires_at <= now))
-            live = UploadSlot.expires_at > now
+            # The lapsed slots of a killed process, found by the next one of their keys;
+            # and those dated more than a lease ahead (taken while the host's clock ran
+            # ahead, then put right): no holder renews that far, they never count.
+            horizon = now + timedelta(seconds=LEASE_SECONDS)
+            db.execute(
+                delete(UploadSlot).where(
+                    mine, or_(UploadSlot.expires_at <= now, UploadSlot.expires_at > horizon)
+                )
+            )
+            live = and_(UploadSlot.expires_at > now, UploadSlot.expires_at <= horizon)
             room = [
                 select(func.count())
                 .select_from(UploadSlot)
@@ -139,9 +157,13 @@ class UploadCaps:
 
     def open_slots(self) -> int:
         """How many uploads hold a live slot now, in every process (tests, metrics)."""
+        now = self._clock.now()
         with self._db.unit_of_work() as db:
             return db.execute(
                 select(func.count())
                 .select_from(UploadSlot)
-                .where(UploadSlot.expires_at > self._clock.now())
+                .where(
+                    UploadSlot.expires_at > now,
+                    UploadSlot.expires_at <= now + timedelta(seconds=LEASE_SECONDS),
+                )
             ).scalar_one()
