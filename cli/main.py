@@ -31,6 +31,8 @@ from cli.territory import territory_app
 from cli.territory_admin import register as register_territory_admin
 from client import ApiError
 from client.trust import CertificateNotLive, RootNotTrusted
+from coffre.errors import CoffreError
+from coffre.notifications.channels.base import ChannelSetupError
 from crypto.errors import BindingError, CryptoError, DecryptionError, StaleError
 
 app = typer.Typer(
@@ -161,5 +163,17 @@ def main() -> None:
     except httpx.TransportError:
         typer.echo(
             _("Erreur : le serveur ne répond pas. Vérifiez l'adresse et le réseau."), err=True
+        )
+        sys.exit(1)
+    # An operator command whose server side cannot start or refuses (a key file or a
+    # channel's setting missing in production, a retired secret...): its message says
+    # what to set, never a traceback (which could show a setting's value).
+    except ChannelSetupError as exc:
+        typer.echo(_("Erreur : {message}").format(message=exc), err=True)
+        sys.exit(1)
+    except CoffreError as exc:
+        typer.echo(
+            _("Erreur : {message} ({code})").format(message=exc.message_fr, code=exc.code),
+            err=True,
         )
         sys.exit(1)
