@@ -45,7 +45,9 @@ def test_the_runbooks_rotation_followed_every_year_keeps_a_keyring_that_parses(
     assert "COFFRE_OTHER=1" in env.read_text()
 
 
-SECRET = "S3cr3t-" + secrets.token_urlsafe(40)
+# Fixed, not drawn: it names the parametrized cases, which every xdist worker must
+# collect identically (a drawn value made each worker's ids differ).
+SECRET = "S3cr3t-Qv7pXk2LmN9sRt4WbY6zHc3JdF8gKe5TaU1oViPqZr0"
 
 
 @pytest.mark.parametrize(
