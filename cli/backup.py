@@ -61,10 +61,10 @@ def backup(
     from coffre.backup import places, streams
     from coffre.backup.service import backup_name, take_backup
     from coffre.clock import SystemClock
+    from coffre.container import object_store
     from coffre.db.engine import Database, make_engine
     from coffre.errors import CoffreError
     from coffre.settings import Settings
-    from coffre.storage import make_object_store
 
     settings = Settings()
     lines = list(recipient or [])
@@ -77,17 +77,7 @@ def backup(
         name = backup_name(now)
         root = places.place_at(to, settings)
         place = places.child(root, name)
-        store = make_object_store(
-            settings.storage_backend,
-            local_dir=settings.storage_dir,
-            s3_endpoint=settings.s3_endpoint,
-            s3_access_key=settings.s3_access_key,
-            s3_secret_key=settings.s3_secret_key,
-            s3_bucket=settings.s3_bucket,
-            s3_secure=settings.s3_secure,
-            s3_region=settings.s3_region,
-            prepare=False,
-        )
+        store = object_store(settings, prepare=False)
         db = Database(make_engine(settings.database_url))
         place.create()
         manifest = take_backup(
@@ -169,26 +159,16 @@ def restore(
     from coffre.backup.service import apply_deletions
     from coffre.backup.service import restore as restore_backup
     from coffre.clock import SystemClock
-    from coffre.container import Coffre
+    from coffre.container import Coffre, object_store
     from coffre.db.engine import Database, make_engine
     from coffre.errors import CoffreError
     from coffre.settings import Settings
-    from coffre.storage import make_object_store
 
     settings = Settings()
     try:
         identities = streams.identities_from(identity.read_text(encoding="utf-8"))
         place = places.place_at(source, settings)
-        store = make_object_store(
-            settings.storage_backend,
-            local_dir=settings.storage_dir,
-            s3_endpoint=settings.s3_endpoint,
-            s3_access_key=settings.s3_access_key,
-            s3_secret_key=settings.s3_secret_key,
-            s3_bucket=settings.s3_bucket,
-            s3_secure=settings.s3_secure,
-            s3_region=settings.s3_region,
-        )
+        store = object_store(settings)
         restored = restore_backup(
             place=place, identities=identities, database_url=settings.database_url, store=store
         )

@@ -49,6 +49,22 @@ from coffre.webhooks.delivery import Deliverer
 from coffre.webhooks.service import WebhookService
 
 
+def object_store(settings: Settings, *, prepare: bool = True) -> ObjectStore:
+    """The object store the settings name (``make_object_store``; ``prepare=False``:
+    no network call, e.g. a backup that must not create the bucket)."""
+    return make_object_store(
+        settings.storage_backend,
+        local_dir=settings.storage_dir,
+        s3_endpoint=settings.s3_endpoint,
+        s3_access_key=settings.s3_access_key,
+        s3_secret_key=settings.s3_secret_key,
+        s3_bucket=settings.s3_bucket,
+        s3_secure=settings.s3_secure,
+        s3_region=settings.s3_region,
+        prepare=prepare,
+    )
+
+
 @dataclass
 class Coffre:
     settings: Settings
@@ -99,16 +115,7 @@ class Coffre:
         clock = clock or SystemClock()
         db = Database(make_engine(settings.database_url))
         if store is None:
-            store = make_object_store(
-                settings.storage_backend,
-                local_dir=settings.storage_dir,
-                s3_endpoint=settings.s3_endpoint,
-                s3_access_key=settings.s3_access_key,
-                s3_secret_key=settings.s3_secret_key,
-                s3_bucket=settings.s3_bucket,
-                s3_secure=settings.s3_secure,
-                s3_region=settings.s3_region,
-            )
+            store = object_store(settings)
         accounts = AccountService(db, settings, clock)
         vault = VaultService(db, store, settings, clock)
         credentials = Credentials(accounts, settings)
