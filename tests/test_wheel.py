@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -113,6 +114,9 @@ def served(environment: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         COFFRE_DATABASE_URL=f"sqlite:///{home / 'coffre.sqlite3'}",
         COFFRE_STORAGE_BACKEND="local",
         COFFRE_STORAGE_DIR=str(home / "objects"),
+        # A keyring of its own: the development secret is refused unless
+        # COFFRE_ENVIRONMENT=development is set explicitly (coffre/settings.py).
+        COFFRE_SECRET_KEYS=f"k1:{secrets.token_urlsafe(48)}",
     )
     where = _run(
         [str(environment / "python"), "-c", "import api, web; print(api.__file__, web.__file__)"],
