@@ -48,6 +48,31 @@ def _environment(env: Mapping[str, str]) -> Iterator[None]:
         os.environ.update(saved)
 
 
+@contextmanager
+def _console_widths(env: Mapping[str, str]) -> Iterator[None]:
+    """The width the command's rich consoles would have in a new process: a console
+    reads COLUMNS once, when its module is imported (in this process, maybe by an
+    earlier test with another environment); unset, it falls back to 80 columns."""
+    from rich.console import Console
+
+    consoles = [
+        value
+        for name, module in list(sys.modules.items())
+        if name == "cli" or name.startswith("cli.")
+        for value in list(vars(module).values())
+        if isinstance(value, Console)
+    ]
+    columns = env.get("COLUMNS", "")
+    saved = [(console, console._width) for console in consoles]
+    for console in consoles:
+        console._width = int(columns) if columns.isdigit() else None
+    try:
+        yield
+    finally:
+        for console, width in saved:
+            console._width = width
+
+
 def run(
     args: list[str], env: Mapping[str, str], stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
@@ -59,7 +84,7 @@ def run(
     out, err = io.StringIO(), io.StringIO()
     argv, given = sys.argv, sys.stdin
     code: int = 0
-    with _environment(env):
+    with _environment(env), _console_widths(env):
         sys.argv = ["coffre", *args]
         sys.stdin = io.StringIO(stdin)
         try:

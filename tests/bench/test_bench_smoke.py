@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from bench import audit_append, load, scale
+from tests.own_thread import on_own_thread
 
 
 def _performance(tmp_path: Path) -> Path:
@@ -33,15 +34,18 @@ def test_the_load_bench_drives_every_operation_without_error(
 
         migrate.upgrade(url)
         target = load.Target.make(tmp_path, url, s3_server, bucket)
-        rounds, size = load.run(
-            target,
-            tmp_path,
-            clients=[3],
-            process_counts=[1],
-            seconds=1,
-            persons=2,
-            size=32 * 1024,
-            upload_size=4 * 1024,
+        # The driver's asyncio loop on a thread of its own (tests/own_thread.py).
+        rounds, size = on_own_thread(
+            lambda: load.run(
+                target,
+                tmp_path,
+                clients=[3],
+                process_counts=[1],
+                seconds=1,
+                persons=2,
+                size=32 * 1024,
+                upload_size=4 * 1024,
+            )
         )
     finally:
         s3_server.client().remove_bucket(bucket)

@@ -19,6 +19,7 @@ from coffre.db.engine import DatabaseUnavailable
 from coffre.jobs.inprocess import run_once
 from coffre.jobs.registry import Job
 from tests.observability.journey import PULL_ROUTE, walk
+from tests.own_thread import on_own_thread
 
 
 def sample(name: str, **labels: str) -> float:
@@ -125,9 +126,9 @@ def test_a_failed_or_deferred_job_round_is_counted_by_job() -> None:
         raise DatabaseUnavailable()
 
     before = sample("coffre_job_failures_total", job="test.fails")
-    assert anyio.run(run_once, Job("test.fails", fails, 60)) is False
-    assert anyio.run(run_once, Job("test.fails", deferred, 60)) is False
-    assert anyio.run(run_once, Job("test.fails", lambda: None, 60)) is True
+    assert on_own_thread(lambda: anyio.run(run_once, Job("test.fails", fails, 60))) is False
+    assert on_own_thread(lambda: anyio.run(run_once, Job("test.fails", deferred, 60))) is False
+    assert on_own_thread(lambda: anyio.run(run_once, Job("test.fails", lambda: None, 60))) is True
     assert sample("coffre_job_failures_total", job="test.fails") == before + 2
 
 
