@@ -101,7 +101,9 @@ class PageProblems:
         if any(fragment in text for fragment in self.allowed):
             return
         if message.type == "error" and "status of 401" not in text:
-            self.items.append(f"console: {text}")
+            # "Failed to load resource" names no resource: its location does.
+            where = (message.location or {}).get("url", "")
+            self.items.append(f"console: {text}" + (f" [{where}]" if where else ""))
         elif "Content Security Policy" in text:
             self.items.append(f"csp: {text}")
 
