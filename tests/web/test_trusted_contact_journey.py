@@ -89,6 +89,11 @@ def test_named_asked_refused_asked_again_waited_out_and_recovered(
     clock: FrozenClock,
     tmp_path: Path,
 ) -> None:
+    # On CI only (twice, never here), Nadia's page logged one "Failed to load resource:
+    # 404" that named no URL, every step of the journey passing; tests/web/conftest.py
+    # now names the resource. Allowed on her page until it is found (closing note of
+    # issue 21); any other console error still fails the test.
+    problems["page"].allow("status of 404")
     # Accounts made with the page's own format (v1 KDF, as the page signs up today).
     with httpx.Client(base_url=live_server, timeout=60) as http:
         nadia = make_person(http, PERSON_SLOT, "nadia")  # type: ignore[arg-type]
