@@ -13,7 +13,9 @@ new key), and it resumes by running it again. The server may run meanwhile.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session as DbSession
@@ -95,108 +97,117 @@ def _store_legacy_verifier_key(database: Database, keyring: Keyring, clock: Cloc
             stored.store_server_secret(db, keyring, stored.VERIFIER_KEY, key, clock.now())
 
 
-def _rotate_server(database: Database, keyring: Keyring, done: Rotated, batch: int) -> None:
-    newest, last = keyring.newest, ""
+def _in_batches(
+    database: Database,
+    kind: str,
+    done: Rotated,
+    batch: int,
+    page: Callable[[DbSession, str], Sequence[Any]],
+    reseal: Callable[[DbSession, Any], object],
+) -> None:
+    """Every row ``page`` lists (rows after a key, in key order, at most ``batch``), each
+    page in a write unit of work of its own: ``reseal`` writes it again under the newest
+    key (compare-and-set: its UPDATE's result), or SecretKeyRetired counts it unreadable."""
+    last = ""
     while True:
         with database.unit_of_work(write=True) as db:
-            rows = db.execute(
-                select(ServerSecret.name, ServerSecret.kid, ServerSecret.box)
-                .where(ServerSecret.kid != newest, ServerSecret.name > last)
-                .order_by(ServerSecret.name)
-                .limit(batch)
-            ).all()
-            for name, kid, box in rows:
+            rows = page(db, last)
+            for row in rows:
                 try:
-                    value = keyring.open(stored.SERVER_LABEL, kid, name.encode(), box)
+                    done.resealed[kind] += _count(reseal(db, row))
                 except SecretKeyRetired:
-                    done.unreadable[SERVER] += 1
-                    continue
-                new_kid, new_box = stored.seal_server(keyring, name, value)
-                changed = db.execute(
-                    update(ServerSecret)
-                    .where(ServerSecret.name == name, ServerSecret.box == box)
-                    .values(kid=new_kid, box=new_box)
-                    .execution_options(synchronize_session=False)
-                )
-                done.resealed[SERVER] += _count(changed)
+                    done.unreadable[kind] += 1
         if len(rows) < batch:
             return
         last = rows[-1][0]
+
+
+def _rotate_server(database: Database, keyring: Keyring, done: Rotated, batch: int) -> None:
+    def page(db: DbSession, last: str) -> Sequence[Any]:
+        return db.execute(
+            select(ServerSecret.name, ServerSecret.kid, ServerSecret.box)
+            .where(ServerSecret.kid != keyring.newest, ServerSecret.name > last)
+            .order_by(ServerSecret.name)
+            .limit(batch)
+        ).all()
+
+    def reseal(db: DbSession, row: Any) -> object:
+        name, kid, box = row
+        value = keyring.open(stored.SERVER_LABEL, kid, name.encode(), box)
+        new_kid, new_box = stored.seal_server(keyring, name, value)
+        return db.execute(
+            update(ServerSecret)
+            .where(ServerSecret.name == name, ServerSecret.box == box)
+            .values(kid=new_kid, box=new_box)
+            .execution_options(synchronize_session=False)
+        )
+
+    _in_batches(database, SERVER, done, batch, page, reseal)
 
 
 def _rotate_totp(database: Database, keyring: Keyring, done: Rotated, batch: int) -> None:
-    newest, last = keyring.newest, ""
-    while True:
-        with database.unit_of_work(write=True) as db:
-            rows = db.execute(
-                select(
-                    TotpCredential.account_id, TotpCredential.secret_kid, TotpCredential.secret_box
-                )
-                .where(
-                    or_(TotpCredential.secret_kid.is_(None), TotpCredential.secret_kid != newest),
-                    TotpCredential.account_id > last,
-                )
-                .order_by(TotpCredential.account_id)
-                .limit(batch)
-            ).all()
-            for account_id, kid, box in rows:
-                try:
-                    seed = stored.open_totp(keyring, account_id, kid, box)
-                except SecretKeyRetired:
-                    done.unreadable[TOTP] += 1
-                    continue
-                new_kid, new_box = stored.seal_totp(keyring, account_id, seed)
-                changed = db.execute(
-                    update(TotpCredential)
-                    .where(
-                        TotpCredential.account_id == account_id, TotpCredential.secret_box == box
-                    )
-                    .values(secret_kid=new_kid, secret_box=new_box)
-                    .execution_options(synchronize_session=False)
-                )
-                done.resealed[TOTP] += _count(changed)
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
+    def page(db: DbSession, last: str) -> Sequence[Any]:
+        return db.execute(
+            select(TotpCredential.account_id, TotpCredential.secret_kid, TotpCredential.secret_box)
+            .where(
+                or_(
+                    TotpCredential.secret_kid.is_(None),
+                    TotpCredential.secret_kid != keyring.newest,
+                ),
+                TotpCredential.account_id > last,
+            )
+            .order_by(TotpCredential.account_id)
+            .limit(batch)
+        ).all()
+
+    def reseal(db: DbSession, row: Any) -> object:
+        account_id, kid, box = row
+        seed = stored.open_totp(keyring, account_id, kid, box)
+        new_kid, new_box = stored.seal_totp(keyring, account_id, seed)
+        return db.execute(
+            update(TotpCredential)
+            .where(TotpCredential.account_id == account_id, TotpCredential.secret_box == box)
+            .values(secret_kid=new_kid, secret_box=new_box)
+            .execution_options(synchronize_session=False)
+        )
+
+    _in_batches(database, TOTP, done, batch, page, reseal)
 
 
 def _rotate_webhooks(database: Database, keyring: Keyring, done: Rotated, batch: int) -> None:
-    newest, last = keyring.newest, ""
-    while True:
-        with database.unit_of_work(write=True) as db:
-            rows = db.execute(
-                select(
-                    WebhookEndpoint.id,
-                    WebhookEndpoint.secret_kid,
-                    WebhookEndpoint.secret_box,
-                    WebhookEndpoint.secret,
-                )
-                .where(
-                    or_(WebhookEndpoint.secret_kid.is_(None), WebhookEndpoint.secret_kid != newest),
-                    WebhookEndpoint.id > last,
-                )
-                .order_by(WebhookEndpoint.id)
-                .limit(batch)
-            ).all()
-            for endpoint_id, kid, box, plain in rows:
-                try:
-                    secret = stored.open_webhook(keyring, endpoint_id, kid, box, plain)
-                except SecretKeyRetired:
-                    done.unreadable[WEBHOOKS] += 1
-                    continue
-                new_kid, new_box = stored.seal_webhook(keyring, endpoint_id, secret)
-                same = (
-                    WebhookEndpoint.secret_box == box
-                    if box is not None
-                    else WebhookEndpoint.secret == plain
-                )
-                changed = db.execute(
-                    update(WebhookEndpoint)
-                    .where(WebhookEndpoint.id == endpoint_id, same)
-                    .values(secret_kid=new_kid, secret_box=new_box, secret=None)
-                    .execution_options(synchronize_session=False)
-                )
-                done.resealed[WEBHOOKS] += _count(changed)
-        if len(rows) < batch:
-            return
-        last = rows[-1][0]
+    def page(db: DbSession, last: str) -> Sequence[Any]:
+        return db.execute(
+            select(
+                WebhookEndpoint.id,
+                WebhookEndpoint.secret_kid,
+                WebhookEndpoint.secret_box,
+                WebhookEndpoint.secret,
+            )
+            .where(
+                or_(
+                    WebhookEndpoint.secret_kid.is_(None),
+                    WebhookEndpoint.secret_kid != keyring.newest,
+                ),
+                WebhookEndpoint.id > last,
+            )
+            .order_by(WebhookEndpoint.id)
+            .limit(batch)
+        ).all()
+
+    def reseal(db: DbSession, row: Any) -> object:
+        endpoint_id, kid, box, plain = row
+        secret = stored.open_webhook(keyring, endpoint_id, kid, box, plain)
+        new_kid, new_box = stored.seal_webhook(keyring, endpoint_id, secret)
+        same = (
+            WebhookEndpoint.secret_box == box
+            if box is not None
+            else WebhookEndpoint.secret == plain
+        )
+        return db.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id, same)
+            .values(secret_kid=new_kid, secret_box=new_box, secret=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    _in_batches(database, WEBHOOKS, done, batch, page, reseal)
